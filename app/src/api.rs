@@ -1,0 +1,185 @@
+//! Server functions: the browser's doors into the service contract. Each one
+//! takes the session's actor and the services from the request context and
+//! calls one service; rules live in the services, not here.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use shared::contract::ServiceError;
+use shared::dto::{CurrentUser, HomeSummary};
+
+/// The error every server function of the portal returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// A refusal or failure decided by a service, with its message for the user.
+    #[error("{0}")]
+    Service(ServiceError),
+    /// The request did not reach the server or its answer was unreadable.
+    #[error("Koneksi ke server gagal. Periksa jaringan Anda lalu coba lagi.")]
+    Transport(String),
+}
+
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        AppError::Service(error)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl AppError {
+    /// True when the user has to sign in (again) before going on.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, AppError::Service(ServiceError::Unauthenticated))
+    }
+}
+
+/// Server-side plumbing shared by the server functions.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use leptos::prelude::*;
+    use shared::contract::{Actor, ClientInfo, ServiceError, Services};
+
+    /// How the session cookie is written; provided by the server from its configuration.
+    #[derive(Debug, Clone)]
+    pub struct SessionCookie {
+        /// Send the cookie only over https (and use the `__Host-` prefix).
+        pub secure: bool,
+        /// Absolute lifetime of a session, in seconds.
+        pub max_age_seconds: i64,
+    }
+
+    impl SessionCookie {
+        /// Name of the cookie that carries the session token.
+        pub fn name(&self) -> &'static str {
+            if self.secure {
+                "__Host-slrt_session"
+            } else {
+                "slrt_session"
+            }
+        }
+
+        /// The `Set-Cookie` value that stores a new session token.
+        pub fn set(&self, token: &str) -> String {
+            format!(
+                "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                self.name(),
+                self.max_age_seconds,
+                if self.secure { "; Secure" } else { "" }
+            )
+        }
+
+        /// The `Set-Cookie` value that removes the session cookie.
+        pub fn clear(&self) -> String {
+            format!(
+                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+                self.name(),
+                if self.secure { "; Secure" } else { "" }
+            )
+        }
+
+        /// Reads the session token from a request's `Cookie` headers.
+        pub fn token_from(&self, headers: &http::HeaderMap) -> Option<String> {
+            headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(';'))
+                .filter_map(|pair| pair.trim().split_once('='))
+                .find(|(name, _)| *name == self.name())
+                .map(|(_, value)| value.to_string())
+                .filter(|value| !value.is_empty())
+        }
+    }
+
+    /// The services placed in the context by the server.
+    pub fn services() -> Result<Services, ServiceError> {
+        use_context::<Services>().ok_or(ServiceError::Unavailable)
+    }
+
+    /// The request being answered.
+    pub fn request_parts() -> Result<http::request::Parts, ServiceError> {
+        use_context::<http::request::Parts>().ok_or(ServiceError::Unavailable)
+    }
+
+    /// The signed-in actor of this request (resolved by the server's session layer).
+    pub fn actor() -> Result<Actor, ServiceError> {
+        request_parts()?
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .ok_or(ServiceError::Unauthenticated)
+    }
+
+    /// The caller's address, as the server recorded it.
+    pub fn client_info() -> ClientInfo {
+        request_parts()
+            .ok()
+            .and_then(|parts| parts.extensions.get::<ClientInfo>().cloned())
+            .unwrap_or_default()
+    }
+
+    /// Cookie settings, or the safe default (secure) when the server did not say.
+    pub fn session_cookie() -> SessionCookie {
+        use_context::<SessionCookie>().unwrap_or(SessionCookie {
+            secure: true,
+            max_age_seconds: 12 * 60 * 60,
+        })
+    }
+}
+
+/// The signed-in user, or an `Unauthenticated` error.
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<CurrentUser, AppError> {
+    Ok(ssr::actor()?.to_current_user())
+}
+
+/// Figures for the home page, scoped to the user's area.
+#[server(prefix = "/api", endpoint = "home_summary")]
+pub async fn get_home_summary() -> Result<HomeSummary, AppError> {
+    let actor = ssr::actor()?;
+    Ok(ssr::services()?.areas.home_summary(&actor).await?)
+}
+
+/// Signs in and sets the session cookie; then goes to the home page.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    let services = ssr::services()?;
+    let outcome = services
+        .auth
+        .login(username.trim(), &password, &ssr::client_info())
+        .await?;
+    let cookie = ssr::session_cookie();
+    set_cookie(&cookie.set(&outcome.session_token));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Ends the session and clears the cookie; then goes to the login page.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let cookie = ssr::session_cookie();
+    let parts = ssr::request_parts()?;
+    if let Some(token) = cookie.token_from(&parts.headers) {
+        ssr::services()?.auth.logout(&token).await?;
+    }
+    set_cookie(&cookie.clear());
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}

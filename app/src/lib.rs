@@ -1,0 +1,78 @@
+//! SLRT Portal user interface: the Leptos application rendered on the server
+//! and hydrated in the browser. Pages call the service contract only through
+//! the thin server functions in [`api`].
+
+pub mod api;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage};
+
+/// The HTML document around the application, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="id">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0f766e" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the elements every page shares.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let texts = i18n::texts();
+
+    // Marks the document once the WebAssembly bundle has taken over, so that
+    // tests (and curious developers) can tell a hydrated page from plain HTML.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/slrt.css" />
+        <Title formatter=move |page: String| {
+            if page.is_empty() {
+                texts.app_name.to_string()
+            } else {
+                format!("{page} · {}", texts.app_name)
+            }
+        } />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage />
+                <Route path=path!("/login") view=LoginPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Entry point of the browser bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

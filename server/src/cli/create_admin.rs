@@ -1,0 +1,97 @@
+//! `slrt create-admin`: creates an account (by default an administrator for the
+//! whole nation) and its role assignment. Also used by the demo seed.
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use shared::roles::Role;
+
+use crate::entities::{areas, user_assignments, users};
+use crate::password;
+use crate::services::audit::{self, Entry, Outcome};
+
+/// Shortest password the portal accepts.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// A new account and the role it starts with.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub full_name: String,
+    pub password: String,
+    pub role: Role,
+    /// `None` for the whole nation.
+    pub area_code: Option<String>,
+}
+
+/// Creates the account and its first assignment in one transaction; returns the user id.
+pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Result<i64> {
+    let username = account.username.trim().to_lowercase();
+    if username.is_empty()
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        bail!("nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah atau tanda hubung");
+    }
+    if account.password.chars().count() < MIN_PASSWORD_CHARS {
+        bail!("kata sandi minimal {MIN_PASSWORD_CHARS} karakter");
+    }
+    if users::Entity::find()
+        .filter(users::Column::Username.eq(&username))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        bail!("nama pengguna `{username}` sudah dipakai");
+    }
+    if let Some(code) = &account.area_code
+        && areas::Entity::find_by_id(code.clone()).one(db).await?.is_none()
+    {
+        bail!("wilayah `{code}` tidak ada; jalankan `slrt import-areas` terlebih dahulu");
+    }
+    let password_hash = password::hash(account.password).await?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let user = users::ActiveModel {
+        username: Set(username.clone()),
+        full_name: Set(account.full_name.trim().to_string()),
+        password_hash: Set(password_hash),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("cannot store the account")?;
+    user_assignments::ActiveModel {
+        user_id: Set(user.id),
+        role: Set(account.role.code().to_string()),
+        area_code: Set(account.area_code.clone()),
+        institution_id: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Entry {
+            action: "create_user",
+            object_type: "user",
+            object_id: Some(user.id.to_string()),
+            area_code: account.area_code,
+            detail: Some(format!("username={username}; role={}", account.role.code())),
+            ..Default::default()
+        },
+        Outcome::Ok,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user.id)
+}

@@ -1,0 +1,5 @@
+//! Commands of the `slrt` executable besides `serve`.
+
+pub mod create_admin;
+pub mod import_areas;
+pub mod seed_demo;

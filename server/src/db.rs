@@ -1,0 +1,93 @@
+//! Database connection and schema: SQLite (embedded default) or PostgreSQL.
+
+use std::path::Path;
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+
+/// Opens the database named by `url`, creating a SQLite file (and its folder) if needed.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let url = normalise_sqlite_url(url)?;
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's rule; a small pool avoids lock storms.
+        options.max_connections(if url.contains(":memory:") { 1 } else { 8 });
+        // Fresh connections of a pool each keep their own pragmas.
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        options.max_connections(16);
+    }
+    let db = Database::connect(options).await?;
+    Ok(db)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// True when the database answers a trivial query.
+pub async fn is_ready(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+/// Makes `sqlite://path` create the file (and its parent folder) on first use.
+fn normalise_sqlite_url(url: &str) -> Result<String, DbErr> {
+    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        return Ok(url.to_string());
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_string());
+    }
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|error| {
+            DbErr::Custom(format!(
+                "tidak dapat membuat folder basis data {}: {error}",
+                parent.display()
+            ))
+        })?;
+    }
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_gain_create_mode() {
+        assert_eq!(
+            normalise_sqlite_url("sqlite::memory:").ok().as_deref(),
+            Some("sqlite::memory:")
+        );
+        let dir = std::env::temp_dir().join("slrt-db-url-test");
+        let url = format!("sqlite://{}/x.db", dir.display());
+        assert_eq!(
+            normalise_sqlite_url(&url).ok(),
+            Some(format!("{url}?mode=rwc"))
+        );
+        assert!(dir.is_dir());
+        assert_eq!(
+            normalise_sqlite_url("postgres://u@h/db").ok().as_deref(),
+            Some("postgres://u@h/db")
+        );
+    }
+}

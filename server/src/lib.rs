@@ -1,0 +1,9 @@
+//! SLRT Portal server: configuration, database, services, CLI commands and the
+//! axum application that serves the Leptos UI.
+
+pub mod cli;
+pub mod db;
+pub mod entities;
+pub mod password;
+pub mod services;
+pub mod web;

@@ -1,0 +1,230 @@
+//! `slrt`: the SLRT Portal executable (serve, migrate, import-areas, seed-demo, create-admin).
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::api::ssr::SessionCookie;
+use clap::{Parser, Subcommand, ValueEnum};
+use server::cli::{create_admin, import_areas, seed_demo};
+use server::services::{self, SessionPolicy};
+use server::{db, web};
+use shared::roles::Role;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "slrt", version, about = "SLRT Portal: Sistem Layanan dan Rujukan Terpadu")]
+struct Cli {
+    /// Database: `sqlite://data/slrt.db` (default) or `postgres://user:pass@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/slrt.db", global = true)]
+    database_url: String,
+    /// Log format on standard error.
+    #[arg(long, env = "SLRT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal over HTTP.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "SLRT_LISTEN", default_value = "127.0.0.1:3000")]
+        listen: SocketAddr,
+        /// Folder with the built browser files (`pkg/slrt.js`, `.wasm`, `.css`).
+        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+        site_root: String,
+        /// Send the session cookie over plain http too (local runs only).
+        #[arg(long, env = "SLRT_INSECURE_COOKIES")]
+        insecure_cookies: bool,
+        /// Apply pending migrations before serving.
+        #[arg(long)]
+        migrate: bool,
+        /// Minutes of inactivity after which a session ends.
+        #[arg(long, env = "SLRT_SESSION_IDLE_MINUTES", default_value_t = 60)]
+        session_idle_minutes: u64,
+        /// Hours after login at which a session ends regardless of use.
+        #[arg(long, env = "SLRT_SESSION_MAX_HOURS", default_value_t = 12)]
+        session_max_hours: u64,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load Kemendagri area codes from the `idn-area-data` CSV folder.
+    ImportAreas {
+        /// Folder holding provinces.csv, regencies.csv, districts.csv, villages.csv.
+        dir: PathBuf,
+    },
+    /// Create the demo accounts (only when the database has no users yet).
+    SeedDemo,
+    /// Create an account; the password is read from SLRT_ADMIN_PASSWORD or standard input.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        /// Role code (default: admin).
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Area code the role covers; omit for the whole nation.
+        #[arg(long)]
+        area: Option<String>,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("SLRT_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let db = db::connect(&cli.database_url)
+        .await
+        .context("cannot open the database")?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            site_root,
+            insecure_cookies,
+            migrate,
+            session_idle_minutes,
+            session_max_hours,
+        } => {
+            if migrate {
+                db::migrate(&db).await.context("migration failed")?;
+            }
+            let policy = SessionPolicy {
+                idle_timeout: Duration::from_secs(session_idle_minutes * 60),
+                absolute_timeout: Duration::from_secs(session_max_hours * 3600),
+            };
+            let cookie = SessionCookie {
+                secure: !insecure_cookies,
+                max_age_seconds: i64::try_from(policy.absolute_timeout.as_secs())
+                    .unwrap_or(i64::MAX),
+            };
+            if insecure_cookies {
+                tracing::warn!("session cookies are sent over plain http: use this only on a local machine");
+            }
+            let state = web::AppState {
+                leptos_options: web::leptos_options(&site_root, listen),
+                services: services::build(db.clone(), policy),
+                db,
+                cookie,
+            };
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            tracing::info!("SLRT Portal listening on http://{listen}");
+            axum::serve(
+                listener,
+                web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+            tracing::info!("stopped");
+        }
+        Command::Migrate => {
+            db::migrate(&db).await.context("migration failed")?;
+            tracing::info!("database is up to date");
+        }
+        Command::ImportAreas { dir } => {
+            db::migrate(&db).await.context("migration failed")?;
+            let report = import_areas::run(&db, &dir).await?;
+            tracing::info!(
+                provinces = report.provinces,
+                districts = report.districts,
+                subdistricts = report.subdistricts,
+                villages = report.villages,
+                "areas imported"
+            );
+        }
+        Command::SeedDemo => {
+            db::migrate(&db).await.context("migration failed")?;
+            match seed_demo::run(&db).await? {
+                seed_demo::SeedOutcome::Seeded { accounts } => tracing::info!(
+                    accounts,
+                    "demo accounts created (password: {})",
+                    seed_demo::DEMO_PASSWORD
+                ),
+                seed_demo::SeedOutcome::AlreadySeeded => {
+                    tracing::info!("the database already has users; demo seed skipped")
+                }
+            }
+        }
+        Command::CreateAdmin {
+            username,
+            full_name,
+            role,
+            area,
+        } => {
+            db::migrate(&db).await.context("migration failed")?;
+            let role = Role::from_code(&role)
+                .with_context(|| format!("unknown role `{role}`"))?;
+            let password = match std::env::var("SLRT_ADMIN_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    eprintln!("Kata sandi / password:");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let id = create_admin::create(
+                &db,
+                create_admin::NewAccount {
+                    username,
+                    full_name,
+                    password,
+                    role,
+                    area_code: area,
+                },
+            )
+            .await?;
+            tracing::info!(user_id = id, "account created");
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, letting open requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => tracing::error!(%error, "cannot listen for SIGTERM"),
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,167 @@
+//! The HTTP side: the axum router that serves Leptos pages, server functions,
+//! static files and health checks, with the session and request-safety layers.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use app::api::ssr::SessionCookie;
+use app::{App, shell};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use shared::contract::{ClientInfo, Services};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::db;
+
+/// Largest request body accepted (forms and server-function calls).
+const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+    pub db: DatabaseConnection,
+    pub cookie: SessionCookie,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Leptos options for a site whose built files live in `site_root` (`pkg/` below it).
+pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("slrt")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(listen)
+        .build()
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let services = state.services.clone();
+        let cookie = state.cookie.clone();
+        move || {
+            provide_context(services.clone());
+            provide_context(cookie.clone());
+        }
+    };
+    let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
+    let static_files = Router::new()
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir).precompressed_gzip().precompressed_br(),
+        )
+        // Files keep their names between releases: revalidate, but never re-download unchanged.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .merge(static_files)
+        .layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        .layer(middleware::from_fn(same_origin_writes))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if db::is_ready(&state.db).await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+/// Resolves the session cookie into the request's actor and records the client address.
+async fn session_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    request.extensions_mut().insert(ClientInfo { address });
+    if !request.uri().path().starts_with("/pkg/")
+        && let Some(token) = state.cookie.token_from(request.headers())
+    {
+        match state.services.auth.authenticate(&token).await {
+            Ok(Some(actor)) => {
+                request.extensions_mut().insert(actor);
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "session could not be checked"),
+        }
+    }
+    next.run(request).await
+}
+
+/// Refuses state-changing requests sent by other sites (CSRF): the browser's
+/// `Sec-Fetch-Site` must say same-origin, or `Origin` must match `Host`.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let header_str = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let allowed = match (header_str("sec-fetch-site"), header_str("origin")) {
+        (Some(site), _) => matches!(site, "same-origin" | "none"),
+        (None, Some(origin)) => {
+            let origin_host = origin.split_once("://").map(|(_, host)| host);
+            origin_host.is_some() && origin_host == header_str("host")
+        }
+        // Not a browser (curl, scripts): no ambient cookies to abuse.
+        (None, None) => true,
+    };
+    if allowed {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = %request.uri().path(), "cross-site write refused");
+        (
+            StatusCode::FORBIDDEN,
+            "Permintaan dari situs lain ditolak. / Cross-site request refused.",
+        )
+            .into_response()
+    }
+}

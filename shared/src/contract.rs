@@ -1,0 +1,132 @@
+//! The service contract: what the portal can do. The server implements these
+//! traits on its database; server functions and the REST API only call them, so
+//! every rule (authorization by area, validation, audit) lives in one place.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::dto::{CurrentUser, HomeSummary};
+use crate::roles::Role;
+
+/// Who is asking: the signed-in user with the assignment active in this session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    /// Kemendagri code of the assigned area; `None` means the whole nation.
+    pub area_code: Option<String>,
+    /// Name of the assigned area as stored in the area table.
+    pub area_name: String,
+    /// The receiving institution, for institution users.
+    pub institution_id: Option<i64>,
+}
+
+impl Actor {
+    /// The view of this actor that the UI shows.
+    pub fn to_current_user(&self) -> CurrentUser {
+        CurrentUser {
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            role: self.role,
+            area_code: self.area_code.clone().unwrap_or_default(),
+            area_name: self.area_name.clone(),
+        }
+    }
+}
+
+/// Where a request came from, recorded in the audit log and used for throttling.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientInfo {
+    pub address: Option<String>,
+}
+
+/// A successful login: the secret session token for the cookie and the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOutcome {
+    pub session_token: String,
+    pub actor: Actor,
+}
+
+/// Why a service call failed. Messages are for the person in front of the screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ServiceError {
+    #[error("Sesi Anda telah berakhir. Silakan masuk kembali.")]
+    Unauthenticated,
+    #[error("Nama pengguna atau kata sandi salah.")]
+    InvalidCredentials,
+    #[error("Akun Anda dinonaktifkan. Hubungi administrator.")]
+    AccountDisabled,
+    #[error("Terlalu banyak percobaan masuk. Coba lagi dalam {retry_after_seconds} detik.")]
+    RateLimited { retry_after_seconds: u64 },
+    #[error("Anda tidak berwenang mengakses data ini.")]
+    Forbidden,
+    #[error("Data tidak ditemukan.")]
+    NotFound,
+    #[error("Data telah diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi.")]
+    Conflict,
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("Layanan sedang tidak tersedia. Coba lagi sebentar lagi.")]
+    Unavailable,
+}
+
+impl ServiceError {
+    /// The same message in English, for users who chose English.
+    pub fn message_en(&self) -> String {
+        match self {
+            ServiceError::Unauthenticated => "Your session has ended. Please sign in again.".into(),
+            ServiceError::InvalidCredentials => "Wrong username or password.".into(),
+            ServiceError::AccountDisabled => {
+                "Your account is disabled. Contact the administrator.".into()
+            }
+            ServiceError::RateLimited {
+                retry_after_seconds,
+            } => format!("Too many sign-in attempts. Try again in {retry_after_seconds} seconds."),
+            ServiceError::Forbidden => "You are not allowed to access this data.".into(),
+            ServiceError::NotFound => "Not found.".into(),
+            ServiceError::Conflict => {
+                "Someone else changed this record. Reload the page and try again.".into()
+            }
+            ServiceError::Invalid { message, .. } => message.clone(),
+            ServiceError::Unavailable => {
+                "The service is unavailable. Please try again shortly.".into()
+            }
+        }
+    }
+}
+
+/// Signing in and out, and turning a session token back into an actor.
+#[async_trait]
+pub trait AuthService: Send + Sync {
+    /// Checks the password and opens a new session (a fresh id at every login).
+    async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<LoginOutcome, ServiceError>;
+
+    /// Ends the session at once. Unknown tokens are ignored.
+    async fn logout(&self, session_token: &str) -> Result<(), ServiceError>;
+
+    /// The actor behind a session token, or `None` when it is unknown or expired.
+    async fn authenticate(&self, session_token: &str) -> Result<Option<Actor>, ServiceError>;
+}
+
+/// Administrative areas and the figures of the home page.
+#[async_trait]
+pub trait AreaService: Send + Sync {
+    /// Counts read from the database for the actor's area.
+    async fn home_summary(&self, actor: &Actor) -> Result<HomeSummary, ServiceError>;
+}
+
+/// Every service of the portal, as one value placed in the request context.
+#[derive(Clone)]
+pub struct Services {
+    pub auth: Arc<dyn AuthService>,
+    pub areas: Arc<dyn AreaService>,
+}
