@@ -62,6 +62,9 @@ enum Command {
     ImportAreas {
         /// Folder holding provinces.csv, regencies.csv, districts.csv, villages.csv.
         dir: PathBuf,
+        /// Do nothing when the area table already has rows.
+        #[arg(long)]
+        if_empty: bool,
     },
     /// Create the demo accounts (only when the database has no users yet).
     SeedDemo,
@@ -85,6 +88,7 @@ fn init_logging(format: LogFormat) {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
@@ -145,8 +149,12 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&db).await.context("migration failed")?;
             tracing::info!("database is up to date");
         }
-        Command::ImportAreas { dir } => {
+        Command::ImportAreas { dir, if_empty } => {
             db::migrate(&db).await.context("migration failed")?;
+            if if_empty && import_areas::has_areas(&db).await? {
+                tracing::info!("areas already loaded; import skipped");
+                return Ok(());
+            }
             let report = import_areas::run(&db, &dir).await?;
             tracing::info!(
                 provinces = report.provinces,

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use app::api::ssr::SessionCookie;
@@ -123,18 +123,38 @@ async fn session_layer(State(state): State<AppState>, mut request: Request, next
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string());
     request.extensions_mut().insert(ClientInfo { address });
-    if !request.uri().path().starts_with("/pkg/")
-        && let Some(token) = state.cookie.token_from(request.headers())
-    {
+    let path = request.uri().path();
+    if is_static(path) {
+        return next.run(request).await;
+    }
+    let mut signed_in = false;
+    if let Some(token) = state.cookie.token_from(request.headers()) {
         match state.services.auth.authenticate(&token).await {
             Ok(Some(actor)) => {
                 request.extensions_mut().insert(actor);
+                signed_in = true;
             }
             Ok(None) => {}
             Err(error) => tracing::warn!(%error, "session could not be checked"),
         }
     }
+    // Pages need a session; without one the visitor goes to the sign-in page
+    // (server functions answer for themselves with an Indonesian error).
+    let path = request.uri().path();
+    if !signed_in && request.method() == Method::GET && is_protected_page(path) {
+        return Redirect::to("/login").into_response();
+    }
     next.run(request).await
+}
+
+/// Files and probes that need no session lookup.
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" || path == "/favicon.ico"
+}
+
+/// Every page except the sign-in page requires a session.
+fn is_protected_page(path: &str) -> bool {
+    !(path == "/login" || path.starts_with("/api/") || is_static(path))
 }
 
 /// Refuses state-changing requests sent by other sites (CSRF): the browser's

@@ -1,1 +1,193 @@
-fn main(){}
+//! `cargo xtask`: sets up, builds, runs and tests SLRT Portal on a fresh machine.
+//! Standard library only, so that it compiles before anything else is installed.
+
+mod postgres;
+mod setup;
+mod site;
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use util::{Steps, cmd, free_port, workspace_root};
+
+const USAGE: &str = "\
+cargo xtask <command> [options]
+
+Commands:
+  setup            install what is missing (WASM target, wasm-bindgen, npm tools,
+                   Chromium and PostgreSQL for the tests); safe to repeat
+  build [--debug]  build the browser bundle, CSS and server (release by default)
+  run              setup, release build, migrate, load areas and demo data if
+                   missing, then serve on http://127.0.0.1:3000
+                     --database-url URL   (or DATABASE_URL) default sqlite://data/slrt.db
+                     --listen ADDR        default 127.0.0.1:3000
+  test             setup, fmt, clippy, wasm32 build of `shared`, all Rust tests on
+                   SQLite, integration tests on a throwaway PostgreSQL, browser tests
+                     --skip-postgres --skip-browser   leave out a lane
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(&root, setup::Purpose::Test).map(|_| ()),
+        Some("build") => build(&root, !args.iter().any(|a| a == "--debug")),
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root, &args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Value of `--name VALUE` in `args`, if given.
+fn option(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|arg| arg == name)
+        .and_then(|at| args.get(at + 1))
+        .cloned()
+}
+
+fn build(root: &Path, release: bool) -> Result<(), String> {
+    let mut steps = Steps::new("build");
+    let tools = setup::run(root, setup::Purpose::Run)?;
+    site::build_site(root, &tools, &mut steps)?;
+    steps.run("server", || {
+        let mut command = cmd("cargo", ["build", "-p", "server"]);
+        if release {
+            command.arg("--release");
+        }
+        util::status(command.current_dir(root))
+    })?;
+    steps.print();
+    Ok(())
+}
+
+fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let database_url = option(args, "--database-url")
+        .or_else(|| std::env::var("DATABASE_URL").ok())
+        .unwrap_or_else(|| "sqlite://data/slrt.db".to_string());
+    let listen = option(args, "--listen").unwrap_or_else(|| "127.0.0.1:3000".to_string());
+    build(root, true)?;
+    let slrt = root.join("target/release/slrt");
+    let slrt_cmd = |sub: &[&str]| {
+        let mut command = cmd(&slrt, sub);
+        command.current_dir(root).env("DATABASE_URL", &database_url);
+        command
+    };
+    util::status(&mut slrt_cmd(&["migrate"]))?;
+    let areas = root.join("node_modules/idn-area-data/data");
+    util::status(&mut slrt_cmd(&[
+        "import-areas",
+        "--if-empty",
+        &areas.to_string_lossy(),
+    ]))?;
+    util::status(&mut slrt_cmd(&["seed-demo"]))?;
+    println!(
+        "\nSLRT Portal: http://{listen}  (demo accounts: see README.md; password slrt-demo-2026)\n"
+    );
+    util::status(&mut slrt_cmd(&[
+        "serve",
+        "--listen",
+        &listen,
+        "--site-root",
+        "target/site",
+        "--insecure-cookies",
+    ]))
+}
+
+fn test(root: &Path, args: &[String]) -> Result<(), String> {
+    let skip_postgres = args.iter().any(|a| a == "--skip-postgres");
+    let skip_browser = args.iter().any(|a| a == "--skip-browser");
+    let mut steps = Steps::new("test");
+    let tools = steps.run("setup", || setup::run(root, setup::Purpose::Test))?;
+    let cargo = |args: &[&str]| {
+        let mut command = cmd("cargo", args);
+        command.current_dir(root);
+        util::status(&mut command)
+    };
+    steps.run("cargo fmt --check", || cargo(&["fmt", "--all", "--", "--check"]))?;
+    steps.run("cargo clippy -D warnings", || {
+        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+    })?;
+    steps.run("shared builds for wasm32", || {
+        site::wasm_cargo(root, &tools, &["build", "-p", "shared"])
+    })?;
+    steps.run("rust tests (SQLite)", || {
+        let mut command = cmd("cargo", ["test", "--workspace"]);
+        command.current_dir(root).env_remove("TEST_DATABASE_URL");
+        util::status(&mut command)
+    })?;
+    if !skip_postgres {
+        steps.run("integration tests (PostgreSQL)", || {
+            let cluster = postgres::Cluster::start(root, &tools)?;
+            let mut command = cmd("cargo", ["test", "-p", "server", "--tests"]);
+            command
+                .current_dir(root)
+                .env("TEST_DATABASE_URL", cluster.url());
+            util::status(&mut command)
+        })?;
+    }
+    if !skip_browser {
+        site::build_site(root, &tools, &mut steps)?;
+        steps.run("browser tests (Chromium)", || browser_tests(root, &tools))?;
+    }
+    steps.print();
+    println!("\nAll checks passed.");
+    Ok(())
+}
+
+/// Starts the debug server built by `cargo test` on a fresh SQLite database
+/// with demo data, runs the Playwright specs against it, then stops it.
+fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
+    let slrt = root.join("target/debug/slrt");
+    if !slrt.exists() {
+        util::status(cmd("cargo", ["build", "-p", "server"]).current_dir(root))?;
+    }
+    let artifacts = root.join("end2end/artifacts");
+    std::fs::create_dir_all(&artifacts).map_err(|e| format!("{}: {e}", artifacts.display()))?;
+    let work = util::TempDir::new("slrt-e2e")?;
+    let database_url = format!("sqlite://{}/e2e.db", work.path().display());
+    let slrt_cmd = |sub: &[&str]| {
+        let mut command = cmd(&slrt, sub);
+        command.current_dir(root).env("DATABASE_URL", &database_url);
+        command
+    };
+    let areas: PathBuf = root.join("node_modules/idn-area-data/data");
+    util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))?;
+    util::status(&mut slrt_cmd(&["seed-demo"]))?;
+    let port = free_port()?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let log_path = artifacts.join("server.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let log_err = log.try_clone().map_err(|e| e.to_string())?;
+    let mut server = slrt_cmd(&[
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--site-root",
+        "target/site",
+        "--insecure-cookies",
+    ]);
+    server.env("SLRT_LOG", "info,tower_http=debug").stdout(log).stderr(log_err);
+    let server = util::Child::spawn(server, "slrt serve")?;
+    util::wait_for_http(&format!("{base_url}/readyz"), std::time::Duration::from_secs(60))?;
+    let mut node = cmd("node", ["--test", "--test-concurrency=1", "end2end/tests/"]);
+    node.current_dir(root)
+        .env("BASE_URL", &base_url)
+        .env("CHROMIUM_PATH", &tools.chromium)
+        .env("ARTIFACTS_DIR", &artifacts);
+    let outcome = util::status(&mut node);
+    drop(server);
+    outcome
+}

@@ -30,6 +30,11 @@ pub struct ImportReport {
     pub villages: usize,
 }
 
+/// True when at least one area is stored.
+pub async fn has_areas(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    Ok(areas::Entity::find().one(db).await?.is_some())
+}
+
 /// Imports all four files from `dir`; the whole import is one transaction.
 pub async fn run(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<ImportReport> {
     let mut counts = [0usize; 4];

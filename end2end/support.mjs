@@ -1,0 +1,49 @@
+// Shared helpers of the browser tests: Debian's Chromium driven by
+// playwright-core against the server `cargo xtask test` started.
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+export const ARTIFACTS_DIR = process.env.ARTIFACTS_DIR ?? new URL('./artifacts/', import.meta.url).pathname;
+export const DEMO_PASSWORD = 'slrt-demo-2026';
+
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** Starts a headless Chromium that stays off the (closed) network. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'slrt-chromium-'));
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: DESKTOP,
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+
+/** Waits until the WebAssembly bundle has hydrated the page. */
+export async function waitForHydration(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+/** Saves a full-page screenshot under end2end/artifacts/. */
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the form, as a person would. */
+export async function signIn(page, username, password = DEMO_PASSWORD) {
+  await page.goto(`${BASE_URL}/login`);
+  await waitForHydration(page);
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+}

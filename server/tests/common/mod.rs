@@ -1,0 +1,69 @@
+//! Test support: a fresh, migrated database per test, on SQLite in memory by
+//! default or on PostgreSQL when `TEST_DATABASE_URL` names a server
+//! (`cargo xtask test` runs the suite both ways).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::cli::create_admin::{self, NewAccount};
+use server::cli::import_areas;
+use server::db;
+use shared::roles::Role;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The password of accounts made by [`account`].
+pub const PASSWORD: &str = "kata-sandi-uji-123";
+
+/// A new, empty, migrated database for one test.
+pub async fn database() -> Result<DatabaseConnection, Box<dyn std::error::Error>> {
+    let db = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            let admin = db::connect(&url).await?;
+            let name = format!("slrt_test_{}", uuid::Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            admin.close().await?;
+            let base = url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&url);
+            db::connect(&format!("{base}/{name}")).await?
+        }
+        _ => db::connect("sqlite::memory:").await?,
+    };
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The folder of the small area CSV fixture (two provinces, four villages).
+pub fn area_fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/areas")
+}
+
+/// A migrated database with the fixture areas loaded.
+pub async fn database_with_areas() -> Result<DatabaseConnection, Box<dyn std::error::Error>> {
+    let db = database().await?;
+    import_areas::run(&db, &area_fixture()).await?;
+    Ok(db)
+}
+
+/// Creates an account with [`PASSWORD`] and returns its id.
+pub async fn account(
+    db: &DatabaseConnection,
+    username: &str,
+    role: Role,
+    area: Option<&str>,
+) -> Result<i64, Box<dyn std::error::Error>> {
+    Ok(create_admin::create(
+        db,
+        NewAccount {
+            username: username.to_string(),
+            full_name: format!("Petugas {username}"),
+            password: PASSWORD.to_string(),
+            role,
+            area_code: area.map(str::to_string),
+        },
+    )
+    .await?)
+}

@@ -1,0 +1,142 @@
+//! The HTTP surface through the real router: health checks, the sign-in flow
+//! with its cookie, page protection and refusal of cross-site writes.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use app::api::ssr::SessionCookie;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{PASSWORD, TestResult, account, database_with_areas};
+use http_body_util::BodyExt;
+use server::services::{self, SessionPolicy};
+use server::web::{self, AppState};
+use shared::roles::Role;
+use tower::ServiceExt;
+
+async fn router() -> Result<axum::Router, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    account(&db, "manajer.cirebon", Role::SlrtManager, Some("32.09")).await?;
+    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
+    Ok(web::router(AppState {
+        leptos_options: web::leptos_options("target/site", listen),
+        services: services::build(db.clone(), SessionPolicy::default()),
+        db,
+        cookie: SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+    }))
+}
+
+async fn body_text(response: axum::response::Response) -> Result<String, Box<dyn std::error::Error>> {
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn login_request(password: &str) -> Result<Request<Body>, axum::http::Error> {
+    Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://127.0.0.1:3000/login")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(format!("username=manajer.cirebon&password={password}")))
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() -> TestResult {
+    let app = router().await?;
+    let health = app.clone().oneshot(Request::get("/healthz").body(Body::empty())?).await?;
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = app.oneshot(Request::get("/readyz").body(Body::empty())?).await?;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(body_text(ready).await?, "ready");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_login_page_is_indonesian_and_loads_the_bundle() -> TestResult {
+    let app = router().await?;
+    let response = app.oneshot(Request::get("/login").body(Body::empty())?).await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    let html = body_text(response).await?;
+    assert!(html.contains("<html lang=\"id\""), "{html}");
+    assert!(html.contains("Kata sandi"));
+    assert!(html.contains("/pkg/slrt.js"));
+    assert!(html.contains("/pkg/slrt.wasm"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_home_page_sends_strangers_to_login() -> TestResult {
+    let app = router().await?;
+    let response = app.oneshot(Request::get("/").body(Body::empty())?).await?;
+    assert!(response.status().is_redirection(), "status {}", response.status());
+    assert_eq!(
+        response.headers().get(header::LOCATION).map(|v| v.as_bytes()),
+        Some(&b"/login"[..])
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_safe_cookie_that_opens_the_home_page() -> TestResult {
+    let app = router().await?;
+    let response = app.clone().oneshot(login_request(PASSWORD)?).await?;
+    assert!(response.status().is_redirection(), "status {}", response.status());
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or("no cookie")?
+        .to_string();
+    assert!(cookie.starts_with("slrt_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    let pair = cookie.split(';').next().ok_or("empty cookie")?.to_string();
+
+    let home = app
+        .oneshot(Request::get("/").header(header::COOKIE, &pair).body(Body::empty())?)
+        .await?;
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = body_text(home).await?;
+    assert!(html.contains("Petugas manajer.cirebon"), "{html}");
+    assert!(html.contains("Manajer SLRT"));
+    assert!(html.contains("Kabupaten Cirebon (32.09)"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_wrong_password_sets_no_cookie() -> TestResult {
+    let app = router().await?;
+    let response = app.oneshot(login_request("salah-sandi")?).await?;
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+    Ok(())
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() -> TestResult {
+    let app = router().await?;
+    let mut request = login_request(PASSWORD)?;
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse()?);
+    let response = app.clone().oneshot(request).await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+
+    let mut request = login_request(PASSWORD)?;
+    request.headers_mut().remove("sec-fetch-site");
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse()?);
+    request.headers_mut().insert(header::HOST, "127.0.0.1:3000".parse()?);
+    let response = app.oneshot(request).await?;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}

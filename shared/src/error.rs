@@ -1,0 +1,521 @@
+//! The one error type of the domain layer, with user-facing messages in Bahasa Indonesia (first) and English.
+//! Every validator, state machine and access rule in this crate answers with a [`DomainError`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Action, DenialReason};
+use crate::geo::{AreaLevel, NeighbourhoodUnit};
+use crate::identity::{IdNumberKind, Sex};
+use crate::member::PpksCategory;
+use crate::roles::Role;
+use crate::workflow::StateMachine;
+
+/// One field of a form and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field, by its API name (e.g. `nik`, `address.rt`).
+    pub field: String,
+    /// What is wrong.
+    pub error: DomainError,
+}
+
+/// Everything that the domain can refuse, each with a stable [`code`](DomainError::code)
+/// and a message for people: [`message_id`](DomainError::message_id) (also `Display`)
+/// and [`message_en`](DomainError::message_en).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+#[error("{}", self.message_id())]
+pub enum DomainError {
+    /// No area code was given.
+    AreaCodeEmpty,
+    /// The area code is not 2, 2.2, 2.2.2 or 2.2.2.4 digits.
+    AreaCodeMalformed { input: String },
+    /// The first two digits are not one of the 38 province codes.
+    UnknownProvince { code: String },
+    /// A district or sub-district segment is `00`.
+    ZeroAreaSegment { level: AreaLevel },
+    /// A village segment does not start with 1, 2 or 3.
+    VillageKindUnknown { code: String },
+    /// An area of one level was given where another is needed.
+    WrongAreaLevel { expected: AreaLevel, found: AreaLevel },
+    /// An RT or RW number is not 1 to 999.
+    NeighbourhoodNumberInvalid { unit: NeighbourhoodUnit, input: String },
+    /// A required text field is empty.
+    TextRequired { field: String },
+    /// A text field is longer than allowed.
+    TextTooLong { field: String, max: usize },
+    /// A number lies outside its allowed range.
+    NumberOutOfRange { field: String, min: i64, max: i64, found: i64 },
+    /// A code that names no known value (e.g. an unknown sector).
+    UnknownCode { field: String, code: String },
+    /// A date that is not a date (`dd/mm/yyyy` or `yyyy-mm-dd` expected).
+    DateInvalid { field: String },
+    /// A date after today where only past dates make sense.
+    DateInFuture { field: String },
+    /// A NIK or No KK does not have 16 characters.
+    IdNumberLength { kind: IdNumberKind, found: usize },
+    /// A NIK or No KK holds something other than a digit.
+    IdNumberNotDigits { kind: IdNumberKind, position: usize },
+    /// The region prefix names no province.
+    IdUnknownProvince { kind: IdNumberKind, code: String },
+    /// The region prefix has a `00` district or sub-district.
+    IdZeroRegion { kind: IdNumberKind, level: AreaLevel },
+    /// The NIK's day of birth is neither 01–31 (men) nor 41–71 (women).
+    NikDayInvalid { day: u32 },
+    /// The No KK's day of issue is not 01–31.
+    KkDayInvalid { day: u32 },
+    /// The month is not 01–12.
+    IdMonthInvalid { kind: IdNumberKind, month: u32 },
+    /// Day, month and year do not form a real date (e.g. 31 April).
+    IdImpossibleDate { kind: IdNumberKind, day: u32, month: u32, year: u32 },
+    /// The last four digits are `0000`.
+    IdZeroSerial { kind: IdNumberKind },
+    /// A member without a NIK must have the status "tanpa dokumen".
+    NikRequired,
+    /// The sex recorded differs from the sex encoded in the NIK.
+    NikSexMismatch { nik_sex: Sex, recorded: Sex },
+    /// The birth date recorded differs from the one encoded in the NIK.
+    NikBirthDateMismatch { nik_date: NaiveDate, recorded: NaiveDate },
+    /// Pregnancy recorded for someone who is not female.
+    PregnancyRequiresFemale,
+    /// A PPKS category that does not fit the member's age.
+    PpksAgeMismatch { category: PpksCategory, age: u32 },
+    /// A civil-registry match recorded for a member without NIK.
+    CivilMatchRequiresNik,
+    /// A household must have exactly one head (relationship 1).
+    HouseholdHeadCount { found: usize },
+    /// The same NIK appears twice in one household.
+    DuplicateNik { masked: String },
+    /// A registry id that is empty, too long or not letters and digits.
+    RegistryIdInvalid,
+    /// The action is not possible from the current state.
+    TransitionNotAllowed { machine: StateMachine, from: String, action: String },
+    /// The action is possible, but not for this role.
+    RoleNotAllowed { machine: StateMachine, action: String, role: Role },
+    /// A case at province/national level cannot be escalated further.
+    EscalationAtTop,
+    /// A case cannot be resolved while referrals are still open.
+    ReferralsStillOpen { open: usize },
+    /// No consent recorded before sending data to an institution.
+    ConsentMissing,
+    /// The consent recorded names another institution.
+    ConsentForOtherInstitution,
+    /// A line of a holiday list is not `yyyy-mm-dd [name]`.
+    HolidayLineInvalid { line: usize },
+    /// The actor may not do this here.
+    AccessDenied { action: Action, reason: DenialReason },
+    /// Several fields of a form are wrong.
+    Invalid { errors: Vec<FieldError> },
+}
+
+fn dmy(date: &NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+impl DomainError {
+    /// Stable snake_case code of the error kind, for the API and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::AreaCodeEmpty => "area_code_empty",
+            DomainError::AreaCodeMalformed { .. } => "area_code_malformed",
+            DomainError::UnknownProvince { .. } => "unknown_province",
+            DomainError::ZeroAreaSegment { .. } => "zero_area_segment",
+            DomainError::VillageKindUnknown { .. } => "village_kind_unknown",
+            DomainError::WrongAreaLevel { .. } => "wrong_area_level",
+            DomainError::NeighbourhoodNumberInvalid { .. } => "neighbourhood_number_invalid",
+            DomainError::TextRequired { .. } => "text_required",
+            DomainError::TextTooLong { .. } => "text_too_long",
+            DomainError::NumberOutOfRange { .. } => "number_out_of_range",
+            DomainError::UnknownCode { .. } => "unknown_code",
+            DomainError::DateInvalid { .. } => "date_invalid",
+            DomainError::DateInFuture { .. } => "date_in_future",
+            DomainError::IdNumberLength { .. } => "id_number_length",
+            DomainError::IdNumberNotDigits { .. } => "id_number_not_digits",
+            DomainError::IdUnknownProvince { .. } => "id_unknown_province",
+            DomainError::IdZeroRegion { .. } => "id_zero_region",
+            DomainError::NikDayInvalid { .. } => "nik_day_invalid",
+            DomainError::KkDayInvalid { .. } => "kk_day_invalid",
+            DomainError::IdMonthInvalid { .. } => "id_month_invalid",
+            DomainError::IdImpossibleDate { .. } => "id_impossible_date",
+            DomainError::IdZeroSerial { .. } => "id_zero_serial",
+            DomainError::NikRequired => "nik_required",
+            DomainError::NikSexMismatch { .. } => "nik_sex_mismatch",
+            DomainError::NikBirthDateMismatch { .. } => "nik_birth_date_mismatch",
+            DomainError::PregnancyRequiresFemale => "pregnancy_requires_female",
+            DomainError::PpksAgeMismatch { .. } => "ppks_age_mismatch",
+            DomainError::CivilMatchRequiresNik => "civil_match_requires_nik",
+            DomainError::HouseholdHeadCount { .. } => "household_head_count",
+            DomainError::DuplicateNik { .. } => "duplicate_nik",
+            DomainError::RegistryIdInvalid => "registry_id_invalid",
+            DomainError::TransitionNotAllowed { .. } => "transition_not_allowed",
+            DomainError::RoleNotAllowed { .. } => "role_not_allowed",
+            DomainError::EscalationAtTop => "escalation_at_top",
+            DomainError::ReferralsStillOpen { .. } => "referrals_still_open",
+            DomainError::ConsentMissing => "consent_missing",
+            DomainError::ConsentForOtherInstitution => "consent_for_other_institution",
+            DomainError::HolidayLineInvalid { .. } => "holiday_line_invalid",
+            DomainError::AccessDenied { .. } => "access_denied",
+            DomainError::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// Whether this is a refusal of access (HTTP 403) rather than invalid input (HTTP 422)
+    /// or a conflict with the current state (HTTP 409).
+    pub fn is_access_denied(&self) -> bool {
+        matches!(self, DomainError::AccessDenied { .. } | DomainError::RoleNotAllowed { .. })
+    }
+
+    /// Whether the request conflicts with the current state of a record (HTTP 409).
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            DomainError::TransitionNotAllowed { .. }
+                | DomainError::EscalationAtTop
+                | DomainError::ReferralsStillOpen { .. }
+                | DomainError::ConsentMissing
+                | DomainError::ConsentForOtherInstitution
+        )
+    }
+
+    /// The message in Bahasa Indonesia, saying exactly what is wrong.
+    pub fn message_id(&self) -> String {
+        match self {
+            DomainError::AreaCodeEmpty => "Kode wilayah wajib diisi.".into(),
+            DomainError::AreaCodeMalformed { input } => format!(
+                "Kode wilayah \"{input}\" tidak berbentuk 32, 32.09, 32.09.01 atau 32.09.01.2001."
+            ),
+            DomainError::UnknownProvince { code } => {
+                format!("Kode provinsi {code} tidak dikenal (bukan salah satu dari 38 provinsi).")
+            }
+            DomainError::ZeroAreaSegment { level } => {
+                format!("Kode {} tidak boleh 00.", level.label_id().to_lowercase())
+            }
+            DomainError::VillageKindUnknown { code } => format!(
+                "Kode desa/kelurahan {code} harus diawali 1 (kelurahan), 2 (desa) atau 3 (desa adat)."
+            ),
+            DomainError::WrongAreaLevel { expected, found } => format!(
+                "Wilayah harus setingkat {}, bukan {}.",
+                expected.label_id(),
+                found.label_id()
+            ),
+            DomainError::NeighbourhoodNumberInvalid { unit, input } => format!(
+                "Nomor {} \"{input}\" harus angka 1 sampai 999.",
+                unit.label_id()
+            ),
+            DomainError::TextRequired { field } => format!("Isian {field} wajib diisi."),
+            DomainError::TextTooLong { field, max } => {
+                format!("Isian {field} paling banyak {max} karakter.")
+            }
+            DomainError::NumberOutOfRange { field, min, max, found } => {
+                format!("Isian {field} harus antara {min} dan {max}; yang diisi {found}.")
+            }
+            DomainError::UnknownCode { field, code } => {
+                format!("Pilihan \"{code}\" untuk {field} tidak dikenal.")
+            }
+            DomainError::DateInvalid { field } => {
+                format!("Tanggal {field} tidak valid; gunakan format dd/mm/yyyy.")
+            }
+            DomainError::DateInFuture { field } => {
+                format!("Tanggal {field} tidak boleh setelah hari ini.")
+            }
+            DomainError::IdNumberLength { kind, found } => format!(
+                "{} harus 16 digit angka; yang diisi {found} digit.",
+                kind.label_id()
+            ),
+            DomainError::IdNumberNotDigits { kind, position } => format!(
+                "{} hanya boleh berisi angka; karakter ke-{position} bukan angka.",
+                kind.label_id()
+            ),
+            DomainError::IdUnknownProvince { kind, code } => format!(
+                "Dua digit pertama {} ({code}) bukan kode provinsi.",
+                kind.label_id()
+            ),
+            DomainError::IdZeroRegion { kind, level } => format!(
+                "Kode {} pada 6 digit pertama {} tidak boleh 00.",
+                level.label_id().to_lowercase(),
+                kind.label_id()
+            ),
+            DomainError::NikDayInvalid { day } => format!(
+                "Digit 7–8 NIK (tanggal lahir) bernilai {day:02}; harus 01–31 untuk laki-laki atau 41–71 untuk perempuan."
+            ),
+            DomainError::KkDayInvalid { day } => format!(
+                "Digit 7–8 No KK (tanggal terbit) bernilai {day:02}; harus 01–31."
+            ),
+            DomainError::IdMonthInvalid { kind, month } => format!(
+                "Digit 9–10 {} (bulan) bernilai {month:02}; harus 01–12.",
+                kind.label_id()
+            ),
+            DomainError::IdImpossibleDate { kind, day, month, year } => format!(
+                "Tanggal pada {} ({day:02}-{month:02}-{year:02}) tidak ada di kalender.",
+                kind.label_id()
+            ),
+            DomainError::IdZeroSerial { kind } => {
+                format!("Empat digit terakhir {} tidak boleh 0000.", kind.label_id())
+            }
+            DomainError::NikRequired => {
+                "NIK wajib diisi, kecuali anggota berstatus tanpa dokumen.".into()
+            }
+            DomainError::NikSexMismatch { nik_sex, recorded } => format!(
+                "Jenis kelamin {} tidak sesuai NIK, yang menunjukkan {}.",
+                recorded.label_id().to_lowercase(),
+                nik_sex.label_id().to_lowercase()
+            ),
+            DomainError::NikBirthDateMismatch { nik_date, recorded } => format!(
+                "Tanggal lahir {} tidak sesuai NIK, yang menunjukkan {}.",
+                dmy(recorded),
+                dmy(nik_date)
+            ),
+            DomainError::PregnancyRequiresFemale => {
+                "Status hamil hanya dapat dicatat untuk perempuan.".into()
+            }
+            DomainError::PpksAgeMismatch { category, age } => format!(
+                "Kategori PPKS \"{}\" tidak sesuai dengan umur {age} tahun.",
+                category.label_id()
+            ),
+            DomainError::CivilMatchRequiresNik => {
+                "Padan Dukcapil hanya dapat dicatat untuk anggota yang memiliki NIK.".into()
+            }
+            DomainError::HouseholdHeadCount { found } => format!(
+                "Keluarga harus memiliki tepat satu kepala keluarga; tercatat {found}."
+            ),
+            DomainError::DuplicateNik { masked } => {
+                format!("NIK {masked} tercatat lebih dari sekali dalam keluarga ini.")
+            }
+            DomainError::RegistryIdInvalid => {
+                "ID registri harus 1–32 huruf atau angka (boleh tanda - atau /).".into()
+            }
+            DomainError::TransitionNotAllowed { machine, from, action } => format!(
+                "{} berstatus \"{}\" tidak dapat diproses dengan tindakan \"{}\".",
+                machine.label_id(),
+                machine.state_label_id(from),
+                machine.action_label_id(action)
+            ),
+            DomainError::RoleNotAllowed { machine, action, role } => format!(
+                "Peran {} tidak berwenang melakukan \"{}\" pada {}.",
+                role.label_id(),
+                machine.action_label_id(action),
+                machine.label_id().to_lowercase()
+            ),
+            DomainError::EscalationAtTop => {
+                "Kasus sudah di tingkat provinsi/nasional dan tidak dapat dieskalasi lagi.".into()
+            }
+            DomainError::ReferralsStillOpen { open } => format!(
+                "Kasus belum dapat diselesaikan: masih ada {open} rujukan yang belum ditutup."
+            ),
+            DomainError::ConsentMissing => {
+                "Persetujuan warga untuk berbagi data dengan lembaga penerima belum dicatat.".into()
+            }
+            DomainError::ConsentForOtherInstitution => {
+                "Persetujuan yang dicatat untuk lembaga lain, bukan lembaga penerima rujukan ini."
+                    .into()
+            }
+            DomainError::HolidayLineInvalid { line } => format!(
+                "Baris {line} daftar hari libur tidak berbentuk yyyy-mm-dd diikuti nama libur."
+            ),
+            DomainError::AccessDenied { action, reason } => format!(
+                "Akses ditolak untuk \"{}\": {}.",
+                action.label_id(),
+                reason.label_id()
+            ),
+            DomainError::Invalid { errors } => {
+                let details: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.error.message_id()))
+                    .collect();
+                format!("Data belum benar. {}", details.join(" "))
+            }
+        }
+    }
+
+    /// The message in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            DomainError::AreaCodeEmpty => "An area code is required.".into(),
+            DomainError::AreaCodeMalformed { input } => format!(
+                "Area code \"{input}\" is not shaped like 32, 32.09, 32.09.01 or 32.09.01.2001."
+            ),
+            DomainError::UnknownProvince { code } => {
+                format!("Province code {code} is unknown (not one of the 38 provinces).")
+            }
+            DomainError::ZeroAreaSegment { level } => {
+                format!("The {} code must not be 00.", level.label_en().to_lowercase())
+            }
+            DomainError::VillageKindUnknown { code } => format!(
+                "Village code {code} must start with 1 (kelurahan), 2 (desa) or 3 (desa adat)."
+            ),
+            DomainError::WrongAreaLevel { expected, found } => format!(
+                "The area must be a {}, not a {}.",
+                expected.label_en().to_lowercase(),
+                found.label_en().to_lowercase()
+            ),
+            DomainError::NeighbourhoodNumberInvalid { unit, input } => format!(
+                "{} number \"{input}\" must be a number from 1 to 999.",
+                unit.label_en()
+            ),
+            DomainError::TextRequired { field } => format!("{field} is required."),
+            DomainError::TextTooLong { field, max } => {
+                format!("{field} must be at most {max} characters.")
+            }
+            DomainError::NumberOutOfRange { field, min, max, found } => {
+                format!("{field} must be between {min} and {max}; {found} was entered.")
+            }
+            DomainError::UnknownCode { field, code } => {
+                format!("\"{code}\" is not a known choice for {field}.")
+            }
+            DomainError::DateInvalid { field } => {
+                format!("{field} is not a valid date; use dd/mm/yyyy.")
+            }
+            DomainError::DateInFuture { field } => format!("{field} must not be after today."),
+            DomainError::IdNumberLength { kind, found } => format!(
+                "{} must have 16 digits; {found} were entered.",
+                kind.label_en()
+            ),
+            DomainError::IdNumberNotDigits { kind, position } => format!(
+                "{} may hold digits only; character {position} is not a digit.",
+                kind.label_en()
+            ),
+            DomainError::IdUnknownProvince { kind, code } => format!(
+                "The first two digits of the {} ({code}) are not a province code.",
+                kind.label_en()
+            ),
+            DomainError::IdZeroRegion { kind, level } => format!(
+                "The {} code in the first 6 digits of the {} must not be 00.",
+                level.label_en().to_lowercase(),
+                kind.label_en()
+            ),
+            DomainError::NikDayInvalid { day } => format!(
+                "Digits 7–8 of the NIK (day of birth) are {day:02}; they must be 01–31 for men or 41–71 for women."
+            ),
+            DomainError::KkDayInvalid { day } => format!(
+                "Digits 7–8 of the No KK (day of issue) are {day:02}; they must be 01–31."
+            ),
+            DomainError::IdMonthInvalid { kind, month } => format!(
+                "Digits 9–10 of the {} (month) are {month:02}; they must be 01–12.",
+                kind.label_en()
+            ),
+            DomainError::IdImpossibleDate { kind, day, month, year } => format!(
+                "The date in the {} ({day:02}-{month:02}-{year:02}) does not exist.",
+                kind.label_en()
+            ),
+            DomainError::IdZeroSerial { kind } => {
+                format!("The last four digits of the {} must not be 0000.", kind.label_en())
+            }
+            DomainError::NikRequired => {
+                "A NIK is required unless the member has the status 'no civil documents'.".into()
+            }
+            DomainError::NikSexMismatch { nik_sex, recorded } => format!(
+                "Sex {} does not match the NIK, which says {}.",
+                recorded.label_en().to_lowercase(),
+                nik_sex.label_en().to_lowercase()
+            ),
+            DomainError::NikBirthDateMismatch { nik_date, recorded } => format!(
+                "Birth date {} does not match the NIK, which says {}.",
+                dmy(recorded),
+                dmy(nik_date)
+            ),
+            DomainError::PregnancyRequiresFemale => {
+                "Pregnancy can only be recorded for a woman.".into()
+            }
+            DomainError::PpksAgeMismatch { category, age } => format!(
+                "PPKS category \"{}\" does not fit an age of {age}.",
+                category.label_en()
+            ),
+            DomainError::CivilMatchRequiresNik => {
+                "A civil-registry match can only be recorded for a member with a NIK.".into()
+            }
+            DomainError::HouseholdHeadCount { found } => format!(
+                "A household must have exactly one head of family; {found} recorded."
+            ),
+            DomainError::DuplicateNik { masked } => {
+                format!("NIK {masked} appears more than once in this household.")
+            }
+            DomainError::RegistryIdInvalid => {
+                "A registry id must be 1–32 letters or digits (- and / allowed).".into()
+            }
+            DomainError::TransitionNotAllowed { machine, from, action } => format!(
+                "A {} in state \"{}\" cannot take the action \"{}\".",
+                machine.label_en().to_lowercase(),
+                machine.state_label_en(from),
+                machine.action_label_en(action)
+            ),
+            DomainError::RoleNotAllowed { machine, action, role } => format!(
+                "The role {} may not \"{}\" on a {}.",
+                role.label_en(),
+                machine.action_label_en(action),
+                machine.label_en().to_lowercase()
+            ),
+            DomainError::EscalationAtTop => {
+                "The case is already at province/national level and cannot be escalated further."
+                    .into()
+            }
+            DomainError::ReferralsStillOpen { open } => format!(
+                "The case cannot be resolved yet: {open} referral(s) are still open."
+            ),
+            DomainError::ConsentMissing => {
+                "The resident's consent to share data with the receiving institution is not recorded."
+                    .into()
+            }
+            DomainError::ConsentForOtherInstitution => {
+                "The consent recorded names another institution, not this referral's receiver."
+                    .into()
+            }
+            DomainError::HolidayLineInvalid { line } => {
+                format!("Line {line} of the holiday list is not yyyy-mm-dd followed by a name.")
+            }
+            DomainError::AccessDenied { action, reason } => format!(
+                "Access denied to \"{}\": {}.",
+                action.label_en(),
+                reason.label_en()
+            ),
+            DomainError::Invalid { errors } => {
+                let details: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.error.message_en()))
+                    .collect();
+                format!("Some data is not right. {}", details.join(" "))
+            }
+        }
+    }
+}
+
+/// Collects field errors of a form, so all of them can be shown at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// No errors yet.
+    pub fn new() -> Self {
+        FieldErrors(Vec::new())
+    }
+
+    /// Keeps the value of `result`, or records its error under `field` and gives `None`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, DomainError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.0.push(FieldError { field: field.to_owned(), error });
+                None
+            }
+        }
+    }
+
+    /// Records an error under `field`.
+    pub fn push(&mut self, field: &str, error: DomainError) {
+        self.0.push(FieldError { field: field.to_owned(), error });
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, otherwise [`DomainError::Invalid`].
+    pub fn finish(self) -> Result<(), DomainError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid { errors: self.0 })
+        }
+    }
+}
