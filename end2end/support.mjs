@@ -1,8 +1,6 @@
 // Shared helpers of the browser tests: Debian's Chromium driven by
 // playwright-core against the server `cargo xtask test` started.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -14,20 +12,28 @@ export const DESKTOP = { width: 1280, height: 800 };
 
 /** Starts a headless Chromium that stays off the (closed) network. */
 export async function launchBrowser() {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'slrt-chromium-'));
-  return chromium.launchPersistentContext(userDataDir, {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    viewport: DESKTOP,
-    locale: 'id-ID',
-    timezoneId: 'Asia/Jakarta',
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
 }
 
+/** A page in a fresh browser context (its own cookies), as a new visitor. */
+export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({
+    viewport, javaScriptEnabled, locale: 'id-ID', timezoneId: 'Asia/Jakarta',
+  });
+  return context.newPage();
+}
+
+/** Closes a page together with its context. */
+export async function closePage(page) {
+  await page.context().close();
+}
 
 /** Waits until the WebAssembly bundle has hydrated the page. */
 export async function waitForHydration(page) {

@@ -3,8 +3,8 @@
 //! calls one service; rules live in the services, not here.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
 use shared::contract::ServiceError;
 use shared::dto::{CurrentUser, HomeSummary};
 

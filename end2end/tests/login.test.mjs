@@ -3,9 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import {
-  BASE_URL, DEMO_PASSWORD, DESKTOP, PHONE, launchBrowser, screenshot, signIn, waitForHydration,
+  BASE_URL, DEMO_PASSWORD, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot, signIn,
+  waitForHydration,
 } from '../support.mjs';
 
 let browser;
@@ -20,7 +20,7 @@ function villagesInReferenceData(prefix) {
 }
 
 test('the login page hydrates: the show-password button works only after WASM loaded', async () => {
-  const page = await browser.newPage();
+  const page = await newPage(browser);
   await page.goto(`${BASE_URL}/login`);
   await waitForHydration(page);
   const password = page.getByLabel('Kata sandi', { exact: true });
@@ -34,23 +34,22 @@ test('the login page hydrates: the show-password button works only after WASM lo
     await page.setViewportSize(viewport);
     await screenshot(page, `login-${name}`);
   }
-  await page.close();
+  await closePage(page);
 });
 
 test('a wrong password gets an Indonesian error and keeps what was typed', async () => {
-  const page = await browser.newPage();
+  const page = await newPage(browser);
   await signIn(page, 'admin', 'bukan-kata-sandi');
   const error = page.getByTestId('login-error');
   await error.waitFor();
   assert.match(await error.textContent(), /Nama pengguna atau kata sandi salah/);
   assert.equal(await page.getByLabel('Nama pengguna').inputValue(), 'admin');
   assert.equal(new URL(page.url()).pathname, '/login');
-  await page.close();
+  await closePage(page);
 });
 
 test('a district manager signs in, sees their area and its village count, and signs out', async () => {
-  const page = await browser.newPage();
-  await page.setViewportSize(PHONE);
+  const page = await newPage(browser, { viewport: PHONE });
   await signIn(page, 'manajer.cirebon');
   await page.waitForURL(`${BASE_URL}/`);
   await page.getByTestId('welcome').waitFor();
@@ -69,25 +68,17 @@ test('a district manager signs in, sees their area and its village count, and si
   // The session is gone on the server too: the home page sends us back.
   await page.goto(`${BASE_URL}/`);
   assert.equal(new URL(page.url()).pathname, '/login');
-  await page.close();
+  await closePage(page);
 });
 
 test('signing in works as a plain HTML form when JavaScript is off', async () => {
-  const context = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await context.newPage({ javaScriptEnabled: false });
-    await page.goto(`${BASE_URL}/login`);
-    await page.getByLabel('Nama pengguna').fill('pemantau.kemensos');
-    await page.getByLabel('Kata sandi', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.waitForURL(`${BASE_URL}/`);
-    assert.match(await page.getByTestId('welcome').textContent(), /Pemantau Kemensos/);
-    assert.equal(await page.getByTestId('user-area').textContent(), 'Seluruh Indonesia');
-  } finally {
-    await context.close();
-  }
+  const page = await newPage(browser, { javaScriptEnabled: false });
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel('Nama pengguna').fill('pemantau.kemensos');
+  await page.getByLabel('Kata sandi', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(`${BASE_URL}/`);
+  assert.match(await page.getByTestId('welcome').textContent(), /Pemantau Kemensos/);
+  assert.equal(await page.getByTestId('user-area').textContent(), 'Seluruh Indonesia');
+  await closePage(page);
 });

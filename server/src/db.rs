@@ -43,14 +43,20 @@ pub async fn is_ready(db: &DatabaseConnection) -> bool {
 
 /// Makes `sqlite://path` create the file (and its parent folder) on first use.
 fn normalise_sqlite_url(url: &str) -> Result<String, DbErr> {
-    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
         return Ok(url.to_string());
     };
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
         return Ok(url.to_string());
     }
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent).map_err(|error| {
             DbErr::Custom(format!(
                 "tidak dapat membuat folder basis data {}: {error}",

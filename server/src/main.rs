@@ -15,10 +15,19 @@ use shared::roles::Role;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "slrt", version, about = "SLRT Portal: Sistem Layanan dan Rujukan Terpadu")]
+#[command(
+    name = "slrt",
+    version,
+    about = "SLRT Portal: Sistem Layanan dan Rujukan Terpadu"
+)]
 struct Cli {
     /// Database: `sqlite://data/slrt.db` (default) or `postgres://user:pass@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/slrt.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/slrt.db",
+        global = true
+    )]
     database_url: String,
     /// Log format on standard error.
     #[arg(long, env = "SLRT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -125,7 +134,9 @@ async fn main() -> anyhow::Result<()> {
                     .unwrap_or(i64::MAX),
             };
             if insecure_cookies {
-                tracing::warn!("session cookies are sent over plain http: use this only on a local machine");
+                tracing::warn!(
+                    "session cookies are sent over plain http: use this only on a local machine"
+                );
             }
             let state = web::AppState {
                 leptos_options: web::leptos_options(&site_root, listen),
@@ -184,8 +195,7 @@ async fn main() -> anyhow::Result<()> {
             area,
         } => {
             db::migrate(&db).await.context("migration failed")?;
-            let role = Role::from_code(&role)
-                .with_context(|| format!("unknown role `{role}`"))?;
+            let role = Role::from_code(&role).with_context(|| format!("unknown role `{role}`"))?;
             let password = match std::env::var("SLRT_ADMIN_PASSWORD") {
                 Ok(password) => password,
                 Err(_) => {

@@ -1,8 +1,10 @@
 //! Password hashing with Argon2id (the crate's defaults follow OWASP guidance).
 //! Hashing is slow on purpose, so it runs on the blocking thread pool.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 
 /// Why a password could not be hashed or checked.
 #[derive(Debug, thiserror::Error)]

@@ -3,14 +3,14 @@
 
 use std::net::SocketAddr;
 
+use app::api::ssr::SessionCookie;
+use app::{App, shell};
+use axum::Router;
 use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
-use app::api::ssr::SessionCookie;
-use app::{App, shell};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
@@ -65,7 +65,9 @@ pub fn router(state: AppState) -> Router {
     let static_files = Router::new()
         .nest_service(
             "/pkg",
-            ServeDir::new(pkg_dir).precompressed_gzip().precompressed_br(),
+            ServeDir::new(pkg_dir)
+                .precompressed_gzip()
+                .precompressed_br(),
         )
         // Files keep their names between releases: revalidate, but never re-download unchanged.
         .layer(SetResponseHeaderLayer::overriding(
@@ -79,9 +81,10 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .merge(static_files)
         .layer(middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(middleware::from_fn(same_origin_writes))
@@ -117,7 +120,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// Resolves the session cookie into the request's actor and records the client address.
-async fn session_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+async fn session_layer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let address = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -160,7 +167,10 @@ fn is_protected_page(path: &str) -> bool {
 /// Refuses state-changing requests sent by other sites (CSRF): the browser's
 /// `Sec-Fetch-Site` must say same-origin, or `Origin` must match `Host`.
 async fn same_origin_writes(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     let headers = request.headers();

@@ -15,7 +15,12 @@ async fn import_counts_every_level_and_is_idempotent() -> TestResult {
     let db = database().await?;
     let first = import_areas::run(&db, &area_fixture()).await?;
     assert_eq!(
-        (first.provinces, first.districts, first.subdistricts, first.villages),
+        (
+            first.provinces,
+            first.districts,
+            first.subdistricts,
+            first.villages
+        ),
         (2, 2, 3, 4)
     );
     let second = import_areas::run(&db, &area_fixture()).await?;
@@ -44,7 +49,10 @@ async fn a_bad_file_is_rejected_whole_and_changes_nothing() -> TestResult {
         dir.join("villages.csv"),
         "code,district_code,name\n32.09.01.2008,32.09.01,Waled Desa\n32.09.02.2001,32.09.01,Salah Induk\n",
     )?;
-    let error = import_areas::run(&db, &dir).await.err().ok_or("import should fail")?;
+    let error = import_areas::run(&db, &dir)
+        .await
+        .err()
+        .ok_or("import should fail")?;
     assert!(error.to_string().contains("villages.csv:3"), "{error}");
     assert_eq!(areas::Entity::find().count(&db).await?, 0);
     std::fs::remove_dir_all(&dir)?;
@@ -64,7 +72,11 @@ async fn home_figures_count_only_the_actors_area() -> TestResult {
         let services = services.clone();
         let client = client.clone();
         async move {
-            let actor = services.auth.login(username, PASSWORD, &client).await?.actor;
+            let actor = services
+                .auth
+                .login(username, PASSWORD, &client)
+                .await?
+                .actor;
             services.areas.home_summary(&actor).await
         }
     };

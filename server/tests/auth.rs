@@ -49,7 +49,10 @@ async fn login_opens_a_session_that_resolves_to_the_actor() -> TestResult {
     assert_eq!(actor.area_code.as_deref(), Some("32.09.01.2008"));
 
     // The token itself is never stored: only its hash.
-    let stored = sessions::Entity::find().one(&db).await?.ok_or("no session row")?;
+    let stored = sessions::Entity::find()
+        .one(&db)
+        .await?
+        .ok_or("no session row")?;
     assert_ne!(stored.id, outcome.session_token);
     assert_eq!(audit_count(&db, "login", "ok").await?, 1);
     Ok(())
@@ -73,7 +76,10 @@ async fn wrong_password_and_unknown_user_are_refused_alike_and_audited() -> Test
     account(&db, "manajer", Role::SlrtManager, Some("32.09")).await?;
     let services = services::build(db.clone(), SessionPolicy::default());
 
-    let wrong = services.auth.login("manajer", "bukan-sandinya", &client()).await;
+    let wrong = services
+        .auth
+        .login("manajer", "bukan-sandinya", &client())
+        .await;
     assert_eq!(wrong.err(), Some(ServiceError::InvalidCredentials));
     let unknown = services.auth.login("tidak.ada", PASSWORD, &client()).await;
     assert_eq!(unknown.err(), Some(ServiceError::InvalidCredentials));
@@ -90,7 +96,10 @@ async fn logout_ends_the_session_at_once() -> TestResult {
     let services = services::build(db.clone(), SessionPolicy::default());
     let outcome = services.auth.login("kadis", PASSWORD, &client()).await?;
     services.auth.logout(&outcome.session_token).await?;
-    assert_eq!(services.auth.authenticate(&outcome.session_token).await?, None);
+    assert_eq!(
+        services.auth.authenticate(&outcome.session_token).await?,
+        None
+    );
     assert_eq!(audit_count(&db, "logout", "ok").await?, 1);
     // Logging out twice is harmless.
     services.auth.logout(&outcome.session_token).await?;
@@ -102,16 +111,28 @@ async fn disabling_an_account_ends_its_sessions_and_blocks_login() -> TestResult
     let db = database_with_areas().await?;
     let id = account(&db, "fasilitator", Role::Facilitator, Some("32.09.01")).await?;
     let services = services::build(db.clone(), SessionPolicy::default());
-    let outcome = services.auth.login("fasilitator", PASSWORD, &client()).await?;
+    let outcome = services
+        .auth
+        .login("fasilitator", PASSWORD, &client())
+        .await?;
 
-    let user = users::Entity::find_by_id(id).one(&db).await?.ok_or("no user")?;
+    let user = users::Entity::find_by_id(id)
+        .one(&db)
+        .await?
+        .ok_or("no user")?;
     let mut user: users::ActiveModel = user.into();
     user.disabled = Set(true);
     user.update(&db).await?;
 
-    assert_eq!(services.auth.authenticate(&outcome.session_token).await?, None);
+    assert_eq!(
+        services.auth.authenticate(&outcome.session_token).await?,
+        None
+    );
     assert_eq!(sessions::Entity::find().count(&db).await?, 0);
-    let again = services.auth.login("fasilitator", PASSWORD, &client()).await;
+    let again = services
+        .auth
+        .login("fasilitator", PASSWORD, &client())
+        .await;
     assert_eq!(again.err(), Some(ServiceError::AccountDisabled));
     Ok(())
 }
@@ -139,7 +160,10 @@ async fn idle_and_absolute_expiry_end_sessions() -> TestResult {
         },
     );
     let outcome = absolute.auth.login("pemantau", PASSWORD, &client()).await?;
-    assert_eq!(absolute.auth.authenticate(&outcome.session_token).await?, None);
+    assert_eq!(
+        absolute.auth.authenticate(&outcome.session_token).await?,
+        None
+    );
     assert_eq!(sessions::Entity::find().count(&db).await?, 0);
     Ok(())
 }

@@ -20,11 +20,19 @@ fn migrate_import_and_seed_demo() -> TestResult {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/areas");
 
     let migrate = slrt(&url, &["migrate"])?;
-    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
     assert!(dir.join("slrt.db").is_file());
 
     let import = slrt(&url, &["import-areas", fixture])?;
-    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
     assert!(String::from_utf8_lossy(&import.stderr).contains("villages=4"));
 
     let skipped = slrt(&url, &["import-areas", "--if-empty", fixture])?;

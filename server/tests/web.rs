@@ -30,7 +30,9 @@ async fn router() -> Result<axum::Router, Box<dyn std::error::Error>> {
     }))
 }
 
-async fn body_text(response: axum::response::Response) -> Result<String, Box<dyn std::error::Error>> {
+async fn body_text(
+    response: axum::response::Response,
+) -> Result<String, Box<dyn std::error::Error>> {
     let bytes = response.into_body().collect().await?.to_bytes();
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -41,15 +43,22 @@ fn login_request(password: &str) -> Result<Request<Body>, axum::http::Error> {
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://127.0.0.1:3000/login")
         .header("sec-fetch-site", "same-origin")
-        .body(Body::from(format!("username=manajer.cirebon&password={password}")))
+        .body(Body::from(format!(
+            "username=manajer.cirebon&password={password}"
+        )))
 }
 
 #[tokio::test]
 async fn health_and_readiness_answer() -> TestResult {
     let app = router().await?;
-    let health = app.clone().oneshot(Request::get("/healthz").body(Body::empty())?).await?;
+    let health = app
+        .clone()
+        .oneshot(Request::get("/healthz").body(Body::empty())?)
+        .await?;
     assert_eq!(health.status(), StatusCode::OK);
-    let ready = app.oneshot(Request::get("/readyz").body(Body::empty())?).await?;
+    let ready = app
+        .oneshot(Request::get("/readyz").body(Body::empty())?)
+        .await?;
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(body_text(ready).await?, "ready");
     Ok(())
@@ -58,10 +67,15 @@ async fn health_and_readiness_answer() -> TestResult {
 #[tokio::test]
 async fn the_login_page_is_indonesian_and_loads_the_bundle() -> TestResult {
     let app = router().await?;
-    let response = app.oneshot(Request::get("/login").body(Body::empty())?).await?;
+    let response = app
+        .oneshot(Request::get("/login").body(Body::empty())?)
+        .await?;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
-        response.headers().get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()),
+        response
+            .headers()
+            .get(header::X_CONTENT_TYPE_OPTIONS)
+            .map(|v| v.as_bytes()),
         Some(&b"nosniff"[..])
     );
     let html = body_text(response).await?;
@@ -76,9 +90,16 @@ async fn the_login_page_is_indonesian_and_loads_the_bundle() -> TestResult {
 async fn the_home_page_sends_strangers_to_login() -> TestResult {
     let app = router().await?;
     let response = app.oneshot(Request::get("/").body(Body::empty())?).await?;
-    assert!(response.status().is_redirection(), "status {}", response.status());
+    assert!(
+        response.status().is_redirection(),
+        "status {}",
+        response.status()
+    );
     assert_eq!(
-        response.headers().get(header::LOCATION).map(|v| v.as_bytes()),
+        response
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.as_bytes()),
         Some(&b"/login"[..])
     );
     Ok(())
@@ -88,7 +109,11 @@ async fn the_home_page_sends_strangers_to_login() -> TestResult {
 async fn signing_in_sets_a_safe_cookie_that_opens_the_home_page() -> TestResult {
     let app = router().await?;
     let response = app.clone().oneshot(login_request(PASSWORD)?).await?;
-    assert!(response.status().is_redirection(), "status {}", response.status());
+    assert!(
+        response.status().is_redirection(),
+        "status {}",
+        response.status()
+    );
     let cookie = response
         .headers()
         .get(header::SET_COOKIE)
@@ -101,7 +126,11 @@ async fn signing_in_sets_a_safe_cookie_that_opens_the_home_page() -> TestResult 
     let pair = cookie.split(';').next().ok_or("empty cookie")?.to_string();
 
     let home = app
-        .oneshot(Request::get("/").header(header::COOKIE, &pair).body(Body::empty())?)
+        .oneshot(
+            Request::get("/")
+                .header(header::COOKIE, &pair)
+                .body(Body::empty())?,
+        )
         .await?;
     assert_eq!(home.status(), StatusCode::OK);
     let html = body_text(home).await?;
@@ -135,7 +164,9 @@ async fn cross_site_posts_are_refused() -> TestResult {
     request
         .headers_mut()
         .insert(header::ORIGIN, "https://evil.example".parse()?);
-    request.headers_mut().insert(header::HOST, "127.0.0.1:3000".parse()?);
+    request
+        .headers_mut()
+        .insert(header::HOST, "127.0.0.1:3000".parse()?);
     let response = app.oneshot(request).await?;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     Ok(())

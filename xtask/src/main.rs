@@ -116,9 +116,18 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
         command.current_dir(root);
         util::status(&mut command)
     };
-    steps.run("cargo fmt --check", || cargo(&["fmt", "--all", "--", "--check"]))?;
+    steps.run("cargo fmt --check", || {
+        cargo(&["fmt", "--all", "--", "--check"])
+    })?;
     steps.run("cargo clippy -D warnings", || {
-        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
     })?;
     steps.run("shared builds for wasm32", || {
         site::wasm_cargo(root, &tools, &["build", "-p", "shared"])
@@ -169,7 +178,8 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
     let port = free_port()?;
     let base_url = format!("http://127.0.0.1:{port}");
     let log_path = artifacts.join("server.log");
-    let log = std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let log =
+        std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
     let log_err = log.try_clone().map_err(|e| e.to_string())?;
     let mut server = slrt_cmd(&[
         "serve",
@@ -179,9 +189,15 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
         "target/site",
         "--insecure-cookies",
     ]);
-    server.env("SLRT_LOG", "info,tower_http=debug").stdout(log).stderr(log_err);
+    server
+        .env("SLRT_LOG", "info,tower_http=debug")
+        .stdout(log)
+        .stderr(log_err);
     let server = util::Child::spawn(server, "slrt serve")?;
-    util::wait_for_http(&format!("{base_url}/readyz"), std::time::Duration::from_secs(60))?;
+    util::wait_for_http(
+        &format!("{base_url}/readyz"),
+        std::time::Duration::from_secs(60),
+    )?;
     let mut node = cmd("node", ["--test", "--test-concurrency=1", "end2end/tests/"]);
     node.current_dir(root)
         .env("BASE_URL", &base_url)

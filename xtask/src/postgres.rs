@@ -26,7 +26,10 @@ impl Cluster {
             .unwrap_or(false);
         let dir = TempDir::new("slrt-pg")?;
         if as_postgres_user {
-            util::status(&mut cmd("chown", ["-R", "postgres:postgres", &dir.path().to_string_lossy()]))?;
+            util::status(&mut cmd(
+                "chown",
+                ["-R", "postgres:postgres", &dir.path().to_string_lossy()],
+            ))?;
         }
         let port = free_port()?;
         let cluster = Cluster {
@@ -38,7 +41,15 @@ impl Cluster {
         let data = cluster.data_dir();
         util::status(&mut cluster.pg_command(
             "initdb",
-            &["-D", &data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
+            &[
+                "-D",
+                &data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
         ))?;
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
@@ -47,7 +58,9 @@ impl Cluster {
         let log = format!("{}/server.log", cluster.dir.path().display());
         util::status(&mut cluster.pg_command(
             "pg_ctl",
-            &["-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start"],
+            &[
+                "-D", &data, "-o", &options, "-l", &log, "-w", "-t", "60", "start",
+            ],
         ))
         .map_err(|error| {
             let tail = std::fs::read_to_string(&log).unwrap_or_default();

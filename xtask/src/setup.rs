@@ -126,7 +126,10 @@ fn wasm_bindgen(root: &Path) -> Result<PathBuf, String> {
         .map(|out| out.contains(&version))
         .unwrap_or(false);
     if installed {
-        println!("wasm-bindgen {version} is installed at {}", binary.display());
+        println!(
+            "wasm-bindgen {version} is installed at {}",
+            binary.display()
+        );
         return Ok(binary);
     }
     // `--locked` cannot be used: the CLI's own lockfile names crates the registry no longer has.

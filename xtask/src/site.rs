@@ -51,7 +51,13 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
         util::status(
             cmd(
                 root.join("node_modules/.bin/tailwindcss"),
-                ["-i", "style/main.css", "-o", "target/site/pkg/slrt.css", "--minify"],
+                [
+                    "-i",
+                    "style/main.css",
+                    "-o",
+                    "target/site/pkg/slrt.css",
+                    "--minify",
+                ],
             )
             .current_dir(root),
         )
@@ -78,7 +84,10 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
         WasmToolchain::Rustup => root.join("target"),
         WasmToolchain::DebianBuildStd => root.join(BUILD_STD_TARGET_DIR),
     };
-    let raw = target_dir.join(WASM_TARGET).join(WASM_PROFILE).join("app.wasm");
+    let raw = target_dir
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join("app.wasm");
     steps.run("wasm-bindgen", || {
         util::status(&mut cmd(
             &tools.wasm_bindgen,
@@ -117,7 +126,10 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
     steps.run("gzip copies", || {
         for ext in ["wasm", "js", "css"] {
             let file = pkg.join(format!("{OUTPUT_NAME}.{ext}"));
-            util::status(&mut cmd("gzip", ["-9", "-k", "-f", "-n", &file.to_string_lossy()]))?;
+            util::status(&mut cmd(
+                "gzip",
+                ["-9", "-k", "-f", "-n", &file.to_string_lossy()],
+            ))?;
         }
         Ok(())
     })?;
@@ -126,7 +138,9 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
             .map(|m| m.len() as f64 / 1024.0)
             .unwrap_or(0.0)
     };
-    let raw_size = std::fs::metadata(&raw).map(|m| m.len() as f64 / 1024.0).unwrap_or(0.0);
+    let raw_size = std::fs::metadata(&raw)
+        .map(|m| m.len() as f64 / 1024.0)
+        .unwrap_or(0.0);
     println!("\nbrowser bundle sizes (KiB):");
     println!("  wasm raw (cargo)          {raw_size:>9.1}");
     println!("  wasm after wasm-opt       {:>9.1}", size("slrt.wasm"));

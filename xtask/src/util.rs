@@ -81,7 +81,11 @@ impl Steps {
     }
 
     /// Runs one step, announcing it and recording how long it took.
-    pub fn run<T>(&mut self, name: &str, step: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    pub fn run<T>(
+        &mut self,
+        name: &str,
+        step: impl FnOnce() -> Result<T, String>,
+    ) -> Result<T, String> {
         println!("\n==> {name}");
         let started = Instant::now();
         let result = step();
@@ -185,7 +189,8 @@ pub fn wait_for_http(url: &str, timeout: Duration) -> Result<(), String> {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if let Ok(mut stream) = TcpStream::connect(host) {
-            let request = format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+            let request =
+                format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
             let mut answer = String::new();
             if stream.write_all(request.as_bytes()).is_ok()
                 && stream.read_to_string(&mut answer).is_ok()
@@ -196,7 +201,10 @@ pub fn wait_for_http(url: &str, timeout: Duration) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    Err(format!("{url} did not answer within {} s", timeout.as_secs()))
+    Err(format!(
+        "{url} did not answer within {} s",
+        timeout.as_secs()
+    ))
 }
 
 /// The `version` of package `name` in Cargo.lock.

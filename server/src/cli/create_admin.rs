@@ -35,7 +35,9 @@ pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Res
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        bail!("nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah atau tanda hubung");
+        bail!(
+            "nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah atau tanda hubung"
+        );
     }
     if account.password.chars().count() < MIN_PASSWORD_CHARS {
         bail!("kata sandi minimal {MIN_PASSWORD_CHARS} karakter");
@@ -49,7 +51,10 @@ pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Res
         bail!("nama pengguna `{username}` sudah dipakai");
     }
     if let Some(code) = &account.area_code
-        && areas::Entity::find_by_id(code.clone()).one(db).await?.is_none()
+        && areas::Entity::find_by_id(code.clone())
+            .one(db)
+            .await?
+            .is_none()
     {
         bail!("wilayah `{code}` tidak ada; jalankan `slrt import-areas` terlebih dahulu");
     }

@@ -75,8 +75,8 @@ fn read_file(
     level: i16,
     parent_column: Option<&str>,
 ) -> anyhow::Result<Vec<areas::ActiveModel>> {
-    let mut reader = csv::Reader::from_path(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
     let headers = reader.headers()?.clone();
     let column = |name: &str| -> anyhow::Result<usize> {
         headers
@@ -90,18 +90,25 @@ fn read_file(
     let mut rows = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
-        let record = record.with_context(|| format!("{}:{line}: unreadable row", path.display()))?;
+        let record =
+            record.with_context(|| format!("{}:{line}: unreadable row", path.display()))?;
         let field = |at: usize| record.get(at).map(str::trim).unwrap_or_default();
         let code = field(code_at);
         let name = field(name_at);
         if code.split('.').count() != usize::from(level.unsigned_abs()) || name.is_empty() {
-            bail!("{}:{line}: `{code}` is not a level-{level} area code with a name", path.display());
+            bail!(
+                "{}:{line}: `{code}` is not a level-{level} area code with a name",
+                path.display()
+            );
         }
         let parent = parent_at.map(|at| field(at).to_string());
         if let Some(parent) = &parent
             && !code.starts_with(&format!("{parent}."))
         {
-            bail!("{}:{line}: `{code}` does not lie inside its parent `{parent}`", path.display());
+            bail!(
+                "{}:{line}: `{code}` does not lie inside its parent `{parent}`",
+                path.display()
+            );
         }
         rows.push(areas::ActiveModel {
             code: Set(code.to_string()),

@@ -19,16 +19,61 @@ const VILLAGE: &str = "32.09.01.2008";
 /// Demo accounts: username, synthetic full name, role, area.
 const ACCOUNTS: [(&str, &str, Role, Option<&str>); 11] = [
     ("admin", "Administrator Portal", Role::Admin, None),
-    ("fo.waled", "Siti Nurhaliza", Role::FrontOffice, Some(VILLAGE)),
+    (
+        "fo.waled",
+        "Siti Nurhaliza",
+        Role::FrontOffice,
+        Some(VILLAGE),
+    ),
     ("bo.waled", "Ahmad Fauzi", Role::BackOffice, Some(VILLAGE)),
-    ("koordinator.waled", "Dewi Lestari", Role::PuskesosCoordinator, Some(VILLAGE)),
-    ("fasilitator.waled", "Budi Santoso", Role::Facilitator, Some(SUBDISTRICT)),
-    ("supervisor.cirebon", "Rina Marlina", Role::Supervisor, Some(DISTRICT)),
-    ("manajer.cirebon", "Hendra Gunawan", Role::SlrtManager, Some(DISTRICT)),
-    ("lembaga.rsud", "RSUD Waled (petugas rujukan)", Role::ReceivingInstitution, Some(DISTRICT)),
-    ("kadis.cirebon", "Kepala Dinas Sosial Kab. Cirebon", Role::DistrictHead, Some(DISTRICT)),
-    ("bappeda.cirebon", "Analis Bappeda Kab. Cirebon", Role::Bappeda, Some(DISTRICT)),
-    ("pemantau.kemensos", "Pemantau Kemensos", Role::KemensosMonitor, None),
+    (
+        "koordinator.waled",
+        "Dewi Lestari",
+        Role::PuskesosCoordinator,
+        Some(VILLAGE),
+    ),
+    (
+        "fasilitator.waled",
+        "Budi Santoso",
+        Role::Facilitator,
+        Some(SUBDISTRICT),
+    ),
+    (
+        "supervisor.cirebon",
+        "Rina Marlina",
+        Role::Supervisor,
+        Some(DISTRICT),
+    ),
+    (
+        "manajer.cirebon",
+        "Hendra Gunawan",
+        Role::SlrtManager,
+        Some(DISTRICT),
+    ),
+    (
+        "lembaga.rsud",
+        "RSUD Waled (petugas rujukan)",
+        Role::ReceivingInstitution,
+        Some(DISTRICT),
+    ),
+    (
+        "kadis.cirebon",
+        "Kepala Dinas Sosial Kab. Cirebon",
+        Role::DistrictHead,
+        Some(DISTRICT),
+    ),
+    (
+        "bappeda.cirebon",
+        "Analis Bappeda Kab. Cirebon",
+        Role::Bappeda,
+        Some(DISTRICT),
+    ),
+    (
+        "pemantau.kemensos",
+        "Pemantau Kemensos",
+        Role::KemensosMonitor,
+        None,
+    ),
 ];
 
 /// What the seed did.
@@ -43,7 +88,11 @@ pub async fn run(db: &DatabaseConnection) -> anyhow::Result<SeedOutcome> {
     if users::Entity::find().count(db).await? > 0 {
         return Ok(SeedOutcome::AlreadySeeded);
     }
-    if areas::Entity::find_by_id(VILLAGE.to_string()).one(db).await?.is_none() {
+    if areas::Entity::find_by_id(VILLAGE.to_string())
+        .one(db)
+        .await?
+        .is_none()
+    {
         bail!(
             "area data is missing (no {VILLAGE}); run `slrt import-areas node_modules/idn-area-data/data` first"
         );

@@ -30,7 +30,13 @@ impl DbAuthService {
         DbAuthService { db, policy }
     }
 
-    async fn audit_login(&self, user_id: Option<i64>, client: &ClientInfo, outcome: Outcome, detail: &str) {
+    async fn audit_login(
+        &self,
+        user_id: Option<i64>,
+        client: &ClientInfo,
+        outcome: Outcome,
+        detail: &str,
+    ) {
         let entry = Entry {
             actor_user_id: user_id,
             action: "login",
@@ -51,7 +57,10 @@ impl DbAuthService {
         assignment: &user_assignments::Model,
     ) -> Result<Actor, ServiceError> {
         let role = Role::from_code(&assignment.role).ok_or_else(|| {
-            tracing::error!(assignment = assignment.id, "assignment has an unknown role code");
+            tracing::error!(
+                assignment = assignment.id,
+                "assignment has an unknown role code"
+            );
             ServiceError::Unavailable
         })?;
         let area_name = match &assignment.area_code {
@@ -131,8 +140,13 @@ impl AuthService for DbAuthService {
             .await
             .map_err(db_failure)?
         else {
-            self.audit_login(Some(user.id), client, Outcome::Refused, "no role assignment")
-                .await;
+            self.audit_login(
+                Some(user.id),
+                client,
+                Outcome::Refused,
+                "no role assignment",
+            )
+            .await;
             return Err(ServiceError::Forbidden);
         };
         let actor = self.actor_for(&user, &assignment).await?;
