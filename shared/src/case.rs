@@ -35,7 +35,10 @@ crate::coded_enum! {
 impl CaseState {
     /// Whether the case still needs work at its level (not resolved, closed or escalated).
     pub fn is_open(self) -> bool {
-        !matches!(self, CaseState::Resolved | CaseState::Closed | CaseState::Escalated)
+        !matches!(
+            self,
+            CaseState::Resolved | CaseState::Closed | CaseState::Escalated
+        )
     }
 }
 
@@ -96,7 +99,10 @@ pub struct CaseStatus {
 impl CaseStatus {
     /// A new case: registered, handled at `level` (village for a Puskesos, district for the SLRT secretariat).
     pub fn new(level: EscalationLevel) -> CaseStatus {
-        CaseStatus { state: CaseState::Registered, level }
+        CaseStatus {
+            state: CaseState::Registered,
+            level,
+        }
     }
 }
 
@@ -165,7 +171,10 @@ impl CaseAction {
     }
 }
 
-use Role::{BackOffice as Bo, Facilitator as Fac, FrontOffice as Fo, PuskesosCoordinator as Coord, SlrtManager as Mgr, Supervisor as Sup};
+use Role::{
+    BackOffice as Bo, Facilitator as Fac, FrontOffice as Fo, PuskesosCoordinator as Coord,
+    SlrtManager as Mgr, Supervisor as Sup,
+};
 
 /// The service-case state machine (flow A).
 ///
@@ -189,7 +198,11 @@ impl Workflow for CaseFlow {
     fn all_states() -> Vec<CaseStatus> {
         EscalationLevel::ALL
             .iter()
-            .flat_map(|&level| CaseState::ALL.iter().map(move |&state| CaseStatus { state, level }))
+            .flat_map(|&level| {
+                CaseState::ALL
+                    .iter()
+                    .map(move |&state| CaseStatus { state, level })
+            })
             .collect()
     }
 
@@ -204,7 +217,11 @@ impl Workflow for CaseFlow {
             CaseAction::Escalate,
             CaseAction::TakeOver,
         ];
-        actions.extend(CloseReason::ALL.iter().map(|&reason| CaseAction::Close(reason)));
+        actions.extend(
+            CloseReason::ALL
+                .iter()
+                .map(|&reason| CaseAction::Close(reason)),
+        );
         actions
     }
 
@@ -228,9 +245,12 @@ impl Workflow for CaseFlow {
             (S::Referred, CaseAction::StartMonitoring) => at(S::Monitoring),
             (S::ServiceDecided | S::Monitoring, CaseAction::Resolve) => at(S::Resolved),
             (state, CaseAction::Close(_)) if state.is_open() => at(S::Closed),
-            (state, CaseAction::Escalate) if state.is_open() => level
-                .above()
-                .map(|level| CaseStatus { state: S::Escalated, level }),
+            (state, CaseAction::Escalate) if state.is_open() => {
+                level.above().map(|level| CaseStatus {
+                    state: S::Escalated,
+                    level,
+                })
+            }
             (S::Escalated, CaseAction::TakeOver) if level == EscalationLevel::District => {
                 at(S::NeedsIdentified)
             }
@@ -254,7 +274,9 @@ impl Workflow for CaseFlow {
             CaseActionKind::Resolve if village => &[Bo, Coord, Mgr],
             CaseActionKind::Resolve => &[Bo, Mgr],
             CaseActionKind::Escalate if village => &[Sup, Coord, Mgr],
-            CaseActionKind::DecideService | CaseActionKind::Refer | CaseActionKind::Close if village => {
+            CaseActionKind::DecideService | CaseActionKind::Refer | CaseActionKind::Close
+                if village =>
+            {
                 &[Coord, Mgr]
             }
             _ => &[Mgr],
@@ -265,8 +287,15 @@ impl Workflow for CaseFlow {
         matches!(action, CaseAction::Close(_) | CaseAction::Escalate)
     }
 
-    fn transition(status: CaseStatus, action: CaseAction, role: Role) -> Result<CaseStatus, DomainError> {
-        if action == CaseAction::Escalate && status.state.is_open() && status.level.above().is_none() {
+    fn transition(
+        status: CaseStatus,
+        action: CaseAction,
+        role: Role,
+    ) -> Result<CaseStatus, DomainError> {
+        if action == CaseAction::Escalate
+            && status.state.is_open()
+            && status.level.above().is_none()
+        {
             return Err(DomainError::EscalationAtTop);
         }
         let to = Self::next(status, action).ok_or_else(|| DomainError::TransitionNotAllowed {
@@ -313,19 +342,48 @@ pub fn transition_case(
 mod tests {
     use super::*;
     use crate::coded::tests::check_coded;
-    use crate::workflow::tests::{implementation_matches_spec, reachable, walk_stays_in_spec, Edge};
+    use crate::workflow::tests::{
+        Edge, implementation_matches_spec, reachable, walk_stays_in_spec,
+    };
     use proptest::prelude::*;
 
-    const OPEN: [&str; 6] = ["registered", "registry_checked", "needs_identified", "service_decided", "referred", "monitoring"];
+    const OPEN: [&str; 6] = [
+        "registered",
+        "registry_checked",
+        "needs_identified",
+        "service_decided",
+        "referred",
+        "monitoring",
+    ];
 
     /// The diagram of flow A for a case at village level, as DOMAIN.md draws it.
     fn village_spec() -> Vec<Edge> {
         let mut spec: Vec<Edge> = vec![
-            ("registered", "check_registry", "registry_checked", &[Fo, Bo]),
-            ("registry_checked", "identify_needs", "needs_identified", &[Bo]),
-            ("needs_identified", "decide_service", "service_decided", &[Coord, Mgr]),
+            (
+                "registered",
+                "check_registry",
+                "registry_checked",
+                &[Fo, Bo],
+            ),
+            (
+                "registry_checked",
+                "identify_needs",
+                "needs_identified",
+                &[Bo],
+            ),
+            (
+                "needs_identified",
+                "decide_service",
+                "service_decided",
+                &[Coord, Mgr],
+            ),
             ("service_decided", "refer", "referred", &[Coord, Mgr]),
-            ("referred", "start_monitoring", "monitoring", &[Bo, Fac, Sup, Coord, Mgr]),
+            (
+                "referred",
+                "start_monitoring",
+                "monitoring",
+                &[Bo, Fac, Sup, Coord, Mgr],
+            ),
             ("service_decided", "resolve", "resolved", &[Bo, Coord, Mgr]),
             ("monitoring", "resolve", "resolved", &[Bo, Coord, Mgr]),
         ];
@@ -342,17 +400,37 @@ mod tests {
         type State = CaseStatus;
         type Action = CaseAction;
         const MACHINE: StateMachine = StateMachine::Case;
-        fn initial() -> CaseStatus { CaseFlow::initial() }
-        fn all_states() -> Vec<CaseStatus> {
-            CaseState::ALL.iter().filter(|s| **s != CaseState::Escalated)
-                .map(|&state| CaseStatus { state, level: EscalationLevel::Village }).collect()
+        fn initial() -> CaseStatus {
+            CaseFlow::initial()
         }
-        fn all_actions() -> Vec<CaseAction> { CaseFlow::all_actions() }
-        fn state_code(s: CaseStatus) -> &'static str { CaseFlow::state_code(s) }
-        fn action_code(a: CaseAction) -> &'static str { CaseFlow::action_code(a) }
-        fn next(s: CaseStatus, a: CaseAction) -> Option<CaseStatus> { CaseFlow::next(s, a) }
-        fn roles(s: CaseStatus, a: CaseAction) -> &'static [Role] { CaseFlow::roles(s, a) }
-        fn requires_note(a: CaseAction) -> bool { CaseFlow::requires_note(a) }
+        fn all_states() -> Vec<CaseStatus> {
+            CaseState::ALL
+                .iter()
+                .filter(|s| **s != CaseState::Escalated)
+                .map(|&state| CaseStatus {
+                    state,
+                    level: EscalationLevel::Village,
+                })
+                .collect()
+        }
+        fn all_actions() -> Vec<CaseAction> {
+            CaseFlow::all_actions()
+        }
+        fn state_code(s: CaseStatus) -> &'static str {
+            CaseFlow::state_code(s)
+        }
+        fn action_code(a: CaseAction) -> &'static str {
+            CaseFlow::action_code(a)
+        }
+        fn next(s: CaseStatus, a: CaseAction) -> Option<CaseStatus> {
+            CaseFlow::next(s, a)
+        }
+        fn roles(s: CaseStatus, a: CaseAction) -> &'static [Role] {
+            CaseFlow::roles(s, a)
+        }
+        fn requires_note(a: CaseAction) -> bool {
+            CaseFlow::requires_note(a)
+        }
         fn transition(s: CaseStatus, a: CaseAction, r: Role) -> Result<CaseStatus, DomainError> {
             if s.level != EscalationLevel::Village || s.state == CaseState::Escalated {
                 return Err(DomainError::EscalationAtTop);
@@ -393,7 +471,10 @@ mod tests {
             current = transition_case(current, action, role, &[ReferralState::Completed])
                 .unwrap_or_else(|e| panic!("{action:?}: {e}"));
         }
-        assert_eq!(current, status(CaseState::Resolved, EscalationLevel::Village));
+        assert_eq!(
+            current,
+            status(CaseState::Resolved, EscalationLevel::Village)
+        );
         assert!(CaseFlow::is_terminal(current));
     }
 
@@ -401,21 +482,59 @@ mod tests {
     fn escalation_climbs_one_level_at_a_time() {
         let stuck = status(CaseState::Monitoring, EscalationLevel::Village);
         let up = CaseFlow::transition(stuck, CaseAction::Escalate, Coord);
-        assert_eq!(up, Ok(status(CaseState::Escalated, EscalationLevel::District)));
-        assert!(matches!(CaseFlow::transition(status(CaseState::Escalated, EscalationLevel::District), CaseAction::TakeOver, Coord), Err(DomainError::RoleNotAllowed { .. })));
-        let taken = CaseFlow::transition(status(CaseState::Escalated, EscalationLevel::District), CaseAction::TakeOver, Mgr);
-        assert_eq!(taken, Ok(status(CaseState::NeedsIdentified, EscalationLevel::District)));
+        assert_eq!(
+            up,
+            Ok(status(CaseState::Escalated, EscalationLevel::District))
+        );
+        assert!(matches!(
+            CaseFlow::transition(
+                status(CaseState::Escalated, EscalationLevel::District),
+                CaseAction::TakeOver,
+                Coord
+            ),
+            Err(DomainError::RoleNotAllowed { .. })
+        ));
+        let taken = CaseFlow::transition(
+            status(CaseState::Escalated, EscalationLevel::District),
+            CaseAction::TakeOver,
+            Mgr,
+        );
+        assert_eq!(
+            taken,
+            Ok(status(
+                CaseState::NeedsIdentified,
+                EscalationLevel::District
+            ))
+        );
         let district_case = status(CaseState::NeedsIdentified, EscalationLevel::District);
-        assert!(matches!(CaseFlow::transition(district_case, CaseAction::DecideService, Coord), Err(DomainError::RoleNotAllowed { .. })));
+        assert!(matches!(
+            CaseFlow::transition(district_case, CaseAction::DecideService, Coord),
+            Err(DomainError::RoleNotAllowed { .. })
+        ));
         assert_eq!(
             CaseFlow::transition(district_case, CaseAction::Escalate, Mgr),
-            Ok(status(CaseState::Escalated, EscalationLevel::ProvinceNational))
+            Ok(status(
+                CaseState::Escalated,
+                EscalationLevel::ProvinceNational
+            ))
         );
         let top = status(CaseState::Escalated, EscalationLevel::ProvinceNational);
-        assert!(matches!(CaseFlow::transition(top, CaseAction::TakeOver, Mgr), Err(DomainError::TransitionNotAllowed { .. })));
-        assert_eq!(CaseFlow::transition(top, CaseAction::Resolve, Mgr), Ok(status(CaseState::Resolved, EscalationLevel::ProvinceNational)));
+        assert!(matches!(
+            CaseFlow::transition(top, CaseAction::TakeOver, Mgr),
+            Err(DomainError::TransitionNotAllowed { .. })
+        ));
+        assert_eq!(
+            CaseFlow::transition(top, CaseAction::Resolve, Mgr),
+            Ok(status(
+                CaseState::Resolved,
+                EscalationLevel::ProvinceNational
+            ))
+        );
         let open_top = status(CaseState::Monitoring, EscalationLevel::ProvinceNational);
-        assert_eq!(CaseFlow::transition(open_top, CaseAction::Escalate, Mgr), Err(DomainError::EscalationAtTop));
+        assert_eq!(
+            CaseFlow::transition(open_top, CaseAction::Escalate, Mgr),
+            Err(DomainError::EscalationAtTop)
+        );
     }
 
     #[test]
@@ -435,39 +554,65 @@ mod tests {
     #[test]
     fn resolving_waits_for_every_referral() {
         let monitoring = status(CaseState::Monitoring, EscalationLevel::Village);
-        let open = [ReferralState::Completed, ReferralState::InProgress, ReferralState::Sent];
-        assert_eq!(transition_case(monitoring, CaseAction::Resolve, Bo, &open), Err(DomainError::ReferralsStillOpen { open: 2 }));
-        let closed = [ReferralState::Completed, ReferralState::Rejected, ReferralState::Cancelled];
+        let open = [
+            ReferralState::Completed,
+            ReferralState::InProgress,
+            ReferralState::Sent,
+        ];
+        assert_eq!(
+            transition_case(monitoring, CaseAction::Resolve, Bo, &open),
+            Err(DomainError::ReferralsStillOpen { open: 2 })
+        );
+        let closed = [
+            ReferralState::Completed,
+            ReferralState::Rejected,
+            ReferralState::Cancelled,
+        ];
         assert!(transition_case(monitoring, CaseAction::Resolve, Bo, &closed).is_ok());
     }
 
     #[test]
     fn close_and_escalate_need_a_note() {
-        assert!(CaseFlow::requires_note(CaseAction::Close(CloseReason::Other)));
+        assert!(CaseFlow::requires_note(CaseAction::Close(
+            CloseReason::Other
+        )));
         assert!(CaseFlow::requires_note(CaseAction::Escalate));
         assert!(!CaseFlow::requires_note(CaseAction::Refer));
-        let json = serde_json::to_string(&CaseAction::Close(CloseReason::NotEligible)).unwrap_or_default();
+        let json =
+            serde_json::to_string(&CaseAction::Close(CloseReason::NotEligible)).unwrap_or_default();
         assert_eq!(json, r#"{"action":"close","reason":"not_eligible"}"#);
     }
 
     #[test]
     fn every_state_and_level_the_diagram_allows_is_reachable() {
-        let expected: std::collections::BTreeSet<&str> = CaseState::ALL.iter().map(|s| s.code()).collect();
+        let expected: std::collections::BTreeSet<&str> =
+            CaseState::ALL.iter().map(|s| s.code()).collect();
         assert_eq!(reachable::<CaseFlow>(), expected);
         let mut seen = vec![CaseFlow::initial()];
         let mut i = 0;
         while i < seen.len() {
             for action in CaseFlow::all_actions() {
-                if let Ok(next) = CaseFlow::transition(seen[i], action, Mgr).or_else(|_| CaseFlow::transition(seen[i], action, Fo)).or_else(|_| CaseFlow::transition(seen[i], action, Bo))
-                    && !seen.contains(&next) { seen.push(next); }
+                if let Ok(next) = CaseFlow::transition(seen[i], action, Mgr)
+                    .or_else(|_| CaseFlow::transition(seen[i], action, Fo))
+                    .or_else(|_| CaseFlow::transition(seen[i], action, Bo))
+                    && !seen.contains(&next)
+                {
+                    seen.push(next);
+                }
             }
             i += 1;
         }
         // Open states above the village exist only from needs_identified at district level.
         assert!(seen.contains(&status(CaseState::Monitoring, EscalationLevel::District)));
         assert!(!seen.contains(&status(CaseState::Registered, EscalationLevel::District)));
-        assert!(!seen.contains(&status(CaseState::Monitoring, EscalationLevel::ProvinceNational)));
-        assert!(seen.contains(&status(CaseState::Closed, EscalationLevel::ProvinceNational)));
+        assert!(!seen.contains(&status(
+            CaseState::Monitoring,
+            EscalationLevel::ProvinceNational
+        )));
+        assert!(seen.contains(&status(
+            CaseState::Closed,
+            EscalationLevel::ProvinceNational
+        )));
     }
 
     proptest! {

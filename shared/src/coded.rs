@@ -143,7 +143,10 @@ pub(crate) mod tests {
     #[test]
     fn sample_round_trips_through_serde_as_its_code() {
         check_coded::<Sample>();
-        assert_eq!(serde_json::to_string(&Sample::Second).ok().as_deref(), Some("\"second\""));
+        assert_eq!(
+            serde_json::to_string(&Sample::Second).ok().as_deref(),
+            Some("\"second\"")
+        );
         let back: Result<Sample, _> = serde_json::from_str("\"first\"");
         assert_eq!(back.ok(), Some(Sample::First));
         assert!(serde_json::from_str::<Sample>("\"third\"").is_err());

@@ -63,7 +63,10 @@ impl Sector {
     /// Whether needs of this sector are specific (sensitive) personal data under UU 27/2022
     /// (health, disability, children), to be shown only to those handling the case.
     pub fn is_sensitive(self) -> bool {
-        matches!(self, Sector::Health | Sector::Disability | Sector::ChildProtection)
+        matches!(
+            self,
+            Sector::Health | Sector::Disability | Sector::ChildProtection
+        )
     }
 }
 
@@ -154,14 +157,25 @@ impl Complaint {
     /// that the date is not after `today`, and trims the text. All errors at once.
     pub fn validated(mut self, today: NaiveDate) -> Result<Complaint, DomainError> {
         let mut errors = FieldErrors::new();
-        if let Some(text) = errors.check("description", crate::text::required("description", &self.description, DESCRIPTION_MAX)) {
+        if let Some(text) = errors.check(
+            "description",
+            crate::text::required("description", &self.description, DESCRIPTION_MAX),
+        ) {
             self.description = text;
         }
-        if let Some(officer) = errors.check("officer", crate::text::required("officer", &self.officer, 64)) {
+        if let Some(officer) = errors.check(
+            "officer",
+            crate::text::required("officer", &self.officer, 64),
+        ) {
             self.officer = officer;
         }
         if self.received_on > today {
-            errors.push("received_on", DomainError::DateInFuture { field: "received_on".into() });
+            errors.push(
+                "received_on",
+                DomainError::DateInFuture {
+                    field: "received_on".into(),
+                },
+            );
         }
         self.evidence.sort();
         self.evidence.dedup();
@@ -186,7 +200,10 @@ mod tests {
 
     #[test]
     fn deadlines_follow_the_service_standard() {
-        let days: Vec<u32> = ComplaintType::ALL.iter().map(|t| t.deadline_working_days()).collect();
+        let days: Vec<u32> = ComplaintType::ALL
+            .iter()
+            .map(|t| t.deadline_working_days())
+            .collect();
         assert_eq!(days, vec![2, 5, 5, 14]);
         assert!(Urgency::Emergency > Urgency::Normal);
         assert!(Sector::Health.is_sensitive() && !Sector::Food.is_sensitive());
@@ -202,13 +219,27 @@ mod tests {
             channel: Channel::WalkInPuskesos,
             received_on: day,
             officer: "fo.desa".into(),
-            evidence: vec![EvidenceDocument::Kk, EvidenceDocument::Ktp, EvidenceDocument::Kk],
+            evidence: vec![
+                EvidenceDocument::Kk,
+                EvidenceDocument::Ktp,
+                EvidenceDocument::Kk,
+            ],
             urgency: Urgency::Urgent,
         };
-        let ok = complaint.clone().validated(day).unwrap_or_else(|e| panic!("{e}"));
+        let ok = complaint
+            .clone()
+            .validated(day)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(ok.description, "Butuh PBI");
-        assert_eq!(ok.evidence, vec![EvidenceDocument::Ktp, EvidenceDocument::Kk]);
-        let bad = Complaint { description: String::new(), received_on: day.succ_opt().unwrap_or(day), ..complaint };
+        assert_eq!(
+            ok.evidence,
+            vec![EvidenceDocument::Ktp, EvidenceDocument::Kk]
+        );
+        let bad = Complaint {
+            description: String::new(),
+            received_on: day.succ_opt().unwrap_or(day),
+            ..complaint
+        };
         match bad.validated(day) {
             Err(DomainError::Invalid { errors }) => {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

@@ -1,8 +1,21 @@
 //! Data transfer objects of the service contract: what the server answers and the browser renders.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::case::{CaseAction, CaseActionKind, CaseStatus};
+use crate::complaint::{Complaint, ComplaintType, Sector, Urgency};
+use crate::deadline::Deadline;
+use crate::error::{DomainError, FieldError};
+use crate::geo::{AreaCode, AreaScope};
+use crate::household::{Desil, RegistryRecord};
+use crate::identity::{Nik, Sex};
+use crate::member::{Member, MemberRegistryStatus, Relationship};
+use crate::programme::{InstitutionId, ProgrammeKind};
+use crate::proposal::{ProposalAction, ProposalKind, ProposalSource, ProposalStage};
+use crate::referral::{Consent, ReferralAction, ReferralNumber, ReferralState};
 use crate::roles::Role;
+use crate::workflow::StateChange;
 
 /// The signed-in user as the UI needs to show them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,4 +36,310 @@ pub struct HomeSummary {
     pub village_count: u64,
     /// Sub-districts (kecamatan) inside the user's area.
     pub subdistrict_count: u64,
+}
+
+/// A page of a list, with the total for paging.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// How many items there are in all.
+    pub total: u64,
+    /// Zero-based page number.
+    pub page: u32,
+    /// Items per page.
+    pub per_page: u32,
+}
+
+/// An error as the API answers it: stable code, both messages, and per-field details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable error code ([`DomainError::code`]).
+    pub code: String,
+    /// Message in Bahasa Indonesia.
+    pub message_id: String,
+    /// Message in English.
+    pub message_en: String,
+    /// Per-field errors of a form, if any.
+    pub fields: Vec<FieldMessage>,
+}
+
+/// One field's error in an [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    /// The field's API name.
+    pub field: String,
+    /// Stable error code.
+    pub code: String,
+    /// Message in Bahasa Indonesia.
+    pub message_id: String,
+    /// Message in English.
+    pub message_en: String,
+}
+
+impl From<&DomainError> for ErrorBody {
+    fn from(error: &DomainError) -> Self {
+        let fields = match error {
+            DomainError::Invalid { errors } => errors
+                .iter()
+                .map(|FieldError { field, error }| FieldMessage {
+                    field: field.clone(),
+                    code: error.code().to_owned(),
+                    message_id: error.message_id(),
+                    message_en: error.message_en(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ErrorBody {
+            code: error.code().to_owned(),
+            message_id: error.message_id(),
+            message_en: error.message_en(),
+            fields,
+        }
+    }
+}
+
+/// The answer of the registry check (cek registri) for a NIK or No KK.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum RegistryCheck {
+    /// Found: the family's registry record (desil and programmes).
+    Found {
+        /// What the registry holds.
+        record: RegistryRecord,
+    },
+    /// Not found: a registry proposal (flow B) should be started.
+    NotFound,
+}
+
+/// A household member in a list: identity masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    /// Member id.
+    pub id: i64,
+    /// NIK masked (`3209********0001`), or empty for members without documents.
+    pub nik_masked: String,
+    /// Full name.
+    pub name: String,
+    /// Sex.
+    pub sex: Sex,
+    /// Age in years today.
+    pub age: u32,
+    /// Relationship to the head.
+    pub relationship: Relationship,
+    /// Registry status.
+    pub registry_status: MemberRegistryStatus,
+}
+
+impl MemberRow {
+    /// The list row of `member` with database id `id`, ages counted on `today`.
+    pub fn from_member(id: i64, member: &Member, today: NaiveDate) -> MemberRow {
+        MemberRow {
+            id,
+            nik_masked: member.nik.as_ref().map(Nik::masked).unwrap_or_default(),
+            name: member.name.clone(),
+            sex: member.sex,
+            age: member.age_on(today),
+            relationship: member.relationship,
+            registry_status: member.registry_status,
+        }
+    }
+}
+
+/// A household in a list: No KK masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdRow {
+    /// Household id.
+    pub id: i64,
+    /// No KK masked.
+    pub no_kk_masked: String,
+    /// Head of family.
+    pub head_name: String,
+    /// Village code.
+    pub village: AreaCode,
+    /// Village name.
+    pub village_name: String,
+    /// Desil, when in the registry.
+    pub desil: Option<Desil>,
+    /// Number of members.
+    pub member_count: u32,
+}
+
+/// A case in a list or at the head of its file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: i64,
+    /// Household id.
+    pub household_id: i64,
+    /// Head of family, for recognition.
+    pub head_name: String,
+    /// Village of the household.
+    pub village: AreaCode,
+    /// State and level.
+    pub status: CaseStatus,
+    /// Most urgent need's type and sector.
+    pub complaint_type: ComplaintType,
+    /// Sector of the main need.
+    pub sector: Sector,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// The deadline.
+    pub deadline: Deadline,
+    /// Whether past its deadline on the day the summary was made.
+    pub overdue: bool,
+}
+
+/// A case's file: summary, needs, referrals and the full timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    /// The summary.
+    pub summary: CaseSummary,
+    /// Complaints and needs.
+    pub complaints: Vec<Complaint>,
+    /// Referrals issued.
+    pub referrals: Vec<ReferralView>,
+    /// Every change of state, oldest first.
+    pub timeline: Vec<StateChange>,
+    /// Actions the current user can take now.
+    pub available_actions: Vec<CaseActionKind>,
+}
+
+/// Asks to apply a case action, with the note for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseTransitionRequest {
+    /// Case id.
+    pub case_id: i64,
+    /// The action (closing carries its reason).
+    pub action: CaseAction,
+    /// Why (required for closing and escalating).
+    pub note: String,
+}
+
+/// A referral as staff and the receiving institution see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralView {
+    /// Referral id.
+    pub id: i64,
+    /// Number printed on the letter.
+    pub number: ReferralNumber,
+    /// Programme or service referred to.
+    pub programme: ProgrammeKind,
+    /// Catalogue entry name.
+    pub service_name: String,
+    /// Receiving institution.
+    pub institution: InstitutionId,
+    /// Institution name.
+    pub institution_name: String,
+    /// Issue date and deadline.
+    pub deadline: Deadline,
+    /// Current state.
+    pub state: ReferralState,
+    /// Outcome reported by the institution.
+    pub outcome_note: Option<String>,
+    /// The consent recorded before sending.
+    pub consent: Consent,
+}
+
+/// Asks to apply a referral action, with the note for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralTransitionRequest {
+    /// Referral id.
+    pub referral_id: i64,
+    /// The action.
+    pub action: ReferralAction,
+    /// Why or what came of it (required for reject, complete, cancel).
+    pub note: String,
+}
+
+/// A registry proposal in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalRow {
+    /// Proposal id.
+    pub id: i64,
+    /// Household id.
+    pub household_id: i64,
+    /// No KK masked.
+    pub no_kk_masked: String,
+    /// New family, correction or removal.
+    pub kind: ProposalKind,
+    /// Where it came from.
+    pub source: ProposalSource,
+    /// Stage reached.
+    pub stage: ProposalStage,
+    /// Village.
+    pub village: AreaCode,
+}
+
+/// Asks to apply a proposal action, with the note for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalTransitionRequest {
+    /// Proposal id.
+    pub proposal_id: i64,
+    /// The action.
+    pub action: ProposalAction,
+    /// Why (required for reject); the musdes minutes or decree number otherwise.
+    pub note: String,
+}
+
+/// A count by one coded key, for dashboards (e.g. households by desil, complaints by sector).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountBy {
+    /// The key's code (a desil number, a sector code, an area code ...).
+    pub key: String,
+    /// The count.
+    pub count: u64,
+}
+
+/// The district dashboard's figures for one area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardFigures {
+    /// The area the figures cover.
+    pub area: AreaScope,
+    /// Households by desil (`"none"` for outside the registry).
+    pub households_by_desil: Vec<CountBy>,
+    /// Complaints by sector.
+    pub complaints_by_sector: Vec<CountBy>,
+    /// Complaints by type.
+    pub complaints_by_type: Vec<CountBy>,
+    /// Referrals by state.
+    pub referrals_by_state: Vec<CountBy>,
+    /// Proposals by stage.
+    pub proposals_by_stage: Vec<CountBy>,
+    /// Cases resolved, per mille of cases closed in any way.
+    pub resolved_per_mille: u32,
+    /// Median days from registration to resolution.
+    pub median_days_to_resolve: Option<u32>,
+    /// Open cases past their deadline.
+    pub overdue_cases: u64,
+    /// Households in desil 1–2 receiving no programme.
+    pub coverage_gaps: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_carries_codes_and_both_languages() {
+        let error = DomainError::Invalid {
+            errors: vec![FieldError {
+                field: "nik".into(),
+                error: DomainError::NikRequired,
+            }],
+        };
+        let body = ErrorBody::from(&error);
+        assert_eq!(body.code, "invalid");
+        assert_eq!(body.fields.len(), 1);
+        assert_eq!(body.fields[0].code, "nik_required");
+        assert!(body.fields[0].message_id.starts_with("NIK wajib diisi"));
+        assert!(body.message_en.contains("A NIK is required"));
+    }
+
+    #[test]
+    fn registry_check_serializes_with_a_tag() {
+        let json = serde_json::to_string(&RegistryCheck::NotFound).unwrap_or_default();
+        assert_eq!(json, r#"{"result":"not_found"}"#);
+    }
 }

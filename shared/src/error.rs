@@ -38,15 +38,26 @@ pub enum DomainError {
     /// A village segment does not start with 1, 2 or 3.
     VillageKindUnknown { code: String },
     /// An area of one level was given where another is needed.
-    WrongAreaLevel { expected: AreaLevel, found: AreaLevel },
+    WrongAreaLevel {
+        expected: AreaLevel,
+        found: AreaLevel,
+    },
     /// An RT or RW number is not 1 to 999.
-    NeighbourhoodNumberInvalid { unit: NeighbourhoodUnit, input: String },
+    NeighbourhoodNumberInvalid {
+        unit: NeighbourhoodUnit,
+        input: String,
+    },
     /// A required text field is empty.
     TextRequired { field: String },
     /// A text field is longer than allowed.
     TextTooLong { field: String, max: usize },
     /// A number lies outside its allowed range.
-    NumberOutOfRange { field: String, min: i64, max: i64, found: i64 },
+    NumberOutOfRange {
+        field: String,
+        min: i64,
+        max: i64,
+        found: i64,
+    },
     /// A code that names no known value (e.g. an unknown sector).
     UnknownCode { field: String, code: String },
     /// A date that is not a date (`dd/mm/yyyy` or `yyyy-mm-dd` expected).
@@ -60,7 +71,10 @@ pub enum DomainError {
     /// The region prefix names no province.
     IdUnknownProvince { kind: IdNumberKind, code: String },
     /// The region prefix has a `00` district or sub-district.
-    IdZeroRegion { kind: IdNumberKind, level: AreaLevel },
+    IdZeroRegion {
+        kind: IdNumberKind,
+        level: AreaLevel,
+    },
     /// The NIK's day of birth is neither 01–31 (men) nor 41–71 (women).
     NikDayInvalid { day: u32 },
     /// The No KK's day of issue is not 01–31.
@@ -68,7 +82,12 @@ pub enum DomainError {
     /// The month is not 01–12.
     IdMonthInvalid { kind: IdNumberKind, month: u32 },
     /// Day, month and year do not form a real date (e.g. 31 April).
-    IdImpossibleDate { kind: IdNumberKind, day: u32, month: u32, year: u32 },
+    IdImpossibleDate {
+        kind: IdNumberKind,
+        day: u32,
+        month: u32,
+        year: u32,
+    },
     /// The last four digits are `0000`.
     IdZeroSerial { kind: IdNumberKind },
     /// A member without a NIK must have the status "tanpa dokumen".
@@ -76,7 +95,10 @@ pub enum DomainError {
     /// The sex recorded differs from the sex encoded in the NIK.
     NikSexMismatch { nik_sex: Sex, recorded: Sex },
     /// The birth date recorded differs from the one encoded in the NIK.
-    NikBirthDateMismatch { nik_date: NaiveDate, recorded: NaiveDate },
+    NikBirthDateMismatch {
+        nik_date: NaiveDate,
+        recorded: NaiveDate,
+    },
     /// Pregnancy recorded for someone who is not female.
     PregnancyRequiresFemale,
     /// A PPKS category that does not fit the member's age.
@@ -90,9 +112,17 @@ pub enum DomainError {
     /// A registry id that is empty, too long or not letters and digits.
     RegistryIdInvalid,
     /// The action is not possible from the current state.
-    TransitionNotAllowed { machine: StateMachine, from: String, action: String },
+    TransitionNotAllowed {
+        machine: StateMachine,
+        from: String,
+        action: String,
+    },
     /// The action is possible, but not for this role.
-    RoleNotAllowed { machine: StateMachine, action: String, role: Role },
+    RoleNotAllowed {
+        machine: StateMachine,
+        action: String,
+        role: Role,
+    },
     /// A case at province/national level cannot be escalated further.
     EscalationAtTop,
     /// A case cannot be resolved while referrals are still open.
@@ -104,7 +134,10 @@ pub enum DomainError {
     /// A line of a holiday list is not `yyyy-mm-dd [name]`.
     HolidayLineInvalid { line: usize },
     /// The actor may not do this here.
-    AccessDenied { action: Action, reason: DenialReason },
+    AccessDenied {
+        action: Action,
+        reason: DenialReason,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -163,7 +196,10 @@ impl DomainError {
     /// Whether this is a refusal of access (HTTP 403) rather than invalid input (HTTP 422)
     /// or a conflict with the current state (HTTP 409).
     pub fn is_access_denied(&self) -> bool {
-        matches!(self, DomainError::AccessDenied { .. } | DomainError::RoleNotAllowed { .. })
+        matches!(
+            self,
+            DomainError::AccessDenied { .. } | DomainError::RoleNotAllowed { .. }
+        )
     }
 
     /// Whether the request conflicts with the current state of a record (HTTP 409).
@@ -207,7 +243,12 @@ impl DomainError {
             DomainError::TextTooLong { field, max } => {
                 format!("Isian {field} paling banyak {max} karakter.")
             }
-            DomainError::NumberOutOfRange { field, min, max, found } => {
+            DomainError::NumberOutOfRange {
+                field,
+                min,
+                max,
+                found,
+            } => {
                 format!("Isian {field} harus antara {min} dan {max}; yang diisi {found}.")
             }
             DomainError::UnknownCode { field, code } => {
@@ -239,14 +280,19 @@ impl DomainError {
             DomainError::NikDayInvalid { day } => format!(
                 "Digit 7–8 NIK (tanggal lahir) bernilai {day:02}; harus 01–31 untuk laki-laki atau 41–71 untuk perempuan."
             ),
-            DomainError::KkDayInvalid { day } => format!(
-                "Digit 7–8 No KK (tanggal terbit) bernilai {day:02}; harus 01–31."
-            ),
+            DomainError::KkDayInvalid { day } => {
+                format!("Digit 7–8 No KK (tanggal terbit) bernilai {day:02}; harus 01–31.")
+            }
             DomainError::IdMonthInvalid { kind, month } => format!(
                 "Digit 9–10 {} (bulan) bernilai {month:02}; harus 01–12.",
                 kind.label_id()
             ),
-            DomainError::IdImpossibleDate { kind, day, month, year } => format!(
+            DomainError::IdImpossibleDate {
+                kind,
+                day,
+                month,
+                year,
+            } => format!(
                 "Tanggal pada {} ({day:02}-{month:02}-{year:02}) tidak ada di kalender.",
                 kind.label_id()
             ),
@@ -276,22 +322,30 @@ impl DomainError {
             DomainError::CivilMatchRequiresNik => {
                 "Padan Dukcapil hanya dapat dicatat untuk anggota yang memiliki NIK.".into()
             }
-            DomainError::HouseholdHeadCount { found } => format!(
-                "Keluarga harus memiliki tepat satu kepala keluarga; tercatat {found}."
-            ),
+            DomainError::HouseholdHeadCount { found } => {
+                format!("Keluarga harus memiliki tepat satu kepala keluarga; tercatat {found}.")
+            }
             DomainError::DuplicateNik { masked } => {
                 format!("NIK {masked} tercatat lebih dari sekali dalam keluarga ini.")
             }
             DomainError::RegistryIdInvalid => {
                 "ID registri harus 1–32 huruf atau angka (boleh tanda - atau /).".into()
             }
-            DomainError::TransitionNotAllowed { machine, from, action } => format!(
+            DomainError::TransitionNotAllowed {
+                machine,
+                from,
+                action,
+            } => format!(
                 "{} berstatus \"{}\" tidak dapat diproses dengan tindakan \"{}\".",
                 machine.label_id(),
                 machine.state_label_id(from),
                 machine.action_label_id(action)
             ),
-            DomainError::RoleNotAllowed { machine, action, role } => format!(
+            DomainError::RoleNotAllowed {
+                machine,
+                action,
+                role,
+            } => format!(
                 "Peran {} tidak berwenang melakukan \"{}\" pada {}.",
                 role.label_id(),
                 machine.action_label_id(action),
@@ -494,7 +548,10 @@ impl FieldErrors {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
-                self.0.push(FieldError { field: field.to_owned(), error });
+                self.0.push(FieldError {
+                    field: field.to_owned(),
+                    error,
+                });
                 None
             }
         }
@@ -502,7 +559,10 @@ impl FieldErrors {
 
     /// Records an error under `field`.
     pub fn push(&mut self, field: &str, error: DomainError) {
-        self.0.push(FieldError { field: field.to_owned(), error });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            error,
+        });
     }
 
     /// Whether nothing was recorded.

@@ -149,7 +149,12 @@ impl AreaCode {
         if self.level() != AreaLevel::Village {
             return None;
         }
-        match self.0.as_bytes().last_chunk::<4>().map(|segment| segment[0]) {
+        match self
+            .0
+            .as_bytes()
+            .last_chunk::<4>()
+            .map(|segment| segment[0])
+        {
             Some(b'1') => Some(VillageKind::Kelurahan),
             Some(b'2') => Some(VillageKind::Desa),
             Some(b'3') => Some(VillageKind::DesaAdat),
@@ -200,12 +205,7 @@ fn validate_segments(segments: &[&str]) -> Result<(), DomainError> {
             code: province.to_owned(),
         });
     }
-    for (segment, level) in segments
-        .iter()
-        .zip(AreaLevel::ALL)
-        .skip(1)
-        .take(2)
-    {
+    for (segment, level) in segments.iter().zip(AreaLevel::ALL).skip(1).take(2) {
         if segment.bytes().all(|b| b == b'0') {
             return Err(DomainError::ZeroAreaSegment { level: *level });
         }
@@ -337,7 +337,9 @@ impl MoveReach {
         if from == to {
             return None;
         }
-        let shared = |level| from.ancestor_at(level).is_some() && from.ancestor_at(level) == to.ancestor_at(level);
+        let shared = |level| {
+            from.ancestor_at(level).is_some() && from.ancestor_at(level) == to.ancestor_at(level)
+        };
         Some(if shared(AreaLevel::SubDistrict) {
             MoveReach::SameSubDistrict
         } else if shared(AreaLevel::District) {
@@ -502,13 +504,47 @@ mod tests {
     #[test]
     fn rejects_malformed_and_implausible_codes() {
         assert_eq!(AreaCode::parse("  "), Err(DomainError::AreaCodeEmpty));
-        for bad in ["3", "32.9", "32.09.1", "32.09.01.201", "32.09.01.2001.1", "32.0a", "320", "32..01", "32.09.01.2001."] {
-            assert!(matches!(AreaCode::parse(bad), Err(DomainError::AreaCodeMalformed { .. })), "{bad}");
+        for bad in [
+            "3",
+            "32.9",
+            "32.09.1",
+            "32.09.01.201",
+            "32.09.01.2001.1",
+            "32.0a",
+            "320",
+            "32..01",
+            "32.09.01.2001.",
+        ] {
+            assert!(
+                matches!(
+                    AreaCode::parse(bad),
+                    Err(DomainError::AreaCodeMalformed { .. })
+                ),
+                "{bad}"
+            );
         }
-        assert_eq!(AreaCode::parse("20"), Err(DomainError::UnknownProvince { code: "20".into() }));
-        assert_eq!(AreaCode::parse("32.00"), Err(DomainError::ZeroAreaSegment { level: AreaLevel::District }));
-        assert_eq!(AreaCode::parse("32.09.00"), Err(DomainError::ZeroAreaSegment { level: AreaLevel::SubDistrict }));
-        assert_eq!(AreaCode::parse("32.09.01.5001"), Err(DomainError::VillageKindUnknown { code: "5001".into() }));
+        assert_eq!(
+            AreaCode::parse("20"),
+            Err(DomainError::UnknownProvince { code: "20".into() })
+        );
+        assert_eq!(
+            AreaCode::parse("32.00"),
+            Err(DomainError::ZeroAreaSegment {
+                level: AreaLevel::District
+            })
+        );
+        assert_eq!(
+            AreaCode::parse("32.09.00"),
+            Err(DomainError::ZeroAreaSegment {
+                level: AreaLevel::SubDistrict
+            })
+        );
+        assert_eq!(
+            AreaCode::parse("32.09.01.5001"),
+            Err(DomainError::VillageKindUnknown {
+                code: "5001".into()
+            })
+        );
     }
 
     #[test]
@@ -516,7 +552,10 @@ mod tests {
         let village = code("32.09.01.2001");
         assert_eq!(village.parent(), Some(code("32.09.01")));
         assert_eq!(code("32").parent(), None);
-        assert_eq!(village.ancestor_at(AreaLevel::District), Some(code("32.09")));
+        assert_eq!(
+            village.ancestor_at(AreaLevel::District),
+            Some(code("32.09"))
+        );
         assert_eq!(code("32.09").ancestor_at(AreaLevel::Village), None);
         assert_eq!(village.province(), code("32"));
     }
@@ -535,9 +574,18 @@ mod tests {
 
     #[test]
     fn village_kind_from_first_digit() {
-        assert_eq!(code("32.09.01.1001").village_kind(), Some(VillageKind::Kelurahan));
-        assert_eq!(code("32.09.01.2001").village_kind(), Some(VillageKind::Desa));
-        assert_eq!(code("91.03.01.3007").village_kind(), Some(VillageKind::DesaAdat));
+        assert_eq!(
+            code("32.09.01.1001").village_kind(),
+            Some(VillageKind::Kelurahan)
+        );
+        assert_eq!(
+            code("32.09.01.2001").village_kind(),
+            Some(VillageKind::Desa)
+        );
+        assert_eq!(
+            code("91.03.01.3007").village_kind(),
+            Some(VillageKind::DesaAdat)
+        );
         assert_eq!(code("32.09").village_kind(), None);
     }
 
@@ -545,7 +593,10 @@ mod tests {
     fn require_level_names_both_levels() {
         assert_eq!(
             code("32.09").require_level(AreaLevel::Village),
-            Err(DomainError::WrongAreaLevel { expected: AreaLevel::Village, found: AreaLevel::District })
+            Err(DomainError::WrongAreaLevel {
+                expected: AreaLevel::Village,
+                found: AreaLevel::District
+            })
         );
     }
 
@@ -561,10 +612,22 @@ mod tests {
     fn move_reach_classifies_moves() {
         let from = code("32.09.01.2001");
         assert_eq!(MoveReach::between(&from, &from), None);
-        assert_eq!(MoveReach::between(&from, &code("32.09.01.2002")), Some(MoveReach::SameSubDistrict));
-        assert_eq!(MoveReach::between(&from, &code("32.09.02.2001")), Some(MoveReach::SameDistrict));
-        assert_eq!(MoveReach::between(&from, &code("32.10.01.2001")), Some(MoveReach::SameProvince));
-        assert_eq!(MoveReach::between(&from, &code("33.09.01.2001")), Some(MoveReach::OtherProvince));
+        assert_eq!(
+            MoveReach::between(&from, &code("32.09.01.2002")),
+            Some(MoveReach::SameSubDistrict)
+        );
+        assert_eq!(
+            MoveReach::between(&from, &code("32.09.02.2001")),
+            Some(MoveReach::SameDistrict)
+        );
+        assert_eq!(
+            MoveReach::between(&from, &code("32.10.01.2001")),
+            Some(MoveReach::SameProvince)
+        );
+        assert_eq!(
+            MoveReach::between(&from, &code("33.09.01.2001")),
+            Some(MoveReach::OtherProvince)
+        );
         assert!(MoveReach::SameProvince.leaves_district());
         assert!(!MoveReach::SameDistrict.leaves_district());
     }
@@ -573,20 +636,35 @@ mod tests {
     fn address_parses_and_formats() {
         let address = Address::parse("32.09.01.2001", " Kaliwon ", "1", "003", "Jl. Melati 5");
         let address = address.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(address.local_line(), "Jl. Melati 5, Dusun Kaliwon, RT 003/RW 001");
+        assert_eq!(
+            address.local_line(),
+            "Jl. Melati 5, Dusun Kaliwon, RT 003/RW 001"
+        );
         let bare = Address::parse("32.09.01.2001", "", "", "", "");
         assert_eq!(bare.map(|a| a.local_line()), Ok(String::new()));
-        assert!(matches!(Address::parse("32.09.01", "", "", "", ""), Err(DomainError::WrongAreaLevel { .. })));
+        assert!(matches!(
+            Address::parse("32.09.01", "", "", "", ""),
+            Err(DomainError::WrongAreaLevel { .. })
+        ));
         assert!(matches!(
             Address::parse("32.09.01.2001", "", "0", "", ""),
-            Err(DomainError::NeighbourhoodNumberInvalid { unit: NeighbourhoodUnit::Rw, .. })
+            Err(DomainError::NeighbourhoodNumberInvalid {
+                unit: NeighbourhoodUnit::Rw,
+                ..
+            })
         ));
         assert!(matches!(
             Address::parse("32.09.01.2001", "", "", "1000", ""),
-            Err(DomainError::NeighbourhoodNumberInvalid { unit: NeighbourhoodUnit::Rt, .. })
+            Err(DomainError::NeighbourhoodNumberInvalid {
+                unit: NeighbourhoodUnit::Rt,
+                ..
+            })
         ));
         let long = "x".repeat(ADDRESS_LINE_MAX + 1);
-        assert!(matches!(Address::parse("32.09.01.2001", "", "", "", &long), Err(DomainError::TextTooLong { .. })));
+        assert!(matches!(
+            Address::parse("32.09.01.2001", "", "", "", &long),
+            Err(DomainError::TextTooLong { .. })
+        ));
     }
 
     #[test]
@@ -599,7 +677,13 @@ mod tests {
     }
 
     fn village_strategy() -> impl Strategy<Value = String> {
-        (proptest::sample::select(PROVINCE_CODES.to_vec()), 1u8..=99, 1u8..=99, 1u8..=3, 0u16..=999)
+        (
+            proptest::sample::select(PROVINCE_CODES.to_vec()),
+            1u8..=99,
+            1u8..=99,
+            1u8..=3,
+            0u16..=999,
+        )
             .prop_map(|(p, d, s, k, v)| format!("{p:02}.{d:02}.{s:02}.{k}{v:03}"))
     }
 

@@ -59,9 +59,10 @@ fn check_common(kind: IdNumberKind, input: &str) -> Result<([u8; 16], AreaCode),
     }
     let mut digits = [0u8; 16];
     for (index, c) in trimmed.chars().enumerate() {
-        let value = c
-            .to_digit(10)
-            .ok_or(DomainError::IdNumberNotDigits { kind, position: index + 1 })?;
+        let value = c.to_digit(10).ok_or(DomainError::IdNumberNotDigits {
+            kind,
+            position: index + 1,
+        })?;
         if let Some(slot) = digits.get_mut(index) {
             *slot = value as u8;
         }
@@ -90,7 +91,12 @@ fn check_date(kind: IdNumberKind, day: u32, month: u32, yy: u32) -> Result<Naive
     let year = i32::try_from(yy).unwrap_or_default();
     NaiveDate::from_ymd_opt(2000 + year, month, day)
         .or_else(|| NaiveDate::from_ymd_opt(1900 + year, month, day))
-        .ok_or(DomainError::IdImpossibleDate { kind, day, month, year: yy })
+        .ok_or(DomainError::IdImpossibleDate {
+            kind,
+            day,
+            month,
+            year: yy,
+        })
 }
 
 fn digits_string(digits: &[u8; 16]) -> String {
@@ -122,7 +128,11 @@ impl Nik {
             _ => return Err(DomainError::NikDayInvalid { day: encoded_day }),
         };
         let birth = check_date(kind, day, pair(&digits, 8), pair(&digits, 10))?;
-        Ok(Nik { digits, region, birth })
+        Ok(Nik {
+            digits,
+            region,
+            birth,
+        })
     }
 
     /// The whole number; show it only to roles allowed to see it.
@@ -137,7 +147,11 @@ impl Nik {
 
     /// Sex encoded in the number (day of birth above 40 means female).
     pub fn sex(&self) -> Sex {
-        if self.digits[6] >= 4 { Sex::Female } else { Sex::Male }
+        if self.digits[6] >= 4 {
+            Sex::Female
+        } else {
+            Sex::Male
+        }
     }
 
     /// Birth date encoded in the number. The two-digit year is read as the latest
@@ -298,39 +312,122 @@ pub(crate) mod tests {
         assert!(Nik::parse("3209016902040001").is_ok()); // woman, 29/02/2004
         assert_eq!(
             Nik::parse("3209012902010001"),
-            Err(DomainError::IdImpossibleDate { kind: IdNumberKind::Nik, day: 29, month: 2, year: 1 })
+            Err(DomainError::IdImpossibleDate {
+                kind: IdNumberKind::Nik,
+                day: 29,
+                month: 2,
+                year: 1
+            })
         );
         assert_eq!(
             Nik::parse("3209017104900001"),
-            Err(DomainError::IdImpossibleDate { kind: IdNumberKind::Nik, day: 31, month: 4, year: 90 })
+            Err(DomainError::IdImpossibleDate {
+                kind: IdNumberKind::Nik,
+                day: 31,
+                month: 4,
+                year: 90
+            })
         );
     }
 
     #[test]
     fn every_structural_fault_has_its_own_error() {
         let nik = IdNumberKind::Nik;
-        assert_eq!(Nik::parse("320901520585000"), Err(DomainError::IdNumberLength { kind: nik, found: 15 }));
-        assert_eq!(Nik::parse("32090152058500012"), Err(DomainError::IdNumberLength { kind: nik, found: 17 }));
-        assert_eq!(Nik::parse("3209015205850O01"), Err(DomainError::IdNumberNotDigits { kind: nik, position: 14 }));
-        assert_eq!(Nik::parse("2009015205850001"), Err(DomainError::IdUnknownProvince { kind: nik, code: "20".into() }));
-        assert_eq!(Nik::parse("3200015205850001"), Err(DomainError::IdZeroRegion { kind: nik, level: AreaLevel::District }));
-        assert_eq!(Nik::parse("3209005205850001"), Err(DomainError::IdZeroRegion { kind: nik, level: AreaLevel::SubDistrict }));
-        assert_eq!(Nik::parse("3209013205850001"), Err(DomainError::NikDayInvalid { day: 32 }));
-        assert_eq!(Nik::parse("3209010005850001"), Err(DomainError::NikDayInvalid { day: 0 }));
-        assert_eq!(Nik::parse("3209014005850001"), Err(DomainError::NikDayInvalid { day: 40 }));
-        assert_eq!(Nik::parse("3209017205850001"), Err(DomainError::NikDayInvalid { day: 72 }));
-        assert_eq!(Nik::parse("3209011213850001"), Err(DomainError::IdMonthInvalid { kind: nik, month: 13 }));
-        assert_eq!(Nik::parse("3209011200850001"), Err(DomainError::IdMonthInvalid { kind: nik, month: 0 }));
-        assert_eq!(Nik::parse("3209015205850000"), Err(DomainError::IdZeroSerial { kind: nik }));
+        assert_eq!(
+            Nik::parse("320901520585000"),
+            Err(DomainError::IdNumberLength {
+                kind: nik,
+                found: 15
+            })
+        );
+        assert_eq!(
+            Nik::parse("32090152058500012"),
+            Err(DomainError::IdNumberLength {
+                kind: nik,
+                found: 17
+            })
+        );
+        assert_eq!(
+            Nik::parse("3209015205850O01"),
+            Err(DomainError::IdNumberNotDigits {
+                kind: nik,
+                position: 14
+            })
+        );
+        assert_eq!(
+            Nik::parse("2009015205850001"),
+            Err(DomainError::IdUnknownProvince {
+                kind: nik,
+                code: "20".into()
+            })
+        );
+        assert_eq!(
+            Nik::parse("3200015205850001"),
+            Err(DomainError::IdZeroRegion {
+                kind: nik,
+                level: AreaLevel::District
+            })
+        );
+        assert_eq!(
+            Nik::parse("3209005205850001"),
+            Err(DomainError::IdZeroRegion {
+                kind: nik,
+                level: AreaLevel::SubDistrict
+            })
+        );
+        assert_eq!(
+            Nik::parse("3209013205850001"),
+            Err(DomainError::NikDayInvalid { day: 32 })
+        );
+        assert_eq!(
+            Nik::parse("3209010005850001"),
+            Err(DomainError::NikDayInvalid { day: 0 })
+        );
+        assert_eq!(
+            Nik::parse("3209014005850001"),
+            Err(DomainError::NikDayInvalid { day: 40 })
+        );
+        assert_eq!(
+            Nik::parse("3209017205850001"),
+            Err(DomainError::NikDayInvalid { day: 72 })
+        );
+        assert_eq!(
+            Nik::parse("3209011213850001"),
+            Err(DomainError::IdMonthInvalid {
+                kind: nik,
+                month: 13
+            })
+        );
+        assert_eq!(
+            Nik::parse("3209011200850001"),
+            Err(DomainError::IdMonthInvalid {
+                kind: nik,
+                month: 0
+            })
+        );
+        assert_eq!(
+            Nik::parse("3209015205850000"),
+            Err(DomainError::IdZeroSerial { kind: nik })
+        );
         assert!(Nik::parse(" 3209015205850001\n").is_ok());
     }
 
     #[test]
     fn errors_speak_indonesian_first_and_english_on_request() {
-        let error = Nik::parse("32090152058500").err().unwrap_or(DomainError::AreaCodeEmpty);
-        assert_eq!(error.to_string(), "NIK harus 16 digit angka; yang diisi 14 digit.");
-        assert_eq!(error.message_en(), "NIK (personal identity number) must have 16 digits; 14 were entered.");
-        let error = Nik::parse("3209013205850001").err().unwrap_or(DomainError::AreaCodeEmpty);
+        let error = Nik::parse("32090152058500")
+            .err()
+            .unwrap_or(DomainError::AreaCodeEmpty);
+        assert_eq!(
+            error.to_string(),
+            "NIK harus 16 digit angka; yang diisi 14 digit."
+        );
+        assert_eq!(
+            error.message_en(),
+            "NIK (personal identity number) must have 16 digits; 14 were entered."
+        );
+        let error = Nik::parse("3209013205850001")
+            .err()
+            .unwrap_or(DomainError::AreaCodeEmpty);
         assert!(error.message_id().contains("32"), "{}", error.message_id());
     }
 
@@ -339,12 +436,25 @@ pub(crate) mod tests {
         let kk = NoKk::parse(KK).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(kk.issuing_sub_district().as_str(), "32.09.01");
         assert_eq!(kk.masked(), "3209********0003");
-        assert_eq!(NoKk::parse("3209015402150003"), Err(DomainError::KkDayInvalid { day: 54 }));
+        assert_eq!(
+            NoKk::parse("3209015402150003"),
+            Err(DomainError::KkDayInvalid { day: 54 })
+        );
         assert_eq!(
             NoKk::parse("3209013002150003"),
-            Err(DomainError::IdImpossibleDate { kind: IdNumberKind::NoKk, day: 30, month: 2, year: 15 })
+            Err(DomainError::IdImpossibleDate {
+                kind: IdNumberKind::NoKk,
+                day: 30,
+                month: 2,
+                year: 15
+            })
         );
-        assert_eq!(NoKk::parse("3209011402150000"), Err(DomainError::IdZeroSerial { kind: IdNumberKind::NoKk }));
+        assert_eq!(
+            NoKk::parse("3209011402150000"),
+            Err(DomainError::IdZeroSerial {
+                kind: IdNumberKind::NoKk
+            })
+        );
     }
 
     #[test]
@@ -385,7 +495,11 @@ pub(crate) mod tests {
 
     pub(crate) fn nik_text(region: &str, sex: Sex, birth: NaiveDate, serial: u16) -> String {
         let day = birth.day() + if sex == Sex::Female { 40 } else { 0 };
-        format!("{region}{day:02}{:02}{:02}{serial:04}", birth.month(), birth.year() % 100)
+        format!(
+            "{region}{day:02}{:02}{:02}{serial:04}",
+            birth.month(),
+            birth.year() % 100
+        )
     }
 
     proptest! {

@@ -64,8 +64,12 @@ impl ProgrammeKind {
     pub fn funding(self) -> FundingSource {
         use ProgrammeKind as P;
         match self {
-            P::Pkh | P::Bpnt | P::PbiJk | P::KipPip | P::Atensi | P::Aspd | P::EnergySubsidy => FundingSource::National,
-            P::PbiApbd | P::Rtlh | P::CivilDocuments | P::HospitalFeeWaiver | P::Local => FundingSource::Regional,
+            P::Pkh | P::Bpnt | P::PbiJk | P::KipPip | P::Atensi | P::Aspd | P::EnergySubsidy => {
+                FundingSource::National
+            }
+            P::PbiApbd | P::Rtlh | P::CivilDocuments | P::HospitalFeeWaiver | P::Local => {
+                FundingSource::Regional
+            }
             P::BltDanaDesa => FundingSource::VillageFund,
             P::Baznas => FundingSource::Zakat,
             P::Csr => FundingSource::Private,
@@ -76,7 +80,9 @@ impl ProgrammeKind {
     pub fn sector(self) -> Sector {
         use ProgrammeKind as P;
         match self {
-            P::Pkh | P::BltDanaDesa | P::EnergySubsidy | P::Baznas | P::Local | P::Csr => Sector::SocialAssistance,
+            P::Pkh | P::BltDanaDesa | P::EnergySubsidy | P::Baznas | P::Local | P::Csr => {
+                Sector::SocialAssistance
+            }
             P::Bpnt => Sector::Food,
             P::PbiJk | P::PbiApbd | P::HospitalFeeWaiver => Sector::Health,
             P::KipPip => Sector::Education,
@@ -91,7 +97,10 @@ impl ProgrammeKind {
     /// outside the registry needs a registry proposal (flow B) first.
     pub fn needs_registry(self) -> bool {
         use ProgrammeKind as P;
-        matches!(self, P::Pkh | P::Bpnt | P::PbiJk | P::KipPip | P::Aspd | P::EnergySubsidy)
+        matches!(
+            self,
+            P::Pkh | P::Bpnt | P::PbiJk | P::KipPip | P::Aspd | P::EnergySubsidy
+        )
     }
 }
 
@@ -149,6 +158,13 @@ impl InstitutionId {
     }
 }
 
+impl From<i64> for InstitutionId {
+    /// An institution's database key as its identifier.
+    fn from(key: i64) -> Self {
+        InstitutionId(key.to_string())
+    }
+}
+
 /// A receiving institution (lembaga penerima rujukan): a hospital, school, office or charity that accepts referrals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceivingInstitution {
@@ -196,7 +212,10 @@ impl CatalogueEntry {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if !code_ok {
-            return Err(DomainError::UnknownCode { field: "code".into(), code: self.code.chars().take(40).collect() });
+            return Err(DomainError::UnknownCode {
+                field: "code".into(),
+                code: self.code.chars().take(40).collect(),
+            });
         }
         crate::text::required("name", &self.name, CATALOGUE_NAME_MAX).map(|_| ())
     }
@@ -218,11 +237,15 @@ mod tests {
     #[test]
     fn programme_facts() {
         assert_eq!(ProgrammeKind::PbiApbd.funding(), FundingSource::Regional);
-        assert_eq!(ProgrammeKind::BltDanaDesa.funding(), FundingSource::VillageFund);
+        assert_eq!(
+            ProgrammeKind::BltDanaDesa.funding(),
+            FundingSource::VillageFund
+        );
         assert_eq!(ProgrammeKind::KipPip.sector(), Sector::Education);
         assert_eq!(ProgrammeKind::Aspd.sector(), Sector::Disability);
         assert!(ProgrammeKind::Pkh.needs_registry());
         assert!(!ProgrammeKind::Baznas.needs_registry());
+        assert_eq!(InstitutionId::from(42).as_str(), "42");
     }
 
     #[test]
@@ -238,9 +261,17 @@ mod tests {
         };
         assert_eq!(entry.validate(), Ok(()));
         entry.code = "PBI APBD".into();
-        assert!(matches!(entry.validate(), Err(DomainError::UnknownCode { .. })));
+        assert!(matches!(
+            entry.validate(),
+            Err(DomainError::UnknownCode { .. })
+        ));
         entry.code = "ok".into();
         entry.name = " ".into();
-        assert_eq!(entry.validate(), Err(DomainError::TextRequired { field: "name".into() }));
+        assert_eq!(
+            entry.validate(),
+            Err(DomainError::TextRequired {
+                field: "name".into()
+            })
+        );
     }
 }

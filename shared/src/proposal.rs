@@ -70,7 +70,10 @@ crate::coded_enum! {
     }
 }
 
-use Role::{Admin, BackOffice as Bo, Facilitator as Fac, PuskesosCoordinator as Coord, SlrtManager as Mgr, Supervisor as Sup};
+use Role::{
+    Admin, BackOffice as Bo, Facilitator as Fac, PuskesosCoordinator as Coord, SlrtManager as Mgr,
+    Supervisor as Sup,
+};
 
 /// The registry-proposal state machine (flow B).
 ///
@@ -88,7 +91,11 @@ impl ProposalFlow {
         use ProposalAction as A;
         use ProposalStage as S;
         match stage {
-            S::Proposed => Some((A::ApproveInVillageMeeting, S::VillageMeetingApproved, &[Fac, Coord])),
+            S::Proposed => Some((
+                A::ApproveInVillageMeeting,
+                S::VillageMeetingApproved,
+                &[Fac, Coord],
+            )),
             S::VillageMeetingApproved => Some((A::Verify, S::Verified, &[Fac, Sup])),
             S::Verified => Some((A::MatchCivilRegistry, S::CivilRegistryMatched, &[Bo, Mgr])),
             S::CivilRegistryMatched => Some((A::Ratify, S::Ratified, &[Mgr])),
@@ -145,20 +152,41 @@ mod tests {
     use super::*;
     use crate::coded::tests::check_coded;
     use crate::error::DomainError;
-    use crate::workflow::tests::{implementation_matches_spec, reachable, walk_stays_in_spec, Edge};
+    use crate::workflow::tests::{
+        Edge, implementation_matches_spec, reachable, walk_stays_in_spec,
+    };
     use proptest::prelude::*;
 
     fn spec() -> Vec<Edge> {
         let steps: [(&str, &str, &str, &'static [Role]); 6] = [
-            ("proposed", "approve_in_village_meeting", "village_meeting_approved", &[Fac, Coord]),
-            ("village_meeting_approved", "verify", "verified", &[Fac, Sup]),
-            ("verified", "match_civil_registry", "civil_registry_matched", &[Bo, Mgr]),
+            (
+                "proposed",
+                "approve_in_village_meeting",
+                "village_meeting_approved",
+                &[Fac, Coord],
+            ),
+            (
+                "village_meeting_approved",
+                "verify",
+                "verified",
+                &[Fac, Sup],
+            ),
+            (
+                "verified",
+                "match_civil_registry",
+                "civil_registry_matched",
+                &[Bo, Mgr],
+            ),
             ("civil_registry_matched", "ratify", "ratified", &[Mgr]),
             ("ratified", "submit", "submitted", &[Mgr, Admin]),
             ("submitted", "enact", "enacted", &[Mgr, Admin]),
         ];
         let mut spec: Vec<Edge> = steps.to_vec();
-        spec.extend(steps.iter().map(|(from, _, _, roles)| (*from, "reject", "rejected", *roles)));
+        spec.extend(
+            steps
+                .iter()
+                .map(|(from, _, _, roles)| (*from, "reject", "rejected", *roles)),
+        );
         spec
     }
 
@@ -173,16 +201,28 @@ mod tests {
     #[test]
     fn implementation_matches_the_diagram() {
         implementation_matches_spec::<ProposalFlow>(&spec());
-        let all: std::collections::BTreeSet<&str> = ProposalStage::ALL.iter().map(|s| s.code()).collect();
+        let all: std::collections::BTreeSet<&str> =
+            ProposalStage::ALL.iter().map(|s| s.code()).collect();
         assert_eq!(reachable::<ProposalFlow>(), all);
     }
 
     #[test]
     fn stages_cannot_be_skipped() {
-        let skipped = ProposalFlow::transition(ProposalStage::Proposed, ProposalAction::Verify, Fac);
-        assert!(matches!(skipped, Err(DomainError::TransitionNotAllowed { .. })));
-        let wrong_role = ProposalFlow::transition(ProposalStage::CivilRegistryMatched, ProposalAction::Ratify, Role::DistrictHead);
-        assert!(matches!(wrong_role, Err(DomainError::RoleNotAllowed { .. })));
+        let skipped =
+            ProposalFlow::transition(ProposalStage::Proposed, ProposalAction::Verify, Fac);
+        assert!(matches!(
+            skipped,
+            Err(DomainError::TransitionNotAllowed { .. })
+        ));
+        let wrong_role = ProposalFlow::transition(
+            ProposalStage::CivilRegistryMatched,
+            ProposalAction::Ratify,
+            Role::DistrictHead,
+        );
+        assert!(matches!(
+            wrong_role,
+            Err(DomainError::RoleNotAllowed { .. })
+        ));
         assert!(ProposalFlow::is_terminal(ProposalStage::Enacted));
         assert!(ProposalFlow::is_terminal(ProposalStage::Rejected));
         assert!(ProposalFlow::requires_note(ProposalAction::Reject));

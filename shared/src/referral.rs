@@ -31,7 +31,10 @@ crate::coded_enum! {
 impl ReferralState {
     /// Whether the referral still awaits the institution (sent, accepted or in progress).
     pub fn is_open(self) -> bool {
-        matches!(self, ReferralState::Sent | ReferralState::Accepted | ReferralState::InProgress)
+        matches!(
+            self,
+            ReferralState::Sent | ReferralState::Accepted | ReferralState::InProgress
+        )
     }
 }
 
@@ -51,7 +54,10 @@ crate::coded_enum! {
     }
 }
 
-use Role::{BackOffice as Bo, PuskesosCoordinator as Coord, ReceivingInstitution as Inst, SlrtManager as Mgr};
+use Role::{
+    BackOffice as Bo, PuskesosCoordinator as Coord, ReceivingInstitution as Inst,
+    SlrtManager as Mgr,
+};
 
 /// The referral state machine.
 ///
@@ -104,7 +110,10 @@ impl Workflow for ReferralFlow {
     }
 
     fn requires_note(action: ReferralAction) -> bool {
-        matches!(action, ReferralAction::Reject | ReferralAction::Complete | ReferralAction::Cancel)
+        matches!(
+            action,
+            ReferralAction::Reject | ReferralAction::Complete | ReferralAction::Cancel
+        )
     }
 }
 
@@ -139,10 +148,15 @@ pub struct Consent {
 }
 
 /// Checks that consent for `institution` is recorded, as required before a referral is sent.
-pub fn check_consent(consent: Option<&Consent>, institution: &InstitutionId) -> Result<(), DomainError> {
+pub fn check_consent(
+    consent: Option<&Consent>,
+    institution: &InstitutionId,
+) -> Result<(), DomainError> {
     match consent {
         None => Err(DomainError::ConsentMissing),
-        Some(consent) if &consent.institution != institution => Err(DomainError::ConsentForOtherInstitution),
+        Some(consent) if &consent.institution != institution => {
+            Err(DomainError::ConsentForOtherInstitution)
+        }
         Some(_) => Ok(()),
     }
 }
@@ -151,8 +165,10 @@ pub fn check_consent(consent: Option<&Consent>, institution: &InstitutionId) -> 
 mod tests {
     use super::*;
     use crate::coded::tests::check_coded;
-    use crate::workflow::tests::{implementation_matches_spec, reachable, walk_stays_in_spec, Edge};
-    use crate::workflow::{record_transition, ActorRef};
+    use crate::workflow::tests::{
+        Edge, implementation_matches_spec, reachable, walk_stays_in_spec,
+    };
+    use crate::workflow::{ActorRef, record_transition};
     use proptest::prelude::*;
 
     const SENDERS: &[Role] = &[Bo, Coord, Mgr];
@@ -165,7 +181,12 @@ mod tests {
             ("in_progress", "complete", "completed", &[Inst]),
             ("sent", "cancel", "cancelled", SENDERS),
             ("accepted", "cancel", "cancelled", SENDERS),
-            ("in_progress", "cancel", "cancelled", &[Bo, Coord, Mgr, Inst]),
+            (
+                "in_progress",
+                "cancel",
+                "cancelled",
+                &[Bo, Coord, Mgr, Inst],
+            ),
         ]
     }
 
@@ -178,31 +199,75 @@ mod tests {
     #[test]
     fn implementation_matches_the_diagram() {
         implementation_matches_spec::<ReferralFlow>(&spec());
-        let all: std::collections::BTreeSet<&str> = ReferralState::ALL.iter().map(|s| s.code()).collect();
+        let all: std::collections::BTreeSet<&str> =
+            ReferralState::ALL.iter().map(|s| s.code()).collect();
         assert_eq!(reachable::<ReferralFlow>(), all);
     }
 
     #[test]
     fn terminal_and_open_states() {
         for state in ReferralState::ALL {
-            assert_eq!(ReferralFlow::is_terminal(*state), !state.is_open(), "{state:?}");
+            assert_eq!(
+                ReferralFlow::is_terminal(*state),
+                !state.is_open(),
+                "{state:?}"
+            );
         }
-        assert_eq!(ReferralFlow::available_actions(ReferralState::Sent, Inst), vec![ReferralAction::Accept, ReferralAction::Reject]);
-        assert_eq!(ReferralFlow::available_actions(ReferralState::Sent, Bo), vec![ReferralAction::Cancel]);
+        assert_eq!(
+            ReferralFlow::available_actions(ReferralState::Sent, Inst),
+            vec![ReferralAction::Accept, ReferralAction::Reject]
+        );
+        assert_eq!(
+            ReferralFlow::available_actions(ReferralState::Sent, Bo),
+            vec![ReferralAction::Cancel]
+        );
     }
 
     #[test]
     fn rejecting_needs_a_note_and_the_timeline_records_it() {
-        let actor = ActorRef { username: "rsud.cirebon".into(), role: Inst };
+        let actor = ActorRef {
+            username: "rsud.cirebon".into(),
+            role: Inst,
+        };
         let at = chrono::DateTime::UNIX_EPOCH;
-        let missing = record_transition::<ReferralFlow>(ReferralState::Sent, ReferralAction::Reject, &actor, at, "  ");
-        assert_eq!(missing, Err(DomainError::TextRequired { field: "note".into() }));
-        let (to, change) = record_transition::<ReferralFlow>(ReferralState::Sent, ReferralAction::Reject, &actor, at, "Kuota penuh")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let missing = record_transition::<ReferralFlow>(
+            ReferralState::Sent,
+            ReferralAction::Reject,
+            &actor,
+            at,
+            "  ",
+        );
+        assert_eq!(
+            missing,
+            Err(DomainError::TextRequired {
+                field: "note".into()
+            })
+        );
+        let (to, change) = record_transition::<ReferralFlow>(
+            ReferralState::Sent,
+            ReferralAction::Reject,
+            &actor,
+            at,
+            "Kuota penuh",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(to, ReferralState::Rejected);
-        assert_eq!((change.from.as_str(), change.to.as_str(), change.action.as_str()), ("sent", "rejected", "reject"));
+        assert_eq!(
+            (
+                change.from.as_str(),
+                change.to.as_str(),
+                change.action.as_str()
+            ),
+            ("sent", "rejected", "reject")
+        );
         assert_eq!(change.note.as_deref(), Some("Kuota penuh"));
-        let accepted = record_transition::<ReferralFlow>(ReferralState::Sent, ReferralAction::Accept, &actor, at, "");
+        let accepted = record_transition::<ReferralFlow>(
+            ReferralState::Sent,
+            ReferralAction::Accept,
+            &actor,
+            at,
+            "",
+        );
         assert!(accepted.is_ok_and(|(_, change)| change.note.is_none()));
     }
 
@@ -216,15 +281,24 @@ mod tests {
             given_on: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or_default(),
             recorded_by: "fo.desa".into(),
         };
-        assert_eq!(check_consent(None, &hospital), Err(DomainError::ConsentMissing));
-        assert_eq!(check_consent(Some(&consent), &school), Err(DomainError::ConsentForOtherInstitution));
+        assert_eq!(
+            check_consent(None, &hospital),
+            Err(DomainError::ConsentMissing)
+        );
+        assert_eq!(
+            check_consent(Some(&consent), &school),
+            Err(DomainError::ConsentForOtherInstitution)
+        );
         assert_eq!(check_consent(Some(&consent), &hospital), Ok(()));
     }
 
     #[test]
     fn referral_numbers_are_printed_with_fixed_widths() {
         let village = AreaCode::parse("32.09.01.2001").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(ReferralNumber::new(&village, 2025, 17).as_str(), "RJK/3209012001/2025/00017");
+        assert_eq!(
+            ReferralNumber::new(&village, 2025, 17).as_str(),
+            "RJK/3209012001/2025/00017"
+        );
     }
 
     proptest! {

@@ -37,13 +37,18 @@ mod tests {
         assert_eq!(required("name", "  Siti  ", 10), Ok("Siti".to_owned()));
         assert_eq!(
             required("name", "   ", 10),
-            Err(DomainError::TextRequired { field: "name".into() })
+            Err(DomainError::TextRequired {
+                field: "name".into()
+            })
         );
         assert_eq!(optional("note", "", 10), Ok(None));
         assert_eq!(optional("note", "ééééé", 5), Ok(Some("ééééé".into())));
         assert_eq!(
             optional("note", "abcdef", 5),
-            Err(DomainError::TextTooLong { field: "note".into(), max: 5 })
+            Err(DomainError::TextTooLong {
+                field: "note".into(),
+                max: 5
+            })
         );
     }
 }

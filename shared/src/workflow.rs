@@ -25,7 +25,13 @@ crate::coded_enum! {
 impl StateMachine {
     fn label<T: Coded>(code: &str, indonesian: bool) -> String {
         T::from_code(code)
-            .map(|value| if indonesian { value.label_id() } else { value.label_en() })
+            .map(|value| {
+                if indonesian {
+                    value.label_id()
+                } else {
+                    value.label_en()
+                }
+            })
             .unwrap_or(code)
             .to_owned()
     }
@@ -53,16 +59,24 @@ impl StateMachine {
     fn state_label(self, code: &str, indonesian: bool) -> String {
         match self {
             StateMachine::Case => Self::label::<crate::case::CaseState>(code, indonesian),
-            StateMachine::Referral => Self::label::<crate::referral::ReferralState>(code, indonesian),
-            StateMachine::Proposal => Self::label::<crate::proposal::ProposalStage>(code, indonesian),
+            StateMachine::Referral => {
+                Self::label::<crate::referral::ReferralState>(code, indonesian)
+            }
+            StateMachine::Proposal => {
+                Self::label::<crate::proposal::ProposalStage>(code, indonesian)
+            }
         }
     }
 
     fn action_label(self, code: &str, indonesian: bool) -> String {
         match self {
             StateMachine::Case => Self::label::<crate::case::CaseActionKind>(code, indonesian),
-            StateMachine::Referral => Self::label::<crate::referral::ReferralAction>(code, indonesian),
-            StateMachine::Proposal => Self::label::<crate::proposal::ProposalAction>(code, indonesian),
+            StateMachine::Referral => {
+                Self::label::<crate::referral::ReferralAction>(code, indonesian)
+            }
+            StateMachine::Proposal => {
+                Self::label::<crate::proposal::ProposalAction>(code, indonesian)
+            }
         }
     }
 }
@@ -101,7 +115,11 @@ pub trait Workflow {
     }
 
     /// Applies `action` by an actor of `role`: the new state, or why not.
-    fn transition(state: Self::State, action: Self::Action, role: Role) -> Result<Self::State, DomainError> {
+    fn transition(
+        state: Self::State,
+        action: Self::Action,
+        role: Role,
+    ) -> Result<Self::State, DomainError> {
         let to = Self::next(state, action).ok_or_else(|| DomainError::TransitionNotAllowed {
             machine: Self::MACHINE,
             from: Self::state_code(state).to_owned(),
@@ -206,17 +224,32 @@ pub(crate) mod tests {
                     let result = W::transition(state, action, role);
                     match (edge, result) {
                         (Some((_, _, to, roles)), Ok(next)) => {
-                            assert!(roles.contains(&role), "{from} --{act}--> by {role:?} should be refused");
+                            assert!(
+                                roles.contains(&role),
+                                "{from} --{act}--> by {role:?} should be refused"
+                            );
                             assert_eq!(W::state_code(next), *to, "{from} --{act}-->");
                             covered.insert((from, act));
                         }
                         (Some((_, _, _, roles)), Err(error)) => {
-                            assert!(!roles.contains(&role), "{from} --{act}--> by {role:?}: {error}");
-                            assert!(matches!(error, DomainError::RoleNotAllowed { .. }), "{error:?}");
+                            assert!(
+                                !roles.contains(&role),
+                                "{from} --{act}--> by {role:?}: {error}"
+                            );
+                            assert!(
+                                matches!(error, DomainError::RoleNotAllowed { .. }),
+                                "{error:?}"
+                            );
                         }
-                        (None, Ok(next)) => panic!("{from} --{act}--> {:?} is not in the diagram", next),
+                        (None, Ok(next)) => {
+                            panic!("{from} --{act}--> {:?} is not in the diagram", next)
+                        }
                         (None, Err(error)) => assert!(
-                            matches!(error, DomainError::TransitionNotAllowed { .. } | DomainError::EscalationAtTop),
+                            matches!(
+                                error,
+                                DomainError::TransitionNotAllowed { .. }
+                                    | DomainError::EscalationAtTop
+                            ),
                             "{error:?}"
                         ),
                     }
@@ -224,7 +257,10 @@ pub(crate) mod tests {
             }
         }
         let spec_keys: HashSet<_> = spec.iter().map(|(f, a, _, _)| (*f, *a)).collect();
-        assert_eq!(covered, spec_keys, "every edge of the diagram is implemented");
+        assert_eq!(
+            covered, spec_keys,
+            "every edge of the diagram is implemented"
+        );
     }
 
     /// Every state of the diagram is reachable from the initial state; returns the reachable codes.
@@ -247,7 +283,10 @@ pub(crate) mod tests {
     }
 
     /// Applies a random walk; every step taken must be an edge of the spec.
-    pub(crate) fn walk_stays_in_spec<W: Workflow>(spec: &[Edge], steps: &[(usize, usize)]) -> Vec<&'static str> {
+    pub(crate) fn walk_stays_in_spec<W: Workflow>(
+        spec: &[Edge],
+        steps: &[(usize, usize)],
+    ) -> Vec<&'static str> {
         let actions = W::all_actions();
         let mut state = W::initial();
         let mut visited = vec![W::state_code(state)];
@@ -257,7 +296,10 @@ pub(crate) mod tests {
             if let Ok(next) = W::transition(state, action, role) {
                 let (from, act) = key::<W>(state, action);
                 assert!(
-                    spec.iter().any(|(f, a, t, roles)| *f == from && *a == act && *t == W::state_code(next) && roles.contains(&role)),
+                    spec.iter().any(|(f, a, t, roles)| *f == from
+                        && *a == act
+                        && *t == W::state_code(next)
+                        && roles.contains(&role)),
                     "{from} --{act}--> by {role:?} is outside the diagram"
                 );
                 state = next;
@@ -273,7 +315,13 @@ pub(crate) mod tests {
     fn machine_codes_and_labels() {
         crate::coded::tests::check_coded::<StateMachine>();
         assert_eq!(StateMachine::Referral.state_label_id("sent"), "Dikirim");
-        assert_eq!(StateMachine::Referral.state_label_id("nonsense"), "nonsense");
-        assert_eq!(StateMachine::Proposal.action_label_en("enact"), "Record as enacted");
+        assert_eq!(
+            StateMachine::Referral.state_label_id("nonsense"),
+            "nonsense"
+        );
+        assert_eq!(
+            StateMachine::Proposal.action_label_en("enact"),
+            "Record as enacted"
+        );
     }
 }

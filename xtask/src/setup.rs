@@ -112,9 +112,17 @@ fn npm_packages(root: &Path) -> Result<(), String> {
         println!("node_modules matches package-lock.json");
         return Ok(());
     }
+    // `npm install`, not `npm ci`: the registry mirror lacks some other platforms'
+    // optional packages, which `npm ci` counts as a lockfile mismatch.
     util::status(
-        cmd("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(root),
+        cmd(
+            "npm",
+            ["install", "--no-audit", "--no-fund", "--loglevel=error"],
+        )
+        .current_dir(root),
     )?;
+    let lock = std::fs::read(root.join("package-lock.json"))
+        .map_err(|error| format!("cannot read package-lock.json: {error}"))?;
     std::fs::write(&stamp, lock).map_err(|error| format!("{}: {error}", stamp.display()))
 }
 
