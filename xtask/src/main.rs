@@ -79,7 +79,7 @@ fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .unwrap_or_else(|| "sqlite://data/slrt.db".to_string());
     let listen = option(args, "--listen").unwrap_or_else(|| "127.0.0.1:3000".to_string());
     build(root, true)?;
-    let slrt = root.join("target/release/slrt");
+    let slrt = util::cargo_target_dir(root).join("release/slrt");
     let slrt_cmd = |sub: &[&str]| {
         let mut command = cmd(&slrt, sub);
         command.current_dir(root).env("DATABASE_URL", &database_url);
@@ -140,7 +140,8 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
     if !skip_postgres {
         steps.run("integration tests (PostgreSQL)", || {
             let cluster = postgres::Cluster::start(root, &tools)?;
-            let mut command = cmd("cargo", ["test", "-p", "server", "--tests"]);
+            // `--workspace` keeps the feature set of the SQLite run: nothing recompiles.
+            let mut command = cmd("cargo", ["test", "--workspace", "--test", "*"]);
             command
                 .current_dir(root)
                 .env("TEST_DATABASE_URL", cluster.url());
@@ -159,7 +160,7 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
 /// Starts the debug server built by `cargo test` on a fresh SQLite database
 /// with demo data, runs the Playwright specs against it, then stops it.
 fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
-    let slrt = root.join("target/debug/slrt");
+    let slrt = util::cargo_target_dir(root).join("debug/slrt");
     if !slrt.exists() {
         util::status(cmd("cargo", ["build", "-p", "server"]).current_dir(root))?;
     }

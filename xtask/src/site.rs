@@ -81,7 +81,7 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
         )
     })?;
     let target_dir = match tools.wasm {
-        WasmToolchain::Rustup => root.join("target"),
+        WasmToolchain::Rustup => util::cargo_target_dir(root),
         WasmToolchain::DebianBuildStd => root.join(BUILD_STD_TARGET_DIR),
     };
     let raw = target_dir

@@ -17,6 +17,20 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or(manifest_dir)
 }
 
+/// Where cargo puts its artefacts: `CARGO_TARGET_DIR` or `<root>/target`.
+pub fn cargo_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        })
+        .unwrap_or_else(|| root.join("target"))
+}
+
 /// A command with arguments.
 pub fn cmd<I, S>(program: impl AsRef<OsStr>, args: I) -> Command
 where

@@ -43,7 +43,7 @@ fn HomeContent(user: CurrentUser) -> impl IntoView {
             <h1 class="text-2xl font-semibold" data-testid="welcome">
                 {format!("{}, {}", texts.welcome, user.full_name)}
             </h1>
-            <dl class="mt-2 grid gap-1 text-sm text-slate-700 sm:grid-cols-[auto_1fr] sm:gap-x-4">
+            <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm text-slate-700">
                 <dt class="font-medium">{texts.role}</dt>
                 <dd data-testid="user-role">{user.role.label_id()}</dd>
                 <dt class="font-medium">{texts.area}</dt>
