@@ -5,5 +5,6 @@ pub mod cli;
 pub mod db;
 pub mod entities;
 pub mod password;
+pub mod protect;
 pub mod services;
 pub mod web;

@@ -9,8 +9,10 @@ use anyhow::Context;
 use app::api::ssr::SessionCookie;
 use clap::{Parser, Subcommand, ValueEnum};
 use server::cli::{create_admin, import_areas, seed_demo};
-use server::services::{self, SessionPolicy};
+use server::protect::DataKey;
+use server::services::{self, ServiceConfig, SessionPolicy};
 use server::{db, web};
+use shared::deadline::HolidayCalendar;
 use shared::roles::Role;
 use tracing_subscriber::EnvFilter;
 
@@ -32,8 +34,26 @@ struct Cli {
     /// Log format on standard error.
     #[arg(long, env = "SLRT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
+    /// File holding the data key that protects NIK and No KK (created if missing).
+    #[arg(
+        long,
+        env = "SLRT_DATA_KEY_FILE",
+        default_value = "data/slrt.key",
+        global = true
+    )]
+    data_key_file: PathBuf,
     #[command(subcommand)]
     command: Command,
+}
+
+impl Cli {
+    /// The data key: `SLRT_DATA_KEY` (64 hex characters) or the key file.
+    fn data_key(&self) -> anyhow::Result<DataKey> {
+        match std::env::var("SLRT_DATA_KEY") {
+            Ok(hex) => Ok(DataKey::from_hex(&hex)?),
+            Err(_) => Ok(DataKey::load_or_create(&self.data_key_file)?),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,6 +84,9 @@ enum Command {
         /// Hours after login at which a session ends regardless of use.
         #[arg(long, env = "SLRT_SESSION_MAX_HOURS", default_value_t = 12)]
         session_max_hours: u64,
+        /// Holiday list (`yyyy-mm-dd name` per line) instead of the built-in fixed-date holidays.
+        #[arg(long, env = "SLRT_HOLIDAYS_FILE")]
+        holidays_file: Option<PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -112,7 +135,8 @@ async fn main() -> anyhow::Result<()> {
     let db = db::connect(&cli.database_url)
         .await
         .context("cannot open the database")?;
-    match cli.command {
+    let data_key = || cli.data_key();
+    match &cli.command {
         Command::Serve {
             listen,
             site_root,
@@ -120,13 +144,24 @@ async fn main() -> anyhow::Result<()> {
             migrate,
             session_idle_minutes,
             session_max_hours,
+            holidays_file,
         } => {
-            if migrate {
+            let (listen, insecure_cookies) = (*listen, *insecure_cookies);
+            if *migrate {
                 db::migrate(&db).await.context("migration failed")?;
             }
             let policy = SessionPolicy {
                 idle_timeout: Duration::from_secs(session_idle_minutes * 60),
                 absolute_timeout: Duration::from_secs(session_max_hours * 3600),
+            };
+            let calendar = match holidays_file {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    HolidayCalendar::parse(&text)
+                        .map_err(|error| anyhow::anyhow!(error.message_en()))?
+                }
+                None => services::builtin_holidays(),
             };
             let cookie = SessionCookie {
                 secure: !insecure_cookies,
@@ -139,8 +174,15 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             let state = web::AppState {
-                leptos_options: web::leptos_options(&site_root, listen),
-                services: services::build(db.clone(), policy),
+                leptos_options: web::leptos_options(site_root, listen),
+                services: services::build(
+                    db.clone(),
+                    ServiceConfig {
+                        sessions: policy,
+                        key: data_key()?,
+                        calendar,
+                    },
+                ),
                 db,
                 cookie,
             };
@@ -162,11 +204,11 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::ImportAreas { dir, if_empty } => {
             db::migrate(&db).await.context("migration failed")?;
-            if if_empty && import_areas::has_areas(&db).await? {
+            if *if_empty && import_areas::has_areas(&db).await? {
                 tracing::info!("areas already loaded; import skipped");
                 return Ok(());
             }
-            let report = import_areas::run(&db, &dir).await?;
+            let report = import_areas::run(&db, dir).await?;
             tracing::info!(
                 provinces = report.provinces,
                 districts = report.districts,
@@ -195,7 +237,7 @@ async fn main() -> anyhow::Result<()> {
             area,
         } => {
             db::migrate(&db).await.context("migration failed")?;
-            let role = Role::from_code(&role).with_context(|| format!("unknown role `{role}`"))?;
+            let role = Role::from_code(role).with_context(|| format!("unknown role `{role}`"))?;
             let password = match std::env::var("SLRT_ADMIN_PASSWORD") {
                 Ok(password) => password,
                 Err(_) => {
@@ -208,11 +250,11 @@ async fn main() -> anyhow::Result<()> {
             let id = create_admin::create(
                 &db,
                 create_admin::NewAccount {
-                    username,
-                    full_name,
+                    username: username.clone(),
+                    full_name: full_name.clone(),
                     password,
                     role,
-                    area_code: area,
+                    area_code: area.clone(),
                 },
             )
             .await?;

@@ -6,7 +6,7 @@ use common::{PASSWORD, TestResult, account, area_fixture, database, database_wit
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::cli::import_areas;
 use server::entities::areas;
-use server::services::{self, SessionPolicy};
+use server::services;
 use shared::contract::ClientInfo;
 use shared::roles::Role;
 
@@ -65,7 +65,7 @@ async fn home_figures_count_only_the_actors_area() -> TestResult {
     account(&db, "manajer.cirebon", Role::SlrtManager, Some("32.09")).await?;
     account(&db, "fo.waled", Role::FrontOffice, Some("32.09.01.2008")).await?;
     account(&db, "pemantau", Role::KemensosMonitor, None).await?;
-    let services = services::build(db, SessionPolicy::default());
+    let services = services::build(db, common::config());
     let client = ClientInfo::default();
 
     let summary_for = |username: &'static str| {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use common::{PASSWORD, TestResult, account, database_with_areas};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use server::entities::{audit_log, sessions, users};
-use server::services::{self, SessionPolicy};
+use server::services::{self, ServiceConfig, SessionPolicy};
 use shared::contract::{ClientInfo, ServiceError};
 use shared::roles::Role;
 
@@ -33,7 +33,7 @@ async fn audit_count(
 async fn login_opens_a_session_that_resolves_to_the_actor() -> TestResult {
     let db = database_with_areas().await?;
     account(&db, "fo.waled", Role::FrontOffice, Some("32.09.01.2008")).await?;
-    let services = services::build(db.clone(), SessionPolicy::default());
+    let services = services::build(db.clone(), common::config());
 
     let outcome = services.auth.login("FO.Waled", PASSWORD, &client()).await?;
     assert_eq!(outcome.session_token.len(), 64);
@@ -62,7 +62,7 @@ async fn login_opens_a_session_that_resolves_to_the_actor() -> TestResult {
 async fn every_login_gets_a_new_session_id() -> TestResult {
     let db = database_with_areas().await?;
     account(&db, "bo.waled", Role::BackOffice, Some("32.09.01.2008")).await?;
-    let services = services::build(db.clone(), SessionPolicy::default());
+    let services = services::build(db.clone(), common::config());
     let first = services.auth.login("bo.waled", PASSWORD, &client()).await?;
     let second = services.auth.login("bo.waled", PASSWORD, &client()).await?;
     assert_ne!(first.session_token, second.session_token);
@@ -74,7 +74,7 @@ async fn every_login_gets_a_new_session_id() -> TestResult {
 async fn wrong_password_and_unknown_user_are_refused_alike_and_audited() -> TestResult {
     let db = database_with_areas().await?;
     account(&db, "manajer", Role::SlrtManager, Some("32.09")).await?;
-    let services = services::build(db.clone(), SessionPolicy::default());
+    let services = services::build(db.clone(), common::config());
 
     let wrong = services
         .auth
@@ -93,7 +93,7 @@ async fn wrong_password_and_unknown_user_are_refused_alike_and_audited() -> Test
 async fn logout_ends_the_session_at_once() -> TestResult {
     let db = database_with_areas().await?;
     account(&db, "kadis", Role::DistrictHead, Some("32.09")).await?;
-    let services = services::build(db.clone(), SessionPolicy::default());
+    let services = services::build(db.clone(), common::config());
     let outcome = services.auth.login("kadis", PASSWORD, &client()).await?;
     services.auth.logout(&outcome.session_token).await?;
     assert_eq!(
@@ -110,7 +110,7 @@ async fn logout_ends_the_session_at_once() -> TestResult {
 async fn disabling_an_account_ends_its_sessions_and_blocks_login() -> TestResult {
     let db = database_with_areas().await?;
     let id = account(&db, "fasilitator", Role::Facilitator, Some("32.09.01")).await?;
-    let services = services::build(db.clone(), SessionPolicy::default());
+    let services = services::build(db.clone(), common::config());
     let outcome = services
         .auth
         .login("fasilitator", PASSWORD, &client())
@@ -144,9 +144,12 @@ async fn idle_and_absolute_expiry_end_sessions() -> TestResult {
 
     let idle = services::build(
         db.clone(),
-        SessionPolicy {
-            idle_timeout: Duration::ZERO,
-            absolute_timeout: Duration::from_secs(3600),
+        ServiceConfig {
+            sessions: SessionPolicy {
+                idle_timeout: Duration::ZERO,
+                absolute_timeout: Duration::from_secs(3600),
+            },
+            ..common::config()
         },
     );
     let outcome = idle.auth.login("pemantau", PASSWORD, &client()).await?;
@@ -154,9 +157,12 @@ async fn idle_and_absolute_expiry_end_sessions() -> TestResult {
 
     let absolute = services::build(
         db.clone(),
-        SessionPolicy {
-            idle_timeout: Duration::from_secs(3600),
-            absolute_timeout: Duration::ZERO,
+        ServiceConfig {
+            sessions: SessionPolicy {
+                idle_timeout: Duration::from_secs(3600),
+                absolute_timeout: Duration::ZERO,
+            },
+            ..common::config()
         },
     );
     let outcome = absolute.auth.login("pemantau", PASSWORD, &client()).await?;
@@ -171,7 +177,7 @@ async fn idle_and_absolute_expiry_end_sessions() -> TestResult {
 #[tokio::test]
 async fn unknown_tokens_resolve_to_nobody() -> TestResult {
     let db = database_with_areas().await?;
-    let services = services::build(db, SessionPolicy::default());
+    let services = services::build(db, common::config());
     assert_eq!(services.auth.authenticate("not-a-token").await?, None);
     Ok(())
 }

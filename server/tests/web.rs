@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{PASSWORD, TestResult, account, database_with_areas};
 use http_body_util::BodyExt;
-use server::services::{self, SessionPolicy};
+use server::services;
 use server::web::{self, AppState};
 use shared::roles::Role;
 use tower::ServiceExt;
@@ -21,7 +21,7 @@ async fn router() -> Result<axum::Router, Box<dyn std::error::Error>> {
     let listen: SocketAddr = "127.0.0.1:3000".parse()?;
     Ok(web::router(AppState {
         leptos_options: web::leptos_options("target/site", listen),
-        services: services::build(db.clone(), SessionPolicy::default()),
+        services: services::build(db.clone(), common::config()),
         db,
         cookie: SessionCookie {
             secure: false,

@@ -11,6 +11,9 @@ use std::time::Duration;
 
 use sea_orm::{DatabaseConnection, DbErr};
 use shared::contract::{ServiceError, Services};
+use shared::deadline::HolidayCalendar;
+
+use crate::protect::DataKey;
 
 /// How long sessions live.
 #[derive(Debug, Clone, Copy)]
@@ -30,10 +33,36 @@ impl Default for SessionPolicy {
     }
 }
 
+/// What the services need besides the database.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub sessions: SessionPolicy,
+    /// Protects NIK and No KK at rest.
+    pub key: DataKey,
+    /// Public holidays, for working-day deadlines.
+    pub calendar: HolidayCalendar,
+}
+
+impl ServiceConfig {
+    /// Default sessions and the built-in fixed-date holidays, with `key`.
+    pub fn with_key(key: DataKey) -> ServiceConfig {
+        ServiceConfig {
+            sessions: SessionPolicy::default(),
+            key,
+            calendar: builtin_holidays(),
+        }
+    }
+}
+
+/// The fixed-date national holidays shipped with the portal (`server/data/holidays.txt`).
+pub fn builtin_holidays() -> HolidayCalendar {
+    HolidayCalendar::parse(include_str!("../../data/holidays.txt")).unwrap_or_default()
+}
+
 /// Builds every service on one database connection.
-pub fn build(db: DatabaseConnection, sessions: SessionPolicy) -> Services {
+pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
     Services {
-        auth: Arc::new(auth::DbAuthService::new(db.clone(), sessions)),
+        auth: Arc::new(auth::DbAuthService::new(db.clone(), config.sessions)),
         areas: Arc::new(areas::DbAreaService::new(db)),
     }
 }

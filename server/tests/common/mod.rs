@@ -10,12 +10,24 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::cli::create_admin::{self, NewAccount};
 use server::cli::import_areas;
 use server::db;
+use server::protect::DataKey;
+use server::services::ServiceConfig;
 use shared::roles::Role;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The password of accounts made by [`account`].
 pub const PASSWORD: &str = "kata-sandi-uji-123";
+
+/// The data key of the tests (a fixed, made-up key).
+pub fn data_key() -> DataKey {
+    DataKey::from_bytes([42; 32])
+}
+
+/// Service configuration of the tests: default sessions, built-in holidays, [`data_key`].
+pub fn config() -> ServiceConfig {
+    ServiceConfig::with_key(data_key())
+}
 
 /// A new, empty, migrated database for one test.
 pub async fn database() -> Result<DatabaseConnection, Box<dyn std::error::Error>> {

@@ -1,0 +1,29 @@
+//! `members`: A member (anggota) of a household: NIK protected; the sensitive fields live in JSON details.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "members")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub household_id: i64,
+    pub nik_hash: Option<String>,
+    pub nik_sealed: Option<String>,
+    pub nik_masked: Option<String>,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: Date,
+    pub relationship: i16,
+    pub registry_status: String,
+    /// JSON of `MemberDetails`.
+    pub details: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
