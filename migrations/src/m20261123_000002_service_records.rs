@@ -186,6 +186,7 @@ enum CaseEvents {
     CaseId,
     At,
     ActorUserId,
+    ActorRole,
     Action,
     FromState,
     ToState,
@@ -240,6 +241,7 @@ enum ReferralEvents {
     ReferralId,
     At,
     ActorUserId,
+    ActorRole,
     Action,
     FromState,
     ToState,
@@ -268,6 +270,7 @@ enum ProposalEvents {
     ProposalId,
     At,
     ActorUserId,
+    ActorRole,
     Action,
     FromState,
     ToState,
@@ -333,9 +336,9 @@ fn event_table(
     owner: impl IntoIden + Clone,
     owner_table: impl IntoIden,
     owner_id: impl IntoIden,
-    columns: [DynIden; 6],
+    columns: [DynIden; 7],
 ) -> TableCreateStatement {
-    let [at, actor, action, from_state, to_state, note] = columns;
+    let [at, actor, role, action, from_state, to_state, note] = columns;
     let name = format!("fk_{}_owner", table.clone().into_iden().to_string());
     Table::create()
         .table(table.clone())
@@ -343,6 +346,7 @@ fn event_table(
         .col(big_integer(owner.clone()))
         .col(timestamp_with_time_zone(at))
         .col(big_integer_null(actor))
+        .col(string_len_null(role, 32))
         .col(string_len(action, 40))
         .col(string_len_null(from_state, 40))
         .col(string_len(to_state, 40))
@@ -738,6 +742,7 @@ impl MigrationTrait for Migration {
                 [
                     CaseEvents::At.into_iden(),
                     CaseEvents::ActorUserId.into_iden(),
+                    CaseEvents::ActorRole.into_iden(),
                     CaseEvents::Action.into_iden(),
                     CaseEvents::FromState.into_iden(),
                     CaseEvents::ToState.into_iden(),
@@ -870,6 +875,7 @@ impl MigrationTrait for Migration {
                 [
                     ReferralEvents::At.into_iden(),
                     ReferralEvents::ActorUserId.into_iden(),
+                    ReferralEvents::ActorRole.into_iden(),
                     ReferralEvents::Action.into_iden(),
                     ReferralEvents::FromState.into_iden(),
                     ReferralEvents::ToState.into_iden(),
@@ -933,6 +939,7 @@ impl MigrationTrait for Migration {
                 [
                     ProposalEvents::At.into_iden(),
                     ProposalEvents::ActorUserId.into_iden(),
+                    ProposalEvents::ActorRole.into_iden(),
                     ProposalEvents::Action.into_iden(),
                     ProposalEvents::FromState.into_iden(),
                     ProposalEvents::ToState.into_iden(),

@@ -6,5 +6,6 @@ pub mod db;
 pub mod entities;
 pub mod password;
 pub mod protect;
+pub mod records;
 pub mod services;
 pub mod web;

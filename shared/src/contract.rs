@@ -7,7 +7,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::dto::{CurrentUser, HomeSummary};
+use crate::complaint::Complaint;
+use crate::dto::{
+    CaseDetail, CaseFilter, CaseSummary, CaseTransitionRequest, Created, CurrentUser, HomeSummary,
+    HouseholdFile, IdentityLookup, IdentityQuery, OpenCase, Page, RecordHouseholdEvent,
+    RegisterHousehold, UpdateHousehold, UpdateMember,
+};
+use crate::error::DomainError;
+use crate::member::Member;
 use crate::roles::Role;
 
 /// Who is asking: the signed-in user with the assignment active in this session.
@@ -66,10 +73,15 @@ pub enum ServiceError {
     Forbidden,
     #[error("Data tidak ditemukan.")]
     NotFound,
+    #[error("Nomor KK ini sudah terdaftar. Cari keluarga dengan nomor KK tersebut.")]
+    DuplicateNoKk,
+    #[error("NIK ini sudah tercatat sebagai anggota keluarga lain.")]
+    DuplicateNik,
     #[error("Data telah diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi.")]
     Conflict,
-    #[error("{message}")]
-    Invalid { field: String, message: String },
+    /// The input broke a domain rule; the error says which fields and why.
+    #[error("{}", .0.message_id())]
+    Invalid(DomainError),
     #[error("Layanan sedang tidak tersedia. Coba lagi sebentar lagi.")]
     Unavailable,
 }
@@ -88,13 +100,31 @@ impl ServiceError {
             } => format!("Too many sign-in attempts. Try again in {retry_after_seconds} seconds."),
             ServiceError::Forbidden => "You are not allowed to access this data.".into(),
             ServiceError::NotFound => "Not found.".into(),
+            ServiceError::DuplicateNoKk => {
+                "This family card number is already registered. Search for it instead.".into()
+            }
+            ServiceError::DuplicateNik => {
+                "This NIK is already recorded as a member of another household.".into()
+            }
             ServiceError::Conflict => {
                 "Someone else changed this record. Reload the page and try again.".into()
             }
-            ServiceError::Invalid { message, .. } => message.clone(),
+            ServiceError::Invalid(error) => error.message_en(),
             ServiceError::Unavailable => {
                 "The service is unavailable. Please try again shortly.".into()
             }
+        }
+    }
+}
+
+impl From<DomainError> for ServiceError {
+    fn from(error: DomainError) -> Self {
+        if error.is_access_denied() {
+            ServiceError::Forbidden
+        } else if error.is_conflict() {
+            ServiceError::Conflict
+        } else {
+            ServiceError::Invalid(error)
         }
     }
 }
@@ -124,9 +154,51 @@ pub trait AreaService: Send + Sync {
     async fn home_summary(&self, actor: &Actor) -> Result<HomeSummary, ServiceError>;
 }
 
+/// Households and members at the front desk: lookup, registration, the file, changes.
+/// Every call is authorised by area and audited; identity numbers leave only masked,
+/// except through the two `reveal_*` calls, which are audited separately.
+#[async_trait]
+pub trait HouseholdService: Send + Sync {
+    /// Finds households and the registry record by NIK or No KK.
+    async fn lookup(&self, actor: &Actor, query: IdentityQuery) -> Result<IdentityLookup, ServiceError>;
+    /// Registers a household and its members (idempotent on the request's key).
+    async fn register(&self, actor: &Actor, request: RegisterHousehold) -> Result<Created, ServiceError>;
+    /// The household's file (a view of personal data: audited).
+    async fn file(&self, actor: &Actor, household_id: i64) -> Result<HouseholdFile, ServiceError>;
+    /// Changes the household's data; returns the new version.
+    async fn update(&self, actor: &Actor, request: UpdateHousehold) -> Result<i32, ServiceError>;
+    /// Adds a member to a household.
+    async fn add_member(&self, actor: &Actor, household_id: i64, member: Member) -> Result<Created, ServiceError>;
+    /// Changes a member; returns the new version.
+    async fn update_member(&self, actor: &Actor, request: UpdateMember) -> Result<i32, ServiceError>;
+    /// The member's whole NIK, for roles allowed to see it.
+    async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError>;
+    /// The household's whole No KK, for roles allowed to see it.
+    async fn reveal_no_kk(&self, actor: &Actor, household_id: i64) -> Result<String, ServiceError>;
+    /// Records a move, split, death, duplicate or joining; returns the household's new version.
+    async fn record_event(&self, actor: &Actor, request: RecordHouseholdEvent) -> Result<i32, ServiceError>;
+}
+
+/// Service cases (flow A): opening, needs, transitions, the file and the worklists.
+#[async_trait]
+pub trait CaseService: Send + Sync {
+    /// Opens a case with its first complaints (idempotent on the request's key).
+    async fn open(&self, actor: &Actor, request: OpenCase) -> Result<Created, ServiceError>;
+    /// Adds a complaint or need to an open case.
+    async fn add_complaint(&self, actor: &Actor, case_id: i64, complaint: Complaint) -> Result<Created, ServiceError>;
+    /// Applies a case action through the state machine.
+    async fn transition(&self, actor: &Actor, request: CaseTransitionRequest) -> Result<CaseDetail, ServiceError>;
+    /// The case's file with its timeline (a view of personal data: audited).
+    async fn detail(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail, ServiceError>;
+    /// A page of cases inside the actor's area.
+    async fn list(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>, ServiceError>;
+}
+
 /// Every service of the portal, as one value placed in the request context.
 #[derive(Clone)]
 pub struct Services {
     pub auth: Arc<dyn AuthService>,
     pub areas: Arc<dyn AreaService>,
+    pub households: Arc<dyn HouseholdService>,
+    pub cases: Arc<dyn CaseService>,
 }

@@ -45,7 +45,7 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// How many items there are in all.
     pub total: u64,
-    /// Zero-based page number.
+    /// Page number, from 1.
     pub page: u32,
     /// Items per page.
     pub per_page: u32,
@@ -171,6 +171,12 @@ pub struct HouseholdRow {
 pub struct CaseSummary {
     /// Case id.
     pub id: i64,
+    /// Case number, e.g. `SLRT/3209012008/2026/00017`.
+    pub number: String,
+    /// Optimistic-concurrency version: send it back with a transition.
+    pub version: i32,
+    /// The day the case was opened.
+    pub opened_on: NaiveDate,
     /// Household id.
     pub household_id: i64,
     /// Head of family, for recognition.
@@ -211,6 +217,8 @@ pub struct CaseDetail {
 pub struct CaseTransitionRequest {
     /// Case id.
     pub case_id: i64,
+    /// The version the user saw; a stale version is refused as a conflict.
+    pub version: i32,
     /// The action (closing carries its reason).
     pub action: CaseAction,
     /// Why (required for closing and escalating).
@@ -247,6 +255,8 @@ pub struct ReferralView {
 pub struct ReferralTransitionRequest {
     /// Referral id.
     pub referral_id: i64,
+    /// The version the user saw; a stale version is refused as a conflict.
+    pub version: i32,
     /// The action.
     pub action: ReferralAction,
     /// Why or what came of it (required for reject, complete, cancel).
@@ -277,6 +287,8 @@ pub struct ProposalRow {
 pub struct ProposalTransitionRequest {
     /// Proposal id.
     pub proposal_id: i64,
+    /// The version the user saw; a stale version is refused as a conflict.
+    pub version: i32,
     /// The action.
     pub action: ProposalAction,
     /// Why (required for reject); the musdes minutes or decree number otherwise.
@@ -342,4 +354,195 @@ mod tests {
         let json = serde_json::to_string(&RegistryCheck::NotFound).unwrap_or_default();
         assert_eq!(json, r#"{"result":"not_found"}"#);
     }
+}
+
+/// The id of something just created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    /// Its id.
+    pub id: i64,
+}
+
+/// What to look up at the front desk: a NIK or a No KK (sent in a request body, never a URL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum IdentityQuery {
+    /// A person's NIK.
+    Nik(Nik),
+    /// A family card number.
+    NoKk(crate::identity::NoKk),
+}
+
+/// The answer of a front-desk lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityLookup {
+    /// Households inside the actor's area that match.
+    pub households: Vec<HouseholdRow>,
+    /// True when the number is registered in another area (nothing more is said).
+    pub registered_elsewhere: bool,
+    /// The registry check.
+    pub registry: RegistryCheck,
+}
+
+/// Registers a household with its members at the front desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterHousehold {
+    /// Client-generated key: a retry with the same key returns the first result.
+    pub idempotency_key: String,
+    /// The household.
+    pub household: crate::household::Household,
+    /// Its members (at least the head).
+    pub members: Vec<Member>,
+}
+
+/// A household's file as staff see it: identity numbers masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdFile {
+    /// Household id.
+    pub id: i64,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// No KK masked.
+    pub no_kk_masked: String,
+    /// Head of family.
+    pub head_name: String,
+    /// Address.
+    pub address: crate::geo::Address,
+    /// Village name.
+    pub village_name: String,
+    /// The registry record, when the family is in the registry.
+    pub registry: Option<RegistryRecord>,
+    /// Housing condition.
+    pub housing: crate::household::HousingCondition,
+    /// Assets owned.
+    pub assets: Vec<crate::household::AssetKind>,
+    /// Monthly income band.
+    pub income_band: crate::household::IncomeBand,
+    /// Programmes the household is enrolled in.
+    pub programmes: Vec<ProgrammeKind>,
+    /// Whether a house photo is on file.
+    pub has_house_photo: bool,
+    /// Members, identity masked.
+    pub members: Vec<MemberFile>,
+    /// The household's cases, newest first.
+    pub cases: Vec<CaseSummary>,
+}
+
+/// A member in a household file: every field, NIK masked (`member.nik` is always `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberFile {
+    /// Member id.
+    pub id: i64,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// NIK masked, when the member has one.
+    pub nik_masked: Option<String>,
+    /// The member's data (without the NIK).
+    pub member: Member,
+}
+
+/// Changes a household's data (not its No KK).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateHousehold {
+    /// Household id.
+    pub id: i64,
+    /// The version the user saw.
+    pub version: i32,
+    /// Head of family.
+    pub head_name: String,
+    /// Address (a move to another village is a household event instead).
+    pub address: crate::geo::Address,
+    /// Housing condition.
+    pub housing: crate::household::HousingCondition,
+    /// Assets.
+    pub assets: Vec<crate::household::AssetKind>,
+    /// Income band.
+    pub income_band: crate::household::IncomeBand,
+    /// Programmes enrolled.
+    pub programmes: Vec<ProgrammeKind>,
+    /// House photo on file.
+    pub has_house_photo: bool,
+}
+
+/// Changes a member. `member.nik = None` keeps the stored NIK.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateMember {
+    /// Member id.
+    pub member_id: i64,
+    /// The version the user saw.
+    pub version: i32,
+    /// The new data.
+    pub member: Member,
+}
+
+/// Records a household event (move, split, death, duplicate, joined).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordHouseholdEvent {
+    /// Household id.
+    pub household_id: i64,
+    /// The version the user saw.
+    pub version: i32,
+    /// The event.
+    pub event: crate::household::HouseholdEvent,
+    /// For a move: the new village.
+    pub to_village: Option<AreaCode>,
+    /// For a death or duplicate: the member concerned.
+    pub member_id: Option<i64>,
+    /// Free note.
+    pub note: String,
+}
+
+/// Opens a case for a household, with its first complaints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCase {
+    /// Client-generated key: a retry with the same key returns the first case.
+    pub idempotency_key: String,
+    /// Household id.
+    pub household_id: i64,
+    /// How the resident came.
+    pub channel: crate::complaint::Channel,
+    /// The complaints and needs (at least one).
+    pub complaints: Vec<Complaint>,
+}
+
+/// How a case list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSort {
+    /// Earliest deadline first (overdue on top).
+    #[default]
+    DueFirst,
+    /// Newest first.
+    NewestFirst,
+    /// Oldest first.
+    OldestFirst,
+}
+
+/// Filters of a case list; everything is further limited to the actor's area.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFilter {
+    /// Only cases in this area (must lie inside the actor's area).
+    pub area: Option<AreaCode>,
+    /// Only these states (empty: all).
+    pub states: Vec<crate::case::CaseState>,
+    /// Only open cases (not resolved or closed).
+    pub open_only: bool,
+    /// Only cases with a complaint in this sector.
+    pub sector: Option<Sector>,
+    /// Only cases with a referral to this programme.
+    pub programme: Option<ProgrammeKind>,
+    /// Opened on or after.
+    pub opened_from: Option<NaiveDate>,
+    /// Opened on or before.
+    pub opened_to: Option<NaiveDate>,
+    /// Only cases past their deadline.
+    pub overdue_only: bool,
+    /// Head of family name contains (case-insensitive).
+    pub search: Option<String>,
+    /// Order.
+    pub sort: CaseSort,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page (at most 100).
+    pub per_page: u32,
 }

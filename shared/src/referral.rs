@@ -128,6 +128,11 @@ impl ReferralNumber {
         ReferralNumber(format!("RJK/{}/{year:04}/{serial:05}", area.digits()))
     }
 
+    /// A number read back from storage, where it was written by [`ReferralNumber::new`].
+    pub fn from_stored(number: &str) -> ReferralNumber {
+        ReferralNumber(number.to_string())
+    }
+
     /// The number as printed.
     pub fn as_str(&self) -> &str {
         &self.0

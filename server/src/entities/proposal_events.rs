@@ -10,6 +10,8 @@ pub struct Model {
     pub proposal_id: i64,
     pub at: DateTimeUtc,
     pub actor_user_id: Option<i64>,
+    /// The role the actor acted in (a `Role` code).
+    pub actor_role: Option<String>,
     pub action: String,
     pub from_state: Option<String>,
     pub to_state: String,

@@ -5,6 +5,9 @@
 pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod cases;
+pub mod common;
+pub mod households;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,7 +66,9 @@ pub fn builtin_holidays() -> HolidayCalendar {
 pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
     Services {
         auth: Arc::new(auth::DbAuthService::new(db.clone(), config.sessions)),
-        areas: Arc::new(areas::DbAreaService::new(db)),
+        areas: Arc::new(areas::DbAreaService::new(db.clone())),
+        households: Arc::new(households::DbHouseholdService::new(db.clone(), config.key.clone())),
+        cases: Arc::new(cases::DbCaseService::new(db, config.calendar)),
     }
 }
 

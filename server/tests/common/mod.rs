@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod people;
+
 use std::path::PathBuf;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -78,4 +80,32 @@ pub async fn account(
         },
     )
     .await?)
+}
+
+/// Creates an account and signs it in; returns the actor the services see.
+pub async fn actor(
+    db: &DatabaseConnection,
+    services: &shared::contract::Services,
+    username: &str,
+    role: Role,
+    area: Option<&str>,
+) -> Result<shared::contract::Actor, Box<dyn std::error::Error>> {
+    account(db, username, role, area).await?;
+    let client = shared::contract::ClientInfo::default();
+    Ok(services.auth.login(username, PASSWORD, &client).await?.actor)
+}
+
+/// Audit rows with this action and outcome.
+pub async fn audit_rows(
+    db: &DatabaseConnection,
+    action: &str,
+    outcome: &str,
+) -> Result<Vec<server::entities::audit_log::Model>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use server::entities::audit_log;
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .filter(audit_log::Column::Outcome.eq(outcome))
+        .all(db)
+        .await
 }

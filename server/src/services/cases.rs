@@ -1,0 +1,754 @@
+//! Service cases (flow A): opening a case with its complaints, transitions
+//! through the shared state machine, the case file with its full timeline, and
+//! area-scoped, filtered, paginated case lists.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{Datelike, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use shared::DomainError;
+use shared::access::{Action, Target};
+use shared::case::{
+    CaseAction, CaseFlow, CaseState, CaseStatus, EscalationLevel, check_referrals_closed,
+};
+use shared::complaint::{Channel, Complaint, ComplaintType, EvidenceDocument, Sector, Urgency};
+use shared::contract::{Actor, CaseService, ServiceError};
+use shared::deadline::{Deadline, HolidayCalendar};
+use shared::dto::{
+    CaseDetail, CaseFilter, CaseSort, CaseSummary, CaseTransitionRequest, Created, OpenCase, Page,
+    ReferralView,
+};
+use shared::geo::{AreaLevel, AreaScope};
+use shared::programme::{InstitutionId, ProgrammeKind};
+use shared::referral::{Consent, ReferralNumber, ReferralState};
+use shared::roles::Role;
+use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow, record_transition};
+
+use super::common::{
+    Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
+    remember_result, stored_area, today, within_scope,
+};
+use super::db_failure;
+use super::households::{head_names, stored, stored_json};
+use crate::entities::{
+    case_events, cases, complaints, households, institutions, programmes, referral_events,
+    referrals, users,
+};
+
+/// Most rows a list page returns.
+pub const PER_PAGE_MAX: u32 = 100;
+/// Rows per page when the client does not say.
+pub const PER_PAGE_DEFAULT: u32 = 25;
+
+/// [`CaseService`] on the portal database.
+pub struct DbCaseService {
+    db: DatabaseConnection,
+    calendar: HolidayCalendar,
+}
+
+impl DbCaseService {
+    pub fn new(db: DatabaseConnection, calendar: HolidayCalendar) -> Self {
+        DbCaseService { db, calendar }
+    }
+}
+
+/// States in which a case still needs someone's work.
+const FINISHED: [CaseState; 2] = [CaseState::Resolved, CaseState::Closed];
+
+fn finished_codes() -> Vec<&'static str> {
+    FINISHED.iter().map(|state| state.code()).collect()
+}
+
+fn status_of(row: &cases::Model) -> Result<CaseStatus, ServiceError> {
+    Ok(CaseStatus {
+        state: stored::<CaseState>(&row.state)?,
+        level: stored::<EscalationLevel>(&row.level)?,
+    })
+}
+
+fn urgency_rank(urgency: Urgency) -> usize {
+    Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or(0)
+}
+
+/// Summaries of case rows, with the most urgent complaint of each and the household head.
+async fn summaries<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<cases::Model>,
+) -> Result<Vec<CaseSummary>, ServiceError> {
+    let today = today();
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut main: HashMap<i64, complaints::Model> = HashMap::new();
+    for complaint in complaints::Entity::find()
+        .filter(complaints::Column::CaseId.is_in(ids))
+        .order_by_asc(complaints::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_failure)?
+    {
+        let rank = urgency_rank(stored::<Urgency>(&complaint.urgency)?);
+        let replace = match main.get(&complaint.case_id) {
+            Some(current) => rank > urgency_rank(stored::<Urgency>(&current.urgency)?),
+            None => true,
+        };
+        if replace {
+            main.insert(complaint.case_id, complaint);
+        }
+    }
+    let heads = head_names(db, rows.iter().map(|row| row.household_id).collect()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let status = status_of(&row)?;
+        let complaint = main.get(&row.id);
+        let unfinished = !FINISHED.contains(&status.state);
+        out.push(CaseSummary {
+            id: row.id,
+            number: row.number.clone(),
+            version: row.version,
+            opened_on: row.opened_on,
+            household_id: row.household_id,
+            head_name: heads.get(&row.household_id).cloned().unwrap_or_default(),
+            village: stored_area(&row.village_code)?,
+            status,
+            complaint_type: complaint
+                .map(|c| stored::<ComplaintType>(&c.complaint_type))
+                .transpose()?
+                .unwrap_or(ComplaintType::Question),
+            sector: complaint
+                .map(|c| stored::<Sector>(&c.sector))
+                .transpose()?
+                .unwrap_or(Sector::Other),
+            urgency: complaint
+                .map(|c| stored::<Urgency>(&c.urgency))
+                .transpose()?
+                .unwrap_or(Urgency::Normal),
+            deadline: Deadline {
+                received_on: row.opened_on,
+                due: row.due_on,
+            },
+            overdue: unfinished && today > row.due_on,
+        });
+    }
+    Ok(out)
+}
+
+/// The cases of one household, newest first (the caller has authorised the view).
+pub(crate) async fn summaries_for_household<C: ConnectionTrait>(
+    db: &C,
+    household_id: i64,
+) -> Result<Vec<CaseSummary>, ServiceError> {
+    let rows = cases::Entity::find()
+        .filter(cases::Column::HouseholdId.eq(household_id))
+        .order_by_desc(cases::Column::OpenedOn)
+        .order_by_desc(cases::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    summaries(db, rows).await
+}
+
+/// When a household moves, its unfinished cases go with it to the new village.
+pub(crate) async fn move_open_cases<C: ConnectionTrait>(
+    db: &C,
+    household_id: i64,
+    village_code: &str,
+) -> Result<(), ServiceError> {
+    cases::Entity::update_many()
+        .col_expr(cases::Column::VillageCode, Expr::value(village_code))
+        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(cases::Column::HouseholdId.eq(household_id))
+        .filter(cases::Column::State.is_not_in(finished_codes()))
+        .exec(db)
+        .await
+        .map_err(db_failure)?;
+    Ok(())
+}
+
+/// Login names of users, for timelines and complaint officers.
+async fn usernames<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<HashMap<i64, String>, ServiceError> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|user| (user.id, user.username))
+        .collect())
+}
+
+struct EventRow {
+    machine: StateMachine,
+    at: chrono::DateTime<Utc>,
+    actor_user_id: Option<i64>,
+    actor_role: Option<String>,
+    action: String,
+    from_state: Option<String>,
+    to_state: String,
+    note: Option<String>,
+}
+
+/// Referral views of a case (the caller has authorised the view).
+pub(crate) async fn referral_views<C: ConnectionTrait>(
+    db: &C,
+    rows: &[referrals::Model],
+) -> Result<Vec<ReferralView>, ServiceError> {
+    let programme_ids: Vec<i64> = rows.iter().map(|r| r.programme_id).collect();
+    let institution_ids: Vec<i64> = rows.iter().map(|r| r.institution_id).collect();
+    let programme_rows: HashMap<i64, programmes::Model> = programmes::Entity::find()
+        .filter(programmes::Column::Id.is_in(programme_ids))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let institution_names: HashMap<i64, String> = institutions::Entity::find()
+        .filter(institutions::Column::Id.is_in(institution_ids))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|i| (i.id, i.name))
+        .collect();
+    let officers = usernames(db, rows.iter().filter_map(|r| r.created_by).collect()).await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let programme = programme_rows.get(&row.programme_id).ok_or(ServiceError::Unavailable)?;
+        views.push(ReferralView {
+            id: row.id,
+            number: ReferralNumber::from_stored(&row.number),
+            programme: stored::<ProgrammeKind>(&programme.kind)?,
+            service_name: programme.name.clone(),
+            institution: InstitutionId::from(row.institution_id),
+            institution_name: institution_names.get(&row.institution_id).cloned().unwrap_or_default(),
+            deadline: Deadline {
+                received_on: row.issued_on,
+                due: row.due_on,
+            },
+            state: stored::<ReferralState>(&row.state)?,
+            outcome_note: row.outcome_note.clone(),
+            consent: Consent {
+                institution: InstitutionId::from(row.institution_id),
+                given_by: row.consent_by.clone(),
+                given_on: row.consent_at.date_naive(),
+                recorded_by: row
+                    .created_by
+                    .and_then(|id| officers.get(&id).cloned())
+                    .unwrap_or_default(),
+            },
+        });
+    }
+    Ok(views)
+}
+
+impl DbCaseService {
+    async fn case_row(&self, id: i64) -> Result<cases::Model, ServiceError> {
+        cases::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    async fn authorized_case(&self, actor: &Actor, action: Action, id: i64) -> Result<cases::Model, ServiceError> {
+        let row = self.case_row(id).await?;
+        let village = stored_area(&row.village_code)?;
+        authorize(&self.db, actor, action, &Target::area(village), Subject::new("case", id)).await?;
+        Ok(row)
+    }
+
+    /// The case file (the caller has authorised and audits the view).
+    async fn build_detail(&self, actor: &Actor, row: cases::Model) -> Result<CaseDetail, ServiceError> {
+        let status = status_of(&row)?;
+        let complaint_rows = complaints::Entity::find()
+            .filter(complaints::Column::CaseId.eq(row.id))
+            .order_by_asc(complaints::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let referral_rows = referrals::Entity::find()
+            .filter(referrals::Column::CaseId.eq(row.id))
+            .order_by_asc(referrals::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let mut events: Vec<EventRow> = case_events::Entity::find()
+            .filter(case_events::Column::CaseId.eq(row.id))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|e| EventRow {
+                machine: StateMachine::Case,
+                at: e.at,
+                actor_user_id: e.actor_user_id,
+                actor_role: e.actor_role,
+                action: e.action,
+                from_state: e.from_state,
+                to_state: e.to_state,
+                note: e.note,
+            })
+            .collect();
+        let referral_ids: Vec<i64> = referral_rows.iter().map(|r| r.id).collect();
+        events.extend(
+            referral_events::Entity::find()
+                .filter(referral_events::Column::ReferralId.is_in(referral_ids))
+                .all(&self.db)
+                .await
+                .map_err(db_failure)?
+                .into_iter()
+                .map(|e| EventRow {
+                    machine: StateMachine::Referral,
+                    at: e.at,
+                    actor_user_id: e.actor_user_id,
+                    actor_role: e.actor_role,
+                    action: e.action,
+                    from_state: e.from_state,
+                    to_state: e.to_state,
+                    note: e.note,
+                }),
+        );
+        events.sort_by_key(|event| event.at);
+        let mut people: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
+        people.extend(complaint_rows.iter().filter_map(|c| c.officer_user_id));
+        let names = usernames(&self.db, people).await?;
+        let timeline = events
+            .into_iter()
+            .map(|event| StateChange {
+                machine: event.machine,
+                from: event.from_state.unwrap_or_default(),
+                to: event.to_state,
+                action: event.action,
+                actor: ActorRef {
+                    username: event
+                        .actor_user_id
+                        .and_then(|id| names.get(&id).cloned())
+                        .unwrap_or_else(|| "sistem".to_string()),
+                    role: event
+                        .actor_role
+                        .as_deref()
+                        .and_then(Role::from_code)
+                        .unwrap_or(Role::Admin),
+                },
+                at: event.at,
+                note: event.note,
+            })
+            .collect();
+        let mut complaint_list = Vec::with_capacity(complaint_rows.len());
+        for c in &complaint_rows {
+            let evidence: Vec<String> = stored_json(&c.evidence)?;
+            complaint_list.push(Complaint {
+                complaint_type: stored::<ComplaintType>(&c.complaint_type)?,
+                sector: stored::<Sector>(&c.sector)?,
+                description: c.description.clone(),
+                channel: stored::<Channel>(&c.channel)?,
+                received_on: c.received_on,
+                officer: c
+                    .officer_user_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default(),
+                evidence: evidence
+                    .iter()
+                    .filter_map(|code| EvidenceDocument::from_code(code))
+                    .collect(),
+                urgency: stored::<Urgency>(&c.urgency)?,
+            });
+        }
+        let referrals = referral_views(&self.db, &referral_rows).await?;
+        let summary = summaries(&self.db, vec![row])
+            .await?
+            .pop()
+            .ok_or(ServiceError::Unavailable)?;
+        let available_actions = CaseFlow::available_actions(status, actor.role)
+            .into_iter()
+            .map(CaseAction::kind)
+            .collect();
+        Ok(CaseDetail {
+            summary,
+            complaints: complaint_list,
+            referrals,
+            timeline,
+            available_actions,
+        })
+    }
+
+    /// The next free case number of a village and year.
+    async fn next_number<C: ConnectionTrait>(db: &C, village_digits: &str, year: i32) -> Result<String, ServiceError> {
+        let prefix = format!("SLRT/{village_digits}/{year:04}/");
+        let used = cases::Entity::find()
+            .filter(cases::Column::Number.starts_with(prefix.clone()))
+            .count(db)
+            .await
+            .map_err(db_failure)?;
+        Ok(format!("{prefix}{:05}", used + 1))
+    }
+}
+
+#[async_trait]
+impl CaseService for DbCaseService {
+    async fn open(&self, actor: &Actor, request: OpenCase) -> Result<Created, ServiceError> {
+        let household = households::Entity::find_by_id(request.household_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let village = stored_area(&household.village_code)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::RecordComplaint,
+            &Target::area(village.clone()),
+            Subject::kind("case"),
+        )
+        .await?;
+        if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "case").await? {
+            return Ok(Created { id });
+        }
+        if request.complaints.is_empty() {
+            return Err(ServiceError::Invalid(DomainError::TextRequired {
+                field: "complaints".into(),
+            }));
+        }
+        let today = today();
+        let mut complaints_in = Vec::with_capacity(request.complaints.len());
+        for mut complaint in request.complaints {
+            complaint.officer = actor.username.clone();
+            complaints_in.push(complaint.validated(today)?);
+        }
+        let deadlines: Vec<Deadline> = complaints_in
+            .iter()
+            .map(|c| Deadline::for_complaint(c.complaint_type, c.received_on, &self.calendar))
+            .collect();
+        let due_on = deadlines.iter().map(|d| d.due).max().unwrap_or(today);
+        let opened_on = complaints_in.iter().map(|c| c.received_on).min().unwrap_or(today);
+        let level = match actor.area_code.as_deref().map(shared::geo::AreaCode::parse) {
+            Some(Ok(code)) if code.level() == AreaLevel::Village => EscalationLevel::Village,
+            _ => EscalationLevel::District,
+        };
+        let now = Utc::now();
+        // Two desks may take the same number at once: the unique index refuses one; try again.
+        for _attempt in 0..5 {
+            let txn = self.db.begin().await.map_err(db_failure)?;
+            let number = Self::next_number(&txn, &village.digits(), opened_on.year()).await?;
+            let inserted = cases::ActiveModel {
+                number: Set(number),
+                household_id: Set(household.id),
+                village_code: Set(village.as_str().to_string()),
+                channel: Set(request.channel.code().to_string()),
+                state: Set(CaseState::Registered.code().to_string()),
+                level: Set(level.code().to_string()),
+                close_reason: Set(None),
+                opened_on: Set(opened_on),
+                due_on: Set(due_on),
+                opened_by: Set(Some(actor.user_id)),
+                assigned_to: Set(None),
+                closed_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await;
+            let case = match inserted {
+                Ok(case) => case,
+                Err(error) => {
+                    tracing::info!(%error, "case number taken, retrying");
+                    drop(txn);
+                    continue;
+                }
+            };
+            for (complaint, deadline) in complaints_in.iter().zip(&deadlines) {
+                complaints::ActiveModel {
+                    case_id: Set(case.id),
+                    member_id: Set(None),
+                    complaint_type: Set(complaint.complaint_type.code().to_string()),
+                    sector: Set(complaint.sector.code().to_string()),
+                    description: Set(complaint.description.clone()),
+                    channel: Set(complaint.channel.code().to_string()),
+                    urgency: Set(complaint.urgency.code().to_string()),
+                    evidence: Set(serde_json::to_string(
+                        &complaint.evidence.iter().map(|e| e.code()).collect::<Vec<_>>(),
+                    )
+                    .map_err(|_| ServiceError::Unavailable)?),
+                    received_on: Set(complaint.received_on),
+                    due_on: Set(deadline.due),
+                    officer_user_id: Set(Some(actor.user_id)),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .map_err(db_failure)?;
+            }
+            insert_case_event(&txn, actor, case.id, "open", None, CaseState::Registered.code(), None).await?;
+            let mut audit = entry(actor, "open_case", Subject::new("case", case.id), Some(&village));
+            audit.detail = Some(format!("complaints={}", complaints_in.len()));
+            audit_ok(&txn, audit).await?;
+            if remember_result(&txn, actor, &request.idempotency_key, "case", case.id)
+                .await
+                .is_err()
+            {
+                drop(txn);
+                return earlier_result(&self.db, actor, &request.idempotency_key, "case")
+                    .await?
+                    .map(|id| Created { id })
+                    .ok_or(ServiceError::Unavailable);
+            }
+            txn.commit().await.map_err(db_failure)?;
+            return Ok(Created { id: case.id });
+        }
+        Err(ServiceError::Unavailable)
+    }
+
+    async fn add_complaint(&self, actor: &Actor, case_id: i64, mut complaint: Complaint) -> Result<Created, ServiceError> {
+        let row = self.authorized_case(actor, Action::RecordComplaint, case_id).await?;
+        if FINISHED.contains(&stored::<CaseState>(&row.state)?) {
+            return Err(ServiceError::Conflict);
+        }
+        complaint.officer = actor.username.clone();
+        let complaint = complaint.validated(today())?;
+        let deadline = Deadline::for_complaint(complaint.complaint_type, complaint.received_on, &self.calendar);
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let inserted = complaints::ActiveModel {
+            case_id: Set(row.id),
+            member_id: Set(None),
+            complaint_type: Set(complaint.complaint_type.code().to_string()),
+            sector: Set(complaint.sector.code().to_string()),
+            description: Set(complaint.description.clone()),
+            channel: Set(complaint.channel.code().to_string()),
+            urgency: Set(complaint.urgency.code().to_string()),
+            evidence: Set(serde_json::to_string(&complaint.evidence.iter().map(|e| e.code()).collect::<Vec<_>>())
+                .map_err(|_| ServiceError::Unavailable)?),
+            received_on: Set(complaint.received_on),
+            due_on: Set(deadline.due),
+            officer_user_id: Set(Some(actor.user_id)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        if deadline.due > row.due_on {
+            cases::Entity::update_many()
+                .col_expr(cases::Column::DueOn, Expr::value(deadline.due))
+                .filter(cases::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await
+                .map_err(db_failure)?;
+        }
+        let village = stored_area(&row.village_code)?;
+        audit_ok(&txn, entry(actor, "add_complaint", Subject::new("case", row.id), Some(&village))).await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(Created { id: inserted.id })
+    }
+
+    async fn transition(&self, actor: &Actor, request: CaseTransitionRequest) -> Result<CaseDetail, ServiceError> {
+        let row = self.authorized_case(actor, Action::ChangeCaseState, request.case_id).await?;
+        check_version(row.version, request.version)?;
+        let status = status_of(&row)?;
+        if request.action == CaseAction::Resolve && status.state == CaseState::Monitoring {
+            let states = referrals::Entity::find()
+                .filter(referrals::Column::CaseId.eq(row.id))
+                .all(&self.db)
+                .await
+                .map_err(db_failure)?
+                .iter()
+                .map(|r| stored::<ReferralState>(&r.state))
+                .collect::<Result<Vec<_>, _>>()?;
+            check_referrals_closed(&states)?;
+        }
+        let now = Utc::now();
+        let (next, change) =
+            record_transition::<CaseFlow>(status, request.action, &actor_ref(actor), now, &request.note)?;
+        let close_reason = match request.action {
+            CaseAction::Close(reason) => Some(reason.code().to_string()),
+            _ => row.close_reason.clone(),
+        };
+        let closed_at = FINISHED.contains(&next.state).then_some(now);
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let result = cases::Entity::update_many()
+            .col_expr(cases::Column::State, Expr::value(next.state.code()))
+            .col_expr(cases::Column::Level, Expr::value(next.level.code()))
+            .col_expr(cases::Column::CloseReason, Expr::value(close_reason))
+            .col_expr(cases::Column::ClosedAt, Expr::value(closed_at))
+            .col_expr(cases::Column::UpdatedAt, Expr::value(now))
+            .col_expr(cases::Column::Version, Expr::value(row.version + 1))
+            .filter(cases::Column::Id.eq(row.id))
+            .filter(cases::Column::Version.eq(request.version))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        expect_one_row(result.rows_affected)?;
+        insert_case_event(
+            &txn,
+            actor,
+            row.id,
+            &change.action,
+            Some(change.from.clone()),
+            &change.to,
+            change.note.clone(),
+        )
+        .await?;
+        let village = stored_area(&row.village_code)?;
+        let mut audit = entry(actor, "case_transition", Subject::new("case", row.id), Some(&village));
+        audit.detail = Some(format!(
+            "{}: {} → {} (level {} → {})",
+            change.action,
+            change.from,
+            change.to,
+            status.level.code(),
+            next.level.code()
+        ));
+        audit_ok(&txn, audit).await?;
+        txn.commit().await.map_err(db_failure)?;
+        let row = self.case_row(row.id).await?;
+        self.build_detail(actor, row).await
+    }
+
+    async fn detail(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail, ServiceError> {
+        let row = self.authorized_case(actor, Action::ViewPersonalData, case_id).await?;
+        let village = stored_area(&row.village_code)?;
+        audit_ok(&self.db, entry(actor, "view_case", Subject::new("case", case_id), Some(&village))).await?;
+        self.build_detail(actor, row).await
+    }
+
+    async fn list(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>, ServiceError> {
+        let own = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
+            .map_err(|_| ServiceError::Unavailable)?;
+        let scope = match &filter.area {
+            Some(area) => AreaScope::Area(area.clone()),
+            None => own,
+        };
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewPersonalData,
+            &Target::area(scope.clone()),
+            Subject::kind("case_list"),
+        )
+        .await?;
+        let mut query = within_scope(cases::Entity::find(), cases::Column::VillageCode, &scope);
+        if !filter.states.is_empty() {
+            query = query.filter(cases::Column::State.is_in(filter.states.iter().map(|s| s.code())));
+        }
+        if filter.open_only {
+            query = query.filter(cases::Column::State.is_not_in(finished_codes()));
+        }
+        if let Some(sector) = filter.sector {
+            query = query.filter(
+                cases::Column::Id.in_subquery(
+                    Query::select()
+                        .column(complaints::Column::CaseId)
+                        .from(complaints::Entity)
+                        .and_where(complaints::Column::Sector.eq(sector.code()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(programme) = filter.programme {
+            query = query.filter(
+                cases::Column::Id.in_subquery(
+                    Query::select()
+                        .column(referrals::Column::CaseId)
+                        .from(referrals::Entity)
+                        .and_where(
+                            referrals::Column::ProgrammeId.in_subquery(
+                                Query::select()
+                                    .column(programmes::Column::Id)
+                                    .from(programmes::Entity)
+                                    .and_where(programmes::Column::Kind.eq(programme.code()))
+                                    .to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(from) = filter.opened_from {
+            query = query.filter(cases::Column::OpenedOn.gte(from));
+        }
+        if let Some(to) = filter.opened_to {
+            query = query.filter(cases::Column::OpenedOn.lte(to));
+        }
+        if filter.overdue_only {
+            query = query
+                .filter(cases::Column::DueOn.lt(today()))
+                .filter(cases::Column::State.is_not_in(finished_codes()));
+        }
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+            query = query.filter(
+                cases::Column::HouseholdId.in_subquery(
+                    Query::select()
+                        .column(households::Column::Id)
+                        .from(households::Entity)
+                        .and_where(Expr::expr(Func::lower(Expr::col(households::Column::HeadName))).like(pattern))
+                        .to_owned(),
+                ),
+            );
+        }
+        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
+        query = match filter.sort {
+            CaseSort::DueFirst => query.order_by_asc(cases::Column::DueOn).order_by_asc(cases::Column::Id),
+            CaseSort::NewestFirst => query.order_by_desc(cases::Column::OpenedOn).order_by_desc(cases::Column::Id),
+            CaseSort::OldestFirst => query.order_by_asc(cases::Column::OpenedOn).order_by_asc(cases::Column::Id),
+        };
+        let per_page = match filter.per_page {
+            0 => PER_PAGE_DEFAULT,
+            n => Ord::min(n, PER_PAGE_MAX),
+        };
+        let page = Ord::max(filter.page, 1);
+        let rows = query
+            .offset(u64::from(page - 1) * u64::from(per_page))
+            .limit(u64::from(per_page))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = summaries(&self.db, rows).await?;
+        let mut audit = entry(actor, "list_cases", Subject::kind("case"), match &scope {
+            AreaScope::Area(code) => Some(code),
+            AreaScope::National => None,
+        });
+        audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
+        audit_ok(&self.db, audit).await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// Appends one step to a case's timeline.
+pub(crate) async fn insert_case_event<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    case_id: i64,
+    action: &str,
+    from_state: Option<String>,
+    to_state: &str,
+    note: Option<String>,
+) -> Result<(), ServiceError> {
+    case_events::ActiveModel {
+        case_id: Set(case_id),
+        at: Set(Utc::now()),
+        actor_user_id: Set(Some(actor.user_id)),
+        actor_role: Set(Some(actor.role.code().to_string())),
+        action: Set(action.to_string()),
+        from_state: Set(from_state),
+        to_state: Set(to_state.to_string()),
+        note: Set(note),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(db_failure)?;
+    Ok(())
+}

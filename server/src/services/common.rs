@@ -1,0 +1,246 @@
+//! Pieces every record service uses: the actor as the access rule sees it,
+//! authorization with audit of refusals, today's date in WIB, optimistic
+//! concurrency, idempotency keys and field diffs for the audit log.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select, Set,
+};
+use shared::access::{self, Action, Target};
+use shared::contract::{Actor, ServiceError};
+use shared::geo::{AreaCode, AreaScope};
+use shared::programme::InstitutionId;
+use shared::workflow::ActorRef;
+
+use super::audit::{self, Entry, Outcome};
+use super::db_failure;
+use crate::entities::idempotency_keys;
+
+/// The access rule's view of a signed-in actor. A damaged stored area fails closed.
+pub fn access_actor(actor: &Actor) -> Result<access::Actor, ServiceError> {
+    let area = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or("")).map_err(|error| {
+        tracing::error!(user = actor.user_id, error = %error.message_en(), "assignment has a damaged area code");
+        ServiceError::Unavailable
+    })?;
+    Ok(access::Actor {
+        role: actor.role,
+        area,
+        institution: actor.institution_id.map(InstitutionId::from),
+    })
+}
+
+/// Who acted, for timelines.
+pub fn actor_ref(actor: &Actor) -> ActorRef {
+    ActorRef {
+        username: actor.username.clone(),
+        role: actor.role,
+    }
+}
+
+/// Parses an area code read from the database; a bad stored code is a server fault.
+pub fn stored_area(code: &str) -> Result<AreaCode, ServiceError> {
+    AreaCode::parse(code).map_err(|error| {
+        tracing::error!(code, error = %error.message_en(), "invalid area code in the database");
+        ServiceError::Unavailable
+    })
+}
+
+/// What an audit entry is about.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub object_type: &'a str,
+    pub object_id: Option<i64>,
+}
+
+impl<'a> Subject<'a> {
+    pub fn new(object_type: &'a str, object_id: i64) -> Self {
+        Subject {
+            object_type,
+            object_id: Some(object_id),
+        }
+    }
+
+    pub fn kind(object_type: &'a str) -> Self {
+        Subject {
+            object_type,
+            object_id: None,
+        }
+    }
+}
+
+/// An audit entry of `actor` doing `action` on `subject` in `area`.
+pub fn entry<'a>(actor: &Actor, action: &'a str, subject: Subject<'a>, area: Option<&AreaCode>) -> Entry<'a> {
+    Entry {
+        actor_user_id: Some(actor.user_id),
+        action,
+        object_type: subject.object_type,
+        object_id: subject.object_id.map(|id| id.to_string()),
+        area_code: area.map(|code| code.as_str().to_string()),
+        client_address: None,
+        detail: None,
+    }
+}
+
+/// Checks the access rule; a refusal is written to the audit log and returned as `Forbidden`.
+pub async fn authorize<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: Action,
+    target: &Target,
+    subject: Subject<'_>,
+) -> Result<(), ServiceError> {
+    match access::authorize(&access_actor(actor)?, action, target) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let area = match &target.area {
+                AreaScope::Area(code) => Some(code.clone()),
+                AreaScope::National => None,
+            };
+            let mut refused = entry(actor, action.code(), subject, area.as_ref());
+            refused.detail = Some(error.message_en());
+            if let Err(db_error) = audit::record(db, refused, Outcome::Refused).await {
+                tracing::error!(%db_error, "could not audit a refusal");
+            }
+            tracing::info!(user = actor.user_id, action = action.code(), "access refused");
+            Err(ServiceError::Forbidden)
+        }
+    }
+}
+
+/// Writes an audit row for a successful action; failing to audit fails the action.
+pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<(), ServiceError> {
+    audit::record(db, entry, Outcome::Ok).await.map_err(db_failure)
+}
+
+/// Today in Western Indonesian Time (WIB, UTC+7), the day staff see on their calendar.
+pub fn today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// The client sent the version it saw; anything else means someone changed the record since.
+pub fn check_version(stored: i32, seen: i32) -> Result<(), ServiceError> {
+    if stored == seen {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict)
+    }
+}
+
+/// Rows-affected check of a guarded `UPDATE ... WHERE version = seen`.
+pub fn expect_one_row(rows: u64) -> Result<(), ServiceError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict)
+    }
+}
+
+/// Longest idempotency key accepted.
+const IDEMPOTENCY_KEY_MAX: usize = 64;
+
+/// The object an earlier request with the same key created, if any.
+pub async fn earlier_result<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    key: &str,
+    object_type: &str,
+) -> Result<Option<i64>, ServiceError> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > IDEMPOTENCY_KEY_MAX {
+        return Err(ServiceError::Invalid(shared::DomainError::TextTooLong {
+            field: "idempotency_key".into(),
+            max: IDEMPOTENCY_KEY_MAX,
+        }));
+    }
+    let found = idempotency_keys::Entity::find_by_id(key.to_string())
+        .filter(idempotency_keys::Column::UserId.eq(actor.user_id))
+        .filter(idempotency_keys::Column::ObjectType.eq(object_type))
+        .one(db)
+        .await
+        .map_err(db_failure)?;
+    Ok(found.map(|row| row.object_id))
+}
+
+/// Remembers what a keyed request created (inside the creating transaction).
+pub async fn remember_result<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    key: &str,
+    object_type: &str,
+    object_id: i64,
+) -> Result<(), DbErr> {
+    idempotency_keys::Entity::insert(idempotency_keys::ActiveModel {
+        key: Set(key.trim().to_string()),
+        user_id: Set(actor.user_id),
+        object_type: Set(object_type.to_string()),
+        object_id: Set(object_id),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(db)
+    .await
+    .map(|_| ())
+}
+
+/// Names and values of the fields that differ between two JSON objects, as
+/// `field: old → new` lines for the audit log. Fields named in `secret` show only that they changed.
+pub fn diff(old: &serde_json::Value, new: &serde_json::Value, secret: &[&str]) -> Option<String> {
+    let (Some(old), Some(new)) = (old.as_object(), new.as_object()) else {
+        return None;
+    };
+    let mut lines = Vec::new();
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let before = old.get(key).unwrap_or(&serde_json::Value::Null);
+        let after = new.get(key).unwrap_or(&serde_json::Value::Null);
+        if before != after {
+            if secret.contains(&key.as_str()) {
+                lines.push(format!("{key}: (changed)"));
+            } else {
+                lines.push(format!("{key}: {before} → {after}"));
+            }
+        }
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Restricts a query on a table with a village-code column to `scope` (the area itself and below).
+pub fn within_scope<E: EntityTrait>(query: Select<E>, column: E::Column, scope: &AreaScope) -> Select<E>
+where
+    E::Column: ColumnTrait,
+{
+    match scope {
+        AreaScope::National => query,
+        AreaScope::Area(code) => query.filter(
+            Condition::any().add(column.eq(code.as_str())).add(
+                Condition::all()
+                    .add(column.gte(format!("{}.", code.as_str())))
+                    .add(column.lt(format!("{}/", code.as_str()))),
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_name_changed_fields_and_hide_secrets() {
+        let old = serde_json::json!({"head_name": "Siti", "rt": 1, "nik": "a"});
+        let new = serde_json::json!({"head_name": "Siti Aminah", "rt": 1, "nik": "b"});
+        let text = diff(&old, &new, &["nik"]).unwrap_or_default();
+        assert!(text.contains("head_name: \"Siti\" → \"Siti Aminah\""), "{text}");
+        assert!(text.contains("nik: (changed)"));
+        assert!(!text.contains("rt"));
+        assert_eq!(diff(&old, &old, &[]), None);
+    }
+
+    #[test]
+    fn versions_must_match() {
+        assert!(check_version(3, 3).is_ok());
+        assert_eq!(check_version(4, 3), Err(ServiceError::Conflict));
+        assert_eq!(expect_one_row(0), Err(ServiceError::Conflict));
+    }
+}

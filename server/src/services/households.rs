@@ -1,0 +1,873 @@
+//! Households and members: front-desk lookup by NIK / No KK, registration,
+//! the household file, changes with optimistic concurrency, revealing a whole
+//! identity number, and household events (move, split, death, duplicate).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use shared::access::{Action, Target};
+use shared::contract::{Actor, HouseholdService, ServiceError};
+use shared::dto::{
+    Created, HouseholdFile, HouseholdRow, IdentityLookup, IdentityQuery, MemberFile,
+    RecordHouseholdEvent, RegisterHousehold, RegistryCheck, UpdateHousehold, UpdateMember,
+};
+use shared::geo::{Address, AreaCode, AreaScope};
+use shared::household::{
+    Desil, Household, HouseholdEventKind, IncomeBand, RegistryId, RegistryRecord, RegistrySource,
+    check_members,
+};
+use shared::identity::{Nik, NoKk, Sex};
+use shared::member::{Member, MemberRegistryStatus, Relationship};
+use shared::programme::ProgrammeKind;
+use shared::proposal::{ProposalKind, ProposalSource, ProposalStage};
+use shared::{Coded, DomainError};
+
+use super::common::{
+    Subject, audit_ok, authorize, check_version, diff, earlier_result, entry, expect_one_row,
+    remember_result, stored_area, today,
+};
+use super::{cases, db_failure};
+use crate::entities::{
+    areas, household_events, households, members, proposal_events, proposals, registry_families,
+    registry_people,
+};
+use crate::protect::{DataKey, IdKind};
+use crate::records::{HouseholdDetails, MemberDetails};
+
+/// [`HouseholdService`] on the portal database.
+pub struct DbHouseholdService {
+    db: DatabaseConnection,
+    key: DataKey,
+}
+
+impl DbHouseholdService {
+    pub fn new(db: DatabaseConnection, key: DataKey) -> Self {
+        DbHouseholdService { db, key }
+    }
+}
+
+/// Reads a stored enum code; a bad stored code is a server fault.
+pub(crate) fn stored<T: Coded>(code: &str) -> Result<T, ServiceError> {
+    T::from_code(code).ok_or_else(|| {
+        tracing::error!(code, "unknown code in the database");
+        ServiceError::Unavailable
+    })
+}
+
+/// Reads a JSON detail column.
+pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ServiceError> {
+    serde_json::from_str(text).map_err(|error| {
+        tracing::error!(%error, "damaged JSON in the database");
+        ServiceError::Unavailable
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
+    serde_json::to_string(value).map_err(|error| {
+        tracing::error!(%error, "cannot serialise a record");
+        ServiceError::Unavailable
+    })
+}
+
+/// The household's address from its columns.
+pub(crate) fn address_of(row: &households::Model) -> Result<Address, ServiceError> {
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    Address::parse(
+        &row.village_code,
+        &text(&row.dusun),
+        &text(&row.rw),
+        &text(&row.rt),
+        &text(&row.street),
+    )
+    .map_err(|error| {
+        tracing::error!(household = row.id, error = %error.message_en(), "damaged address in the database");
+        ServiceError::Unavailable
+    })
+}
+
+fn number_text(value: Option<shared::geo::NeighbourhoodNumber>) -> Option<String> {
+    value.map(|n| n.get().to_string())
+}
+
+fn member_details(member: &Member) -> MemberDetails {
+    MemberDetails {
+        birth_place: member.birth_place.clone(),
+        marital_status: member.marital_status,
+        education: member.education,
+        occupation: member.occupation,
+        disabilities: member.disabilities.clone(),
+        chronic_illnesses: member.chronic_illnesses.clone(),
+        pregnant: member.pregnant,
+        ppks: member.ppks.clone(),
+        civil_registry_matched: member.civil_registry_matched,
+    }
+}
+
+/// The member as stored, without its NIK.
+pub(crate) fn member_of(row: &members::Model) -> Result<Member, ServiceError> {
+    let details: MemberDetails = stored_json(&row.details)?;
+    Ok(Member {
+        nik: None,
+        name: row.name.clone(),
+        sex: stored::<Sex>(&row.sex)?,
+        birth_place: details.birth_place,
+        birth_date: row.birth_date,
+        relationship: Relationship::from_number(u8::try_from(row.relationship).unwrap_or(0))
+            .map_err(|_| ServiceError::Unavailable)?,
+        marital_status: details.marital_status,
+        education: details.education,
+        occupation: details.occupation,
+        disabilities: details.disabilities,
+        chronic_illnesses: details.chronic_illnesses,
+        pregnant: details.pregnant,
+        ppks: details.ppks,
+        civil_registry_matched: details.civil_registry_matched,
+        registry_status: stored::<MemberRegistryStatus>(&row.registry_status)?,
+    })
+}
+
+/// The registry record of a stored registry family.
+pub(crate) fn registry_record(row: &registry_families::Model) -> Result<RegistryRecord, ServiceError> {
+    let codes: Vec<String> = stored_json(&row.programmes)?;
+    Ok(RegistryRecord {
+        registry_id: RegistryId::parse(&row.registry_id).map_err(|_| ServiceError::Unavailable)?,
+        source: stored::<RegistrySource>(&row.source)?,
+        desil: Desil::new(u8::try_from(row.desil).unwrap_or(0)).map_err(|_| ServiceError::Unavailable)?,
+        programmes: codes
+            .iter()
+            .filter_map(|code| ProgrammeKind::from_code(code))
+            .collect(),
+    })
+}
+
+/// A NIK as stored: keyed hash, sealed copy, masked form.
+struct ProtectedNik {
+    hash: Option<String>,
+    sealed: Option<String>,
+    masked: Option<String>,
+}
+
+fn protect_nik(key: &DataKey, nik: Option<&Nik>) -> ProtectedNik {
+    ProtectedNik {
+        hash: nik.map(|n| key.lookup_hash(IdKind::Nik, &n.as_str())),
+        sealed: nik.map(|n| key.seal(&n.as_str())),
+        masked: nik.map(Nik::masked),
+    }
+}
+
+/// Column values of a new member row.
+fn member_model(
+    key: &DataKey,
+    household_id: i64,
+    member: &Member,
+) -> Result<members::ActiveModel, ServiceError> {
+    let now = Utc::now();
+    let nik = protect_nik(key, member.nik.as_ref());
+    Ok(members::ActiveModel {
+        household_id: Set(household_id),
+        nik_hash: Set(nik.hash),
+        nik_sealed: Set(nik.sealed),
+        nik_masked: Set(nik.masked),
+        name: Set(member.name.clone()),
+        sex: Set(member.sex.code().to_string()),
+        birth_date: Set(member.birth_date),
+        relationship: Set(i16::from(member.relationship.number())),
+        registry_status: Set(member.registry_status.code().to_string()),
+        details: Set(to_json(&member_details(member))?),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    })
+}
+
+/// A member's NIK must not already belong to a living member of another household,
+/// unless the member is recorded as a duplicate (ganda).
+async fn check_nik_free<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    key: &DataKey,
+    member: &Member,
+    except_member: Option<i64>,
+) -> Result<(), ServiceError> {
+    let Some(nik) = &member.nik else {
+        return Ok(());
+    };
+    if member.registry_status == MemberRegistryStatus::Duplicate {
+        return Ok(());
+    }
+    let mut query = members::Entity::find()
+        .filter(members::Column::NikHash.eq(key.lookup_hash(IdKind::Nik, &nik.as_str())))
+        .filter(members::Column::RegistryStatus.ne(MemberRegistryStatus::Duplicate.code()))
+        .filter(members::Column::RegistryStatus.ne(MemberRegistryStatus::Deceased.code()));
+    if let Some(id) = except_member {
+        query = query.filter(members::Column::Id.ne(id));
+    }
+    if query.one(db).await.map_err(db_failure)?.is_some() {
+        Err(ServiceError::DuplicateNik)
+    } else {
+        Ok(())
+    }
+}
+
+impl DbHouseholdService {
+    async fn household(&self, id: i64) -> Result<households::Model, ServiceError> {
+        households::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Loads a household and checks `action` on its village.
+    async fn authorized_household(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: i64,
+    ) -> Result<(households::Model, AreaCode), ServiceError> {
+        let row = self.household(id).await?;
+        let village = stored_area(&row.village_code)?;
+        authorize(
+            &self.db,
+            actor,
+            action,
+            &Target::area(village.clone()),
+            Subject::new("household", id),
+        )
+        .await?;
+        Ok((row, village))
+    }
+
+    async fn household_members(&self, household_id: i64) -> Result<Vec<members::Model>, ServiceError> {
+        members::Entity::find()
+            .filter(members::Column::HouseholdId.eq(household_id))
+            .order_by_asc(members::Column::Relationship)
+            .order_by_asc(members::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)
+    }
+
+    async fn rows_for(&self, list: Vec<households::Model>) -> Result<Vec<HouseholdRow>, ServiceError> {
+        let mut rows = Vec::with_capacity(list.len());
+        for household in list {
+            let village = stored_area(&household.village_code)?;
+            let village_name = areas::Entity::find_by_id(household.village_code.clone())
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .map(|area| area.name)
+                .unwrap_or_default();
+            let member_count = members::Entity::find()
+                .filter(members::Column::HouseholdId.eq(household.id))
+                .all(&self.db)
+                .await
+                .map_err(db_failure)?
+                .len();
+            rows.push(HouseholdRow {
+                id: household.id,
+                no_kk_masked: household.kk_masked.clone(),
+                head_name: household.head_name.clone(),
+                village,
+                village_name,
+                desil: household
+                    .desil
+                    .and_then(|d| Desil::new(u8::try_from(d).ok()?).ok()),
+                member_count: u32::try_from(member_count).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(rows)
+    }
+
+    async fn registry_for_kk_hash(&self, kk_hash: &str) -> Result<Option<registry_families::Model>, ServiceError> {
+        registry_families::Entity::find()
+            .filter(registry_families::Column::KkHash.eq(kk_hash))
+            .one(&self.db)
+            .await
+            .map_err(db_failure)
+    }
+
+    /// Opens a registry correction proposal (flow B) for a household in the registry.
+    async fn propose_correction<C: sea_orm::ConnectionTrait>(
+        db: &C,
+        actor: &Actor,
+        household: &households::Model,
+        village: &str,
+        note: &str,
+    ) -> Result<(), ServiceError> {
+        let now = Utc::now();
+        let proposal = proposals::ActiveModel {
+            household_id: Set(household.id),
+            village_code: Set(village.to_string()),
+            kind: Set(ProposalKind::Correction.code().to_string()),
+            source: Set(ProposalSource::Visit.code().to_string()),
+            stage: Set(ProposalStage::Proposed.code().to_string()),
+            created_by: Set(Some(actor.user_id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map_err(db_failure)?;
+        proposal_events::ActiveModel {
+            proposal_id: Set(proposal.id),
+            at: Set(now),
+            actor_user_id: Set(Some(actor.user_id)),
+            actor_role: Set(Some(actor.role.code().to_string())),
+            action: Set("propose".to_string()),
+            from_state: Set(None),
+            to_state: Set(ProposalStage::Proposed.code().to_string()),
+            note: Set(Some(note.to_string())),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .map_err(db_failure)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl HouseholdService for DbHouseholdService {
+    async fn lookup(&self, actor: &Actor, query: IdentityQuery) -> Result<IdentityLookup, ServiceError> {
+        let scope = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
+            .map_err(|_| ServiceError::Unavailable)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewPersonalData,
+            &Target::area(scope.clone()),
+            Subject::kind("identity_lookup"),
+        )
+        .await?;
+        let (kind, found, registry) = match &query {
+            IdentityQuery::Nik(nik) => {
+                let hash = self.key.lookup_hash(IdKind::Nik, &nik.as_str());
+                let member_rows = members::Entity::find()
+                    .filter(members::Column::NikHash.eq(hash.clone()))
+                    .all(&self.db)
+                    .await
+                    .map_err(db_failure)?;
+                let ids: Vec<i64> = member_rows.iter().map(|m| m.household_id).collect();
+                let found = households::Entity::find()
+                    .filter(households::Column::Id.is_in(ids))
+                    .all(&self.db)
+                    .await
+                    .map_err(db_failure)?;
+                let person = registry_people::Entity::find()
+                    .filter(registry_people::Column::NikHash.eq(hash))
+                    .one(&self.db)
+                    .await
+                    .map_err(db_failure)?;
+                let registry = match person {
+                    Some(person) => registry_families::Entity::find_by_id(person.registry_id)
+                        .one(&self.db)
+                        .await
+                        .map_err(db_failure)?,
+                    None => None,
+                };
+                ("nik", found, registry)
+            }
+            IdentityQuery::NoKk(kk) => {
+                let hash = self.key.lookup_hash(IdKind::NoKk, &kk.as_str());
+                let found = households::Entity::find()
+                    .filter(households::Column::KkHash.eq(hash.clone()))
+                    .all(&self.db)
+                    .await
+                    .map_err(db_failure)?;
+                ("no_kk", found, self.registry_for_kk_hash(&hash).await?)
+            }
+        };
+        let (inside, outside): (Vec<_>, Vec<_>) = found.into_iter().partition(|household| {
+            AreaCode::parse(&household.village_code)
+                .map(|code| scope.contains_code(&code))
+                .unwrap_or(false)
+        });
+        let registry = match registry {
+            Some(row) => RegistryCheck::Found {
+                record: registry_record(&row)?,
+            },
+            None => RegistryCheck::NotFound,
+        };
+        let households = self.rows_for(inside).await?;
+        let mut audit = entry(actor, "lookup_identity", Subject::kind("household"), None);
+        audit.detail = Some(format!(
+            "kind={kind}; households_in_area={}; elsewhere={}; in_registry={}",
+            households.len(),
+            outside.len(),
+            matches!(registry, RegistryCheck::Found { .. })
+        ));
+        audit_ok(&self.db, audit).await?;
+        Ok(IdentityLookup {
+            households,
+            registered_elsewhere: !outside.is_empty(),
+            registry,
+        })
+    }
+
+    async fn register(&self, actor: &Actor, request: RegisterHousehold) -> Result<Created, ServiceError> {
+        let village = request.household.address.village.clone();
+        authorize(
+            &self.db,
+            actor,
+            Action::RegisterHousehold,
+            &Target::area(village.clone()),
+            Subject::kind("household"),
+        )
+        .await?;
+        if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "household").await? {
+            return Ok(Created { id });
+        }
+        let household = request.household.validated()?;
+        let today = today();
+        let members = request
+            .members
+            .into_iter()
+            .map(|member| member.validated(today))
+            .collect::<Result<Vec<_>, DomainError>>()?;
+        check_members(&members)?;
+        if areas::Entity::find_by_id(village.as_str().to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .is_none()
+        {
+            return Err(ServiceError::NotFound);
+        }
+        let kk_hash = self.key.lookup_hash(IdKind::NoKk, &household.no_kk.as_str());
+        let duplicate = households::Entity::find()
+            .filter(households::Column::KkHash.eq(kk_hash.clone()))
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?;
+        if duplicate.is_some() {
+            return Err(ServiceError::DuplicateNoKk);
+        }
+        for member in &members {
+            check_nik_free(&self.db, &self.key, member, None).await?;
+        }
+        let registry = self.registry_for_kk_hash(&kk_hash).await?;
+        let now = Utc::now();
+        let details = HouseholdDetails {
+            housing: household.housing.clone(),
+            assets: household.assets.clone(),
+            programmes: household.programmes.clone(),
+            has_house_photo: household.has_house_photo,
+        };
+        let address = &household.address;
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let row = households::ActiveModel {
+            kk_hash: Set(kk_hash),
+            kk_sealed: Set(self.key.seal(&household.no_kk.as_str())),
+            kk_masked: Set(household.no_kk.masked()),
+            head_name: Set(household.head_name.clone()),
+            village_code: Set(village.as_str().to_string()),
+            dusun: Set(address.dusun.clone()),
+            rw: Set(number_text(address.rw)),
+            rt: Set(number_text(address.rt)),
+            street: Set(address.street.clone()),
+            registry_id: Set(registry.as_ref().map(|r| r.registry_id.clone())),
+            desil: Set(registry.as_ref().map(|r| r.desil)),
+            income_band: Set(household.income_band.code().to_string()),
+            details: Set(to_json(&details)?),
+            status: Set("active".to_string()),
+            created_by: Set(Some(actor.user_id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        for member in &members {
+            member_model(&self.key, row.id, member)?
+                .insert(&txn)
+                .await
+                .map_err(db_failure)?;
+        }
+        let mut audit = entry(actor, "register_household", Subject::new("household", row.id), Some(&village));
+        audit.detail = Some(format!("members={}", members.len()));
+        audit_ok(&txn, audit).await?;
+        if let Err(error) = remember_result(&txn, actor, &request.idempotency_key, "household", row.id).await {
+            // A concurrent retry with the same key won the race: answer with its result.
+            drop(txn);
+            tracing::info!(%error, "idempotency key taken concurrently");
+            return earlier_result(&self.db, actor, &request.idempotency_key, "household")
+                .await?
+                .map(|id| Created { id })
+                .ok_or(ServiceError::Unavailable);
+        }
+        txn.commit().await.map_err(db_failure)?;
+        Ok(Created { id: row.id })
+    }
+
+    async fn file(&self, actor: &Actor, household_id: i64) -> Result<HouseholdFile, ServiceError> {
+        let (row, village) = self
+            .authorized_household(actor, Action::ViewPersonalData, household_id)
+            .await?;
+        let details: HouseholdDetails = stored_json(&row.details)?;
+        let mut member_files = Vec::new();
+        for member in self.household_members(household_id).await? {
+            member_files.push(MemberFile {
+                id: member.id,
+                version: member.version,
+                nik_masked: member.nik_masked.clone(),
+                member: member_of(&member)?,
+            });
+        }
+        let registry = match &row.registry_id {
+            Some(id) => registry_families::Entity::find_by_id(id.clone())
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .map(|family| registry_record(&family))
+                .transpose()?,
+            None => None,
+        };
+        let village_name = areas::Entity::find_by_id(row.village_code.clone())
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .map(|area| area.name)
+            .unwrap_or_default();
+        let cases = cases::summaries_for_household(&self.db, household_id).await?;
+        audit_ok(
+            &self.db,
+            entry(actor, "view_household", Subject::new("household", household_id), Some(&village)),
+        )
+        .await?;
+        Ok(HouseholdFile {
+            id: row.id,
+            version: row.version,
+            no_kk_masked: row.kk_masked.clone(),
+            head_name: row.head_name.clone(),
+            address: address_of(&row)?,
+            village_name,
+            registry,
+            housing: details.housing,
+            assets: details.assets,
+            income_band: stored::<IncomeBand>(&row.income_band)?,
+            programmes: details.programmes,
+            has_house_photo: details.has_house_photo,
+            members: member_files,
+            cases,
+        })
+    }
+
+    async fn update(&self, actor: &Actor, request: UpdateHousehold) -> Result<i32, ServiceError> {
+        let (row, village) = self
+            .authorized_household(actor, Action::EditHousehold, request.id)
+            .await?;
+        check_version(row.version, request.version)?;
+        let no_kk = NoKk::parse(&self.key.open(&row.kk_sealed).map_err(|_| ServiceError::Unavailable)?)
+            .map_err(|_| ServiceError::Unavailable)?;
+        // The village changes only through a move event; the rest of the address may change here.
+        let mut address = request.address.clone();
+        address.village = village.clone();
+        let household = Household {
+            no_kk,
+            head_name: request.head_name,
+            address,
+            registry: None,
+            housing: request.housing,
+            assets: request.assets,
+            income_band: request.income_band,
+            programmes: request.programmes,
+            has_house_photo: request.has_house_photo,
+        }
+        .validated()?;
+        let before = serde_json::json!({
+            "head_name": row.head_name,
+            "dusun": row.dusun, "rw": row.rw, "rt": row.rt, "street": row.street,
+            "income_band": row.income_band,
+            "details": stored_json::<serde_json::Value>(&row.details)?,
+        });
+        let details = HouseholdDetails {
+            housing: household.housing.clone(),
+            assets: household.assets.clone(),
+            programmes: household.programmes.clone(),
+            has_house_photo: household.has_house_photo,
+        };
+        let after = serde_json::json!({
+            "head_name": household.head_name,
+            "dusun": household.address.dusun, "rw": number_text(household.address.rw),
+            "rt": number_text(household.address.rt), "street": household.address.street,
+            "income_band": household.income_band.code(),
+            "details": serde_json::to_value(&details).map_err(|_| ServiceError::Unavailable)?,
+        });
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let result = households::Entity::update_many()
+            .col_expr(households::Column::HeadName, Expr::value(household.head_name.clone()))
+            .col_expr(households::Column::Dusun, Expr::value(household.address.dusun.clone()))
+            .col_expr(households::Column::Rw, Expr::value(number_text(household.address.rw)))
+            .col_expr(households::Column::Rt, Expr::value(number_text(household.address.rt)))
+            .col_expr(households::Column::Street, Expr::value(household.address.street.clone()))
+            .col_expr(households::Column::IncomeBand, Expr::value(household.income_band.code()))
+            .col_expr(households::Column::Details, Expr::value(to_json(&details)?))
+            .col_expr(households::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(households::Column::Version, Expr::value(row.version + 1))
+            .filter(households::Column::Id.eq(row.id))
+            .filter(households::Column::Version.eq(request.version))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        expect_one_row(result.rows_affected)?;
+        let mut audit = entry(actor, "update_household", Subject::new("household", row.id), Some(&village));
+        audit.detail = diff(&before, &after, &[]);
+        audit_ok(&txn, audit).await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(row.version + 1)
+    }
+
+    async fn add_member(&self, actor: &Actor, household_id: i64, member: Member) -> Result<Created, ServiceError> {
+        let (_, village) = self
+            .authorized_household(actor, Action::EditHousehold, household_id)
+            .await?;
+        let member = member.validated(today())?;
+        let mut everyone = Vec::new();
+        for row in self.household_members(household_id).await? {
+            everyone.push(member_of(&row)?);
+        }
+        everyone.push(member.clone());
+        check_members(&everyone)?;
+        check_nik_free(&self.db, &self.key, &member, None).await?;
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let row = member_model(&self.key, household_id, &member)?
+            .insert(&txn)
+            .await
+            .map_err(db_failure)?;
+        audit_ok(
+            &txn,
+            entry(actor, "add_member", Subject::new("member", row.id), Some(&village)),
+        )
+        .await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(Created { id: row.id })
+    }
+
+    async fn update_member(&self, actor: &Actor, request: UpdateMember) -> Result<i32, ServiceError> {
+        let stored_member = members::Entity::find_by_id(request.member_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let (_, village) = self
+            .authorized_household(actor, Action::EditHousehold, stored_member.household_id)
+            .await?;
+        check_version(stored_member.version, request.version)?;
+        // No NIK sent: keep the stored one (and validate against it).
+        let mut member = request.member;
+        let nik_changed = member.nik.is_some();
+        if member.nik.is_none()
+            && let Some(sealed) = &stored_member.nik_sealed
+        {
+            let clear = self.key.open(sealed).map_err(|_| ServiceError::Unavailable)?;
+            member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Unavailable)?);
+        }
+        let member = member.validated(today())?;
+        let mut everyone = Vec::new();
+        for row in self.household_members(stored_member.household_id).await? {
+            if row.id != stored_member.id {
+                everyone.push(member_of(&row)?);
+            }
+        }
+        everyone.push(member.clone());
+        check_members(&everyone)?;
+        check_nik_free(&self.db, &self.key, &member, Some(stored_member.id)).await?;
+        let before = serde_json::to_value(member_of(&stored_member)?).map_err(|_| ServiceError::Unavailable)?;
+        let mut after_member = member.clone();
+        after_member.nik = None;
+        let mut after = serde_json::to_value(&after_member).map_err(|_| ServiceError::Unavailable)?;
+        if nik_changed && let Some(object) = after.as_object_mut() {
+            object.insert("nik".into(), serde_json::Value::String("(changed)".into()));
+        }
+        let nik = protect_nik(&self.key, member.nik.as_ref());
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let result = members::Entity::update_many()
+            .col_expr(members::Column::NikHash, Expr::value(nik.hash))
+            .col_expr(members::Column::NikSealed, Expr::value(nik.sealed))
+            .col_expr(members::Column::NikMasked, Expr::value(nik.masked))
+            .col_expr(members::Column::Name, Expr::value(member.name.clone()))
+            .col_expr(members::Column::Sex, Expr::value(member.sex.code()))
+            .col_expr(members::Column::BirthDate, Expr::value(member.birth_date))
+            .col_expr(members::Column::Relationship, Expr::value(i16::from(member.relationship.number())))
+            .col_expr(members::Column::RegistryStatus, Expr::value(member.registry_status.code()))
+            .col_expr(members::Column::Details, Expr::value(to_json(&member_details(&member))?))
+            .col_expr(members::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(members::Column::Version, Expr::value(stored_member.version + 1))
+            .filter(members::Column::Id.eq(stored_member.id))
+            .filter(members::Column::Version.eq(request.version))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        expect_one_row(result.rows_affected)?;
+        let mut audit = entry(actor, "update_member", Subject::new("member", stored_member.id), Some(&village));
+        audit.detail = diff(&before, &after, &["nik"]);
+        audit_ok(&txn, audit).await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(stored_member.version + 1)
+    }
+
+    async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError> {
+        let member = members::Entity::find_by_id(member_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let (_, village) = self
+            .authorized_household(actor, Action::ViewFullIdentity, member.household_id)
+            .await?;
+        let sealed = member.nik_sealed.ok_or(ServiceError::NotFound)?;
+        let clear = self.key.open(&sealed).map_err(|_| ServiceError::Unavailable)?;
+        audit_ok(
+            &self.db,
+            entry(actor, "reveal_nik", Subject::new("member", member_id), Some(&village)),
+        )
+        .await?;
+        Ok(clear)
+    }
+
+    async fn reveal_no_kk(&self, actor: &Actor, household_id: i64) -> Result<String, ServiceError> {
+        let (row, village) = self
+            .authorized_household(actor, Action::ViewFullIdentity, household_id)
+            .await?;
+        let clear = self.key.open(&row.kk_sealed).map_err(|_| ServiceError::Unavailable)?;
+        audit_ok(
+            &self.db,
+            entry(actor, "reveal_no_kk", Subject::new("household", household_id), Some(&village)),
+        )
+        .await?;
+        Ok(clear)
+    }
+
+    async fn record_event(&self, actor: &Actor, request: RecordHouseholdEvent) -> Result<i32, ServiceError> {
+        let (row, village) = self
+            .authorized_household(actor, Action::EditHousehold, request.household_id)
+            .await?;
+        check_version(row.version, request.version)?;
+        let event = &request.event;
+        let note = shared::text::optional("note", &request.note, shared::workflow::NOTE_MAX)?;
+        let mut new_village = village.clone();
+        let mut member_status: Option<(i64, MemberRegistryStatus)> = None;
+        match event.kind {
+            HouseholdEventKind::Moved => {
+                let to = request.to_village.clone().ok_or_else(|| {
+                    ServiceError::Invalid(DomainError::TextRequired { field: "to_village".into() })
+                })?;
+                let to = to.require_level(shared::geo::AreaLevel::Village)?;
+                if areas::Entity::find_by_id(to.as_str().to_string())
+                    .one(&self.db)
+                    .await
+                    .map_err(db_failure)?
+                    .is_none()
+                {
+                    return Err(ServiceError::NotFound);
+                }
+                new_village = to;
+            }
+            HouseholdEventKind::MemberDied | HouseholdEventKind::MemberDuplicate => {
+                let member_id = request.member_id.ok_or_else(|| {
+                    ServiceError::Invalid(DomainError::TextRequired { field: "member_id".into() })
+                })?;
+                let member = members::Entity::find_by_id(member_id)
+                    .one(&self.db)
+                    .await
+                    .map_err(db_failure)?
+                    .filter(|m| m.household_id == row.id)
+                    .ok_or(ServiceError::NotFound)?;
+                let status = if event.kind == HouseholdEventKind::MemberDied {
+                    MemberRegistryStatus::Deceased
+                } else {
+                    MemberRegistryStatus::Duplicate
+                };
+                member_status = Some((member.id, status));
+            }
+            HouseholdEventKind::SplitFamilyCard | HouseholdEventKind::MemberJoined => {}
+        }
+        let now = Utc::now();
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let result = households::Entity::update_many()
+            .col_expr(households::Column::VillageCode, Expr::value(new_village.as_str()))
+            .col_expr(households::Column::UpdatedAt, Expr::value(now))
+            .col_expr(households::Column::Version, Expr::value(row.version + 1))
+            .filter(households::Column::Id.eq(row.id))
+            .filter(households::Column::Version.eq(request.version))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        expect_one_row(result.rows_affected)?;
+        if new_village != village {
+            // The file and its open cases go to the new village's staff.
+            cases::move_open_cases(&txn, row.id, new_village.as_str()).await?;
+        }
+        if let Some((member_id, status)) = member_status {
+            members::Entity::update_many()
+                .col_expr(members::Column::RegistryStatus, Expr::value(status.code()))
+                .col_expr(members::Column::Version, Expr::col(members::Column::Version).add(1))
+                .col_expr(members::Column::UpdatedAt, Expr::value(now))
+                .filter(members::Column::Id.eq(member_id))
+                .exec(&txn)
+                .await
+                .map_err(db_failure)?;
+        }
+        household_events::ActiveModel {
+            household_id: Set(row.id),
+            kind: Set(event.kind.code().to_string()),
+            occurred_on: Set(event.date),
+            document: Set(event.document.code().to_string()),
+            note: Set(note.clone()),
+            from_village: Set(Some(village.as_str().to_string())),
+            to_village: Set(Some(new_village.as_str().to_string())),
+            recorded_by: Set(Some(actor.user_id)),
+            recorded_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        if event.needs_registry_correction(row.registry_id.is_some()) {
+            Self::propose_correction(
+                &txn,
+                actor,
+                &row,
+                new_village.as_str(),
+                &format!("{} ({})", event.kind.label_id(), event.date.format("%d/%m/%Y")),
+            )
+            .await?;
+        }
+        let mut audit = entry(actor, "household_event", Subject::new("household", row.id), Some(&village));
+        audit.detail = Some(format!(
+            "kind={}; from={}; to={}",
+            event.kind.code(),
+            village.as_str(),
+            new_village.as_str()
+        ));
+        audit_ok(&txn, audit).await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(row.version + 1)
+    }
+}
+
+/// Households by id, for list joins.
+pub(crate) async fn head_names<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
+    Ok(households::Entity::find()
+        .filter(households::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|h| (h.id, h.head_name))
+        .collect())
+}
