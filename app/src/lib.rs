@@ -11,6 +11,7 @@ pub mod pages;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -61,9 +62,12 @@ pub fn App() -> impl IntoView {
             }
         } />
         <Router>
+            // Async rendering: each page arrives as one complete HTML document, so it
+            // reads right even when the WebAssembly bundle never loads (no streamed
+            // fragments that need a script to slot in).
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=HomePage />
-                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -37,6 +37,15 @@ async fn body_text(
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The text inside the element carrying `data-testid="<test_id>"`.
+fn text_of<'a>(html: &'a str, test_id: &str) -> Option<&'a str> {
+    let at = html.find(&format!(r#"data-testid="{test_id}""#))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')?;
+    Some(&rest[start..start + end])
+}
+
 fn login_request(password: &str) -> Result<Request<Body>, axum::http::Error> {
     Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -137,6 +146,9 @@ async fn signing_in_sets_a_safe_cookie_that_opens_the_home_page() -> TestResult 
     assert!(html.contains("Petugas manajer.cirebon"), "{html}");
     assert!(html.contains("Manajer SLRT"));
     assert!(html.contains("Kabupaten Cirebon (32.09)"));
+    // The figures are in the first HTML, not streamed in later by a script.
+    assert_eq!(text_of(&html, "village-count"), Some("3"));
+    assert_eq!(text_of(&html, "subdistrict-count"), Some("2"));
     Ok(())
 }
 
