@@ -565,7 +565,21 @@ impl CaseService for DbCaseService {
         }
         let now = Utc::now();
         let (next, change) =
-            record_transition::<CaseFlow>(status, request.action, &actor_ref(actor), now, &request.note)?;
+            match record_transition::<CaseFlow>(status, request.action, &actor_ref(actor), now, &request.note) {
+                Ok(done) => done,
+                Err(error) => {
+                    if error.is_access_denied() {
+                        let village = stored_area(&row.village_code)?;
+                        let mut refused =
+                            entry(actor, "case_transition", Subject::new("case", row.id), Some(&village));
+                        refused.detail = Some(error.message_en());
+                        if let Err(db_error) = super::audit::record(&self.db, refused, super::audit::Outcome::Refused).await {
+                            tracing::error!(%db_error, "could not audit a refusal");
+                        }
+                    }
+                    return Err(error.into());
+                }
+            };
         let close_reason = match request.action {
             CaseAction::Close(reason) => Some(reason.code().to_string()),
             _ => row.close_reason.clone(),
