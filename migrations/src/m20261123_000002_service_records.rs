@@ -50,6 +50,8 @@ enum Programmes {
     Kind,
     Name,
     Description,
+    Sector,
+    InstitutionKinds,
     InstitutionId,
     AreaCode,
     Active,
@@ -408,6 +410,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(Programmes::Kind, 40))
                     .col(string_len(Programmes::Name, 160))
                     .col(text_null(Programmes::Description))
+                    .col(string_len(Programmes::Sector, 40).default("other"))
+                    .col(text(Programmes::InstitutionKinds).default("[]"))
                     .col(big_integer_null(Programmes::InstitutionId))
                     .col(string_len_null(Programmes::AreaCode, 13))
                     .col(boolean(Programmes::Active).default(true))

@@ -10,9 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::complaint::Complaint;
 use crate::dto::{
     CaseDetail, CaseFilter, CaseSummary, CaseTransitionRequest, Created, CurrentUser, HomeSummary,
-    HouseholdFile, IdentityLookup, IdentityQuery, OpenCase, Page, RecordHouseholdEvent,
-    RegisterHousehold, UpdateHousehold, UpdateMember,
+    HouseholdFile, IdentityLookup, IdentityQuery, InstitutionEntry, IssueReferral, OpenCase, Page,
+    ProgrammeEntry, ProposalFilter, ProposalRow, ProposalTransitionRequest, RecordHouseholdEvent,
+    ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralTransitionRequest, ReferralView,
+    RegisterHousehold, SaveInstitution, SaveProgramme, StartProposal, UpdateHousehold,
+    UpdateMember,
 };
+use crate::workflow::StateChange;
 use crate::error::DomainError;
 use crate::member::Member;
 use crate::roles::Role;
@@ -192,6 +196,45 @@ pub trait CaseService: Send + Sync {
     async fn detail(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail, ServiceError>;
     /// A page of cases inside the actor's area.
     async fn list(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>, ServiceError>;
+}
+
+/// Referrals (rujukan): issuing with consent, the receiving institution's answers, inboxes.
+#[async_trait]
+pub trait ReferralService: Send + Sync {
+    /// Issues a referral (idempotent on the request's key); the first one moves the case to `referred`.
+    async fn issue(&self, actor: &Actor, request: IssueReferral) -> Result<ReferralView, ServiceError>;
+    /// Applies a referral action (accept, reject, process, complete, cancel).
+    async fn transition(&self, actor: &Actor, request: ReferralTransitionRequest) -> Result<ReferralView, ServiceError>;
+    /// Referrals addressed to the actor's institution, or issued inside the actor's area.
+    async fn inbox(&self, actor: &Actor, filter: ReferralFilter) -> Result<Page<ReferralInboxItem>, ServiceError>;
+    /// Checks a referral letter's verification code; answers without personal data.
+    async fn verify(&self, code: &str) -> Result<ReferralCheck, ServiceError>;
+}
+
+/// Registry proposals (usulan, flow B).
+#[async_trait]
+pub trait ProposalService: Send + Sync {
+    /// Starts a proposal for a household (idempotent on the request's key).
+    async fn start(&self, actor: &Actor, request: StartProposal) -> Result<Created, ServiceError>;
+    /// Applies a proposal action through the state machine.
+    async fn transition(&self, actor: &Actor, request: ProposalTransitionRequest) -> Result<ProposalRow, ServiceError>;
+    /// A page of proposals inside the actor's area.
+    async fn list(&self, actor: &Actor, filter: ProposalFilter) -> Result<Page<ProposalRow>, ServiceError>;
+    /// The proposal's history, oldest first.
+    async fn history(&self, actor: &Actor, proposal_id: i64) -> Result<Vec<StateChange>, ServiceError>;
+}
+
+/// The programme catalogue and the receiving institutions (data edited by administrators).
+#[async_trait]
+pub trait CatalogueService: Send + Sync {
+    /// Every catalogue entry (any signed-in user).
+    async fn programmes(&self, actor: &Actor) -> Result<Vec<ProgrammeEntry>, ServiceError>;
+    /// Every receiving institution (any signed-in user).
+    async fn institutions(&self, actor: &Actor) -> Result<Vec<InstitutionEntry>, ServiceError>;
+    /// Creates or changes a catalogue entry (administrators).
+    async fn save_programme(&self, actor: &Actor, request: SaveProgramme) -> Result<Created, ServiceError>;
+    /// Creates or changes an institution (administrators).
+    async fn save_institution(&self, actor: &Actor, request: SaveInstitution) -> Result<Created, ServiceError>;
 }
 
 /// Every service of the portal, as one value placed in the request context.

@@ -230,6 +230,8 @@ pub struct CaseTransitionRequest {
 pub struct ReferralView {
     /// Referral id.
     pub id: i64,
+    /// Optimistic-concurrency version: send it back with a transition.
+    pub version: i32,
     /// Number printed on the letter.
     pub number: ReferralNumber,
     /// Programme or service referred to.
@@ -268,6 +270,8 @@ pub struct ReferralTransitionRequest {
 pub struct ProposalRow {
     /// Proposal id.
     pub id: i64,
+    /// Optimistic-concurrency version.
+    pub version: i32,
     /// Household id.
     pub household_id: i64,
     /// No KK masked.
@@ -545,4 +549,158 @@ pub struct CaseFilter {
     pub page: u32,
     /// Rows per page (at most 100).
     pub per_page: u32,
+}
+
+/// Issues a referral from a case whose service is decided, after the resident's consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueReferral {
+    /// Client-generated key: a retry with the same key returns the first referral.
+    pub idempotency_key: String,
+    /// Case id.
+    pub case_id: i64,
+    /// The complaint or need it answers, when one is singled out.
+    pub complaint_id: Option<i64>,
+    /// Catalogue entry (programme or service) id.
+    pub programme_id: i64,
+    /// Receiving institution id.
+    pub institution_id: i64,
+    /// Who gave consent to share data with the institution (the resident or a guardian).
+    pub consent_given_by: String,
+    /// When consent was given.
+    pub consent_given_on: NaiveDate,
+}
+
+/// Filters of a referral list (an institution's inbox, or staff's view of their area).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralFilter {
+    /// Only these states (empty: all).
+    pub states: Vec<ReferralState>,
+    /// Only referrals past their deadline and still open.
+    pub overdue_only: bool,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page (at most 100).
+    pub per_page: u32,
+}
+
+/// A referral in an inbox or list, with what the receiving desk needs to serve the resident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralInboxItem {
+    /// The referral.
+    pub referral: ReferralView,
+    /// Case id.
+    pub case_id: i64,
+    /// Case number.
+    pub case_number: String,
+    /// Head of the resident's family.
+    pub resident_name: String,
+    /// Village name.
+    pub village_name: String,
+    /// What is needed, in the officer's words.
+    pub need: String,
+}
+
+/// What anyone holding a referral letter may check on the portal: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralCheck {
+    /// Referral number.
+    pub number: String,
+    /// Receiving institution.
+    pub institution_name: String,
+    /// Programme or service.
+    pub service_name: String,
+    /// Issue date.
+    pub issued_on: NaiveDate,
+    /// Deadline.
+    pub due_on: NaiveDate,
+    /// Current state.
+    pub state: ReferralState,
+}
+
+/// Starts a registry proposal (flow B) for a household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartProposal {
+    /// Client-generated key: a retry returns the first proposal.
+    pub idempotency_key: String,
+    /// Household id.
+    pub household_id: i64,
+    /// New family, correction or removal.
+    pub kind: ProposalKind,
+    /// Where it came from.
+    pub source: ProposalSource,
+    /// Why.
+    pub note: String,
+}
+
+/// Filters of a proposal list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalFilter {
+    /// Only proposals in this area (inside the actor's area).
+    pub area: Option<AreaCode>,
+    /// Only these stages (empty: all).
+    pub stages: Vec<ProposalStage>,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page (at most 100).
+    pub per_page: u32,
+}
+
+/// A catalogue entry with its storage id and version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeEntry {
+    /// Programme id.
+    pub id: i64,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// The entry.
+    pub entry: crate::programme::CatalogueEntry,
+    /// The institution that delivers it by default.
+    pub institution_id: Option<i64>,
+}
+
+/// Creates (`id = None`) or changes a catalogue entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveProgramme {
+    /// Programme id when changing one.
+    pub id: Option<i64>,
+    /// The version seen, when changing one.
+    pub version: Option<i32>,
+    /// The entry.
+    pub entry: crate::programme::CatalogueEntry,
+    /// Default institution.
+    pub institution_id: Option<i64>,
+}
+
+/// A receiving institution with its contact details and version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstitutionEntry {
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// The institution.
+    pub institution: crate::programme::ReceivingInstitution,
+    /// Address.
+    pub address: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+}
+
+/// Creates (`id = None`) or changes a receiving institution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveInstitution {
+    /// Institution id when changing one.
+    pub id: Option<i64>,
+    /// The version seen, when changing one.
+    pub version: Option<i32>,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: crate::programme::InstitutionKind,
+    /// Area served.
+    pub serves: AreaScope,
+    /// Address.
+    pub address: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Still takes referrals.
+    pub active: bool,
 }

@@ -13,6 +13,10 @@ pub struct Model {
     pub kind: String,
     pub name: String,
     pub description: Option<String>,
+    /// The `Sector` code of the need it answers.
+    pub sector: String,
+    /// JSON array of the `InstitutionKind` codes a referral for it goes to.
+    pub institution_kinds: String,
     /// The institution that delivers it by default.
     pub institution_id: Option<i64>,
     /// Set for local programmes.

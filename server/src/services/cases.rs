@@ -221,6 +221,7 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
         let programme = programme_rows.get(&row.programme_id).ok_or(ServiceError::Unavailable)?;
         views.push(ReferralView {
             id: row.id,
+            version: row.version,
             number: ReferralNumber::from_stored(&row.number),
             programme: stored::<ProgrammeKind>(&programme.kind)?,
             service_name: programme.name.clone(),
