@@ -244,4 +244,5 @@ pub struct Services {
     pub areas: Arc<dyn AreaService>,
     pub households: Arc<dyn HouseholdService>,
     pub cases: Arc<dyn CaseService>,
+    pub referrals: Arc<dyn ReferralService>,
 }

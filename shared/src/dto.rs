@@ -250,6 +250,8 @@ pub struct ReferralView {
     pub outcome_note: Option<String>,
     /// The consent recorded before sending.
     pub consent: Consent,
+    /// Code printed on the letter, checked by the institution on the portal.
+    pub verification_code: String,
 }
 
 /// Asks to apply a referral action, with the note for the timeline.

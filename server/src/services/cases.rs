@@ -242,6 +242,7 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
                     .and_then(|id| officers.get(&id).cloned())
                     .unwrap_or_default(),
             },
+            verification_code: row.verification_code.clone(),
         });
     }
     Ok(views)

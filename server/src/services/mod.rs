@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod common;
 pub mod households;
+pub mod referrals;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,7 +69,8 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
         auth: Arc::new(auth::DbAuthService::new(db.clone(), config.sessions)),
         areas: Arc::new(areas::DbAreaService::new(db.clone())),
         households: Arc::new(households::DbHouseholdService::new(db.clone(), config.key.clone())),
-        cases: Arc::new(cases::DbCaseService::new(db, config.calendar)),
+        cases: Arc::new(cases::DbCaseService::new(db.clone(), config.calendar.clone())),
+        referrals: Arc::new(referrals::DbReferralService::new(db, config.calendar)),
     }
 }
 

@@ -1,0 +1,521 @@
+//! Referrals (rujukan): issued from a case after the resident's consent, with a
+//! number and a verification code for the printed letter; answered by the
+//! receiving institution; the case follows its referrals.
+
+use async_trait::async_trait;
+use chrono::{Datelike, Utc};
+use rand::Rng;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+};
+use shared::DomainError;
+use shared::access::{Action, Target};
+use shared::case::{CaseAction, CaseFlow, CaseState, CaseStatus, EscalationLevel};
+use shared::complaint::ComplaintType;
+use shared::contract::{Actor, ReferralService, ServiceError};
+use shared::deadline::{Deadline, HolidayCalendar};
+use shared::dto::{
+    IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem,
+    ReferralTransitionRequest, ReferralView,
+};
+use shared::geo::AreaScope;
+use shared::programme::InstitutionId;
+use shared::referral::{
+    Consent, ReferralAction, ReferralFlow, ReferralNumber, ReferralState, check_consent,
+};
+use shared::roles::Role;
+use shared::workflow::{Workflow, record_transition};
+
+use super::cases::{PER_PAGE_DEFAULT, PER_PAGE_MAX, insert_case_event, referral_views};
+use super::common::{
+    Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
+    remember_result, stored_area, today, within_scope,
+};
+use super::db_failure;
+use super::households::stored;
+use crate::entities::{
+    areas, cases, complaints, households, institutions, programmes, referral_events, referrals,
+};
+
+/// Letters of a verification code: no 0/O, 1/I/L, so it can be read aloud and typed back.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LENGTH: usize = 10;
+
+fn verification_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LENGTH)
+        .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
+/// [`ReferralService`] on the portal database.
+pub struct DbReferralService {
+    db: DatabaseConnection,
+    calendar: HolidayCalendar,
+}
+
+impl DbReferralService {
+    pub fn new(db: DatabaseConnection, calendar: HolidayCalendar) -> Self {
+        DbReferralService { db, calendar }
+    }
+
+    async fn view(&self, row: &referrals::Model) -> Result<ReferralView, ServiceError> {
+        referral_views(&self.db, std::slice::from_ref(row))
+            .await?
+            .pop()
+            .ok_or(ServiceError::Unavailable)
+    }
+
+    async fn next_number<C: ConnectionTrait>(
+        db: &C,
+        village: &shared::geo::AreaCode,
+        year: i32,
+    ) -> Result<ReferralNumber, ServiceError> {
+        let prefix = format!("RJK/{}/{year:04}/", village.digits());
+        let used = referrals::Entity::find()
+            .filter(referrals::Column::Number.starts_with(prefix))
+            .count(db)
+            .await
+            .map_err(db_failure)?;
+        Ok(ReferralNumber::new(
+            village,
+            year,
+            u32::try_from(used + 1).unwrap_or(u32::MAX),
+        ))
+    }
+}
+
+fn event(
+    referral_id: i64,
+    actor: &Actor,
+    action: &str,
+    from: Option<String>,
+    to: &str,
+    note: Option<String>,
+) -> referral_events::ActiveModel {
+    referral_events::ActiveModel {
+        referral_id: Set(referral_id),
+        at: Set(Utc::now()),
+        actor_user_id: Set(Some(actor.user_id)),
+        actor_role: Set(Some(actor.role.code().to_string())),
+        action: Set(action.to_string()),
+        from_state: Set(from),
+        to_state: Set(to.to_string()),
+        note: Set(note),
+        ..Default::default()
+    }
+}
+
+/// Moves a case one step on account of its referrals (the case follows), recorded in its timeline.
+async fn case_follows<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    case: &cases::Model,
+    action: CaseAction,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let status = CaseStatus {
+        state: stored::<CaseState>(&case.state)?,
+        level: stored::<EscalationLevel>(&case.level)?,
+    };
+    let Some(next) = CaseFlow::next(status, action) else {
+        return Ok(());
+    };
+    let result = cases::Entity::update_many()
+        .col_expr(cases::Column::State, Expr::value(next.state.code()))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(cases::Column::Version, Expr::value(case.version + 1))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Version.eq(case.version))
+        .exec(db)
+        .await
+        .map_err(db_failure)?;
+    expect_one_row(result.rows_affected)?;
+    insert_case_event(
+        db,
+        actor,
+        case.id,
+        CaseFlow::action_code(action),
+        Some(status.state.code().to_string()),
+        next.state.code(),
+        Some(note.to_string()),
+    )
+    .await
+}
+
+#[async_trait]
+impl ReferralService for DbReferralService {
+    async fn issue(&self, actor: &Actor, request: IssueReferral) -> Result<ReferralView, ServiceError> {
+        let case = cases::Entity::find_by_id(request.case_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let village = stored_area(&case.village_code)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::IssueReferral,
+            &Target::area(village.clone()),
+            Subject::new("case", case.id),
+        )
+        .await?;
+        if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "referral").await? {
+            let row = referrals::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .ok_or(ServiceError::NotFound)?;
+            return self.view(&row).await;
+        }
+        let state = stored::<CaseState>(&case.state)?;
+        if !matches!(state, CaseState::ServiceDecided | CaseState::Referred | CaseState::Monitoring) {
+            return Err(ServiceError::Invalid(DomainError::TransitionNotAllowed {
+                machine: shared::workflow::StateMachine::Case,
+                from: state.code().to_string(),
+                action: "refer".to_string(),
+            }));
+        }
+        if state == CaseState::ServiceDecided {
+            // The first referral is the case's `refer` step: the role must be allowed it.
+            let status = CaseStatus {
+                state,
+                level: stored::<EscalationLevel>(&case.level)?,
+            };
+            CaseFlow::transition(status, CaseAction::Refer, actor.role)?;
+        }
+        let programme = programmes::Entity::find_by_id(request.programme_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .filter(|p| p.active)
+            .ok_or(ServiceError::NotFound)?;
+        let institution = institutions::Entity::find_by_id(request.institution_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .filter(|i| i.active)
+            .ok_or(ServiceError::NotFound)?;
+        let complaint = match request.complaint_id {
+            Some(id) => Some(
+                complaints::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await
+                    .map_err(db_failure)?
+                    .filter(|c| c.case_id == case.id)
+                    .ok_or(ServiceError::NotFound)?,
+            ),
+            None => None,
+        };
+        let today = today();
+        let given_by = shared::text::required("consent_given_by", &request.consent_given_by, 120)?;
+        if request.consent_given_on > today {
+            return Err(ServiceError::Invalid(DomainError::DateInFuture {
+                field: "consent_given_on".into(),
+            }));
+        }
+        let institution_id = InstitutionId::from(institution.id);
+        let consent = Consent {
+            institution: institution_id.clone(),
+            given_by: given_by.clone(),
+            given_on: request.consent_given_on,
+            recorded_by: actor.username.clone(),
+        };
+        check_consent(Some(&consent), &institution_id)?;
+        let kind = match &complaint {
+            Some(c) => stored::<ComplaintType>(&c.complaint_type)?,
+            None => ComplaintType::ServiceRequest,
+        };
+        let deadline = Deadline::for_complaint(kind, today, &self.calendar);
+        let consent_at = request
+            .consent_given_on
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or_else(Utc::now);
+        let now = Utc::now();
+        for _attempt in 0..5 {
+            let txn = self.db.begin().await.map_err(db_failure)?;
+            let number = Self::next_number(&txn, &village, today.year()).await?;
+            let inserted = referrals::ActiveModel {
+                number: Set(number.as_str().to_string()),
+                case_id: Set(case.id),
+                complaint_id: Set(request.complaint_id),
+                programme_id: Set(programme.id),
+                institution_id: Set(institution.id),
+                state: Set(ReferralFlow::initial().code().to_string()),
+                issued_on: Set(today),
+                due_on: Set(deadline.due),
+                outcome_note: Set(None),
+                verification_code: Set(verification_code()),
+                consent_at: Set(consent_at),
+                consent_by: Set(given_by.clone()),
+                consent_note: Set(None),
+                created_by: Set(Some(actor.user_id)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await;
+            let row = match inserted {
+                Ok(row) => row,
+                Err(error) => {
+                    tracing::info!(%error, "referral number taken, retrying");
+                    drop(txn);
+                    continue;
+                }
+            };
+            event(row.id, actor, "issue", None, ReferralState::Sent.code(), None)
+                .insert(&txn)
+                .await
+                .map_err(db_failure)?;
+            if state == CaseState::ServiceDecided {
+                case_follows(&txn, actor, &case, CaseAction::Refer, &format!("Rujukan {}", row.number)).await?;
+            }
+            let mut audit = entry(actor, "issue_referral", Subject::new("referral", row.id), Some(&village));
+            audit.detail = Some(format!(
+                "case={}; programme={}; institution={}; consent recorded",
+                case.id, programme.code, institution.id
+            ));
+            audit_ok(&txn, audit).await?;
+            if remember_result(&txn, actor, &request.idempotency_key, "referral", row.id)
+                .await
+                .is_err()
+            {
+                drop(txn);
+                let id = earlier_result(&self.db, actor, &request.idempotency_key, "referral")
+                    .await?
+                    .ok_or(ServiceError::Unavailable)?;
+                let row = referrals::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await
+                    .map_err(db_failure)?
+                    .ok_or(ServiceError::NotFound)?;
+                return self.view(&row).await;
+            }
+            txn.commit().await.map_err(db_failure)?;
+            return self.view(&row).await;
+        }
+        Err(ServiceError::Unavailable)
+    }
+
+    async fn transition(&self, actor: &Actor, request: ReferralTransitionRequest) -> Result<ReferralView, ServiceError> {
+        let row = referrals::Entity::find_by_id(request.referral_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let case = cases::Entity::find_by_id(row.case_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let village = stored_area(&case.village_code)?;
+        let (action, target) = if actor.role == Role::ReceivingInstitution {
+            (
+                Action::RespondToReferral,
+                Target::referral(village.clone(), InstitutionId::from(row.institution_id)),
+            )
+        } else {
+            (Action::IssueReferral, Target::area(village.clone()))
+        };
+        authorize(&self.db, actor, action, &target, Subject::new("referral", row.id)).await?;
+        check_version(row.version, request.version)?;
+        let state = stored::<ReferralState>(&row.state)?;
+        let now = Utc::now();
+        let (next, change) =
+            match record_transition::<ReferralFlow>(state, request.action, &actor_ref(actor), now, &request.note) {
+                Ok(done) => done,
+                Err(error) => {
+                    if error.is_access_denied() {
+                        let mut refused =
+                            entry(actor, "referral_transition", Subject::new("referral", row.id), Some(&village));
+                        refused.detail = Some(error.message_en());
+                        if let Err(db_error) =
+                            super::audit::record(&self.db, refused, super::audit::Outcome::Refused).await
+                        {
+                            tracing::error!(%db_error, "could not audit a refusal");
+                        }
+                    }
+                    return Err(error.into());
+                }
+            };
+        let outcome_note = match request.action {
+            ReferralAction::Reject | ReferralAction::Complete | ReferralAction::Cancel => change.note.clone(),
+            _ => row.outcome_note.clone(),
+        };
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let result = referrals::Entity::update_many()
+            .col_expr(referrals::Column::State, Expr::value(next.code()))
+            .col_expr(referrals::Column::OutcomeNote, Expr::value(outcome_note))
+            .col_expr(referrals::Column::UpdatedAt, Expr::value(now))
+            .col_expr(referrals::Column::Version, Expr::value(row.version + 1))
+            .filter(referrals::Column::Id.eq(row.id))
+            .filter(referrals::Column::Version.eq(request.version))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        expect_one_row(result.rows_affected)?;
+        event(row.id, actor, &change.action, Some(change.from.clone()), &change.to, change.note.clone())
+            .insert(&txn)
+            .await
+            .map_err(db_failure)?;
+        // The case follows: once an institution takes a referral up, the case is being monitored.
+        if next == ReferralState::Accepted && stored::<CaseState>(&case.state)? == CaseState::Referred {
+            case_follows(
+                &txn,
+                actor,
+                &case,
+                CaseAction::StartMonitoring,
+                &format!("Rujukan {} diterima lembaga", row.number),
+            )
+            .await?;
+        }
+        let mut audit = entry(actor, "referral_transition", Subject::new("referral", row.id), Some(&village));
+        audit.detail = Some(format!("{}: {} → {}", change.action, change.from, change.to));
+        audit_ok(&txn, audit).await?;
+        txn.commit().await.map_err(db_failure)?;
+        let row = referrals::Entity::find_by_id(row.id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        self.view(&row).await
+    }
+
+    async fn inbox(&self, actor: &Actor, filter: ReferralFilter) -> Result<Page<ReferralInboxItem>, ServiceError> {
+        let mut query = referrals::Entity::find();
+        if actor.role == Role::ReceivingInstitution {
+            let Some(institution) = actor.institution_id else {
+                authorize(
+                    &self.db,
+                    actor,
+                    Action::ViewReferral,
+                    &Target::area(AreaScope::National),
+                    Subject::kind("referral_list"),
+                )
+                .await?;
+                return Err(ServiceError::Forbidden);
+            };
+            query = query.filter(referrals::Column::InstitutionId.eq(institution));
+        } else {
+            let scope = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
+                .map_err(|_| ServiceError::Unavailable)?;
+            authorize(
+                &self.db,
+                actor,
+                Action::ViewReferral,
+                &Target::area(scope.clone()),
+                Subject::kind("referral_list"),
+            )
+            .await?;
+            let case_ids = within_scope(cases::Entity::find(), cases::Column::VillageCode, &scope)
+                .select_only()
+                .column(cases::Column::Id)
+                .into_query();
+            query = query.filter(referrals::Column::CaseId.in_subquery(case_ids));
+        }
+        if !filter.states.is_empty() {
+            query = query.filter(referrals::Column::State.is_in(filter.states.iter().map(|s| s.code())));
+        }
+        if filter.overdue_only {
+            let open: Vec<&str> = ReferralState::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.code())
+                .collect();
+            query = query
+                .filter(referrals::Column::DueOn.lt(today()))
+                .filter(referrals::Column::State.is_in(open));
+        }
+        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
+        let per_page = match filter.per_page {
+            0 => PER_PAGE_DEFAULT,
+            n => Ord::min(n, PER_PAGE_MAX),
+        };
+        let page = Ord::max(filter.page, 1);
+        let rows = query
+            .order_by_asc(referrals::Column::DueOn)
+            .order_by_asc(referrals::Column::Id)
+            .offset(u64::from(page - 1) * u64::from(per_page))
+            .limit(u64::from(per_page))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let views = referral_views(&self.db, &rows).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for (row, view) in rows.iter().zip(views) {
+            let case = cases::Entity::find_by_id(row.case_id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .ok_or(ServiceError::Unavailable)?;
+            let household = households::Entity::find_by_id(case.household_id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .ok_or(ServiceError::Unavailable)?;
+            let village_name = areas::Entity::find_by_id(case.village_code.clone())
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .map(|a| a.name)
+                .unwrap_or_default();
+            let need = match row.complaint_id {
+                Some(id) => complaints::Entity::find_by_id(id).one(&self.db).await,
+                None => {
+                    complaints::Entity::find()
+                        .filter(complaints::Column::CaseId.eq(case.id))
+                        .order_by_asc(complaints::Column::Id)
+                        .one(&self.db)
+                        .await
+                }
+            }
+            .map_err(db_failure)?
+            .map(|c| c.description)
+            .unwrap_or_default();
+            items.push(ReferralInboxItem {
+                referral: view,
+                case_id: case.id,
+                case_number: case.number,
+                resident_name: household.head_name,
+                village_name,
+                need,
+            });
+        }
+        let mut audit = entry(actor, "list_referrals", Subject::kind("referral"), None);
+        audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
+        audit_ok(&self.db, audit).await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    async fn verify(&self, code: &str) -> Result<ReferralCheck, ServiceError> {
+        let code: String = code.trim().to_uppercase().chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        if code.len() != CODE_LENGTH {
+            return Err(ServiceError::NotFound);
+        }
+        let row = referrals::Entity::find()
+            .filter(referrals::Column::VerificationCode.eq(code))
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let view = self.view(&row).await?;
+        Ok(ReferralCheck {
+            number: row.number,
+            institution_name: view.institution_name,
+            service_name: view.service_name,
+            issued_on: row.issued_on,
+            due_on: row.due_on,
+            state: view.state,
+        })
+    }
+}
