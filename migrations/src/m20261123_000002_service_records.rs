@@ -341,7 +341,7 @@ fn event_table(
     columns: [DynIden; 7],
 ) -> TableCreateStatement {
     let [at, actor, role, action, from_state, to_state, note] = columns;
-    let name = format!("fk_{}_owner", table.clone().into_iden().to_string());
+    let name = format!("fk_{}_owner", table.clone().into_iden());
     Table::create()
         .table(table.clone())
         .col(big_pk_auto(id))

@@ -245,4 +245,6 @@ pub struct Services {
     pub households: Arc<dyn HouseholdService>,
     pub cases: Arc<dyn CaseService>,
     pub referrals: Arc<dyn ReferralService>,
+    pub proposals: Arc<dyn ProposalService>,
+    pub catalogue: Arc<dyn CatalogueService>,
 }

@@ -60,6 +60,8 @@ pub enum DomainError {
     },
     /// A code that names no known value (e.g. an unknown sector).
     UnknownCode { field: String, code: String },
+    /// A code that must be unique is already used by another record (e.g. a catalogue entry's code).
+    CodeTaken { field: String },
     /// A date that is not a date (`dd/mm/yyyy` or `yyyy-mm-dd` expected).
     DateInvalid { field: String },
     /// A date after today where only past dates make sense.
@@ -161,6 +163,7 @@ impl DomainError {
             DomainError::TextTooLong { .. } => "text_too_long",
             DomainError::NumberOutOfRange { .. } => "number_out_of_range",
             DomainError::UnknownCode { .. } => "unknown_code",
+            DomainError::CodeTaken { .. } => "code_taken",
             DomainError::DateInvalid { .. } => "date_invalid",
             DomainError::DateInFuture { .. } => "date_in_future",
             DomainError::IdNumberLength { .. } => "id_number_length",
@@ -253,6 +256,11 @@ impl DomainError {
             }
             DomainError::UnknownCode { field, code } => {
                 format!("Pilihan \"{code}\" untuk {field} tidak dikenal.")
+            }
+            DomainError::CodeTaken { field } => {
+                format!(
+                    "Kode pada isian {field} sudah dipakai entri lain; gunakan kode yang berbeda."
+                )
             }
             DomainError::DateInvalid { field } => {
                 format!("Tanggal {field} tidak valid; gunakan format dd/mm/yyyy.")
@@ -417,6 +425,9 @@ impl DomainError {
             DomainError::UnknownCode { field, code } => {
                 format!("\"{code}\" is not a known choice for {field}.")
             }
+            DomainError::CodeTaken { field } => {
+                format!("The code in {field} is already used by another entry; choose a different code.")
+            }
             DomainError::DateInvalid { field } => {
                 format!("{field} is not a valid date; use dd/mm/yyyy.")
             }
@@ -577,5 +588,28 @@ impl FieldErrors {
         } else {
             Err(DomainError::Invalid { errors: self.0 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_code_names_its_field_in_both_languages() {
+        let error = DomainError::CodeTaken {
+            field: "code".into(),
+        };
+        assert_eq!(error.code(), "code_taken");
+        assert!(!error.is_access_denied());
+        assert!(!error.is_conflict(), "invalid input, not a state conflict");
+        assert_eq!(
+            error.message_id(),
+            "Kode pada isian code sudah dipakai entri lain; gunakan kode yang berbeda."
+        );
+        assert_eq!(
+            error.message_en(),
+            "The code in code is already used by another entry; choose a different code."
+        );
     }
 }

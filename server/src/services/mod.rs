@@ -6,8 +6,10 @@ pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod catalogue;
 pub mod common;
 pub mod households;
+pub mod proposals;
 pub mod referrals;
 
 use std::sync::Arc;
@@ -70,7 +72,9 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
         areas: Arc::new(areas::DbAreaService::new(db.clone())),
         households: Arc::new(households::DbHouseholdService::new(db.clone(), config.key.clone())),
         cases: Arc::new(cases::DbCaseService::new(db.clone(), config.calendar.clone())),
-        referrals: Arc::new(referrals::DbReferralService::new(db, config.calendar)),
+        referrals: Arc::new(referrals::DbReferralService::new(db.clone(), config.calendar)),
+        proposals: Arc::new(proposals::DbProposalService::new(db.clone())),
+        catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }
 }
 

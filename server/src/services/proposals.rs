@@ -1,0 +1,405 @@
+//! Registry proposals (usulan DTKS/DTSEN, flow B): starting a proposal for a
+//! household, moving it through the shared state machine (musdes, verivali,
+//! padan Dukcapil, pengesahan, pengiriman, penetapan or penolakan), the
+//! area-scoped worklist and the proposal's history.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use shared::access::{Action, Target};
+use shared::contract::{Actor, ProposalService, ServiceError};
+use shared::dto::{
+    Created, Page, ProposalFilter, ProposalRow, ProposalTransitionRequest, StartProposal,
+};
+use shared::geo::{AreaCode, AreaScope};
+use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
+use shared::roles::Role;
+use shared::workflow::{
+    ActorRef, NOTE_MAX, StateChange, StateMachine, Workflow, record_transition,
+};
+
+use super::cases::{PER_PAGE_DEFAULT, PER_PAGE_MAX};
+use super::common::{
+    Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
+    remember_result, stored_area, within_scope,
+};
+use super::db_failure;
+use super::households::stored;
+use crate::entities::{households, proposal_events, proposals, users};
+
+/// Object type of proposals in the audit log and the idempotency keys.
+const OBJECT: &str = "proposal";
+
+/// [`ProposalService`] on the portal database.
+pub struct DbProposalService {
+    db: DatabaseConnection,
+}
+
+impl DbProposalService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        DbProposalService { db }
+    }
+
+    async fn proposal(&self, id: i64) -> Result<proposals::Model, ServiceError> {
+        proposals::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Loads a proposal and checks `action` on its village.
+    async fn authorized_proposal(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: i64,
+    ) -> Result<(proposals::Model, AreaCode), ServiceError> {
+        let row = self.proposal(id).await?;
+        let village = stored_area(&row.village_code)?;
+        authorize(
+            &self.db,
+            actor,
+            action,
+            &Target::area(village.clone()),
+            Subject::new(OBJECT, id),
+        )
+        .await?;
+        Ok((row, village))
+    }
+}
+
+/// List rows of stored proposals, with the household's masked No KK.
+async fn rows_of<C: ConnectionTrait>(
+    db: &C,
+    list: Vec<proposals::Model>,
+) -> Result<Vec<ProposalRow>, ServiceError> {
+    let ids: Vec<i64> = list.iter().map(|row| row.household_id).collect();
+    let masked: HashMap<i64, String> = households::Entity::find()
+        .filter(households::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|household| (household.id, household.kk_masked))
+        .collect();
+    let mut rows = Vec::with_capacity(list.len());
+    for row in list {
+        rows.push(ProposalRow {
+            id: row.id,
+            version: row.version,
+            household_id: row.household_id,
+            no_kk_masked: masked.get(&row.household_id).cloned().unwrap_or_default(),
+            kind: stored::<ProposalKind>(&row.kind)?,
+            source: stored::<ProposalSource>(&row.source)?,
+            stage: stored::<ProposalStage>(&row.stage)?,
+            village: stored_area(&row.village_code)?,
+        });
+    }
+    Ok(rows)
+}
+
+/// Appends one step to a proposal's history.
+async fn insert_event<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    proposal_id: i64,
+    action: &str,
+    from_state: Option<String>,
+    to_state: &str,
+    note: Option<String>,
+) -> Result<(), ServiceError> {
+    proposal_events::ActiveModel {
+        proposal_id: Set(proposal_id),
+        at: Set(Utc::now()),
+        actor_user_id: Set(Some(actor.user_id)),
+        actor_role: Set(Some(actor.role.code().to_string())),
+        action: Set(action.to_string()),
+        from_state: Set(from_state),
+        to_state: Set(to_state.to_string()),
+        note: Set(note),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(db_failure)?;
+    Ok(())
+}
+
+#[async_trait]
+impl ProposalService for DbProposalService {
+    async fn start(&self, actor: &Actor, request: StartProposal) -> Result<Created, ServiceError> {
+        let household = households::Entity::find_by_id(request.household_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let village = stored_area(&household.village_code)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ChangeProposal,
+            &Target::area(village.clone()),
+            Subject::kind(OBJECT),
+        )
+        .await?;
+        if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, OBJECT).await? {
+            return Ok(Created { id });
+        }
+        let note = shared::text::required("note", &request.note, NOTE_MAX)?;
+        let stage = ProposalFlow::initial();
+        let now = Utc::now();
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let proposal = proposals::ActiveModel {
+            household_id: Set(household.id),
+            village_code: Set(village.as_str().to_string()),
+            kind: Set(request.kind.code().to_string()),
+            source: Set(request.source.code().to_string()),
+            stage: Set(stage.code().to_string()),
+            created_by: Set(Some(actor.user_id)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        insert_event(
+            &txn,
+            actor,
+            proposal.id,
+            "propose",
+            None,
+            stage.code(),
+            Some(note),
+        )
+        .await?;
+        let mut audit = entry(
+            actor,
+            "start_proposal",
+            Subject::new(OBJECT, proposal.id),
+            Some(&village),
+        );
+        audit.detail = Some(format!(
+            "household={}; kind={}; source={}",
+            household.id,
+            request.kind.code(),
+            request.source.code()
+        ));
+        audit_ok(&txn, audit).await?;
+        if remember_result(&txn, actor, &request.idempotency_key, OBJECT, proposal.id)
+            .await
+            .is_err()
+        {
+            // Another request with the same key won the race: answer with its proposal.
+            drop(txn);
+            return earlier_result(&self.db, actor, &request.idempotency_key, OBJECT)
+                .await?
+                .map(|id| Created { id })
+                .ok_or(ServiceError::Unavailable);
+        }
+        txn.commit().await.map_err(db_failure)?;
+        Ok(Created { id: proposal.id })
+    }
+
+    async fn transition(
+        &self,
+        actor: &Actor,
+        request: ProposalTransitionRequest,
+    ) -> Result<ProposalRow, ServiceError> {
+        let (row, village) = self
+            .authorized_proposal(actor, Action::ChangeProposal, request.proposal_id)
+            .await?;
+        check_version(row.version, request.version)?;
+        let stage = stored::<ProposalStage>(&row.stage)?;
+        let now = Utc::now();
+        let (next, change) = match record_transition::<ProposalFlow>(
+            stage,
+            request.action,
+            &actor_ref(actor),
+            now,
+            &request.note,
+        ) {
+            Ok(done) => done,
+            Err(error) => {
+                if error.is_access_denied() {
+                    let mut refused = entry(
+                        actor,
+                        "proposal_transition",
+                        Subject::new(OBJECT, row.id),
+                        Some(&village),
+                    );
+                    refused.detail = Some(error.message_en());
+                    if let Err(db_error) =
+                        super::audit::record(&self.db, refused, super::audit::Outcome::Refused)
+                            .await
+                    {
+                        tracing::error!(%db_error, "could not audit a refusal");
+                    }
+                }
+                return Err(error.into());
+            }
+        };
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let result = proposals::Entity::update_many()
+            .col_expr(proposals::Column::Stage, Expr::value(next.code()))
+            .col_expr(proposals::Column::UpdatedAt, Expr::value(now))
+            .col_expr(proposals::Column::Version, Expr::value(row.version + 1))
+            .filter(proposals::Column::Id.eq(row.id))
+            .filter(proposals::Column::Version.eq(request.version))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        expect_one_row(result.rows_affected)?;
+        insert_event(
+            &txn,
+            actor,
+            row.id,
+            &change.action,
+            Some(change.from.clone()),
+            &change.to,
+            change.note.clone(),
+        )
+        .await?;
+        let mut audit = entry(
+            actor,
+            "proposal_transition",
+            Subject::new(OBJECT, row.id),
+            Some(&village),
+        );
+        audit.detail = Some(format!(
+            "{}: {} → {}",
+            change.action, change.from, change.to
+        ));
+        audit_ok(&txn, audit).await?;
+        txn.commit().await.map_err(db_failure)?;
+        let updated = self.proposal(row.id).await?;
+        rows_of(&self.db, vec![updated])
+            .await?
+            .pop()
+            .ok_or(ServiceError::Unavailable)
+    }
+
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: ProposalFilter,
+    ) -> Result<Page<ProposalRow>, ServiceError> {
+        let own = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
+            .map_err(|_| ServiceError::Unavailable)?;
+        let scope = match &filter.area {
+            Some(area) => AreaScope::Area(area.clone()),
+            None => own,
+        };
+        authorize(
+            &self.db,
+            actor,
+            Action::ChangeProposal,
+            &Target::area(scope.clone()),
+            Subject::kind("proposal_list"),
+        )
+        .await?;
+        let mut query = within_scope(
+            proposals::Entity::find(),
+            proposals::Column::VillageCode,
+            &scope,
+        );
+        if !filter.stages.is_empty() {
+            query = query
+                .filter(proposals::Column::Stage.is_in(filter.stages.iter().map(|s| s.code())));
+        }
+        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
+        let per_page = match filter.per_page {
+            0 => PER_PAGE_DEFAULT,
+            n => Ord::min(n, PER_PAGE_MAX),
+        };
+        let page = Ord::max(filter.page, 1);
+        let rows = query
+            .order_by_desc(proposals::Column::CreatedAt)
+            .order_by_desc(proposals::Column::Id)
+            .offset(u64::from(page - 1) * u64::from(per_page))
+            .limit(u64::from(per_page))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = rows_of(&self.db, rows).await?;
+        let area = match &scope {
+            AreaScope::Area(code) => Some(code),
+            AreaScope::National => None,
+        };
+        let mut audit = entry(actor, "list_proposals", Subject::kind(OBJECT), area);
+        audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
+        audit_ok(&self.db, audit).await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    async fn history(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<Vec<StateChange>, ServiceError> {
+        let (row, village) = self
+            .authorized_proposal(actor, Action::ViewPersonalData, proposal_id)
+            .await?;
+        let events = proposal_events::Entity::find()
+            .filter(proposal_events::Column::ProposalId.eq(row.id))
+            .order_by_asc(proposal_events::Column::At)
+            .order_by_asc(proposal_events::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let people: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
+        let names: HashMap<i64, String> = users::Entity::find()
+            .filter(users::Column::Id.is_in(people))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|user| (user.id, user.username))
+            .collect();
+        audit_ok(
+            &self.db,
+            entry(
+                actor,
+                "view_proposal",
+                Subject::new(OBJECT, row.id),
+                Some(&village),
+            ),
+        )
+        .await?;
+        Ok(events
+            .into_iter()
+            .map(|event| StateChange {
+                machine: StateMachine::Proposal,
+                from: event.from_state.unwrap_or_default(),
+                to: event.to_state,
+                action: event.action,
+                actor: ActorRef {
+                    username: event
+                        .actor_user_id
+                        .and_then(|id| names.get(&id).cloned())
+                        .unwrap_or_else(|| "sistem".to_string()),
+                    role: event
+                        .actor_role
+                        .as_deref()
+                        .and_then(Role::from_code)
+                        .unwrap_or(Role::Admin),
+                },
+                at: event.at,
+                note: event.note,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,888 @@
+//! The registry-proposal service (flow B) on SQLite and PostgreSQL: starting
+//! (idempotent), the stages with their roles, rejection, conflicts, refusals by
+//! role and area (audited), the scoped worklist and the history.
+
+mod common;
+
+use common::people::household_request;
+use common::{TestResult, actor, audit_rows, database_with_areas};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::entities::{proposal_events, proposals};
+use server::services;
+use shared::contract::{Actor, ServiceError, Services};
+use shared::dto::{ProposalFilter, ProposalRow, ProposalTransitionRequest, StartProposal};
+use shared::geo::AreaCode;
+use shared::proposal::{ProposalAction, ProposalKind, ProposalSource, ProposalStage};
+use shared::roles::Role;
+use shared::workflow::StateMachine;
+
+const WALED_DESA: &str = "32.09.01.2008";
+const WALED_KOTA: &str = "32.09.01.2009";
+
+struct Desk {
+    services: Services,
+    db: sea_orm::DatabaseConnection,
+    fo: Actor,
+    facilitator: Actor,
+    supervisor: Actor,
+    bo: Actor,
+    manager: Actor,
+    admin: Actor,
+}
+
+async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    Ok(Desk {
+        fo: actor(&db, &services, "fo", Role::FrontOffice, Some(WALED_DESA)).await?,
+        facilitator: actor(
+            &db,
+            &services,
+            "fasilitator",
+            Role::Facilitator,
+            Some(WALED_DESA),
+        )
+        .await?,
+        supervisor: actor(
+            &db,
+            &services,
+            "supervisor",
+            Role::Supervisor,
+            Some("32.09.01"),
+        )
+        .await?,
+        bo: actor(&db, &services, "bo", Role::BackOffice, Some(WALED_DESA)).await?,
+        manager: actor(&db, &services, "manajer", Role::SlrtManager, Some("32.09")).await?,
+        admin: actor(&db, &services, "admin", Role::Admin, None).await?,
+        services,
+        db,
+    })
+}
+
+/// Registers a household in `village` (by `registrar`) and returns its id.
+async fn household(
+    desk: &Desk,
+    registrar: &Actor,
+    village: &str,
+    serial: u16,
+) -> Result<i64, Box<dyn std::error::Error>> {
+    Ok(desk
+        .services
+        .households
+        .register(
+            registrar,
+            household_request(village, serial, &format!("hh-{serial}"))?,
+        )
+        .await?
+        .id)
+}
+
+fn start_request(key: &str, household_id: i64) -> StartProposal {
+    StartProposal {
+        idempotency_key: key.to_string(),
+        household_id,
+        kind: ProposalKind::NewFamily,
+        source: ProposalSource::Visit,
+        note: "Keluarga belum terdaftar di DTSEN; ditemukan saat kunjungan".to_string(),
+    }
+}
+
+/// Starts a proposal for a new household of Waled Desa (by the facilitator).
+async fn proposal(desk: &Desk, serial: u16) -> Result<i64, Box<dyn std::error::Error>> {
+    let household_id = household(desk, &desk.fo, WALED_DESA, serial).await?;
+    Ok(desk
+        .services
+        .proposals
+        .start(
+            &desk.facilitator,
+            start_request(&format!("p-{serial}"), household_id),
+        )
+        .await?
+        .id)
+}
+
+async fn stored(desk: &Desk, id: i64) -> Result<proposals::Model, Box<dyn std::error::Error>> {
+    Ok(proposals::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?)
+}
+
+async fn event_count(desk: &Desk, id: i64) -> Result<u64, sea_orm::DbErr> {
+    proposal_events::Entity::find()
+        .filter(proposal_events::Column::ProposalId.eq(id))
+        .count(&desk.db)
+        .await
+}
+
+/// Applies `action` by `who` with the version currently stored.
+async fn act(
+    desk: &Desk,
+    who: &Actor,
+    proposal_id: i64,
+    action: ProposalAction,
+    note: &str,
+) -> Result<ProposalRow, Box<dyn std::error::Error>> {
+    let version = stored(desk, proposal_id).await?.version;
+    Ok(desk
+        .services
+        .proposals
+        .transition(
+            who,
+            ProposalTransitionRequest {
+                proposal_id,
+                version,
+                action,
+                note: note.into(),
+            },
+        )
+        .await?)
+}
+
+async fn act_err(
+    desk: &Desk,
+    who: &Actor,
+    proposal_id: i64,
+    action: ProposalAction,
+    note: &str,
+) -> Result<Option<ServiceError>, Box<dyn std::error::Error>> {
+    let version = stored(desk, proposal_id).await?.version;
+    Ok(desk
+        .services
+        .proposals
+        .transition(
+            who,
+            ProposalTransitionRequest {
+                proposal_id,
+                version,
+                action,
+                note: note.into(),
+            },
+        )
+        .await
+        .err())
+}
+
+#[tokio::test]
+async fn a_proposal_goes_through_every_stage_with_the_right_roles() -> TestResult {
+    let desk = desk().await?;
+    let id = proposal(&desk, 1).await?;
+    let row = stored(&desk, id).await?;
+    assert_eq!(
+        (row.stage.as_str(), row.version, row.village_code.as_str()),
+        ("proposed", 1, WALED_DESA)
+    );
+
+    let steps: [(&Actor, ProposalAction, ProposalStage, &str); 6] = [
+        (
+            &desk.facilitator,
+            ProposalAction::ApproveInVillageMeeting,
+            ProposalStage::VillageMeetingApproved,
+            "Berita acara musdes 12/2026",
+        ),
+        (
+            &desk.supervisor,
+            ProposalAction::Verify,
+            ProposalStage::Verified,
+            "",
+        ),
+        (
+            &desk.bo,
+            ProposalAction::MatchCivilRegistry,
+            ProposalStage::CivilRegistryMatched,
+            "",
+        ),
+        (
+            &desk.manager,
+            ProposalAction::Ratify,
+            ProposalStage::Ratified,
+            "SK Bupati 400/2026",
+        ),
+        (
+            &desk.manager,
+            ProposalAction::Submit,
+            ProposalStage::Submitted,
+            "",
+        ),
+        (
+            &desk.admin,
+            ProposalAction::Enact,
+            ProposalStage::Enacted,
+            "",
+        ),
+    ];
+    for (number, (who, action, stage, note)) in steps.into_iter().enumerate() {
+        let row = act(&desk, who, id, action, note).await?;
+        assert_eq!(row.stage, stage);
+        assert_eq!(row.version, i32::try_from(number)? + 2);
+        assert_eq!(row.id, id);
+        assert_eq!(row.no_kk_masked, "3209********0001");
+        assert_eq!(row.village, AreaCode::parse(WALED_DESA)?);
+        assert_eq!(
+            (row.kind, row.source),
+            (ProposalKind::NewFamily, ProposalSource::Visit)
+        );
+    }
+    // Ditetapkan is final.
+    assert_eq!(
+        act_err(&desk, &desk.admin, id, ProposalAction::Reject, "Terlambat").await?,
+        Some(ServiceError::Conflict)
+    );
+
+    let history = desk.services.proposals.history(&desk.manager, id).await?;
+    let actions: Vec<&str> = history.iter().map(|c| c.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "propose",
+            "approve_in_village_meeting",
+            "verify",
+            "match_civil_registry",
+            "ratify",
+            "submit",
+            "enact"
+        ]
+    );
+    assert!(history.iter().all(|c| c.machine == StateMachine::Proposal));
+    assert_eq!(
+        (history[0].from.as_str(), history[0].to.as_str()),
+        ("", "proposed")
+    );
+    assert_eq!(history[0].actor.username, "fasilitator");
+    assert_eq!(
+        history[0].note.as_deref(),
+        Some("Keluarga belum terdaftar di DTSEN; ditemukan saat kunjungan")
+    );
+    assert_eq!(
+        (history[2].actor.username.as_str(), history[2].actor.role),
+        ("supervisor", Role::Supervisor)
+    );
+    assert_eq!(
+        (history[3].actor.username.as_str(), history[3].actor.role),
+        ("bo", Role::BackOffice)
+    );
+    assert_eq!(
+        (history[6].actor.username.as_str(), history[6].actor.role),
+        ("admin", Role::Admin)
+    );
+    assert_eq!(
+        (history[6].from.as_str(), history[6].to.as_str()),
+        ("submitted", "enacted")
+    );
+    assert_eq!(history[4].note.as_deref(), Some("SK Bupati 400/2026"));
+    assert_eq!(history[2].note, None);
+    assert!(history.windows(2).all(|pair| pair[0].at <= pair[1].at));
+
+    assert_eq!(audit_rows(&desk.db, "start_proposal", "ok").await?.len(), 1);
+    let transitions = audit_rows(&desk.db, "proposal_transition", "ok").await?;
+    assert_eq!(transitions.len(), 6);
+    assert!(
+        transitions
+            .iter()
+            .any(|a| a.detail.as_deref() == Some("enact: submitted → enacted")),
+        "{transitions:?}"
+    );
+    assert_eq!(audit_rows(&desk.db, "view_proposal", "ok").await?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_proposal_can_be_rejected_with_a_reason_at_its_current_step() -> TestResult {
+    let desk = desk().await?;
+    let id = proposal(&desk, 2).await?;
+    act(
+        &desk,
+        &desk.facilitator,
+        id,
+        ProposalAction::ApproveInVillageMeeting,
+        "",
+    )
+    .await?;
+    // A rejection needs a reason; nothing is written without one.
+    let no_note = act_err(&desk, &desk.supervisor, id, ProposalAction::Reject, "  ").await?;
+    assert!(
+        matches!(no_note, Some(ServiceError::Invalid(_))),
+        "{no_note:?}"
+    );
+    assert_eq!(stored(&desk, id).await?.stage, "village_meeting_approved");
+    assert_eq!(event_count(&desk, id).await?, 2);
+
+    let rejected = act(
+        &desk,
+        &desk.supervisor,
+        id,
+        ProposalAction::Reject,
+        "Rumah layak huni saat verivali",
+    )
+    .await?;
+    assert_eq!(rejected.stage, ProposalStage::Rejected);
+    let history = desk
+        .services
+        .proposals
+        .history(&desk.supervisor, id)
+        .await?;
+    let last = history.last().ok_or("no history")?;
+    assert_eq!(
+        (last.from.as_str(), last.to.as_str(), last.action.as_str()),
+        ("village_meeting_approved", "rejected", "reject")
+    );
+    assert_eq!(last.note.as_deref(), Some("Rumah layak huni saat verivali"));
+    // Ditolak is final.
+    assert_eq!(
+        act_err(&desk, &desk.supervisor, id, ProposalAction::Verify, "").await?,
+        Some(ServiceError::Conflict)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_role_outside_the_step_is_refused_and_audited() -> TestResult {
+    let desk = desk().await?;
+    let id = proposal(&desk, 3).await?;
+    // The back office does not record the village meeting.
+    assert_eq!(
+        act_err(
+            &desk,
+            &desk.bo,
+            id,
+            ProposalAction::ApproveInVillageMeeting,
+            ""
+        )
+        .await?,
+        Some(ServiceError::Forbidden)
+    );
+    let refused = audit_rows(&desk.db, "proposal_transition", "refused").await?;
+    assert_eq!(refused.len(), 1);
+    assert_eq!(
+        refused[0].object_id.as_deref(),
+        Some(id.to_string().as_str())
+    );
+    assert_eq!(refused[0].actor_user_id, Some(desk.bo.user_id));
+    // Nor may the back office reject at this step: rejecting belongs to the step's roles.
+    assert_eq!(
+        act_err(&desk, &desk.bo, id, ProposalAction::Reject, "Tidak layak").await?,
+        Some(ServiceError::Forbidden)
+    );
+    // Stages cannot be skipped, whoever asks.
+    assert_eq!(
+        act_err(&desk, &desk.facilitator, id, ProposalAction::Verify, "").await?,
+        Some(ServiceError::Conflict)
+    );
+    let row = stored(&desk, id).await?;
+    assert_eq!((row.stage.as_str(), row.version), ("proposed", 1));
+    assert_eq!(event_count(&desk, id).await?, 1);
+    assert_eq!(
+        audit_rows(&desk.db, "proposal_transition", "refused")
+            .await?
+            .len(),
+        2
+    );
+    assert!(
+        audit_rows(&desk.db, "proposal_transition", "ok")
+            .await?
+            .is_empty()
+    );
+    // The front office does not work on proposals at all.
+    let household_id = household(&desk, &desk.fo, WALED_DESA, 30).await?;
+    assert_eq!(
+        desk.services
+            .proposals
+            .start(&desk.fo, start_request("fo-1", household_id))
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        act_err(
+            &desk,
+            &desk.fo,
+            id,
+            ProposalAction::ApproveInVillageMeeting,
+            ""
+        )
+        .await?,
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        audit_rows(&desk.db, "change_proposal", "refused")
+            .await?
+            .len(),
+        2
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stale_version_conflicts_and_changes_nothing() -> TestResult {
+    let desk = desk().await?;
+    let id = proposal(&desk, 4).await?;
+    let seen = stored(&desk, id).await?.version;
+    desk.services
+        .proposals
+        .transition(
+            &desk.facilitator,
+            ProposalTransitionRequest {
+                proposal_id: id,
+                version: seen,
+                action: ProposalAction::ApproveInVillageMeeting,
+                note: "Musdes".into(),
+            },
+        )
+        .await?;
+    let before = stored(&desk, id).await?;
+    let events = event_count(&desk, id).await?;
+    let stale = desk
+        .services
+        .proposals
+        .transition(
+            &desk.supervisor,
+            ProposalTransitionRequest {
+                proposal_id: id,
+                version: seen,
+                action: ProposalAction::Verify,
+                note: String::new(),
+            },
+        )
+        .await;
+    assert_eq!(stale.err(), Some(ServiceError::Conflict));
+    assert_eq!(stored(&desk, id).await?, before);
+    assert_eq!(event_count(&desk, id).await?, events);
+    assert_eq!(
+        audit_rows(&desk.db, "proposal_transition", "ok")
+            .await?
+            .len(),
+        1
+    );
+    // With the version now stored it goes through.
+    assert_eq!(
+        act(&desk, &desk.supervisor, id, ProposalAction::Verify, "")
+            .await?
+            .stage,
+        ProposalStage::Verified
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn starting_is_idempotent_on_the_key_and_checks_its_input() -> TestResult {
+    let desk = desk().await?;
+    let household_id = household(&desk, &desk.fo, WALED_DESA, 5).await?;
+    let first = desk
+        .services
+        .proposals
+        .start(&desk.facilitator, start_request("same", household_id))
+        .await?;
+    let again = desk
+        .services
+        .proposals
+        .start(&desk.facilitator, start_request("same", household_id))
+        .await?;
+    assert_eq!(first, again);
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 1);
+    assert_eq!(event_count(&desk, first.id).await?, 1);
+    assert_eq!(audit_rows(&desk.db, "start_proposal", "ok").await?.len(), 1);
+
+    let correction = StartProposal {
+        kind: ProposalKind::Correction,
+        source: ProposalSource::RtRw,
+        ..start_request("other", household_id)
+    };
+    let second = desk
+        .services
+        .proposals
+        .start(&desk.supervisor, correction)
+        .await?;
+    assert_ne!(second.id, first.id);
+    let row = stored(&desk, second.id).await?;
+    assert_eq!(
+        (row.kind.as_str(), row.source.as_str(), row.created_by),
+        ("correction", "rt_rw", Some(desk.supervisor.user_id))
+    );
+    let event = proposal_events::Entity::find()
+        .filter(proposal_events::Column::ProposalId.eq(second.id))
+        .one(&desk.db)
+        .await?
+        .ok_or("no event")?;
+    assert_eq!(
+        (
+            event.action.as_str(),
+            event.from_state,
+            event.to_state.as_str()
+        ),
+        ("propose", None, "proposed")
+    );
+    assert_eq!(event.actor_role.as_deref(), Some("supervisor"));
+
+    let no_reason = StartProposal {
+        note: " ".into(),
+        ..start_request("no-reason", household_id)
+    };
+    assert!(matches!(
+        desk.services
+            .proposals
+            .start(&desk.facilitator, no_reason)
+            .await,
+        Err(ServiceError::Invalid(
+            shared::DomainError::TextRequired { .. }
+        ))
+    ));
+    let no_key = start_request("", household_id);
+    assert!(matches!(
+        desk.services
+            .proposals
+            .start(&desk.facilitator, no_key)
+            .await,
+        Err(ServiceError::Invalid(_))
+    ));
+    assert_eq!(
+        desk.services
+            .proposals
+            .start(&desk.facilitator, start_request("ghost", 999_999))
+            .await
+            .err(),
+        Some(ServiceError::NotFound)
+    );
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn actors_outside_the_area_are_refused_and_audited() -> TestResult {
+    let desk = desk().await?;
+    let id = proposal(&desk, 6).await?;
+    let household_id = stored(&desk, id).await?.household_id;
+    let neighbour = actor(
+        &desk.db,
+        &desk.services,
+        "fasilitator.kota",
+        Role::Facilitator,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let far_manager = actor(
+        &desk.db,
+        &desk.services,
+        "manajer.banjarnegara",
+        Role::SlrtManager,
+        Some("33.04"),
+    )
+    .await?;
+
+    assert_eq!(
+        desk.services
+            .proposals
+            .start(&neighbour, start_request("n-1", household_id))
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        act_err(
+            &desk,
+            &neighbour,
+            id,
+            ProposalAction::ApproveInVillageMeeting,
+            ""
+        )
+        .await?,
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        desk.services.proposals.history(&neighbour, id).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        desk.services
+            .proposals
+            .history(&far_manager, id)
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    let peek = ProposalFilter {
+        area: Some(AreaCode::parse(WALED_DESA)?),
+        ..Default::default()
+    };
+    assert_eq!(
+        desk.services
+            .proposals
+            .list(&neighbour, peek.clone())
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        desk.services.proposals.list(&far_manager, peek).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    // Their own lists hold nothing of Waled Desa.
+    assert_eq!(
+        desk.services
+            .proposals
+            .list(&neighbour, ProposalFilter::default())
+            .await?
+            .total,
+        0
+    );
+    assert_eq!(
+        desk.services
+            .proposals
+            .list(&far_manager, ProposalFilter::default())
+            .await?
+            .total,
+        0
+    );
+
+    assert_eq!(
+        audit_rows(&desk.db, "change_proposal", "refused")
+            .await?
+            .len(),
+        4
+    );
+    assert_eq!(
+        audit_rows(&desk.db, "view_personal_data", "refused")
+            .await?
+            .len(),
+        2
+    );
+    assert!(
+        audit_rows(&desk.db, "view_proposal", "ok")
+            .await?
+            .is_empty()
+    );
+    let row = stored(&desk, id).await?;
+    assert_eq!((row.stage.as_str(), row.version), ("proposed", 1));
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 1);
+    // The administrator advances proposals but does not read the history of a family.
+    assert_eq!(
+        desk.services.proposals.history(&desk.admin, id).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn aggregate_only_roles_never_touch_a_proposal() -> TestResult {
+    let desk = desk().await?;
+    let id = proposal(&desk, 7).await?;
+    let household_id = stored(&desk, id).await?.household_id;
+    let heads = [
+        actor(
+            &desk.db,
+            &desk.services,
+            "bupati",
+            Role::DistrictHead,
+            Some("32.09"),
+        )
+        .await?,
+        actor(
+            &desk.db,
+            &desk.services,
+            "bappeda",
+            Role::Bappeda,
+            Some("32.09"),
+        )
+        .await?,
+        actor(
+            &desk.db,
+            &desk.services,
+            "pemantau",
+            Role::KemensosMonitor,
+            None,
+        )
+        .await?,
+    ];
+    for (index, head) in heads.iter().enumerate() {
+        assert_eq!(
+            desk.services
+                .proposals
+                .start(head, start_request(&format!("h-{index}"), household_id))
+                .await
+                .err(),
+            Some(ServiceError::Forbidden)
+        );
+        assert_eq!(
+            act_err(&desk, head, id, ProposalAction::ApproveInVillageMeeting, "").await?,
+            Some(ServiceError::Forbidden)
+        );
+        assert_eq!(
+            desk.services
+                .proposals
+                .list(head, ProposalFilter::default())
+                .await
+                .err(),
+            Some(ServiceError::Forbidden)
+        );
+        assert_eq!(
+            desk.services.proposals.history(head, id).await.err(),
+            Some(ServiceError::Forbidden)
+        );
+    }
+    assert_eq!(
+        audit_rows(&desk.db, "change_proposal", "refused")
+            .await?
+            .len(),
+        9
+    );
+    assert_eq!(
+        audit_rows(&desk.db, "view_personal_data", "refused")
+            .await?
+            .len(),
+        3
+    );
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 1);
+    assert_eq!(stored(&desk, id).await?.version, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn lists_are_scoped_filtered_paged_and_newest_first() -> TestResult {
+    let desk = desk().await?;
+    let mut ids = Vec::new();
+    for serial in 10..13 {
+        ids.push(proposal(&desk, serial).await?);
+    }
+    act(
+        &desk,
+        &desk.facilitator,
+        ids[0],
+        ProposalAction::ApproveInVillageMeeting,
+        "",
+    )
+    .await?;
+    let fo_kota = actor(
+        &desk.db,
+        &desk.services,
+        "fo.kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let fac_kota = actor(
+        &desk.db,
+        &desk.services,
+        "fasilitator.kota",
+        Role::Facilitator,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let kota_household = household(&desk, &fo_kota, WALED_KOTA, 20).await?;
+    let kota = desk
+        .services
+        .proposals
+        .start(&fac_kota, start_request("k-1", kota_household))
+        .await?
+        .id;
+
+    let all = desk
+        .services
+        .proposals
+        .list(&desk.manager, ProposalFilter::default())
+        .await?;
+    assert_eq!((all.total, all.page, all.per_page), (4, 1, 25));
+    let order: Vec<i64> = all.items.iter().map(|p| p.id).collect();
+    assert_eq!(order, [kota, ids[2], ids[1], ids[0]]);
+
+    let own = desk
+        .services
+        .proposals
+        .list(&desk.facilitator, ProposalFilter::default())
+        .await?;
+    assert_eq!(own.total, 3);
+    assert!(own.items.iter().all(|p| p.village.as_str() == WALED_DESA));
+    let kota_only = desk
+        .services
+        .proposals
+        .list(
+            &desk.manager,
+            ProposalFilter {
+                area: Some(AreaCode::parse(WALED_KOTA)?),
+                ..Default::default()
+            },
+        )
+        .await?;
+    assert_eq!(
+        kota_only.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [kota]
+    );
+    assert_eq!(kota_only.items[0].no_kk_masked, "3209********0020");
+
+    let approved = desk
+        .services
+        .proposals
+        .list(
+            &desk.manager,
+            ProposalFilter {
+                stages: vec![ProposalStage::VillageMeetingApproved],
+                ..Default::default()
+            },
+        )
+        .await?;
+    assert_eq!(
+        approved.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [ids[0]]
+    );
+    let early = desk
+        .services
+        .proposals
+        .list(
+            &desk.manager,
+            ProposalFilter {
+                stages: vec![
+                    ProposalStage::Proposed,
+                    ProposalStage::VillageMeetingApproved,
+                ],
+                ..Default::default()
+            },
+        )
+        .await?;
+    assert_eq!(early.total, 4);
+
+    let second_page = desk
+        .services
+        .proposals
+        .list(
+            &desk.manager,
+            ProposalFilter {
+                per_page: 3,
+                page: 2,
+                ..Default::default()
+            },
+        )
+        .await?;
+    assert_eq!(
+        (
+            second_page.total,
+            second_page.items.len(),
+            second_page.page,
+            second_page.per_page
+        ),
+        (4, 1, 2, 3)
+    );
+    assert_eq!(second_page.items[0].id, ids[0]);
+    let capped = desk
+        .services
+        .proposals
+        .list(
+            &desk.manager,
+            ProposalFilter {
+                per_page: 10_000,
+                page: 0,
+                ..Default::default()
+            },
+        )
+        .await?;
+    assert_eq!(
+        (capped.per_page, capped.page, capped.items.len()),
+        (100, 1, 4)
+    );
+
+    let audits = audit_rows(&desk.db, "list_proposals", "ok").await?;
+    assert_eq!(audits.len(), 7);
+    assert!(
+        audits
+            .iter()
+            .any(|a| a.area_code.as_deref() == Some(WALED_KOTA))
+    );
+    Ok(())
+}
