@@ -7,5 +7,6 @@ pub mod entities;
 pub mod password;
 pub mod protect;
 pub mod records;
+pub mod registry_import;
 pub mod services;
 pub mod web;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use app::api::ssr::SessionCookie;
 use clap::{Parser, Subcommand, ValueEnum};
-use server::cli::{create_admin, import_areas, seed_demo};
+use server::cli::{backup, bench, create_admin, import_areas, seed_demo, seed_scale};
 use server::protect::DataKey;
 use server::services::{self, ServiceConfig, SessionPolicy};
 use server::{db, web};
@@ -98,8 +98,42 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
-    /// Create the demo accounts (only when the database has no users yet).
+    /// Import the district's registry slice (DTKS/DTSEN) from CSV or XLSX; see docs/registry-import.md.
+    ImportRegistry {
+        /// The registry file: `.csv` (UTF-8) or `.xlsx` (first worksheet).
+        file: PathBuf,
+        /// Where to write the rejected rows (default: `<file>.rejected.csv`).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Create the demo district: accounts, catalogue, households, cases (only into a database without users).
     SeedDemo,
+    /// Generate synthetic households (with members, registry records, cases) for benchmarks.
+    SeedScale {
+        /// How many households.
+        #[arg(long)]
+        households: u64,
+        /// Seed of the random generator (the same seed gives the same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// District codes whose villages receive the households.
+        #[arg(long, default_value = seed_scale::DEFAULT_DISTRICTS)]
+        districts: String,
+    },
+    /// Time the calls staff wait on (NIK lookup, case lists) against this database; prints a table.
+    Bench {
+        /// NIK lookups to time.
+        #[arg(long, default_value_t = 1000)]
+        lookups: usize,
+        /// Case lists to time (of each kind).
+        #[arg(long, default_value_t = 200)]
+        lists: usize,
+    },
+    /// Write a consistent copy of the live SQLite database to a new file.
+    Backup {
+        /// The new backup file (never overwritten).
+        path: PathBuf,
+    },
     /// Create an account; the password is read from SLRT_ADMIN_PASSWORD or standard input.
     CreateAdmin {
         #[arg(long)]
@@ -217,18 +251,102 @@ async fn main() -> anyhow::Result<()> {
                 "areas imported"
             );
         }
+        Command::ImportRegistry { file, report } => {
+            use server::registry_import;
+            db::migrate(&db).await.context("migration failed")?;
+            let report_path = report
+                .clone()
+                .unwrap_or_else(|| registry_import::default_report_path(file));
+            let options = registry_import::ImportOptions {
+                rejected_report: Some(report_path.clone()),
+                progress: registry_import::Progress::Terminal,
+                ..Default::default()
+            };
+            let outcome = registry_import::import(&db, &data_key()?, file, options).await?;
+            tracing::info!(
+                import_id = outcome.import_id,
+                rows = outcome.rows_total,
+                accepted = outcome.rows_accepted,
+                rejected = outcome.rows_rejected,
+                families = outcome.families_upserted,
+                people = outcome.people_upserted,
+                households_linked = outcome.households_linked,
+                seconds = format!("{:.1}", outcome.elapsed.as_secs_f64()),
+                rows_per_second = outcome.rows_per_second() as u64,
+                "registry imported"
+            );
+            if outcome.rows_rejected > 0 {
+                tracing::warn!(
+                    rejected = outcome.rows_rejected,
+                    report = %report_path.display(),
+                    "some rows were rejected and not imported; see the report"
+                );
+            }
+        }
         Command::SeedDemo => {
             db::migrate(&db).await.context("migration failed")?;
-            match seed_demo::run(&db).await? {
-                seed_demo::SeedOutcome::Seeded { accounts } => tracing::info!(
-                    accounts,
-                    "demo accounts created (password: {})",
+            match seed_demo::run(&db, &data_key()?).await? {
+                seed_demo::SeedOutcome::Seeded(counts) => tracing::info!(
+                    accounts = counts.accounts,
+                    households = counts.households,
+                    members = counts.members,
+                    cases = counts.cases,
+                    referrals = counts.referrals,
+                    proposals = counts.proposals,
+                    "demo data created (password of every demo account: {})",
                     seed_demo::DEMO_PASSWORD
                 ),
                 seed_demo::SeedOutcome::AlreadySeeded => {
                     tracing::info!("the database already has users; demo seed skipped")
                 }
             }
+        }
+        Command::SeedScale {
+            households,
+            seed,
+            districts,
+        } => {
+            db::migrate(&db).await.context("migration failed")?;
+            let options = seed_scale::ScaleOptions::new(
+                *households,
+                *seed,
+                seed_scale::parse_districts(districts)?,
+            );
+            let report = seed_scale::run(&db, &data_key()?, &options).await?;
+            let seconds = report.elapsed.as_secs_f64();
+            tracing::info!(
+                households = report.households,
+                members = report.members,
+                registry_families = report.registry_families,
+                cases = report.cases,
+                seconds = format!("{seconds:.1}"),
+                households_per_second = (report.households as f64 / seconds.max(0.001)) as u64,
+                "synthetic data created"
+            );
+        }
+        Command::Bench { lookups, lists } => {
+            let key = data_key()?;
+            let services = services::build(db.clone(), ServiceConfig::with_key(key.clone()));
+            let options = bench::BenchOptions {
+                lookups: *lookups,
+                lists: *lists,
+                seed: 7,
+            };
+            let rows = bench::run(&db, &key, &services, options).await?;
+            bench::print_table(
+                "Service timings (SQLite unless DATABASE_URL says otherwise)",
+                &rows,
+            );
+        }
+        Command::Backup { path } => {
+            let bytes = backup::run(&db, path).await?;
+            tracing::info!(path = %path.display(), bytes, "backup written");
+            eprintln!(
+                "Ingat: simpan juga salinan kunci data ({}, atau SLRT_DATA_KEY) di tempat yang aman; \
+                 tanpa kunci itu NIK dan No KK dalam cadangan tidak dapat dibaca. \
+                 Remember to back up the data key too: without it the NIK and No KK in the backup cannot be read.",
+                cli.data_key_file.display()
+            );
         }
         Command::CreateAdmin {
             username,

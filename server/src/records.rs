@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 use shared::household::{AssetKind, HousingCondition};
-use shared::member::{ChronicIllness, DisabilityType, Education, MaritalStatus, Occupation, PpksCategory};
+use shared::member::{
+    ChronicIllness, DisabilityType, Education, MaritalStatus, Occupation, PpksCategory,
+};
 use shared::programme::ProgrammeKind;
 
 /// `households.details`.

@@ -9,6 +9,7 @@ fn slrt(database_url: &str, args: &[&str]) -> Result<std::process::Output, std::
     Command::new(env!("CARGO_BIN_EXE_slrt"))
         .args(args)
         .env("DATABASE_URL", database_url)
+        .env("SLRT_DATA_KEY", "2a".repeat(32))
         .env("SLRT_LOG", "info")
         .output()
 }
@@ -41,7 +42,8 @@ fn migrate_import_and_seed_demo() -> TestResult {
     let seed = slrt(&url, &["seed-demo"])?;
     let log = String::from_utf8_lossy(&seed.stderr);
     assert!(seed.status.success(), "{log}");
-    assert!(log.contains("accounts=11"), "{log}");
+    assert!(log.contains("households=3000"), "{log}");
+    assert!(!log.contains("accounts=0"), "{log}");
 
     let again = slrt(&url, &["seed-demo"])?;
     assert!(String::from_utf8_lossy(&again.stderr).contains("demo seed skipped"));

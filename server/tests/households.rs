@@ -24,17 +24,32 @@ const SUSUKAN: &str = "33.04.01.2001";
 async fn registration_stores_identity_only_protected_and_shows_it_masked() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
     let request = household_request(WALED_DESA, 1, "key-1")?;
     let clear_kk = request.household.no_kk.as_str();
-    let clear_niks: Vec<String> = request.members.iter().filter_map(|m| m.nik.as_ref().map(|n| n.as_str())).collect();
+    let clear_niks: Vec<String> = request
+        .members
+        .iter()
+        .filter_map(|m| m.nik.as_ref().map(|n| n.as_str()))
+        .collect();
     let created = services.households.register(&fo, request).await?;
 
     let file = services.households.file(&fo, created.id).await?;
     assert_eq!(file.no_kk_masked, "3209********0001");
     assert_eq!(file.members.len(), 2);
     assert!(file.members.iter().all(|m| m.member.nik.is_none()));
-    assert!(file.members.iter().all(|m| m.nik_masked.as_deref().is_some_and(|n| n.contains("****"))));
+    assert!(
+        file.members
+            .iter()
+            .all(|m| m.nik_masked.as_deref().is_some_and(|n| n.contains("****")))
+    );
 
     // No column of any table holds a clear number.
     let dump = format!(
@@ -55,13 +70,29 @@ async fn registration_stores_identity_only_protected_and_shows_it_masked() -> Te
 async fn a_retried_registration_creates_one_household() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
-    let first = services.households.register(&fo, household_request(WALED_DESA, 2, "same-key")?).await?;
-    let again = services.households.register(&fo, household_request(WALED_DESA, 2, "same-key")?).await?;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let first = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 2, "same-key")?)
+        .await?;
+    let again = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 2, "same-key")?)
+        .await?;
     assert_eq!(first, again);
     assert_eq!(households::Entity::find().count(&db).await?, 1);
 
-    let other_key = services.households.register(&fo, household_request(WALED_DESA, 2, "other-key")?).await;
+    let other_key = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 2, "other-key")?)
+        .await;
     assert_eq!(other_key.err(), Some(ServiceError::DuplicateNoKk));
     assert_eq!(households::Entity::find().count(&db).await?, 1);
     Ok(())
@@ -71,15 +102,28 @@ async fn a_retried_registration_creates_one_household() -> TestResult {
 async fn invalid_input_changes_nothing() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
     let mut request = household_request(WALED_DESA, 3, "k3")?;
     request.members[1].name = "   ".into();
     let result = services.households.register(&fo, request).await;
-    assert!(matches!(result, Err(ServiceError::Invalid(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(ServiceError::Invalid(_))),
+        "{result:?}"
+    );
     // Two heads are refused too.
     let mut request = household_request(WALED_DESA, 3, "k3b")?;
     request.members[1].relationship = Relationship::Head;
-    assert!(matches!(services.households.register(&fo, request).await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(
+        services.households.register(&fo, request).await,
+        Err(ServiceError::Invalid(_))
+    ));
     assert_eq!(households::Entity::find().count(&db).await?, 0);
     assert_eq!(members::Entity::find().count(&db).await?, 0);
     Ok(())
@@ -89,21 +133,62 @@ async fn invalid_input_changes_nothing() -> TestResult {
 async fn other_areas_and_aggregate_roles_are_refused_and_audited() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
-    let neighbour = actor(&db, &services, "fo.kota", Role::FrontOffice, Some(WALED_KOTA)).await?;
-    let far = actor(&db, &services, "fo.susukan", Role::FrontOffice, Some(SUSUKAN)).await?;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let neighbour = actor(
+        &db,
+        &services,
+        "fo.kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let far = actor(
+        &db,
+        &services,
+        "fo.susukan",
+        Role::FrontOffice,
+        Some(SUSUKAN),
+    )
+    .await?;
     let head = actor(&db, &services, "kadis", Role::DistrictHead, Some("32.09")).await?;
     let manager = actor(&db, &services, "manajer", Role::SlrtManager, Some("32.09")).await?;
-    let id = services.households.register(&fo, household_request(WALED_DESA, 4, "k4")?).await?.id;
+    let id = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 4, "k4")?)
+        .await?
+        .id;
 
     for outsider in [&neighbour, &far, &head] {
-        assert_eq!(services.households.file(outsider, id).await.err(), Some(ServiceError::Forbidden));
+        assert_eq!(
+            services.households.file(outsider, id).await.err(),
+            Some(ServiceError::Forbidden)
+        );
     }
     // Registering into someone else's village is refused as well.
-    let refused = services.households.register(&far, household_request(WALED_DESA, 5, "k5")?).await;
+    let refused = services
+        .households
+        .register(&far, household_request(WALED_DESA, 5, "k5")?)
+        .await;
     assert_eq!(refused.err(), Some(ServiceError::Forbidden));
-    assert_eq!(audit_rows(&db, "view_personal_data", "refused").await?.len(), 3);
-    assert_eq!(audit_rows(&db, "register_household", "refused").await?.len(), 1);
+    assert_eq!(
+        audit_rows(&db, "view_personal_data", "refused")
+            .await?
+            .len(),
+        3
+    );
+    assert_eq!(
+        audit_rows(&db, "register_household", "refused")
+            .await?
+            .len(),
+        1
+    );
 
     // The district manager sees upward.
     assert_eq!(services.households.file(&manager, id).await?.id, id);
@@ -123,8 +208,19 @@ async fn other_areas_and_aggregate_roles_are_refused_and_audited() -> TestResult
 async fn stale_updates_are_refused_and_changes_are_audited_field_by_field() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
-    let id = services.households.register(&fo, household_request(WALED_DESA, 6, "k6")?).await?.id;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let id = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 6, "k6")?)
+        .await?
+        .id;
     let file = services.households.file(&fo, id).await?;
     let update = |version, name: &str| UpdateHousehold {
         id,
@@ -137,15 +233,27 @@ async fn stale_updates_are_refused_and_changes_are_audited_field_by_field() -> T
         programmes: file.programmes.clone(),
         has_house_photo: file.has_house_photo,
     };
-    let version = services.households.update(&fo, update(file.version, "Darto W.")).await?;
+    let version = services
+        .households
+        .update(&fo, update(file.version, "Darto W."))
+        .await?;
     assert_eq!(version, file.version + 1);
-    let stale = services.households.update(&fo, update(file.version, "Nama Lain")).await;
+    let stale = services
+        .households
+        .update(&fo, update(file.version, "Nama Lain"))
+        .await;
     assert_eq!(stale.err(), Some(ServiceError::Conflict));
-    assert_eq!(services.households.file(&fo, id).await?.head_name, "Darto W.");
+    assert_eq!(
+        services.households.file(&fo, id).await?.head_name,
+        "Darto W."
+    );
     let audit = audit_rows(&db, "update_household", "ok").await?;
     assert_eq!(audit.len(), 1);
     let detail = audit[0].detail.clone().unwrap_or_default();
-    assert!(detail.contains("head_name: \"Darto Wiryono\" → \"Darto W.\""), "{detail}");
+    assert!(
+        detail.contains("head_name: \"Darto Wiryono\" → \"Darto W.\""),
+        "{detail}"
+    );
     Ok(())
 }
 
@@ -153,18 +261,55 @@ async fn stale_updates_are_refused_and_changes_are_audited_field_by_field() -> T
 async fn whole_numbers_are_revealed_only_to_allowed_roles_and_audited() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
-    let supervisor = actor(&db, &services, "supervisor", Role::Supervisor, Some("32.09")).await?;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let supervisor = actor(
+        &db,
+        &services,
+        "supervisor",
+        Role::Supervisor,
+        Some("32.09"),
+    )
+    .await?;
     let request = household_request(WALED_DESA, 7, "k7")?;
-    let expected = request.members[0].nik.as_ref().map(|n| n.as_str()).unwrap_or_default();
+    let expected = request.members[0]
+        .nik
+        .as_ref()
+        .map(|n| n.as_str())
+        .unwrap_or_default();
     let id = services.households.register(&fo, request).await?.id;
     let member_id = services.households.file(&fo, id).await?.members[0].id;
-    assert_eq!(services.households.reveal_nik(&fo, member_id).await?, expected);
-    assert_eq!(services.households.reveal_no_kk(&fo, id).await?, "3209011203150007");
-    assert_eq!(services.households.reveal_nik(&supervisor, member_id).await.err(), Some(ServiceError::Forbidden));
+    assert_eq!(
+        services.households.reveal_nik(&fo, member_id).await?,
+        expected
+    );
+    assert_eq!(
+        services.households.reveal_no_kk(&fo, id).await?,
+        "3209011203150007"
+    );
+    assert_eq!(
+        services
+            .households
+            .reveal_nik(&supervisor, member_id)
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
     assert_eq!(audit_rows(&db, "reveal_nik", "ok").await?.len(), 1);
-    let audit_text = format!("{:?}", server::entities::audit_log::Entity::find().all(&db).await?);
-    assert!(!audit_text.contains(&expected), "the audit log must not hold the NIK");
+    let audit_text = format!(
+        "{:?}",
+        server::entities::audit_log::Entity::find().all(&db).await?
+    );
+    assert!(
+        !audit_text.contains(&expected),
+        "the audit log must not hold the NIK"
+    );
     Ok(())
 }
 
@@ -172,47 +317,83 @@ async fn whole_numbers_are_revealed_only_to_allowed_roles_and_audited() -> TestR
 async fn a_move_takes_the_file_and_open_cases_to_the_new_village() -> TestResult {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let fo = actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
-    let new_fo = actor(&db, &services, "fo.kota", Role::FrontOffice, Some(WALED_KOTA)).await?;
-    let id = services.households.register(&fo, household_request(WALED_DESA, 8, "k8")?).await?.id;
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let new_fo = actor(
+        &db,
+        &services,
+        "fo.kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let id = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 8, "k8")?)
+        .await?
+        .id;
     services
         .cases
-        .open(&fo, shared::dto::OpenCase {
-            idempotency_key: "case-8".into(),
-            household_id: id,
-            channel: shared::complaint::Channel::WalkInPuskesos,
-            complaints: vec![common::people::complaint(shared::complaint::ComplaintType::ServiceRequest)],
-        })
+        .open(
+            &fo,
+            shared::dto::OpenCase {
+                idempotency_key: "case-8".into(),
+                household_id: id,
+                channel: shared::complaint::Channel::WalkInPuskesos,
+                complaints: vec![common::people::complaint(
+                    shared::complaint::ComplaintType::ServiceRequest,
+                )],
+            },
+        )
         .await?;
     let version = services.households.file(&fo, id).await?.version;
     services
         .households
-        .record_event(&fo, RecordHouseholdEvent {
-            household_id: id,
-            version,
-            event: HouseholdEvent {
-                kind: HouseholdEventKind::Moved,
-                date: common::people::date(2026, 1, 5)?,
-                document: shared::complaint::EvidenceDocument::Kk,
-                recorded_by: "fo.waled".into(),
-                move_reach: None,
+        .record_event(
+            &fo,
+            RecordHouseholdEvent {
+                household_id: id,
+                version,
+                event: HouseholdEvent {
+                    kind: HouseholdEventKind::Moved,
+                    date: common::people::date(2026, 1, 5)?,
+                    document: shared::complaint::EvidenceDocument::Kk,
+                    recorded_by: "fo.waled".into(),
+                    move_reach: None,
+                },
+                to_village: Some(AreaCode::parse(WALED_KOTA)?),
+                member_id: None,
+                note: "Pindah ke rumah orang tua".into(),
             },
-            to_village: Some(AreaCode::parse(WALED_KOTA)?),
-            member_id: None,
-            note: "Pindah ke rumah orang tua".into(),
-        })
+        )
         .await?;
-    assert_eq!(services.households.file(&fo, id).await.err(), Some(ServiceError::Forbidden));
+    assert_eq!(
+        services.households.file(&fo, id).await.err(),
+        Some(ServiceError::Forbidden)
+    );
     let moved = services.households.file(&new_fo, id).await?;
     assert_eq!(moved.address.village.as_str(), WALED_KOTA);
     assert_eq!(moved.cases.len(), 1);
     let case = cases::Entity::find().one(&db).await?.ok_or("no case")?;
     assert_eq!(case.village_code, WALED_KOTA);
     // A member can be added by the new village's staff.
-    let child = member(nik(Sex::Female, common::people::date(2012, 2, 14)?, 8)?, "Rina", Relationship::Child)?;
+    let child = member(
+        nik(Sex::Female, common::people::date(2012, 2, 14)?, 8)?,
+        "Rina",
+        Relationship::Child,
+    )?;
     services.households.add_member(&new_fo, id, child).await?;
     let count = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM members"))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM members",
+        ))
         .await?
         .ok_or("no row")?
         .try_get::<i64>("", "n")?;

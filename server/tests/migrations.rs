@@ -32,7 +32,8 @@ fn data_lines(dir: &std::path::Path, file: &str) -> Result<usize, Box<dyn std::e
 
 #[tokio::test]
 async fn the_real_area_files_import_with_exactly_their_row_counts() -> TestResult {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/idn-area-data/data");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/idn-area-data/data");
     assert!(
         dir.is_dir(),
         "{} is missing: run `cargo xtask setup` (it installs the npm package idn-area-data)",
@@ -46,6 +47,9 @@ async fn the_real_area_files_import_with_exactly_their_row_counts() -> TestResul
     assert_eq!(report.villages, data_lines(&dir, "villages.csv")?);
     assert_eq!((report.provinces, report.districts), (38, 514));
     let total = report.provinces + report.districts + report.subdistricts + report.villages;
-    assert_eq!(areas::Entity::find().count(&db).await?, u64::try_from(total)?);
+    assert_eq!(
+        areas::Entity::find().count(&db).await?,
+        u64::try_from(total)?
+    );
     Ok(())
 }

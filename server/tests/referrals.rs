@@ -13,7 +13,9 @@ use server::services;
 use shared::case::{CaseAction, CaseState};
 use shared::complaint::{Channel, ComplaintType};
 use shared::contract::{Actor, ServiceError, Services};
-use shared::dto::{CaseTransitionRequest, IssueReferral, OpenCase, ReferralFilter, ReferralTransitionRequest};
+use shared::dto::{
+    CaseTransitionRequest, IssueReferral, OpenCase, ReferralFilter, ReferralTransitionRequest,
+};
 use shared::referral::{ReferralAction, ReferralState};
 use shared::roles::Role;
 
@@ -81,7 +83,11 @@ async fn institution_user(
     let mut assignment: user_assignments::ActiveModel = assignment.into();
     assignment.institution_id = Set(Some(institution_id));
     assignment.update(db).await?;
-    Ok(services.auth.login(username, common::PASSWORD, &Default::default()).await?.actor)
+    Ok(services
+        .auth
+        .login(username, common::PASSWORD, &Default::default())
+        .await?
+        .actor)
 }
 
 struct World {
@@ -103,21 +109,34 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
     let services = services::build(db.clone(), common::config());
     let fo = actor(&db, &services, "fo", Role::FrontOffice, Some(WALED_DESA)).await?;
     let bo = actor(&db, &services, "bo", Role::BackOffice, Some(WALED_DESA)).await?;
-    let coordinator = actor(&db, &services, "koordinator", Role::PuskesosCoordinator, Some(WALED_DESA)).await?;
+    let coordinator = actor(
+        &db,
+        &services,
+        "koordinator",
+        Role::PuskesosCoordinator,
+        Some(WALED_DESA),
+    )
+    .await?;
     let institution_id = institution(&db, "RSUD Waled").await?;
     let other_id = institution(&db, "RSUD Arjawinangun").await?;
     let programme_id = programme(&db, institution_id).await?;
     let hospital = institution_user(&db, &services, "rsud.waled", institution_id).await?;
     let other_hospital = institution_user(&db, &services, "rsud.lain", other_id).await?;
-    let household = services.households.register(&fo, household_request(WALED_DESA, 1, "h1")?).await?;
+    let household = services
+        .households
+        .register(&fo, household_request(WALED_DESA, 1, "h1")?)
+        .await?;
     let case_id = services
         .cases
-        .open(&fo, OpenCase {
-            idempotency_key: "c1".into(),
-            household_id: household.id,
-            channel: Channel::WalkInPuskesos,
-            complaints: vec![complaint(ComplaintType::ServiceRequest)],
-        })
+        .open(
+            &fo,
+            OpenCase {
+                idempotency_key: "c1".into(),
+                household_id: household.id,
+                channel: Channel::WalkInPuskesos,
+                complaints: vec![complaint(ComplaintType::ServiceRequest)],
+            },
+        )
         .await?
         .id;
     for (who, action) in [
@@ -128,10 +147,29 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         let version = services.cases.detail(who, case_id).await?.summary.version;
         services
             .cases
-            .transition(who, CaseTransitionRequest { case_id, version, action, note: String::new() })
+            .transition(
+                who,
+                CaseTransitionRequest {
+                    case_id,
+                    version,
+                    action,
+                    note: String::new(),
+                },
+            )
             .await?;
     }
-    Ok(World { db, services, fo, bo, coordinator, hospital, other_hospital, case_id, programme_id, institution_id })
+    Ok(World {
+        db,
+        services,
+        fo,
+        bo,
+        coordinator,
+        hospital,
+        other_hospital,
+        case_id,
+        programme_id,
+        institution_id,
+    })
 }
 
 fn issue(w: &World, key: &str) -> IssueReferral {
@@ -146,7 +184,13 @@ fn issue(w: &World, key: &str) -> IssueReferral {
     }
 }
 
-async fn answer(w: &World, who: &Actor, id: i64, action: ReferralAction, note: &str) -> Result<shared::dto::ReferralView, ServiceError> {
+async fn answer(
+    w: &World,
+    who: &Actor,
+    id: i64,
+    action: ReferralAction,
+    note: &str,
+) -> Result<shared::dto::ReferralView, ServiceError> {
     let version = w
         .services
         .referrals
@@ -159,7 +203,15 @@ async fn answer(w: &World, who: &Actor, id: i64, action: ReferralAction, note: &
         .ok_or(ServiceError::NotFound)?;
     w.services
         .referrals
-        .transition(who, ReferralTransitionRequest { referral_id: id, version, action, note: note.into() })
+        .transition(
+            who,
+            ReferralTransitionRequest {
+                referral_id: id,
+                version,
+                action,
+                note: note.into(),
+            },
+        )
         .await
 }
 
@@ -167,99 +219,276 @@ async fn answer(w: &World, who: &Actor, id: i64, action: ReferralAction, note: &
 async fn a_referral_goes_from_consent_to_completion_and_the_case_follows() -> TestResult {
     let w = world().await?;
     // The back office may not take the case's `refer` step at village level.
-    assert_eq!(w.services.referrals.issue(&w.bo, issue(&w, "r0")).await.err(), Some(ServiceError::Forbidden));
+    assert_eq!(
+        w.services
+            .referrals
+            .issue(&w.bo, issue(&w, "r0"))
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
     let mut no_consent = issue(&w, "r-empty");
     no_consent.consent_given_by = " ".into();
-    assert!(matches!(w.services.referrals.issue(&w.coordinator, no_consent).await, Err(ServiceError::Invalid(_))));
+    assert!(matches!(
+        w.services.referrals.issue(&w.coordinator, no_consent).await,
+        Err(ServiceError::Invalid(_))
+    ));
 
-    let referral = w.services.referrals.issue(&w.coordinator, issue(&w, "r1")).await?;
-    let again = w.services.referrals.issue(&w.coordinator, issue(&w, "r1")).await?;
+    let referral = w
+        .services
+        .referrals
+        .issue(&w.coordinator, issue(&w, "r1"))
+        .await?;
+    let again = w
+        .services
+        .referrals
+        .issue(&w.coordinator, issue(&w, "r1"))
+        .await?;
     assert_eq!(referral.id, again.id);
     let year = Utc::now().format("%Y").to_string();
-    assert_eq!(referral.number.as_str(), format!("RJK/3209012008/{year}/00001"));
+    assert_eq!(
+        referral.number.as_str(),
+        format!("RJK/3209012008/{year}/00001")
+    );
     assert_eq!(referral.state, ReferralState::Sent);
     assert_eq!(referral.consent.given_by, "Darto Wiryono");
     assert_eq!(referral.verification_code.len(), 10);
-    assert_eq!(w.services.cases.detail(&w.fo, w.case_id).await?.summary.status.state, CaseState::Referred);
+    assert_eq!(
+        w.services
+            .cases
+            .detail(&w.fo, w.case_id)
+            .await?
+            .summary
+            .status
+            .state,
+        CaseState::Referred
+    );
 
     // Only the addressed institution may answer; the other one is refused and audited.
     assert_eq!(
-        answer(&w, &w.other_hospital, referral.id, ReferralAction::Accept, "").await.err(),
+        answer(
+            &w,
+            &w.other_hospital,
+            referral.id,
+            ReferralAction::Accept,
+            ""
+        )
+        .await
+        .err(),
         Some(ServiceError::Forbidden)
     );
-    assert_eq!(audit_rows(&w.db, "respond_to_referral", "refused").await?.len(), 1);
+    assert_eq!(
+        audit_rows(&w.db, "respond_to_referral", "refused")
+            .await?
+            .len(),
+        1
+    );
     answer(&w, &w.hospital, referral.id, ReferralAction::Accept, "").await?;
-    assert_eq!(w.services.cases.detail(&w.fo, w.case_id).await?.summary.status.state, CaseState::Monitoring);
+    assert_eq!(
+        w.services
+            .cases
+            .detail(&w.fo, w.case_id)
+            .await?
+            .summary
+            .status
+            .state,
+        CaseState::Monitoring
+    );
 
     // The case cannot be resolved while its referral is open.
-    let version = w.services.cases.detail(&w.coordinator, w.case_id).await?.summary.version;
+    let version = w
+        .services
+        .cases
+        .detail(&w.coordinator, w.case_id)
+        .await?
+        .summary
+        .version;
     let early = w
         .services
         .cases
-        .transition(&w.coordinator, CaseTransitionRequest { case_id: w.case_id, version, action: CaseAction::Resolve, note: String::new() })
+        .transition(
+            &w.coordinator,
+            CaseTransitionRequest {
+                case_id: w.case_id,
+                version,
+                action: CaseAction::Resolve,
+                note: String::new(),
+            },
+        )
         .await;
     assert!(early.is_err());
 
-    answer(&w, &w.hospital, referral.id, ReferralAction::StartProcessing, "").await?;
+    answer(
+        &w,
+        &w.hospital,
+        referral.id,
+        ReferralAction::StartProcessing,
+        "",
+    )
+    .await?;
     assert!(matches!(
         answer(&w, &w.hospital, referral.id, ReferralAction::Complete, "").await,
         Err(ServiceError::Invalid(_))
     ));
-    let done = answer(&w, &w.hospital, referral.id, ReferralAction::Complete, "Terdaftar PBI APBD mulai bulan depan").await?;
+    let done = answer(
+        &w,
+        &w.hospital,
+        referral.id,
+        ReferralAction::Complete,
+        "Terdaftar PBI APBD mulai bulan depan",
+    )
+    .await?;
     assert_eq!(done.state, ReferralState::Completed);
-    assert_eq!(done.outcome_note.as_deref(), Some("Terdaftar PBI APBD mulai bulan depan"));
+    assert_eq!(
+        done.outcome_note.as_deref(),
+        Some("Terdaftar PBI APBD mulai bulan depan")
+    );
 
-    let version = w.services.cases.detail(&w.coordinator, w.case_id).await?.summary.version;
+    let version = w
+        .services
+        .cases
+        .detail(&w.coordinator, w.case_id)
+        .await?
+        .summary
+        .version;
     let resolved = w
         .services
         .cases
-        .transition(&w.coordinator, CaseTransitionRequest { case_id: w.case_id, version, action: CaseAction::Resolve, note: String::new() })
+        .transition(
+            &w.coordinator,
+            CaseTransitionRequest {
+                case_id: w.case_id,
+                version,
+                action: CaseAction::Resolve,
+                note: String::new(),
+            },
+        )
         .await?;
     assert_eq!(resolved.summary.status.state, CaseState::Resolved);
-    let actions: Vec<&str> = resolved.timeline.iter().map(|c| c.action.as_str()).collect();
-    for expected in ["refer", "issue", "accept", "start_monitoring", "start_processing", "complete", "resolve"] {
-        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    let actions: Vec<&str> = resolved
+        .timeline
+        .iter()
+        .map(|c| c.action.as_str())
+        .collect();
+    for expected in [
+        "refer",
+        "issue",
+        "accept",
+        "start_monitoring",
+        "start_processing",
+        "complete",
+        "resolve",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
     }
     Ok(())
 }
 
 #[tokio::test]
-async fn institutions_see_only_their_referrals_and_letters_verify_without_personal_data() -> TestResult {
+async fn institutions_see_only_their_referrals_and_letters_verify_without_personal_data()
+-> TestResult {
     let w = world().await?;
-    let referral = w.services.referrals.issue(&w.coordinator, issue(&w, "r2")).await?;
-    let inbox = w.services.referrals.inbox(&w.hospital, ReferralFilter::default()).await?;
+    let referral = w
+        .services
+        .referrals
+        .issue(&w.coordinator, issue(&w, "r2"))
+        .await?;
+    let inbox = w
+        .services
+        .referrals
+        .inbox(&w.hospital, ReferralFilter::default())
+        .await?;
     assert_eq!(inbox.total, 1);
     assert_eq!(inbox.items[0].resident_name, "Darto Wiryono");
-    assert_eq!(w.services.referrals.inbox(&w.other_hospital, ReferralFilter::default()).await?.total, 0);
-    let elsewhere = actor(&w.db, &w.services, "fo.susukan", Role::FrontOffice, Some("33.04.01.2001")).await?;
-    assert_eq!(w.services.referrals.inbox(&elsewhere, ReferralFilter::default()).await?.total, 0);
+    assert_eq!(
+        w.services
+            .referrals
+            .inbox(&w.other_hospital, ReferralFilter::default())
+            .await?
+            .total,
+        0
+    );
+    let elsewhere = actor(
+        &w.db,
+        &w.services,
+        "fo.susukan",
+        Role::FrontOffice,
+        Some("33.04.01.2001"),
+    )
+    .await?;
+    assert_eq!(
+        w.services
+            .referrals
+            .inbox(&elsewhere, ReferralFilter::default())
+            .await?
+            .total,
+        0
+    );
     // Institutions never open the case file itself.
-    assert_eq!(w.services.cases.detail(&w.hospital, w.case_id).await.err(), Some(ServiceError::Forbidden));
+    assert_eq!(
+        w.services.cases.detail(&w.hospital, w.case_id).await.err(),
+        Some(ServiceError::Forbidden)
+    );
 
-    let check = w.services.referrals.verify(&referral.verification_code.to_lowercase()).await?;
+    let check = w
+        .services
+        .referrals
+        .verify(&referral.verification_code.to_lowercase())
+        .await?;
     assert_eq!(check.number, referral.number.as_str());
     assert_eq!(check.institution_name, "RSUD Waled");
     assert_eq!(check.state, ReferralState::Sent);
-    assert_eq!(w.services.referrals.verify("AAAAAAAAAA").await.err(), Some(ServiceError::NotFound));
+    assert_eq!(
+        w.services.referrals.verify("AAAAAAAAAA").await.err(),
+        Some(ServiceError::NotFound)
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn the_sending_side_cancels_with_a_note_and_stale_answers_conflict() -> TestResult {
     let w = world().await?;
-    let referral = w.services.referrals.issue(&w.coordinator, issue(&w, "r3")).await?;
+    let referral = w
+        .services
+        .referrals
+        .issue(&w.coordinator, issue(&w, "r3"))
+        .await?;
     let stale = w
         .services
         .referrals
-        .transition(&w.hospital, ReferralTransitionRequest { referral_id: referral.id, version: referral.version + 1, action: ReferralAction::Accept, note: String::new() })
+        .transition(
+            &w.hospital,
+            ReferralTransitionRequest {
+                referral_id: referral.id,
+                version: referral.version + 1,
+                action: ReferralAction::Accept,
+                note: String::new(),
+            },
+        )
         .await;
     assert_eq!(stale.err(), Some(ServiceError::Conflict));
-    let cancelled = answer(&w, &w.bo, referral.id, ReferralAction::Cancel, "Warga pindah domisili").await?;
+    let cancelled = answer(
+        &w,
+        &w.bo,
+        referral.id,
+        ReferralAction::Cancel,
+        "Warga pindah domisili",
+    )
+    .await?;
     assert_eq!(cancelled.state, ReferralState::Cancelled);
     // The institution cannot cancel a referral it has not started.
-    let second = w.services.referrals.issue(&w.coordinator, issue(&w, "r4")).await?;
+    let second = w
+        .services
+        .referrals
+        .issue(&w.coordinator, issue(&w, "r4"))
+        .await?;
     assert_eq!(
-        answer(&w, &w.hospital, second.id, ReferralAction::Cancel, "x").await.err(),
+        answer(&w, &w.hospital, second.id, ReferralAction::Cancel, "x")
+            .await
+            .err(),
         Some(ServiceError::Forbidden)
     );
     Ok(())

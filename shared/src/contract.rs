@@ -16,10 +16,10 @@ use crate::dto::{
     RegisterHousehold, SaveInstitution, SaveProgramme, StartProposal, UpdateHousehold,
     UpdateMember,
 };
-use crate::workflow::StateChange;
 use crate::error::DomainError;
 use crate::member::Member;
 use crate::roles::Role;
+use crate::workflow::StateChange;
 
 /// Who is asking: the signed-in user with the assignment active in this session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,23 +164,44 @@ pub trait AreaService: Send + Sync {
 #[async_trait]
 pub trait HouseholdService: Send + Sync {
     /// Finds households and the registry record by NIK or No KK.
-    async fn lookup(&self, actor: &Actor, query: IdentityQuery) -> Result<IdentityLookup, ServiceError>;
+    async fn lookup(
+        &self,
+        actor: &Actor,
+        query: IdentityQuery,
+    ) -> Result<IdentityLookup, ServiceError>;
     /// Registers a household and its members (idempotent on the request's key).
-    async fn register(&self, actor: &Actor, request: RegisterHousehold) -> Result<Created, ServiceError>;
+    async fn register(
+        &self,
+        actor: &Actor,
+        request: RegisterHousehold,
+    ) -> Result<Created, ServiceError>;
     /// The household's file (a view of personal data: audited).
     async fn file(&self, actor: &Actor, household_id: i64) -> Result<HouseholdFile, ServiceError>;
     /// Changes the household's data; returns the new version.
     async fn update(&self, actor: &Actor, request: UpdateHousehold) -> Result<i32, ServiceError>;
     /// Adds a member to a household.
-    async fn add_member(&self, actor: &Actor, household_id: i64, member: Member) -> Result<Created, ServiceError>;
+    async fn add_member(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        member: Member,
+    ) -> Result<Created, ServiceError>;
     /// Changes a member; returns the new version.
-    async fn update_member(&self, actor: &Actor, request: UpdateMember) -> Result<i32, ServiceError>;
+    async fn update_member(
+        &self,
+        actor: &Actor,
+        request: UpdateMember,
+    ) -> Result<i32, ServiceError>;
     /// The member's whole NIK, for roles allowed to see it.
     async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError>;
     /// The household's whole No KK, for roles allowed to see it.
     async fn reveal_no_kk(&self, actor: &Actor, household_id: i64) -> Result<String, ServiceError>;
     /// Records a move, split, death, duplicate or joining; returns the household's new version.
-    async fn record_event(&self, actor: &Actor, request: RecordHouseholdEvent) -> Result<i32, ServiceError>;
+    async fn record_event(
+        &self,
+        actor: &Actor,
+        request: RecordHouseholdEvent,
+    ) -> Result<i32, ServiceError>;
 }
 
 /// Service cases (flow A): opening, needs, transitions, the file and the worklists.
@@ -189,24 +210,49 @@ pub trait CaseService: Send + Sync {
     /// Opens a case with its first complaints (idempotent on the request's key).
     async fn open(&self, actor: &Actor, request: OpenCase) -> Result<Created, ServiceError>;
     /// Adds a complaint or need to an open case.
-    async fn add_complaint(&self, actor: &Actor, case_id: i64, complaint: Complaint) -> Result<Created, ServiceError>;
+    async fn add_complaint(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        complaint: Complaint,
+    ) -> Result<Created, ServiceError>;
     /// Applies a case action through the state machine.
-    async fn transition(&self, actor: &Actor, request: CaseTransitionRequest) -> Result<CaseDetail, ServiceError>;
+    async fn transition(
+        &self,
+        actor: &Actor,
+        request: CaseTransitionRequest,
+    ) -> Result<CaseDetail, ServiceError>;
     /// The case's file with its timeline (a view of personal data: audited).
     async fn detail(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail, ServiceError>;
     /// A page of cases inside the actor's area.
-    async fn list(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>, ServiceError>;
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: CaseFilter,
+    ) -> Result<Page<CaseSummary>, ServiceError>;
 }
 
 /// Referrals (rujukan): issuing with consent, the receiving institution's answers, inboxes.
 #[async_trait]
 pub trait ReferralService: Send + Sync {
     /// Issues a referral (idempotent on the request's key); the first one moves the case to `referred`.
-    async fn issue(&self, actor: &Actor, request: IssueReferral) -> Result<ReferralView, ServiceError>;
+    async fn issue(
+        &self,
+        actor: &Actor,
+        request: IssueReferral,
+    ) -> Result<ReferralView, ServiceError>;
     /// Applies a referral action (accept, reject, process, complete, cancel).
-    async fn transition(&self, actor: &Actor, request: ReferralTransitionRequest) -> Result<ReferralView, ServiceError>;
+    async fn transition(
+        &self,
+        actor: &Actor,
+        request: ReferralTransitionRequest,
+    ) -> Result<ReferralView, ServiceError>;
     /// Referrals addressed to the actor's institution, or issued inside the actor's area.
-    async fn inbox(&self, actor: &Actor, filter: ReferralFilter) -> Result<Page<ReferralInboxItem>, ServiceError>;
+    async fn inbox(
+        &self,
+        actor: &Actor,
+        filter: ReferralFilter,
+    ) -> Result<Page<ReferralInboxItem>, ServiceError>;
     /// Checks a referral letter's verification code; answers without personal data.
     async fn verify(&self, code: &str) -> Result<ReferralCheck, ServiceError>;
 }
@@ -217,11 +263,23 @@ pub trait ProposalService: Send + Sync {
     /// Starts a proposal for a household (idempotent on the request's key).
     async fn start(&self, actor: &Actor, request: StartProposal) -> Result<Created, ServiceError>;
     /// Applies a proposal action through the state machine.
-    async fn transition(&self, actor: &Actor, request: ProposalTransitionRequest) -> Result<ProposalRow, ServiceError>;
+    async fn transition(
+        &self,
+        actor: &Actor,
+        request: ProposalTransitionRequest,
+    ) -> Result<ProposalRow, ServiceError>;
     /// A page of proposals inside the actor's area.
-    async fn list(&self, actor: &Actor, filter: ProposalFilter) -> Result<Page<ProposalRow>, ServiceError>;
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: ProposalFilter,
+    ) -> Result<Page<ProposalRow>, ServiceError>;
     /// The proposal's history, oldest first.
-    async fn history(&self, actor: &Actor, proposal_id: i64) -> Result<Vec<StateChange>, ServiceError>;
+    async fn history(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<Vec<StateChange>, ServiceError>;
 }
 
 /// The programme catalogue and the receiving institutions (data edited by administrators).
@@ -232,9 +290,17 @@ pub trait CatalogueService: Send + Sync {
     /// Every receiving institution (any signed-in user).
     async fn institutions(&self, actor: &Actor) -> Result<Vec<InstitutionEntry>, ServiceError>;
     /// Creates or changes a catalogue entry (administrators).
-    async fn save_programme(&self, actor: &Actor, request: SaveProgramme) -> Result<Created, ServiceError>;
+    async fn save_programme(
+        &self,
+        actor: &Actor,
+        request: SaveProgramme,
+    ) -> Result<Created, ServiceError>;
     /// Creates or changes an institution (administrators).
-    async fn save_institution(&self, actor: &Actor, request: SaveInstitution) -> Result<Created, ServiceError>;
+    async fn save_institution(
+        &self,
+        actor: &Actor,
+        request: SaveInstitution,
+    ) -> Result<Created, ServiceError>;
 }
 
 /// Every service of the portal, as one value placed in the request context.

@@ -25,6 +25,9 @@ Commands:
   test             setup, fmt, clippy, wasm32 build of `shared`, all Rust tests on
                    SQLite, integration tests on a throwaway PostgreSQL, browser tests
                      --skip-postgres --skip-browser   leave out a lane
+  bench            release build, a fresh SQLite database with the real areas and
+                   N synthetic households, then timings of the calls staff wait on
+                     --households N   default 1000000
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Some("build") => build(&root, !args.iter().any(|a| a == "--debug")),
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
+        Some("bench") => bench(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -154,6 +158,38 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
     }
     steps.print();
     println!("\nAll checks passed.");
+    Ok(())
+}
+
+/// Seeds a large synthetic database and prints how long the important calls take.
+fn bench(root: &Path, args: &[String]) -> Result<(), String> {
+    let households = option(args, "--households").unwrap_or_else(|| "1000000".to_string());
+    let mut steps = Steps::new("bench");
+    steps.run("server (release)", || {
+        util::status(cmd("cargo", ["build", "--release", "-p", "server"]).current_dir(root))
+    })?;
+    let slrt = util::cargo_target_dir(root).join("release/slrt");
+    let work = util::TempDir::new("slrt-bench")?;
+    let database_url = format!("sqlite://{}/bench.db", work.path().display());
+    let slrt_cmd = |sub: &[&str]| {
+        let mut command = cmd(&slrt, sub);
+        command
+            .current_dir(root)
+            .env("DATABASE_URL", &database_url)
+            .env("SLRT_DATA_KEY_FILE", work.path().join("bench.key"));
+        command
+    };
+    let areas = root.join("node_modules/idn-area-data/data");
+    steps.run("import-areas (all of Indonesia)", || {
+        util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))
+    })?;
+    steps.run(&format!("seed-scale --households {households}"), || {
+        util::status(&mut slrt_cmd(&["seed-scale", "--households", &households]))
+    })?;
+    steps.run("service timings", || {
+        util::status(&mut slrt_cmd(&["bench"]))
+    })?;
+    steps.print();
     Ok(())
 }
 

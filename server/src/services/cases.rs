@@ -159,7 +159,10 @@ pub(crate) async fn move_open_cases<C: ConnectionTrait>(
 ) -> Result<(), ServiceError> {
     cases::Entity::update_many()
         .col_expr(cases::Column::VillageCode, Expr::value(village_code))
-        .col_expr(cases::Column::Version, Expr::col(cases::Column::Version).add(1))
+        .col_expr(
+            cases::Column::Version,
+            Expr::col(cases::Column::Version).add(1),
+        )
         .col_expr(cases::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(cases::Column::HouseholdId.eq(household_id))
         .filter(cases::Column::State.is_not_in(finished_codes()))
@@ -170,7 +173,10 @@ pub(crate) async fn move_open_cases<C: ConnectionTrait>(
 }
 
 /// Login names of users, for timelines and complaint officers.
-async fn usernames<C: ConnectionTrait>(db: &C, ids: Vec<i64>) -> Result<HashMap<i64, String>, ServiceError> {
+async fn usernames<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
     Ok(users::Entity::find()
         .filter(users::Column::Id.is_in(ids))
         .all(db)
@@ -218,7 +224,9 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
     let officers = usernames(db, rows.iter().filter_map(|r| r.created_by).collect()).await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        let programme = programme_rows.get(&row.programme_id).ok_or(ServiceError::Unavailable)?;
+        let programme = programme_rows
+            .get(&row.programme_id)
+            .ok_or(ServiceError::Unavailable)?;
         views.push(ReferralView {
             id: row.id,
             version: row.version,
@@ -226,7 +234,10 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
             programme: stored::<ProgrammeKind>(&programme.kind)?,
             service_name: programme.name.clone(),
             institution: InstitutionId::from(row.institution_id),
-            institution_name: institution_names.get(&row.institution_id).cloned().unwrap_or_default(),
+            institution_name: institution_names
+                .get(&row.institution_id)
+                .cloned()
+                .unwrap_or_default(),
             deadline: Deadline {
                 received_on: row.issued_on,
                 due: row.due_on,
@@ -257,15 +268,31 @@ impl DbCaseService {
             .ok_or(ServiceError::NotFound)
     }
 
-    async fn authorized_case(&self, actor: &Actor, action: Action, id: i64) -> Result<cases::Model, ServiceError> {
+    async fn authorized_case(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: i64,
+    ) -> Result<cases::Model, ServiceError> {
         let row = self.case_row(id).await?;
         let village = stored_area(&row.village_code)?;
-        authorize(&self.db, actor, action, &Target::area(village), Subject::new("case", id)).await?;
+        authorize(
+            &self.db,
+            actor,
+            action,
+            &Target::area(village),
+            Subject::new("case", id),
+        )
+        .await?;
         Ok(row)
     }
 
     /// The case file (the caller has authorised and audits the view).
-    async fn build_detail(&self, actor: &Actor, row: cases::Model) -> Result<CaseDetail, ServiceError> {
+    async fn build_detail(
+        &self,
+        actor: &Actor,
+        row: cases::Model,
+    ) -> Result<CaseDetail, ServiceError> {
         let status = status_of(&row)?;
         let complaint_rows = complaints::Entity::find()
             .filter(complaints::Column::CaseId.eq(row.id))
@@ -380,7 +407,11 @@ impl DbCaseService {
     }
 
     /// The next free case number of a village and year.
-    async fn next_number<C: ConnectionTrait>(db: &C, village_digits: &str, year: i32) -> Result<String, ServiceError> {
+    async fn next_number<C: ConnectionTrait>(
+        db: &C,
+        village_digits: &str,
+        year: i32,
+    ) -> Result<String, ServiceError> {
         let prefix = format!("SLRT/{village_digits}/{year:04}/");
         let used = cases::Entity::find()
             .filter(cases::Column::Number.starts_with(prefix.clone()))
@@ -427,7 +458,11 @@ impl CaseService for DbCaseService {
             .map(|c| Deadline::for_complaint(c.complaint_type, c.received_on, &self.calendar))
             .collect();
         let due_on = deadlines.iter().map(|d| d.due).max().unwrap_or(today);
-        let opened_on = complaints_in.iter().map(|c| c.received_on).min().unwrap_or(today);
+        let opened_on = complaints_in
+            .iter()
+            .map(|c| c.received_on)
+            .min()
+            .unwrap_or(today);
         let level = match actor.area_code.as_deref().map(shared::geo::AreaCode::parse) {
             Some(Ok(code)) if code.level() == AreaLevel::Village => EscalationLevel::Village,
             _ => EscalationLevel::District,
@@ -475,7 +510,11 @@ impl CaseService for DbCaseService {
                     channel: Set(complaint.channel.code().to_string()),
                     urgency: Set(complaint.urgency.code().to_string()),
                     evidence: Set(serde_json::to_string(
-                        &complaint.evidence.iter().map(|e| e.code()).collect::<Vec<_>>(),
+                        &complaint
+                            .evidence
+                            .iter()
+                            .map(|e| e.code())
+                            .collect::<Vec<_>>(),
                     )
                     .map_err(|_| ServiceError::Unavailable)?),
                     received_on: Set(complaint.received_on),
@@ -488,8 +527,22 @@ impl CaseService for DbCaseService {
                 .await
                 .map_err(db_failure)?;
             }
-            insert_case_event(&txn, actor, case.id, "open", None, CaseState::Registered.code(), None).await?;
-            let mut audit = entry(actor, "open_case", Subject::new("case", case.id), Some(&village));
+            insert_case_event(
+                &txn,
+                actor,
+                case.id,
+                "open",
+                None,
+                CaseState::Registered.code(),
+                None,
+            )
+            .await?;
+            let mut audit = entry(
+                actor,
+                "open_case",
+                Subject::new("case", case.id),
+                Some(&village),
+            );
             audit.detail = Some(format!("complaints={}", complaints_in.len()));
             audit_ok(&txn, audit).await?;
             if remember_result(&txn, actor, &request.idempotency_key, "case", case.id)
@@ -508,14 +561,25 @@ impl CaseService for DbCaseService {
         Err(ServiceError::Unavailable)
     }
 
-    async fn add_complaint(&self, actor: &Actor, case_id: i64, mut complaint: Complaint) -> Result<Created, ServiceError> {
-        let row = self.authorized_case(actor, Action::RecordComplaint, case_id).await?;
+    async fn add_complaint(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        mut complaint: Complaint,
+    ) -> Result<Created, ServiceError> {
+        let row = self
+            .authorized_case(actor, Action::RecordComplaint, case_id)
+            .await?;
         if FINISHED.contains(&stored::<CaseState>(&row.state)?) {
             return Err(ServiceError::Conflict);
         }
         complaint.officer = actor.username.clone();
         let complaint = complaint.validated(today())?;
-        let deadline = Deadline::for_complaint(complaint.complaint_type, complaint.received_on, &self.calendar);
+        let deadline = Deadline::for_complaint(
+            complaint.complaint_type,
+            complaint.received_on,
+            &self.calendar,
+        );
         let txn = self.db.begin().await.map_err(db_failure)?;
         let inserted = complaints::ActiveModel {
             case_id: Set(row.id),
@@ -525,8 +589,14 @@ impl CaseService for DbCaseService {
             description: Set(complaint.description.clone()),
             channel: Set(complaint.channel.code().to_string()),
             urgency: Set(complaint.urgency.code().to_string()),
-            evidence: Set(serde_json::to_string(&complaint.evidence.iter().map(|e| e.code()).collect::<Vec<_>>())
-                .map_err(|_| ServiceError::Unavailable)?),
+            evidence: Set(serde_json::to_string(
+                &complaint
+                    .evidence
+                    .iter()
+                    .map(|e| e.code())
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|_| ServiceError::Unavailable)?),
             received_on: Set(complaint.received_on),
             due_on: Set(deadline.due),
             officer_user_id: Set(Some(actor.user_id)),
@@ -545,13 +615,28 @@ impl CaseService for DbCaseService {
                 .map_err(db_failure)?;
         }
         let village = stored_area(&row.village_code)?;
-        audit_ok(&txn, entry(actor, "add_complaint", Subject::new("case", row.id), Some(&village))).await?;
+        audit_ok(
+            &txn,
+            entry(
+                actor,
+                "add_complaint",
+                Subject::new("case", row.id),
+                Some(&village),
+            ),
+        )
+        .await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: inserted.id })
     }
 
-    async fn transition(&self, actor: &Actor, request: CaseTransitionRequest) -> Result<CaseDetail, ServiceError> {
-        let row = self.authorized_case(actor, Action::ChangeCaseState, request.case_id).await?;
+    async fn transition(
+        &self,
+        actor: &Actor,
+        request: CaseTransitionRequest,
+    ) -> Result<CaseDetail, ServiceError> {
+        let row = self
+            .authorized_case(actor, Action::ChangeCaseState, request.case_id)
+            .await?;
         check_version(row.version, request.version)?;
         let status = status_of(&row)?;
         if request.action == CaseAction::Resolve && status.state == CaseState::Monitoring {
@@ -566,22 +651,34 @@ impl CaseService for DbCaseService {
             check_referrals_closed(&states)?;
         }
         let now = Utc::now();
-        let (next, change) =
-            match record_transition::<CaseFlow>(status, request.action, &actor_ref(actor), now, &request.note) {
-                Ok(done) => done,
-                Err(error) => {
-                    if error.is_access_denied() {
-                        let village = stored_area(&row.village_code)?;
-                        let mut refused =
-                            entry(actor, "case_transition", Subject::new("case", row.id), Some(&village));
-                        refused.detail = Some(error.message_en());
-                        if let Err(db_error) = super::audit::record(&self.db, refused, super::audit::Outcome::Refused).await {
-                            tracing::error!(%db_error, "could not audit a refusal");
-                        }
+        let (next, change) = match record_transition::<CaseFlow>(
+            status,
+            request.action,
+            &actor_ref(actor),
+            now,
+            &request.note,
+        ) {
+            Ok(done) => done,
+            Err(error) => {
+                if error.is_access_denied() {
+                    let village = stored_area(&row.village_code)?;
+                    let mut refused = entry(
+                        actor,
+                        "case_transition",
+                        Subject::new("case", row.id),
+                        Some(&village),
+                    );
+                    refused.detail = Some(error.message_en());
+                    if let Err(db_error) =
+                        super::audit::record(&self.db, refused, super::audit::Outcome::Refused)
+                            .await
+                    {
+                        tracing::error!(%db_error, "could not audit a refusal");
                     }
-                    return Err(error.into());
                 }
-            };
+                return Err(error.into());
+            }
+        };
         let close_reason = match request.action {
             CaseAction::Close(reason) => Some(reason.code().to_string()),
             _ => row.close_reason.clone(),
@@ -612,7 +709,12 @@ impl CaseService for DbCaseService {
         )
         .await?;
         let village = stored_area(&row.village_code)?;
-        let mut audit = entry(actor, "case_transition", Subject::new("case", row.id), Some(&village));
+        let mut audit = entry(
+            actor,
+            "case_transition",
+            Subject::new("case", row.id),
+            Some(&village),
+        );
         audit.detail = Some(format!(
             "{}: {} → {} (level {} → {})",
             change.action,
@@ -628,13 +730,28 @@ impl CaseService for DbCaseService {
     }
 
     async fn detail(&self, actor: &Actor, case_id: i64) -> Result<CaseDetail, ServiceError> {
-        let row = self.authorized_case(actor, Action::ViewPersonalData, case_id).await?;
+        let row = self
+            .authorized_case(actor, Action::ViewPersonalData, case_id)
+            .await?;
         let village = stored_area(&row.village_code)?;
-        audit_ok(&self.db, entry(actor, "view_case", Subject::new("case", case_id), Some(&village))).await?;
+        audit_ok(
+            &self.db,
+            entry(
+                actor,
+                "view_case",
+                Subject::new("case", case_id),
+                Some(&village),
+            ),
+        )
+        .await?;
         self.build_detail(actor, row).await
     }
 
-    async fn list(&self, actor: &Actor, filter: CaseFilter) -> Result<Page<CaseSummary>, ServiceError> {
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: CaseFilter,
+    ) -> Result<Page<CaseSummary>, ServiceError> {
         let own = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
             .map_err(|_| ServiceError::Unavailable)?;
         let scope = match &filter.area {
@@ -651,7 +768,8 @@ impl CaseService for DbCaseService {
         .await?;
         let mut query = within_scope(cases::Entity::find(), cases::Column::VillageCode, &scope);
         if !filter.states.is_empty() {
-            query = query.filter(cases::Column::State.is_in(filter.states.iter().map(|s| s.code())));
+            query =
+                query.filter(cases::Column::State.is_in(filter.states.iter().map(|s| s.code())));
         }
         if filter.open_only {
             query = query.filter(cases::Column::State.is_not_in(finished_codes()));
@@ -697,23 +815,37 @@ impl CaseService for DbCaseService {
                 .filter(cases::Column::DueOn.lt(today()))
                 .filter(cases::Column::State.is_not_in(finished_codes()));
         }
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
             query = query.filter(
                 cases::Column::HouseholdId.in_subquery(
                     Query::select()
                         .column(households::Column::Id)
                         .from(households::Entity)
-                        .and_where(Expr::expr(Func::lower(Expr::col(households::Column::HeadName))).like(pattern))
+                        .and_where(
+                            Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
+                                .like(pattern),
+                        )
                         .to_owned(),
                 ),
             );
         }
         let total = query.clone().count(&self.db).await.map_err(db_failure)?;
         query = match filter.sort {
-            CaseSort::DueFirst => query.order_by_asc(cases::Column::DueOn).order_by_asc(cases::Column::Id),
-            CaseSort::NewestFirst => query.order_by_desc(cases::Column::OpenedOn).order_by_desc(cases::Column::Id),
-            CaseSort::OldestFirst => query.order_by_asc(cases::Column::OpenedOn).order_by_asc(cases::Column::Id),
+            CaseSort::DueFirst => query
+                .order_by_asc(cases::Column::DueOn)
+                .order_by_asc(cases::Column::Id),
+            CaseSort::NewestFirst => query
+                .order_by_desc(cases::Column::OpenedOn)
+                .order_by_desc(cases::Column::Id),
+            CaseSort::OldestFirst => query
+                .order_by_asc(cases::Column::OpenedOn)
+                .order_by_asc(cases::Column::Id),
         };
         let per_page = match filter.per_page {
             0 => PER_PAGE_DEFAULT,
@@ -727,10 +859,15 @@ impl CaseService for DbCaseService {
             .await
             .map_err(db_failure)?;
         let items = summaries(&self.db, rows).await?;
-        let mut audit = entry(actor, "list_cases", Subject::kind("case"), match &scope {
-            AreaScope::Area(code) => Some(code),
-            AreaScope::National => None,
-        });
+        let mut audit = entry(
+            actor,
+            "list_cases",
+            Subject::kind("case"),
+            match &scope {
+                AreaScope::Area(code) => Some(code),
+                AreaScope::National => None,
+            },
+        );
         audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
         audit_ok(&self.db, audit).await?;
         Ok(Page {

@@ -69,7 +69,12 @@ impl<'a> Subject<'a> {
 }
 
 /// An audit entry of `actor` doing `action` on `subject` in `area`.
-pub fn entry<'a>(actor: &Actor, action: &'a str, subject: Subject<'a>, area: Option<&AreaCode>) -> Entry<'a> {
+pub fn entry<'a>(
+    actor: &Actor,
+    action: &'a str,
+    subject: Subject<'a>,
+    area: Option<&AreaCode>,
+) -> Entry<'a> {
     Entry {
         actor_user_id: Some(actor.user_id),
         action,
@@ -101,7 +106,11 @@ pub async fn authorize<C: ConnectionTrait>(
             if let Err(db_error) = audit::record(db, refused, Outcome::Refused).await {
                 tracing::error!(%db_error, "could not audit a refusal");
             }
-            tracing::info!(user = actor.user_id, action = action.code(), "access refused");
+            tracing::info!(
+                user = actor.user_id,
+                action = action.code(),
+                "access refused"
+            );
             Err(ServiceError::Forbidden)
         }
     }
@@ -109,7 +118,9 @@ pub async fn authorize<C: ConnectionTrait>(
 
 /// Writes an audit row for a successful action; failing to audit fails the action.
 pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<(), ServiceError> {
-    audit::record(db, entry, Outcome::Ok).await.map_err(db_failure)
+    audit::record(db, entry, Outcome::Ok)
+        .await
+        .map_err(db_failure)
 }
 
 /// Today in Western Indonesian Time (WIB, UTC+7), the day staff see on their calendar.
@@ -206,7 +217,11 @@ pub fn diff(old: &serde_json::Value, new: &serde_json::Value, secret: &[&str]) -
 }
 
 /// Restricts a query on a table with a village-code column to `scope` (the area itself and below).
-pub fn within_scope<E: EntityTrait>(query: Select<E>, column: E::Column, scope: &AreaScope) -> Select<E>
+pub fn within_scope<E: EntityTrait>(
+    query: Select<E>,
+    column: E::Column,
+    scope: &AreaScope,
+) -> Select<E>
 where
     E::Column: ColumnTrait,
 {
@@ -231,7 +246,10 @@ mod tests {
         let old = serde_json::json!({"head_name": "Siti", "rt": 1, "nik": "a"});
         let new = serde_json::json!({"head_name": "Siti Aminah", "rt": 1, "nik": "b"});
         let text = diff(&old, &new, &["nik"]).unwrap_or_default();
-        assert!(text.contains("head_name: \"Siti\" → \"Siti Aminah\""), "{text}");
+        assert!(
+            text.contains("head_name: \"Siti\" → \"Siti Aminah\""),
+            "{text}"
+        );
         assert!(text.contains("nik: (changed)"));
         assert!(!text.contains("rt"));
         assert_eq!(diff(&old, &old, &[]), None);

@@ -133,12 +133,15 @@ pub(crate) fn member_of(row: &members::Model) -> Result<Member, ServiceError> {
 }
 
 /// The registry record of a stored registry family.
-pub(crate) fn registry_record(row: &registry_families::Model) -> Result<RegistryRecord, ServiceError> {
+pub(crate) fn registry_record(
+    row: &registry_families::Model,
+) -> Result<RegistryRecord, ServiceError> {
     let codes: Vec<String> = stored_json(&row.programmes)?;
     Ok(RegistryRecord {
         registry_id: RegistryId::parse(&row.registry_id).map_err(|_| ServiceError::Unavailable)?,
         source: stored::<RegistrySource>(&row.source)?,
-        desil: Desil::new(u8::try_from(row.desil).unwrap_or(0)).map_err(|_| ServiceError::Unavailable)?,
+        desil: Desil::new(u8::try_from(row.desil).unwrap_or(0))
+            .map_err(|_| ServiceError::Unavailable)?,
         programmes: codes
             .iter()
             .filter_map(|code| ProgrammeKind::from_code(code))
@@ -244,7 +247,10 @@ impl DbHouseholdService {
         Ok((row, village))
     }
 
-    async fn household_members(&self, household_id: i64) -> Result<Vec<members::Model>, ServiceError> {
+    async fn household_members(
+        &self,
+        household_id: i64,
+    ) -> Result<Vec<members::Model>, ServiceError> {
         members::Entity::find()
             .filter(members::Column::HouseholdId.eq(household_id))
             .order_by_asc(members::Column::Relationship)
@@ -254,7 +260,10 @@ impl DbHouseholdService {
             .map_err(db_failure)
     }
 
-    async fn rows_for(&self, list: Vec<households::Model>) -> Result<Vec<HouseholdRow>, ServiceError> {
+    async fn rows_for(
+        &self,
+        list: Vec<households::Model>,
+    ) -> Result<Vec<HouseholdRow>, ServiceError> {
         let mut rows = Vec::with_capacity(list.len());
         for household in list {
             let village = stored_area(&household.village_code)?;
@@ -285,7 +294,10 @@ impl DbHouseholdService {
         Ok(rows)
     }
 
-    async fn registry_for_kk_hash(&self, kk_hash: &str) -> Result<Option<registry_families::Model>, ServiceError> {
+    async fn registry_for_kk_hash(
+        &self,
+        kk_hash: &str,
+    ) -> Result<Option<registry_families::Model>, ServiceError> {
         registry_families::Entity::find()
             .filter(registry_families::Column::KkHash.eq(kk_hash))
             .one(&self.db)
@@ -337,7 +349,11 @@ impl DbHouseholdService {
 
 #[async_trait]
 impl HouseholdService for DbHouseholdService {
-    async fn lookup(&self, actor: &Actor, query: IdentityQuery) -> Result<IdentityLookup, ServiceError> {
+    async fn lookup(
+        &self,
+        actor: &Actor,
+        query: IdentityQuery,
+    ) -> Result<IdentityLookup, ServiceError> {
         let scope = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
             .map_err(|_| ServiceError::Unavailable)?;
         authorize(
@@ -413,7 +429,11 @@ impl HouseholdService for DbHouseholdService {
         })
     }
 
-    async fn register(&self, actor: &Actor, request: RegisterHousehold) -> Result<Created, ServiceError> {
+    async fn register(
+        &self,
+        actor: &Actor,
+        request: RegisterHousehold,
+    ) -> Result<Created, ServiceError> {
         let village = request.household.address.village.clone();
         authorize(
             &self.db,
@@ -423,7 +443,9 @@ impl HouseholdService for DbHouseholdService {
             Subject::kind("household"),
         )
         .await?;
-        if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "household").await? {
+        if let Some(id) =
+            earlier_result(&self.db, actor, &request.idempotency_key, "household").await?
+        {
             return Ok(Created { id });
         }
         let household = request.household.validated()?;
@@ -442,7 +464,9 @@ impl HouseholdService for DbHouseholdService {
         {
             return Err(ServiceError::NotFound);
         }
-        let kk_hash = self.key.lookup_hash(IdKind::NoKk, &household.no_kk.as_str());
+        let kk_hash = self
+            .key
+            .lookup_hash(IdKind::NoKk, &household.no_kk.as_str());
         let duplicate = households::Entity::find()
             .filter(households::Column::KkHash.eq(kk_hash.clone()))
             .one(&self.db)
@@ -494,10 +518,17 @@ impl HouseholdService for DbHouseholdService {
                 .await
                 .map_err(db_failure)?;
         }
-        let mut audit = entry(actor, "register_household", Subject::new("household", row.id), Some(&village));
+        let mut audit = entry(
+            actor,
+            "register_household",
+            Subject::new("household", row.id),
+            Some(&village),
+        );
         audit.detail = Some(format!("members={}", members.len()));
         audit_ok(&txn, audit).await?;
-        if let Err(error) = remember_result(&txn, actor, &request.idempotency_key, "household", row.id).await {
+        if let Err(error) =
+            remember_result(&txn, actor, &request.idempotency_key, "household", row.id).await
+        {
             // A concurrent retry with the same key won the race: answer with its result.
             drop(txn);
             tracing::info!(%error, "idempotency key taken concurrently");
@@ -542,7 +573,12 @@ impl HouseholdService for DbHouseholdService {
         let cases = cases::summaries_for_household(&self.db, household_id).await?;
         audit_ok(
             &self.db,
-            entry(actor, "view_household", Subject::new("household", household_id), Some(&village)),
+            entry(
+                actor,
+                "view_household",
+                Subject::new("household", household_id),
+                Some(&village),
+            ),
         )
         .await?;
         Ok(HouseholdFile {
@@ -568,8 +604,13 @@ impl HouseholdService for DbHouseholdService {
             .authorized_household(actor, Action::EditHousehold, request.id)
             .await?;
         check_version(row.version, request.version)?;
-        let no_kk = NoKk::parse(&self.key.open(&row.kk_sealed).map_err(|_| ServiceError::Unavailable)?)
-            .map_err(|_| ServiceError::Unavailable)?;
+        let no_kk = NoKk::parse(
+            &self
+                .key
+                .open(&row.kk_sealed)
+                .map_err(|_| ServiceError::Unavailable)?,
+        )
+        .map_err(|_| ServiceError::Unavailable)?;
         // The village changes only through a move event; the rest of the address may change here.
         let mut address = request.address.clone();
         address.village = village.clone();
@@ -606,12 +647,30 @@ impl HouseholdService for DbHouseholdService {
         });
         let txn = self.db.begin().await.map_err(db_failure)?;
         let result = households::Entity::update_many()
-            .col_expr(households::Column::HeadName, Expr::value(household.head_name.clone()))
-            .col_expr(households::Column::Dusun, Expr::value(household.address.dusun.clone()))
-            .col_expr(households::Column::Rw, Expr::value(number_text(household.address.rw)))
-            .col_expr(households::Column::Rt, Expr::value(number_text(household.address.rt)))
-            .col_expr(households::Column::Street, Expr::value(household.address.street.clone()))
-            .col_expr(households::Column::IncomeBand, Expr::value(household.income_band.code()))
+            .col_expr(
+                households::Column::HeadName,
+                Expr::value(household.head_name.clone()),
+            )
+            .col_expr(
+                households::Column::Dusun,
+                Expr::value(household.address.dusun.clone()),
+            )
+            .col_expr(
+                households::Column::Rw,
+                Expr::value(number_text(household.address.rw)),
+            )
+            .col_expr(
+                households::Column::Rt,
+                Expr::value(number_text(household.address.rt)),
+            )
+            .col_expr(
+                households::Column::Street,
+                Expr::value(household.address.street.clone()),
+            )
+            .col_expr(
+                households::Column::IncomeBand,
+                Expr::value(household.income_band.code()),
+            )
             .col_expr(households::Column::Details, Expr::value(to_json(&details)?))
             .col_expr(households::Column::UpdatedAt, Expr::value(Utc::now()))
             .col_expr(households::Column::Version, Expr::value(row.version + 1))
@@ -621,14 +680,24 @@ impl HouseholdService for DbHouseholdService {
             .await
             .map_err(db_failure)?;
         expect_one_row(result.rows_affected)?;
-        let mut audit = entry(actor, "update_household", Subject::new("household", row.id), Some(&village));
+        let mut audit = entry(
+            actor,
+            "update_household",
+            Subject::new("household", row.id),
+            Some(&village),
+        );
         audit.detail = diff(&before, &after, &[]);
         audit_ok(&txn, audit).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(row.version + 1)
     }
 
-    async fn add_member(&self, actor: &Actor, household_id: i64, member: Member) -> Result<Created, ServiceError> {
+    async fn add_member(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        member: Member,
+    ) -> Result<Created, ServiceError> {
         let (_, village) = self
             .authorized_household(actor, Action::EditHousehold, household_id)
             .await?;
@@ -647,14 +716,23 @@ impl HouseholdService for DbHouseholdService {
             .map_err(db_failure)?;
         audit_ok(
             &txn,
-            entry(actor, "add_member", Subject::new("member", row.id), Some(&village)),
+            entry(
+                actor,
+                "add_member",
+                Subject::new("member", row.id),
+                Some(&village),
+            ),
         )
         .await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: row.id })
     }
 
-    async fn update_member(&self, actor: &Actor, request: UpdateMember) -> Result<i32, ServiceError> {
+    async fn update_member(
+        &self,
+        actor: &Actor,
+        request: UpdateMember,
+    ) -> Result<i32, ServiceError> {
         let stored_member = members::Entity::find_by_id(request.member_id)
             .one(&self.db)
             .await
@@ -670,7 +748,10 @@ impl HouseholdService for DbHouseholdService {
         if member.nik.is_none()
             && let Some(sealed) = &stored_member.nik_sealed
         {
-            let clear = self.key.open(sealed).map_err(|_| ServiceError::Unavailable)?;
+            let clear = self
+                .key
+                .open(sealed)
+                .map_err(|_| ServiceError::Unavailable)?;
             member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Unavailable)?);
         }
         let member = member.validated(today())?;
@@ -683,10 +764,12 @@ impl HouseholdService for DbHouseholdService {
         everyone.push(member.clone());
         check_members(&everyone)?;
         check_nik_free(&self.db, &self.key, &member, Some(stored_member.id)).await?;
-        let before = serde_json::to_value(member_of(&stored_member)?).map_err(|_| ServiceError::Unavailable)?;
+        let before = serde_json::to_value(member_of(&stored_member)?)
+            .map_err(|_| ServiceError::Unavailable)?;
         let mut after_member = member.clone();
         after_member.nik = None;
-        let mut after = serde_json::to_value(&after_member).map_err(|_| ServiceError::Unavailable)?;
+        let mut after =
+            serde_json::to_value(&after_member).map_err(|_| ServiceError::Unavailable)?;
         if nik_changed && let Some(object) = after.as_object_mut() {
             object.insert("nik".into(), serde_json::Value::String("(changed)".into()));
         }
@@ -699,18 +782,35 @@ impl HouseholdService for DbHouseholdService {
             .col_expr(members::Column::Name, Expr::value(member.name.clone()))
             .col_expr(members::Column::Sex, Expr::value(member.sex.code()))
             .col_expr(members::Column::BirthDate, Expr::value(member.birth_date))
-            .col_expr(members::Column::Relationship, Expr::value(i16::from(member.relationship.number())))
-            .col_expr(members::Column::RegistryStatus, Expr::value(member.registry_status.code()))
-            .col_expr(members::Column::Details, Expr::value(to_json(&member_details(&member))?))
+            .col_expr(
+                members::Column::Relationship,
+                Expr::value(i16::from(member.relationship.number())),
+            )
+            .col_expr(
+                members::Column::RegistryStatus,
+                Expr::value(member.registry_status.code()),
+            )
+            .col_expr(
+                members::Column::Details,
+                Expr::value(to_json(&member_details(&member))?),
+            )
             .col_expr(members::Column::UpdatedAt, Expr::value(Utc::now()))
-            .col_expr(members::Column::Version, Expr::value(stored_member.version + 1))
+            .col_expr(
+                members::Column::Version,
+                Expr::value(stored_member.version + 1),
+            )
             .filter(members::Column::Id.eq(stored_member.id))
             .filter(members::Column::Version.eq(request.version))
             .exec(&txn)
             .await
             .map_err(db_failure)?;
         expect_one_row(result.rows_affected)?;
-        let mut audit = entry(actor, "update_member", Subject::new("member", stored_member.id), Some(&village));
+        let mut audit = entry(
+            actor,
+            "update_member",
+            Subject::new("member", stored_member.id),
+            Some(&village),
+        );
         audit.detail = diff(&before, &after, &["nik"]);
         audit_ok(&txn, audit).await?;
         txn.commit().await.map_err(db_failure)?;
@@ -727,10 +827,18 @@ impl HouseholdService for DbHouseholdService {
             .authorized_household(actor, Action::ViewFullIdentity, member.household_id)
             .await?;
         let sealed = member.nik_sealed.ok_or(ServiceError::NotFound)?;
-        let clear = self.key.open(&sealed).map_err(|_| ServiceError::Unavailable)?;
+        let clear = self
+            .key
+            .open(&sealed)
+            .map_err(|_| ServiceError::Unavailable)?;
         audit_ok(
             &self.db,
-            entry(actor, "reveal_nik", Subject::new("member", member_id), Some(&village)),
+            entry(
+                actor,
+                "reveal_nik",
+                Subject::new("member", member_id),
+                Some(&village),
+            ),
         )
         .await?;
         Ok(clear)
@@ -740,16 +848,28 @@ impl HouseholdService for DbHouseholdService {
         let (row, village) = self
             .authorized_household(actor, Action::ViewFullIdentity, household_id)
             .await?;
-        let clear = self.key.open(&row.kk_sealed).map_err(|_| ServiceError::Unavailable)?;
+        let clear = self
+            .key
+            .open(&row.kk_sealed)
+            .map_err(|_| ServiceError::Unavailable)?;
         audit_ok(
             &self.db,
-            entry(actor, "reveal_no_kk", Subject::new("household", household_id), Some(&village)),
+            entry(
+                actor,
+                "reveal_no_kk",
+                Subject::new("household", household_id),
+                Some(&village),
+            ),
         )
         .await?;
         Ok(clear)
     }
 
-    async fn record_event(&self, actor: &Actor, request: RecordHouseholdEvent) -> Result<i32, ServiceError> {
+    async fn record_event(
+        &self,
+        actor: &Actor,
+        request: RecordHouseholdEvent,
+    ) -> Result<i32, ServiceError> {
         let (row, village) = self
             .authorized_household(actor, Action::EditHousehold, request.household_id)
             .await?;
@@ -761,7 +881,9 @@ impl HouseholdService for DbHouseholdService {
         match event.kind {
             HouseholdEventKind::Moved => {
                 let to = request.to_village.clone().ok_or_else(|| {
-                    ServiceError::Invalid(DomainError::TextRequired { field: "to_village".into() })
+                    ServiceError::Invalid(DomainError::TextRequired {
+                        field: "to_village".into(),
+                    })
                 })?;
                 let to = to.require_level(shared::geo::AreaLevel::Village)?;
                 if areas::Entity::find_by_id(to.as_str().to_string())
@@ -776,7 +898,9 @@ impl HouseholdService for DbHouseholdService {
             }
             HouseholdEventKind::MemberDied | HouseholdEventKind::MemberDuplicate => {
                 let member_id = request.member_id.ok_or_else(|| {
-                    ServiceError::Invalid(DomainError::TextRequired { field: "member_id".into() })
+                    ServiceError::Invalid(DomainError::TextRequired {
+                        field: "member_id".into(),
+                    })
                 })?;
                 let member = members::Entity::find_by_id(member_id)
                     .one(&self.db)
@@ -796,7 +920,10 @@ impl HouseholdService for DbHouseholdService {
         let now = Utc::now();
         let txn = self.db.begin().await.map_err(db_failure)?;
         let result = households::Entity::update_many()
-            .col_expr(households::Column::VillageCode, Expr::value(new_village.as_str()))
+            .col_expr(
+                households::Column::VillageCode,
+                Expr::value(new_village.as_str()),
+            )
             .col_expr(households::Column::UpdatedAt, Expr::value(now))
             .col_expr(households::Column::Version, Expr::value(row.version + 1))
             .filter(households::Column::Id.eq(row.id))
@@ -812,7 +939,10 @@ impl HouseholdService for DbHouseholdService {
         if let Some((member_id, status)) = member_status {
             members::Entity::update_many()
                 .col_expr(members::Column::RegistryStatus, Expr::value(status.code()))
-                .col_expr(members::Column::Version, Expr::col(members::Column::Version).add(1))
+                .col_expr(
+                    members::Column::Version,
+                    Expr::col(members::Column::Version).add(1),
+                )
                 .col_expr(members::Column::UpdatedAt, Expr::value(now))
                 .filter(members::Column::Id.eq(member_id))
                 .exec(&txn)
@@ -840,11 +970,20 @@ impl HouseholdService for DbHouseholdService {
                 actor,
                 &row,
                 new_village.as_str(),
-                &format!("{} ({})", event.kind.label_id(), event.date.format("%d/%m/%Y")),
+                &format!(
+                    "{} ({})",
+                    event.kind.label_id(),
+                    event.date.format("%d/%m/%Y")
+                ),
             )
             .await?;
         }
-        let mut audit = entry(actor, "household_event", Subject::new("household", row.id), Some(&village));
+        let mut audit = entry(
+            actor,
+            "household_event",
+            Subject::new("household", row.id),
+            Some(&village),
+        );
         audit.detail = Some(format!(
             "kind={}; from={}; to={}",
             event.kind.code(),

@@ -70,9 +70,18 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
     Services {
         auth: Arc::new(auth::DbAuthService::new(db.clone(), config.sessions)),
         areas: Arc::new(areas::DbAreaService::new(db.clone())),
-        households: Arc::new(households::DbHouseholdService::new(db.clone(), config.key.clone())),
-        cases: Arc::new(cases::DbCaseService::new(db.clone(), config.calendar.clone())),
-        referrals: Arc::new(referrals::DbReferralService::new(db.clone(), config.calendar)),
+        households: Arc::new(households::DbHouseholdService::new(
+            db.clone(),
+            config.key.clone(),
+        )),
+        cases: Arc::new(cases::DbCaseService::new(
+            db.clone(),
+            config.calendar.clone(),
+        )),
+        referrals: Arc::new(referrals::DbReferralService::new(
+            db.clone(),
+            config.calendar,
+        )),
         proposals: Arc::new(proposals::DbProposalService::new(db.clone())),
         catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }

@@ -147,7 +147,11 @@ async fn case_follows<C: ConnectionTrait>(
 
 #[async_trait]
 impl ReferralService for DbReferralService {
-    async fn issue(&self, actor: &Actor, request: IssueReferral) -> Result<ReferralView, ServiceError> {
+    async fn issue(
+        &self,
+        actor: &Actor,
+        request: IssueReferral,
+    ) -> Result<ReferralView, ServiceError> {
         let case = cases::Entity::find_by_id(request.case_id)
             .one(&self.db)
             .await
@@ -162,7 +166,9 @@ impl ReferralService for DbReferralService {
             Subject::new("case", case.id),
         )
         .await?;
-        if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "referral").await? {
+        if let Some(id) =
+            earlier_result(&self.db, actor, &request.idempotency_key, "referral").await?
+        {
             let row = referrals::Entity::find_by_id(id)
                 .one(&self.db)
                 .await
@@ -171,7 +177,10 @@ impl ReferralService for DbReferralService {
             return self.view(&row).await;
         }
         let state = stored::<CaseState>(&case.state)?;
-        if !matches!(state, CaseState::ServiceDecided | CaseState::Referred | CaseState::Monitoring) {
+        if !matches!(
+            state,
+            CaseState::ServiceDecided | CaseState::Referred | CaseState::Monitoring
+        ) {
             return Err(ServiceError::Invalid(DomainError::TransitionNotAllowed {
                 machine: shared::workflow::StateMachine::Case,
                 from: state.code().to_string(),
@@ -268,14 +277,33 @@ impl ReferralService for DbReferralService {
                     continue;
                 }
             };
-            event(row.id, actor, "issue", None, ReferralState::Sent.code(), None)
-                .insert(&txn)
-                .await
-                .map_err(db_failure)?;
+            event(
+                row.id,
+                actor,
+                "issue",
+                None,
+                ReferralState::Sent.code(),
+                None,
+            )
+            .insert(&txn)
+            .await
+            .map_err(db_failure)?;
             if state == CaseState::ServiceDecided {
-                case_follows(&txn, actor, &case, CaseAction::Refer, &format!("Rujukan {}", row.number)).await?;
+                case_follows(
+                    &txn,
+                    actor,
+                    &case,
+                    CaseAction::Refer,
+                    &format!("Rujukan {}", row.number),
+                )
+                .await?;
             }
-            let mut audit = entry(actor, "issue_referral", Subject::new("referral", row.id), Some(&village));
+            let mut audit = entry(
+                actor,
+                "issue_referral",
+                Subject::new("referral", row.id),
+                Some(&village),
+            );
             audit.detail = Some(format!(
                 "case={}; programme={}; institution={}; consent recorded",
                 case.id, programme.code, institution.id
@@ -302,7 +330,11 @@ impl ReferralService for DbReferralService {
         Err(ServiceError::Unavailable)
     }
 
-    async fn transition(&self, actor: &Actor, request: ReferralTransitionRequest) -> Result<ReferralView, ServiceError> {
+    async fn transition(
+        &self,
+        actor: &Actor,
+        request: ReferralTransitionRequest,
+    ) -> Result<ReferralView, ServiceError> {
         let row = referrals::Entity::find_by_id(request.referral_id)
             .one(&self.db)
             .await
@@ -322,29 +354,48 @@ impl ReferralService for DbReferralService {
         } else {
             (Action::IssueReferral, Target::area(village.clone()))
         };
-        authorize(&self.db, actor, action, &target, Subject::new("referral", row.id)).await?;
+        authorize(
+            &self.db,
+            actor,
+            action,
+            &target,
+            Subject::new("referral", row.id),
+        )
+        .await?;
         check_version(row.version, request.version)?;
         let state = stored::<ReferralState>(&row.state)?;
         let now = Utc::now();
-        let (next, change) =
-            match record_transition::<ReferralFlow>(state, request.action, &actor_ref(actor), now, &request.note) {
-                Ok(done) => done,
-                Err(error) => {
-                    if error.is_access_denied() {
-                        let mut refused =
-                            entry(actor, "referral_transition", Subject::new("referral", row.id), Some(&village));
-                        refused.detail = Some(error.message_en());
-                        if let Err(db_error) =
-                            super::audit::record(&self.db, refused, super::audit::Outcome::Refused).await
-                        {
-                            tracing::error!(%db_error, "could not audit a refusal");
-                        }
+        let (next, change) = match record_transition::<ReferralFlow>(
+            state,
+            request.action,
+            &actor_ref(actor),
+            now,
+            &request.note,
+        ) {
+            Ok(done) => done,
+            Err(error) => {
+                if error.is_access_denied() {
+                    let mut refused = entry(
+                        actor,
+                        "referral_transition",
+                        Subject::new("referral", row.id),
+                        Some(&village),
+                    );
+                    refused.detail = Some(error.message_en());
+                    if let Err(db_error) =
+                        super::audit::record(&self.db, refused, super::audit::Outcome::Refused)
+                            .await
+                    {
+                        tracing::error!(%db_error, "could not audit a refusal");
                     }
-                    return Err(error.into());
                 }
-            };
+                return Err(error.into());
+            }
+        };
         let outcome_note = match request.action {
-            ReferralAction::Reject | ReferralAction::Complete | ReferralAction::Cancel => change.note.clone(),
+            ReferralAction::Reject | ReferralAction::Complete | ReferralAction::Cancel => {
+                change.note.clone()
+            }
             _ => row.outcome_note.clone(),
         };
         let txn = self.db.begin().await.map_err(db_failure)?;
@@ -359,12 +410,21 @@ impl ReferralService for DbReferralService {
             .await
             .map_err(db_failure)?;
         expect_one_row(result.rows_affected)?;
-        event(row.id, actor, &change.action, Some(change.from.clone()), &change.to, change.note.clone())
-            .insert(&txn)
-            .await
-            .map_err(db_failure)?;
+        event(
+            row.id,
+            actor,
+            &change.action,
+            Some(change.from.clone()),
+            &change.to,
+            change.note.clone(),
+        )
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
         // The case follows: once an institution takes a referral up, the case is being monitored.
-        if next == ReferralState::Accepted && stored::<CaseState>(&case.state)? == CaseState::Referred {
+        if next == ReferralState::Accepted
+            && stored::<CaseState>(&case.state)? == CaseState::Referred
+        {
             case_follows(
                 &txn,
                 actor,
@@ -374,8 +434,16 @@ impl ReferralService for DbReferralService {
             )
             .await?;
         }
-        let mut audit = entry(actor, "referral_transition", Subject::new("referral", row.id), Some(&village));
-        audit.detail = Some(format!("{}: {} → {}", change.action, change.from, change.to));
+        let mut audit = entry(
+            actor,
+            "referral_transition",
+            Subject::new("referral", row.id),
+            Some(&village),
+        );
+        audit.detail = Some(format!(
+            "{}: {} → {}",
+            change.action, change.from, change.to
+        ));
         audit_ok(&txn, audit).await?;
         txn.commit().await.map_err(db_failure)?;
         let row = referrals::Entity::find_by_id(row.id)
@@ -386,7 +454,11 @@ impl ReferralService for DbReferralService {
         self.view(&row).await
     }
 
-    async fn inbox(&self, actor: &Actor, filter: ReferralFilter) -> Result<Page<ReferralInboxItem>, ServiceError> {
+    async fn inbox(
+        &self,
+        actor: &Actor,
+        filter: ReferralFilter,
+    ) -> Result<Page<ReferralInboxItem>, ServiceError> {
         let mut query = referrals::Entity::find();
         if actor.role == Role::ReceivingInstitution {
             let Some(institution) = actor.institution_id else {
@@ -419,7 +491,8 @@ impl ReferralService for DbReferralService {
             query = query.filter(referrals::Column::CaseId.in_subquery(case_ids));
         }
         if !filter.states.is_empty() {
-            query = query.filter(referrals::Column::State.is_in(filter.states.iter().map(|s| s.code())));
+            query = query
+                .filter(referrals::Column::State.is_in(filter.states.iter().map(|s| s.code())));
         }
         if filter.overdue_only {
             let open: Vec<&str> = ReferralState::ALL
@@ -498,7 +571,12 @@ impl ReferralService for DbReferralService {
     }
 
     async fn verify(&self, code: &str) -> Result<ReferralCheck, ServiceError> {
-        let code: String = code.trim().to_uppercase().chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let code: String = code
+            .trim()
+            .to_uppercase()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         if code.len() != CODE_LENGTH {
             return Err(ServiceError::NotFound);
         }

@@ -92,7 +92,11 @@ pub async fn actor(
 ) -> Result<shared::contract::Actor, Box<dyn std::error::Error>> {
     account(db, username, role, area).await?;
     let client = shared::contract::ClientInfo::default();
-    Ok(services.auth.login(username, PASSWORD, &client).await?.actor)
+    Ok(services
+        .auth
+        .login(username, PASSWORD, &client)
+        .await?
+        .actor)
 }
 
 /// Audit rows with this action and outcome.

@@ -10,7 +10,9 @@ use shared::household::{
     RoofMaterial, Tenure, ToiletFacility, WallMaterial,
 };
 use shared::identity::{Nik, NoKk, Sex};
-use shared::member::{Education, MaritalStatus, Member, MemberRegistryStatus, Occupation, Relationship};
+use shared::member::{
+    Education, MaritalStatus, Member, MemberRegistryStatus, Occupation, Relationship,
+};
 
 pub type Fixture<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -73,8 +75,16 @@ pub fn housing() -> HousingCondition {
 
 /// A household of two (head and spouse) in `village`, with KK serial `serial`.
 pub fn household_request(village: &str, serial: u16, key: &str) -> Fixture<RegisterHousehold> {
-    let head = member(nik(Sex::Male, date(1980, 4, 2)?, serial)?, "Darto Wiryono", Relationship::Head)?;
-    let spouse = member(nik(Sex::Female, date(1983, 9, 21)?, serial)?, "Sumiati", Relationship::Spouse)?;
+    let head = member(
+        nik(Sex::Male, date(1980, 4, 2)?, serial)?,
+        "Darto Wiryono",
+        Relationship::Head,
+    )?;
+    let spouse = member(
+        nik(Sex::Female, date(1983, 9, 21)?, serial)?,
+        "Sumiati",
+        Relationship::Spouse,
+    )?;
     Ok(RegisterHousehold {
         idempotency_key: key.to_string(),
         household: Household {

@@ -1,0 +1,210 @@
+//! `slrt bench`: measures the service calls staff wait on, against whatever
+//! database it is pointed at (`cargo xtask bench` fills one with
+//! `seed-scale` first). Prints a table; never asserts anything about speed.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use shared::contract::{Actor, Services};
+use shared::dto::{CaseFilter, IdentityQuery};
+use shared::geo::AreaCode;
+use shared::identity::Nik;
+use shared::roles::Role;
+
+use crate::entities::{cases, households, members, users};
+use crate::protect::DataKey;
+
+/// How many of each call to time.
+#[derive(Debug, Clone, Copy)]
+pub struct BenchOptions {
+    pub lookups: usize,
+    pub lists: usize,
+    pub seed: u64,
+}
+
+/// One row of the result table.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    pub name: String,
+    pub samples: usize,
+    pub median: Duration,
+    pub p95: Duration,
+    pub p99: Duration,
+}
+
+fn timing(name: &str, mut samples: Vec<Duration>) -> Timing {
+    samples.sort();
+    let at = |q: f64| {
+        samples
+            .get(((samples.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    Timing {
+        name: name.to_string(),
+        samples: samples.len(),
+        median: at(0.5),
+        p95: at(0.95),
+        p99: at(0.99),
+    }
+}
+
+/// Prints timings as a table.
+pub fn print_table(title: &str, rows: &[Timing]) {
+    println!("\n{title}");
+    println!(
+        "| {:<52} | {:>7} | {:>10} | {:>10} | {:>10} |",
+        "operation", "n", "median ms", "p95 ms", "p99 ms"
+    );
+    println!(
+        "|{:-<54}|{:-<9}|{:-<12}|{:-<12}|{:-<12}|",
+        "", "", "", "", ""
+    );
+    for row in rows {
+        println!(
+            "| {:<52} | {:>7} | {:>10.2} | {:>10.2} | {:>10.2} |",
+            row.name,
+            row.samples,
+            row.median.as_secs_f64() * 1000.0,
+            row.p95.as_secs_f64() * 1000.0,
+            row.p99.as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// A nation-wide SLRT manager used only by the benchmark (created when missing).
+async fn bench_actor(db: &DatabaseConnection, services: &Services) -> anyhow::Result<Actor> {
+    const USERNAME: &str = "bench.manager";
+    const PASSWORD: &str = "bench-only-password-9";
+    let exists = users::Entity::find()
+        .filter(users::Column::Username.eq(USERNAME))
+        .one(db)
+        .await?
+        .is_some();
+    if !exists {
+        super::create_admin::create(
+            db,
+            super::create_admin::NewAccount {
+                username: USERNAME.into(),
+                full_name: "Benchmark".into(),
+                password: PASSWORD.into(),
+                role: Role::SlrtManager,
+                area_code: None,
+            },
+        )
+        .await?;
+    }
+    Ok(services
+        .auth
+        .login(USERNAME, PASSWORD, &Default::default())
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message_en()))?
+        .actor)
+}
+
+/// Times NIK lookups and village case lists.
+pub async fn run(
+    db: &DatabaseConnection,
+    key: &DataKey,
+    services: &Services,
+    options: BenchOptions,
+) -> anyhow::Result<Vec<Timing>> {
+    let actor = bench_actor(db, services).await?;
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let household_count = households::Entity::find().count(db).await?;
+    let member_count = members::Entity::find().count(db).await?;
+    println!("database: {household_count} households, {member_count} members");
+    anyhow::ensure!(
+        member_count > 0,
+        "the database has no members: run `slrt seed-scale` first"
+    );
+
+    let max_member = members::Entity::find()
+        .order_by_desc(members::Column::Id)
+        .one(db)
+        .await?
+        .map(|m| m.id)
+        .unwrap_or(0);
+    let mut niks = Vec::with_capacity(options.lookups);
+    while niks.len() < options.lookups {
+        let id = rng.gen_range(1..=max_member);
+        if let Some(sealed) = members::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|m| m.nik_sealed)
+        {
+            niks.push(
+                Nik::parse(&key.open(&sealed)?).map_err(|e| anyhow::anyhow!(e.message_en()))?,
+            );
+        }
+    }
+    let mut lookups = Vec::with_capacity(niks.len());
+    for nik in niks {
+        let started = Instant::now();
+        let found = services
+            .households
+            .lookup(&actor, IdentityQuery::Nik(nik))
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        lookups.push(started.elapsed());
+        anyhow::ensure!(!found.households.is_empty(), "a seeded NIK was not found");
+    }
+
+    let villages: Vec<String> = cases::Entity::find()
+        .select_only()
+        .column(cases::Column::VillageCode)
+        .distinct()
+        .limit(5_000)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("cannot list villages with cases")?;
+    anyhow::ensure!(!villages.is_empty(), "the database has no cases");
+    let mut lists = Vec::with_capacity(options.lists);
+    let mut overdue = Vec::with_capacity(options.lists);
+    for _ in 0..options.lists {
+        let village = AreaCode::parse(&villages[rng.gen_range(0..villages.len())])
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        let filter = CaseFilter {
+            area: Some(village.clone()),
+            open_only: true,
+            ..Default::default()
+        };
+        let started = Instant::now();
+        services
+            .cases
+            .list(&actor, filter)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        lists.push(started.elapsed());
+        let district = village
+            .ancestor_at(shared::geo::AreaLevel::District)
+            .unwrap_or(village);
+        let filter = CaseFilter {
+            area: Some(district),
+            overdue_only: true,
+            ..Default::default()
+        };
+        let started = Instant::now();
+        services
+            .cases
+            .list(&actor, filter)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        overdue.push(started.elapsed());
+    }
+    Ok(vec![
+        timing(
+            "NIK lookup (keyed hash, with registry check + audit)",
+            lookups,
+        ),
+        timing("case list, one village, open, page 1", lists),
+        timing("case list, one district, overdue, page 1", overdue),
+    ])
+}
