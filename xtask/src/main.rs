@@ -22,7 +22,7 @@ Commands:
                    missing, then serve on http://127.0.0.1:3000
                      --database-url URL   (or DATABASE_URL) default sqlite://data/slrt.db
                      --listen ADDR        default 127.0.0.1:3000
-  test             setup, fmt, clippy, wasm32 build of `shared`, all Rust tests on
+  test             setup, fmt, clippy, rustdoc and wasm32 build of `shared`, all Rust tests on
                    SQLite, integration tests on a throwaway PostgreSQL, browser tests
                      --skip-postgres --skip-browser   leave out a lane
   bench            release build, a fresh SQLite database with the real areas and
@@ -132,6 +132,11 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
             "-D",
             "warnings",
         ])
+    })?;
+    steps.run("rustdoc of shared, -D warnings", || {
+        let mut command = cmd("cargo", ["doc", "-p", "shared", "--no-deps"]);
+        command.current_dir(root).env("RUSTDOCFLAGS", "-D warnings");
+        util::status(&mut command)
     })?;
     steps.run("shared builds for wasm32", || {
         site::wasm_cargo(root, &tools, &["build", "-p", "shared"])
