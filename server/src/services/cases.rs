@@ -31,7 +31,7 @@ use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow, record_tra
 
 use super::common::{
     Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
-    remember_result, stored_area, today, within_scope,
+    own_scope, paging, refuse_step, remember_result, stored_area, today, within_scope,
 };
 use super::db_failure;
 use super::households::{head_names, stored, stored_json};
@@ -39,11 +39,6 @@ use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
     referrals, users,
 };
-
-/// Most rows a list page returns.
-pub const PER_PAGE_MAX: u32 = 100;
-/// Rows per page when the client does not say.
-pub const PER_PAGE_DEFAULT: u32 = 25;
 
 /// [`CaseService`] on the portal database.
 pub struct DbCaseService {
@@ -660,23 +655,15 @@ impl CaseService for DbCaseService {
         ) {
             Ok(done) => done,
             Err(error) => {
-                if error.is_access_denied() {
-                    let village = stored_area(&row.village_code)?;
-                    let mut refused = entry(
-                        actor,
-                        "case_transition",
-                        Subject::new("case", row.id),
-                        Some(&village),
-                    );
-                    refused.detail = Some(error.message_en());
-                    if let Err(db_error) =
-                        super::audit::record(&self.db, refused, super::audit::Outcome::Refused)
-                            .await
-                    {
-                        tracing::error!(%db_error, "could not audit a refusal");
-                    }
-                }
-                return Err(error.into());
+                return Err(refuse_step(
+                    &self.db,
+                    actor,
+                    "case_transition",
+                    Subject::new("case", row.id),
+                    Some(&stored_area(&row.village_code)?),
+                    error,
+                )
+                .await);
             }
         };
         let close_reason = match request.action {
@@ -752,8 +739,7 @@ impl CaseService for DbCaseService {
         actor: &Actor,
         filter: CaseFilter,
     ) -> Result<Page<CaseSummary>, ServiceError> {
-        let own = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
-            .map_err(|_| ServiceError::Unavailable)?;
+        let own = own_scope(actor)?;
         let scope = match &filter.area {
             Some(area) => AreaScope::Area(area.clone()),
             None => own,
@@ -847,13 +833,9 @@ impl CaseService for DbCaseService {
                 .order_by_asc(cases::Column::OpenedOn)
                 .order_by_asc(cases::Column::Id),
         };
-        let per_page = match filter.per_page {
-            0 => PER_PAGE_DEFAULT,
-            n => Ord::min(n, PER_PAGE_MAX),
-        };
-        let page = Ord::max(filter.page, 1);
+        let (page, per_page, offset) = paging(filter.page, filter.per_page);
         let rows = query
-            .offset(u64::from(page - 1) * u64::from(per_page))
+            .offset(offset)
             .limit(u64::from(per_page))
             .all(&self.db)
             .await

@@ -16,12 +16,17 @@ use super::audit::{self, Entry, Outcome};
 use super::db_failure;
 use crate::entities::idempotency_keys;
 
-/// The access rule's view of a signed-in actor. A damaged stored area fails closed.
-pub fn access_actor(actor: &Actor) -> Result<access::Actor, ServiceError> {
-    let area = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or("")).map_err(|error| {
+/// The area the actor is assigned to. A damaged stored area fails closed.
+pub fn own_scope(actor: &Actor) -> Result<AreaScope, ServiceError> {
+    AreaScope::from_stored(actor.area_code.as_deref().unwrap_or("")).map_err(|error| {
         tracing::error!(user = actor.user_id, error = %error.message_en(), "assignment has a damaged area code");
         ServiceError::Unavailable
-    })?;
+    })
+}
+
+/// The access rule's view of a signed-in actor.
+pub fn access_actor(actor: &Actor) -> Result<access::Actor, ServiceError> {
+    let area = own_scope(actor)?;
     Ok(access::Actor {
         role: actor.role,
         area,
@@ -114,6 +119,41 @@ pub async fn authorize<C: ConnectionTrait>(
             Err(ServiceError::Forbidden)
         }
     }
+}
+
+/// Turns a refused state-machine step into the caller's error; a step the
+/// actor's role may not take is written to the audit log as refused.
+pub async fn refuse_step<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: &str,
+    subject: Subject<'_>,
+    area: Option<&AreaCode>,
+    error: shared::DomainError,
+) -> ServiceError {
+    if error.is_access_denied() {
+        let mut refused = entry(actor, action, subject, area);
+        refused.detail = Some(error.message_en());
+        if let Err(db_error) = audit::record(db, refused, Outcome::Refused).await {
+            tracing::error!(%db_error, "could not audit a refusal");
+        }
+    }
+    error.into()
+}
+
+/// Rows a list page returns when the client does not say.
+pub const PER_PAGE_DEFAULT: u32 = 25;
+/// Most rows a list page returns.
+pub const PER_PAGE_MAX: u32 = 100;
+
+/// A list request's page (from 1), rows per page (bounded) and row offset.
+pub fn paging(page: u32, per_page: u32) -> (u32, u32, u64) {
+    let per_page = match per_page {
+        0 => PER_PAGE_DEFAULT,
+        n => Ord::min(n, PER_PAGE_MAX),
+    };
+    let page = Ord::max(page, 1);
+    (page, per_page, u64::from(page - 1) * u64::from(per_page))
 }
 
 /// Writes an audit row for a successful action; failing to audit fails the action.
@@ -253,6 +293,13 @@ mod tests {
         assert!(text.contains("nik: (changed)"));
         assert!(!text.contains("rt"));
         assert_eq!(diff(&old, &old, &[]), None);
+    }
+
+    #[test]
+    fn paging_is_bounded() {
+        assert_eq!(paging(0, 0), (1, PER_PAGE_DEFAULT, 0));
+        assert_eq!(paging(3, 10), (3, 10, 20));
+        assert_eq!(paging(2, 5000), (2, PER_PAGE_MAX, 100));
     }
 
     #[test]

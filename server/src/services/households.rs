@@ -17,7 +17,7 @@ use shared::dto::{
     Created, HouseholdFile, HouseholdRow, IdentityLookup, IdentityQuery, MemberFile,
     RecordHouseholdEvent, RegisterHousehold, RegistryCheck, UpdateHousehold, UpdateMember,
 };
-use shared::geo::{Address, AreaCode, AreaScope};
+use shared::geo::{Address, AreaCode};
 use shared::household::{
     Desil, Household, HouseholdEventKind, IncomeBand, RegistryId, RegistryRecord, RegistrySource,
     check_members,
@@ -30,7 +30,7 @@ use shared::{Coded, DomainError};
 
 use super::common::{
     Subject, audit_ok, authorize, check_version, diff, earlier_result, entry, expect_one_row,
-    remember_result, stored_area, today,
+    own_scope, remember_result, stored_area, today,
 };
 use super::{cases, db_failure};
 use crate::entities::{
@@ -354,8 +354,7 @@ impl HouseholdService for DbHouseholdService {
         actor: &Actor,
         query: IdentityQuery,
     ) -> Result<IdentityLookup, ServiceError> {
-        let scope = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
-            .map_err(|_| ServiceError::Unavailable)?;
+        let scope = own_scope(actor)?;
         authorize(
             &self.db,
             actor,

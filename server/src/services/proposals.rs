@@ -24,10 +24,9 @@ use shared::workflow::{
     ActorRef, NOTE_MAX, StateChange, StateMachine, Workflow, record_transition,
 };
 
-use super::cases::{PER_PAGE_DEFAULT, PER_PAGE_MAX};
 use super::common::{
     Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
-    remember_result, stored_area, within_scope,
+    own_scope, paging, refuse_step, remember_result, stored_area, within_scope,
 };
 use super::db_failure;
 use super::households::stored;
@@ -229,22 +228,15 @@ impl ProposalService for DbProposalService {
         ) {
             Ok(done) => done,
             Err(error) => {
-                if error.is_access_denied() {
-                    let mut refused = entry(
-                        actor,
-                        "proposal_transition",
-                        Subject::new(OBJECT, row.id),
-                        Some(&village),
-                    );
-                    refused.detail = Some(error.message_en());
-                    if let Err(db_error) =
-                        super::audit::record(&self.db, refused, super::audit::Outcome::Refused)
-                            .await
-                    {
-                        tracing::error!(%db_error, "could not audit a refusal");
-                    }
-                }
-                return Err(error.into());
+                return Err(refuse_step(
+                    &self.db,
+                    actor,
+                    "proposal_transition",
+                    Subject::new(OBJECT, row.id),
+                    Some(&village),
+                    error,
+                )
+                .await);
             }
         };
         let txn = self.db.begin().await.map_err(db_failure)?;
@@ -292,8 +284,7 @@ impl ProposalService for DbProposalService {
         actor: &Actor,
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError> {
-        let own = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
-            .map_err(|_| ServiceError::Unavailable)?;
+        let own = own_scope(actor)?;
         let scope = match &filter.area {
             Some(area) => AreaScope::Area(area.clone()),
             None => own,
@@ -316,15 +307,11 @@ impl ProposalService for DbProposalService {
                 .filter(proposals::Column::Stage.is_in(filter.stages.iter().map(|s| s.code())));
         }
         let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let per_page = match filter.per_page {
-            0 => PER_PAGE_DEFAULT,
-            n => Ord::min(n, PER_PAGE_MAX),
-        };
-        let page = Ord::max(filter.page, 1);
+        let (page, per_page, offset) = paging(filter.page, filter.per_page);
         let rows = query
             .order_by_desc(proposals::Column::CreatedAt)
             .order_by_desc(proposals::Column::Id)
-            .offset(u64::from(page - 1) * u64::from(per_page))
+            .offset(offset)
             .limit(u64::from(per_page))
             .all(&self.db)
             .await

@@ -28,10 +28,10 @@ use shared::referral::{
 use shared::roles::Role;
 use shared::workflow::{Workflow, record_transition};
 
-use super::cases::{PER_PAGE_DEFAULT, PER_PAGE_MAX, insert_case_event, referral_views};
+use super::cases::{insert_case_event, referral_views};
 use super::common::{
     Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
-    remember_result, stored_area, today, within_scope,
+    own_scope, paging, refuse_step, remember_result, stored_area, today, within_scope,
 };
 use super::db_failure;
 use super::households::stored;
@@ -374,22 +374,15 @@ impl ReferralService for DbReferralService {
         ) {
             Ok(done) => done,
             Err(error) => {
-                if error.is_access_denied() {
-                    let mut refused = entry(
-                        actor,
-                        "referral_transition",
-                        Subject::new("referral", row.id),
-                        Some(&village),
-                    );
-                    refused.detail = Some(error.message_en());
-                    if let Err(db_error) =
-                        super::audit::record(&self.db, refused, super::audit::Outcome::Refused)
-                            .await
-                    {
-                        tracing::error!(%db_error, "could not audit a refusal");
-                    }
-                }
-                return Err(error.into());
+                return Err(refuse_step(
+                    &self.db,
+                    actor,
+                    "referral_transition",
+                    Subject::new("referral", row.id),
+                    Some(&village),
+                    error,
+                )
+                .await);
             }
         };
         let outcome_note = match request.action {
@@ -474,8 +467,7 @@ impl ReferralService for DbReferralService {
             };
             query = query.filter(referrals::Column::InstitutionId.eq(institution));
         } else {
-            let scope = AreaScope::from_stored(actor.area_code.as_deref().unwrap_or(""))
-                .map_err(|_| ServiceError::Unavailable)?;
+            let scope = own_scope(actor)?;
             authorize(
                 &self.db,
                 actor,
@@ -505,15 +497,11 @@ impl ReferralService for DbReferralService {
                 .filter(referrals::Column::State.is_in(open));
         }
         let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let per_page = match filter.per_page {
-            0 => PER_PAGE_DEFAULT,
-            n => Ord::min(n, PER_PAGE_MAX),
-        };
-        let page = Ord::max(filter.page, 1);
+        let (page, per_page, offset) = paging(filter.page, filter.per_page);
         let rows = query
             .order_by_asc(referrals::Column::DueOn)
             .order_by_asc(referrals::Column::Id)
-            .offset(u64::from(page - 1) * u64::from(per_page))
+            .offset(offset)
             .limit(u64::from(per_page))
             .all(&self.db)
             .await
