@@ -25,17 +25,17 @@ use shared::household::{
 use shared::identity::{Nik, NoKk, Sex};
 use shared::member::{Member, MemberRegistryStatus, Relationship};
 use shared::programme::ProgrammeKind;
-use shared::proposal::{ProposalKind, ProposalSource, ProposalStage};
+use shared::proposal::{ProposalKind, ProposalSource};
 use shared::{Coded, DomainError};
 
 use super::common::{
     Subject, audit_ok, authorize, check_version, diff, earlier_result, entry, expect_one_row,
     own_scope, remember_result, stored_area, today,
 };
+use super::proposals::insert_proposal;
 use super::{cases, db_failure};
 use crate::entities::{
-    areas, household_events, households, members, proposal_events, proposals, registry_families,
-    registry_people,
+    areas, household_events, households, members, registry_families, registry_people,
 };
 use crate::protect::{DataKey, IdKind};
 use crate::records::{HouseholdDetails, MemberDetails};
@@ -303,47 +303,6 @@ impl DbHouseholdService {
             .one(&self.db)
             .await
             .map_err(db_failure)
-    }
-
-    /// Opens a registry correction proposal (flow B) for a household in the registry.
-    async fn propose_correction<C: sea_orm::ConnectionTrait>(
-        db: &C,
-        actor: &Actor,
-        household: &households::Model,
-        village: &str,
-        note: &str,
-    ) -> Result<(), ServiceError> {
-        let now = Utc::now();
-        let proposal = proposals::ActiveModel {
-            household_id: Set(household.id),
-            village_code: Set(village.to_string()),
-            kind: Set(ProposalKind::Correction.code().to_string()),
-            source: Set(ProposalSource::Visit.code().to_string()),
-            stage: Set(ProposalStage::Proposed.code().to_string()),
-            created_by: Set(Some(actor.user_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .map_err(db_failure)?;
-        proposal_events::ActiveModel {
-            proposal_id: Set(proposal.id),
-            at: Set(now),
-            actor_user_id: Set(Some(actor.user_id)),
-            actor_role: Set(Some(actor.role.code().to_string())),
-            action: Set("propose".to_string()),
-            from_state: Set(None),
-            to_state: Set(ProposalStage::Proposed.code().to_string()),
-            note: Set(Some(note.to_string())),
-            ..Default::default()
-        }
-        .insert(db)
-        .await
-        .map_err(db_failure)?;
-        Ok(())
     }
 }
 
@@ -964,12 +923,14 @@ impl HouseholdService for DbHouseholdService {
         .await
         .map_err(db_failure)?;
         if event.needs_registry_correction(row.registry_id.is_some()) {
-            Self::propose_correction(
+            insert_proposal(
                 &txn,
                 actor,
-                &row,
+                row.id,
                 new_village.as_str(),
-                &format!(
+                ProposalKind::Correction,
+                ProposalSource::Visit,
+                format!(
                     "{} ({})",
                     event.kind.label_id(),
                     event.date.format("%d/%m/%Y")

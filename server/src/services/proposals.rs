@@ -131,6 +131,46 @@ async fn insert_event<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Writes a new proposal at the first stage of flow B with its "propose" step.
+pub(crate) async fn insert_proposal<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    household_id: i64,
+    village_code: &str,
+    kind: ProposalKind,
+    source: ProposalSource,
+    note: String,
+) -> Result<proposals::Model, ServiceError> {
+    let stage = ProposalFlow::initial();
+    let now = Utc::now();
+    let proposal = proposals::ActiveModel {
+        household_id: Set(household_id),
+        village_code: Set(village_code.to_string()),
+        kind: Set(kind.code().to_string()),
+        source: Set(source.code().to_string()),
+        stage: Set(stage.code().to_string()),
+        created_by: Set(Some(actor.user_id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(db_failure)?;
+    insert_event(
+        db,
+        actor,
+        proposal.id,
+        "propose",
+        None,
+        stage.code(),
+        Some(note),
+    )
+    .await?;
+    Ok(proposal)
+}
+
 #[async_trait]
 impl ProposalService for DbProposalService {
     async fn start(&self, actor: &Actor, request: StartProposal) -> Result<Created, ServiceError> {
@@ -152,32 +192,15 @@ impl ProposalService for DbProposalService {
             return Ok(Created { id });
         }
         let note = shared::text::required("note", &request.note, NOTE_MAX)?;
-        let stage = ProposalFlow::initial();
-        let now = Utc::now();
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let proposal = proposals::ActiveModel {
-            household_id: Set(household.id),
-            village_code: Set(village.as_str().to_string()),
-            kind: Set(request.kind.code().to_string()),
-            source: Set(request.source.code().to_string()),
-            stage: Set(stage.code().to_string()),
-            created_by: Set(Some(actor.user_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_failure)?;
-        insert_event(
+        let proposal = insert_proposal(
             &txn,
             actor,
-            proposal.id,
-            "propose",
-            None,
-            stage.code(),
-            Some(note),
+            household.id,
+            village.as_str(),
+            request.kind,
+            request.source,
+            note,
         )
         .await?;
         let mut audit = entry(
