@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests: Debian's Chromium driven by
 // playwright-core against the server `cargo xtask test` started.
 import { chromium } from 'playwright-core';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -26,6 +27,11 @@ export async function launchBrowser() {
 export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled = true } = {}) {
   const context = await browser.newContext({
     viewport, javaScriptEnabled, locale: 'id-ID', timezoneId: 'Asia/Jakarta',
+  });
+  // Every address the browser asks for is kept, so that `cargo xtask test` can
+  // check that no NIK or No KK ever travels in a URL.
+  context.on('request', (request) => {
+    appendFileSync(join(ARTIFACTS_DIR, 'urls.txt'), `${request.method()} ${request.url()}\n`);
   });
   return context.newPage();
 }

@@ -13,6 +13,11 @@ pub fn number_id(value: u64) -> String {
     out
 }
 
+/// Formats a date as `dd/mm/yyyy`.
+pub fn date_id(date: chrono::NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

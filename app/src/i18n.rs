@@ -84,3 +84,26 @@ pub const EN: Texts = Texts {
 pub fn texts() -> &'static Texts {
     &ID
 }
+
+/// The language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Bahasa Indonesia, the default.
+    #[default]
+    Id,
+    /// English.
+    En,
+}
+
+/// The current language (Bahasa Indonesia until a language switch exists).
+pub fn lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// A phrase in the current language, given in both: `tr("Simpan", "Save")`.
+pub fn tr(id: &'static str, en: &'static str) -> &'static str {
+    match lang() {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}

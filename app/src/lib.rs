@@ -7,6 +7,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod paths;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -16,10 +17,19 @@ use leptos_router::{
     path,
 };
 
+use crate::pages::account::{AccountPage, ChangePasswordPage};
+use crate::pages::admin::{
+    audit::AuditPage,
+    catalogue::{InstitutionsPage, ProgrammesPage},
+    users::{NewUserPage, UserPage, UsersPage},
+};
+use crate::pages::cases::{CaseDetailPage, CaseListPage};
 use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage};
 
 /// The HTML document around the application, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="id">
@@ -35,6 +45,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Sends the page's Content-Security-Policy: scripts only from this site and
+/// only with this response's nonce (Leptos adds it to its hydration script).
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -68,6 +98,16 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/akun") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/akun/kata-sandi") view=ChangePasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/kasus") view=CaseListPage ssr=SsrMode::Async />
+                <Route path=path!("/kasus/:id") view=CaseDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pengguna") view=UsersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pengguna/baru") view=NewUserPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pengguna/:id") view=UserPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/lembaga") view=InstitutionsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/program") view=ProgrammesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

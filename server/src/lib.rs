@@ -8,5 +8,6 @@ pub mod password;
 pub mod protect;
 pub mod records;
 pub mod registry_import;
+pub mod rest;
 pub mod services;
 pub mod web;

@@ -213,6 +213,7 @@ async fn main() -> anyhow::Result<()> {
                     db.clone(),
                     ServiceConfig {
                         sessions: policy,
+                        throttle: services::LoginThrottle::default(),
                         key: data_key()?,
                         calendar,
                     },

@@ -1,10 +1,14 @@
 //! Password hashing with Argon2id (the crate's defaults follow OWASP guidance).
 //! Hashing is slow on purpose, so it runs on the blocking thread pool.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
+use shared::DomainError;
 
 /// Why a password could not be hashed or checked.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,36 @@ pub async fn verify(password: String, stored_hash: String) -> Result<bool, Passw
     .map_err(|error| PasswordError::Task(error.to_string()))
 }
 
+/// The most common passwords (`server/data/common-passwords.txt`), lower case.
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("../data/common-passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Whether a password is on the list of the most common passwords (case-insensitive,
+/// also with a trailing run of digits or punctuation removed, so `Sayangku2026!` counts).
+pub fn is_common(password: &str) -> bool {
+    let lowered = password.trim().to_lowercase();
+    let list = common_passwords();
+    let stem = lowered.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    list.contains(lowered.as_str()) || (stem.chars().count() >= 6 && list.contains(stem))
+}
+
+/// The whole password policy: length, not the username, not a common password.
+pub fn check_policy(password: &str, username: &str) -> Result<(), DomainError> {
+    shared::account::check_password_shape(password, username)?;
+    if is_common(password) {
+        return Err(DomainError::PasswordTooCommon);
+    }
+    Ok(())
+}
+
 /// A hash of a random password, checked against when a username does not exist
 /// so that a wrong username costs the same time as a wrong password.
 pub const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2xydC1kZWNveS1zYWx0$1G0f8kS4m8v9Qm3c6wJt0y7hQ4m3V0wq2Jz0m9QxY1E";
@@ -49,6 +83,29 @@ pub const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2xydC1kZWNveS1zYWx
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case_or_suffix() {
+        assert!(common_passwords().len() > 10_000);
+        for common in [
+            "password",
+            "12345678",
+            "Bismillah",
+            "sayangku2026!",
+            "QWERTYUIOP",
+        ] {
+            assert!(is_common(common), "{common}");
+            assert_eq!(
+                check_policy(common, "fo.waled"),
+                Err(DomainError::PasswordTooCommon)
+            );
+        }
+        assert!(!is_common("kopi tubruk di balai desa"));
+        assert_eq!(
+            check_policy("kopi tubruk di balai desa", "fo.waled"),
+            Ok(())
+        );
+    }
 
     #[tokio::test]
     async fn a_hash_verifies_only_its_own_password() -> Result<(), PasswordError> {

@@ -20,7 +20,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::db;
+use crate::{db, rest};
 
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -74,9 +74,14 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ));
-    Router::new()
+    let secure = state.cookie.secure;
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route("/readyz", get(readyz));
+    for route in rest::ROUTES {
+        router = router.route(route.path, (route.handler)());
+    }
+    router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -96,9 +101,21 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Pages set their own policy with the nonce of their scripts (see `app::shell`);
+        // everything else gets the strictest one.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'none'"),
+            HeaderValue::from_static(
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            secure.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())
@@ -135,9 +152,11 @@ async fn session_layer(
         return next.run(request).await;
     }
     let mut signed_in = false;
+    let mut must_change_password = false;
     if let Some(token) = state.cookie.token_from(request.headers()) {
         match state.services.auth.authenticate(&token).await {
             Ok(Some(actor)) => {
+                must_change_password = actor.must_change_password;
                 request.extensions_mut().insert(actor);
                 signed_in = true;
             }
@@ -151,17 +170,37 @@ async fn session_layer(
     if !signed_in && request.method() == Method::GET && is_protected_page(path) {
         return Redirect::to("/login").into_response();
     }
+    // After an administrator set the password, the user chooses their own before anything else.
+    if must_change_password && !PASSWORD_CHANGE_PATHS.contains(&path) && !is_static(path) {
+        if request.method() == Method::GET && !path.starts_with("/api/") {
+            return Redirect::to(app::paths::CHANGE_PASSWORD).into_response();
+        }
+        return (
+            StatusCode::FORBIDDEN,
+            "Ganti kata sandi Anda terlebih dahulu. / Change your password first.",
+        )
+            .into_response();
+    }
     next.run(request).await
 }
+
+/// What a user who must change their password may still reach.
+const PASSWORD_CHANGE_PATHS: [&str; 4] = [
+    app::paths::CHANGE_PASSWORD,
+    "/api/change_password",
+    "/api/logout",
+    "/api/current_user",
+];
 
 /// Files and probes that need no session lookup.
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" || path == "/favicon.ico"
 }
 
-/// Every page except the sign-in page requires a session.
+/// Every page except the sign-in page requires a session (server functions and
+/// REST endpoints answer for themselves).
 fn is_protected_page(path: &str) -> bool {
-    !(path == "/login" || path.starts_with("/api/") || is_static(path))
+    !(path == "/login" || path.starts_with("/api/") || rest::is_rest(path) || is_static(path))
 }
 
 /// Refuses state-changing requests sent by other sites (CSRF): the browser's

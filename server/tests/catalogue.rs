@@ -218,7 +218,7 @@ async fn everyone_signed_in_reads_the_catalogue() -> TestResult {
 }
 
 #[tokio::test]
-async fn only_national_administrators_change_the_catalogue() -> TestResult {
+async fn administrators_change_only_the_catalogue_of_their_own_area() -> TestResult {
     let office = office().await?;
     let district_admin = actor(
         &office.db,
@@ -244,10 +244,7 @@ async fn only_national_administrators_change_the_catalogue() -> TestResult {
         Some("32.09"),
     )
     .await?;
-    for (index, who) in [&office.fo, &district_admin, &monitor, &manager]
-        .into_iter()
-        .enumerate()
-    {
+    for (index, who) in [&office.fo, &monitor, &manager].into_iter().enumerate() {
         let code = format!("lokal-{index}");
         assert_eq!(
             office
@@ -277,7 +274,7 @@ async fn only_national_administrators_change_the_catalogue() -> TestResult {
     assert_eq!(programmes::Entity::find().count(&office.db).await?, 0);
     assert_eq!(institutions::Entity::find().count(&office.db).await?, 0);
     let refused = audit_rows(&office.db, "manage_catalogue", "refused").await?;
-    assert_eq!(refused.len(), 8);
+    assert_eq!(refused.len(), 6);
     assert!(
         refused
             .iter()
@@ -288,6 +285,31 @@ async fn only_national_administrators_change_the_catalogue() -> TestResult {
             .iter()
             .any(|r| r.actor_user_id == Some(office.fo.user_id) && r.object_type == "institution")
     );
+
+    // A district administrator keeps the district's own entries, not national or other districts' ones.
+    office
+        .services
+        .catalogue
+        .save_institution(
+            &district_admin,
+            new_institution("Puskesmas Waled", cirebon()?),
+        )
+        .await?;
+    for area in [
+        AreaScope::National,
+        AreaScope::Area(AreaCode::parse("33.04")?),
+    ] {
+        assert_eq!(
+            office
+                .services
+                .catalogue
+                .save_institution(&district_admin, new_institution("Puskesmas Lain", area))
+                .await
+                .err(),
+            Some(ServiceError::Forbidden)
+        );
+    }
+    assert_eq!(institutions::Entity::find().count(&office.db).await?, 1);
 
     // The administrator's change goes through; a refused change to it leaves it as it was.
     let created = office

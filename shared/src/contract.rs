@@ -7,6 +7,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::account::{
+    AssignmentInput, AssignmentView, AuditFilter, AuditRow, NewUser, UserDetail, UserFilter,
+    UserRow,
+};
 use crate::complaint::Complaint;
 use crate::dto::{
     CaseDetail, CaseFilter, CaseSummary, CaseTransitionRequest, Created, CurrentUser, HomeSummary,
@@ -34,6 +38,11 @@ pub struct Actor {
     pub area_name: String,
     /// The receiving institution, for institution users.
     pub institution_id: Option<i64>,
+    /// The assignment (role in an area) this session acts under.
+    pub assignment_id: i64,
+    /// The user must choose a new password before doing anything else
+    /// (after an administrator set one).
+    pub must_change_password: bool,
 }
 
 impl Actor {
@@ -45,6 +54,7 @@ impl Actor {
             role: self.role,
             area_code: self.area_code.clone().unwrap_or_default(),
             area_name: self.area_name.clone(),
+            must_change_password: self.must_change_password,
         }
     }
 }
@@ -149,6 +159,80 @@ pub trait AuthService: Send + Sync {
 
     /// The actor behind a session token, or `None` when it is unknown or expired.
     async fn authenticate(&self, session_token: &str) -> Result<Option<Actor>, ServiceError>;
+
+    /// The actor's own assignments, the current one marked.
+    async fn assignments(&self, actor: &Actor) -> Result<Vec<AssignmentView>, ServiceError>;
+
+    /// Moves the session to another of the user's own assignments.
+    async fn switch_assignment(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+        assignment_id: i64,
+    ) -> Result<Actor, ServiceError>;
+
+    /// Changes the user's own password (checked against the current one) and ends
+    /// every other session of the user.
+    async fn change_password(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), ServiceError>;
+}
+
+/// Accounts and their roles, managed by administrators within their area.
+#[async_trait]
+pub trait AccountService: Send + Sync {
+    /// A page of accounts the administrator manages.
+    async fn users(&self, actor: &Actor, filter: UserFilter)
+    -> Result<Page<UserRow>, ServiceError>;
+    /// One account.
+    async fn user(&self, actor: &Actor, user_id: i64) -> Result<UserDetail, ServiceError>;
+    /// Creates an account with its first assignment.
+    async fn create_user(&self, actor: &Actor, request: NewUser) -> Result<Created, ServiceError>;
+    /// Sets a new password chosen by the administrator; the user must change it at
+    /// the next sign-in, and every session of the user ends.
+    async fn reset_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        new_password: &str,
+    ) -> Result<(), ServiceError>;
+    /// Disables (ending every session at once) or enables an account.
+    async fn set_disabled(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), ServiceError>;
+    /// Grants a role in an area (or at an institution).
+    async fn add_assignment(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        assignment: AssignmentInput,
+    ) -> Result<Created, ServiceError>;
+    /// Takes a role away; sessions acting under it end.
+    async fn remove_assignment(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+    ) -> Result<(), ServiceError>;
+}
+
+/// The audit log, for administrators (rows inside their area).
+#[async_trait]
+pub trait AuditService: Send + Sync {
+    /// A page of entries, newest first.
+    async fn search(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+    ) -> Result<Page<AuditRow>, ServiceError>;
+    /// Every matching entry as CSV (the export itself is audited).
+    async fn export_csv(&self, actor: &Actor, filter: AuditFilter) -> Result<String, ServiceError>;
 }
 
 /// Administrative areas and the figures of the home page.
@@ -313,4 +397,6 @@ pub struct Services {
     pub referrals: Arc<dyn ReferralService>,
     pub proposals: Arc<dyn ProposalService>,
     pub catalogue: Arc<dyn CatalogueService>,
+    pub accounts: Arc<dyn AccountService>,
+    pub audit: Arc<dyn AuditService>,
 }

@@ -27,6 +27,8 @@ pub struct CurrentUser {
     pub area_code: String,
     /// Name of the assigned area, e.g. "KABUPATEN CIREBON".
     pub area_name: String,
+    /// The user must choose a new password first.
+    pub must_change_password: bool,
 }
 
 /// Figures on the home page, read from the database for the user's area.

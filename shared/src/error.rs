@@ -140,6 +140,24 @@ pub enum DomainError {
         action: Action,
         reason: DenialReason,
     },
+    /// A password is shorter or longer than allowed.
+    PasswordLength { min: usize, max: usize },
+    /// A password contains the username.
+    PasswordContainsUsername,
+    /// A password is on the list of the most common passwords.
+    PasswordTooCommon,
+    /// The current password given to change it is wrong.
+    PasswordWrong,
+    /// A username has characters or a length that are not allowed.
+    UsernameInvalid,
+    /// The new password is the same as the current one.
+    PasswordUnchanged,
+    /// The password typed twice differs.
+    PasswordConfirmationMismatch,
+    /// Administrators cannot disable their own account or remove their own roles.
+    OwnAccountProtected,
+    /// The role cannot be held in an area of that level.
+    RoleAreaMismatch { role: Role },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -192,6 +210,15 @@ impl DomainError {
             DomainError::ConsentForOtherInstitution => "consent_for_other_institution",
             DomainError::HolidayLineInvalid { .. } => "holiday_line_invalid",
             DomainError::AccessDenied { .. } => "access_denied",
+            DomainError::PasswordLength { .. } => "password_length",
+            DomainError::PasswordContainsUsername => "password_contains_username",
+            DomainError::PasswordTooCommon => "password_too_common",
+            DomainError::PasswordWrong => "password_wrong",
+            DomainError::UsernameInvalid => "username_invalid",
+            DomainError::PasswordUnchanged => "password_unchanged",
+            DomainError::PasswordConfirmationMismatch => "password_confirmation_mismatch",
+            DomainError::OwnAccountProtected => "own_account_protected",
+            DomainError::RoleAreaMismatch { .. } => "role_area_mismatch",
             DomainError::Invalid { .. } => "invalid",
         }
     }
@@ -380,6 +407,30 @@ impl DomainError {
                 action.label_id(),
                 reason.label_id()
             ),
+            DomainError::PasswordLength { min, max } => {
+                format!("Kata sandi harus {min} sampai {max} karakter.")
+            }
+            DomainError::PasswordContainsUsername => {
+                "Kata sandi tidak boleh memuat nama pengguna.".into()
+            }
+            DomainError::PasswordTooCommon => {
+                "Kata sandi ini terlalu umum dan mudah ditebak; pilih yang lain, misalnya gabungan beberapa kata.".into()
+            }
+            DomainError::PasswordWrong => "Kata sandi saat ini salah.".into(),
+            DomainError::PasswordUnchanged => {
+                "Kata sandi baru harus berbeda dari kata sandi saat ini.".into()
+            }
+            DomainError::PasswordConfirmationMismatch => {
+                "Ulangan kata sandi tidak sama dengan kata sandi baru.".into()
+            }
+            DomainError::OwnAccountProtected => {
+                "Anda tidak dapat menonaktifkan akun sendiri atau mencabut peran sendiri; minta administrator lain.".into()
+            }
+            DomainError::RoleAreaMismatch { role } => format!(
+                "Peran {} tidak dapat ditugaskan pada wilayah ini: Pemantau Kemensos untuk seluruh Indonesia, Kepala Daerah dan Bappeda untuk satu kabupaten/kota.",
+                role.label_id()
+            ),
+            DomainError::UsernameInvalid => "Nama pengguna harus 3 sampai 64 karakter: huruf kecil a–z, angka, titik, tanda hubung atau garis bawah.".into(),
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
                     .iter()
@@ -533,6 +584,30 @@ impl DomainError {
                 action.label_en(),
                 reason.label_en()
             ),
+            DomainError::PasswordLength { min, max } => {
+                format!("A password must have {min} to {max} characters.")
+            }
+            DomainError::PasswordContainsUsername => {
+                "A password must not contain the username.".into()
+            }
+            DomainError::PasswordTooCommon => {
+                "This password is too common and easy to guess; choose another, for example several words together.".into()
+            }
+            DomainError::PasswordWrong => "The current password is wrong.".into(),
+            DomainError::PasswordUnchanged => {
+                "The new password must differ from the current one.".into()
+            }
+            DomainError::PasswordConfirmationMismatch => {
+                "The repeated password differs from the new password.".into()
+            }
+            DomainError::OwnAccountProtected => {
+                "You cannot disable your own account or remove your own roles; ask another administrator.".into()
+            }
+            DomainError::RoleAreaMismatch { role } => format!(
+                "The role {} cannot be held in this area: the Kemensos monitor covers all of Indonesia, district heads and Bappeda one district.",
+                role.label_en()
+            ),
+            DomainError::UsernameInvalid => "A username has 3 to 64 characters: lower-case letters a–z, digits, dot, hyphen or underscore.".into(),
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
                     .iter()

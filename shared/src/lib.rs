@@ -17,6 +17,7 @@
 //! [`roles`] and [`access`], [`dto`] and the one [`error`] type.
 
 pub mod access;
+pub mod account;
 pub mod case;
 pub mod coded;
 pub mod complaint;

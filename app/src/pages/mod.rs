@@ -1,5 +1,8 @@
 //! One module per page of the portal.
 
+pub mod account;
+pub mod admin;
+pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;

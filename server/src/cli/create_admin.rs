@@ -13,9 +13,6 @@ use crate::entities::{areas, user_assignments, users};
 use crate::password;
 use crate::services::audit::{self, Entry, Outcome};
 
-/// Shortest password the portal accepts.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 /// A new account and the role it starts with.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -39,8 +36,8 @@ pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Res
             "nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah atau tanda hubung"
         );
     }
-    if account.password.chars().count() < MIN_PASSWORD_CHARS {
-        bail!("kata sandi minimal {MIN_PASSWORD_CHARS} karakter");
+    if let Err(error) = password::check_policy(&account.password, &username) {
+        bail!("{}", error.message_id());
     }
     if users::Entity::find()
         .filter(users::Column::Username.eq(&username))
@@ -66,6 +63,7 @@ pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Res
         full_name: Set(account.full_name.trim().to_string()),
         password_hash: Set(password_hash),
         disabled: Set(false),
+        must_change_password: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

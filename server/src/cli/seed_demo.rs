@@ -9,7 +9,7 @@
 //! | username | role | area |
 //! |---|---|---|
 //! | `admin` | Administrator | nation |
-//! | `fo.waled`, `bo.waled`, `koordinator.waled` | FO, BO, Koordinator Puskesos | Desa Waled Desa 32.09.01.2008 |
+//! | `fo.waled`, `bo.waled`, `koordinator.waled` | FO, BO, Koordinator Puskesos | Desa Waled Desa 32.09.01.2008 (`fo.waled` also serves 32.09.01.2009 and can switch) |
 //! | `fasilitator.waled` | Fasilitator | Kec. Waled 32.09.01 |
 //! | `supervisor.cirebon`, `manajer.cirebon`, `fo.cirebon`, `bo.cirebon` | Supervisor, Manajer SLRT, FO and BO of the SLRT secretariat | Kab. Cirebon 32.09 |
 //! | `kadis.cirebon`, `bappeda.cirebon` | Kepala Dinas Sosial, Bappeda | Kab. Cirebon 32.09 |
@@ -50,6 +50,8 @@ pub const DEMO_PASSWORD: &str = "slrt-demo-2026";
 const DISTRICT: &str = "32.09";
 const SUBDISTRICT: &str = "32.09.01";
 const VILLAGE: &str = "32.09.01.2008";
+/// The second village `fo.waled` serves (Desa Waled Kota).
+const SECOND_WALED_VILLAGE: &str = "32.09.01.2009";
 /// Kabupaten Banjarnegara and one of its villages (Kecamatan Susukan).
 const SECOND_DISTRICT: &str = "33.04";
 const SECOND_VILLAGE: &str = "33.04.01.2001";
@@ -489,6 +491,7 @@ async fn seed<C: ConnectionTrait>(
             full_name: Set(full_name.clone()),
             password_hash: Set(password_hash.to_string()),
             disabled: Set(false),
+            must_change_password: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
@@ -513,6 +516,18 @@ async fn seed<C: ConnectionTrait>(
             }
             None => staff.members.push(member),
         }
+    }
+    // A front-office officer serving two villages switches between them.
+    if let Some(index) = accounts.iter().position(|a| a.username == "fo.waled") {
+        let user_id = i64::try_from(index).unwrap_or(0) + 1;
+        assignment_rows.push(user_assignments::ActiveModel {
+            id: Set(i64::try_from(accounts.len()).unwrap_or(0) + 1),
+            user_id: Set(user_id),
+            role: Set(Role::FrontOffice.code().to_string()),
+            area_code: Set(Some(SECOND_WALED_VILLAGE.to_string())),
+            institution_id: Set(None),
+            created_at: Set(now),
+        });
     }
     counts.accounts = accounts.len();
     insert_all(txn, user_rows, 500).await?;

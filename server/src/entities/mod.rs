@@ -11,6 +11,7 @@ pub mod household_events;
 pub mod households;
 pub mod idempotency_keys;
 pub mod institutions;
+pub mod login_failures;
 pub mod members;
 pub mod programmes;
 pub mod proposal_events;

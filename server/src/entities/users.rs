@@ -12,6 +12,8 @@ pub struct Model {
     pub full_name: String,
     pub password_hash: String,
     pub disabled: bool,
+    /// Set by an administrator's password reset: the user must choose a new one.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Optimistic concurrency: incremented by every update.

@@ -1,10 +1,25 @@
 //! Writing the audit log. Every write goes through [`record`], inside the
 //! transaction of the change it describes when there is one.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use std::collections::HashMap;
 
-use crate::entities::audit_log;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+use shared::DomainError;
+use shared::access::{Action, Target};
+use shared::account::{AuditFilter, AuditRow};
+use shared::contract::{Actor, AuditService, ServiceError};
+use shared::dto::Page;
+use shared::error::FieldErrors;
+use shared::geo::AreaScope;
+
+use super::common::{Subject, audit_ok, authorize, entry, own_scope, paging, within_scope};
+use super::db_failure;
+use crate::entities::{audit_log, users};
 
 /// Outcome of an audited action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,4 +72,257 @@ pub async fn record<C: ConnectionTrait>(
     .insert(db)
     .await
     .map(|_| ())
+}
+
+/// Most rows one CSV export holds (narrow the dates for more).
+pub const EXPORT_MAX_ROWS: u64 = 100_000;
+/// Rows per page of the audit page.
+const AUDIT_PER_PAGE: u32 = 50;
+
+/// [`AuditService`] on the portal database: reading the log, for administrators.
+pub struct DbAuditService {
+    db: DatabaseConnection,
+}
+
+/// Western Indonesian Time (UTC+7), the clock the entries are shown in.
+fn wib(at: DateTime<Utc>) -> String {
+    (at + chrono::Duration::hours(7))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Midnight WIB at the start of `day`, in UTC.
+fn wib_midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(7)
+}
+
+/// A text cell safe to open in a spreadsheet: a leading `=`, `+`, `-` or `@` is
+/// quoted so that it is never run as a formula.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+impl DbAuditService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        DbAuditService { db }
+    }
+
+    /// The filtered query, after checking the reader may read the log.
+    async fn query(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+    ) -> Result<Option<Select<audit_log::Entity>>, ServiceError> {
+        let scope = own_scope(actor)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewAuditLog,
+            &Target::area(scope.clone()),
+            Subject::kind("audit_log"),
+        )
+        .await?;
+        let mut errors = FieldErrors::new();
+        let day = |field: &str, text: &str, errors: &mut FieldErrors| {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            errors.check(
+                field,
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| DomainError::DateInvalid {
+                    field: field.to_string(),
+                }),
+            )
+        };
+        let from = day("from", &filter.from, &mut errors);
+        let to = day("to", &filter.to, &mut errors);
+        let area = if filter.area_code.trim().is_empty() {
+            None
+        } else {
+            errors.check("area_code", AreaScope::from_stored(filter.area_code.trim()))
+        };
+        errors.finish()?;
+        let mut query = within_scope(
+            audit_log::Entity::find(),
+            audit_log::Column::AreaCode,
+            &scope,
+        );
+        if scope != AreaScope::National {
+            query = query.filter(audit_log::Column::AreaCode.is_not_null());
+        }
+        if let Some(area) = area {
+            query = within_scope(query, audit_log::Column::AreaCode, &area);
+        }
+        if let Some(from) = from {
+            query = query.filter(audit_log::Column::At.gte(wib_midnight(from)));
+        }
+        if let Some(to) = to {
+            let next = to.succ_opt().unwrap_or(to);
+            query = query.filter(audit_log::Column::At.lt(wib_midnight(next)));
+        }
+        for (column, value) in [
+            (audit_log::Column::Action, &filter.action),
+            (audit_log::Column::Outcome, &filter.outcome),
+        ] {
+            if !value.trim().is_empty() {
+                query = query.filter(column.eq(value.trim()));
+            }
+        }
+        if !filter.username.trim().is_empty() {
+            let user = users::Entity::find()
+                .filter(users::Column::Username.eq(filter.username.trim().to_lowercase()))
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?;
+            match user {
+                Some(user) => query = query.filter(audit_log::Column::ActorUserId.eq(user.id)),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(query.order_by_desc(audit_log::Column::Id)))
+    }
+
+    async fn rows(&self, models: Vec<audit_log::Model>) -> Result<Vec<AuditRow>, ServiceError> {
+        let ids: Vec<i64> = models.iter().filter_map(|row| row.actor_user_id).collect();
+        let names: HashMap<i64, String> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            users::Entity::find()
+                .filter(users::Column::Id.is_in(ids))
+                .all(&self.db)
+                .await
+                .map_err(db_failure)?
+                .into_iter()
+                .map(|user| (user.id, user.username))
+                .collect()
+        };
+        Ok(models
+            .into_iter()
+            .map(|row| AuditRow {
+                id: row.id,
+                at: wib(row.at),
+                username: row.actor_user_id.and_then(|id| names.get(&id).cloned()),
+                action: row.action,
+                object_type: row.object_type,
+                object_id: row.object_id,
+                area_code: row.area_code,
+                client_address: row.client_address,
+                outcome: row.outcome,
+                detail: row.detail,
+            })
+            .collect())
+    }
+
+    async fn note_reading(
+        &self,
+        actor: &Actor,
+        action: &str,
+        filter: &AuditFilter,
+        rows: usize,
+    ) -> Result<(), ServiceError> {
+        let mut read = entry(actor, action, Subject::kind("audit_log"), None);
+        read.area_code = actor.area_code.clone();
+        read.detail = Some(format!(
+            "rows={rows}; from={}; to={}; user={}; action={}; outcome={}; area={}",
+            filter.from,
+            filter.to,
+            filter.username,
+            filter.action,
+            filter.outcome,
+            filter.area_code
+        ));
+        audit_ok(&self.db, read).await
+    }
+}
+
+#[async_trait]
+impl AuditService for DbAuditService {
+    async fn search(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+    ) -> Result<Page<AuditRow>, ServiceError> {
+        let (page, per_page, offset) = paging(filter.page, AUDIT_PER_PAGE);
+        let Some(query) = self.query(actor, &filter).await? else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+                page,
+                per_page,
+            });
+        };
+        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
+        let models = query
+            .offset(offset)
+            .limit(u64::from(per_page))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = self.rows(models).await?;
+        self.note_reading(actor, "view", &filter, items.len())
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    async fn export_csv(&self, actor: &Actor, filter: AuditFilter) -> Result<String, ServiceError> {
+        let models = match self.query(actor, &filter).await? {
+            Some(query) => query
+                .limit(EXPORT_MAX_ROWS)
+                .all(&self.db)
+                .await
+                .map_err(db_failure)?,
+            None => Vec::new(),
+        };
+        let rows = self.rows(models).await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let written = (|| -> Result<(), csv::Error> {
+            out.write_record([
+                "id",
+                "waktu_wib",
+                "pengguna",
+                "aksi",
+                "jenis_objek",
+                "id_objek",
+                "kode_wilayah",
+                "alamat_klien",
+                "hasil",
+                "rincian",
+            ])?;
+            for row in &rows {
+                out.write_record([
+                    row.id.to_string(),
+                    row.at.clone(),
+                    spreadsheet_safe(row.username.as_deref().unwrap_or("")),
+                    spreadsheet_safe(&row.action),
+                    spreadsheet_safe(&row.object_type),
+                    spreadsheet_safe(row.object_id.as_deref().unwrap_or("")),
+                    row.area_code.clone().unwrap_or_default(),
+                    spreadsheet_safe(row.client_address.as_deref().unwrap_or("")),
+                    row.outcome.clone(),
+                    spreadsheet_safe(row.detail.as_deref().unwrap_or("")),
+                ])?;
+            }
+            Ok(())
+        })();
+        let bytes = written
+            .map_err(|error| error.to_string())
+            .and_then(|()| out.into_inner().map_err(|error| error.to_string()))
+            .map_err(|error| {
+                tracing::error!(%error, "could not write the audit CSV");
+                ServiceError::Unavailable
+            })?;
+        self.note_reading(actor, "export", &filter, rows.len())
+            .await?;
+        String::from_utf8(bytes).map_err(|_| ServiceError::Unavailable)
+    }
 }

@@ -1,33 +1,163 @@
-//! Signing in and out, and server-side sessions stored in the database.
+//! Signing in and out, server-side sessions stored in the database, switching
+//! between one's assignments, changing one's password, and sign-in throttling.
+
+use std::collections::HashMap;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
+use shared::DomainError;
+use shared::account::AssignmentView;
 use shared::contract::{Actor, AuthService, ClientInfo, LoginOutcome, ServiceError};
+use shared::error::FieldErrors;
 use shared::roles::Role;
 
 use super::audit::{self, Entry, Outcome};
-use super::{SessionPolicy, db_failure};
-use crate::entities::{areas, sessions, user_assignments, users};
+use super::{LoginThrottle, SessionPolicy, db_failure};
+use crate::entities::{areas, institutions, login_failures, sessions, user_assignments, users};
 use crate::password;
 
 /// Sessions only record a visit when the last one is older than this, to spare writes.
 const LAST_SEEN_GRANULARITY_SECONDS: i64 = 60;
+/// Longest username stored with a failed sign-in.
+const FAILURE_USERNAME_CHARS: usize = 64;
+/// Failed sign-ins are kept this long, then pruned.
+const FAILURE_RETENTION_HOURS: i64 = 24;
 
 /// [`AuthService`] on the portal database.
 pub struct DbAuthService {
     db: DatabaseConnection,
     policy: SessionPolicy,
+    throttle: LoginThrottle,
+}
+
+/// How long a sign-in must wait, given the times of recent failures (any order),
+/// the number of failures allowed before waits begin and the wait policy.
+/// Each failure beyond the free ones doubles the wait after the latest failure.
+pub fn throttle_wait(
+    failures: &[DateTime<Utc>],
+    free: u32,
+    throttle: &LoginThrottle,
+    now: DateTime<Utc>,
+) -> Option<Duration> {
+    let window_start = now - chrono_duration(throttle.window);
+    let recent: Vec<&DateTime<Utc>> = failures.iter().filter(|at| **at > window_start).collect();
+    let count = u32::try_from(recent.len()).unwrap_or(u32::MAX);
+    if count < free {
+        return None;
+    }
+    let latest = recent.into_iter().max()?;
+    let doublings = (count - free).min(20);
+    let wait = throttle
+        .first_wait
+        .saturating_mul(2u32.saturating_pow(doublings))
+        .min(throttle.longest_wait);
+    let unlock = *latest + chrono_duration(wait);
+    (now < unlock).then(|| (unlock - now).to_std().unwrap_or(wait))
+}
+
+fn chrono_duration(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::hours(12))
+}
+
+/// The stored id of a session: SHA-256 of the secret cookie token, in hex.
+pub fn session_id(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new secret session token: 256 random bits, hex encoded.
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
+    now + chrono_duration(duration)
+}
+
+/// Names of areas by code, for assignments.
+pub(crate) async fn area_names<C: ConnectionTrait>(
+    db: &C,
+    codes: impl IntoIterator<Item = String>,
+) -> Result<HashMap<String, String>, ServiceError> {
+    let codes: Vec<String> = codes.into_iter().collect();
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(areas::Entity::find()
+        .filter(areas::Column::Code.is_in(codes))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|area| (area.code, area.name))
+        .collect())
+}
+
+/// The assignments as the UI shows them, with area and institution names.
+pub(crate) async fn assignment_views<C: ConnectionTrait>(
+    db: &C,
+    rows: &[user_assignments::Model],
+    current: Option<i64>,
+) -> Result<Vec<AssignmentView>, ServiceError> {
+    let names = area_names(db, rows.iter().filter_map(|row| row.area_code.clone())).await?;
+    let institution_ids: Vec<i64> = rows.iter().filter_map(|row| row.institution_id).collect();
+    let institution_names: HashMap<i64, String> = if institution_ids.is_empty() {
+        HashMap::new()
+    } else {
+        institutions::Entity::find()
+            .filter(institutions::Column::Id.is_in(institution_ids))
+            .all(db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|row| (row.id, row.name))
+            .collect()
+    };
+    rows.iter()
+        .map(|row| {
+            let role = Role::from_code(&row.role).ok_or_else(|| {
+                tracing::error!(assignment = row.id, "assignment has an unknown role code");
+                ServiceError::Unavailable
+            })?;
+            let area_code = row.area_code.clone().unwrap_or_default();
+            let area_name = if area_code.is_empty() {
+                "Indonesia".to_string()
+            } else {
+                names
+                    .get(&area_code)
+                    .cloned()
+                    .unwrap_or_else(|| area_code.clone())
+            };
+            Ok(AssignmentView {
+                id: row.id,
+                role,
+                area_code,
+                area_name,
+                institution_id: row.institution_id,
+                institution_name: row
+                    .institution_id
+                    .and_then(|id| institution_names.get(&id).cloned()),
+                current: Some(row.id) == current,
+            })
+        })
+        .collect()
 }
 
 impl DbAuthService {
-    pub fn new(db: DatabaseConnection, policy: SessionPolicy) -> Self {
-        DbAuthService { db, policy }
+    pub fn new(db: DatabaseConnection, policy: SessionPolicy, throttle: LoginThrottle) -> Self {
+        DbAuthService {
+            db,
+            policy,
+            throttle,
+        }
     }
 
     async fn audit_login(
@@ -56,48 +186,112 @@ impl DbAuthService {
         user: &users::Model,
         assignment: &user_assignments::Model,
     ) -> Result<Actor, ServiceError> {
-        let role = Role::from_code(&assignment.role).ok_or_else(|| {
-            tracing::error!(
-                assignment = assignment.id,
-                "assignment has an unknown role code"
-            );
-            ServiceError::Unavailable
-        })?;
-        let area_name = match &assignment.area_code {
-            Some(code) => areas::Entity::find_by_id(code.clone())
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .map(|area| area.name)
-                .unwrap_or_else(|| code.clone()),
-            None => "Indonesia".to_string(),
-        };
+        let view = assignment_views(&self.db, std::slice::from_ref(assignment), None)
+            .await?
+            .pop()
+            .ok_or(ServiceError::Unavailable)?;
         Ok(Actor {
             user_id: user.id,
             username: user.username.clone(),
             full_name: user.full_name.clone(),
-            role,
+            role: view.role,
             area_code: assignment.area_code.clone(),
-            area_name,
+            area_name: view.institution_name.unwrap_or(view.area_name),
             institution_id: assignment.institution_id,
+            assignment_id: assignment.id,
+            must_change_password: user.must_change_password,
         })
     }
-}
 
-/// The stored id of a session: SHA-256 of the secret cookie token, in hex.
-pub fn session_id(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+    /// Recent failure times of one username or one address.
+    async fn recent_failures(
+        &self,
+        column: login_failures::Column,
+        value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, ServiceError> {
+        Ok(login_failures::Entity::find()
+            .filter(column.eq(value))
+            .filter(login_failures::Column::At.gt(now - chrono_duration(self.throttle.window)))
+            .order_by_desc(login_failures::Column::At)
+            .limit(64)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|row| row.at)
+            .collect())
+    }
 
-/// A new secret session token: 256 random bits, hex encoded.
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
+    /// How long this username or address must wait before trying again, if at all.
+    async fn wait_before_login(
+        &self,
+        username: &str,
+        client: &ClientInfo,
+    ) -> Result<Option<Duration>, ServiceError> {
+        let now = Utc::now();
+        let by_account = self
+            .recent_failures(login_failures::Column::Username, username, now)
+            .await?;
+        let mut wait = throttle_wait(
+            &by_account,
+            self.throttle.free_per_account,
+            &self.throttle,
+            now,
+        );
+        if let Some(address) = &client.address {
+            let by_address = self
+                .recent_failures(login_failures::Column::ClientAddress, address, now)
+                .await?;
+            let address_wait = throttle_wait(
+                &by_address,
+                self.throttle.free_per_address,
+                &self.throttle,
+                now,
+            );
+            wait = wait.max(address_wait);
+        }
+        Ok(wait)
+    }
 
-fn after(now: DateTime<Utc>, duration: std::time::Duration) -> DateTime<Utc> {
-    now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::hours(12))
+    /// Remembers a failed password for throttling.
+    async fn record_failure(&self, username: &str, client: &ClientInfo) {
+        let row = login_failures::ActiveModel {
+            at: Set(Utc::now()),
+            username: Set(username.chars().take(FAILURE_USERNAME_CHARS).collect()),
+            client_address: Set(client.address.clone()),
+            ..Default::default()
+        };
+        if let Err(error) = row.insert(&self.db).await {
+            tracing::error!(%error, "could not record a failed sign-in");
+        }
+    }
+
+    /// Forgets a username's failures after a successful sign-in, and old failures of anyone.
+    async fn clear_failures(&self, username: &str) -> Result<(), ServiceError> {
+        login_failures::Entity::delete_many()
+            .filter(login_failures::Column::Username.eq(username))
+            .exec(&self.db)
+            .await
+            .map_err(db_failure)?;
+        login_failures::Entity::delete_many()
+            .filter(
+                login_failures::Column::At
+                    .lt(Utc::now() - chrono::Duration::hours(FAILURE_RETENTION_HOURS)),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(db_failure)?;
+        Ok(())
+    }
+
+    async fn user_of(&self, actor: &Actor) -> Result<users::Model, ServiceError> {
+        users::Entity::find_by_id(actor.user_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::Unauthenticated)
+    }
 }
 
 #[async_trait]
@@ -108,8 +302,22 @@ impl AuthService for DbAuthService {
         password_attempt: &str,
         client: &ClientInfo,
     ) -> Result<LoginOutcome, ServiceError> {
+        let username = username.trim().to_lowercase();
+        if let Some(wait) = self.wait_before_login(&username, client).await? {
+            let seconds = wait.as_secs().max(1);
+            self.audit_login(
+                None,
+                client,
+                Outcome::Refused,
+                &format!("throttled for {seconds} s after repeated failures"),
+            )
+            .await;
+            return Err(ServiceError::RateLimited {
+                retry_after_seconds: seconds,
+            });
+        }
         let user = users::Entity::find()
-            .filter(users::Column::Username.eq(username.to_lowercase()))
+            .filter(users::Column::Username.eq(&username))
             .one(&self.db)
             .await
             .map_err(db_failure)?;
@@ -124,6 +332,7 @@ impl AuthService for DbAuthService {
                 ServiceError::Unavailable
             })?;
         let Some(user) = user.filter(|_| matches) else {
+            self.record_failure(&username, client).await;
             self.audit_login(None, client, Outcome::Refused, "wrong username or password")
                 .await;
             return Err(ServiceError::InvalidCredentials);
@@ -150,6 +359,7 @@ impl AuthService for DbAuthService {
             return Err(ServiceError::Forbidden);
         };
         let actor = self.actor_for(&user, &assignment).await?;
+        self.clear_failures(&username).await?;
 
         let token = new_token();
         let now = Utc::now();
@@ -249,7 +459,7 @@ impl AuthService for DbAuthService {
                 .map_err(db_failure)?;
             return Ok(None);
         };
-        if user.disabled {
+        if user.disabled || assignment.user_id != user.id {
             sessions::Entity::delete_many()
                 .filter(sessions::Column::UserId.eq(user.id))
                 .exec(&self.db)
@@ -263,5 +473,190 @@ impl AuthService for DbAuthService {
             touched.update(&self.db).await.map_err(db_failure)?;
         }
         self.actor_for(&user, &assignment).await.map(Some)
+    }
+
+    async fn assignments(&self, actor: &Actor) -> Result<Vec<AssignmentView>, ServiceError> {
+        let rows = user_assignments::Entity::find()
+            .filter(user_assignments::Column::UserId.eq(actor.user_id))
+            .order_by_asc(user_assignments::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        assignment_views(&self.db, &rows, Some(actor.assignment_id)).await
+    }
+
+    async fn switch_assignment(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+        assignment_id: i64,
+    ) -> Result<Actor, ServiceError> {
+        let user = self.user_of(actor).await?;
+        let assignment = user_assignments::Entity::find_by_id(assignment_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .filter(|row| row.user_id == actor.user_id);
+        let Some(assignment) = assignment else {
+            let entry = Entry {
+                actor_user_id: Some(actor.user_id),
+                action: "switch_assignment",
+                object_type: "assignment",
+                object_id: Some(assignment_id.to_string()),
+                detail: Some("not one of the user's own assignments".into()),
+                ..Default::default()
+            };
+            if let Err(error) = audit::record(&self.db, entry, Outcome::Refused).await {
+                tracing::error!(%error, "could not audit a refusal");
+            }
+            return Err(ServiceError::Forbidden);
+        };
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let updated = sessions::Entity::update_many()
+            .col_expr(
+                sessions::Column::AssignmentId,
+                sea_orm::sea_query::Expr::value(assignment.id),
+            )
+            .filter(sessions::Column::Id.eq(session_id(session_token)))
+            .filter(sessions::Column::UserId.eq(actor.user_id))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        if updated.rows_affected != 1 {
+            return Err(ServiceError::Unauthenticated);
+        }
+        audit::record(
+            &txn,
+            Entry {
+                actor_user_id: Some(actor.user_id),
+                action: "switch_assignment",
+                object_type: "assignment",
+                object_id: Some(assignment.id.to_string()),
+                area_code: assignment.area_code.clone(),
+                detail: Some(format!("role={}", assignment.role)),
+                ..Default::default()
+            },
+            Outcome::Ok,
+        )
+        .await
+        .map_err(db_failure)?;
+        txn.commit().await.map_err(db_failure)?;
+        self.actor_for(&user, &assignment).await
+    }
+
+    async fn change_password(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), ServiceError> {
+        let user = self.user_of(actor).await?;
+        let client = ClientInfo::default();
+        if let Some(wait) = self.wait_before_login(&user.username, &client).await? {
+            return Err(ServiceError::RateLimited {
+                retry_after_seconds: wait.as_secs().max(1),
+            });
+        }
+        let mut errors = FieldErrors::new();
+        errors.check(
+            "new_password",
+            password::check_policy(new_password, &user.username),
+        );
+        if current_password == new_password {
+            errors.push("new_password", DomainError::PasswordUnchanged);
+        }
+        let matches = password::verify(current_password.to_string(), user.password_hash.clone())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "password check failed");
+                ServiceError::Unavailable
+            })?;
+        if !matches {
+            self.record_failure(&user.username, &client).await;
+            errors.push("current_password", DomainError::PasswordWrong);
+        }
+        errors.finish()?;
+        let hash = password::hash(new_password.to_string())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "password hashing failed");
+                ServiceError::Unavailable
+            })?;
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let version = user.version;
+        let mut changed: users::ActiveModel = user.into();
+        changed.password_hash = Set(hash);
+        changed.must_change_password = Set(false);
+        changed.updated_at = Set(Utc::now());
+        changed.version = Set(version + 1);
+        changed.update(&txn).await.map_err(db_failure)?;
+        let ended = sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(actor.user_id))
+            .filter(sessions::Column::Id.ne(session_id(session_token)))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        audit::record(
+            &txn,
+            Entry {
+                actor_user_id: Some(actor.user_id),
+                action: "change_password",
+                object_type: "user",
+                object_id: Some(actor.user_id.to_string()),
+                detail: Some(format!("other sessions ended: {}", ended.rows_affected)),
+                ..Default::default()
+            },
+            Outcome::Ok,
+        )
+        .await
+        .map_err(db_failure)?;
+        txn.commit().await.map_err(db_failure)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seconds_ago(now: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        now - chrono::Duration::seconds(seconds)
+    }
+
+    #[test]
+    fn waits_begin_after_the_free_failures_and_double() {
+        let policy = LoginThrottle::default();
+        let now = Utc::now();
+        let four: Vec<_> = (0..4).map(|i| seconds_ago(now, 10 + i)).collect();
+        assert_eq!(throttle_wait(&four, 5, &policy, now), None);
+
+        let five: Vec<_> = (0..5).map(|i| seconds_ago(now, 10 + i)).collect();
+        assert_eq!(
+            throttle_wait(&five, 5, &policy, now),
+            Some(Duration::from_secs(20)),
+            "30 s after the latest failure, 10 s ago"
+        );
+        let seven: Vec<_> = (0..7).map(|i| seconds_ago(now, 10 + i)).collect();
+        assert_eq!(
+            throttle_wait(&seven, 5, &policy, now),
+            Some(Duration::from_secs(110)),
+            "120 s (30 s doubled twice) after the latest failure"
+        );
+        let many: Vec<_> = (0..60).map(|i| seconds_ago(now, 1 + i)).collect();
+        assert_eq!(
+            throttle_wait(&many, 5, &policy, now),
+            Some(Duration::from_secs(15 * 60 - 1)),
+            "never longer than the longest wait"
+        );
+    }
+
+    #[test]
+    fn old_failures_are_forgotten_and_waits_end() {
+        let policy = LoginThrottle::default();
+        let now = Utc::now();
+        let old: Vec<_> = (0..10).map(|i| seconds_ago(now, 16 * 60 + i)).collect();
+        assert_eq!(throttle_wait(&old, 5, &policy, now), None);
+        let waited: Vec<_> = (0..5).map(|i| seconds_ago(now, 31 + i)).collect();
+        assert_eq!(throttle_wait(&waited, 5, &policy, now), None);
     }
 }

@@ -20,7 +20,9 @@ use shared::programme::{
     ReceivingInstitution,
 };
 
-use super::common::{Subject, audit_ok, authorize, check_version, diff, entry, expect_one_row};
+use super::common::{
+    Subject, audit_ok, authorize, check_version, diff, entry, expect_one_row, stored_scope,
+};
 use super::db_failure;
 use super::households::{stored, stored_json};
 use crate::entities::{areas, institutions, programmes};
@@ -40,17 +42,20 @@ impl DbCatalogueService {
         DbCatalogueService { db }
     }
 
-    /// Only administrators of the whole nation edit the catalogue; refusals are audited.
+    /// Administrators edit the entries of their own area: a district administrator
+    /// the district's institutions and local programmes, a national administrator
+    /// everything. Refusals are audited.
     async fn authorize_manage(
         &self,
         actor: &Actor,
         subject: Subject<'_>,
+        area: &AreaScope,
     ) -> Result<(), ServiceError> {
         authorize(
             &self.db,
             actor,
             Action::ManageCatalogue,
-            &Target::area(AreaScope::National),
+            &Target::area(area.clone()),
             subject,
         )
         .await
@@ -101,16 +106,6 @@ fn code_taken_error() -> ServiceError {
 }
 
 /// A stored area column: `NULL` (or empty) is the whole nation.
-fn stored_scope(code: Option<&str>) -> Result<AreaScope, ServiceError> {
-    match code {
-        None => Ok(AreaScope::National),
-        Some(code) => AreaScope::from_stored(code).map_err(|error| {
-            tracing::error!(code, error = %error.message_en(), "invalid area code in the catalogue");
-            ServiceError::Unavailable
-        }),
-    }
-}
-
 fn area_of(scope: &AreaScope) -> Option<&AreaCode> {
     match scope {
         AreaScope::National => None,
@@ -235,7 +230,8 @@ impl CatalogueService for DbCatalogueService {
             Some(id) => Subject::new("programme", id),
             None => Subject::kind("programme"),
         };
-        self.authorize_manage(actor, subject).await?;
+        self.authorize_manage(actor, subject, &request.entry.area)
+            .await?;
         let existing = match request.id {
             Some(id) => {
                 let row = programmes::Entity::find_by_id(id)
@@ -243,6 +239,8 @@ impl CatalogueService for DbCatalogueService {
                     .await
                     .map_err(db_failure)?
                     .ok_or(ServiceError::NotFound)?;
+                self.authorize_manage(actor, subject, &stored_scope(row.area_code.as_deref())?)
+                    .await?;
                 check_version(row.version, seen_version(request.version)?)?;
                 Some(row)
             }
@@ -392,7 +390,8 @@ impl CatalogueService for DbCatalogueService {
             Some(id) => Subject::new("institution", id),
             None => Subject::kind("institution"),
         };
-        self.authorize_manage(actor, subject).await?;
+        self.authorize_manage(actor, subject, &request.serves)
+            .await?;
         let existing = match request.id {
             Some(id) => {
                 let row = institutions::Entity::find_by_id(id)
@@ -400,6 +399,8 @@ impl CatalogueService for DbCatalogueService {
                     .await
                     .map_err(db_failure)?
                     .ok_or(ServiceError::NotFound)?;
+                self.authorize_manage(actor, subject, &stored_scope(row.area_code.as_deref())?)
+                    .await?;
                 check_version(row.version, seen_version(request.version)?)?;
                 Some(row)
             }

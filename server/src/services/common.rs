@@ -265,9 +265,17 @@ pub fn within_scope<E: EntityTrait>(
 where
     E::Column: ColumnTrait,
 {
+    match scope_condition(column, scope) {
+        Some(condition) => query.filter(condition),
+        None => query,
+    }
+}
+
+/// The condition "`column` holds `scope` or an area inside it"; `None` for the whole nation.
+pub fn scope_condition<C: ColumnTrait>(column: C, scope: &AreaScope) -> Option<Condition> {
     match scope {
-        AreaScope::National => query,
-        AreaScope::Area(code) => query.filter(
+        AreaScope::National => None,
+        AreaScope::Area(code) => Some(
             Condition::any().add(column.eq(code.as_str())).add(
                 Condition::all()
                     .add(column.gte(format!("{}.", code.as_str())))
@@ -275,6 +283,14 @@ where
             ),
         ),
     }
+}
+
+/// Parses an area code stored in a nullable column (`NULL` or empty: the nation).
+pub fn stored_scope(code: Option<&str>) -> Result<AreaScope, ServiceError> {
+    AreaScope::from_stored(code.unwrap_or("")).map_err(|error| {
+        tracing::error!(?code, error = %error.message_en(), "invalid area code in the database");
+        ServiceError::Unavailable
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! Every rule (authorization, validation, audit) is enforced here, whichever
 //! door (server function, REST, CLI) the request came through.
 
+pub mod accounts;
 pub mod areas;
 pub mod audit;
 pub mod auth;
@@ -39,10 +40,40 @@ impl Default for SessionPolicy {
     }
 }
 
+/// How failed sign-ins slow down further attempts (per username and per address).
+#[derive(Debug, Clone, Copy)]
+pub struct LoginThrottle {
+    /// Failures older than this are forgotten.
+    pub window: Duration,
+    /// Failures of one username allowed in the window before waits begin.
+    pub free_per_account: u32,
+    /// Failures from one address allowed in the window before waits begin (an
+    /// office behind one address has many staff, so this is higher).
+    pub free_per_address: u32,
+    /// The first wait; each further failure doubles it.
+    pub first_wait: Duration,
+    /// The longest wait.
+    pub longest_wait: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle {
+            window: Duration::from_secs(15 * 60),
+            free_per_account: 5,
+            free_per_address: 20,
+            first_wait: Duration::from_secs(30),
+            longest_wait: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
 /// What the services need besides the database.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub sessions: SessionPolicy,
+    /// Sign-in throttling.
+    pub throttle: LoginThrottle,
     /// Protects NIK and No KK at rest.
     pub key: DataKey,
     /// Public holidays, for working-day deadlines.
@@ -54,6 +85,7 @@ impl ServiceConfig {
     pub fn with_key(key: DataKey) -> ServiceConfig {
         ServiceConfig {
             sessions: SessionPolicy::default(),
+            throttle: LoginThrottle::default(),
             key,
             calendar: builtin_holidays(),
         }
@@ -68,7 +100,13 @@ pub fn builtin_holidays() -> HolidayCalendar {
 /// Builds every service on one database connection.
 pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
     Services {
-        auth: Arc::new(auth::DbAuthService::new(db.clone(), config.sessions)),
+        auth: Arc::new(auth::DbAuthService::new(
+            db.clone(),
+            config.sessions,
+            config.throttle,
+        )),
+        accounts: Arc::new(accounts::DbAccountService::new(db.clone())),
+        audit: Arc::new(audit::DbAuditService::new(db.clone())),
         areas: Arc::new(areas::DbAreaService::new(db.clone())),
         households: Arc::new(households::DbHouseholdService::new(
             db.clone(),

@@ -2,6 +2,14 @@
 //! takes the session's actor and the services from the request context and
 //! calls one service; rules live in the services, not here.
 
+mod account;
+mod admin;
+mod cases;
+
+pub use account::*;
+pub use admin::*;
+pub use cases::*;
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
@@ -37,6 +45,29 @@ impl AppError {
     /// True when the user has to sign in (again) before going on.
     pub fn needs_login(&self) -> bool {
         matches!(self, AppError::Service(ServiceError::Unauthenticated))
+    }
+
+    /// True when the user may not see or do this (outside their area, wrong role).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, AppError::Service(ServiceError::Forbidden))
+    }
+
+    /// True when the record does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, AppError::Service(ServiceError::NotFound))
+    }
+
+    /// Per-field messages of an invalid form, by field name.
+    pub fn field_messages(&self) -> Vec<(String, String)> {
+        match self {
+            AppError::Service(ServiceError::Invalid(shared::DomainError::Invalid { errors })) => {
+                errors
+                    .iter()
+                    .map(|e| (e.field.clone(), e.error.message_id()))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
     }
 }
 
@@ -125,6 +156,13 @@ pub mod ssr {
             .unwrap_or_default()
     }
 
+    /// The session token of this request, from its cookie.
+    pub fn session_token() -> Result<String, ServiceError> {
+        session_cookie()
+            .token_from(&request_parts()?.headers)
+            .ok_or(ServiceError::Unauthenticated)
+    }
+
     /// Cookie settings, or the safe default (secure) when the server did not say.
     pub fn session_cookie() -> SessionCookie {
         use_context::<SessionCookie>().unwrap_or(SessionCookie {
@@ -175,7 +213,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
+pub(crate) fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(value),

@@ -1,0 +1,54 @@
+//! The user's own account: roles and areas, switching, changing the password.
+
+use leptos::prelude::*;
+use shared::account::AssignmentView;
+
+use super::AppError;
+#[cfg(feature = "ssr")]
+use super::ssr;
+
+/// The user's assignments (roles in areas), the current one marked.
+#[server(prefix = "/api", endpoint = "my_assignments")]
+pub async fn my_assignments() -> Result<Vec<AssignmentView>, AppError> {
+    let actor = ssr::actor()?;
+    Ok(ssr::services()?.auth.assignments(&actor).await?)
+}
+
+/// Acts under another of the user's own assignments from now on; then goes home.
+#[server(prefix = "/api", endpoint = "switch_assignment")]
+pub async fn switch_assignment(assignment_id: i64) -> Result<(), AppError> {
+    let actor = ssr::actor()?;
+    let token = ssr::session_token()?;
+    ssr::services()?
+        .auth
+        .switch_assignment(&actor, &token, assignment_id)
+        .await?;
+    leptos_axum::redirect(crate::paths::HOME);
+    Ok(())
+}
+
+/// Changes the user's own password; other sessions of the user end.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    let actor = ssr::actor()?;
+    if new_password != confirm_password {
+        return Err(AppError::Service(shared::contract::ServiceError::Invalid(
+            shared::DomainError::Invalid {
+                errors: vec![shared::error::FieldError {
+                    field: "confirm_password".into(),
+                    error: shared::DomainError::PasswordConfirmationMismatch,
+                }],
+            },
+        )));
+    }
+    let token = ssr::session_token()?;
+    ssr::services()?
+        .auth
+        .change_password(&actor, &token, &current_password, &new_password)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! The frame of every signed-in page (loads the user, sends strangers to the
+//! sign-in page) and the panels that show a refusal, an error or a form's errors.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use shared::dto::CurrentUser;
+
+use crate::api::{AppError, get_current_user};
+use crate::components::layout::SignedInLayout;
+use crate::i18n::{texts, tr};
+
+/// A signed-in page titled `title`, whose body `content` builds from the user.
+#[component]
+pub fn SignedInPage<F, V>(title: &'static str, content: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let user = Resource::new_blocking(|| (), |_| get_current_user());
+    view! {
+        <Title text=title />
+        <Suspense fallback=|| view! { <p class="p-4 text-slate-600">{texts().loading}</p> }>
+            {move || {
+                let content = content.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(user) => {
+                            let body = content(user.clone());
+                            view! { <SignedInLayout user>{body}</SignedInLayout> }.into_any()
+                        }
+                        Err(error) if error.needs_login() => {
+                            view! { <Redirect path=crate::paths::LOGIN /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Shows why something cannot be shown: a refusal (HTTP 403), a missing record
+/// (404) or another error, in the user's language, with a way back.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let (status_code, heading) = if error.is_forbidden() {
+        (403, tr("Akses ditolak", "Access refused"))
+    } else if error.is_not_found() {
+        (404, tr("Data tidak ditemukan", "Not found"))
+    } else {
+        (0, tr("Terjadi kesalahan", "Something went wrong"))
+    };
+    #[cfg(feature = "ssr")]
+    if status_code > 0
+        && let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(status_code),
+        )
+    {
+        response.set_status(status);
+    }
+    let explanation = if error.is_forbidden() {
+        tr(
+            "Data ini berada di luar wilayah atau wewenang tugas Anda. Percobaan akses ini dicatat dalam log audit.",
+            "This data lies outside your assigned area or role. This attempt has been recorded in the audit log.",
+        )
+    } else {
+        ""
+    };
+    view! {
+        <section
+            role="alert"
+            data-testid=if status_code == 403 { "access-refused" } else { "error-panel" }
+            class="rounded-xl border border-red-200 bg-red-50 p-5 text-red-900"
+        >
+            <h1 class="text-lg font-semibold">{heading}</h1>
+            <p class="mt-1">{error.to_string()}</p>
+            <Show when=move || !explanation.is_empty()>
+                <p class="mt-1 text-sm">{explanation}</p>
+            </Show>
+            <a href=crate::paths::HOME class="mt-3 inline-block text-sm font-medium underline">
+                {texts().back_home}
+            </a>
+        </section>
+    }
+}
+
+/// The outcome of a form's last submission: the error (with each field's problem)
+/// or a success note.
+#[component]
+pub fn FormResult<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, AppError>>>,
+    success: &'static str,
+) -> impl IntoView {
+    move || {
+        match result.get() {
+        None => ().into_any(),
+        Some(Ok(_)) => view! {
+            <p role="status" data-testid="form-success" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+                {success}
+            </p>
+        }
+        .into_any(),
+        Some(Err(error)) => {
+            let fields = error.field_messages();
+            let summary = if fields.is_empty() {
+                error.to_string()
+            } else {
+                tr("Data belum benar:", "Some data is not right:").to_string()
+            };
+            view! {
+                <div role="alert" data-testid="form-error" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+                    <p>{summary}</p>
+                    <ul class="list-disc pl-5">
+                        {fields
+                            .into_iter()
+                            .map(|(field, message)| view! { <li data-field=field>{message}</li> })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+/// Class of text inputs.
+pub const INPUT: &str = "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-sm focus:border-teal-600 focus:outline-none focus:ring-2 focus:ring-teal-600/30";
+/// Class of labels.
+pub const LABEL: &str = "mb-1 block text-sm font-medium";
+/// Class of primary buttons.
+pub const BUTTON: &str = "rounded-md bg-teal-700 px-4 py-2 font-semibold text-white hover:bg-teal-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-teal-600 focus-visible:ring-offset-2 disabled:opacity-60";
+/// Class of secondary buttons.
+pub const BUTTON_QUIET: &str = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-100";
+/// Class of tables.
+pub const TABLE: &str = "min-w-full divide-y divide-slate-200 text-sm";
+/// Class of table header cells.
+pub const TH: &str = "px-3 py-2 text-left font-semibold text-slate-700";
+/// Class of table cells.
+pub const TD: &str = "px-3 py-2 align-top";
+
+/// Page title heading.
+#[component]
+pub fn PageHeading(text: &'static str) -> impl IntoView {
+    view! { <h1 class="mb-4 text-2xl font-semibold">{text}</h1> }
+}

@@ -1,0 +1,194 @@
+//! The user's own account: the roles and areas they hold (switching between
+//! them) and changing their password.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+
+use crate::api::{ChangePassword, SwitchAssignment, get_current_user, my_assignments};
+use crate::components::layout::SignedInLayout;
+use crate::components::page::{
+    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage,
+};
+use crate::i18n::{texts, tr};
+use crate::paths;
+
+/// Roles and areas of the user, with a switch, and a link to change the password.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <SignedInPage title=tr("Akun saya", "My account") content=|_user| view! { <AccountBody /> } />
+    }
+}
+
+#[component]
+fn AccountBody() -> impl IntoView {
+    let assignments = Resource::new(|| (), |_| my_assignments());
+    view! {
+        <PageHeading text=tr("Akun saya", "My account") />
+        <h2 class="mb-2 text-lg font-semibold">{tr("Peran dan wilayah tugas", "Roles and assigned areas")}</h2>
+        <p class="mb-3 text-sm text-slate-600">
+            {tr(
+                "Anda hanya melihat data di wilayah tugas yang sedang dipakai. Pilih wilayah lain bila Anda bertugas di beberapa tempat.",
+                "You see only the data of the area you are working in now. Choose another if you serve several.",
+            )}
+        </p>
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match assignments.await {
+                    Ok(rows) => view! { <AssignmentList rows /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2 class="mb-2 mt-8 text-lg font-semibold">{tr("Kata sandi", "Password")}</h2>
+        <a href=paths::CHANGE_PASSWORD class=BUTTON_QUIET data-testid="change-password-link">
+            {tr("Ganti kata sandi", "Change password")}
+        </a>
+    }
+}
+
+#[component]
+fn AssignmentList(rows: Vec<AssignmentView>) -> impl IntoView {
+    let switch = ServerAction::<SwitchAssignment>::new();
+    view! {
+        <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="assignments">
+            {rows
+                .into_iter()
+                .map(|row| {
+                    let place = match &row.institution_name {
+                        Some(name) => name.clone(),
+                        None if row.area_code.is_empty() => row.area_name.clone(),
+                        None => format!("{} ({})", row.area_name, row.area_code),
+                    };
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-2 p-3">
+                            <div>
+                                <p class="font-medium">{row.role.label_id()}</p>
+                                <p class="text-sm text-slate-600">{place}</p>
+                            </div>
+                            {if row.current {
+                                view! {
+                                    <span class="rounded-full bg-teal-100 px-3 py-1 text-xs font-semibold text-teal-800" data-testid="assignment-current">
+                                        {tr("Sedang dipakai", "In use")}
+                                    </span>
+                                }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=switch>
+                                        <input type="hidden" name="assignment_id" value=row.id.to_string() />
+                                        <button type="submit" class=BUTTON_QUIET data-testid="assignment-switch">
+                                            {tr("Pakai wilayah ini", "Use this area")}
+                                        </button>
+                                    </ActionForm>
+                                }
+                                .into_any()
+                            }}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <FormResult result=switch.value().into() success="" />
+    }
+}
+
+/// Changing one's own password (also the page a user must pass after an administrator's reset).
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| get_current_user());
+    let change = ServerAction::<ChangePassword>::new();
+    let title = tr("Ganti kata sandi", "Change password");
+    view! {
+        <Title text=title />
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(user) => {
+                        let must = user.must_change_password;
+                        view! {
+                            <SignedInLayout user>
+                                <PageHeading text=title />
+                                <Show when=move || must>
+                                    <p role="status" data-testid="must-change" class="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                                        {tr(
+                                            "Administrator telah menetapkan kata sandi sementara. Pilih kata sandi Anda sendiri sebelum melanjutkan.",
+                                            "An administrator set a temporary password. Choose your own before going on.",
+                                        )}
+                                    </p>
+                                </Show>
+                                <PasswordForm change />
+                            </SignedInLayout>
+                        }
+                        .into_any()
+                    }
+                    Err(error) if error.needs_login() => {
+                        view! { <leptos_router::components::Redirect path=paths::LOGIN /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PasswordForm(change: ServerAction<ChangePassword>) -> impl IntoView {
+    let hint = format!(
+        "{} {PASSWORD_MIN_CHARS}–{PASSWORD_MAX_CHARS} {}",
+        tr("Panjang", "Length"),
+        tr(
+            "karakter. Gabungan beberapa kata mudah diingat dan sulit ditebak. Kata sandi yang umum ditolak.",
+            "characters. Several words together are easy to remember and hard to guess. Common passwords are refused.",
+        )
+    );
+    let new_password = RwSignal::new(String::new());
+    let length_note = move || {
+        let count = new_password.get().chars().count();
+        if count == 0 || (PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&count) {
+            String::new()
+        } else {
+            format!("{count} {}", tr("karakter", "characters"))
+        }
+    };
+    view! {
+        <ActionForm action=change attr:class="max-w-md space-y-4">
+            <div>
+                <label for="current_password" class=LABEL>{tr("Kata sandi saat ini", "Current password")}</label>
+                <input id="current_password" name="current_password" type="password" autocomplete="current-password" required class=INPUT />
+            </div>
+            <div>
+                <label for="new_password" class=LABEL>{tr("Kata sandi baru", "New password")}</label>
+                <input
+                    id="new_password"
+                    name="new_password"
+                    type="password"
+                    autocomplete="new-password"
+                    required
+                    minlength=PASSWORD_MIN_CHARS.to_string()
+                    maxlength=PASSWORD_MAX_CHARS.to_string()
+                    aria-describedby="new_password_hint"
+                    class=INPUT
+                    on:input=move |event| new_password.set(event_target_value(&event))
+                />
+                <p id="new_password_hint" class="mt-1 text-xs text-slate-600">{hint}</p>
+                <p class="mt-1 text-xs text-amber-800" aria-live="polite">{length_note}</p>
+            </div>
+            <div>
+                <label for="confirm_password" class=LABEL>{tr("Ulangi kata sandi baru", "Repeat the new password")}</label>
+                <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required class=INPUT />
+            </div>
+            <FormResult
+                result=change.value().into()
+                success=tr(
+                    "Kata sandi telah diganti. Sesi Anda di perangkat lain telah diakhiri.",
+                    "Your password has been changed. Your sessions on other devices have ended.",
+                )
+            />
+            <button type="submit" class=BUTTON data-testid="change-password-submit" disabled=move || change.pending().get()>
+                {tr("Simpan kata sandi", "Save password")}
+            </button>
+        </ActionForm>
+    }
+}

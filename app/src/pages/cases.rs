@@ -1,0 +1,167 @@
+//! Cases of the user's area: the list and a case's file with its timeline.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::dto::{CaseDetail, CaseFilter, CaseSummary};
+
+use crate::api::{get_case_detail, get_case_list};
+use crate::components::page::{ErrorPanel, PageHeading, SignedInPage, TABLE, TD, TH};
+use crate::format::{date_id, number_id};
+use crate::i18n::{texts, tr};
+use crate::paths;
+
+/// The open cases of the user's area, most urgent deadline first.
+#[component]
+pub fn CaseListPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Kasus", "Cases") content=|_user| view! { <CaseListBody /> } /> }
+}
+
+#[component]
+fn CaseListBody() -> impl IntoView {
+    let cases = Resource::new(
+        || (),
+        |_| {
+            get_case_list(CaseFilter {
+                open_only: true,
+                page: 1,
+                per_page: 50,
+                ..CaseFilter::default()
+            })
+        },
+    );
+    view! {
+        <PageHeading text=tr("Kasus terbuka", "Open cases") />
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match cases.await {
+                    Ok(page) => {
+                        let total = number_id(page.total);
+                        view! {
+                            <p class="mb-2 text-sm text-slate-600">{format!("{total} {}", tr("kasus", "cases"))}</p>
+                            <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                                <table class=TABLE data-testid="case-table">
+                                    <thead class="bg-slate-50">
+                                        <tr>
+                                            <th class=TH>{tr("Nomor", "Number")}</th>
+                                            <th class=TH>{tr("Kepala keluarga", "Head of family")}</th>
+                                            <th class=TH>{tr("Desa/kelurahan", "Village")}</th>
+                                            <th class=TH>{tr("Status", "Status")}</th>
+                                            <th class=TH>{tr("Batas waktu", "Due")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {page.items.into_iter().map(|case| view! { <CaseRow case /> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseRow(case: CaseSummary) -> impl IntoView {
+    view! {
+        <tr data-village=case.village.as_str().to_string()>
+            <td class=TD>
+                <a href=paths::case(case.id) class="font-medium text-teal-800 underline" data-testid="case-link">
+                    {case.number.clone()}
+                </a>
+            </td>
+            <td class=TD>{case.head_name.clone()}</td>
+            <td class=TD>{case.village.as_str().to_string()}</td>
+            <td class=TD>{case.status.state.label_id()}</td>
+            <td class=TD class:text-red-700=case.overdue>{date_id(case.deadline.due)}</td>
+        </tr>
+    }
+}
+
+/// A case's file: who, what was asked, referrals and every step so far.
+#[component]
+pub fn CaseDetailPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Berkas kasus", "Case file") content=|_user| view! { <CaseDetailBody /> } /> }
+}
+
+#[component]
+fn CaseDetailBody() -> impl IntoView {
+    let params = use_params_map();
+    let case_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let detail = Resource::new(case_id, get_case_detail);
+    view! {
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <CaseFile detail /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseFile(detail: CaseDetail) -> impl IntoView {
+    let summary = detail.summary;
+    view! {
+        <h1 class="text-2xl font-semibold" data-testid="case-number">{summary.number.clone()}</h1>
+        <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt class="font-medium">{tr("Kepala keluarga", "Head of family")}</dt>
+            <dd data-testid="case-head">{summary.head_name.clone()}</dd>
+            <dt class="font-medium">{tr("Desa/kelurahan", "Village")}</dt>
+            <dd>{summary.village.as_str().to_string()}</dd>
+            <dt class="font-medium">{tr("Status", "Status")}</dt>
+            <dd>{summary.status.state.label_id()}</dd>
+            <dt class="font-medium">{tr("Dibuka", "Opened")}</dt>
+            <dd>{date_id(summary.opened_on)}</dd>
+            <dt class="font-medium">{tr("Batas waktu", "Due")}</dt>
+            <dd>{date_id(summary.deadline.due)}</dd>
+        </dl>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Pengaduan dan kebutuhan", "Complaints and needs")}</h2>
+        <ul class="space-y-2">
+            {detail
+                .complaints
+                .into_iter()
+                .map(|complaint| {
+                    view! {
+                        <li class="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+                            <p class="font-medium">
+                                {format!("{} · {}", complaint.complaint_type.label_id(), complaint.sector.label_id())}
+                            </p>
+                            <p>{complaint.description}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
+        <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="case-timeline">
+            {detail
+                .timeline
+                .into_iter()
+                .map(|step| {
+                    let when = (step.at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string();
+                    view! {
+                        <li>
+                            <p class="font-medium">{format!("{} → {}", step.from, step.to)}</p>
+                            <p class="text-slate-600">
+                                {format!("{when} WIB · {} ({})", step.actor.username, step.actor.role.label_id())}
+                            </p>
+                            {step.note.map(|note| view! { <p>{note}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}

@@ -1,0 +1,34 @@
+//! Page addresses, shared by the router, the links and the server's page guards.
+
+/// Sign-in page.
+pub const LOGIN: &str = "/login";
+/// Home page.
+pub const HOME: &str = "/";
+/// The user's own account: roles and areas, switching between them.
+pub const ACCOUNT: &str = "/akun";
+/// Changing one's own password.
+pub const CHANGE_PASSWORD: &str = "/akun/kata-sandi";
+/// Case list.
+pub const CASES: &str = "/kasus";
+/// Users (administrators).
+pub const ADMIN_USERS: &str = "/admin/pengguna";
+/// New user form (administrators).
+pub const ADMIN_NEW_USER: &str = "/admin/pengguna/baru";
+/// Receiving institutions (administrators).
+pub const ADMIN_INSTITUTIONS: &str = "/admin/lembaga";
+/// Programme catalogue (administrators).
+pub const ADMIN_PROGRAMMES: &str = "/admin/program";
+/// Audit log (administrators).
+pub const ADMIN_AUDIT: &str = "/admin/audit";
+/// The audit log as CSV (a REST download served by the server).
+pub const AUDIT_CSV: &str = "/unduh/audit.csv";
+
+/// A case's page.
+pub fn case(id: i64) -> String {
+    format!("{CASES}/{id}")
+}
+
+/// A user's page (administrators).
+pub fn admin_user(id: i64) -> String {
+    format!("{ADMIN_USERS}/{id}")
+}

@@ -1,0 +1,115 @@
+// Area-scoped access, accounts and the audit log in real Chromium against the
+// real server and the demo data.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot, signIn, waitForHydration,
+} from '../support.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** The address of a case outside both villages `fo.waled` serves, from the district manager's list. */
+async function caseOfAnotherVillage() {
+  const page = await newPage(browser);
+  await signIn(page, 'manajer.cirebon');
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.getByTestId('nav-cases').click();
+  await page.getByTestId('case-table').waitFor();
+  const href = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll('[data-testid="case-table"] tbody tr')];
+    const row = rows.find((r) => !['32.09.01.2008', '32.09.01.2009'].includes(r.dataset.village));
+    return row?.querySelector('a[data-testid="case-link"]')?.getAttribute('href');
+  });
+  await closePage(page);
+  assert.ok(href, 'the district has a case outside Waled Desa and Waled Kota');
+  return href;
+}
+
+test('a village front office opening another village\'s case by URL gets an Indonesian refusal', async () => {
+  const href = await caseOfAnotherVillage();
+  const page = await newPage(browser, { viewport: PHONE });
+  await signIn(page, 'fo.waled');
+  await page.waitForURL(`${BASE_URL}/`);
+  const response = await page.goto(`${BASE_URL}${href}`);
+  assert.equal(response.status(), 403);
+  const refusal = page.getByTestId('access-refused');
+  await refusal.waitFor();
+  const text = await refusal.textContent();
+  assert.match(text, /Akses ditolak/);
+  assert.match(text, /Anda tidak berwenang mengakses data ini/);
+  assert.match(text, /dicatat dalam log audit/);
+  await screenshot(page, 'access-refused-phone');
+  await closePage(page);
+});
+
+test('a front office serving two villages switches area and sees it in the header', async () => {
+  const page = await newPage(browser, { viewport: PHONE });
+  await signIn(page, 'fo.waled');
+  await page.waitForURL(`${BASE_URL}/`);
+  assert.match(await page.getByTestId('current-area').textContent(), /Waled Desa/i);
+  await page.getByTestId('current-area').click();
+  await page.getByTestId('assignments').waitFor();
+  await waitForHydration(page);
+  await page.getByTestId('assignment-switch').click();
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.getByTestId('welcome').waitFor();
+  assert.match(await page.getByTestId('current-area').textContent(), /Waled Kota/i);
+  assert.match(await page.getByTestId('user-area').textContent(), /32\.09\.01\.2009/);
+  await closePage(page);
+});
+
+test('an administrator creates an account; its first sign-in must choose a password; the audit log shows it and exports CSV', async () => {
+  const admin = await newPage(browser, { viewport: DESKTOP });
+  await signIn(admin, 'admin');
+  await admin.waitForURL(`${BASE_URL}/`);
+  await admin.getByTestId('nav-users').click();
+  await admin.getByTestId('user-table').waitFor();
+  await admin.getByTestId('new-user').click();
+  await admin.getByLabel('Nama pengguna').waitFor();
+  await waitForHydration(admin);
+  await admin.getByLabel('Nama pengguna').fill('fo.baru');
+  await admin.getByLabel('Nama lengkap').fill('Petugas Baru Waled');
+  // A common password is refused with the reason, and the form keeps what was typed.
+  await admin.getByLabel('Kata sandi sementara').fill('password123');
+  await admin.getByLabel('Kode wilayah').fill('32.09.01.2008');
+  await admin.getByTestId('create-user-submit').click();
+  await admin.getByTestId('form-error').waitFor();
+  assert.match(await admin.getByTestId('form-error').textContent(), /terlalu umum/);
+  assert.equal(await admin.getByLabel('Nama lengkap').inputValue(), 'Petugas Baru Waled');
+  await admin.getByLabel('Kata sandi sementara').fill('sementara-untuk-fo-baru');
+  await admin.getByTestId('create-user-submit').click();
+  await admin.getByTestId('user-username').waitFor();
+  assert.equal(await admin.getByTestId('user-username').textContent(), 'fo.baru');
+
+  const user = await newPage(browser, { viewport: PHONE });
+  await signIn(user, 'fo.baru', 'sementara-untuk-fo-baru');
+  await user.waitForURL(`${BASE_URL}/akun/kata-sandi`);
+  await user.getByTestId('must-change').waitFor();
+  await waitForHydration(user);
+  await user.getByLabel('Kata sandi saat ini').fill('sementara-untuk-fo-baru');
+  await user.getByLabel('Kata sandi baru').fill('sawah-hijau-di-waled');
+  await user.getByLabel('Ulangi kata sandi baru').fill('sawah-hijau-di-waled');
+  await user.getByTestId('change-password-submit').click();
+  await user.getByTestId('form-success').waitFor();
+  await user.goto(`${BASE_URL}/`);
+  await user.getByTestId('welcome').waitFor();
+  await closePage(user);
+
+  await admin.goto(`${BASE_URL}/admin/audit?username=fo.baru`);
+  await admin.getByTestId('audit-table').waitFor();
+  const actions = await admin.locator('[data-testid="audit-table"] tbody tr td:nth-child(3)').allTextContents();
+  assert.ok(actions.includes('login'), `login recorded: ${actions}`);
+  assert.ok(actions.includes('change_password'), `password change recorded: ${actions}`);
+  await screenshot(admin, 'audit-log-desktop');
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByTestId('audit-export').click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv.split('\n')[0], /waktu_wib,pengguna,aksi/);
+  assert.match(csv, /fo\.baru,change_password/);
+  await closePage(admin);
+});

@@ -1,0 +1,98 @@
+//! Plain HTTP endpoints beside the server functions: downloads that a browser
+//! opens as a link (CSV exports). Every endpoint is listed in [`ROUTES`], which
+//! the router is built from and the access-matrix test walks, so an endpoint
+//! cannot be added without being tested for who may call it.
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+use shared::account::AuditFilter;
+use shared::contract::{Actor, ServiceError};
+
+use crate::web::AppState;
+
+/// One REST endpoint: method, path and the axum handler.
+pub struct RestRoute {
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path as routed.
+    pub path: &'static str,
+    /// Builds the handler.
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+/// Every REST endpoint of the portal.
+pub const ROUTES: &[RestRoute] = &[RestRoute {
+    method: "GET",
+    path: AUDIT_CSV,
+    handler: || get(audit_csv),
+}];
+
+/// The audit log as CSV (administrators; filters as query parameters).
+pub const AUDIT_CSV: &str = "/unduh/audit.csv";
+
+/// Whether `path` is one of the REST endpoints.
+pub fn is_rest(path: &str) -> bool {
+    ROUTES.iter().any(|route| route.path == path)
+}
+
+/// A service error as an HTTP answer with the Indonesian message.
+pub fn error_response(error: &ServiceError) -> Response {
+    let status = match error {
+        ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ServiceError::InvalidCredentials | ServiceError::AccountDisabled => {
+            StatusCode::UNAUTHORIZED
+        }
+        ServiceError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::Forbidden => StatusCode::FORBIDDEN,
+        ServiceError::NotFound => StatusCode::NOT_FOUND,
+        ServiceError::DuplicateNoKk | ServiceError::DuplicateNik | ServiceError::Conflict => {
+            StatusCode::CONFLICT
+        }
+        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{error}\n{}\n", error.message_en()),
+    )
+        .into_response()
+}
+
+/// A CSV download with a dated file name.
+fn csv_download(stem: &str, body: String) -> Response {
+    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");
+    let disposition = format!("attachment; filename=\"{stem}-{day}.csv\"");
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        // A byte-order mark so spreadsheet programs read the text as UTF-8.
+        format!("\u{feff}{body}"),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+async fn audit_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    match state.services.audit.export_csv(&actor, filter).await {
+        Ok(body) => csv_download("audit", body),
+        Err(error) => error_response(&error),
+    }
+}

@@ -1,0 +1,631 @@
+//! Accounts managed by administrators: the user list, creating accounts,
+//! password resets, disabling, and granting or removing roles in areas.
+//!
+//! An administrator manages the accounts whose every assignment lies inside
+//! the administrator's own area (a district administrator manages the staff of
+//! the district; a national administrator manages everyone). Refusals are audited.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+};
+use shared::DomainError;
+use shared::access::{Action, Target};
+use shared::account::{AssignmentInput, NewUser, UserDetail, UserFilter, UserRow};
+use shared::contract::{AccountService, Actor, ServiceError};
+use shared::dto::{Created, Page};
+use shared::error::FieldErrors;
+use shared::geo::{AreaCode, AreaLevel, AreaScope};
+use shared::roles::Role;
+
+use super::auth::assignment_views;
+use super::common::{
+    Subject, audit_ok, authorize, entry, own_scope, paging, scope_condition, stored_scope,
+};
+use super::db_failure;
+use crate::entities::{areas, institutions, sessions, user_assignments, users};
+use crate::password;
+
+/// [`AccountService`] on the portal database.
+pub struct DbAccountService {
+    db: DatabaseConnection,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE` pattern.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+impl DbAccountService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        DbAccountService { db }
+    }
+
+    /// The administrator may manage users (any area of theirs); refusals are audited.
+    async fn authorize_admin(
+        &self,
+        actor: &Actor,
+        subject: Subject<'_>,
+    ) -> Result<AreaScope, ServiceError> {
+        let scope = own_scope(actor)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ManageUsers,
+            &Target::area(scope.clone()),
+            subject,
+        )
+        .await?;
+        Ok(scope)
+    }
+
+    /// The user, when every one of their assignments lies inside the administrator's area.
+    async fn manageable_user<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        actor: &Actor,
+        user_id: i64,
+        action: Action,
+    ) -> Result<(users::Model, Vec<user_assignments::Model>), ServiceError> {
+        let subject = Subject::new("user", user_id);
+        self.authorize_admin(actor, subject).await?;
+        let user = users::Entity::find_by_id(user_id)
+            .one(db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let assignments = user_assignments::Entity::find()
+            .filter(user_assignments::Column::UserId.eq(user_id))
+            .order_by_asc(user_assignments::Column::Id)
+            .all(db)
+            .await
+            .map_err(db_failure)?;
+        let own = own_scope(actor)?;
+        if assignments.is_empty() && own != AreaScope::National {
+            authorize(
+                db,
+                actor,
+                action,
+                &Target::area(AreaScope::National),
+                subject,
+            )
+            .await?;
+        }
+        for assignment in &assignments {
+            let area = stored_scope(assignment.area_code.as_deref())?;
+            authorize(db, actor, action, &Target::area(area), subject).await?;
+        }
+        Ok((user, assignments))
+    }
+
+    /// Checks a role to grant: known area of the right level, inside the administrator's
+    /// area, and an existing institution for institution staff. Returns the area to store.
+    async fn checked_assignment<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        actor: &Actor,
+        user_id: Option<i64>,
+        input: &AssignmentInput,
+    ) -> Result<Option<String>, ServiceError> {
+        let mut errors = FieldErrors::new();
+        let mut area = errors
+            .check("area_code", AreaScope::from_stored(input.area_code.trim()))
+            .unwrap_or(AreaScope::National);
+        if let AreaScope::Area(code) = &area {
+            let known = areas::Entity::find_by_id(code.as_str().to_string())
+                .one(db)
+                .await
+                .map_err(db_failure)?;
+            if known.is_none() {
+                errors.push(
+                    "area_code",
+                    DomainError::UnknownCode {
+                        field: "area_code".into(),
+                        code: code.as_str().to_string(),
+                    },
+                );
+            }
+        }
+        let level_fits = match input.role {
+            Role::KemensosMonitor => area == AreaScope::National,
+            Role::DistrictHead | Role::Bappeda => area_level(&area) == Some(AreaLevel::District),
+            _ => true,
+        };
+        if !level_fits {
+            errors.push(
+                "area_code",
+                DomainError::RoleAreaMismatch { role: input.role },
+            );
+        }
+        if input.role == Role::ReceivingInstitution {
+            match input.institution_id {
+                None => errors.push(
+                    "institution_id",
+                    DomainError::TextRequired {
+                        field: "institution_id".into(),
+                    },
+                ),
+                Some(id) => {
+                    match institutions::Entity::find_by_id(id)
+                        .one(db)
+                        .await
+                        .map_err(db_failure)?
+                    {
+                        // Institution staff are placed in the institution's area.
+                        Some(institution) => area = stored_scope(institution.area_code.as_deref())?,
+                        None => errors.push(
+                            "institution_id",
+                            DomainError::UnknownCode {
+                                field: "institution_id".into(),
+                                code: id.to_string(),
+                            },
+                        ),
+                    }
+                }
+            }
+        }
+        errors.finish()?;
+        let subject = match user_id {
+            Some(id) => Subject::new("user", id),
+            None => Subject::kind("user"),
+        };
+        authorize(
+            db,
+            actor,
+            Action::ManageUsers,
+            &Target::area(area.clone()),
+            subject,
+        )
+        .await?;
+        Ok(match area {
+            AreaScope::National => None,
+            AreaScope::Area(code) => Some(code.as_str().to_string()),
+        })
+    }
+
+    async fn end_sessions<C: ConnectionTrait>(
+        db: &C,
+        condition: Condition,
+    ) -> Result<u64, ServiceError> {
+        Ok(sessions::Entity::delete_many()
+            .filter(condition)
+            .exec(db)
+            .await
+            .map_err(db_failure)?
+            .rows_affected)
+    }
+
+    async fn rows_for(&self, users: Vec<users::Model>) -> Result<Vec<UserRow>, ServiceError> {
+        let ids: Vec<i64> = users.iter().map(|user| user.id).collect();
+        let assignments = user_assignments::Entity::find()
+            .filter(user_assignments::Column::UserId.is_in(ids))
+            .order_by_asc(user_assignments::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let views = assignment_views(&self.db, &assignments, None).await?;
+        Ok(users
+            .into_iter()
+            .map(|user| UserRow {
+                id: user.id,
+                assignments: assignments
+                    .iter()
+                    .zip(&views)
+                    .filter(|(row, _)| row.user_id == user.id)
+                    .map(|(_, view)| view.clone())
+                    .collect(),
+                username: user.username,
+                full_name: user.full_name,
+                disabled: user.disabled,
+            })
+            .collect())
+    }
+}
+
+fn area_level(scope: &AreaScope) -> Option<AreaLevel> {
+    match scope {
+        AreaScope::National => None,
+        AreaScope::Area(code) => Some(code.level()),
+    }
+}
+
+fn area_text(code: Option<&str>) -> Option<String> {
+    code.map(str::to_string)
+}
+
+#[async_trait]
+impl AccountService for DbAccountService {
+    async fn users(
+        &self,
+        actor: &Actor,
+        filter: UserFilter,
+    ) -> Result<Page<UserRow>, ServiceError> {
+        let scope = self.authorize_admin(actor, Subject::kind("user")).await?;
+        let mut query = users::Entity::find();
+        if let Some(inside) = scope_condition(user_assignments::Column::AreaCode, &scope) {
+            let with_inside = user_assignments::Entity::find()
+                .select_only()
+                .column(user_assignments::Column::UserId)
+                .filter(inside.clone())
+                .into_query();
+            let with_outside = user_assignments::Entity::find()
+                .select_only()
+                .column(user_assignments::Column::UserId)
+                .filter(
+                    Condition::any()
+                        .add(user_assignments::Column::AreaCode.is_null())
+                        .add(inside.not()),
+                )
+                .into_query();
+            query = query
+                .filter(users::Column::Id.in_subquery(with_inside))
+                .filter(users::Column::Id.not_in_subquery(with_outside));
+        }
+        if let Some(role) = filter.role {
+            query = query.filter(
+                users::Column::Id.in_subquery(
+                    user_assignments::Entity::find()
+                        .select_only()
+                        .column(user_assignments::Column::UserId)
+                        .filter(user_assignments::Column::Role.eq(role.code()))
+                        .into_query(),
+                ),
+            );
+        }
+        if !filter.search.trim().is_empty() {
+            let pattern = like_pattern(&filter.search);
+            query = query.filter(
+                Condition::any()
+                    .add(
+                        Expr::expr(Func::lower(Expr::col(users::Column::Username)))
+                            .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')),
+                    )
+                    .add(
+                        Expr::expr(Func::lower(Expr::col(users::Column::FullName)))
+                            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+                    ),
+            );
+        }
+        if !filter.include_disabled {
+            query = query.filter(users::Column::Disabled.eq(false));
+        }
+        let (page, per_page, offset) = paging(filter.page, 50);
+        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
+        let rows = query
+            .order_by_asc(users::Column::Username)
+            .offset(offset)
+            .limit(u64::from(per_page))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = self.rows_for(rows).await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    async fn user(&self, actor: &Actor, user_id: i64) -> Result<UserDetail, ServiceError> {
+        let (user, _) = self
+            .manageable_user(&self.db, actor, user_id, Action::ManageUsers)
+            .await?;
+        let open_sessions = sessions::Entity::find()
+            .filter(sessions::Column::UserId.eq(user_id))
+            .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+            .count(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let must_change_password = user.must_change_password;
+        let version = user.version;
+        let row = self
+            .rows_for(vec![user])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound)?;
+        Ok(UserDetail {
+            user: row,
+            must_change_password,
+            open_sessions,
+            version,
+        })
+    }
+
+    async fn create_user(&self, actor: &Actor, request: NewUser) -> Result<Created, ServiceError> {
+        self.authorize_admin(actor, Subject::kind("user")).await?;
+        let username = request.validate()?;
+        if password::is_common(&request.password) {
+            return Err(DomainError::Invalid {
+                errors: vec![shared::error::FieldError {
+                    field: "password".into(),
+                    error: DomainError::PasswordTooCommon,
+                }],
+            }
+            .into());
+        }
+        let hash = password::hash(request.password.clone())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "password hashing failed");
+                ServiceError::Unavailable
+            })?;
+        // Checks (and the audit of a refusal) run before the transaction, so that a
+        // refusal's audit row is never rolled back with the refused change.
+        let area_code = self
+            .checked_assignment(&self.db, actor, None, &request.assignment)
+            .await?;
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let taken = users::Entity::find()
+            .filter(users::Column::Username.eq(&username))
+            .one(&txn)
+            .await
+            .map_err(db_failure)?;
+        if taken.is_some() {
+            return Err(DomainError::CodeTaken {
+                field: "username".into(),
+            }
+            .into());
+        }
+        let now = Utc::now();
+        let user = users::ActiveModel {
+            username: Set(username.clone()),
+            full_name: Set(request.full_name.trim().to_string()),
+            password_hash: Set(hash),
+            disabled: Set(false),
+            must_change_password: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        user_assignments::ActiveModel {
+            user_id: Set(user.id),
+            role: Set(request.assignment.role.code().to_string()),
+            area_code: Set(area_code.clone()),
+            institution_id: Set(request
+                .assignment
+                .institution_id
+                .filter(|_| request.assignment.role == Role::ReceivingInstitution)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        let area = area_code
+            .as_deref()
+            .and_then(|code| AreaCode::parse(code).ok());
+        let mut created = entry(
+            actor,
+            "create_user",
+            Subject::new("user", user.id),
+            area.as_ref(),
+        );
+        created.detail = Some(format!(
+            "username={username}; role={}",
+            request.assignment.role.code()
+        ));
+        audit_ok(&txn, created).await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(Created { id: user.id })
+    }
+
+    async fn reset_password(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        new_password: &str,
+    ) -> Result<(), ServiceError> {
+        let (user, assignments) = self
+            .manageable_user(&self.db, actor, user_id, Action::ManageUsers)
+            .await?;
+        let mut errors = FieldErrors::new();
+        errors.check(
+            "new_password",
+            password::check_policy(new_password, &user.username),
+        );
+        errors.finish()?;
+        let hash = password::hash(new_password.to_string())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "password hashing failed");
+                ServiceError::Unavailable
+            })?;
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let version = user.version;
+        let mut changed: users::ActiveModel = user.into();
+        changed.password_hash = Set(hash);
+        changed.must_change_password = Set(user_id != actor.user_id);
+        changed.updated_at = Set(Utc::now());
+        changed.version = Set(version + 1);
+        changed.update(&txn).await.map_err(db_failure)?;
+        let ended = Self::end_sessions(
+            &txn,
+            Condition::all().add(sessions::Column::UserId.eq(user_id)),
+        )
+        .await?;
+        let area = assignments
+            .first()
+            .and_then(|row| area_text(row.area_code.as_deref()))
+            .and_then(|code| AreaCode::parse(&code).ok());
+        let mut reset = entry(
+            actor,
+            "reset_password",
+            Subject::new("user", user_id),
+            area.as_ref(),
+        );
+        reset.detail = Some(format!("sessions ended: {ended}"));
+        audit_ok(&txn, reset).await?;
+        txn.commit().await.map_err(db_failure)
+    }
+
+    async fn set_disabled(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), ServiceError> {
+        let (user, assignments) = self
+            .manageable_user(&self.db, actor, user_id, Action::ManageUsers)
+            .await?;
+        if user_id == actor.user_id && disabled {
+            return Err(DomainError::OwnAccountProtected.into());
+        }
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let version = user.version;
+        let mut changed: users::ActiveModel = user.into();
+        changed.disabled = Set(disabled);
+        changed.updated_at = Set(Utc::now());
+        changed.version = Set(version + 1);
+        changed.update(&txn).await.map_err(db_failure)?;
+        let ended = if disabled {
+            Self::end_sessions(
+                &txn,
+                Condition::all().add(sessions::Column::UserId.eq(user_id)),
+            )
+            .await?
+        } else {
+            0
+        };
+        let area = assignments
+            .first()
+            .and_then(|row| area_text(row.area_code.as_deref()))
+            .and_then(|code| AreaCode::parse(&code).ok());
+        let action = if disabled {
+            "disable_user"
+        } else {
+            "enable_user"
+        };
+        let mut changed_entry = entry(actor, action, Subject::new("user", user_id), area.as_ref());
+        changed_entry.detail = Some(format!("sessions ended: {ended}"));
+        audit_ok(&txn, changed_entry).await?;
+        txn.commit().await.map_err(db_failure)
+    }
+
+    async fn add_assignment(
+        &self,
+        actor: &Actor,
+        user_id: i64,
+        assignment: AssignmentInput,
+    ) -> Result<Created, ServiceError> {
+        let (_, existing) = self
+            .manageable_user(&self.db, actor, user_id, Action::ManageUsers)
+            .await?;
+        let area_code = self
+            .checked_assignment(&self.db, actor, Some(user_id), &assignment)
+            .await?;
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        let institution_id = assignment
+            .institution_id
+            .filter(|_| assignment.role == Role::ReceivingInstitution);
+        let duplicate = existing.iter().any(|row| {
+            row.role == assignment.role.code()
+                && row.area_code == area_code
+                && row.institution_id == institution_id
+        });
+        if duplicate {
+            return Err(DomainError::CodeTaken {
+                field: "assignment".into(),
+            }
+            .into());
+        }
+        let row = user_assignments::ActiveModel {
+            user_id: Set(user_id),
+            role: Set(assignment.role.code().to_string()),
+            area_code: Set(area_code.clone()),
+            institution_id: Set(institution_id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_failure)?;
+        let area = area_code
+            .as_deref()
+            .and_then(|code| AreaCode::parse(code).ok());
+        let mut granted = entry(
+            actor,
+            "add_assignment",
+            Subject::new("user", user_id),
+            area.as_ref(),
+        );
+        granted.detail = Some(format!(
+            "assignment={}; role={}",
+            row.id,
+            assignment.role.code()
+        ));
+        audit_ok(&txn, granted).await?;
+        txn.commit().await.map_err(db_failure)?;
+        Ok(Created { id: row.id })
+    }
+
+    async fn remove_assignment(
+        &self,
+        actor: &Actor,
+        assignment_id: i64,
+    ) -> Result<(), ServiceError> {
+        let assignment = user_assignments::Entity::find_by_id(assignment_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        self.manageable_user(&self.db, actor, assignment.user_id, Action::ManageUsers)
+            .await?;
+        if assignment.user_id == actor.user_id {
+            return Err(DomainError::OwnAccountProtected.into());
+        }
+        let txn = self.db.begin().await.map_err(db_failure)?;
+        user_assignments::Entity::delete_by_id(assignment_id)
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        let ended = Self::end_sessions(
+            &txn,
+            Condition::all().add(sessions::Column::AssignmentId.eq(assignment_id)),
+        )
+        .await?;
+        let area = assignment
+            .area_code
+            .as_deref()
+            .and_then(|code| AreaCode::parse(code).ok());
+        let mut removed = entry(
+            actor,
+            "remove_assignment",
+            Subject::new("user", assignment.user_id),
+            area.as_ref(),
+        );
+        removed.detail = Some(format!(
+            "assignment={assignment_id}; role={}; sessions ended: {ended}",
+            assignment.role
+        ));
+        audit_ok(&txn, removed).await?;
+        txn.commit().await.map_err(db_failure)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Siti "), "%siti%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

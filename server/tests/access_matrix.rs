@@ -1,0 +1,606 @@
+//! The access matrix: every server function and every REST endpoint, called
+//! through the real router by an actor of every role, once from inside the
+//! target's area and once from outside it. Each call must get exactly what the
+//! rules allow; every refusal must be written to the audit log.
+//!
+//! The list of endpoints comes from the running application (the server
+//! function registry and `server::rest::ROUTES`): an endpoint without a row in
+//! [`MATRIX`] fails the test.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use app::api::AppError;
+use app::api::ssr::SessionCookie;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
+use common::people::{complaint, household_request};
+use common::{PASSWORD, TestResult, database_with_areas};
+use http_body_util::BodyExt;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+use server::entities::{audit_log, sessions, user_assignments, users};
+use server::services::{self, auth::session_id};
+use server::web::{self, AppState};
+use shared::complaint::{Channel, ComplaintType};
+use shared::contract::{Actor, ClientInfo, ServiceError, Services};
+use shared::dto::OpenCase;
+use shared::roles::Role;
+use tower::ServiceExt;
+
+/// The village holding the target records.
+const VILLAGE: &str = "32.09.01.2008";
+
+/// What a call must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Succeeds.
+    Ok,
+    /// Succeeds, and the answer does not mention the target (a list scoped away from it).
+    OkWithout(Marker),
+    /// Refused as forbidden, and the refusal is audited.
+    Refused,
+}
+
+/// Something that identifies the target records in an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marker {
+    /// The target case's number.
+    CaseNumber,
+    /// The target user's username.
+    TargetUser,
+    /// Area codes of the target district.
+    TargetDistrict,
+}
+
+/// How an endpoint is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    /// Server function, form-encoded arguments.
+    Form,
+    /// Server function, JSON arguments.
+    Json,
+    /// REST `GET`.
+    Get,
+}
+
+/// The six roles that work on households and cases in an area.
+const CASE_STAFF: [Role; 6] = [
+    Role::FrontOffice,
+    Role::BackOffice,
+    Role::Facilitator,
+    Role::Supervisor,
+    Role::PuskesosCoordinator,
+    Role::SlrtManager,
+];
+
+fn anyone(_: Role, _: bool) -> Expect {
+    Expect::Ok
+}
+
+/// Case staff see the target inside their area; lists from outside leave it out.
+fn staff_list(role: Role, inside: bool) -> Expect {
+    match (CASE_STAFF.contains(&role), inside) {
+        (true, true) => Expect::Ok,
+        (true, false) => Expect::OkWithout(Marker::CaseNumber),
+        (false, _) => Expect::Refused,
+    }
+}
+
+/// Case staff open the target inside their area only.
+fn staff_record(role: Role, inside: bool) -> Expect {
+    if CASE_STAFF.contains(&role) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Administrators act on targets inside their area only.
+fn admin_record(role: Role, inside: bool) -> Expect {
+    if role == Role::Admin && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Administrators list their area; from outside the target is left out.
+fn admin_list(marker: Marker) -> impl Fn(Role, bool) -> Expect {
+    move |role, inside| match (role, inside) {
+        (Role::Admin, true) => Expect::Ok,
+        (Role::Admin, false) => Expect::OkWithout(marker),
+        _ => Expect::Refused,
+    }
+}
+
+/// Everyone may switch to their own assignment ("inside") but never to someone else's.
+fn own_only(_: Role, inside: bool) -> Expect {
+    if inside { Expect::Ok } else { Expect::Refused }
+}
+
+/// One row of the matrix: endpoint path, how it is called, the rule.
+struct Row {
+    path: &'static str,
+    call: Call,
+    rule: Box<dyn Fn(Role, bool) -> Expect>,
+}
+
+/// Every endpoint, in the order they are exercised (sign-out last).
+fn matrix() -> Vec<Row> {
+    let row = |path: &'static str, call: Call, rule: Box<dyn Fn(Role, bool) -> Expect>| Row {
+        path,
+        call,
+        rule,
+    };
+    vec![
+        row("/api/current_user", Call::Form, Box::new(anyone)),
+        row("/api/home_summary", Call::Form, Box::new(anyone)),
+        row("/api/my_assignments", Call::Form, Box::new(anyone)),
+        row("/api/institutions", Call::Form, Box::new(anyone)),
+        row("/api/programmes", Call::Form, Box::new(anyone)),
+        row("/api/login", Call::Form, Box::new(anyone)),
+        row("/api/switch_assignment", Call::Form, Box::new(own_only)),
+        row("/api/case_list", Call::Json, Box::new(staff_list)),
+        row("/api/case_detail", Call::Form, Box::new(staff_record)),
+        row(
+            "/api/admin_users",
+            Call::Json,
+            Box::new(admin_list(Marker::TargetUser)),
+        ),
+        row("/api/admin_user", Call::Form, Box::new(admin_record)),
+        row("/api/admin_create_user", Call::Form, Box::new(admin_record)),
+        row(
+            "/api/admin_reset_password",
+            Call::Form,
+            Box::new(admin_record),
+        ),
+        row(
+            "/api/admin_set_disabled",
+            Call::Form,
+            Box::new(admin_record),
+        ),
+        row(
+            "/api/admin_add_assignment",
+            Call::Form,
+            Box::new(admin_record),
+        ),
+        row(
+            "/api/admin_remove_assignment",
+            Call::Form,
+            Box::new(admin_record),
+        ),
+        row("/api/save_institution", Call::Form, Box::new(admin_record)),
+        row("/api/save_programme", Call::Form, Box::new(admin_record)),
+        row(
+            "/api/audit_search",
+            Call::Json,
+            Box::new(admin_list(Marker::TargetDistrict)),
+        ),
+        row(
+            server::rest::AUDIT_CSV,
+            Call::Get,
+            Box::new(admin_list(Marker::TargetDistrict)),
+        ),
+        row("/api/change_password", Call::Form, Box::new(anyone)),
+        row("/api/logout", Call::Form, Box::new(anyone)),
+    ]
+}
+
+/// Where an actor of `role` sits: inside the target's area, or outside it.
+fn area_for(role: Role, inside: bool) -> Option<&'static str> {
+    match (role, inside) {
+        (Role::KemensosMonitor, _) => None,
+        (Role::FrontOffice | Role::BackOffice | Role::PuskesosCoordinator, true) => Some(VILLAGE),
+        (Role::FrontOffice | Role::BackOffice | Role::PuskesosCoordinator, false) => {
+            Some("32.09.02.2001")
+        }
+        (Role::Facilitator, true) => Some("32.09.01"),
+        (Role::Facilitator, false) => Some("32.09.02"),
+        (_, true) => Some("32.09"),
+        (_, false) => Some("33.04"),
+    }
+}
+
+/// A matrix actor: its account, assignment and open session.
+struct Caller {
+    role: Role,
+    inside: bool,
+    username: String,
+    user_id: i64,
+    assignment_id: i64,
+    token: String,
+}
+
+/// The records the matrix acts on.
+struct Targets {
+    case_id: i64,
+    case_number: String,
+    target_user: String,
+    target_user_id: i64,
+    institution_inside: i64,
+    institution_outside: i64,
+}
+
+struct World {
+    db: DatabaseConnection,
+    services: Services,
+    router: axum::Router,
+    targets: Targets,
+    password_hash: String,
+    serial: std::cell::Cell<u32>,
+}
+
+impl World {
+    fn next(&self) -> u32 {
+        let next = self.serial.get() + 1;
+        self.serial.set(next);
+        next
+    }
+
+    /// An account with one assignment and an open session, without going through sign-in.
+    async fn caller(
+        &self,
+        username: &str,
+        role: Role,
+        area: Option<&str>,
+        institution: Option<i64>,
+    ) -> Result<Caller, Box<dyn std::error::Error>> {
+        let now = Utc::now();
+        let user = users::ActiveModel {
+            username: Set(username.to_string()),
+            full_name: Set(format!("Petugas {username}")),
+            password_hash: Set(self.password_hash.clone()),
+            disabled: Set(false),
+            must_change_password: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        let assignment = user_assignments::ActiveModel {
+            user_id: Set(user.id),
+            role: Set(role.code().to_string()),
+            area_code: Set(area.map(str::to_string)),
+            institution_id: Set(institution),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        let token = format!("{:064x}", u128::from(self.next()) + 0xabc0_0000);
+        sessions::ActiveModel {
+            id: Set(session_id(&token)),
+            user_id: Set(user.id),
+            assignment_id: Set(assignment.id),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + chrono::Duration::hours(1)),
+            client_address: Set(None),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(Caller {
+            role,
+            inside: false,
+            username: username.to_string(),
+            user_id: user.id,
+            assignment_id: assignment.id,
+            token,
+        })
+    }
+
+    /// The arguments of a call of `path` by `caller`.
+    async fn arguments(
+        &self,
+        path: &str,
+        caller: &Caller,
+        others: &Caller,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let t = &self.targets;
+        let n = self.next();
+        Ok(match path {
+            "/api/login" => format!("username={}&password={PASSWORD}", caller.username),
+            "/api/switch_assignment" => {
+                let id = if caller.inside {
+                    caller.assignment_id
+                } else {
+                    others.assignment_id
+                };
+                format!("assignment_id={id}")
+            }
+            "/api/case_list" => r#"{"filter":{"area":null,"states":[],"open_only":false,"sector":null,"programme":null,"opened_from":null,"opened_to":null,"overdue_only":false,"search":null,"sort":"due_first","page":1,"per_page":100}}"#.to_string(),
+            "/api/case_detail" => format!("case_id={}", t.case_id),
+            "/api/admin_users" => r#"{"filter":{"search":"","role":null,"include_disabled":true,"page":1}}"#.to_string(),
+            "/api/admin_user" => format!("user_id={}", t.target_user_id),
+            "/api/admin_create_user" => format!(
+                "username=baru.{n}&full_name=Petugas+Baru&password=kopi-tubruk-{n}-pagi&role=front_office&area_code={VILLAGE}"
+            ),
+            "/api/admin_reset_password" => format!(
+                "user_id={}&new_password=teh-manis-{n}-sore",
+                t.target_user_id
+            ),
+            "/api/admin_set_disabled" => format!("user_id={}&disabled=false", t.target_user_id),
+            "/api/admin_add_assignment" => format!(
+                "user_id={}&role=back_office&area_code=32.09.01.2009",
+                t.target_user_id
+            ),
+            "/api/admin_remove_assignment" => {
+                let extra = user_assignments::ActiveModel {
+                    user_id: Set(t.target_user_id),
+                    role: Set(Role::Facilitator.code().to_string()),
+                    area_code: Set(Some("32.09.01".into())),
+                    institution_id: Set(None),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&self.db)
+                .await?;
+                format!("assignment_id={}", extra.id)
+            }
+            "/api/save_institution" => format!(
+                "name=Puskesmas+Uji+{n}&kind=health_centre&area_code=32.09.01&active=true"
+            ),
+            "/api/save_programme" => format!(
+                "code=uji-{n}&name=Program+Uji+{n}&kind=pbi_jk&sector=health&institution_kinds=&area_code=32.09.01&active=true"
+            ),
+            "/api/audit_search" => r#"{"filter":{"page":1}}"#.to_string(),
+            server::rest::AUDIT_CSV => String::new(),
+            "/api/change_password" => format!(
+                "current_password={PASSWORD}&new_password=jalan-desa-{n}-berbatu&confirm_password=jalan-desa-{n}-berbatu"
+            ),
+            _ => String::new(),
+        })
+    }
+
+    /// Calls `path` as `caller`; answers the status and body.
+    async fn call(
+        &self,
+        path: &str,
+        call: Call,
+        caller: &Caller,
+        arguments: String,
+    ) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
+        let cookie = format!("slrt_session={}", caller.token);
+        let request = match call {
+            Call::Get => Request::get(path)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())?,
+            Call::Form | Call::Json => Request::post(path)
+                .header(
+                    header::CONTENT_TYPE,
+                    if call == Call::Json {
+                        "application/json"
+                    } else {
+                        "application/x-www-form-urlencoded"
+                    },
+                )
+                .header(header::ACCEPT, "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(arguments))?,
+        };
+        let response = self.router.clone().oneshot(request).await?;
+        let status = response.status();
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    async fn refusals_of(&self, user_id: i64) -> Result<u64, sea_orm::DbErr> {
+        audit_log::Entity::find()
+            .filter(audit_log::Column::ActorUserId.eq(user_id))
+            .filter(audit_log::Column::Outcome.eq("refused"))
+            .count(&self.db)
+            .await
+    }
+
+    fn marker(&self, marker: Marker) -> String {
+        match marker {
+            Marker::CaseNumber => self.targets.case_number.clone(),
+            Marker::TargetUser => self.targets.target_user.clone(),
+            Marker::TargetDistrict => "32.09".to_string(),
+        }
+    }
+}
+
+/// The targets: a household and case in the village, a user there, two institutions.
+async fn world() -> Result<World, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
+    let router = web::router(AppState {
+        leptos_options: web::leptos_options("target/site", listen),
+        services: services.clone(),
+        db: db.clone(),
+        cookie: SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+    });
+    let fo: Actor = common::actor(
+        &db,
+        &services,
+        "fo.penyiap",
+        Role::FrontOffice,
+        Some(VILLAGE),
+    )
+    .await?;
+    let admin: Actor = common::actor(&db, &services, "admin.penyiap", Role::Admin, None).await?;
+    let household = services
+        .households
+        .register(&fo, household_request(VILLAGE, 1, "hh-matrix")?)
+        .await?;
+    let case = services
+        .cases
+        .open(
+            &fo,
+            OpenCase {
+                idempotency_key: "case-matrix".into(),
+                household_id: household.id,
+                channel: Channel::WalkInPuskesos,
+                complaints: vec![complaint(ComplaintType::ServiceRequest)],
+            },
+        )
+        .await?;
+    let detail = services.cases.detail(&fo, case.id).await?;
+    let institution = |name: &str, area: &str| shared::dto::SaveInstitution {
+        id: None,
+        version: None,
+        name: name.to_string(),
+        kind: shared::programme::InstitutionKind::Hospital,
+        serves: shared::geo::AreaScope::from_stored(area)
+            .unwrap_or(shared::geo::AreaScope::National),
+        address: None,
+        phone: None,
+        active: true,
+    };
+    let inside = services
+        .catalogue
+        .save_institution(&admin, institution("RSUD Uji Dalam", "32.09"))
+        .await?;
+    let outside = services
+        .catalogue
+        .save_institution(&admin, institution("RSUD Uji Luar", "33.04"))
+        .await?;
+    let target_user_id =
+        common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
+    let password_hash = server::password::hash(PASSWORD.to_string()).await?;
+    Ok(World {
+        db,
+        services,
+        router,
+        targets: Targets {
+            case_id: case.id,
+            case_number: detail.summary.number,
+            target_user: "target.desa".into(),
+            target_user_id,
+            institution_inside: inside.id,
+            institution_outside: outside.id,
+        },
+        password_hash,
+        serial: std::cell::Cell::new(0),
+    })
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_each_role_inside_and_outside_exactly_as_the_rules_say() -> TestResult
+{
+    let world = world().await?;
+    let rows = matrix();
+
+    // The matrix covers every endpoint the application serves, and nothing else.
+    let mut served: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    served.extend(
+        server::rest::ROUTES
+            .iter()
+            .map(|route| route.path.to_string()),
+    );
+    let listed: BTreeSet<String> = rows.iter().map(|row| row.path.to_string()).collect();
+    let missing: Vec<_> = served.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in the access matrix: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&served).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for endpoints that do not exist: {stale:?}"
+    );
+
+    // One actor per role and side; one extra account whose assignment nobody else may use.
+    let stranger = world
+        .caller("orang.lain", Role::FrontOffice, Some("33.04.01.2001"), None)
+        .await?;
+    let mut callers = Vec::new();
+    for role in Role::ALL {
+        for inside in [true, false] {
+            let institution = (role == Role::ReceivingInstitution).then_some(if inside {
+                world.targets.institution_inside
+            } else {
+                world.targets.institution_outside
+            });
+            let area = if role == Role::ReceivingInstitution {
+                Some(if inside { "32.09" } else { "33.04" })
+            } else {
+                area_for(role, inside)
+            };
+            let username = format!("{}.{}", role.code(), if inside { "dalam" } else { "luar" });
+            let mut caller = world.caller(&username, role, area, institution).await?;
+            caller.inside = inside;
+            callers.push(caller);
+        }
+    }
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        for caller in &callers {
+            let expect = (row.rule)(caller.role, caller.inside);
+            let refusals_before = world.refusals_of(caller.user_id).await?;
+            let arguments = world.arguments(row.path, caller, &stranger).await?;
+            let (status, body) = world.call(row.path, row.call, caller, arguments).await?;
+            let refusals_after = world.refusals_of(caller.user_id).await?;
+            let who = format!(
+                "{} {} ({})",
+                row.path,
+                caller.username,
+                if caller.inside { "inside" } else { "outside" }
+            );
+            let refused = match row.call {
+                Call::Get => status == StatusCode::FORBIDDEN,
+                _ => serde_json::from_str::<AppError>(&body)
+                    .is_ok_and(|error| error == AppError::Service(ServiceError::Forbidden)),
+            };
+            let succeeded = status.is_success() || status.is_redirection();
+            match expect {
+                Expect::Ok | Expect::OkWithout(_) if !succeeded => {
+                    failures.push(format!("{who}: expected success, got {status} {body}"));
+                }
+                Expect::OkWithout(marker) if body.contains(&world.marker(marker)) => {
+                    failures.push(format!(
+                        "{who}: the answer shows a record outside the caller's area"
+                    ));
+                }
+                Expect::Refused if !refused => {
+                    failures.push(format!("{who}: expected a refusal, got {status} {body}"));
+                }
+                Expect::Refused if refusals_after <= refusals_before => {
+                    failures.push(format!("{who}: refused but not written to the audit log"));
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} calls broke the rules:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // The services still answer for the target after the whole run (nothing leaked or broke).
+    let client = ClientInfo::default();
+    let admin = world
+        .services
+        .auth
+        .login("admin.penyiap", PASSWORD, &client)
+        .await?;
+    assert!(
+        !world
+            .services
+            .accounts
+            .user(&admin.actor, world.targets.target_user_id)
+            .await?
+            .user
+            .disabled
+    );
+    Ok(())
+}

@@ -1,0 +1,744 @@
+//! Security of accounts and sessions through the real router: session
+//! fixation, logout, disabled accounts, cross-site requests against server
+//! functions, sign-in throttling, password policy and changes, forced password
+//! change after a reset, switching assignments, security headers, and that a
+//! NIK never reaches the logs or a URL.
+
+mod common;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use app::api::ssr::SessionCookie;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::people::{complaint, household_request};
+use common::{PASSWORD, TestResult, account, database_with_areas};
+use http_body_util::BodyExt;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use server::entities::sessions;
+use server::services::{self, LoginThrottle, ServiceConfig};
+use server::web::{self, AppState};
+use shared::complaint::{Channel, ComplaintType};
+use shared::contract::{ClientInfo, ServiceError, Services};
+use shared::dto::{IdentityQuery, OpenCase};
+use shared::roles::Role;
+use tower::ServiceExt;
+
+const VILLAGE: &str = "32.09.01.2008";
+const OTHER_VILLAGE: &str = "32.09.01.2009";
+
+struct Site {
+    db: DatabaseConnection,
+    services: Services,
+    router: axum::Router,
+}
+
+async fn site_with(
+    secure: bool,
+    config: ServiceConfig,
+) -> Result<Site, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), config);
+    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
+    let router = web::router(AppState {
+        leptos_options: web::leptos_options("target/site", listen),
+        services: services.clone(),
+        db: db.clone(),
+        cookie: SessionCookie {
+            secure,
+            max_age_seconds: 3600,
+        },
+    });
+    Ok(Site {
+        db,
+        services,
+        router,
+    })
+}
+
+async fn site() -> Result<Site, Box<dyn std::error::Error>> {
+    site_with(false, common::config()).await
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    /// The session token of a `Set-Cookie` header, if one was set.
+    fn new_token(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| value.split(';').next())
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, value)| name.ends_with("slrt_session") && !value.is_empty())
+            .map(|(_, value)| value.to_string())
+    }
+
+    fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+    }
+}
+
+async fn send(
+    router: &axum::Router,
+    request: Request<Body>,
+) -> Result<Answer, Box<dyn std::error::Error>> {
+    let response = router.clone().oneshot(request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    Ok(Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}
+
+fn post(path: &str, token: Option<&str>, body: &str) -> Result<Request<Body>, axum::http::Error> {
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin");
+    if let Some(token) = token {
+        request = request.header(header::COOKIE, format!("slrt_session={token}"));
+    }
+    request.body(Body::from(body.to_string()))
+}
+
+fn get(path: &str, token: Option<&str>) -> Result<Request<Body>, axum::http::Error> {
+    let mut request = Request::get(path);
+    if let Some(token) = token {
+        request = request.header(header::COOKIE, format!("slrt_session={token}"));
+    }
+    request.body(Body::empty())
+}
+
+async fn login(
+    site: &Site,
+    username: &str,
+    password: &str,
+    planted: Option<&str>,
+) -> Result<Answer, Box<dyn std::error::Error>> {
+    send(
+        &site.router,
+        post(
+            "/api/login",
+            planted,
+            &format!("username={username}&password={password}"),
+        )?,
+    )
+    .await
+}
+
+async fn sign_in(site: &Site, username: &str) -> Result<String, Box<dyn std::error::Error>> {
+    login(site, username, PASSWORD, None)
+        .await?
+        .new_token()
+        .ok_or_else(|| "no session cookie after signing in".into())
+}
+
+/// Whether the token opens the home page (a page, not a redirect to sign-in).
+async fn opens_home(site: &Site, token: &str) -> Result<bool, Box<dyn std::error::Error>> {
+    Ok(send(&site.router, get("/", Some(token))?).await?.status == StatusCode::OK)
+}
+
+#[tokio::test]
+async fn a_planted_session_id_is_never_adopted_at_sign_in() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let planted = "a".repeat(64);
+    let answer = login(&site, "fo.waled", PASSWORD, Some(&planted)).await?;
+    let token = answer.new_token().ok_or("no cookie")?;
+    assert_ne!(token, planted, "the server chooses the session id");
+    assert!(!opens_home(&site, &planted).await?);
+    assert!(opens_home(&site, &token).await?);
+
+    // Signing in again while signed in gives yet another id.
+    let again = login(&site, "fo.waled", PASSWORD, Some(&token))
+        .await?
+        .new_token()
+        .ok_or("no cookie")?;
+    assert_ne!(again, token);
+    Ok(())
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_at_once() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let token = sign_in(&site, "fo.waled").await?;
+    assert!(opens_home(&site, &token).await?);
+    let answer = send(&site.router, post("/api/logout", Some(&token), "")?).await?;
+    assert!(answer.status.is_success() || answer.status.is_redirection());
+    let cleared = answer
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("Max-Age=0"));
+    assert!(cleared, "the cookie is cleared");
+    let home = send(&site.router, get("/", Some(&token))?).await?;
+    assert_eq!(home.location(), Some("/login"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions_and_refuses_sign_in() -> TestResult {
+    let site = site().await?;
+    let user_id = account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let admin = common::actor(
+        &site.db,
+        &site.services,
+        "admin.cirebon",
+        Role::Admin,
+        Some("32.09"),
+    )
+    .await?;
+    let token = sign_in(&site, "fo.waled").await?;
+    site.services
+        .accounts
+        .set_disabled(&admin, user_id, true)
+        .await?;
+    assert!(!opens_home(&site, &token).await?, "the open session ended");
+    let refused = login(&site, "fo.waled", PASSWORD, None).await?;
+    assert!(refused.new_token().is_none());
+    assert!(refused.body.contains("AccountDisabled"), "{}", refused.body);
+
+    site.services
+        .accounts
+        .set_disabled(&admin, user_id, false)
+        .await?;
+    assert!(opens_home(&site, &sign_in(&site, "fo.waled").await?).await?);
+    assert!(
+        !common::audit_rows(&site.db, "disable_user", "ok")
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn cross_site_calls_of_server_functions_are_refused() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let token = sign_in(&site, "fo.waled").await?;
+    let forged = Request::post("/api/change_password")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, format!("slrt_session={token}"))
+        .body(Body::from(format!(
+            "current_password={PASSWORD}&new_password=diambil-alih-99&confirm_password=diambil-alih-99"
+        )))?;
+    let answer = send(&site.router, forged).await?;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    // The password did not change: the old one still signs in.
+    assert!(
+        login(&site, "fo.waled", PASSWORD, None)
+            .await?
+            .new_token()
+            .is_some()
+    );
+
+    // An Origin of another site without Sec-Fetch-Site is refused too.
+    let forged = Request::post("/api/logout")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::COOKIE, format!("slrt_session={token}"))
+        .body(Body::empty())?;
+    assert_eq!(
+        send(&site.router, forged).await?.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(opens_home(&site, &token).await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    account(&site.db, "bo.waled", Role::BackOffice, Some(VILLAGE)).await?;
+    let auth = &site.services.auth;
+    let office = ClientInfo {
+        address: Some("203.0.113.7".into()),
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            auth.login("fo.waled", "salah-tebak-123", &office).await,
+            Err(ServiceError::InvalidCredentials)
+        );
+    }
+    // Now even the right password must wait, from any address.
+    let elsewhere = ClientInfo {
+        address: Some("198.51.100.1".into()),
+    };
+    match auth.login("fo.waled", PASSWORD, &elsewhere).await {
+        Err(ServiceError::RateLimited {
+            retry_after_seconds,
+        }) => {
+            assert!(
+                (1..=30).contains(&retry_after_seconds),
+                "{retry_after_seconds}"
+            );
+        }
+        other => panic!("expected a wait, got {other:?}"),
+    }
+    // Another account from the same office is not affected by one account's failures.
+    assert!(auth.login("bo.waled", PASSWORD, &office).await.is_ok());
+    assert!(
+        !common::audit_rows(&site.db, "login", "refused")
+            .await?
+            .is_empty()
+    );
+
+    // Many failures from one address, across usernames, slow that address down.
+    let guesser = ClientInfo {
+        address: Some("192.0.2.99".into()),
+    };
+    for attempt in 0..20 {
+        let _ = auth
+            .login(&format!("tebak{attempt}"), "salah-tebak-123", &guesser)
+            .await;
+    }
+    assert!(matches!(
+        auth.login("bo.waled", PASSWORD, &guesser).await,
+        Err(ServiceError::RateLimited { .. })
+    ));
+
+    // A policy with no wait lets the right password in again.
+    let relaxed = services::build(
+        site.db.clone(),
+        ServiceConfig {
+            throttle: LoginThrottle {
+                first_wait: std::time::Duration::ZERO,
+                ..LoginThrottle::default()
+            },
+            ..common::config()
+        },
+    );
+    assert!(
+        relaxed
+            .auth
+            .login("fo.waled", PASSWORD, &elsewhere)
+            .await
+            .is_ok()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn passwords_follow_the_policy_and_a_change_ends_the_other_sessions() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let phone = sign_in(&site, "fo.waled").await?;
+    let office_pc = sign_in(&site, "fo.waled").await?;
+
+    let change = |current: &str, new: &str, confirm: &str| {
+        format!("current_password={current}&new_password={new}&confirm_password={confirm}")
+    };
+    for (body, field_code) in [
+        (change(PASSWORD, "pendek", "pendek"), "password_length"),
+        (
+            change(PASSWORD, "password123", "password123"),
+            "password_too_common",
+        ),
+        (
+            change(PASSWORD, "fo.waled-2026", "fo.waled-2026"),
+            "password_contains_username",
+        ),
+        (
+            change("bukan-sandinya", "kopi-tubruk-pagi", "kopi-tubruk-pagi"),
+            "password_wrong",
+        ),
+        (
+            change(PASSWORD, "kopi-tubruk-pagi", "kopi-tubruk-sore"),
+            "password_confirmation_mismatch",
+        ),
+    ] {
+        let answer = send(
+            &site.router,
+            post("/api/change_password", Some(&phone), &body)?,
+        )
+        .await?;
+        assert!(
+            answer.body.contains(field_code),
+            "{field_code}: {}",
+            answer.body
+        );
+    }
+    assert!(
+        opens_home(&site, &office_pc).await?,
+        "failed changes end nothing"
+    );
+
+    let answer = send(
+        &site.router,
+        post(
+            "/api/change_password",
+            Some(&phone),
+            &change(PASSWORD, "kopi-tubruk-pagi", "kopi-tubruk-pagi"),
+        )?,
+    )
+    .await?;
+    assert!(answer.status.is_success(), "{}", answer.body);
+    assert!(
+        opens_home(&site, &phone).await?,
+        "the session that changed it stays"
+    );
+    assert!(!opens_home(&site, &office_pc).await?, "other sessions end");
+    assert!(
+        login(&site, "fo.waled", PASSWORD, None)
+            .await?
+            .new_token()
+            .is_none()
+    );
+    assert!(
+        login(&site, "fo.waled", "kopi-tubruk-pagi", None)
+            .await?
+            .new_token()
+            .is_some()
+    );
+    assert!(
+        !common::audit_rows(&site.db, "change_password", "ok")
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn after_an_admin_reset_the_user_must_choose_a_password_first() -> TestResult {
+    let site = site().await?;
+    let user_id = account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let admin = common::actor(
+        &site.db,
+        &site.services,
+        "admin.cirebon",
+        Role::Admin,
+        Some("32.09"),
+    )
+    .await?;
+    let before = sign_in(&site, "fo.waled").await?;
+    site.services
+        .accounts
+        .reset_password(&admin, user_id, "sementara-sekali-pakai")
+        .await?;
+    assert!(
+        !opens_home(&site, &before).await?,
+        "a reset ends every session"
+    );
+
+    let token = login(&site, "fo.waled", "sementara-sekali-pakai", None)
+        .await?
+        .new_token()
+        .ok_or("no cookie")?;
+    let home = send(&site.router, get("/", Some(&token))?).await?;
+    assert_eq!(home.location(), Some(app::paths::CHANGE_PASSWORD));
+    let blocked = send(&site.router, post("/api/home_summary", Some(&token), "")?).await?;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+    let page = send(
+        &site.router,
+        get(app::paths::CHANGE_PASSWORD, Some(&token))?,
+    )
+    .await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("must-change"), "the page says why");
+
+    let answer = send(
+        &site.router,
+        post(
+            "/api/change_password",
+            Some(&token),
+            "current_password=sementara-sekali-pakai&new_password=milik-saya-sendiri&confirm_password=milik-saya-sendiri",
+        )?,
+    )
+    .await?;
+    assert!(answer.status.is_success(), "{}", answer.body);
+    assert!(opens_home(&site, &token).await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn switching_assignment_moves_the_scope_to_the_other_village() -> TestResult {
+    let site = site().await?;
+    let fo_id = account(&site.db, "fo.dua.desa", Role::FrontOffice, Some(VILLAGE)).await?;
+    let admin = common::actor(
+        &site.db,
+        &site.services,
+        "admin.cirebon",
+        Role::Admin,
+        Some("32.09"),
+    )
+    .await?;
+    site.services
+        .accounts
+        .add_assignment(
+            &admin,
+            fo_id,
+            shared::account::AssignmentInput {
+                role: Role::FrontOffice,
+                area_code: OTHER_VILLAGE.into(),
+                institution_id: None,
+            },
+        )
+        .await?;
+    let helper = common::actor(
+        &site.db,
+        &site.services,
+        "fo.lain",
+        Role::FrontOffice,
+        Some(OTHER_VILLAGE),
+    )
+    .await?;
+    let household = site
+        .services
+        .households
+        .register(&helper, household_request(OTHER_VILLAGE, 3, "hh-x")?)
+        .await?;
+    let case = site
+        .services
+        .cases
+        .open(
+            &helper,
+            OpenCase {
+                idempotency_key: "c-x".into(),
+                household_id: household.id,
+                channel: Channel::WalkInPuskesos,
+                complaints: vec![complaint(ComplaintType::ServiceRequest)],
+            },
+        )
+        .await?;
+
+    let token = sign_in(&site, "fo.dua.desa").await?;
+    let case_page = app::paths::case(case.id);
+    let refused = send(&site.router, get(&case_page, Some(&token))?).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.body.contains("Akses ditolak"),
+        "an Indonesian refusal page"
+    );
+
+    let actor = site
+        .services
+        .auth
+        .authenticate(&token)
+        .await?
+        .ok_or("signed out")?;
+    let views = site.services.auth.assignments(&actor).await?;
+    assert_eq!(views.len(), 2);
+    assert_eq!(views.iter().filter(|view| view.current).count(), 1);
+    let other = views
+        .iter()
+        .find(|view| view.area_code == OTHER_VILLAGE)
+        .ok_or("no second assignment")?;
+    let answer = send(
+        &site.router,
+        post(
+            "/api/switch_assignment",
+            Some(&token),
+            &format!("assignment_id={}", other.id),
+        )?,
+    )
+    .await?;
+    assert!(
+        answer.status.is_success() || answer.status.is_redirection(),
+        "{}",
+        answer.body
+    );
+    let opened = send(&site.router, get(&case_page, Some(&token))?).await?;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.body.contains("case-number"));
+    assert!(
+        !common::audit_rows(&site.db, "switch_assignment", "ok")
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_and_https_sites_send_hsts() -> TestResult {
+    let site = site_with(true, common::config()).await?;
+    let page = send(&site.router, get("/login", None)?).await?;
+    let policy = page
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .ok_or("no CSP")?
+        .to_string();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .ok_or("no nonce in the policy")?;
+    assert!(policy.contains("frame-ancestors 'none'"));
+    assert!(!policy.contains("unsafe-inline"));
+    let scripts = page.body.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        page.body.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script carries this response's nonce"
+    );
+    let second = send(&site.router, get("/login", None)?).await?;
+    let second_policy = second
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(!second_policy.contains(nonce), "a new nonce per response");
+    assert!(
+        page.headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_some()
+    );
+    assert_eq!(
+        page.headers
+            .get(header::X_FRAME_OPTIONS)
+            .and_then(|v| v.to_str().ok()),
+        Some("DENY")
+    );
+
+    let plain = self::site().await?;
+    let page = send(&plain.router, get("/login", None)?).await?;
+    assert!(
+        page.headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none(),
+        "no HSTS over plain http"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused() -> TestResult {
+    let site = site().await?;
+    let body = "x".repeat(3 * 1024 * 1024);
+    let request = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Body::from(body.clone()))?;
+    let answer = send(&site.router, request).await?;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Without a declared length the body is cut off while read: still nothing is done.
+    let answer = send(&site.router, post("/api/login", None, &body)?).await?;
+    assert!(!answer.status.is_success());
+    assert!(
+        common::audit_rows(&site.db, "login", "ok")
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
+
+/// A log sink the test can read back.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_nik_never_reaches_the_logs() -> TestResult {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let site = site().await?;
+    let fo = common::actor(
+        &site.db,
+        &site.services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(VILLAGE),
+    )
+    .await?;
+    let request = household_request(VILLAGE, 7, "hh-log")?;
+    let niks: Vec<String> = request
+        .members
+        .iter()
+        .filter_map(|m| m.nik.as_ref().map(|n| n.as_str()))
+        .collect();
+    let first = request
+        .members
+        .first()
+        .and_then(|m| m.nik.clone())
+        .ok_or("no NIK")?;
+    let no_kk = request.household.no_kk.as_str();
+    let created = site
+        .services
+        .households
+        .register(&fo, request.clone())
+        .await?;
+    // A duplicate, a lookup, a reveal and a refused lookup from another village.
+    let _ = site
+        .services
+        .households
+        .register(&fo, household_request(VILLAGE, 7, "hh-log-2")?)
+        .await;
+    let first_nik = first.as_str();
+    site.services
+        .households
+        .lookup(&fo, IdentityQuery::Nik(first))
+        .await?;
+    let _ = site
+        .services
+        .households
+        .reveal_no_kk(&fo, created.id)
+        .await?;
+    let outsider = common::actor(
+        &site.db,
+        &site.services,
+        "fo.jauh",
+        Role::FrontOffice,
+        Some("33.04.01.2001"),
+    )
+    .await?;
+    let _ = site.services.households.file(&outsider, created.id).await;
+    // And through the router, with the NIK in a request body.
+    let token = sign_in(&site, "fo.waled").await?;
+    let _ = send(
+        &site.router,
+        post(
+            "/api/home_summary",
+            Some(&token),
+            &format!("nik={first_nik}"),
+        )?,
+    )
+    .await?;
+
+    let text =
+        String::from_utf8_lossy(&captured.0.lock().map_err(|_| "log lock")?.clone()).into_owned();
+    assert!(text.len() > 100, "the run logged something: {text}");
+    for number in niks.iter().chain(std::iter::once(&no_kk)) {
+        assert!(
+            !text.contains(number.as_str()),
+            "an identity number reached the logs"
+        );
+    }
+    assert!(sessions::Entity::find().count(&site.db).await? > 0);
+    Ok(())
+}
