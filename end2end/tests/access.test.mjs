@@ -90,7 +90,7 @@ test('an administrator creates an account; its first sign-in must choose a passw
   await user.getByTestId('must-change').waitFor();
   await waitForHydration(user);
   await user.getByLabel('Kata sandi saat ini').fill('sementara-untuk-fo-baru');
-  await user.getByLabel('Kata sandi baru').fill('sawah-hijau-di-waled');
+  await user.getByLabel('Kata sandi baru', { exact: true }).fill('sawah-hijau-di-waled');
   await user.getByLabel('Ulangi kata sandi baru').fill('sawah-hijau-di-waled');
   await user.getByTestId('change-password-submit').click();
   await user.getByTestId('form-success').waitFor();

@@ -146,6 +146,22 @@ async fn sign_in(site: &Site, username: &str) -> Result<String, Box<dyn std::err
         .ok_or_else(|| "no session cookie after signing in".into())
 }
 
+/// `fo.waled` (its id) and a district administrator able to manage it.
+async fn officer_and_admin(
+    site: &Site,
+) -> Result<(i64, shared::contract::Actor), Box<dyn std::error::Error>> {
+    let user_id = account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let admin = common::actor(
+        &site.db,
+        &site.services,
+        "admin.cirebon",
+        Role::Admin,
+        Some("32.09"),
+    )
+    .await?;
+    Ok((user_id, admin))
+}
+
 /// Whether the token opens the home page (a page, not a redirect to sign-in).
 async fn opens_home(site: &Site, token: &str) -> Result<bool, Box<dyn std::error::Error>> {
     Ok(send(&site.router, get("/", Some(token))?).await?.status == StatusCode::OK)
@@ -194,15 +210,7 @@ async fn logout_ends_the_session_at_once() -> TestResult {
 #[tokio::test]
 async fn disabling_an_account_ends_its_sessions_and_refuses_sign_in() -> TestResult {
     let site = site().await?;
-    let user_id = account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
-    let admin = common::actor(
-        &site.db,
-        &site.services,
-        "admin.cirebon",
-        Role::Admin,
-        Some("32.09"),
-    )
-    .await?;
+    let (user_id, admin) = officer_and_admin(&site).await?;
     let token = sign_in(&site, "fo.waled").await?;
     site.services
         .accounts
@@ -419,15 +427,7 @@ async fn passwords_follow_the_policy_and_a_change_ends_the_other_sessions() -> T
 #[tokio::test]
 async fn after_an_admin_reset_the_user_must_choose_a_password_first() -> TestResult {
     let site = site().await?;
-    let user_id = account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
-    let admin = common::actor(
-        &site.db,
-        &site.services,
-        "admin.cirebon",
-        Role::Admin,
-        Some("32.09"),
-    )
-    .await?;
+    let (user_id, admin) = officer_and_admin(&site).await?;
     let before = sign_in(&site, "fo.waled").await?;
     site.services
         .accounts
@@ -471,15 +471,7 @@ async fn after_an_admin_reset_the_user_must_choose_a_password_first() -> TestRes
 #[tokio::test]
 async fn switching_assignment_moves_the_scope_to_the_other_village() -> TestResult {
     let site = site().await?;
-    let fo_id = account(&site.db, "fo.dua.desa", Role::FrontOffice, Some(VILLAGE)).await?;
-    let admin = common::actor(
-        &site.db,
-        &site.services,
-        "admin.cirebon",
-        Role::Admin,
-        Some("32.09"),
-    )
-    .await?;
+    let (fo_id, admin) = officer_and_admin(&site).await?;
     site.services
         .accounts
         .add_assignment(
@@ -519,7 +511,7 @@ async fn switching_assignment_moves_the_scope_to_the_other_village() -> TestResu
         )
         .await?;
 
-    let token = sign_in(&site, "fo.dua.desa").await?;
+    let token = sign_in(&site, "fo.waled").await?;
     let case_page = app::paths::case(case.id);
     let refused = send(&site.router, get(&case_page, Some(&token))?).await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);

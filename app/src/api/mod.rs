@@ -195,7 +195,11 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         .await?;
     let cookie = ssr::session_cookie();
     set_cookie(&cookie.set(&outcome.session_token));
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(if outcome.actor.must_change_password {
+        crate::paths::CHANGE_PASSWORD
+    } else {
+        crate::paths::HOME
+    });
     Ok(())
 }
 

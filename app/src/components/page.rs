@@ -25,6 +25,9 @@ where
                 let content = content.clone();
                 Suspend::new(async move {
                     match user.await {
+                        Ok(user) if user.must_change_password => {
+                            view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> }.into_any()
+                        }
                         Ok(user) => {
                             let body = content(user.clone());
                             view! { <SignedInLayout user>{body}</SignedInLayout> }.into_any()

@@ -20,6 +20,9 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="p-4 text-slate-600">{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
+                    Ok(user) if user.must_change_password => {
+                        view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> }.into_any()
+                    }
                     Ok(user) => view! { <HomeContent user /> }.into_any(),
                     Err(error) if error.needs_login() => view! { <Redirect path="/login" /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),

@@ -58,20 +58,10 @@ pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Res
     let password_hash = password::hash(account.password).await?;
     let now = Utc::now();
     let txn = db.begin().await?;
-    let user = users::ActiveModel {
-        username: Set(username.clone()),
-        full_name: Set(account.full_name.trim().to_string()),
-        password_hash: Set(password_hash),
-        disabled: Set(false),
-        must_change_password: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("cannot store the account")?;
+    let user = crate::services::auth::new_user(&username, &account.full_name, password_hash, false)
+        .insert(&txn)
+        .await
+        .context("cannot store the account")?;
     user_assignments::ActiveModel {
         user_id: Set(user.id),
         role: Set(account.role.code().to_string()),

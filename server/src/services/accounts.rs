@@ -21,7 +21,7 @@ use shared::error::FieldErrors;
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::roles::Role;
 
-use super::auth::assignment_views;
+use super::auth::{assignment_views, hash_password, new_user, store_password};
 use super::common::{
     Subject, audit_ok, authorize, entry, own_scope, paging, scope_condition, stored_scope,
 };
@@ -241,8 +241,42 @@ fn area_level(scope: &AreaScope) -> Option<AreaLevel> {
     }
 }
 
-fn area_text(code: Option<&str>) -> Option<String> {
-    code.map(str::to_string)
+/// An audit entry about a user account, placed in `area_code` (the nation when `None`).
+fn user_entry<'a>(
+    actor: &Actor,
+    action: &'a str,
+    user_id: i64,
+    area_code: Option<&str>,
+) -> super::audit::Entry<'a> {
+    let area = area_code.and_then(|code| AreaCode::parse(code).ok());
+    entry(actor, action, Subject::new("user", user_id), area.as_ref())
+}
+
+/// The area of a user's first assignment, for the audit log.
+fn first_area(assignments: &[user_assignments::Model]) -> Option<&str> {
+    assignments.first().and_then(|row| row.area_code.as_deref())
+}
+
+/// Stores an assignment (the institution only for institution staff).
+async fn insert_assignment<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    input: &AssignmentInput,
+    area_code: Option<String>,
+) -> Result<user_assignments::Model, ServiceError> {
+    user_assignments::ActiveModel {
+        user_id: Set(user_id),
+        role: Set(input.role.code().to_string()),
+        area_code: Set(area_code),
+        institution_id: Set(input
+            .institution_id
+            .filter(|_| input.role == Role::ReceivingInstitution)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(db_failure)
 }
 
 #[async_trait]
@@ -356,12 +390,7 @@ impl AccountService for DbAccountService {
             }
             .into());
         }
-        let hash = password::hash(request.password.clone())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "password hashing failed");
-                ServiceError::Unavailable
-            })?;
+        let hash = hash_password(&request.password).await?;
         // Checks (and the audit of a refusal) run before the transaction, so that a
         // refusal's audit row is never rolled back with the refused change.
         let area_code = self
@@ -379,44 +408,12 @@ impl AccountService for DbAccountService {
             }
             .into());
         }
-        let now = Utc::now();
-        let user = users::ActiveModel {
-            username: Set(username.clone()),
-            full_name: Set(request.full_name.trim().to_string()),
-            password_hash: Set(hash),
-            disabled: Set(false),
-            must_change_password: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_failure)?;
-        user_assignments::ActiveModel {
-            user_id: Set(user.id),
-            role: Set(request.assignment.role.code().to_string()),
-            area_code: Set(area_code.clone()),
-            institution_id: Set(request
-                .assignment
-                .institution_id
-                .filter(|_| request.assignment.role == Role::ReceivingInstitution)),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_failure)?;
-        let area = area_code
-            .as_deref()
-            .and_then(|code| AreaCode::parse(code).ok());
-        let mut created = entry(
-            actor,
-            "create_user",
-            Subject::new("user", user.id),
-            area.as_ref(),
-        );
+        let user = new_user(&username, &request.full_name, hash, true)
+            .insert(&txn)
+            .await
+            .map_err(db_failure)?;
+        insert_assignment(&txn, user.id, &request.assignment, area_code.clone()).await?;
+        let mut created = user_entry(actor, "create_user", user.id, area_code.as_deref());
         created.detail = Some(format!(
             "username={username}; role={}",
             request.assignment.role.code()
@@ -441,35 +438,15 @@ impl AccountService for DbAccountService {
             password::check_policy(new_password, &user.username),
         );
         errors.finish()?;
-        let hash = password::hash(new_password.to_string())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "password hashing failed");
-                ServiceError::Unavailable
-            })?;
+        let hash = hash_password(new_password).await?;
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let version = user.version;
-        let mut changed: users::ActiveModel = user.into();
-        changed.password_hash = Set(hash);
-        changed.must_change_password = Set(user_id != actor.user_id);
-        changed.updated_at = Set(Utc::now());
-        changed.version = Set(version + 1);
-        changed.update(&txn).await.map_err(db_failure)?;
+        store_password(&txn, user, hash, user_id != actor.user_id).await?;
         let ended = Self::end_sessions(
             &txn,
             Condition::all().add(sessions::Column::UserId.eq(user_id)),
         )
         .await?;
-        let area = assignments
-            .first()
-            .and_then(|row| area_text(row.area_code.as_deref()))
-            .and_then(|code| AreaCode::parse(&code).ok());
-        let mut reset = entry(
-            actor,
-            "reset_password",
-            Subject::new("user", user_id),
-            area.as_ref(),
-        );
+        let mut reset = user_entry(actor, "reset_password", user_id, first_area(&assignments));
         reset.detail = Some(format!("sessions ended: {ended}"));
         audit_ok(&txn, reset).await?;
         txn.commit().await.map_err(db_failure)
@@ -503,16 +480,12 @@ impl AccountService for DbAccountService {
         } else {
             0
         };
-        let area = assignments
-            .first()
-            .and_then(|row| area_text(row.area_code.as_deref()))
-            .and_then(|code| AreaCode::parse(&code).ok());
         let action = if disabled {
             "disable_user"
         } else {
             "enable_user"
         };
-        let mut changed_entry = entry(actor, action, Subject::new("user", user_id), area.as_ref());
+        let mut changed_entry = user_entry(actor, action, user_id, first_area(&assignments));
         changed_entry.detail = Some(format!("sessions ended: {ended}"));
         audit_ok(&txn, changed_entry).await?;
         txn.commit().await.map_err(db_failure)
@@ -545,26 +518,8 @@ impl AccountService for DbAccountService {
             }
             .into());
         }
-        let row = user_assignments::ActiveModel {
-            user_id: Set(user_id),
-            role: Set(assignment.role.code().to_string()),
-            area_code: Set(area_code.clone()),
-            institution_id: Set(institution_id),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_failure)?;
-        let area = area_code
-            .as_deref()
-            .and_then(|code| AreaCode::parse(code).ok());
-        let mut granted = entry(
-            actor,
-            "add_assignment",
-            Subject::new("user", user_id),
-            area.as_ref(),
-        );
+        let row = insert_assignment(&txn, user_id, &assignment, area_code.clone()).await?;
+        let mut granted = user_entry(actor, "add_assignment", user_id, area_code.as_deref());
         granted.detail = Some(format!(
             "assignment={}; role={}",
             row.id,
@@ -600,15 +555,11 @@ impl AccountService for DbAccountService {
             Condition::all().add(sessions::Column::AssignmentId.eq(assignment_id)),
         )
         .await?;
-        let area = assignment
-            .area_code
-            .as_deref()
-            .and_then(|code| AreaCode::parse(code).ok());
-        let mut removed = entry(
+        let mut removed = user_entry(
             actor,
             "remove_assignment",
-            Subject::new("user", assignment.user_id),
-            area.as_ref(),
+            assignment.user_id,
+            assignment.area_code.as_deref(),
         );
         removed.detail = Some(format!(
             "assignment={assignment_id}; role={}; sessions ended: {ended}",

@@ -82,6 +82,52 @@ fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
     now + chrono_duration(duration)
 }
 
+/// Hashes a new password for the services (a hashing failure is "unavailable").
+pub(crate) async fn hash_password(password: &str) -> Result<String, ServiceError> {
+    password::hash(password.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "password hashing failed");
+        ServiceError::Unavailable
+    })
+}
+
+/// Stores a new password hash on the account (bumping its version).
+pub(crate) async fn store_password<C: ConnectionTrait>(
+    db: &C,
+    user: users::Model,
+    hash: String,
+    must_change: bool,
+) -> Result<(), ServiceError> {
+    let version = user.version;
+    let mut changed: users::ActiveModel = user.into();
+    changed.password_hash = Set(hash);
+    changed.must_change_password = Set(must_change);
+    changed.updated_at = Set(Utc::now());
+    changed.version = Set(version + 1);
+    changed.update(db).await.map_err(db_failure)?;
+    Ok(())
+}
+
+/// A new, enabled account row.
+pub fn new_user(
+    username: &str,
+    full_name: &str,
+    password_hash: String,
+    must_change_password: bool,
+) -> users::ActiveModel {
+    let now = Utc::now();
+    users::ActiveModel {
+        username: Set(username.to_string()),
+        full_name: Set(full_name.trim().to_string()),
+        password_hash: Set(password_hash),
+        disabled: Set(false),
+        must_change_password: Set(must_change_password),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+}
+
 /// Names of areas by code, for assignments.
 pub(crate) async fn area_names<C: ConnectionTrait>(
     db: &C,
@@ -577,20 +623,9 @@ impl AuthService for DbAuthService {
             errors.push("current_password", DomainError::PasswordWrong);
         }
         errors.finish()?;
-        let hash = password::hash(new_password.to_string())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "password hashing failed");
-                ServiceError::Unavailable
-            })?;
+        let hash = hash_password(new_password).await?;
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let version = user.version;
-        let mut changed: users::ActiveModel = user.into();
-        changed.password_hash = Set(hash);
-        changed.must_change_password = Set(false);
-        changed.updated_at = Set(Utc::now());
-        changed.version = Set(version + 1);
-        changed.update(&txn).await.map_err(db_failure)?;
+        store_password(&txn, user, hash, false).await?;
         let ended = sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(actor.user_id))
             .filter(sessions::Column::Id.ne(session_id(session_token)))
