@@ -13,9 +13,22 @@ pub fn number_id(value: u64) -> String {
     out
 }
 
-/// Formats a date as `dd/mm/yyyy`.
+/// Formats a date as `dd/mm/yyyy` (by hand: chrono's formatter would add to the browser bundle).
 pub fn date_id(date: chrono::NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+}
+
+/// Formats a moment as `dd/mm/yyyy hh:mm` in Western Indonesian Time (UTC+7).
+pub fn time_wib(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    let local = at.naive_utc() + chrono::Duration::hours(7);
+    format!(
+        "{} {:02}:{:02}",
+        date_id(local.date()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 #[cfg(test)]
@@ -29,5 +42,17 @@ mod tests {
         assert_eq!(number_id(1_000), "1.000");
         assert_eq!(number_id(83_762), "83.762");
         assert_eq!(number_id(1_234_567), "1.234.567");
+    }
+
+    #[test]
+    fn dates_and_times_read_the_indonesian_way() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap_or_default();
+        assert_eq!(date_id(day), "07/03/2026");
+        let at = day.and_hms_opt(20, 5, 0).unwrap_or_default().and_utc();
+        assert_eq!(
+            time_wib(at),
+            "08/03/2026 03:05",
+            "20:05 UTC is 03:05 WIB the next day"
+        );
     }
 }

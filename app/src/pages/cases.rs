@@ -6,7 +6,7 @@ use shared::dto::{CaseDetail, CaseFilter, CaseSummary};
 
 use crate::api::{get_case_detail, get_case_list};
 use crate::components::page::{ErrorPanel, PageHeading, SignedInPage, TABLE, TD, TH};
-use crate::format::{date_id, number_id};
+use crate::format::{date_id, number_id, time_wib};
 use crate::i18n::{texts, tr};
 use crate::paths;
 
@@ -150,7 +150,7 @@ fn CaseFile(detail: CaseDetail) -> impl IntoView {
                 .timeline
                 .into_iter()
                 .map(|step| {
-                    let when = (step.at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string();
+                    let when = time_wib(step.at);
                     view! {
                         <li>
                             <p class="font-medium">{format!("{} → {}", step.from, step.to)}</p>
