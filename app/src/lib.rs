@@ -24,6 +24,7 @@ use crate::pages::admin::{
     users::{NewUserPage, UserPage, UsersPage},
 };
 use crate::pages::cases::{CaseDetailPage, CaseListPage};
+use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
 use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage};
 
 /// The HTML document around the application, rendered on the server.
@@ -37,6 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0f766e" />
+                // No icon file to fetch on slow links.
+                <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -102,6 +105,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/akun/kata-sandi") view=ChangePasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/kasus") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/kasus/:id") view=CaseDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/rujukan") view=ReferralInboxPage ssr=SsrMode::Async />
+                <Route path=path!("/rujukan/:id/surat") view=ReferralLetterPage ssr=SsrMode::Async />
+                <Route path=path!("/verifikasi") view=VerifyReferralPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pengguna") view=UsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pengguna/baru") view=NewUserPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pengguna/:id") view=UserPage ssr=SsrMode::Async />

@@ -10,6 +10,10 @@ pub const ACCOUNT: &str = "/akun";
 pub const CHANGE_PASSWORD: &str = "/akun/kata-sandi";
 /// Case list.
 pub const CASES: &str = "/kasus";
+/// Referral inbox.
+pub const REFERRALS: &str = "/rujukan";
+/// Public check of a referral letter's verification code (`?kode=`).
+pub const VERIFY: &str = "/verifikasi";
 /// Users (administrators).
 pub const ADMIN_USERS: &str = "/admin/pengguna";
 /// New user form (administrators).
@@ -26,6 +30,11 @@ pub const AUDIT_CSV: &str = "/unduh/audit.csv";
 /// A case's page.
 pub fn case(id: i64) -> String {
     format!("{CASES}/{id}")
+}
+
+/// A referral's printable letter.
+pub fn referral_letter(id: i64) -> String {
+    format!("{REFERRALS}/{id}/surat")
 }
 
 /// A user's page (administrators).

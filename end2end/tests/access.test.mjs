@@ -3,8 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot, signIn, waitForHydration,
+  ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot, signIn,
+  waitForHydration,
 } from '../support.mjs';
 
 let browser;
@@ -112,4 +114,60 @@ test('an administrator creates an account; its first sign-in must choose a passw
   assert.match(csv.split('\n')[0], /waktu_wib,pengguna,aksi/);
   assert.match(csv, /fo\.baru,change_password/);
   await closePage(admin);
+});
+
+test('a receiving institution accepts and completes a referral from its inbox; the letter prints on A4 and verifies', async () => {
+  const page = await newPage(browser, { viewport: PHONE });
+  await signIn(page, 'lembaga.dinsos');
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/rujukan?status=sent`);
+  await page.getByTestId('referral-card').first().waitFor();
+  await waitForHydration(page);
+  const card = page.getByTestId('referral-card').first();
+  const number = await card.getAttribute('data-number');
+  assert.ok(number, 'the hospital has a referral waiting');
+  await screenshot(page, 'referral-inbox-phone');
+
+  await card.getByTestId('action-accept').click();
+  await page.getByTestId('form-success').waitFor();
+  const accepted = page.locator(`[data-testid="referral-card"][data-number="${number}"]`);
+  // The accepted referral left the "sent" filter; the desk finds it by its letter number.
+  const find = `${BASE_URL}/rujukan?cari=${encodeURIComponent(number)}`;
+  await page.goto(find);
+  await waitForHydration(page);
+  await accepted.waitFor();
+  assert.equal(await accepted.getByTestId('referral-state').textContent(), 'Diterima');
+  await accepted.getByTestId('action-start_processing').click();
+  await page.getByTestId('form-success').waitFor();
+  await page.goto(find);
+  await waitForHydration(page);
+  await accepted.waitFor();
+  await accepted.getByTestId('note-complete').fill('Pasien dirawat dan dibebaskan dari biaya.');
+  await accepted.getByTestId('action-complete').click();
+  await page.getByTestId('form-success').waitFor();
+  await page.goto(find);
+  await accepted.waitFor();
+  assert.equal(await accepted.getByTestId('referral-state').textContent(), 'Selesai');
+
+  // The letter: A4 print (as PDF), with the code that anyone can check without signing in.
+  await accepted.getByTestId('letter-link').click();
+  await page.getByTestId('referral-letter').waitFor();
+  assert.match(await page.getByTestId('letter-number').textContent(), new RegExp(number.replace(/\//g, '\\/')));
+  const code = (await page.getByTestId('letter-code').textContent()).trim();
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, 'referral-letter-desktop');
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: join(ARTIFACTS_DIR, 'referral-letter.pdf'), format: 'A4', preferCSSPageSize: true });
+  await closePage(page);
+
+  const stranger = await newPage(browser, { viewport: PHONE });
+  await stranger.goto(`${BASE_URL}/verifikasi?kode=${encodeURIComponent(code)}`);
+  await stranger.getByTestId('verify-result').waitFor();
+  assert.equal(await stranger.getByTestId('verify-state').textContent(), 'Selesai');
+  const text = await stranger.getByTestId('verify-result').textContent();
+  assert.ok(text.includes(number));
+  await stranger.goto(`${BASE_URL}/verifikasi?kode=BUKANKODE`);
+  await stranger.getByTestId('verify-error').waitFor();
+  assert.match(await stranger.getByTestId('verify-error').textContent(), /Kode tidak dikenal/);
+  await closePage(stranger);
 });

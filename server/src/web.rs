@@ -200,7 +200,11 @@ fn is_static(path: &str) -> bool {
 /// Every page except the sign-in page requires a session (server functions and
 /// REST endpoints answer for themselves).
 fn is_protected_page(path: &str) -> bool {
-    !(path == "/login" || path.starts_with("/api/") || rest::is_rest(path) || is_static(path))
+    !(path == app::paths::LOGIN
+        || path == app::paths::VERIFY
+        || path.starts_with("/api/")
+        || rest::is_rest(path)
+        || is_static(path))
 }
 
 /// Refuses state-changing requests sent by other sites (CSRF): the browser's

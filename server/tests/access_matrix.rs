@@ -24,12 +24,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
 };
-use server::entities::{audit_log, sessions, user_assignments, users};
+use server::entities::{audit_log, programmes, referrals, sessions, user_assignments, users};
 use server::services::{self, auth::session_id};
 use server::web::{self, AppState};
+use shared::case::CaseAction;
 use shared::complaint::{Channel, ComplaintType};
 use shared::contract::{Actor, ClientInfo, ServiceError, Services};
-use shared::dto::OpenCase;
+use shared::dto::{CaseTransitionRequest, IssueReferral, OpenCase};
 use shared::roles::Role;
 use tower::ServiceExt;
 
@@ -56,6 +57,8 @@ enum Marker {
     TargetUser,
     /// Area codes of the target district.
     TargetDistrict,
+    /// The target referral's number.
+    Referral,
 }
 
 /// How an endpoint is called.
@@ -119,6 +122,36 @@ fn admin_list(marker: Marker) -> impl Fn(Role, bool) -> Expect {
     }
 }
 
+/// Case staff see referrals of their area, institution staff those addressed to them.
+fn referral_list(role: Role, inside: bool) -> Expect {
+    match (
+        CASE_STAFF.contains(&role) || role == Role::ReceivingInstitution,
+        inside,
+    ) {
+        (true, true) => Expect::Ok,
+        (true, false) => Expect::OkWithout(Marker::Referral),
+        (false, _) => Expect::Refused,
+    }
+}
+
+/// A referral's letter: case staff of its area and the addressed institution.
+fn referral_record(role: Role, inside: bool) -> Expect {
+    if (CASE_STAFF.contains(&role) || role == Role::ReceivingInstitution) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Only the addressed institution answers a referral.
+fn institution_answer(role: Role, inside: bool) -> Expect {
+    if role == Role::ReceivingInstitution && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// Everyone may switch to their own assignment ("inside") but never to someone else's.
 fn own_only(_: Role, inside: bool) -> Expect {
     if inside { Expect::Ok } else { Expect::Refused }
@@ -148,6 +181,18 @@ fn matrix() -> Vec<Row> {
         row("/api/switch_assignment", Call::Form, Box::new(own_only)),
         row("/api/case_list", Call::Json, Box::new(staff_list)),
         row("/api/case_detail", Call::Form, Box::new(staff_record)),
+        row("/api/referral_inbox", Call::Json, Box::new(referral_list)),
+        row(
+            "/api/referral_letter",
+            Call::Form,
+            Box::new(referral_record),
+        ),
+        row(
+            "/api/answer_referral",
+            Call::Form,
+            Box::new(institution_answer),
+        ),
+        row("/api/verify_referral", Call::Form, Box::new(anyone)),
         row(
             "/api/admin_users",
             Call::Json,
@@ -225,6 +270,9 @@ struct Targets {
     target_user_id: i64,
     institution_inside: i64,
     institution_outside: i64,
+    referral_id: i64,
+    referral_number: String,
+    verification_code: String,
 }
 
 struct World {
@@ -318,6 +366,21 @@ impl World {
             }
             "/api/case_list" => r#"{"filter":{"area":null,"states":[],"open_only":false,"sector":null,"programme":null,"opened_from":null,"opened_to":null,"overdue_only":false,"search":null,"sort":"due_first","page":1,"per_page":100}}"#.to_string(),
             "/api/case_detail" => format!("case_id={}", t.case_id),
+            "/api/referral_inbox" => r#"{"filter":{"states":[],"overdue_only":false,"page":1,"per_page":100}}"#.to_string(),
+            "/api/referral_letter" => format!("referral_id={}", t.referral_id),
+            "/api/answer_referral" => {
+                // Each caller finds the referral just sent, so that only the rule decides.
+                let row = referrals::Entity::find_by_id(t.referral_id)
+                    .one(&self.db)
+                    .await?
+                    .ok_or("no referral")?;
+                let version = row.version;
+                let mut sent: referrals::ActiveModel = row.into();
+                sent.state = Set("sent".into());
+                sent.update(&self.db).await?;
+                format!("referral_id={}&version={version}&action=accept", t.referral_id)
+            }
+            "/api/verify_referral" => format!("code={}", t.verification_code),
             "/api/admin_users" => r#"{"filter":{"search":"","role":null,"include_disabled":true,"page":1}}"#.to_string(),
             "/api/admin_user" => format!("user_id={}", t.target_user_id),
             "/api/admin_create_user" => format!(
@@ -406,6 +469,7 @@ impl World {
             Marker::CaseNumber => self.targets.case_number.clone(),
             Marker::TargetUser => self.targets.target_user.clone(),
             Marker::TargetDistrict => "32.09".to_string(),
+            Marker::Referral => self.targets.referral_number.clone(),
         }
     }
 }
@@ -469,6 +533,74 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         .catalogue
         .save_institution(&admin, institution("RSUD Uji Luar", "33.04"))
         .await?;
+    let bo: Actor = common::actor(
+        &db,
+        &services,
+        "bo.penyiap",
+        Role::BackOffice,
+        Some(VILLAGE),
+    )
+    .await?;
+    let coordinator: Actor = common::actor(
+        &db,
+        &services,
+        "koordinator.penyiap",
+        Role::PuskesosCoordinator,
+        Some(VILLAGE),
+    )
+    .await?;
+    for (who, action) in [
+        (&fo, CaseAction::CheckRegistry),
+        (&bo, CaseAction::IdentifyNeeds),
+        (&coordinator, CaseAction::DecideService),
+    ] {
+        let version = services.cases.detail(who, case.id).await?.summary.version;
+        services
+            .cases
+            .transition(
+                who,
+                CaseTransitionRequest {
+                    case_id: case.id,
+                    version,
+                    action,
+                    note: String::new(),
+                },
+            )
+            .await?;
+    }
+    let now = Utc::now();
+    let programme = programmes::ActiveModel {
+        code: Set("pbi_apbd".into()),
+        kind: Set("pbi_apbd".into()),
+        name: Set("PBI APBD".into()),
+        description: Set(None),
+        sector: Set("health".into()),
+        institution_kinds: Set("[\"hospital\"]".into()),
+        institution_id: Set(Some(inside.id)),
+        area_code: Set(Some("32.09".into())),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await?;
+    let referral = services
+        .referrals
+        .issue(
+            &coordinator,
+            IssueReferral {
+                idempotency_key: "ref-matrix".into(),
+                case_id: case.id,
+                complaint_id: None,
+                programme_id: programme.id,
+                institution_id: inside.id,
+                consent_given_by: "Darto Wiryono".into(),
+                consent_given_on: now.date_naive(),
+            },
+        )
+        .await?;
     let target_user_id =
         common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
     let password_hash = server::password::hash(PASSWORD.to_string()).await?;
@@ -483,6 +615,9 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             target_user_id,
             institution_inside: inside.id,
             institution_outside: outside.id,
+            referral_id: referral.id,
+            referral_number: referral.number.as_str().to_string(),
+            verification_code: referral.verification_code.clone(),
         },
         password_hash,
         serial: std::cell::Cell::new(0),
@@ -584,6 +719,24 @@ async fn every_endpoint_answers_each_role_inside_and_outside_exactly_as_the_rule
         "{} calls broke the rules:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+
+    // The letter check is public: it answers without a session, and without personal data.
+    let anonymous = Request::post("/api/verify_referral")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(format!(
+            "code={}",
+            world.targets.verification_code
+        )))?;
+    let response = world.router.clone().oneshot(anonymous).await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await?.to_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(&world.targets.referral_number));
+    assert!(
+        !text.contains("Darto"),
+        "no resident name in the public check: {text}"
     );
 
     // The services still answer for the target after the whole run (nothing leaked or broke).

@@ -16,9 +16,9 @@ use crate::dto::{
     CaseDetail, CaseFilter, CaseSummary, CaseTransitionRequest, Created, CurrentUser, HomeSummary,
     HouseholdFile, IdentityLookup, IdentityQuery, InstitutionEntry, IssueReferral, OpenCase, Page,
     ProgrammeEntry, ProposalFilter, ProposalRow, ProposalTransitionRequest, RecordHouseholdEvent,
-    ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralTransitionRequest, ReferralView,
-    RegisterHousehold, SaveInstitution, SaveProgramme, StartProposal, UpdateHousehold,
-    UpdateMember,
+    ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter, ReferralTransitionRequest,
+    ReferralView, RegisterHousehold, SaveInstitution, SaveProgramme, StartProposal,
+    UpdateHousehold, UpdateMember,
 };
 use crate::error::DomainError;
 use crate::member::Member;
@@ -339,6 +339,9 @@ pub trait ReferralService: Send + Sync {
     ) -> Result<Page<ReferralInboxItem>, ServiceError>;
     /// Checks a referral letter's verification code; answers without personal data.
     async fn verify(&self, code: &str) -> Result<ReferralCheck, ServiceError>;
+    /// The referral letter, for staff of the case's area and the addressed institution (audited).
+    async fn letter(&self, actor: &Actor, referral_id: i64)
+    -> Result<ReferralLetter, ServiceError>;
 }
 
 /// Registry proposals (usulan, flow B).

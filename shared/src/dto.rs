@@ -579,6 +579,9 @@ pub struct IssueReferral {
 pub struct ReferralFilter {
     /// Only these states (empty: all).
     pub states: Vec<ReferralState>,
+    /// A letter's number or verification code, as typed at the desk (empty: all).
+    #[serde(default)]
+    pub search: String,
     /// Only referrals past their deadline and still open.
     pub overdue_only: bool,
     /// Page number from 1.
@@ -602,6 +605,23 @@ pub struct ReferralInboxItem {
     pub village_name: String,
     /// What is needed, in the officer's words.
     pub need: String,
+    /// Still open and past its deadline (on the server's today, WIB).
+    pub overdue: bool,
+}
+
+/// A referral letter (surat rujukan) as printed for the resident to take along.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralLetter {
+    /// The referral with the resident, the village and the need.
+    pub item: ReferralInboxItem,
+    /// The day it was issued.
+    pub issued_on: NaiveDate,
+    /// Kemendagri code of the resident's village.
+    pub village_code: String,
+    /// The issuing district's name (the letterhead), e.g. "Kabupaten Cirebon".
+    pub district_name: String,
+    /// Who gave consent to share data with the institution.
+    pub consent_by: String,
 }
 
 /// What anyone holding a referral letter may check on the portal: no personal data.

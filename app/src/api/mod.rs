@@ -5,10 +5,12 @@
 mod account;
 mod admin;
 mod cases;
+mod referrals;
 
 pub use account::*;
 pub use admin::*;
 pub use cases::*;
+pub use referrals::*;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;

@@ -24,6 +24,13 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
     if user.role.may(Action::ViewPersonalData) {
         links.push((paths::CASES, tr("Kasus", "Cases"), "nav-cases"));
     }
+    if user.role.may(Action::ViewReferral) {
+        links.push((
+            paths::REFERRALS,
+            tr("Rujukan", "Referrals"),
+            "nav-referrals",
+        ));
+    }
     if user.role.may(Action::ManageUsers) {
         links.push((paths::ADMIN_USERS, tr("Pengguna", "Users"), "nav-users"));
         links.push((

@@ -6,3 +6,4 @@ pub mod cases;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod referrals;

@@ -17,7 +17,7 @@ use shared::complaint::ComplaintType;
 use shared::contract::{Actor, ReferralService, ServiceError};
 use shared::deadline::{Deadline, HolidayCalendar};
 use shared::dto::{
-    IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem,
+    IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter,
     ReferralTransitionRequest, ReferralView,
 };
 use shared::geo::AreaScope;
@@ -59,6 +59,54 @@ pub struct DbReferralService {
 impl DbReferralService {
     pub fn new(db: DatabaseConnection, calendar: HolidayCalendar) -> Self {
         DbReferralService { db, calendar }
+    }
+
+    /// A referral with its case's resident, village and need; also answers the case.
+    async fn inbox_item(
+        &self,
+        row: &referrals::Model,
+        view: ReferralView,
+    ) -> Result<(ReferralInboxItem, cases::Model), ServiceError> {
+        let case = cases::Entity::find_by_id(row.case_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::Unavailable)?;
+        let household = households::Entity::find_by_id(case.household_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::Unavailable)?;
+        let village_name = areas::Entity::find_by_id(case.village_code.clone())
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .map(|a| a.name)
+            .unwrap_or_default();
+        let need = match row.complaint_id {
+            Some(id) => complaints::Entity::find_by_id(id).one(&self.db).await,
+            None => {
+                complaints::Entity::find()
+                    .filter(complaints::Column::CaseId.eq(case.id))
+                    .order_by_asc(complaints::Column::Id)
+                    .one(&self.db)
+                    .await
+            }
+        }
+        .map_err(db_failure)?
+        .map(|c| c.description)
+        .unwrap_or_default();
+        let overdue = view.state.is_open() && view.deadline.due < today();
+        let item = ReferralInboxItem {
+            overdue,
+            referral: view,
+            case_id: case.id,
+            case_number: case.number.clone(),
+            resident_name: household.head_name,
+            village_name,
+            need,
+        };
+        Ok((item, case))
     }
 
     async fn view(&self, row: &referrals::Model) -> Result<ReferralView, ServiceError> {
@@ -486,6 +534,14 @@ impl ReferralService for DbReferralService {
             query = query
                 .filter(referrals::Column::State.is_in(filter.states.iter().map(|s| s.code())));
         }
+        let search = filter.search.trim();
+        if !search.is_empty() {
+            query = query.filter(
+                sea_orm::Condition::any()
+                    .add(referrals::Column::Number.eq(search))
+                    .add(referrals::Column::VerificationCode.eq(search.to_uppercase())),
+            );
+        }
         if filter.overdue_only {
             let open: Vec<&str> = ReferralState::ALL
                 .iter()
@@ -509,43 +565,7 @@ impl ReferralService for DbReferralService {
         let views = referral_views(&self.db, &rows).await?;
         let mut items = Vec::with_capacity(rows.len());
         for (row, view) in rows.iter().zip(views) {
-            let case = cases::Entity::find_by_id(row.case_id)
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .ok_or(ServiceError::Unavailable)?;
-            let household = households::Entity::find_by_id(case.household_id)
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .ok_or(ServiceError::Unavailable)?;
-            let village_name = areas::Entity::find_by_id(case.village_code.clone())
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .map(|a| a.name)
-                .unwrap_or_default();
-            let need = match row.complaint_id {
-                Some(id) => complaints::Entity::find_by_id(id).one(&self.db).await,
-                None => {
-                    complaints::Entity::find()
-                        .filter(complaints::Column::CaseId.eq(case.id))
-                        .order_by_asc(complaints::Column::Id)
-                        .one(&self.db)
-                        .await
-                }
-            }
-            .map_err(db_failure)?
-            .map(|c| c.description)
-            .unwrap_or_default();
-            items.push(ReferralInboxItem {
-                referral: view,
-                case_id: case.id,
-                case_number: case.number,
-                resident_name: household.head_name,
-                village_name,
-                need,
-            });
+            items.push(self.inbox_item(row, view).await?.0);
         }
         let mut audit = entry(actor, "list_referrals", Subject::kind("referral"), None);
         audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
@@ -555,6 +575,49 @@ impl ReferralService for DbReferralService {
             total,
             page,
             per_page,
+        })
+    }
+
+    async fn letter(
+        &self,
+        actor: &Actor,
+        referral_id: i64,
+    ) -> Result<ReferralLetter, ServiceError> {
+        let row = referrals::Entity::find_by_id(referral_id)
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let view = self.view(&row).await?;
+        let (item, case) = self.inbox_item(&row, view).await?;
+        let village = stored_area(&case.village_code)?;
+        let subject = Subject::new("referral", row.id);
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewReferral,
+            &Target::referral(village.clone(), InstitutionId::from(row.institution_id)),
+            subject,
+        )
+        .await?;
+        let district_code: String = case.village_code.chars().take(5).collect();
+        let district_name = areas::Entity::find_by_id(district_code.clone())
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .map(|a| a.name)
+            .unwrap_or(district_code);
+        audit_ok(
+            &self.db,
+            entry(actor, "view_referral_letter", subject, Some(&village)),
+        )
+        .await?;
+        Ok(ReferralLetter {
+            item,
+            issued_on: row.issued_on,
+            village_code: case.village_code,
+            district_name,
+            consent_by: row.consent_by,
         })
     }
 
