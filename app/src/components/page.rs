@@ -1,6 +1,7 @@
 //! The frame of every signed-in page (loads the user, sends strangers to the
 //! sign-in page) and the panels that show a refusal, an error or a form's errors.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -26,16 +27,16 @@ where
                 Suspend::new(async move {
                     match user.await {
                         Ok(user) if user.must_change_password => {
-                            view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> }.into_any()
+                            EitherOf3::A(view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> })
                         }
                         Ok(user) => {
                             let body = content(user.clone());
-                            view! { <SignedInLayout user>{body}</SignedInLayout> }.into_any()
+                            EitherOf3::B(view! { <SignedInLayout user>{body}</SignedInLayout> })
                         }
                         Err(error) if error.needs_login() => {
-                            view! { <Redirect path=crate::paths::LOGIN /> }.into_any()
+                            EitherOf3::A(view! { <Redirect path=crate::paths::LOGIN /> })
                         }
-                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        Err(error) => EitherOf3::C(view! { <ErrorPanel error /> }),
                     }
                 })
             }}
@@ -90,21 +91,19 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
 }
 
 /// The outcome of a form's last submission: the error (with each field's problem)
-/// or a success note.
+/// or a success note. Takes the action's value through [`outcome`].
 #[component]
-pub fn FormResult<T: Clone + Send + Sync + 'static>(
-    result: Signal<Option<Result<T, AppError>>>,
+pub fn FormResult(
+    result: Signal<Option<Result<(), AppError>>>,
     success: &'static str,
 ) -> impl IntoView {
-    move || {
-        match result.get() {
-        None => ().into_any(),
-        Some(Ok(_)) => view! {
+    move || match result.get() {
+        None => EitherOf3::A(()),
+        Some(Ok(())) => EitherOf3::B(view! {
             <p role="status" data-testid="form-success" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
                 {success}
             </p>
-        }
-        .into_any(),
+        }),
         Some(Err(error)) => {
             let fields = error.field_messages();
             let summary = if fields.is_empty() {
@@ -112,7 +111,7 @@ pub fn FormResult<T: Clone + Send + Sync + 'static>(
             } else {
                 tr("Data belum benar:", "Some data is not right:").to_string()
             };
-            view! {
+            EitherOf3::C(view! {
                 <div role="alert" data-testid="form-error" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
                     <p>{summary}</p>
                     <ul class="list-disc pl-5">
@@ -122,11 +121,21 @@ pub fn FormResult<T: Clone + Send + Sync + 'static>(
                             .collect_view()}
                     </ul>
                 </div>
-            }
-            .into_any()
+            })
         }
     }
-    }
+}
+
+/// A form action's last outcome without its value, for [`FormResult`].
+pub fn outcome<T: Send + Sync + 'static>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+) -> Signal<Option<Result<(), AppError>>> {
+    Signal::derive(move || {
+        value.with(|last| {
+            last.as_ref()
+                .map(|result| result.as_ref().map(|_| ()).map_err(Clone::clone))
+        })
+    })
 }
 
 /// Class of text inputs.

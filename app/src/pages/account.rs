@@ -1,6 +1,7 @@
 //! The user's own account: the roles and areas they hold (switching between
 //! them) and changing their password.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
@@ -8,7 +9,7 @@ use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use crate::api::{ChangePassword, SwitchAssignment, get_current_user, my_assignments};
 use crate::components::layout::SignedInLayout;
 use crate::components::page::{
-    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage,
+    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
 use crate::i18n::{texts, tr};
 use crate::paths;
@@ -36,8 +37,8 @@ fn AccountBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match assignments.await {
-                    Ok(rows) => view! { <AssignmentList rows /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(rows) => Either::Left(view! { <AssignmentList rows /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -68,29 +69,27 @@ fn AssignmentList(rows: Vec<AssignmentView>) -> impl IntoView {
                                 <p class="text-sm text-slate-600">{place}</p>
                             </div>
                             {if row.current {
-                                view! {
+                                Either::Left(view! {
                                     <span class="rounded-full bg-teal-100 px-3 py-1 text-xs font-semibold text-teal-800" data-testid="assignment-current">
                                         {tr("Sedang dipakai", "In use")}
                                     </span>
-                                }
-                                .into_any()
+                                })
                             } else {
-                                view! {
+                                Either::Right(view! {
                                     <ActionForm action=switch>
                                         <input type="hidden" name="assignment_id" value=row.id.to_string() />
                                         <button type="submit" class=BUTTON_QUIET data-testid="assignment-switch">
                                             {tr("Pakai wilayah ini", "Use this area")}
                                         </button>
                                     </ActionForm>
-                                }
-                                .into_any()
+                                })
                             }}
                         </li>
                     }
                 })
                 .collect_view()}
         </ul>
-        <FormResult result=switch.value().into() success="" />
+        <FormResult result=outcome(switch.value()) success="" />
     }
 }
 
@@ -107,7 +106,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 match user.await {
                     Ok(user) => {
                         let must = user.must_change_password;
-                        view! {
+                        EitherOf3::A(view! {
                             <SignedInLayout user>
                                 <PageHeading text=title />
                                 <Show when=move || must>
@@ -120,13 +119,12 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                 </Show>
                                 <PasswordForm change />
                             </SignedInLayout>
-                        }
-                        .into_any()
+                        })
                     }
                     Err(error) if error.needs_login() => {
-                        view! { <leptos_router::components::Redirect path=paths::LOGIN /> }.into_any()
+                        EitherOf3::B(view! { <leptos_router::components::Redirect path=paths::LOGIN /> })
                     }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => EitherOf3::C(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -180,7 +178,7 @@ fn PasswordForm(change: ServerAction<ChangePassword>) -> impl IntoView {
                 <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required class=INPUT />
             </div>
             <FormResult
-                result=change.value().into()
+                result=outcome(change.value())
                 success=tr(
                     "Kata sandi telah diganti. Sesi Anda di perangkat lain telah diakhiri.",
                     "Your password has been changed. Your sessions on other devices have ended.",

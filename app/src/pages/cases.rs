@@ -1,5 +1,6 @@
 //! Cases of the user's area: the list and a case's file with its timeline.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::dto::{CaseDetail, CaseFilter, CaseSummary};
@@ -36,7 +37,7 @@ fn CaseListBody() -> impl IntoView {
                 match cases.await {
                     Ok(page) => {
                         let total = number_id(page.total);
-                        view! {
+                        Either::Left(view! {
                             <p class="mb-2 text-sm text-slate-600">{format!("{total} {}", tr("kasus", "cases"))}</p>
                             <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
                                 <table class=TABLE data-testid="case-table">
@@ -55,9 +56,9 @@ fn CaseListBody() -> impl IntoView {
                                 </table>
                             </div>
                         }
-                        .into_any()
+                        )
                     }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -102,8 +103,8 @@ fn CaseDetailBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <CaseFile detail /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(detail) => Either::Left(view! { <CaseFile detail /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>

@@ -1,6 +1,7 @@
 //! The home page of a signed-in user: who they are, their area, and figures
 //! for that area read from the database.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -21,11 +22,13 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(user) if user.must_change_password => {
-                        view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> }.into_any()
+                        EitherOf3::A(view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> })
                     }
-                    Ok(user) => view! { <HomeContent user /> }.into_any(),
-                    Err(error) if error.needs_login() => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Ok(user) => EitherOf3::B(view! { <HomeContent user /> }),
+                    Err(error) if error.needs_login() => {
+                        EitherOf3::A(view! { <Redirect path=crate::paths::LOGIN /> })
+                    }
+                    Err(error) => EitherOf3::C(view! { <ErrorNotice error /> }),
                 }
             })}
         </Suspense>
@@ -56,8 +59,8 @@ fn HomeContent(user: CurrentUser) -> impl IntoView {
                 <Suspense fallback=|| view! { <SummaryCards summary=None /> }>
                     {move || Suspend::new(async move {
                         match summary.await {
-                            Ok(summary) => view! { <SummaryCards summary=Some(summary) /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            Ok(summary) => Either::Left(view! { <SummaryCards summary=Some(summary) /> }),
+                            Err(error) => Either::Right(view! { <ErrorNotice error /> }),
                         }
                     })}
                 </Suspense>

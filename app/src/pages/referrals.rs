@@ -2,6 +2,7 @@
 //! follow up, the printable referral letter (A4), and the public check of a
 //! letter's verification code.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,7 +14,7 @@ use shared::workflow::Workflow;
 use super::admin::{Pager, encode_query, query_page, query_value};
 use crate::api::{AnswerReferral, get_referral_letter, referral_inbox, verify_referral};
 use crate::components::page::{
-    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage,
+    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
 use crate::format::date_id;
 use crate::i18n::{texts, tr};
@@ -72,22 +73,22 @@ fn InboxBody(role: Role) -> impl IntoView {
             </label>
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
         </form>
-        <FormResult result=act.value().into() success=tr("Rujukan diperbarui.", "Referral updated.") />
+        <FormResult result=outcome(act.value()) success=tr("Rujukan diperbarui.", "Referral updated.") />
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(found) => {
                         let query = encode_query(&[("status", state()), ("terlambat", overdue()), ("cari", search())]);
-                        view! {
+                        Either::Left(view! {
                             <p class="mb-2 text-sm text-slate-600">{format!("{} {}", found.total, tr("rujukan", "referrals"))}</p>
                             <ul class="space-y-3" data-testid="referral-list">
                                 {found.items.into_iter().map(|item| view! { <InboxCard item role act /> }).collect_view()}
                             </ul>
                             <Pager page=found.page per_page=found.per_page total=found.total query />
                         }
-                        .into_any()
+                        )
                     }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -190,8 +191,8 @@ fn LetterBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match letter.await {
-                    Ok(letter) => view! { <Letter letter /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(letter) => Either::Left(view! { <Letter letter /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -290,9 +291,9 @@ pub fn VerifyReferralPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="mt-4">{texts().loading}</p> }>
                 {move || Suspend::new(async move {
                     match check.await {
-                        Ok(Some(found)) => view! { <CheckResult found /> }.into_any(),
-                        Ok(None) => ().into_any(),
-                        Err(error) => view! {
+                        Ok(Some(found)) => EitherOf3::A(view! { <CheckResult found /> }),
+                        Ok(None) => EitherOf3::B(()),
+                        Err(error) => EitherOf3::C(view! {
                             <p role="alert" data-testid="verify-error" class="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
                                 {if error.is_not_found() {
                                     tr("Kode tidak dikenal: surat ini tidak tercatat di Portal SLRT.", "Unknown code: this letter is not recorded in the SLRT Portal.").to_string()
@@ -300,8 +301,7 @@ pub fn VerifyReferralPage() -> impl IntoView {
                                     error.to_string()
                                 }}
                             </p>
-                        }
-                        .into_any(),
+                        }),
                     }
                 })}
             </Suspense>

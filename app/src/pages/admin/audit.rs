@@ -1,5 +1,6 @@
 //! The audit log: who did what, where and when, with filters and a CSV export.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use shared::account::{AuditFilter, AuditRow};
 
@@ -104,7 +105,7 @@ fn AuditBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(found) => view! {
+                    Ok(found) => Either::Left(view! {
                         <p class="mb-2 text-sm text-slate-600" data-testid="audit-total">
                             {format!("{} {}", number_id(found.total), tr("entri", "entries"))}
                         </p>
@@ -128,8 +129,8 @@ fn AuditBody() -> impl IntoView {
                         </div>
                         <Pager page=found.page per_page=found.per_page total=found.total query=query() />
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    ),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>

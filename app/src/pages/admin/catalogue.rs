@@ -1,6 +1,7 @@
 //! Receiving institutions and the programme catalogue: lists with forms to add
 //! and change entries (administrators, within their area).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use shared::complaint::Sector;
 use shared::dto::{InstitutionEntry, ProgrammeEntry};
@@ -9,7 +10,7 @@ use shared::programme::{InstitutionKind, ProgrammeKind};
 
 use crate::api::{SaveInstitution, SaveProgramme, institutions, programmes};
 use crate::components::page::{
-    BUTTON, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
+    BUTTON, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH, outcome,
 };
 use crate::i18n::{texts, tr};
 
@@ -60,7 +61,7 @@ fn InstitutionsBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(rows) => view! {
+                    Ok(rows) => Either::Left(view! {
                         <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
                             <table class=TABLE data-testid="institution-table">
                                 <thead class="bg-slate-50">
@@ -97,8 +98,8 @@ fn InstitutionsBody() -> impl IntoView {
                             </table>
                         </div>
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    ),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -172,7 +173,7 @@ fn InstitutionForm(
                 {tr("Menerima rujukan", "Takes referrals")}
             </label>
             <div class="sm:col-span-2 space-y-2">
-                <FormResult result=save.value().into() success=tr("Tersimpan.", "Saved.") />
+                <FormResult result=outcome(save.value()) success=tr("Tersimpan.", "Saved.") />
                 <button type="submit" class=BUTTON>{tr("Simpan", "Save")}</button>
             </div>
         </ActionForm>
@@ -198,7 +199,7 @@ fn ProgrammesBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(rows) => view! {
+                    Ok(rows) => Either::Left(view! {
                         <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
                             <table class=TABLE data-testid="programme-table">
                                 <thead class="bg-slate-50">
@@ -235,8 +236,8 @@ fn ProgrammesBody() -> impl IntoView {
                             </table>
                         </div>
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    ),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -326,7 +327,7 @@ fn ProgrammeForm(
                 {tr("Dapat dipilih", "Can be chosen")}
             </label>
             <div class="sm:col-span-2 space-y-2">
-                <FormResult result=save.value().into() success=tr("Tersimpan.", "Saved.") />
+                <FormResult result=outcome(save.value()) success=tr("Tersimpan.", "Saved.") />
                 <button type="submit" class=BUTTON>{tr("Simpan", "Save")}</button>
             </div>
         </ActionForm>

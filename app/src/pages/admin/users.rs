@@ -1,6 +1,7 @@
 //! Users: the list with filters, a new account, and one account's page
 //! (roles and areas, password reset, disabling).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::account::{UserDetail, UserFilter, UserRow};
@@ -13,7 +14,7 @@ use crate::api::{
 };
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
-    TD, TH,
+    TD, TH, outcome,
 };
 use crate::i18n::{texts, tr};
 use crate::paths;
@@ -66,7 +67,7 @@ fn UsersBody() -> impl IntoView {
                 match users.await {
                     Ok(page_of_users) => {
                         let query = encode_query(&[("q", search()), ("role", role()), ("disabled", disabled())]);
-                        view! {
+                        Either::Left(view! {
                             <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
                                 <table class=TABLE data-testid="user-table">
                                     <thead class="bg-slate-50">
@@ -83,9 +84,9 @@ fn UsersBody() -> impl IntoView {
                             </div>
                             <Pager page=page_of_users.page per_page=page_of_users.per_page total=page_of_users.total query />
                         }
-                        .into_any()
+                        )
                     }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -189,7 +190,7 @@ fn NewUserForm() -> impl IntoView {
                 </p>
             </div>
             <AssignmentFields />
-            <FormResult result=create.value().into() success=tr("Pengguna dibuat.", "User created.") />
+            <FormResult result=outcome(create.value()) success=tr("Pengguna dibuat.", "User created.") />
             <button type="submit" class=BUTTON data-testid="create-user-submit">{tr("Simpan", "Save")}</button>
         </ActionForm>
     }
@@ -231,8 +232,8 @@ fn UserBody() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(detail) => view! { <UserFile detail reset disable add remove /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    Ok(detail) => Either::Left(view! { <UserFile detail reset disable add remove /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -292,13 +293,13 @@ fn UserFile(
                 })
                 .collect_view()}
         </ul>
-        <FormResult result=remove.value().into() success=tr("Peran dicabut.", "Role removed.") />
+        <FormResult result=outcome(remove.value()) success=tr("Peran dicabut.", "Role removed.") />
         <details class="mt-3 rounded-xl border border-slate-200 bg-white p-3">
             <summary class="cursor-pointer font-medium">{tr("Tambah peran", "Add a role")}</summary>
             <ActionForm action=add attr:class="mt-3 max-w-lg space-y-3">
                 <input type="hidden" name="user_id" value=id_add />
                 <AssignmentFields />
-                <FormResult result=add.value().into() success=tr("Peran ditambahkan.", "Role added.") />
+                <FormResult result=outcome(add.value()) success=tr("Peran ditambahkan.", "Role added.") />
                 <button type="submit" class=BUTTON>{tr("Tambah", "Add")}</button>
             </ActionForm>
         </details>
@@ -309,7 +310,7 @@ fn UserFile(
             <label for="new_password" class=LABEL>{tr("Kata sandi sementara baru", "New temporary password")}</label>
             <input id="new_password" name="new_password" type="text" autocomplete="off" required minlength="8" class=INPUT />
             <FormResult
-                result=reset.value().into()
+                result=outcome(reset.value())
                 success=tr(
                     "Kata sandi diatur ulang; semua sesi pengguna diakhiri dan ia wajib menggantinya saat masuk.",
                     "Password reset; all of the user's sessions ended and they must change it at sign-in.",
@@ -330,6 +331,6 @@ fn UserFile(
                 }}
             </button>
         </ActionForm>
-        <FormResult result=disable.value().into() success=tr("Status akun diubah.", "Account status changed.") />
+        <FormResult result=outcome(disable.value()) success=tr("Status akun diubah.", "Account status changed.") />
     }
 }
