@@ -75,6 +75,10 @@ enum Command {
         /// Send the session cookie over plain http too (local runs only).
         #[arg(long, env = "SLRT_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        /// Behind a reverse proxy: take the client's address from the last
+        /// `X-Forwarded-For` entry (for the audit log and sign-in throttling).
+        #[arg(long, env = "SLRT_TRUST_PROXY")]
+        trust_proxy: bool,
         /// Apply pending migrations before serving.
         #[arg(long)]
         migrate: bool,
@@ -175,6 +179,7 @@ async fn main() -> anyhow::Result<()> {
             listen,
             site_root,
             insecure_cookies,
+            trust_proxy,
             migrate,
             session_idle_minutes,
             session_max_hours,
@@ -220,6 +225,7 @@ async fn main() -> anyhow::Result<()> {
                 ),
                 db,
                 cookie,
+                trust_proxy: *trust_proxy,
             };
             let listener = tokio::net::TcpListener::bind(listen)
                 .await

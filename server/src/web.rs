@@ -32,6 +32,8 @@ pub struct AppState {
     pub services: Services,
     pub db: DatabaseConnection,
     pub cookie: SessionCookie,
+    /// Take the client address from `X-Forwarded-For` (set when a reverse proxy is in front).
+    pub trust_proxy: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -142,10 +144,7 @@ async fn session_layer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+    let address = client_address(&request, state.trust_proxy);
     request.extensions_mut().insert(ClientInfo { address });
     let path = request.uri().path();
     if is_static(path) {
@@ -191,6 +190,24 @@ const PASSWORD_CHANGE_PATHS: [&str; 4] = [
     "/api/logout",
     "/api/current_user",
 ];
+
+/// The client's address: the connecting peer, or behind a trusted reverse proxy the
+/// last `X-Forwarded-For` entry (the one the proxy itself appended).
+fn client_address(request: &Request, trust_proxy: bool) -> Option<String> {
+    let forwarded = trust_proxy
+        .then(|| request.headers().get_all("x-forwarded-for"))
+        .and_then(|values| values.iter().filter_map(|v| v.to_str().ok()).next_back())
+        .and_then(|value| value.rsplit(',').next())
+        .map(str::trim)
+        .filter(|address| address.parse::<std::net::IpAddr>().is_ok())
+        .map(str::to_string);
+    forwarded.or_else(|| {
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+    })
+}
 
 /// Files and probes that need no session lookup.
 fn is_static(path: &str) -> bool {

@@ -487,6 +487,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             secure: false,
             max_age_seconds: 3600,
         },
+        trust_proxy: false,
     });
     let fo: Actor = common::actor(
         &db,

@@ -50,6 +50,7 @@ async fn site_with(
             secure,
             max_age_seconds: 3600,
         },
+        trust_proxy: true,
     });
     Ok(Site {
         db,
@@ -732,5 +733,46 @@ async fn a_nik_never_reaches_the_logs() -> TestResult {
         );
     }
     assert!(sessions::Entity::find().count(&site.db).await? > 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let attempt = |address: &str,
+                   username: &str,
+                   password: &str|
+     -> Result<Request<Body>, axum::http::Error> {
+        Request::post("/api/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            // A client may send its own header; the proxy appends the real address last.
+            .header("x-forwarded-for", format!("10.9.9.9, {address}"))
+            .body(Body::from(format!(
+                "username={username}&password={password}"
+            )))
+    };
+    for n in 0..20 {
+        send(
+            &site.router,
+            attempt("198.51.100.23", &format!("tebak{n}"), "salah-tebak-123")?,
+        )
+        .await?;
+    }
+    let throttled = send(
+        &site.router,
+        attempt("198.51.100.23", "fo.waled", PASSWORD)?,
+    )
+    .await?;
+    assert!(throttled.body.contains("RateLimited"), "{}", throttled.body);
+    // Colleagues at another address are not locked out by the guesser.
+    let colleague = send(&site.router, attempt("203.0.113.40", "fo.waled", PASSWORD)?).await?;
+    assert!(colleague.new_token().is_some(), "{}", colleague.body);
+    let rows = common::audit_rows(&site.db, "login", "ok").await?;
+    assert_eq!(
+        rows.last().and_then(|row| row.client_address.as_deref()),
+        Some("203.0.113.40")
+    );
     Ok(())
 }

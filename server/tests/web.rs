@@ -27,6 +27,7 @@ async fn router() -> Result<axum::Router, Box<dyn std::error::Error>> {
             secure: false,
             max_age_seconds: 3600,
         },
+        trust_proxy: false,
     }))
 }
 
