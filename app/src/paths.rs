@@ -24,6 +24,8 @@ pub const ADMIN_INSTITUTIONS: &str = "/admin/lembaga";
 pub const ADMIN_PROGRAMMES: &str = "/admin/program";
 /// Audit log (administrators).
 pub const ADMIN_AUDIT: &str = "/admin/audit";
+/// The case list as CSV (a REST download served by the server).
+pub const CASES_CSV: &str = "/unduh/kasus.csv";
 /// The audit log as CSV (a REST download served by the server).
 pub const AUDIT_CSV: &str = "/unduh/audit.csv";
 

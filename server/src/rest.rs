@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use shared::account::AuditFilter;
 use shared::contract::{Actor, ServiceError};
+use shared::dto::CaseListQuery;
 
+use crate::services::audit::spreadsheet_safe;
 use crate::web::AppState;
 
 /// One REST endpoint: method, path and the axum handler.
@@ -24,11 +26,21 @@ pub struct RestRoute {
 }
 
 /// Every REST endpoint of the portal.
-pub const ROUTES: &[RestRoute] = &[RestRoute {
-    method: "GET",
-    path: AUDIT_CSV,
-    handler: || get(audit_csv),
-}];
+pub const ROUTES: &[RestRoute] = &[
+    RestRoute {
+        method: "GET",
+        path: AUDIT_CSV,
+        handler: || get(audit_csv),
+    },
+    RestRoute {
+        method: "GET",
+        path: CASES_CSV,
+        handler: || get(cases_csv),
+    },
+];
+
+/// The case list as CSV (the list's filters as query parameters; audited as an export).
+pub const CASES_CSV: &str = "/unduh/kasus.csv";
 
 /// The audit log as CSV (administrators; filters as query parameters).
 pub const AUDIT_CSV: &str = "/unduh/audit.csv";
@@ -94,5 +106,62 @@ async fn audit_csv(
     match state.services.audit.export_csv(&actor, filter).await {
         Ok(body) => csv_download("audit", body),
         Err(error) => error_response(&error),
+    }
+}
+
+async fn cases_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<CaseListQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    let cases = match state.services.cases.export(&actor, query.filter()).await {
+        Ok(cases) => cases,
+        Err(error) => return error_response(&error),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "nomor",
+        "dibuka",
+        "kepala_keluarga",
+        "desa",
+        "status",
+        "tingkat",
+        "jenis",
+        "sektor",
+        "urgensi",
+        "batas_waktu",
+        "terlambat",
+    ];
+    let mut written = out.write_record(header);
+    for case in &cases {
+        if written.is_err() {
+            break;
+        }
+        written = out.write_record([
+            case.number.clone(),
+            case.opened_on.to_string(),
+            spreadsheet_safe(&case.head_name),
+            case.village.as_str().to_string(),
+            case.status.state.label_id().to_string(),
+            case.status.level.label_id().to_string(),
+            case.complaint_type.label_id().to_string(),
+            case.sector.label_id().to_string(),
+            case.urgency.label_id().to_string(),
+            case.deadline.due.to_string(),
+            if case.overdue { "ya" } else { "tidak" }.to_string(),
+        ]);
+    }
+    match written
+        .map_err(|e| e.to_string())
+        .and_then(|()| out.into_inner().map_err(|e| e.to_string()))
+    {
+        Ok(bytes) => csv_download("kasus", String::from_utf8_lossy(&bytes).into_owned()),
+        Err(error) => {
+            tracing::error!(%error, "could not write the case CSV");
+            error_response(&ServiceError::Unavailable)
+        }
     }
 }

@@ -227,6 +227,7 @@ fn matrix() -> Vec<Row> {
             Call::Json,
             Box::new(admin_list(Marker::TargetDistrict)),
         ),
+        row(server::rest::CASES_CSV, Call::Get, Box::new(staff_list)),
         row(
             server::rest::AUDIT_CSV,
             Call::Get,
@@ -415,7 +416,7 @@ impl World {
                 "code=uji-{n}&name=Program+Uji+{n}&kind=pbi_jk&sector=health&institution_kinds=&area_code=32.09.01&active=true"
             ),
             "/api/audit_search" => r#"{"filter":{"page":1}}"#.to_string(),
-            server::rest::AUDIT_CSV => String::new(),
+            server::rest::AUDIT_CSV | server::rest::CASES_CSV => String::new(),
             "/api/change_password" => format!(
                 "current_password={PASSWORD}&new_password=jalan-desa-{n}-berbatu&confirm_password=jalan-desa-{n}-berbatu"
             ),

@@ -314,6 +314,12 @@ pub trait CaseService: Send + Sync {
         actor: &Actor,
         filter: CaseFilter,
     ) -> Result<Page<CaseSummary>, ServiceError>;
+    /// Every case the filter matches (up to a limit), for a CSV export (audited as an export).
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: CaseFilter,
+    ) -> Result<Vec<CaseSummary>, ServiceError>;
 }
 
 /// Referrals (rujukan): issuing with consent, the receiving institution's answers, inboxes.

@@ -342,6 +342,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn case_list_addresses_become_filters_and_bad_values_are_ignored() {
+        let query = CaseListQuery {
+            q: " Siti ".into(),
+            wilayah: "32.09.01".into(),
+            status: "terbuka".into(),
+            sektor: "health".into(),
+            program: "bukan-program".into(),
+            dari: "2026-01-31".into(),
+            sampai: "31/12/2026".into(),
+            terlambat: "1".into(),
+            urut: "baru".into(),
+            page: "3".into(),
+        };
+        let filter = query.filter();
+        assert_eq!(filter.search.as_deref(), Some("Siti"));
+        assert_eq!(filter.area.as_ref().map(AreaCode::as_str), Some("32.09.01"));
+        assert!(filter.open_only && filter.states.is_empty() && filter.overdue_only);
+        assert_eq!(filter.sector, Some(Sector::Health));
+        assert_eq!(filter.programme, None);
+        assert_eq!(filter.opened_from, NaiveDate::from_ymd_opt(2026, 1, 31));
+        assert_eq!(filter.opened_to, None, "not yyyy-mm-dd");
+        assert_eq!((filter.sort, filter.page), (CaseSort::NewestFirst, 3));
+        let referred = CaseListQuery {
+            status: "referred".into(),
+            ..CaseListQuery::default()
+        }
+        .filter();
+        assert_eq!(referred.states, vec![crate::case::CaseState::Referred]);
+        assert_eq!(referred.page, 1);
+    }
+
+    #[test]
     fn error_body_carries_codes_and_both_languages() {
         let error = DomainError::Invalid {
             errors: vec![FieldError {
@@ -553,6 +585,86 @@ pub struct CaseFilter {
     pub page: u32,
     /// Rows per page (at most 100).
     pub per_page: u32,
+}
+
+/// A case list's filters as they travel in a page address or an export link
+/// (`/kasus?status=referred&terlambat=1`): plain strings, so that any address
+/// opens; what does not parse is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseListQuery {
+    /// Head of family name contains.
+    #[serde(default)]
+    pub q: String,
+    /// Area code inside the user's area.
+    #[serde(default)]
+    pub wilayah: String,
+    /// A case state code, or `terbuka` for every unfinished case.
+    #[serde(default)]
+    pub status: String,
+    /// A sector code.
+    #[serde(default)]
+    pub sektor: String,
+    /// A programme kind code.
+    #[serde(default)]
+    pub program: String,
+    /// Opened on or after (`yyyy-mm-dd`).
+    #[serde(default)]
+    pub dari: String,
+    /// Opened on or before (`yyyy-mm-dd`).
+    #[serde(default)]
+    pub sampai: String,
+    /// `1`: overdue only.
+    #[serde(default)]
+    pub terlambat: String,
+    /// `baru` (newest first), `lama` (oldest first); otherwise earliest deadline first.
+    #[serde(default)]
+    pub urut: String,
+    /// Page number.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl CaseListQuery {
+    /// The service filter these parameters describe (25 rows a page).
+    pub fn filter(&self) -> CaseFilter {
+        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let status = self.status.trim();
+        CaseFilter {
+            area: AreaCode::parse(self.wilayah.trim()).ok(),
+            states: crate::case::CaseState::from_code(status)
+                .into_iter()
+                .collect(),
+            open_only: status == "terbuka",
+            sector: Sector::from_code(self.sektor.trim()),
+            programme: ProgrammeKind::from_code(self.program.trim()),
+            opened_from: date(&self.dari),
+            opened_to: date(&self.sampai),
+            overdue_only: self.terlambat == "1",
+            search: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
+            sort: match self.urut.as_str() {
+                "baru" => CaseSort::NewestFirst,
+                "lama" => CaseSort::OldestFirst,
+                _ => CaseSort::DueFirst,
+            },
+            page: self.page.parse().unwrap_or(1).max(1),
+            per_page: 25,
+        }
+    }
+
+    /// The parameters as name/value pairs (for links), without the page.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("q", self.q.clone()),
+            ("wilayah", self.wilayah.clone()),
+            ("status", self.status.clone()),
+            ("sektor", self.sektor.clone()),
+            ("program", self.program.clone()),
+            ("dari", self.dari.clone()),
+            ("sampai", self.sampai.clone()),
+            ("terlambat", self.terlambat.clone()),
+            ("urut", self.urut.clone()),
+        ]
+    }
 }
 
 /// Issues a referral from a case whose service is decided, after the resident's consent.

@@ -3,10 +3,18 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::dto::{CaseDetail, CaseFilter, CaseSummary};
+use leptos_router::hooks::use_query_map;
+use shared::case::CaseState;
+use shared::complaint::Sector;
+use shared::dto::{CaseDetail, CaseListQuery, CaseSummary};
+use shared::programme::ProgrammeKind;
+
+use super::admin::{Pager, encode_query};
 
 use crate::api::{get_case_detail, get_case_list};
-use crate::components::page::{ErrorPanel, PageHeading, SignedInPage, TABLE, TD, TH};
+use crate::components::page::{
+    BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
+};
 use crate::format::{date_id, number_id, time_wib};
 use crate::i18n::{texts, tr};
 use crate::paths;
@@ -19,26 +27,108 @@ pub fn CaseListPage() -> impl IntoView {
 
 #[component]
 fn CaseListBody() -> impl IntoView {
-    let cases = Resource::new(
-        || (),
-        |_| {
-            get_case_list(CaseFilter {
-                open_only: true,
-                page: 1,
-                per_page: 50,
-                ..CaseFilter::default()
-            })
-        },
-    );
+    let query_map = use_query_map();
+    let query = move || {
+        let map = query_map.read();
+        let get = |name: &str| map.get(name).unwrap_or_default();
+        CaseListQuery {
+            q: get("q"),
+            wilayah: get("wilayah"),
+            status: map.get("status").unwrap_or_else(|| "terbuka".to_string()),
+            sektor: get("sektor"),
+            program: get("program"),
+            dari: get("dari"),
+            sampai: get("sampai"),
+            terlambat: get("terlambat"),
+            urut: get("urut"),
+            page: get("page"),
+        }
+    };
+    let cases = Resource::new(query, |query| get_case_list(query.filter()));
+    let current = query();
+    let export = {
+        let pairs = encode_query(&current.pairs());
+        if pairs.is_empty() {
+            paths::CASES_CSV.to_string()
+        } else {
+            format!("{}?{pairs}", paths::CASES_CSV)
+        }
+    };
     view! {
-        <PageHeading text=tr("Kasus terbuka", "Open cases") />
+        <PageHeading text=tr("Kasus", "Cases") />
+        <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-5 sm:items-end" data-testid="case-filter">
+            <div class="sm:col-span-2">
+                <label for="q" class=LABEL>{tr("Cari nama kepala keluarga", "Search head of family")}</label>
+                <input id="q" name="q" type="search" value=current.q.clone() class=INPUT />
+            </div>
+            <div>
+                <label for="status" class=LABEL>{tr("Status", "Status")}</label>
+                <select id="status" name="status" class=INPUT>
+                    <option value="terbuka" selected=current.status == "terbuka">{tr("Semua yang belum selesai", "All unfinished")}</option>
+                    <option value="semua" selected=current.status == "semua">{tr("Semua", "All")}</option>
+                    {CaseState::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.code() selected=current.status == s.code()>{s.label_id()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="sektor" class=LABEL>{tr("Sektor", "Sector")}</label>
+                <select id="sektor" name="sektor" class=INPUT>
+                    <option value="">{tr("Semua", "All")}</option>
+                    {Sector::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.code() selected=current.sektor == s.code()>{s.label_id()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="program" class=LABEL>{tr("Program rujukan", "Referred programme")}</label>
+                <select id="program" name="program" class=INPUT>
+                    <option value="">{tr("Semua", "All")}</option>
+                    {ProgrammeKind::ALL
+                        .iter()
+                        .map(|p| view! { <option value=p.code() selected=current.program == p.code()>{p.label_id()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="wilayah" class=LABEL>{tr("Kode wilayah", "Area code")}</label>
+                <input id="wilayah" name="wilayah" type="text" inputmode="decimal" value=current.wilayah.clone() placeholder="32.09.01" class=INPUT />
+            </div>
+            <div>
+                <label for="dari" class=LABEL>{tr("Dibuka sejak", "Opened from")}</label>
+                <input id="dari" name="dari" type="date" value=current.dari.clone() class=INPUT />
+            </div>
+            <div>
+                <label for="sampai" class=LABEL>{tr("Dibuka sampai", "Opened until")}</label>
+                <input id="sampai" name="sampai" type="date" value=current.sampai.clone() class=INPUT />
+            </div>
+            <div>
+                <label for="urut" class=LABEL>{tr("Urutan", "Order")}</label>
+                <select id="urut" name="urut" class=INPUT>
+                    <option value="" selected=current.urut.is_empty()>{tr("Batas waktu terdekat", "Earliest deadline")}</option>
+                    <option value="baru" selected=current.urut == "baru">{tr("Terbaru", "Newest")}</option>
+                    <option value="lama" selected=current.urut == "lama">{tr("Terlama", "Oldest")}</option>
+                </select>
+            </div>
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="terlambat" value="1" checked=current.terlambat == "1" />
+                {tr("Hanya yang terlambat", "Overdue only")}
+            </label>
+            <div class="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-5">
+                <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+                <a href=export class=BUTTON_QUIET rel="external" download="" data-testid="case-export">{tr("Unduh CSV", "Download CSV")}</a>
+            </div>
+        </form>
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
                     Ok(page) => {
                         let total = number_id(page.total);
+                        let links = encode_query(&query().pairs());
                         Either::Left(view! {
-                            <p class="mb-2 text-sm text-slate-600">{format!("{total} {}", tr("kasus", "cases"))}</p>
+                            <p class="mb-2 text-sm text-slate-600" data-testid="case-total">{format!("{total} {}", tr("kasus", "cases"))}</p>
                             <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
                                 <table class=TABLE data-testid="case-table">
                                     <thead class="bg-slate-50">
@@ -55,8 +145,8 @@ fn CaseListBody() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }
-                        )
+                            <Pager page=page.page per_page=page.per_page total=page.total query=links />
+                        })
                     }
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }

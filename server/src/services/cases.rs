@@ -46,7 +46,111 @@ pub struct DbCaseService {
     calendar: HolidayCalendar,
 }
 
+/// Most cases one CSV export holds.
+pub const EXPORT_MAX_CASES: u64 = 50_000;
+
 impl DbCaseService {
+    /// The filtered, sorted query of a case list, after checking the actor may read the area.
+    async fn case_query(
+        &self,
+        actor: &Actor,
+        filter: &CaseFilter,
+    ) -> Result<(sea_orm::Select<cases::Entity>, AreaScope), ServiceError> {
+        let own = own_scope(actor)?;
+        let scope = match &filter.area {
+            Some(area) => AreaScope::Area(area.clone()),
+            None => own,
+        };
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewPersonalData,
+            &Target::area(scope.clone()),
+            Subject::kind("case_list"),
+        )
+        .await?;
+        let mut query = within_scope(cases::Entity::find(), cases::Column::VillageCode, &scope);
+        if !filter.states.is_empty() {
+            query =
+                query.filter(cases::Column::State.is_in(filter.states.iter().map(|s| s.code())));
+        }
+        if filter.open_only {
+            query = query.filter(cases::Column::State.is_not_in(finished_codes()));
+        }
+        if let Some(sector) = filter.sector {
+            query = query.filter(
+                cases::Column::Id.in_subquery(
+                    Query::select()
+                        .column(complaints::Column::CaseId)
+                        .from(complaints::Entity)
+                        .and_where(complaints::Column::Sector.eq(sector.code()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(programme) = filter.programme {
+            query = query.filter(
+                cases::Column::Id.in_subquery(
+                    Query::select()
+                        .column(referrals::Column::CaseId)
+                        .from(referrals::Entity)
+                        .and_where(
+                            referrals::Column::ProgrammeId.in_subquery(
+                                Query::select()
+                                    .column(programmes::Column::Id)
+                                    .from(programmes::Entity)
+                                    .and_where(programmes::Column::Kind.eq(programme.code()))
+                                    .to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(from) = filter.opened_from {
+            query = query.filter(cases::Column::OpenedOn.gte(from));
+        }
+        if let Some(to) = filter.opened_to {
+            query = query.filter(cases::Column::OpenedOn.lte(to));
+        }
+        if filter.overdue_only {
+            query = query
+                .filter(cases::Column::DueOn.lt(today()))
+                .filter(cases::Column::State.is_not_in(finished_codes()));
+        }
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+            query = query.filter(
+                cases::Column::HouseholdId.in_subquery(
+                    Query::select()
+                        .column(households::Column::Id)
+                        .from(households::Entity)
+                        .and_where(
+                            Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
+                                .like(pattern),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        let query = match filter.sort {
+            CaseSort::DueFirst => query
+                .order_by_asc(cases::Column::DueOn)
+                .order_by_asc(cases::Column::Id),
+            CaseSort::NewestFirst => query
+                .order_by_desc(cases::Column::OpenedOn)
+                .order_by_desc(cases::Column::Id),
+            CaseSort::OldestFirst => query
+                .order_by_asc(cases::Column::OpenedOn)
+                .order_by_asc(cases::Column::Id),
+        };
+        Ok((query, scope))
+    }
     pub fn new(db: DatabaseConnection, calendar: HolidayCalendar) -> Self {
         DbCaseService { db, calendar }
     }
@@ -734,105 +838,39 @@ impl CaseService for DbCaseService {
         self.build_detail(actor, row).await
     }
 
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: CaseFilter,
+    ) -> Result<Vec<CaseSummary>, ServiceError> {
+        let (query, scope) = self.case_query(actor, &filter).await?;
+        let rows = query
+            .limit(EXPORT_MAX_CASES)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = summaries(&self.db, rows).await?;
+        let mut audit = entry(
+            actor,
+            "export",
+            Subject::kind("case"),
+            match &scope {
+                AreaScope::Area(code) => Some(code),
+                AreaScope::National => None,
+            },
+        );
+        audit.detail = Some(format!("case list CSV; rows={}", items.len()));
+        audit_ok(&self.db, audit).await?;
+        Ok(items)
+    }
+
     async fn list(
         &self,
         actor: &Actor,
         filter: CaseFilter,
     ) -> Result<Page<CaseSummary>, ServiceError> {
-        let own = own_scope(actor)?;
-        let scope = match &filter.area {
-            Some(area) => AreaScope::Area(area.clone()),
-            None => own,
-        };
-        authorize(
-            &self.db,
-            actor,
-            Action::ViewPersonalData,
-            &Target::area(scope.clone()),
-            Subject::kind("case_list"),
-        )
-        .await?;
-        let mut query = within_scope(cases::Entity::find(), cases::Column::VillageCode, &scope);
-        if !filter.states.is_empty() {
-            query =
-                query.filter(cases::Column::State.is_in(filter.states.iter().map(|s| s.code())));
-        }
-        if filter.open_only {
-            query = query.filter(cases::Column::State.is_not_in(finished_codes()));
-        }
-        if let Some(sector) = filter.sector {
-            query = query.filter(
-                cases::Column::Id.in_subquery(
-                    Query::select()
-                        .column(complaints::Column::CaseId)
-                        .from(complaints::Entity)
-                        .and_where(complaints::Column::Sector.eq(sector.code()))
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(programme) = filter.programme {
-            query = query.filter(
-                cases::Column::Id.in_subquery(
-                    Query::select()
-                        .column(referrals::Column::CaseId)
-                        .from(referrals::Entity)
-                        .and_where(
-                            referrals::Column::ProgrammeId.in_subquery(
-                                Query::select()
-                                    .column(programmes::Column::Id)
-                                    .from(programmes::Entity)
-                                    .and_where(programmes::Column::Kind.eq(programme.code()))
-                                    .to_owned(),
-                            ),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(from) = filter.opened_from {
-            query = query.filter(cases::Column::OpenedOn.gte(from));
-        }
-        if let Some(to) = filter.opened_to {
-            query = query.filter(cases::Column::OpenedOn.lte(to));
-        }
-        if filter.overdue_only {
-            query = query
-                .filter(cases::Column::DueOn.lt(today()))
-                .filter(cases::Column::State.is_not_in(finished_codes()));
-        }
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
-            query = query.filter(
-                cases::Column::HouseholdId.in_subquery(
-                    Query::select()
-                        .column(households::Column::Id)
-                        .from(households::Entity)
-                        .and_where(
-                            Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
-                                .like(pattern),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
+        let (query, scope) = self.case_query(actor, &filter).await?;
         let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        query = match filter.sort {
-            CaseSort::DueFirst => query
-                .order_by_asc(cases::Column::DueOn)
-                .order_by_asc(cases::Column::Id),
-            CaseSort::NewestFirst => query
-                .order_by_desc(cases::Column::OpenedOn)
-                .order_by_desc(cases::Column::Id),
-            CaseSort::OldestFirst => query
-                .order_by_asc(cases::Column::OpenedOn)
-                .order_by_asc(cases::Column::Id),
-        };
         let (page, per_page, offset) = paging(filter.page, filter.per_page);
         let rows = query
             .offset(offset)
