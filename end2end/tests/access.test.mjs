@@ -171,3 +171,31 @@ test('a receiving institution accepts and completes a referral from its inbox; t
   assert.match(await stranger.getByTestId('verify-error').textContent(), /Kode tidak dikenal/);
   await closePage(stranger);
 });
+
+test('a district manager filters the case list to overdue cases and downloads exactly those as CSV', async () => {
+  const page = await newPage(browser, { viewport: DESKTOP });
+  await signIn(page, 'manajer.cirebon');
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.getByTestId('nav-cases').click();
+  await page.getByTestId('case-table').waitFor();
+  const before = await page.getByTestId('case-total').textContent();
+  await page.getByLabel('Hanya yang terlambat').check();
+  await page.getByRole('button', { name: 'Terapkan' }).click();
+  await page.waitForURL(/terlambat=1/);
+  await page.getByTestId('case-table').waitFor();
+  const overdue = await page.getByTestId('case-total').textContent();
+  const count = Number(overdue.split(' ')[0].replace(/\./g, ''));
+  assert.ok(count > 0 && overdue !== before, `${before} → ${overdue}`);
+  await screenshot(page, 'case-list-desktop');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('case-export').click(),
+  ]);
+  const rows = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  assert.match(rows[0], /nomor,dibuka,kepala_keluarga/);
+  assert.equal(rows.length - 1, count, 'the CSV holds the filtered list, every page of it');
+  assert.ok(rows.slice(1).every((row) => row.endsWith(',ya')), 'only overdue cases');
+  await page.setViewportSize(PHONE);
+  await screenshot(page, 'case-list-phone');
+  await closePage(page);
+});
