@@ -78,8 +78,12 @@ pub fn print_table(title: &str, rows: &[Timing]) {
     }
 }
 
-/// A nation-wide SLRT manager used only by the benchmark (created when missing).
-async fn bench_actor(db: &DatabaseConnection, services: &Services) -> anyhow::Result<Actor> {
+/// A nation-wide SLRT manager used only by the benchmark (created when missing),
+/// signed in: the actor and the session token.
+async fn bench_actor(
+    db: &DatabaseConnection,
+    services: &Services,
+) -> anyhow::Result<(Actor, String)> {
     const USERNAME: &str = "bench.manager";
     const PASSWORD: &str = "bench-only-password-9";
     let exists = users::Entity::find()
@@ -100,12 +104,52 @@ async fn bench_actor(db: &DatabaseConnection, services: &Services) -> anyhow::Re
         )
         .await?;
     }
-    Ok(services
+    let outcome = services
         .auth
         .login(USERNAME, PASSWORD, &Default::default())
         .await
-        .map_err(|e| anyhow::anyhow!(e.message_en()))?
-        .actor)
+        .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+    Ok((outcome.actor, outcome.session_token))
+}
+
+/// Times the server-side render of the case list page (`/kasus?wilayah=<village>`),
+/// through the real router, reading the whole HTML answer.
+async fn page_timings(
+    db: &DatabaseConnection,
+    services: &Services,
+    token: &str,
+    villages: &[String],
+    rng: &mut StdRng,
+    samples: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    use tower::ServiceExt;
+    let router = crate::web::router(crate::web::AppState {
+        leptos_options: crate::web::leptos_options("target/site", "127.0.0.1:3000".parse()?),
+        services: services.clone(),
+        db: db.clone(),
+        cookie: app::api::ssr::SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+        trust_proxy: false,
+    });
+    let mut timings = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let village = &villages[rng.gen_range(0..villages.len())];
+        let request = axum::http::Request::get(format!("{}?wilayah={village}", app::paths::CASES))
+            .header(axum::http::header::COOKIE, format!("slrt_session={token}"))
+            .body(axum::body::Body::empty())?;
+        let started = Instant::now();
+        let response = router.clone().oneshot(request).await?;
+        let status = response.status();
+        let html = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await?;
+        timings.push(started.elapsed());
+        anyhow::ensure!(
+            status.is_success() && html.windows(10).any(|w| w == b"case-table"),
+            "the case list page did not render ({status})"
+        );
+    }
+    Ok(timings)
 }
 
 /// Times NIK lookups and village case lists.
@@ -115,7 +159,7 @@ pub async fn run(
     services: &Services,
     options: BenchOptions,
 ) -> anyhow::Result<Vec<Timing>> {
-    let actor = bench_actor(db, services).await?;
+    let (actor, token) = bench_actor(db, services).await?;
     let mut rng = StdRng::seed_from_u64(options.seed);
     let household_count = households::Entity::find().count(db).await?;
     let member_count = members::Entity::find().count(db).await?;
@@ -199,10 +243,15 @@ pub async fn run(
             .map_err(|e| anyhow::anyhow!(e.message_en()))?;
         overdue.push(started.elapsed());
     }
+    let pages = page_timings(db, services, &token, &villages, &mut rng, options.lists).await?;
     Ok(vec![
         timing(
             "NIK lookup (keyed hash, with registry check + audit)",
             lookups,
+        ),
+        timing(
+            "case list page /kasus, one village, server-side render",
+            pages,
         ),
         timing("case list, one village, open, page 1", lists),
         timing("case list, one district, overdue, page 1", overdue),
