@@ -249,10 +249,7 @@ pub async fn run(
             "NIK lookup (keyed hash, with registry check + audit)",
             lookups,
         ),
-        timing(
-            "case list page /kasus, one village, server-side render",
-            pages,
-        ),
+        timing("case list page /kasus, one village (SSR)", pages),
         timing("case list, one village, open, page 1", lists),
         timing("case list, one district, overdue, page 1", overdue),
     ])
