@@ -651,6 +651,20 @@ impl CaseListQuery {
         }
     }
 
+    /// Whether a filter beyond the search and the status is set.
+    pub fn has_more_filters(&self) -> bool {
+        [
+            &self.wilayah,
+            &self.sektor,
+            &self.program,
+            &self.dari,
+            &self.sampai,
+            &self.urut,
+        ]
+        .iter()
+        .any(|value| !value.trim().is_empty())
+    }
+
     /// The parameters as name/value pairs (for links), without the page.
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         vec![

@@ -72,6 +72,12 @@ fn CaseListBody() -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <details
+                class="sm:col-span-3 lg:col-span-5 rounded-lg border border-slate-200 bg-white p-3"
+                open=current.has_more_filters()
+            >
+                <summary class="cursor-pointer text-sm font-medium">{tr("Saring lainnya", "More filters")}</summary>
+                <div class="mt-3 grid gap-3 sm:grid-cols-3 lg:grid-cols-5 sm:items-end">
             <div>
                 <label for="sektor" class=LABEL>{tr("Sektor", "Sector")}</label>
                 <select id="sektor" name="sektor" class=INPUT>
@@ -112,6 +118,8 @@ fn CaseListBody() -> impl IntoView {
                     <option value="lama" selected=current.urut == "lama">{tr("Terlama", "Oldest")}</option>
                 </select>
             </div>
+                </div>
+            </details>
             <label class="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="terlambat" value="1" checked=current.terlambat == "1" />
                 {tr("Hanya yang terlambat", "Overdue only")}
@@ -135,8 +143,8 @@ fn CaseListBody() -> impl IntoView {
                                         <tr>
                                             <th class=TH>{tr("Nomor", "Number")}</th>
                                             <th class=TH>{tr("Kepala keluarga", "Head of family")}</th>
-                                            <th class=TH>{tr("Desa/kelurahan", "Village")}</th>
-                                            <th class=TH>{tr("Status", "Status")}</th>
+                                            <th class=format!("{TH} hidden sm:table-cell")>{tr("Desa/kelurahan", "Village")}</th>
+                                            <th class=format!("{TH} hidden sm:table-cell")>{tr("Status", "Status")}</th>
                                             <th class=TH>{tr("Batas waktu", "Due")}</th>
                                         </tr>
                                     </thead>
@@ -165,8 +173,8 @@ fn CaseRow(case: CaseSummary) -> impl IntoView {
                 </a>
             </td>
             <td class=TD>{case.head_name.clone()}</td>
-            <td class=TD>{case.village.as_str().to_string()}</td>
-            <td class=TD>{case.status.state.label_id()}</td>
+            <td class=format!("{TD} hidden sm:table-cell")>{case.village.as_str().to_string()}</td>
+            <td class=format!("{TD} hidden sm:table-cell")>{case.status.state.label_id()}</td>
             <td class=TD class:text-red-700=case.overdue>{date_id(case.deadline.due)}</td>
         </tr>
     }

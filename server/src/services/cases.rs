@@ -50,6 +50,23 @@ pub struct DbCaseService {
 pub const EXPORT_MAX_CASES: u64 = 50_000;
 
 impl DbCaseService {
+    /// Audits a read of the case list (a page or an export) over `scope`.
+    async fn audit_case_read(
+        &self,
+        actor: &Actor,
+        action: &str,
+        scope: &AreaScope,
+        detail: String,
+    ) -> Result<(), ServiceError> {
+        let area = match scope {
+            AreaScope::Area(code) => Some(code),
+            AreaScope::National => None,
+        };
+        let mut audit = entry(actor, action, Subject::kind("case"), area);
+        audit.detail = Some(detail);
+        audit_ok(&self.db, audit).await
+    }
+
     /// The filtered, sorted query of a case list, after checking the actor may read the area.
     async fn case_query(
         &self,
@@ -850,17 +867,9 @@ impl CaseService for DbCaseService {
             .await
             .map_err(db_failure)?;
         let items = summaries(&self.db, rows).await?;
-        let mut audit = entry(
-            actor,
-            "export",
-            Subject::kind("case"),
-            match &scope {
-                AreaScope::Area(code) => Some(code),
-                AreaScope::National => None,
-            },
-        );
-        audit.detail = Some(format!("case list CSV; rows={}", items.len()));
-        audit_ok(&self.db, audit).await?;
+        let detail = format!("case list CSV; rows={}", items.len());
+        self.audit_case_read(actor, "export", &scope, detail)
+            .await?;
         Ok(items)
     }
 
@@ -879,17 +888,9 @@ impl CaseService for DbCaseService {
             .await
             .map_err(db_failure)?;
         let items = summaries(&self.db, rows).await?;
-        let mut audit = entry(
-            actor,
-            "list_cases",
-            Subject::kind("case"),
-            match &scope {
-                AreaScope::Area(code) => Some(code),
-                AreaScope::National => None,
-            },
-        );
-        audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
-        audit_ok(&self.db, audit).await?;
+        let detail = format!("page={page}; rows={}; total={total}", items.len());
+        self.audit_case_read(actor, "list_cases", &scope, detail)
+            .await?;
         Ok(Page {
             items,
             total,
