@@ -27,11 +27,11 @@ use shared::geo::{AreaLevel, AreaScope};
 use shared::programme::{InstitutionId, ProgrammeKind};
 use shared::referral::{Consent, ReferralNumber, ReferralState};
 use shared::roles::Role;
-use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow, record_transition};
+use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow};
 
 use super::common::{
-    Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
-    own_scope, paging, refuse_step, remember_result, stored_area, today, within_scope,
+    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
+    paging, remember_result, stored_area, today, within_scope, workflow_step,
 };
 use super::db_failure;
 use super::households::{head_names, stored, stored_json};
@@ -767,26 +767,18 @@ impl CaseService for DbCaseService {
             check_referrals_closed(&states)?;
         }
         let now = Utc::now();
-        let (next, change) = match record_transition::<CaseFlow>(
+        let (next, change) = workflow_step::<CaseFlow, _>(
+            &self.db,
+            actor,
             status,
             request.action,
-            &actor_ref(actor),
-            now,
             &request.note,
-        ) {
-            Ok(done) => done,
-            Err(error) => {
-                return Err(refuse_step(
-                    &self.db,
-                    actor,
-                    "case_transition",
-                    Subject::new("case", row.id),
-                    Some(&stored_area(&row.village_code)?),
-                    error,
-                )
-                .await);
-            }
-        };
+            now,
+            "case_transition",
+            Subject::new("case", row.id),
+            Some(&stored_area(&row.village_code)?),
+        )
+        .await?;
         let close_reason = match request.action {
             CaseAction::Close(reason) => Some(reason.code().to_string()),
             _ => row.close_reason.clone(),

@@ -2,7 +2,7 @@
 //! authorization with audit of refusals, today's date in WIB, optimistic
 //! concurrency, idempotency keys and field diffs for the audit log.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select, Set,
 };
@@ -10,7 +10,7 @@ use shared::access::{self, Action, Target};
 use shared::contract::{Actor, ServiceError};
 use shared::geo::{AreaCode, AreaScope};
 use shared::programme::InstitutionId;
-use shared::workflow::ActorRef;
+use shared::workflow::{ActorRef, StateChange, Workflow, record_transition};
 
 use super::audit::{self, Entry, Outcome};
 use super::db_failure;
@@ -139,6 +139,26 @@ pub async fn refuse_step<C: ConnectionTrait>(
         }
     }
     error.into()
+}
+
+/// Takes a workflow step for `actor`: the new state and the timeline entry, or the
+/// refusal (audited through [`refuse_step`] when the role may not take it).
+#[allow(clippy::too_many_arguments)]
+pub async fn workflow_step<W: Workflow, C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    state: W::State,
+    action: W::Action,
+    note: &str,
+    at: DateTime<Utc>,
+    audit_action: &str,
+    subject: Subject<'_>,
+    area: Option<&AreaCode>,
+) -> Result<(W::State, StateChange), ServiceError> {
+    match record_transition::<W>(state, action, &actor_ref(actor), at, note) {
+        Ok(done) => Ok(done),
+        Err(error) => Err(refuse_step(db, actor, audit_action, subject, area, error).await),
+    }
 }
 
 /// Rows a list page returns when the client does not say.

@@ -20,13 +20,11 @@ use shared::dto::{
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
 use shared::roles::Role;
-use shared::workflow::{
-    ActorRef, NOTE_MAX, StateChange, StateMachine, Workflow, record_transition,
-};
+use shared::workflow::{ActorRef, NOTE_MAX, StateChange, StateMachine, Workflow};
 
 use super::common::{
-    Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
-    own_scope, paging, refuse_step, remember_result, stored_area, within_scope,
+    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
+    paging, remember_result, stored_area, within_scope, workflow_step,
 };
 use super::db_failure;
 use super::households::stored;
@@ -242,26 +240,18 @@ impl ProposalService for DbProposalService {
         check_version(row.version, request.version)?;
         let stage = stored::<ProposalStage>(&row.stage)?;
         let now = Utc::now();
-        let (next, change) = match record_transition::<ProposalFlow>(
+        let (next, change) = workflow_step::<ProposalFlow, _>(
+            &self.db,
+            actor,
             stage,
             request.action,
-            &actor_ref(actor),
-            now,
             &request.note,
-        ) {
-            Ok(done) => done,
-            Err(error) => {
-                return Err(refuse_step(
-                    &self.db,
-                    actor,
-                    "proposal_transition",
-                    Subject::new(OBJECT, row.id),
-                    Some(&village),
-                    error,
-                )
-                .await);
-            }
-        };
+            now,
+            "proposal_transition",
+            Subject::new(OBJECT, row.id),
+            Some(&village),
+        )
+        .await?;
         let txn = self.db.begin().await.map_err(db_failure)?;
         let result = proposals::Entity::update_many()
             .col_expr(proposals::Column::Stage, Expr::value(next.code()))

@@ -26,12 +26,12 @@ use shared::referral::{
     Consent, ReferralAction, ReferralFlow, ReferralNumber, ReferralState, check_consent,
 };
 use shared::roles::Role;
-use shared::workflow::{Workflow, record_transition};
+use shared::workflow::Workflow;
 
 use super::cases::{insert_case_event, referral_views};
 use super::common::{
-    Subject, actor_ref, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row,
-    own_scope, paging, refuse_step, remember_result, stored_area, today, within_scope,
+    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
+    paging, remember_result, stored_area, today, within_scope, workflow_step,
 };
 use super::db_failure;
 use super::households::stored;
@@ -413,26 +413,18 @@ impl ReferralService for DbReferralService {
         check_version(row.version, request.version)?;
         let state = stored::<ReferralState>(&row.state)?;
         let now = Utc::now();
-        let (next, change) = match record_transition::<ReferralFlow>(
+        let (next, change) = workflow_step::<ReferralFlow, _>(
+            &self.db,
+            actor,
             state,
             request.action,
-            &actor_ref(actor),
-            now,
             &request.note,
-        ) {
-            Ok(done) => done,
-            Err(error) => {
-                return Err(refuse_step(
-                    &self.db,
-                    actor,
-                    "referral_transition",
-                    Subject::new("referral", row.id),
-                    Some(&village),
-                    error,
-                )
-                .await);
-            }
-        };
+            now,
+            "referral_transition",
+            Subject::new("referral", row.id),
+            Some(&village),
+        )
+        .await?;
         let outcome_note = match request.action {
             ReferralAction::Reject | ReferralAction::Complete | ReferralAction::Cancel => {
                 change.note.clone()
