@@ -12,8 +12,14 @@ use crate::components::layout::SignedInLayout;
 use crate::i18n::{texts, tr};
 
 /// A signed-in page titled `title`, whose body `content` builds from the user.
+/// A user who must choose a new password is sent to do that first, except on
+/// the page where it is done (`password_change`).
 #[component]
-pub fn SignedInPage<F, V>(title: &'static str, content: F) -> impl IntoView
+pub fn SignedInPage<F, V>(
+    title: &'static str,
+    content: F,
+    #[prop(optional)] password_change: bool,
+) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -26,7 +32,7 @@ where
                 let content = content.clone();
                 Suspend::new(async move {
                     match user.await {
-                        Ok(user) if user.must_change_password => {
+                        Ok(user) if user.must_change_password && !password_change => {
                             EitherOf3::A(view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> })
                         }
                         Ok(user) => {

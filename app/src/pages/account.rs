@@ -1,13 +1,11 @@
 //! The user's own account: the roles and areas they hold (switching between
 //! them) and changing their password.
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
-use crate::api::{ChangePassword, SwitchAssignment, get_current_user, my_assignments};
-use crate::components::layout::SignedInLayout;
+use crate::api::{ChangePassword, SwitchAssignment, my_assignments};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
@@ -96,43 +94,33 @@ fn AssignmentList(rows: Vec<AssignmentView>) -> impl IntoView {
 /// Changing one's own password (also the page a user must pass after an administrator's reset).
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| get_current_user());
-    let change = ServerAction::<ChangePassword>::new();
     let title = tr("Ganti kata sandi", "Change password");
     view! {
-        <Title text=title />
-        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(user) => {
-                        let must = user.must_change_password;
-                        EitherOf3::A(view! {
-                            <SignedInLayout user>
-                                <PageHeading text=title />
-                                <Show when=move || must>
-                                    <p role="status" data-testid="must-change" class="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                                        {tr(
-                                            "Administrator telah menetapkan kata sandi sementara. Pilih kata sandi Anda sendiri sebelum melanjutkan.",
-                                            "An administrator set a temporary password. Choose your own before going on.",
-                                        )}
-                                    </p>
-                                </Show>
-                                <PasswordForm change />
-                            </SignedInLayout>
-                        })
-                    }
-                    Err(error) if error.needs_login() => {
-                        EitherOf3::B(view! { <leptos_router::components::Redirect path=paths::LOGIN /> })
-                    }
-                    Err(error) => EitherOf3::C(view! { <ErrorPanel error /> }),
+        <SignedInPage
+            title
+            password_change=true
+            content=move |user| {
+                let must = user.must_change_password;
+                view! {
+                    <PageHeading text=title />
+                    <Show when=move || must>
+                        <p role="status" data-testid="must-change" class="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                            {tr(
+                                "Administrator telah menetapkan kata sandi sementara. Pilih kata sandi Anda sendiri sebelum melanjutkan.",
+                                "An administrator set a temporary password. Choose your own before going on.",
+                            )}
+                        </p>
+                    </Show>
+                    <PasswordForm />
                 }
-            })}
-        </Suspense>
+            }
+        />
     }
 }
 
 #[component]
-fn PasswordForm(change: ServerAction<ChangePassword>) -> impl IntoView {
+fn PasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
     let hint = format!(
         "{} {PASSWORD_MIN_CHARS}–{PASSWORD_MAX_CHARS} {}",
         tr("Panjang", "Length"),

@@ -1,37 +1,20 @@
 //! The home page of a signed-in user: who they are, their area, and figures
 //! for that area read from the database.
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use shared::dto::{CurrentUser, HomeSummary};
 
-use crate::api::{AppError, get_current_user, get_home_summary};
-use crate::components::layout::SignedInLayout;
+use crate::api::{AppError, get_home_summary};
+use crate::components::page::SignedInPage;
 use crate::format::number_id;
 use crate::i18n::texts;
 
 /// Home page; sends visitors without a session to the sign-in page.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| get_current_user());
     view! {
-        <Title text=texts().home_title />
-        <Suspense fallback=|| view! { <p class="p-4 text-slate-600">{texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(user) if user.must_change_password => {
-                        EitherOf3::A(view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> })
-                    }
-                    Ok(user) => EitherOf3::B(view! { <HomeContent user /> }),
-                    Err(error) if error.needs_login() => {
-                        EitherOf3::A(view! { <Redirect path=crate::paths::LOGIN /> })
-                    }
-                    Err(error) => EitherOf3::C(view! { <ErrorNotice error /> }),
-                }
-            })}
-        </Suspense>
+        <SignedInPage title=texts().home_title content=|user| view! { <HomeContent user /> } />
     }
 }
 
@@ -45,7 +28,6 @@ fn HomeContent(user: CurrentUser) -> impl IntoView {
         format!("{} ({})", user.area_name, user.area_code)
     };
     view! {
-        <SignedInLayout user=user.clone()>
             <h1 class="text-2xl font-semibold" data-testid="welcome">
                 {format!("{}, {}", texts.welcome, user.full_name)}
             </h1>
@@ -65,7 +47,6 @@ fn HomeContent(user: CurrentUser) -> impl IntoView {
                     })}
                 </Suspense>
             </section>
-        </SignedInLayout>
     }
 }
 
