@@ -12,7 +12,7 @@ use shared::account::AuditFilter;
 use shared::contract::{Actor, ServiceError};
 use shared::dto::CaseListQuery;
 
-use crate::services::audit::spreadsheet_safe;
+use crate::services::audit::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
 
 /// One REST endpoint: method, path and the axum handler.
@@ -121,47 +121,38 @@ async fn cases_csv(
         Ok(cases) => cases,
         Err(error) => return error_response(&error),
     };
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "nomor",
-        "dibuka",
-        "kepala_keluarga",
-        "desa",
-        "status",
-        "tingkat",
-        "jenis",
-        "sektor",
-        "urgensi",
-        "batas_waktu",
-        "terlambat",
-    ];
-    let mut written = out.write_record(header);
-    for case in &cases {
-        if written.is_err() {
-            break;
-        }
-        written = out.write_record([
-            case.number.clone(),
-            case.opened_on.to_string(),
-            spreadsheet_safe(&case.head_name),
-            case.village.as_str().to_string(),
-            case.status.state.label_id().to_string(),
-            case.status.level.label_id().to_string(),
-            case.complaint_type.label_id().to_string(),
-            case.sector.label_id().to_string(),
-            case.urgency.label_id().to_string(),
-            case.deadline.due.to_string(),
-            if case.overdue { "ya" } else { "tidak" }.to_string(),
-        ]);
-    }
-    match written
-        .map_err(|e| e.to_string())
-        .and_then(|()| out.into_inner().map_err(|e| e.to_string()))
-    {
-        Ok(bytes) => csv_download("kasus", String::from_utf8_lossy(&bytes).into_owned()),
-        Err(error) => {
-            tracing::error!(%error, "could not write the case CSV");
-            error_response(&ServiceError::Unavailable)
-        }
+    let text = csv_text(
+        &[
+            "nomor",
+            "dibuka",
+            "kepala_keluarga",
+            "desa",
+            "status",
+            "tingkat",
+            "jenis",
+            "sektor",
+            "urgensi",
+            "batas_waktu",
+            "terlambat",
+        ],
+        cases.iter().map(|case| {
+            vec![
+                case.number.clone(),
+                case.opened_on.to_string(),
+                spreadsheet_safe(&case.head_name),
+                case.village.as_str().to_string(),
+                case.status.state.label_id().to_string(),
+                case.status.level.label_id().to_string(),
+                case.complaint_type.label_id().to_string(),
+                case.sector.label_id().to_string(),
+                case.urgency.label_id().to_string(),
+                case.deadline.due.to_string(),
+                if case.overdue { "ya" } else { "tidak" }.to_string(),
+            ]
+        }),
+    );
+    match text {
+        Ok(text) => csv_download("kasus", text),
+        Err(error) => error_response(&error),
     }
 }

@@ -106,6 +106,29 @@ pub fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
+/// A CSV document: the header, then one record per row.
+pub fn csv_text(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<String, ServiceError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut written = out.write_record(header);
+    for row in rows {
+        if written.is_err() {
+            break;
+        }
+        written = out.write_record(row);
+    }
+    written
+        .map_err(|error| error.to_string())
+        .and_then(|()| out.into_inner().map_err(|error| error.to_string()))
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|error| error.to_string()))
+        .map_err(|error| {
+            tracing::error!(%error, "could not write a CSV export");
+            ServiceError::Unavailable
+        })
+}
+
 impl DbAuditService {
     pub fn new(db: DatabaseConnection) -> Self {
         DbAuditService { db }
@@ -284,9 +307,8 @@ impl AuditService for DbAuditService {
             None => Vec::new(),
         };
         let rows = self.rows(models).await?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let written = (|| -> Result<(), csv::Error> {
-            out.write_record([
+        let text = csv_text(
+            &[
                 "id",
                 "waktu_wib",
                 "pengguna",
@@ -297,9 +319,9 @@ impl AuditService for DbAuditService {
                 "alamat_klien",
                 "hasil",
                 "rincian",
-            ])?;
-            for row in &rows {
-                out.write_record([
+            ],
+            rows.iter().map(|row| {
+                vec![
                     row.id.to_string(),
                     row.at.clone(),
                     spreadsheet_safe(row.username.as_deref().unwrap_or("")),
@@ -310,19 +332,11 @@ impl AuditService for DbAuditService {
                     spreadsheet_safe(row.client_address.as_deref().unwrap_or("")),
                     row.outcome.clone(),
                     spreadsheet_safe(row.detail.as_deref().unwrap_or("")),
-                ])?;
-            }
-            Ok(())
-        })();
-        let bytes = written
-            .map_err(|error| error.to_string())
-            .and_then(|()| out.into_inner().map_err(|error| error.to_string()))
-            .map_err(|error| {
-                tracing::error!(%error, "could not write the audit CSV");
-                ServiceError::Unavailable
-            })?;
+                ]
+            }),
+        )?;
         self.note_reading(actor, "export", &filter, rows.len())
             .await?;
-        String::from_utf8(bytes).map_err(|_| ServiceError::Unavailable)
+        Ok(text)
     }
 }
