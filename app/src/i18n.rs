@@ -80,9 +80,12 @@ pub const EN: Texts = Texts {
     back_home: "Back to home",
 };
 
-/// The texts of the current language (Bahasa Indonesia until a language switch exists).
+/// The texts of the current language.
 pub fn texts() -> &'static Texts {
-    &ID
+    match lang() {
+        Lang::Id => &ID,
+        Lang::En => &EN,
+    }
 }
 
 /// The language of the interface.
@@ -95,9 +98,73 @@ pub enum Lang {
     En,
 }
 
-/// The current language (Bahasa Indonesia until a language switch exists).
+impl Lang {
+    /// The language's code: `id` or `en` (the cookie's value and the page's `lang`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a code; anything else is Bahasa Indonesia.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim() == "en" {
+            Lang::En
+        } else {
+            Lang::Id
+        }
+    }
+}
+
+/// Name of the cookie that remembers the chosen language (not personal data).
+pub const LANG_COOKIE: &str = "slrt_lang";
+
+/// The current language, provided by [`crate::App`].
 pub fn lang() -> Lang {
     leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// The language the page is rendered in: on the server from the request's
+/// cookie, in the browser from the `lang` the server wrote on the page.
+pub fn detect() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .map(|root| Lang::from_code(&root.get_attribute("lang").unwrap_or_default()))
+            .unwrap_or_default()
+    }
+}
+
+/// The language chosen in the request's cookie.
+#[cfg(feature = "ssr")]
+pub fn use_request_lang() -> Lang {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(';'))
+                .filter_map(|pair| pair.trim().split_once('='))
+                .find(|(name, _)| *name == LANG_COOKIE)
+                .map(|(_, value)| Lang::from_code(value))
+        })
+        .unwrap_or_default()
+}
+
+/// The label of a coded value (a select option, a state) in the current language.
+pub fn label<T: shared::Coded>(value: T) -> &'static str {
+    match lang() {
+        Lang::Id => value.label_id(),
+        Lang::En => value.label_en(),
+    }
 }
 
 /// A phrase in the current language, given in both: `tr("Simpan", "Save")`.

@@ -24,6 +24,8 @@ use crate::pages::admin::{
     users::{NewUserPage, UserPage, UsersPage},
 };
 use crate::pages::cases::{CaseDetailPage, CaseListPage};
+use crate::pages::households::{HouseholdListPage, HouseholdPage};
+use crate::pages::intake::IntakePage;
 use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
 use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage};
 
@@ -31,9 +33,10 @@ use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    let lang = i18n::detect();
     view! {
         <!DOCTYPE html>
-        <html lang="id">
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -75,6 +78,7 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(i18n::detect());
     let texts = i18n::texts();
 
     // Marks the document once the WebAssembly bundle has taken over, so that
@@ -103,6 +107,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/akun") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/akun/kata-sandi") view=ChangePasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/layanan") view=IntakePage ssr=SsrMode::Async />
+                <Route path=path!("/keluarga") view=HouseholdListPage ssr=SsrMode::Async />
+                <Route path=path!("/keluarga/:id") view=HouseholdPage ssr=SsrMode::Async />
                 <Route path=path!("/kasus") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/kasus/:id") view=CaseDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/rujukan") view=ReferralInboxPage ssr=SsrMode::Async />

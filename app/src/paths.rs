@@ -8,6 +8,12 @@ pub const HOME: &str = "/";
 pub const ACCOUNT: &str = "/akun";
 /// Changing one's own password.
 pub const CHANGE_PASSWORD: &str = "/akun/kata-sandi";
+/// The front desk: lookup by NIK / No KK and registration.
+pub const INTAKE: &str = "/layanan";
+/// Household list.
+pub const HOUSEHOLDS: &str = "/keluarga";
+/// The household list as CSV (a REST download served by the server).
+pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
 /// Case list.
 pub const CASES: &str = "/kasus";
 /// Referral inbox.
@@ -28,6 +34,11 @@ pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const CASES_CSV: &str = "/unduh/kasus.csv";
 /// The audit log as CSV (a REST download served by the server).
 pub const AUDIT_CSV: &str = "/unduh/audit.csv";
+
+/// A household's file.
+pub fn household(id: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}")
+}
 
 /// A case's page.
 pub fn case(id: i64) -> String {

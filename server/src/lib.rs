@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! SLRT Portal server: configuration, database, services, CLI commands and the
 //! axum application that serves the Leptos UI.
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use shared::account::AuditFilter;
 use shared::contract::{Actor, ServiceError};
-use shared::dto::CaseListQuery;
+use shared::dto::{CaseListQuery, HouseholdListQuery};
 
 use crate::services::audit::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
@@ -37,7 +37,15 @@ pub const ROUTES: &[RestRoute] = &[
         path: CASES_CSV,
         handler: || get(cases_csv),
     },
+    RestRoute {
+        method: "GET",
+        path: HOUSEHOLDS_CSV,
+        handler: || get(households_csv),
+    },
 ];
+
+/// The household list as CSV (the list's filters as query parameters; No KK masked; audited).
+pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
 
 /// The case list as CSV (the list's filters as query parameters; audited as an export).
 pub const CASES_CSV: &str = "/unduh/kasus.csv";
@@ -153,6 +161,52 @@ async fn cases_csv(
     );
     match text {
         Ok(text) => csv_download("kasus", text),
+        Err(error) => error_response(&error),
+    }
+}
+
+async fn households_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<HouseholdListQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    let households = match state
+        .services
+        .households
+        .export(&actor, query.filter())
+        .await
+    {
+        Ok(households) => households,
+        Err(error) => return error_response(&error),
+    };
+    let text = csv_text(
+        &[
+            "no_kk",
+            "kepala_keluarga",
+            "kode_desa",
+            "desa",
+            "desil",
+            "anggota",
+        ],
+        households.iter().map(|household| {
+            vec![
+                household.no_kk_masked.clone(),
+                spreadsheet_safe(&household.head_name),
+                household.village.as_str().to_string(),
+                spreadsheet_safe(&household.village_name),
+                household
+                    .desil
+                    .map(|desil| desil.get().to_string())
+                    .unwrap_or_default(),
+                household.member_count.to_string(),
+            ]
+        }),
+    );
+    match text {
+        Ok(text) => csv_download("keluarga", text),
         Err(error) => error_response(&error),
     }
 }

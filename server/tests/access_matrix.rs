@@ -59,6 +59,8 @@ enum Marker {
     TargetDistrict,
     /// The target referral's number.
     Referral,
+    /// The target household's head of family.
+    HouseholdHead,
 }
 
 /// How an endpoint is called.
@@ -157,6 +159,85 @@ fn own_only(_: Role, inside: bool) -> Expect {
     if inside { Expect::Ok } else { Expect::Refused }
 }
 
+/// Households of the area, listed or looked up: case staff; from outside the target is left out.
+fn household_list(role: Role, inside: bool) -> Expect {
+    match (CASE_STAFF.contains(&role), inside) {
+        (true, true) => Expect::Ok,
+        (true, false) => Expect::OkWithout(Marker::HouseholdHead),
+        (false, _) => Expect::Refused,
+    }
+}
+
+/// The desk roles that register households and record complaints.
+const DESK: [Role; 3] = [Role::FrontOffice, Role::BackOffice, Role::Facilitator];
+
+/// The villages a desk role may register in: its own area, wherever it is.
+fn desk_anywhere(role: Role, _: bool) -> Expect {
+    if DESK.contains(&role) {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Registering or opening a case in the target village: desk roles inside it.
+fn desk_inside(role: Role, inside: bool) -> Expect {
+    if DESK.contains(&role) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// The whole NIK / No KK: case staff but supervisors, inside the area.
+fn full_identity(role: Role, inside: bool) -> Expect {
+    if CASE_STAFF.contains(&role) && role != Role::Supervisor && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// A case step (the registry check on a new case): the roles the state machine allows, inside.
+fn registry_check_step(role: Role, inside: bool) -> Expect {
+    use shared::case::{CaseFlow, CaseStatus, EscalationLevel};
+    use shared::workflow::Workflow;
+    let allowed = CaseFlow::transition(
+        CaseStatus::new(EscalationLevel::Village),
+        CaseAction::CheckRegistry,
+        role,
+    )
+    .is_ok();
+    if CASE_STAFF.contains(&role) && allowed && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Issuing a referral: back office, coordinators and managers, inside.
+fn referrer(role: Role, inside: bool) -> Expect {
+    let allowed = matches!(
+        role,
+        Role::BackOffice | Role::PuskesosCoordinator | Role::SlrtManager
+    );
+    if allowed && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Registry proposals: administrators and case staff but the front office, inside.
+fn proposer(role: Role, inside: bool) -> Expect {
+    let allowed = role == Role::Admin || (CASE_STAFF.contains(&role) && role != Role::FrontOffice);
+    if allowed && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// One row of the matrix: endpoint path, how it is called, the rule.
 struct Row {
     path: &'static str,
@@ -193,6 +274,27 @@ fn matrix() -> Vec<Row> {
             Box::new(institution_answer),
         ),
         row("/api/verify_referral", Call::Form, Box::new(anyone)),
+        row("/api/set_language", Call::Form, Box::new(anyone)),
+        row("/api/lookup_identity", Call::Json, Box::new(household_list)),
+        row("/api/household_list", Call::Json, Box::new(household_list)),
+        row("/api/household_file", Call::Form, Box::new(staff_record)),
+        row("/api/reveal_nik", Call::Form, Box::new(full_identity)),
+        row("/api/reveal_no_kk", Call::Form, Box::new(full_identity)),
+        row("/api/village_options", Call::Form, Box::new(desk_anywhere)),
+        row("/api/register_household", Call::Json, Box::new(desk_inside)),
+        row("/api/open_case", Call::Json, Box::new(desk_inside)),
+        row(
+            "/api/case_action",
+            Call::Form,
+            Box::new(registry_check_step),
+        ),
+        row("/api/issue_referral", Call::Form, Box::new(referrer)),
+        row("/api/propose_to_registry", Call::Form, Box::new(proposer)),
+        row(
+            server::rest::HOUSEHOLDS_CSV,
+            Call::Get,
+            Box::new(household_list),
+        ),
         row(
             "/api/admin_users",
             Call::Json,
@@ -274,10 +376,16 @@ struct Targets {
     referral_id: i64,
     referral_number: String,
     verification_code: String,
+    household_id: i64,
+    member_id: i64,
+    no_kk: String,
+    programme_id: i64,
 }
 
 struct World {
     db: DatabaseConnection,
+    /// A front-office officer of the target village, for setting records up.
+    desk: Actor,
     services: Services,
     router: axum::Router,
     targets: Targets,
@@ -416,7 +524,55 @@ impl World {
                 "code=uji-{n}&name=Program+Uji+{n}&kind=pbi_jk&sector=health&institution_kinds=&area_code=32.09.01&active=true"
             ),
             "/api/audit_search" => r#"{"filter":{"page":1}}"#.to_string(),
-            server::rest::AUDIT_CSV | server::rest::CASES_CSV => String::new(),
+            server::rest::AUDIT_CSV | server::rest::CASES_CSV | server::rest::HOUSEHOLDS_CSV => {
+                String::new()
+            }
+            "/api/set_language" => "lang=en".to_string(),
+            "/api/lookup_identity" => format!(r#"{{"kind":"no_kk","number":"{}"}}"#, t.no_kk),
+            "/api/household_list" => r#"{"filter":{"area":null,"search":null,"in_registry":null,"desil":null,"open_case_only":false,"page":1,"per_page":100}}"#.to_string(),
+            "/api/household_file" | "/api/reveal_no_kk" => format!("household_id={}", t.household_id),
+            "/api/reveal_nik" => format!("member_id={}", t.member_id),
+            "/api/register_household" => {
+                let request = household_request(VILLAGE, 100 + (n % 9000) as u16, &format!("reg-{n}"))?;
+                let draft = shared::intake::RegistrationDraft::from(&request);
+                format!(r#"{{"draft":{}}}"#, serde_json::to_string(&draft)?)
+            }
+            "/api/open_case" => format!(
+                r#"{{"draft":{{"idempotency_key":"open-{n}","household_id":{},"channel":"walk_in_puskesos","complaints":[{{"complaint_type":"service_request","sector":"health","description":"Butuh bantuan berobat","urgency":"normal","evidence":[],"received_on":""}}]}}}}"#,
+                t.household_id
+            ),
+            "/api/case_action" => {
+                // A fresh case for each caller, so that only the rule decides.
+                let case = self
+                    .services
+                    .cases
+                    .open(
+                        &self.desk,
+                        OpenCase {
+                            idempotency_key: format!("step-{n}"),
+                            household_id: t.household_id,
+                            channel: Channel::WalkInPuskesos,
+                            complaints: vec![complaint(ComplaintType::ServiceRequest)],
+                        },
+                    )
+                    .await?;
+                format!("case_id={}&version=1&action=check_registry", case.id)
+            }
+            "/api/issue_referral" => format!(
+                "idempotency_key=ref-{n}&case_id={}&programme_id={}&institution_id={}&consent_given_by=Darto&consent=1",
+                t.case_id, t.programme_id, t.institution_inside
+            ),
+            "/api/propose_to_registry" => {
+                let household = self
+                    .services
+                    .households
+                    .register(
+                        &self.desk,
+                        household_request(VILLAGE, 5000 + (n % 4000) as u16, &format!("prop-{n}"))?,
+                    )
+                    .await?;
+                format!("idempotency_key=propose-{n}&household_id={}&note=Keluarga+baru", household.id)
+            }
             "/api/change_password" => format!(
                 "current_password={PASSWORD}&new_password=jalan-desa-{n}-berbatu&confirm_password=jalan-desa-{n}-berbatu"
             ),
@@ -471,6 +627,7 @@ impl World {
             Marker::TargetUser => self.targets.target_user.clone(),
             Marker::TargetDistrict => "32.09".to_string(),
             Marker::Referral => self.targets.referral_number.clone(),
+            Marker::HouseholdHead => "Darto Wiryono".to_string(),
         }
     }
 }
@@ -606,7 +763,13 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
     let target_user_id =
         common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
     let password_hash = server::password::hash(PASSWORD.to_string()).await?;
+    let member_id = services.households.file(&fo, household.id).await?.members[0].id;
+    let no_kk = household_request(VILLAGE, 1, "hh-matrix")?
+        .household
+        .no_kk
+        .as_str();
     Ok(World {
+        desk: fo,
         db,
         services,
         router,
@@ -620,6 +783,10 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             referral_id: referral.id,
             referral_number: referral.number.as_str().to_string(),
             verification_code: referral.verification_code.clone(),
+            household_id: household.id,
+            member_id,
+            no_kk,
+            programme_id: programme.id,
         },
         password_hash,
         serial: std::cell::Cell::new(0),

@@ -14,11 +14,11 @@ use crate::account::{
 use crate::complaint::Complaint;
 use crate::dto::{
     CaseDetail, CaseFilter, CaseSummary, CaseTransitionRequest, Created, CurrentUser, HomeSummary,
-    HouseholdFile, IdentityLookup, IdentityQuery, InstitutionEntry, IssueReferral, OpenCase, Page,
-    ProgrammeEntry, ProposalFilter, ProposalRow, ProposalTransitionRequest, RecordHouseholdEvent,
-    ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter, ReferralTransitionRequest,
-    ReferralView, RegisterHousehold, SaveInstitution, SaveProgramme, StartProposal,
-    UpdateHousehold, UpdateMember,
+    HouseholdFile, HouseholdFilter, HouseholdRow, IdentityLookup, IdentityQuery, InstitutionEntry,
+    IssueReferral, OpenCase, Page, ProgrammeEntry, ProposalFilter, ProposalRow,
+    ProposalTransitionRequest, RecordHouseholdEvent, ReferralCheck, ReferralFilter,
+    ReferralInboxItem, ReferralLetter, ReferralTransitionRequest, ReferralView, RegisterHousehold,
+    SaveInstitution, SaveProgramme, StartProposal, UpdateHousehold, UpdateMember, VillageOption,
 };
 use crate::error::DomainError;
 use crate::member::Member;
@@ -47,7 +47,7 @@ pub struct Actor {
 
 impl Actor {
     /// The view of this actor that the UI shows.
-    pub fn to_current_user(&self) -> CurrentUser {
+    pub fn to_current_user(&self, today: chrono::NaiveDate) -> CurrentUser {
         CurrentUser {
             username: self.username.clone(),
             full_name: self.full_name.clone(),
@@ -55,6 +55,7 @@ impl Actor {
             area_code: self.area_code.clone().unwrap_or_default(),
             area_name: self.area_name.clone(),
             must_change_password: self.must_change_password,
+            today,
         }
     }
 }
@@ -240,6 +241,8 @@ pub trait AuditService: Send + Sync {
 pub trait AreaService: Send + Sync {
     /// Counts read from the database for the actor's area.
     async fn home_summary(&self, actor: &Actor) -> Result<HomeSummary, ServiceError>;
+    /// The villages inside the actor's area (where it may register households).
+    async fn villages(&self, actor: &Actor) -> Result<Vec<VillageOption>, ServiceError>;
 }
 
 /// Households and members at the front desk: lookup, registration, the file, changes.
@@ -259,6 +262,18 @@ pub trait HouseholdService: Send + Sync {
         actor: &Actor,
         request: RegisterHousehold,
     ) -> Result<Created, ServiceError>;
+    /// A page of households inside the actor's area (audited as a list view).
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: HouseholdFilter,
+    ) -> Result<Page<HouseholdRow>, ServiceError>;
+    /// Every household the filter matches (up to a limit), for a CSV export (audited).
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: HouseholdFilter,
+    ) -> Result<Vec<HouseholdRow>, ServiceError>;
     /// The household's file (a view of personal data: audited).
     async fn file(&self, actor: &Actor, household_id: i64) -> Result<HouseholdFile, ServiceError>;
     /// Changes the household's data; returns the new version.

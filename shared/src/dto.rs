@@ -29,6 +29,8 @@ pub struct CurrentUser {
     pub area_name: String,
     /// The user must choose a new password first.
     pub must_change_password: bool,
+    /// Today in Western Indonesian Time, by the server's clock (forms check dates against it).
+    pub today: NaiveDate,
 }
 
 /// Figures on the home page, read from the database for the user's area.
@@ -206,6 +208,8 @@ pub struct CaseDetail {
     pub summary: CaseSummary,
     /// Complaints and needs.
     pub complaints: Vec<Complaint>,
+    /// The storage id of each complaint, in the same order.
+    pub complaint_ids: Vec<i64>,
     /// Referrals issued.
     pub referrals: Vec<ReferralView>,
     /// Every change of state, oldest first.
@@ -679,6 +683,94 @@ impl CaseListQuery {
             ("urut", self.urut.clone()),
         ]
     }
+}
+
+/// Filters of a household list; everything is further limited to the actor's area.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdFilter {
+    /// Only households in this area (must lie inside the actor's area).
+    pub area: Option<AreaCode>,
+    /// Head of family name contains (case-insensitive).
+    pub search: Option<String>,
+    /// `Some(true)`: in the registry; `Some(false)`: not in it.
+    pub in_registry: Option<bool>,
+    /// Only this desil.
+    pub desil: Option<u8>,
+    /// Only households with an unfinished case.
+    pub open_case_only: bool,
+    /// Page number from 1.
+    pub page: u32,
+    /// Rows per page (at most 100).
+    pub per_page: u32,
+}
+
+/// A household list's filters as they travel in a page address (`/keluarga?registri=tidak`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdListQuery {
+    /// Head of family name contains.
+    #[serde(default)]
+    pub q: String,
+    /// Area code inside the user's area.
+    #[serde(default)]
+    pub wilayah: String,
+    /// `ya` (in the registry) or `tidak` (not in it).
+    #[serde(default)]
+    pub registri: String,
+    /// Desil 1 to 10.
+    #[serde(default)]
+    pub desil: String,
+    /// `1`: only households with an unfinished case.
+    #[serde(default)]
+    pub kasus: String,
+    /// Page number.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl HouseholdListQuery {
+    /// The service filter these parameters describe (25 rows a page); what does not parse is ignored.
+    pub fn filter(&self) -> HouseholdFilter {
+        HouseholdFilter {
+            area: AreaCode::parse(self.wilayah.trim()).ok(),
+            search: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
+            in_registry: match self.registri.trim() {
+                "ya" => Some(true),
+                "tidak" => Some(false),
+                _ => None,
+            },
+            desil: self
+                .desil
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (1..=10).contains(d)),
+            open_case_only: self.kasus == "1",
+            page: self.page.parse().unwrap_or(1).max(1),
+            per_page: 25,
+        }
+    }
+
+    /// The parameters as name/value pairs (for links), without the page.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("q", self.q.clone()),
+            ("wilayah", self.wilayah.clone()),
+            ("registri", self.registri.clone()),
+            ("desil", self.desil.clone()),
+            ("kasus", self.kasus.clone()),
+        ]
+    }
+}
+
+/// A village the actor may register households in, with its sub-district for grouping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VillageOption {
+    /// Village code.
+    pub code: String,
+    /// Village name.
+    pub name: String,
+    /// Sub-district name.
+    pub subdistrict: String,
 }
 
 /// Issues a referral from a case whose service is decided, after the resident's consent.

@@ -28,6 +28,7 @@ pub mod error;
 pub mod geo;
 pub mod household;
 pub mod identity;
+pub mod intake;
 pub mod member;
 pub mod programme;
 pub mod proposal;

@@ -102,6 +102,22 @@ impl Role {
     }
 }
 
+impl crate::coded::Coded for Role {
+    const ALL: &'static [Role] = &Role::ALL;
+
+    fn code(self) -> &'static str {
+        Role::code(self)
+    }
+
+    fn label_id(self) -> &'static str {
+        Role::label_id(self)
+    }
+
+    fn label_en(self) -> &'static str {
+        Role::label_en(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

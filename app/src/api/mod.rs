@@ -5,11 +5,13 @@
 mod account;
 mod admin;
 mod cases;
+mod intake;
 mod referrals;
 
 pub use account::*;
 pub use admin::*;
 pub use cases::*;
+pub use intake::*;
 pub use referrals::*;
 
 use leptos::prelude::*;
@@ -59,18 +61,49 @@ impl AppError {
         matches!(self, AppError::Service(ServiceError::NotFound))
     }
 
-    /// Per-field messages of an invalid form, by field name.
+    /// The message for the user, in the current language.
+    pub fn message(&self) -> String {
+        let english = crate::i18n::lang() == crate::i18n::Lang::En;
+        match self {
+            AppError::Service(error) if english => error.message_en(),
+            AppError::Service(error) => error.to_string(),
+            AppError::Transport(_) => crate::i18n::tr(
+                "Koneksi ke server gagal. Periksa jaringan Anda lalu coba lagi.",
+                "Could not reach the server. Check your connection and try again.",
+            )
+            .to_string(),
+        }
+    }
+
+    /// Per-field messages of an invalid form, by field name, in the current language.
     pub fn field_messages(&self) -> Vec<(String, String)> {
+        let english = crate::i18n::lang() == crate::i18n::Lang::En;
         match self {
             AppError::Service(ServiceError::Invalid(shared::DomainError::Invalid { errors })) => {
                 errors
                     .iter()
-                    .map(|e| (e.field.clone(), e.error.message_id()))
+                    .map(|e| {
+                        let message = if english {
+                            e.error.message_en()
+                        } else {
+                            e.error.message_id()
+                        };
+                        (e.field.clone(), message)
+                    })
                     .collect()
             }
             _ => Vec::new(),
         }
     }
+}
+
+/// The refusal of a code a form did not offer (a select's value tampered with).
+#[cfg(feature = "ssr")]
+pub(crate) fn invalid_code(field: &str, code: &str) -> AppError {
+    AppError::Service(ServiceError::Invalid(shared::DomainError::UnknownCode {
+        field: field.into(),
+        code: code.chars().take(40).collect(),
+    }))
 }
 
 /// Server-side plumbing shared by the server functions.
@@ -131,6 +164,11 @@ pub mod ssr {
         }
     }
 
+    /// Today in Western Indonesian Time.
+    pub fn today() -> chrono::NaiveDate {
+        shared::deadline::day_in_wib(chrono::Utc::now())
+    }
+
     /// The services placed in the context by the server.
     pub fn services() -> Result<Services, ServiceError> {
         use_context::<Services>().ok_or(ServiceError::Unavailable)
@@ -177,7 +215,7 @@ pub mod ssr {
 /// The signed-in user, or an `Unauthenticated` error.
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn get_current_user() -> Result<CurrentUser, AppError> {
-    Ok(ssr::actor()?.to_current_user())
+    Ok(ssr::actor()?.to_current_user(ssr::today()))
 }
 
 /// Figures for the home page, scoped to the user's area.
@@ -185,6 +223,34 @@ pub async fn get_current_user() -> Result<CurrentUser, AppError> {
 pub async fn get_home_summary() -> Result<HomeSummary, AppError> {
     let actor = ssr::actor()?;
     Ok(ssr::services()?.areas.home_summary(&actor).await?)
+}
+
+/// Remembers the chosen interface language in a cookie and goes back to the page
+/// the form was on (a plain form post: works before and without WebAssembly).
+#[server(prefix = "/api", endpoint = "set_language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    let lang = crate::i18n::Lang::from_code(&lang);
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        crate::i18n::LANG_COOKIE,
+        lang.code()
+    );
+    set_cookie(&cookie);
+    // Back to the page the form was on: only its path, never another site.
+    let back = ssr::request_parts()
+        .ok()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::REFERER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|referer| referer.parse::<http::Uri>().ok())
+                .and_then(|uri| uri.path_and_query().map(|pq| pq.as_str().to_string()))
+        })
+        .filter(|path| path.starts_with('/') && !path.starts_with("//"))
+        .unwrap_or_else(|| crate::paths::HOME.to_string());
+    leptos_axum::redirect(&back);
+    Ok(())
 }
 
 /// Signs in and sets the session cookie; then goes to the home page.

@@ -26,14 +26,8 @@ pub async fn answer_referral(
 ) -> Result<(), AppError> {
     use shared::referral::ReferralAction;
     let actor = ssr::actor()?;
-    let action = ReferralAction::from_code(&action).ok_or_else(|| {
-        AppError::Service(shared::contract::ServiceError::Invalid(
-            shared::DomainError::UnknownCode {
-                field: "action".into(),
-                code: action.chars().take(40).collect(),
-            },
-        ))
-    })?;
+    let action =
+        ReferralAction::from_code(&action).ok_or_else(|| super::invalid_code("action", &action))?;
     ssr::services()?
         .referrals
         .transition(

@@ -6,7 +6,7 @@ use shared::access::Action;
 use shared::dto::CurrentUser;
 
 use crate::api::Logout;
-use crate::i18n::{texts, tr};
+use crate::i18n::{label, texts, tr};
 use crate::paths;
 
 /// Top bar, menu and page body for signed-in users.
@@ -21,8 +21,16 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
     };
     let mut links: Vec<(&'static str, &'static str, &'static str)> =
         vec![(paths::HOME, tr("Beranda", "Home"), "nav-home")];
+    if user.role.may(Action::RegisterHousehold) {
+        links.push((paths::INTAKE, tr("Layanan baru", "New visit"), "nav-intake"));
+    }
     if user.role.may(Action::ViewPersonalData) {
         links.push((paths::CASES, tr("Kasus", "Cases"), "nav-cases"));
+        links.push((
+            paths::HOUSEHOLDS,
+            tr("Keluarga", "Households"),
+            "nav-households",
+        ));
     }
     if user.role.may(Action::ViewReferral) {
         links.push((
@@ -60,13 +68,14 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
                     <span class="block truncate text-xs text-teal-100">{texts.app_tagline}</span>
                 </a>
                 <div class="flex items-center gap-3">
+                    <LanguageSwitch />
                     <a
                         href=paths::ACCOUNT
                         class="min-w-0 text-right text-xs leading-tight hover:underline"
                         title=tr("Ganti wilayah tugas", "Switch assigned area")
                         data-testid="current-area"
                     >
-                        <span class="block font-medium">{user.role.label_id()}</span>
+                        <span class="block font-medium">{label(user.role)}</span>
                         <span class="block max-w-40 truncate text-teal-100">{area}</span>
                     </a>
                     <ActionForm action=logout>
@@ -100,5 +109,24 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
             <span class="sr-only" data-testid="header-user">{user.full_name.clone()}</span>
             {children()}
         </main>
+    }
+}
+
+/// Switches the interface language: a plain form (works before and without
+/// WebAssembly); the server remembers the choice in a cookie and sends the
+/// browser back to the same page.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let (code, name) = match crate::i18n::lang() {
+        crate::i18n::Lang::Id => ("en", "English"),
+        crate::i18n::Lang::En => ("id", "Bahasa Indonesia"),
+    };
+    view! {
+        <form method="post" action="/api/set_language" class="inline">
+            <input type="hidden" name="lang" value=code />
+            <button type="submit" lang=code class="rounded-md px-2 py-1 text-xs underline hover:bg-white/10" data-testid="language-switch">
+                {name}
+            </button>
+        </form>
     }
 }

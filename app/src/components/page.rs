@@ -85,7 +85,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             class="rounded-xl border border-red-200 bg-red-50 p-5 text-red-900"
         >
             <h1 class="text-lg font-semibold">{heading}</h1>
-            <p class="mt-1">{error.to_string()}</p>
+            <p class="mt-1">{error.message()}</p>
             <Show when=move || !explanation.is_empty()>
                 <p class="mt-1 text-sm">{explanation}</p>
             </Show>
@@ -113,7 +113,7 @@ pub fn FormResult(
         Some(Err(error)) => {
             let fields = error.field_messages();
             let summary = if fields.is_empty() {
-                error.to_string()
+                error.message()
             } else {
                 tr("Data belum benar:", "Some data is not right:").to_string()
             };

@@ -9,7 +9,7 @@ use crate::api::{ChangePassword, SwitchAssignment, my_assignments};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
-use crate::i18n::{texts, tr};
+use crate::i18n::{label, texts, tr};
 use crate::paths;
 
 /// Roles and areas of the user, with a switch, and a link to change the password.
@@ -63,7 +63,7 @@ fn AssignmentList(rows: Vec<AssignmentView>) -> impl IntoView {
                     view! {
                         <li class="flex flex-wrap items-center justify-between gap-2 p-3">
                             <div>
-                                <p class="font-medium">{row.role.label_id()}</p>
+                                <p class="font-medium">{label(row.role)}</p>
                                 <p class="text-sm text-slate-600">{place}</p>
                             </div>
                             {if row.current {

@@ -4,19 +4,23 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
-use shared::case::CaseState;
+use shared::case::{CaseActionKind, CaseState, CloseReason};
 use shared::complaint::Sector;
-use shared::dto::{CaseDetail, CaseListQuery, CaseSummary};
+use shared::dto::{CaseDetail, CaseListQuery, CaseSummary, CurrentUser};
 use shared::programme::ProgrammeKind;
 
 use super::admin::{Pager, encode_query};
 
-use crate::api::{get_case_detail, get_case_list};
+use super::intake::fresh_key;
+use crate::api::{
+    CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
+};
 use crate::components::page::{
-    BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
+    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
+    TD, TH, outcome,
 };
 use crate::format::{date_id, number_id, time_wib};
-use crate::i18n::{texts, tr};
+use crate::i18n::{label, texts, tr};
 use crate::paths;
 
 /// The open cases of the user's area, most urgent deadline first.
@@ -68,7 +72,7 @@ fn CaseListBody() -> impl IntoView {
                     <option value="semua" selected=current.status == "semua">{tr("Semua", "All")}</option>
                     {CaseState::ALL
                         .iter()
-                        .map(|s| view! { <option value=s.code() selected=current.status == s.code()>{s.label_id()}</option> })
+                        .map(|s| view! { <option value=s.code() selected=current.status == s.code()>{label(*s)}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -84,7 +88,7 @@ fn CaseListBody() -> impl IntoView {
                     <option value="">{tr("Semua", "All")}</option>
                     {Sector::ALL
                         .iter()
-                        .map(|s| view! { <option value=s.code() selected=current.sektor == s.code()>{s.label_id()}</option> })
+                        .map(|s| view! { <option value=s.code() selected=current.sektor == s.code()>{label(*s)}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -94,7 +98,7 @@ fn CaseListBody() -> impl IntoView {
                     <option value="">{tr("Semua", "All")}</option>
                     {ProgrammeKind::ALL
                         .iter()
-                        .map(|p| view! { <option value=p.code() selected=current.program == p.code()>{p.label_id()}</option> })
+                        .map(|p| view! { <option value=p.code() selected=current.program == p.code()>{label(*p)}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -174,7 +178,7 @@ fn CaseRow(case: CaseSummary) -> impl IntoView {
             </td>
             <td class=TD>{case.head_name.clone()}</td>
             <td class=format!("{TD} hidden sm:table-cell")>{case.village.as_str().to_string()}</td>
-            <td class=format!("{TD} hidden sm:table-cell")>{case.status.state.label_id()}</td>
+            <td class=format!("{TD} hidden sm:table-cell")>{label(case.status.state)}</td>
             <td class=TD class:text-red-700=case.overdue>{date_id(case.deadline.due)}</td>
         </tr>
     }
@@ -183,11 +187,11 @@ fn CaseRow(case: CaseSummary) -> impl IntoView {
 /// A case's file: who, what was asked, referrals and every step so far.
 #[component]
 pub fn CaseDetailPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Berkas kasus", "Case file") content=|_user| view! { <CaseDetailBody /> } /> }
+    view! { <SignedInPage title=tr("Berkas kasus", "Case file") content=|user| view! { <CaseDetailBody user /> } /> }
 }
 
 #[component]
-fn CaseDetailBody() -> impl IntoView {
+fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
     let params = use_params_map();
     let case_id = move || {
         params
@@ -197,21 +201,42 @@ fn CaseDetailBody() -> impl IntoView {
             .unwrap_or(0)
     };
     let detail = Resource::new(case_id, get_case_detail);
+    let refresh = Callback::new(move |()| detail.refetch());
     view! {
-        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => Either::Left(view! { <CaseFile detail /> }),
-                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
-                }
-            })}
-        </Suspense>
+        <Transition fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    match detail.await {
+                        Ok(detail) => Either::Left(view! { <CaseFile detail user refresh /> }),
+                        Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                    }
+                })
+            }}
+        </Transition>
     }
 }
 
 #[component]
-fn CaseFile(detail: CaseDetail) -> impl IntoView {
+fn CaseFile(detail: CaseDetail, user: CurrentUser, refresh: Callback<()>) -> impl IntoView {
     let summary = detail.summary;
+    let case_id = summary.id;
+    let may_refer = user.role.may(shared::access::Action::IssueReferral)
+        && matches!(
+            summary.status.state,
+            CaseState::ServiceDecided | CaseState::Referred | CaseState::Monitoring
+        );
+    let complaint_choices: Vec<(String, String)> = detail
+        .complaint_ids
+        .iter()
+        .zip(detail.complaints.iter())
+        .map(|(id, c)| {
+            (
+                id.to_string(),
+                format!("{} · {}", label(c.sector), c.description),
+            )
+        })
+        .collect();
     view! {
         <h1 class="text-2xl font-semibold" data-testid="case-number">{summary.number.clone()}</h1>
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -220,12 +245,19 @@ fn CaseFile(detail: CaseDetail) -> impl IntoView {
             <dt class="font-medium">{tr("Desa/kelurahan", "Village")}</dt>
             <dd>{summary.village.as_str().to_string()}</dd>
             <dt class="font-medium">{tr("Status", "Status")}</dt>
-            <dd>{summary.status.state.label_id()}</dd>
+            <dd data-testid="case-state">{format!("{} · {}", label(summary.status.state), label(summary.status.level))}</dd>
             <dt class="font-medium">{tr("Dibuka", "Opened")}</dt>
             <dd>{date_id(summary.opened_on)}</dd>
             <dt class="font-medium">{tr("Batas waktu", "Due")}</dt>
-            <dd>{date_id(summary.deadline.due)}</dd>
+            <dd class:text-red-700=summary.overdue data-testid="case-due">
+                {date_id(summary.deadline.due)}
+                {summary.overdue.then_some(tr(" (terlambat)", " (overdue)"))}
+            </dd>
         </dl>
+        <p class="mt-1 text-sm">
+            <a href=paths::household(summary.household_id) class="text-teal-800 underline">{tr("Buka berkas keluarga", "Open the household file")}</a>
+        </p>
+        <CaseActions case_id version=summary.version state=summary.status.state actions=detail.available_actions.clone() refresh />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Pengaduan dan kebutuhan", "Complaints and needs")}</h2>
         <ul class="space-y-2">
             {detail
@@ -235,7 +267,7 @@ fn CaseFile(detail: CaseDetail) -> impl IntoView {
                     view! {
                         <li class="rounded-lg border border-slate-200 bg-white p-3 text-sm">
                             <p class="font-medium">
-                                {format!("{} · {}", complaint.complaint_type.label_id(), complaint.sector.label_id())}
+                                {format!("{} · {}", label(complaint.complaint_type), label(complaint.sector))}
                             </p>
                             <p>{complaint.description}</p>
                         </li>
@@ -243,6 +275,27 @@ fn CaseFile(detail: CaseDetail) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Rujukan", "Referrals")}</h2>
+        <ul class="space-y-2" data-testid="case-referrals">
+            {detail
+                .referrals
+                .iter()
+                .map(|referral| {
+                    view! {
+                        <li class="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+                            <p class="font-medium">{format!("{} · {}", referral.service_name, referral.institution_name)}</p>
+                            <p class="text-slate-600">
+                                {format!("{} · {} · {} {}", referral.number.as_str(), label(referral.state), tr("batas", "due"), date_id(referral.deadline.due))}
+                            </p>
+                            {referral.outcome_note.clone().map(|note| view! { <p>{note}</p> })}
+                            <a href=paths::referral_letter(referral.id) class="text-teal-800 underline" data-testid="letter-link">{tr("Surat rujukan", "Referral letter")}</a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        {detail.referrals.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada rujukan.", "No referral yet.")}</p> })}
+        {may_refer.then(|| view! { <ReferralForm case_id complaints=complaint_choices refresh /> })}
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
         <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="case-timeline">
             {detail
@@ -252,9 +305,15 @@ fn CaseFile(detail: CaseDetail) -> impl IntoView {
                     let when = time_wib(step.at);
                     view! {
                         <li>
-                            <p class="font-medium">{format!("{} → {}", step.from, step.to)}</p>
+                            <p class="font-medium">
+                                {format!(
+                                    "{} → {}",
+                                    CaseState::from_code(&step.from).map(label).unwrap_or(step.from.as_str()),
+                                    CaseState::from_code(&step.to).map(label).unwrap_or(step.to.as_str()),
+                                )}
+                            </p>
                             <p class="text-slate-600">
-                                {format!("{when} WIB · {} ({})", step.actor.username, step.actor.role.label_id())}
+                                {format!("{when} WIB · {} ({})", step.actor.username, label(step.actor.role))}
                             </p>
                             {step.note.map(|note| view! { <p>{note}</p> })}
                         </li>
@@ -262,5 +321,175 @@ fn CaseFile(detail: CaseDetail) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
+    }
+}
+
+/// The actions the user may take on the case now, each a small form that works
+/// without WebAssembly too. Closing asks for the reason; closing and escalating
+/// ask for a note.
+#[component]
+fn CaseActions(
+    case_id: i64,
+    version: i32,
+    state: CaseState,
+    actions: Vec<CaseActionKind>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let act = ServerAction::<CaseAction>::new();
+    Effect::new(move |_| {
+        if matches!(act.value().get(), Some(Ok(()))) {
+            refresh.run(());
+        }
+    });
+    // Issuing the first referral is the `refer` step: that happens in the referral form.
+    let actions: Vec<CaseActionKind> = actions
+        .into_iter()
+        .filter(|kind| *kind != CaseActionKind::Refer)
+        .collect();
+    let escalate_hint = match state {
+        CaseState::Escalated => "",
+        _ => tr(
+            "Eskalasi menyerahkan kasus ke tingkat di atasnya (desa → kabupaten/kota → provinsi/nasional).",
+            "Escalation hands the case to the level above (village → district → province/national).",
+        ),
+    };
+    (!actions.is_empty()).then(|| {
+        view! {
+            <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="case-actions">
+                <h2 class="mb-2 font-semibold">{tr("Tindakan", "Actions")}</h2>
+                <div class="grid gap-3 sm:grid-cols-2">
+                    {actions
+                        .into_iter()
+                        .map(|kind| {
+                            let needs_note = matches!(kind, CaseActionKind::Close | CaseActionKind::Escalate);
+                            let note_id = format!("note-{}", kind.code());
+                            view! {
+                                <ActionForm action=act attr:class="space-y-2 rounded-lg border border-slate-200 p-3" attr:data-action=kind.code()>
+                                    <input type="hidden" name="case_id" value=case_id />
+                                    <input type="hidden" name="version" value=version />
+                                    <input type="hidden" name="action" value=kind.code() />
+                                    {(kind == CaseActionKind::Close)
+                                        .then(|| view! {
+                                            <div>
+                                                <label for="close-reason" class=LABEL>{tr("Alasan penutupan", "Reason for closing")}</label>
+                                                <select id="close-reason" name="reason" class=INPUT required>
+                                                    {CloseReason::ALL
+                                                        .iter()
+                                                        .map(|r| view! { <option value=r.code()>{label(*r)}</option> })
+                                                        .collect_view()}
+                                                </select>
+                                            </div>
+                                        })}
+                                    {(kind == CaseActionKind::Escalate).then_some(view! { <p class="text-xs text-slate-600">{escalate_hint}</p> })}
+                                    <div>
+                                        <label for=note_id.clone() class=LABEL>
+                                            {if needs_note { tr("Catatan (wajib)", "Note (required)") } else { tr("Catatan", "Note") }}
+                                        </label>
+                                        <input id=note_id name="note" type="text" class=INPUT required=needs_note />
+                                    </div>
+                                    <button type="submit" class=BUTTON data-testid=format!("action-{}", kind.code())>{label(kind)}</button>
+                                </ActionForm>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <div class="mt-3">
+                    <FormResult result=outcome(act.value()) success=tr("Tersimpan.", "Saved.") />
+                </div>
+            </section>
+        }
+    })
+}
+
+/// Issues a referral: the service from the catalogue, the receiving institution,
+/// and the resident's consent to share their data with it.
+#[component]
+fn ReferralForm(
+    case_id: i64,
+    complaints: Vec<(String, String)>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let issue = ServerAction::<IssueReferral>::new();
+    let catalogue = Resource::new(
+        || (),
+        |_| async { (programmes().await, institutions().await) },
+    );
+    Effect::new(move |_| {
+        if matches!(issue.value().get(), Some(Ok(_))) {
+            refresh.run(());
+        }
+    });
+    let key = fresh_key();
+    view! {
+        <ActionForm action=issue attr:class="mt-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2" attr:data-testid="referral-form">
+            <h3 class="font-semibold sm:col-span-2">{tr("Terbitkan rujukan", "Issue a referral")}</h3>
+            <input type="hidden" name="idempotency_key" value=key />
+            <input type="hidden" name="case_id" value=case_id />
+            <div class="sm:col-span-2">
+                <label for="ref-complaint" class=LABEL>{tr("Untuk kebutuhan", "For the need")}</label>
+                <select id="ref-complaint" name="complaint_id" class=INPUT>
+                    <option value="">{tr("Semua kebutuhan kasus ini", "All needs of this case")}</option>
+                    {complaints.into_iter().map(|(id, text)| view! { <option value=id>{text}</option> }).collect_view()}
+                </select>
+            </div>
+            <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+                {move || Suspend::new(async move {
+                    let (programmes, institutions) = catalogue.await;
+                    let programmes = programmes.unwrap_or_default();
+                    let institutions = institutions.unwrap_or_default();
+                    view! {
+                        <div>
+                            <label for="ref-programme" class=LABEL>{tr("Program/layanan", "Programme/service")}</label>
+                            <select id="ref-programme" name="programme_id" class=INPUT required>
+                                <option value="">{tr("— pilih —", "— choose —")}</option>
+                                {programmes
+                                    .into_iter()
+                                    .filter(|p| p.entry.active)
+                                    .map(|p| view! { <option value=p.id>{format!("{} ({})", p.entry.name, label(p.entry.sector))}</option> })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="ref-institution" class=LABEL>{tr("Lembaga penerima", "Receiving institution")}</label>
+                            <select id="ref-institution" name="institution_id" class=INPUT required>
+                                <option value="">{tr("— pilih —", "— choose —")}</option>
+                                {institutions
+                                    .into_iter()
+                                    .filter(|i| i.institution.active)
+                                    .map(|i| view! { <option value=i.institution.id.as_str().to_string()>{i.institution.name.clone()}</option> })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Suspense>
+            <div>
+                <label for="ref-consent-by" class=LABEL>{tr("Persetujuan diberikan oleh", "Consent given by")}</label>
+                <input id="ref-consent-by" name="consent_given_by" type="text" class=INPUT required placeholder=tr("nama warga atau walinya", "the resident or their guardian") />
+            </div>
+            <label class="flex items-start gap-2 text-sm sm:col-span-2">
+                <input type="checkbox" name="consent" value="1" class="mt-1" required data-testid="consent" />
+                <span>
+                    {tr(
+                        "Warga telah diberi tahu dan menyetujui datanya dibagikan kepada lembaga penerima untuk keperluan layanan ini (UU 27/2022).",
+                        "The resident was told and agrees that their data is shared with the receiving institution for this service (Law 27/2022).",
+                    )}
+                </span>
+            </label>
+            <div class="sm:col-span-2">
+                <button type="submit" class=BUTTON data-testid="referral-submit">{tr("Terbitkan rujukan", "Issue the referral")}</button>
+            </div>
+            <div class="sm:col-span-2">
+                {move || issue.value().get().map(|result| match result {
+                    Ok(referral) => Either::Left(view! {
+                        <p role="status" data-testid="form-success" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+                            {format!("{} {} · ", tr("Rujukan terbit:", "Referral issued:"), referral.number.as_str())}
+                            <a href=paths::referral_letter(referral.id) class="underline" data-testid="issued-letter">{tr("cetak surat rujukan", "print the referral letter")}</a>
+                        </p>
+                    }),
+                    Err(error) => Either::Right(view! { <FormResult result=Signal::derive(move || Some(Err(error.clone()))) success="" /> }),
+                })}
+            </div>
+        </ActionForm>
     }
 }

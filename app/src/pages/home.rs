@@ -8,7 +8,7 @@ use shared::dto::{CurrentUser, HomeSummary};
 use crate::api::{AppError, get_home_summary};
 use crate::components::page::SignedInPage;
 use crate::format::number_id;
-use crate::i18n::texts;
+use crate::i18n::{label, texts};
 
 /// Home page; sends visitors without a session to the sign-in page.
 #[component]
@@ -33,7 +33,7 @@ fn HomeContent(user: CurrentUser) -> impl IntoView {
             </h1>
             <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm text-slate-700">
                 <dt class="font-medium">{texts.role}</dt>
-                <dd data-testid="user-role">{user.role.label_id()}</dd>
+                <dd data-testid="user-role">{label(user.role)}</dd>
                 <dt class="font-medium">{texts.area}</dt>
                 <dd data-testid="user-area">{area}</dd>
             </dl>
@@ -86,7 +86,7 @@ fn StatCard(label: &'static str, value: String, test_id: &'static str) -> impl I
 fn ErrorNotice(error: AppError) -> impl IntoView {
     view! {
         <p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error.to_string()}
+            {error.message()}
         </p>
     }
 }

@@ -20,7 +20,7 @@ pub fn LoginPage() -> impl IntoView {
             .value()
             .get()
             .and_then(Result::err)
-            .map(|error| error.to_string())
+            .map(|error| error.message())
     };
 
     view! {
@@ -98,6 +98,9 @@ pub fn LoginPage() -> impl IntoView {
                             {move || if login.pending().get() { texts.signing_in } else { texts.sign_in }}
                         </button>
                     </ActionForm>
+                </div>
+                <div class="mt-4 text-center text-slate-700">
+                    <crate::components::layout::LanguageSwitch />
                 </div>
             </div>
         </main>

@@ -4,6 +4,8 @@ pub mod account;
 pub mod admin;
 pub mod cases;
 pub mod home;
+pub mod households;
+pub mod intake;
 pub mod login;
 pub mod not_found;
 pub mod referrals;

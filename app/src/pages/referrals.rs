@@ -17,7 +17,7 @@ use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
 use crate::format::date_id;
-use crate::i18n::{texts, tr};
+use crate::i18n::{label, texts, tr};
 use crate::paths;
 
 /// The referrals of the user's institution or area, earliest deadline first.
@@ -63,7 +63,7 @@ fn InboxBody(role: Role) -> impl IntoView {
                     <option value="">{tr("Semua", "All")}</option>
                     {ReferralState::ALL
                         .iter()
-                        .map(|s| view! { <option value=s.code() selected=state() == s.code()>{s.label_id()}</option> })
+                        .map(|s| view! { <option value=s.code() selected=state() == s.code()>{label(*s)}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -116,7 +116,7 @@ fn InboxCard(
                     <p class="text-sm text-slate-600">{format!("{} · {}", referral.service_name, referral.institution_name)}</p>
                 </div>
                 <span class="rounded-full bg-slate-100 px-3 py-1 text-xs font-semibold" data-testid="referral-state">
-                    {referral.state.label_id()}
+                    {label(referral.state)}
                 </span>
             </div>
             <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
@@ -160,7 +160,7 @@ fn InboxCard(
                                 </label>
                             })}
                             <button type="submit" class=BUTTON data-testid=format!("action-{}", action.code())>
-                                {action.label_id()}
+                                {label(action)}
                             </button>
                         </ActionForm>
                     }
@@ -298,7 +298,7 @@ pub fn VerifyReferralPage() -> impl IntoView {
                                 {if error.is_not_found() {
                                     tr("Kode tidak dikenal: surat ini tidak tercatat di Portal SLRT.", "Unknown code: this letter is not recorded in the SLRT Portal.").to_string()
                                 } else {
-                                    error.to_string()
+                                    error.message()
                                 }}
                             </p>
                         }),
@@ -324,7 +324,7 @@ fn CheckResult(found: ReferralCheck) -> impl IntoView {
             <dt class="font-medium">{tr("Batas waktu", "Due")}</dt>
             <dd>{date_id(found.due_on)}</dd>
             <dt class="font-medium">{tr("Status", "Status")}</dt>
-            <dd data-testid="verify-state">{found.state.label_id()}</dd>
+            <dd data-testid="verify-state">{label(found.state)}</dd>
         </dl>
     }
 }

@@ -34,6 +34,11 @@ pub struct DbAccountService {
     db: DatabaseConnection,
 }
 
+/// The `LIKE` expression "contains `text`" (lower-cased, wildcards taken literally).
+pub(crate) fn like_contains(text: &str) -> sea_orm::sea_query::LikeExpr {
+    sea_orm::sea_query::LikeExpr::new(like_pattern(text)).escape('\\')
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE` pattern.
 pub(crate) fn like_pattern(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 2);
@@ -319,16 +324,15 @@ impl AccountService for DbAccountService {
             );
         }
         if !filter.search.trim().is_empty() {
-            let pattern = like_pattern(&filter.search);
             query = query.filter(
                 Condition::any()
                     .add(
                         Expr::expr(Func::lower(Expr::col(users::Column::Username)))
-                            .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')),
+                            .like(like_contains(&filter.search)),
                     )
                     .add(
                         Expr::expr(Func::lower(Expr::col(users::Column::FullName)))
-                            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+                            .like(like_contains(&filter.search)),
                     ),
             );
         }

@@ -141,7 +141,6 @@ impl DbCaseService {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
             query = query.filter(
                 cases::Column::HouseholdId.in_subquery(
                     Query::select()
@@ -149,7 +148,7 @@ impl DbCaseService {
                         .from(households::Entity)
                         .and_where(
                             Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
-                                .like(pattern),
+                                .like(super::accounts::like_contains(search)),
                         )
                         .to_owned(),
                 ),
@@ -176,7 +175,7 @@ impl DbCaseService {
 /// States in which a case still needs someone's work.
 const FINISHED: [CaseState; 2] = [CaseState::Resolved, CaseState::Closed];
 
-fn finished_codes() -> Vec<&'static str> {
+pub(crate) fn finished_codes() -> Vec<&'static str> {
     FINISHED.iter().map(|state| state.code()).collect()
 }
 
@@ -515,6 +514,7 @@ impl DbCaseService {
             .collect();
         Ok(CaseDetail {
             summary,
+            complaint_ids: complaint_rows.iter().map(|c| c.id).collect(),
             complaints: complaint_list,
             referrals,
             timeline,

@@ -185,7 +185,7 @@ pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<()
 
 /// Today in Western Indonesian Time (WIB, UTC+7), the day staff see on their calendar.
 pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+    shared::deadline::day_in_wib(Utc::now())
 }
 
 /// The client sent the version it saw; anything else means someone changed the record since.

@@ -6,18 +6,19 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::access::{Action, Target};
 use shared::contract::{Actor, HouseholdService, ServiceError};
 use shared::dto::{
-    Created, HouseholdFile, HouseholdRow, IdentityLookup, IdentityQuery, MemberFile,
-    RecordHouseholdEvent, RegisterHousehold, RegistryCheck, UpdateHousehold, UpdateMember,
+    Created, HouseholdFile, HouseholdFilter, HouseholdRow, IdentityLookup, IdentityQuery,
+    MemberFile, Page, RecordHouseholdEvent, RegisterHousehold, RegistryCheck, UpdateHousehold,
+    UpdateMember,
 };
-use shared::geo::{Address, AreaCode};
+use shared::geo::{Address, AreaCode, AreaScope};
 use shared::household::{
     Desil, Household, HouseholdEventKind, IncomeBand, RegistryId, RegistryRecord, RegistrySource,
     check_members,
@@ -30,15 +31,19 @@ use shared::{Coded, DomainError};
 
 use super::common::{
     Subject, audit_ok, authorize, check_version, diff, earlier_result, entry, expect_one_row,
-    own_scope, remember_result, stored_area, today,
+    own_scope, paging, remember_result, stored_area, today, within_scope,
 };
 use super::proposals::insert_proposal;
 use super::{cases, db_failure};
+use crate::entities::cases as case_rows;
 use crate::entities::{
     areas, household_events, households, members, registry_families, registry_people,
 };
 use crate::protect::{DataKey, IdKind};
 use crate::records::{HouseholdDetails, MemberDetails};
+
+/// Most rows a household CSV export holds.
+pub const EXPORT_MAX_HOUSEHOLDS: u64 = 50_000;
 
 /// [`HouseholdService`] on the portal database.
 pub struct DbHouseholdService {
@@ -260,38 +265,131 @@ impl DbHouseholdService {
             .map_err(db_failure)
     }
 
+    /// List rows of `list`: village names and member counts in one query each.
     async fn rows_for(
         &self,
         list: Vec<households::Model>,
     ) -> Result<Vec<HouseholdRow>, ServiceError> {
+        let mut villages: Vec<String> = list.iter().map(|h| h.village_code.clone()).collect();
+        villages.sort();
+        villages.dedup();
+        let names: HashMap<String, String> = areas::Entity::find()
+            .filter(areas::Column::Code.is_in(villages))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|area| (area.code, area.name))
+            .collect();
+        let ids: Vec<i64> = list.iter().map(|h| h.id).collect();
+        let counts: HashMap<i64, i64> = members::Entity::find()
+            .select_only()
+            .column(members::Column::HouseholdId)
+            .column_as(members::Column::Id.count(), "count")
+            .filter(members::Column::HouseholdId.is_in(ids))
+            .group_by(members::Column::HouseholdId)
+            .into_tuple::<(i64, i64)>()
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .collect();
         let mut rows = Vec::with_capacity(list.len());
         for household in list {
-            let village = stored_area(&household.village_code)?;
-            let village_name = areas::Entity::find_by_id(household.village_code.clone())
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .map(|area| area.name)
-                .unwrap_or_default();
-            let member_count = members::Entity::find()
-                .filter(members::Column::HouseholdId.eq(household.id))
-                .all(&self.db)
-                .await
-                .map_err(db_failure)?
-                .len();
             rows.push(HouseholdRow {
                 id: household.id,
                 no_kk_masked: household.kk_masked.clone(),
                 head_name: household.head_name.clone(),
-                village,
-                village_name,
+                village: stored_area(&household.village_code)?,
+                village_name: names
+                    .get(&household.village_code)
+                    .cloned()
+                    .unwrap_or_default(),
                 desil: household
                     .desil
                     .and_then(|d| Desil::new(u8::try_from(d).ok()?).ok()),
-                member_count: u32::try_from(member_count).unwrap_or(u32::MAX),
+                member_count: counts
+                    .get(&household.id)
+                    .and_then(|c| u32::try_from(*c).ok())
+                    .unwrap_or(0),
             });
         }
         Ok(rows)
+    }
+
+    /// The filtered query of a household list, after checking the actor may read the area.
+    async fn household_query(
+        &self,
+        actor: &Actor,
+        filter: &HouseholdFilter,
+    ) -> Result<(sea_orm::Select<households::Entity>, AreaScope), ServiceError> {
+        let scope = match &filter.area {
+            Some(area) => AreaScope::Area(area.clone()),
+            None => own_scope(actor)?,
+        };
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewPersonalData,
+            &Target::area(scope.clone()),
+            Subject::kind("household_list"),
+        )
+        .await?;
+        let mut query = within_scope(
+            households::Entity::find(),
+            households::Column::VillageCode,
+            &scope,
+        );
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            query = query.filter(
+                Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
+                    .like(super::accounts::like_contains(search)),
+            );
+        }
+        match filter.in_registry {
+            Some(true) => query = query.filter(households::Column::RegistryId.is_not_null()),
+            Some(false) => query = query.filter(households::Column::RegistryId.is_null()),
+            None => {}
+        }
+        if let Some(desil) = filter.desil {
+            query = query.filter(households::Column::Desil.eq(i32::from(desil)));
+        }
+        if filter.open_case_only {
+            query = query.filter(
+                households::Column::Id.in_subquery(
+                    Query::select()
+                        .column(case_rows::Column::HouseholdId)
+                        .from(case_rows::Entity)
+                        .and_where(case_rows::Column::State.is_not_in(cases::finished_codes()))
+                        .to_owned(),
+                ),
+            );
+        }
+        let query = query
+            .order_by_asc(households::Column::HeadName)
+            .order_by_asc(households::Column::Id);
+        Ok((query, scope))
+    }
+
+    async fn audit_list(
+        &self,
+        actor: &Actor,
+        action: &str,
+        scope: &AreaScope,
+        detail: String,
+    ) -> Result<(), ServiceError> {
+        let area = match scope {
+            AreaScope::Area(code) => Some(code),
+            AreaScope::National => None,
+        };
+        let mut audit = entry(actor, action, Subject::kind("household"), area);
+        audit.detail = Some(detail);
+        audit_ok(&self.db, audit).await
     }
 
     async fn registry_for_kk_hash(
@@ -385,6 +483,49 @@ impl HouseholdService for DbHouseholdService {
             registered_elsewhere: !outside.is_empty(),
             registry,
         })
+    }
+
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: HouseholdFilter,
+    ) -> Result<Page<HouseholdRow>, ServiceError> {
+        let (query, scope) = self.household_query(actor, &filter).await?;
+        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
+        let (page, per_page, offset) = paging(filter.page, filter.per_page);
+        let rows = query
+            .offset(offset)
+            .limit(u64::from(per_page))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = self.rows_for(rows).await?;
+        let detail = format!("page={page}; rows={}; total={total}", items.len());
+        self.audit_list(actor, "list_households", &scope, detail)
+            .await?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: HouseholdFilter,
+    ) -> Result<Vec<HouseholdRow>, ServiceError> {
+        let (query, scope) = self.household_query(actor, &filter).await?;
+        let rows = query
+            .limit(EXPORT_MAX_HOUSEHOLDS)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = self.rows_for(rows).await?;
+        let detail = format!("household list CSV; rows={}", items.len());
+        self.audit_list(actor, "export", &scope, detail).await?;
+        Ok(items)
     }
 
     async fn register(

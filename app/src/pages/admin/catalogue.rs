@@ -12,7 +12,7 @@ use crate::api::{SaveInstitution, SaveProgramme, institutions, programmes};
 use crate::components::page::{
     BUTTON, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH, outcome,
 };
-use crate::i18n::{texts, tr};
+use crate::i18n::{label, texts, tr};
 
 fn area_text(scope: &AreaScope) -> String {
     match scope {
@@ -82,7 +82,7 @@ fn InstitutionsBody() -> impl IntoView {
                                                 <tr class:text-slate-400=!institution.active>
                                                     <td class=TD>{institution.id.as_str().to_string()}</td>
                                                     <td class=TD>{institution.name.clone()}</td>
-                                                    <td class=TD>{institution.kind.label_id()}</td>
+                                                    <td class=TD>{label(institution.kind)}</td>
                                                     <td class=TD>{area_label(&institution.serves)}</td>
                                                     <td class=TD>
                                                         <details>
@@ -220,7 +220,7 @@ fn ProgrammesBody() -> impl IntoView {
                                                 <tr class:text-slate-400=!programme.active>
                                                     <td class=TD>{programme.code.clone()}</td>
                                                     <td class=TD>{programme.name.clone()}</td>
-                                                    <td class=TD>{programme.sector.label_id()}</td>
+                                                    <td class=TD>{label(programme.sector)}</td>
                                                     <td class=TD>{area_label(&programme.area)}</td>
                                                     <td class=TD>
                                                         <details>

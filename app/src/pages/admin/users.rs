@@ -16,7 +16,7 @@ use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
 };
-use crate::i18n::{texts, tr};
+use crate::i18n::{label, texts, tr};
 use crate::paths;
 
 /// The accounts the administrator manages.
@@ -108,7 +108,7 @@ fn UserLine(user: UserRow) -> impl IntoView {
                     .iter()
                     .map(|a| {
                         let place = a.institution_name.clone().unwrap_or_else(|| a.area_name.clone());
-                        view! { <p>{format!("{} · {place}", a.role.label_id())}</p> }
+                        view! { <p>{format!("{} · {place}", label(a.role))}</p> }
                     })
                     .collect_view()}
             </td>
@@ -126,7 +126,7 @@ fn RoleSelect(name: &'static str, selected: Option<Role>, allow_empty: bool) -> 
                 .iter()
                 .map(|role| {
                     view! {
-                        <option value=role.code() selected=selected == Some(*role)>{role.label_id()}</option>
+                        <option value=role.code() selected=selected == Some(*role)>{label(*role)}</option>
                     }
                 })
                 .collect_view()}
@@ -283,7 +283,7 @@ fn UserFile(
                     };
                     view! {
                         <li class="flex flex-wrap items-center justify-between gap-2 p-3">
-                            <span>{format!("{} · {place}", a.role.label_id())}</span>
+                            <span>{format!("{} · {place}", label(a.role))}</span>
                             <ActionForm action=remove>
                                 <input type="hidden" name="assignment_id" value=a.id.to_string() />
                                 <button type="submit" class=BUTTON_QUIET>{tr("Cabut", "Remove")}</button>

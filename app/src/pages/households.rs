@@ -1,0 +1,433 @@
+//! Households of the user's area: the list, and a household's file with its
+//! members (identity masked; the whole number only on request, for roles that
+//! may see it, and audited), its registry status, its cases, a new case with
+//! its complaints, and a proposal to the registry.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use shared::access::Action as Permission;
+use shared::complaint::{Channel, ComplaintType, EvidenceDocument, Sector, Urgency};
+use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
+use shared::intake::{ComplaintDraft, OpenCaseDraft};
+
+use super::admin::{Pager, encode_query};
+use super::intake::fresh_key;
+use crate::api::{
+    ProposeToRegistry, get_household_file, get_household_list, open_case, reveal_nik, reveal_no_kk,
+};
+use crate::components::form::{
+    ChoiceList, FormState, FormSummary, Lens, SelectField, TextAreaField, TextField, options_of,
+    pick,
+};
+use crate::components::page::{
+    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
+    TD, TH, outcome,
+};
+use crate::format::{date_id, number_id};
+use crate::i18n::{label, texts, tr};
+use crate::paths;
+
+/// The households of the user's area.
+#[component]
+pub fn HouseholdListPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Keluarga", "Households") content=|_user| view! { <HouseholdListBody /> } /> }
+}
+
+#[component]
+fn HouseholdListBody() -> impl IntoView {
+    let query_map = use_query_map();
+    let query = move || {
+        let map = query_map.read();
+        let get = |name: &str| map.get(name).unwrap_or_default();
+        HouseholdListQuery {
+            q: get("q"),
+            wilayah: get("wilayah"),
+            registri: get("registri"),
+            desil: get("desil"),
+            kasus: get("kasus"),
+            page: get("page"),
+        }
+    };
+    let households = Resource::new(query, |query| get_household_list(query.filter()));
+    let current = query();
+    let export = {
+        let pairs = encode_query(&current.pairs());
+        if pairs.is_empty() {
+            paths::HOUSEHOLDS_CSV.to_string()
+        } else {
+            format!("{}?{pairs}", paths::HOUSEHOLDS_CSV)
+        }
+    };
+    view! {
+        <div class="mb-4 flex flex-wrap items-center justify-between gap-2">
+            <PageHeading text=tr("Keluarga", "Households") />
+            <a href=paths::INTAKE class=BUTTON data-testid="new-visit">{tr("+ Layanan baru", "+ New visit")}</a>
+        </div>
+        <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6 sm:items-end" data-testid="household-filter">
+            <div class="sm:col-span-2">
+                <label for="q" class=LABEL>{tr("Cari nama kepala keluarga", "Search head of family")}</label>
+                <input id="q" name="q" type="search" value=current.q.clone() class=INPUT />
+            </div>
+            <div>
+                <label for="registri" class=LABEL>{tr("Registri", "Registry")}</label>
+                <select id="registri" name="registri" class=INPUT>
+                    <option value="">{tr("Semua", "All")}</option>
+                    <option value="ya" selected=current.registri == "ya">{tr("Terdaftar", "In the registry")}</option>
+                    <option value="tidak" selected=current.registri == "tidak">{tr("Belum terdaftar", "Not in the registry")}</option>
+                </select>
+            </div>
+            <div>
+                <label for="desil" class=LABEL>{tr("Desil", "Decile")}</label>
+                <select id="desil" name="desil" class=INPUT>
+                    <option value="">{tr("Semua", "All")}</option>
+                    {(1..=10u8)
+                        .map(|d| view! { <option value=d.to_string() selected=current.desil == d.to_string()>{d.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="wilayah" class=LABEL>{tr("Kode wilayah", "Area code")}</label>
+                <input id="wilayah" name="wilayah" type="text" inputmode="decimal" value=current.wilayah.clone() placeholder="32.09.01" class=INPUT />
+            </div>
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="kasus" value="1" checked=current.kasus == "1" />
+                {tr("Punya kasus terbuka", "Has an open case")}
+            </label>
+            <div class="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-6">
+                <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+                <a href=export class=BUTTON_QUIET rel="external" download="" data-testid="household-export">{tr("Unduh CSV", "Download CSV")}</a>
+            </div>
+        </form>
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match households.await {
+                    Ok(page) => {
+                        let links = encode_query(&query().pairs());
+                        Either::Left(view! {
+                            <p class="mb-2 text-sm text-slate-600" data-testid="household-total">
+                                {format!("{} {}", number_id(page.total), tr("keluarga", "households"))}
+                            </p>
+                            <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="household-list">
+                                {page.items.into_iter().map(|household| view! { <HouseholdItem household /> }).collect_view()}
+                            </ul>
+                            <Pager page=page.page per_page=page.per_page total=page.total query=links />
+                        })
+                    }
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One household in the list: a card that reads on a phone without scrolling sideways.
+#[component]
+fn HouseholdItem(household: HouseholdRow) -> impl IntoView {
+    let registry = match household.desil {
+        Some(desil) => format!("{} {}", tr("Desil", "Decile"), desil.get()),
+        None => tr("Belum di registri", "Not in the registry").to_string(),
+    };
+    view! {
+        <li class="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 p-3">
+            <a href=paths::household(household.id) class="font-medium text-teal-800 underline" data-testid="household-link">
+                {household.head_name.clone()}
+            </a>
+            <span class="text-sm text-slate-600">
+                {format!(
+                    "KK {} · {} · {} {} · {registry}",
+                    household.no_kk_masked,
+                    household.village_name,
+                    household.member_count,
+                    tr("anggota", "members"),
+                )}
+            </span>
+        </li>
+    }
+}
+
+/// A household's file.
+#[component]
+pub fn HouseholdPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Berkas keluarga", "Household file") content=|user| view! { <HouseholdBody user /> } /> }
+}
+
+#[component]
+fn HouseholdBody(user: CurrentUser) -> impl IntoView {
+    let params = use_params_map();
+    let household_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let file = Resource::new(household_id, get_household_file);
+    view! {
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    match file.await {
+                        Ok(file) => Either::Left(view! { <HouseholdFileView file user /> }),
+                        Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A masked number with a button that shows it whole (asked from the server, audited).
+#[component]
+fn Revealable(
+    masked: String,
+    reveal: Callback<(), ()>,
+    shown: ReadSignal<Option<String>>,
+    allowed: bool,
+) -> impl IntoView {
+    view! {
+        <span class="font-mono" data-testid="masked-number">{move || shown.get().unwrap_or_else(|| masked.clone())}</span>
+        {(allowed)
+            .then_some(view! {
+                <Show when=move || shown.get().is_none()>
+                    <button type="button" class="ml-2 text-xs text-teal-800 underline" data-testid="reveal" on:click=move |_| reveal.run(())>
+                        {tr("Lihat lengkap", "Show in full")}
+                    </button>
+                </Show>
+            })}
+    }
+}
+
+#[component]
+fn HouseholdFileView(file: HouseholdFile, user: CurrentUser) -> impl IntoView {
+    let may_reveal = user.role.may(Permission::ViewFullIdentity);
+    let may_open_case = user.role.may(Permission::RecordComplaint);
+    let may_propose = user.role.may(Permission::ChangeProposal);
+    let household_id = file.id;
+    let (kk_shown, set_kk_shown) = signal(None::<String>);
+    let reveal_kk = Callback::new(move |()| {
+        leptos::task::spawn_local(async move {
+            if let Ok(number) = reveal_no_kk(household_id).await {
+                set_kk_shown.set(Some(number));
+            }
+        });
+    });
+    let today = user.today;
+    let registry = match file.registry.clone() {
+        Some(record) => Either::Left(view! {
+            <p data-testid="household-registry">
+                {format!(
+                    "{} · {} {} · {}",
+                    tr("Terdaftar di registri", "In the registry"),
+                    tr("desil", "decile"),
+                    record.desil.get(),
+                    if record.programmes.is_empty() {
+                        tr("belum menerima program", "no programme yet").to_string()
+                    } else {
+                        record.programmes.iter().map(|p| label(*p)).collect::<Vec<_>>().join(", ")
+                    },
+                )}
+            </p>
+        }),
+        None => Either::Right(view! {
+            <div>
+                <p data-testid="household-registry">{tr("Belum terdaftar di registri (DTSEN).", "Not in the registry (DTSEN).")}</p>
+                {may_propose.then(|| view! { <ProposeForm household_id /> })}
+            </div>
+        }),
+    };
+    let address = file.address.local_line();
+    view! {
+        <h1 class="text-2xl font-semibold" data-testid="household-head">{file.head_name.clone()}</h1>
+        <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt class="font-medium">{tr("Nomor KK", "Family card")}</dt>
+            <dd><Revealable masked=file.no_kk_masked.clone() reveal=reveal_kk shown=kk_shown allowed=may_reveal /></dd>
+            <dt class="font-medium">{tr("Alamat", "Address")}</dt>
+            <dd>{format!("{address}{}{}", if address.is_empty() { "" } else { ", " }, file.village_name)}</dd>
+            <dt class="font-medium">{tr("Penghasilan", "Income")}</dt>
+            <dd>{label(file.income_band)}</dd>
+            <dt class="font-medium">{tr("Rumah", "House")}</dt>
+            <dd>
+                {format!(
+                    "{} m² · {} · {} · {}",
+                    file.housing.floor_area_m2,
+                    label(file.housing.floor),
+                    label(file.housing.wall),
+                    label(file.housing.toilet),
+                )}
+            </dd>
+        </dl>
+        <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 text-sm">
+            <h2 class="mb-1 font-semibold">{tr("Registri", "Registry")}</h2>
+            {registry}
+        </section>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Anggota keluarga", "Members")}</h2>
+        <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table class=TABLE data-testid="member-table">
+                <thead class="bg-slate-50">
+                    <tr>
+                        <th class=TH>{tr("Nama", "Name")}</th>
+                        <th class=TH>"NIK"</th>
+                        <th class=format!("{TH} hidden sm:table-cell")>{tr("Hubungan", "Relationship")}</th>
+                        <th class=TH>{tr("Umur", "Age")}</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {file
+                        .members
+                        .into_iter()
+                        .map(|member| {
+                            let member_id = member.id;
+                            let (shown, set_shown) = signal(None::<String>);
+                            let reveal = Callback::new(move |()| {
+                                leptos::task::spawn_local(async move {
+                                    if let Ok(number) = reveal_nik(member_id).await {
+                                        set_shown.set(Some(number));
+                                    }
+                                });
+                            });
+                            let age = member.member.age_on(today);
+                            view! {
+                                <tr>
+                                    <td class=TD>{member.member.name.clone()}</td>
+                                    <td class=TD>
+                                        {match member.nik_masked.clone() {
+                                            Some(masked) => Either::Left(view! { <Revealable masked reveal shown allowed=may_reveal /> }),
+                                            None => Either::Right(view! { <span>{tr("tanpa dokumen", "no documents")}</span> }),
+                                        }}
+                                    </td>
+                                    <td class=format!("{TD} hidden sm:table-cell")>{label(member.member.relationship)}</td>
+                                    <td class=TD>{age}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Kasus", "Cases")}</h2>
+        <ul class="space-y-2" data-testid="household-cases">
+            {file
+                .cases
+                .iter()
+                .map(|case| {
+                    view! {
+                        <li class="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+                            <a href=paths::case(case.id) class="font-medium text-teal-800 underline">{case.number.clone()}</a>
+                            <span class="ml-2 text-slate-600">
+                                {format!("{} · {} {}", label(case.status.state), tr("batas", "due"), date_id(case.deadline.due))}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        {file.cases.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada kasus.", "No case yet.")}</p> })}
+        {may_open_case.then(|| view! { <OpenCaseForm household_id today /> })}
+    }
+}
+
+/// Proposes the household to the registry (flow B), with a note.
+#[component]
+fn ProposeForm(household_id: i64) -> impl IntoView {
+    let propose = ServerAction::<ProposeToRegistry>::new();
+    let key = fresh_key();
+    view! {
+        <ActionForm action=propose attr:class="mt-2 space-y-2" attr:data-testid="propose-form">
+            <input type="hidden" name="idempotency_key" value=key />
+            <input type="hidden" name="household_id" value=household_id />
+            <label for="propose-note" class=LABEL>{tr("Catatan usulan", "Proposal note")}</label>
+            <input id="propose-note" name="note" type="text" class=INPUT required />
+            <button type="submit" class=BUTTON_QUIET data-testid="propose-submit">{tr("Usulkan ke registri", "Propose to the registry")}</button>
+            <FormResult result=outcome(propose.value()) success=tr("Usulan tercatat. Lanjutkan di musyawarah desa.", "Proposal recorded. Continue at the village meeting.") />
+        </ActionForm>
+    }
+}
+
+type CaseDraft = OpenCaseDraft;
+
+fn complaint_text(
+    index: usize,
+    pick: fn(&mut ComplaintDraft) -> &mut String,
+) -> Lens<CaseDraft, String> {
+    std::sync::Arc::new(move |d: &mut CaseDraft| d.complaints.get_mut(index).map(pick))
+}
+
+/// Opens a case: how the resident came and one or more complaints or needs.
+#[component]
+fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
+    let draft = OpenCaseDraft {
+        idempotency_key: fresh_key(),
+        household_id,
+        channel: Channel::WalkInPuskesos.code().to_string(),
+        complaints: vec![ComplaintDraft::default()],
+    };
+    let form = FormState::new(draft, move |d: &CaseDraft| d.to_request(today).err());
+    let save = Action::new(|draft: &CaseDraft| open_case(draft.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            match result {
+                Ok(created) => navigate(&paths::case(created.id), Default::default()),
+                Err(error) => form.refused(&error),
+            }
+        }
+    });
+    let refusal = Signal::derive(move || {
+        save.value().with(|last| match last {
+            Some(Err(error)) if error.field_messages().is_empty() => Some(error.message()),
+            _ => None,
+        })
+    });
+    let pending = save.pending();
+    let count = move || form.draft.with(|d| d.complaints.len());
+    view! {
+        <form
+            class="mt-6 space-y-4 rounded-xl border border-slate-200 bg-white p-4"
+            data-testid="open-case-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                form.submitted.set(true);
+                if form.check.with(Vec::is_empty) {
+                    save.dispatch(form.draft.get_untracked());
+                }
+            }
+        >
+            <h2 class="text-lg font-semibold">{tr("Buka kasus baru", "Open a new case")}</h2>
+            <SelectField label=tr("Cara warga datang", "How the resident came") binding=form.text("channel", pick(|d: &mut CaseDraft| &mut d.channel)) options={options_of::<Channel>()} required=true />
+            <For each=move || 0..count() key=|index| *index let:index>
+                <fieldset class="grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2" data-testid="complaint">
+                    <legend class="px-1 text-sm font-medium">{format!("{} {}", tr("Pengaduan/kebutuhan", "Complaint/need"), index + 1)}</legend>
+                    <SelectField label=tr("Jenis", "Type") binding=form.text(&format!("complaints.{index}.complaint_type"), complaint_text(index, |c| &mut c.complaint_type)) options={options_of::<ComplaintType>()} required=true />
+                    <SelectField label=tr("Sektor", "Sector") binding=form.text(&format!("complaints.{index}.sector"), complaint_text(index, |c| &mut c.sector)) options={options_of::<Sector>()} required=true />
+                    <div class="sm:col-span-2">
+                        <TextAreaField label=tr("Uraian", "Description") binding=form.text(&format!("complaints.{index}.description"), complaint_text(index, |c| &mut c.description)) required=true />
+                    </div>
+                    <SelectField label=tr("Urgensi", "Urgency") binding=form.text(&format!("complaints.{index}.urgency"), complaint_text(index, |c| &mut c.urgency)) options={options_of::<Urgency>()} required=true />
+                    <TextField label=tr("Tanggal diterima", "Received on") binding=form.text(&format!("complaints.{index}.received_on"), complaint_text(index, |c| &mut c.received_on)) kind="date" hint=tr("Kosong: hari ini", "Empty: today") />
+                    <div class="sm:col-span-2">
+                        <ChoiceList
+                            label=tr("Dokumen yang diperlihatkan", "Documents seen")
+                            binding=form.codes(
+                                &format!("complaints.{index}.evidence"),
+                                std::sync::Arc::new(move |d: &mut CaseDraft| d.complaints.get_mut(index).map(|c| &mut c.evidence)),
+                            )
+                            options={options_of::<EvidenceDocument>()}
+                        />
+                    </div>
+                </fieldset>
+            </For>
+            <button type="button" class=BUTTON_QUIET data-testid="add-complaint" on:click=move |_| form.draft.update(|d| d.complaints.push(ComplaintDraft::default()))>
+                {tr("+ Tambah pengaduan/kebutuhan", "+ Add a complaint/need")}
+            </button>
+            <FormSummary errors=Signal::derive(move || if form.submitted.get() { form.check.get() } else { Vec::new() }) refusal />
+            <div>
+                <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="open-case-submit">
+                    {move || if pending.get() { texts().loading } else { tr("Buka kasus", "Open the case") }}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,426 @@
+//! The front desk (layanan): look the resident up by NIK or No KK first; a
+//! household found opens its file, a household not found is registered here.
+//! The number typed stays in the page (sent in a request body, never in an
+//! address), and its display is masked once the lookup has answered.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use shared::dto::{CurrentUser, IdentityLookup, RegistryCheck, VillageOption};
+use shared::household::{
+    AssetKind, CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial,
+    Tenure, ToiletFacility, WallMaterial,
+};
+use shared::identity::Sex;
+use shared::intake::{MemberDraft, RegistrationDraft};
+use shared::member::{
+    ChronicIllness, DisabilityType, Education, MaritalStatus, Occupation, PpksCategory,
+    Relationship,
+};
+use shared::programme::ProgrammeKind;
+
+use crate::api::{lookup_identity, register_household, village_options};
+use crate::components::form::{
+    CheckField, ChoiceList, FormState, FormSummary, Lens, SelectField, TextField, options_of, pick,
+};
+use crate::components::page::{BUTTON, BUTTON_QUIET, INPUT, LABEL, PageHeading, SignedInPage};
+use crate::i18n::{label, texts, tr};
+use crate::paths;
+
+/// The front desk page.
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    view! {
+        <SignedInPage
+            title=tr("Layanan baru", "New visit")
+            content=|user| view! { <IntakeBody user /> }
+        />
+    }
+}
+
+#[component]
+fn IntakeBody(user: CurrentUser) -> impl IntoView {
+    let kind = RwSignal::new("nik".to_string());
+    let number = RwSignal::new(String::new());
+    let lookup = Action::new(|(kind, number): &(String, String)| {
+        lookup_identity(kind.clone(), number.clone())
+    });
+    let register = RwSignal::new(None::<RegistrationDraft>);
+    let today = user.today;
+    let area = user.area_code.clone();
+    let start_registration = move || {
+        let (kind, typed) = (kind.get_untracked(), number.get_untracked());
+        let mut draft = RegistrationDraft::new(fresh_key(), &area);
+        if kind == "no_kk" {
+            draft.household.no_kk = typed;
+        } else if let Some(head) = draft.members.first_mut() {
+            head.nik = typed;
+            head.fill_from_nik(today);
+        }
+        register.set(Some(draft));
+    };
+    let on_register = Callback::new(move |()| start_registration());
+    view! {
+        <PageHeading text=tr("Layanan baru", "New visit") />
+        <p class="mb-4 text-sm text-slate-600">
+            {tr(
+                "Cari dulu dengan NIK atau nomor KK warga. Bila keluarganya belum tercatat, daftarkan di sini.",
+                "First look the resident up by NIK or family card number. If the household is not on record, register it here.",
+            )}
+        </p>
+        <form
+            class="mb-4 rounded-xl border border-slate-200 bg-white p-4"
+            data-testid="lookup-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                register.set(None);
+                lookup.dispatch((kind.get_untracked(), number.get_untracked()));
+            }
+        >
+            <fieldset class="mb-3 flex flex-wrap gap-4 text-sm">
+                <legend class="sr-only">{tr("Cari dengan", "Search by")}</legend>
+                <label class="flex items-center gap-2">
+                    <input type="radio" name="kind" value="nik" prop:checked=move || kind.get() == "nik" on:change=move |_| kind.set("nik".into()) />
+                    "NIK"
+                </label>
+                <label class="flex items-center gap-2">
+                    <input type="radio" name="kind" value="no_kk" prop:checked=move || kind.get() == "no_kk" on:change=move |_| kind.set("no_kk".into()) />
+                    {tr("Nomor KK", "Family card number")}
+                </label>
+            </fieldset>
+            <div class="flex flex-col gap-2 sm:flex-row sm:items-end">
+                <div class="grow">
+                    <label for="lookup-number" class=LABEL>{tr("Nomor (16 digit)", "Number (16 digits)")}</label>
+                    <input
+                        id="lookup-number"
+                        name="number"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        maxlength="24"
+                        class=INPUT
+                        prop:value=move || number.get()
+                        on:input=move |ev| number.set(event_target_value(&ev))
+                    />
+                </div>
+                <button type="submit" class=BUTTON disabled=move || lookup.pending().get() data-testid="lookup-submit">
+                    {move || if lookup.pending().get() { texts().loading } else { tr("Cari", "Search") }}
+                </button>
+            </div>
+        </form>
+        {move || {
+            lookup
+                .value()
+                .get()
+                .map(|result| match result {
+                    Ok(found) => Either::Left(view! { <LookupResult found on_register /> }),
+                    Err(error) => Either::Right(view! {
+                        <p role="alert" data-testid="lookup-error" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+                            {error.field_messages().into_iter().next().map(|(_, m)| m).unwrap_or_else(|| error.message())}
+                        </p>
+                    }),
+                })
+        }}
+        {move || register.get().map(|draft| view! { <RegistrationForm draft today /> })}
+    }
+}
+
+/// What the lookup found: households in the area, a note when the number is on
+/// record elsewhere, and the registry's answer.
+#[component]
+fn LookupResult(found: IdentityLookup, on_register: Callback<()>) -> impl IntoView {
+    let registry = match found.registry {
+        RegistryCheck::Found { record } => Either::Left(view! {
+            <div data-testid="registry-found" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+                <p class="font-medium">{tr("Terdaftar di registri (DTSEN)", "In the registry (DTSEN)")}</p>
+                <p>{format!("{} {}", tr("Desil", "Decile"), record.desil.get())}</p>
+                <p>
+                    {tr("Program diterima: ", "Programmes received: ")}
+                    {if record.programmes.is_empty() {
+                        tr("belum ada", "none").to_string()
+                    } else {
+                        record.programmes.iter().map(|p| label(*p)).collect::<Vec<_>>().join(", ")
+                    }}
+                </p>
+            </div>
+        }),
+        RegistryCheck::NotFound => Either::Right(view! {
+            <p data-testid="registry-not-found" class="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                {tr(
+                    "Tidak ditemukan di registri (DTSEN). Setelah keluarga terdaftar di portal, usulkan ke registri dari halaman keluarganya.",
+                    "Not found in the registry (DTSEN). Once the household is registered here, propose it to the registry from its page.",
+                )}
+            </p>
+        }),
+    };
+    let none_here = found.households.is_empty();
+    view! {
+        <section class="mb-4 space-y-3" data-testid="lookup-result" aria-live="polite">
+            {registry}
+            {found
+                .registered_elsewhere
+                .then_some(view! {
+                    <p class="rounded-md bg-slate-100 px-3 py-2 text-sm">
+                        {tr(
+                            "Nomor ini tercatat di wilayah lain. Hubungi petugas wilayah tersebut atau sekretariat SLRT.",
+                            "This number is on record in another area. Contact that area's staff or the SLRT secretariat.",
+                        )}
+                    </p>
+                })}
+            <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
+                {found
+                    .households
+                    .into_iter()
+                    .map(|household| {
+                        view! {
+                            <li class="p-3">
+                                <a href=paths::household(household.id) class="font-medium text-teal-800 underline" data-testid="lookup-household">
+                                    {household.head_name.clone()}
+                                </a>
+                                <p class="text-sm text-slate-600">
+                                    {format!(
+                                        "KK {} · {} · {} {}",
+                                        household.no_kk_masked,
+                                        household.village_name,
+                                        household.member_count,
+                                        tr("anggota", "members"),
+                                    )}
+                                </p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {none_here
+                .then_some(view! {
+                    <div class="rounded-xl border border-dashed border-slate-300 p-4">
+                        <p class="mb-2 text-sm">{tr("Keluarga belum tercatat di wilayah Anda.", "The household is not on record in your area.")}</p>
+                        <button type="button" class=BUTTON data-testid="start-registration" on:click=move |_| on_register.run(())>
+                            {tr("Daftarkan keluarga baru", "Register a new household")}
+                        </button>
+                    </div>
+                })}
+        </section>
+    }
+}
+
+/// A new key for an idempotent request (a resubmission is answered with the first result).
+pub fn fresh_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format!(
+            "{:x}-{:x}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * 1e15) as u64
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use std::time::{SystemTime, UNIX_EPOCH};
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!("{nanos:x}")
+    }
+}
+
+type Draft = RegistrationDraft;
+
+fn member_text(index: usize, pick: fn(&mut MemberDraft) -> &mut String) -> Lens<Draft, String> {
+    std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index).map(pick))
+}
+
+fn member_codes(
+    index: usize,
+    pick: fn(&mut MemberDraft) -> &mut Vec<String>,
+) -> Lens<Draft, Vec<String>> {
+    std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index).map(pick))
+}
+
+fn member_flag(index: usize, pick: fn(&mut MemberDraft) -> &mut bool) -> Lens<Draft, bool> {
+    std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index).map(pick))
+}
+
+/// The registration form: the family card, address, house, economy and every member.
+#[component]
+fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl IntoView {
+    let form = FormState::new(draft, move |d: &Draft| d.to_request(today).err());
+    let villages = LocalResource::new(village_options);
+    let save = Action::new(|draft: &Draft| register_household(draft.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(result) = save.value().get() {
+            match result {
+                Ok(created) => navigate(&paths::household(created.id), Default::default()),
+                Err(error) => form.refused(&error),
+            }
+        }
+    });
+    let refusal = Signal::derive(move || {
+        save.value().with(|last| match last {
+            Some(Err(error)) if error.field_messages().is_empty() => Some(error.message()),
+            _ => None,
+        })
+    });
+    let pending = save.pending();
+    let member_count = move || form.draft.with(|d| d.members.len());
+    let village_select = move || {
+        villages.get().map(|list| {
+            let list: Vec<VillageOption> = list.unwrap_or_default();
+            let options: Vec<(String, String)> = list
+                .into_iter()
+                .map(|v| (v.code, format!("{} — {}", v.name, v.subdistrict)))
+                .collect();
+            view! {
+                <SelectField label=tr("Desa/kelurahan", "Village") binding=form.text("village", pick(|d| &mut d.household.village)) options required=true />
+            }
+        })
+    };
+    view! {
+        <form
+            class="space-y-6"
+            data-testid="registration-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                form.submitted.set(true);
+                if form.check.with(Vec::is_empty) {
+                    save.dispatch(form.draft.get_untracked());
+                }
+            }
+        >
+            <h2 class="text-xl font-semibold">{tr("Pendaftaran keluarga", "Household registration")}</h2>
+            <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
+                <h3 class="font-semibold sm:col-span-2">{tr("Kartu keluarga dan alamat", "Family card and address")}</h3>
+                <TextField label=tr("Nomor KK", "Family card number") binding=form.text("no_kk", pick(|d| &mut d.household.no_kk)) inputmode="numeric" required=true hint=tr("16 digit, sesuai kartu keluarga", "16 digits, as on the family card") />
+                <TextField label=tr("Nama kepala keluarga", "Head of family") binding=form.text("head_name", pick(|d| &mut d.household.head_name)) required=true />
+                <Suspense fallback=|| view! { <p>{texts().loading}</p> }>{village_select}</Suspense>
+                <TextField label=tr("Dusun/lingkungan", "Hamlet") binding=form.text("dusun", pick(|d| &mut d.household.dusun)) />
+                <TextField label="RW" binding=form.text("rw", pick(|d| &mut d.household.rw)) inputmode="numeric" />
+                <TextField label="RT" binding=form.text("rt", pick(|d| &mut d.household.rt)) inputmode="numeric" />
+                <div class="sm:col-span-2">
+                    <TextField label=tr("Jalan, nomor rumah, patokan", "Street, house number, landmark") binding=form.text("street", pick(|d| &mut d.household.street)) />
+                </div>
+            </section>
+            <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
+                <h3 class="font-semibold sm:col-span-2">{tr("Kondisi rumah", "Housing")}</h3>
+                <SelectField label=tr("Status rumah", "House tenure") binding=form.text("house_tenure", pick(|d| &mut d.household.house_tenure)) options={options_of::<Tenure>()} required=true />
+                <SelectField label=tr("Status lahan", "Land tenure") binding=form.text("land_tenure", pick(|d| &mut d.household.land_tenure)) options={options_of::<Tenure>()} required=true />
+                <TextField label=tr("Luas lantai (m²)", "Floor area (m²)") binding=form.text("floor_area_m2", pick(|d| &mut d.household.floor_area_m2)) inputmode="numeric" required=true />
+                <SelectField label=tr("Lantai", "Floor") binding=form.text("floor", pick(|d| &mut d.household.floor)) options={options_of::<FloorMaterial>()} required=true />
+                <SelectField label=tr("Dinding", "Wall") binding=form.text("wall", pick(|d| &mut d.household.wall)) options={options_of::<WallMaterial>()} required=true />
+                <SelectField label=tr("Atap", "Roof") binding=form.text("roof", pick(|d| &mut d.household.roof)) options={options_of::<RoofMaterial>()} required=true />
+                <SelectField label=tr("Air minum", "Drinking water") binding=form.text("drinking_water", pick(|d| &mut d.household.drinking_water)) options={options_of::<DrinkingWater>()} required=true />
+                <SelectField label=tr("Penerangan", "Lighting") binding=form.text("lighting", pick(|d| &mut d.household.lighting)) options={options_of::<Lighting>()} required=true />
+                <SelectField label=tr("Bahan bakar memasak", "Cooking fuel") binding=form.text("cooking_fuel", pick(|d| &mut d.household.cooking_fuel)) options={options_of::<CookingFuel>()} required=true />
+                <SelectField label=tr("Fasilitas BAB", "Toilet") binding=form.text("toilet", pick(|d| &mut d.household.toilet)) options={options_of::<ToiletFacility>()} required=true />
+            </section>
+            <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4">
+                <h3 class="font-semibold">{tr("Ekonomi dan program", "Economy and programmes")}</h3>
+                <SelectField label=tr("Penghasilan keluarga per bulan", "Household income per month") binding=form.text("income_band", pick(|d| &mut d.household.income_band)) options={options_of::<IncomeBand>()} required=true />
+                <ChoiceList label=tr("Aset yang dimiliki", "Assets owned") binding=form.codes("assets", pick(|d| &mut d.household.assets)) options={options_of::<AssetKind>()} />
+                <ChoiceList label=tr("Program yang sedang diterima", "Programmes currently received") binding=form.codes("programmes", pick(|d| &mut d.household.programmes)) options={options_of::<ProgrammeKind>()} />
+                <CheckField label=tr("Foto depan rumah sudah diambil", "Photo of the house front taken") binding=form.flag("has_house_photo", pick(|d| &mut d.household.has_house_photo)) />
+            </section>
+            <section class="space-y-4">
+                <h3 class="font-semibold">{tr("Anggota keluarga", "Household members")}</h3>
+                <For each=move || 0..member_count() key=|index| *index let:index>
+                    <MemberFields form index today />
+                </For>
+                <button
+                    type="button"
+                    class=BUTTON_QUIET
+                    data-testid="add-member"
+                    on:click=move |_| form.draft.update(|d| d.members.push(MemberDraft::default()))
+                >
+                    {tr("+ Tambah anggota", "+ Add a member")}
+                </button>
+                {move || form.error("members").map(|message| view! { <p class="text-sm text-red-700" data-field-error="">{message}</p> })}
+            </section>
+            <FormSummary errors=Signal::derive(move || if form.submitted.get() { form.check.get() } else { Vec::new() }) refusal />
+            <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="registration-submit">
+                {move || if pending.get() { texts().loading } else { tr("Simpan keluarga", "Save household") }}
+            </button>
+        </form>
+    }
+}
+
+/// One member's fields in the registration form.
+#[component]
+fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) -> impl IntoView {
+    let field = move |name: &str| format!("members.{index}.{name}");
+    let no_documents = form.flag(
+        &field("no_documents"),
+        member_flag(index, |m| &mut m.no_documents),
+    );
+    // The NIK encodes sex and birth date: fill them as soon as it reads right.
+    let nik_value = Memo::new(move |_| {
+        form.draft
+            .with(|d| d.members.get(index).map(|m| m.nik.clone()))
+            .unwrap_or_default()
+    });
+    Effect::new(move |_| {
+        nik_value.track();
+        let fills = form.draft.with_untracked(|d| {
+            d.members.get(index).is_some_and(|member| {
+                let mut filled = member.clone();
+                filled.fill_from_nik(today);
+                filled != *member
+            })
+        });
+        if fills {
+            form.draft.update(|d| {
+                if let Some(member) = d.members.get_mut(index) {
+                    member.fill_from_nik(today);
+                }
+            });
+        }
+    });
+    let undocumented = no_documents.value;
+    view! {
+        <fieldset class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2" data-testid="member">
+            <legend class="px-1 font-medium">{format!("{} {}", tr("Anggota", "Member"), index + 1)}</legend>
+            <div class="sm:col-span-2">
+                <CheckField label=tr("Tidak memiliki dokumen kependudukan (tanpa NIK)", "Has no civil documents (no NIK)") binding=no_documents />
+            </div>
+            <Show when=move || !undocumented.get()>
+                <TextField label="NIK" binding=form.text(&field("nik"), member_text(index, |m| &mut m.nik)) inputmode="numeric" required=true hint=tr("16 digit; jenis kelamin dan tanggal lahir terisi sendiri", "16 digits; sex and birth date fill in by themselves") />
+            </Show>
+            <TextField label=tr("Nama lengkap", "Full name") binding=form.text(&field("name"), member_text(index, |m| &mut m.name)) required=true />
+            <SelectField label=tr("Hubungan dengan kepala keluarga", "Relationship to the head") binding=form.text(&field("relationship"), member_text(index, |m| &mut m.relationship)) options={options_of::<Relationship>()} required=true />
+            <SelectField label=tr("Jenis kelamin", "Sex") binding=form.text(&field("sex"), member_text(index, |m| &mut m.sex)) options={options_of::<Sex>()} required=true />
+            <TextField label=tr("Tempat lahir", "Place of birth") binding=form.text(&field("birth_place"), member_text(index, |m| &mut m.birth_place)) required=true />
+            <TextField label=tr("Tanggal lahir", "Date of birth") binding=form.text(&field("birth_date"), member_text(index, |m| &mut m.birth_date)) kind="date" required=true />
+            <SelectField label=tr("Status perkawinan", "Marital status") binding=form.text(&field("marital_status"), member_text(index, |m| &mut m.marital_status)) options={options_of::<MaritalStatus>()} required=true />
+            <SelectField label=tr("Pendidikan tertinggi", "Highest education") binding=form.text(&field("education"), member_text(index, |m| &mut m.education)) options={options_of::<Education>()} required=true />
+            <SelectField label=tr("Pekerjaan utama", "Main occupation") binding=form.text(&field("occupation"), member_text(index, |m| &mut m.occupation)) options={options_of::<Occupation>()} required=true />
+            <details class="sm:col-span-2">
+                <summary class="cursor-pointer text-sm font-medium">{tr("Disabilitas, penyakit, kehamilan, PPKS", "Disability, illness, pregnancy, PPKS")}</summary>
+                <div class="mt-3 grid gap-3">
+                    <ChoiceList label=tr("Disabilitas", "Disabilities") binding=form.codes(&field("disabilities"), member_codes(index, |m| &mut m.disabilities)) options={options_of::<DisabilityType>()} />
+                    <ChoiceList label=tr("Penyakit kronis", "Chronic illnesses") binding=form.codes(&field("chronic_illnesses"), member_codes(index, |m| &mut m.chronic_illnesses)) options={options_of::<ChronicIllness>()} />
+                    <ChoiceList label=tr("Kategori PPKS", "PPKS categories") binding=form.codes(&field("ppks"), member_codes(index, |m| &mut m.ppks)) options={options_of::<PpksCategory>()} />
+                    <CheckField label=tr("Sedang hamil", "Pregnant") binding=form.flag(&field("pregnant"), member_flag(index, |m| &mut m.pregnant)) />
+                    <CheckField label=tr("Sudah padan Dukcapil", "Matched with the civil registry") binding=form.flag(&field("civil_registry_matched"), member_flag(index, |m| &mut m.civil_registry_matched)) />
+                </div>
+            </details>
+            {(index > 0)
+                .then_some(view! {
+                    <div class="sm:col-span-2">
+                        <button
+                            type="button"
+                            class="text-sm text-red-700 underline"
+                            on:click=move |_| form.draft.update(|d| {
+                                if index < d.members.len() {
+                                    d.members.remove(index);
+                                }
+                            })
+                        >
+                            {tr("Hapus anggota ini", "Remove this member")}
+                        </button>
+                    </div>
+                })}
+        </fieldset>
+    }
+}
