@@ -1,7 +1,7 @@
 // Shared helpers of the browser tests: Debian's Chromium driven by
 // playwright-core against the server `cargo xtask test` started.
 import { chromium } from 'playwright-core';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
@@ -33,7 +33,13 @@ export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled =
   context.on('request', (request) => {
     appendFileSync(join(ARTIFACTS_DIR, 'urls.txt'), `${request.method()} ${request.url()}\n`);
   });
-  return context.newPage();
+  const page = await context.newPage();
+  // Errors in the page (a panic in the bundle, a failed request) are kept for whoever reads a failure.
+  page.on('pageerror', (error) => appendFileSync(join(ARTIFACTS_DIR, 'console.txt'), `${page.url()} pageerror ${error.message}\n`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') appendFileSync(join(ARTIFACTS_DIR, 'console.txt'), `${page.url()} ${message.text().slice(0, 2000)}\n`);
+  });
+  return page;
 }
 
 /** Closes a page together with its context. */
@@ -58,4 +64,23 @@ export async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.getByLabel('Nama pengguna').fill(username);
   await page.getByLabel('Kata sandi', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Masuk' }).click();
+}
+
+const AXE_SOURCE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/**
+ * Runs axe-core in the page (evaluated through the browser's debugging
+ * protocol, so the page's Content-Security-Policy stays as it is) and answers
+ * the serious and critical violations, each as "rule: target".
+ */
+export async function seriousAccessibilityViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${v.help})`));
+  });
+  return violations;
 }

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! SLRT Portal user interface: the Leptos application rendered on the server
 //! and hydrated in the browser. Pages call the service contract only through
 //! the thin server functions in [`api`].

@@ -81,7 +81,7 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
                     <ActionForm action=logout>
                         <button
                             type="submit"
-                            class="rounded-md bg-white/10 px-3 py-2 text-sm font-medium hover:bg-white/20 focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
+                            class="rounded-md bg-teal-900 px-3 py-2 text-sm font-medium hover:bg-teal-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-white"
                         >
                             {texts.sign_out}
                         </button>

@@ -6,7 +6,9 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
 use shared::case::{CaseActionKind, CaseState, CloseReason};
 use shared::complaint::Sector;
-use shared::dto::{CaseDetail, CaseListQuery, CaseSummary, CurrentUser};
+use shared::dto::{
+    CaseDetail, CaseListQuery, CaseSummary, CurrentUser, InstitutionEntry, ProgrammeEntry,
+};
 use shared::programme::ProgrammeKind;
 
 use super::admin::{Pager, encode_query};
@@ -200,7 +202,21 @@ fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let detail = Resource::new(case_id, get_case_detail);
+    // One resource for the page: the case and, when a referral can be issued, the catalogue
+    // (a second resource created inside this one would not be ready when the page hydrates).
+    let detail = Resource::new(case_id, |id| async move {
+        let detail = get_case_detail(id).await?;
+        let referable = matches!(
+            detail.summary.status.state,
+            CaseState::ServiceDecided | CaseState::Referred | CaseState::Monitoring
+        );
+        if referable {
+            let (programmes, institutions) = (programmes().await?, institutions().await?);
+            Ok((detail, programmes, institutions))
+        } else {
+            Ok((detail, Vec::new(), Vec::new()))
+        }
+    });
     let refresh = Callback::new(move |()| detail.refetch());
     view! {
         <Transition fallback=|| view! { <p>{texts().loading}</p> }>
@@ -208,7 +224,7 @@ fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
                 let user = user.clone();
                 Suspend::new(async move {
                     match detail.await {
-                        Ok(detail) => Either::Left(view! { <CaseFile detail user refresh /> }),
+                        Ok((detail, programmes, institutions)) => Either::Left(view! { <CaseFile detail user refresh programmes institutions /> }),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                     }
                 })
@@ -218,8 +234,36 @@ fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn CaseFile(detail: CaseDetail, user: CurrentUser, refresh: Callback<()>) -> impl IntoView {
+fn CaseFile(
+    detail: CaseDetail,
+    user: CurrentUser,
+    refresh: Callback<()>,
+    programmes: Vec<ProgrammeEntry>,
+    institutions: Vec<InstitutionEntry>,
+) -> impl IntoView {
     let summary = detail.summary;
+    // Only what serves the household's village, and is in use.
+    let village = summary.village.clone();
+    let programmes: Vec<(String, String)> = programmes
+        .into_iter()
+        .filter(|p| p.entry.active && p.entry.area.contains_code(&village))
+        .map(|p| {
+            (
+                p.id.to_string(),
+                format!("{} ({})", p.entry.name, label(p.entry.sector)),
+            )
+        })
+        .collect();
+    let institutions: Vec<(String, String)> = institutions
+        .into_iter()
+        .filter(|i| i.institution.active && i.institution.serves.contains_code(&village))
+        .map(|i| {
+            (
+                i.institution.id.as_str().to_string(),
+                i.institution.name.clone(),
+            )
+        })
+        .collect();
     let case_id = summary.id;
     let may_refer = user.role.may(shared::access::Action::IssueReferral)
         && matches!(
@@ -295,7 +339,7 @@ fn CaseFile(detail: CaseDetail, user: CurrentUser, refresh: Callback<()>) -> imp
                 .collect_view()}
         </ul>
         {detail.referrals.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada rujukan.", "No referral yet.")}</p> })}
-        {may_refer.then(|| view! { <ReferralForm case_id complaints=complaint_choices refresh /> })}
+        {may_refer.then(|| view! { <ReferralForm case_id complaints=complaint_choices programmes institutions refresh /> })}
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
         <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="case-timeline">
             {detail
@@ -308,8 +352,8 @@ fn CaseFile(detail: CaseDetail, user: CurrentUser, refresh: Callback<()>) -> imp
                             <p class="font-medium">
                                 {format!(
                                     "{} → {}",
-                                    CaseState::from_code(&step.from).map(label).unwrap_or(step.from.as_str()),
-                                    CaseState::from_code(&step.to).map(label).unwrap_or(step.to.as_str()),
+                                    state_label(&step.from),
+                                    state_label(&step.to),
                                 )}
                             </p>
                             <p class="text-slate-600">
@@ -347,7 +391,10 @@ fn CaseActions(
         .filter(|kind| *kind != CaseActionKind::Refer)
         .collect();
     let escalate_hint = match state {
-        CaseState::Escalated => "",
+        CaseState::Escalated => tr(
+            "Eskalasi menyerahkan kasus ke tingkat berikutnya di atasnya.",
+            "Escalation hands the case to the next level up.",
+        ),
         _ => tr(
             "Eskalasi menyerahkan kasus ke tingkat di atasnya (desa → kabupaten/kota → provinsi/nasional).",
             "Escalation hands the case to the level above (village → district → province/national).",
@@ -407,19 +454,22 @@ fn CaseActions(
 fn ReferralForm(
     case_id: i64,
     complaints: Vec<(String, String)>,
+    programmes: Vec<(String, String)>,
+    institutions: Vec<(String, String)>,
     refresh: Callback<()>,
 ) -> impl IntoView {
     let issue = ServerAction::<IssueReferral>::new();
-    let catalogue = Resource::new(
-        || (),
-        |_| async { (programmes().await, institutions().await) },
-    );
     Effect::new(move |_| {
         if matches!(issue.value().get(), Some(Ok(_))) {
             refresh.run(());
         }
     });
     let key = fresh_key();
+    let options = |list: Vec<(String, String)>| {
+        list.into_iter()
+            .map(|(value, text)| view! { <option value=value>{text}</option> })
+            .collect_view()
+    };
     view! {
         <ActionForm action=issue attr:class="mt-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2" attr:data-testid="referral-form">
             <h3 class="font-semibold sm:col-span-2">{tr("Terbitkan rujukan", "Issue a referral")}</h3>
@@ -429,40 +479,23 @@ fn ReferralForm(
                 <label for="ref-complaint" class=LABEL>{tr("Untuk kebutuhan", "For the need")}</label>
                 <select id="ref-complaint" name="complaint_id" class=INPUT>
                     <option value="">{tr("Semua kebutuhan kasus ini", "All needs of this case")}</option>
-                    {complaints.into_iter().map(|(id, text)| view! { <option value=id>{text}</option> }).collect_view()}
+                    {options(complaints)}
                 </select>
             </div>
-            <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
-                {move || Suspend::new(async move {
-                    let (programmes, institutions) = catalogue.await;
-                    let programmes = programmes.unwrap_or_default();
-                    let institutions = institutions.unwrap_or_default();
-                    view! {
-                        <div>
-                            <label for="ref-programme" class=LABEL>{tr("Program/layanan", "Programme/service")}</label>
-                            <select id="ref-programme" name="programme_id" class=INPUT required>
-                                <option value="">{tr("— pilih —", "— choose —")}</option>
-                                {programmes
-                                    .into_iter()
-                                    .filter(|p| p.entry.active)
-                                    .map(|p| view! { <option value=p.id>{format!("{} ({})", p.entry.name, label(p.entry.sector))}</option> })
-                                    .collect_view()}
-                            </select>
-                        </div>
-                        <div>
-                            <label for="ref-institution" class=LABEL>{tr("Lembaga penerima", "Receiving institution")}</label>
-                            <select id="ref-institution" name="institution_id" class=INPUT required>
-                                <option value="">{tr("— pilih —", "— choose —")}</option>
-                                {institutions
-                                    .into_iter()
-                                    .filter(|i| i.institution.active)
-                                    .map(|i| view! { <option value=i.institution.id.as_str().to_string()>{i.institution.name.clone()}</option> })
-                                    .collect_view()}
-                            </select>
-                        </div>
-                    }
-                })}
-            </Suspense>
+            <div>
+                <label for="ref-programme" class=LABEL>{tr("Program/layanan", "Programme/service")}</label>
+                <select id="ref-programme" name="programme_id" class=INPUT required>
+                    <option value="">{tr("— pilih —", "— choose —")}</option>
+                    {options(programmes)}
+                </select>
+            </div>
+            <div>
+                <label for="ref-institution" class=LABEL>{tr("Lembaga penerima", "Receiving institution")}</label>
+                <select id="ref-institution" name="institution_id" class=INPUT required>
+                    <option value="">{tr("— pilih —", "— choose —")}</option>
+                    {options(institutions)}
+                </select>
+            </div>
             <div>
                 <label for="ref-consent-by" class=LABEL>{tr("Persetujuan diberikan oleh", "Consent given by")}</label>
                 <input id="ref-consent-by" name="consent_given_by" type="text" class=INPUT required placeholder=tr("nama warga atau walinya", "the resident or their guardian") />
@@ -492,4 +525,13 @@ fn ReferralForm(
             </div>
         </ActionForm>
     }
+}
+
+/// The name of a case or referral state code in the timeline (both machines write to it).
+fn state_label(code: &str) -> String {
+    CaseState::from_code(code)
+        .map(label)
+        .or_else(|| shared::referral::ReferralState::from_code(code).map(label))
+        .unwrap_or(code)
+        .to_string()
 }

@@ -361,7 +361,8 @@ fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) 
             .unwrap_or_default()
     });
     Effect::new(move |_| {
-        nik_value.track();
+        // Read (not only track) the memo: an unread memo has no sources and never changes.
+        let _typed = nik_value.get();
         let fills = form.draft.with_untracked(|d| {
             d.members.get(index).is_some_and(|member| {
                 let mut filled = member.clone();

@@ -14,7 +14,8 @@ use sea_orm::{
 use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::case::{
-    CaseAction, CaseFlow, CaseState, CaseStatus, EscalationLevel, check_referrals_closed,
+    CaseAction, CaseActionKind, CaseFlow, CaseState, CaseStatus, EscalationLevel,
+    check_referrals_closed,
 };
 use shared::complaint::{Channel, Complaint, ComplaintType, EvidenceDocument, Sector, Urgency};
 use shared::contract::{Actor, CaseService, ServiceError};
@@ -508,10 +509,16 @@ impl DbCaseService {
             .await?
             .pop()
             .ok_or(ServiceError::Unavailable)?;
-        let available_actions = CaseFlow::available_actions(status, actor.role)
+        // Closing is one action whatever its reason: each kind once, in the machine's order.
+        let mut available_actions: Vec<CaseActionKind> = Vec::new();
+        for kind in CaseFlow::available_actions(status, actor.role)
             .into_iter()
             .map(CaseAction::kind)
-            .collect();
+        {
+            if !available_actions.contains(&kind) {
+                available_actions.push(kind);
+            }
+        }
         Ok(CaseDetail {
             summary,
             complaint_ids: complaint_rows.iter().map(|c| c.id).collect(),

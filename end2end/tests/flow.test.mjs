@@ -1,0 +1,323 @@
+// Flow A end to end, as the people at a Puskesos and the receiving institution
+// do it, in real Chromium against the real server and the demo data: the front
+// office registers a new household with two members and a complaint, the back
+// office identifies the needs, the coordinator decides and refers, the letter
+// is printed, the hospital accepts and completes, the case is resolved; and an
+// overdue case is escalated to the district, which takes it over.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot,
+  seriousAccessibilityViolations, signIn, waitForHydration,
+} from '../support.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+// Synthetic numbers of Kecamatan Waled (320901) that no demo household uses:
+// the serial comes from the clock, so a rerun on the same database registers anew.
+const serial = String(9000 + (Date.now() % 1000)).padStart(4, '0');
+const NO_KK = `320901150326${serial}`;
+const HEAD_NIK = `320901120485${serial}`; // male, born 12/04/1985
+const SPOUSE_NIK = `320901610988${serial}`; // female (day + 40), born 21/09/1988
+const HEAD = `Warsono Uji ${serial}`;
+
+const found = { household: '', casePath: '', referral: '', accessibility: [] };
+
+/** The field labelled exactly `label` (a required field's label ends in " *"). */
+function field(scope, label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
+}
+
+/** Chooses the option whose text matches `pattern`, as a person reading the list would. */
+async function selectByText(select, pattern) {
+  const value = await select.evaluate(
+    (element, source) => [...element.options].find((o) => new RegExp(source).test(o.textContent))?.value,
+    pattern.source,
+  );
+  assert.ok(value, `an option matching ${pattern}`);
+  await select.selectOption(value);
+}
+
+/** Checks the page with axe-core and keeps what it found for the last test. */
+async function checkAccessibility(page, name) {
+  const violations = await seriousAccessibilityViolations(page);
+  found.accessibility.push(...violations.map((v) => `${name}: ${v}`));
+}
+
+/** Opens the case page as `username` and waits for the WebAssembly bundle. */
+async function openCase(username, viewport = PHONE) {
+  const page = await newPage(browser, { viewport });
+  await signIn(page, username);
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}${found.casePath}`);
+  await page.getByTestId('case-number').waitFor();
+  await waitForHydration(page);
+  return page;
+}
+
+/** Takes a case action by its code, with a note, and waits until the page shows `state`. */
+async function act(page, action, state, note = '') {
+  const form = page.locator(`form[data-action="${action}"]`);
+  if (note) await form.getByLabel(/Catatan/).fill(note);
+  await form.getByTestId(`action-${action}`).click();
+  const moved = page.getByTestId('case-state').filter({ hasText: state });
+  const refused = page.getByTestId('form-error');
+  try {
+    await moved.or(refused).first().waitFor();
+  } catch (error) {
+    await screenshot(page, `failed-${action}`);
+    throw error;
+  }
+  if (await refused.count() > 0) assert.fail(`${action}: ${await refused.first().textContent()}`);
+}
+
+test('the front office looks up a number not on record, registers the household with two members, and opens a case', async () => {
+  const page = await newPage(browser, { viewport: PHONE });
+  await signIn(page, 'fo.waled');
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.getByTestId('nav-intake').click();
+  await page.getByTestId('lookup-form').waitFor();
+  await waitForHydration(page);
+  await page.getByLabel('Nomor KK').check();
+  await page.getByLabel('Nomor (16 digit)').fill(NO_KK);
+  await page.getByTestId('lookup-submit').click();
+  await page.getByTestId('registry-not-found').waitFor();
+  await checkAccessibility(page, 'intake');
+  await page.getByTestId('start-registration').click();
+
+  const form = page.getByTestId('registration-form');
+  await form.waitFor();
+  assert.equal(await field(form, 'Nomor KK').inputValue(), NO_KK, 'the number looked up is carried into the form');
+  await field(form, 'Nama kepala keluarga').fill(HEAD);
+  const village = field(form, 'Desa/kelurahan');
+  await village.selectOption({ index: 1 });
+  await field(form, 'RW').fill('2');
+  await field(form, 'RT').fill('5');
+  await field(form, 'Jalan, nomor rumah, patokan').fill('Gang Mawar 7');
+  for (const label of ['Status rumah', 'Status lahan', 'Lantai', 'Dinding', 'Atap', 'Air minum', 'Penerangan', 'Bahan bakar memasak', 'Fasilitas BAB', 'Penghasilan keluarga per bulan']) {
+    await field(form, label).selectOption({ index: 1 });
+  }
+  await field(form, 'Luas lantai (m²)').fill('24');
+
+  // Member 1, the head: the NIK fills sex and birth date by itself.
+  const head = form.getByTestId('member').nth(0);
+  await field(head, 'NIK').fill(HEAD_NIK);
+  await field(head, 'Nama lengkap').fill(HEAD);
+  await field(head, 'Tempat lahir').fill('Cirebon');
+  assert.equal(await field(head, 'Tanggal lahir').inputValue(), '1985-04-12');
+  assert.equal(await field(head, 'Jenis kelamin').inputValue(), 'male');
+  for (const label of ['Status perkawinan', 'Pendidikan tertinggi', 'Pekerjaan utama']) {
+    await field(head, label).selectOption({ index: 2 });
+  }
+
+  // Member 2: a mistyped NIK is named beside its field as soon as the field is left.
+  await form.getByTestId('add-member').click();
+  const spouse = form.getByTestId('member').nth(1);
+  await field(spouse, 'NIK').fill('3209016109');
+  await field(spouse, 'Nama lengkap').focus();
+  const nikError = spouse.locator('#f-members-1-nik-error');
+  await nikError.filter({ hasText: /16 digit/ }).waitFor();
+  await screenshot(page, 'registration-error-phone');
+  await field(spouse, 'NIK').fill(SPOUSE_NIK);
+  await page.waitForFunction(() => document.querySelector('#f-members-1-nik-error')?.textContent === '');
+  await field(spouse, 'Nama lengkap').fill('Sulastri');
+  await field(spouse, 'Hubungan dengan kepala keluarga').selectOption('spouse');
+  await field(spouse, 'Tempat lahir').fill('Indramayu');
+  assert.equal(await field(spouse, 'Jenis kelamin').inputValue(), 'female');
+  for (const label of ['Status perkawinan', 'Pendidikan tertinggi', 'Pekerjaan utama']) {
+    await field(spouse, label).selectOption({ index: 2 });
+  }
+  await checkAccessibility(page, 'registration');
+  await screenshot(page, 'registration-phone');
+  await page.getByTestId('registration-submit').click();
+
+  // The household's file: two members, NIK masked; the whole number on request.
+  await page.waitForURL(/\/keluarga\/\d+$/);
+  found.household = new URL(page.url()).pathname;
+  await page.getByTestId('household-head').filter({ hasText: HEAD }).waitFor();
+  await waitForHydration(page);
+  const members = page.getByTestId('member-table').locator('tbody tr');
+  assert.equal(await members.count(), 2);
+  const masked = await members.first().getByTestId('masked-number').textContent();
+  assert.ok(!masked.includes(HEAD_NIK) && masked.includes('*'), `masked: ${masked}`);
+  await members.first().getByTestId('reveal').click();
+  await members.first().getByTestId('masked-number').filter({ hasText: HEAD_NIK }).waitFor();
+  await checkAccessibility(page, 'household');
+  await screenshot(page, 'household-phone');
+
+  // A case with one complaint.
+  const caseForm = page.getByTestId('open-case-form');
+  const complaint = caseForm.getByTestId('complaint').first();
+  await field(complaint, 'Jenis').selectOption('service_request');
+  await field(complaint, 'Sektor').selectOption('health');
+  await field(complaint, 'Uraian').fill('Istri perlu kontrol kehamilan; belum punya jaminan kesehatan.');
+  await field(complaint, 'Urgensi').selectOption({ index: 2 });
+  await field(complaint, 'KTP').check();
+  await page.getByTestId('open-case-submit').click();
+  await page.waitForURL(/\/kasus\/\d+$/);
+  found.casePath = new URL(page.url()).pathname;
+  await page.getByTestId('case-state').filter({ hasText: 'Terdaftar' }).waitFor();
+  await waitForHydration(page);
+  await act(page, 'check_registry', 'Sudah dicek di registri');
+  await closePage(page);
+});
+
+test('the back office identifies the needs and proposes the family to the registry', async () => {
+  assert.ok(found.casePath, 'the case from the first test');
+  const page = await openCase('bo.waled');
+  await act(page, 'identify_needs', 'Kebutuhan teridentifikasi', 'Butuh PBI dan pemeriksaan kehamilan.');
+  await page.goto(`${BASE_URL}${found.household}`);
+  await page.getByTestId('propose-form').waitFor();
+  await waitForHydration(page);
+  await page.getByLabel('Catatan usulan').fill('Keluarga baru, belum pernah didata.');
+  await page.getByTestId('propose-submit').click();
+  await page.getByTestId('form-success').waitFor();
+  await closePage(page);
+});
+
+test('the coordinator decides, issues a referral with consent and prints its letter', async () => {
+  const page = await openCase('koordinator.waled', DESKTOP);
+  await act(page, 'decide_service', 'Layanan ditetapkan');
+  const form = page.getByTestId('referral-form');
+  await selectByText(field(form, 'Program/layanan'), /PBI/);
+  await selectByText(field(form, 'Lembaga penerima'), /RSUD Waled/);
+  await field(form, 'Persetujuan diberikan oleh').fill(HEAD);
+  await form.getByTestId('consent').check();
+  await checkAccessibility(page, 'case');
+  await form.getByTestId('referral-submit').click();
+  // The case moves on and lists the referral with its letter.
+  await page.getByTestId('case-state').filter({ hasText: 'Dirujuk' }).waitFor();
+  const issued = page.getByTestId('case-referrals').locator('li').filter({ hasText: 'RSUD Waled' });
+  await issued.waitFor();
+  await screenshot(page, 'case-desktop');
+  await issued.getByTestId('letter-link').click();
+  await page.getByTestId('referral-letter').waitFor();
+  found.referral = (await page.getByTestId('letter-number').textContent()).replace('Nomor:', '').trim();
+  assert.ok(found.referral.length > 0);
+  const letter = await page.getByTestId('referral-letter').textContent();
+  assert.ok(letter.includes(HEAD), 'the letter names the resident');
+  assert.ok(!letter.includes(HEAD_NIK), 'the letter shows no whole NIK');
+  await page.emulateMedia({ media: 'print' });
+  await page.pdf({ path: join(ARTIFACTS_DIR, 'flow-referral-letter.pdf'), format: 'A4', preferCSSPageSize: true });
+  await closePage(page);
+});
+
+test('the hospital accepts and completes the referral; the coordinator resolves the case; the timeline shows every step', async () => {
+  assert.ok(found.referral, 'the referral from the previous test');
+  const hospital = await newPage(browser, { viewport: PHONE });
+  await signIn(hospital, 'lembaga.rsud');
+  await hospital.waitForURL(`${BASE_URL}/`);
+  const find = `${BASE_URL}/rujukan?cari=${encodeURIComponent(found.referral)}`;
+  await hospital.goto(find);
+  const card = hospital.getByTestId('referral-card').first();
+  await card.waitFor();
+  await waitForHydration(hospital);
+  await card.getByTestId('action-accept').click();
+  await hospital.getByTestId('form-success').waitFor();
+  for (const [action, note] of [['start_processing', ''], ['complete', 'Sudah didaftarkan PBI APBD dan diperiksa di poli kandungan.']]) {
+    await hospital.goto(find);
+    await waitForHydration(hospital);
+    await card.waitFor();
+    if (note) await card.getByTestId(`note-${action}`).fill(note);
+    await card.getByTestId(`action-${action}`).click();
+    await hospital.getByTestId('form-success').waitFor();
+  }
+  await hospital.goto(find);
+  await card.waitFor();
+  assert.equal(await card.getByTestId('referral-state').textContent(), 'Selesai');
+  await closePage(hospital);
+
+  const page = await openCase('koordinator.waled');
+  await page.getByTestId('case-state').filter({ hasText: 'Pemantauan' }).waitFor();
+  await act(page, 'resolve', 'Selesai', 'Kebutuhan terpenuhi.');
+  const timeline = await page.getByTestId('case-timeline').textContent();
+  for (const step of ['Terdaftar', 'Sudah dicek di registri', 'Kebutuhan teridentifikasi', 'Layanan ditetapkan', 'Dirujuk', 'Pemantauan', 'Selesai']) {
+    assert.ok(timeline.includes(step), `timeline shows ${step}: ${timeline}`);
+  }
+  for (const who of ['fo.waled', 'bo.waled', 'koordinator.waled', 'lembaga.rsud']) {
+    assert.ok(timeline.includes(who), `timeline names ${who}`);
+  }
+  await screenshot(page, 'case-resolved-phone');
+  await closePage(page);
+});
+
+test('an overdue case is escalated by the coordinator and taken over by the district', async () => {
+  const page = await newPage(browser, { viewport: PHONE });
+  await signIn(page, 'koordinator.waled');
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/kasus?terlambat=1`);
+  await page.getByTestId('case-link').first().waitFor();
+  // The first overdue case the coordinator can still escalate (some are escalated already).
+  const hrefs = await page.getByTestId('case-link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  let path = '';
+  for (const href of hrefs) {
+    await page.goto(`${BASE_URL}${href}`);
+    await page.getByTestId('case-due').filter({ hasText: 'terlambat' }).waitFor();
+    if (await page.locator('form[data-action="escalate"]').count() > 0) {
+      path = href;
+      break;
+    }
+  }
+  assert.ok(path, `an overdue case to escalate among ${hrefs.length}`);
+  await waitForHydration(page);
+  const form = page.locator('form[data-action="escalate"]');
+  // Escalating needs a note: the browser refuses the empty form and nothing changes.
+  await form.getByTestId('action-escalate').click();
+  assert.equal(await form.getByLabel(/Catatan/).evaluate((el) => el.validity.valueMissing), true);
+  await act(page, 'escalate', 'Dieskalasi', 'Melewati batas waktu; perlu keputusan kabupaten.');
+  assert.match(await page.getByTestId('case-state').textContent(), /Kabupaten\/Kota/);
+  await closePage(page);
+
+  const district = await newPage(browser, { viewport: DESKTOP });
+  await signIn(district, 'manajer.cirebon');
+  await district.waitForURL(`${BASE_URL}/`);
+  await district.goto(`${BASE_URL}${path}`);
+  await district.getByTestId('case-number').waitFor();
+  await waitForHydration(district);
+  await act(district, 'take_over', 'Kebutuhan teridentifikasi');
+  assert.match(await district.getByTestId('case-state').textContent(), /Kabupaten\/Kota/);
+  await closePage(district);
+});
+
+test('the main pages read at 360 px and 1280 px, in Indonesian and in English, with no serious accessibility violation', async () => {
+  assert.ok(found.household, 'the household from the first test');
+  for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    const page = await newPage(browser, { viewport });
+    await signIn(page, 'fo.waled');
+    await page.waitForURL(`${BASE_URL}/`);
+    for (const [pageName, path, ready] of [
+      ['intake', '/layanan', 'lookup-form'],
+      ['households', '/keluarga', 'household-list'],
+      ['household', found.household, 'household-head'],
+      ['case', found.casePath, 'case-timeline'],
+      ['cases', '/kasus', 'case-table'],
+    ]) {
+      await page.goto(`${BASE_URL}${path}`);
+      await page.getByTestId(ready).waitFor();
+      await screenshot(page, `${pageName}-${name}`);
+      await checkAccessibility(page, `${pageName} (${name})`);
+    }
+    await closePage(page);
+  }
+
+  // English: the switch sits in the header; the choice stays for the next page.
+  const page = await newPage(browser, { viewport: PHONE });
+  await signIn(page, 'fo.waled');
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/keluarga`);
+  await page.getByTestId('language-switch').click();
+  await page.getByRole('heading', { name: 'Households' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  await page.getByTestId('nav-intake').click();
+  await page.getByRole('heading', { name: 'New visit' }).waitFor();
+  await screenshot(page, 'intake-english-phone');
+  await page.getByTestId('language-switch').click();
+  await page.getByRole('heading', { name: 'Layanan baru' }).waitFor();
+  await closePage(page);
+
+  assert.deepEqual(found.accessibility, [], 'serious or critical accessibility violations');
+});
