@@ -400,3 +400,151 @@ async fn a_move_takes_the_file_and_open_cases_to_the_new_village() -> TestResult
     assert_eq!(count, 3);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_household_list_filters_searches_literally_pages_and_stays_in_the_area() -> TestResult {
+    use shared::dto::{HouseholdFilter, OpenCase};
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let fo_kota = actor(
+        &db,
+        &services,
+        "fo.kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let mut ids = Vec::new();
+    for (serial, name) in [(1, "Sri 50% Rahayu"), (2, "Sri 50 Rahayu"), (3, "Darto")] {
+        let mut request = household_request(WALED_DESA, serial, &format!("list-{serial}"))?;
+        request.household.head_name = name.to_string();
+        ids.push(services.households.register(&fo, request).await?.id);
+    }
+    services
+        .households
+        .register(&fo_kota, household_request(WALED_KOTA, 4, "list-4")?)
+        .await?;
+    // The third household is in the registry at desil 2 and has an open case.
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "UPDATE households SET registry_id = 'P3209010000099', desil = 2 WHERE id = {}",
+            ids[2]
+        ),
+    ))
+    .await?;
+    services
+        .cases
+        .open(
+            &fo,
+            OpenCase {
+                idempotency_key: "list-case".into(),
+                household_id: ids[2],
+                channel: shared::complaint::Channel::WalkInPuskesos,
+                complaints: vec![common::people::complaint(
+                    shared::complaint::ComplaintType::ServiceRequest,
+                )],
+            },
+        )
+        .await?;
+    let list = |filter: HouseholdFilter| {
+        let services = services.clone();
+        let fo = fo.clone();
+        async move { services.households.list(&fo, filter).await }
+    };
+    let all = HouseholdFilter {
+        page: 1,
+        per_page: 25,
+        ..HouseholdFilter::default()
+    };
+    let page = list(all.clone()).await?;
+    assert_eq!(page.total, 3, "only the officer's village");
+    assert_eq!(
+        page.items
+            .iter()
+            .map(|h| h.head_name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Darto", "Sri 50 Rahayu", "Sri 50% Rahayu"],
+        "ordered by head of family"
+    );
+    assert!(
+        page.items
+            .iter()
+            .all(|h| h.member_count == 2 && h.no_kk_masked.contains("****"))
+    );
+    let names = |page: shared::dto::Page<shared::dto::HouseholdRow>| {
+        page.items
+            .into_iter()
+            .map(|h| h.head_name)
+            .collect::<Vec<_>>()
+    };
+    let search = |text: &str| HouseholdFilter {
+        search: Some(text.to_string()),
+        ..all.clone()
+    };
+    assert_eq!(
+        names(list(search("50%")).await?),
+        vec!["Sri 50% Rahayu"],
+        "% is a character, not a wildcard"
+    );
+    assert_eq!(
+        names(list(search("sri 50")).await?).len(),
+        2,
+        "case-insensitive"
+    );
+    let registered = HouseholdFilter {
+        in_registry: Some(true),
+        ..all.clone()
+    };
+    assert_eq!(names(list(registered).await?), vec!["Darto"]);
+    let unregistered = HouseholdFilter {
+        in_registry: Some(false),
+        ..all.clone()
+    };
+    assert_eq!(list(unregistered).await?.total, 2);
+    let desil = HouseholdFilter {
+        desil: Some(2),
+        ..all.clone()
+    };
+    assert_eq!(names(list(desil).await?), vec!["Darto"]);
+    let open = HouseholdFilter {
+        open_case_only: true,
+        ..all.clone()
+    };
+    assert_eq!(names(list(open).await?), vec!["Darto"]);
+    let paged = list(HouseholdFilter {
+        per_page: 2,
+        page: 2,
+        ..all.clone()
+    })
+    .await?;
+    assert_eq!((paged.total, paged.items.len()), (3, 1));
+
+    // Another village is refused (and audited); the export holds exactly the list.
+    let elsewhere = HouseholdFilter {
+        area: Some(AreaCode::parse(WALED_KOTA)?),
+        ..all.clone()
+    };
+    assert!(matches!(
+        list(elsewhere).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(
+        !audit_rows(&db, "view_personal_data", "refused")
+            .await?
+            .is_empty()
+    );
+    let exported = services.households.export(&fo, all.clone()).await?;
+    assert_eq!(exported, list(all).await?.items);
+    assert_eq!(audit_rows(&db, "export", "ok").await?.len(), 1);
+    assert!(!audit_rows(&db, "list_households", "ok").await?.is_empty());
+    Ok(())
+}
