@@ -351,7 +351,8 @@ fn CaseFile(
                         <li>
                             <p class="font-medium">
                                 {format!(
-                                    "{} → {}",
+                                    "{}{} → {}",
+                                    if step.machine == shared::workflow::StateMachine::Referral { tr("Rujukan: ", "Referral: ") } else { "" },
                                     state_label(&step.from),
                                     state_label(&step.to),
                                 )}

@@ -42,10 +42,18 @@ pub fn IntakePage() -> impl IntoView {
 fn IntakeBody(user: CurrentUser) -> impl IntoView {
     let kind = RwSignal::new("nik".to_string());
     let number = RwSignal::new(String::new());
+    // Once the lookup has answered, the number shows masked (`3209********0001`)
+    // for whoever looks at the screen; focusing the field starts a new search.
+    let masked = RwSignal::new(false);
     let lookup = Action::new(|(kind, number): &(String, String)| {
         lookup_identity(kind.clone(), number.clone())
     });
     let register = RwSignal::new(None::<RegistrationDraft>);
+    Effect::new(move |_| {
+        if matches!(lookup.value().get(), Some(Ok(_))) {
+            masked.set(true);
+        }
+    });
     let today = user.today;
     let area = user.area_code.clone();
     let start_registration = move || {
@@ -99,7 +107,19 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
                         autocomplete="off"
                         maxlength="24"
                         class=INPUT
-                        prop:value=move || number.get()
+                        prop:value=move || {
+                            if masked.get() {
+                                shared::identity::mask_id_number(&shared::intake::id_digits(&number.get()))
+                            } else {
+                                number.get()
+                            }
+                        }
+                        on:focus=move |_| {
+                            if masked.get_untracked() {
+                                masked.set(false);
+                                number.set(String::new());
+                            }
+                        }
                         on:input=move |ev| number.set(event_target_value(&ev))
                     />
                 </div>
