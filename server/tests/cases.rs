@@ -428,6 +428,36 @@ async fn lists_are_scoped_filtered_and_paged() -> TestResult {
         )
         .await?;
     assert_eq!(overdue.total, 0);
+    // "My cases": the front office opened every one; the coordinator moved one; the manager none.
+    let mine = CaseFilter {
+        mine: true,
+        ..Default::default()
+    };
+    let all = desk
+        .services
+        .cases
+        .list(&desk.fo, CaseFilter::default())
+        .await?;
+    assert_eq!(
+        desk.services
+            .cases
+            .list(&desk.fo, mine.clone())
+            .await?
+            .total,
+        all.total
+    );
+    assert_eq!(
+        desk.services
+            .cases
+            .list(&desk.coordinator, mine.clone())
+            .await?
+            .total,
+        1
+    );
+    assert_eq!(
+        desk.services.cases.list(&desk.manager, mine).await?.total,
+        0
+    );
 
     assert_eq!(
         desk.services

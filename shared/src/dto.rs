@@ -356,13 +356,14 @@ mod tests {
             dari: "2026-01-31".into(),
             sampai: "31/12/2026".into(),
             terlambat: "1".into(),
+            saya: "1".into(),
             urut: "baru".into(),
             page: "3".into(),
         };
         let filter = query.filter();
         assert_eq!(filter.search.as_deref(), Some("Siti"));
         assert_eq!(filter.area.as_ref().map(AreaCode::as_str), Some("32.09.01"));
-        assert!(filter.open_only && filter.states.is_empty() && filter.overdue_only);
+        assert!(filter.open_only && filter.states.is_empty() && filter.overdue_only && filter.mine);
         assert_eq!(filter.sector, Some(Sector::Health));
         assert_eq!(filter.programme, None);
         assert_eq!(filter.opened_from, NaiveDate::from_ymd_opt(2026, 1, 31));
@@ -581,6 +582,9 @@ pub struct CaseFilter {
     pub opened_to: Option<NaiveDate>,
     /// Only cases past their deadline.
     pub overdue_only: bool,
+    /// Only cases the actor has worked on (opened or moved a step): "my cases".
+    #[serde(default)]
+    pub mine: bool,
     /// Head of family name contains (case-insensitive).
     pub search: Option<String>,
     /// Order.
@@ -620,6 +624,9 @@ pub struct CaseListQuery {
     /// `1`: overdue only.
     #[serde(default)]
     pub terlambat: String,
+    /// `1`: only the cases the user has worked on.
+    #[serde(default)]
+    pub saya: String,
     /// `baru` (newest first), `lama` (oldest first); otherwise earliest deadline first.
     #[serde(default)]
     pub urut: String,
@@ -644,6 +651,7 @@ impl CaseListQuery {
             opened_from: date(&self.dari),
             opened_to: date(&self.sampai),
             overdue_only: self.terlambat == "1",
+            mine: self.saya == "1",
             search: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
             sort: match self.urut.as_str() {
                 "baru" => CaseSort::NewestFirst,
@@ -680,6 +688,7 @@ impl CaseListQuery {
             ("dari", self.dari.clone()),
             ("sampai", self.sampai.clone()),
             ("terlambat", self.terlambat.clone()),
+            ("saya", self.saya.clone()),
             ("urut", self.urut.clone()),
         ]
     }

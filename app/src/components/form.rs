@@ -122,8 +122,12 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
         })
     }
 
-    /// Binds a text field to the value `lens` reaches.
-    pub fn text(&self, field: &str, lens: Lens<D, String>) -> Binding<String> {
+    /// Binds a field to the value `lens` reaches.
+    pub fn bind<T: Clone + Default + Send + Sync + 'static>(
+        &self,
+        field: &str,
+        lens: Lens<D, T>,
+    ) -> Binding<T> {
         let state = *self;
         let read = lens.clone();
         let name = field.to_string();
@@ -137,7 +141,7 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
                     .flatten()
                     .unwrap_or_default()
             }),
-            set: Callback::new(move |value: String| {
+            set: Callback::new(move |value: T| {
                 state.draft.update(|d| {
                     if let Some(slot) = lens(d) {
                         *slot = value;
@@ -148,68 +152,73 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
             error: self.signal_error(field.to_string()),
             leave: self.on_leave(field.to_string()),
         }
+    }
+
+    /// Binds a text field (or a select) to the text `lens` reaches.
+    pub fn text(&self, field: &str, lens: Lens<D, String>) -> Binding<String> {
+        self.bind(field, lens)
     }
 
     /// Binds a checkbox to the flag `lens` reaches.
     pub fn flag(&self, field: &str, lens: Lens<D, bool>) -> Binding<bool> {
-        let state = *self;
-        let read = lens.clone();
-        let name = field.to_string();
-        Binding {
-            name: field.to_string(),
-            value: Signal::derive(move || {
-                state.draft.track();
-                state
-                    .draft
-                    .try_update_untracked(|d| read(d).map(|v| *v))
-                    .flatten()
-                    .unwrap_or_default()
-            }),
-            set: Callback::new(move |value: bool| {
-                state.draft.update(|d| {
-                    if let Some(slot) = lens(d) {
-                        *slot = value;
-                    }
-                });
-                state.changed(&name);
-            }),
-            error: self.signal_error(field.to_string()),
-            leave: self.on_leave(field.to_string()),
-        }
+        self.bind(field, lens)
     }
 
     /// Binds a group of checkboxes to the list of codes `lens` reaches.
     pub fn codes(&self, field: &str, lens: Lens<D, Vec<String>>) -> Binding<Vec<String>> {
-        let state = *self;
-        let read = lens.clone();
-        let name = field.to_string();
-        Binding {
-            name: field.to_string(),
-            value: Signal::derive(move || {
-                state.draft.track();
-                state
-                    .draft
-                    .try_update_untracked(|d| read(d).map(|v| v.clone()))
-                    .flatten()
-                    .unwrap_or_default()
-            }),
-            set: Callback::new(move |value: Vec<String>| {
-                state.draft.update(|d| {
-                    if let Some(slot) = lens(d) {
-                        *slot = value;
-                    }
-                });
-                state.changed(&name);
-            }),
-            error: self.signal_error(field.to_string()),
-            leave: self.on_leave(field.to_string()),
-        }
+        self.bind(field, lens)
     }
 
     /// Shows the server's refusal: field errors beside their fields, the rest in the summary.
     pub fn refused(&self, error: &AppError) {
         self.submitted.set(true);
         self.server.set(error.field_messages());
+    }
+
+    /// Connects the form to `save`, which creates a record: on success the browser goes
+    /// to `page_of(id)`; a refusal lands beside the fields. Answers the refusal that
+    /// belongs to no field (shown in the summary).
+    pub fn on_created(
+        &self,
+        save: Action<D, Result<shared::dto::Created, AppError>>,
+        page_of: fn(i64) -> String,
+    ) -> Signal<Option<String>> {
+        let state = *self;
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move |_| {
+            if let Some(result) = save.value().get() {
+                match result {
+                    Ok(created) => navigate(&page_of(created.id), Default::default()),
+                    Err(error) => state.refused(&error),
+                }
+            }
+        });
+        Signal::derive(move || {
+            save.value().with(|last| match last {
+                Some(Err(error)) if error.field_messages().is_empty() => Some(error.message()),
+                _ => None,
+            })
+        })
+    }
+
+    /// Sends the draft with `save` when the live check finds nothing wrong; otherwise shows every error.
+    pub fn submit(&self, save: Action<D, Result<shared::dto::Created, AppError>>) {
+        self.submitted.set(true);
+        if self.check.with(Vec::is_empty) {
+            save.dispatch(self.draft.get_untracked());
+        }
+    }
+
+    /// The errors the summary lists: none until the form was sent once.
+    pub fn summary_errors(&self) -> Signal<FieldMessages> {
+        let state = *self;
+        Signal::derive(move || {
+            if state.submitted.get() {
+                state.check.get()
+            } else {
+                Vec::new()
+            }
+        })
     }
 }
 
@@ -238,6 +247,17 @@ pub fn options_of<T: Coded>() -> Vec<(String, String)> {
         .iter()
         .map(|v| (v.code().to_string(), label(*v).to_string()))
         .collect()
+}
+
+/// A field's label; a required field's ends in a red star.
+#[component]
+fn FieldLabel(id: String, label: &'static str, required: bool) -> impl IntoView {
+    view! {
+        <label for=id class=LABEL>
+            {label}
+            {required.then_some(view! { <span class="text-red-700" aria-hidden="true">" *"</span> })}
+        </label>
+    }
 }
 
 /// The error line under a field.
@@ -271,10 +291,7 @@ pub fn TextField(
     } = binding;
     view! {
         <div>
-            <label for=id.clone() class=LABEL>
-                {label}
-                {required.then_some(view! { <span class="text-red-700" aria-hidden="true">" *"</span> })}
-            </label>
+            <FieldLabel id=id.clone() label required />
             <input
                 id=id
                 name=name
@@ -312,10 +329,7 @@ pub fn TextAreaField(
     } = binding;
     view! {
         <div>
-            <label for=id.clone() class=LABEL>
-                {label}
-                {required.then_some(view! { <span class="text-red-700" aria-hidden="true">" *"</span> })}
-            </label>
+            <FieldLabel id=id.clone() label required />
             <textarea
                 id=id
                 name=name
@@ -352,10 +366,7 @@ pub fn SelectField(
     } = binding;
     view! {
         <div>
-            <label for=id.clone() class=LABEL>
-                {label}
-                {required.then_some(view! { <span class="text-red-700" aria-hidden="true">" *"</span> })}
-            </label>
+            <FieldLabel id=id.clone() label required />
             <select
                 id=id
                 name=name

@@ -46,6 +46,7 @@ fn CaseListBody() -> impl IntoView {
             dari: get("dari"),
             sampai: get("sampai"),
             terlambat: get("terlambat"),
+            saya: get("saya"),
             urut: get("urut"),
             page: get("page"),
         }
@@ -129,6 +130,10 @@ fn CaseListBody() -> impl IntoView {
             <label class="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="terlambat" value="1" checked=current.terlambat == "1" />
                 {tr("Hanya yang terlambat", "Overdue only")}
+            </label>
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="saya" value="1" checked=current.saya == "1" />
+                {tr("Kasus saya", "My cases")}
             </label>
             <div class="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-5">
                 <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>

@@ -5,7 +5,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::access::Action as Permission;
 use shared::complaint::{Channel, ComplaintType, EvidenceDocument, Sector, Urgency};
 use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
@@ -365,21 +365,7 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
     };
     let form = FormState::new(draft, move |d: &CaseDraft| d.to_request(today).err());
     let save = Action::new(|draft: &CaseDraft| open_case(draft.clone()));
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(created) => navigate(&paths::case(created.id), Default::default()),
-                Err(error) => form.refused(&error),
-            }
-        }
-    });
-    let refusal = Signal::derive(move || {
-        save.value().with(|last| match last {
-            Some(Err(error)) if error.field_messages().is_empty() => Some(error.message()),
-            _ => None,
-        })
-    });
+    let refusal = form.on_created(save, paths::case);
     let pending = save.pending();
     let count = move || form.draft.with(|d| d.complaints.len());
     view! {
@@ -389,10 +375,7 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                form.submitted.set(true);
-                if form.check.with(Vec::is_empty) {
-                    save.dispatch(form.draft.get_untracked());
-                }
+                form.submit(save);
             }
         >
             <h2 class="text-lg font-semibold">{tr("Buka kasus baru", "Open a new case")}</h2>
@@ -422,7 +405,7 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
             <button type="button" class=BUTTON_QUIET data-testid="add-complaint" on:click=move |_| form.draft.update(|d| d.complaints.push(ComplaintDraft::default()))>
                 {tr("+ Tambah pengaduan/kebutuhan", "+ Add a complaint/need")}
             </button>
-            <FormSummary errors=Signal::derive(move || if form.submitted.get() { form.check.get() } else { Vec::new() }) refusal />
+            <FormSummary errors=form.summary_errors() refusal />
             <div>
                 <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="open-case-submit">
                     {move || if pending.get() { texts().loading } else { tr("Buka kasus", "Open the case") }}

@@ -5,7 +5,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use shared::dto::{CurrentUser, IdentityLookup, RegistryCheck, VillageOption};
 use shared::household::{
     AssetKind, CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial,
@@ -268,21 +267,7 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
     let form = FormState::new(draft, move |d: &Draft| d.to_request(today).err());
     let villages = LocalResource::new(village_options);
     let save = Action::new(|draft: &Draft| register_household(draft.clone()));
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(created) => navigate(&paths::household(created.id), Default::default()),
-                Err(error) => form.refused(&error),
-            }
-        }
-    });
-    let refusal = Signal::derive(move || {
-        save.value().with(|last| match last {
-            Some(Err(error)) if error.field_messages().is_empty() => Some(error.message()),
-            _ => None,
-        })
-    });
+    let refusal = form.on_created(save, paths::household);
     let pending = save.pending();
     let member_count = move || form.draft.with(|d| d.members.len());
     let village_select = move || {
@@ -304,10 +289,7 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                form.submitted.set(true);
-                if form.check.with(Vec::is_empty) {
-                    save.dispatch(form.draft.get_untracked());
-                }
+                form.submit(save);
             }
         >
             <h2 class="text-xl font-semibold">{tr("Pendaftaran keluarga", "Household registration")}</h2>
@@ -358,7 +340,7 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
                 </button>
                 {move || form.error("members").map(|message| view! { <p class="text-sm text-red-700" data-field-error="">{message}</p> })}
             </section>
-            <FormSummary errors=Signal::derive(move || if form.submitted.get() { form.check.get() } else { Vec::new() }) refusal />
+            <FormSummary errors=form.summary_errors() refusal />
             <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="registration-submit">
                 {move || if pending.get() { texts().loading } else { tr("Simpan keluarga", "Save household") }}
             </button>

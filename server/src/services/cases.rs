@@ -131,6 +131,17 @@ impl DbCaseService {
         if let Some(to) = filter.opened_to {
             query = query.filter(cases::Column::OpenedOn.lte(to));
         }
+        if filter.mine {
+            query = query.filter(
+                cases::Column::Id.in_subquery(
+                    Query::select()
+                        .column(case_events::Column::CaseId)
+                        .from(case_events::Entity)
+                        .and_where(case_events::Column::ActorUserId.eq(actor.user_id))
+                        .to_owned(),
+                ),
+            );
+        }
         if filter.overdue_only {
             query = query
                 .filter(cases::Column::DueOn.lt(today()))
