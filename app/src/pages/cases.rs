@@ -11,7 +11,7 @@ use shared::dto::{
 };
 use shared::programme::ProgrammeKind;
 
-use super::admin::{Pager, encode_query};
+use super::admin::{Pager, encode_query, with_query};
 
 use super::intake::fresh_key;
 use crate::api::{
@@ -53,14 +53,7 @@ fn CaseListBody() -> impl IntoView {
     };
     let cases = Resource::new(query, |query| get_case_list(query.filter()));
     let current = query();
-    let export = {
-        let pairs = encode_query(&current.pairs());
-        if pairs.is_empty() {
-            paths::CASES_CSV.to_string()
-        } else {
-            format!("{}?{pairs}", paths::CASES_CSV)
-        }
-    };
+    let export = with_query(paths::CASES_CSV, &current.pairs());
     view! {
         <PageHeading text=tr("Kasus", "Cases") />
         <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-5 sm:items-end" data-testid="case-filter">

@@ -11,7 +11,7 @@ use shared::complaint::{Channel, ComplaintType, EvidenceDocument, Sector, Urgenc
 use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
 use shared::intake::{ComplaintDraft, OpenCaseDraft};
 
-use super::admin::{Pager, encode_query};
+use super::admin::{Pager, encode_query, with_query};
 use super::intake::fresh_key;
 use crate::api::{
     ProposeToRegistry, get_household_file, get_household_list, open_case, reveal_nik, reveal_no_kk,
@@ -51,14 +51,7 @@ fn HouseholdListBody() -> impl IntoView {
     };
     let households = Resource::new(query, |query| get_household_list(query.filter()));
     let current = query();
-    let export = {
-        let pairs = encode_query(&current.pairs());
-        if pairs.is_empty() {
-            paths::HOUSEHOLDS_CSV.to_string()
-        } else {
-            format!("{}?{pairs}", paths::HOUSEHOLDS_CSV)
-        }
-    };
+    let export = with_query(paths::HOUSEHOLDS_CSV, &current.pairs());
     view! {
         <div class="mb-4 flex flex-wrap items-center justify-between gap-2">
             <PageHeading text=tr("Keluarga", "Households") />

@@ -31,8 +31,9 @@ use shared::roles::Role;
 use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow};
 
 use super::common::{
-    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
-    paging, remember_result, stored_area, today, within_scope, workflow_step,
+    Subject, audit_list_read, audit_ok, authorize, check_version, earlier_result, entry,
+    expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
+    workflow_step,
 };
 use super::db_failure;
 use super::households::{head_names, stored, stored_json};
@@ -51,23 +52,6 @@ pub struct DbCaseService {
 pub const EXPORT_MAX_CASES: u64 = 50_000;
 
 impl DbCaseService {
-    /// Audits a read of the case list (a page or an export) over `scope`.
-    async fn audit_case_read(
-        &self,
-        actor: &Actor,
-        action: &str,
-        scope: &AreaScope,
-        detail: String,
-    ) -> Result<(), ServiceError> {
-        let area = match scope {
-            AreaScope::Area(code) => Some(code),
-            AreaScope::National => None,
-        };
-        let mut audit = entry(actor, action, Subject::kind("case"), area);
-        audit.detail = Some(detail);
-        audit_ok(&self.db, audit).await
-    }
-
     /// The filtered, sorted query of a case list, after checking the actor may read the area.
     async fn case_query(
         &self,
@@ -878,8 +862,7 @@ impl CaseService for DbCaseService {
             .map_err(db_failure)?;
         let items = summaries(&self.db, rows).await?;
         let detail = format!("case list CSV; rows={}", items.len());
-        self.audit_case_read(actor, "export", &scope, detail)
-            .await?;
+        audit_list_read(&self.db, actor, "export", "case", &scope, detail).await?;
         Ok(items)
     }
 
@@ -899,8 +882,7 @@ impl CaseService for DbCaseService {
             .map_err(db_failure)?;
         let items = summaries(&self.db, rows).await?;
         let detail = format!("page={page}; rows={}; total={total}", items.len());
-        self.audit_case_read(actor, "list_cases", &scope, detail)
-            .await?;
+        audit_list_read(&self.db, actor, "list_cases", "case", &scope, detail).await?;
         Ok(Page {
             items,
             total,

@@ -183,6 +183,24 @@ pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<()
         .map_err(db_failure)
 }
 
+/// Audits a read of a list (a page or an export) of `object_type` records over `scope`.
+pub async fn audit_list_read<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    scope: &AreaScope,
+    detail: String,
+) -> Result<(), ServiceError> {
+    let area = match scope {
+        AreaScope::Area(code) => Some(code),
+        AreaScope::National => None,
+    };
+    let mut audit = entry(actor, action, Subject::kind(object_type), area);
+    audit.detail = Some(detail);
+    audit_ok(db, audit).await
+}
+
 /// Today in Western Indonesian Time (WIB, UTC+7), the day staff see on their calendar.
 pub fn today() -> NaiveDate {
     shared::deadline::day_in_wib(Utc::now())

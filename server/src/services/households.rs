@@ -30,8 +30,8 @@ use shared::proposal::{ProposalKind, ProposalSource};
 use shared::{Coded, DomainError};
 
 use super::common::{
-    Subject, audit_ok, authorize, check_version, diff, earlier_result, entry, expect_one_row,
-    own_scope, paging, remember_result, stored_area, today, within_scope,
+    Subject, audit_list_read, audit_ok, authorize, check_version, diff, earlier_result, entry,
+    expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
 };
 use super::proposals::insert_proposal;
 use super::{cases, db_failure};
@@ -376,22 +376,6 @@ impl DbHouseholdService {
         Ok((query, scope))
     }
 
-    async fn audit_list(
-        &self,
-        actor: &Actor,
-        action: &str,
-        scope: &AreaScope,
-        detail: String,
-    ) -> Result<(), ServiceError> {
-        let area = match scope {
-            AreaScope::Area(code) => Some(code),
-            AreaScope::National => None,
-        };
-        let mut audit = entry(actor, action, Subject::kind("household"), area);
-        audit.detail = Some(detail);
-        audit_ok(&self.db, audit).await
-    }
-
     async fn registry_for_kk_hash(
         &self,
         kk_hash: &str,
@@ -501,8 +485,15 @@ impl HouseholdService for DbHouseholdService {
             .map_err(db_failure)?;
         let items = self.rows_for(rows).await?;
         let detail = format!("page={page}; rows={}; total={total}", items.len());
-        self.audit_list(actor, "list_households", &scope, detail)
-            .await?;
+        audit_list_read(
+            &self.db,
+            actor,
+            "list_households",
+            "household",
+            &scope,
+            detail,
+        )
+        .await?;
         Ok(Page {
             items,
             total,
@@ -524,7 +515,7 @@ impl HouseholdService for DbHouseholdService {
             .map_err(db_failure)?;
         let items = self.rows_for(rows).await?;
         let detail = format!("household list CSV; rows={}", items.len());
-        self.audit_list(actor, "export", &scope, detail).await?;
+        audit_list_read(&self.db, actor, "export", "household", &scope, detail).await?;
         Ok(items)
     }
 

@@ -41,6 +41,16 @@ pub fn Pager(page: u32, per_page: u32, total: u64, query: String) -> impl IntoVi
     }
 }
 
+/// `base` with the non-empty `pairs` as its query (`/unduh/kasus.csv?status=semua`).
+pub(crate) fn with_query(base: &str, pairs: &[(&str, String)]) -> String {
+    let query = encode_query(pairs);
+    if query.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
 /// Encodes query parameters (`name=value&...`), skipping empty values.
 pub(crate) fn encode_query(pairs: &[(&str, String)]) -> String {
     pairs
