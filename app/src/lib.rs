@@ -25,6 +25,7 @@ use crate::pages::admin::{
     users::{NewUserPage, UserPage, UsersPage},
 };
 use crate::pages::cases::{CaseDetailPage, CaseListPage};
+use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
 use crate::pages::intake::IntakePage;
 use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
@@ -114,6 +115,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kasus") view=CaseListPage ssr=SsrMode::Async />
                 <Route path=path!("/kasus/:id") view=CaseDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/rujukan") view=ReferralInboxPage ssr=SsrMode::Async />
+                <Route path=path!("/dasbor") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/dasbor/perbandingan") view=ComparisonPage ssr=SsrMode::Async />
+                <Route path=path!("/dasbor/ringkasan") view=DashboardPrintPage ssr=SsrMode::Async />
                 <Route path=path!("/rujukan/:id/surat") view=ReferralLetterPage ssr=SsrMode::Async />
                 <Route path=path!("/verifikasi") view=VerifyReferralPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pengguna") view=UsersPage ssr=SsrMode::Async />

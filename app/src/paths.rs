@@ -14,6 +14,20 @@ pub const INTAKE: &str = "/layanan";
 pub const HOUSEHOLDS: &str = "/keluarga";
 /// The household list as CSV (a REST download served by the server).
 pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
+/// The dashboard of an area (`?wilayah=`; the user's own area without it).
+pub const DASHBOARD: &str = "/dasbor";
+/// Areas side by side (`?tingkat=provinsi|kabupaten`).
+pub const COMPARISON: &str = "/dasbor/perbandingan";
+/// The printable one-page summary of an area (`?wilayah=`).
+pub const DASHBOARD_PRINT: &str = "/dasbor/ringkasan";
+/// One dashboard table as CSV (`?wilayah=&tabel=`; a REST download).
+pub const DASHBOARD_CSV: &str = "/unduh/dasbor.csv";
+/// Every dashboard table as XLSX (`?wilayah=`; a REST download).
+pub const DASHBOARD_XLSX: &str = "/unduh/dasbor.xlsx";
+/// The comparison as CSV (`?tingkat=&tabel=`; a REST download).
+pub const COMPARISON_CSV: &str = "/unduh/perbandingan.csv";
+/// The comparison as XLSX (`?tingkat=`; a REST download).
+pub const COMPARISON_XLSX: &str = "/unduh/perbandingan.xlsx";
 /// Case list.
 pub const CASES: &str = "/kasus";
 /// Referral inbox.

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_service_records;
 mod m20261123_000003_account_security;
+mod m20261123_000004_area_stats;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_service_records::Migration),
             Box::new(m20261123_000003_account_security::Migration),
+            Box::new(m20261123_000004_area_stats::Migration),
         ]
     }
 }

@@ -133,6 +133,8 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         lists: usize,
     },
+    /// Recount every dashboard figure from the records (after loading data by hand, or to repair).
+    StatsRebuild,
     /// Write a consistent copy of the live SQLite database to a new file.
     Backup {
         /// The new backup file (never overwritten).
@@ -329,6 +331,17 @@ async fn main() -> anyhow::Result<()> {
                 seconds = format!("{seconds:.1}"),
                 households_per_second = (report.households as f64 / seconds.max(0.001)) as u64,
                 "synthetic data created"
+            );
+        }
+        Command::StatsRebuild => {
+            db::migrate(&db).await.context("migration failed")?;
+            let started = std::time::Instant::now();
+            let txn = sea_orm::TransactionTrait::begin(&db).await?;
+            services::stats::rebuild(&txn).await?;
+            txn.commit().await?;
+            tracing::info!(
+                seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+                "dashboard figures recounted"
             );
         }
         Command::Bench { lookups, lists } => {

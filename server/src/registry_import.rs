@@ -1428,28 +1428,46 @@ async fn link_households(txn: &DatabaseTransaction, import_id: i64) -> anyhow::R
               ORDER BY rf.registry_id LIMIT 1)"
         )
     };
-    let sql = format!(
-        "UPDATE households SET registry_id = {id}, desil = {desil}, \
-           updated_at = $2, version = version + 1 \
-         WHERE EXISTS (SELECT 1 FROM registry_families rf \
-                       WHERE rf.kk_hash = households.kk_hash AND rf.import_id = $1) \
+    let condition = format!(
+        "EXISTS (SELECT 1 FROM registry_families rf \
+                 WHERE rf.kk_hash = households.kk_hash AND rf.import_id = $1) \
            AND (households.registry_id IS NULL OR households.desil IS NULL \
                 OR households.registry_id <> {id} OR households.desil <> {desil})",
         id = pick("registry_id"),
         desil = pick("desil"),
     );
-    let sql = match backend {
+    let sql = format!(
+        "UPDATE households SET registry_id = {id}, desil = {desil}, \
+           updated_at = $2, version = version + 1 WHERE {condition}",
+        id = pick("registry_id"),
+        desil = pick("desil"),
+    );
+    let for_backend = |sql: String| match backend {
         DatabaseBackend::Postgres => sql,
         // SQLite numbers its parameters `?1`, `?2`.
         _ => sql.replace('$', "?"),
     };
+    // The dashboard counters follow the households whose desil changes.
+    let ids: Vec<i64> = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            for_backend(format!("SELECT id FROM households WHERE {condition}")),
+            [import_id.into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    let mut touch = crate::services::stats::Touch::default();
+    touch.households(txn, &ids).await?;
     let result = txn
         .execute_raw(Statement::from_sql_and_values(
             backend,
-            sql,
+            for_backend(sql),
             [import_id.into(), Utc::now().into()],
         ))
         .await?;
+    touch.settle(txn).await?;
     Ok(result.rows_affected())
 }
 

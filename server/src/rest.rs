@@ -42,7 +42,39 @@ pub const ROUTES: &[RestRoute] = &[
         path: HOUSEHOLDS_CSV,
         handler: || get(households_csv),
     },
+    RestRoute {
+        method: "GET",
+        path: DASHBOARD_CSV,
+        handler: || get(dashboard_csv),
+    },
+    RestRoute {
+        method: "GET",
+        path: DASHBOARD_XLSX,
+        handler: || get(dashboard_xlsx),
+    },
+    RestRoute {
+        method: "GET",
+        path: COMPARISON_CSV,
+        handler: || get(comparison_csv),
+    },
+    RestRoute {
+        method: "GET",
+        path: COMPARISON_XLSX,
+        handler: || get(comparison_xlsx),
+    },
 ];
+
+/// One table of an area's dashboard as CSV (`?wilayah=&tabel=`; aggregates only; audited).
+pub const DASHBOARD_CSV: &str = "/unduh/dasbor.csv";
+
+/// Every table of an area's dashboard as one XLSX workbook (`?wilayah=`; audited).
+pub const DASHBOARD_XLSX: &str = "/unduh/dasbor.xlsx";
+
+/// One table of the comparison of areas as CSV (`?tingkat=provinsi|kabupaten&tabel=`; audited).
+pub const COMPARISON_CSV: &str = "/unduh/perbandingan.csv";
+
+/// The comparison of areas as one XLSX workbook (`?tingkat=`; audited).
+pub const COMPARISON_XLSX: &str = "/unduh/perbandingan.xlsx";
 
 /// The household list as CSV (the list's filters as query parameters; No KK masked; audited).
 pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
@@ -207,6 +239,243 @@ async fn households_csv(
     );
     match text {
         Ok(text) => csv_download("keluarga", text),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Query of the dashboard downloads.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashboardQuery {
+    /// Area code (`""`: the nation).
+    #[serde(default)]
+    pub wilayah: String,
+    /// `provinsi` or `kabupaten` (comparison downloads).
+    #[serde(default)]
+    pub tingkat: String,
+    /// The table's key (CSV downloads); the first table when empty.
+    #[serde(default)]
+    pub tabel: String,
+    /// `en` for English column names.
+    #[serde(default)]
+    pub bahasa: String,
+}
+
+impl DashboardQuery {
+    fn level(&self) -> shared::dashboard::CompareLevel {
+        if self.tingkat == "provinsi" {
+            shared::dashboard::CompareLevel::Province
+        } else {
+            shared::dashboard::CompareLevel::District
+        }
+    }
+}
+
+/// The tables a dashboard download is made of, after the access check and an audit row.
+async fn dashboard_tables(
+    state: &AppState,
+    actor: Option<Extension<Actor>>,
+    query: &DashboardQuery,
+    comparison: bool,
+) -> Result<(String, Vec<shared::dashboard::Table>), ServiceError> {
+    let Some(Extension(actor)) = actor else {
+        return Err(ServiceError::Unauthenticated);
+    };
+    let english = query.bahasa == "en";
+    let (stem, tables, area) = if comparison {
+        let compared = state
+            .services
+            .dashboards
+            .compare(&actor, query.level())
+            .await?;
+        let stem = format!(
+            "perbandingan-{}",
+            if query.tingkat == "provinsi" {
+                "provinsi"
+            } else {
+                "kabupaten"
+            }
+        );
+        let area = compared.within.code.clone();
+        (
+            stem,
+            shared::dashboard::comparison_tables(&compared, english),
+            area,
+        )
+    } else {
+        let board = state
+            .services
+            .dashboards
+            .area(&actor, &query.wilayah)
+            .await?;
+        let code = if board.area.code.is_empty() {
+            "nasional".to_string()
+        } else {
+            board.area.code.replace('.', "")
+        };
+        let area = board.area.code.clone();
+        (
+            format!("dasbor-{code}"),
+            shared::dashboard::area_tables(&board, english),
+            area,
+        )
+    };
+    let area = shared::geo::AreaCode::parse(&area).ok();
+    let mut audit = crate::services::common::entry(
+        &actor,
+        "dashboard_export",
+        crate::services::common::Subject::kind(if comparison {
+            "dashboard_comparison"
+        } else {
+            "dashboard"
+        }),
+        area.as_ref(),
+    );
+    audit.detail = Some(if query.tabel.is_empty() {
+        "*".to_string()
+    } else {
+        query.tabel.clone()
+    });
+    crate::services::common::audit_ok(&state.db, audit).await?;
+    Ok((stem, tables))
+}
+
+fn one_table_csv(stem: String, tables: Vec<shared::dashboard::Table>, key: &str) -> Response {
+    let table = if key.is_empty() {
+        tables.into_iter().next()
+    } else {
+        tables.into_iter().find(|t| t.key == key)
+    };
+    let Some(table) = table else {
+        return error_response(&ServiceError::NotFound);
+    };
+    let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+    let text = csv_text(
+        &headers,
+        table.rows.iter().map(|row| {
+            row.iter()
+                .map(|cell| spreadsheet_safe(&cell.plain()))
+                .collect::<Vec<_>>()
+        }),
+    );
+    match text {
+        Ok(text) => csv_download(&format!("{stem}-{}", table.key), text),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Writes tables as the sheets of one workbook: counts as numbers, shares as percentages, "<5" as text.
+fn workbook(tables: &[shared::dashboard::Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    use shared::dashboard::TableCell;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let whole = Format::new().set_num_format("#,##0");
+    for table in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(table.key)?;
+        for (col, header) in table.headers.iter().enumerate() {
+            sheet.write_string_with_format(
+                0,
+                u16::try_from(col).unwrap_or(u16::MAX),
+                header,
+                &bold,
+            )?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            for (c, cell) in row.iter().enumerate() {
+                let c = u16::try_from(c).unwrap_or(u16::MAX);
+                match cell {
+                    TableCell::Count(n) => {
+                        sheet.write_number_with_format(r, c, *n as f64, &whole)?;
+                    }
+                    TableCell::PerMille(p) => {
+                        sheet.write_number_with_format(r, c, f64::from(*p) / 1000.0, &percent)?;
+                    }
+                    TableCell::Days(d) if *d < shared::dashboard::RESOLVE_DAYS_CAP => {
+                        sheet.write_number(r, c, f64::from(*d))?;
+                    }
+                    other => {
+                        sheet.write_string(r, c, other.plain())?;
+                    }
+                }
+            }
+        }
+        sheet.autofit();
+    }
+    book.save_to_buffer()
+}
+
+fn xlsx_download(stem: &str, tables: &[shared::dashboard::Table]) -> Response {
+    let bytes = match workbook(tables) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, "could not write a workbook");
+            return error_response(&ServiceError::Unavailable);
+        }
+    };
+    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");
+    let disposition = format!("attachment; filename=\"{stem}-{day}.xlsx\"");
+    let mut response = (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+async fn dashboard_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    match dashboard_tables(&state, actor, &query, false).await {
+        Ok((stem, tables)) => one_table_csv(stem, tables, &query.tabel),
+        Err(error) => error_response(&error),
+    }
+}
+
+async fn dashboard_xlsx(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    match dashboard_tables(&state, actor, &query, false).await {
+        Ok((stem, tables)) => xlsx_download(&stem, &tables),
+        Err(error) => error_response(&error),
+    }
+}
+
+async fn comparison_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    match dashboard_tables(&state, actor, &query, true).await {
+        Ok((stem, tables)) => one_table_csv(stem, tables, &query.tabel),
+        Err(error) => error_response(&error),
+    }
+}
+
+async fn comparison_xlsx(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    match dashboard_tables(&state, actor, &query, true).await {
+        Ok((stem, tables)) => xlsx_download(&stem, &tables),
         Err(error) => error_response(&error),
     }
 }

@@ -238,6 +238,25 @@ fn proposer(role: Role, inside: bool) -> Expect {
     }
 }
 
+/// Aggregate figures of the target village: every role but institutions, inside
+/// (the national monitor is inside everywhere).
+fn aggregates(role: Role, inside: bool) -> Expect {
+    if role != Role::ReceivingInstitution && (inside || role == Role::KemensosMonitor) {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Comparing districts: national users (and provincial ones, not in the matrix) only.
+fn comparison(role: Role, _: bool) -> Expect {
+    if role == Role::KemensosMonitor {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// One row of the matrix: endpoint path, how it is called, the rule.
 struct Row {
     path: &'static str,
@@ -334,6 +353,28 @@ fn matrix() -> Vec<Row> {
             server::rest::AUDIT_CSV,
             Call::Get,
             Box::new(admin_list(Marker::TargetDistrict)),
+        ),
+        row("/api/area_dashboard", Call::Form, Box::new(aggregates)),
+        row(
+            "/api/dashboard_comparison",
+            Call::Form,
+            Box::new(comparison),
+        ),
+        row(server::rest::DASHBOARD_CSV, Call::Get, Box::new(aggregates)),
+        row(
+            server::rest::DASHBOARD_XLSX,
+            Call::Get,
+            Box::new(aggregates),
+        ),
+        row(
+            server::rest::COMPARISON_CSV,
+            Call::Get,
+            Box::new(comparison),
+        ),
+        row(
+            server::rest::COMPARISON_XLSX,
+            Call::Get,
+            Box::new(comparison),
         ),
         row("/api/change_password", Call::Form, Box::new(anyone)),
         row("/api/logout", Call::Form, Box::new(anyone)),
@@ -528,6 +569,14 @@ impl World {
                 String::new()
             }
             "/api/set_language" => "lang=en".to_string(),
+            "/api/area_dashboard" => format!("area={VILLAGE}"),
+            server::rest::DASHBOARD_CSV | server::rest::DASHBOARD_XLSX => {
+                format!("wilayah={VILLAGE}&tabel=desil")
+            }
+            "/api/dashboard_comparison" => "level=kabupaten".to_string(),
+            server::rest::COMPARISON_CSV | server::rest::COMPARISON_XLSX => {
+                "tingkat=kabupaten".to_string()
+            }
             "/api/lookup_identity" => format!(r#"{{"kind":"no_kk","number":"{}"}}"#, t.no_kk),
             "/api/household_list" => r#"{"filter":{"area":null,"search":null,"in_registry":null,"desil":null,"open_case_only":false,"page":1,"per_page":100}}"#.to_string(),
             "/api/household_file" | "/api/reveal_no_kk" => format!("household_id={}", t.household_id),
@@ -590,6 +639,9 @@ impl World {
     ) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
         let cookie = format!("slrt_session={}", caller.token);
         let request = match call {
+            Call::Get if !arguments.is_empty() => Request::get(format!("{path}?{arguments}"))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())?,
             Call::Get => Request::get(path)
                 .header(header::COOKIE, cookie)
                 .body(Body::empty())?,

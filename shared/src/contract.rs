@@ -411,6 +411,23 @@ pub trait CatalogueService: Send + Sync {
     ) -> Result<Created, ServiceError>;
 }
 
+/// Dashboards: aggregate figures only, never a person's record (any role but receiving institutions).
+#[async_trait]
+pub trait DashboardService: Send + Sync {
+    /// The dashboard of one area (`""` = the nation) inside the actor's area.
+    async fn area(
+        &self,
+        actor: &Actor,
+        area_code: &str,
+    ) -> Result<crate::dashboard::AreaDashboard, ServiceError>;
+    /// Provinces or districts side by side, those inside the actor's area.
+    async fn compare(
+        &self,
+        actor: &Actor,
+        level: crate::dashboard::CompareLevel,
+    ) -> Result<crate::dashboard::Comparison, ServiceError>;
+}
+
 /// Every service of the portal, as one value placed in the request context.
 #[derive(Clone)]
 pub struct Services {
@@ -423,4 +440,5 @@ pub struct Services {
     pub catalogue: Arc<dyn CatalogueService>,
     pub accounts: Arc<dyn AccountService>,
     pub audit: Arc<dyn AuditService>,
+    pub dashboards: Arc<dyn DashboardService>,
 }

@@ -307,40 +307,6 @@ pub struct ProposalTransitionRequest {
     pub note: String,
 }
 
-/// A count by one coded key, for dashboards (e.g. households by desil, complaints by sector).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CountBy {
-    /// The key's code (a desil number, a sector code, an area code ...).
-    pub key: String,
-    /// The count.
-    pub count: u64,
-}
-
-/// The district dashboard's figures for one area.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DashboardFigures {
-    /// The area the figures cover.
-    pub area: AreaScope,
-    /// Households by desil (`"none"` for outside the registry).
-    pub households_by_desil: Vec<CountBy>,
-    /// Complaints by sector.
-    pub complaints_by_sector: Vec<CountBy>,
-    /// Complaints by type.
-    pub complaints_by_type: Vec<CountBy>,
-    /// Referrals by state.
-    pub referrals_by_state: Vec<CountBy>,
-    /// Proposals by stage.
-    pub proposals_by_stage: Vec<CountBy>,
-    /// Cases resolved, per mille of cases closed in any way.
-    pub resolved_per_mille: u32,
-    /// Median days from registration to resolution.
-    pub median_days_to_resolve: Option<u32>,
-    /// Open cases past their deadline.
-    pub overdue_cases: u64,
-    /// Households in desil 1–2 receiving no programme.
-    pub coverage_gaps: u64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ pub mod case;
 pub mod coded;
 pub mod complaint;
 pub mod contract;
+pub mod dashboard;
 pub mod deadline;
 pub mod dto;
 pub mod error;

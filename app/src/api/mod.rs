@@ -5,12 +5,14 @@
 mod account;
 mod admin;
 mod cases;
+mod dashboard;
 mod intake;
 mod referrals;
 
 pub use account::*;
 pub use admin::*;
 pub use cases::*;
+pub use dashboard::*;
 pub use intake::*;
 pub use referrals::*;
 

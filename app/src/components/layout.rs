@@ -39,6 +39,9 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
             "nav-referrals",
         ));
     }
+    if user.role.may(Action::ViewAggregates) {
+        links.push((paths::DASHBOARD, tr("Dasbor", "Dashboard"), "nav-dashboard"));
+    }
     if user.role.may(Action::ManageUsers) {
         links.push((paths::ADMIN_USERS, tr("Pengguna", "Users"), "nav-users"));
         links.push((

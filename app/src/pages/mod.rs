@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod cases;
+pub mod dashboard;
 pub mod home;
 pub mod households;
 pub mod intake;

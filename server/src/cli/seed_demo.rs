@@ -385,6 +385,7 @@ pub async fn run_with(
     let password_hash = password::hash(DEMO_PASSWORD.to_string()).await?;
     let txn = db.begin().await?;
     let counts = seed(&txn, key, config, &password_hash).await?;
+    crate::services::stats::rebuild(&txn).await?;
     txn.commit().await.context("cannot store the demo data")?;
     Ok(SeedOutcome::Seeded(counts))
 }

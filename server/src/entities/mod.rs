@@ -1,5 +1,6 @@
 //! SeaORM entities: one module per table, mirroring the `migrations` crate.
 
+pub mod area_stats;
 pub mod areas;
 pub mod attachments;
 pub mod audit_log;

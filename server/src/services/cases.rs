@@ -37,6 +37,7 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::{head_names, stored, stored_json};
+use super::stats::Touch;
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
     referrals, users,
@@ -673,6 +674,9 @@ impl CaseService for DbCaseService {
                     .map(|id| Created { id })
                     .ok_or(ServiceError::Unavailable);
             }
+            let mut touch = Touch::default();
+            touch.created_case(case.id);
+            touch.done(&txn).await?;
             txn.commit().await.map_err(db_failure)?;
             return Ok(Created { id: case.id });
         }
@@ -699,6 +703,7 @@ impl CaseService for DbCaseService {
             &self.calendar,
         );
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let touch = Touch::of_cases(&txn, &[row.id]).await?;
         let inserted = complaints::ActiveModel {
             case_id: Set(row.id),
             member_id: Set(None),
@@ -743,6 +748,7 @@ impl CaseService for DbCaseService {
             ),
         )
         .await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: inserted.id })
     }
@@ -787,6 +793,7 @@ impl CaseService for DbCaseService {
         };
         let closed_at = FINISHED.contains(&next.state).then_some(now);
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let touch = Touch::of_cases(&txn, &[row.id]).await?;
         let result = cases::Entity::update_many()
             .col_expr(cases::Column::State, Expr::value(next.state.code()))
             .col_expr(cases::Column::Level, Expr::value(next.level.code()))
@@ -826,6 +833,7 @@ impl CaseService for DbCaseService {
             next.level.code()
         ));
         audit_ok(&txn, audit).await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         let row = self.case_row(row.id).await?;
         self.build_detail(actor, row).await

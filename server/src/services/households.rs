@@ -34,6 +34,7 @@ use super::common::{
     expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
 };
 use super::proposals::insert_proposal;
+use super::stats::Touch;
 use super::{cases, db_failure};
 use crate::entities::cases as case_rows;
 use crate::entities::{
@@ -578,6 +579,7 @@ impl HouseholdService for DbHouseholdService {
         };
         let address = &household.address;
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let mut touch = Touch::default();
         let row = households::ActiveModel {
             kk_hash: Set(kk_hash),
             kk_sealed: Set(self.key.seal(&household.no_kk.as_str())),
@@ -627,6 +629,8 @@ impl HouseholdService for DbHouseholdService {
                 .map(|id| Created { id })
                 .ok_or(ServiceError::Unavailable);
         }
+        touch.created_household(row.id);
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: row.id })
     }
@@ -736,6 +740,7 @@ impl HouseholdService for DbHouseholdService {
             "details": serde_json::to_value(&details).map_err(|_| ServiceError::Unavailable)?,
         });
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let touch = Touch::of_households(&txn, &[row.id]).await?;
         let result = households::Entity::update_many()
             .col_expr(
                 households::Column::HeadName,
@@ -778,6 +783,7 @@ impl HouseholdService for DbHouseholdService {
         );
         audit.detail = diff(&before, &after, &[]);
         audit_ok(&txn, audit).await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(row.version + 1)
     }
@@ -800,6 +806,7 @@ impl HouseholdService for DbHouseholdService {
         check_members(&everyone)?;
         check_nik_free(&self.db, &self.key, &member, None).await?;
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let touch = Touch::of_households(&txn, &[household_id]).await?;
         let row = member_model(&self.key, household_id, &member)?
             .insert(&txn)
             .await
@@ -814,6 +821,7 @@ impl HouseholdService for DbHouseholdService {
             ),
         )
         .await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: row.id })
     }
@@ -865,6 +873,7 @@ impl HouseholdService for DbHouseholdService {
         }
         let nik = protect_nik(&self.key, member.nik.as_ref());
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let touch = Touch::of_households(&txn, &[stored_member.household_id]).await?;
         let result = members::Entity::update_many()
             .col_expr(members::Column::NikHash, Expr::value(nik.hash))
             .col_expr(members::Column::NikSealed, Expr::value(nik.sealed))
@@ -903,6 +912,7 @@ impl HouseholdService for DbHouseholdService {
         );
         audit.detail = diff(&before, &after, &["nik"]);
         audit_ok(&txn, audit).await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(stored_member.version + 1)
     }
@@ -1009,6 +1019,7 @@ impl HouseholdService for DbHouseholdService {
         }
         let now = Utc::now();
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let mut touch = Touch::of_household_and_its_records(&txn, row.id).await?;
         let result = households::Entity::update_many()
             .col_expr(
                 households::Column::VillageCode,
@@ -1055,7 +1066,7 @@ impl HouseholdService for DbHouseholdService {
         .await
         .map_err(db_failure)?;
         if event.needs_registry_correction(row.registry_id.is_some()) {
-            insert_proposal(
+            let proposal = insert_proposal(
                 &txn,
                 actor,
                 row.id,
@@ -1069,6 +1080,7 @@ impl HouseholdService for DbHouseholdService {
                 ),
             )
             .await?;
+            touch.created_proposal(proposal.id);
         }
         let mut audit = entry(
             actor,
@@ -1083,6 +1095,7 @@ impl HouseholdService for DbHouseholdService {
             new_village.as_str()
         ));
         audit_ok(&txn, audit).await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(row.version + 1)
     }

@@ -9,9 +9,11 @@ pub mod auth;
 pub mod cases;
 pub mod catalogue;
 pub mod common;
+pub mod dashboards;
 pub mod households;
 pub mod proposals;
 pub mod referrals;
+pub mod stats;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -121,6 +123,7 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
             config.calendar,
         )),
         proposals: Arc::new(proposals::DbProposalService::new(db.clone())),
+        dashboards: Arc::new(dashboards::DbDashboardService::new(db.clone())),
         catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }
 }

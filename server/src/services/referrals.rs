@@ -35,6 +35,7 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::stored;
+use super::stats::Touch;
 use crate::entities::{
     areas, cases, complaints, households, institutions, programmes, referral_events, referrals,
 };
@@ -294,6 +295,7 @@ impl ReferralService for DbReferralService {
         let now = Utc::now();
         for _attempt in 0..5 {
             let txn = self.db.begin().await.map_err(db_failure)?;
+            let touch = Touch::of_cases(&txn, &[case.id]).await?;
             let number = Self::next_number(&txn, &village, today.year()).await?;
             let inserted = referrals::ActiveModel {
                 number: Set(number.as_str().to_string()),
@@ -372,6 +374,7 @@ impl ReferralService for DbReferralService {
                     .ok_or(ServiceError::NotFound)?;
                 return self.view(&row).await;
             }
+            touch.done(&txn).await?;
             txn.commit().await.map_err(db_failure)?;
             return self.view(&row).await;
         }
@@ -432,6 +435,7 @@ impl ReferralService for DbReferralService {
             _ => row.outcome_note.clone(),
         };
         let txn = self.db.begin().await.map_err(db_failure)?;
+        let touch = Touch::of_cases(&txn, &[row.case_id]).await?;
         let result = referrals::Entity::update_many()
             .col_expr(referrals::Column::State, Expr::value(next.code()))
             .col_expr(referrals::Column::OutcomeNote, Expr::value(outcome_note))
@@ -478,6 +482,7 @@ impl ReferralService for DbReferralService {
             change.action, change.from, change.to
         ));
         audit_ok(&txn, audit).await?;
+        touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         let row = referrals::Entity::find_by_id(row.id)
             .one(&self.db)

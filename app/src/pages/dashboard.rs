@@ -1,0 +1,654 @@
+//! Dashboards for district heads, planners and national monitors: an area's
+//! figures with charts and its sub-areas side by side (drilling down one level
+//! at a time), a comparison of provinces or districts with rankings, a tile
+//! map and small multiples, and a printable one-page summary. Aggregates
+//! only: counts of 1–4 show as "<5".
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use shared::access::Action as Permission;
+use shared::dashboard::{
+    AreaDashboard, AreaRow, Comparison, Count, INDICATOR_COLUMNS, RESOLVE_DAYS_CAP, TableCell,
+};
+use shared::dto::CurrentUser;
+
+use super::admin::with_query;
+use crate::api::{get_area_dashboard, get_comparison};
+use crate::components::charts::{
+    Bar, BarChart, DonutChart, LineChart, Series, StackedBarChart, StackedRow,
+};
+use crate::components::page::{
+    BUTTON, BUTTON_QUIET, ErrorPanel, INPUT, LABEL, SignedInPage, TABLE, TD, TH,
+};
+use crate::format::{date_id, number_id};
+use crate::i18n::{Lang, lang, texts, tr};
+use crate::paths;
+
+/// Indicator columns shown in the sub-area and comparison tables on screen
+/// (every column is in the downloads).
+const TABLE_COLUMNS: [&str; 8] = [
+    "keluarga",
+    "cakupan",
+    "kasus",
+    "terbuka",
+    "terlambat",
+    "selesai",
+    "median_hari",
+    "tanpa_program",
+];
+
+/// A cell as people read it: `1.234`, `45,3%`, `12 hari`, `<5`.
+fn shown(cell: &TableCell) -> String {
+    match cell {
+        TableCell::Text(text) => text.clone(),
+        TableCell::Count(n) => number_id(*n),
+        TableCell::PerMille(p) => format!("{},{}%", p / 10, p % 10),
+        TableCell::Days(d) if *d >= RESOLVE_DAYS_CAP => format!("> {}", RESOLVE_DAYS_CAP - 1),
+        TableCell::Days(d) => d.to_string(),
+        TableCell::Hidden => "<5".to_string(),
+    }
+}
+
+/// A cell's number for sorting and colouring (`None`: hidden or not computable).
+fn numeric(cell: &TableCell) -> Option<u64> {
+    match cell {
+        TableCell::Count(n) => Some(*n),
+        TableCell::PerMille(p) => Some(u64::from(*p)),
+        TableCell::Days(d) => Some(u64::from(*d)),
+        _ => None,
+    }
+}
+
+fn label_of(id: &str, en: &str) -> String {
+    if lang() == Lang::En { en } else { id }.to_string()
+}
+
+fn count_bars(counts: &[Count]) -> Vec<Bar> {
+    counts
+        .iter()
+        .filter(|c| c.value != Some(0))
+        .map(|c| Bar {
+            label: label_of(&c.label, &c.label_en),
+            value: c.value,
+        })
+        .collect()
+}
+
+/// The name of the level below an area, by the length of its code.
+fn child_level(code: &str) -> &'static str {
+    match code.len() {
+        0 => tr("Provinsi", "Province"),
+        2 => tr("Kabupaten/Kota", "District"),
+        5 => tr("Kecamatan", "Sub-district"),
+        _ => tr("Desa/Kelurahan", "Village"),
+    }
+}
+
+fn english_pair() -> (&'static str, String) {
+    (
+        "bahasa",
+        if lang() == Lang::En {
+            "en".into()
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// `2026-03` → `03/26`.
+fn short_month(month: &str) -> String {
+    match month.split_once('-') {
+        Some((year, m)) => format!("{m}/{}", year.get(2..).unwrap_or(year)),
+        None => month.to_string(),
+    }
+}
+
+/// An area's dashboard (`?wilayah=`, the user's own area without it).
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Dasbor", "Dashboard") content=|user| view! { <DashboardBody user /> } /> }
+}
+
+#[component]
+fn DashboardBody(user: CurrentUser) -> impl IntoView {
+    let query = use_query_map();
+    let own = user.area_code.clone();
+    let area = move || query.read().get("wilayah").unwrap_or_else(|| own.clone());
+    let board = Resource::new(area, get_area_dashboard);
+    let may_compare = user.role.may(Permission::ViewAggregates) && user.area_code.len() <= 2;
+    view! {
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(board) => Either::Left(view! { <AreaBoard board may_compare /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AreaBoard(board: AreaDashboard, may_compare: bool) -> impl IntoView {
+    let code = board.area.code.clone();
+    let xlsx = with_query(
+        paths::DASHBOARD_XLSX,
+        &[("wilayah", code.clone()), english_pair()],
+    );
+    let print = with_query(paths::DASHBOARD_PRINT, &[("wilayah", code.clone())]);
+    let overdue = (board.may_drill_to_records && !code.is_empty()).then(|| {
+        with_query(
+            paths::CASES,
+            &[("wilayah", code.clone()), ("terlambat", "1".into())],
+        )
+    });
+    let tables: Vec<(String, &'static str)> = [
+        ("ringkasan", tr("ringkasan", "summary")),
+        ("wilayah", tr("per wilayah", "by area")),
+        ("desil", tr("desil", "deciles")),
+        ("status_kasus", tr("status kasus", "case states")),
+        ("sektor", tr("sektor", "sectors")),
+        ("jenis", tr("jenis pengaduan", "complaint types")),
+        ("rujukan", tr("rujukan", "referrals")),
+        ("usulan", tr("usulan", "proposals")),
+        ("tren", tr("tren bulanan", "monthly trend")),
+    ]
+    .into_iter()
+    .map(|(key, name)| {
+        (
+            with_query(
+                paths::DASHBOARD_CSV,
+                &[
+                    ("wilayah", code.clone()),
+                    ("tabel", key.into()),
+                    english_pair(),
+                ],
+            ),
+            name,
+        )
+    })
+    .collect();
+    let referral_series: Vec<String> = board
+        .referral_states
+        .iter()
+        .map(|s| label_of(&s.label, &s.label_en))
+        .collect();
+    let referral_rows: Vec<StackedRow> = board
+        .referrals_by_programme
+        .iter()
+        .map(|row| StackedRow {
+            label: label_of(&row.label, &row.label_en),
+            values: row.values.clone(),
+        })
+        .collect();
+    let months: Vec<String> = board.months.iter().map(|m| short_month(m)).collect();
+    let trend = vec![
+        Series {
+            name: tr("Dibuka", "Opened").to_string(),
+            values: board.cases_opened_by_month.clone(),
+        },
+        Series {
+            name: tr("Selesai", "Resolved").to_string(),
+            values: board.cases_resolved_by_month.clone(),
+        },
+    ];
+    view! {
+        <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
+            <div>
+                {board.parent.clone().map(|parent| {
+                    let href = with_query(paths::DASHBOARD, &[("wilayah", parent.code.clone())]);
+                    view! {
+                        <a href=href class="text-sm text-teal-800 underline" data-testid="dashboard-up">
+                            {format!("← {}", parent.name)}
+                        </a>
+                    }
+                })}
+                <h1 class="text-2xl font-semibold" data-testid="dashboard-title">
+                    {format!("{} {}", tr("Dasbor", "Dashboard"), board.area.name)}
+                </h1>
+                <p class="text-sm text-slate-600">
+                    {format!("{} {}", tr("Data per", "Figures as of"), date_id(board.today))}
+                </p>
+            </div>
+            <div class="flex flex-wrap gap-2 print:hidden">
+                <a href=print class=BUTTON_QUIET data-testid="dashboard-print">{tr("Ringkasan cetak", "Printable summary")}</a>
+                <a href=xlsx class=BUTTON_QUIET rel="external" download="" data-testid="dashboard-xlsx">{tr("Unduh XLSX", "Download XLSX")}</a>
+                {may_compare.then(|| view! {
+                    <a href=paths::COMPARISON class=BUTTON_QUIET data-testid="dashboard-compare">{tr("Perbandingan wilayah", "Compare areas")}</a>
+                })}
+                {overdue.map(|href| view! {
+                    <a href=href class=BUTTON_QUIET data-testid="dashboard-overdue">{tr("Kasus terlambat", "Overdue cases")}</a>
+                })}
+            </div>
+        </div>
+        <IndicatorCards board=board.clone() />
+        <div class="mt-6 grid gap-4 lg:grid-cols-2">
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <BarChart title=tr("Keluarga per desil", "Households by decile").to_string() bars=count_bars(&board.households_by_desil) />
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <LineChart title=tr("Kasus per bulan", "Cases per month").to_string() x_labels=months series=trend compact=false />
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <BarChart title=tr("Pengaduan per sektor", "Complaints by sector").to_string() bars=count_bars(&board.complaints_by_sector) />
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <DonutChart title=tr("Jenis pengaduan", "Complaint types").to_string() slices=count_bars(&board.complaints_by_type) />
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <BarChart title=tr("Kasus per status", "Cases by state").to_string() bars=count_bars(&board.cases_by_state) />
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <StackedBarChart title=tr("Rujukan per program dan status", "Referrals by programme and state").to_string() series=referral_series rows=referral_rows />
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4">
+                <BarChart title=tr("Usulan registri per tahap", "Registry proposals by stage").to_string() bars=count_bars(&board.proposals_by_stage) />
+            </section>
+        </div>
+        {(!board.children.is_empty()).then(|| {
+            let csv = with_query(paths::DASHBOARD_CSV, &[("wilayah", code.clone()), ("tabel", "wilayah".into()), english_pair()]);
+            view! {
+                <section class="mt-6">
+                    <div class="mb-2 flex flex-wrap items-center justify-between gap-2">
+                        <h2 class="text-lg font-semibold">{format!("{} {}", tr("Per", "By"), child_level(&board.area.code).to_lowercase())}</h2>
+                        <a href=csv class="text-sm text-teal-800 underline print:hidden" rel="external" download="">{tr("Unduh CSV", "Download CSV")}</a>
+                    </div>
+                    <AreaTable rows=board.children.clone() ranked=false drill=true />
+                </section>
+            }
+        })}
+        <section class="mt-6 text-sm print:hidden" data-testid="dashboard-downloads">
+            <h2 class="mb-1 font-semibold">{tr("Unduh tabel (CSV)", "Download tables (CSV)")}</h2>
+            <ul class="flex flex-wrap gap-x-4 gap-y-1">
+                {tables.into_iter().map(|(href, name)| view! {
+                    <li><a href=href class="text-teal-800 underline" rel="external" download="">{name}</a></li>
+                }).collect_view()}
+            </ul>
+            <p class="mt-2 text-slate-600">
+                {tr(
+                    "Angka 1–4 ditampilkan sebagai <5 agar tidak ada warga yang dapat dikenali; bila hanya satu angka yang disembunyikan, angka terkecil berikutnya ikut disembunyikan.",
+                    "Counts of 1–4 show as <5 so that nobody can be recognised; when only one count would be hidden, the next smallest is hidden too.",
+                )}
+            </p>
+        </section>
+    }
+}
+
+/// The headline figures as cards, in three groups.
+#[component]
+fn IndicatorCards(board: AreaDashboard) -> impl IntoView {
+    let groups: [(&'static str, std::ops::Range<usize>); 3] = [
+        (tr("Keluarga dan registri", "Households and registry"), 0..4),
+        (tr("Layanan dan rujukan", "Services and referrals"), 4..14),
+        (
+            tr("Kesenjangan program", "Programme coverage gaps"),
+            14..INDICATOR_COLUMNS.len(),
+        ),
+    ];
+    view! {
+        <div class="space-y-4" data-testid="indicator-cards">
+            {groups.into_iter().map(|(title, range)| view! {
+                <section>
+                    <h2 class="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">{title}</h2>
+                    <dl class="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-5">
+                        {INDICATOR_COLUMNS[range].iter().map(|(key, id, en, value)| {
+                            let cell = value(&board.indicators);
+                            view! {
+                                <div class="rounded-lg border border-slate-200 bg-white p-3" data-indicator=*key>
+                                    <dt class="text-xs text-slate-600">{label_of(id, en)}</dt>
+                                    <dd class="text-xl font-semibold tabular-nums">{shown(&cell)}</dd>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </dl>
+                </section>
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Areas side by side; with `drill`, each name opens that area's dashboard.
+#[component]
+fn AreaTable(rows: Vec<AreaRow>, ranked: bool, drill: bool) -> impl IntoView {
+    let columns: Vec<_> = TABLE_COLUMNS
+        .iter()
+        .filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key))
+        .collect();
+    let headers = columns.clone();
+    view! {
+        <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table class=TABLE data-testid="area-table">
+                <thead class="bg-slate-50">
+                    <tr>
+                        {ranked.then(|| view! { <th scope="col" class=TH>"#"</th> })}
+                        <th scope="col" class=TH>{tr("Wilayah", "Area")}</th>
+                        {headers.into_iter().map(|(_, id, en, _)| view! {
+                            <th scope="col" class="px-3 py-2 text-right font-semibold text-slate-700">{label_of(id, en)}</th>
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {rows.into_iter().enumerate().map(|(index, row)| {
+                        let name = row.area.name.clone();
+                        let href = with_query(paths::DASHBOARD, &[("wilayah", row.area.code.clone())]);
+                        let cells: Vec<String> = columns.iter().map(|(_, _, _, value)| shown(&value(&row.indicators))).collect();
+                        view! {
+                            <tr data-area=row.area.code.clone()>
+                                {ranked.then(|| view! { <td class=TD>{index + 1}</td> })}
+                                <td class=TD>
+                                    {if drill {
+                                        Either::Left(view! { <a href=href class="text-teal-800 underline">{name}</a> })
+                                    } else {
+                                        Either::Right(view! { <span>{name}</span> })
+                                    }}
+                                </td>
+                                {cells.into_iter().map(|text| view! {
+                                    <td class="px-3 py-2 text-right tabular-nums">{text}</td>
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Provinces or districts side by side (`?tingkat=provinsi|kabupaten&urut=<indicator>`).
+#[component]
+pub fn ComparisonPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Perbandingan wilayah", "Compare areas") content=|_user| view! { <ComparisonBody /> } /> }
+}
+
+#[component]
+fn ComparisonBody() -> impl IntoView {
+    let query = use_query_map();
+    let level = move || query.read().get("tingkat").unwrap_or_default();
+    let comparison = Resource::new(level, get_comparison);
+    view! {
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                let order = query.read_untracked().get("urut").unwrap_or_else(|| "kasus".into());
+                match comparison.await {
+                    Ok(comparison) => Either::Left(view! { <ComparisonBoard comparison order /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Five classes of a sequential, colour-blind-safe blue scale, light to dark.
+const CLASSES: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+
+#[component]
+fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
+    let provinces = comparison.level == shared::dashboard::CompareLevel::Province;
+    let level_code = if provinces { "provinsi" } else { "kabupaten" };
+    let column = INDICATOR_COLUMNS
+        .iter()
+        .find(|c| c.0 == order)
+        .or_else(|| INDICATOR_COLUMNS.iter().find(|c| c.0 == "kasus"))
+        .copied();
+    let mut ranked: Vec<(AreaRow, Vec<Option<u64>>)> = comparison
+        .rows
+        .iter()
+        .cloned()
+        .zip(comparison.activity.iter().cloned())
+        .collect();
+    if let Some((_, _, _, value)) = column {
+        // Highest first; hidden values last; ties by code.
+        ranked.sort_by(|(a, _), (b, _)| {
+            let (va, vb) = (
+                numeric(&value(&a.indicators)),
+                numeric(&value(&b.indicators)),
+            );
+            vb.cmp(&va).then_with(|| a.area.code.cmp(&b.area.code))
+        });
+    }
+    let (order_key, order_id, order_en) =
+        column.map_or(("kasus", "Kasus", "Cases"), |c| (c.0, c.1, c.2));
+    let values: Vec<Option<u64>> = comparison
+        .rows
+        .iter()
+        .map(|row| column.and_then(|c| numeric(&(c.3)(&row.indicators))))
+        .collect();
+    // Class limits: quintiles of the shown values.
+    let mut sorted: Vec<u64> = values.iter().flatten().copied().collect();
+    sorted.sort_unstable();
+    let limits: Vec<u64> = (1..5)
+        .map(|q| sorted.get(sorted.len() * q / 5).copied().unwrap_or(0))
+        .collect();
+    let class_of = move |v: u64| {
+        limits
+            .iter()
+            .filter(|limit| v >= **limit && **limit > 0)
+            .count()
+            .min(4)
+    };
+    let tiles: Vec<(String, String, Option<u64>)> = comparison
+        .rows
+        .iter()
+        .zip(values)
+        .map(|(row, value)| (row.area.code.clone(), row.area.name.clone(), value))
+        .collect();
+    let xlsx = with_query(
+        paths::COMPARISON_XLSX,
+        &[("tingkat", level_code.into()), english_pair()],
+    );
+    let csv = with_query(
+        paths::COMPARISON_CSV,
+        &[
+            ("tingkat", level_code.into()),
+            ("tabel", "perbandingan".into()),
+            english_pair(),
+        ],
+    );
+    let activity_csv = with_query(
+        paths::COMPARISON_CSV,
+        &[
+            ("tingkat", level_code.into()),
+            ("tabel", "aktivitas".into()),
+            english_pair(),
+        ],
+    );
+    let months: Vec<String> = comparison.months.iter().map(|m| short_month(m)).collect();
+    let multiples: Vec<(String, Vec<Option<u64>>)> = ranked
+        .iter()
+        .take(12)
+        .map(|(row, activity)| (row.area.name.clone(), activity.clone()))
+        .collect();
+    let rows: Vec<AreaRow> = ranked.into_iter().map(|(row, _)| row).collect();
+    let cols = if tiles.len() > 40 { 24 } else { 8 };
+    let tile_rows = tiles.len().div_ceil(cols).max(1);
+    let inactive = comparison.inactive.clone();
+    view! {
+        <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
+            <div>
+                <h1 class="text-2xl font-semibold" data-testid="comparison-title">
+                    {format!("{} — {}", tr("Perbandingan wilayah", "Compare areas"), comparison.within.name)}
+                </h1>
+                <p class="text-sm text-slate-600">{format!("{} {}", tr("Data per", "Figures as of"), date_id(comparison.today))}</p>
+            </div>
+            <div class="flex flex-wrap gap-2">
+                <a href=with_query(paths::COMPARISON, &[("tingkat", "provinsi".into()), ("urut", order_key.into())])
+                    class=if provinces { BUTTON } else { BUTTON_QUIET } aria-current=provinces.then_some("page")>{tr("Provinsi", "Provinces")}</a>
+                <a href=with_query(paths::COMPARISON, &[("tingkat", "kabupaten".into()), ("urut", order_key.into())])
+                    class=if provinces { BUTTON_QUIET } else { BUTTON } aria-current=(!provinces).then_some("page")>{tr("Kabupaten/Kota", "Districts")}</a>
+                <a href=xlsx class=BUTTON_QUIET rel="external" download="" data-testid="comparison-xlsx">{tr("Unduh XLSX", "Download XLSX")}</a>
+            </div>
+        </div>
+        <form method="get" class="mb-4 flex flex-wrap items-end gap-2" data-testid="comparison-order">
+            <input type="hidden" name="tingkat" value=level_code />
+            <div>
+                <label for="urut" class=LABEL>{tr("Urutkan dan warnai menurut", "Rank and colour by")}</label>
+                <select id="urut" name="urut" class=INPUT>
+                    {INDICATOR_COLUMNS.iter().map(|(key, id, en, _)| view! {
+                        <option value=*key selected=*key == order_key>{label_of(id, en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+        </form>
+        <section class="mb-6 rounded-xl border border-slate-200 bg-white p-4">
+            <h2 class="mb-2 font-semibold">{format!("{}: {}", tr("Peta petak", "Tile map"), label_of(order_id, order_en))}</h2>
+            <svg viewBox=format!("0 0 {} {}", cols * 40, tile_rows * 40) width="100%" role="img"
+                aria-label=format!("{} {}", tr("Peta petak menurut", "Tile map by"), label_of(order_id, order_en))
+                class="block h-auto w-full max-w-3xl" data-testid="tile-map">
+                {tiles.into_iter().enumerate().map(|(i, (code, name, value))| {
+                    let (x, y) = ((i % cols) * 40, (i / cols) * 40);
+                    let fill = value.map_or("#d1d5db", |v| CLASSES[class_of(v)]);
+                    let ink = value.map_or("#111111", |v| if class_of(v) >= 3 { "#ffffff" } else { "#111111" });
+                    let short: String = code.replace('.', "");
+                    let text = value.map_or("<5".to_string(), number_id);
+                    view! {
+                        <g>
+                            <title>{format!("{name}: {text}")}</title>
+                            <rect x=x + 1 y=y + 1 width="38" height="38" rx="4" fill=fill stroke="#ffffff" />
+                            <text x=x + 20 y=y + 17 text-anchor="middle" font-size="10" fill=ink>{short}</text>
+                            <text x=x + 20 y=y + 31 text-anchor="middle" font-size="9" fill=ink>{text}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <p class="mt-2 text-xs text-slate-600">
+                {tr("Warna makin gelap = nilai makin tinggi (lima kelas kuantil); abu-abu = <5 atau tidak dapat dihitung. Petak diurut menurut kode wilayah.",
+                    "Darker = higher (five quantile classes); grey = <5 or not computable. Tiles are in area-code order.")}
+            </p>
+        </section>
+        <section class="mb-6">
+            <div class="mb-2 flex flex-wrap items-center justify-between gap-2">
+                <h2 class="text-lg font-semibold">{format!("{}: {}", tr("Peringkat", "Ranking"), label_of(order_id, order_en))}</h2>
+                <a href=csv class="text-sm text-teal-800 underline" rel="external" download="">{tr("Unduh CSV", "Download CSV")}</a>
+            </div>
+            <AreaTable rows ranked=true drill=false />
+        </section>
+        <section class="mb-6">
+            <div class="mb-2 flex flex-wrap items-center justify-between gap-2">
+                <h2 class="text-lg font-semibold">{tr("Kasus baru per bulan (12 teratas)", "New cases per month (top 12)")}</h2>
+                <a href=activity_csv class="text-sm text-teal-800 underline" rel="external" download="">{tr("Unduh CSV", "Download CSV")}</a>
+            </div>
+            <div class="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="small-multiples">
+                {multiples.into_iter().map(|(name, values)| view! {
+                    <div class="rounded-lg border border-slate-200 bg-white p-3">
+                        <LineChart title=name x_labels=months.clone()
+                            series=vec![Series { name: tr("Kasus baru", "New cases").to_string(), values }] compact=true />
+                    </div>
+                }).collect_view()}
+            </div>
+        </section>
+        <section class="mb-6" data-testid="inactive-areas">
+            <h2 class="mb-1 text-lg font-semibold">
+                {format!("{} ({})", tr("Tanpa kasus baru dalam 3 bulan terakhir", "No new case in the last 3 months"), number_id(inactive.len() as u64))}
+            </h2>
+            <p class="text-sm text-slate-700">
+                {if inactive.is_empty() {
+                    tr("Semua wilayah aktif.", "Every area is active.").to_string()
+                } else {
+                    inactive.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")
+                }}
+            </p>
+        </section>
+    }
+}
+
+/// The one-page summary of an area, for printing on A4 (`?wilayah=`).
+#[component]
+pub fn DashboardPrintPage() -> impl IntoView {
+    view! { <SignedInPage title=tr("Ringkasan dasbor", "Dashboard summary") content=|user| view! { <PrintBody user /> } /> }
+}
+
+#[component]
+fn PrintBody(user: CurrentUser) -> impl IntoView {
+    let query = use_query_map();
+    let own = user.area_code.clone();
+    let area = move || query.read().get("wilayah").unwrap_or_else(|| own.clone());
+    let board = Resource::new(area, get_area_dashboard);
+    view! {
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(board) => Either::Left(view! { <PrintSummary board /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PrintSummary(board: AreaDashboard) -> impl IntoView {
+    let back = with_query(paths::DASHBOARD, &[("wilayah", board.area.code.clone())]);
+    let months: Vec<String> = board.months.iter().map(|m| short_month(m)).collect();
+    let trend = vec![
+        Series {
+            name: tr("Dibuka", "Opened").to_string(),
+            values: board.cases_opened_by_month.clone(),
+        },
+        Series {
+            name: tr("Selesai", "Resolved").to_string(),
+            values: board.cases_resolved_by_month.clone(),
+        },
+    ];
+    let mut children = board.children.clone();
+    children.truncate(25);
+    view! {
+        <div class="mb-4 flex gap-2 print:hidden">
+            <button type="button" class=BUTTON data-testid="print-summary" on:click=move |_| {
+                let _ = window().print();
+            }>{tr("Cetak", "Print")}</button>
+            <a href=back class=BUTTON_QUIET>{tr("Kembali ke dasbor", "Back to the dashboard")}</a>
+        </div>
+        <article class="mx-auto max-w-3xl bg-white text-sm" data-testid="dashboard-summary">
+            <header class="mb-3 border-b-2 border-slate-800 pb-2">
+                <p class="text-xs uppercase tracking-wide text-slate-600">{tr("Sistem Layanan dan Rujukan Terpadu", "Integrated Service and Referral System")}</p>
+                <h1 class="text-xl font-semibold">{format!("{} — {}", tr("Ringkasan", "Summary"), board.area.name)}</h1>
+                <p class="text-xs text-slate-600">{format!("{} {}", tr("Data per", "Figures as of"), date_id(board.today))}</p>
+            </header>
+            <div class="grid grid-cols-2 gap-4">
+                <table class=TABLE>
+                    <tbody class="divide-y divide-slate-100">
+                        {INDICATOR_COLUMNS.iter().map(|(_, id, en, value)| view! {
+                            <tr>
+                                <th scope="row" class="px-2 py-1 text-left font-normal">{label_of(id, en)}</th>
+                                <td class="px-2 py-1 text-right font-semibold tabular-nums">{shown(&value(&board.indicators))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <div class="space-y-3">
+                    <BarChart title=tr("Keluarga per desil", "Households by decile").to_string() bars=count_bars(&board.households_by_desil) />
+                    <LineChart title=tr("Kasus per bulan", "Cases per month").to_string() x_labels=months series=trend compact=true />
+                </div>
+            </div>
+            {(!children.is_empty()).then(|| view! {
+                <h2 class="mb-1 mt-4 font-semibold">{format!("{} {}", tr("Per", "By"), child_level(&board.area.code).to_lowercase())}</h2>
+                <table class=TABLE>
+                    <thead>
+                        <tr>
+                            <th class=TH>{tr("Wilayah", "Area")}</th>
+                            {TABLE_COLUMNS.iter().filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key)).map(|(_, id, en, _)| view! {
+                                <th class="px-2 py-1 text-right font-semibold">{label_of(id, en)}</th>
+                            }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody class="divide-y divide-slate-100">
+                        {children.into_iter().map(|row| view! {
+                            <tr>
+                                <td class="px-2 py-1">{row.area.name.clone()}</td>
+                                {TABLE_COLUMNS.iter().filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key)).map(|(_, _, _, value)| view! {
+                                    <td class="px-2 py-1 text-right tabular-nums">{shown(&value(&row.indicators))}</td>
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <p class="mt-3 text-xs text-slate-600">
+                {tr("Angka 1–4 ditampilkan sebagai <5. Sumber: SLRT Portal, dihitung dari catatan layanan.",
+                    "Counts of 1–4 show as <5. Source: SLRT Portal, counted from the service records.")}
+            </p>
+        </article>
+    }
+}

@@ -1,0 +1,522 @@
+//! Dashboards read from the `area_stats` counters (see [`super::stats`]),
+//! never from the records: one area's counters are a few hundred rows, and
+//! a comparison of areas is condensed in SQL to a few rows per area.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{Datelike, NaiveDate};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Statement, Value,
+};
+use shared::Coded;
+use shared::access::{self, Action, Target};
+use shared::case::CaseState;
+use shared::complaint::{ComplaintType, Sector};
+use shared::contract::{Actor, DashboardService, ServiceError};
+use shared::dashboard::{
+    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, Figures, Tally,
+    last_twelve_months, metric, publish, suppress_breakdown,
+};
+use shared::geo::{AreaCode, AreaLevel, AreaScope};
+use shared::proposal::ProposalStage;
+use shared::referral::ReferralState;
+
+use super::common::{Subject, access_actor, authorize, own_scope, today};
+use super::db_failure;
+use crate::entities::{area_stats, areas, programmes};
+
+/// The dashboards on the counters.
+pub struct DbDashboardService {
+    db: DatabaseConnection,
+}
+
+impl DbDashboardService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        DbDashboardService { db }
+    }
+}
+
+/// Which areas' counters a condensed query reads.
+enum Areas<'a> {
+    /// The areas one level below this one (`""`: the provinces).
+    ChildrenOf(&'a str),
+    /// Every area of a level (1 provinces, 2 districts).
+    Level(i16),
+}
+
+fn level_number(level: AreaLevel) -> i16 {
+    match level {
+        AreaLevel::Province => 1,
+        AreaLevel::District => 2,
+        AreaLevel::SubDistrict => 3,
+        AreaLevel::Village => 4,
+    }
+}
+
+fn sql_for(backend: DatabaseBackend, sql: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => sql.to_string(),
+        // SQLite numbers its parameters `?1`, `?2`.
+        _ => sql.replace('$', "?"),
+    }
+}
+
+/// Per area, the counters the headline figures need, condensed in SQL:
+/// overdue cases, school-age members and the median come out as one row each.
+async fn condensed_tallies<C: ConnectionTrait>(
+    db: &C,
+    areas: &Areas<'_>,
+    today: NaiveDate,
+) -> Result<BTreeMap<String, Tally>, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let (filter, first): (&str, Value) = match areas {
+        Areas::ChildrenOf(code) => ("parent_code = $1", (*code).into()),
+        Areas::Level(level) => ("level = $1", (*level).into()),
+    };
+    let today_key = today.format("%Y-%m-%d").to_string();
+    let (young, old) = (
+        (today.year() - shared::dashboard::SCHOOL_AGE.0).to_string(),
+        (today.year() - shared::dashboard::SCHOOL_AGE.1).to_string(),
+    );
+    let months = last_twelve_months(today);
+    let first_month = months.first().cloned().unwrap_or_default();
+    let queries: Vec<(String, Vec<Value>)> = vec![
+        (
+            format!(
+                "SELECT area_code, metric, k1, '' AS k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+                 WHERE {filter} AND metric IN ('{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}') \
+                 GROUP BY area_code, metric, k1",
+                metric::HOUSEHOLDS,
+                metric::PEOPLE,
+                metric::CASES,
+                metric::RESOLVED_LOCAL,
+                metric::GAP_POOR,
+                metric::GAP_HEALTH,
+                metric::COMPLAINTS,
+                metric::PROPOSALS,
+            ),
+            vec![first.clone()],
+        ),
+        (
+            format!(
+                "SELECT area_code, '{}' AS metric, \
+                        CASE WHEN k1 < $2 THEN '0000-00-00' ELSE '9999-12-31' END AS k1, \
+                        '' AS k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+                 WHERE {filter} AND metric = '{}' \
+                 GROUP BY area_code, CASE WHEN k1 < $2 THEN '0000-00-00' ELSE '9999-12-31' END",
+                metric::OPEN_DUE,
+                metric::OPEN_DUE,
+            ),
+            vec![first.clone(), today_key.into()],
+        ),
+        (
+            format!(
+                "SELECT area_code, '{m}' AS metric, $2 AS k1, '' AS k2, CAST(SUM(value) AS BIGINT) AS n \
+                 FROM area_stats WHERE {filter} AND metric = '{m}' AND k1 >= $3 AND k1 <= $2 \
+                 GROUP BY area_code",
+                m = metric::GAP_EDUCATION,
+            ),
+            vec![first.clone(), young.into(), old.into()],
+        ),
+        (
+            format!(
+                "SELECT area_code, metric, '' AS k1, k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+                 WHERE {filter} AND metric = '{}' GROUP BY area_code, metric, k2",
+                metric::REFERRALS,
+            ),
+            vec![first.clone()],
+        ),
+        (
+            format!(
+                "SELECT area_code, metric, k1, '' AS k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+                 WHERE {filter} AND metric = '{}' AND k1 >= $2 GROUP BY area_code, metric, k1",
+                metric::OPENED_MONTH,
+            ),
+            vec![first.clone(), first_month.into()],
+        ),
+        // The median of days to resolve, as one row of count 1 per area.
+        (
+            format!(
+                "SELECT area_code, '{m}' AS metric, MIN(k1) AS k1, '' AS k2, CAST(1 AS BIGINT) AS n FROM ( \
+                   SELECT area_code, k1, \
+                          SUM(value) OVER (PARTITION BY area_code ORDER BY k1) AS running, \
+                          SUM(value) OVER (PARTITION BY area_code) AS total \
+                   FROM area_stats WHERE {filter} AND metric = '{m}' AND value > 0 \
+                 ) days WHERE running > (total - 1) / 2 GROUP BY area_code",
+                m = metric::RESOLVE_DAYS,
+            ),
+            vec![first],
+        ),
+    ];
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    for (sql, values) in queries {
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql_for(backend, &sql),
+                values,
+            ))
+            .await?;
+        for row in rows {
+            let area: String = row.try_get("", "area_code")?;
+            let metric: String = row.try_get("", "metric")?;
+            let k1: String = row.try_get("", "k1")?;
+            let k2: String = row.try_get("", "k2")?;
+            let n: i64 = row.try_get("", "n")?;
+            tallies.entry(area).or_default().add(&metric, &k1, &k2, n);
+        }
+    }
+    Ok(tallies)
+}
+
+/// The exact figures of one area from its counters (before suppression).
+pub async fn figures<C: ConnectionTrait>(
+    db: &C,
+    area_code: &str,
+    today: NaiveDate,
+) -> Result<Figures, sea_orm::DbErr> {
+    Ok(Figures::from_tally(
+        &area_tally(db, area_code).await?,
+        today,
+    ))
+}
+
+/// Every counter of one area.
+async fn area_tally<C: ConnectionTrait>(db: &C, code: &str) -> Result<Tally, sea_orm::DbErr> {
+    let mut tally = Tally::default();
+    for row in area_stats::Entity::find()
+        .filter(area_stats::Column::AreaCode.eq(code))
+        .all(db)
+        .await?
+    {
+        tally.add(&row.metric, &row.k1, &row.k2, row.value);
+    }
+    Ok(tally)
+}
+
+fn coded_counts<T: Coded>(tally: &Tally, metric: &str, by_k2: bool) -> Vec<Count> {
+    let counts = if by_k2 {
+        tally.by_k2(metric)
+    } else {
+        tally.by_k1(metric)
+    };
+    let values: Vec<u64> = T::ALL
+        .iter()
+        .map(|v| counts.get(v.code()).copied().unwrap_or(0))
+        .collect();
+    T::ALL
+        .iter()
+        .zip(suppress_breakdown(&values))
+        .map(|(v, value)| Count {
+            key: v.code().to_string(),
+            label: v.label_id().to_string(),
+            label_en: v.label_en().to_string(),
+            value,
+        })
+        .collect()
+}
+
+fn desil_counts(tally: &Tally, metric: &str) -> Vec<Count> {
+    let counts = tally.by_k1(metric);
+    let keys: Vec<String> = (1..=10)
+        .map(|d: u8| d.to_string())
+        .chain(["-".to_string()])
+        .collect();
+    let values: Vec<u64> = keys
+        .iter()
+        .map(|k| counts.get(k).copied().unwrap_or(0))
+        .collect();
+    keys.into_iter()
+        .zip(suppress_breakdown(&values))
+        .map(|(key, value)| {
+            let (label, label_en) = if key == "-" {
+                (
+                    "Di luar registri".to_string(),
+                    "Not in the registry".to_string(),
+                )
+            } else {
+                (format!("Desil {key}"), format!("Decile {key}"))
+            };
+            Count {
+                key,
+                label,
+                label_en,
+                value,
+            }
+        })
+        .collect()
+}
+
+fn month_cells(tally: &Tally, metric: &str, months: &[String]) -> Vec<Option<u64>> {
+    let counts = tally.by_k1(metric);
+    months
+        .iter()
+        .map(|m| publish(counts.get(m).copied().unwrap_or(0)))
+        .collect()
+}
+
+impl DbDashboardService {
+    async fn names(&self, codes: &[String]) -> Result<BTreeMap<String, String>, ServiceError> {
+        Ok(areas::Entity::find()
+            .filter(areas::Column::Code.is_in(codes.iter().cloned()))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|a| (a.code, a.name))
+            .collect())
+    }
+
+    /// The areas one level below `code` (`""`: the provinces), by code.
+    async fn children(&self, code: &str) -> Result<Vec<AreaRef>, ServiceError> {
+        let query = if code.is_empty() {
+            areas::Entity::find().filter(areas::Column::Level.eq(1))
+        } else {
+            areas::Entity::find().filter(areas::Column::ParentCode.eq(code))
+        };
+        Ok(query
+            .order_by_asc(areas::Column::Code)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|a| AreaRef {
+                code: a.code,
+                name: a.name,
+            })
+            .collect())
+    }
+
+    async fn programme_names(&self) -> Result<BTreeMap<String, String>, ServiceError> {
+        Ok(programmes::Entity::find()
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|p| (p.code, p.name))
+            .collect())
+    }
+
+    fn rows(
+        children: Vec<AreaRef>,
+        tallies: &BTreeMap<String, Tally>,
+        today: NaiveDate,
+    ) -> Vec<AreaRow> {
+        let empty = Tally::default();
+        children
+            .into_iter()
+            .map(|area| {
+                let tally = tallies.get(&area.code).unwrap_or(&empty);
+                AreaRow {
+                    indicators: Figures::from_tally(tally, today).published(),
+                    area,
+                }
+            })
+            .collect()
+    }
+}
+
+fn scope_code(scope: &AreaScope) -> &str {
+    match scope {
+        AreaScope::National => "",
+        AreaScope::Area(code) => code.as_str(),
+    }
+}
+
+#[async_trait]
+impl DashboardService for DbDashboardService {
+    async fn area(&self, actor: &Actor, area_code: &str) -> Result<AreaDashboard, ServiceError> {
+        let code = area_code.trim();
+        let scope = if code.is_empty() {
+            AreaScope::National
+        } else {
+            AreaScope::Area(AreaCode::parse(code).map_err(ServiceError::Invalid)?)
+        };
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewAggregates,
+            &Target::area(scope.clone()),
+            Subject::kind("dashboard"),
+        )
+        .await?;
+        let code = scope_code(&scope).to_string();
+        let today = today();
+        let (name, parent) = match &scope {
+            AreaScope::National => ("Indonesia".to_string(), None),
+            AreaScope::Area(area) => {
+                let parent_scope = area.parent().map_or(AreaScope::National, AreaScope::Area);
+                let may_see_parent = access::can(
+                    &access_actor(actor)?,
+                    Action::ViewAggregates,
+                    &Target::area(parent_scope.clone()),
+                );
+                let parent_code = scope_code(&parent_scope).to_string();
+                let names = self.names(&[code.clone(), parent_code.clone()]).await?;
+                let name = names.get(&code).cloned().ok_or(ServiceError::NotFound)?;
+                let parent = may_see_parent.then(|| AreaRef {
+                    name: names
+                        .get(&parent_code)
+                        .cloned()
+                        .unwrap_or_else(|| "Indonesia".to_string()),
+                    code: parent_code,
+                });
+                (name, parent)
+            }
+        };
+        let tally = area_tally(&self.db, &code).await.map_err(db_failure)?;
+        let children = match &scope {
+            AreaScope::Area(area) if area.level() == AreaLevel::Village => Vec::new(),
+            _ => {
+                let tallies = condensed_tallies(&self.db, &Areas::ChildrenOf(&code), today)
+                    .await
+                    .map_err(db_failure)?;
+                Self::rows(self.children(&code).await?, &tallies, today)
+            }
+        };
+        let months = last_twelve_months(today);
+        let states = coded_counts::<ReferralState>(&tally, metric::REFERRALS, true);
+        let programme_names = self.programme_names().await?;
+        let mut by_programme: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (programme, state, n) in tally.rows(metric::REFERRALS) {
+            *by_programme
+                .entry(programme.to_string())
+                .or_default()
+                .entry(state.to_string())
+                .or_default() += n;
+        }
+        let referrals_by_programme = by_programme
+            .into_iter()
+            .map(|(programme, counts)| {
+                let values: Vec<u64> = ReferralState::ALL
+                    .iter()
+                    .map(|s| counts.get(s.code()).copied().unwrap_or(0))
+                    .collect();
+                let label = programme_names
+                    .get(&programme)
+                    .cloned()
+                    .unwrap_or_else(|| programme.clone());
+                CountRow {
+                    key: programme,
+                    label_en: label.clone(),
+                    label,
+                    values: suppress_breakdown(&values),
+                }
+            })
+            .collect();
+        let figures = Figures::from_tally(&tally, today);
+        let may_drill_to_records = access::can(
+            &access_actor(actor)?,
+            Action::ViewPersonalData,
+            &Target::area(scope.clone()),
+        );
+        Ok(AreaDashboard {
+            area: AreaRef { code, name },
+            parent,
+            today,
+            indicators: figures.published(),
+            children,
+            households_by_desil: desil_counts(&tally, metric::HOUSEHOLDS),
+            people_by_desil: desil_counts(&tally, metric::PEOPLE),
+            cases_by_state: coded_counts::<CaseState>(&tally, metric::CASES, false),
+            complaints_by_sector: coded_counts::<Sector>(&tally, metric::COMPLAINTS, false),
+            complaints_by_type: coded_counts::<ComplaintType>(&tally, metric::COMPLAINTS, true),
+            referral_states: states,
+            referrals_by_programme,
+            proposals_by_stage: coded_counts::<ProposalStage>(&tally, metric::PROPOSALS, false),
+            cases_opened_by_month: month_cells(&tally, metric::OPENED_MONTH, &months),
+            cases_resolved_by_month: month_cells(&tally, metric::RESOLVED_MONTH, &months),
+            months,
+            may_drill_to_records,
+        })
+    }
+
+    async fn compare(
+        &self,
+        actor: &Actor,
+        level: CompareLevel,
+    ) -> Result<Comparison, ServiceError> {
+        let scope = own_scope(actor)?;
+        let wanted = match level {
+            CompareLevel::Province => 1,
+            CompareLevel::District => 2,
+        };
+        // Only areas below the actor's own are compared (the nation's provinces
+        // or districts, a province's districts): a district sees its
+        // sub-districts on its own dashboard, never its neighbours. Anyone else
+        // is refused as asking for the nation's figures.
+        let (areas, within, target) = match &scope {
+            AreaScope::Area(code) if level_number(code.level()) + 1 == wanted => (
+                Areas::ChildrenOf(code.as_str()),
+                code.as_str().to_string(),
+                scope.clone(),
+            ),
+            _ => (Areas::Level(wanted), String::new(), AreaScope::National),
+        };
+        authorize(
+            &self.db,
+            actor,
+            Action::ViewAggregates,
+            &Target::area(target),
+            Subject::kind("dashboard_comparison"),
+        )
+        .await?;
+        let today = today();
+        let tallies = condensed_tallies(&self.db, &areas, today)
+            .await
+            .map_err(db_failure)?;
+        let listed = match &areas {
+            Areas::ChildrenOf(code) => self.children(code).await?,
+            Areas::Level(level) => areas::Entity::find()
+                .filter(areas::Column::Level.eq(*level))
+                .order_by_asc(areas::Column::Code)
+                .all(&self.db)
+                .await
+                .map_err(db_failure)?
+                .into_iter()
+                .map(|a| AreaRef {
+                    code: a.code,
+                    name: a.name,
+                })
+                .collect(),
+        };
+        let months = last_twelve_months(today);
+        let recent = &months[months.len().saturating_sub(3)..];
+        let empty = Tally::default();
+        let mut activity = Vec::with_capacity(listed.len());
+        let mut inactive = Vec::new();
+        for area in &listed {
+            let tally = tallies.get(&area.code).unwrap_or(&empty);
+            let opened = tally.by_k1(metric::OPENED_MONTH);
+            if recent
+                .iter()
+                .all(|m| opened.get(m).copied().unwrap_or(0) == 0)
+            {
+                inactive.push(area.clone());
+            }
+            activity.push(month_cells(tally, metric::OPENED_MONTH, &months));
+        }
+        let within_name = if within.is_empty() {
+            "Indonesia".to_string()
+        } else {
+            self.names(std::slice::from_ref(&within))
+                .await?
+                .remove(&within)
+                .unwrap_or_default()
+        };
+        Ok(Comparison {
+            level,
+            within: AreaRef {
+                code: within,
+                name: within_name,
+            },
+            today,
+            rows: Self::rows(listed, &tallies, today),
+            months,
+            activity,
+            inactive,
+        })
+    }
+}

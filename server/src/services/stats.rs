@@ -1,0 +1,697 @@
+//! Dashboard counters (`area_stats`), kept in the same transaction as the
+//! records they count.
+//!
+//! Each household, case and proposal *contributes* counts to its village
+//! (households by desil, a case's state, its complaints and referrals ...).
+//! A write takes the contribution of the records it touches before and after
+//! the change ([`Touch`]) and adds the difference to the village and to every
+//! area above it, up to the nation. [`rebuild`] recounts everything from the
+//! records (after bulk loads); [`refresh_villages`] recounts some villages.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use shared::case::CaseState;
+use shared::contract::ServiceError;
+use shared::dashboard::{desil_key, metric, month_key, resolve_days_key};
+use shared::deadline::day_in_wib;
+use shared::household::Desil;
+use shared::member::MemberRegistryStatus;
+use shared::programme::ProgrammeKind;
+
+use super::db_failure;
+use crate::entities::{
+    area_stats, cases, complaints, enrolments, households, members, programmes, proposals,
+    referrals,
+};
+
+/// Counts by (village, metric, k1, k2).
+pub(crate) type Counts = BTreeMap<(String, &'static str, String, String), i64>;
+
+/// Rows loaded per query when counting many records.
+const CHUNK: usize = 500;
+
+fn bump(counts: &mut Counts, village: &str, metric: &'static str, k1: &str, k2: &str, by: i64) {
+    if by != 0 {
+        *counts
+            .entry((village.to_string(), metric, k1.to_string(), k2.to_string()))
+            .or_default() += by;
+    }
+}
+
+fn count_of(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Whether a member counts as a person of the household (not deceased, not a duplicate).
+fn lives(member: &members::Model) -> bool {
+    member.registry_status != MemberRegistryStatus::Deceased.code()
+        && member.registry_status != MemberRegistryStatus::Duplicate.code()
+}
+
+/// The programmes a household receives: those recorded on its file and its open enrolments.
+fn programmes_of(details: &str, enrolled: Option<&BTreeSet<String>>) -> BTreeSet<String> {
+    let mut codes: BTreeSet<String> = serde_json::from_str::<serde_json::Value>(details)
+        .ok()
+        .and_then(|v| v.get("programmes").cloned())
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    if let Some(enrolled) = enrolled {
+        codes.extend(enrolled.iter().cloned());
+    }
+    codes
+}
+
+fn count_household(
+    counts: &mut Counts,
+    row: &households::Model,
+    members: &[&members::Model],
+    programmes: &BTreeSet<String>,
+) {
+    if row.status != "active" {
+        return;
+    }
+    let village = row.village_code.as_str();
+    let desil = row
+        .desil
+        .and_then(|d| Desil::new(u8::try_from(d).ok()?).ok());
+    let key = desil_key(desil);
+    let rank = desil.map_or(0, |d| d.get());
+    let living: Vec<&&members::Model> = members.iter().filter(|m| lives(m)).collect();
+    bump(counts, village, metric::HOUSEHOLDS, &key, "", 1);
+    bump(
+        counts,
+        village,
+        metric::PEOPLE,
+        &key,
+        "",
+        count_of(living.len()),
+    );
+    let has = |kind: ProgrammeKind| programmes.contains(kind.code());
+    if (1..=2).contains(&rank) && programmes.is_empty() {
+        bump(counts, village, metric::GAP_POOR, "", "", 1);
+    }
+    if (1..=5).contains(&rank) && !has(ProgrammeKind::PbiJk) && !has(ProgrammeKind::PbiApbd) {
+        bump(
+            counts,
+            village,
+            metric::GAP_HEALTH,
+            "",
+            "",
+            count_of(living.len()),
+        );
+    }
+    if (1..=4).contains(&rank) && !has(ProgrammeKind::KipPip) {
+        for member in living {
+            let year = member.birth_date.format("%Y").to_string();
+            bump(counts, village, metric::GAP_EDUCATION, &year, "", 1);
+        }
+    }
+}
+
+/// The counts contributed by these households (members, programmes).
+async fn count_household_rows<C: ConnectionTrait>(
+    db: &C,
+    rows: &[households::Model],
+    counts: &mut Counts,
+) -> Result<(), DbErr> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let people = members::Entity::find()
+        .filter(members::Column::HouseholdId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let mut by_household: HashMap<i64, Vec<&members::Model>> = HashMap::new();
+    for member in &people {
+        by_household
+            .entry(member.household_id)
+            .or_default()
+            .push(member);
+    }
+    let enrolled = enrolments::Entity::find()
+        .filter(enrolments::Column::HouseholdId.is_in(ids))
+        .filter(enrolments::Column::Until.is_null())
+        .all(db)
+        .await?;
+    let kinds: HashMap<i64, String> = if enrolled.is_empty() {
+        HashMap::new()
+    } else {
+        let ids: BTreeSet<i64> = enrolled.iter().map(|e| e.programme_id).collect();
+        programmes::Entity::find()
+            .filter(programmes::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.kind))
+            .collect()
+    };
+    let mut enrolled_kinds: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for enrolment in &enrolled {
+        if let Some(kind) = kinds.get(&enrolment.programme_id) {
+            enrolled_kinds
+                .entry(enrolment.household_id)
+                .or_default()
+                .insert(kind.clone());
+        }
+    }
+    for row in rows {
+        let members = by_household.get(&row.id).map_or(&[][..], Vec::as_slice);
+        let programmes = programmes_of(&row.details, enrolled_kinds.get(&row.id));
+        count_household(counts, row, members, &programmes);
+    }
+    Ok(())
+}
+
+/// The counts contributed by these cases (with their complaints and referrals).
+async fn count_case_rows<C: ConnectionTrait>(
+    db: &C,
+    rows: &[cases::Model],
+    counts: &mut Counts,
+) -> Result<(), DbErr> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let village_of: HashMap<i64, &str> = rows
+        .iter()
+        .map(|r| (r.id, r.village_code.as_str()))
+        .collect();
+    for row in rows {
+        let village = row.village_code.as_str();
+        bump(counts, village, metric::CASES, &row.state, "", 1);
+        bump(
+            counts,
+            village,
+            metric::OPENED_MONTH,
+            &month_key(row.opened_on),
+            "",
+            1,
+        );
+        let resolved = row.state == CaseState::Resolved.code();
+        let finished = resolved || row.state == CaseState::Closed.code();
+        if !finished {
+            let due = row.due_on.format("%Y-%m-%d").to_string();
+            bump(counts, village, metric::OPEN_DUE, &due, "", 1);
+        }
+        if resolved {
+            if row.level == shared::case::EscalationLevel::Village.code() {
+                bump(counts, village, metric::RESOLVED_LOCAL, "", "", 1);
+            }
+            if let Some(at) = row.closed_at {
+                let day: NaiveDate = day_in_wib(at);
+                let days = (day - row.opened_on).num_days();
+                bump(
+                    counts,
+                    village,
+                    metric::RESOLVE_DAYS,
+                    &resolve_days_key(days),
+                    "",
+                    1,
+                );
+                bump(
+                    counts,
+                    village,
+                    metric::RESOLVED_MONTH,
+                    &month_key(day),
+                    "",
+                    1,
+                );
+            }
+        }
+    }
+    for complaint in complaints::Entity::find()
+        .filter(complaints::Column::CaseId.is_in(ids.clone()))
+        .all(db)
+        .await?
+    {
+        if let Some(village) = village_of.get(&complaint.case_id) {
+            bump(
+                counts,
+                village,
+                metric::COMPLAINTS,
+                &complaint.sector,
+                &complaint.complaint_type,
+                1,
+            );
+        }
+    }
+    let issued = referrals::Entity::find()
+        .filter(referrals::Column::CaseId.is_in(ids))
+        .all(db)
+        .await?;
+    if !issued.is_empty() {
+        let programme_ids: BTreeSet<i64> = issued.iter().map(|r| r.programme_id).collect();
+        let codes: HashMap<i64, String> = programmes::Entity::find()
+            .filter(programmes::Column::Id.is_in(programme_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.code))
+            .collect();
+        for referral in &issued {
+            if let (Some(village), Some(code)) = (
+                village_of.get(&referral.case_id),
+                codes.get(&referral.programme_id),
+            ) {
+                bump(counts, village, metric::REFERRALS, code, &referral.state, 1);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn count_proposal_rows(rows: &[proposals::Model], counts: &mut Counts) {
+    for row in rows {
+        bump(
+            counts,
+            &row.village_code,
+            metric::PROPOSALS,
+            &row.stage,
+            "",
+            1,
+        );
+    }
+}
+
+/// The counts of these households as they are now.
+pub(crate) async fn household_counts<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Counts, DbErr> {
+    let mut counts = Counts::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = households::Entity::find()
+            .filter(households::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        count_household_rows(db, &rows, &mut counts).await?;
+    }
+    Ok(counts)
+}
+
+/// The counts of these cases as they are now.
+pub(crate) async fn case_counts<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Counts, DbErr> {
+    let mut counts = Counts::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = cases::Entity::find()
+            .filter(cases::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        count_case_rows(db, &rows, &mut counts).await?;
+    }
+    Ok(counts)
+}
+
+/// The counts of these proposals as they are now.
+pub(crate) async fn proposal_counts<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> Result<Counts, DbErr> {
+    let mut counts = Counts::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = proposals::Entity::find()
+            .filter(proposals::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        count_proposal_rows(&rows, &mut counts);
+    }
+    Ok(counts)
+}
+
+/// The records a write changes; their counts are taken before the change
+/// and again by [`Touch::settle`], which stores the difference.
+#[derive(Debug, Default)]
+#[must_use = "a Touch changes the counters only when settled"]
+pub(crate) struct Touch {
+    before: Counts,
+    households: BTreeSet<i64>,
+    cases: BTreeSet<i64>,
+    proposals: BTreeSet<i64>,
+}
+
+impl Touch {
+    /// Notes households about to change (their counts now are taken).
+    pub async fn households<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        ids: &[i64],
+    ) -> Result<(), DbErr> {
+        let new: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.households.insert(*id))
+            .collect();
+        let counts = household_counts(db, &new).await?;
+        add_into(&mut self.before, &counts, 1);
+        Ok(())
+    }
+
+    /// Notes cases about to change.
+    pub async fn cases<C: ConnectionTrait>(&mut self, db: &C, ids: &[i64]) -> Result<(), DbErr> {
+        let new: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.cases.insert(*id))
+            .collect();
+        let counts = case_counts(db, &new).await?;
+        add_into(&mut self.before, &counts, 1);
+        Ok(())
+    }
+
+    /// Notes proposals about to change.
+    pub async fn proposals<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        ids: &[i64],
+    ) -> Result<(), DbErr> {
+        let new: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.proposals.insert(*id))
+            .collect();
+        let counts = proposal_counts(db, &new).await?;
+        add_into(&mut self.before, &counts, 1);
+        Ok(())
+    }
+
+    /// A touch of these households, for a service (errors as the service's).
+    pub async fn of_households<C: ConnectionTrait>(
+        db: &C,
+        ids: &[i64],
+    ) -> Result<Touch, ServiceError> {
+        let mut touch = Touch::default();
+        touch.households(db, ids).await.map_err(db_failure)?;
+        Ok(touch)
+    }
+
+    /// A touch of a household with every case and proposal of it (a move takes them along).
+    pub async fn of_household_and_its_records<C: ConnectionTrait>(
+        db: &C,
+        id: i64,
+    ) -> Result<Touch, ServiceError> {
+        let mut touch = Touch::of_households(db, &[id]).await?;
+        let case_ids: Vec<i64> = cases::Entity::find()
+            .filter(cases::Column::HouseholdId.eq(id))
+            .all(db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        touch.cases(db, &case_ids).await.map_err(db_failure)?;
+        let proposal_ids: Vec<i64> = proposals::Entity::find()
+            .filter(proposals::Column::HouseholdId.eq(id))
+            .all(db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        touch
+            .proposals(db, &proposal_ids)
+            .await
+            .map_err(db_failure)?;
+        Ok(touch)
+    }
+
+    /// A touch of these cases, for a service.
+    pub async fn of_cases<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Touch, ServiceError> {
+        let mut touch = Touch::default();
+        touch.cases(db, ids).await.map_err(db_failure)?;
+        Ok(touch)
+    }
+
+    /// A touch of these proposals, for a service.
+    pub async fn of_proposals<C: ConnectionTrait>(
+        db: &C,
+        ids: &[i64],
+    ) -> Result<Touch, ServiceError> {
+        let mut touch = Touch::default();
+        touch.proposals(db, ids).await.map_err(db_failure)?;
+        Ok(touch)
+    }
+
+    /// [`Touch::settle`] for a service (errors as the service's).
+    pub async fn done<C: ConnectionTrait>(self, db: &C) -> Result<(), ServiceError> {
+        self.settle(db).await.map_err(db_failure)
+    }
+
+    /// Notes a household created by this write (it counted nothing before).
+    pub fn created_household(&mut self, id: i64) {
+        self.households.insert(id);
+    }
+
+    /// Notes a case created by this write.
+    pub fn created_case(&mut self, id: i64) {
+        self.cases.insert(id);
+    }
+
+    /// Notes a proposal created by this write.
+    pub fn created_proposal(&mut self, id: i64) {
+        self.proposals.insert(id);
+    }
+
+    /// Counts the noted records again and stores the difference; call it
+    /// inside the write's transaction, after the change.
+    pub async fn settle<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
+        let households: Vec<i64> = self.households.into_iter().collect();
+        let cases: Vec<i64> = self.cases.into_iter().collect();
+        let proposals: Vec<i64> = self.proposals.into_iter().collect();
+        let mut delta = household_counts(db, &households).await?;
+        add_into(&mut delta, &case_counts(db, &cases).await?, 1);
+        add_into(&mut delta, &proposal_counts(db, &proposals).await?, 1);
+        add_into(&mut delta, &self.before, -1);
+        apply(db, &delta).await
+    }
+}
+
+fn add_into(target: &mut Counts, counts: &Counts, sign: i64) {
+    for (key, value) in counts {
+        *target.entry(key.clone()).or_default() += sign * value;
+    }
+}
+
+/// The area itself and every area above it, with parent and level:
+/// `32.09.01.2001` → the village, `32.09.01`, `32.09`, `32` and the nation `""`.
+fn lineage(village: &str) -> Vec<(String, Option<String>, i16)> {
+    let parts: Vec<&str> = village.split('.').filter(|p| !p.is_empty()).collect();
+    let mut out = Vec::with_capacity(parts.len() + 1);
+    for depth in (1..=parts.len()).rev() {
+        let level = i16::try_from(depth).unwrap_or(4);
+        out.push((
+            parts[..depth].join("."),
+            Some(parts[..depth - 1].join(".")),
+            level,
+        ));
+    }
+    out.push((String::new(), None, 0));
+    out
+}
+
+/// Adds per-village differences to the counters of each village and every area above it.
+pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<(), DbErr> {
+    type Row = (String, &'static str, String, String);
+    let mut rolled: BTreeMap<Row, (Option<String>, i16, i64)> = BTreeMap::new();
+    for ((village, metric, k1, k2), by) in delta {
+        if *by == 0 {
+            continue;
+        }
+        for (area, parent, level) in lineage(village) {
+            rolled
+                .entry((area, metric, k1.clone(), k2.clone()))
+                .or_insert((parent, level, 0))
+                .2 += by;
+        }
+    }
+    let rows: Vec<_> = rolled
+        .into_iter()
+        .filter(|(_, (_, _, by))| *by != 0)
+        .collect();
+    for chunk in rows.chunks(200) {
+        let mut insert = Query::insert();
+        insert.into_table(area_stats::Entity).columns([
+            area_stats::Column::AreaCode,
+            area_stats::Column::ParentCode,
+            area_stats::Column::Level,
+            area_stats::Column::Metric,
+            area_stats::Column::K1,
+            area_stats::Column::K2,
+            area_stats::Column::Value,
+        ]);
+        for ((area, metric, k1, k2), (parent, level, by)) in chunk {
+            insert
+                .values([
+                    area.clone().into(),
+                    parent.clone().into(),
+                    (*level).into(),
+                    (*metric).into(),
+                    k1.clone().into(),
+                    k2.clone().into(),
+                    (*by).into(),
+                ])
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        insert.on_conflict(
+            OnConflict::columns([
+                area_stats::Column::AreaCode,
+                area_stats::Column::Metric,
+                area_stats::Column::K1,
+                area_stats::Column::K2,
+            ])
+            .value(
+                area_stats::Column::Value,
+                Expr::col((area_stats::Entity, area_stats::Column::Value)).add(Expr::col((
+                    Alias::new("excluded"),
+                    area_stats::Column::Value,
+                ))),
+            )
+            .to_owned(),
+        );
+        db.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The village-level counters stored for these villages.
+async fn stored_village_counts<C: ConnectionTrait>(
+    db: &C,
+    villages: &[String],
+) -> Result<Counts, DbErr> {
+    let mut counts = Counts::new();
+    for chunk in villages.chunks(CHUNK) {
+        for row in area_stats::Entity::find()
+            .filter(area_stats::Column::Level.eq(4))
+            .filter(area_stats::Column::AreaCode.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            if let Some(metric) = known_metric(&row.metric) {
+                bump(
+                    &mut counts,
+                    &row.area_code,
+                    metric,
+                    &row.k1,
+                    &row.k2,
+                    row.value,
+                );
+            }
+        }
+    }
+    Ok(counts)
+}
+
+fn known_metric(name: &str) -> Option<&'static str> {
+    [
+        metric::HOUSEHOLDS,
+        metric::PEOPLE,
+        metric::GAP_POOR,
+        metric::GAP_HEALTH,
+        metric::GAP_EDUCATION,
+        metric::CASES,
+        metric::RESOLVED_LOCAL,
+        metric::OPEN_DUE,
+        metric::RESOLVE_DAYS,
+        metric::OPENED_MONTH,
+        metric::RESOLVED_MONTH,
+        metric::COMPLAINTS,
+        metric::REFERRALS,
+        metric::PROPOSALS,
+    ]
+    .into_iter()
+    .find(|m| *m == name)
+}
+
+/// Counts every record of the given villages (or of all villages) from the records.
+async fn recount<C: ConnectionTrait>(db: &C, villages: Option<&[String]>) -> Result<Counts, DbErr> {
+    let mut counts = Counts::new();
+    let mut last = 0_i64;
+    loop {
+        let mut query = households::Entity::find()
+            .filter(households::Column::Id.gt(last))
+            .order_by_asc(households::Column::Id)
+            .limit(2000);
+        if let Some(villages) = villages {
+            query = query.filter(households::Column::VillageCode.is_in(villages.iter().cloned()));
+        }
+        let rows = query.all(db).await?;
+        let Some(tail) = rows.last() else { break };
+        last = tail.id;
+        for chunk in rows.chunks(CHUNK) {
+            count_household_rows(db, chunk, &mut counts).await?;
+        }
+    }
+    let mut last = 0_i64;
+    loop {
+        let mut query = cases::Entity::find()
+            .filter(cases::Column::Id.gt(last))
+            .order_by_asc(cases::Column::Id)
+            .limit(2000);
+        if let Some(villages) = villages {
+            query = query.filter(cases::Column::VillageCode.is_in(villages.iter().cloned()));
+        }
+        let rows = query.all(db).await?;
+        let Some(tail) = rows.last() else { break };
+        last = tail.id;
+        for chunk in rows.chunks(CHUNK) {
+            count_case_rows(db, chunk, &mut counts).await?;
+        }
+    }
+    let mut query = proposals::Entity::find();
+    if let Some(villages) = villages {
+        query = query.filter(proposals::Column::VillageCode.is_in(villages.iter().cloned()));
+    }
+    count_proposal_rows(&query.all(db).await?, &mut counts);
+    Ok(counts)
+}
+
+/// Recounts the given villages from their records and corrects their counters
+/// (and those of the areas above them) by the difference.
+pub async fn refresh_villages<C: ConnectionTrait>(
+    db: &C,
+    villages: &[String],
+) -> Result<(), DbErr> {
+    if villages.is_empty() {
+        return Ok(());
+    }
+    let mut delta = recount(db, Some(villages)).await?;
+    add_into(&mut delta, &stored_village_counts(db, villages).await?, -1);
+    apply(db, &delta).await
+}
+
+/// Throws every counter away and counts everything again from the records
+/// (after bulk loads that bypass the services, or to repair).
+pub async fn rebuild<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    area_stats::Entity::delete_many().exec(db).await?;
+    let counts = recount(db, None).await?;
+    apply(db, &counts).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_village_rolls_up_to_the_nation() {
+        let lineage = lineage("32.09.01.2001");
+        let codes: Vec<&str> = lineage.iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(codes, ["32.09.01.2001", "32.09.01", "32.09", "32", ""]);
+        assert_eq!(lineage[0].1.as_deref(), Some("32.09.01"));
+        assert_eq!(lineage[3].1.as_deref(), Some(""));
+        assert_eq!(lineage[4].1, None);
+        let levels: Vec<i16> = lineage.iter().map(|(_, _, l)| *l).collect();
+        assert_eq!(levels, [4, 3, 2, 1, 0]);
+    }
+
+    #[test]
+    fn programmes_come_from_the_file_and_open_enrolments() {
+        let enrolled: BTreeSet<String> = ["pkh".to_string()].into();
+        let got = programmes_of(
+            r#"{"programmes":["kip_pip"],"housing":{}}"#,
+            Some(&enrolled),
+        );
+        assert_eq!(got, ["kip_pip".to_string(), "pkh".to_string()].into());
+        assert!(programmes_of("not json", None).is_empty());
+    }
+}

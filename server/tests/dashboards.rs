@@ -1,0 +1,827 @@
+//! Dashboards on SQLite and PostgreSQL: after a random sequence of writes
+//! through the services (including refused ones), every figure read from the
+//! counters equals a recount from the raw records, in every area; the
+//! counters equal a full rebuild; small cells are suppressed; aggregate-only
+//! roles get figures but never the records behind them.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Utc};
+use common::people::{complaint, date, household_request, member, nik};
+use common::{TestResult, actor, database_with_areas};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use server::entities::{
+    area_stats, cases, complaints, households, institutions, members, programmes, proposals,
+    referrals, registry_families, user_assignments, users,
+};
+use server::protect::IdKind;
+use server::services::{self, dashboards, stats};
+use shared::case::{CaseAction, CloseReason};
+use shared::complaint::{Channel, ComplaintType, Sector};
+use shared::contract::{Actor, ServiceError, Services};
+use shared::dashboard::{CompareLevel, Figures, RESOLVE_DAYS_CAP, SCHOOL_AGE};
+use shared::deadline::day_in_wib;
+use shared::dto::{
+    CaseFilter, CaseTransitionRequest, IssueReferral, OpenCase, ProposalTransitionRequest,
+    ReferralTransitionRequest, StartProposal,
+};
+use shared::identity::Sex;
+use shared::member::Relationship;
+use shared::programme::ProgrammeKind;
+use shared::proposal::{ProposalAction, ProposalKind, ProposalSource};
+use shared::referral::ReferralAction;
+use shared::roles::Role;
+
+const VILLAGES: [&str; 3] = ["32.09.01.2008", "32.09.01.2009", "32.09.02.2001"];
+const AREAS: [&str; 10] = [
+    "",
+    "32",
+    "32.09",
+    "32.09.01",
+    "32.09.02",
+    "32.09.01.2008",
+    "32.09.01.2009",
+    "32.09.02.2001",
+    "33",
+    "33.04",
+];
+
+struct Team {
+    db: DatabaseConnection,
+    services: Services,
+    fo: Actor,
+    bo: Actor,
+    coordinator: Actor,
+    /// The Puskesos coordinator of each village, by village code.
+    coordinators: HashMap<&'static str, Actor>,
+    /// A front office of each village (its cases are handled at the village level).
+    village_desks: HashMap<&'static str, Actor>,
+    manager: Actor,
+    hospital: Actor,
+    head: Actor,
+    monitor: Actor,
+    programme_id: i64,
+    institution_id: i64,
+}
+
+async fn team() -> Result<Team, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let now = Utc::now();
+    let institution_id = institutions::ActiveModel {
+        name: Set("RSUD Waled".into()),
+        kind: Set("hospital".into()),
+        area_code: Set(Some("32.09".into())),
+        address: Set(None),
+        phone: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await?
+    .id;
+    let programme_id = programmes::ActiveModel {
+        code: Set("pbi_apbd".into()),
+        kind: Set("pbi_apbd".into()),
+        name: Set("PBI APBD Kabupaten Cirebon".into()),
+        description: Set(None),
+        sector: Set("health".into()),
+        institution_kinds: Set("[\"hospital\"]".into()),
+        institution_id: Set(Some(institution_id)),
+        area_code: Set(Some("32.09".into())),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await?
+    .id;
+    common::account(&db, "rsud", Role::ReceivingInstitution, Some("32.09")).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Username.eq("rsud"))
+        .one(&db)
+        .await?
+        .ok_or("no user")?;
+    let assignment = user_assignments::Entity::find()
+        .filter(user_assignments::Column::UserId.eq(user.id))
+        .one(&db)
+        .await?
+        .ok_or("no assignment")?;
+    let mut assignment: user_assignments::ActiveModel = assignment.into();
+    assignment.institution_id = Set(Some(institution_id));
+    assignment.update(&db).await?;
+    let hospital = services
+        .auth
+        .login("rsud", common::PASSWORD, &Default::default())
+        .await?
+        .actor;
+    let mut coordinators = HashMap::new();
+    let mut village_desks = HashMap::new();
+    for (i, village) in VILLAGES.iter().enumerate() {
+        let name = format!("koordinator{i}");
+        coordinators.insert(
+            *village,
+            actor(
+                &db,
+                &services,
+                &name,
+                Role::PuskesosCoordinator,
+                Some(village),
+            )
+            .await?,
+        );
+        let name = format!("fo{i}");
+        village_desks.insert(
+            *village,
+            actor(&db, &services, &name, Role::FrontOffice, Some(village)).await?,
+        );
+    }
+    Ok(Team {
+        coordinators,
+        village_desks,
+        fo: actor(&db, &services, "fo", Role::FrontOffice, Some("32.09")).await?,
+        bo: actor(&db, &services, "bo", Role::BackOffice, Some("32.09")).await?,
+        coordinator: actor(
+            &db,
+            &services,
+            "koordinator",
+            Role::PuskesosCoordinator,
+            Some("32.09"),
+        )
+        .await?,
+        manager: actor(&db, &services, "manajer", Role::SlrtManager, Some("32.09")).await?,
+        head: actor(&db, &services, "bupati", Role::DistrictHead, Some("32.09")).await?,
+        monitor: actor(&db, &services, "pemantau", Role::KemensosMonitor, None).await?,
+        hospital,
+        programme_id,
+        institution_id,
+        services,
+        db,
+    })
+}
+
+/// Puts a family with this No KK serial in the registry, so that registering it gives it a desil.
+async fn in_registry(
+    db: &DatabaseConnection,
+    serial: u16,
+    village: &str,
+    desil: i16,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let key = common::data_key();
+    let no_kk = common::people::no_kk(serial)?;
+    registry_families::ActiveModel {
+        registry_id: Set(format!("R-{serial}")),
+        source: Set("dtsen".into()),
+        kk_hash: Set(key.lookup_hash(IdKind::NoKk, &no_kk.as_str())),
+        kk_sealed: Set(key.seal(&no_kk.as_str())),
+        kk_masked: Set(no_kk.masked()),
+        head_name: Set("Darto Wiryono".into()),
+        village_code: Set(village.into()),
+        address: Set(None),
+        desil: Set(desil),
+        programmes: Set("[]".into()),
+        import_id: Set(None),
+        updated_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// One random write; refusals are fine (they must change nothing).
+async fn random_write(
+    t: &Team,
+    rng: &mut StdRng,
+    step: u16,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let household_ids: Vec<i64> = households::Entity::find()
+        .all(&t.db)
+        .await?
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    let case_rows = cases::Entity::find().all(&t.db).await?;
+    let referral_rows = referrals::Entity::find().all(&t.db).await?;
+    let proposal_rows = proposals::Entity::find().all(&t.db).await?;
+    let choice = if household_ids.len() < 4 {
+        0
+    } else {
+        rng.gen_range(0..10)
+    };
+    let ignore = |result: Result<(), ServiceError>| match result {
+        Ok(())
+        | Err(ServiceError::Forbidden | ServiceError::Invalid(_) | ServiceError::Conflict) => {
+            Ok(())
+        }
+        Err(error) => Err(Box::<dyn std::error::Error>::from(format!("{error:?}"))),
+    };
+    match choice {
+        // Register a household, half of them found in the registry.
+        0 | 1 => {
+            let village = *VILLAGES.choose(rng).ok_or("no village")?;
+            if rng.gen_bool(0.6) {
+                in_registry(&t.db, step, village, rng.gen_range(1..=10)).await?;
+            }
+            let mut request = household_request(village, step, &format!("hh-{step}"))?;
+            let child_year = rng.gen_range(2006..=2022);
+            request.members.push(member(
+                nik(Sex::Female, date(child_year, 2, 14)?, step)?,
+                "Anak",
+                Relationship::Child,
+            )?);
+            request.household.programmes = [
+                ProgrammeKind::Pkh,
+                ProgrammeKind::PbiJk,
+                ProgrammeKind::KipPip,
+            ]
+            .into_iter()
+            .filter(|_| rng.gen_bool(0.3))
+            .collect();
+            t.services.households.register(&t.fo, request).await?;
+        }
+        // Open a case with one or two complaints.
+        2 => {
+            let household_id = *household_ids.choose(rng).ok_or("no household")?;
+            let village = households::Entity::find_by_id(household_id)
+                .one(&t.db)
+                .await?
+                .ok_or("no household")?
+                .village_code;
+            let desk = match t.village_desks.get(village.as_str()) {
+                Some(desk) if rng.gen_bool(0.5) => desk,
+                _ => &t.fo,
+            };
+            let mut complaints = vec![];
+            for _ in 0..rng.gen_range(1..=2) {
+                let mut c = complaint(
+                    *[ComplaintType::ServiceRequest, ComplaintType::Grievance]
+                        .choose(rng)
+                        .ok_or("no type")?,
+                );
+                c.sector = *[Sector::Health, Sector::Education, Sector::Food]
+                    .choose(rng)
+                    .ok_or("no sector")?;
+                complaints.push(c);
+            }
+            t.services
+                .cases
+                .open(
+                    desk,
+                    OpenCase {
+                        idempotency_key: format!("case-{step}"),
+                        household_id,
+                        channel: Channel::WalkInPuskesos,
+                        complaints,
+                    },
+                )
+                .await?;
+        }
+        // Move a case on (any action by anyone: many are refused).
+        3..=5 if !case_rows.is_empty() => {
+            let case = case_rows.choose(rng).ok_or("no case")?;
+            let coordinator = match t.coordinators.get(case.village_code.as_str()) {
+                Some(local) if case.level == "village" => local,
+                _ => &t.manager,
+            };
+            let actions = [
+                CaseAction::CheckRegistry,
+                CaseAction::IdentifyNeeds,
+                CaseAction::DecideService,
+                CaseAction::StartMonitoring,
+                CaseAction::Resolve,
+                CaseAction::Close(CloseReason::Withdrawn),
+                CaseAction::Escalate,
+                CaseAction::TakeOver,
+            ];
+            // Mostly the step the case is waiting for, by the role that takes it.
+            let natural = match case.state.as_str() {
+                "registered" => Some((CaseAction::CheckRegistry, &t.fo)),
+                "registry_checked" => Some((CaseAction::IdentifyNeeds, &t.bo)),
+                "needs_identified" => Some((CaseAction::DecideService, coordinator)),
+                "service_decided" | "referred" => Some((CaseAction::StartMonitoring, coordinator)),
+                "monitoring" => Some((CaseAction::Resolve, coordinator)),
+                "escalated" => Some((CaseAction::TakeOver, &t.manager)),
+                _ => None,
+            };
+            let (action, who) = match natural {
+                Some(pair) if rng.gen_bool(0.7) => pair,
+                _ => (
+                    *actions.choose(rng).ok_or("no action")?,
+                    [&t.fo, &t.bo, coordinator, &t.manager]
+                        .choose(rng)
+                        .copied()
+                        .ok_or("no actor")?,
+                ),
+            };
+            let result = t
+                .services
+                .cases
+                .transition(
+                    who,
+                    CaseTransitionRequest {
+                        case_id: case.id,
+                        version: case.version,
+                        action,
+                        note: "Catatan uji".into(),
+                    },
+                )
+                .await
+                .map(|_| ());
+            ignore(result)?;
+        }
+        // Refer a case (refused unless its service is decided).
+        6 if !case_rows.is_empty() => {
+            let case = case_rows.choose(rng).ok_or("no case")?;
+            let coordinator = match t.coordinators.get(case.village_code.as_str()) {
+                Some(local) if case.level == "village" => local,
+                _ => &t.manager,
+            };
+            let result = t
+                .services
+                .referrals
+                .issue(
+                    coordinator,
+                    IssueReferral {
+                        idempotency_key: format!("ref-{step}"),
+                        case_id: case.id,
+                        complaint_id: None,
+                        programme_id: t.programme_id,
+                        institution_id: t.institution_id,
+                        consent_given_by: "Darto Wiryono".into(),
+                        consent_given_on: Utc::now().date_naive(),
+                    },
+                )
+                .await
+                .map(|_| ());
+            ignore(result)?;
+        }
+        // The hospital answers a referral.
+        7 if !referral_rows.is_empty() => {
+            let referral = referral_rows.choose(rng).ok_or("no referral")?;
+            let action = *[
+                ReferralAction::Accept,
+                ReferralAction::StartProcessing,
+                ReferralAction::Complete,
+                ReferralAction::Reject,
+            ]
+            .choose(rng)
+            .ok_or("no action")?;
+            let result = t
+                .services
+                .referrals
+                .transition(
+                    &t.hospital,
+                    ReferralTransitionRequest {
+                        referral_id: referral.id,
+                        version: referral.version,
+                        action,
+                        note: "Hasil layanan".into(),
+                    },
+                )
+                .await
+                .map(|_| ());
+            ignore(result)?;
+        }
+        // Propose a family to the registry, or move a proposal on.
+        8 => {
+            let household_id = *household_ids.choose(rng).ok_or("no household")?;
+            let result = t
+                .services
+                .proposals
+                .start(
+                    &t.bo,
+                    StartProposal {
+                        idempotency_key: format!("usul-{step}"),
+                        household_id,
+                        kind: ProposalKind::NewFamily,
+                        source: ProposalSource::Visit,
+                        note: "Belum terdaftar".into(),
+                    },
+                )
+                .await
+                .map(|_| ());
+            ignore(result)?;
+        }
+        9 if !proposal_rows.is_empty() => {
+            let proposal = proposal_rows.choose(rng).ok_or("no proposal")?;
+            let action = *[
+                ProposalAction::ApproveInVillageMeeting,
+                ProposalAction::Verify,
+                ProposalAction::MatchCivilRegistry,
+            ]
+            .choose(rng)
+            .ok_or("no action")?;
+            let who = [&t.bo, &t.coordinator, &t.manager]
+                .choose(rng)
+                .copied()
+                .ok_or("no actor")?;
+            let result = t
+                .services
+                .proposals
+                .transition(
+                    who,
+                    ProposalTransitionRequest {
+                        proposal_id: proposal.id,
+                        version: proposal.version,
+                        action,
+                        note: "Berita acara 12/2026".into(),
+                    },
+                )
+                .await
+                .map(|_| ());
+            ignore(result)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The figures of an area counted straight from the records, without the counters.
+async fn recount(
+    db: &DatabaseConnection,
+    area: &str,
+    today: chrono::NaiveDate,
+) -> Result<Figures, Box<dyn std::error::Error>> {
+    let inside =
+        |code: &str| area.is_empty() || code == area || code.starts_with(&format!("{area}."));
+    let homes: Vec<households::Model> = households::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|h| h.status == "active" && inside(&h.village_code))
+        .collect();
+    let mut people: HashMap<i64, Vec<members::Model>> = HashMap::new();
+    for m in members::Entity::find().all(db).await? {
+        if m.registry_status != "deceased" && m.registry_status != "duplicate" {
+            people.entry(m.household_id).or_default().push(m);
+        }
+    }
+    let mut f = Figures::default();
+    let (young, old) = (today.year() - SCHOOL_AGE.0, today.year() - SCHOOL_AGE.1);
+    for h in &homes {
+        let living = people.get(&h.id).map_or(&[][..], Vec::as_slice);
+        let desil = h.desil.unwrap_or(0);
+        let details: serde_json::Value = serde_json::from_str(&h.details)?;
+        let received: Vec<String> = details["programmes"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let has = |code: &str| received.iter().any(|r| r == code);
+        f.households += 1;
+        f.people += living.len() as u64;
+        f.households_in_registry += u64::from(h.desil.is_some());
+        f.poor_households += u64::from(desil == 1 || desil == 2);
+        if (1..=2).contains(&desil) && received.is_empty() {
+            f.gap_poor_no_programme += 1;
+        }
+        if (1..=5).contains(&desil) && !has("pbi_jk") && !has("pbi_apbd") {
+            f.gap_health_insurance += living.len() as u64;
+        }
+        if (1..=4).contains(&desil) && !has("kip_pip") {
+            f.gap_education_aid += living
+                .iter()
+                .filter(|m| (old..=young).contains(&m.birth_date.year()))
+                .count() as u64;
+        }
+    }
+    let all_cases: Vec<cases::Model> = cases::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|c| inside(&c.village_code))
+        .collect();
+    let mut days = vec![];
+    for c in &all_cases {
+        f.cases += 1;
+        let finished = c.state == "resolved" || c.state == "closed";
+        if !finished {
+            f.open_cases += 1;
+            f.overdue_cases += u64::from(c.due_on < today);
+        }
+        if c.state == "closed" {
+            f.closed_cases += 1;
+        }
+        if c.state == "resolved" {
+            f.resolved_cases += 1;
+            f.resolved_locally += u64::from(c.level == "village");
+            if let Some(at) = c.closed_at {
+                let d = (day_in_wib(at) - c.opened_on).num_days();
+                days.push(d.clamp(0, i64::from(RESOLVE_DAYS_CAP)) as u32);
+            }
+        }
+    }
+    days.sort_unstable();
+    f.median_days_to_resolve = (!days.is_empty()).then(|| days[(days.len() - 1) / 2]);
+    let ids: Vec<i64> = all_cases.iter().map(|c| c.id).collect();
+    f.complaints = complaints::Entity::find()
+        .filter(complaints::Column::CaseId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .len() as u64;
+    let refs = referrals::Entity::find()
+        .filter(referrals::Column::CaseId.is_in(ids))
+        .all(db)
+        .await?;
+    f.referrals = refs.len() as u64;
+    f.referrals_completed = refs.iter().filter(|r| r.state == "completed").count() as u64;
+    f.proposals = proposals::Entity::find()
+        .all(db)
+        .await?
+        .iter()
+        .filter(|p| inside(&p.village_code))
+        .count() as u64;
+    Ok(f)
+}
+
+/// The non-zero counters, sorted.
+async fn counters(db: &DatabaseConnection) -> Result<BTreeMap<String, i64>, sea_orm::DbErr> {
+    Ok(area_stats::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| r.value != 0)
+        .map(|r| {
+            (
+                format!("{}|{}|{}|{}", r.area_code, r.metric, r.k1, r.k2),
+                r.value,
+            )
+        })
+        .collect())
+}
+
+#[tokio::test]
+async fn figures_equal_a_recount_after_random_writes() -> TestResult {
+    let t = team().await?;
+    let mut rng = StdRng::seed_from_u64(20261123);
+    for step in 1..=220 {
+        random_write(&t, &mut rng, step).await?;
+    }
+    let today = day_in_wib(Utc::now());
+    // Enough happened for the comparison to mean something.
+    let nation = recount(&t.db, "", today).await?;
+    assert!(nation.households >= 15, "{nation:?}");
+    assert!(
+        nation.cases >= 5 && nation.complaints > nation.cases,
+        "{nation:?}"
+    );
+    assert!(
+        nation.resolved_cases + nation.closed_cases > 0,
+        "{nation:?}"
+    );
+    assert!(nation.referrals > 0 && nation.proposals > 0, "{nation:?}");
+    assert!(
+        nation.households_in_registry > 0 && nation.gap_education_aid > 0,
+        "{nation:?}"
+    );
+    for area in AREAS {
+        let counted = dashboards::figures(&t.db, area, today).await?;
+        assert_eq!(counted, recount(&t.db, area, today).await?, "area {area:?}");
+    }
+    // Moving a household takes its open cases' figures to the new village.
+    let moved = households::Entity::find()
+        .filter(households::Column::VillageCode.eq(VILLAGES[0]))
+        .one(&t.db)
+        .await?
+        .ok_or("no household in the first village")?;
+    t.services
+        .households
+        .record_event(
+            &t.fo,
+            shared::dto::RecordHouseholdEvent {
+                household_id: moved.id,
+                version: moved.version,
+                event: shared::household::HouseholdEvent {
+                    kind: shared::household::HouseholdEventKind::Moved,
+                    date: date(2026, 1, 5)?,
+                    document: shared::complaint::EvidenceDocument::Kk,
+                    recorded_by: "fo".into(),
+                    move_reach: None,
+                },
+                to_village: Some(shared::geo::AreaCode::parse(VILLAGES[2])?),
+                member_id: None,
+                note: "Pindah".into(),
+            },
+        )
+        .await?;
+    for area in AREAS {
+        let counted = dashboards::figures(&t.db, area, today).await?;
+        assert_eq!(
+            counted,
+            recount(&t.db, area, today).await?,
+            "after the move, area {area:?}"
+        );
+    }
+    // The counters kept write by write equal a rebuild from the records.
+    let kept = counters(&t.db).await?;
+    let txn = t.db.begin().await?;
+    stats::rebuild(&txn).await?;
+    txn.commit().await?;
+    assert_eq!(kept, counters(&t.db).await?);
+    // The condensed per-area queries agree with each area's own dashboard.
+    let district = t.services.dashboards.area(&t.monitor, "32.09").await?;
+    for row in &district.children {
+        let own = t
+            .services
+            .dashboards
+            .area(&t.monitor, &row.area.code)
+            .await?;
+        assert_eq!(row.indicators, own.indicators, "{}", row.area.code);
+    }
+    let compared = t
+        .services
+        .dashboards
+        .compare(&t.monitor, CompareLevel::District)
+        .await?;
+    let cirebon = compared
+        .rows
+        .iter()
+        .find(|r| r.area.code == "32.09")
+        .ok_or("no Cirebon row")?;
+    assert_eq!(cirebon.indicators, district.indicators);
+    assert_eq!(compared.rows.len(), 2, "both districts of the fixture");
+    let provinces = t
+        .services
+        .dashboards
+        .compare(&t.monitor, CompareLevel::Province)
+        .await?;
+    let nation_board = t.services.dashboards.area(&t.monitor, "").await?;
+    assert_eq!(provinces.rows.len(), nation_board.children.len());
+    assert!(
+        provinces.inactive.iter().any(|a| a.code == "33"),
+        "Jawa Tengah opened no case"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn small_cells_are_suppressed_and_shares_follow() -> TestResult {
+    let t = team().await?;
+    for serial in 1..=3 {
+        in_registry(&t.db, serial, VILLAGES[0], 1).await?;
+        t.services
+            .households
+            .register(
+                &t.fo,
+                household_request(VILLAGES[0], serial, &format!("h{serial}"))?,
+            )
+            .await?;
+    }
+    for serial in 4..=9 {
+        t.services
+            .households
+            .register(
+                &t.fo,
+                household_request(VILLAGES[1], serial, &format!("h{serial}"))?,
+            )
+            .await?;
+    }
+    let small = t.services.dashboards.area(&t.head, VILLAGES[0]).await?;
+    assert_eq!(
+        small.indicators.households, None,
+        "3 households are not published"
+    );
+    assert_eq!(small.indicators.registry_coverage_per_mille, None);
+    let desil_one = small
+        .households_by_desil
+        .iter()
+        .find(|c| c.key == "1")
+        .ok_or("no desil 1")?;
+    assert_eq!(desil_one.value, None);
+    let larger = t.services.dashboards.area(&t.head, VILLAGES[1]).await?;
+    assert_eq!(larger.indicators.households, Some(6));
+    assert_eq!(larger.indicators.people, Some(12));
+    assert_eq!(larger.indicators.registry_coverage_per_mille, Some(0));
+    let subdistrict = t.services.dashboards.area(&t.head, "32.09.01").await?;
+    assert_eq!(subdistrict.indicators.households, Some(9));
+    assert_eq!(
+        subdistrict.indicators.registry_coverage_per_mille,
+        Some(333)
+    );
+    // One suppressed desil cell (3) takes the next smallest (6, outside the registry) with it.
+    let by_desil: Vec<_> = subdistrict
+        .households_by_desil
+        .iter()
+        .filter(|c| c.value != Some(0))
+        .map(|c| (c.key.as_str(), c.value))
+        .collect();
+    assert_eq!(by_desil, [("1", None), ("-", None)]);
+    // The village rows of the sub-district suppress in the same way.
+    let row = subdistrict
+        .children
+        .iter()
+        .find(|r| r.area.code == VILLAGES[0])
+        .ok_or("no village row")?;
+    assert_eq!(row.indicators.households, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn aggregate_only_roles_get_figures_but_no_records() -> TestResult {
+    let t = team().await?;
+    let household = t
+        .services
+        .households
+        .register(&t.fo, household_request(VILLAGES[0], 1, "h1")?)
+        .await?;
+    let case = t
+        .services
+        .cases
+        .open(
+            &t.fo,
+            OpenCase {
+                idempotency_key: "c1".into(),
+                household_id: household.id,
+                channel: Channel::WalkInPuskesos,
+                complaints: vec![complaint(ComplaintType::ServiceRequest)],
+            },
+        )
+        .await?;
+    let board = t.services.dashboards.area(&t.head, "32.09").await?;
+    assert!(!board.may_drill_to_records);
+    assert!(
+        t.services
+            .dashboards
+            .area(&t.manager, "32.09")
+            .await?
+            .may_drill_to_records
+    );
+    // The head's drill-through to the people behind the figures is refused.
+    assert_eq!(
+        t.services
+            .households
+            .file(&t.head, household.id)
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        t.services.cases.detail(&t.head, case.id).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        t.services
+            .cases
+            .list(&t.head, CaseFilter::default())
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        t.services
+            .cases
+            .list(&t.monitor, CaseFilter::default())
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    // Figures stay inside one's area; institutions get none.
+    assert_eq!(
+        t.services.dashboards.area(&t.head, "33.04").await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        t.services.dashboards.area(&t.head, "32").await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(board.parent, None, "the province is not the head's to see");
+    assert_eq!(
+        t.services.dashboards.area(&t.hospital, "32.09").await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert!(matches!(
+        t.services.dashboards.area(&t.head, "32.9x").await.err(),
+        Some(ServiceError::Invalid(_))
+    ));
+    // Comparing districts is for national and provincial users.
+    assert!(
+        t.services
+            .dashboards
+            .compare(&t.head, CompareLevel::District)
+            .await
+            .is_err()
+    );
+    let national = t
+        .services
+        .dashboards
+        .compare(&t.monitor, CompareLevel::District)
+        .await?;
+    assert_eq!(national.rows.len(), 2);
+    Ok(())
+}
