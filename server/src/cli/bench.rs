@@ -112,15 +112,20 @@ async fn bench_actor(
     Ok((outcome.actor, outcome.session_token))
 }
 
-/// Times the server-side render of the case list page (`/kasus?wilayah=<village>`),
-/// through the real router, reading the whole HTML answer.
+/// A page to time: its address for an area, and a text its HTML must contain.
+type PageProbe<'a> = (&'a dyn Fn(&str) -> String, &'a [u8]);
+
+/// Times the server-side render of a page for one of `areas` (`path` builds
+/// its address), through the real router, reading the whole HTML answer,
+/// which must contain `marker`.
 async fn page_timings(
     db: &DatabaseConnection,
     services: &Services,
     token: &str,
-    villages: &[String],
+    areas: &[String],
     rng: &mut StdRng,
     samples: usize,
+    (path, marker): PageProbe<'_>,
 ) -> anyhow::Result<Vec<Duration>> {
     use tower::ServiceExt;
     let router = crate::web::router(crate::web::AppState {
@@ -135,8 +140,8 @@ async fn page_timings(
     });
     let mut timings = Vec::with_capacity(samples);
     for _ in 0..samples {
-        let village = &villages[rng.gen_range(0..villages.len())];
-        let request = axum::http::Request::get(format!("{}?wilayah={village}", app::paths::CASES))
+        let area = &areas[rng.gen_range(0..areas.len())];
+        let request = axum::http::Request::get(path(area))
             .header(axum::http::header::COOKIE, format!("slrt_session={token}"))
             .body(axum::body::Body::empty())?;
         let started = Instant::now();
@@ -145,8 +150,9 @@ async fn page_timings(
         let html = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await?;
         timings.push(started.elapsed());
         anyhow::ensure!(
-            status.is_success() && html.windows(10).any(|w| w == b"case-table"),
-            "the case list page did not render ({status})"
+            status.is_success() && html.windows(marker.len()).any(|w| w == marker),
+            "the page {} did not render ({status})",
+            path(area)
         );
     }
     Ok(timings)
@@ -243,8 +249,28 @@ pub async fn run(
             .map_err(|e| anyhow::anyhow!(e.message_en()))?;
         overdue.push(started.elapsed());
     }
-    let pages = page_timings(db, services, &token, &villages, &mut rng, options.lists).await?;
-    Ok(vec![
+    let case_page = |village: &str| format!("{}?wilayah={village}", app::paths::CASES);
+    let pages = page_timings(
+        db,
+        services,
+        &token,
+        &villages,
+        &mut rng,
+        options.lists,
+        (&case_page, b"case-table"),
+    )
+    .await?;
+    let dashboards = dashboard_timings(
+        db,
+        services,
+        &actor,
+        &token,
+        &villages,
+        &mut rng,
+        options.lists,
+    )
+    .await?;
+    let mut rows = vec![
         timing(
             "NIK lookup (keyed hash, with registry check + audit)",
             lookups,
@@ -252,5 +278,162 @@ pub async fn run(
         timing("case list page /kasus, one village (SSR)", pages),
         timing("case list, one village, open, page 1", lists),
         timing("case list, one district, overdue, page 1", overdue),
-    ])
+    ];
+    rows.extend(dashboards);
+    Ok(rows)
+}
+
+/// The same figures the district dashboard shows, counted from the records by
+/// plain SQL aggregates (what a dashboard without counters would have to do).
+/// `district` empty: every district at once, grouped by district.
+async fn raw_aggregates(
+    db: &DatabaseConnection,
+    district: &str,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<usize> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let backend = db.get_database_backend();
+    let (area, filter) = if district.is_empty() {
+        ("substr(h.village_code, 1, 5)", "1 = 1")
+    } else {
+        ("'d'", "h.village_code LIKE :like")
+    };
+    let case_area = area.replace("h.", "c.");
+    let case_filter = filter.replace("h.", "c.");
+    let queries = [
+        format!(
+            "SELECT {area}, h.desil, COUNT(*) FROM households h WHERE {filter} AND h.status = 'active' GROUP BY 1, 2"
+        ),
+        format!(
+            "SELECT {area}, h.desil, COUNT(*) FROM members m JOIN households h ON h.id = m.household_id \
+                 WHERE {filter} AND m.registry_status NOT IN ('deceased', 'duplicate') GROUP BY 1, 2"
+        ),
+        format!(
+            "SELECT {case_area}, c.state, c.level, COUNT(*), \
+                        SUM(CASE WHEN c.due_on < :today AND c.state NOT IN ('resolved', 'closed') THEN 1 ELSE 0 END) \
+                 FROM cases c WHERE {case_filter} GROUP BY 1, 2, 3"
+        ),
+        format!(
+            "SELECT {case_area}, substr(CAST(c.opened_on AS TEXT), 1, 7), COUNT(*) FROM cases c WHERE {case_filter} GROUP BY 1, 2"
+        ),
+        format!(
+            "SELECT {case_area}, p.sector, p.complaint_type, COUNT(*) FROM complaints p JOIN cases c ON c.id = p.case_id \
+                 WHERE {case_filter} GROUP BY 1, 2, 3"
+        ),
+        format!(
+            "SELECT {case_area}, g.code, r.state, COUNT(*) FROM referrals r JOIN cases c ON c.id = r.case_id \
+                 JOIN programmes g ON g.id = r.programme_id WHERE {case_filter} GROUP BY 1, 2, 3"
+        ),
+        format!(
+            "SELECT {case_area}, c.stage, COUNT(*) FROM proposals c WHERE {case_filter} GROUP BY 1, 2"
+        ),
+    ];
+    let mut rows = 0;
+    for template in queries {
+        // Named parameters become numbered ones, bound in that order.
+        let mut sql = template;
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        let named: [(&str, sea_orm::Value); 2] = [
+            (":like", format!("{district}.%").into()),
+            (":today", today.into()),
+        ];
+        for (name, value) in named {
+            if sql.contains(name) {
+                values.push(value);
+                let mark = match backend {
+                    DatabaseBackend::Postgres => format!("${}", values.len()),
+                    _ => format!("?{}", values.len()),
+                };
+                sql = sql.replace(name, &mark);
+            }
+        }
+        rows += db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .len();
+    }
+    Ok(rows)
+}
+
+/// Times the dashboards: the district dashboard and the national comparison
+/// (service calls on the counters and the page through the router), and the
+/// same figures counted by raw SQL aggregates; prints the ratios.
+async fn dashboard_timings(
+    db: &DatabaseConnection,
+    services: &Services,
+    actor: &Actor,
+    token: &str,
+    villages: &[String],
+    rng: &mut StdRng,
+    samples: usize,
+) -> anyhow::Result<Vec<Timing>> {
+    let mut districts: Vec<String> = villages
+        .iter()
+        .filter_map(|v| v.get(..5))
+        .map(str::to_string)
+        .collect();
+    districts.sort();
+    districts.dedup();
+    let today = crate::services::common::today();
+    let mut boards = Vec::with_capacity(samples);
+    let mut compares = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let district = &districts[rng.gen_range(0..districts.len())];
+        let started = Instant::now();
+        services
+            .dashboards
+            .area(actor, district)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        boards.push(started.elapsed());
+        let started = Instant::now();
+        services
+            .dashboards
+            .compare(actor, shared::dashboard::CompareLevel::District)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        compares.push(started.elapsed());
+    }
+    let raw_samples = samples.clamp(1, 10);
+    let mut raw_district = Vec::with_capacity(raw_samples);
+    let mut raw_national = Vec::with_capacity(raw_samples);
+    for _ in 0..raw_samples {
+        let district = &districts[rng.gen_range(0..districts.len())];
+        let started = Instant::now();
+        raw_aggregates(db, district, today).await?;
+        raw_district.push(started.elapsed());
+        let started = Instant::now();
+        raw_aggregates(db, "", today).await?;
+        raw_national.push(started.elapsed());
+    }
+    let dashboard_page = |district: &str| format!("{}?wilayah={district}", app::paths::DASHBOARD);
+    let pages = page_timings(
+        db,
+        services,
+        token,
+        &districts,
+        rng,
+        samples,
+        (&dashboard_page, b"indicator-cards"),
+    )
+    .await?;
+    let rows = vec![
+        timing("district dashboard (service, from the counters)", boards),
+        timing("district dashboard page /dasbor (SSR)", pages),
+        timing("national comparison of districts (service)", compares),
+        timing("raw SQL aggregates of one district's figures", raw_district),
+        timing(
+            "raw SQL aggregates of every district's figures",
+            raw_national,
+        ),
+    ];
+    let ratio = |raw: &Timing, kept: &Timing| {
+        raw.median.as_secs_f64() / kept.median.as_secs_f64().max(1e-9)
+    };
+    println!(
+        "dashboard ratios (raw SQL median / counters median): district {:.0}x, national {:.0}x",
+        ratio(&rows[3], &rows[0]),
+        ratio(&rows[4], &rows[2])
+    );
+    Ok(rows)
 }
