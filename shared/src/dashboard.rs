@@ -395,6 +395,9 @@ pub struct Comparison {
     pub activity: Vec<Vec<Cell>>,
     /// Rows with no case opened in the last three months.
     pub inactive: Vec<AreaRef>,
+    /// The areas one level above the rows (the provinces, when districts are
+    /// compared), for grouping.
+    pub groups: Vec<AreaRef>,
 }
 
 /// The twelve months up to and including `today`'s, oldest first (`yyyy-mm`).

@@ -369,9 +369,11 @@ fn ComparisonBody() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
-                let order = query.read_untracked().get("urut").unwrap_or_else(|| "kasus".into());
+                // Tracked: ranking by another indicator re-renders without refetching.
+                let order = query.read().get("urut").unwrap_or_else(|| "kasus".into());
+                let all = query.read().get("semua").is_some_and(|v| v == "1");
                 match comparison.await {
-                    Ok(comparison) => Either::Left(view! { <ComparisonBoard comparison order /> }),
+                    Ok(comparison) => Either::Left(view! { <ComparisonBoard comparison order all /> }),
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
@@ -382,8 +384,45 @@ fn ComparisonBody() -> impl IntoView {
 /// Five classes of a sequential, colour-blind-safe blue scale, light to dark.
 const CLASSES: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
 
+/// Rows of the ranking shown before "show all".
+const RANKING_ROWS: usize = 25;
+/// Names of inactive areas listed before "and N more".
+const INACTIVE_NAMES: usize = 30;
+
+/// The colour class of each value: zero the lightest, positive values in four
+/// quartile classes; `None` stays `None` (drawn grey).
+fn colour_classes(values: &[Option<u64>]) -> Vec<Option<usize>> {
+    let mut positive: Vec<u64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| *v > 0)
+        .collect();
+    positive.sort_unstable();
+    let limits: Vec<u64> = (1..4)
+        .map(|q| {
+            positive
+                .get(positive.len() * q / 4)
+                .copied()
+                .unwrap_or(u64::MAX)
+        })
+        .collect();
+    values
+        .iter()
+        .map(|value| {
+            value.map(|v| {
+                if v == 0 {
+                    0
+                } else {
+                    1 + limits.iter().filter(|limit| v >= **limit).count()
+                }
+            })
+        })
+        .collect()
+}
+
 #[component]
-fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
+fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl IntoView {
     let provinces = comparison.level == shared::dashboard::CompareLevel::Province;
     let level_code = if provinces { "provinsi" } else { "kabupaten" };
     let column = INDICATOR_COLUMNS
@@ -414,24 +453,13 @@ fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
         .iter()
         .map(|row| column.and_then(|c| numeric(&(c.3)(&row.indicators))))
         .collect();
-    // Class limits: quintiles of the shown values.
-    let mut sorted: Vec<u64> = values.iter().flatten().copied().collect();
-    sorted.sort_unstable();
-    let limits: Vec<u64> = (1..5)
-        .map(|q| sorted.get(sorted.len() * q / 5).copied().unwrap_or(0))
-        .collect();
-    let class_of = move |v: u64| {
-        limits
-            .iter()
-            .filter(|limit| v >= **limit && **limit > 0)
-            .count()
-            .min(4)
-    };
-    let tiles: Vec<(String, String, Option<u64>)> = comparison
+    let classes = colour_classes(&values);
+    let tiles: Vec<Tile> = comparison
         .rows
         .iter()
         .zip(values)
-        .map(|(row, value)| (row.area.code.clone(), row.area.name.clone(), value))
+        .zip(classes)
+        .map(|((row, value), class)| (row.area.code.clone(), row.area.name.clone(), value, class))
         .collect();
     let xlsx = with_query(
         paths::COMPARISON_XLSX,
@@ -459,10 +487,38 @@ fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
         .take(12)
         .map(|(row, activity)| (row.area.name.clone(), activity.clone()))
         .collect();
-    let rows: Vec<AreaRow> = ranked.into_iter().map(|(row, _)| row).collect();
-    let cols = if tiles.len() > 40 { 24 } else { 8 };
-    let tile_rows = tiles.len().div_ceil(cols).max(1);
-    let inactive = comparison.inactive.clone();
+    let total_rows = ranked.len();
+    let rows: Vec<AreaRow> = ranked
+        .into_iter()
+        .map(|(row, _)| row)
+        .take(if all { usize::MAX } else { RANKING_ROWS })
+        .collect();
+    let show_all = (!all && total_rows > RANKING_ROWS).then(|| {
+        with_query(
+            paths::COMPARISON,
+            &[
+                ("tingkat", level_code.into()),
+                ("urut", order_key.into()),
+                ("semua", "1".into()),
+            ],
+        )
+    });
+    let inactive_count = comparison.inactive.len();
+    let mut inactive_names: Vec<String> = comparison
+        .inactive
+        .iter()
+        .take(INACTIVE_NAMES)
+        .map(|a| a.name.clone())
+        .collect();
+    if inactive_count > INACTIVE_NAMES {
+        inactive_names.push(format!(
+            "{} {} {}",
+            tr("dan", "and"),
+            number_id((inactive_count - INACTIVE_NAMES) as u64),
+            tr("lainnya", "more")
+        ));
+    }
+    let groups = comparison.groups.clone();
     view! {
         <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
             <div>
@@ -493,28 +549,10 @@ fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
         </form>
         <section class="mb-6 rounded-xl border border-slate-200 bg-white p-4">
             <h2 class="mb-2 font-semibold">{format!("{}: {}", tr("Peta petak", "Tile map"), label_of(order_id, order_en))}</h2>
-            <svg viewBox=format!("0 0 {} {}", cols * 40, tile_rows * 40) width="100%" role="img"
-                aria-label=format!("{} {}", tr("Peta petak menurut", "Tile map by"), label_of(order_id, order_en))
-                class="block h-auto w-full max-w-3xl" data-testid="tile-map">
-                {tiles.into_iter().enumerate().map(|(i, (code, name, value))| {
-                    let (x, y) = ((i % cols) * 40, (i / cols) * 40);
-                    let fill = value.map_or("#d1d5db", |v| CLASSES[class_of(v)]);
-                    let ink = value.map_or("#111111", |v| if class_of(v) >= 3 { "#ffffff" } else { "#111111" });
-                    let short: String = code.replace('.', "");
-                    let text = value.map_or("<5".to_string(), number_id);
-                    view! {
-                        <g>
-                            <title>{format!("{name}: {text}")}</title>
-                            <rect x=x + 1 y=y + 1 width="38" height="38" rx="4" fill=fill stroke="#ffffff" />
-                            <text x=x + 20 y=y + 17 text-anchor="middle" font-size="10" fill=ink>{short}</text>
-                            <text x=x + 20 y=y + 31 text-anchor="middle" font-size="9" fill=ink>{text}</text>
-                        </g>
-                    }
-                }).collect_view()}
-            </svg>
+            <TileMap tiles groups title=label_of(order_id, order_en) />
             <p class="mt-2 text-xs text-slate-600">
-                {tr("Warna makin gelap = nilai makin tinggi (lima kelas kuantil); abu-abu = <5 atau tidak dapat dihitung. Petak diurut menurut kode wilayah.",
-                    "Darker = higher (five quantile classes); grey = <5 or not computable. Tiles are in area-code order.")}
+                {tr("Warna makin gelap = nilai makin tinggi (0, lalu empat kelas kuartil); abu-abu = <5 atau tidak dapat dihitung. Petak diurut menurut kode wilayah; arahkan penunjuk ke petak untuk nama dan nilainya.",
+                    "Darker = higher (0, then four quartile classes); grey = <5 or not computable. Tiles are in area-code order; point at a tile for its name and value.")}
             </p>
         </section>
         <section class="mb-6">
@@ -523,6 +561,11 @@ fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
                 <a href=csv class="text-sm text-teal-800 underline" rel="external" download="">{tr("Unduh CSV", "Download CSV")}</a>
             </div>
             <AreaTable rows ranked=true drill=false />
+            {show_all.map(|href| view! {
+                <a href=href class="mt-2 inline-block text-sm text-teal-800 underline" data-testid="ranking-all">
+                    {format!("{} ({})", tr("Tampilkan semua", "Show all"), number_id(total_rows as u64))}
+                </a>
+            })}
         </section>
         <section class="mb-6">
             <div class="mb-2 flex flex-wrap items-center justify-between gap-2">
@@ -540,16 +583,103 @@ fn ComparisonBoard(comparison: Comparison, order: String) -> impl IntoView {
         </section>
         <section class="mb-6" data-testid="inactive-areas">
             <h2 class="mb-1 text-lg font-semibold">
-                {format!("{} ({})", tr("Tanpa kasus baru dalam 3 bulan terakhir", "No new case in the last 3 months"), number_id(inactive.len() as u64))}
+                {format!("{} ({})", tr("Tanpa kasus baru dalam 3 bulan terakhir", "No new case in the last 3 months"), number_id(inactive_count as u64))}
             </h2>
             <p class="text-sm text-slate-700">
-                {if inactive.is_empty() {
+                {if inactive_names.is_empty() {
                     tr("Semua wilayah aktif.", "Every area is active.").to_string()
                 } else {
-                    inactive.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ")
+                    inactive_names.join(", ")
                 }}
             </p>
         </section>
+    }
+}
+
+/// A tile: area code, name, value (`None`: hidden) and colour class.
+type Tile = (String, String, Option<u64>, Option<usize>);
+
+/// Areas as coloured tiles: one row per group (province) with its districts,
+/// or, without groups, a grid of labelled tiles.
+#[component]
+fn TileMap(
+    tiles: Vec<Tile>,
+    groups: Vec<shared::dashboard::AreaRef>,
+    title: String,
+) -> impl IntoView {
+    let fill_of = |class: Option<usize>| class.map_or("#d1d5db", |c| CLASSES[c.min(4)]);
+    let ink_of = |class: Option<usize>| {
+        if class.is_some_and(|c| c >= 3) {
+            "#ffffff"
+        } else {
+            "#111111"
+        }
+    };
+    let value_text = |value: Option<u64>| value.map_or("<5".to_string(), number_id);
+    let label = format!("{} {title}", tr("Peta petak menurut", "Tile map by"));
+    if groups.len() > 1 {
+        const TILE: usize = 22;
+        const STEP: usize = 24;
+        const LEFT: usize = 180;
+        let rows: Vec<(String, Vec<Tile>)> = groups
+            .into_iter()
+            .map(|group| {
+                let prefix = format!("{}.", group.code);
+                let members = tiles
+                    .iter()
+                    .filter(|t| t.0.starts_with(&prefix))
+                    .cloned()
+                    .collect();
+                (group.name, members)
+            })
+            .collect();
+        let widest = rows.iter().map(|(_, m)| m.len()).max().unwrap_or(1).max(1);
+        let (width, height) = (LEFT + widest * STEP, rows.len() * STEP);
+        Either::Left(view! {
+            <div class="overflow-x-auto">
+                <svg viewBox=format!("0 0 {width} {height}") width="100%" role="img" aria-label=label
+                    class="block h-auto w-full min-w-[40rem]" data-testid="tile-map">
+                    {rows.into_iter().enumerate().map(|(r, (name, members))| {
+                        let y = r * STEP;
+                        let short: String = if name.chars().count() > 24 {
+                            name.chars().take(23).chain(['…']).collect()
+                        } else {
+                            name.clone()
+                        };
+                        view! {
+                            <g>
+                                <text x="0" y=y + 16 font-size="12" fill="#1e293b">{short}</text>
+                                {members.into_iter().enumerate().map(|(i, (_, name, value, class))| view! {
+                                    <rect x=LEFT + i * STEP y=y width=TILE height=TILE rx="3" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5">
+                                        <title>{format!("{name}: {}", value_text(value))}</title>
+                                    </rect>
+                                }).collect_view()}
+                            </g>
+                        }
+                    }).collect_view()}
+                </svg>
+            </div>
+        })
+    } else {
+        const COLS: usize = 8;
+        let rows = tiles.len().div_ceil(COLS).max(1);
+        Either::Right(view! {
+            <svg viewBox=format!("0 0 {} {}", COLS * 40, rows * 40) width="100%" role="img" aria-label=label
+                class="block h-auto w-full max-w-3xl" data-testid="tile-map">
+                {tiles.into_iter().enumerate().map(|(i, (code, name, value, class))| {
+                    let (x, y) = ((i % COLS) * 40, (i / COLS) * 40);
+                    let text = value_text(value);
+                    view! {
+                        <g>
+                            <title>{format!("{name}: {text}")}</title>
+                            <rect x=x + 1 y=y + 1 width="38" height="38" rx="4" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5" />
+                            <text x=x + 20 y=y + 17 text-anchor="middle" font-size="10" fill=ink_of(class)>{code.replace('.', "")}</text>
+                            <text x=x + 20 y=y + 31 text-anchor="middle" font-size="9" fill=ink_of(class)>{text}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        })
     }
 }
 
@@ -650,5 +780,36 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
                     "Counts of 1–4 show as <5. Source: SLRT Portal, counted from the service records.")}
             </p>
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_is_lightest_and_positive_values_fall_in_quartiles() {
+        let values = [Some(0), Some(1), Some(2), Some(3), Some(4), None, Some(0)];
+        assert_eq!(
+            colour_classes(&values),
+            vec![Some(0), Some(1), Some(2), Some(3), Some(4), None, Some(0)]
+        );
+        // One busy area among idle ones gets a dark tile, the idle ones the lightest.
+        assert_eq!(
+            colour_classes(&[Some(0), Some(184), Some(0)]),
+            vec![Some(0), Some(4), Some(0)]
+        );
+        assert!(colour_classes(&[]).is_empty());
+    }
+
+    #[test]
+    fn cells_read_the_indonesian_way() {
+        assert_eq!(shown(&TableCell::Count(12345)), "12.345");
+        assert_eq!(shown(&TableCell::PerMille(453)), "45,3%");
+        assert_eq!(shown(&TableCell::Hidden), "<5");
+        assert_eq!(shown(&TableCell::Days(RESOLVE_DAYS_CAP)), "> 90");
+        assert_eq!(short_month("2026-03"), "03/26");
+        assert_eq!(numeric(&TableCell::Text("–".into())), None);
+        assert_eq!(child_level("32.09"), "Kecamatan");
     }
 }

@@ -498,6 +498,26 @@ impl DashboardService for DbDashboardService {
             }
             activity.push(month_cells(tally, metric::OPENED_MONTH, &months));
         }
+        let mut group_codes: Vec<String> = listed
+            .iter()
+            .filter_map(|a| {
+                a.code
+                    .rsplit_once('.')
+                    .map(|(parent, _)| parent.to_string())
+            })
+            .collect();
+        group_codes.dedup();
+        let group_names = self.names(&group_codes).await?;
+        let groups = group_codes
+            .into_iter()
+            .map(|code| AreaRef {
+                name: group_names
+                    .get(&code)
+                    .cloned()
+                    .unwrap_or_else(|| code.clone()),
+                code,
+            })
+            .collect();
         let within_name = if within.is_empty() {
             "Indonesia".to_string()
         } else {
@@ -517,6 +537,7 @@ impl DashboardService for DbDashboardService {
             months,
             activity,
             inactive,
+            groups,
         })
     }
 }
