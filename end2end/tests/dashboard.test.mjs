@@ -89,7 +89,10 @@ test('the district head reads the district, drills down to a village, downloads 
   await page.getByTestId('dashboard-print').click();
   await page.getByTestId('dashboard-summary').waitFor();
   await page.emulateMedia({ media: 'print' });
-  await page.pdf({ path: join(ARTIFACTS_DIR, 'dashboard-summary.pdf'), format: 'A4', printBackground: true });
+  const pdfPath = join(ARTIFACTS_DIR, 'dashboard-summary.pdf');
+  await page.pdf({ path: pdfPath, format: 'A4', printBackground: true });
+  const pages = (await readFile(pdfPath)).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
+  assert.equal(pages.length, 1, 'the summary fits on one A4 page');
   await page.emulateMedia({ media: 'screen' });
   await screenshot(page, 'dashboard-summary-desktop');
 

@@ -49,26 +49,29 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_area_stats_parent")
-                    .table(AreaStats::Table)
-                    .col(AreaStats::ParentCode)
-                    .col(AreaStats::Metric)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_area_stats_level")
-                    .table(AreaStats::Table)
-                    .col(AreaStats::Level)
-                    .col(AreaStats::Metric)
-                    .to_owned(),
-            )
-            .await
+        // Both indexes cover every column the dashboards read, so a
+        // dashboard never touches the table itself: the children of an area,
+        // and all areas of one level (the national comparison), by metric and key.
+        for (name, first) in [
+            ("idx_area_stats_parent", AreaStats::ParentCode),
+            ("idx_area_stats_level", AreaStats::Level),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(AreaStats::Table)
+                        .col(first)
+                        .col(AreaStats::Metric)
+                        .col(AreaStats::K1)
+                        .col(AreaStats::AreaCode)
+                        .col(AreaStats::K2)
+                        .col(AreaStats::Value)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

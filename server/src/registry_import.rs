@@ -1459,7 +1459,9 @@ async fn link_households(txn: &DatabaseTransaction, import_id: i64) -> anyhow::R
         .map(|row| row.try_get::<i64>("", "id"))
         .collect::<Result<_, _>>()?;
     let mut touch = crate::services::stats::Touch::default();
-    touch.households(txn, &ids).await?;
+    touch
+        .note(txn, crate::services::stats::Kind::Household, &ids)
+        .await?;
     let result = txn
         .execute_raw(Statement::from_sql_and_values(
             backend,

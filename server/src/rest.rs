@@ -45,22 +45,22 @@ pub const ROUTES: &[RestRoute] = &[
     RestRoute {
         method: "GET",
         path: DASHBOARD_CSV,
-        handler: || get(dashboard_csv),
+        handler: || download_route(Download::AreaCsv),
     },
     RestRoute {
         method: "GET",
         path: DASHBOARD_XLSX,
-        handler: || get(dashboard_xlsx),
+        handler: || download_route(Download::AreaXlsx),
     },
     RestRoute {
         method: "GET",
         path: COMPARISON_CSV,
-        handler: || get(comparison_csv),
+        handler: || download_route(Download::ComparisonCsv),
     },
     RestRoute {
         method: "GET",
         path: COMPARISON_XLSX,
-        handler: || get(comparison_xlsx),
+        handler: || download_route(Download::ComparisonXlsx),
     },
 ];
 
@@ -436,46 +436,30 @@ fn xlsx_download(stem: &str, tables: &[shared::dashboard::Table]) -> Response {
     response
 }
 
-async fn dashboard_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(query): Query<DashboardQuery>,
-) -> Response {
-    match dashboard_tables(&state, actor, &query, false).await {
-        Ok((stem, tables)) => one_table_csv(stem, tables, &query.tabel),
-        Err(error) => error_response(&error),
-    }
+/// What a dashboard download holds, and in which format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Download {
+    AreaCsv,
+    AreaXlsx,
+    ComparisonCsv,
+    ComparisonXlsx,
 }
 
-async fn dashboard_xlsx(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(query): Query<DashboardQuery>,
-) -> Response {
-    match dashboard_tables(&state, actor, &query, false).await {
-        Ok((stem, tables)) => xlsx_download(&stem, &tables),
-        Err(error) => error_response(&error),
-    }
-}
-
-async fn comparison_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(query): Query<DashboardQuery>,
-) -> Response {
-    match dashboard_tables(&state, actor, &query, true).await {
-        Ok((stem, tables)) => one_table_csv(stem, tables, &query.tabel),
-        Err(error) => error_response(&error),
-    }
-}
-
-async fn comparison_xlsx(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(query): Query<DashboardQuery>,
-) -> Response {
-    match dashboard_tables(&state, actor, &query, true).await {
-        Ok((stem, tables)) => xlsx_download(&stem, &tables),
-        Err(error) => error_response(&error),
-    }
+fn download_route(what: Download) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              actor: Option<Extension<Actor>>,
+              Query(query): Query<DashboardQuery>| async move {
+            let comparison = matches!(what, Download::ComparisonCsv | Download::ComparisonXlsx);
+            match dashboard_tables(&state, actor, &query, comparison).await {
+                Ok((stem, tables))
+                    if matches!(what, Download::AreaCsv | Download::ComparisonCsv) =>
+                {
+                    one_table_csv(stem, tables, &query.tabel)
+                }
+                Ok((stem, tables)) => xlsx_download(&stem, &tables),
+                Err(error) => error_response(&error),
+            }
+        },
+    )
 }

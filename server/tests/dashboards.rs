@@ -19,8 +19,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use server::entities::{
-    area_stats, cases, complaints, households, institutions, members, programmes, proposals,
-    referrals, registry_families, user_assignments, users,
+    area_stats, cases, complaints, households, members, proposals, referrals, registry_families,
 };
 use server::protect::IdKind;
 use server::services::{self, dashboards, stats};
@@ -75,59 +74,9 @@ struct Team {
 async fn team() -> Result<Team, Box<dyn std::error::Error>> {
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
-    let now = Utc::now();
-    let institution_id = institutions::ActiveModel {
-        name: Set("RSUD Waled".into()),
-        kind: Set("hospital".into()),
-        area_code: Set(Some("32.09".into())),
-        address: Set(None),
-        phone: Set(None),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await?
-    .id;
-    let programme_id = programmes::ActiveModel {
-        code: Set("pbi_apbd".into()),
-        kind: Set("pbi_apbd".into()),
-        name: Set("PBI APBD Kabupaten Cirebon".into()),
-        description: Set(None),
-        sector: Set("health".into()),
-        institution_kinds: Set("[\"hospital\"]".into()),
-        institution_id: Set(Some(institution_id)),
-        area_code: Set(Some("32.09".into())),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await?
-    .id;
-    common::account(&db, "rsud", Role::ReceivingInstitution, Some("32.09")).await?;
-    let user = users::Entity::find()
-        .filter(users::Column::Username.eq("rsud"))
-        .one(&db)
-        .await?
-        .ok_or("no user")?;
-    let assignment = user_assignments::Entity::find()
-        .filter(user_assignments::Column::UserId.eq(user.id))
-        .one(&db)
-        .await?
-        .ok_or("no assignment")?;
-    let mut assignment: user_assignments::ActiveModel = assignment.into();
-    assignment.institution_id = Set(Some(institution_id));
-    assignment.update(&db).await?;
-    let hospital = services
-        .auth
-        .login("rsud", common::PASSWORD, &Default::default())
-        .await?
-        .actor;
+    let institution_id = common::institution(&db, "RSUD Waled").await?;
+    let programme_id = common::programme(&db, institution_id).await?;
+    let hospital = common::institution_user(&db, &services, "rsud", institution_id).await?;
     let mut coordinators = HashMap::new();
     let mut village_desks = HashMap::new();
     for (i, village) in VILLAGES.iter().enumerate() {

@@ -7,8 +7,7 @@ mod common;
 use chrono::Utc;
 use common::people::{complaint, household_request};
 use common::{TestResult, actor, audit_rows, database_with_areas};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use server::entities::{institutions, programmes, user_assignments, users};
+use sea_orm::DatabaseConnection;
 use server::services;
 use shared::case::{CaseAction, CaseState};
 use shared::complaint::{Channel, ComplaintType};
@@ -20,75 +19,6 @@ use shared::referral::{ReferralAction, ReferralState};
 use shared::roles::Role;
 
 const WALED_DESA: &str = "32.09.01.2008";
-
-async fn institution(db: &DatabaseConnection, name: &str) -> Result<i64, sea_orm::DbErr> {
-    let now = Utc::now();
-    Ok(institutions::ActiveModel {
-        name: Set(name.into()),
-        kind: Set("hospital".into()),
-        area_code: Set(Some("32.09".into())),
-        address: Set(None),
-        phone: Set(None),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?
-    .id)
-}
-
-async fn programme(db: &DatabaseConnection, institution_id: i64) -> Result<i64, sea_orm::DbErr> {
-    let now = Utc::now();
-    Ok(programmes::ActiveModel {
-        code: Set("pbi_apbd".into()),
-        kind: Set("pbi_apbd".into()),
-        name: Set("PBI APBD Kabupaten Cirebon".into()),
-        description: Set(None),
-        sector: Set("health".into()),
-        institution_kinds: Set("[\"hospital\"]".into()),
-        institution_id: Set(Some(institution_id)),
-        area_code: Set(Some("32.09".into())),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?
-    .id)
-}
-
-/// An institution account: a receiving-institution assignment linked to `institution_id`.
-async fn institution_user(
-    db: &DatabaseConnection,
-    services: &Services,
-    username: &str,
-    institution_id: i64,
-) -> Result<Actor, Box<dyn std::error::Error>> {
-    common::account(db, username, Role::ReceivingInstitution, Some("32.09")).await?;
-    let user = users::Entity::find()
-        .filter(users::Column::Username.eq(username))
-        .one(db)
-        .await?
-        .ok_or("no user")?;
-    let assignment = user_assignments::Entity::find()
-        .filter(user_assignments::Column::UserId.eq(user.id))
-        .one(db)
-        .await?
-        .ok_or("no assignment")?;
-    let mut assignment: user_assignments::ActiveModel = assignment.into();
-    assignment.institution_id = Set(Some(institution_id));
-    assignment.update(db).await?;
-    Ok(services
-        .auth
-        .login(username, common::PASSWORD, &Default::default())
-        .await?
-        .actor)
-}
 
 struct World {
     db: DatabaseConnection,
@@ -117,11 +47,11 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         Some(WALED_DESA),
     )
     .await?;
-    let institution_id = institution(&db, "RSUD Waled").await?;
-    let other_id = institution(&db, "RSUD Arjawinangun").await?;
-    let programme_id = programme(&db, institution_id).await?;
-    let hospital = institution_user(&db, &services, "rsud.waled", institution_id).await?;
-    let other_hospital = institution_user(&db, &services, "rsud.lain", other_id).await?;
+    let institution_id = common::institution(&db, "RSUD Waled").await?;
+    let other_id = common::institution(&db, "RSUD Arjawinangun").await?;
+    let programme_id = common::programme(&db, institution_id).await?;
+    let hospital = common::institution_user(&db, &services, "rsud.waled", institution_id).await?;
+    let other_hospital = common::institution_user(&db, &services, "rsud.lain", other_id).await?;
     let household = services
         .households
         .register(&fo, household_request(WALED_DESA, 1, "h1")?)

@@ -921,12 +921,21 @@ async fn households_with_a_matching_kk_get_registry_id_and_desil() -> TestResult
     let db = database_with_areas().await?;
     let matching = household(&db, &kk(1)).await?;
     let other = household(&db, &kk(77)).await?;
+    // Rows written here bypass the services: count them as a bulk load would.
+    let txn = sea_orm::TransactionTrait::begin(&db).await?;
+    server::services::stats::rebuild(&txn).await?;
+    txn.commit().await?;
     let dir = TempDir::new()?;
     let rows = good_rows();
     let path = dir.write("registry.csv", &csv_of(&rows))?;
 
     let report = import(&db, &path, 0).await?;
     assert_eq!(report.households_linked, 1);
+    // The dashboard counters follow the linked household in the import's transaction.
+    assert_eq!(
+        desil_counts(&db).await?,
+        [("-".to_string(), 1), ("1".to_string(), 1)]
+    );
     let linked = households::Entity::find_by_id(matching.id)
         .one(&db)
         .await?
@@ -961,7 +970,27 @@ async fn households_with_a_matching_kk_get_registry_id_and_desil() -> TestResult
         .await?
         .ok_or("household missing")?;
     assert_eq!((relinked.desil, relinked.version), (Some(2), 3));
+    assert_eq!(
+        desil_counts(&db).await?,
+        [("-".to_string(), 1), ("2".to_string(), 1)]
+    );
     Ok(())
+}
+
+/// The district's household counters by desil (non-zero only).
+async fn desil_counts(db: &DatabaseConnection) -> Result<Vec<(String, i64)>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    use server::entities::area_stats;
+    Ok(area_stats::Entity::find()
+        .filter(area_stats::Column::AreaCode.eq("32.09"))
+        .filter(area_stats::Column::Metric.eq("hh"))
+        .filter(area_stats::Column::Value.ne(0))
+        .order_by_asc(area_stats::Column::K1)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.k1, row.value))
+        .collect())
 }
 
 #[tokio::test]

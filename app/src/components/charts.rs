@@ -444,7 +444,7 @@ fn Legend(names: Vec<String>, lines: bool, stub: bool) -> impl IntoView {
 #[component]
 fn DataTable(title: String, head: Vec<String>, rows: Vec<Vec<String>>) -> impl IntoView {
     view! {
-        <details class="mt-2 text-sm">
+        <details class="mt-2 text-sm print:hidden">
             <summary class="cursor-pointer text-slate-700 hover:underline">
                 {tr("Lihat tabel", "Show table")}
             </summary>

@@ -4,7 +4,7 @@
 //! map and small multiples, and a printable one-page summary. Aggregates
 //! only: counts of 1–4 show as "<5".
 
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::access::Action as Permission;
@@ -107,11 +107,13 @@ fn short_month(month: &str) -> String {
 /// An area's dashboard (`?wilayah=`, the user's own area without it).
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Dasbor", "Dashboard") content=|user| view! { <DashboardBody user /> } /> }
+    view! { <SignedInPage title=tr("Dasbor", "Dashboard") content=|user| view! { <DashboardBody user print=false /> } /> }
 }
 
+/// Loads the dashboard of the area in the address (the user's own without
+/// one) and shows it whole, or as the one-page summary with `print`.
 #[component]
-fn DashboardBody(user: CurrentUser) -> impl IntoView {
+fn DashboardBody(user: CurrentUser, print: bool) -> impl IntoView {
     let query = use_query_map();
     let own = user.area_code.clone();
     let area = move || query.read().get("wilayah").unwrap_or_else(|| own.clone());
@@ -121,8 +123,9 @@ fn DashboardBody(user: CurrentUser) -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(board) => Either::Left(view! { <AreaBoard board may_compare /> }),
-                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                    Ok(board) if print => EitherOf3::A(view! { <PrintSummary board /> }),
+                    Ok(board) => EitherOf3::B(view! { <AreaBoard board may_compare /> }),
+                    Err(error) => EitherOf3::C(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
@@ -683,28 +686,13 @@ fn TileMap(
     }
 }
 
+/// Sub-areas listed on the one-page summary.
+const SUMMARY_ROWS: usize = 12;
+
 /// The one-page summary of an area, for printing on A4 (`?wilayah=`).
 #[component]
 pub fn DashboardPrintPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Ringkasan dasbor", "Dashboard summary") content=|user| view! { <PrintBody user /> } /> }
-}
-
-#[component]
-fn PrintBody(user: CurrentUser) -> impl IntoView {
-    let query = use_query_map();
-    let own = user.area_code.clone();
-    let area = move || query.read().get("wilayah").unwrap_or_else(|| own.clone());
-    let board = Resource::new(area, get_area_dashboard);
-    view! {
-        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match board.await {
-                    Ok(board) => Either::Left(view! { <PrintSummary board /> }),
-                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <SignedInPage title=tr("Ringkasan dasbor", "Dashboard summary") content=|user| view! { <DashboardBody user print=true /> } /> }
 }
 
 #[component]
@@ -721,8 +709,11 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
             values: board.cases_resolved_by_month.clone(),
         },
     ];
+    // One page: the sub-areas with the most households (all of them are in the workbook).
     let mut children = board.children.clone();
-    children.truncate(25);
+    children.sort_by_key(|row| std::cmp::Reverse(row.indicators.households.unwrap_or(0)));
+    let listed_all = children.len() <= SUMMARY_ROWS;
+    children.truncate(SUMMARY_ROWS);
     view! {
         <div class="mb-4 flex gap-2 print:hidden">
             <button type="button" class=BUTTON data-testid="print-summary" on:click=move |_| {
@@ -753,7 +744,10 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
                 </div>
             </div>
             {(!children.is_empty()).then(|| view! {
-                <h2 class="mb-1 mt-4 font-semibold">{format!("{} {}", tr("Per", "By"), child_level(&board.area.code).to_lowercase())}</h2>
+                <h2 class="mb-1 mt-4 font-semibold">
+                    {format!("{} {}", tr("Per", "By"), child_level(&board.area.code).to_lowercase())}
+                    {(!listed_all).then(|| format!(" ({})", tr("yang terbanyak keluarganya; semuanya ada di XLSX", "with the most households; all of them are in the XLSX")))}
+                </h2>
                 <table class=TABLE>
                     <thead>
                         <tr>

@@ -37,6 +37,13 @@ fn HomeContent(user: CurrentUser) -> impl IntoView {
                 <dt class="font-medium">{texts.area}</dt>
                 <dd data-testid="user-area">{area}</dd>
             </dl>
+            {user.role.may(shared::access::Action::ViewAggregates).then(|| view! {
+                <p class="mt-4">
+                    <a href=crate::paths::DASHBOARD class=crate::components::page::BUTTON data-testid="home-dashboard">
+                        {crate::i18n::tr("Buka dasbor wilayah", "Open the area dashboard")}
+                    </a>
+                </p>
+            })}
             <section class="mt-6 grid gap-4 sm:grid-cols-2">
                 <Suspense fallback=|| view! { <SummaryCards summary=None /> }>
                     {move || Suspend::new(async move {

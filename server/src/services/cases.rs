@@ -37,7 +37,7 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::{head_names, stored, stored_json};
-use super::stats::Touch;
+use super::stats::{Kind, Touch};
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
     referrals, users,
@@ -675,7 +675,7 @@ impl CaseService for DbCaseService {
                     .ok_or(ServiceError::Unavailable);
             }
             let mut touch = Touch::default();
-            touch.created_case(case.id);
+            touch.created(Kind::Case, case.id);
             touch.done(&txn).await?;
             txn.commit().await.map_err(db_failure)?;
             return Ok(Created { id: case.id });
@@ -703,7 +703,7 @@ impl CaseService for DbCaseService {
             &self.calendar,
         );
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_cases(&txn, &[row.id]).await?;
+        let touch = Touch::of(&txn, Kind::Case, &[row.id]).await?;
         let inserted = complaints::ActiveModel {
             case_id: Set(row.id),
             member_id: Set(None),
@@ -793,7 +793,7 @@ impl CaseService for DbCaseService {
         };
         let closed_at = FINISHED.contains(&next.state).then_some(now);
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_cases(&txn, &[row.id]).await?;
+        let touch = Touch::of(&txn, Kind::Case, &[row.id]).await?;
         let result = cases::Entity::update_many()
             .col_expr(cases::Column::State, Expr::value(next.state.code()))
             .col_expr(cases::Column::Level, Expr::value(next.level.code()))

@@ -63,13 +63,16 @@ fn sql_for(backend: DatabaseBackend, sql: &str) -> String {
     }
 }
 
-/// Per area, the counters the headline figures need, condensed in SQL:
-/// overdue cases, school-age members and the median come out as one row each.
+/// Per area, the counters the headline figures need, condensed in SQL to one
+/// row per area (a column per figure and per month), plus the school-age gap
+/// and the median days to resolve: three queries, run side by side, a few
+/// rows per area whatever the number of counters.
 async fn condensed_tallies<C: ConnectionTrait>(
     db: &C,
     areas: &Areas<'_>,
     today: NaiveDate,
 ) -> Result<BTreeMap<String, Tally>, sea_orm::DbErr> {
+    use shared::referral::ReferralState;
     let backend = db.get_database_backend();
     let (filter, first): (&str, Value) = match areas {
         Areas::ChildrenOf(code) => ("parent_code = $1", (*code).into()),
@@ -81,92 +84,162 @@ async fn condensed_tallies<C: ConnectionTrait>(
         (today.year() - shared::dashboard::SCHOOL_AGE.1).to_string(),
     );
     let months = last_twelve_months(today);
-    let first_month = months.first().cloned().unwrap_or_default();
-    let queries: Vec<(String, Vec<Value>)> = vec![
-        (
-            format!(
-                "SELECT area_code, metric, k1, '' AS k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
-                 WHERE {filter} AND metric IN ('{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}') \
-                 GROUP BY area_code, metric, k1",
-                metric::HOUSEHOLDS,
-                metric::PEOPLE,
-                metric::CASES,
-                metric::RESOLVED_LOCAL,
-                metric::GAP_POOR,
-                metric::GAP_HEALTH,
-                metric::COMPLAINTS,
-                metric::PROPOSALS,
-            ),
-            vec![first.clone()],
+    let sum = |name: &str, condition: String| {
+        format!("CAST(SUM(CASE WHEN {condition} THEN value ELSE 0 END) AS BIGINT) AS {name}")
+    };
+    let is = |m: &str| format!("metric = '{m}'");
+    let mut columns = vec![
+        sum("hh", is(metric::HOUSEHOLDS)),
+        sum(
+            "hh_reg",
+            format!("{} AND k1 <> '-'", is(metric::HOUSEHOLDS)),
         ),
-        (
-            format!(
-                "SELECT area_code, '{}' AS metric, \
-                        CASE WHEN k1 < $2 THEN '0000-00-00' ELSE '9999-12-31' END AS k1, \
-                        '' AS k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
-                 WHERE {filter} AND metric = '{}' \
-                 GROUP BY area_code, CASE WHEN k1 < $2 THEN '0000-00-00' ELSE '9999-12-31' END",
-                metric::OPEN_DUE,
-                metric::OPEN_DUE,
-            ),
-            vec![first.clone(), today_key.into()],
+        sum(
+            "hh_poor",
+            format!("{} AND k1 IN ('1', '2')", is(metric::HOUSEHOLDS)),
         ),
-        (
+        sum("people", is(metric::PEOPLE)),
+        sum("cases", is(metric::CASES)),
+        sum(
+            "resolved",
             format!(
-                "SELECT area_code, '{m}' AS metric, $2 AS k1, '' AS k2, CAST(SUM(value) AS BIGINT) AS n \
-                 FROM area_stats WHERE {filter} AND metric = '{m}' AND k1 >= $3 AND k1 <= $2 \
-                 GROUP BY area_code",
-                m = metric::GAP_EDUCATION,
+                "{} AND k1 = '{}'",
+                is(metric::CASES),
+                CaseState::Resolved.code()
             ),
-            vec![first.clone(), young.into(), old.into()],
         ),
-        (
+        sum(
+            "closed",
             format!(
-                "SELECT area_code, metric, '' AS k1, k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
-                 WHERE {filter} AND metric = '{}' GROUP BY area_code, metric, k2",
-                metric::REFERRALS,
+                "{} AND k1 = '{}'",
+                is(metric::CASES),
+                CaseState::Closed.code()
             ),
-            vec![first.clone()],
         ),
-        (
+        sum("resolved_local", is(metric::RESOLVED_LOCAL)),
+        sum("gap_poor", is(metric::GAP_POOR)),
+        sum("gap_health", is(metric::GAP_HEALTH)),
+        sum("complaints", is(metric::COMPLAINTS)),
+        sum("referrals", is(metric::REFERRALS)),
+        sum(
+            "referrals_done",
             format!(
-                "SELECT area_code, metric, k1, '' AS k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
-                 WHERE {filter} AND metric = '{}' AND k1 >= $2 GROUP BY area_code, metric, k1",
-                metric::OPENED_MONTH,
+                "{} AND k2 = '{}'",
+                is(metric::REFERRALS),
+                ReferralState::Completed.code()
             ),
-            vec![first.clone(), first_month.into()],
         ),
-        // The median of days to resolve, as one row of count 1 per area.
-        (
-            format!(
-                "SELECT area_code, '{m}' AS metric, MIN(k1) AS k1, '' AS k2, CAST(1 AS BIGINT) AS n FROM ( \
-                   SELECT area_code, k1, \
-                          SUM(value) OVER (PARTITION BY area_code ORDER BY k1) AS running, \
-                          SUM(value) OVER (PARTITION BY area_code) AS total \
-                   FROM area_stats WHERE {filter} AND metric = '{m}' AND value > 0 \
-                 ) days WHERE running > (total - 1) / 2 GROUP BY area_code",
-                m = metric::RESOLVE_DAYS,
-            ),
-            vec![first],
-        ),
+        sum("proposals", is(metric::PROPOSALS)),
+        sum("open", is(metric::OPEN_DUE)),
+        sum("overdue", format!("{} AND k1 < $2", is(metric::OPEN_DUE))),
     ];
+    for (i, month) in months.iter().enumerate() {
+        columns.push(sum(
+            &format!("m{i}"),
+            format!("{} AND k1 = '{month}'", is(metric::OPENED_MONTH)),
+        ));
+    }
+    let pivot = format!(
+        "SELECT area_code, {} FROM area_stats WHERE {filter} AND metric IN \
+         ('{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}') GROUP BY area_code",
+        columns.join(", "),
+        metric::HOUSEHOLDS,
+        metric::PEOPLE,
+        metric::CASES,
+        metric::RESOLVED_LOCAL,
+        metric::GAP_POOR,
+        metric::GAP_HEALTH,
+        metric::COMPLAINTS,
+        metric::REFERRALS,
+        metric::PROPOSALS,
+        metric::OPEN_DUE,
+        metric::OPENED_MONTH,
+    );
+    let education = format!(
+        "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+         WHERE {filter} AND metric = '{}' AND k1 >= $2 AND k1 <= $3 GROUP BY area_code",
+        metric::GAP_EDUCATION,
+    );
+    // The lower median of days to resolve, from the running sum of the histogram.
+    let median = format!(
+        "SELECT area_code, MIN(k1) AS k1 FROM ( \
+           SELECT area_code, k1, \
+                  SUM(value) OVER (PARTITION BY area_code ORDER BY k1) AS running, \
+                  SUM(value) OVER (PARTITION BY area_code) AS total \
+           FROM area_stats WHERE {filter} AND metric = '{}' AND value > 0 \
+         ) days WHERE running > (total - 1) / 2 GROUP BY area_code",
+        metric::RESOLVE_DAYS,
+    );
+    let run = |sql: String, values: Vec<Value>| async move {
+        db.query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql_for(backend, &sql),
+            values,
+        ))
+        .await
+    };
+    let (pivoted, educated, medians) = tokio::try_join!(
+        run(pivot, vec![first.clone(), today_key.into()]),
+        run(
+            education,
+            vec![first.clone(), old.into(), young.clone().into()]
+        ),
+        run(median, vec![first]),
+    )?;
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    for (sql, values) in queries {
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                sql_for(backend, &sql),
-                values,
-            ))
-            .await?;
-        for row in rows {
-            let area: String = row.try_get("", "area_code")?;
-            let metric: String = row.try_get("", "metric")?;
-            let k1: String = row.try_get("", "k1")?;
-            let k2: String = row.try_get("", "k2")?;
-            let n: i64 = row.try_get("", "n")?;
-            tallies.entry(area).or_default().add(&metric, &k1, &k2, n);
+    for row in pivoted {
+        let n = |name: &str| row.try_get::<i64>("", name);
+        let area: String = row.try_get("", "area_code")?;
+        let tally = tallies.entry(area).or_default();
+        // Back into the counters' own keys, as `Figures::from_tally` reads them.
+        let (hh, registered, poor) = (n("hh")?, n("hh_reg")?, n("hh_poor")?);
+        tally.add(metric::HOUSEHOLDS, "-", "", hh - registered);
+        tally.add(metric::HOUSEHOLDS, "1", "", poor);
+        tally.add(metric::HOUSEHOLDS, "10", "", registered - poor);
+        let (cases, resolved, closed) = (n("cases")?, n("resolved")?, n("closed")?);
+        tally.add(metric::CASES, CaseState::Resolved.code(), "", resolved);
+        tally.add(metric::CASES, CaseState::Closed.code(), "", closed);
+        tally.add(
+            metric::CASES,
+            CaseState::Registered.code(),
+            "",
+            cases - resolved - closed,
+        );
+        let (referrals, done) = (n("referrals")?, n("referrals_done")?);
+        tally.add(metric::REFERRALS, "", ReferralState::Completed.code(), done);
+        tally.add(metric::REFERRALS, "", "", referrals - done);
+        let (open, overdue) = (n("open")?, n("overdue")?);
+        tally.add(metric::OPEN_DUE, "0000-00-00", "", overdue);
+        tally.add(metric::OPEN_DUE, "9999-12-31", "", open - overdue);
+        for (name, metric) in [
+            ("people", metric::PEOPLE),
+            ("resolved_local", metric::RESOLVED_LOCAL),
+            ("gap_poor", metric::GAP_POOR),
+            ("gap_health", metric::GAP_HEALTH),
+            ("complaints", metric::COMPLAINTS),
+            ("proposals", metric::PROPOSALS),
+        ] {
+            tally.add(metric, "", "", n(name)?);
         }
+        for (i, month) in months.iter().enumerate() {
+            tally.add(metric::OPENED_MONTH, month, "", n(&format!("m{i}"))?);
+        }
+    }
+    for row in educated {
+        let area: String = row.try_get("", "area_code")?;
+        let n: i64 = row.try_get("", "n")?;
+        tallies
+            .entry(area)
+            .or_default()
+            .add(metric::GAP_EDUCATION, &young, "", n);
+    }
+    for row in medians {
+        let area: String = row.try_get("", "area_code")?;
+        let k1: String = row.try_get("", "k1")?;
+        tallies
+            .entry(area)
+            .or_default()
+            .add(metric::RESOLVE_DAYS, &k1, "", 1);
     }
     Ok(tallies)
 }
@@ -271,12 +344,20 @@ impl DbDashboardService {
 
     /// The areas one level below `code` (`""`: the provinces), by code.
     async fn children(&self, code: &str) -> Result<Vec<AreaRef>, ServiceError> {
-        let query = if code.is_empty() {
-            areas::Entity::find().filter(areas::Column::Level.eq(1))
+        if code.is_empty() {
+            self.areas_where(areas::Column::Level.eq(1)).await
         } else {
-            areas::Entity::find().filter(areas::Column::ParentCode.eq(code))
-        };
-        Ok(query
+            self.areas_where(areas::Column::ParentCode.eq(code)).await
+        }
+    }
+
+    /// The areas matching `condition`, by code.
+    async fn areas_where(
+        &self,
+        condition: sea_orm::sea_query::SimpleExpr,
+    ) -> Result<Vec<AreaRef>, ServiceError> {
+        Ok(areas::Entity::find()
+            .filter(condition)
             .order_by_asc(areas::Column::Code)
             .all(&self.db)
             .await
@@ -469,18 +550,7 @@ impl DashboardService for DbDashboardService {
             .map_err(db_failure)?;
         let listed = match &areas {
             Areas::ChildrenOf(code) => self.children(code).await?,
-            Areas::Level(level) => areas::Entity::find()
-                .filter(areas::Column::Level.eq(*level))
-                .order_by_asc(areas::Column::Code)
-                .all(&self.db)
-                .await
-                .map_err(db_failure)?
-                .into_iter()
-                .map(|a| AreaRef {
-                    code: a.code,
-                    name: a.name,
-                })
-                .collect(),
+            Areas::Level(level) => self.areas_where(areas::Column::Level.eq(*level)).await?,
         };
         let months = last_twelve_months(today);
         let recent = &months[months.len().saturating_sub(3)..];

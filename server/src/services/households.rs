@@ -34,7 +34,7 @@ use super::common::{
     expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
 };
 use super::proposals::insert_proposal;
-use super::stats::Touch;
+use super::stats::{Kind, Touch};
 use super::{cases, db_failure};
 use crate::entities::cases as case_rows;
 use crate::entities::{
@@ -629,7 +629,7 @@ impl HouseholdService for DbHouseholdService {
                 .map(|id| Created { id })
                 .ok_or(ServiceError::Unavailable);
         }
-        touch.created_household(row.id);
+        touch.created(Kind::Household, row.id);
         touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: row.id })
@@ -740,7 +740,7 @@ impl HouseholdService for DbHouseholdService {
             "details": serde_json::to_value(&details).map_err(|_| ServiceError::Unavailable)?,
         });
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_households(&txn, &[row.id]).await?;
+        let touch = Touch::of(&txn, Kind::Household, &[row.id]).await?;
         let result = households::Entity::update_many()
             .col_expr(
                 households::Column::HeadName,
@@ -806,7 +806,7 @@ impl HouseholdService for DbHouseholdService {
         check_members(&everyone)?;
         check_nik_free(&self.db, &self.key, &member, None).await?;
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_households(&txn, &[household_id]).await?;
+        let touch = Touch::of(&txn, Kind::Household, &[household_id]).await?;
         let row = member_model(&self.key, household_id, &member)?
             .insert(&txn)
             .await
@@ -873,7 +873,7 @@ impl HouseholdService for DbHouseholdService {
         }
         let nik = protect_nik(&self.key, member.nik.as_ref());
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_households(&txn, &[stored_member.household_id]).await?;
+        let touch = Touch::of(&txn, Kind::Household, &[stored_member.household_id]).await?;
         let result = members::Entity::update_many()
             .col_expr(members::Column::NikHash, Expr::value(nik.hash))
             .col_expr(members::Column::NikSealed, Expr::value(nik.sealed))
@@ -1080,7 +1080,7 @@ impl HouseholdService for DbHouseholdService {
                 ),
             )
             .await?;
-            touch.created_proposal(proposal.id);
+            touch.created(Kind::Proposal, proposal.id);
         }
         let mut audit = entry(
             actor,

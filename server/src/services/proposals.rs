@@ -28,7 +28,7 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::stored;
-use super::stats::Touch;
+use super::stats::{Kind, Touch};
 use crate::entities::{households, proposal_events, proposals, users};
 
 /// Object type of proposals in the audit log and the idempotency keys.
@@ -227,7 +227,7 @@ impl ProposalService for DbProposalService {
                 .ok_or(ServiceError::Unavailable);
         }
         let mut touch = Touch::default();
-        touch.created_proposal(proposal.id);
+        touch.created(Kind::Proposal, proposal.id);
         touch.done(&txn).await?;
         txn.commit().await.map_err(db_failure)?;
         Ok(Created { id: proposal.id })
@@ -257,7 +257,7 @@ impl ProposalService for DbProposalService {
         )
         .await?;
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_proposals(&txn, &[row.id]).await?;
+        let touch = Touch::of(&txn, Kind::Proposal, &[row.id]).await?;
         let result = proposals::Entity::update_many()
             .col_expr(proposals::Column::Stage, Expr::value(next.code()))
             .col_expr(proposals::Column::UpdatedAt, Expr::value(now))

@@ -35,7 +35,7 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::stored;
-use super::stats::Touch;
+use super::stats::{Kind, Touch};
 use crate::entities::{
     areas, cases, complaints, households, institutions, programmes, referral_events, referrals,
 };
@@ -295,7 +295,7 @@ impl ReferralService for DbReferralService {
         let now = Utc::now();
         for _attempt in 0..5 {
             let txn = self.db.begin().await.map_err(db_failure)?;
-            let touch = Touch::of_cases(&txn, &[case.id]).await?;
+            let touch = Touch::of(&txn, Kind::Case, &[case.id]).await?;
             let number = Self::next_number(&txn, &village, today.year()).await?;
             let inserted = referrals::ActiveModel {
                 number: Set(number.as_str().to_string()),
@@ -435,7 +435,7 @@ impl ReferralService for DbReferralService {
             _ => row.outcome_note.clone(),
         };
         let txn = self.db.begin().await.map_err(db_failure)?;
-        let touch = Touch::of_cases(&txn, &[row.case_id]).await?;
+        let touch = Touch::of(&txn, Kind::Case, &[row.case_id]).await?;
         let result = referrals::Entity::update_many()
             .col_expr(referrals::Column::State, Expr::value(next.code()))
             .col_expr(referrals::Column::OutcomeNote, Expr::value(outcome_note))

@@ -320,69 +320,60 @@ pub(crate) async fn proposal_counts<C: ConnectionTrait>(
     Ok(counts)
 }
 
+/// The kinds of records that contribute counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    Household,
+    Case,
+    Proposal,
+}
+
+/// The counts of these records of one kind as they are now.
+async fn counts_of<C: ConnectionTrait>(db: &C, kind: Kind, ids: &[i64]) -> Result<Counts, DbErr> {
+    match kind {
+        Kind::Household => household_counts(db, ids).await,
+        Kind::Case => case_counts(db, ids).await,
+        Kind::Proposal => proposal_counts(db, ids).await,
+    }
+}
+
 /// The records a write changes; their counts are taken before the change
 /// and again by [`Touch::settle`], which stores the difference.
 #[derive(Debug, Default)]
 #[must_use = "a Touch changes the counters only when settled"]
 pub(crate) struct Touch {
     before: Counts,
-    households: BTreeSet<i64>,
-    cases: BTreeSet<i64>,
-    proposals: BTreeSet<i64>,
+    noted: BTreeMap<Kind, BTreeSet<i64>>,
 }
 
 impl Touch {
-    /// Notes households about to change (their counts now are taken).
-    pub async fn households<C: ConnectionTrait>(
+    /// Notes records about to change (their counts now are taken).
+    pub async fn note<C: ConnectionTrait>(
         &mut self,
         db: &C,
+        kind: Kind,
         ids: &[i64],
     ) -> Result<(), DbErr> {
-        let new: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| self.households.insert(*id))
-            .collect();
-        let counts = household_counts(db, &new).await?;
+        let noted = self.noted.entry(kind).or_default();
+        let new: Vec<i64> = ids.iter().copied().filter(|id| noted.insert(*id)).collect();
+        let counts = counts_of(db, kind, &new).await?;
         add_into(&mut self.before, &counts, 1);
         Ok(())
     }
 
-    /// Notes cases about to change.
-    pub async fn cases<C: ConnectionTrait>(&mut self, db: &C, ids: &[i64]) -> Result<(), DbErr> {
-        let new: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| self.cases.insert(*id))
-            .collect();
-        let counts = case_counts(db, &new).await?;
-        add_into(&mut self.before, &counts, 1);
-        Ok(())
+    /// Notes a record created by this write (it counted nothing before).
+    pub fn created(&mut self, kind: Kind, id: i64) {
+        self.noted.entry(kind).or_default().insert(id);
     }
 
-    /// Notes proposals about to change.
-    pub async fn proposals<C: ConnectionTrait>(
-        &mut self,
+    /// A touch of these records, for a service (errors as the service's).
+    pub async fn of<C: ConnectionTrait>(
         db: &C,
-        ids: &[i64],
-    ) -> Result<(), DbErr> {
-        let new: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| self.proposals.insert(*id))
-            .collect();
-        let counts = proposal_counts(db, &new).await?;
-        add_into(&mut self.before, &counts, 1);
-        Ok(())
-    }
-
-    /// A touch of these households, for a service (errors as the service's).
-    pub async fn of_households<C: ConnectionTrait>(
-        db: &C,
+        kind: Kind,
         ids: &[i64],
     ) -> Result<Touch, ServiceError> {
         let mut touch = Touch::default();
-        touch.households(db, ids).await.map_err(db_failure)?;
+        touch.note(db, kind, ids).await.map_err(db_failure)?;
         Ok(touch)
     }
 
@@ -391,7 +382,7 @@ impl Touch {
         db: &C,
         id: i64,
     ) -> Result<Touch, ServiceError> {
-        let mut touch = Touch::of_households(db, &[id]).await?;
+        let mut touch = Touch::of(db, Kind::Household, &[id]).await?;
         let case_ids: Vec<i64> = cases::Entity::find()
             .filter(cases::Column::HouseholdId.eq(id))
             .all(db)
@@ -400,7 +391,6 @@ impl Touch {
             .into_iter()
             .map(|c| c.id)
             .collect();
-        touch.cases(db, &case_ids).await.map_err(db_failure)?;
         let proposal_ids: Vec<i64> = proposals::Entity::find()
             .filter(proposals::Column::HouseholdId.eq(id))
             .all(db)
@@ -409,61 +399,27 @@ impl Touch {
             .into_iter()
             .map(|p| p.id)
             .collect();
-        touch
-            .proposals(db, &proposal_ids)
-            .await
-            .map_err(db_failure)?;
+        for (kind, ids) in [(Kind::Case, case_ids), (Kind::Proposal, proposal_ids)] {
+            touch.note(db, kind, &ids).await.map_err(db_failure)?;
+        }
         Ok(touch)
-    }
-
-    /// A touch of these cases, for a service.
-    pub async fn of_cases<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Touch, ServiceError> {
-        let mut touch = Touch::default();
-        touch.cases(db, ids).await.map_err(db_failure)?;
-        Ok(touch)
-    }
-
-    /// A touch of these proposals, for a service.
-    pub async fn of_proposals<C: ConnectionTrait>(
-        db: &C,
-        ids: &[i64],
-    ) -> Result<Touch, ServiceError> {
-        let mut touch = Touch::default();
-        touch.proposals(db, ids).await.map_err(db_failure)?;
-        Ok(touch)
-    }
-
-    /// [`Touch::settle`] for a service (errors as the service's).
-    pub async fn done<C: ConnectionTrait>(self, db: &C) -> Result<(), ServiceError> {
-        self.settle(db).await.map_err(db_failure)
-    }
-
-    /// Notes a household created by this write (it counted nothing before).
-    pub fn created_household(&mut self, id: i64) {
-        self.households.insert(id);
-    }
-
-    /// Notes a case created by this write.
-    pub fn created_case(&mut self, id: i64) {
-        self.cases.insert(id);
-    }
-
-    /// Notes a proposal created by this write.
-    pub fn created_proposal(&mut self, id: i64) {
-        self.proposals.insert(id);
     }
 
     /// Counts the noted records again and stores the difference; call it
     /// inside the write's transaction, after the change.
     pub async fn settle<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
-        let households: Vec<i64> = self.households.into_iter().collect();
-        let cases: Vec<i64> = self.cases.into_iter().collect();
-        let proposals: Vec<i64> = self.proposals.into_iter().collect();
-        let mut delta = household_counts(db, &households).await?;
-        add_into(&mut delta, &case_counts(db, &cases).await?, 1);
-        add_into(&mut delta, &proposal_counts(db, &proposals).await?, 1);
+        let mut delta = Counts::new();
+        for (kind, ids) in &self.noted {
+            let ids: Vec<i64> = ids.iter().copied().collect();
+            add_into(&mut delta, &counts_of(db, *kind, &ids).await?, 1);
+        }
         add_into(&mut delta, &self.before, -1);
         apply(db, &delta).await
+    }
+
+    /// [`Touch::settle`] for a service (errors as the service's).
+    pub async fn done<C: ConnectionTrait>(self, db: &C) -> Result<(), ServiceError> {
+        self.settle(db).await.map_err(db_failure)
     }
 }
 

@@ -8,10 +8,15 @@ pub mod people;
 
 use std::path::PathBuf;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use server::cli::create_admin::{self, NewAccount};
 use server::cli::import_areas;
 use server::db;
+use server::entities::{institutions, programmes, user_assignments, users};
 use server::protect::DataKey;
 use server::services::ServiceConfig;
 use shared::roles::Role;
@@ -112,4 +117,78 @@ pub async fn audit_rows(
         .filter(audit_log::Column::Outcome.eq(outcome))
         .all(db)
         .await
+}
+
+/// A hospital serving Kabupaten Cirebon.
+pub async fn institution(db: &DatabaseConnection, name: &str) -> Result<i64, sea_orm::DbErr> {
+    let now = Utc::now();
+    Ok(institutions::ActiveModel {
+        name: Set(name.into()),
+        kind: Set("hospital".into()),
+        area_code: Set(Some("32.09".into())),
+        address: Set(None),
+        phone: Set(None),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// The district-paid health insurance programme, delivered by `institution_id`.
+pub async fn programme(
+    db: &DatabaseConnection,
+    institution_id: i64,
+) -> Result<i64, sea_orm::DbErr> {
+    let now = Utc::now();
+    Ok(programmes::ActiveModel {
+        code: Set("pbi_apbd".into()),
+        kind: Set("pbi_apbd".into()),
+        name: Set("PBI APBD Kabupaten Cirebon".into()),
+        description: Set(None),
+        sector: Set("health".into()),
+        institution_kinds: Set("[\"hospital\"]".into()),
+        institution_id: Set(Some(institution_id)),
+        area_code: Set(Some("32.09".into())),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// An institution account: a receiving-institution assignment linked to `institution_id`.
+pub async fn institution_user(
+    db: &DatabaseConnection,
+    services: &shared::contract::Services,
+    username: &str,
+    institution_id: i64,
+) -> Result<shared::contract::Actor, Box<dyn std::error::Error>> {
+    account(db, username, Role::ReceivingInstitution, Some("32.09")).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Username.eq(username))
+        .one(db)
+        .await?
+        .ok_or("no user")?;
+    let assignment = user_assignments::Entity::find()
+        .filter(user_assignments::Column::UserId.eq(user.id))
+        .one(db)
+        .await?
+        .ok_or("no assignment")?;
+    let mut assignment: user_assignments::ActiveModel = assignment.into();
+    assignment.institution_id = Set(Some(institution_id));
+    assignment.update(db).await?;
+    Ok(services
+        .auth
+        .login(username, PASSWORD, &Default::default())
+        .await?
+        .actor)
 }
