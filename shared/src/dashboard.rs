@@ -54,6 +54,62 @@ pub mod metric {
     pub const REFERRALS: &str = "referral";
     /// Registry proposals; k1 = stage.
     pub const PROPOSALS: &str = "proposal";
+    /// The headline totals, derived from the counters above as they change
+    /// (k1 = one of [`super::HEADLINES`]), so that comparing hundreds of
+    /// areas reads a few rows per area.
+    pub const HEADLINE: &str = "head";
+}
+
+/// The keys of [`metric::HEADLINE`], each the total of one counter or part of it.
+pub const HEADLINES: [&str; 15] = [
+    "households",
+    "in_registry",
+    "poor",
+    "people",
+    "cases",
+    "resolved",
+    "closed",
+    "resolved_local",
+    "complaints",
+    "referrals",
+    "referrals_done",
+    "proposals",
+    "gap_poor",
+    "gap_health",
+    "open",
+];
+
+/// The headline keys a change of one counter moves (see [`metric::HEADLINE`]).
+pub fn headlines_of(metric: &str, k1: &str, k2: &str) -> Vec<&'static str> {
+    use crate::case::CaseState;
+    use crate::referral::ReferralState;
+    match metric {
+        metric::HOUSEHOLDS => {
+            let mut keys = vec!["households"];
+            if k1 != "-" {
+                keys.push("in_registry");
+            }
+            if k1 == "1" || k1 == "2" {
+                keys.push("poor");
+            }
+            keys
+        }
+        metric::PEOPLE => vec!["people"],
+        metric::CASES if k1 == CaseState::Resolved.code() => vec!["cases", "resolved"],
+        metric::CASES if k1 == CaseState::Closed.code() => vec!["cases", "closed"],
+        metric::CASES => vec!["cases"],
+        metric::RESOLVED_LOCAL => vec!["resolved_local"],
+        metric::COMPLAINTS => vec!["complaints"],
+        metric::REFERRALS if k2 == ReferralState::Completed.code() => {
+            vec!["referrals", "referrals_done"]
+        }
+        metric::REFERRALS => vec!["referrals"],
+        metric::PROPOSALS => vec!["proposals"],
+        metric::GAP_POOR => vec!["gap_poor"],
+        metric::GAP_HEALTH => vec!["gap_health"],
+        metric::OPEN_DUE => vec!["open"],
+        _ => vec![],
+    }
 }
 
 /// The key of a desil in the household counters (`"-"` outside the registry).

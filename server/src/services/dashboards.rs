@@ -16,8 +16,8 @@ use shared::case::CaseState;
 use shared::complaint::{ComplaintType, Sector};
 use shared::contract::{Actor, DashboardService, ServiceError};
 use shared::dashboard::{
-    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, Figures, Tally,
-    last_twelve_months, metric, publish, suppress_breakdown,
+    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, Figures, HEADLINES,
+    Tally, last_twelve_months, metric, publish, suppress_breakdown,
 };
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::proposal::ProposalStage;
@@ -87,72 +87,30 @@ async fn condensed_tallies<C: ConnectionTrait>(
     let sum = |name: &str, condition: String| {
         format!("CAST(SUM(CASE WHEN {condition} THEN value ELSE 0 END) AS BIGINT) AS {name}")
     };
-    let is = |m: &str| format!("metric = '{m}'");
-    let mut columns = vec![
-        sum("hh", is(metric::HOUSEHOLDS)),
-        sum(
-            "hh_reg",
-            format!("{} AND k1 <> '-'", is(metric::HOUSEHOLDS)),
-        ),
-        sum(
-            "hh_poor",
-            format!("{} AND k1 IN ('1', '2')", is(metric::HOUSEHOLDS)),
-        ),
-        sum("people", is(metric::PEOPLE)),
-        sum("cases", is(metric::CASES)),
-        sum(
-            "resolved",
-            format!(
-                "{} AND k1 = '{}'",
-                is(metric::CASES),
-                CaseState::Resolved.code()
-            ),
-        ),
-        sum(
-            "closed",
-            format!(
-                "{} AND k1 = '{}'",
-                is(metric::CASES),
-                CaseState::Closed.code()
-            ),
-        ),
-        sum("resolved_local", is(metric::RESOLVED_LOCAL)),
-        sum("gap_poor", is(metric::GAP_POOR)),
-        sum("gap_health", is(metric::GAP_HEALTH)),
-        sum("complaints", is(metric::COMPLAINTS)),
-        sum("referrals", is(metric::REFERRALS)),
-        sum(
-            "referrals_done",
-            format!(
-                "{} AND k2 = '{}'",
-                is(metric::REFERRALS),
-                ReferralState::Completed.code()
-            ),
-        ),
-        sum("proposals", is(metric::PROPOSALS)),
-        sum("open", is(metric::OPEN_DUE)),
-        sum("overdue", format!("{} AND k1 < $2", is(metric::OPEN_DUE))),
-    ];
-    for (i, month) in months.iter().enumerate() {
-        columns.push(sum(
-            &format!("m{i}"),
-            format!("{} AND k1 = '{month}'", is(metric::OPENED_MONTH)),
-        ));
-    }
-    let pivot = format!(
-        "SELECT area_code, {} FROM area_stats WHERE {filter} AND metric IN \
-         ('{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}') GROUP BY area_code",
-        columns.join(", "),
-        metric::HOUSEHOLDS,
-        metric::PEOPLE,
-        metric::CASES,
-        metric::RESOLVED_LOCAL,
-        metric::GAP_POOR,
-        metric::GAP_HEALTH,
-        metric::COMPLAINTS,
-        metric::REFERRALS,
-        metric::PROPOSALS,
+    // The headline totals, one column each.
+    let headlines = format!(
+        "SELECT area_code, {} FROM area_stats WHERE {filter} AND metric = '{}' GROUP BY area_code",
+        HEADLINES
+            .iter()
+            .map(|key| sum(key, format!("k1 = '{key}'")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        metric::HEADLINE,
+    );
+    let overdue = format!(
+        "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+         WHERE {filter} AND metric = '{}' AND k1 < $2 GROUP BY area_code",
         metric::OPEN_DUE,
+    );
+    let opened = format!(
+        "SELECT area_code, {} FROM area_stats WHERE {filter} AND metric = '{}' AND k1 >= $2 \
+         GROUP BY area_code",
+        months
+            .iter()
+            .enumerate()
+            .map(|(i, month)| sum(&format!("m{i}"), format!("k1 = '{month}'")))
+            .collect::<Vec<_>>()
+            .join(", "),
         metric::OPENED_MONTH,
     );
     let education = format!(
@@ -178,21 +136,29 @@ async fn condensed_tallies<C: ConnectionTrait>(
         ))
         .await
     };
-    let (pivoted, educated, medians) = tokio::try_join!(
-        run(pivot, vec![first.clone(), today_key.into()]),
+    let first_month = months.first().cloned().unwrap_or_default();
+    let (heads, late, per_month, educated, medians) = tokio::try_join!(
+        run(headlines, vec![first.clone()]),
+        run(overdue, vec![first.clone(), today_key.into()]),
+        run(opened, vec![first.clone(), first_month.into()]),
         run(
             education,
             vec![first.clone(), old.into(), young.clone().into()]
         ),
         run(median, vec![first]),
     )?;
+    let mut overdue_of: BTreeMap<String, i64> = BTreeMap::new();
+    for row in late {
+        overdue_of.insert(row.try_get("", "area_code")?, row.try_get("", "n")?);
+    }
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    for row in pivoted {
+    for row in heads {
         let n = |name: &str| row.try_get::<i64>("", name);
         let area: String = row.try_get("", "area_code")?;
+        let overdue = overdue_of.get(&area).copied().unwrap_or(0);
         let tally = tallies.entry(area).or_default();
         // Back into the counters' own keys, as `Figures::from_tally` reads them.
-        let (hh, registered, poor) = (n("hh")?, n("hh_reg")?, n("hh_poor")?);
+        let (hh, registered, poor) = (n("households")?, n("in_registry")?, n("poor")?);
         tally.add(metric::HOUSEHOLDS, "-", "", hh - registered);
         tally.add(metric::HOUSEHOLDS, "1", "", poor);
         tally.add(metric::HOUSEHOLDS, "10", "", registered - poor);
@@ -208,9 +174,8 @@ async fn condensed_tallies<C: ConnectionTrait>(
         let (referrals, done) = (n("referrals")?, n("referrals_done")?);
         tally.add(metric::REFERRALS, "", ReferralState::Completed.code(), done);
         tally.add(metric::REFERRALS, "", "", referrals - done);
-        let (open, overdue) = (n("open")?, n("overdue")?);
         tally.add(metric::OPEN_DUE, "0000-00-00", "", overdue);
-        tally.add(metric::OPEN_DUE, "9999-12-31", "", open - overdue);
+        tally.add(metric::OPEN_DUE, "9999-12-31", "", n("open")? - overdue);
         for (name, metric) in [
             ("people", metric::PEOPLE),
             ("resolved_local", metric::RESOLVED_LOCAL),
@@ -221,8 +186,17 @@ async fn condensed_tallies<C: ConnectionTrait>(
         ] {
             tally.add(metric, "", "", n(name)?);
         }
+    }
+    for row in per_month {
+        let area: String = row.try_get("", "area_code")?;
+        let tally = tallies.entry(area).or_default();
         for (i, month) in months.iter().enumerate() {
-            tally.add(metric::OPENED_MONTH, month, "", n(&format!("m{i}"))?);
+            tally.add(
+                metric::OPENED_MONTH,
+                month,
+                "",
+                row.try_get::<i64>("", &format!("m{i}"))?,
+            );
         }
     }
     for row in educated {

@@ -450,10 +450,24 @@ fn lineage(village: &str) -> Vec<(String, Option<String>, i16)> {
 pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<(), DbErr> {
     type Row = (String, &'static str, String, String);
     let mut rolled: BTreeMap<Row, (Option<String>, i16, i64)> = BTreeMap::new();
+    // Each change also moves the headline totals it belongs to.
+    let mut changes: Vec<(&str, &'static str, String, String, i64)> = Vec::new();
     for ((village, metric, k1, k2), by) in delta {
         if *by == 0 {
             continue;
         }
+        for headline in shared::dashboard::headlines_of(metric, k1, k2) {
+            changes.push((
+                village,
+                metric::HEADLINE,
+                headline.to_string(),
+                String::new(),
+                *by,
+            ));
+        }
+        changes.push((village, metric, k1.clone(), k2.clone(), *by));
+    }
+    for (village, metric, k1, k2, by) in changes {
         for (area, parent, level) in lineage(village) {
             rolled
                 .entry((area, metric, k1.clone(), k2.clone()))
