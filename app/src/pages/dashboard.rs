@@ -687,7 +687,9 @@ fn TileMap(
 }
 
 /// Sub-areas listed on the one-page summary.
-const SUMMARY_ROWS: usize = 12;
+const SUMMARY_ROWS: usize = 10;
+/// Tables of the summary: small print, so that it fits on one A4 page.
+const SUMMARY_TABLE: &str = "min-w-full divide-y divide-slate-200 text-xs";
 
 /// The one-page summary of an area, for printing on A4 (`?wilayah=`).
 #[component]
@@ -721,24 +723,24 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
             }>{tr("Cetak", "Print")}</button>
             <a href=back class=BUTTON_QUIET>{tr("Kembali ke dasbor", "Back to the dashboard")}</a>
         </div>
-        <article class="mx-auto max-w-3xl bg-white text-sm" data-testid="dashboard-summary">
+        <article class="mx-auto max-w-3xl bg-white text-xs" data-testid="dashboard-summary">
             <header class="mb-3 border-b-2 border-slate-800 pb-2">
                 <p class="text-xs uppercase tracking-wide text-slate-600">{tr("Sistem Layanan dan Rujukan Terpadu", "Integrated Service and Referral System")}</p>
                 <h1 class="text-xl font-semibold">{format!("{} — {}", tr("Ringkasan", "Summary"), board.area.name)}</h1>
                 <p class="text-xs text-slate-600">{format!("{} {}", tr("Data per", "Figures as of"), date_id(board.today))}</p>
             </header>
             <div class="grid grid-cols-2 gap-4">
-                <table class=TABLE>
+                <table class=SUMMARY_TABLE>
                     <tbody class="divide-y divide-slate-100">
                         {INDICATOR_COLUMNS.iter().map(|(_, id, en, value)| view! {
                             <tr>
-                                <th scope="row" class="px-2 py-1 text-left font-normal">{label_of(id, en)}</th>
-                                <td class="px-2 py-1 text-right font-semibold tabular-nums">{shown(&value(&board.indicators))}</td>
+                                <th scope="row" class="px-2 py-0.5 text-left font-normal">{label_of(id, en)}</th>
+                                <td class="px-2 py-0.5 text-right font-semibold tabular-nums">{shown(&value(&board.indicators))}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
-                <div class="space-y-3">
+                <div class="max-w-xs space-y-2">
                     <BarChart title=tr("Keluarga per desil", "Households by decile").to_string() bars=count_bars(&board.households_by_desil) />
                     <LineChart title=tr("Kasus per bulan", "Cases per month").to_string() x_labels=months series=trend compact=true />
                 </div>
@@ -748,7 +750,7 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
                     {format!("{} {}", tr("Per", "By"), child_level(&board.area.code).to_lowercase())}
                     {(!listed_all).then(|| format!(" ({})", tr("yang terbanyak keluarganya; semuanya ada di XLSX", "with the most households; all of them are in the XLSX")))}
                 </h2>
-                <table class=TABLE>
+                <table class=SUMMARY_TABLE>
                     <thead>
                         <tr>
                             <th class=TH>{tr("Wilayah", "Area")}</th>
@@ -760,9 +762,9 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
                     <tbody class="divide-y divide-slate-100">
                         {children.into_iter().map(|row| view! {
                             <tr>
-                                <td class="px-2 py-1">{row.area.name.clone()}</td>
+                                <td class="px-2 py-0.5">{row.area.name.clone()}</td>
                                 {TABLE_COLUMNS.iter().filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key)).map(|(_, _, _, value)| view! {
-                                    <td class="px-2 py-1 text-right tabular-nums">{shown(&value(&row.indicators))}</td>
+                                    <td class="px-2 py-0.5 text-right tabular-nums">{shown(&value(&row.indicators))}</td>
                                 }).collect_view()}
                             </tr>
                         }).collect_view()}
