@@ -66,6 +66,14 @@ export async function signIn(page, username, password = DEMO_PASSWORD) {
   await page.getByRole('button', { name: 'Masuk' }).click();
 }
 
+/** A new page signed in as `username`, on the home page. */
+export async function signedInPage(browser, username, viewport = DESKTOP) {
+  const page = await newPage(browser, { viewport });
+  await signIn(page, username);
+  await page.waitForURL(`${BASE_URL}/`);
+  return page;
+}
+
 const AXE_SOURCE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 /**

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot, signIn,
-  waitForHydration,
+  waitForHydration, signedInPage,
 } from '../support.mjs';
 
 let browser;
@@ -32,9 +32,7 @@ async function caseOfAnotherVillage() {
 
 test('a village front office opening another village\'s case by URL gets an Indonesian refusal', async () => {
   const href = await caseOfAnotherVillage();
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'fo.waled');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'fo.waled', PHONE);
   const response = await page.goto(`${BASE_URL}${href}`);
   assert.equal(response.status(), 403);
   const refusal = page.getByTestId('access-refused');
@@ -48,9 +46,7 @@ test('a village front office opening another village\'s case by URL gets an Indo
 });
 
 test('a front office serving two villages switches area and sees it in the header', async () => {
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'fo.waled');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'fo.waled', PHONE);
   assert.match(await page.getByTestId('current-area').textContent(), /Waled Desa/i);
   await page.getByTestId('current-area').click();
   await page.getByTestId('assignments').waitFor();
@@ -64,9 +60,7 @@ test('a front office serving two villages switches area and sees it in the heade
 });
 
 test('an administrator creates an account; its first sign-in must choose a password; the audit log shows it and exports CSV', async () => {
-  const admin = await newPage(browser, { viewport: DESKTOP });
-  await signIn(admin, 'admin');
-  await admin.waitForURL(`${BASE_URL}/`);
+  const admin = await signedInPage(browser, 'admin', DESKTOP);
   await admin.getByTestId('nav-users').click();
   await admin.getByTestId('user-table').waitFor();
   await admin.getByTestId('new-user').click();
@@ -117,9 +111,7 @@ test('an administrator creates an account; its first sign-in must choose a passw
 });
 
 test('a receiving institution accepts and completes a referral from its inbox; the letter prints on A4 and verifies', async () => {
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'lembaga.dinsos');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'lembaga.dinsos', PHONE);
   await page.goto(`${BASE_URL}/rujukan?status=sent`);
   await page.getByTestId('referral-card').first().waitFor();
   await waitForHydration(page);
@@ -173,9 +165,7 @@ test('a receiving institution accepts and completes a referral from its inbox; t
 });
 
 test('a district manager filters the case list to overdue cases and downloads exactly those as CSV', async () => {
-  const page = await newPage(browser, { viewport: DESKTOP });
-  await signIn(page, 'manajer.cirebon');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'manajer.cirebon', DESKTOP);
   await page.getByTestId('nav-cases').click();
   await page.getByTestId('case-table').waitFor();
   const before = await page.getByTestId('case-total').textContent();

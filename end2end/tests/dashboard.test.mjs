@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot,
-  seriousAccessibilityViolations, signIn, waitForHydration,
+  ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, screenshot,
+  seriousAccessibilityViolations, waitForHydration, signedInPage,
 } from '../support.mjs';
 
 let browser;
@@ -20,9 +20,7 @@ after(async () => { await browser?.close(); });
 
 /** Signs in as `username` and opens the dashboard from the menu. */
 async function openDashboard(username, viewport) {
-  const page = await newPage(browser, { viewport });
-  await signIn(page, username);
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, username, viewport);
   await page.getByTestId('nav-dashboard').click();
   await page.getByTestId('dashboard-title').waitFor();
   await waitForHydration(page);
@@ -147,9 +145,7 @@ test('the national monitor compares districts and provinces and ranks them', asy
   assert.match(await page.getByTestId('inactive-areas').textContent(), /Tanpa kasus baru/);
   await closePage(page);
 
-  const phone = await newPage(browser, { viewport: PHONE });
-  await signIn(phone, 'pemantau.kemensos');
-  await phone.waitForURL(`${BASE_URL}/`);
+  const phone = await signedInPage(browser, 'pemantau.kemensos', PHONE);
   await phone.goto(`${BASE_URL}/dasbor/perbandingan`);
   await phone.getByTestId('comparison-title').waitFor();
   await screenshot(phone, 'comparison-districts-phone');
@@ -157,9 +153,7 @@ test('the national monitor compares districts and provinces and ranks them', asy
 });
 
 test('an institution has no dashboard', async () => {
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'lembaga.rsud');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'lembaga.rsud', PHONE);
   assert.equal(await page.getByTestId('nav-dashboard').count(), 0);
   await page.goto(`${BASE_URL}/dasbor`);
   await page.getByText(/Akses ditolak/).waitFor();

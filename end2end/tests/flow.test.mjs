@@ -8,8 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot,
-  seriousAccessibilityViolations, signIn, waitForHydration,
+  ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, screenshot,
+  seriousAccessibilityViolations, waitForHydration, signedInPage,
 } from '../support.mjs';
 
 let browser;
@@ -50,9 +50,7 @@ async function checkAccessibility(page, name) {
 
 /** Opens the case page as `username` and waits for the WebAssembly bundle. */
 async function openCase(username, viewport = PHONE) {
-  const page = await newPage(browser, { viewport });
-  await signIn(page, username);
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, username, viewport);
   await page.goto(`${BASE_URL}${found.casePath}`);
   await page.getByTestId('case-number').waitFor();
   await waitForHydration(page);
@@ -76,9 +74,7 @@ async function act(page, action, state, note = '') {
 }
 
 test('the front office looks up a number not on record, registers the household with two members, and opens a case', async () => {
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'fo.waled');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'fo.waled', PHONE);
   await page.getByTestId('nav-intake').click();
   await page.getByTestId('lookup-form').waitFor();
   await waitForHydration(page);
@@ -210,9 +206,7 @@ test('the coordinator decides, issues a referral with consent and prints its let
 
 test('the hospital accepts and completes the referral; the coordinator resolves the case; the timeline shows every step', async () => {
   assert.ok(found.referral, 'the referral from the previous test');
-  const hospital = await newPage(browser, { viewport: PHONE });
-  await signIn(hospital, 'lembaga.rsud');
-  await hospital.waitForURL(`${BASE_URL}/`);
+  const hospital = await signedInPage(browser, 'lembaga.rsud', PHONE);
   const find = `${BASE_URL}/rujukan?cari=${encodeURIComponent(found.referral)}`;
   await hospital.goto(find);
   const card = hospital.getByTestId('referral-card').first();
@@ -248,9 +242,7 @@ test('the hospital accepts and completes the referral; the coordinator resolves 
 });
 
 test('an overdue case is escalated by the coordinator and taken over by the district', async () => {
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'koordinator.waled');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'koordinator.waled', PHONE);
   await page.goto(`${BASE_URL}/kasus?terlambat=1`);
   await page.getByTestId('case-link').first().waitFor();
   // The first overdue case the coordinator can still escalate (some are escalated already).
@@ -274,9 +266,7 @@ test('an overdue case is escalated by the coordinator and taken over by the dist
   assert.match(await page.getByTestId('case-state').textContent(), /Kabupaten\/Kota/);
   await closePage(page);
 
-  const district = await newPage(browser, { viewport: DESKTOP });
-  await signIn(district, 'manajer.cirebon');
-  await district.waitForURL(`${BASE_URL}/`);
+  const district = await signedInPage(browser, 'manajer.cirebon', DESKTOP);
   await district.goto(`${BASE_URL}${path}`);
   await district.getByTestId('case-number').waitFor();
   await waitForHydration(district);
@@ -288,9 +278,7 @@ test('an overdue case is escalated by the coordinator and taken over by the dist
 test('the main pages read at 360 px and 1280 px, in Indonesian and in English, with no serious accessibility violation', async () => {
   assert.ok(found.household, 'the household from the first test');
   for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
-    const page = await newPage(browser, { viewport });
-    await signIn(page, 'fo.waled');
-    await page.waitForURL(`${BASE_URL}/`);
+    const page = await signedInPage(browser, 'fo.waled', viewport);
     for (const [pageName, path, ready] of [
       ['intake', '/layanan', 'lookup-form'],
       ['households', '/keluarga', 'household-list'],
@@ -307,9 +295,7 @@ test('the main pages read at 360 px and 1280 px, in Indonesian and in English, w
   }
 
   // English: the switch sits in the header; the choice stays for the next page.
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'fo.waled');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'fo.waled', PHONE);
   await page.goto(`${BASE_URL}/keluarga`);
   await page.getByTestId('language-switch').click();
   await page.getByRole('heading', { name: 'Households' }).waitFor();

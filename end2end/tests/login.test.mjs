@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   BASE_URL, DEMO_PASSWORD, DESKTOP, PHONE, closePage, launchBrowser, newPage, screenshot, signIn,
-  waitForHydration,
+  waitForHydration, signedInPage,
 } from '../support.mjs';
 
 let browser;
@@ -49,9 +49,7 @@ test('a wrong password gets an Indonesian error and keeps what was typed', async
 });
 
 test('a district manager signs in, sees their area and its village count, and signs out', async () => {
-  const page = await newPage(browser, { viewport: PHONE });
-  await signIn(page, 'manajer.cirebon');
-  await page.waitForURL(`${BASE_URL}/`);
+  const page = await signedInPage(browser, 'manajer.cirebon', PHONE);
   await page.getByTestId('welcome').waitFor();
   assert.match(await page.getByTestId('welcome').textContent(), /Selamat datang, Hendra Gunawan/);
   assert.equal(await page.getByTestId('user-role').textContent(), 'Manajer SLRT');

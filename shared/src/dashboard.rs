@@ -634,27 +634,38 @@ fn counts_table(key: &'static str, name: &str, counts: &[Count], english: bool) 
     }
 }
 
-fn indicator_headers(first: &[(&str, &str)], english: bool) -> Vec<String> {
-    first
-        .iter()
-        .map(|(id, en)| pick_label(english, id, en))
+/// Areas side by side: code, name and every headline indicator.
+fn area_rows_table(key: &'static str, rows: &[AreaRow], english: bool) -> Table {
+    Table {
+        key,
+        headers: [
+            pick_label(english, "Kode", "Code"),
+            pick_label(english, "Wilayah", "Area"),
+        ]
+        .into_iter()
         .chain(
             INDICATOR_COLUMNS
                 .iter()
                 .map(|(_, id, en, _)| pick_label(english, id, en)),
         )
-        .collect()
-}
-
-fn indicator_row(first: Vec<TableCell>, indicators: &Indicators) -> Vec<TableCell> {
-    first
-        .into_iter()
-        .chain(
-            INDICATOR_COLUMNS
-                .iter()
-                .map(|(_, _, _, value)| value(indicators)),
-        )
-        .collect()
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|row| {
+                [
+                    TableCell::Text(row.area.code.clone()),
+                    TableCell::Text(row.area.name.clone()),
+                ]
+                .into_iter()
+                .chain(
+                    INDICATOR_COLUMNS
+                        .iter()
+                        .map(|(_, _, _, value)| value(&row.indicators)),
+                )
+                .collect()
+            })
+            .collect(),
+    }
 }
 
 /// Every table of an area's dashboard.
@@ -675,23 +686,7 @@ pub fn area_tables(d: &AreaDashboard, english: bool) -> Vec<Table> {
             })
             .collect(),
     }];
-    tables.push(Table {
-        key: "wilayah",
-        headers: indicator_headers(&[("Kode", "Code"), ("Wilayah", "Area")], english),
-        rows: d
-            .children
-            .iter()
-            .map(|row| {
-                indicator_row(
-                    vec![
-                        TableCell::Text(row.area.code.clone()),
-                        TableCell::Text(row.area.name.clone()),
-                    ],
-                    &row.indicators,
-                )
-            })
-            .collect(),
-    });
+    tables.push(area_rows_table("wilayah", &d.children, english));
     let desil = pick_label(english, "Desil", "Decile");
     let mut by_desil = counts_table("desil", &desil, &d.households_by_desil, english);
     by_desil.headers = vec![
@@ -780,23 +775,7 @@ pub fn area_tables(d: &AreaDashboard, english: bool) -> Vec<Table> {
 /// Every table of a comparison: the indicators side by side, and the monthly activity.
 pub fn comparison_tables(c: &Comparison, english: bool) -> Vec<Table> {
     vec![
-        Table {
-            key: "perbandingan",
-            headers: indicator_headers(&[("Kode", "Code"), ("Wilayah", "Area")], english),
-            rows: c
-                .rows
-                .iter()
-                .map(|row| {
-                    indicator_row(
-                        vec![
-                            TableCell::Text(row.area.code.clone()),
-                            TableCell::Text(row.area.name.clone()),
-                        ],
-                        &row.indicators,
-                    )
-                })
-                .collect(),
-        },
+        area_rows_table("perbandingan", &c.rows, english),
         Table {
             key: "aktivitas",
             headers: [

@@ -104,6 +104,32 @@ fn short_month(month: &str) -> String {
     }
 }
 
+fn short_months(months: &[String]) -> Vec<String> {
+    months.iter().map(|m| short_month(m)).collect()
+}
+
+/// Cases opened and resolved per month, as two lines.
+fn trend_of(board: &AreaDashboard) -> Vec<Series> {
+    vec![
+        Series {
+            name: tr("Dibuka", "Opened").to_string(),
+            values: board.cases_opened_by_month.clone(),
+        },
+        Series {
+            name: tr("Selesai", "Resolved").to_string(),
+            values: board.cases_resolved_by_month.clone(),
+        },
+    ]
+}
+
+/// The indicator columns of [`TABLE_COLUMNS`], in that order.
+fn table_columns() -> Vec<&'static shared::dashboard::IndicatorColumn> {
+    TABLE_COLUMNS
+        .iter()
+        .filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key))
+        .collect()
+}
+
 /// An area's dashboard (`?wilayah=`, the user's own area without it).
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -185,17 +211,8 @@ fn AreaBoard(board: AreaDashboard, may_compare: bool) -> impl IntoView {
             values: row.values.clone(),
         })
         .collect();
-    let months: Vec<String> = board.months.iter().map(|m| short_month(m)).collect();
-    let trend = vec![
-        Series {
-            name: tr("Dibuka", "Opened").to_string(),
-            values: board.cases_opened_by_month.clone(),
-        },
-        Series {
-            name: tr("Selesai", "Resolved").to_string(),
-            values: board.cases_resolved_by_month.clone(),
-        },
-    ];
+    let months = short_months(&board.months);
+    let trend = trend_of(&board);
     view! {
         <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
             <div>
@@ -314,10 +331,7 @@ fn IndicatorCards(board: AreaDashboard) -> impl IntoView {
 /// Areas side by side; with `drill`, each name opens that area's dashboard.
 #[component]
 fn AreaTable(rows: Vec<AreaRow>, ranked: bool, drill: bool) -> impl IntoView {
-    let columns: Vec<_> = TABLE_COLUMNS
-        .iter()
-        .filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key))
-        .collect();
+    let columns = table_columns();
     let headers = columns.clone();
     view! {
         <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
@@ -484,7 +498,7 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
             english_pair(),
         ],
     );
-    let months: Vec<String> = comparison.months.iter().map(|m| short_month(m)).collect();
+    let months = short_months(&comparison.months);
     let multiples: Vec<(String, Vec<Option<u64>>)> = ranked
         .iter()
         .take(12)
@@ -700,17 +714,8 @@ pub fn DashboardPrintPage() -> impl IntoView {
 #[component]
 fn PrintSummary(board: AreaDashboard) -> impl IntoView {
     let back = with_query(paths::DASHBOARD, &[("wilayah", board.area.code.clone())]);
-    let months: Vec<String> = board.months.iter().map(|m| short_month(m)).collect();
-    let trend = vec![
-        Series {
-            name: tr("Dibuka", "Opened").to_string(),
-            values: board.cases_opened_by_month.clone(),
-        },
-        Series {
-            name: tr("Selesai", "Resolved").to_string(),
-            values: board.cases_resolved_by_month.clone(),
-        },
-    ];
+    let months = short_months(&board.months);
+    let trend = trend_of(&board);
     // One page: the sub-areas with the most households (all of them are in the workbook).
     let mut children = board.children.clone();
     children.sort_by_key(|row| std::cmp::Reverse(row.indicators.households.unwrap_or(0)));
@@ -754,7 +759,7 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
                     <thead>
                         <tr>
                             <th class=TH>{tr("Wilayah", "Area")}</th>
-                            {TABLE_COLUMNS.iter().filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key)).map(|(_, id, en, _)| view! {
+                            {table_columns().into_iter().map(|(_, id, en, _)| view! {
                                 <th class="px-2 py-1 text-right font-semibold">{label_of(id, en)}</th>
                             }).collect_view()}
                         </tr>
@@ -763,7 +768,7 @@ fn PrintSummary(board: AreaDashboard) -> impl IntoView {
                         {children.into_iter().map(|row| view! {
                             <tr>
                                 <td class="px-2 py-0.5">{row.area.name.clone()}</td>
-                                {TABLE_COLUMNS.iter().filter_map(|key| INDICATOR_COLUMNS.iter().find(|c| c.0 == *key)).map(|(_, _, _, value)| view! {
+                                {table_columns().into_iter().map(|(_, _, _, value)| view! {
                                     <td class="px-2 py-0.5 text-right tabular-nums">{shown(&value(&row.indicators))}</td>
                                 }).collect_view()}
                             </tr>

@@ -38,6 +38,9 @@ impl DbDashboardService {
     }
 }
 
+/// The name of the nation's area (code `""`).
+const NATION: &str = "Indonesia";
+
 /// Which areas' counters a condensed query reads.
 enum Areas<'a> {
     /// The areas one level below this one (`""`: the provinces).
@@ -397,14 +400,15 @@ impl DashboardService for DbDashboardService {
             Subject::kind("dashboard"),
         )
         .await?;
+        let viewer = access_actor(actor)?;
         let code = scope_code(&scope).to_string();
         let today = today();
         let (name, parent) = match &scope {
-            AreaScope::National => ("Indonesia".to_string(), None),
+            AreaScope::National => (NATION.to_string(), None),
             AreaScope::Area(area) => {
                 let parent_scope = area.parent().map_or(AreaScope::National, AreaScope::Area);
                 let may_see_parent = access::can(
-                    &access_actor(actor)?,
+                    &viewer,
                     Action::ViewAggregates,
                     &Target::area(parent_scope.clone()),
                 );
@@ -415,7 +419,7 @@ impl DashboardService for DbDashboardService {
                     name: names
                         .get(&parent_code)
                         .cloned()
-                        .unwrap_or_else(|| "Indonesia".to_string()),
+                        .unwrap_or_else(|| NATION.to_string()),
                     code: parent_code,
                 });
                 (name, parent)
@@ -463,7 +467,7 @@ impl DashboardService for DbDashboardService {
             .collect();
         let figures = Figures::from_tally(&tally, today);
         let may_drill_to_records = access::can(
-            &access_actor(actor)?,
+            &viewer,
             Action::ViewPersonalData,
             &Target::area(scope.clone()),
         );
@@ -563,7 +567,7 @@ impl DashboardService for DbDashboardService {
             })
             .collect();
         let within_name = if within.is_empty() {
-            "Indonesia".to_string()
+            NATION.to_string()
         } else {
             self.names(std::slice::from_ref(&within))
                 .await?
