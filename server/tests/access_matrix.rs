@@ -913,7 +913,7 @@ async fn every_endpoint_answers_each_role_inside_and_outside_exactly_as_the_rule
             let refused = match row.call {
                 Call::Get => status == StatusCode::FORBIDDEN,
                 _ => serde_json::from_str::<AppError>(&body)
-                    .is_ok_and(|error| error == AppError::Service(ServiceError::Forbidden)),
+                    .is_ok_and(|error| error == AppError::from(ServiceError::Forbidden)),
             };
             let succeeded = status.is_success() || status.is_redirection();
             match expect {

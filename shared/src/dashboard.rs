@@ -125,7 +125,7 @@ pub fn resolve_days_key(days: i64) -> String {
 
 /// The key of a month (`yyyy-mm`).
 pub fn month_key(date: NaiveDate) -> String {
-    date.format("%Y-%m").to_string()
+    crate::dates::year_month(date)
 }
 
 /// A number as published: `None` when it was suppressed (1 to 4).
@@ -268,7 +268,7 @@ impl Figures {
         let resolved_cases = state(CaseState::Resolved);
         let closed_cases = state(CaseState::Closed);
         let cases = tally.sum(metric::CASES);
-        let today_key = today.format("%Y-%m-%d").to_string();
+        let today_key = crate::dates::iso(today);
         let histogram: BTreeMap<u32, u64> = tally
             .rows(metric::RESOLVE_DAYS)
             .filter_map(|(k1, _, v)| Some((k1.parse::<u32>().ok()?, v)))

@@ -105,8 +105,9 @@ impl From<&DomainError> for ErrorBody {
 }
 
 /// The answer of the registry check (cek registri) for a NIK or No KK.
+// Externally tagged, as `AreaScope`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum RegistryCheck {
     /// Found: the family's registry record (desil and programmes).
     Found {
@@ -361,9 +362,11 @@ mod tests {
     }
 
     #[test]
-    fn registry_check_serializes_with_a_tag() {
+    fn registry_check_round_trips_externally_tagged() {
         let json = serde_json::to_string(&RegistryCheck::NotFound).unwrap_or_default();
-        assert_eq!(json, r#"{"result":"not_found"}"#);
+        assert_eq!(json, r#""not_found""#);
+        let back: Result<RegistryCheck, _> = serde_json::from_str(&json);
+        assert_eq!(back.ok(), Some(RegistryCheck::NotFound));
     }
 }
 
@@ -604,7 +607,7 @@ pub struct CaseListQuery {
 impl CaseListQuery {
     /// The service filter these parameters describe (25 rows a page).
     pub fn filter(&self) -> CaseFilter {
-        let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        let date = |text: &str| crate::dates::parse_iso(text.trim());
         let status = self.status.trim();
         CaseFilter {
             area: AreaCode::parse(self.wilayah.trim()).ok(),

@@ -163,7 +163,7 @@ pub enum DomainError {
 }
 
 fn dmy(date: &NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    crate::dates::dmy(*date)
 }
 
 impl DomainError {

@@ -266,8 +266,10 @@ impl<'de> Deserialize<'de> for AreaCode {
 }
 
 /// The area a user is assigned to or an aggregate covers: the whole nation or one area.
+// Externally tagged: other representations need serde's buffering decoder,
+// which is large in the browser bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AreaScope {
     /// The whole of Indonesia (national users such as the Kemensos monitor).
     National,
@@ -672,8 +674,11 @@ mod tests {
         let json = serde_json::to_string(&code("32.09")).unwrap_or_default();
         assert_eq!(json, "\"32.09\"");
         assert!(serde_json::from_str::<AreaCode>("\"32.00\"").is_err());
-        let scope: Result<AreaScope, _> = serde_json::from_str(r#"{"kind":"area","code":"32.09"}"#);
+        let scope: Result<AreaScope, _> = serde_json::from_str(r#"{"area":"32.09"}"#);
         assert_eq!(scope.ok(), Some(AreaScope::Area(code("32.09"))));
+        let national: Result<AreaScope, _> = serde_json::from_str(r#""national""#);
+        assert_eq!(national.ok(), Some(AreaScope::National));
+        assert!(serde_json::from_str::<AreaScope>(r#"{"area":"32.00"}"#).is_err());
     }
 
     fn village_strategy() -> impl Strategy<Value = String> {

@@ -114,9 +114,9 @@ pub fn id_digits(input: &str) -> String {
 /// Parses a date typed as `yyyy-mm-dd` or `dd/mm/yyyy`.
 pub fn parse_date(field: &str, input: &str) -> Result<NaiveDate, DomainError> {
     let input = input.trim();
-    NaiveDate::parse_from_str(input, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(input, "%d/%m/%Y"))
-        .map_err(|_| DomainError::DateInvalid {
+    crate::dates::parse_iso(input)
+        .or_else(|| crate::dates::parse_dmy(input))
+        .ok_or_else(|| DomainError::DateInvalid {
             field: field.to_owned(),
         })
 }
@@ -319,7 +319,7 @@ impl MemberDraft {
                 self.sex = nik.sex().code().to_owned();
             }
             if self.birth_date.is_empty() {
-                self.birth_date = nik.birth_date(today).format("%Y-%m-%d").to_string();
+                self.birth_date = crate::dates::iso(nik.birth_date(today));
             }
         }
     }
@@ -541,7 +541,7 @@ impl From<&Member> for MemberDraft {
             name: member.name.clone(),
             sex: member.sex.code().to_owned(),
             birth_place: member.birth_place.clone(),
-            birth_date: member.birth_date.format("%Y-%m-%d").to_string(),
+            birth_date: crate::dates::iso(member.birth_date),
             relationship: member.relationship.code().to_owned(),
             marital_status: member.marital_status.code().to_owned(),
             education: member.education.code().to_owned(),

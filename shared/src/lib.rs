@@ -23,6 +23,7 @@ pub mod coded;
 pub mod complaint;
 pub mod contract;
 pub mod dashboard;
+pub mod dates;
 pub mod deadline;
 pub mod dto;
 pub mod error;

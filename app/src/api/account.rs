@@ -36,14 +36,10 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let actor = ssr::actor()?;
     if new_password != confirm_password {
-        return Err(AppError::Service(shared::contract::ServiceError::Invalid(
-            shared::DomainError::Invalid {
-                errors: vec![shared::error::FieldError {
-                    field: "confirm_password".into(),
-                    error: shared::DomainError::PasswordConfirmationMismatch,
-                }],
-            },
-        )));
+        return Err(super::invalid_field(
+            "confirm_password",
+            shared::DomainError::PasswordConfirmationMismatch,
+        ));
     }
     let token = ssr::session_token()?;
     ssr::services()?

@@ -11,7 +11,7 @@ use shared::roles::Role;
 
 use super::AppError;
 #[cfg(feature = "ssr")]
-use super::ssr;
+use super::{invalid_field, ssr};
 
 /// A page of the accounts the administrator manages.
 #[server(prefix = "/api", endpoint = "admin_users", input = Json)]
@@ -193,7 +193,7 @@ pub async fn save_programme(
         match InstitutionKind::from_code(code) {
             Some(kind) => kinds.push(kind),
             None => {
-                return Err(invalid(
+                return Err(invalid_field(
                     "institution_kinds",
                     shared::DomainError::UnknownCode {
                         field: "institution_kinds".into(),
@@ -238,23 +238,11 @@ fn checkbox(value: Option<&str>) -> bool {
     value.is_some_and(|value| value != "false")
 }
 
-#[cfg(feature = "ssr")]
-fn invalid(field: &str, error: shared::DomainError) -> AppError {
-    AppError::Service(shared::contract::ServiceError::Invalid(
-        shared::DomainError::Invalid {
-            errors: vec![shared::error::FieldError {
-                field: field.to_string(),
-                error,
-            }],
-        },
-    ))
-}
-
 /// A role chosen in a form, by its code.
 #[cfg(feature = "ssr")]
 fn role_from(code: &str) -> Result<Role, AppError> {
     Role::from_code(code).ok_or_else(|| {
-        invalid(
+        invalid_field(
             "role",
             shared::DomainError::UnknownCode {
                 field: "role".into(),
@@ -272,7 +260,7 @@ fn optional_number<T: std::str::FromStr>(field: &str, text: &str) -> Result<Opti
         return Ok(None);
     }
     text.parse::<T>().map(Some).map_err(|_| {
-        invalid(
+        invalid_field(
             field,
             shared::DomainError::UnknownCode {
                 field: field.to_string(),
@@ -284,5 +272,5 @@ fn optional_number<T: std::str::FromStr>(field: &str, text: &str) -> Result<Opti
 
 #[cfg(feature = "ssr")]
 fn area_scope(field: &str, code: &str) -> Result<shared::geo::AreaScope, AppError> {
-    shared::geo::AreaScope::from_stored(code.trim()).map_err(|error| invalid(field, error))
+    shared::geo::AreaScope::from_stored(code.trim()).map_err(|error| invalid_field(field, error))
 }

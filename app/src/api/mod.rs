@@ -22,87 +22,131 @@ use serde::{Deserialize, Serialize};
 use shared::contract::ServiceError;
 use shared::dto::{CurrentUser, HomeSummary};
 
-/// The error every server function of the portal returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum AppError {
-    /// A refusal or failure decided by a service, with its message for the user.
-    #[error("{0}")]
-    Service(ServiceError),
+/// What kind of refusal or failure an [`AppError`] is; the pages decide on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// The user has to sign in (again).
+    Unauthenticated,
+    /// Outside the user's area or role.
+    Forbidden,
+    /// The record does not exist.
+    NotFound,
+    /// The input broke a rule; see the per-field messages.
+    Invalid,
+    /// Any other refusal or failure decided by a service.
+    Refused,
     /// The request did not reach the server or its answer was unreadable.
-    #[error("Koneksi ke server gagal. Periksa jaringan Anda lalu coba lagi.")]
-    Transport(String),
+    Transport,
+}
+
+/// The error every server function of the portal returns, as the browser
+/// receives it: the kind, the message in both languages and per-field messages.
+///
+/// Flat on purpose: the services' [`ServiceError`] and its domain errors are
+/// rich enums whose decoding would add ~40 KB (gzipped) to every page of the
+/// browser bundle; the browser only needs to show the message and decide on
+/// the kind. Built from a [`ServiceError`] on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message_id}")]
+pub struct AppError {
+    /// What kind of refusal or failure.
+    pub kind: ErrorKind,
+    /// The message in Bahasa Indonesia.
+    pub message_id: String,
+    /// The message in English.
+    pub message_en: String,
+    /// Per-field messages of an invalid form: field name, Indonesian, English.
+    pub fields: Vec<(String, String, String)>,
 }
 
 impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
-        AppError::Service(error)
+        let kind = match &error {
+            ServiceError::Unauthenticated => ErrorKind::Unauthenticated,
+            ServiceError::Forbidden => ErrorKind::Forbidden,
+            ServiceError::NotFound => ErrorKind::NotFound,
+            ServiceError::Invalid(_) => ErrorKind::Invalid,
+            _ => ErrorKind::Refused,
+        };
+        let fields = match &error {
+            ServiceError::Invalid(shared::DomainError::Invalid { errors }) => errors
+                .iter()
+                .map(|e| (e.field.clone(), e.error.message_id(), e.error.message_en()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        AppError {
+            kind,
+            message_id: error.to_string(),
+            message_en: error.message_en(),
+            fields,
+        }
     }
 }
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        AppError {
+            kind: ErrorKind::Transport,
+            message_id: "Koneksi ke server gagal. Periksa jaringan Anda lalu coba lagi.".into(),
+            message_en: "Could not reach the server. Check your connection and try again.".into(),
+            fields: Vec::new(),
+        }
     }
 }
 
 impl AppError {
     /// True when the user has to sign in (again) before going on.
     pub fn needs_login(&self) -> bool {
-        matches!(self, AppError::Service(ServiceError::Unauthenticated))
+        self.kind == ErrorKind::Unauthenticated
     }
 
     /// True when the user may not see or do this (outside their area, wrong role).
     pub fn is_forbidden(&self) -> bool {
-        matches!(self, AppError::Service(ServiceError::Forbidden))
+        self.kind == ErrorKind::Forbidden
     }
 
     /// True when the record does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, AppError::Service(ServiceError::NotFound))
+        self.kind == ErrorKind::NotFound
     }
 
     /// The message for the user, in the current language.
     pub fn message(&self) -> String {
-        let english = crate::i18n::lang() == crate::i18n::Lang::En;
-        match self {
-            AppError::Service(error) if english => error.message_en(),
-            AppError::Service(error) => error.to_string(),
-            AppError::Transport(_) => crate::i18n::tr(
-                "Koneksi ke server gagal. Periksa jaringan Anda lalu coba lagi.",
-                "Could not reach the server. Check your connection and try again.",
-            )
-            .to_string(),
+        if crate::i18n::lang() == crate::i18n::Lang::En {
+            self.message_en.clone()
+        } else {
+            self.message_id.clone()
         }
     }
 
     /// Per-field messages of an invalid form, by field name, in the current language.
     pub fn field_messages(&self) -> Vec<(String, String)> {
         let english = crate::i18n::lang() == crate::i18n::Lang::En;
-        match self {
-            AppError::Service(ServiceError::Invalid(shared::DomainError::Invalid { errors })) => {
-                errors
-                    .iter()
-                    .map(|e| {
-                        let message = if english {
-                            e.error.message_en()
-                        } else {
-                            e.error.message_id()
-                        };
-                        (e.field.clone(), message)
-                    })
-                    .collect()
-            }
-            _ => Vec::new(),
-        }
+        self.fields
+            .iter()
+            .map(|(field, id, en)| (field.clone(), if english { en } else { id }.clone()))
+            .collect()
     }
+}
+
+/// The refusal of one field's value, as a form shows it beside the field.
+#[cfg(feature = "ssr")]
+pub(crate) fn invalid_field(field: &str, error: shared::DomainError) -> AppError {
+    AppError::from(ServiceError::Invalid(shared::DomainError::Invalid {
+        errors: vec![shared::error::FieldError {
+            field: field.to_string(),
+            error,
+        }],
+    }))
 }
 
 /// The refusal of a code a form did not offer (a select's value tampered with).
 #[cfg(feature = "ssr")]
 pub(crate) fn invalid_code(field: &str, code: &str) -> AppError {
-    AppError::Service(ServiceError::Invalid(shared::DomainError::UnknownCode {
+    AppError::from(ServiceError::Invalid(shared::DomainError::UnknownCode {
         field: field.into(),
         code: code.chars().take(40).collect(),
     }))
