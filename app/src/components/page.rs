@@ -1,6 +1,8 @@
 //! The frame of every signed-in page (loads the user, sends strangers to the
 //! sign-in page) and the panels that show a refusal, an error or a form's errors.
 
+use std::sync::Arc;
+
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,15 +23,30 @@ pub fn SignedInPage<F, V>(
     #[prop(optional)] password_change: bool,
 ) -> impl IntoView
 where
-    F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
+    F: Fn(CurrentUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    // Everything below is one function for all pages (not one copy per page's
+    // closure type): the browser bundle carries it once.
+    signed_in_page(
+        title,
+        Arc::new(move |user| content(user).into_any()),
+        password_change,
+    )
+}
+
+/// The body of [`SignedInPage`], independent of the page.
+fn signed_in_page(
+    title: &'static str,
+    content: Arc<dyn Fn(CurrentUser) -> AnyView + Send + Sync>,
+    password_change: bool,
+) -> AnyView {
     let user = Resource::new_blocking(|| (), |_| get_current_user());
     view! {
         <Title text=title />
         <Suspense fallback=|| view! { <p class="p-4 text-slate-600">{texts().loading}</p> }>
             {move || {
-                let content = content.clone();
+                let content = Arc::clone(&content);
                 Suspend::new(async move {
                     match user.await {
                         Ok(user) if user.must_change_password && !password_change => {
@@ -48,6 +65,7 @@ where
             }}
         </Suspense>
     }
+    .into_any()
 }
 
 /// Shows why something cannot be shown: a refusal (HTTP 403), a missing record
