@@ -18,18 +18,8 @@ use leptos_router::{
     path,
 };
 
-use crate::pages::account::{AccountPage, ChangePasswordPage};
-use crate::pages::admin::{
-    audit::AuditPage,
-    catalogue::{InstitutionsPage, ProgrammesPage},
-    users::{NewUserPage, UserPage, UsersPage},
-};
-use crate::pages::cases::{CaseDetailPage, CaseListPage};
-use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
-use crate::pages::households::{HouseholdListPage, HouseholdPage};
-use crate::pages::intake::IntakePage;
-use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
-use crate::pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage};
+use crate::pages::groups::{self, lazy};
+use crate::pages::not_found::NotFoundPage;
 
 /// The HTML document around the application, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -83,14 +73,6 @@ pub fn App() -> impl IntoView {
     provide_context(i18n::detect());
     let texts = i18n::texts();
 
-    // Marks the document once the WebAssembly bundle has taken over, so that
-    // tests (and curious developers) can tell a hydrated page from plain HTML.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Stylesheet id="leptos" href="/pkg/slrt.css" />
         <Title formatter=move |page: String| {
@@ -103,29 +85,30 @@ pub fn App() -> impl IntoView {
         <Router>
             // Async rendering: each page arrives as one complete HTML document, so it
             // reads right even when the WebAssembly bundle never loads (no streamed
-            // fragments that need a script to slot in).
+            // fragments that need a script to slot in). Each page's code is loaded
+            // with its group (see `pages::groups`).
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/akun") view=AccountPage ssr=SsrMode::Async />
-                <Route path=path!("/akun/kata-sandi") view=ChangePasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/layanan") view=IntakePage ssr=SsrMode::Async />
-                <Route path=path!("/keluarga") view=HouseholdListPage ssr=SsrMode::Async />
-                <Route path=path!("/keluarga/:id") view=HouseholdPage ssr=SsrMode::Async />
-                <Route path=path!("/kasus") view=CaseListPage ssr=SsrMode::Async />
-                <Route path=path!("/kasus/:id") view=CaseDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/rujukan") view=ReferralInboxPage ssr=SsrMode::Async />
-                <Route path=path!("/dasbor") view=DashboardPage ssr=SsrMode::Async />
-                <Route path=path!("/dasbor/perbandingan") view=ComparisonPage ssr=SsrMode::Async />
-                <Route path=path!("/dasbor/ringkasan") view=DashboardPrintPage ssr=SsrMode::Async />
-                <Route path=path!("/rujukan/:id/surat") view=ReferralLetterPage ssr=SsrMode::Async />
-                <Route path=path!("/verifikasi") view=VerifyReferralPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/pengguna") view=UsersPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/pengguna/baru") view=NewUserPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/pengguna/:id") view=UserPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/lembaga") view=InstitutionsPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/program") view=ProgrammesPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/") view={lazy::<groups::Home>()} ssr=SsrMode::Async />
+                <Route path=path!("/login") view={lazy::<groups::Login>()} ssr=SsrMode::Async />
+                <Route path=path!("/akun") view={lazy::<groups::Account>()} ssr=SsrMode::Async />
+                <Route path=path!("/akun/kata-sandi") view={lazy::<groups::ChangePassword>()} ssr=SsrMode::Async />
+                <Route path=path!("/layanan") view={lazy::<groups::Intake>()} ssr=SsrMode::Async />
+                <Route path=path!("/keluarga") view={lazy::<groups::HouseholdList>()} ssr=SsrMode::Async />
+                <Route path=path!("/keluarga/:id") view={lazy::<groups::Household>()} ssr=SsrMode::Async />
+                <Route path=path!("/kasus") view={lazy::<groups::CaseList>()} ssr=SsrMode::Async />
+                <Route path=path!("/kasus/:id") view={lazy::<groups::CaseDetail>()} ssr=SsrMode::Async />
+                <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />
+                <Route path=path!("/dasbor") view={lazy::<groups::Dashboard>()} ssr=SsrMode::Async />
+                <Route path=path!("/dasbor/perbandingan") view={lazy::<groups::Comparison>()} ssr=SsrMode::Async />
+                <Route path=path!("/dasbor/ringkasan") view={lazy::<groups::DashboardPrint>()} ssr=SsrMode::Async />
+                <Route path=path!("/rujukan/:id/surat") view={lazy::<groups::ReferralLetter>()} ssr=SsrMode::Async />
+                <Route path=path!("/verifikasi") view={lazy::<groups::VerifyReferral>()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/pengguna") view={lazy::<groups::Users>()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/pengguna/baru") view={lazy::<groups::NewUser>()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/pengguna/:id") view={lazy::<groups::User>()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/lembaga") view={lazy::<groups::Institutions>()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/program") view={lazy::<groups::Programmes>()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view={lazy::<groups::Audit>()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
@@ -136,5 +119,5 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

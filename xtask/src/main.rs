@@ -1,5 +1,6 @@
 //! `cargo xtask`: sets up, builds, runs and tests SLRT Portal on a fresh machine.
-//! Standard library only, so that it compiles before anything else is installed.
+//! Pure Rust (the standard library and the bundle splitter), so that it compiles
+//! before anything else is installed.
 
 mod postgres;
 mod setup;

@@ -31,6 +31,11 @@ pub struct Tools {
     pub chromium: PathBuf,
     /// Folder with `initdb` and `pg_ctl`.
     pub postgres_bin: Option<PathBuf>,
+    /// zopfli is installed: the gzip copies of the bundle are ~5% smaller.
+    pub zopfli: bool,
+    /// rustup's standard library sources are installed: the bundle's standard
+    /// library is built for size with it (about 7% smaller).
+    pub rust_src: bool,
 }
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -41,6 +46,8 @@ pub fn run(root: &Path, purpose: Purpose) -> Result<Tools, String> {
     let wasm = steps.run("wasm32 toolchain", wasm_toolchain)?;
     steps.run("node and npm packages", || npm_packages(root))?;
     let wasm_bindgen = steps.run("wasm-bindgen-cli", || wasm_bindgen(root))?;
+    let zopfli = steps.run("zopfli", || Ok(zopfli()))?;
+    let rust_src = wasm == WasmToolchain::Rustup && steps.run("rust-src", || Ok(rust_src()))?;
     let (chromium, postgres_bin) = if purpose == Purpose::Test {
         let chromium = steps.run("chromium", chromium)?;
         let postgres_bin = steps.run("postgresql server", postgres).map(Some)?;
@@ -54,7 +61,45 @@ pub fn run(root: &Path, purpose: Purpose) -> Result<Tools, String> {
         wasm_bindgen,
         chromium,
         postgres_bin,
+        zopfli,
+        rust_src,
     })
+}
+
+fn rustup_rust_src_installed() -> bool {
+    output(&mut cmd("rustc", ["--print", "sysroot"]))
+        .map(|sysroot| {
+            Path::new(sysroot.trim())
+                .join("lib/rustlib/src/rust/library/std")
+                .is_dir()
+        })
+        .unwrap_or(false)
+}
+
+/// rustup's `rust-src` component, for building the bundle's standard library
+/// for size; without it (no download), the bundle uses the prebuilt one.
+fn rust_src() -> bool {
+    if !rustup_rust_src_installed() && on_path("rustup") {
+        let added = util::status(&mut cmd(
+            "timeout",
+            ["120", "rustup", "component", "add", "rust-src"],
+        ));
+        if added.is_err() {
+            println!("rust-src unavailable; the bundle uses the prebuilt standard library");
+        }
+    }
+    rustup_rust_src_installed()
+}
+
+/// zopfli writes smaller gzip files than `gzip -9`; without it (no apt), the
+/// build falls back to gzip.
+fn zopfli() -> bool {
+    if !on_path("zopfli")
+        && let Err(error) = apt_install(&["zopfli"])
+    {
+        println!("zopfli unavailable ({error}); gzip -9 instead");
+    }
+    on_path("zopfli")
 }
 
 fn rustup_has_wasm_target() -> bool {

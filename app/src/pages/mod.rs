@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod cases;
 pub mod dashboard;
+pub mod groups;
 pub mod home;
 pub mod households;
 pub mod intake;

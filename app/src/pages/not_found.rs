@@ -14,6 +14,7 @@ pub fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
+        <crate::pages::groups::HydratedMark />
         <Title text=texts.not_found_title />
         <main class="mx-auto max-w-md px-4 py-16 text-center">
             <h1 class="text-2xl font-semibold">{texts.not_found_title}</h1>
