@@ -220,7 +220,11 @@ async fn disabling_an_account_ends_its_sessions_and_refuses_sign_in() -> TestRes
     assert!(!opens_home(&site, &token).await?, "the open session ended");
     let refused = login(&site, "fo.waled", PASSWORD, None).await?;
     assert!(refused.new_token().is_none());
-    assert!(refused.body.contains("AccountDisabled"), "{}", refused.body);
+    assert!(
+        refused.body.contains(r#""code":"account_disabled""#),
+        "{}",
+        refused.body
+    );
 
     site.services
         .accounts
@@ -765,7 +769,11 @@ async fn behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own() ->
         attempt("198.51.100.23", "fo.waled", PASSWORD)?,
     )
     .await?;
-    assert!(throttled.body.contains("RateLimited"), "{}", throttled.body);
+    assert!(
+        throttled.body.contains(r#""code":"rate_limited""#),
+        "{}",
+        throttled.body
+    );
     // Colleagues at another address are not locked out by the guesser.
     let colleague = send(&site.router, attempt("203.0.113.40", "fo.waled", PASSWORD)?).await?;
     assert!(colleague.new_token().is_some(), "{}", colleague.body);

@@ -102,6 +102,24 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
+    /// Stable snake_case code of the error, for the API and tests (a domain
+    /// rule's own code for [`ServiceError::Invalid`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Unauthenticated => "unauthenticated",
+            ServiceError::InvalidCredentials => "invalid_credentials",
+            ServiceError::AccountDisabled => "account_disabled",
+            ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::Forbidden => "forbidden",
+            ServiceError::NotFound => "not_found",
+            ServiceError::DuplicateNoKk => "duplicate_no_kk",
+            ServiceError::DuplicateNik => "duplicate_nik",
+            ServiceError::Conflict => "conflict",
+            ServiceError::Invalid(error) => error.code(),
+            ServiceError::Unavailable => "unavailable",
+        }
+    }
+
     /// The same message in English, for users who chose English.
     pub fn message_en(&self) -> String {
         match self {

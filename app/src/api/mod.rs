@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::contract::ServiceError;
-use shared::dto::{CurrentUser, HomeSummary};
+use shared::dto::{CurrentUser, FieldMessage, HomeSummary};
 
 /// What kind of refusal or failure an [`AppError`] is; the pages decide on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,12 +51,15 @@ pub enum ErrorKind {
 pub struct AppError {
     /// What kind of refusal or failure.
     pub kind: ErrorKind,
+    /// Stable snake_case code ([`ServiceError::code`]; `transport` when the
+    /// server was not reached).
+    pub code: String,
     /// The message in Bahasa Indonesia.
     pub message_id: String,
     /// The message in English.
     pub message_en: String,
-    /// Per-field messages of an invalid form: field name, Indonesian, English.
-    pub fields: Vec<(String, String, String)>,
+    /// Per-field messages of an invalid form.
+    pub fields: Vec<FieldMessage>,
 }
 
 impl From<ServiceError> for AppError {
@@ -71,12 +74,18 @@ impl From<ServiceError> for AppError {
         let fields = match &error {
             ServiceError::Invalid(shared::DomainError::Invalid { errors }) => errors
                 .iter()
-                .map(|e| (e.field.clone(), e.error.message_id(), e.error.message_en()))
+                .map(|e| FieldMessage {
+                    field: e.field.clone(),
+                    code: e.error.code().to_string(),
+                    message_id: e.error.message_id(),
+                    message_en: e.error.message_en(),
+                })
                 .collect(),
             _ => Vec::new(),
         };
         AppError {
             kind,
+            code: error.code().to_string(),
             message_id: error.to_string(),
             message_en: error.message_en(),
             fields,
@@ -90,6 +99,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
         AppError {
             kind: ErrorKind::Transport,
+            code: "transport".into(),
             message_id: "Koneksi ke server gagal. Periksa jaringan Anda lalu coba lagi.".into(),
             message_en: "Could not reach the server. Check your connection and try again.".into(),
             fields: Vec::new(),
@@ -127,7 +137,14 @@ impl AppError {
         let english = crate::i18n::lang() == crate::i18n::Lang::En;
         self.fields
             .iter()
-            .map(|(field, id, en)| (field.clone(), if english { en } else { id }.clone()))
+            .map(|f| {
+                let message = if english {
+                    &f.message_en
+                } else {
+                    &f.message_id
+                };
+                (f.field.clone(), message.clone())
+            })
             .collect()
     }
 }
