@@ -24,7 +24,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
 };
-use server::entities::{audit_log, programmes, referrals, sessions, user_assignments, users};
+use server::entities::{audit_log, referrals, sessions, user_assignments, users};
 use server::services::{self, auth::session_id};
 use server::web::{self, AppState};
 use shared::case::CaseAction;
@@ -780,23 +780,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             .await?;
     }
     let now = Utc::now();
-    let programme = programmes::ActiveModel {
-        code: Set("pbi_apbd".into()),
-        kind: Set("pbi_apbd".into()),
-        name: Set("PBI APBD".into()),
-        description: Set(None),
-        sector: Set("health".into()),
-        institution_kinds: Set("[\"hospital\"]".into()),
-        institution_id: Set(Some(inside.id)),
-        area_code: Set(Some("32.09".into())),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await?;
+    let programme_id = common::programme(&db, inside.id).await?;
     let referral = services
         .referrals
         .issue(
@@ -805,7 +789,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
                 idempotency_key: "ref-matrix".into(),
                 case_id: case.id,
                 complaint_id: None,
-                programme_id: programme.id,
+                programme_id,
                 institution_id: inside.id,
                 consent_given_by: "Darto Wiryono".into(),
                 consent_given_on: now.date_naive(),
@@ -838,7 +822,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             household_id: household.id,
             member_id,
             no_kk,
-            programme_id: programme.id,
+            programme_id,
         },
         password_hash,
         serial: std::cell::Cell::new(0),

@@ -13,7 +13,7 @@ use shared::intake::{OpenCaseDraft, RegistrationDraft};
 
 use super::AppError;
 #[cfg(feature = "ssr")]
-use super::{invalid_code, ssr};
+use super::{invalid_code, invalid_field, ssr};
 
 /// Looks a NIK or No KK up in the area's households and in the registry.
 #[server(prefix = "/api", endpoint = "lookup_identity", input = Json)]
@@ -22,16 +22,7 @@ pub async fn lookup_identity(kind: String, number: String) -> Result<IdentityLoo
     use shared::identity::{Nik, NoKk};
     let actor = ssr::actor()?;
     let digits = shared::intake::id_digits(&number);
-    let field = |error: shared::DomainError| {
-        let mut errors = shared::error::FieldErrors::new();
-        errors.push("number", error);
-        AppError::from(shared::contract::ServiceError::from(
-            errors
-                .finish()
-                .err()
-                .unwrap_or(shared::DomainError::NikRequired),
-        ))
-    };
+    let field = |error| invalid_field("number", error);
     let query = match kind.as_str() {
         "nik" => IdentityQuery::Nik(Nik::parse(&digits).map_err(field)?),
         "no_kk" => IdentityQuery::NoKk(NoKk::parse(&digits).map_err(field)?),
