@@ -52,6 +52,18 @@ export async function waitForHydration(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
 }
 
+/**
+ * Waits until the page is done changing by itself: the bundle has hydrated it,
+ * no request is in flight, and the head has its title again (the client
+ * replaces the server's `<title>` while it hydrates; a check run in between
+ * sees a page without one).
+ */
+export async function settled(page) {
+  await waitForHydration(page);
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => (document.querySelector('head > title')?.textContent ?? '').trim().length > 0);
+}
+
 /** Saves a full-page screenshot under end2end/artifacts/. */
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
@@ -82,6 +94,7 @@ const AXE_SOURCE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', i
  * the serious and critical violations, each as "rule: target".
  */
 export async function seriousAccessibilityViolations(page) {
+  await settled(page);
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef

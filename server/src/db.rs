@@ -12,7 +12,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.clone());
     options
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        // Requests wait for a connection rather than fail (the server's own
+        // admission limit keeps the wait short).
+        .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's rule; a small pool avoids lock storms.

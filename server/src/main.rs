@@ -91,6 +91,12 @@ enum Command {
         /// Holiday list (`yyyy-mm-dd name` per line) instead of the built-in fixed-date holidays.
         #[arg(long, env = "SLRT_HOLIDAYS_FILE")]
         holidays_file: Option<PathBuf>,
+        /// Requests answered at once; more wait for their turn.
+        #[arg(long, env = "SLRT_MAX_IN_FLIGHT", default_value_t = 64)]
+        max_in_flight: usize,
+        /// Requests that may wait for a turn; beyond them the server answers 503 at once.
+        #[arg(long, env = "SLRT_MAX_QUEUED", default_value_t = 4096)]
+        max_queued: usize,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -186,6 +192,8 @@ async fn main() -> anyhow::Result<()> {
             session_idle_minutes,
             session_max_hours,
             holidays_file,
+            max_in_flight,
+            max_queued,
         } => {
             let (listen, insecure_cookies) = (*listen, *insecure_cookies);
             if *migrate {
@@ -214,10 +222,12 @@ async fn main() -> anyhow::Result<()> {
                     "session cookies are sent over plain http: use this only on a local machine"
                 );
             }
+            let store = services::store::Store::new(db.clone());
+            services::housekeeping::spawn(store.clone(), policy);
             let state = web::AppState {
                 leptos_options: web::leptos_options(site_root, listen),
-                services: services::build(
-                    db.clone(),
+                services: services::build_on(
+                    store,
                     ServiceConfig {
                         sessions: policy,
                         throttle: services::LoginThrottle::default(),
@@ -235,7 +245,15 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("SLRT Portal listening on http://{listen}");
             axum::serve(
                 listener,
-                web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+                web::router_with(
+                    state,
+                    web::Limits {
+                        in_flight: *max_in_flight,
+                        queued: *max_queued,
+                        ..web::Limits::default()
+                    },
+                )
+                .into_make_service_with_connect_info::<SocketAddr>(),
             )
             .with_graceful_shutdown(shutdown_signal())
             .await?;

@@ -19,22 +19,44 @@ pub enum PasswordError {
     Task(String),
 }
 
+/// Password hashes computed at once: half the cores (at least one), so that a
+/// rush of sign-ins queues here and leaves the other cores to the saves.
+fn hashing_turns() -> &'static tokio::sync::Semaphore {
+    static TURNS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new((cores / 2).max(1))
+    })
+}
+
+/// Runs one hash computation on the blocking pool when it is its turn.
+async fn on_hashing_turn<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PasswordError> {
+    let _turn = hashing_turns()
+        .acquire()
+        .await
+        .map_err(|error| PasswordError::Task(error.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| PasswordError::Task(error.to_string()))
+}
+
 /// Hashes a password into a PHC string (`$argon2id$...`).
 pub async fn hash(password: String) -> Result<String, PasswordError> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_turn(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|error| PasswordError::Hash(error.to_string()))
     })
-    .await
-    .map_err(|error| PasswordError::Task(error.to_string()))?
+    .await?
 }
 
 /// Checks a password against a stored hash. A malformed hash never matches.
 pub async fn verify(password: String, stored_hash: String) -> Result<bool, PasswordError> {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_turn(move || {
         let Ok(parsed) = PasswordHash::new(&stored_hash) else {
             return false;
         };
@@ -43,7 +65,6 @@ pub async fn verify(password: String, stored_hash: String) -> Result<bool, Passw
             .is_ok()
     })
     .await
-    .map_err(|error| PasswordError::Task(error.to_string()))
 }
 
 /// The most common passwords (`server/data/common-passwords.txt`), lower case.

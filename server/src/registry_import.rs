@@ -1143,7 +1143,7 @@ async fn apply_batch(
             .select_only()
             .column(areas::Column::Code)
             .filter(areas::Column::Code.is_in(village_codes.iter().copied()))
-            .filter(areas::Column::Level.eq(4))
+            .filter(areas::Column::Level.eq(areas::LEVEL_VILLAGE))
             .into_tuple::<String>()
             .all(txn)
             .await?
@@ -1169,7 +1169,7 @@ async fn apply_batch(
             .filter(registry_people::Column::RegistryId.is_in(registry_ids.iter().copied()))
             .filter(
                 Condition::any()
-                    .add(registry_people::Column::Relationship.eq(1))
+                    .add(registry_people::Column::Relationship.eq(1_i16))
                     .add(registry_people::Column::NikHash.is_in(nik_hashes.iter().copied())),
             )
             .into_tuple()

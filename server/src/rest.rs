@@ -92,26 +92,20 @@ pub fn is_rest(path: &str) -> bool {
 
 /// A service error as an HTTP answer with the Indonesian message.
 pub fn error_response(error: &ServiceError) -> Response {
-    let status = match error {
-        ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ServiceError::InvalidCredentials | ServiceError::AccountDisabled => {
-            StatusCode::UNAUTHORIZED
-        }
-        ServiceError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ServiceError::Forbidden => StatusCode::FORBIDDEN,
-        ServiceError::NotFound => StatusCode::NOT_FOUND,
-        ServiceError::DuplicateNoKk | ServiceError::DuplicateNik | ServiceError::Conflict => {
-            StatusCode::CONFLICT
-        }
-        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-    };
-    (
+    let status =
+        StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!("{error}\n{}\n", error.message_en()),
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = error.retry_after_seconds() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// A CSV download with a dated file name.

@@ -2,6 +2,8 @@
 //! static files and health checks, with the session and request-safety layers.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use app::api::ssr::SessionCookie;
 use app::{App, shell};
@@ -15,6 +17,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::contract::{ClientInfo, Services};
+use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,6 +27,35 @@ use crate::{db, rest};
 
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// How much work the server takes on at once: beyond `in_flight` requests being
+/// answered, up to `queued` more wait for their turn (at most `queue_wait`);
+/// beyond that a request is answered 503 at once, so that an overloaded server
+/// slows down instead of timing everyone out.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub in_flight: usize,
+    pub queued: usize,
+    pub queue_wait: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            in_flight: 64,
+            queued: 4096,
+            queue_wait: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// The turns of [`Limits`]: permits to run and a count of those waiting.
+#[derive(Clone)]
+struct Admission {
+    running: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    limits: Limits,
+}
 
 /// Everything a request handler may need.
 #[derive(Clone)]
@@ -52,8 +84,18 @@ pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// The whole application router.
+/// The whole application router, with the default [`Limits`].
 pub fn router(state: AppState) -> Router {
+    router_with(state, Limits::default())
+}
+
+/// The whole application router.
+pub fn router_with(state: AppState, limits: Limits) -> Router {
+    let admission = Admission {
+        running: Arc::new(Semaphore::new(limits.in_flight.max(1))),
+        waiting: Arc::new(AtomicUsize::new(0)),
+        limits,
+    };
     let routes = generate_route_list(App);
     let context = {
         let services = state.services.clone();
@@ -119,7 +161,9 @@ pub fn router(state: AppState) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             secure.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
+        .layer(middleware::from_fn(read_whole_body))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn_with_state(admission, admit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -253,5 +297,102 @@ async fn same_origin_writes(request: Request, next: Next) -> Response {
             "Permintaan dari situs lain ditolak. / Cross-site request refused.",
         )
             .into_response()
+    }
+}
+
+/// Lets a request in when it is its turn (see [`Limits`]); probes and static
+/// files never wait.
+async fn admit(State(admission): State<Admission>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if is_static(path) {
+        return next.run(request).await;
+    }
+    if let Ok(turn) = admission.running.clone().try_acquire_owned() {
+        let response = next.run(request).await;
+        drop(turn);
+        return response;
+    }
+    if admission.waiting.fetch_add(1, Ordering::SeqCst) >= admission.limits.queued {
+        admission.waiting.fetch_sub(1, Ordering::SeqCst);
+        tracing::warn!(%path, "queue full: answering busy");
+        return busy(path);
+    }
+    let turn = tokio::time::timeout(
+        admission.limits.queue_wait,
+        admission.running.clone().acquire_owned(),
+    )
+    .await;
+    admission.waiting.fetch_sub(1, Ordering::SeqCst);
+    match turn {
+        Ok(Ok(turn)) => {
+            let response = next.run(request).await;
+            drop(turn);
+            response
+        }
+        _ => {
+            tracing::warn!(%path, "waited too long for a turn: answering busy");
+            busy(path)
+        }
+    }
+}
+
+/// "Busy, try again": 503 with `Retry-After`, as a server function's error for
+/// calls (which the browser sends again) and as a short page otherwise.
+fn busy(path: &str) -> Response {
+    let error = shared::contract::ServiceError::Unavailable;
+    let seconds = error.retry_after_seconds().unwrap_or(1);
+    let mut response = if path.starts_with("/api/") {
+        let body = serde_json::to_string(&app::api::AppError::from(error)).unwrap_or_default();
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{error}\n{}\n", error.message_en()),
+        )
+            .into_response()
+    };
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// Reads a request's whole body before it is handled, so that a body over the
+/// limit (also one sent in chunks, without a length) is answered 413, and a
+/// body that breaks off is answered 400, instead of failing inside a handler.
+async fn read_whole_body(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, BODY_LIMIT_BYTES).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(error) => {
+            let too_large = std::error::Error::source(&error)
+                .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+            let (status, message) = if too_large {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Data yang dikirim terlalu besar (paling banyak 2 MB). / The request is too large (2 MB at most).",
+                )
+            } else {
+                (
+                    StatusCode::BAD_REQUEST,
+                    "Data yang dikirim tidak lengkap. / The request body could not be read.",
+                )
+            };
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response()
+        }
     }
 }

@@ -97,9 +97,20 @@ pub enum ServiceError {
     /// The input broke a domain rule; the error says which fields and why.
     #[error("{}", .0.message_id())]
     Invalid(DomainError),
-    #[error("Layanan sedang tidak tersedia. Coba lagi sebentar lagi.")]
+    /// A passing failure (the database busy, the server overloaded): the same
+    /// request may succeed when sent again.
+    #[error("Layanan sedang sibuk. Coba lagi sebentar lagi.")]
     Unavailable,
+    /// A fault of the server itself (a bug, damaged stored data), logged with its cause.
+    #[error(
+        "Terjadi kesalahan pada server. Kesalahan ini telah dicatat; hubungi administrator bila terulang."
+    )]
+    Internal,
 }
+
+/// Seconds a client should wait before sending a request answered
+/// [`ServiceError::Unavailable`] again.
+pub const RETRY_AFTER_BUSY_SECONDS: u64 = 2;
 
 impl ServiceError {
     /// Stable snake_case code of the error, for the API and tests (a domain
@@ -117,6 +128,35 @@ impl ServiceError {
             ServiceError::Conflict => "conflict",
             ServiceError::Invalid(error) => error.code(),
             ServiceError::Unavailable => "unavailable",
+            ServiceError::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that answers this error: a refusal is a 4xx, a passing
+    /// failure 503 (sent again by the browser), and only a fault of the server 500.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ServiceError::Unauthenticated | ServiceError::InvalidCredentials => 401,
+            ServiceError::AccountDisabled | ServiceError::Forbidden => 403,
+            ServiceError::NotFound => 404,
+            ServiceError::DuplicateNoKk | ServiceError::DuplicateNik | ServiceError::Conflict => {
+                409
+            }
+            ServiceError::Invalid(_) => 422,
+            ServiceError::RateLimited { .. } => 429,
+            ServiceError::Unavailable => 503,
+            ServiceError::Internal => 500,
+        }
+    }
+
+    /// Seconds to wait before trying again, for the refusals that pass with time.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            ServiceError::RateLimited {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            ServiceError::Unavailable => Some(RETRY_AFTER_BUSY_SECONDS),
+            _ => None,
         }
     }
 
@@ -143,8 +183,9 @@ impl ServiceError {
                 "Someone else changed this record. Reload the page and try again.".into()
             }
             ServiceError::Invalid(error) => error.message_en(),
-            ServiceError::Unavailable => {
-                "The service is unavailable. Please try again shortly.".into()
+            ServiceError::Unavailable => "The service is busy. Please try again shortly.".into(),
+            ServiceError::Internal => {
+                "Something went wrong on the server. It has been logged; contact the administrator if it happens again.".into()
             }
         }
     }

@@ -64,6 +64,8 @@ pub struct AppError {
 
 impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
+        #[cfg(feature = "ssr")]
+        ssr::answer_status(error.http_status(), error.retry_after_seconds());
         let kind = match &error {
             ServiceError::Unauthenticated => ErrorKind::Unauthenticated,
             ServiceError::Forbidden => ErrorKind::Forbidden,
@@ -96,7 +98,15 @@ impl From<ServiceError> for AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
-    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+    fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
+        // On the server, the request itself was wrong (an argument missing or
+        // unreadable): 400 with what failed, never sent again. Anything else
+        // there is a fault of the server.
+        #[cfg(feature = "ssr")]
+        return ssr::request_failure(error);
+        #[cfg(not(feature = "ssr"))]
+        let _ = error;
+        #[allow(unreachable_code)]
         AppError {
             kind: ErrorKind::Transport,
             code: "transport".into(),
@@ -121,6 +131,12 @@ impl AppError {
     /// True when the record does not exist.
     pub fn is_not_found(&self) -> bool {
         self.kind == ErrorKind::NotFound
+    }
+
+    /// True when the same request may succeed if sent again: the server was not
+    /// reached, or answered that it is busy.
+    pub fn is_transient(&self) -> bool {
+        self.kind == ErrorKind::Transport || self.code == "unavailable"
     }
 
     /// The message for the user, in the current language.
@@ -224,6 +240,60 @@ pub mod ssr {
                 .find(|(name, _)| *name == self.name())
                 .map(|(_, value)| value.to_string())
                 .filter(|value| !value.is_empty())
+        }
+    }
+
+    /// Sets the HTTP status (and `Retry-After`) of a server function's answer to
+    /// a call from the bundle or another client. A plain HTML form post keeps
+    /// Leptos's redirect back to its page; a page being rendered keeps its own status.
+    pub fn answer_status(status: u16, retry_after_seconds: Option<u64>) {
+        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return;
+        };
+        let accepts_html = parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.contains("text/html"));
+        if !parts.uri.path().starts_with("/api/") || accepts_html {
+            return;
+        }
+        if let Ok(status) = http::StatusCode::from_u16(status) {
+            response.set_status(status);
+        }
+        if let Some(seconds) = retry_after_seconds {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
+    }
+
+    /// The answer to a request the server function could not take: its
+    /// arguments missing or unreadable (400, naming what failed), or a fault
+    /// of the server while answering (500).
+    pub fn request_failure(error: ServerFnErrorErr) -> super::AppError {
+        use ServerFnErrorErr as Failure;
+        let detail: String = match &error {
+            Failure::Args(detail) | Failure::Deserialization(detail) => detail.clone(),
+            Failure::MissingArg(name) => format!("missing argument `{name}`"),
+            _ => {
+                tracing::error!(%error, "server function failed");
+                return ServiceError::Internal.into();
+            }
+        };
+        let detail: String = detail.chars().take(300).collect();
+        answer_status(400, None);
+        super::AppError {
+            kind: super::ErrorKind::Invalid,
+            code: "malformed_request".into(),
+            message_id: format!(
+                "Permintaan tidak dapat dibaca (data tidak lengkap atau salah format): {detail}"
+            ),
+            message_en: format!(
+                "The request could not be read (missing or malformed data): {detail}"
+            ),
+            fields: Vec::new(),
         }
     }
 

@@ -136,7 +136,7 @@ pub(crate) async fn villages_of<C: ConnectionTrait>(
     let mut out = Vec::new();
     for district in districts {
         let rows = areas::Entity::find()
-            .filter(areas::Column::Level.eq(4))
+            .filter(areas::Column::Level.eq(areas::LEVEL_VILLAGE))
             .filter(areas::Column::Code.starts_with(format!("{district}.")))
             .order_by_asc(areas::Column::Code)
             .all(db)

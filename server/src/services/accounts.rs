@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -26,12 +26,13 @@ use super::common::{
     Subject, audit_ok, authorize, entry, own_scope, paging, scope_condition, stored_scope,
 };
 use super::db_failure;
+use super::store::Store;
 use crate::entities::{areas, institutions, sessions, user_assignments, users};
 use crate::password;
 
 /// [`AccountService`] on the portal database.
 pub struct DbAccountService {
-    db: DatabaseConnection,
+    db: Store,
 }
 
 /// The `LIKE` expression "contains `text`" (lower-cased, wildcards taken literally).
@@ -54,7 +55,7 @@ pub(crate) fn like_pattern(text: &str) -> String {
 }
 
 impl DbAccountService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         DbAccountService { db }
     }
 
@@ -400,7 +401,7 @@ impl AccountService for DbAccountService {
         let area_code = self
             .checked_assignment(&self.db, actor, None, &request.assignment)
             .await?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let taken = users::Entity::find()
             .filter(users::Column::Username.eq(&username))
             .one(&txn)
@@ -443,7 +444,7 @@ impl AccountService for DbAccountService {
         );
         errors.finish()?;
         let hash = hash_password(new_password).await?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         store_password(&txn, user, hash, user_id != actor.user_id).await?;
         let ended = Self::end_sessions(
             &txn,
@@ -468,7 +469,7 @@ impl AccountService for DbAccountService {
         if user_id == actor.user_id && disabled {
             return Err(DomainError::OwnAccountProtected.into());
         }
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let version = user.version;
         let mut changed: users::ActiveModel = user.into();
         changed.disabled = Set(disabled);
@@ -507,7 +508,7 @@ impl AccountService for DbAccountService {
         let area_code = self
             .checked_assignment(&self.db, actor, Some(user_id), &assignment)
             .await?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let institution_id = assignment
             .institution_id
             .filter(|_| assignment.role == Role::ReceivingInstitution);
@@ -549,7 +550,7 @@ impl AccountService for DbAccountService {
         if assignment.user_id == actor.user_id {
             return Err(DomainError::OwnAccountProtected.into());
         }
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         user_assignments::Entity::delete_by_id(assignment_id)
             .exec(&txn)
             .await

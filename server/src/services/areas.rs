@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use shared::access::{Action, Target};
 use shared::contract::{Actor, AreaService, ServiceError};
@@ -13,21 +13,20 @@ use shared::dto::{HomeSummary, VillageOption};
 
 use super::common::{Subject, authorize, own_scope};
 use super::db_failure;
+use super::store::Store;
 use crate::entities::areas;
 
-/// Level numbers stored in `areas.level`.
-pub const LEVEL_PROVINCE: i16 = 1;
-pub const LEVEL_DISTRICT: i16 = 2;
-pub const LEVEL_SUBDISTRICT: i16 = 3;
-pub const LEVEL_VILLAGE: i16 = 4;
+pub use crate::entities::areas::{
+    LEVEL_DISTRICT, LEVEL_PROVINCE, LEVEL_SUBDISTRICT, LEVEL_VILLAGE,
+};
 
 /// [`AreaService`] on the portal database.
 pub struct DbAreaService {
-    db: DatabaseConnection,
+    db: Store,
 }
 
 impl DbAreaService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         DbAreaService { db }
     }
 }

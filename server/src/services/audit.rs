@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -17,8 +17,9 @@ use shared::dto::Page;
 use shared::error::FieldErrors;
 use shared::geo::AreaScope;
 
-use super::common::{Subject, audit_ok, authorize, entry, own_scope, paging, within_scope};
+use super::common::{Subject, authorize, entry, own_scope, paging, within_scope};
 use super::db_failure;
+use super::store::Store;
 use crate::entities::{audit_log, users};
 
 /// Outcome of an audited action.
@@ -51,14 +52,10 @@ pub struct Entry<'a> {
     pub detail: Option<String>,
 }
 
-/// Appends an entry to the audit log.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    entry: Entry<'_>,
-    outcome: Outcome,
-) -> Result<(), DbErr> {
+/// The audit row of `entry`, written at `at`.
+pub fn row(entry: Entry<'_>, outcome: Outcome, at: DateTime<Utc>) -> audit_log::ActiveModel {
     audit_log::ActiveModel {
-        at: Set(Utc::now()),
+        at: Set(at),
         actor_user_id: Set(entry.actor_user_id),
         action: Set(entry.action.to_string()),
         object_type: Set(entry.object_type.to_string()),
@@ -69,9 +66,18 @@ pub async fn record<C: ConnectionTrait>(
         detail: Set(entry.detail),
         ..Default::default()
     }
-    .insert(db)
-    .await
-    .map(|_| ())
+}
+
+/// Appends an entry to the audit log, in the transaction (or on the connection) `db`.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    entry: Entry<'_>,
+    outcome: Outcome,
+) -> Result<(), DbErr> {
+    audit_log::Entity::insert(row(entry, outcome, Utc::now()))
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
 }
 
 /// Most rows one CSV export holds (narrow the dates for more).
@@ -81,7 +87,7 @@ const AUDIT_PER_PAGE: u32 = 50;
 
 /// [`AuditService`] on the portal database: reading the log, for administrators.
 pub struct DbAuditService {
-    db: DatabaseConnection,
+    db: Store,
 }
 
 /// Western Indonesian Time (UTC+7), the clock the entries are shown in.
@@ -130,7 +136,7 @@ pub fn csv_text(
 }
 
 impl DbAuditService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         DbAuditService { db }
     }
 
@@ -259,7 +265,7 @@ impl DbAuditService {
             filter.outcome,
             filter.area_code
         ));
-        audit_ok(&self.db, read).await
+        self.db.audit_ok(read).await
     }
 }
 

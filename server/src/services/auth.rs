@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 use shared::DomainError;
@@ -19,6 +19,7 @@ use shared::error::FieldErrors;
 use shared::roles::Role;
 
 use super::audit::{self, Entry, Outcome};
+use super::store::Store;
 use super::{LoginThrottle, SessionPolicy, db_failure};
 use crate::entities::{areas, institutions, login_failures, sessions, user_assignments, users};
 use crate::password;
@@ -27,12 +28,10 @@ use crate::password;
 const LAST_SEEN_GRANULARITY_SECONDS: i64 = 60;
 /// Longest username stored with a failed sign-in.
 const FAILURE_USERNAME_CHARS: usize = 64;
-/// Failed sign-ins are kept this long, then pruned.
-const FAILURE_RETENTION_HOURS: i64 = 24;
 
 /// [`AuthService`] on the portal database.
 pub struct DbAuthService {
-    db: DatabaseConnection,
+    db: Store,
     policy: SessionPolicy,
     throttle: LoginThrottle,
 }
@@ -198,7 +197,7 @@ pub(crate) async fn assignment_views<C: ConnectionTrait>(
 }
 
 impl DbAuthService {
-    pub fn new(db: DatabaseConnection, policy: SessionPolicy, throttle: LoginThrottle) -> Self {
+    pub fn new(db: Store, policy: SessionPolicy, throttle: LoginThrottle) -> Self {
         DbAuthService {
             db,
             policy,
@@ -221,7 +220,7 @@ impl DbAuthService {
             detail: Some(detail.to_string()),
             ..Default::default()
         };
-        if let Err(error) = audit::record(&self.db, entry, outcome).await {
+        if let Err(error) = self.db.audit(entry, outcome).await {
             tracing::error!(%error, "could not write the login audit entry");
         }
     }
@@ -308,26 +307,29 @@ impl DbAuthService {
             client_address: Set(client.address.clone()),
             ..Default::default()
         };
-        if let Err(error) = row.insert(&self.db).await {
+        if let Err(error) = self.db.write_one(async |txn| row.insert(txn).await).await {
             tracing::error!(%error, "could not record a failed sign-in");
         }
     }
 
-    /// Forgets a username's failures after a successful sign-in, and old failures of anyone.
+    /// Forgets a username's failures after a successful sign-in (old failures of
+    /// anyone are swept by the housekeeping task).
     async fn clear_failures(&self, username: &str) -> Result<(), ServiceError> {
-        login_failures::Entity::delete_many()
+        let failed = login_failures::Entity::find()
             .filter(login_failures::Column::Username.eq(username))
-            .exec(&self.db)
+            .count(&self.db)
             .await
             .map_err(db_failure)?;
-        login_failures::Entity::delete_many()
-            .filter(
-                login_failures::Column::At
-                    .lt(Utc::now() - chrono::Duration::hours(FAILURE_RETENTION_HOURS)),
-            )
-            .exec(&self.db)
-            .await
-            .map_err(db_failure)?;
+        if failed > 0 {
+            self.db
+                .write_one(async |txn| {
+                    login_failures::Entity::delete_many()
+                        .filter(login_failures::Column::Username.eq(username))
+                        .exec(txn)
+                        .await
+                })
+                .await?;
+        }
         Ok(())
     }
 
@@ -409,7 +411,7 @@ impl AuthService for DbAuthService {
 
         let token = new_token();
         let now = Utc::now();
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         sessions::ActiveModel {
             id: Set(session_id(&token)),
             user_id: Set(user.id),
@@ -445,7 +447,7 @@ impl AuthService for DbAuthService {
 
     async fn logout(&self, session_token: &str) -> Result<(), ServiceError> {
         let id = session_id(session_token);
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         if let Some(session) = sessions::Entity::find_by_id(id.clone())
             .one(&txn)
             .await
@@ -484,10 +486,9 @@ impl AuthService for DbAuthService {
         let now = Utc::now();
         let idle_deadline = after(session.last_seen_at, self.policy.idle_timeout);
         if now >= session.expires_at || now >= idle_deadline {
-            sessions::Entity::delete_by_id(id)
-                .exec(&self.db)
-                .await
-                .map_err(db_failure)?;
+            self.db
+                .write_one(async |txn| sessions::Entity::delete_by_id(id).exec(txn).await)
+                .await?;
             return Ok(None);
         }
         let user = users::Entity::find_by_id(session.user_id)
@@ -499,24 +500,28 @@ impl AuthService for DbAuthService {
             .await
             .map_err(db_failure)?;
         let (Some(user), Some(assignment)) = (user, assignment) else {
-            sessions::Entity::delete_by_id(id)
-                .exec(&self.db)
-                .await
-                .map_err(db_failure)?;
+            self.db
+                .write_one(async |txn| sessions::Entity::delete_by_id(id).exec(txn).await)
+                .await?;
             return Ok(None);
         };
         if user.disabled || assignment.user_id != user.id {
-            sessions::Entity::delete_many()
-                .filter(sessions::Column::UserId.eq(user.id))
-                .exec(&self.db)
-                .await
-                .map_err(db_failure)?;
+            self.db
+                .write_one(async |txn| {
+                    sessions::Entity::delete_many()
+                        .filter(sessions::Column::UserId.eq(user.id))
+                        .exec(txn)
+                        .await
+                })
+                .await?;
             return Ok(None);
         }
         if (now - session.last_seen_at).num_seconds() >= LAST_SEEN_GRANULARITY_SECONDS {
             let mut touched: sessions::ActiveModel = session.into();
             touched.last_seen_at = Set(now);
-            touched.update(&self.db).await.map_err(db_failure)?;
+            self.db
+                .write_one(async move |txn| touched.update(txn).await.map(|_| ()))
+                .await?;
         }
         self.actor_for(&user, &assignment).await.map(Some)
     }
@@ -557,7 +562,7 @@ impl AuthService for DbAuthService {
             }
             return Err(ServiceError::Forbidden);
         };
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let updated = sessions::Entity::update_many()
             .col_expr(
                 sessions::Column::AssignmentId,
@@ -624,7 +629,7 @@ impl AuthService for DbAuthService {
         }
         errors.finish()?;
         let hash = hash_password(new_password).await?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         store_password(&txn, user, hash, false).await?;
         let ended = sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(actor.user_id))

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -37,7 +37,9 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::{head_names, stored, stored_json};
+use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
 use super::stats::{Kind, Touch};
+use super::store::Store;
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
     referrals, users,
@@ -45,7 +47,7 @@ use crate::entities::{
 
 /// [`CaseService`] on the portal database.
 pub struct DbCaseService {
-    db: DatabaseConnection,
+    db: Store,
     calendar: HolidayCalendar,
 }
 
@@ -164,7 +166,7 @@ impl DbCaseService {
         };
         Ok((query, scope))
     }
-    pub fn new(db: DatabaseConnection, calendar: HolidayCalendar) -> Self {
+    pub fn new(db: Store, calendar: HolidayCalendar) -> Self {
         DbCaseService { db, calendar }
     }
 }
@@ -525,19 +527,22 @@ impl DbCaseService {
         })
     }
 
-    /// The next free case number of a village and year.
+    /// The next case number of a village and year (from the series' counter).
     async fn next_number<C: ConnectionTrait>(
         db: &C,
         village_digits: &str,
         year: i32,
     ) -> Result<String, ServiceError> {
         let prefix = format!("SLRT/{village_digits}/{year:04}/");
-        let used = cases::Entity::find()
-            .filter(cases::Column::Number.starts_with(prefix.clone()))
-            .count(db)
-            .await
-            .map_err(db_failure)?;
-        Ok(format!("{prefix}{:05}", used + 1))
+        let serial = super::numbering::next_in_series(db, &prefix, async || {
+            cases::Entity::find()
+                .filter(cases::Column::Number.starts_with(prefix.clone()))
+                .count(db)
+                .await
+        })
+        .await
+        .map_err(db_failure)?;
+        Ok(format!("{prefix}{serial:05}"))
     }
 }
 
@@ -588,8 +593,8 @@ impl CaseService for DbCaseService {
         };
         let now = Utc::now();
         // Two desks may take the same number at once: the unique index refuses one; try again.
-        for _attempt in 0..5 {
-            let txn = self.db.begin().await.map_err(db_failure)?;
+        for _attempt in 0..NUMBER_ATTEMPTS {
+            let txn = self.db.write().await?;
             let number = Self::next_number(&txn, &village.digits(), opened_on.year()).await?;
             let inserted = cases::ActiveModel {
                 number: Set(number),
@@ -613,11 +618,14 @@ impl CaseService for DbCaseService {
             .await;
             let case = match inserted {
                 Ok(case) => case,
-                Err(error) => {
-                    tracing::info!(%error, "case number taken, retrying");
+                // Only a number taken outside the counter (records numbered before
+                // it existed) can clash: the counter has moved on, so try again.
+                Err(error) if is_unique_violation(&error) => {
+                    tracing::warn!(%error, "case number taken, taking the next");
                     drop(txn);
                     continue;
                 }
+                Err(error) => return Err(db_failure(error)),
             };
             for (complaint, deadline) in complaints_in.iter().zip(&deadlines) {
                 complaints::ActiveModel {
@@ -680,7 +688,11 @@ impl CaseService for DbCaseService {
             txn.commit().await.map_err(db_failure)?;
             return Ok(Created { id: case.id });
         }
-        Err(ServiceError::Unavailable)
+        tracing::error!(
+            attempts = NUMBER_ATTEMPTS,
+            "every number the counter gave was taken"
+        );
+        Err(ServiceError::Internal)
     }
 
     async fn add_complaint(
@@ -702,7 +714,7 @@ impl CaseService for DbCaseService {
             complaint.received_on,
             &self.calendar,
         );
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Case, &[row.id]).await?;
         let inserted = complaints::ActiveModel {
             case_id: Set(row.id),
@@ -792,7 +804,7 @@ impl CaseService for DbCaseService {
             _ => row.close_reason.clone(),
         };
         let closed_at = FINISHED.contains(&next.state).then_some(now);
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Case, &[row.id]).await?;
         let result = cases::Entity::update_many()
             .col_expr(cases::Column::State, Expr::value(next.state.code()))
@@ -844,16 +856,14 @@ impl CaseService for DbCaseService {
             .authorized_case(actor, Action::ViewPersonalData, case_id)
             .await?;
         let village = stored_area(&row.village_code)?;
-        audit_ok(
-            &self.db,
-            entry(
+        self.db
+            .audit_ok(entry(
                 actor,
                 "view_case",
                 Subject::new("case", case_id),
                 Some(&village),
-            ),
-        )
-        .await?;
+            ))
+            .await?;
         self.build_detail(actor, row).await
     }
 

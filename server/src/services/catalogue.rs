@@ -6,8 +6,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -25,6 +24,7 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::{stored, stored_json};
+use super::store::Store;
 use crate::entities::{areas, institutions, programmes};
 
 /// Longest institution address (the column's width).
@@ -34,11 +34,11 @@ const PHONE_MAX: usize = 32;
 
 /// [`CatalogueService`] on the portal database.
 pub struct DbCatalogueService {
-    db: DatabaseConnection,
+    db: Store,
 }
 
 impl DbCatalogueService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         DbCatalogueService { db }
     }
 
@@ -285,7 +285,7 @@ impl CatalogueService for DbCatalogueService {
         }
         .json()?;
         let now = Utc::now();
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let (id, action, before) = match existing {
             None => {
                 let inserted = programmes::ActiveModel {
@@ -424,7 +424,7 @@ impl CatalogueService for DbCatalogueService {
             request.active,
         );
         let now = Utc::now();
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let (id, action, before) = match existing {
             None => {
                 let inserted = institutions::ActiveModel {

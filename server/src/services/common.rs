@@ -14,6 +14,7 @@ use shared::workflow::{ActorRef, StateChange, Workflow, record_transition};
 
 use super::audit::{self, Entry, Outcome};
 use super::db_failure;
+use super::store::Store;
 use crate::entities::idempotency_keys;
 
 /// The area the actor is assigned to. A damaged stored area fails closed.
@@ -184,8 +185,8 @@ pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<()
 }
 
 /// Audits a read of a list (a page or an export) of `object_type` records over `scope`.
-pub async fn audit_list_read<C: ConnectionTrait>(
-    db: &C,
+pub async fn audit_list_read(
+    db: &Store,
     actor: &Actor,
     action: &str,
     object_type: &str,
@@ -198,7 +199,7 @@ pub async fn audit_list_read<C: ConnectionTrait>(
     };
     let mut audit = entry(actor, action, Subject::kind(object_type), area);
     audit.detail = Some(detail);
-    audit_ok(db, audit).await
+    db.audit_ok(audit).await
 }
 
 /// Today in Western Indonesian Time (WIB, UTC+7), the day staff see on their calendar.

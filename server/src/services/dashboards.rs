@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+    Value,
 };
 use shared::Coded;
 use shared::access::{self, Action, Target};
@@ -25,15 +25,16 @@ use shared::referral::ReferralState;
 
 use super::common::{Subject, access_actor, authorize, own_scope, today};
 use super::db_failure;
+use super::store::Store;
 use crate::entities::{area_stats, areas, programmes};
 
 /// The dashboards on the counters.
 pub struct DbDashboardService {
-    db: DatabaseConnection,
+    db: Store,
 }
 
 impl DbDashboardService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         DbDashboardService { db }
     }
 }
@@ -322,7 +323,8 @@ impl DbDashboardService {
     /// The areas one level below `code` (`""`: the provinces), by code.
     async fn children(&self, code: &str) -> Result<Vec<AreaRef>, ServiceError> {
         if code.is_empty() {
-            self.areas_where(areas::Column::Level.eq(1)).await
+            self.areas_where(areas::Column::Level.eq(areas::LEVEL_PROVINCE))
+                .await
         } else {
             self.areas_where(areas::Column::ParentCode.eq(code)).await
         }
@@ -499,8 +501,8 @@ impl DashboardService for DbDashboardService {
     ) -> Result<Comparison, ServiceError> {
         let scope = own_scope(actor)?;
         let wanted = match level {
-            CompareLevel::Province => 1,
-            CompareLevel::District => 2,
+            CompareLevel::Province => areas::LEVEL_PROVINCE,
+            CompareLevel::District => areas::LEVEL_DISTRICT,
         };
         // Only areas below the actor's own are compared (the nation's provinces
         // or districts, a province's districts): a district sees its

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use shared::access::{Action, Target};
 use shared::contract::{Actor, HouseholdService, ServiceError};
@@ -35,6 +35,7 @@ use super::common::{
 };
 use super::proposals::insert_proposal;
 use super::stats::{Kind, Touch};
+use super::store::Store;
 use super::{cases, db_failure};
 use crate::entities::cases as case_rows;
 use crate::entities::{
@@ -48,12 +49,12 @@ pub const EXPORT_MAX_HOUSEHOLDS: u64 = 50_000;
 
 /// [`HouseholdService`] on the portal database.
 pub struct DbHouseholdService {
-    db: DatabaseConnection,
+    db: Store,
     key: DataKey,
 }
 
 impl DbHouseholdService {
-    pub fn new(db: DatabaseConnection, key: DataKey) -> Self {
+    pub fn new(db: Store, key: DataKey) -> Self {
         DbHouseholdService { db, key }
     }
 }
@@ -358,7 +359,7 @@ impl DbHouseholdService {
             None => {}
         }
         if let Some(desil) = filter.desil {
-            query = query.filter(households::Column::Desil.eq(i32::from(desil)));
+            query = query.filter(households::Column::Desil.eq(i16::from(desil)));
         }
         if filter.open_case_only {
             query = query.filter(
@@ -462,7 +463,7 @@ impl HouseholdService for DbHouseholdService {
             outside.len(),
             matches!(registry, RegistryCheck::Found { .. })
         ));
-        audit_ok(&self.db, audit).await?;
+        self.db.audit_ok(audit).await?;
         Ok(IdentityLookup {
             households,
             registered_elsewhere: !outside.is_empty(),
@@ -578,7 +579,7 @@ impl HouseholdService for DbHouseholdService {
             has_house_photo: household.has_house_photo,
         };
         let address = &household.address;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let mut touch = Touch::default();
         let row = households::ActiveModel {
             kk_hash: Set(kk_hash),
@@ -665,16 +666,14 @@ impl HouseholdService for DbHouseholdService {
             .map(|area| area.name)
             .unwrap_or_default();
         let cases = cases::summaries_for_household(&self.db, household_id).await?;
-        audit_ok(
-            &self.db,
-            entry(
+        self.db
+            .audit_ok(entry(
                 actor,
                 "view_household",
                 Subject::new("household", household_id),
                 Some(&village),
-            ),
-        )
-        .await?;
+            ))
+            .await?;
         Ok(HouseholdFile {
             id: row.id,
             version: row.version,
@@ -739,7 +738,7 @@ impl HouseholdService for DbHouseholdService {
             "income_band": household.income_band.code(),
             "details": serde_json::to_value(&details).map_err(|_| ServiceError::Unavailable)?,
         });
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Household, &[row.id]).await?;
         let result = households::Entity::update_many()
             .col_expr(
@@ -805,7 +804,7 @@ impl HouseholdService for DbHouseholdService {
         everyone.push(member.clone());
         check_members(&everyone)?;
         check_nik_free(&self.db, &self.key, &member, None).await?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Household, &[household_id]).await?;
         let row = member_model(&self.key, household_id, &member)?
             .insert(&txn)
@@ -872,7 +871,7 @@ impl HouseholdService for DbHouseholdService {
             object.insert("nik".into(), serde_json::Value::String("(changed)".into()));
         }
         let nik = protect_nik(&self.key, member.nik.as_ref());
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Household, &[stored_member.household_id]).await?;
         let result = members::Entity::update_many()
             .col_expr(members::Column::NikHash, Expr::value(nik.hash))
@@ -931,16 +930,14 @@ impl HouseholdService for DbHouseholdService {
             .key
             .open(&sealed)
             .map_err(|_| ServiceError::Unavailable)?;
-        audit_ok(
-            &self.db,
-            entry(
+        self.db
+            .audit_ok(entry(
                 actor,
                 "reveal_nik",
                 Subject::new("member", member_id),
                 Some(&village),
-            ),
-        )
-        .await?;
+            ))
+            .await?;
         Ok(clear)
     }
 
@@ -952,16 +949,14 @@ impl HouseholdService for DbHouseholdService {
             .key
             .open(&row.kk_sealed)
             .map_err(|_| ServiceError::Unavailable)?;
-        audit_ok(
-            &self.db,
-            entry(
+        self.db
+            .audit_ok(entry(
                 actor,
                 "reveal_no_kk",
                 Subject::new("household", household_id),
                 Some(&village),
-            ),
-        )
-        .await?;
+            ))
+            .await?;
         Ok(clear)
     }
 
@@ -1018,7 +1013,7 @@ impl HouseholdService for DbHouseholdService {
             HouseholdEventKind::SplitFamilyCard | HouseholdEventKind::MemberJoined => {}
         }
         let now = Utc::now();
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let mut touch = Touch::of_household_and_its_records(&txn, row.id).await?;
         let result = households::Entity::update_many()
             .col_expr(

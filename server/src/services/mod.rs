@@ -11,9 +11,12 @@ pub mod catalogue;
 pub mod common;
 pub mod dashboards;
 pub mod households;
+pub mod housekeeping;
+pub mod numbering;
 pub mod proposals;
 pub mod referrals;
 pub mod stats;
+pub mod store;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,6 +104,11 @@ pub fn builtin_holidays() -> HolidayCalendar {
 
 /// Builds every service on one database connection.
 pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
+    build_on(store::Store::new(db), config)
+}
+
+/// Builds every service on one [`store::Store`] (shared with the housekeeping task).
+pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
     Services {
         auth: Arc::new(auth::DbAuthService::new(
             db.clone(),
@@ -128,8 +136,53 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
     }
 }
 
-/// Turns a database failure into the user-facing "unavailable" error, logging the cause.
+/// Turns a database failure into the caller's error, logging the cause: a
+/// passing failure (busy, overloaded, connection lost, a serialization conflict)
+/// is `Unavailable`, which the browser sends again; anything else is a fault of
+/// the server (`Internal`).
 pub(crate) fn db_failure(error: DbErr) -> ServiceError {
-    tracing::error!(%error, "database error");
-    ServiceError::Unavailable
+    if is_transient(&error) {
+        tracing::warn!(%error, "database busy");
+        ServiceError::Unavailable
+    } else {
+        tracing::error!(%error, "database error");
+        ServiceError::Internal
+    }
+}
+
+/// True when the same statement may succeed if tried again later.
+pub fn is_transient(error: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let sqlx = match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            error
+        }
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed | Sqlx::Io(_) => true,
+        Sqlx::Database(error) => error.code().is_some_and(|code| transient_code(&code)),
+        _ => false,
+    }
+}
+
+/// Database error codes of passing failures: SQLite's busy and locked (with their
+/// extended codes), PostgreSQL's serialization failure, deadlock, lock not
+/// available, too many connections, shutdown and connection exceptions.
+fn transient_code(code: &str) -> bool {
+    matches!(
+        code,
+        "5" | "6"
+            | "261"
+            | "262"
+            | "517"
+            | "40001"
+            | "40P01"
+            | "55P03"
+            | "53300"
+            | "57P01"
+            | "57P03"
+    ) || code.starts_with("08")
 }

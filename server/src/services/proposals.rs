@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
@@ -29,6 +29,7 @@ use super::common::{
 use super::db_failure;
 use super::households::stored;
 use super::stats::{Kind, Touch};
+use super::store::Store;
 use crate::entities::{households, proposal_events, proposals, users};
 
 /// Object type of proposals in the audit log and the idempotency keys.
@@ -36,11 +37,11 @@ const OBJECT: &str = "proposal";
 
 /// [`ProposalService`] on the portal database.
 pub struct DbProposalService {
-    db: DatabaseConnection,
+    db: Store,
 }
 
 impl DbProposalService {
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         DbProposalService { db }
     }
 
@@ -191,7 +192,7 @@ impl ProposalService for DbProposalService {
             return Ok(Created { id });
         }
         let note = shared::text::required("note", &request.note, NOTE_MAX)?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let proposal = insert_proposal(
             &txn,
             actor,
@@ -256,7 +257,7 @@ impl ProposalService for DbProposalService {
             Some(&village),
         )
         .await?;
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Proposal, &[row.id]).await?;
         let result = proposals::Entity::update_many()
             .col_expr(proposals::Column::Stage, Expr::value(next.code()))
@@ -342,7 +343,7 @@ impl ProposalService for DbProposalService {
         };
         let mut audit = entry(actor, "list_proposals", Subject::kind(OBJECT), area);
         audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
-        audit_ok(&self.db, audit).await?;
+        self.db.audit_ok(audit).await?;
         Ok(Page {
             items,
             total,
@@ -375,16 +376,14 @@ impl ProposalService for DbProposalService {
             .into_iter()
             .map(|user| (user.id, user.username))
             .collect();
-        audit_ok(
-            &self.db,
-            entry(
+        self.db
+            .audit_ok(entry(
                 actor,
                 "view_proposal",
                 Subject::new(OBJECT, row.id),
                 Some(&village),
-            ),
-        )
-        .await?;
+            ))
+            .await?;
         Ok(events
             .into_iter()
             .map(|event| StateChange {

@@ -7,8 +7,8 @@ use chrono::{Datelike, Utc};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -35,7 +35,9 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::stored;
+use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
 use super::stats::{Kind, Touch};
+use super::store::Store;
 use crate::entities::{
     areas, cases, complaints, households, institutions, programmes, referral_events, referrals,
 };
@@ -53,12 +55,12 @@ fn verification_code() -> String {
 
 /// [`ReferralService`] on the portal database.
 pub struct DbReferralService {
-    db: DatabaseConnection,
+    db: Store,
     calendar: HolidayCalendar,
 }
 
 impl DbReferralService {
-    pub fn new(db: DatabaseConnection, calendar: HolidayCalendar) -> Self {
+    pub fn new(db: Store, calendar: HolidayCalendar) -> Self {
         DbReferralService { db, calendar }
     }
 
@@ -123,15 +125,18 @@ impl DbReferralService {
         year: i32,
     ) -> Result<ReferralNumber, ServiceError> {
         let prefix = format!("RJK/{}/{year:04}/", village.digits());
-        let used = referrals::Entity::find()
-            .filter(referrals::Column::Number.starts_with(prefix))
-            .count(db)
-            .await
-            .map_err(db_failure)?;
+        let serial = super::numbering::next_in_series(db, &prefix, async || {
+            referrals::Entity::find()
+                .filter(referrals::Column::Number.starts_with(prefix.clone()))
+                .count(db)
+                .await
+        })
+        .await
+        .map_err(db_failure)?;
         Ok(ReferralNumber::new(
             village,
             year,
-            u32::try_from(used + 1).unwrap_or(u32::MAX),
+            u32::try_from(serial).unwrap_or(u32::MAX),
         ))
     }
 }
@@ -293,8 +298,8 @@ impl ReferralService for DbReferralService {
             .map(|t| t.and_utc())
             .unwrap_or_else(Utc::now);
         let now = Utc::now();
-        for _attempt in 0..5 {
-            let txn = self.db.begin().await.map_err(db_failure)?;
+        for _attempt in 0..NUMBER_ATTEMPTS {
+            let txn = self.db.write().await?;
             let touch = Touch::of(&txn, Kind::Case, &[case.id]).await?;
             let number = Self::next_number(&txn, &village, today.year()).await?;
             let inserted = referrals::ActiveModel {
@@ -321,11 +326,14 @@ impl ReferralService for DbReferralService {
             .await;
             let row = match inserted {
                 Ok(row) => row,
-                Err(error) => {
-                    tracing::info!(%error, "referral number taken, retrying");
+                // Only a number taken outside the counter (records numbered before
+                // it existed) can clash: the counter has moved on, so try again.
+                Err(error) if is_unique_violation(&error) => {
+                    tracing::warn!(%error, "referral number taken, taking the next");
                     drop(txn);
                     continue;
                 }
+                Err(error) => return Err(db_failure(error)),
             };
             event(
                 row.id,
@@ -378,7 +386,11 @@ impl ReferralService for DbReferralService {
             txn.commit().await.map_err(db_failure)?;
             return self.view(&row).await;
         }
-        Err(ServiceError::Unavailable)
+        tracing::error!(
+            attempts = NUMBER_ATTEMPTS,
+            "every number the counter gave was taken"
+        );
+        Err(ServiceError::Internal)
     }
 
     async fn transition(
@@ -434,7 +446,7 @@ impl ReferralService for DbReferralService {
             }
             _ => row.outcome_note.clone(),
         };
-        let txn = self.db.begin().await.map_err(db_failure)?;
+        let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Case, &[row.case_id]).await?;
         let result = referrals::Entity::update_many()
             .col_expr(referrals::Column::State, Expr::value(next.code()))
@@ -566,7 +578,7 @@ impl ReferralService for DbReferralService {
         }
         let mut audit = entry(actor, "list_referrals", Subject::kind("referral"), None);
         audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
-        audit_ok(&self.db, audit).await?;
+        self.db.audit_ok(audit).await?;
         Ok(Page {
             items,
             total,
@@ -604,11 +616,14 @@ impl ReferralService for DbReferralService {
             .map_err(db_failure)?
             .map(|a| a.name)
             .unwrap_or(district_code);
-        audit_ok(
-            &self.db,
-            entry(actor, "view_referral_letter", subject, Some(&village)),
-        )
-        .await?;
+        self.db
+            .audit_ok(entry(
+                actor,
+                "view_referral_letter",
+                subject,
+                Some(&village),
+            ))
+            .await?;
         Ok(ReferralLetter {
             item,
             issued_on: row.issued_on,

@@ -532,7 +532,7 @@ async fn stored_village_counts<C: ConnectionTrait>(
     let mut counts = Counts::new();
     for chunk in villages.chunks(CHUNK) {
         for row in area_stats::Entity::find()
-            .filter(area_stats::Column::Level.eq(4))
+            .filter(area_stats::Column::Level.eq(crate::entities::areas::LEVEL_VILLAGE))
             .filter(area_stats::Column::AreaCode.is_in(chunk.iter().cloned()))
             .all(db)
             .await?
