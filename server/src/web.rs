@@ -374,8 +374,11 @@ async fn read_whole_body(request: Request, next: Next) -> Response {
                 .await
         }
         Err(error) => {
-            let too_large = std::error::Error::source(&error)
-                .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+            let too_large = std::iter::successors(
+                Some(&error as &(dyn std::error::Error + 'static)),
+                |error| error.source(),
+            )
+            .any(|error| error.is::<http_body_util::LengthLimitError>());
             let (status, message) = if too_large {
                 (
                     StatusCode::PAYLOAD_TOO_LARGE,

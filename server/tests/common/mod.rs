@@ -36,8 +36,21 @@ pub fn config() -> ServiceConfig {
     ServiceConfig::with_key(data_key())
 }
 
+/// Shows the server's log (database errors with their cause among them) in the
+/// output of a failing test; the test harness hides it for a passing one.
+pub fn show_server_log() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SLRT_TEST_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
 /// A new, empty, migrated database for one test.
 pub async fn database() -> Result<DatabaseConnection, Box<dyn std::error::Error>> {
+    show_server_log();
     let db = match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
             let admin = db::connect(&url).await?;
@@ -53,6 +66,45 @@ pub async fn database() -> Result<DatabaseConnection, Box<dyn std::error::Error>
     };
     db::migrate(&db).await?;
     Ok(db)
+}
+
+/// A new, empty, migrated database with the fixture areas, on a connection pool
+/// as the server has it: a SQLite file (several connections, unlike
+/// [`database`]'s one in memory), or PostgreSQL when `TEST_DATABASE_URL` names
+/// a server. The folder holding the file is removed when the guard drops.
+pub async fn pooled_database_with_areas()
+-> Result<(DatabaseConnection, Option<TempFolder>), Box<dyn std::error::Error>> {
+    let (db, folder) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => (database().await?, None),
+        _ => {
+            show_server_log();
+            let folder = TempFolder::new()?;
+            let url = format!("sqlite://{}/test.db", folder.0.display());
+            let db = db::connect(&url).await?;
+            db::migrate(&db).await?;
+            (db, Some(folder))
+        }
+    };
+    import_areas::run(&db, &area_fixture()).await?;
+    Ok((db, folder))
+}
+
+/// A folder of its own under the system's temporary folder, removed on drop.
+pub struct TempFolder(pub PathBuf);
+
+impl TempFolder {
+    pub fn new() -> std::io::Result<TempFolder> {
+        let path =
+            std::env::temp_dir().join(format!("slrt-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path)?;
+        Ok(TempFolder(path))
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The folder of the small area CSV fixture (two provinces, four villages).

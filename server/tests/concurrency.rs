@@ -1,0 +1,173 @@
+//! Deadline day in a test: many desks of one village saving at the same moment,
+//! on a pooled database as the server has it (a SQLite file, or PostgreSQL).
+//! Every save must be stored, each case and referral with its own number, and a
+//! save sent again while the first is still running must be stored once.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::people::{complaint, household_request};
+use common::{TestResult, pooled_database_with_areas};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::entities::{cases, households, idempotency_keys};
+use server::services;
+use shared::complaint::{Channel, ComplaintType};
+use shared::contract::Services;
+use shared::dto::OpenCase;
+use shared::roles::Role;
+use tokio::task::JoinSet;
+
+/// The village every desk works in.
+const VILLAGE: &str = "32.09.01.2008";
+/// Desks saving at once.
+const DESKS: u16 = 40;
+
+fn open_case(household_id: i64, key: &str) -> OpenCase {
+    OpenCase {
+        idempotency_key: key.to_string(),
+        household_id,
+        channel: Channel::WalkInPuskesos,
+        complaints: vec![complaint(ComplaintType::ServiceRequest)],
+    }
+}
+
+/// Registers `DESKS` households at once, one per desk; answers their ids.
+async fn register_at_once(
+    services: &Services,
+    actor: &shared::contract::Actor,
+) -> Result<Vec<i64>, Box<dyn std::error::Error>> {
+    let mut desks = JoinSet::new();
+    for desk in 1..=DESKS {
+        let request = household_request(VILLAGE, desk, &format!("daftar-{desk}"))?;
+        let (services, actor) = (services.clone(), actor.clone());
+        desks.spawn(async move { services.households.register(&actor, request).await });
+    }
+    let mut ids = Vec::new();
+    while let Some(saved) = desks.join_next().await {
+        ids.push(saved??.id);
+    }
+    Ok(ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn desks_of_one_village_saving_at_once_are_all_stored_with_distinct_numbers() -> TestResult {
+    let (db, _folder) = pooled_database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let desk = common::actor(
+        &db,
+        &services,
+        "fo.serentak",
+        Role::FrontOffice,
+        Some(VILLAGE),
+    )
+    .await?;
+
+    let household_ids = register_at_once(&services, &desk).await?;
+    assert_eq!(household_ids.len(), usize::from(DESKS));
+    assert_eq!(
+        households::Entity::find().count(&db).await?,
+        u64::from(DESKS)
+    );
+
+    let mut desks = JoinSet::new();
+    for (n, household_id) in household_ids.iter().enumerate() {
+        let (services, actor) = (services.clone(), desk.clone());
+        let request = open_case(*household_id, &format!("kasus-{n}"));
+        desks.spawn(async move { services.cases.open(&actor, request).await });
+    }
+    let mut case_ids = BTreeSet::new();
+    while let Some(opened) = desks.join_next().await {
+        case_ids.insert(opened??.id);
+    }
+    assert_eq!(case_ids.len(), usize::from(DESKS), "one case per desk");
+
+    let numbers: BTreeSet<String> = cases::Entity::find()
+        .all(&db)
+        .await?
+        .into_iter()
+        .map(|case| case.number)
+        .collect();
+    let year = chrono::Utc::now().date_naive().format("%Y");
+    let expected: BTreeSet<String> = (1..=DESKS)
+        .map(|serial| format!("SLRT/3209012008/{year}/{serial:05}"))
+        .collect();
+    assert_eq!(numbers, expected, "numbers 1..={DESKS}, each once");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_save_sent_again_while_the_first_runs_is_stored_once() -> TestResult {
+    let (db, _folder) = pooled_database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let desk = common::actor(&db, &services, "fo.ulang", Role::FrontOffice, Some(VILLAGE)).await?;
+    let household = services
+        .households
+        .register(&desk, household_request(VILLAGE, 7, "daftar-sekali")?)
+        .await?;
+
+    // The same request (same key) five times at once, as a browser retrying
+    // over a connection that dropped its answers.
+    let mut tries = JoinSet::new();
+    for _ in 0..5 {
+        let (services, actor) = (services.clone(), desk.clone());
+        let request = open_case(household.id, "kasus-sama");
+        tries.spawn(async move { services.cases.open(&actor, request).await });
+    }
+    let mut answers = BTreeSet::new();
+    while let Some(answer) = tries.join_next().await {
+        answers.insert(answer??.id);
+    }
+    assert_eq!(answers.len(), 1, "every try answers the same case");
+    assert_eq!(
+        cases::Entity::find()
+            .filter(cases::Column::HouseholdId.eq(household.id))
+            .count(&db)
+            .await?,
+        1
+    );
+    assert_eq!(
+        idempotency_keys::Entity::find()
+            .filter(idempotency_keys::Column::Key.eq("kasus-sama"))
+            .count(&db)
+            .await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn counters_continue_after_cases_numbered_without_them() -> TestResult {
+    let (db, _folder) = pooled_database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let desk = common::actor(
+        &db,
+        &services,
+        "fo.lanjut",
+        Role::FrontOffice,
+        Some(VILLAGE),
+    )
+    .await?;
+    let first = services
+        .households
+        .register(&desk, household_request(VILLAGE, 1, "daftar-1")?)
+        .await?;
+    services
+        .cases
+        .open(&desk, open_case(first.id, "kasus-1"))
+        .await?;
+    // A database from before the counters: the counter row is gone, the case stays.
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("DELETE FROM number_counters").await?;
+    let second = services
+        .cases
+        .open(&desk, open_case(first.id, "kasus-2"))
+        .await?;
+    let number = cases::Entity::find_by_id(second.id)
+        .one(&db)
+        .await?
+        .ok_or("case missing")?
+        .number;
+    assert!(number.ends_with("/00002"), "{number}");
+    Ok(())
+}
