@@ -4,3 +4,4 @@ pub mod charts;
 pub mod form;
 pub mod layout;
 pub mod page;
+pub mod saving;

@@ -24,6 +24,7 @@ use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
 };
+use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::format::{date_id, number_id};
 use crate::i18n::{label, texts, tr};
 use crate::paths;
@@ -357,7 +358,10 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
         complaints: vec![ComplaintDraft::default()],
     };
     let form = FormState::new(draft, move |d: &CaseDraft| d.to_request(today).err());
-    let save = Action::new(|draft: &CaseDraft| open_case(draft.clone()));
+    let KeyedSave {
+        action: save,
+        attempt,
+    } = keyed_save(open_case);
     let refusal = form.on_created(save, paths::case);
     let pending = save.pending();
     let count = move || form.draft.with(|d| d.complaints.len());
@@ -403,6 +407,7 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
                 <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="open-case-submit">
                     {move || if pending.get() { texts().loading } else { tr("Buka kasus", "Open the case") }}
                 </button>
+                <SaveProgress attempt />
             </div>
         </form>
     }

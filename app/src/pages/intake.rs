@@ -23,6 +23,7 @@ use crate::components::form::{
     CheckField, ChoiceList, FormState, FormSummary, Lens, SelectField, TextField, options_of, pick,
 };
 use crate::components::page::{BUTTON, BUTTON_QUIET, INPUT, LABEL, PageHeading, SignedInPage};
+use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::i18n::{label, texts, tr};
 use crate::paths;
 
@@ -266,7 +267,10 @@ fn member_flag(index: usize, pick: fn(&mut MemberDraft) -> &mut bool) -> Lens<Dr
 fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl IntoView {
     let form = FormState::new(draft, move |d: &Draft| d.to_request(today).err());
     let villages = LocalResource::new(village_options);
-    let save = Action::new(|draft: &Draft| register_household(draft.clone()));
+    let KeyedSave {
+        action: save,
+        attempt,
+    } = keyed_save(register_household);
     let refusal = form.on_created(save, paths::household);
     let pending = save.pending();
     let member_count = move || form.draft.with(|d| d.members.len());
@@ -344,6 +348,7 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
             <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="registration-submit">
                 {move || if pending.get() { texts().loading } else { tr("Simpan keluarga", "Save household") }}
             </button>
+                <SaveProgress attempt />
         </form>
     }
 }
