@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use app::api::ssr::SessionCookie;
 use clap::{Parser, Subcommand, ValueEnum};
-use server::cli::{backup, bench, create_admin, import_areas, seed_demo, seed_scale};
+use server::cli::{
+    backup, bare_list, bench, create_admin, db_check, import_areas, seed_demo, seed_scale,
+};
 use server::protect::DataKey;
 use server::services::{self, ServiceConfig, SessionPolicy};
 use server::{db, web};
@@ -141,6 +143,18 @@ enum Command {
     },
     /// Recount every dashboard figure from the records (after loading data by hand, or to repair).
     StatsRebuild,
+    /// Check that the database is whole (integrity, links between records); exits 1 if not.
+    DbCheck {
+        /// Also print the rows of the main tables (`table <name> <rows>`).
+        #[arg(long)]
+        counts: bool,
+    },
+    /// Serve the benchmark's yardstick: a bare list of one village's cases at `/cases?village=`.
+    BareList {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:3001")]
+        listen: SocketAddr,
+    },
     /// Write a consistent copy of the live SQLite database to a new file.
     Backup {
         /// The new backup file (never overwritten).
@@ -350,6 +364,26 @@ async fn main() -> anyhow::Result<()> {
                 households_per_second = (report.households as f64 / seconds.max(0.001)) as u64,
                 "synthetic data created"
             );
+        }
+        Command::DbCheck { counts } => {
+            let report = db_check::run(&db, *counts).await?;
+            for (table, rows) in &report.counts {
+                println!("table {table} {rows}");
+            }
+            if report.problems.is_empty() {
+                println!("integrity: ok");
+            } else {
+                for problem in &report.problems {
+                    println!("problem: {problem}");
+                }
+                anyhow::bail!(
+                    "the database is not whole: {} problems",
+                    report.problems.len()
+                );
+            }
+        }
+        Command::BareList { listen } => {
+            bare_list::serve(db.clone(), *listen).await?;
         }
         Command::StatsRebuild => {
             db::migrate(&db).await.context("migration failed")?;

@@ -48,6 +48,30 @@ fn migrate_import_and_seed_demo() -> TestResult {
     let again = slrt(&url, &["seed-demo"])?;
     assert!(String::from_utf8_lossy(&again.stderr).contains("demo seed skipped"));
 
+    // The database is whole, and says how much it holds.
+    let check = slrt(&url, &["db-check", "--counts"])?;
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(said.contains("integrity: ok"), "{said}");
+    assert!(said.contains("table households 3000"), "{said}");
+    // A copy with pages overwritten is not.
+    let mut damaged = std::fs::read(dir.join("slrt.db"))?;
+    for byte in damaged.iter_mut().skip(3 * 4096).take(8 * 4096) {
+        *byte = 0xA5;
+    }
+    std::fs::write(dir.join("damaged.db"), damaged)?;
+    let damaged_url = format!("sqlite://{}/damaged.db", dir.display());
+    let check = slrt(&damaged_url, &["db-check"])?;
+    assert!(
+        !check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
     let missing = slrt(&url, &["import-areas", "/nonexistent/folder"])?;
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot open"));

@@ -1,8 +1,10 @@
 //! Commands of the `slrt` executable besides `serve`.
 
 pub mod backup;
+pub mod bare_list;
 pub mod bench;
 pub mod create_admin;
+pub mod db_check;
 pub mod import_areas;
 pub mod seed_demo;
 pub mod seed_scale;
