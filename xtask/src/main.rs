@@ -3,6 +3,7 @@
 //! before anything else is installed.
 
 mod postgres;
+mod rush;
 mod setup;
 mod site;
 mod util;
@@ -29,6 +30,17 @@ Commands:
   bench            release build, a fresh SQLite database with the real areas and
                    N synthetic households, then timings of the calls staff wait on
                      --households N   default 1000000
+  bench rush       a deadline-day rush: N front-desk clients at once sign in, then
+                   look up, register a household, open a case, act on it and read
+                   the case list; checks nothing confirmed was lost or duplicated,
+                   compares list reads with a bare endpoint, kills the server and a
+                   registry import with SIGKILL (release build; SLRT_BIN=path uses
+                   that slrt binary instead)
+                     --clients N      default 400
+                     --rounds R       default 3
+                     --engine E       sqlite, postgres or both (default)
+                     --skip-kill      leave out the kill -9 step
+                     --time-limit-minutes M   whole run, default 90
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +51,7 @@ fn main() -> ExitCode {
         Some("build") => build(&root, !args.iter().any(|a| a == "--debug")),
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
+        Some("bench") if args.get(1).is_some_and(|a| a == "rush") => rush::run(&root, &args[2..]),
         Some("bench") => bench(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
