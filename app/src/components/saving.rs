@@ -55,12 +55,14 @@ where
     Fut: Future<Output = Result<T, AppError>>,
 {
     let mut tries = 1;
+    trying(tries);
     loop {
-        trying(tries);
         match call().await {
             Err(error) if error.is_transient() && tries < SAVE_TRIES => {
-                pause(wait_before_resend(tries)).await;
+                // Told before the wait, so that the page says so while it waits.
                 tries += 1;
+                trying(tries);
+                pause(wait_before_resend(tries - 1)).await;
             }
             outcome => return outcome,
         }
@@ -85,7 +87,7 @@ async fn pause(duration: Duration) {
     let _ = duration;
 }
 
-/// "Still saving" under the save button while a resend is under way.
+/// "Still saving" under the save button while a resend waits or runs.
 #[component]
 pub fn SaveProgress(attempt: RwSignal<u32>) -> impl IntoView {
     view! {

@@ -454,7 +454,9 @@ impl AccountService for DbAccountService {
         let mut reset = user_entry(actor, "reset_password", user_id, first_area(&assignments));
         reset.detail = Some(format!("sessions ended: {ended}"));
         audit_ok(&txn, reset).await?;
-        txn.commit().await.map_err(db_failure)
+        txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_user(user_id);
+        Ok(())
     }
 
     async fn set_disabled(
@@ -493,7 +495,9 @@ impl AccountService for DbAccountService {
         let mut changed_entry = user_entry(actor, action, user_id, first_area(&assignments));
         changed_entry.detail = Some(format!("sessions ended: {ended}"));
         audit_ok(&txn, changed_entry).await?;
-        txn.commit().await.map_err(db_failure)
+        txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_user(user_id);
+        Ok(())
     }
 
     async fn add_assignment(
@@ -571,7 +575,9 @@ impl AccountService for DbAccountService {
             assignment.role
         ));
         audit_ok(&txn, removed).await?;
-        txn.commit().await.map_err(db_failure)
+        txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_user(assignment.user_id);
+        Ok(())
     }
 }
 

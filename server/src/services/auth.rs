@@ -447,6 +447,7 @@ impl AuthService for DbAuthService {
 
     async fn logout(&self, session_token: &str) -> Result<(), ServiceError> {
         let id = session_id(session_token);
+        self.db.actors().forget_session(&id);
         let txn = self.db.write().await?;
         if let Some(session) = sessions::Entity::find_by_id(id.clone())
             .one(&txn)
@@ -476,6 +477,9 @@ impl AuthService for DbAuthService {
 
     async fn authenticate(&self, session_token: &str) -> Result<Option<Actor>, ServiceError> {
         let id = session_id(session_token);
+        if let Some(actor) = self.db.actors().get(&id) {
+            return Ok(Some(actor));
+        }
         let Some(session) = sessions::Entity::find_by_id(id.clone())
             .one(&self.db)
             .await
@@ -523,7 +527,9 @@ impl AuthService for DbAuthService {
                 .write_one(async move |txn| touched.update(txn).await.map(|_| ()))
                 .await?;
         }
-        self.actor_for(&user, &assignment).await.map(Some)
+        let actor = self.actor_for(&user, &assignment).await?;
+        self.db.actors().put(&id, &actor);
+        Ok(Some(actor))
     }
 
     async fn assignments(&self, actor: &Actor) -> Result<Vec<AssignmentView>, ServiceError> {
@@ -592,6 +598,7 @@ impl AuthService for DbAuthService {
         .await
         .map_err(db_failure)?;
         txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_session(&session_id(session_token));
         self.actor_for(&user, &assignment).await
     }
 
@@ -651,7 +658,9 @@ impl AuthService for DbAuthService {
         )
         .await
         .map_err(db_failure)?;
-        txn.commit().await.map_err(db_failure)
+        txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_user(actor.user_id);
+        Ok(())
     }
 }
 

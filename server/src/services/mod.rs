@@ -3,6 +3,7 @@
 //! door (server function, REST, CLI) the request came through.
 
 pub mod accounts;
+pub mod actor_cache;
 pub mod areas;
 pub mod audit;
 pub mod auth;

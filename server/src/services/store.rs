@@ -22,6 +22,7 @@ use sea_orm::{
 use shared::contract::ServiceError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
+use super::actor_cache::ActorCache;
 use super::audit::{Entry, Outcome};
 use super::db_failure;
 use crate::entities::audit_log;
@@ -42,6 +43,8 @@ pub struct Store {
     writes: Option<Arc<Semaphore>>,
     /// The audit writer's inbox, started on first use (inside the runtime).
     audit: Arc<OnceLock<mpsc::Sender<AuditJob>>>,
+    /// Actors of recently checked sessions.
+    actors: ActorCache,
 }
 
 /// One audit entry on its way to the database, and who waits for its commit.
@@ -60,7 +63,13 @@ impl Store {
             conn,
             writes,
             audit: Arc::new(OnceLock::new()),
+            actors: ActorCache::default(),
         }
+    }
+
+    /// Actors of recently checked sessions (see [`ActorCache`]).
+    pub fn actors(&self) -> &ActorCache {
+        &self.actors
     }
 
     /// The underlying connection pool.
@@ -126,6 +135,7 @@ impl Store {
                 conn: self.conn.clone(),
                 writes: self.writes.clone(),
                 audit: Arc::new(OnceLock::new()),
+                actors: ActorCache::default(),
             };
             tokio::spawn(write_audit_batches(writer, jobs));
             inbox
