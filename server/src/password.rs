@@ -21,25 +21,32 @@ pub enum PasswordError {
 
 /// Password hashes computed at once: half the cores (at least one), so that a
 /// rush of sign-ins queues here and leaves the other cores to the saves.
-fn hashing_turns() -> &'static tokio::sync::Semaphore {
-    static TURNS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    TURNS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        tokio::sync::Semaphore::new((cores / 2).max(1))
-    })
+fn hashing_turns() -> std::sync::Arc<tokio::sync::Semaphore> {
+    static TURNS: OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = OnceLock::new();
+    TURNS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            std::sync::Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1)))
+        })
+        .clone()
 }
 
-/// Runs one hash computation on the blocking pool when it is its turn.
+/// Runs one hash computation on the blocking pool when it is its turn; the turn
+/// ends with the computation, also when the caller has gone meanwhile.
 async fn on_hashing_turn<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PasswordError> {
-    let _turn = hashing_turns()
-        .acquire()
+    let turn = hashing_turns()
+        .acquire_owned()
         .await
         .map_err(|error| PasswordError::Task(error.to_string()))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| PasswordError::Task(error.to_string()))
+    tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop(turn);
+        done
+    })
+    .await
+    .map_err(|error| PasswordError::Task(error.to_string()))
 }
 
 /// Hashes a password into a PHC string (`$argon2id$...`).

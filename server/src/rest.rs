@@ -406,7 +406,7 @@ fn xlsx_download(stem: &str, tables: &[shared::dashboard::Table]) -> Response {
         Ok(bytes) => bytes,
         Err(error) => {
             tracing::error!(%error, "could not write a workbook");
-            return error_response(&ServiceError::Unavailable);
+            return error_response(&ServiceError::Internal);
         }
     };
     let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");

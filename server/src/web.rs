@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use app::api::ssr::SessionCookie;
+use app::api::{AppError, ErrorKind};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRef, Request, State};
@@ -18,7 +19,6 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::contract::{ClientInfo, Services};
 use tokio::sync::Semaphore;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -161,9 +161,8 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             secure.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
-        .layer(middleware::from_fn(read_whole_body))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn_with_state(admission, admit))
+        .layer(middleware::from_fn(read_whole_body))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -204,7 +203,11 @@ async fn session_layer(
                 signed_in = true;
             }
             Ok(None) => {}
-            Err(error) => tracing::warn!(%error, "session could not be checked"),
+            // Not "signed out": the same request may pass in a moment.
+            Err(error) => {
+                tracing::warn!(%error, "session could not be checked");
+                return busy(path);
+            }
         }
     }
     // Pages need a session; without one the visitor goes to the sign-in page
@@ -218,11 +221,14 @@ async fn session_layer(
         if request.method() == Method::GET && !path.starts_with("/api/") {
             return Redirect::to(app::paths::CHANGE_PASSWORD).into_response();
         }
-        return (
+        return refusal(
+            path,
             StatusCode::FORBIDDEN,
-            "Ganti kata sandi Anda terlebih dahulu. / Change your password first.",
-        )
-            .into_response();
+            ErrorKind::Forbidden,
+            "password_change_required",
+            "Ganti kata sandi Anda terlebih dahulu.",
+            "Change your password first.",
+        );
     }
     next.run(request).await
 }
@@ -292,11 +298,14 @@ async fn same_origin_writes(request: Request, next: Next) -> Response {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site write refused");
-        (
+        refusal(
+            request.uri().path(),
             StatusCode::FORBIDDEN,
-            "Permintaan dari situs lain ditolak. / Cross-site request refused.",
+            ErrorKind::Forbidden,
+            "cross_site",
+            "Permintaan dari situs lain ditolak.",
+            "Cross-site request refused.",
         )
-            .into_response()
     }
 }
 
@@ -336,66 +345,114 @@ async fn admit(State(admission): State<Admission>, request: Request, next: Next)
     }
 }
 
-/// "Busy, try again": 503 with `Retry-After`, as a server function's error for
-/// calls (which the browser sends again) and as a short page otherwise.
+/// "Busy, try again": 503 with `Retry-After` (sent again by the browser).
 fn busy(path: &str) -> Response {
     let error = shared::contract::ServiceError::Unavailable;
     let seconds = error.retry_after_seconds().unwrap_or(1);
-    let mut response = if path.starts_with("/api/") {
-        let body = serde_json::to_string(&app::api::AppError::from(error)).unwrap_or_default();
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response()
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("{error}\n{}\n", error.message_en()),
-        )
-            .into_response()
-    };
+    let mut response = refusal(
+        path,
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Refused,
+        error.code(),
+        &error.to_string(),
+        &error.message_en(),
+    );
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     response
 }
 
+/// A refusal decided before any handler ran: for a server-function call the
+/// error the bundle reads (an [`AppError`], so that it is shown, not taken
+/// for a lost connection), otherwise a short text in both languages.
+fn refusal(
+    path: &str,
+    status: StatusCode,
+    kind: ErrorKind,
+    code: &str,
+    message_id: &str,
+    message_en: &str,
+) -> Response {
+    if path.starts_with("/api/") {
+        let error = AppError {
+            kind,
+            code: code.to_string(),
+            message_id: message_id.to_string(),
+            message_en: message_en.to_string(),
+            fields: Vec::new(),
+        };
+        let body = serde_json::to_string(&error).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    } else {
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{message_id}\n{message_en}\n"),
+        )
+            .into_response()
+    }
+}
+
+/// How long a request body may take to arrive (2 MB at 50 KB/s take 40 s).
+const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Reads a request's whole body before it is handled, so that a body over the
-/// limit (also one sent in chunks, without a length) is answered 413, and a
-/// body that breaks off is answered 400, instead of failing inside a handler.
+/// limit (also one sent in chunks, without a length) is answered 413, one that
+/// breaks off 400 and one that does not arrive in time 408, instead of failing
+/// inside a handler.
 async fn read_whole_body(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let too_large = || {
+        refusal(
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::Invalid,
+            "too_large",
+            "Data yang dikirim terlalu besar (paling banyak 2 MB).",
+            "The request is too large (2 MB at most).",
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > BODY_LIMIT_BYTES) {
+        return too_large();
+    }
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, BODY_LIMIT_BYTES).await {
-        Ok(bytes) => {
+    match tokio::time::timeout(BODY_WAIT, axum::body::to_bytes(body, BODY_LIMIT_BYTES)).await {
+        Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await
         }
-        Err(error) => {
-            let too_large = std::iter::successors(
+        Ok(Err(error)) => {
+            let over_limit = std::iter::successors(
                 Some(&error as &(dyn std::error::Error + 'static)),
                 |error| error.source(),
             )
             .any(|error| error.is::<http_body_util::LengthLimitError>());
-            let (status, message) = if too_large {
-                (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "Data yang dikirim terlalu besar (paling banyak 2 MB). / The request is too large (2 MB at most).",
-                )
+            if over_limit {
+                too_large()
             } else {
-                (
+                refusal(
+                    &path,
                     StatusCode::BAD_REQUEST,
-                    "Data yang dikirim tidak lengkap. / The request body could not be read.",
+                    ErrorKind::Invalid,
+                    "malformed_request",
+                    "Data yang dikirim tidak lengkap.",
+                    "The request body could not be read.",
                 )
-            };
-            (
-                status,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                message,
-            )
-                .into_response()
+            }
         }
+        Err(_) => refusal(
+            &path,
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorKind::Transport,
+            "request_timeout",
+            "Data yang dikirim tidak sampai tepat waktu. Periksa jaringan Anda lalu coba lagi.",
+            "The request did not arrive in time. Check your connection and try again.",
+        ),
     }
 }

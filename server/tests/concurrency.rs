@@ -156,18 +156,91 @@ async fn counters_continue_after_cases_numbered_without_them() -> TestResult {
         .cases
         .open(&desk, open_case(first.id, "kasus-1"))
         .await?;
-    // A database from before the counters: the counter row is gone, the case stays.
+    // Numbers given outside the counter (an older database, a bulk seed): the
+    // stored case is renumbered 7, and the counter row of the series is gone.
     use sea_orm::ConnectionTrait;
+    let year = chrono::Utc::now().date_naive().format("%Y");
+    db.execute_unprepared(&format!(
+        "UPDATE cases SET number = 'SLRT/3209012008/{year}/00007'"
+    ))
+    .await?;
     db.execute_unprepared("DELETE FROM number_counters").await?;
     let second = services
         .cases
         .open(&desk, open_case(first.id, "kasus-2"))
         .await?;
-    let number = cases::Entity::find_by_id(second.id)
-        .one(&db)
-        .await?
-        .ok_or("case missing")?
-        .number;
-    assert!(number.ends_with("/00002"), "{number}");
+    let number_of = async |id: i64| -> Result<String, Box<dyn std::error::Error>> {
+        Ok(cases::Entity::find_by_id(id)
+            .one(&db)
+            .await?
+            .ok_or("case missing")?
+            .number)
+    };
+    let number = number_of(second.id).await?;
+    assert!(number.ends_with("/00008"), "{number}");
+    // And a counter behind the stored numbers (the row back at 1, a case at 9).
+    db.execute_unprepared("UPDATE number_counters SET last_serial = 1")
+        .await?;
+    db.execute_unprepared(&format!(
+        "UPDATE cases SET number = 'SLRT/3209012008/{year}/00009' WHERE id = {}",
+        second.id
+    ))
+    .await?;
+    let third = services
+        .cases
+        .open(&desk, open_case(first.id, "kasus-3"))
+        .await?;
+    let number = number_of(third.id).await?;
+    assert!(number.ends_with("/00010"), "{number}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_registration_sent_again_or_by_two_desks_at_once_is_stored_once() -> TestResult {
+    let (db, _folder) = pooled_database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let desk = common::actor(
+        &db,
+        &services,
+        "fo.kembar",
+        Role::FrontOffice,
+        Some(VILLAGE),
+    )
+    .await?;
+    // The same request five times at once (a browser resending), then the same
+    // family by two desks at once with their own keys.
+    let mut tries = JoinSet::new();
+    for n in 0..7 {
+        let key = if n < 5 {
+            "daftar-sama".to_string()
+        } else {
+            format!("meja-{n}")
+        };
+        let request = household_request(VILLAGE, 11, &key)?;
+        let (services, actor) = (services.clone(), desk.clone());
+        tries.spawn(async move { services.households.register(&actor, request).await });
+    }
+    let mut stored = BTreeSet::new();
+    let mut refused = Vec::new();
+    while let Some(answer) = tries.join_next().await {
+        match answer? {
+            Ok(created) => {
+                stored.insert(created.id);
+            }
+            Err(error) => refused.push(error),
+        }
+    }
+    assert_eq!(
+        stored.len(),
+        1,
+        "one household: {stored:?}, refused {refused:?}"
+    );
+    assert!(
+        refused
+            .iter()
+            .all(|e| matches!(e, shared::contract::ServiceError::DuplicateNoKk)),
+        "the other desk is told the family is registered: {refused:?}"
+    );
+    assert_eq!(households::Entity::find().count(&db).await?, 1);
     Ok(())
 }

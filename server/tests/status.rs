@@ -276,17 +276,20 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
         queue_wait: Duration::from_secs(1),
     })
     .await?;
-    // A request whose body never ends holds the only turn.
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
-    let stream = tokio_stream_of(receiver);
+    // A request that waits for the database holds the only turn: the test
+    // holds a transaction (in memory, SQLite's one connection; on PostgreSQL a
+    // lock on the sessions every request reads).
+    let blocker = sea_orm::TransactionTrait::begin(&site.db).await?;
+    if sea_orm::ConnectionTrait::get_database_backend(&blocker) == sea_orm::DbBackend::Postgres {
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &blocker,
+            "LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE",
+        )
+        .await?;
+    }
     let held = tokio::spawn({
         let router = site.router.clone();
-        let request = call(
-            "/api/case_detail",
-            Some(&site.desk),
-            "application/x-www-form-urlencoded",
-            Body::from_stream(stream),
-        )?;
+        let request = form("/api/current_user", Some(&site.desk), "")?;
         async move { router.oneshot(request).await }
     });
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -301,9 +304,10 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
     // Probes are never turned away.
     let (status, _, _) = send(&site.router, Request::get("/healthz").body(Body::empty())?).await?;
     assert_eq!(status, StatusCode::OK);
-    // Once the held request ends, the next one is served.
-    drop(sender);
-    let _ = held.await?;
+    // Once the database answers again, the held request and the next one are served.
+    blocker.rollback().await?;
+    let held = held.await??;
+    assert_eq!(held.status(), StatusCode::OK);
     let (status, _, body) = send(
         &site.router,
         form("/api/current_user", Some(&site.desk), "")?,
@@ -311,13 +315,6 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
     .await?;
     assert_eq!(status, StatusCode::OK, "{body}");
     Ok(())
-}
-
-/// A body stream fed from a channel (ends when the sender drops).
-fn tokio_stream_of(
-    mut receiver: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
-    futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }
 
 /// Server functions that take no arguments: no body is malformed for them.

@@ -174,7 +174,7 @@ pub async fn issue_referral(
     let (Some(programme_id), Some(institution_id), Some(consent_given_by)) =
         (programme_id, institution_id, consent_given_by)
     else {
-        return Err(shared::contract::ServiceError::Unavailable.into());
+        return Err(shared::contract::ServiceError::Internal.into());
     };
     Ok(ssr::services()?
         .referrals

@@ -304,12 +304,12 @@ pub mod ssr {
 
     /// The services placed in the context by the server.
     pub fn services() -> Result<Services, ServiceError> {
-        use_context::<Services>().ok_or(ServiceError::Unavailable)
+        use_context::<Services>().ok_or(ServiceError::Internal)
     }
 
     /// The request being answered.
     pub fn request_parts() -> Result<http::request::Parts, ServiceError> {
-        use_context::<http::request::Parts>().ok_or(ServiceError::Unavailable)
+        use_context::<http::request::Parts>().ok_or(ServiceError::Internal)
     }
 
     /// The signed-in actor of this request (resolved by the server's session layer).

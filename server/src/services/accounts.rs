@@ -101,7 +101,7 @@ impl DbAccountService {
         let own = own_scope(actor)?;
         if assignments.is_empty() && own != AreaScope::National {
             authorize(
-                db,
+                &self.db,
                 actor,
                 action,
                 &Target::area(AreaScope::National),
@@ -111,7 +111,7 @@ impl DbAccountService {
         }
         for assignment in &assignments {
             let area = stored_scope(assignment.area_code.as_deref())?;
-            authorize(db, actor, action, &Target::area(area), subject).await?;
+            authorize(&self.db, actor, action, &Target::area(area), subject).await?;
         }
         Ok((user, assignments))
     }
@@ -188,7 +188,7 @@ impl DbAccountService {
             None => Subject::kind("user"),
         };
         authorize(
-            db,
+            &self.db,
             actor,
             Action::ManageUsers,
             &Target::area(area.clone()),

@@ -131,7 +131,7 @@ pub fn csv_text(
         .and_then(|bytes| String::from_utf8(bytes).map_err(|error| error.to_string()))
         .map_err(|error| {
             tracing::error!(%error, "could not write a CSV export");
-            ServiceError::Unavailable
+            ServiceError::Internal
         })
 }
 

@@ -85,7 +85,7 @@ fn after(now: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
 pub(crate) async fn hash_password(password: &str) -> Result<String, ServiceError> {
     password::hash(password.to_string()).await.map_err(|error| {
         tracing::error!(%error, "password hashing failed");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
@@ -170,7 +170,7 @@ pub(crate) async fn assignment_views<C: ConnectionTrait>(
         .map(|row| {
             let role = Role::from_code(&row.role).ok_or_else(|| {
                 tracing::error!(assignment = row.id, "assignment has an unknown role code");
-                ServiceError::Unavailable
+                ServiceError::Internal
             })?;
             let area_code = row.area_code.clone().unwrap_or_default();
             let area_name = if area_code.is_empty() {
@@ -234,7 +234,7 @@ impl DbAuthService {
         let view = assignment_views(&self.db, std::slice::from_ref(assignment), None)
             .await?
             .pop()
-            .ok_or(ServiceError::Unavailable)?;
+            .ok_or(ServiceError::Internal)?;
         Ok(Actor {
             user_id: user.id,
             username: user.username.clone(),
@@ -377,7 +377,7 @@ impl AuthService for DbAuthService {
             .await
             .map_err(|error| {
                 tracing::error!(%error, "password check failed");
-                ServiceError::Unavailable
+                ServiceError::Internal
             })?;
         let Some(user) = user.filter(|_| matches) else {
             self.record_failure(&username, client).await;
@@ -454,7 +454,7 @@ impl AuthService for DbAuthService {
             .await
             .map_err(db_failure)?
         {
-            sessions::Entity::delete_by_id(id)
+            sessions::Entity::delete_by_id(id.clone())
                 .exec(&txn)
                 .await
                 .map_err(db_failure)?;
@@ -472,7 +472,9 @@ impl AuthService for DbAuthService {
             .await
             .map_err(db_failure)?;
         }
-        txn.commit().await.map_err(db_failure)
+        txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_session(&id);
+        Ok(())
     }
 
     async fn authenticate(&self, session_token: &str) -> Result<Option<Actor>, ServiceError> {
@@ -480,6 +482,7 @@ impl AuthService for DbAuthService {
         if let Some(actor) = self.db.actors().get(&id) {
             return Ok(Some(actor));
         }
+        let read_at = self.db.actors().generation();
         let Some(session) = sessions::Entity::find_by_id(id.clone())
             .one(&self.db)
             .await
@@ -521,14 +524,29 @@ impl AuthService for DbAuthService {
             return Ok(None);
         }
         if (now - session.last_seen_at).num_seconds() >= LAST_SEEN_GRANULARITY_SECONDS {
-            let mut touched: sessions::ActiveModel = session.into();
-            touched.last_seen_at = Set(now);
-            self.db
-                .write_one(async move |txn| touched.update(txn).await.map(|_| ()))
-                .await?;
+            // Noting the session as used waits for a write turn: in the
+            // background, so that no request waits for it; a miss is harmless.
+            let db = self.db.clone();
+            tokio::spawn(async move {
+                let touched = db
+                    .write_one(async |txn| {
+                        sessions::Entity::update_many()
+                            .col_expr(
+                                sessions::Column::LastSeenAt,
+                                sea_orm::sea_query::Expr::value(now),
+                            )
+                            .filter(sessions::Column::Id.eq(session.id))
+                            .exec(txn)
+                            .await
+                    })
+                    .await;
+                if let Err(error) = touched {
+                    tracing::warn!(%error, "could not note a session as used");
+                }
+            });
         }
         let actor = self.actor_for(&user, &assignment).await?;
-        self.db.actors().put(&id, &actor);
+        self.db.actors().put(&id, &actor, read_at);
         Ok(Some(actor))
     }
 
@@ -628,7 +646,7 @@ impl AuthService for DbAuthService {
             .await
             .map_err(|error| {
                 tracing::error!(%error, "password check failed");
-                ServiceError::Unavailable
+                ServiceError::Internal
             })?;
         if !matches {
             self.record_failure(&user.username, &client).await;

@@ -340,7 +340,7 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
     for row in rows {
         let programme = programme_rows
             .get(&row.programme_id)
-            .ok_or(ServiceError::Unavailable)?;
+            .ok_or(ServiceError::Internal)?;
         views.push(ReferralView {
             id: row.id,
             version: row.version,
@@ -506,7 +506,7 @@ impl DbCaseService {
         let summary = summaries(&self.db, vec![row])
             .await?
             .pop()
-            .ok_or(ServiceError::Unavailable)?;
+            .ok_or(ServiceError::Internal)?;
         // Closing is one action whatever its reason: each kind once, in the machine's order.
         let mut available_actions: Vec<CaseActionKind> = Vec::new();
         for kind in CaseFlow::available_actions(status, actor.role)
@@ -535,9 +535,7 @@ impl DbCaseService {
     ) -> Result<String, ServiceError> {
         let prefix = format!("SLRT/{village_digits}/{year:04}/");
         let serial = super::numbering::next_in_series(db, &prefix, async || {
-            cases::Entity::find()
-                .filter(cases::Column::Number.starts_with(prefix.clone()))
-                .count(db)
+            super::numbering::highest_number::<cases::Entity, _>(db, cases::Column::Number, &prefix)
                 .await
         })
         .await
@@ -643,7 +641,7 @@ impl CaseService for DbCaseService {
                             .map(|e| e.code())
                             .collect::<Vec<_>>(),
                     )
-                    .map_err(|_| ServiceError::Unavailable)?),
+                    .map_err(|_| ServiceError::Internal)?),
                     received_on: Set(complaint.received_on),
                     due_on: Set(deadline.due),
                     officer_user_id: Set(Some(actor.user_id)),
@@ -680,7 +678,7 @@ impl CaseService for DbCaseService {
                 return earlier_result(&self.db, actor, &request.idempotency_key, "case")
                     .await?
                     .map(|id| Created { id })
-                    .ok_or(ServiceError::Unavailable);
+                    .ok_or(ServiceError::Conflict);
             }
             let mut touch = Touch::default();
             touch.created(Kind::Case, case.id);
@@ -731,7 +729,7 @@ impl CaseService for DbCaseService {
                     .map(|e| e.code())
                     .collect::<Vec<_>>(),
             )
-            .map_err(|_| ServiceError::Unavailable)?),
+            .map_err(|_| ServiceError::Internal)?),
             received_on: Set(complaint.received_on),
             due_on: Set(deadline.due),
             officer_user_id: Set(Some(actor.user_id)),
@@ -787,7 +785,7 @@ impl CaseService for DbCaseService {
             check_referrals_closed(&states)?;
         }
         let now = Utc::now();
-        let (next, change) = workflow_step::<CaseFlow, _>(
+        let (next, change) = workflow_step::<CaseFlow>(
             &self.db,
             actor,
             status,

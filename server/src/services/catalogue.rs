@@ -164,7 +164,7 @@ struct ProgrammeColumns<'a> {
 
 impl ProgrammeColumns<'_> {
     fn json(&self) -> Result<serde_json::Value, ServiceError> {
-        serde_json::to_value(self).map_err(|_| ServiceError::Unavailable)
+        serde_json::to_value(self).map_err(|_| ServiceError::Internal)
     }
 }
 
@@ -256,7 +256,7 @@ impl CatalogueService for DbCatalogueService {
                 kinds.push(code);
             }
         }
-        let kinds_json = serde_json::to_string(&kinds).map_err(|_| ServiceError::Unavailable)?;
+        let kinds_json = serde_json::to_string(&kinds).map_err(|_| ServiceError::Internal)?;
         let area_code = self.known_area(&entry_in.area, "area").await?;
         if let Some(institution) = request.institution_id {
             let found = institutions::Entity::find_by_id(institution)

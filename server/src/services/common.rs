@@ -21,7 +21,7 @@ use crate::entities::idempotency_keys;
 pub fn own_scope(actor: &Actor) -> Result<AreaScope, ServiceError> {
     AreaScope::from_stored(actor.area_code.as_deref().unwrap_or("")).map_err(|error| {
         tracing::error!(user = actor.user_id, error = %error.message_en(), "assignment has a damaged area code");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
@@ -47,7 +47,7 @@ pub fn actor_ref(actor: &Actor) -> ActorRef {
 pub fn stored_area(code: &str) -> Result<AreaCode, ServiceError> {
     AreaCode::parse(code).map_err(|error| {
         tracing::error!(code, error = %error.message_en(), "invalid area code in the database");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
@@ -93,8 +93,8 @@ pub fn entry<'a>(
 }
 
 /// Checks the access rule; a refusal is written to the audit log and returned as `Forbidden`.
-pub async fn authorize<C: ConnectionTrait>(
-    db: &C,
+pub async fn authorize(
+    db: &Store,
     actor: &Actor,
     action: Action,
     target: &Target,
@@ -109,8 +109,8 @@ pub async fn authorize<C: ConnectionTrait>(
             };
             let mut refused = entry(actor, action.code(), subject, area.as_ref());
             refused.detail = Some(error.message_en());
-            if let Err(db_error) = audit::record(db, refused, Outcome::Refused).await {
-                tracing::error!(%db_error, "could not audit a refusal");
+            if let Err(audit_error) = db.audit(refused, Outcome::Refused).await {
+                tracing::error!(%audit_error, "could not audit a refusal");
             }
             tracing::info!(
                 user = actor.user_id,
@@ -124,8 +124,8 @@ pub async fn authorize<C: ConnectionTrait>(
 
 /// Turns a refused state-machine step into the caller's error; a step the
 /// actor's role may not take is written to the audit log as refused.
-pub async fn refuse_step<C: ConnectionTrait>(
-    db: &C,
+pub async fn refuse_step(
+    db: &Store,
     actor: &Actor,
     action: &str,
     subject: Subject<'_>,
@@ -135,8 +135,8 @@ pub async fn refuse_step<C: ConnectionTrait>(
     if error.is_access_denied() {
         let mut refused = entry(actor, action, subject, area);
         refused.detail = Some(error.message_en());
-        if let Err(db_error) = audit::record(db, refused, Outcome::Refused).await {
-            tracing::error!(%db_error, "could not audit a refusal");
+        if let Err(audit_error) = db.audit(refused, Outcome::Refused).await {
+            tracing::error!(%audit_error, "could not audit a refusal");
         }
     }
     error.into()
@@ -145,8 +145,8 @@ pub async fn refuse_step<C: ConnectionTrait>(
 /// Takes a workflow step for `actor`: the new state and the timeline entry, or the
 /// refusal (audited through [`refuse_step`] when the role may not take it).
 #[allow(clippy::too_many_arguments)]
-pub async fn workflow_step<W: Workflow, C: ConnectionTrait>(
-    db: &C,
+pub async fn workflow_step<W: Workflow>(
+    db: &Store,
     actor: &Actor,
     state: W::State,
     action: W::Action,
@@ -328,7 +328,7 @@ pub fn scope_condition<C: ColumnTrait>(column: C, scope: &AreaScope) -> Option<C
 pub fn stored_scope(code: Option<&str>) -> Result<AreaScope, ServiceError> {
     AreaScope::from_stored(code.unwrap_or("")).map_err(|error| {
         tracing::error!(?code, error = %error.message_en(), "invalid area code in the database");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 

@@ -33,6 +33,7 @@ use super::common::{
     Subject, audit_list_read, audit_ok, authorize, check_version, diff, earlier_result, entry,
     expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
 };
+use super::numbering::is_unique_violation;
 use super::proposals::insert_proposal;
 use super::stats::{Kind, Touch};
 use super::store::Store;
@@ -54,6 +55,20 @@ pub struct DbHouseholdService {
 }
 
 impl DbHouseholdService {
+    /// The answer to a registration that clashed with one stored meanwhile: the
+    /// household this user's request with `key` registered (a resend), or `clash`.
+    async fn registered_meanwhile(
+        &self,
+        actor: &Actor,
+        key: &str,
+        clash: ServiceError,
+    ) -> Result<Created, ServiceError> {
+        match earlier_result(&self.db, actor, key, "household").await? {
+            Some(id) => Ok(Created { id }),
+            None => Err(clash),
+        }
+    }
+
     pub fn new(db: Store, key: DataKey) -> Self {
         DbHouseholdService { db, key }
     }
@@ -63,7 +78,7 @@ impl DbHouseholdService {
 pub(crate) fn stored<T: Coded>(code: &str) -> Result<T, ServiceError> {
     T::from_code(code).ok_or_else(|| {
         tracing::error!(code, "unknown code in the database");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
@@ -71,14 +86,14 @@ pub(crate) fn stored<T: Coded>(code: &str) -> Result<T, ServiceError> {
 pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ServiceError> {
     serde_json::from_str(text).map_err(|error| {
         tracing::error!(%error, "damaged JSON in the database");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
     serde_json::to_string(value).map_err(|error| {
         tracing::error!(%error, "cannot serialise a record");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
@@ -94,7 +109,7 @@ pub(crate) fn address_of(row: &households::Model) -> Result<Address, ServiceErro
     )
     .map_err(|error| {
         tracing::error!(household = row.id, error = %error.message_en(), "damaged address in the database");
-        ServiceError::Unavailable
+        ServiceError::Internal
     })
 }
 
@@ -126,7 +141,7 @@ pub(crate) fn member_of(row: &members::Model) -> Result<Member, ServiceError> {
         birth_place: details.birth_place,
         birth_date: row.birth_date,
         relationship: Relationship::from_number(u8::try_from(row.relationship).unwrap_or(0))
-            .map_err(|_| ServiceError::Unavailable)?,
+            .map_err(|_| ServiceError::Internal)?,
         marital_status: details.marital_status,
         education: details.education,
         occupation: details.occupation,
@@ -145,10 +160,10 @@ pub(crate) fn registry_record(
 ) -> Result<RegistryRecord, ServiceError> {
     let codes: Vec<String> = stored_json(&row.programmes)?;
     Ok(RegistryRecord {
-        registry_id: RegistryId::parse(&row.registry_id).map_err(|_| ServiceError::Unavailable)?,
+        registry_id: RegistryId::parse(&row.registry_id).map_err(|_| ServiceError::Internal)?,
         source: stored::<RegistrySource>(&row.source)?,
         desil: Desil::new(u8::try_from(row.desil).unwrap_or(0))
-            .map_err(|_| ServiceError::Unavailable)?,
+            .map_err(|_| ServiceError::Internal)?,
         programmes: codes
             .iter()
             .filter_map(|code| ProgrammeKind::from_code(code))
@@ -603,13 +618,39 @@ impl HouseholdService for DbHouseholdService {
             ..Default::default()
         }
         .insert(&txn)
-        .await
-        .map_err(db_failure)?;
+        .await;
+        // The checks above ran before this write's turn: a resend of the same
+        // request, or another desk registering the same family, may have been
+        // stored meanwhile. The unique indexes tell; the key tells which.
+        let row = match row {
+            Ok(row) => row,
+            Err(error) if is_unique_violation(&error) => {
+                drop(txn);
+                return self
+                    .registered_meanwhile(
+                        actor,
+                        &request.idempotency_key,
+                        ServiceError::DuplicateNoKk,
+                    )
+                    .await;
+            }
+            Err(error) => return Err(db_failure(error)),
+        };
         for member in &members {
-            member_model(&self.key, row.id, member)?
-                .insert(&txn)
-                .await
-                .map_err(db_failure)?;
+            match member_model(&self.key, row.id, member)?.insert(&txn).await {
+                Ok(_) => {}
+                Err(error) if is_unique_violation(&error) => {
+                    drop(txn);
+                    return self
+                        .registered_meanwhile(
+                            actor,
+                            &request.idempotency_key,
+                            ServiceError::DuplicateNik,
+                        )
+                        .await;
+                }
+                Err(error) => return Err(db_failure(error)),
+            }
         }
         let mut audit = entry(
             actor,
@@ -625,10 +666,9 @@ impl HouseholdService for DbHouseholdService {
             // A concurrent retry with the same key won the race: answer with its result.
             drop(txn);
             tracing::info!(%error, "idempotency key taken concurrently");
-            return earlier_result(&self.db, actor, &request.idempotency_key, "household")
-                .await?
-                .map(|id| Created { id })
-                .ok_or(ServiceError::Unavailable);
+            return self
+                .registered_meanwhile(actor, &request.idempotency_key, ServiceError::Conflict)
+                .await;
         }
         touch.created(Kind::Household, row.id);
         touch.done(&txn).await?;
@@ -701,9 +741,9 @@ impl HouseholdService for DbHouseholdService {
             &self
                 .key
                 .open(&row.kk_sealed)
-                .map_err(|_| ServiceError::Unavailable)?,
+                .map_err(|_| ServiceError::Internal)?,
         )
-        .map_err(|_| ServiceError::Unavailable)?;
+        .map_err(|_| ServiceError::Internal)?;
         // The village changes only through a move event; the rest of the address may change here.
         let mut address = request.address.clone();
         address.village = village.clone();
@@ -736,7 +776,7 @@ impl HouseholdService for DbHouseholdService {
             "dusun": household.address.dusun, "rw": number_text(household.address.rw),
             "rt": number_text(household.address.rt), "street": household.address.street,
             "income_band": household.income_band.code(),
-            "details": serde_json::to_value(&details).map_err(|_| ServiceError::Unavailable)?,
+            "details": serde_json::to_value(&details).map_err(|_| ServiceError::Internal)?,
         });
         let txn = self.db.write().await?;
         let touch = Touch::of(&txn, Kind::Household, &[row.id]).await?;
@@ -845,11 +885,8 @@ impl HouseholdService for DbHouseholdService {
         if member.nik.is_none()
             && let Some(sealed) = &stored_member.nik_sealed
         {
-            let clear = self
-                .key
-                .open(sealed)
-                .map_err(|_| ServiceError::Unavailable)?;
-            member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Unavailable)?);
+            let clear = self.key.open(sealed).map_err(|_| ServiceError::Internal)?;
+            member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Internal)?);
         }
         let member = member.validated(today())?;
         let mut everyone = Vec::new();
@@ -861,12 +898,11 @@ impl HouseholdService for DbHouseholdService {
         everyone.push(member.clone());
         check_members(&everyone)?;
         check_nik_free(&self.db, &self.key, &member, Some(stored_member.id)).await?;
-        let before = serde_json::to_value(member_of(&stored_member)?)
-            .map_err(|_| ServiceError::Unavailable)?;
+        let before =
+            serde_json::to_value(member_of(&stored_member)?).map_err(|_| ServiceError::Internal)?;
         let mut after_member = member.clone();
         after_member.nik = None;
-        let mut after =
-            serde_json::to_value(&after_member).map_err(|_| ServiceError::Unavailable)?;
+        let mut after = serde_json::to_value(&after_member).map_err(|_| ServiceError::Internal)?;
         if nik_changed && let Some(object) = after.as_object_mut() {
             object.insert("nik".into(), serde_json::Value::String("(changed)".into()));
         }
@@ -926,10 +962,7 @@ impl HouseholdService for DbHouseholdService {
             .authorized_household(actor, Action::ViewFullIdentity, member.household_id)
             .await?;
         let sealed = member.nik_sealed.ok_or(ServiceError::NotFound)?;
-        let clear = self
-            .key
-            .open(&sealed)
-            .map_err(|_| ServiceError::Unavailable)?;
+        let clear = self.key.open(&sealed).map_err(|_| ServiceError::Internal)?;
         self.db
             .audit_ok(entry(
                 actor,
@@ -948,7 +981,7 @@ impl HouseholdService for DbHouseholdService {
         let clear = self
             .key
             .open(&row.kk_sealed)
-            .map_err(|_| ServiceError::Unavailable)?;
+            .map_err(|_| ServiceError::Internal)?;
         self.db
             .audit_ok(entry(
                 actor,

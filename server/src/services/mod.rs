@@ -169,21 +169,37 @@ pub fn is_transient(error: &DbErr) -> bool {
     }
 }
 
-/// Database error codes of passing failures: SQLite's busy and locked (with their
-/// extended codes), PostgreSQL's serialization failure, deadlock, lock not
-/// available, too many connections, shutdown and connection exceptions.
+/// Database error codes of passing failures: SQLite's busy and locked (any of
+/// their extended codes: the low byte is 5 or 6), PostgreSQL's serialization
+/// failure, deadlock, lock not available, too many connections, a statement
+/// cancelled (time-out), shutdown, and connection exceptions.
 fn transient_code(code: &str) -> bool {
+    // PostgreSQL's SQLSTATE has five characters; SQLite's codes are numbers below 10,000.
+    if code.len() < 5
+        && let Ok(sqlite) = code.parse::<i32>()
+    {
+        return matches!(sqlite & 0xff, 5 | 6);
+    }
     matches!(
         code,
-        "5" | "6"
-            | "261"
-            | "262"
-            | "517"
-            | "40001"
-            | "40P01"
-            | "55P03"
-            | "53300"
-            | "57P01"
-            | "57P03"
+        "40001" | "40P01" | "55P03" | "53300" | "57014" | "57P01" | "57P02" | "57P03"
     ) || code.starts_with("08")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transient_code;
+
+    #[test]
+    fn busy_and_lost_connections_pass_other_errors_do_not() {
+        for code in [
+            "5", "6", "261", "517", "773", "40001", "40P01", "08006", "57P01",
+        ] {
+            assert!(transient_code(code), "{code}");
+        }
+        // SQLite: constraint, error; PostgreSQL: unique violation, syntax, bad binary data.
+        for code in ["19", "1", "2067", "23505", "42601", "22P03"] {
+            assert!(!transient_code(code), "{code}");
+        }
+    }
 }

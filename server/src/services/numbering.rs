@@ -14,56 +14,131 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// The next number of `series` (1 for a new series). `existing` counts the
-/// records the series already has, for a series numbered before its counter
-/// existed (databases from before the counters, bulk seeds).
+/// The next number of `series` (1 for a new series). `highest_stored` answers
+/// the highest serial already stored in the series: asked after the counter
+/// row is locked, it lets the counter skip numbers given outside it (databases
+/// from before the counters, bulk seeds), so a number is never taken twice.
 pub async fn next_in_series<C: ConnectionTrait>(
     db: &C,
     series: &str,
-    existing: impl AsyncFnOnce() -> Result<u64, DbErr>,
+    highest_stored: impl AsyncFnOnce() -> Result<u64, DbErr>,
 ) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
-    let placeholder = |n: u32| match backend {
-        sea_orm::DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_string(),
+    let statement = |text: &str, values: Vec<Value>| {
+        let text = match backend {
+            sea_orm::DbBackend::Postgres => numbered_placeholders(text),
+            _ => text.to_string(),
+        };
+        Statement::from_sql_and_values(backend, text, values)
     };
-    let bump = format!(
-        "UPDATE number_counters SET last_serial = last_serial + 1 WHERE series = {} RETURNING last_serial",
-        placeholder(1)
-    );
-    if let Some(row) = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            bump,
-            [Value::from(series)],
+    // Takes the counter row (and on PostgreSQL its lock until commit).
+    let bumped = db
+        .query_one_raw(statement(
+            "UPDATE number_counters SET last_serial = last_serial + 1 WHERE series = ? RETURNING last_serial",
+            vec![Value::from(series)],
         ))
-        .await?
-    {
-        return last_of(&row);
+        .await?;
+    let highest = highest_stored().await?;
+    let next = match bumped {
+        Some(row) => last_of(&row)?,
+        None => {
+            // Another transaction may create the row first: then this one continues from it.
+            let row = db
+                .query_one_raw(statement(
+                    "INSERT INTO number_counters (series, last_serial) VALUES (?, ?) \
+                     ON CONFLICT (series) DO UPDATE SET last_serial = number_counters.last_serial + 1 \
+                     RETURNING last_serial",
+                    vec![Value::from(series), Value::from(as_i64(highest + 1))],
+                ))
+                .await?
+                .ok_or_else(|| DbErr::Custom(format!("no number returned for series {series}")))?;
+            last_of(&row)?
+        }
+    };
+    if next > highest {
+        return Ok(next);
     }
-    let first = existing().await? + 1;
-    // Another transaction may create the row first: then this one continues from it.
-    let create = format!(
-        "INSERT INTO number_counters (series, last_serial) VALUES ({}, {}) \
-         ON CONFLICT (series) DO UPDATE SET last_serial = number_counters.last_serial + 1 RETURNING last_serial",
-        placeholder(1),
-        placeholder(2)
-    );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            create,
-            [
-                Value::from(series),
-                Value::from(i64::try_from(first).unwrap_or(i64::MAX)),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| DbErr::Custom(format!("no number returned for series {series}")))?;
-    last_of(&row)
+    db.execute_raw(statement(
+        "UPDATE number_counters SET last_serial = ? WHERE series = ?",
+        vec![Value::from(as_i64(highest + 1)), Value::from(series)],
+    ))
+    .await?;
+    Ok(highest + 1)
+}
+
+/// The serial at the end of `number` in `series` (0 for none).
+pub fn serial_of(series: &str, number: Option<&str>) -> u64 {
+    number
+        .and_then(|number| number.strip_prefix(series))
+        .and_then(|serial| serial.parse().ok())
+        .unwrap_or(0)
+}
+
+fn as_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// `?` placeholders as PostgreSQL's `$1`, `$2`, ...
+fn numbered_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut n = 0;
+    for c in text.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn last_of(row: &sea_orm::QueryResult) -> Result<u64, DbErr> {
     let last: i64 = row.try_get("", "last_serial")?;
     u64::try_from(last).map_err(|_| DbErr::Custom(format!("negative serial number {last}")))
+}
+
+/// The highest number stored in `column` (a text column of numbers
+/// `<series><serial>`) under `series`: the longest, then the greatest.
+pub async fn highest_number<E, C>(db: &C, column: E::Column, series: &str) -> Result<u64, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: ConnectionTrait,
+{
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let highest: Option<String> = E::find()
+        .select_only()
+        .column(column)
+        .filter(column.starts_with(series))
+        .order_by_desc(Expr::cust("LENGTH(\"number\")"))
+        .order_by_desc(column)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(serial_of(series, highest.as_deref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_are_read_after_the_series() {
+        assert_eq!(
+            serial_of("SLRT/3209012008/2026/", Some("SLRT/3209012008/2026/00042")),
+            42
+        );
+        assert_eq!(serial_of("SLRT/3209012008/2026/", None), 0);
+        assert_eq!(serial_of("RJK/1/2026/", Some("RJK/1/2026/x")), 0);
+    }
+
+    #[test]
+    fn placeholders_are_numbered_for_postgresql() {
+        assert_eq!(
+            numbered_placeholders("UPDATE t SET a = ? WHERE b = ?"),
+            "UPDATE t SET a = $1 WHERE b = $2"
+        );
+    }
 }

@@ -225,7 +225,7 @@ impl ProposalService for DbProposalService {
             return earlier_result(&self.db, actor, &request.idempotency_key, OBJECT)
                 .await?
                 .map(|id| Created { id })
-                .ok_or(ServiceError::Unavailable);
+                .ok_or(ServiceError::Conflict);
         }
         let mut touch = Touch::default();
         touch.created(Kind::Proposal, proposal.id);
@@ -245,7 +245,7 @@ impl ProposalService for DbProposalService {
         check_version(row.version, request.version)?;
         let stage = stored::<ProposalStage>(&row.stage)?;
         let now = Utc::now();
-        let (next, change) = workflow_step::<ProposalFlow, _>(
+        let (next, change) = workflow_step::<ProposalFlow>(
             &self.db,
             actor,
             stage,
@@ -296,7 +296,7 @@ impl ProposalService for DbProposalService {
         rows_of(&self.db, vec![updated])
             .await?
             .pop()
-            .ok_or(ServiceError::Unavailable)
+            .ok_or(ServiceError::Internal)
     }
 
     async fn list(

@@ -74,12 +74,12 @@ impl DbReferralService {
             .one(&self.db)
             .await
             .map_err(db_failure)?
-            .ok_or(ServiceError::Unavailable)?;
+            .ok_or(ServiceError::Internal)?;
         let household = households::Entity::find_by_id(case.household_id)
             .one(&self.db)
             .await
             .map_err(db_failure)?
-            .ok_or(ServiceError::Unavailable)?;
+            .ok_or(ServiceError::Internal)?;
         let village_name = areas::Entity::find_by_id(case.village_code.clone())
             .one(&self.db)
             .await
@@ -116,7 +116,7 @@ impl DbReferralService {
         referral_views(&self.db, std::slice::from_ref(row))
             .await?
             .pop()
-            .ok_or(ServiceError::Unavailable)
+            .ok_or(ServiceError::Internal)
     }
 
     async fn next_number<C: ConnectionTrait>(
@@ -126,10 +126,12 @@ impl DbReferralService {
     ) -> Result<ReferralNumber, ServiceError> {
         let prefix = format!("RJK/{}/{year:04}/", village.digits());
         let serial = super::numbering::next_in_series(db, &prefix, async || {
-            referrals::Entity::find()
-                .filter(referrals::Column::Number.starts_with(prefix.clone()))
-                .count(db)
-                .await
+            super::numbering::highest_number::<referrals::Entity, _>(
+                db,
+                referrals::Column::Number,
+                &prefix,
+            )
+            .await
         })
         .await
         .map_err(db_failure)?;
@@ -374,7 +376,7 @@ impl ReferralService for DbReferralService {
                 drop(txn);
                 let id = earlier_result(&self.db, actor, &request.idempotency_key, "referral")
                     .await?
-                    .ok_or(ServiceError::Unavailable)?;
+                    .ok_or(ServiceError::Conflict)?;
                 let row = referrals::Entity::find_by_id(id)
                     .one(&self.db)
                     .await
@@ -428,7 +430,7 @@ impl ReferralService for DbReferralService {
         check_version(row.version, request.version)?;
         let state = stored::<ReferralState>(&row.state)?;
         let now = Utc::now();
-        let (next, change) = workflow_step::<ReferralFlow, _>(
+        let (next, change) = workflow_step::<ReferralFlow>(
             &self.db,
             actor,
             state,
