@@ -6,6 +6,9 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
+/// Pages the SQLite log may hold before a commit moves them into the database itself.
+pub const WAL_PAGES_BEFORE_CHECKPOINT: u32 = 20_000;
+
 /// Opens the database named by `url`, creating a SQLite file (and its folder) if needed.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let url = normalise_sqlite_url(url)?;
@@ -25,6 +28,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // Pages move from the log into the database file in the
+                // background (`services::housekeeping::spawn_checkpoints`), not in
+                // the commit of whichever save crosses the default 1,000 pages;
+                // this bound only acts if the background stops.
+                .pragma(
+                    "wal_autocheckpoint",
+                    WAL_PAGES_BEFORE_CHECKPOINT.to_string(),
+                )
         });
     } else {
         options.max_connections(16);

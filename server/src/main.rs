@@ -94,7 +94,7 @@ enum Command {
         #[arg(long, env = "SLRT_HOLIDAYS_FILE")]
         holidays_file: Option<PathBuf>,
         /// Requests answered at once; more wait for their turn.
-        #[arg(long, env = "SLRT_MAX_IN_FLIGHT", default_value_t = 64)]
+        #[arg(long, env = "SLRT_MAX_IN_FLIGHT", default_value_t = 16)]
         max_in_flight: usize,
         /// Requests that may wait for a turn; beyond them the server answers 503 at once.
         #[arg(long, env = "SLRT_MAX_QUEUED", default_value_t = 4096)]
@@ -238,6 +238,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let store = services::store::Store::new(db.clone());
             services::housekeeping::spawn(store.clone(), policy);
+            services::housekeeping::spawn_checkpoints(store.clone());
             let state = web::AppState {
                 leptos_options: web::leptos_options(site_root, listen),
                 services: services::build_on(

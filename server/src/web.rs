@@ -42,7 +42,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            in_flight: 64,
+            in_flight: 16,
             queued: 4096,
             queue_wait: std::time::Duration::from_secs(30),
         }

@@ -282,7 +282,7 @@ pub mod ssr {
                 return ServiceError::Internal.into();
             }
         };
-        let detail: String = detail.chars().take(300).collect();
+        let detail = shared::text::without_personal_numbers(&detail, 160);
         answer_status(400, None);
         super::AppError {
             kind: super::ErrorKind::Invalid,

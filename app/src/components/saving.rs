@@ -69,10 +69,13 @@ where
     }
 }
 
-/// Waits `duration` in the browser (the server never resends).
+/// Waits about `duration` in the browser (the server never resends): 80–120 %
+/// of it at random, so that desks refused at the same moment do not all come
+/// back at the same moment.
 async fn pause(duration: Duration) {
     #[cfg(feature = "hydrate")]
     {
+        let duration = duration.mul_f64(0.8 + 0.4 * js_sys::Math::random());
         let promise = js_sys::Promise::new(&mut |resolve, _reject| {
             set_timeout(
                 move || {

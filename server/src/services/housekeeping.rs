@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use shared::contract::ServiceError;
 
 use super::SessionPolicy;
-use super::store::Store;
+use super::store::{Store, WriteTx};
 use crate::entities::{idempotency_keys, login_failures, sessions};
 
 /// How long the result of a keyed request is remembered for a retry.
@@ -30,40 +30,107 @@ fn before(now: DateTime<Utc>, age: Duration) -> DateTime<Utc> {
     now - chrono::Duration::from_std(age).unwrap_or(chrono::Duration::MAX)
 }
 
-/// Deletes what has expired at `now`, in one write transaction.
+/// Rows one sweep transaction deletes at most: a first sweep of an old
+/// database gives the write turn back between chunks.
+const SWEEP_CHUNK: u64 = 2_000;
+
+/// The kinds of rows a sweep deletes.
+#[derive(Debug, Clone, Copy)]
+enum Expired {
+    Sessions,
+    IdempotencyKeys,
+    LoginFailures,
+}
+
+/// Deletes what has expired at `now`, a chunk per write transaction.
 pub async fn sweep(
     store: &Store,
     policy: &SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<Swept, ServiceError> {
-    store
-        .write_one(async |txn| {
-            let sessions = sessions::Entity::delete_many()
+    Ok(Swept {
+        sessions: in_chunks(store, Expired::Sessions, policy, now).await?,
+        idempotency_keys: in_chunks(store, Expired::IdempotencyKeys, policy, now).await?,
+        login_failures: in_chunks(store, Expired::LoginFailures, policy, now).await?,
+    })
+}
+
+/// Deletes expired rows of one kind, a chunk per write transaction, until a
+/// chunk comes out short; answers the rows deleted.
+async fn in_chunks(
+    store: &Store,
+    kind: Expired,
+    policy: &SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    let mut deleted = 0;
+    loop {
+        let chunk = store
+            .write_one(async |txn| delete_chunk(txn, kind, policy, now).await)
+            .await?;
+        deleted += chunk;
+        if chunk < SWEEP_CHUNK {
+            return Ok(deleted);
+        }
+    }
+}
+
+/// Deletes up to [`SWEEP_CHUNK`] expired rows of one kind.
+async fn delete_chunk(
+    txn: &WriteTx,
+    kind: Expired,
+    policy: &SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let done = match kind {
+        Expired::Sessions => {
+            let ids: Vec<String> = sessions::Entity::find()
+                .select_only()
+                .column(sessions::Column::Id)
                 .filter(
                     Condition::any()
                         .add(sessions::Column::ExpiresAt.lte(now))
                         .add(sessions::Column::LastSeenAt.lte(before(now, policy.idle_timeout))),
                 )
+                .limit(SWEEP_CHUNK)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            sessions::Entity::delete_many()
+                .filter(sessions::Column::Id.is_in(ids))
                 .exec(txn)
                 .await?
-                .rows_affected;
-            let idempotency_keys = idempotency_keys::Entity::delete_many()
+        }
+        Expired::IdempotencyKeys => {
+            let keys: Vec<String> = idempotency_keys::Entity::find()
+                .select_only()
+                .column(idempotency_keys::Column::Key)
                 .filter(idempotency_keys::Column::CreatedAt.lt(before(now, IDEMPOTENCY_RETENTION)))
+                .limit(SWEEP_CHUNK)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            idempotency_keys::Entity::delete_many()
+                .filter(idempotency_keys::Column::Key.is_in(keys))
                 .exec(txn)
                 .await?
-                .rows_affected;
-            let login_failures = login_failures::Entity::delete_many()
+        }
+        Expired::LoginFailures => {
+            let ids: Vec<i64> = login_failures::Entity::find()
+                .select_only()
+                .column(login_failures::Column::Id)
                 .filter(login_failures::Column::At.lt(before(now, FAILURE_RETENTION)))
+                .limit(SWEEP_CHUNK)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            login_failures::Entity::delete_many()
+                .filter(login_failures::Column::Id.is_in(ids))
                 .exec(txn)
                 .await?
-                .rows_affected;
-            Ok(Swept {
-                sessions,
-                idempotency_keys,
-                login_failures,
-            })
-        })
-        .await
+        }
+    };
+    Ok(done.rows_affected)
 }
 
 /// Sweeps every [`SWEEP_EVERY`] for as long as the server runs (the first sweep at start).
@@ -84,4 +151,30 @@ pub fn spawn(store: Store, policy: SessionPolicy) -> tokio::task::JoinHandle<()>
             }
         }
     })
+}
+
+/// How often the SQLite log is moved into the database file while serving.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// On SQLite, moves the write-ahead log into the database file every
+/// [`CHECKPOINT_EVERY`] without blocking anyone (`PASSIVE`), so that no save
+/// pays for it in its commit. Nothing to do on PostgreSQL.
+pub fn spawn_checkpoints(store: Store) -> Option<tokio::task::JoinHandle<()>> {
+    use sea_orm::ConnectionTrait;
+    if store.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        return None;
+    }
+    Some(tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(error) = store
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                tracing::warn!(%error, "checkpoint of the SQLite log failed; trying again");
+            }
+        }
+    }))
 }

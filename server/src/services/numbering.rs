@@ -99,25 +99,35 @@ fn last_of(row: &sea_orm::QueryResult) -> Result<u64, DbErr> {
 }
 
 /// The highest number stored in `column` (a text column of numbers
-/// `<series><serial>`) under `series`: the longest, then the greatest.
+/// `<series><serial>`, the serial zero-padded to five digits) under `series`:
+/// one step down the column's unique index.
 pub async fn highest_number<E, C>(db: &C, column: E::Column, series: &str) -> Result<u64, DbErr>
 where
     E: sea_orm::EntityTrait,
     C: ConnectionTrait,
 {
-    use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
     let highest: Option<String> = E::find()
         .select_only()
         .column(column)
-        .filter(column.starts_with(series))
-        .order_by_desc(Expr::cust("LENGTH(\"number\")"))
+        .filter(column.gte(series))
+        .filter(column.lt(after_every(series)))
         .order_by_desc(column)
         .limit(1)
         .into_tuple()
         .one(db)
         .await?;
     Ok(serial_of(series, highest.as_deref()))
+}
+
+/// The first text after every text that starts with `prefix` (its last
+/// character moved one on: `".../2026/"` → `".../20260"`).
+fn after_every(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    if let Some(last) = chars.pop() {
+        chars.push(char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX));
+    }
+    chars.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -132,6 +142,18 @@ mod tests {
         );
         assert_eq!(serial_of("SLRT/3209012008/2026/", None), 0);
         assert_eq!(serial_of("RJK/1/2026/", Some("RJK/1/2026/x")), 0);
+    }
+
+    #[test]
+    fn a_series_is_a_range_of_text() {
+        assert_eq!(
+            after_every("SLRT/3209012008/2026/"),
+            "SLRT/3209012008/20260"
+        );
+        assert!(
+            "SLRT/3209012008/2026/99999".as_bytes()
+                < after_every("SLRT/3209012008/2026/").as_bytes()
+        );
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub struct Store {
 #[derive(Debug)]
 struct AuditJob {
     row: audit_log::ActiveModel,
-    done: oneshot::Sender<Result<(), ()>>,
+    done: oneshot::Sender<Result<(), ServiceError>>,
 }
 
 impl Store {
@@ -150,8 +150,8 @@ impl Store {
             return Err(ServiceError::Unavailable);
         }
         match committed.await {
-            Ok(Ok(())) => Ok(()),
-            _ => Err(ServiceError::Unavailable),
+            Ok(outcome) => outcome,
+            Err(_) => Err(ServiceError::Unavailable),
         }
     }
 }
@@ -168,13 +168,27 @@ async fn write_audit_batches(store: Store, mut jobs: mpsc::Receiver<AuditJob>) {
             }
         }
         let rows: Vec<audit_log::ActiveModel> = batch.iter().map(|job| job.row.clone()).collect();
-        let outcome = insert_audit_rows(&store, rows).await;
-        if let Err(error) = &outcome {
-            tracing::error!(%error, entries = batch.len(), "could not write audit entries");
-        }
-        for job in batch.drain(..) {
-            // The caller may have gone (its request was cancelled): nothing to tell.
-            let _ = job.done.send(outcome.as_ref().map(|_| ()).map_err(|_| ()));
+        match insert_audit_rows(&store, rows).await {
+            Ok(()) => {
+                for job in batch.drain(..) {
+                    // The caller may have gone (its request was cancelled): nothing to tell.
+                    let _ = job.done.send(Ok(()));
+                }
+            }
+            Err(ServiceError::Unavailable) => {
+                tracing::warn!(entries = batch.len(), "audit entries not written: busy");
+                for job in batch.drain(..) {
+                    let _ = job.done.send(Err(ServiceError::Unavailable));
+                }
+            }
+            // Not a passing failure: one entry may be at fault; each is tried alone,
+            // so that it fails only its own request.
+            Err(_) => {
+                for job in batch.drain(..) {
+                    let alone = insert_audit_rows(&store, vec![job.row.clone()]).await;
+                    let _ = job.done.send(alone);
+                }
+            }
         }
     }
 }
