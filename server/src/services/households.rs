@@ -579,11 +579,26 @@ impl HouseholdService for DbHouseholdService {
             .one(&self.db)
             .await
             .map_err(db_failure)?;
+        // A family already on record may be this very request, stored by an
+        // earlier try whose answer was lost: then that is the answer.
         if duplicate.is_some() {
-            return Err(ServiceError::DuplicateNoKk);
+            return self
+                .registered_meanwhile(actor, &request.idempotency_key, ServiceError::DuplicateNoKk)
+                .await;
         }
         for member in &members {
-            check_nik_free(&self.db, &self.key, member, None).await?;
+            match check_nik_free(&self.db, &self.key, member, None).await {
+                Err(ServiceError::DuplicateNik) => {
+                    return self
+                        .registered_meanwhile(
+                            actor,
+                            &request.idempotency_key,
+                            ServiceError::DuplicateNik,
+                        )
+                        .await;
+                }
+                checked => checked?,
+            }
         }
         let registry = self.registry_for_kk_hash(&kk_hash).await?;
         let now = Utc::now();
