@@ -54,6 +54,19 @@ pub struct DbHouseholdService {
     key: DataKey,
 }
 
+/// A failed insert of a registration: a unique-key clash is `clash` (the
+/// family stored meanwhile), anything else a failure of the database.
+fn clash_or_failure(
+    error: sea_orm::DbErr,
+    clash: ServiceError,
+) -> Result<ServiceError, ServiceError> {
+    if is_unique_violation(&error) {
+        Ok(clash)
+    } else {
+        Err(db_failure(error))
+    }
+}
+
 impl DbHouseholdService {
     /// The answer to a registration that clashed with one stored meanwhile: the
     /// household this user's request with `key` registered (a resend), or `clash`.
@@ -639,32 +652,21 @@ impl HouseholdService for DbHouseholdService {
         // stored meanwhile. The unique indexes tell; the key tells which.
         let row = match row {
             Ok(row) => row,
-            Err(error) if is_unique_violation(&error) => {
+            Err(error) => {
+                let clash = clash_or_failure(error, ServiceError::DuplicateNoKk)?;
                 drop(txn);
                 return self
-                    .registered_meanwhile(
-                        actor,
-                        &request.idempotency_key,
-                        ServiceError::DuplicateNoKk,
-                    )
+                    .registered_meanwhile(actor, &request.idempotency_key, clash)
                     .await;
             }
-            Err(error) => return Err(db_failure(error)),
         };
         for member in &members {
-            match member_model(&self.key, row.id, member)?.insert(&txn).await {
-                Ok(_) => {}
-                Err(error) if is_unique_violation(&error) => {
-                    drop(txn);
-                    return self
-                        .registered_meanwhile(
-                            actor,
-                            &request.idempotency_key,
-                            ServiceError::DuplicateNik,
-                        )
-                        .await;
-                }
-                Err(error) => return Err(db_failure(error)),
+            if let Err(error) = member_model(&self.key, row.id, member)?.insert(&txn).await {
+                let clash = clash_or_failure(error, ServiceError::DuplicateNik)?;
+                drop(txn);
+                return self
+                    .registered_meanwhile(actor, &request.idempotency_key, clash)
+                    .await;
             }
         }
         let mut audit = entry(
