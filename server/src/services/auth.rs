@@ -581,7 +581,7 @@ impl AuthService for DbAuthService {
                 detail: Some("not one of the user's own assignments".into()),
                 ..Default::default()
             };
-            if let Err(error) = audit::record(&self.db, entry, Outcome::Refused).await {
+            if let Err(error) = self.db.audit(entry, Outcome::Refused).await {
                 tracing::error!(%error, "could not audit a refusal");
             }
             return Err(ServiceError::Forbidden);

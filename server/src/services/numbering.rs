@@ -23,18 +23,14 @@ pub async fn next_in_series<C: ConnectionTrait>(
     series: &str,
     highest_stored: impl AsyncFnOnce() -> Result<u64, DbErr>,
 ) -> Result<u64, DbErr> {
+    // `$n` placeholders serve both engines (SQLite reads them by number too).
     let backend = db.get_database_backend();
-    let statement = |text: &str, values: Vec<Value>| {
-        let text = match backend {
-            sea_orm::DbBackend::Postgres => numbered_placeholders(text),
-            _ => text.to_string(),
-        };
-        Statement::from_sql_and_values(backend, text, values)
-    };
+    let statement =
+        |text: &str, values: Vec<Value>| Statement::from_sql_and_values(backend, text, values);
     // Takes the counter row (and on PostgreSQL its lock until commit).
     let bumped = db
         .query_one_raw(statement(
-            "UPDATE number_counters SET last_serial = last_serial + 1 WHERE series = ? RETURNING last_serial",
+            "UPDATE number_counters SET last_serial = last_serial + 1 WHERE series = $1 RETURNING last_serial",
             vec![Value::from(series)],
         ))
         .await?;
@@ -45,7 +41,7 @@ pub async fn next_in_series<C: ConnectionTrait>(
             // Another transaction may create the row first: then this one continues from it.
             let row = db
                 .query_one_raw(statement(
-                    "INSERT INTO number_counters (series, last_serial) VALUES (?, ?) \
+                    "INSERT INTO number_counters (series, last_serial) VALUES ($1, $2) \
                      ON CONFLICT (series) DO UPDATE SET last_serial = number_counters.last_serial + 1 \
                      RETURNING last_serial",
                     vec![Value::from(series), Value::from(as_i64(highest + 1))],
@@ -59,7 +55,7 @@ pub async fn next_in_series<C: ConnectionTrait>(
         return Ok(next);
     }
     db.execute_raw(statement(
-        "UPDATE number_counters SET last_serial = ? WHERE series = ?",
+        "UPDATE number_counters SET last_serial = $1 WHERE series = $2",
         vec![Value::from(as_i64(highest + 1)), Value::from(series)],
     ))
     .await?;
@@ -76,21 +72,6 @@ pub fn serial_of(series: &str, number: Option<&str>) -> u64 {
 
 fn as_i64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-/// `?` placeholders as PostgreSQL's `$1`, `$2`, ...
-fn numbered_placeholders(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut n = 0;
-    for c in text.chars() {
-        if c == '?' {
-            n += 1;
-            out.push_str(&format!("${n}"));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn last_of(row: &sea_orm::QueryResult) -> Result<u64, DbErr> {
@@ -153,14 +134,6 @@ mod tests {
         assert!(
             "SLRT/3209012008/2026/99999".as_bytes()
                 < after_every("SLRT/3209012008/2026/").as_bytes()
-        );
-    }
-
-    #[test]
-    fn placeholders_are_numbered_for_postgresql() {
-        assert_eq!(
-            numbered_placeholders("UPDATE t SET a = ? WHERE b = ?"),
-            "UPDATE t SET a = $1 WHERE b = $2"
         );
     }
 }
