@@ -8,6 +8,7 @@ mod m20261123_000002_service_records;
 mod m20261123_000003_account_security;
 mod m20261123_000004_area_stats;
 mod m20261206_000005_number_counters;
+mod m20261206_000006_privacy;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_account_security::Migration),
             Box::new(m20261123_000004_area_stats::Migration),
             Box::new(m20261206_000005_number_counters::Migration),
+            Box::new(m20261206_000006_privacy::Migration),
         ]
     }
 }

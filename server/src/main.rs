@@ -81,6 +81,10 @@ enum Command {
         /// `X-Forwarded-For` entry (for the audit log and sign-in throttling).
         #[arg(long, env = "SLRT_TRUST_PROXY")]
         trust_proxy: bool,
+        /// A demonstration server: the published demo password is accepted as it is
+        /// (elsewhere an account signing in with it must change it first).
+        #[arg(long, env = "SLRT_DEMO")]
+        demo: bool,
         /// Apply pending migrations before serving.
         #[arg(long)]
         migrate: bool,
@@ -202,6 +206,7 @@ async fn main() -> anyhow::Result<()> {
             site_root,
             insecure_cookies,
             trust_proxy,
+            demo,
             migrate,
             session_idle_minutes,
             session_max_hours,
@@ -248,6 +253,7 @@ async fn main() -> anyhow::Result<()> {
                         throttle: services::LoginThrottle::default(),
                         key: data_key()?,
                         calendar,
+                        demo: *demo,
                     },
                 ),
                 db,

@@ -95,10 +95,15 @@ pub fn is_common(password: &str) -> bool {
     list.contains(lowered.as_str()) || (stem.chars().count() >= 6 && list.contains(stem))
 }
 
-/// The whole password policy: length, not the username, not a common password.
+/// The password of every demo account, published in the README: no account may
+/// choose it, and outside a demo server signing in with it forces a change.
+pub const DEMO_PASSWORD: &str = "slrt-demo-2026";
+
+/// The whole password policy: length, not the username, not a common password,
+/// not the published demo password.
 pub fn check_policy(password: &str, username: &str) -> Result<(), DomainError> {
     shared::account::check_password_shape(password, username)?;
-    if is_common(password) {
+    if is_common(password) || password.trim() == DEMO_PASSWORD {
         return Err(DomainError::PasswordTooCommon);
     }
     Ok(())
@@ -128,6 +133,18 @@ mod tests {
                 Err(DomainError::PasswordTooCommon)
             );
         }
+        assert_eq!(
+            check_policy(DEMO_PASSWORD, "fo.waled"),
+            Err(DomainError::PasswordTooCommon)
+        );
+        assert_eq!(
+            check_policy(&format!(" {DEMO_PASSWORD}\t"), "fo.waled"),
+            Err(DomainError::PasswordTooCommon)
+        );
+        assert_eq!(
+            check_policy("         ", "fo.waled"),
+            Err(DomainError::PasswordLength { min: 8, max: 128 })
+        );
         assert!(!is_common("kopi tubruk di balai desa"));
         assert_eq!(
             check_policy("kopi tubruk di balai desa", "fo.waled"),

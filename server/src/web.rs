@@ -188,7 +188,15 @@ async fn session_layer(
     next: Next,
 ) -> Response {
     let address = client_address(&request, state.trust_proxy);
-    request.extensions_mut().insert(ClientInfo { address });
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    request.extensions_mut().insert(ClientInfo {
+        address,
+        user_agent,
+    });
     let path = request.uri().path();
     if is_static(path) {
         return next.run(request).await;

@@ -482,6 +482,7 @@ impl World {
             last_seen_at: Set(now),
             expires_at: Set(now + chrono::Duration::hours(1)),
             client_address: Set(None),
+            user_agent: Set(None),
         }
         .insert(&self.db)
         .await?;

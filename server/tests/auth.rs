@@ -14,6 +14,7 @@ use shared::roles::Role;
 fn client() -> ClientInfo {
     ClientInfo {
         address: Some("127.0.0.1".into()),
+        ..Default::default()
     }
 }
 

@@ -42,7 +42,7 @@ async fn registration_stores_identity_only_protected_and_shows_it_masked() -> Te
     let created = services.households.register(&fo, request).await?;
 
     let file = services.households.file(&fo, created.id).await?;
-    assert_eq!(file.no_kk_masked, "3209********0001");
+    assert_eq!(file.no_kk_masked, "************0001");
     assert_eq!(file.members.len(), 2);
     assert!(file.members.iter().all(|m| m.member.nik.is_none()));
     assert!(

@@ -284,6 +284,7 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
     let auth = &site.services.auth;
     let office = ClientInfo {
         address: Some("203.0.113.7".into()),
+        ..Default::default()
     };
     for _ in 0..5 {
         assert_eq!(
@@ -291,11 +292,8 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
             Err(ServiceError::InvalidCredentials)
         );
     }
-    // Now even the right password must wait, from any address.
-    let elsewhere = ClientInfo {
-        address: Some("198.51.100.1".into()),
-    };
-    match auth.login("fo.waled", PASSWORD, &elsewhere).await {
+    // Now even the right password must wait at that address.
+    match auth.login("fo.waled", PASSWORD, &office).await {
         Err(ServiceError::RateLimited {
             retry_after_seconds,
         }) => {
@@ -306,6 +304,12 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
         }
         other => panic!("expected a wait, got {other:?}"),
     }
+    // The owner elsewhere is not locked out by someone else's failures.
+    let elsewhere = ClientInfo {
+        address: Some("198.51.100.1".into()),
+        ..Default::default()
+    };
+    assert!(auth.login("fo.waled", PASSWORD, &elsewhere).await.is_ok());
     // Another account from the same office is not affected by one account's failures.
     assert!(auth.login("bo.waled", PASSWORD, &office).await.is_ok());
     assert!(
@@ -317,6 +321,7 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
     // Many failures from one address, across usernames, slow that address down.
     let guesser = ClientInfo {
         address: Some("192.0.2.99".into()),
+        ..Default::default()
     };
     for attempt in 0..20 {
         let _ = auth
@@ -329,6 +334,7 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
     ));
 
     // A policy with no wait lets the right password in again.
+    let office_again = office.clone();
     let relaxed = services::build(
         site.db.clone(),
         ServiceConfig {
@@ -342,10 +348,142 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
     assert!(
         relaxed
             .auth
-            .login("fo.waled", PASSWORD, &elsewhere)
+            .login("fo.waled", PASSWORD, &office_again)
             .await
             .is_ok()
     );
+    Ok(())
+}
+
+/// Failing on purpose against someone else's account, from as many addresses as
+/// one likes, slows that account down by at most a minute and tells the
+/// administrators; it never locks the owner out.
+#[tokio::test]
+async fn nobody_can_lock_another_account_out() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "admin.pusat", Role::Admin, None).await?;
+    let auth = &site.services.auth;
+    let limits = LoginThrottle::default();
+    let mut waits = Vec::new();
+    for attempt in 0..(limits.free_account_wide + 15) {
+        let from = ClientInfo {
+            address: Some(format!("192.0.2.{attempt}")),
+            ..Default::default()
+        };
+        for _ in 0..8 {
+            match auth.login("admin.pusat", "tebakan-jahat-99", &from).await {
+                Err(ServiceError::InvalidCredentials) => {}
+                Err(ServiceError::RateLimited {
+                    retry_after_seconds,
+                }) => waits.push(retry_after_seconds),
+                other => panic!("a wrong password got {other:?}"),
+            }
+        }
+    }
+    assert!(!waits.is_empty(), "the guesses were never slowed down");
+    let owner = ClientInfo {
+        address: Some("198.51.100.20".into()),
+        ..Default::default()
+    };
+    match auth.login("admin.pusat", PASSWORD, &owner).await {
+        Ok(_) => {}
+        Err(ServiceError::RateLimited {
+            retry_after_seconds,
+        }) => assert!(
+            retry_after_seconds <= limits.account_wide_longest_wait.as_secs(),
+            "the owner waits {retry_after_seconds} s"
+        ),
+        Err(other) => panic!("the owner got {other:?}"),
+    }
+    // The administrators are told once per burst, not per guess.
+    let alarms = common::audit_rows(&site.db, "login_alarm", "refused").await?;
+    assert_eq!(alarms.len(), 1, "{alarms:?}");
+    // With the waits over (a policy without them), the owner signs in.
+    let relaxed = services::build(
+        site.db.clone(),
+        ServiceConfig {
+            throttle: LoginThrottle {
+                first_wait: std::time::Duration::ZERO,
+                ..LoginThrottle::default()
+            },
+            ..common::config()
+        },
+    );
+    assert!(
+        relaxed
+            .auth
+            .login("admin.pusat", PASSWORD, &owner)
+            .await
+            .is_ok()
+    );
+    Ok(())
+}
+
+/// Gives an account a password directly (as the demo seed does).
+async fn set_password(
+    db: &DatabaseConnection,
+    user_id: i64,
+    password: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let hash = server::password::hash(password.to_string()).await?;
+    server::entities::users::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(hash),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Outside a demo server, signing in with the published demo password works once,
+/// straight to the page that makes the user choose another.
+#[tokio::test]
+async fn the_published_demo_password_must_be_changed() -> TestResult {
+    let site = site().await?;
+    let user_id = account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    set_password(&site.db, user_id, server::password::DEMO_PASSWORD).await?;
+    let client = ClientInfo::default();
+    let outcome = site
+        .services
+        .auth
+        .login("fo.waled", server::password::DEMO_PASSWORD, &client)
+        .await?;
+    assert!(outcome.actor.must_change_password);
+    // The change refuses the demo password itself and whitespace.
+    let auth = &site.services.auth;
+    for refused in [
+        server::password::DEMO_PASSWORD,
+        "          ",
+        "\t\t\t\t\t\t\t\t\t",
+    ] {
+        assert!(matches!(
+            auth.change_password(
+                &outcome.actor,
+                &outcome.session_token,
+                server::password::DEMO_PASSWORD,
+                refused
+            )
+            .await,
+            Err(ServiceError::Invalid(_))
+        ));
+    }
+    // A demo server accepts it as it is.
+    let demo = services::build(
+        site.db.clone(),
+        ServiceConfig {
+            demo: true,
+            ..common::config()
+        },
+    );
+    let other = account(&site.db, "bo.waled", Role::BackOffice, Some(VILLAGE)).await?;
+    set_password(&site.db, other, server::password::DEMO_PASSWORD).await?;
+    let outcome = demo
+        .auth
+        .login("bo.waled", server::password::DEMO_PASSWORD, &client)
+        .await?;
+    assert!(!outcome.actor.must_change_password);
     Ok(())
 }
 
@@ -851,5 +989,59 @@ async fn the_case_export_lists_what_the_filters_show_and_is_audited() -> TestRes
     // Without a session there is nothing to download.
     let stranger = send(&site.router, get("/unduh/kasus.csv", None)?).await?;
     assert_eq!(stranger.status, StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+/// Under Akun a user sees where they are signed in and can end every session.
+#[tokio::test]
+async fn sessions_are_listed_and_can_all_be_ended() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    let auth = &site.services.auth;
+    let phone = ClientInfo {
+        address: Some("203.0.113.8".into()),
+        user_agent: Some(
+            "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36"
+                .into(),
+        ),
+    };
+    let office = ClientInfo {
+        address: Some("198.51.100.3".into()),
+        user_agent: Some(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
+                .into(),
+        ),
+    };
+    let old = auth.login("fo.waled", PASSWORD, &phone).await?;
+    let new = auth.login("fo.waled", PASSWORD, &office).await?;
+    let listed = auth.sessions(&new.actor, &new.session_token).await?;
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let current: Vec<_> = listed.iter().filter(|row| row.current).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0].browser.as_deref(), Some("Firefox · Windows"));
+    assert!(
+        listed
+            .iter()
+            .any(|row| !row.current && row.browser.as_deref() == Some("Chrome · Android"))
+    );
+    // Another user's sessions are not listed.
+    account(&site.db, "bo.waled", Role::BackOffice, Some(VILLAGE)).await?;
+    let other = auth.login("bo.waled", PASSWORD, &phone).await?;
+    assert_eq!(
+        auth.sessions(&other.actor, &other.session_token)
+            .await?
+            .len(),
+        1
+    );
+    assert_eq!(auth.end_all_sessions(&new.actor).await?, 2);
+    assert!(auth.authenticate(&old.session_token).await?.is_none());
+    assert!(auth.authenticate(&new.session_token).await?.is_none());
+    assert!(auth.authenticate(&other.session_token).await?.is_some());
+    assert_eq!(
+        common::audit_rows(&site.db, "logout_everywhere", "ok")
+            .await?
+            .len(),
+        1
+    );
     Ok(())
 }

@@ -20,7 +20,11 @@ pub const USERNAME_MAX_CHARS: usize = 64;
 
 /// Checks a new password's length and that it is not the username itself.
 /// The server also refuses passwords found on its list of common passwords.
+///
+/// Every rule looks at the same string: the password without the spaces, tabs and
+/// line breaks around it, so eight spaces are not a password of eight characters.
 pub fn check_password_shape(password: &str, username: &str) -> Result<(), DomainError> {
+    let password = password.trim();
     let chars = password.chars().count();
     if !(PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&chars) {
         return Err(DomainError::PasswordLength {
@@ -28,13 +32,63 @@ pub fn check_password_shape(password: &str, username: &str) -> Result<(), Domain
             max: PASSWORD_MAX_CHARS,
         });
     }
-    let lowered = password.trim().to_lowercase();
+    let lowered = password.to_lowercase();
     let username = username.trim().to_lowercase();
     let contains = username.chars().count() >= 4 && lowered.contains(&username);
     if !username.is_empty() && (lowered == username || contains) {
         return Err(DomainError::PasswordContainsUsername);
     }
     Ok(())
+}
+
+/// One of the user's own open sessions, for the list under **Akun**.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// When the user signed in.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the session was last used (to the minute).
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// The address it was opened from, as the server saw it.
+    pub client_address: Option<String>,
+    /// The browser it was opened with, shortened (`Chrome di Android`).
+    pub browser: Option<String>,
+    /// This is the session of the page asking.
+    pub current: bool,
+}
+
+/// A short description of a browser from its `User-Agent` (`Chrome · Android`),
+/// enough for someone to recognise their own devices.
+pub fn describe_browser(agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("UCBrowser/", "UC Browser"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| agent.contains(marker))
+    .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| agent.contains(marker))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} · {system}"),
+        (Some(one), None) | (None, Some(one)) => one.to_string(),
+        (None, None) => agent.chars().take(40).collect(),
+    }
 }
 
 /// Normalises a username (trimmed, lower case) and checks its characters:
@@ -225,6 +279,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn browsers_are_recognised_by_their_usual_names() {
+        let phone = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36";
+        assert_eq!(describe_browser(phone), "Chrome · Android");
+        let office =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";
+        assert_eq!(describe_browser(office), "Firefox · Windows");
+        assert_eq!(describe_browser("curl/8.5"), "curl/8.5");
+    }
+
+    #[test]
     fn passwords_need_length_not_composition() {
         assert!(check_password_shape("kopi tubruk pagi hari", "fo.waled").is_ok());
         assert!(check_password_shape("abcdefgh", "fo.waled").is_ok());
@@ -236,6 +300,20 @@ mod tests {
         assert!(check_password_shape(&"a".repeat(129), "x.y").is_err());
         // Characters, not bytes: eight non-ASCII characters are enough.
         assert!(check_password_shape("ééééééé€", "fo").is_ok());
+        // Whitespace around a password does not count towards its length.
+        for blank in [
+            "        ",
+            "\t\t\t\t\t\t\t\t",
+            " \t \n \t \n \t ",
+            "   abc    ",
+        ] {
+            assert_eq!(
+                check_password_shape(blank, "fo.waled"),
+                Err(DomainError::PasswordLength { min: 8, max: 128 }),
+                "{blank:?}"
+            );
+        }
+        assert!(check_password_shape("  kopi tubruk  ", "fo.waled").is_ok());
         assert_eq!(
             check_password_shape("FO.Waled2026", "fo.waled"),
             Err(DomainError::PasswordContainsUsername)

@@ -64,6 +64,8 @@ impl Actor {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientInfo {
     pub address: Option<String>,
+    /// The browser's `User-Agent`, for the user's own sessions list.
+    pub user_agent: Option<String>,
 }
 
 /// A successful login: the secret session token for the cookie and the user.
@@ -230,6 +232,17 @@ pub trait AuthService: Send + Sync {
         session_token: &str,
         assignment_id: i64,
     ) -> Result<Actor, ServiceError>;
+
+    /// The user's own open sessions, newest first, the one of `session_token` marked.
+    async fn sessions(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+    ) -> Result<Vec<crate::account::SessionView>, ServiceError>;
+
+    /// Ends every session of the user, this one included ("sign out everywhere");
+    /// answers how many ended.
+    async fn end_all_sessions(&self, actor: &Actor) -> Result<u64, ServiceError>;
 
     /// Changes the user's own password (checked against the current one) and ends
     /// every other session of the user.

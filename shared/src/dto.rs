@@ -123,7 +123,7 @@ pub enum RegistryCheck {
 pub struct MemberRow {
     /// Member id.
     pub id: i64,
-    /// NIK masked (`3209********0001`), or empty for members without documents.
+    /// NIK masked (no digit shown: `****************`), or empty for members without documents.
     pub nik_masked: String,
     /// Full name.
     pub name: String,

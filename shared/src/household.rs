@@ -508,7 +508,7 @@ pub fn check_members(members: &[Member]) -> Result<(), DomainError> {
     for nik in living.filter_map(|m| m.nik.as_ref()) {
         if !seen.insert(nik) {
             return Err(DomainError::DuplicateNik {
-                masked: nik.masked(),
+                masked: nik.typed_echo(),
             });
         }
     }
@@ -709,7 +709,7 @@ mod tests {
         assert_eq!(
             check_members(&[woman(), twin]),
             Err(DomainError::DuplicateNik {
-                masked: "3209********0001".into()
+                masked: "************0001".into()
             })
         );
     }

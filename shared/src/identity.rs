@@ -32,21 +32,39 @@ crate::coded_enum! {
 /// How many digits a NIK or No KK has.
 pub const ID_NUMBER_LENGTH: usize = 16;
 
-/// Masks a civil-registry number for display: the first and last four characters stay,
-/// every other becomes `*` (`3209********0001`). Inputs of eight characters or fewer are masked whole.
+/// Masks a civil-registry number for display: the last four characters stay, every other
+/// becomes `*` (`************0001`). Inputs of eight characters or fewer are masked whole.
+///
+/// The leading digits are never shown: they are the area of issue, which every page that
+/// names the household's village gives away anyway, so showing them adds nothing for staff
+/// and a piece of the number for anyone rebuilding it. Use this for a No KK (whose middle
+/// digits, the date of issue, the portal never shows) and for echoing a number the user
+/// typed; a member's NIK is masked whole ([`mask_nik`]).
 pub fn mask_id_number(number: &str) -> String {
     let count = number.chars().count();
     number
         .chars()
         .enumerate()
         .map(|(index, c)| {
-            if count > 8 && (index < 4 || index >= count - 4) {
+            if count > 8 && index >= count - 4 {
                 c
             } else {
                 '*'
             }
         })
         .collect()
+}
+
+/// A stored NIK as pages and answers show it: no digit at all (`****************`).
+///
+/// A NIK is the area of issue (digits 1–6), the birth date with 40 added to the day for
+/// women (7–12) and a serial (13–16). Pages that show a member show the village, the sex
+/// and, to the roles that need it, the birth date, so any digit shown beside them brings
+/// the whole number within reach of someone refused the audited reveal (a serial shown
+/// with the birth date rebuilds it exactly). The whole number is shown only through the
+/// audited reveal.
+pub fn mask_nik(number: &str) -> String {
+    "*".repeat(number.chars().count().max(ID_NUMBER_LENGTH))
 }
 
 /// Checks length, digits, region and serial: what NIK and No KK share.
@@ -140,8 +158,14 @@ impl Nik {
         digits_string(&self.digits)
     }
 
-    /// The masked number for lists, e.g. `3209********0001`.
+    /// The number as pages show it: no digit at all ([`mask_nik`]).
     pub fn masked(&self) -> String {
+        mask_nik(&self.as_str())
+    }
+
+    /// The last four digits after twelve stars (`************0001`): only for echoing a
+    /// number back to the person who typed it (a form's own error), never for a stored member.
+    pub fn typed_echo(&self) -> String {
         mask_id_number(&self.as_str())
     }
 
@@ -206,7 +230,7 @@ impl NoKk {
         digits_string(&self.digits)
     }
 
-    /// The masked number for lists, e.g. `3209********0001`.
+    /// The masked number for lists, e.g. `************0001`.
     pub fn masked(&self) -> String {
         mask_id_number(&self.as_str())
     }
@@ -435,7 +459,7 @@ pub(crate) mod tests {
     fn kk_checks_issue_date_without_offset() {
         let kk = NoKk::parse(KK).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(kk.issuing_sub_district().as_str(), "32.09.01");
-        assert_eq!(kk.masked(), "3209********0003");
+        assert_eq!(kk.masked(), "************0003");
         assert_eq!(
             NoKk::parse("3209015402150003"),
             Err(DomainError::KkDayInvalid { day: 54 })
@@ -460,9 +484,10 @@ pub(crate) mod tests {
     #[test]
     fn debug_display_and_masking_never_show_the_middle() {
         let nik = Nik::parse(WOMAN_NIK).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(nik.masked(), "3209********0001");
-        assert_eq!(format!("{nik}"), "3209********0001");
-        assert_eq!(format!("{nik:?}"), "Nik(3209********0001)");
+        assert_eq!(nik.masked(), "****************");
+        assert_eq!(nik.typed_echo(), "************0001");
+        assert_eq!(format!("{nik}"), "****************");
+        assert_eq!(format!("{nik:?}"), "Nik(****************)");
         assert_eq!(mask_id_number("12345678"), "********");
         assert_eq!(mask_id_number(""), "");
     }
@@ -536,12 +561,18 @@ pub(crate) mod tests {
         }
 
         #[test]
-        fn masking_keeps_length_and_ends_and_hides_the_middle(text in "[0-9]{9,24}") {
+        fn masking_keeps_length_and_the_last_four_only(text in "[0-9]{9,24}") {
             let masked = mask_id_number(&text);
             prop_assert_eq!(masked.len(), text.len());
-            prop_assert_eq!(&masked[..4], &text[..4]);
             prop_assert_eq!(&masked[text.len() - 4..], &text[text.len() - 4..]);
-            prop_assert!(masked[4..text.len() - 4].chars().all(|c| c == '*'));
+            prop_assert!(masked[..text.len() - 4].chars().all(|c| c == '*'));
+        }
+
+        #[test]
+        fn a_masked_nik_has_no_digit(text in "[0-9]{0,24}") {
+            let masked = mask_nik(&text);
+            prop_assert!(masked.len() >= ID_NUMBER_LENGTH);
+            prop_assert!(masked.chars().all(|c| c == '*'));
         }
 
         #[test]

@@ -121,6 +121,7 @@ fn run(root: &Path, args: &[String]) -> Result<(), String> {
         "--site-root",
         "target/site",
         "--insecure-cookies",
+        "--demo",
     ]))
 }
 
@@ -244,6 +245,7 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
         "--site-root",
         "target/site",
         "--insecure-cookies",
+        "--demo",
     ]);
     server
         .env("SLRT_LOG", "info,tower_http=debug")

@@ -1,7 +1,7 @@
 //! The user's own account: roles and areas, switching, changing the password.
 
 use leptos::prelude::*;
-use shared::account::AssignmentView;
+use shared::account::{AssignmentView, SessionView};
 
 use super::AppError;
 #[cfg(feature = "ssr")]
@@ -46,5 +46,23 @@ pub async fn change_password(
         .auth
         .change_password(&actor, &token, &current_password, &new_password)
         .await?;
+    Ok(())
+}
+
+/// The user's own open sessions (devices signed in), newest first.
+#[server(prefix = "/api", endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
+    let actor = ssr::actor()?;
+    let token = ssr::session_token()?;
+    Ok(ssr::services()?.auth.sessions(&actor, &token).await?)
+}
+
+/// Ends every session of the user, this one included; then goes to the login page.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    let actor = ssr::actor()?;
+    ssr::services()?.auth.end_all_sessions(&actor).await?;
+    super::set_cookie(&ssr::session_cookie().clear());
+    leptos_axum::redirect(crate::paths::LOGIN);
     Ok(())
 }

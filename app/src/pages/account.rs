@@ -3,12 +3,15 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionView};
 
-use crate::api::{ChangePassword, SwitchAssignment, my_assignments};
+use crate::api::{
+    ChangePassword, SignOutEverywhere, SwitchAssignment, my_assignments, my_sessions,
+};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
+use crate::format::time_wib;
 use crate::i18n::{label, texts, tr};
 use crate::paths;
 
@@ -44,6 +47,77 @@ fn AccountBody() -> impl IntoView {
         <a href=paths::CHANGE_PASSWORD class=BUTTON_QUIET data-testid="change-password-link">
             {tr("Ganti kata sandi", "Change password")}
         </a>
+        <Sessions />
+    }
+}
+
+/// The devices the user is signed in on, and "sign out everywhere".
+#[component]
+fn Sessions() -> impl IntoView {
+    let sessions = Resource::new(|| (), |_| my_sessions());
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    view! {
+        <h2 class="mb-2 mt-8 text-lg font-semibold">{tr("Perangkat yang sedang masuk", "Devices signed in")}</h2>
+        <p class="mb-3 text-sm text-slate-600">
+            {tr(
+                "Bila ada perangkat yang tidak Anda kenal, keluar dari semua perangkat lalu ganti kata sandi.",
+                "If you do not recognise a device, sign out everywhere and change your password.",
+            )}
+        </p>
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(rows) => Either::Left(view! { <SessionList rows /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Suspense>
+        <ActionForm action=everywhere attr:class="mt-3">
+            <button type="submit" class=BUTTON_QUIET data-testid="sign-out-everywhere">
+                {tr("Keluar dari semua perangkat", "Sign out everywhere")}
+            </button>
+        </ActionForm>
+        <FormResult result=outcome(everywhere.value()) success="" />
+    }
+}
+
+#[component]
+fn SessionList(rows: Vec<SessionView>) -> impl IntoView {
+    view! {
+        <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="sessions">
+            {rows
+                .into_iter()
+                .map(|row| {
+                    let device = row
+                        .browser
+                        .clone()
+                        .unwrap_or_else(|| tr("Peramban tidak dikenal", "Unknown browser").to_string());
+                    let place = row.client_address.clone().unwrap_or_default();
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-2 p-3" data-testid="session">
+                            <div>
+                                <p class="font-medium">{device}</p>
+                                <p class="text-sm text-slate-600">
+                                    {format!(
+                                        "{} {} · {} {} · {}",
+                                        tr("Masuk", "Signed in"),
+                                        time_wib(row.created_at),
+                                        tr("terakhir dipakai", "last used"),
+                                        time_wib(row.last_seen_at),
+                                        place,
+                                    )}
+                                </p>
+                            </div>
+                            <Show when=move || row.current>
+                                <span class="rounded-full bg-teal-100 px-3 py-1 text-xs font-semibold text-teal-800" data-testid="session-current">
+                                    {tr("Perangkat ini", "This device")}
+                                </span>
+                            </Show>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }
 
@@ -106,8 +180,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     <Show when=move || must>
                         <p role="status" data-testid="must-change" class="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
                             {tr(
-                                "Administrator telah menetapkan kata sandi sementara. Pilih kata sandi Anda sendiri sebelum melanjutkan.",
-                                "An administrator set a temporary password. Choose your own before going on.",
+                                "Kata sandi Anda harus diganti sebelum melanjutkan: kata sandi sementara dari administrator, atau kata sandi yang sudah diketahui umum. Pilih kata sandi Anda sendiri.",
+                                "Your password must be changed before going on: a temporary one from an administrator, or one that is publicly known. Choose your own.",
                             )}
                         </p>
                     </Show>

@@ -42,7 +42,7 @@ pub fn IntakePage() -> impl IntoView {
 fn IntakeBody(user: CurrentUser) -> impl IntoView {
     let kind = RwSignal::new("nik".to_string());
     let number = RwSignal::new(String::new());
-    // Once the lookup has answered, the number shows masked (`3209********0001`)
+    // Once the lookup has answered, the number shows masked (`************0001`)
     // for whoever looks at the screen; focusing the field starts a new search.
     let masked = RwSignal::new(false);
     let lookup = Action::new(|(kind, number): &(String, String)| {

@@ -44,7 +44,7 @@ use crate::protect::DataKey;
 use crate::services::audit::{self, Entry, Outcome};
 
 /// The password of every demo account (stated in the README).
-pub const DEMO_PASSWORD: &str = "slrt-demo-2026";
+pub use crate::password::DEMO_PASSWORD;
 
 /// Kabupaten Cirebon, Kecamatan Waled, Desa Waled Desa.
 const DISTRICT: &str = "32.09";

@@ -22,7 +22,7 @@ use shared::household::{
     AssetKind, CookingFuel, DrinkingWater, FloorMaterial, HousingCondition, IncomeBand, Lighting,
     RoofMaterial, Tenure, ToiletFacility, WallMaterial,
 };
-use shared::identity::{Sex, mask_id_number};
+use shared::identity::{Sex, mask_id_number, mask_nik};
 use shared::member::{
     ChronicIllness, DisabilityType, Education, MaritalStatus, MemberRegistryStatus, Occupation,
     PpksCategory, Relationship, age_on,
@@ -1122,7 +1122,7 @@ impl Synth {
                 (
                     self.key.lookup_hash(IdKind::Nik, nik),
                     self.key.seal(nik),
-                    mask_id_number(nik),
+                    mask_nik(nik),
                 )
             });
             if let (Some(registry_id), Some((hash, _, masked)), Some(nik)) =

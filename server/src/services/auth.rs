@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 use shared::DomainError;
-use shared::account::AssignmentView;
+use shared::account::{AssignmentView, SessionView, describe_browser};
 use shared::contract::{Actor, AuthService, ClientInfo, LoginOutcome, ServiceError};
 use shared::error::FieldErrors;
 use shared::roles::Role;
@@ -34,6 +34,19 @@ pub struct DbAuthService {
     db: Store,
     policy: SessionPolicy,
     throttle: LoginThrottle,
+    demo: bool,
+}
+
+/// Longest browser description kept with a session.
+const USER_AGENT_CHARS: usize = 160;
+
+/// The browser a session was opened with, as stored: printable characters, cut short.
+fn short_user_agent(agent: &str) -> String {
+    agent
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(USER_AGENT_CHARS)
+        .collect()
 }
 
 /// How long a sign-in must wait, given the times of recent failures (any order),
@@ -197,11 +210,12 @@ pub(crate) async fn assignment_views<C: ConnectionTrait>(
 }
 
 impl DbAuthService {
-    pub fn new(db: Store, policy: SessionPolicy, throttle: LoginThrottle) -> Self {
+    pub fn new(db: Store, policy: SessionPolicy, throttle: LoginThrottle, demo: bool) -> Self {
         DbAuthService {
             db,
             policy,
             throttle,
+            demo,
         }
     }
 
@@ -248,15 +262,14 @@ impl DbAuthService {
         })
     }
 
-    /// Recent failure times of one username or one address.
+    /// Recent failure times matching `filter` (a username, an address or both).
     async fn recent_failures(
         &self,
-        column: login_failures::Column,
-        value: &str,
+        filter: sea_orm::Condition,
         now: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, ServiceError> {
         Ok(login_failures::Entity::find()
-            .filter(column.eq(value))
+            .filter(filter)
             .filter(login_failures::Column::At.gt(now - chrono_duration(self.throttle.window)))
             .order_by_desc(login_failures::Column::At)
             .limit(64)
@@ -268,35 +281,89 @@ impl DbAuthService {
             .collect())
     }
 
-    /// How long this username or address must wait before trying again, if at all.
+    /// How long this username from this address must wait before trying again, if at all.
+    ///
+    /// Three counts, so that failing on purpose cannot keep an account's owner out:
+    /// the username from this very address (5 free, then waits doubling up to 15
+    /// minutes: a guesser at one place is slowed down), this address for any username
+    /// (20 free: a guesser trying many accounts), and the username from everywhere
+    /// (20 free, then waits capped at a minute: a guess spread over many addresses
+    /// slows the account down but never locks it). Each time the account-wide count
+    /// crosses its threshold the administrators are told in the audit log.
     async fn wait_before_login(
         &self,
         username: &str,
         client: &ClientInfo,
     ) -> Result<Option<Duration>, ServiceError> {
+        use sea_orm::Condition;
         let now = Utc::now();
-        let by_account = self
-            .recent_failures(login_failures::Column::Username, username, now)
+        let throttle = &self.throttle;
+        let by_name = login_failures::Column::Username.eq(username);
+        let from_here = match &client.address {
+            Some(address) => login_failures::Column::ClientAddress.eq(address.as_str()),
+            None => login_failures::Column::ClientAddress.is_null(),
+        };
+        let pair = self
+            .recent_failures(Condition::all().add(by_name.clone()).add(from_here), now)
             .await?;
-        let mut wait = throttle_wait(
-            &by_account,
-            self.throttle.free_per_account,
-            &self.throttle,
-            now,
-        );
+        let mut wait = throttle_wait(&pair, throttle.free_per_account, throttle, now);
         if let Some(address) = &client.address {
             let by_address = self
-                .recent_failures(login_failures::Column::ClientAddress, address, now)
+                .recent_failures(
+                    Condition::all().add(login_failures::Column::ClientAddress.eq(address)),
+                    now,
+                )
                 .await?;
-            let address_wait = throttle_wait(
-                &by_address,
-                self.throttle.free_per_address,
-                &self.throttle,
-                now,
-            );
+            let address_wait = throttle_wait(&by_address, throttle.free_per_address, throttle, now);
             wait = wait.max(address_wait);
         }
-        Ok(wait)
+        let account_wide = self
+            .recent_failures(Condition::all().add(by_name), now)
+            .await?;
+        let capped = LoginThrottle {
+            first_wait: throttle.first_wait.min(throttle.account_wide_longest_wait),
+            longest_wait: throttle.account_wide_longest_wait,
+            ..throttle.clone()
+        };
+        let account_wait = throttle_wait(&account_wide, throttle.free_account_wide, &capped, now);
+        Ok(wait.max(account_wait))
+    }
+
+    /// Tells the administrators (in the audit log, action `login_alarm`) when a
+    /// username's failures from everywhere reach the account-wide threshold.
+    async fn raise_alarm_if_due(&self, username: &str, client: &ClientInfo) {
+        let now = Utc::now();
+        let filter = sea_orm::Condition::all().add(login_failures::Column::Username.eq(username));
+        let Ok(failures) = self.recent_failures(filter, now).await else {
+            return;
+        };
+        let count = u32::try_from(failures.len()).unwrap_or(u32::MAX);
+        if count != self.throttle.free_account_wide {
+            return;
+        }
+        let user_id = users::Entity::find()
+            .filter(users::Column::Username.eq(username))
+            .one(&self.db)
+            .await
+            .ok()
+            .flatten()
+            .map(|user| user.id);
+        let entry = Entry {
+            actor_user_id: user_id,
+            action: "login_alarm",
+            object_type: "user",
+            object_id: user_id.map(|id| id.to_string()),
+            client_address: client.address.clone(),
+            detail: Some(format!(
+                "{count} failed sign-ins to this account within {} minutes, from several \
+                 addresses: sign-ins to it are slowed down; check with its owner",
+                self.throttle.window.as_secs() / 60
+            )),
+            ..Default::default()
+        };
+        if let Err(error) = self.db.audit(entry, Outcome::Refused).await {
+            tracing::error!(%error, "could not record a sign-in alarm");
+        }
     }
 
     /// Remembers a failed password for throttling.
@@ -310,13 +377,26 @@ impl DbAuthService {
         if let Err(error) = self.db.write_one(async |txn| row.insert(txn).await).await {
             tracing::error!(%error, "could not record a failed sign-in");
         }
+        self.raise_alarm_if_due(username, client).await;
     }
 
-    /// Forgets a username's failures after a successful sign-in (old failures of
-    /// anyone are swept by the housekeeping task).
-    async fn clear_failures(&self, username: &str) -> Result<(), ServiceError> {
+    /// Forgets a username's failures from this address after a successful sign-in
+    /// from it (failures from elsewhere stay: the owner signing in must not open the
+    /// way for a guesser; old failures of anyone are swept by the housekeeping task).
+    async fn clear_failures(
+        &self,
+        username: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let from_here = match &client.address {
+            Some(address) => login_failures::Column::ClientAddress.eq(address.as_str()),
+            None => login_failures::Column::ClientAddress.is_null(),
+        };
+        let filter = sea_orm::Condition::all()
+            .add(login_failures::Column::Username.eq(username))
+            .add(from_here);
         let failed = login_failures::Entity::find()
-            .filter(login_failures::Column::Username.eq(username))
+            .filter(filter.clone())
             .count(&self.db)
             .await
             .map_err(db_failure)?;
@@ -324,7 +404,7 @@ impl DbAuthService {
             self.db
                 .write_one(async |txn| {
                     login_failures::Entity::delete_many()
-                        .filter(login_failures::Column::Username.eq(username))
+                        .filter(filter)
                         .exec(txn)
                         .await
                 })
@@ -406,8 +486,21 @@ impl AuthService for DbAuthService {
             .await;
             return Err(ServiceError::Forbidden);
         };
-        let actor = self.actor_for(&user, &assignment).await?;
-        self.clear_failures(&username).await?;
+        let mut actor = self.actor_for(&user, &assignment).await?;
+        self.clear_failures(&username, client).await?;
+        let published_password = !self.demo && password_attempt == password::DEMO_PASSWORD;
+        if published_password && !user.must_change_password {
+            // The demo password is printed in the README: outside a demo server an
+            // account signing in with it must choose another before anything else.
+            let version = user.version;
+            let mut changed: users::ActiveModel = user.clone().into();
+            changed.must_change_password = Set(true);
+            changed.version = Set(version + 1);
+            self.db
+                .write_one(async |txn| changed.update(txn).await)
+                .await?;
+            actor.must_change_password = true;
+        }
 
         let token = new_token();
         let now = Utc::now();
@@ -420,6 +513,7 @@ impl AuthService for DbAuthService {
             last_seen_at: Set(now),
             expires_at: Set(after(now, self.policy.absolute_timeout)),
             client_address: Set(client.address.clone()),
+            user_agent: Set(client.user_agent.as_deref().map(short_user_agent)),
         }
         .insert(&txn)
         .await
@@ -618,6 +712,60 @@ impl AuthService for DbAuthService {
         txn.commit().await.map_err(db_failure)?;
         self.db.actors().forget_session(&session_id(session_token));
         self.actor_for(&user, &assignment).await
+    }
+
+    async fn sessions(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+    ) -> Result<Vec<SessionView>, ServiceError> {
+        let current = session_id(session_token);
+        let now = Utc::now();
+        let rows = sessions::Entity::find()
+            .filter(sessions::Column::UserId.eq(actor.user_id))
+            .filter(sessions::Column::ExpiresAt.gt(now))
+            .order_by_desc(sessions::Column::CreatedAt)
+            .limit(100)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| now < after(row.last_seen_at, self.policy.idle_timeout))
+            .map(|row| SessionView {
+                created_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+                client_address: row.client_address,
+                browser: row.user_agent.as_deref().map(describe_browser),
+                current: row.id == current,
+            })
+            .collect())
+    }
+
+    async fn end_all_sessions(&self, actor: &Actor) -> Result<u64, ServiceError> {
+        let txn = self.db.write().await?;
+        let ended = sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(actor.user_id))
+            .exec(&txn)
+            .await
+            .map_err(db_failure)?;
+        audit::record(
+            &txn,
+            Entry {
+                actor_user_id: Some(actor.user_id),
+                action: "logout_everywhere",
+                object_type: "session",
+                area_code: actor.area_code.clone(),
+                detail: Some(format!("sessions ended: {}", ended.rows_affected)),
+                ..Default::default()
+            },
+            Outcome::Ok,
+        )
+        .await
+        .map_err(db_failure)?;
+        txn.commit().await.map_err(db_failure)?;
+        self.db.actors().forget_user(actor.user_id);
+        Ok(ended.rows_affected)
     }
 
     async fn change_password(

@@ -228,6 +228,20 @@ pub fn expect_one_row(rows: u64) -> Result<(), ServiceError> {
 /// Longest idempotency key accepted.
 const IDEMPOTENCY_KEY_MAX: usize = 64;
 
+/// The stored form of an idempotency key: SHA-256 of the user, the kind of
+/// object and the key the browser sent, so that a key is one user's for one kind
+/// of save. Another user (or another kind of save) sending the same key neither
+/// finds this user's result nor is refused because of it.
+fn scoped_key(actor: &Actor, key: &str, object_type: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(actor.user_id.to_be_bytes());
+    hasher.update(object_type.as_bytes());
+    hasher.update([0]);
+    hasher.update(key.trim().as_bytes());
+    hex::encode(hasher.finalize())
+}
+
 /// The object an earlier request with the same key created, if any.
 pub async fn earlier_result<C: ConnectionTrait>(
     db: &C,
@@ -242,7 +256,7 @@ pub async fn earlier_result<C: ConnectionTrait>(
             max: IDEMPOTENCY_KEY_MAX,
         }));
     }
-    let found = idempotency_keys::Entity::find_by_id(key.to_string())
+    let found = idempotency_keys::Entity::find_by_id(scoped_key(actor, key, object_type))
         .filter(idempotency_keys::Column::UserId.eq(actor.user_id))
         .filter(idempotency_keys::Column::ObjectType.eq(object_type))
         .one(db)
@@ -260,7 +274,7 @@ pub async fn remember_result<C: ConnectionTrait>(
     object_id: i64,
 ) -> Result<(), DbErr> {
     idempotency_keys::Entity::insert(idempotency_keys::ActiveModel {
-        key: Set(key.trim().to_string()),
+        key: Set(scoped_key(actor, key, object_type)),
         user_id: Set(actor.user_id),
         object_type: Set(object_type.to_string()),
         object_id: Set(object_id),

@@ -51,15 +51,22 @@ impl Default for SessionPolicy {
 pub struct LoginThrottle {
     /// Failures older than this are forgotten.
     pub window: Duration,
-    /// Failures of one username allowed in the window before waits begin.
+    /// Failures of one username from one address allowed in the window before
+    /// that address waits for that username.
     pub free_per_account: u32,
     /// Failures from one address allowed in the window before waits begin (an
     /// office behind one address has many staff, so this is higher).
     pub free_per_address: u32,
     /// The first wait; each further failure doubles it.
     pub first_wait: Duration,
-    /// The longest wait.
+    /// The longest wait of one address.
     pub longest_wait: Duration,
+    /// Failures of one username from all addresses together allowed before every
+    /// sign-in to it is slowed down (a guess spread over many addresses).
+    pub free_account_wide: u32,
+    /// The longest wait that failures from elsewhere can impose on an account: short,
+    /// so that nobody can keep an account's owner out by failing on purpose.
+    pub account_wide_longest_wait: Duration,
 }
 
 impl Default for LoginThrottle {
@@ -70,6 +77,8 @@ impl Default for LoginThrottle {
             free_per_address: 20,
             first_wait: Duration::from_secs(30),
             longest_wait: Duration::from_secs(15 * 60),
+            free_account_wide: 20,
+            account_wide_longest_wait: Duration::from_secs(60),
         }
     }
 }
@@ -84,6 +93,9 @@ pub struct ServiceConfig {
     pub key: DataKey,
     /// Public holidays, for working-day deadlines.
     pub calendar: HolidayCalendar,
+    /// A demonstration server (`slrt serve --demo`): the published demo password
+    /// is accepted as it is. Elsewhere an account signing in with it must change it.
+    pub demo: bool,
 }
 
 impl ServiceConfig {
@@ -94,6 +106,7 @@ impl ServiceConfig {
             throttle: LoginThrottle::default(),
             key,
             calendar: builtin_holidays(),
+            demo: false,
         }
     }
 }
@@ -115,6 +128,7 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
             db.clone(),
             config.sessions,
             config.throttle,
+            config.demo,
         )),
         accounts: Arc::new(accounts::DbAccountService::new(db.clone())),
         audit: Arc::new(audit::DbAuditService::new(db.clone())),

@@ -87,6 +87,7 @@ impl Slrt {
             "--site-root",
             "target/site",
             "--insecure-cookies",
+            "--demo",
         ];
         let child = self.spawn(&args, "server.log")?;
         let mut server = Server {
