@@ -792,8 +792,13 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
                 complaint_id: None,
                 programme_id,
                 institution_id: inside.id,
-                consent_given_by: "Darto Wiryono".into(),
-                consent_given_on: now.date_naive(),
+                consent: Some(shared::referral::ConsentGiven {
+                    given_by: "Darto Wiryono".into(),
+                    given_on: now.date_naive(),
+                    institution_id: inside.id,
+                    programme_id,
+                    resident_informed: true,
+                }),
             },
         )
         .await?;

@@ -309,8 +309,13 @@ async fn random_write(
                         complaint_id: None,
                         programme_id: t.programme_id,
                         institution_id: t.institution_id,
-                        consent_given_by: "Darto Wiryono".into(),
-                        consent_given_on: Utc::now().date_naive(),
+                        consent: Some(shared::referral::ConsentGiven {
+                            given_by: "Darto Wiryono".into(),
+                            given_on: Utc::now().date_naive(),
+                            institution_id: t.institution_id,
+                            programme_id: t.programme_id,
+                            resident_informed: true,
+                        }),
                     },
                 )
                 .await

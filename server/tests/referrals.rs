@@ -7,8 +7,9 @@ mod common;
 use chrono::Utc;
 use common::people::{complaint, household_request};
 use common::{TestResult, actor, audit_rows, database_with_areas};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use server::services;
+use shared::DomainError;
 use shared::case::{CaseAction, CaseState};
 use shared::complaint::{Channel, ComplaintType};
 use shared::contract::{Actor, ServiceError, Services};
@@ -109,8 +110,13 @@ fn issue(w: &World, key: &str) -> IssueReferral {
         complaint_id: None,
         programme_id: w.programme_id,
         institution_id: w.institution_id,
-        consent_given_by: "Darto Wiryono".into(),
-        consent_given_on: Utc::now().date_naive(),
+        consent: Some(shared::referral::ConsentGiven {
+            given_by: "Darto Wiryono".into(),
+            given_on: Utc::now().date_naive(),
+            institution_id: w.institution_id,
+            programme_id: w.programme_id,
+            resident_informed: true,
+        }),
     }
 }
 
@@ -157,12 +163,74 @@ async fn a_referral_goes_from_consent_to_completion_and_the_case_follows() -> Te
             .err(),
         Some(ServiceError::Forbidden)
     );
-    let mut no_consent = issue(&w, "r-empty");
-    no_consent.consent_given_by = " ".into();
-    assert!(matches!(
-        w.services.referrals.issue(&w.coordinator, no_consent).await,
-        Err(ServiceError::Invalid(_))
-    ));
+    // The service itself refuses a referral without consent, or with consent for
+    // another institution or purpose, or not told to the resident: whoever calls it.
+    let refused = |change: &dyn Fn(&mut IssueReferral)| {
+        let mut request = issue(&w, "r-refused");
+        change(&mut request);
+        request
+    };
+    let cases: [(&str, &dyn Fn(&mut IssueReferral), DomainError); 5] = [
+        ("none", &|r| r.consent = None, DomainError::ConsentMissing),
+        (
+            "nobody",
+            &|r| {
+                if let Some(c) = r.consent.as_mut() {
+                    c.given_by = " ".into();
+                }
+            },
+            DomainError::ConsentMissing,
+        ),
+        (
+            "not told",
+            &|r| {
+                if let Some(c) = r.consent.as_mut() {
+                    c.resident_informed = false;
+                }
+            },
+            DomainError::ConsentMissing,
+        ),
+        (
+            "other institution",
+            &|r| {
+                if let Some(c) = r.consent.as_mut() {
+                    c.institution_id += 1000;
+                }
+            },
+            DomainError::ConsentForOtherInstitution,
+        ),
+        (
+            "other purpose",
+            &|r| {
+                if let Some(c) = r.consent.as_mut() {
+                    c.programme_id += 1000;
+                }
+            },
+            DomainError::ConsentForOtherPurpose,
+        ),
+    ];
+    for (name, change, expected) in cases {
+        assert_eq!(
+            w.services
+                .referrals
+                .issue(&w.coordinator, refused(change))
+                .await
+                .err(),
+            Some(ServiceError::Invalid(expected)),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        server::entities::referrals::Entity::find()
+            .count(&w.db)
+            .await?,
+        0,
+        "a refused referral stores nothing"
+    );
+    assert_eq!(
+        audit_rows(&w.db, "issue_referral", "refused").await?.len(),
+        5
+    );
 
     let referral = w
         .services

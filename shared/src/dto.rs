@@ -764,10 +764,9 @@ pub struct IssueReferral {
     pub programme_id: i64,
     /// Receiving institution id.
     pub institution_id: i64,
-    /// Who gave consent to share data with the institution (the resident or a guardian).
-    pub consent_given_by: String,
-    /// When consent was given.
-    pub consent_given_on: NaiveDate,
+    /// The resident's consent to share their data with the institution for this
+    /// programme or service; the service refuses the referral without it.
+    pub consent: Option<crate::referral::ConsentGiven>,
 }
 
 /// Filters of a referral list (an institution's inbox, or staff's view of their area).

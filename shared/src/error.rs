@@ -133,6 +133,8 @@ pub enum DomainError {
     ConsentMissing,
     /// The consent recorded names another institution.
     ConsentForOtherInstitution,
+    /// The consent recorded was given for another programme or service (purpose).
+    ConsentForOtherPurpose,
     /// A line of a holiday list is not `yyyy-mm-dd [name]`.
     HolidayLineInvalid { line: usize },
     /// The actor may not do this here.
@@ -208,6 +210,7 @@ impl DomainError {
             DomainError::ReferralsStillOpen { .. } => "referrals_still_open",
             DomainError::ConsentMissing => "consent_missing",
             DomainError::ConsentForOtherInstitution => "consent_for_other_institution",
+            DomainError::ConsentForOtherPurpose => "consent_for_other_purpose",
             DomainError::HolidayLineInvalid { .. } => "holiday_line_invalid",
             DomainError::AccessDenied { .. } => "access_denied",
             DomainError::PasswordLength { .. } => "password_length",
@@ -241,6 +244,7 @@ impl DomainError {
                 | DomainError::ReferralsStillOpen { .. }
                 | DomainError::ConsentMissing
                 | DomainError::ConsentForOtherInstitution
+                | DomainError::ConsentForOtherPurpose
         )
     }
 
@@ -397,6 +401,10 @@ impl DomainError {
             }
             DomainError::ConsentForOtherInstitution => {
                 "Persetujuan yang dicatat untuk lembaga lain, bukan lembaga penerima rujukan ini."
+                    .into()
+            }
+            DomainError::ConsentForOtherPurpose => {
+                "Persetujuan yang dicatat untuk program atau layanan lain, bukan untuk rujukan ini."
                     .into()
             }
             DomainError::HolidayLineInvalid { line } => format!(
@@ -574,6 +582,10 @@ impl DomainError {
             }
             DomainError::ConsentForOtherInstitution => {
                 "The consent recorded names another institution, not this referral's receiver."
+                    .into()
+            }
+            DomainError::ConsentForOtherPurpose => {
+                "The consent recorded was given for another programme or service, not this referral."
                     .into()
             }
             DomainError::HolidayLineInvalid { line } => {

@@ -152,15 +152,42 @@ pub struct Consent {
     pub recorded_by: String,
 }
 
-/// Checks that consent for `institution` is recorded, as required before a referral is sent.
+/// The resident's consent as the desk records it with a request to share their
+/// data (a referral): who gave it and when, for which institution and which
+/// programme or service (the purpose), and that the resident was told what is
+/// shared, with whom and why. The service that shares the data checks it
+/// ([`check_consent`]); a page's checkbox alone is not consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentGiven {
+    /// The resident or their guardian.
+    pub given_by: String,
+    /// The day it was given.
+    pub given_on: NaiveDate,
+    /// The institution the resident agreed their data goes to.
+    pub institution_id: i64,
+    /// The programme or service it was agreed for.
+    pub programme_id: i64,
+    /// The resident was told what is shared, with whom and for what.
+    pub resident_informed: bool,
+}
+
+/// Checks that consent is given for sending data to `institution_id` for
+/// `programme_id`, as required before a referral is sent (UU 27/2022).
 pub fn check_consent(
-    consent: Option<&Consent>,
-    institution: &InstitutionId,
+    consent: Option<&ConsentGiven>,
+    institution_id: i64,
+    programme_id: i64,
 ) -> Result<(), DomainError> {
     match consent {
         None => Err(DomainError::ConsentMissing),
-        Some(consent) if &consent.institution != institution => {
+        Some(consent) if !consent.resident_informed || consent.given_by.trim().is_empty() => {
+            Err(DomainError::ConsentMissing)
+        }
+        Some(consent) if consent.institution_id != institution_id => {
             Err(DomainError::ConsentForOtherInstitution)
+        }
+        Some(consent) if consent.programme_id != programme_id => {
+            Err(DomainError::ConsentForOtherPurpose)
         }
         Some(_) => Ok(()),
     }
@@ -277,24 +304,40 @@ mod tests {
     }
 
     #[test]
-    fn consent_must_name_the_receiving_institution() {
-        let hospital = InstitutionId::new("rsud-waled");
-        let school = InstitutionId::new("sdn-1");
-        let consent = Consent {
-            institution: hospital.clone(),
+    fn consent_must_name_the_receiving_institution_and_purpose() {
+        let consent = ConsentGiven {
             given_by: "Warga Contoh".into(),
             given_on: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or_default(),
-            recorded_by: "fo.desa".into(),
+            institution_id: 7,
+            programme_id: 3,
+            resident_informed: true,
         };
+        assert_eq!(check_consent(None, 7, 3), Err(DomainError::ConsentMissing));
         assert_eq!(
-            check_consent(None, &hospital),
-            Err(DomainError::ConsentMissing)
-        );
-        assert_eq!(
-            check_consent(Some(&consent), &school),
+            check_consent(Some(&consent), 8, 3),
             Err(DomainError::ConsentForOtherInstitution)
         );
-        assert_eq!(check_consent(Some(&consent), &hospital), Ok(()));
+        assert_eq!(
+            check_consent(Some(&consent), 7, 4),
+            Err(DomainError::ConsentForOtherPurpose)
+        );
+        let uninformed = ConsentGiven {
+            resident_informed: false,
+            ..consent.clone()
+        };
+        assert_eq!(
+            check_consent(Some(&uninformed), 7, 3),
+            Err(DomainError::ConsentMissing)
+        );
+        let nobody = ConsentGiven {
+            given_by: "  ".into(),
+            ..consent.clone()
+        };
+        assert_eq!(
+            check_consent(Some(&nobody), 7, 3),
+            Err(DomainError::ConsentMissing)
+        );
+        assert_eq!(check_consent(Some(&consent), 7, 3), Ok(()));
     }
 
     #[test]

@@ -186,8 +186,13 @@ pub async fn issue_referral(
                 complaint_id: complaint_id.trim().parse().ok(),
                 programme_id,
                 institution_id,
-                consent_given_by,
-                consent_given_on: ssr::today(),
+                consent: Some(shared::referral::ConsentGiven {
+                    given_by: consent_given_by,
+                    given_on: ssr::today(),
+                    institution_id,
+                    programme_id,
+                    resident_informed: consent == "1",
+                }),
             },
         )
         .await?)

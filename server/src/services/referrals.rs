@@ -23,11 +23,12 @@ use shared::dto::{
 use shared::geo::AreaScope;
 use shared::programme::InstitutionId;
 use shared::referral::{
-    Consent, ReferralAction, ReferralFlow, ReferralNumber, ReferralState, check_consent,
+    ReferralAction, ReferralFlow, ReferralNumber, ReferralState, check_consent,
 };
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
+use super::audit::Outcome;
 use super::cases::{insert_case_event, referral_views};
 use super::common::{
     Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
@@ -275,27 +276,41 @@ impl ReferralService for DbReferralService {
             None => None,
         };
         let today = today();
-        let given_by = shared::text::required("consent_given_by", &request.consent_given_by, 120)?;
-        if request.consent_given_on > today {
+        // Consent is part of the request and checked here, whoever calls: no data
+        // goes to an institution without it (UU 27/2022).
+        let consent_checked = check_consent(request.consent.as_ref(), institution.id, programme.id);
+        let Some(consent) = request.consent.as_ref().filter(|_| consent_checked.is_ok()) else {
+            let reason = consent_checked.err().unwrap_or(DomainError::ConsentMissing);
+            let mut refusal = entry(
+                actor,
+                "issue_referral",
+                Subject::new("case", case.id),
+                Some(&village),
+            );
+            refusal.detail = Some(format!(
+                "refused: {}; institution={}; programme={}",
+                reason.code(),
+                institution.id,
+                programme.code
+            ));
+            if let Err(error) = self.db.audit(refusal, Outcome::Refused).await {
+                tracing::error!(%error, "could not audit a refused referral");
+            }
+            return Err(ServiceError::Invalid(reason));
+        };
+        let given_by = shared::text::required("consent_given_by", &consent.given_by, 120)?;
+        if consent.given_on > today {
             return Err(ServiceError::Invalid(DomainError::DateInFuture {
                 field: "consent_given_on".into(),
             }));
         }
-        let institution_id = InstitutionId::from(institution.id);
-        let consent = Consent {
-            institution: institution_id.clone(),
-            given_by: given_by.clone(),
-            given_on: request.consent_given_on,
-            recorded_by: actor.username.clone(),
-        };
-        check_consent(Some(&consent), &institution_id)?;
         let kind = match &complaint {
             Some(c) => stored::<ComplaintType>(&c.complaint_type)?,
             None => ComplaintType::ServiceRequest,
         };
         let deadline = Deadline::for_complaint(kind, today, &self.calendar);
-        let consent_at = request
-            .consent_given_on
+        let consent_at = consent
+            .given_on
             .and_hms_opt(0, 0, 0)
             .map(|t| t.and_utc())
             .unwrap_or_else(Utc::now);
@@ -317,7 +332,10 @@ impl ReferralService for DbReferralService {
                 verification_code: Set(verification_code()),
                 consent_at: Set(consent_at),
                 consent_by: Set(given_by.clone()),
-                consent_note: Set(None),
+                consent_note: Set(Some(format!(
+                    "for {} ({}); resident informed; recorded by {}",
+                    institution.name, programme.code, actor.username
+                ))),
                 created_by: Set(Some(actor.user_id)),
                 created_at: Set(now),
                 updated_at: Set(now),
