@@ -313,6 +313,14 @@ async fn dashboard_tables(
             area,
         )
     };
+    // A table that does not exist is "not found", and nothing was exported: no
+    // audit row says otherwise, and the caller's text is never copied into it.
+    let wanted = tables.iter().find(|table| table.key == query.tabel);
+    let detail = match wanted {
+        Some(table) => table.key.to_string(),
+        None if query.tabel.is_empty() => "*".to_string(),
+        None => return Err(ServiceError::NotFound),
+    };
     let area = shared::geo::AreaCode::parse(&area).ok();
     let mut audit = crate::services::common::entry(
         &actor,
@@ -324,11 +332,7 @@ async fn dashboard_tables(
         }),
         area.as_ref(),
     );
-    audit.detail = Some(if query.tabel.is_empty() {
-        "*".to_string()
-    } else {
-        query.tabel.clone()
-    });
+    audit.detail = Some(detail);
     crate::services::common::audit_ok(&state.db, audit).await?;
     Ok((stem, tables))
 }

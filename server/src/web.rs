@@ -137,6 +137,13 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .merge(static_files)
         .layer(middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(middleware::from_fn(same_origin_writes))
+        // Pages, server-function answers and exports carry personal data: no copy may
+        // stay in the browser's cache or a proxy (shared PCs at village posts).
+        // The browser files set their own (`no-cache`) above.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1045,3 +1045,89 @@ async fn sessions_are_listed_and_can_all_be_ended() -> TestResult {
     );
     Ok(())
 }
+
+/// Administration pages answer 403 (audited) to other roles, as every other
+/// refused page does; nothing with personal data may be cached; a download that
+/// fails is not audited as done and never copies the caller's text.
+#[tokio::test]
+async fn admin_pages_refuse_staff_answers_are_not_stored_and_failed_exports_say_so() -> TestResult {
+    let site = site().await?;
+    account(&site.db, "fo.waled", Role::FrontOffice, Some(VILLAGE)).await?;
+    account(&site.db, "admin.cirebon", Role::Admin, Some("32.09")).await?;
+    account(&site.db, "kadis.cirebon", Role::DistrictHead, Some("32.09")).await?;
+    let staff = sign_in(&site, "fo.waled").await?;
+    for path in [
+        "/admin/lembaga",
+        "/admin/program",
+        "/admin/pengguna",
+        "/admin/pengguna/baru",
+        "/admin/audit",
+    ] {
+        let answer = send(&site.router, get(path, Some(&staff))?).await?;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(answer.body.contains("access-refused"), "{path}");
+        assert!(!answer.body.contains("name=\"contact"), "{path}");
+        assert!(!answer.body.contains("name=\"username\""), "{path}");
+    }
+    for action in ["manage_catalogue", "manage_users", "view_audit_log"] {
+        assert!(
+            !common::audit_rows(&site.db, action, "refused")
+                .await?
+                .is_empty(),
+            "{action}"
+        );
+    }
+    let admin = sign_in(&site, "admin.cirebon").await?;
+    for path in ["/admin/lembaga", "/admin/pengguna/baru"] {
+        let answer = send(&site.router, get(path, Some(&admin))?).await?;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+    }
+
+    // Pages, server-function answers and downloads are never stored by the browser.
+    let answers = [
+        send(&site.router, get("/", Some(&staff))?).await?,
+        send(&site.router, get("/keluarga", Some(&staff))?).await?,
+        send(&site.router, post("/api/my_sessions", Some(&staff), "")?).await?,
+        send(&site.router, get("/unduh/keluarga.csv", Some(&staff))?).await?,
+    ];
+    for answer in &answers {
+        assert_eq!(
+            answer
+                .headers
+                .get(header::CACHE_CONTROL)
+                .and_then(|value| value.to_str().ok()),
+            Some("no-store"),
+            "{}: {}",
+            answer.status,
+            answer.body.chars().take(200).collect::<String>()
+        );
+    }
+
+    // A dashboard table that does not exist: 404, and no "ok" export with the text.
+    let head = sign_in(&site, "kadis.cirebon").await?;
+    let junk = "x".repeat(5000);
+    let missing = send(
+        &site.router,
+        get(
+            &format!("/unduh/dasbor.csv?wilayah=32.09&tabel={junk}"),
+            Some(&head),
+        )?,
+    )
+    .await?;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let exports = common::audit_rows(&site.db, "dashboard_export", "ok").await?;
+    assert!(exports.is_empty(), "{exports:?}");
+    let found = send(
+        &site.router,
+        get("/unduh/dasbor.csv?wilayah=32.09", Some(&head))?,
+    )
+    .await?;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(
+        common::audit_rows(&site.db, "dashboard_export", "ok")
+            .await?
+            .len(),
+        1
+    );
+    Ok(())
+}

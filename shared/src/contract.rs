@@ -306,6 +306,13 @@ pub trait AuditService: Send + Sync {
     ) -> Result<Page<AuditRow>, ServiceError>;
     /// Every matching entry as CSV (the export itself is audited).
     async fn export_csv(&self, actor: &Actor, filter: AuditFilter) -> Result<String, ServiceError>;
+    /// Whether the actor's role may open a page that exists for `action` (the
+    /// administration pages); a refusal is written to the audit log like any other.
+    async fn page_access(
+        &self,
+        actor: &Actor,
+        action: crate::access::Action,
+    ) -> Result<(), ServiceError>;
 }
 
 /// Administrative areas and the figures of the home page.

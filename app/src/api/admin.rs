@@ -274,3 +274,11 @@ fn optional_number<T: std::str::FromStr>(field: &str, text: &str) -> Result<Opti
 fn area_scope(field: &str, code: &str) -> Result<shared::geo::AreaScope, AppError> {
     shared::geo::AreaScope::from_stored(code.trim()).map_err(|error| invalid_field(field, error))
 }
+
+/// Whether the signed-in user's role may open the administration page made for
+/// `action` (a refusal is audited and answers 403).
+#[server(prefix = "/api", endpoint = "page_access")]
+pub async fn page_access(action: shared::access::Action) -> Result<(), AppError> {
+    let actor = ssr::actor()?;
+    Ok(ssr::services()?.audit.page_access(&actor, action).await?)
+}

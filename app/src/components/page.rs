@@ -21,6 +21,9 @@ pub fn SignedInPage<F, V>(
     title: &'static str,
     content: F,
     #[prop(optional)] password_change: bool,
+    /// The page exists for this action (administration): other roles get 403.
+    #[prop(optional)]
+    needs: Option<shared::access::Action>,
 ) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Send + Sync + 'static,
@@ -32,6 +35,7 @@ where
         title,
         Arc::new(move |user| content(user).into_any()),
         password_change,
+        needs,
     )
 }
 
@@ -40,8 +44,18 @@ fn signed_in_page(
     title: &'static str,
     content: Arc<dyn Fn(CurrentUser) -> AnyView + Send + Sync>,
     password_change: bool,
+    needs: Option<shared::access::Action>,
 ) -> AnyView {
     let user = Resource::new_blocking(|| (), |_| get_current_user());
+    let access = Resource::new_blocking(
+        move || needs,
+        |needs| async move {
+            match needs {
+                Some(action) => crate::api::page_access(action).await,
+                None => Ok(()),
+            }
+        },
+    );
     view! {
         <Title text=title />
         <Suspense fallback=|| view! { <p class="p-4 text-slate-600">{texts().loading}</p> }>
@@ -53,7 +67,10 @@ fn signed_in_page(
                             EitherOf3::A(view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> })
                         }
                         Ok(user) => {
-                            let body = content(user.clone());
+                            let body = match access.await {
+                                Ok(()) => content(user.clone()),
+                                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                            };
                             EitherOf3::B(view! { <SignedInLayout user>{body}</SignedInLayout> })
                         }
                         Err(error) if error.needs_login() => {

@@ -271,6 +271,18 @@ impl DbAuditService {
 
 #[async_trait]
 impl AuditService for DbAuditService {
+    async fn page_access(&self, actor: &Actor, action: Action) -> Result<(), ServiceError> {
+        let page = Subject::kind("page");
+        authorize(
+            &self.db,
+            actor,
+            action,
+            &Target::area(own_scope(actor)?),
+            page,
+        )
+        .await
+    }
+
     async fn search(
         &self,
         actor: &Actor,

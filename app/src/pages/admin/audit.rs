@@ -2,6 +2,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use shared::access::Action;
 use shared::account::{AuditFilter, AuditRow};
 
 use super::{Pager, encode_query, query_page, query_value};
@@ -16,7 +17,7 @@ use crate::paths;
 /// Filters, the newest entries first, and the export link for the same filters.
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Log audit", "Audit log") content=|_user| view! { <AuditBody /> } /> }
+    view! { <SignedInPage needs=Action::ViewAuditLog title=tr("Log audit", "Audit log") content=|_user| view! { <AuditBody /> } /> }
 }
 
 #[component]

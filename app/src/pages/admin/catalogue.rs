@@ -3,6 +3,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use shared::access::Action;
 use shared::complaint::Sector;
 use shared::dto::{InstitutionEntry, ProgrammeEntry};
 use shared::geo::AreaScope;
@@ -45,7 +46,7 @@ fn options<T: Copy + PartialEq + 'static>(
 /// The receiving institutions.
 #[component]
 pub fn InstitutionsPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Lembaga penerima rujukan", "Receiving institutions") content=|_user| view! { <InstitutionsBody /> } /> }
+    view! { <SignedInPage needs=Action::ManageCatalogue title=tr("Lembaga penerima rujukan", "Receiving institutions") content=|_user| view! { <InstitutionsBody /> } /> }
 }
 
 #[component]
@@ -183,7 +184,7 @@ fn InstitutionForm(
 /// The programme catalogue.
 #[component]
 pub fn ProgrammesPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Katalog program", "Programme catalogue") content=|_user| view! { <ProgrammesBody /> } /> }
+    view! { <SignedInPage needs=Action::ManageCatalogue title=tr("Katalog program", "Programme catalogue") content=|_user| view! { <ProgrammesBody /> } /> }
 }
 
 #[component]

@@ -4,6 +4,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared::access::Action;
 use shared::account::{UserDetail, UserFilter, UserRow};
 use shared::roles::Role;
 
@@ -22,7 +23,7 @@ use crate::paths;
 /// The accounts the administrator manages.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Pengguna", "Users") content=|_user| view! { <UsersBody /> } /> }
+    view! { <SignedInPage needs=Action::ManageUsers title=tr("Pengguna", "Users") content=|_user| view! { <UsersBody /> } /> }
 }
 
 #[component]
@@ -162,7 +163,7 @@ fn AssignmentFields() -> impl IntoView {
 /// Creating an account with its first role.
 #[component]
 pub fn NewUserPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Tambah pengguna", "Add user") content=|_user| view! { <NewUserForm /> } /> }
+    view! { <SignedInPage needs=Action::ManageUsers title=tr("Tambah pengguna", "Add user") content=|_user| view! { <NewUserForm /> } /> }
 }
 
 #[component]
@@ -199,7 +200,7 @@ fn NewUserForm() -> impl IntoView {
 /// One account: roles, password reset, disabling.
 #[component]
 pub fn UserPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Pengguna", "User") content=|_user| view! { <UserBody /> } /> }
+    view! { <SignedInPage needs=Action::ManageUsers title=tr("Pengguna", "User") content=|_user| view! { <UserBody /> } /> }
 }
 
 #[component]
