@@ -254,6 +254,10 @@ async fn main() -> anyhow::Result<()> {
                         key: data_key()?,
                         calendar,
                         demo: *demo,
+                        lookups: (
+                            services::lookup_limit::USER_BURST,
+                            services::lookup_limit::USER_PERIOD,
+                        ),
                     },
                 ),
                 db,

@@ -96,6 +96,9 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         waiting: Arc::new(AtomicUsize::new(0)),
         limits,
     };
+    let by_address: AddressLimiter = Arc::new(governor::RateLimiter::keyed(
+        crate::services::lookup_limit::per(ADDRESS_LOOKUP_BURST, ADDRESS_LOOKUP_PERIOD),
+    ));
     let routes = generate_route_list(App);
     let context = {
         let services = state.services.clone();
@@ -135,6 +138,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             _,
         >(context, shell))
         .merge(static_files)
+        .layer(middleware::from_fn_with_state(by_address, lookup_guard))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(middleware::from_fn(same_origin_writes))
         // Pages, server-function answers and exports carry personal data: no copy may
@@ -322,6 +326,65 @@ async fn same_origin_writes(request: Request, next: Next) -> Response {
             "Cross-site request refused.",
         )
     }
+}
+
+/// Identity lookups and reveals from one client address at once (an office of
+/// many desks behind one address), before the pace below applies.
+const ADDRESS_LOOKUP_BURST: u32 = 120;
+/// One more lookup from an address allowed every this often (120 a minute).
+const ADDRESS_LOOKUP_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
+/// The server functions that look up or reveal an identity number.
+const LOOKUP_PATHS: [&str; 3] = [
+    "/api/lookup_identity",
+    "/api/reveal_nik",
+    "/api/reveal_no_kk",
+];
+
+type AddressLimiter = Arc<governor::DefaultKeyedRateLimiter<String>>;
+
+/// The per-address allowance of identity lookups and reveals (each user also has
+/// one in the service, see `services::lookup_limit`): beyond it, 429 with `Retry-After`.
+async fn lookup_guard(
+    State(limiter): State<AddressLimiter>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use governor::clock::{Clock, DefaultClock};
+    let path = request.uri().path();
+    if !LOOKUP_PATHS.contains(&path) {
+        return next.run(request).await;
+    }
+    let address = request
+        .extensions()
+        .get::<ClientInfo>()
+        .and_then(|client| client.address.clone())
+        .unwrap_or_default();
+    if limiter.len() > 100_000 {
+        limiter.retain_recent();
+    }
+    let Err(not_until) = limiter.check_key(&address) else {
+        return next.run(request).await;
+    };
+    let seconds = not_until
+        .wait_time_from(DefaultClock::default().now())
+        .as_secs()
+        .max(1);
+    tracing::warn!(%address, %path, "identity lookups from one address limited");
+    let error = shared::contract::ServiceError::LookupLimited {
+        retry_after_seconds: seconds,
+    };
+    let mut response = refusal(
+        path,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Refused,
+        error.code(),
+        &error.to_string(),
+        &error.message_en(),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 /// Lets a request in when it is its turn (see [`Limits`]); probes and static

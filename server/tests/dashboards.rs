@@ -14,14 +14,8 @@ use common::{TestResult, actor, database_with_areas};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
-use server::entities::{
-    area_stats, cases, complaints, households, members, proposals, referrals, registry_families,
-};
-use server::protect::IdKind;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use server::entities::{area_stats, cases, complaints, households, members, proposals, referrals};
 use server::services::{self, dashboards, stats};
 use shared::case::{CaseAction, CloseReason};
 use shared::complaint::{Channel, ComplaintType, Sector};
@@ -122,34 +116,6 @@ async fn team() -> Result<Team, Box<dyn std::error::Error>> {
     })
 }
 
-/// Puts a family with this No KK serial in the registry, so that registering it gives it a desil.
-async fn in_registry(
-    db: &DatabaseConnection,
-    serial: u16,
-    village: &str,
-    desil: i16,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let key = common::data_key();
-    let no_kk = common::people::no_kk(serial)?;
-    registry_families::ActiveModel {
-        registry_id: Set(format!("R-{serial}")),
-        source: Set("dtsen".into()),
-        kk_hash: Set(key.lookup_hash(IdKind::NoKk, &no_kk.as_str())),
-        kk_sealed: Set(key.seal(&no_kk.as_str())),
-        kk_masked: Set(no_kk.masked()),
-        head_name: Set("Darto Wiryono".into()),
-        village_code: Set(village.into()),
-        address: Set(None),
-        desil: Set(desil),
-        programmes: Set("[]".into()),
-        import_id: Set(None),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
 /// One random write; refusals are fine (they must change nothing).
 async fn random_write(
     t: &Team,
@@ -182,7 +148,7 @@ async fn random_write(
         0 | 1 => {
             let village = *VILLAGES.choose(rng).ok_or("no village")?;
             if rng.gen_bool(0.6) {
-                in_registry(&t.db, step, village, rng.gen_range(1..=10)).await?;
+                common::in_registry(&t.db, step, village, rng.gen_range(1..=10)).await?;
             }
             let mut request = household_request(village, step, &format!("hh-{step}"))?;
             let child_year = rng.gen_range(2006..=2022);
@@ -628,7 +594,7 @@ async fn figures_equal_a_recount_after_random_writes() -> TestResult {
 async fn small_cells_are_suppressed_and_shares_follow() -> TestResult {
     let t = team().await?;
     for serial in 1..=3 {
-        in_registry(&t.db, serial, VILLAGES[0], 1).await?;
+        common::in_registry(&t.db, serial, VILLAGES[0], 1).await?;
         t.services
             .households
             .register(

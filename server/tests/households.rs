@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use server::entities::{cases, households, members};
 use server::services;
 use shared::contract::ServiceError;
-use shared::dto::{IdentityQuery, RecordHouseholdEvent, UpdateHousehold};
+use shared::dto::{IdentityQuery, RecordHouseholdEvent, RegistryCheck, UpdateHousehold};
 use shared::geo::AreaCode;
 use shared::household::{HouseholdEvent, HouseholdEventKind};
 use shared::identity::Sex;
@@ -198,9 +198,109 @@ async fn other_areas_and_aggregate_roles_are_refused_and_audited() -> TestResult
     let inside = services.households.lookup(&fo, query.clone()).await?;
     assert_eq!(inside.households.len(), 1);
     assert!(!inside.registered_elsewhere);
+    let query_again = query.clone();
     let outside = services.households.lookup(&far, query).await?;
     assert!(outside.households.is_empty());
     assert!(outside.registered_elsewhere);
+    // Only where to send the resident: the district, or the sub-district for a desk
+    // of the same district; never the household, its village or its registry record.
+    let kabupaten = area_name(&db, "32.09").await?;
+    let kecamatan = area_name(&db, "32.09.01").await?;
+    assert_eq!(outside.elsewhere_area.as_deref(), Some(kabupaten.as_str()));
+    assert!(inside.elsewhere_area.is_none());
+    let next_door = services.households.lookup(&neighbour, query_again).await?;
+    assert_eq!(
+        next_door.elsewhere_area.as_deref(),
+        Some(kecamatan.as_str())
+    );
+
+    // A registry family of another area: its record is not given, only where it is.
+    common::in_registry(&db, 77, WALED_DESA, 2).await?;
+    let kk = IdentityQuery::NoKk(common::people::no_kk(77)?);
+    match services.households.lookup(&fo, kk.clone()).await?.registry {
+        RegistryCheck::Found { record } => assert_eq!(record.desil.get(), 2),
+        other => panic!("the village's own desk sees the record, got {other:?}"),
+    }
+    let answer = services.households.lookup(&far, kk).await?;
+    assert_eq!(
+        answer.registry,
+        RegistryCheck::OtherArea {
+            district_name: kabupaten.clone()
+        }
+    );
+    let text = serde_json::to_string(&answer)?;
+    for leak in ["R-77", "desil", "programmes", WALED_DESA, "3209012008"] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+    Ok(())
+}
+
+async fn area_name(
+    db: &sea_orm::DatabaseConnection,
+    code: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    use sea_orm::EntityTrait;
+    Ok(
+        server::entities::areas::Entity::find_by_id(code.to_string())
+            .one(db)
+            .await?
+            .ok_or("no such area")?
+            .name,
+    )
+}
+
+/// A user making more lookups and reveals than a front desk ever needs is
+/// refused for a while (429 with a wait) and the administrators are told once.
+#[tokio::test]
+async fn lookups_beyond_a_desk_s_pace_are_limited_and_flagged() -> TestResult {
+    let db = database_with_areas().await?;
+    let services = services::build(
+        db.clone(),
+        server::services::ServiceConfig {
+            lookups: (3, std::time::Duration::from_secs(600)),
+            ..common::config()
+        },
+    );
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let other = actor(
+        &db,
+        &services,
+        "fo.kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let query = |serial| -> Result<IdentityQuery, Box<dyn std::error::Error>> {
+        Ok(IdentityQuery::NoKk(common::people::no_kk(serial)?))
+    };
+    for serial in 1..=3 {
+        services.households.lookup(&fo, query(serial)?).await?;
+    }
+    for serial in 4..=6 {
+        match services.households.lookup(&fo, query(serial)?).await {
+            Err(ServiceError::LookupLimited {
+                retry_after_seconds,
+            }) => assert!((1..=600).contains(&retry_after_seconds)),
+            other => panic!("expected a limit, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        ServiceError::LookupLimited {
+            retry_after_seconds: 5
+        }
+        .http_status(),
+        429
+    );
+    // Another user's allowance is their own.
+    services.households.lookup(&other, query(1)?).await?;
+    assert_eq!(audit_rows(&db, "lookup_volume", "refused").await?.len(), 1);
     Ok(())
 }
 

@@ -86,6 +86,11 @@ pub enum ServiceError {
     AccountDisabled,
     #[error("Terlalu banyak percobaan masuk. Coba lagi dalam {retry_after_seconds} detik.")]
     RateLimited { retry_after_seconds: u64 },
+    /// Too many identity lookups or reveals in a short time (per user or address).
+    #[error(
+        "Terlalu banyak pencarian NIK/No KK dalam waktu singkat. Coba lagi dalam {retry_after_seconds} detik."
+    )]
+    LookupLimited { retry_after_seconds: u64 },
     #[error("Anda tidak berwenang mengakses data ini.")]
     Forbidden,
     #[error("Data tidak ditemukan.")]
@@ -123,6 +128,7 @@ impl ServiceError {
             ServiceError::InvalidCredentials => "invalid_credentials",
             ServiceError::AccountDisabled => "account_disabled",
             ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::LookupLimited { .. } => "lookup_limited",
             ServiceError::Forbidden => "forbidden",
             ServiceError::NotFound => "not_found",
             ServiceError::DuplicateNoKk => "duplicate_no_kk",
@@ -145,7 +151,7 @@ impl ServiceError {
                 409
             }
             ServiceError::Invalid(_) => 422,
-            ServiceError::RateLimited { .. } => 429,
+            ServiceError::RateLimited { .. } | ServiceError::LookupLimited { .. } => 429,
             ServiceError::Unavailable => 503,
             ServiceError::Internal => 500,
         }
@@ -155,6 +161,9 @@ impl ServiceError {
     pub fn retry_after_seconds(&self) -> Option<u64> {
         match self {
             ServiceError::RateLimited {
+                retry_after_seconds,
+            }
+            | ServiceError::LookupLimited {
                 retry_after_seconds,
             } => Some(*retry_after_seconds),
             ServiceError::Unavailable => Some(RETRY_AFTER_BUSY_SECONDS),
@@ -173,6 +182,11 @@ impl ServiceError {
             ServiceError::RateLimited {
                 retry_after_seconds,
             } => format!("Too many sign-in attempts. Try again in {retry_after_seconds} seconds."),
+            ServiceError::LookupLimited {
+                retry_after_seconds,
+            } => format!(
+                "Too many NIK/No KK lookups in a short time. Try again in {retry_after_seconds} seconds."
+            ),
             ServiceError::Forbidden => "You are not allowed to access this data.".into(),
             ServiceError::NotFound => "Not found.".into(),
             ServiceError::DuplicateNoKk => {

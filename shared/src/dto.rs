@@ -116,6 +116,12 @@ pub enum RegistryCheck {
     },
     /// Not found: a registry proposal (flow B) should be started.
     NotFound,
+    /// In the registry, but for a family of another area: its record is that area's
+    /// to read. Only the district (kabupaten/kota) is named, to send the resident there.
+    OtherArea {
+        /// Name of the district holding the record.
+        district_name: String,
+    },
 }
 
 /// A household member in a list: identity masked.
@@ -392,8 +398,13 @@ pub enum IdentityQuery {
 pub struct IdentityLookup {
     /// Households inside the actor's area that match.
     pub households: Vec<HouseholdRow>,
-    /// True when the number is registered in another area (nothing more is said).
+    /// True when the number is registered in another area.
     pub registered_elsewhere: bool,
+    /// Where, when it is: only the name of the district (kabupaten/kota) to refer
+    /// the resident to, or of the sub-district (kecamatan) when it is the caller's own
+    /// district. Never the household, its village or its registry record.
+    #[serde(default)]
+    pub elsewhere_area: Option<String>,
     /// The registry check.
     pub registry: RegistryCheck,
 }

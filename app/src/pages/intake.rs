@@ -164,27 +164,53 @@ fn LookupResult(found: IdentityLookup, on_register: Callback<()>) -> impl IntoVi
                 </p>
             </div>
         }),
-        RegistryCheck::NotFound => Either::Right(view! {
+        RegistryCheck::OtherArea { district_name } => Either::Right(Either::Left(view! {
+            <p data-testid="registry-other-area" class="rounded-md bg-slate-100 px-3 py-2 text-sm">
+                {format!(
+                    "{} {}. {}",
+                    tr("Terdaftar di registri (DTSEN) untuk keluarga di", "In the registry (DTSEN) for a family in"),
+                    district_name,
+                    tr(
+                        "Data registri keluarga itu hanya dapat dilihat petugas wilayah tersebut: rujuk warga ke sana.",
+                        "That family's registry record is for that area's staff: refer the resident there.",
+                    ),
+                )}
+            </p>
+        })),
+        RegistryCheck::NotFound => Either::Right(Either::Right(view! {
             <p data-testid="registry-not-found" class="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
                 {tr(
                     "Tidak ditemukan di registri (DTSEN). Setelah keluarga terdaftar di portal, usulkan ke registri dari halaman keluarganya.",
                     "Not found in the registry (DTSEN). Once the household is registered here, propose it to the registry from its page.",
                 )}
             </p>
-        }),
+        })),
     };
     let none_here = found.households.is_empty();
+    let elsewhere_note = match found.elsewhere_area.clone() {
+        Some(area) => format!(
+            "{} {}. {}",
+            tr("Nomor ini tercatat di", "This number is on record in"),
+            area,
+            tr(
+                "Rujuk warga ke petugas wilayah tersebut atau ke sekretariat SLRT.",
+                "Refer the resident to that area's staff or to the SLRT secretariat.",
+            )
+        ),
+        None => tr(
+            "Nomor ini tercatat di wilayah lain. Hubungi petugas wilayah tersebut atau sekretariat SLRT.",
+            "This number is on record in another area. Contact that area's staff or the SLRT secretariat.",
+        )
+        .to_string(),
+    };
     view! {
         <section class="mb-4 space-y-3" data-testid="lookup-result" aria-live="polite">
             {registry}
             {found
                 .registered_elsewhere
                 .then_some(view! {
-                    <p class="rounded-md bg-slate-100 px-3 py-2 text-sm">
-                        {tr(
-                            "Nomor ini tercatat di wilayah lain. Hubungi petugas wilayah tersebut atau sekretariat SLRT.",
-                            "This number is on record in another area. Contact that area's staff or the SLRT secretariat.",
-                        )}
+                    <p class="rounded-md bg-slate-100 px-3 py-2 text-sm" data-testid="lookup-elsewhere">
+                        {elsewhere_note}
                     </p>
                 })}
             <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">

@@ -52,6 +52,7 @@ pub const EXPORT_MAX_HOUSEHOLDS: u64 = 50_000;
 pub struct DbHouseholdService {
     db: Store,
     key: DataKey,
+    limits: std::sync::Arc<super::lookup_limit::LookupLimits>,
 }
 
 /// A failed insert of a registration: a unique-key clash is `clash` (the
@@ -82,9 +83,51 @@ impl DbHouseholdService {
         }
     }
 
-    pub fn new(db: Store, key: DataKey) -> Self {
-        DbHouseholdService { db, key }
+    pub fn new(db: Store, key: DataKey, limits: super::lookup_limit::LookupLimits) -> Self {
+        DbHouseholdService {
+            db,
+            key,
+            limits: std::sync::Arc::new(limits),
+        }
     }
+
+    /// The name of the area a front desk outside `scope` is told about for a
+    /// record in `village`: the district, or the sub-district when the caller works
+    /// in the same district (a village desk sending a resident to the next kecamatan).
+    async fn area_to_refer_to(
+        &self,
+        scope: &AreaScope,
+        village: &str,
+    ) -> Result<Option<String>, ServiceError> {
+        let Ok(village) = AreaCode::parse(village) else {
+            return Ok(None);
+        };
+        let district = village.ancestor_at(shared::geo::AreaLevel::District);
+        let same_district = match (scope, &district) {
+            (AreaScope::Area(own), Some(district)) => {
+                own.ancestor_at(shared::geo::AreaLevel::District).as_ref() == Some(district)
+            }
+            _ => false,
+        };
+        let named = if same_district {
+            village.ancestor_at(shared::geo::AreaLevel::SubDistrict)
+        } else {
+            district
+        };
+        let Some(named) = named else {
+            return Ok(None);
+        };
+        let code = named.to_string();
+        let names = super::auth::area_names(&self.db, [code.clone()]).await?;
+        Ok(names.get(&code).cloned())
+    }
+}
+
+/// Whether a stored village code lies inside `scope` (a damaged code does not).
+fn within(scope: &AreaScope, village: &str) -> bool {
+    AreaCode::parse(village)
+        .map(|code| scope.contains_code(&code))
+        .unwrap_or(false)
 }
 
 /// Reads a stored enum code; a bad stored code is a server fault.
@@ -434,6 +477,7 @@ impl HouseholdService for DbHouseholdService {
             Subject::kind("identity_lookup"),
         )
         .await?;
+        self.limits.take(&self.db, actor, "identity_lookup").await?;
         let (kind, found, registry) = match &query {
             IdentityQuery::Nik(nik) => {
                 let hash = self.key.lookup_hash(IdKind::Nik, &nik.as_str());
@@ -472,16 +516,29 @@ impl HouseholdService for DbHouseholdService {
                 ("no_kk", found, self.registry_for_kk_hash(&hash).await?)
             }
         };
-        let (inside, outside): (Vec<_>, Vec<_>) = found.into_iter().partition(|household| {
-            AreaCode::parse(&household.village_code)
-                .map(|code| scope.contains_code(&code))
-                .unwrap_or(false)
-        });
+        let (inside, outside): (Vec<_>, Vec<_>) = found
+            .into_iter()
+            .partition(|household| within(&scope, &household.village_code));
+        // A lookup answers what the front desk needs to act: the registry record of a
+        // family in the caller's area; of one elsewhere only where to send the resident.
         let registry = match registry {
-            Some(row) => RegistryCheck::Found {
+            Some(row) if within(&scope, &row.village_code) => RegistryCheck::Found {
                 record: registry_record(&row)?,
             },
+            Some(row) => RegistryCheck::OtherArea {
+                district_name: self
+                    .area_to_refer_to(&scope, &row.village_code)
+                    .await?
+                    .unwrap_or_default(),
+            },
             None => RegistryCheck::NotFound,
+        };
+        let elsewhere_area = match outside.first() {
+            Some(household) => {
+                self.area_to_refer_to(&scope, &household.village_code)
+                    .await?
+            }
+            None => None,
         };
         let households = self.rows_for(inside).await?;
         let mut audit = entry(actor, "lookup_identity", Subject::kind("household"), None);
@@ -495,6 +552,7 @@ impl HouseholdService for DbHouseholdService {
         Ok(IdentityLookup {
             households,
             registered_elsewhere: !outside.is_empty(),
+            elsewhere_area,
             registry,
         })
     }
@@ -979,6 +1037,7 @@ impl HouseholdService for DbHouseholdService {
             .authorized_household(actor, Action::ViewFullIdentity, member.household_id)
             .await?;
         let sealed = member.nik_sealed.ok_or(ServiceError::NotFound)?;
+        self.limits.take(&self.db, actor, "reveal_nik").await?;
         let clear = self.key.open(&sealed).map_err(|_| ServiceError::Internal)?;
         self.db
             .audit_ok(entry(
@@ -995,6 +1054,7 @@ impl HouseholdService for DbHouseholdService {
         let (row, village) = self
             .authorized_household(actor, Action::ViewFullIdentity, household_id)
             .await?;
+        self.limits.take(&self.db, actor, "reveal_no_kk").await?;
         let clear = self
             .key
             .open(&row.kk_sealed)

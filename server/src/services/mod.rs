@@ -13,6 +13,7 @@ pub mod common;
 pub mod dashboards;
 pub mod households;
 pub mod housekeeping;
+pub mod lookup_limit;
 pub mod numbering;
 pub mod proposals;
 pub mod referrals;
@@ -96,6 +97,9 @@ pub struct ServiceConfig {
     /// A demonstration server (`slrt serve --demo`): the published demo password
     /// is accepted as it is. Elsewhere an account signing in with it must change it.
     pub demo: bool,
+    /// Identity lookups and reveals a user may make at once, and how often one
+    /// more is allowed after them.
+    pub lookups: (u32, Duration),
 }
 
 impl ServiceConfig {
@@ -107,6 +111,7 @@ impl ServiceConfig {
             key,
             calendar: builtin_holidays(),
             demo: false,
+            lookups: (lookup_limit::USER_BURST, lookup_limit::USER_PERIOD),
         }
     }
 }
@@ -136,6 +141,7 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
         households: Arc::new(households::DbHouseholdService::new(
             db.clone(),
             config.key.clone(),
+            lookup_limit::LookupLimits::new(config.lookups.0, config.lookups.1),
         )),
         cases: Arc::new(cases::DbCaseService::new(
             db.clone(),
