@@ -88,6 +88,15 @@ fn anyone(_: Role, _: bool) -> Expect {
     Expect::Ok
 }
 
+/// Administrators, whatever their area (an administration page is checked against one's own).
+fn admin_anywhere(role: Role, _: bool) -> Expect {
+    if role == Role::Admin {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// Case staff see the target inside their area; lists from outside leave it out.
 fn staff_list(role: Role, inside: bool) -> Expect {
     match (CASE_STAFF.contains(&role), inside) {
@@ -377,6 +386,9 @@ fn matrix() -> Vec<Row> {
             Box::new(comparison),
         ),
         row("/api/change_password", Call::Form, Box::new(anyone)),
+        row("/api/my_sessions", Call::Form, Box::new(anyone)),
+        row("/api/page_access", Call::Form, Box::new(admin_anywhere)),
+        row("/api/sign_out_everywhere", Call::Form, Box::new(anyone)),
         row("/api/logout", Call::Form, Box::new(anyone)),
     ]
 }
@@ -626,6 +638,7 @@ impl World {
             "/api/change_password" => format!(
                 "current_password={PASSWORD}&new_password=jalan-desa-{n}-berbatu&confirm_password=jalan-desa-{n}-berbatu"
             ),
+            "/api/page_access" => "action=manage_users".to_string(),
             _ => String::new(),
         })
     }

@@ -170,7 +170,8 @@ async fn a_referral_goes_from_consent_to_completion_and_the_case_follows() -> Te
         change(&mut request);
         request
     };
-    let cases: [(&str, &dyn Fn(&mut IssueReferral), DomainError); 5] = [
+    type Change<'a> = &'a dyn Fn(&mut IssueReferral);
+    let cases: [(&str, Change, DomainError); 5] = [
         ("none", &|r| r.consent = None, DomainError::ConsentMissing),
         (
             "nobody",

@@ -367,6 +367,7 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
     let count = move || form.draft.with(|d| d.complaints.len());
     view! {
         <form
+            method="post"
             class="mt-6 space-y-4 rounded-xl border border-slate-200 bg-white p-4"
             data-testid="open-case-form"
             novalidate

@@ -76,7 +76,10 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
                 "First look the resident up by NIK or family card number. If the household is not on record, register it here.",
             )}
         </p>
+        // `post`: a submission before the page's script has loaded must never put
+        // the number in the address (history, proxy and server logs).
         <form
+            method="post"
             class="mb-4 rounded-xl border border-slate-200 bg-white p-4"
             data-testid="lookup-form"
             on:submit=move |ev| {
@@ -314,6 +317,7 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
     };
     view! {
         <form
+            method="post"
             class="space-y-6"
             data-testid="registration-form"
             novalidate

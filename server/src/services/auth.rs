@@ -323,7 +323,7 @@ impl DbAuthService {
         let capped = LoginThrottle {
             first_wait: throttle.first_wait.min(throttle.account_wide_longest_wait),
             longest_wait: throttle.account_wide_longest_wait,
-            ..throttle.clone()
+            ..*throttle
         };
         let account_wait = throttle_wait(&account_wide, throttle.free_account_wide, &capped, now);
         Ok(wait.max(account_wait))
