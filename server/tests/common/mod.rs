@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod people;
+pub mod random_writes;
 
 use std::path::PathBuf;
 
