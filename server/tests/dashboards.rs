@@ -292,15 +292,16 @@ async fn small_cells_are_suppressed_and_shares_follow() -> TestResult {
         .ok_or("no desil 1")?;
     assert_eq!(desil_one.value, None);
     let larger = t.services.dashboards.area(&t.head, VILLAGES[1]).await?;
-    assert_eq!(larger.indicators.households, Some(6));
+    // 6 households could be shown, but the sub-district shows 9 = 3 + 6: the
+    // 6 is hidden too, or the 3 would be 9 − 6.
+    assert_eq!(larger.indicators.households, None);
     assert_eq!(larger.indicators.people, Some(12));
-    assert_eq!(larger.indicators.registry_coverage_per_mille, Some(0));
+    assert_eq!(larger.indicators.registry_coverage_per_mille, None);
     let subdistrict = t.services.dashboards.area(&t.head, "32.09.01").await?;
     assert_eq!(subdistrict.indicators.households, Some(9));
-    assert_eq!(
-        subdistrict.indicators.registry_coverage_per_mille,
-        Some(333)
-    );
+    // 33,3% of 9 households would give the 3 households in the registry away.
+    assert_eq!(subdistrict.indicators.households_in_registry, None);
+    assert_eq!(subdistrict.indicators.registry_coverage_per_mille, None);
     // One suppressed desil cell (3) takes the next smallest (6, outside the registry) with it.
     let by_desil: Vec<_> = subdistrict
         .households_by_desil

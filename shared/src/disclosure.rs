@@ -14,10 +14,13 @@
 //!   single value by a reader who knows every published cell and every sum,
 //!   combines the sums in any linear way (exact elimination) and uses the
 //!   bounds they imply (a hidden cell is at least 1, since zeros are shown;
-//!   a hidden small cell is at most 4: the reader is even granted which hidden
-//!   cells are small);
+//!   with [`Grid::class_aware`] the reader is also granted which hidden cells
+//!   are small, i.e. at most 4: a reader who takes every "<5" at its word;
+//!   the dashboards do not use it, as in the smallest areas no pattern of
+//!   hidden non-zero cells withstands that reader: two villages of 2 + 2
+//!   poor households, each 1 + 1 by desil, under a sub-district's "<5");
 //! - shares are printed only when their part and whole are both shown, so
-//!   they say nothing the counts do not (see [`crate::dashboard_disclosure`]).
+//!   they say nothing the counts do not (see [`areas`]).
 //!
 //! Complements are chosen simply, not optimally: while some cell can be
 //! pinned, the smallest shown, non-zero, still-free cell of a sum it is in is
@@ -30,6 +33,8 @@
 //! divisibility), and non-linear facts the grid is not told about.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+pub mod areas;
 
 /// Counts from 1 to this many are small (hidden, and never to be pinned).
 const SMALL_MAX: u64 = crate::dashboard::SMALL_CELL - 1;
@@ -324,9 +329,20 @@ pub struct Grid {
     sums: Vec<Sum>,
     /// Cells that stayed pinnable because no complement could be found.
     unprotected: BTreeSet<usize>,
+    /// Whether the attacker is told which hidden cells are small (1 to 4).
+    class_aware: bool,
 }
 
 impl Grid {
+    /// A grid whose attacker is told which hidden cells are small (at most
+    /// 4), as a reader who takes every "<5" at its word would assume.
+    pub fn class_aware() -> Grid {
+        Grid {
+            class_aware: true,
+            ..Grid::default()
+        }
+    }
+
     /// A shown count, to be decided here.
     pub fn shown(&mut self, value: u64) -> usize {
         self.push(value, true, false, false)
@@ -383,7 +399,7 @@ impl Grid {
             .iter()
             .map(|c| match (c.shown, c.hidden) {
                 (true, false) => Range::exact(c.value),
-                (true, true) if c.value <= SMALL_MAX => Range {
+                (true, true) if self.class_aware && c.value <= SMALL_MAX => Range {
                     lo: 1,
                     hi: Some(SMALL_MAX),
                 },
@@ -449,8 +465,16 @@ impl Grid {
     }
 
     /// The complement for a pinned cell: the smallest candidate of the sums
-    /// nearest to it, walking from sum to sum through hidden cells.
+    /// nearest to it, walking from sum to sum through hidden cells, or, when
+    /// that finds none, through any cell.
     fn complement(&self, pinned: usize) -> Option<usize> {
+        self.nearest_candidate(pinned, false)
+            .or_else(|| self.nearest_candidate(pinned, true))
+    }
+
+    /// The smallest candidate of the nearest sums, walking through hidden
+    /// cells only, or through every cell (`widely`).
+    fn nearest_candidate(&self, pinned: usize, widely: bool) -> Option<usize> {
         let mut reached: BTreeSet<usize> = BTreeSet::from([pinned]);
         let mut frontier = vec![pinned];
         let mut used_sums: BTreeSet<usize> = BTreeSet::new();
@@ -468,7 +492,10 @@ impl Grid {
                 for m in members {
                     if self.candidate(m) {
                         found.push(m);
-                    } else if self.cells[m].hidden && reached.insert(m) {
+                        if widely && reached.insert(m) {
+                            next.push(m);
+                        }
+                    } else if (widely || self.cells[m].hidden) && reached.insert(m) {
                         next.push(m);
                     }
                 }
