@@ -128,7 +128,8 @@ async fn a_save_sent_again_while_the_first_runs_is_stored_once() -> TestResult {
     );
     assert_eq!(
         idempotency_keys::Entity::find()
-            .filter(idempotency_keys::Column::Key.eq("kasus-sama"))
+            .filter(idempotency_keys::Column::UserId.eq(desk.user_id))
+            .filter(idempotency_keys::Column::ObjectType.eq("case"))
             .count(&db)
             .await?,
         1
