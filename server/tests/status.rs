@@ -318,11 +318,13 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
 }
 
 /// Server functions that take no arguments: no body is malformed for them.
-const WITHOUT_ARGUMENTS: [&str; 7] = [
+const WITHOUT_ARGUMENTS: [&str; 9] = [
     "/api/current_user",
     "/api/home_summary",
     "/api/logout",
     "/api/my_assignments",
+    "/api/my_sessions",
+    "/api/sign_out_everywhere",
     "/api/institutions",
     "/api/programmes",
     "/api/village_options",
