@@ -121,6 +121,9 @@ impl Conn {
                 Ok(response)
             }
             Ok(None) => Err((eof("the answer's first line"), false)),
+            // A reset of a connection the server closed meanwhile arrives as a read
+            // error before any byte: as stale as an end of file.
+            Err(error) if is_stale(&error) => Err((error, false)),
             Err(error) => Err((error, true)),
         }
     }
