@@ -349,7 +349,6 @@ async fn lookup_guard(
     request: Request,
     next: Next,
 ) -> Response {
-    use governor::clock::{Clock, DefaultClock};
     let path = request.uri().path();
     if !LOOKUP_PATHS.contains(&path) {
         return next.run(request).await;
@@ -365,26 +364,14 @@ async fn lookup_guard(
     let Err(not_until) = limiter.check_key(&address) else {
         return next.run(request).await;
     };
-    let seconds = not_until
-        .wait_time_from(DefaultClock::default().now())
-        .as_secs()
-        .max(1);
     tracing::warn!(%address, %path, "identity lookups from one address limited");
-    let error = shared::contract::ServiceError::LookupLimited {
-        retry_after_seconds: seconds,
-    };
-    let mut response = refusal(
+    retry_later(
         path,
         StatusCode::TOO_MANY_REQUESTS,
-        ErrorKind::Refused,
-        error.code(),
-        &error.to_string(),
-        &error.message_en(),
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    response
+        &shared::contract::ServiceError::LookupLimited {
+            retry_after_seconds: crate::services::lookup_limit::seconds_until(&not_until),
+        },
+    )
 }
 
 /// Lets a request in when it is its turn (see [`Limits`]); probes and static
@@ -425,11 +412,19 @@ async fn admit(State(admission): State<Admission>, request: Request, next: Next)
 
 /// "Busy, try again": 503 with `Retry-After` (sent again by the browser).
 fn busy(path: &str) -> Response {
-    let error = shared::contract::ServiceError::Unavailable;
+    retry_later(
+        path,
+        StatusCode::SERVICE_UNAVAILABLE,
+        &shared::contract::ServiceError::Unavailable,
+    )
+}
+
+/// A refusal that passes with time: `error` answered with `status` and its `Retry-After`.
+fn retry_later(path: &str, status: StatusCode, error: &shared::contract::ServiceError) -> Response {
     let seconds = error.retry_after_seconds().unwrap_or(1);
     let mut response = refusal(
         path,
-        StatusCode::SERVICE_UNAVAILABLE,
+        status,
         ErrorKind::Refused,
         error.code(),
         &error.to_string(),

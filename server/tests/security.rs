@@ -334,21 +334,11 @@ async fn repeated_failures_slow_down_sign_in_per_account_and_per_address() -> Te
     ));
 
     // A policy with no wait lets the right password in again.
-    let office_again = office.clone();
-    let relaxed = services::build(
-        site.db.clone(),
-        ServiceConfig {
-            throttle: LoginThrottle {
-                first_wait: std::time::Duration::ZERO,
-                ..LoginThrottle::default()
-            },
-            ..common::config()
-        },
-    );
+    let relaxed = without_waits(&site);
     assert!(
         relaxed
             .auth
-            .login("fo.waled", PASSWORD, &office_again)
+            .login("fo.waled", PASSWORD, &office)
             .await
             .is_ok()
     );
@@ -399,16 +389,7 @@ async fn nobody_can_lock_another_account_out() -> TestResult {
     let alarms = common::audit_rows(&site.db, "login_alarm", "refused").await?;
     assert_eq!(alarms.len(), 1, "{alarms:?}");
     // With the waits over (a policy without them), the owner signs in.
-    let relaxed = services::build(
-        site.db.clone(),
-        ServiceConfig {
-            throttle: LoginThrottle {
-                first_wait: std::time::Duration::ZERO,
-                ..LoginThrottle::default()
-            },
-            ..common::config()
-        },
-    );
+    let relaxed = without_waits(&site);
     assert!(
         relaxed
             .auth
@@ -417,6 +398,20 @@ async fn nobody_can_lock_another_account_out() -> TestResult {
             .is_ok()
     );
     Ok(())
+}
+
+/// The services of `site` with sign-in waits of zero (the waits over).
+fn without_waits(site: &Site) -> Services {
+    services::build(
+        site.db.clone(),
+        ServiceConfig {
+            throttle: LoginThrottle {
+                first_wait: std::time::Duration::ZERO,
+                ..LoginThrottle::default()
+            },
+            ..common::config()
+        },
+    )
 }
 
 /// Gives an account a password directly (as the demo seed does).

@@ -37,6 +37,14 @@ pub struct DbAuthService {
     demo: bool,
 }
 
+/// Failed sign-ins from the client's address (or from an unknown one).
+fn from_address(client: &ClientInfo) -> sea_orm::sea_query::SimpleExpr {
+    match &client.address {
+        Some(address) => login_failures::Column::ClientAddress.eq(address.as_str()),
+        None => login_failures::Column::ClientAddress.is_null(),
+    }
+}
+
 /// Longest browser description kept with a session.
 const USER_AGENT_CHARS: usize = 160;
 
@@ -299,12 +307,13 @@ impl DbAuthService {
         let now = Utc::now();
         let throttle = &self.throttle;
         let by_name = login_failures::Column::Username.eq(username);
-        let from_here = match &client.address {
-            Some(address) => login_failures::Column::ClientAddress.eq(address.as_str()),
-            None => login_failures::Column::ClientAddress.is_null(),
-        };
         let pair = self
-            .recent_failures(Condition::all().add(by_name.clone()).add(from_here), now)
+            .recent_failures(
+                Condition::all()
+                    .add(by_name.clone())
+                    .add(from_address(client)),
+                now,
+            )
             .await?;
         let mut wait = throttle_wait(&pair, throttle.free_per_account, throttle, now);
         if let Some(address) = &client.address {
@@ -388,13 +397,9 @@ impl DbAuthService {
         username: &str,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
-        let from_here = match &client.address {
-            Some(address) => login_failures::Column::ClientAddress.eq(address.as_str()),
-            None => login_failures::Column::ClientAddress.is_null(),
-        };
         let filter = sea_orm::Condition::all()
             .add(login_failures::Column::Username.eq(username))
-            .add(from_here);
+            .add(from_address(client));
         let failed = login_failures::Entity::find()
             .filter(filter.clone())
             .count(&self.db)
@@ -488,6 +493,9 @@ impl AuthService for DbAuthService {
         };
         let mut actor = self.actor_for(&user, &assignment).await?;
         self.clear_failures(&username, client).await?;
+        let token = new_token();
+        let now = Utc::now();
+        let txn = self.db.write().await?;
         let published_password = !self.demo && password_attempt == password::DEMO_PASSWORD;
         if published_password && !user.must_change_password {
             // The demo password is printed in the README: outside a demo server an
@@ -496,15 +504,9 @@ impl AuthService for DbAuthService {
             let mut changed: users::ActiveModel = user.clone().into();
             changed.must_change_password = Set(true);
             changed.version = Set(version + 1);
-            self.db
-                .write_one(async |txn| changed.update(txn).await)
-                .await?;
+            changed.update(&txn).await.map_err(db_failure)?;
             actor.must_change_password = true;
         }
-
-        let token = new_token();
-        let now = Utc::now();
-        let txn = self.db.write().await?;
         sessions::ActiveModel {
             id: Set(session_id(&token)),
             user_id: Set(user.id),

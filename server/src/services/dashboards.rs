@@ -682,7 +682,9 @@ impl DashboardService for DbDashboardService {
         families.insert(String::new(), self.family("", today, &months).await?);
         let compared: Vec<Member> = match &areas {
             Areas::Level(2) => {
-                let listed = self.areas_where(areas::Column::Level.eq(2)).await?;
+                let listed = self
+                    .areas_where(areas::Column::Level.eq(areas::LEVEL_DISTRICT))
+                    .await?;
                 let (figures, breakdowns) = tokio::try_join!(
                     condensed_tallies(&self.db, &areas, today),
                     breakdown_tallies(&self.db, &areas),

@@ -53,8 +53,7 @@ impl LookupLimits {
         let Err(not_until) = self.by_user.check_key(&actor.user_id) else {
             return Ok(());
         };
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let retry_after_seconds = wait.as_secs().max(1);
+        let retry_after_seconds = seconds_until(&not_until);
         if self.alarms.check_key(&actor.user_id).is_ok() {
             let entry = Entry {
                 actor_user_id: Some(actor.user_id),
@@ -76,6 +75,14 @@ impl LookupLimits {
             retry_after_seconds,
         })
     }
+}
+
+/// Whole seconds (at least one) until a refused limiter allows the next one, for `Retry-After`.
+pub fn seconds_until(not_until: &governor::NotUntil<<DefaultClock as Clock>::Instant>) -> u64 {
+    not_until
+        .wait_time_from(DefaultClock::default().now())
+        .as_secs()
+        .max(1)
 }
 
 /// `burst` at once, one more every `period` (at least one of each).
