@@ -1,6 +1,6 @@
 //! Dashboards: the counters the services keep per area ([`metric`]), the
-//! indicators derived from them ([`Indicators`]) and the dashboards' DTOs;
-//! what is published of them is decided in [`crate::disclosure`].
+//! indicators derived from them ([`Indicators`]), small-cell suppression
+//! ([`publish`], [`suppress_breakdown`]) and the dashboards' DTOs.
 //!
 //! The server keeps one counter per area, metric and key (see the
 //! `area_stats` table); this module decides what the counters mean, so the
@@ -130,6 +130,39 @@ pub fn month_key(date: NaiveDate) -> String {
 
 /// A number as published: `None` when it was suppressed (1 to 4).
 pub type Cell = Option<u64>;
+
+/// Publishes a count of people, households or cases: 1–4 become `None`.
+pub fn publish(count: u64) -> Cell {
+    (count == 0 || count >= SMALL_CELL).then_some(count)
+}
+
+/// Publishes the cells of one breakdown whose total is shown: small cells are
+/// suppressed, and when only one would be, the next smallest non-zero cell is
+/// suppressed too. This protects the one sum only; the dashboards, whose cells
+/// sit in many sums at once, use [`crate::disclosure::areas`].
+pub fn suppress_breakdown(counts: &[u64]) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = counts.iter().map(|&c| publish(c)).collect();
+    if cells.iter().filter(|c| c.is_none()).count() == 1 {
+        let next = counts
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| **c > 0 && cells[*i].is_some())
+            .min_by_key(|(_, c)| **c)
+            .map(|(i, _)| i);
+        if let Some(i) = next {
+            cells[i] = None;
+        }
+    }
+    cells
+}
+
+/// Per mille of `part` in `whole`, published only when `whole` may be.
+pub fn per_mille(part: u64, whole: u64) -> Option<u32> {
+    if whole == 0 || publish(whole).is_none() {
+        return None;
+    }
+    u32::try_from(part.saturating_mul(1000) / whole).ok()
+}
 
 /// The (lower) median of a histogram of days, or `None` when empty.
 pub fn median_days(histogram: &BTreeMap<u32, u64>) -> Option<u32> {
@@ -269,6 +302,38 @@ impl Figures {
                 k1.parse::<i32>()
                     .is_ok_and(|year| (old..=young).contains(&year))
             }),
+        }
+    }
+
+    /// The figures with primary suppression only: small counts suppressed,
+    /// shares only over publishable wholes. The dashboards publish through
+    /// [`crate::disclosure::areas`] instead, which also hides what these
+    /// would let a reader work out.
+    pub fn published(&self) -> Indicators {
+        let finished = self.resolved_cases + self.closed_cases;
+        Indicators {
+            households: publish(self.households),
+            people: publish(self.people),
+            households_in_registry: publish(self.households_in_registry),
+            registry_coverage_per_mille: per_mille(self.households_in_registry, self.households),
+            poor_households: publish(self.poor_households),
+            cases: publish(self.cases),
+            open_cases: publish(self.open_cases),
+            overdue_cases: publish(self.overdue_cases),
+            resolved_cases: publish(self.resolved_cases),
+            resolved_share_per_mille: per_mille(self.resolved_cases, finished),
+            resolved_locally_per_mille: per_mille(self.resolved_locally, self.resolved_cases),
+            median_days_to_resolve: publish(self.resolved_cases).and(
+                self.median_days_to_resolve
+                    .filter(|_| self.resolved_cases > 0),
+            ),
+            complaints: publish(self.complaints),
+            referrals: publish(self.referrals),
+            referrals_completed: publish(self.referrals_completed),
+            proposals: publish(self.proposals),
+            gap_poor_no_programme: publish(self.gap_poor_no_programme),
+            gap_health_insurance: publish(self.gap_health_insurance),
+            gap_education_aid: publish(self.gap_education_aid),
         }
     }
 }
@@ -751,6 +816,43 @@ mod tests {
     }
 
     #[test]
+    fn small_counts_are_suppressed_and_zero_is_shown() {
+        assert_eq!(publish(0), Some(0));
+        for n in 1..5 {
+            assert_eq!(publish(n), None, "{n}");
+        }
+        assert_eq!(publish(5), Some(5));
+    }
+
+    #[test]
+    fn one_suppressed_cell_takes_the_next_smallest_with_it() {
+        // 3 alone could be recovered from the total; 7 goes too.
+        assert_eq!(
+            suppress_breakdown(&[40, 3, 7, 0, 12]),
+            vec![Some(40), None, None, Some(0), Some(12)]
+        );
+        // Two small cells already protect each other.
+        assert_eq!(
+            suppress_breakdown(&[40, 3, 2, 9]),
+            vec![Some(40), None, None, Some(9)]
+        );
+        // Nothing small, nothing hidden.
+        assert_eq!(
+            suppress_breakdown(&[5, 0, 6]),
+            vec![Some(5), Some(0), Some(6)]
+        );
+        // A lone small cell and nothing else non-zero: the total is suppressed by publish.
+        assert_eq!(suppress_breakdown(&[0, 2]), vec![Some(0), None]);
+    }
+
+    #[test]
+    fn shares_need_a_publishable_whole() {
+        assert_eq!(per_mille(1, 4), None);
+        assert_eq!(per_mille(0, 0), None);
+        assert_eq!(per_mille(3, 8), Some(375));
+    }
+
+    #[test]
     fn median_is_the_lower_middle_of_the_days() {
         let h = |pairs: &[(u32, u64)]| pairs.iter().copied().collect::<BTreeMap<_, _>>();
         assert_eq!(median_days(&h(&[])), None);
@@ -784,6 +886,12 @@ mod tests {
         assert_eq!(f.overdue_cases, 2, "due today is not overdue");
         assert_eq!(f.median_days_to_resolve, Some(3));
         assert_eq!(f.gap_education_aid, 5);
+        let p = f.published();
+        assert_eq!(p.households, Some(20));
+        assert_eq!(p.registry_coverage_per_mille, Some(500));
+        assert_eq!(p.open_cases, None);
+        assert_eq!(p.resolved_share_per_mille, Some(750));
+        assert_eq!(p.median_days_to_resolve, Some(3));
     }
 
     #[test]
