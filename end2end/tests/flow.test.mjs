@@ -83,7 +83,7 @@ test('the front office looks up a number not on record, registers the household 
   await page.getByTestId('lookup-submit').click();
   await page.getByTestId('registry-not-found').waitFor();
   // Whoever looks at the screen now sees the number masked.
-  assert.match(await page.getByLabel('Nomor (16 digit)').inputValue(), /^3209\*{8}\d{4}$/);
+  assert.match(await page.getByLabel('Nomor (16 digit)').inputValue(), /^\*{12}\d{4}$/);
   await checkAccessibility(page, 'intake');
   await page.getByTestId('start-registration').click();
 

@@ -25,7 +25,6 @@ pub mod contract;
 pub mod dashboard;
 pub mod dates;
 pub mod deadline;
-pub mod disclosure;
 pub mod dto;
 pub mod error;
 pub mod geo;
