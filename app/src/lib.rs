@@ -9,6 +9,7 @@ pub mod format;
 pub mod i18n;
 pub mod pages;
 pub mod paths;
+pub mod posted;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod db;
 pub mod entities;
+pub mod form_posts;
 pub mod password;
 pub mod protect;
 pub mod records;

@@ -13,7 +13,7 @@ use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
@@ -23,7 +23,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{db, rest};
+use crate::{db, form_posts, rest};
 
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -128,6 +128,10 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     for route in rest::ROUTES {
         router = router.route(route.path, (route.handler)());
     }
+    // Forms that work as plain HTML post to their own page (see `form_posts`).
+    router = router
+        .route(app::paths::INTAKE, post(form_posts::front_desk))
+        .route("/keluarga/{id}", post(form_posts::household));
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -350,7 +354,8 @@ async fn lookup_guard(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    if !LOOKUP_PATHS.contains(&path) {
+    let posted_lookup = request.method() == Method::POST && path == app::paths::INTAKE;
+    if !LOOKUP_PATHS.contains(&path) && !posted_lookup {
         return next.run(request).await;
     }
     let address = request

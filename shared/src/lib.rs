@@ -27,6 +27,7 @@ pub mod dates;
 pub mod deadline;
 pub mod dto;
 pub mod error;
+pub mod form_post;
 pub mod geo;
 pub mod household;
 pub mod identity;

@@ -13,21 +13,14 @@ use shared::intake::{OpenCaseDraft, RegistrationDraft};
 
 use super::AppError;
 #[cfg(feature = "ssr")]
-use super::{invalid_code, invalid_field, ssr};
+use super::{invalid_code, ssr};
 
 /// Looks a NIK or No KK up in the area's households and in the registry.
 #[server(prefix = "/api", endpoint = "lookup_identity", input = Json)]
 pub async fn lookup_identity(kind: String, number: String) -> Result<IdentityLookup, AppError> {
-    use shared::dto::IdentityQuery;
-    use shared::identity::{Nik, NoKk};
     let actor = ssr::actor()?;
-    let digits = shared::intake::id_digits(&number);
-    let field = |error| invalid_field("number", error);
-    let query = match kind.as_str() {
-        "nik" => IdentityQuery::Nik(Nik::parse(&digits).map_err(field)?),
-        "no_kk" => IdentityQuery::NoKk(NoKk::parse(&digits).map_err(field)?),
-        other => return Err(invalid_code("kind", other)),
-    };
+    let query = shared::form_post::lookup_query(&kind, &number)
+        .map_err(shared::contract::ServiceError::from)?;
     Ok(ssr::services()?.households.lookup(&actor, query).await?)
 }
 

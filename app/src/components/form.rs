@@ -201,6 +201,30 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
         })
     }
 
+    /// Shows `refused`, the server's answer to the form posted without script
+    /// (see [`crate::posted`]), until the form is sent again; `created` is the
+    /// summary refusal of [`FormState::on_created`]. Answers the summary refusal to show.
+    pub fn refused_before(
+        &self,
+        refused: Option<AppError>,
+        created: Signal<Option<String>>,
+        save: Action<D, Result<shared::dto::Created, AppError>>,
+    ) -> Signal<Option<String>> {
+        if let Some(error) = &refused {
+            self.refused(error);
+        }
+        let summary = refused
+            .filter(|error| error.field_messages().is_empty())
+            .map(|error| error.message());
+        Signal::derive(move || {
+            if save.value().with(Option::is_some) || save.pending().get() {
+                created.get()
+            } else {
+                summary.clone()
+            }
+        })
+    }
+
     /// Sends the draft with `save` when the live check finds nothing wrong; otherwise shows every error.
     pub fn submit(&self, save: Action<D, Result<shared::dto::Created, AppError>>) {
         self.submitted.set(true);
@@ -219,6 +243,19 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
                 Vec::new()
             }
         })
+    }
+}
+
+/// What a form needs to work as plain HTML (posted to its own page before the
+/// script has loaded, see [`crate::posted`]): which form it is, its idempotency
+/// key, and a hidden first submit button that saves, so that Enter in a field
+/// saves rather than adding a row.
+#[component]
+pub fn NoScriptFields(form: &'static str, key: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name=crate::posted::FORM value=form />
+        <input type="hidden" name="idempotency_key" value=key />
+        <button type="submit" name=crate::posted::OP value="save" hidden tabindex="-1"></button>
     }
 }
 
@@ -299,6 +336,9 @@ pub fn TextField(
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 required=required
                 class=INPUT
+                // The attribute for a page rendered by the server (a form posted
+                // without script comes back filled in), the property as typed.
+                value=move || value.get()
                 prop:value=move || value.get()
                 on:input=move |ev| set.run(event_target_value(&ev))
                 on:blur=move |_| leave.run(())
@@ -341,7 +381,9 @@ pub fn TextAreaField(
                 on:blur=move |_| leave.run(())
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
-            ></textarea>
+            >
+                {value.get_untracked()}
+            </textarea>
             <FieldError id=error_id error />
         </div>
     }
@@ -416,7 +458,7 @@ pub fn ChoiceList(
                     .into_iter()
                     .map(|(code, text)| {
                         let name = name.clone();
-                        let (shown, wanted) = (code.clone(), code.clone());
+                        let (shown, wanted, ticked) = (code.clone(), code.clone(), code.clone());
                         view! {
                             <label class="flex items-start gap-2 text-sm">
                                 <input
@@ -424,6 +466,7 @@ pub fn ChoiceList(
                                     name=name
                                     value=code
                                     class="mt-1"
+                                    checked=move || value.with(|list| list.contains(&ticked))
                                     prop:checked=move || value.with(|list| list.contains(&shown))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
@@ -466,6 +509,7 @@ pub fn CheckField(label: &'static str, binding: Binding<bool>) -> impl IntoView 
                     type="checkbox"
                     name=name
                     class="mt-1"
+                    checked=move || value.get()
                     prop:checked=move || value.get()
                     on:change=move |ev| set.run(event_target_checked(&ev))
                     aria-describedby=error_id.clone()

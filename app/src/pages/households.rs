@@ -14,11 +14,12 @@ use shared::intake::{ComplaintDraft, OpenCaseDraft};
 use super::admin::{Pager, encode_query, with_query};
 use super::intake::fresh_key;
 use crate::api::{
-    ProposeToRegistry, get_household_file, get_household_list, open_case, reveal_nik, reveal_no_kk,
+    AppError, ProposeToRegistry, get_household_file, get_household_list, open_case, reveal_nik,
+    reveal_no_kk,
 };
 use crate::components::form::{
-    ChoiceList, FormState, FormSummary, Lens, SelectField, TextAreaField, TextField, options_of,
-    pick,
+    ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
+    TextField, options_of, pick,
 };
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
@@ -28,6 +29,7 @@ use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::format::{date_id, number_id};
 use crate::i18n::{label, texts, tr};
 use crate::paths;
+use crate::posted::{OP, Posted, posted_form};
 
 /// The households of the user's area.
 #[component]
@@ -157,13 +159,18 @@ fn HouseholdBody(user: CurrentUser) -> impl IntoView {
             .unwrap_or(0)
     };
     let file = Resource::new(household_id, get_household_file);
+    let posted = posted_form();
     view! {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || {
                 let user = user.clone();
                 Suspend::new(async move {
+                    let posted = match posted.await {
+                        Some(Posted::OpenCase { draft, refusal }) => Some((draft, refusal)),
+                        _ => None,
+                    };
                     match file.await {
-                        Ok(file) => Either::Left(view! { <HouseholdFileView file user /> }),
+                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted /> }),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                     }
                 })
@@ -194,7 +201,11 @@ fn Revealable(
 }
 
 #[component]
-fn HouseholdFileView(file: HouseholdFile, user: CurrentUser) -> impl IntoView {
+fn HouseholdFileView(
+    file: HouseholdFile,
+    user: CurrentUser,
+    posted: Option<(OpenCaseDraft, Option<AppError>)>,
+) -> impl IntoView {
     let may_reveal = user.role.may(Permission::ViewFullIdentity);
     let may_open_case = user.role.may(Permission::RecordComplaint);
     let may_propose = user.role.may(Permission::ChangeProposal);
@@ -318,7 +329,7 @@ fn HouseholdFileView(file: HouseholdFile, user: CurrentUser) -> impl IntoView {
                 .collect_view()}
         </ul>
         {file.cases.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada kasus.", "No case yet.")}</p> })}
-        {may_open_case.then(|| view! { <OpenCaseForm household_id today /> })}
+        {may_open_case.then(|| view! { <OpenCaseForm household_id today posted /> })}
     }
 }
 
@@ -350,19 +361,28 @@ fn complaint_text(
 
 /// Opens a case: how the resident came and one or more complaints or needs.
 #[component]
-fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
-    let draft = OpenCaseDraft {
-        idempotency_key: fresh_key(),
-        household_id,
-        channel: Channel::WalkInPuskesos.code().to_string(),
-        complaints: vec![ComplaintDraft::default()],
-    };
+fn OpenCaseForm(
+    household_id: i64,
+    today: chrono::NaiveDate,
+    /// The form as posted without script, and the server's refusal.
+    posted: Option<(OpenCaseDraft, Option<AppError>)>,
+) -> impl IntoView {
+    let (draft, refused) = posted.unwrap_or_else(|| {
+        let draft = OpenCaseDraft {
+            idempotency_key: fresh_key(),
+            household_id,
+            channel: Channel::WalkInPuskesos.code().to_string(),
+            complaints: vec![ComplaintDraft::default()],
+        };
+        (draft, None)
+    });
+    let key = draft.idempotency_key.clone();
     let form = FormState::new(draft, move |d: &CaseDraft| d.to_request(today).err());
     let KeyedSave {
         action: save,
         attempt,
     } = keyed_save(open_case);
-    let refusal = form.on_created(save, paths::case);
+    let refusal = form.refused_before(refused, form.on_created(save, paths::case), save);
     let pending = save.pending();
     let count = move || form.draft.with(|d| d.complaints.len());
     view! {
@@ -377,6 +397,7 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
             }
         >
             <h2 class="text-lg font-semibold">{tr("Buka kasus baru", "Open a new case")}</h2>
+            <NoScriptFields form="open_case" key />
             <SelectField label=tr("Cara warga datang", "How the resident came") binding=form.text("channel", pick(|d: &mut CaseDraft| &mut d.channel)) options={options_of::<Channel>()} required=true />
             <For each=move || 0..count() key=|index| *index let:index>
                 <fieldset class="grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2" data-testid="complaint">
@@ -400,7 +421,18 @@ fn OpenCaseForm(household_id: i64, today: chrono::NaiveDate) -> impl IntoView {
                     </div>
                 </fieldset>
             </For>
-            <button type="button" class=BUTTON_QUIET data-testid="add-complaint" on:click=move |_| form.draft.update(|d| d.complaints.push(ComplaintDraft::default()))>
+            <button
+                type="submit"
+                name=OP
+                value="add_complaint"
+                formnovalidate
+                class=BUTTON_QUIET
+                data-testid="add-complaint"
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    form.draft.update(OpenCaseDraft::add_complaint);
+                }
+            >
                 {tr("+ Tambah pengaduan/kebutuhan", "+ Add a complaint/need")}
             </button>
             <FormSummary errors=form.summary_errors() refusal />

@@ -18,14 +18,16 @@ use shared::member::{
 };
 use shared::programme::ProgrammeKind;
 
-use crate::api::{lookup_identity, register_household, village_options};
+use crate::api::{AppError, lookup_identity, register_household, village_options};
 use crate::components::form::{
-    CheckField, ChoiceList, FormState, FormSummary, Lens, SelectField, TextField, options_of, pick,
+    CheckField, ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextField,
+    options_of, pick,
 };
 use crate::components::page::{BUTTON, BUTTON_QUIET, INPUT, LABEL, PageHeading, SignedInPage};
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::i18n::{label, texts, tr};
 use crate::paths;
+use crate::posted::{FORM, OP, Posted, posted_form};
 
 /// The front desk page.
 #[component]
@@ -40,34 +42,73 @@ pub fn IntakePage() -> impl IntoView {
 
 #[component]
 fn IntakeBody(user: CurrentUser) -> impl IntoView {
-    let kind = RwSignal::new("nik".to_string());
-    let number = RwSignal::new(String::new());
+    let posted = posted_form();
+    view! {
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    let posted = posted.await;
+                    view! { <FrontDesk user posted /> }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The lookup and, once asked for, the registration form; `posted` is the
+/// server's answer to a form posted before the script loaded (see [`crate::posted`]).
+#[component]
+fn FrontDesk(user: CurrentUser, posted: Option<Posted>) -> impl IntoView {
+    let (typed_kind, typed_number, answered, registration) = match posted {
+        Some(Posted::Lookup {
+            kind,
+            number,
+            answer,
+        }) => (kind, number, Some(answer), None),
+        Some(Posted::Registration { draft, refusal }) => (
+            "nik".to_string(),
+            String::new(),
+            None,
+            Some((*draft, refusal)),
+        ),
+        _ => ("nik".to_string(), String::new(), None, None),
+    };
+    let kind = RwSignal::new(if typed_kind == "no_kk" {
+        typed_kind
+    } else {
+        "nik".to_string()
+    });
+    let number = RwSignal::new(typed_number);
     // Once the lookup has answered, the number shows masked (`************0001`)
     // for whoever looks at the screen; focusing the field starts a new search.
-    let masked = RwSignal::new(false);
+    let masked = RwSignal::new(matches!(answered, Some(Ok(_))));
     let lookup = Action::new(|(kind, number): &(String, String)| {
         lookup_identity(kind.clone(), number.clone())
     });
-    let register = RwSignal::new(None::<RegistrationDraft>);
+    let shown = RwSignal::new(answered);
+    let register = RwSignal::new(registration);
     Effect::new(move |_| {
-        if matches!(lookup.value().get(), Some(Ok(_))) {
-            masked.set(true);
+        if let Some(answer) = lookup.value().get() {
+            masked.set(answer.is_ok());
+            shown.set(Some(answer));
         }
     });
     let today = user.today;
     let area = user.area_code.clone();
     let start_registration = move || {
         let (kind, typed) = (kind.get_untracked(), number.get_untracked());
-        let mut draft = RegistrationDraft::new(fresh_key(), &area);
-        if kind == "no_kk" {
-            draft.household.no_kk = typed;
-        } else if let Some(head) = draft.members.first_mut() {
-            head.nik = typed;
-            head.fill_from_nik(today);
-        }
-        register.set(Some(draft));
+        let draft = RegistrationDraft::for_number(fresh_key(), &area, &kind, &typed, today);
+        register.set(Some((draft, None)));
     };
     let on_register = Callback::new(move |()| start_registration());
+    let shown_number = move || {
+        if masked.get() {
+            shared::identity::mask_id_number(&shared::intake::id_digits(&number.get()))
+        } else {
+            number.get()
+        }
+    };
     view! {
         <PageHeading text=tr("Layanan baru", "New visit") />
         <p class="mb-4 text-sm text-slate-600">
@@ -88,14 +129,15 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
                 lookup.dispatch((kind.get_untracked(), number.get_untracked()));
             }
         >
+            <input type="hidden" name=FORM value="lookup" />
             <fieldset class="mb-3 flex flex-wrap gap-4 text-sm">
                 <legend class="sr-only">{tr("Cari dengan", "Search by")}</legend>
                 <label class="flex items-center gap-2">
-                    <input type="radio" name="kind" value="nik" prop:checked=move || kind.get() == "nik" on:change=move |_| kind.set("nik".into()) />
+                    <input type="radio" name="kind" value="nik" checked=move || kind.get() == "nik" prop:checked=move || kind.get() == "nik" on:change=move |_| kind.set("nik".into()) />
                     "NIK"
                 </label>
                 <label class="flex items-center gap-2">
-                    <input type="radio" name="kind" value="no_kk" prop:checked=move || kind.get() == "no_kk" on:change=move |_| kind.set("no_kk".into()) />
+                    <input type="radio" name="kind" value="no_kk" checked=move || kind.get() == "no_kk" prop:checked=move || kind.get() == "no_kk" on:change=move |_| kind.set("no_kk".into()) />
                     {tr("Nomor KK", "Family card number")}
                 </label>
             </fieldset>
@@ -110,13 +152,8 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
                         autocomplete="off"
                         maxlength="24"
                         class=INPUT
-                        prop:value=move || {
-                            if masked.get() {
-                                shared::identity::mask_id_number(&shared::intake::id_digits(&number.get()))
-                            } else {
-                                number.get()
-                            }
-                        }
+                        value=shown_number
+                        prop:value=shown_number
                         on:focus=move |_| {
                             if masked.get_untracked() {
                                 masked.set(false);
@@ -132,11 +169,13 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
             </div>
         </form>
         {move || {
-            lookup
-                .value()
+            shown
                 .get()
                 .map(|result| match result {
-                    Ok(found) => Either::Left(view! { <LookupResult found on_register /> }),
+                    Ok(found) => {
+                        let (kind, number) = (kind.get_untracked(), number.get_untracked());
+                        Either::Left(view! { <LookupResult found on_register kind number /> })
+                    }
                     Err(error) => Either::Right(view! {
                         <p role="alert" data-testid="lookup-error" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
                             {error.field_messages().into_iter().next().map(|(_, m)| m).unwrap_or_else(|| error.message())}
@@ -144,14 +183,20 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
                     }),
                 })
         }}
-        {move || register.get().map(|draft| view! { <RegistrationForm draft today /> })}
+        {move || register.get().map(|(draft, refused)| view! { <RegistrationForm draft today refused /> })}
     }
 }
 
 /// What the lookup found: households in the area, a note when the number is on
 /// record elsewhere, and the registry's answer.
 #[component]
-fn LookupResult(found: IdentityLookup, on_register: Callback<()>) -> impl IntoView {
+fn LookupResult(
+    found: IdentityLookup,
+    on_register: Callback<()>,
+    /// The number looked up, carried into a registration started without script.
+    kind: String,
+    number: String,
+) -> impl IntoView {
     let registry = match found.registry {
         RegistryCheck::Found { record } => Either::Left(view! {
             <div data-testid="registry-found" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
@@ -242,12 +287,22 @@ fn LookupResult(found: IdentityLookup, on_register: Callback<()>) -> impl IntoVi
             </ul>
             {none_here
                 .then_some(view! {
-                    <div class="rounded-xl border border-dashed border-slate-300 p-4">
+                    <form
+                        method="post"
+                        class="rounded-xl border border-dashed border-slate-300 p-4"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            on_register.run(());
+                        }
+                    >
+                        <input type="hidden" name=FORM value="start_registration" />
+                        <input type="hidden" name="kind" value=kind />
+                        <input type="hidden" name="number" value=number />
                         <p class="mb-2 text-sm">{tr("Keluarga belum tercatat di wilayah Anda.", "The household is not on record in your area.")}</p>
-                        <button type="button" class=BUTTON data-testid="start-registration" on:click=move |_| on_register.run(())>
+                        <button type="submit" class=BUTTON data-testid="start-registration">
                             {tr("Daftarkan keluarga baru", "Register a new household")}
                         </button>
-                    </div>
+                    </form>
                 })}
         </section>
     }
@@ -293,14 +348,20 @@ fn member_flag(index: usize, pick: fn(&mut MemberDraft) -> &mut bool) -> Lens<Dr
 
 /// The registration form: the family card, address, house, economy and every member.
 #[component]
-fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl IntoView {
+fn RegistrationForm(
+    draft: RegistrationDraft,
+    today: chrono::NaiveDate,
+    /// The server's refusal of this form posted without script.
+    refused: Option<AppError>,
+) -> impl IntoView {
+    let key = draft.idempotency_key.clone();
     let form = FormState::new(draft, move |d: &Draft| d.to_request(today).err());
-    let villages = LocalResource::new(village_options);
+    let villages = Resource::new(|| (), |()| village_options());
     let KeyedSave {
         action: save,
         attempt,
     } = keyed_save(register_household);
-    let refusal = form.on_created(save, paths::household);
+    let refusal = form.refused_before(refused, form.on_created(save, paths::household), save);
     let pending = save.pending();
     let member_count = move || form.draft.with(|d| d.members.len());
     let village_select = move || {
@@ -327,6 +388,7 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
             }
         >
             <h2 class="text-xl font-semibold">{tr("Pendaftaran keluarga", "Household registration")}</h2>
+            <NoScriptFields form="registration" key />
             <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
                 <h3 class="font-semibold sm:col-span-2">{tr("Kartu keluarga dan alamat", "Family card and address")}</h3>
                 <TextField label=tr("Nomor KK", "Family card number") binding=form.text("no_kk", pick(|d| &mut d.household.no_kk)) inputmode="numeric" required=true hint=tr("16 digit, sesuai kartu keluarga", "16 digits, as on the family card") />
@@ -365,10 +427,16 @@ fn RegistrationForm(draft: RegistrationDraft, today: chrono::NaiveDate) -> impl 
                     <MemberFields form index today />
                 </For>
                 <button
-                    type="button"
+                    type="submit"
+                    name=OP
+                    value="add_member"
+                    formnovalidate
                     class=BUTTON_QUIET
                     data-testid="add-member"
-                    on:click=move |_| form.draft.update(|d| d.members.push(MemberDraft::default()))
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        form.draft.update(RegistrationDraft::add_member);
+                    }
                 >
                     {tr("+ Tambah anggota", "+ Add a member")}
                 </button>
@@ -447,13 +515,15 @@ fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) 
                 .then_some(view! {
                     <div class="sm:col-span-2">
                         <button
-                            type="button"
+                            type="submit"
+                            name=OP
+                            value=format!("remove_member.{index}")
+                            formnovalidate
                             class="text-sm text-red-700 underline"
-                            on:click=move |_| form.draft.update(|d| {
-                                if index < d.members.len() {
-                                    d.members.remove(index);
-                                }
-                            })
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                form.draft.update(|d| d.remove_member(index));
+                            }
                         >
                             {tr("Hapus anggota ini", "Remove this member")}
                         </button>

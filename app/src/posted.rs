@@ -1,0 +1,204 @@
+//! Front-desk forms posted as plain HTML: before the page's script has loaded,
+//! on a phone that never loads it, or with JavaScript off. The server answers
+//! the post itself ([`answer`]): a record created sends the browser on to its
+//! page (303); anything else renders the same page again with what the server
+//! found (a lookup's answer, the form as typed with its errors), handed to the
+//! page as a [`Posted`] in the render's context. Nothing typed travels in an
+//! address.
+//!
+//! The page reads it through [`posted_form`], a resource: the server resolves it
+//! while rendering and the browser hydrates from the same value, so a page
+//! posted before its script loaded comes alive showing what it showed.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::dto::IdentityLookup;
+use shared::intake::{OpenCaseDraft, RegistrationDraft};
+
+use crate::api::AppError;
+
+/// What the server found for a form posted without the page's script.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Posted {
+    /// The lookup form: the number as typed and the lookup's answer.
+    Lookup {
+        kind: String,
+        number: String,
+        answer: Result<IdentityLookup, AppError>,
+    },
+    /// The registration form, as typed, with the refusal when it was sent.
+    Registration {
+        draft: Box<RegistrationDraft>,
+        refusal: Option<AppError>,
+    },
+    /// The open-case form of a household, as typed, with the refusal when it was sent.
+    OpenCase {
+        draft: OpenCaseDraft,
+        refusal: Option<AppError>,
+    },
+}
+
+/// The [`Posted`] answer of this render, if the page is answering a form post.
+pub fn posted_form() -> Resource<Option<Posted>> {
+    let posted = use_context::<Posted>();
+    Resource::new(
+        || (),
+        move |()| {
+            let posted = posted.clone();
+            async move { posted }
+        },
+    )
+}
+
+/// The name of the hidden input saying which form was posted.
+pub const FORM: &str = "form";
+/// The name of a submit button's operation (`add_member`, `remove_member.2`, `save`).
+pub const OP: &str = "op";
+
+/// How the server answers a form post.
+#[derive(Debug)]
+pub enum Answer {
+    /// Go on to this page (the record created).
+    SeeOther(String),
+    /// Render the posted page again with this, under this HTTP status.
+    Render(Box<Posted>, u16),
+    /// The post names no form of this page (400).
+    NotAForm,
+}
+
+#[cfg(feature = "ssr")]
+mod answering {
+    use shared::contract::{Actor, ServiceError, Services};
+    use shared::intake::{OpenCaseDraft, RegistrationDraft};
+
+    use super::{Answer, FORM, OP, Posted};
+    use crate::api::AppError;
+    use crate::paths;
+
+    fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+        pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    }
+
+    fn refused(error: ServiceError) -> (Option<AppError>, u16) {
+        let status = error.http_status();
+        (Some(AppError::from(error)), status)
+    }
+
+    /// Answers the front desk's forms posted to `/layanan`: the lookup, the
+    /// start of a registration and the registration form (rows added or
+    /// removed, or saved).
+    pub async fn front_desk(
+        services: &Services,
+        actor: &Actor,
+        pairs: &[(String, String)],
+        today: chrono::NaiveDate,
+    ) -> Answer {
+        match value(pairs, FORM) {
+            "lookup" => {
+                let (kind, number) = (value(pairs, "kind"), value(pairs, "number"));
+                let answer = match shared::form_post::lookup_query(kind, number) {
+                    Ok(query) => services.households.lookup(actor, query).await,
+                    Err(error) => Err(ServiceError::from(error)),
+                };
+                let status = answer.as_ref().err().map_or(200, ServiceError::http_status);
+                let posted = Posted::Lookup {
+                    kind: kind.to_owned(),
+                    number: number.to_owned(),
+                    answer: answer.map_err(AppError::from),
+                };
+                Answer::Render(Box::new(posted), status)
+            }
+            "start_registration" => {
+                let draft = RegistrationDraft::for_number(
+                    crate::pages::intake::fresh_key(),
+                    actor.area_code.as_deref().unwrap_or_default(),
+                    value(pairs, "kind"),
+                    value(pairs, "number"),
+                    today,
+                );
+                let posted = Posted::Registration {
+                    draft: Box::new(draft),
+                    refusal: None,
+                };
+                Answer::Render(Box::new(posted), 200)
+            }
+            "registration" => {
+                let mut draft = RegistrationDraft::from_form(pairs, today);
+                let op = value(pairs, OP);
+                if op == "add_member" {
+                    draft.add_member();
+                } else if let Some(index) = op.strip_prefix("remove_member.") {
+                    draft.remove_member(index.parse().unwrap_or(0));
+                } else {
+                    let saved = match draft.to_request(today) {
+                        Ok(request) => services.households.register(actor, request).await,
+                        Err(error) => Err(ServiceError::from(error)),
+                    };
+                    let (refusal, status) = match saved {
+                        Ok(created) => return Answer::SeeOther(paths::household(created.id)),
+                        Err(error) => refused(error),
+                    };
+                    return Answer::Render(
+                        Box::new(Posted::Registration {
+                            draft: Box::new(draft),
+                            refusal,
+                        }),
+                        status,
+                    );
+                }
+                let posted = Posted::Registration {
+                    draft: Box::new(draft),
+                    refusal: None,
+                };
+                Answer::Render(Box::new(posted), 200)
+            }
+            _ => unknown_form(),
+        }
+    }
+
+    /// Answers the open-case form posted to a household's page.
+    pub async fn household(
+        services: &Services,
+        actor: &Actor,
+        household_id: i64,
+        pairs: &[(String, String)],
+        today: chrono::NaiveDate,
+    ) -> Answer {
+        if value(pairs, FORM) != "open_case" {
+            return unknown_form();
+        }
+        let mut draft = OpenCaseDraft::from_form(pairs, household_id);
+        if value(pairs, OP) == "add_complaint" {
+            draft.add_complaint();
+            return Answer::Render(
+                Box::new(Posted::OpenCase {
+                    draft,
+                    refusal: None,
+                }),
+                200,
+            );
+        }
+        let opened = match draft.to_request(today) {
+            Ok(request) => services.cases.open(actor, request).await,
+            Err(error) => Err(ServiceError::from(error)),
+        };
+        match opened {
+            Ok(created) => Answer::SeeOther(paths::case(created.id)),
+            Err(error) => {
+                let (refusal, status) = refused(error);
+                Answer::Render(Box::new(Posted::OpenCase { draft, refusal }), status)
+            }
+        }
+    }
+
+    fn unknown_form() -> Answer {
+        Answer::NotAForm
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use answering::{front_desk, household};

@@ -1,0 +1,314 @@
+//! The front desk as plain HTML forms, through the real router: what a phone
+//! sends before the page's script has loaded, or with JavaScript off. Every
+//! post goes to the page's own address in the body; the server answers with
+//! the page again (the lookup's answer, the form as typed with its errors) or
+//! a 303 to the record it created.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use app::api::ssr::SessionCookie;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{PASSWORD, TestResult, account, database_with_areas};
+use http_body_util::BodyExt;
+use server::services;
+use server::web::{self, AppState};
+use shared::household::{
+    CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial, Tenure,
+    ToiletFacility, WallMaterial,
+};
+use shared::roles::Role;
+use tower::ServiceExt;
+
+const WALED_DESA: &str = "32.09.01.2008";
+/// A head born 12 April 1985 (male), issued in Kecamatan Waled.
+const HEAD_NIK: &str = "3209011204850731";
+const NO_KK: &str = "3209011203150731";
+
+struct Desk {
+    app: axum::Router,
+    cookie: String,
+    db: sea_orm::DatabaseConnection,
+}
+
+async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    account(&db, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
+    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
+    let app = web::router(AppState {
+        leptos_options: web::leptos_options("target/site", listen),
+        services: services::build(db.clone(), common::config()),
+        db: db.clone(),
+        cookie: SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+        trust_proxy: false,
+    });
+    let signed_in = app
+        .clone()
+        .oneshot(form(
+            "/api/login",
+            "",
+            &[("username", "fo.waled"), ("password", PASSWORD)],
+        )?)
+        .await?;
+    let cookie = signed_in
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_string();
+    Ok(Desk { app, cookie, db })
+}
+
+/// A form post as a browser without script sends it.
+fn form(
+    path: &str,
+    cookie: &str,
+    pairs: &[(&str, &str)],
+) -> Result<Request<Body>, Box<dyn std::error::Error>> {
+    Ok(Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, format!("http://127.0.0.1:3000{path}"))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(serde_urlencoded::to_string(pairs)?))?)
+}
+
+impl Desk {
+    async fn post(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<(StatusCode, Option<String>, String), Box<dyn std::error::Error>> {
+        let response = self
+            .app
+            .clone()
+            .oneshot(form(path, &self.cookie, pairs)?)
+            .await?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = response.into_body().collect().await?.to_bytes();
+        Ok((
+            status,
+            location,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ))
+    }
+}
+
+/// Every field of a complete registration of one head of family.
+fn registration(key: &str) -> Vec<(&'static str, String)> {
+    let first = |all: &[&'static str]| all.first().copied().unwrap_or_default().to_string();
+    let codes = |list: Vec<&'static str>| first(&list);
+    vec![
+        ("form", "registration".into()),
+        ("idempotency_key", key.into()),
+        ("no_kk", NO_KK.into()),
+        ("head_name", "Darsono".into()),
+        ("village", WALED_DESA.into()),
+        ("rw", "2".into()),
+        ("rt", "5".into()),
+        ("street", "Gang Mawar 7".into()),
+        ("house_tenure", Tenure::Owned.code().into()),
+        ("land_tenure", Tenure::Owned.code().into()),
+        ("floor_area_m2", "24".into()),
+        (
+            "floor",
+            codes(FloorMaterial::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        (
+            "wall",
+            codes(WallMaterial::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        (
+            "roof",
+            codes(RoofMaterial::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        (
+            "drinking_water",
+            codes(DrinkingWater::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        (
+            "lighting",
+            codes(Lighting::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        (
+            "cooking_fuel",
+            codes(CookingFuel::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        (
+            "toilet",
+            codes(ToiletFacility::ALL.iter().map(|v| v.code()).collect()),
+        ),
+        ("income_band", IncomeBand::Below500k.code().into()),
+        ("members.0.nik", HEAD_NIK.into()),
+        ("members.0.name", "Darsono".into()),
+        ("members.0.relationship", "head".into()),
+        ("members.0.birth_place", "Cirebon".into()),
+        ("members.0.marital_status", "married_registered".into()),
+        ("members.0.education", "primary".into()),
+        ("members.0.occupation", "not_working".into()),
+        ("op", "save".into()),
+    ]
+}
+
+fn pairs<'a>(list: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    list.iter().map(|(n, v)| (*n, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn a_lookup_posted_without_script_answers_on_the_page() -> TestResult {
+    let desk = desk().await?;
+    let (status, _, html) = desk
+        .post(
+            "/layanan",
+            &[("form", "lookup"), ("kind", "nik"), ("number", HEAD_NIK)],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"data-testid="registry-not-found""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"data-testid="start-registration""#));
+    // The field shows the number masked once the lookup has answered.
+    assert!(html.contains(r#"value="************0731""#), "{html}");
+
+    let (status, _, html) = desk
+        .post(
+            "/layanan",
+            &[("form", "lookup"), ("kind", "nik"), ("number", "3209")],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"data-testid="lookup-error""#), "{html}");
+    assert!(html.contains("16 digit"), "the error names what is wrong");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_household_registered_and_a_case_opened_without_script() -> TestResult {
+    let desk = desk().await?;
+    // Starting the registration carries the number looked up, with what it encodes.
+    let (status, _, html) = desk
+        .post(
+            "/layanan",
+            &[
+                ("form", "start_registration"),
+                ("kind", "nik"),
+                ("number", HEAD_NIK),
+            ],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"data-testid="registration-form""#),
+        "{html}"
+    );
+    assert!(html.contains(&format!(r#"value="{HEAD_NIK}""#)));
+    assert!(
+        html.contains(r#"value="1985-04-12""#),
+        "birth date from the NIK"
+    );
+
+    // "+ Add a member" is a round trip that keeps everything typed.
+    let mut typed = registration("k-1");
+    typed.retain(|(name, _)| *name != "op");
+    typed.push(("op", "add_member".into()));
+    let (status, _, html) = desk.post("/layanan", &pairs(&typed)).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches(r#"data-testid="member""#).count(), 2);
+    assert!(html.contains(r#"value="Gang Mawar 7""#));
+
+    // Saved with the empty second row: refused, the form comes back with its errors.
+    let mut incomplete = registration("k-1");
+    incomplete.push(("members.1.name", String::new()));
+    let (status, _, html) = desk.post("/layanan", &pairs(&incomplete)).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="f-members-1-name-error""#));
+    assert!(
+        html.contains("wajib diisi") || html.contains("harus diisi"),
+        "the missing name is named: {html}"
+    );
+    assert!(html.contains(r#"value="Darsono""#), "what was typed stays");
+
+    // Complete: 303 to the household's file; sent twice (a double tap), the same file.
+    let complete = registration("k-1");
+    let (status, location, _) = desk.post("/layanan", &pairs(&complete)).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let household = location.ok_or("no location")?;
+    assert!(household.starts_with("/keluarga/"), "{household}");
+    let (_, again, _) = desk.post("/layanan", &pairs(&complete)).await?;
+    assert_eq!(again.as_deref(), Some(household.as_str()));
+
+    // The case: one complaint added by a round trip, then opened.
+    let case = [
+        ("form", "open_case"),
+        ("idempotency_key", "c-1"),
+        ("channel", "walk_in_puskesos"),
+        ("complaints.0.complaint_type", "service_request"),
+        ("complaints.0.sector", "health"),
+        (
+            "complaints.0.description",
+            "Istri perlu kontrol kehamilan; belum punya jaminan kesehatan.",
+        ),
+        ("complaints.0.urgency", "urgent"),
+        ("complaints.0.evidence", "ktp"),
+    ];
+    let mut adding = case.to_vec();
+    adding.push(("op", "add_complaint"));
+    let (status, _, html) = desk.post(&household, &adding).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches(r#"data-testid="complaint""#).count(), 2);
+    assert!(
+        html.contains("belum punya jaminan kesehatan.</textarea>"),
+        "{html}"
+    );
+    let (status, location, _) = desk.post(&household, &case).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.ok_or("no location")?.starts_with("/kasus/"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn posts_without_a_session_or_from_another_site_change_nothing() -> TestResult {
+    let desk = desk().await?;
+    let complete = registration("k-2");
+    let stranger = desk
+        .app
+        .clone()
+        .oneshot(form("/layanan", "", &pairs(&complete))?)
+        .await?;
+    assert_eq!(stranger.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        stranger
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.as_bytes()),
+        Some(&b"/login"[..])
+    );
+    let mut cross_site = form("/layanan", &desk.cookie, &pairs(&complete))?;
+    cross_site
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse()?);
+    let refused = desk.app.clone().oneshot(cross_site).await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let (status, _, _) = desk.post("/layanan", &[("form", "other")]).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let households = server::entities::households::Entity::find()
+        .count(&desk.db)
+        .await?;
+    assert_eq!(households, 0, "the refused posts registered nothing");
+    Ok(())
+}
