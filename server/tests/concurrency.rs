@@ -259,3 +259,52 @@ async fn a_registration_sent_again_or_by_two_desks_at_once_is_stored_once() -> T
     assert_eq!(households::Entity::find().count(&db).await?, 1);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_key_used_by_two_desks_and_for_two_kinds_at_once_keeps_them_apart() -> TestResult {
+    let (db, _folder) = pooled_database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let first = common::actor(&db, &services, "fo.satu", Role::FrontOffice, Some(VILLAGE)).await?;
+    let second = common::actor(&db, &services, "fo.dua", Role::FrontOffice, Some(VILLAGE)).await?;
+    let household = services
+        .households
+        .register(&first, household_request(VILLAGE, 21, "kunci-sama")?)
+        .await?;
+    // Two desks whose browsers happened to make the same key, each sending twice
+    // at once; and the first desk's case with the key of its registration.
+    let mut tries = JoinSet::new();
+    for (n, desk) in [&first, &second, &first, &second].into_iter().enumerate() {
+        let (services, actor) = (services.clone(), desk.clone());
+        let request = open_case(household.id, "kunci-sama");
+        tries.spawn(async move { (n % 2, services.cases.open(&actor, request).await) });
+    }
+    let mut by_desk: [BTreeSet<i64>; 2] = [BTreeSet::new(), BTreeSet::new()];
+    while let Some(answer) = tries.join_next().await {
+        let (desk, opened) = answer?;
+        by_desk[desk].insert(opened?.id);
+    }
+    assert_eq!(
+        by_desk[0].len(),
+        1,
+        "each desk's resend answers its own case"
+    );
+    assert_eq!(by_desk[1].len(), 1);
+    assert_ne!(
+        by_desk[0], by_desk[1],
+        "one desk never gets the other's case"
+    );
+    assert_eq!(
+        cases::Entity::find()
+            .filter(cases::Column::HouseholdId.eq(household.id))
+            .count(&db)
+            .await?,
+        2
+    );
+    // The registration under the same key still answers the household.
+    let again = services
+        .households
+        .register(&first, household_request(VILLAGE, 21, "kunci-sama")?)
+        .await?;
+    assert_eq!(again.id, household.id);
+    Ok(())
+}

@@ -462,8 +462,15 @@ pub struct MemberFile {
     pub version: i32,
     /// NIK masked, when the member has one.
     pub nik_masked: Option<String>,
-    /// The member's data (without the NIK).
+    /// The member's data (without the NIK). When `birth_date_exact` is false,
+    /// `member.birth_date` is 1 January of the birth year: only the year is true.
     pub member: Member,
+    /// Age in whole years today (WIB), from the real birth date.
+    pub age: u32,
+    /// Whether `member.birth_date` is the real date. It is given only to roles
+    /// that may see the whole NIK: with the village and sex on the same page, a
+    /// birth date is most of a NIK (digits 7–12).
+    pub birth_date_exact: bool,
 }
 
 /// Changes a household's data (not its No KK).

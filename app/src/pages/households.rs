@@ -292,7 +292,7 @@ fn HouseholdFileView(
                                     }
                                 });
                             });
-                            let age = member.member.age_on(today);
+                            let age = member.age;
                             view! {
                                 <tr>
                                     <td class=TD>{member.member.name.clone()}</td>

@@ -187,6 +187,12 @@ fn member_details(member: &Member) -> MemberDetails {
     }
 }
 
+/// 1 January of `date`'s year: a birth date for a role that may know only the year.
+fn year_only(date: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    chrono::NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date)
+}
+
 /// The member as stored, without its NIK.
 pub(crate) fn member_of(row: &members::Model) -> Result<Member, ServiceError> {
     let details: MemberDetails = stored_json(&row.details)?;
@@ -756,13 +762,22 @@ impl HouseholdService for DbHouseholdService {
             .authorized_household(actor, Action::ViewPersonalData, household_id)
             .await?;
         let details: HouseholdDetails = stored_json(&row.details)?;
+        let birth_date_exact = actor.role.may(Action::ViewFullIdentity);
+        let today = today();
         let mut member_files = Vec::new();
         for member in self.household_members(household_id).await? {
+            let mut data = member_of(&member)?;
+            let age = data.age_on(today);
+            if !birth_date_exact {
+                data.birth_date = year_only(data.birth_date);
+            }
             member_files.push(MemberFile {
                 id: member.id,
                 version: member.version,
                 nik_masked: member.nik_masked.clone(),
-                member: member_of(&member)?,
+                member: data,
+                age,
+                birth_date_exact,
             });
         }
         let registry = match &row.registry_id {
