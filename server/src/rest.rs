@@ -12,7 +12,7 @@ use shared::account::AuditFilter;
 use shared::contract::{Actor, ServiceError};
 use shared::dto::{CaseListQuery, HouseholdListQuery};
 
-use crate::services::audit::{csv_text, spreadsheet_safe};
+use crate::services::spreadsheet::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
 
 /// One REST endpoint: method, path and the axum handler.

@@ -36,8 +36,8 @@ use super::common::{
     workflow_step,
 };
 use super::db_failure;
-use super::households::{head_names, stored, stored_json};
 use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
+use super::rows::{head_names, stored, stored_json};
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use crate::entities::{

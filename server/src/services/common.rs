@@ -12,7 +12,7 @@ use shared::geo::{AreaCode, AreaScope};
 use shared::programme::InstitutionId;
 use shared::workflow::{ActorRef, StateChange, Workflow, record_transition};
 
-use super::audit::{self, Entry, Outcome};
+use super::audit_entry::{self, Entry, Outcome};
 use super::db_failure;
 use super::store::Store;
 use crate::entities::idempotency_keys;
@@ -179,7 +179,7 @@ pub fn paging(page: u32, per_page: u32) -> (u32, u32, u64) {
 
 /// Writes an audit row for a successful action; failing to audit fails the action.
 pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<(), ServiceError> {
-    audit::record(db, entry, Outcome::Ok)
+    audit_entry::record(db, entry, Outcome::Ok)
         .await
         .map_err(db_failure)
 }

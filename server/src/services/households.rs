@@ -11,6 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
+use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::contract::{Actor, HouseholdService, ServiceError};
 use shared::dto::{
@@ -27,7 +28,6 @@ use shared::identity::{Nik, NoKk, Sex};
 use shared::member::{Member, MemberRegistryStatus, Relationship};
 use shared::programme::ProgrammeKind;
 use shared::proposal::{ProposalKind, ProposalSource};
-use shared::{Coded, DomainError};
 
 use super::common::{
     Subject, audit_list_read, audit_ok, authorize, check_version, diff, earlier_result, entry,
@@ -35,6 +35,7 @@ use super::common::{
 };
 use super::numbering::is_unique_violation;
 use super::proposals::insert_proposal;
+use super::rows::{stored, stored_json, to_json};
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use super::{cases, db_failure};
@@ -128,29 +129,6 @@ fn within(scope: &AreaScope, village: &str) -> bool {
     AreaCode::parse(village)
         .map(|code| scope.contains_code(&code))
         .unwrap_or(false)
-}
-
-/// Reads a stored enum code; a bad stored code is a server fault.
-pub(crate) fn stored<T: Coded>(code: &str) -> Result<T, ServiceError> {
-    T::from_code(code).ok_or_else(|| {
-        tracing::error!(code, "unknown code in the database");
-        ServiceError::Internal
-    })
-}
-
-/// Reads a JSON detail column.
-pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ServiceError> {
-    serde_json::from_str(text).map_err(|error| {
-        tracing::error!(%error, "damaged JSON in the database");
-        ServiceError::Internal
-    })
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
-    serde_json::to_string(value).map_err(|error| {
-        tracing::error!(%error, "cannot serialise a record");
-        ServiceError::Internal
-    })
 }
 
 /// The household's address from its columns.
@@ -1219,19 +1197,4 @@ impl HouseholdService for DbHouseholdService {
         txn.commit().await.map_err(db_failure)?;
         Ok(row.version + 1)
     }
-}
-
-/// Households by id, for list joins.
-pub(crate) async fn head_names<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    ids: Vec<i64>,
-) -> Result<HashMap<i64, String>, ServiceError> {
-    Ok(households::Entity::find()
-        .filter(households::Column::Id.is_in(ids))
-        .all(db)
-        .await
-        .map_err(db_failure)?
-        .into_iter()
-        .map(|h| (h.id, h.head_name))
-        .collect())
 }

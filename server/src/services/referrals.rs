@@ -28,15 +28,15 @@ use shared::referral::{
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
-use super::audit::Outcome;
+use super::audit_entry::Outcome;
 use super::cases::{insert_case_event, referral_views};
 use super::common::{
     Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
     paging, remember_result, stored_area, today, within_scope, workflow_step,
 };
 use super::db_failure;
-use super::households::stored;
 use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
+use super::rows::stored;
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use crate::entities::{
