@@ -23,7 +23,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{db, form_posts, rest};
+use crate::{db, downloads, form_posts};
 
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -125,7 +125,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
-    for route in rest::ROUTES {
+    for route in downloads::ROUTES {
         router = router.route(route.path, (route.handler)());
     }
     // Forms that work as plain HTML post to their own page (see `form_posts`).
@@ -288,12 +288,12 @@ fn is_static(path: &str) -> bool {
 }
 
 /// Every page except the sign-in page requires a session (server functions and
-/// REST endpoints answer for themselves).
+/// downloads answer for themselves).
 fn is_protected_page(path: &str) -> bool {
     !(path == app::paths::LOGIN
         || path == app::paths::VERIFY
         || path.starts_with("/api/")
-        || rest::is_rest(path)
+        || downloads::is_download(path)
         || is_static(path))
 }
 

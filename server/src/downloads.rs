@@ -1,5 +1,5 @@
-//! Plain HTTP endpoints beside the server functions: downloads that a browser
-//! opens as a link (CSV exports). Every endpoint is listed in [`ROUTES`], which
+//! Downloads: plain HTTP endpoints beside the server functions, opened by the
+//! browser as a link (CSV and XLSX exports). Every endpoint is listed in [`ROUTES`], which
 //! the router is built from and the access-matrix test walks, so an endpoint
 //! cannot be added without being tested for who may call it.
 
@@ -15,8 +15,8 @@ use shared::dto::{CaseListQuery, HouseholdListQuery};
 use crate::services::spreadsheet::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
 
-/// One REST endpoint: method, path and the axum handler.
-pub struct RestRoute {
+/// One download: method, path and the axum handler.
+pub struct DownloadRoute {
     /// HTTP method, upper case.
     pub method: &'static str,
     /// Path as routed.
@@ -25,68 +25,53 @@ pub struct RestRoute {
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
-/// Every REST endpoint of the portal.
-pub const ROUTES: &[RestRoute] = &[
-    RestRoute {
+/// Every download of the portal.
+pub const ROUTES: &[DownloadRoute] = &[
+    DownloadRoute {
         method: "GET",
         path: AUDIT_CSV,
         handler: || get(audit_csv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: CASES_CSV,
         handler: || get(cases_csv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: HOUSEHOLDS_CSV,
         handler: || get(households_csv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: DASHBOARD_XLSX,
         handler: || download_route(Download::AreaXlsx),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: COMPARISON_CSV,
         handler: || download_route(Download::ComparisonCsv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: COMPARISON_XLSX,
         handler: || download_route(Download::ComparisonXlsx),
     },
 ];
 
-/// One table of an area's dashboard as CSV (`?wilayah=&tabel=`; aggregates only; audited).
-pub const DASHBOARD_CSV: &str = "/unduh/dasbor.csv";
+// The addresses are the pages' own (`app::paths`), so a link and its route cannot drift.
+pub use app::paths::{
+    AUDIT_CSV, CASES_CSV, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV, DASHBOARD_XLSX,
+    HOUSEHOLDS_CSV,
+};
 
-/// Every table of an area's dashboard as one XLSX workbook (`?wilayah=`; audited).
-pub const DASHBOARD_XLSX: &str = "/unduh/dasbor.xlsx";
-
-/// One table of the comparison of areas as CSV (`?tingkat=provinsi|kabupaten&tabel=`; audited).
-pub const COMPARISON_CSV: &str = "/unduh/perbandingan.csv";
-
-/// The comparison of areas as one XLSX workbook (`?tingkat=`; audited).
-pub const COMPARISON_XLSX: &str = "/unduh/perbandingan.xlsx";
-
-/// The household list as CSV (the list's filters as query parameters; No KK masked; audited).
-pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
-
-/// The case list as CSV (the list's filters as query parameters; audited as an export).
-pub const CASES_CSV: &str = "/unduh/kasus.csv";
-
-/// The audit log as CSV (administrators; filters as query parameters).
-pub const AUDIT_CSV: &str = "/unduh/audit.csv";
-
-/// Whether `path` is one of the REST endpoints.
-pub fn is_rest(path: &str) -> bool {
+/// Whether `path` is one of the downloads.
+pub fn is_download(path: &str) -> bool {
     ROUTES.iter().any(|route| route.path == path)
 }
 
