@@ -95,6 +95,13 @@ impl From<ServiceError> for AppError {
     }
 }
 
+impl From<shared::DomainError> for AppError {
+    /// A form's draft refused by its `to_request` (invalid input: 422).
+    fn from(error: shared::DomainError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -163,26 +170,6 @@ impl AppError {
             })
             .collect()
     }
-}
-
-/// The refusal of one field's value, as a form shows it beside the field.
-#[cfg(feature = "ssr")]
-pub(crate) fn invalid_field(field: &str, error: shared::DomainError) -> AppError {
-    AppError::from(ServiceError::Invalid(shared::DomainError::Invalid {
-        errors: vec![shared::error::FieldError {
-            field: field.to_string(),
-            error,
-        }],
-    }))
-}
-
-/// The refusal of a code a form did not offer (a select's value tampered with).
-#[cfg(feature = "ssr")]
-pub(crate) fn invalid_code(field: &str, code: &str) -> AppError {
-    AppError::from(ServiceError::Invalid(shared::DomainError::UnknownCode {
-        field: field.into(),
-        code: code.chars().take(40).collect(),
-    }))
 }
 
 /// Server-side plumbing shared by the server functions.

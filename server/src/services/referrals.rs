@@ -298,7 +298,11 @@ impl ReferralService for DbReferralService {
             }
             return Err(ServiceError::Invalid(reason));
         };
-        let given_by = shared::text::required("consent_given_by", &consent.given_by, 120)?;
+        let given_by = shared::text::required(
+            "consent_given_by",
+            &consent.given_by,
+            shared::referral::CONSENT_GIVEN_BY_MAX,
+        )?;
         if consent.given_on > today {
             return Err(ServiceError::Invalid(DomainError::DateInFuture {
                 field: "consent_given_on".into(),
