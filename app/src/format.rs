@@ -19,15 +19,17 @@ pub fn date_id(date: chrono::NaiveDate) -> String {
     format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
 }
 
-/// Formats a moment as `dd/mm/yyyy hh:mm` in Western Indonesian Time (UTC+7).
-pub fn time_wib(at: chrono::DateTime<chrono::Utc>) -> String {
+/// Formats a moment as `dd/mm/yyyy hh:mm` on the clock of `zone`, with its name
+/// (`08/03/2026 03:05 WIB`).
+pub fn time_in(at: chrono::DateTime<chrono::Utc>, zone: shared::clock::Zone) -> String {
     use chrono::Timelike;
-    let local = at.naive_utc() + chrono::Duration::hours(7);
+    let local = zone.local(at);
     format!(
-        "{} {:02}:{:02}",
+        "{} {:02}:{:02} {}",
         date_id(local.date()),
         local.hour(),
-        local.minute()
+        local.minute(),
+        zone.name()
     )
 }
 
@@ -49,10 +51,12 @@ mod tests {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap_or_default();
         assert_eq!(date_id(day), "07/03/2026");
         let at = day.and_hms_opt(20, 5, 0).unwrap_or_default().and_utc();
+        use shared::clock::Zone;
         assert_eq!(
-            time_wib(at),
-            "08/03/2026 03:05",
+            time_in(at, Zone::Wib),
+            "08/03/2026 03:05 WIB",
             "20:05 UTC is 03:05 WIB the next day"
         );
+        assert_eq!(time_in(at, Zone::Wit), "08/03/2026 05:05 WIT");
     }
 }

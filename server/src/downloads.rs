@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use shared::account::AuditFilter;
+use shared::clock::Zone;
 use shared::contract::{Actor, ServiceError};
 use shared::dto::{CaseListQuery, HouseholdListQuery};
 
@@ -94,16 +95,28 @@ pub fn error_response(error: &ServiceError) -> Response {
 }
 
 /// A CSV download with a dated file name.
-fn csv_download(stem: &str, body: String) -> Response {
-    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");
-    let disposition = format!("attachment; filename=\"{stem}-{day}.csv\"");
+fn csv_download(zone: Zone, stem: &str, body: String) -> Response {
+    // A byte-order mark so spreadsheet programs read the text as UTF-8.
+    let body = format!("\u{feff}{body}").into_bytes();
+    attachment(zone, stem, "csv", "text/csv; charset=utf-8", body)
+}
+
+/// A file to save: `<stem>-<yyyymmdd>.<extension>`, dated on the user's own day.
+fn attachment(
+    zone: Zone,
+    stem: &str,
+    extension: &str,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response {
+    let day = zone.today(chrono::Utc::now()).format("%Y%m%d");
+    let disposition = format!("attachment; filename=\"{stem}-{day}.{extension}\"");
     let mut response = (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        // A byte-order mark so spreadsheet programs read the text as UTF-8.
-        format!("\u{feff}{body}"),
+        body,
     )
         .into_response();
     if let Ok(value) = HeaderValue::from_str(&disposition) {
@@ -123,7 +136,7 @@ async fn audit_csv(
         return error_response(&ServiceError::Unauthenticated);
     };
     match state.services.audit.export_csv(&actor, filter).await {
-        Ok(body) => csv_download("audit", body),
+        Ok(body) => csv_download(actor.zone(), "audit", body),
         Err(error) => error_response(&error),
     }
 }
@@ -171,7 +184,7 @@ async fn cases_csv(
         }),
     );
     match text {
-        Ok(text) => csv_download("kasus", text),
+        Ok(text) => csv_download(actor.zone(), "kasus", text),
         Err(error) => error_response(&error),
     }
 }
@@ -217,7 +230,7 @@ async fn households_csv(
         }),
     );
     match text {
-        Ok(text) => csv_download("keluarga", text),
+        Ok(text) => csv_download(actor.zone(), "keluarga", text),
         Err(error) => error_response(&error),
     }
 }
@@ -322,7 +335,12 @@ async fn dashboard_tables(
     Ok((stem, tables))
 }
 
-fn one_table_csv(stem: String, tables: Vec<shared::dashboard::Table>, key: &str) -> Response {
+fn one_table_csv(
+    zone: Zone,
+    stem: String,
+    tables: Vec<shared::dashboard::Table>,
+    key: &str,
+) -> Response {
     let table = if key.is_empty() {
         tables.into_iter().next()
     } else {
@@ -341,7 +359,7 @@ fn one_table_csv(stem: String, tables: Vec<shared::dashboard::Table>, key: &str)
         }),
     );
     match text {
-        Ok(text) => csv_download(&format!("{stem}-{}", table.key), text),
+        Ok(text) => csv_download(zone, &format!("{stem}-{}", table.key), text),
         Err(error) => error_response(&error),
     }
 }
@@ -390,33 +408,20 @@ fn workbook(tables: &[shared::dashboard::Table]) -> Result<Vec<u8>, rust_xlsxwri
     book.save_to_buffer()
 }
 
-fn xlsx_download(stem: &str, tables: &[shared::dashboard::Table]) -> Response {
-    let bytes = match workbook(tables) {
-        Ok(bytes) => bytes,
+fn xlsx_download(zone: Zone, stem: &str, tables: &[shared::dashboard::Table]) -> Response {
+    match workbook(tables) {
+        Ok(bytes) => attachment(
+            zone,
+            stem,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        ),
         Err(error) => {
             tracing::error!(%error, "could not write a workbook");
-            return error_response(&ServiceError::Internal);
+            error_response(&ServiceError::Internal)
         }
-    };
-    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");
-    let disposition = format!("attachment; filename=\"{stem}-{day}.xlsx\"");
-    let mut response = (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
     }
-    response
 }
 
 /// What a dashboard download holds, and in which format.
@@ -434,13 +439,16 @@ fn download_route(what: Download) -> MethodRouter<AppState> {
               actor: Option<Extension<Actor>>,
               Query(query): Query<DashboardQuery>| async move {
             let comparison = matches!(what, Download::ComparisonCsv | Download::ComparisonXlsx);
+            let zone = actor
+                .as_ref()
+                .map_or(Zone::Wib, |Extension(actor)| actor.zone());
             match dashboard_tables(&state, actor, &query, comparison).await {
                 Ok((stem, tables))
                     if matches!(what, Download::AreaCsv | Download::ComparisonCsv) =>
                 {
-                    one_table_csv(stem, tables, &query.tabel)
+                    one_table_csv(zone, stem, tables, &query.tabel)
                 }
-                Ok((stem, tables)) => xlsx_download(&stem, &tables),
+                Ok((stem, tables)) => xlsx_download(zone, &stem, &tables),
                 Err(error) => error_response(&error),
             }
         },

@@ -284,9 +284,12 @@ pub mod ssr {
         }
     }
 
-    /// Today in Western Indonesian Time.
+    /// Today at the signed-in user's area (its own time zone; WIB without a session).
     pub fn today() -> chrono::NaiveDate {
-        shared::deadline::day_in_wib(chrono::Utc::now())
+        actor().map_or_else(
+            |_| shared::clock::Zone::Wib.today(chrono::Utc::now()),
+            |actor| actor.today(),
+        )
     }
 
     /// The services placed in the context by the server.

@@ -11,6 +11,7 @@ use sea_orm::{
 use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::account::{AuditFilter, AuditRow};
+use shared::clock::Zone;
 use shared::contract::{Actor, AuditService, ServiceError};
 use shared::dto::Page;
 use shared::error::FieldErrors;
@@ -32,16 +33,15 @@ pub struct DbAuditService {
     db: Store,
 }
 
-/// Western Indonesian Time (UTC+7), the clock the entries are shown in.
+/// Western Indonesian Time (UTC+7), the clock the log is shown in: it holds
+/// entries of every zone, and the column says which clock it is.
 fn wib(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(7))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    Zone::Wib.local(at).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// Midnight WIB at the start of `day`, in UTC.
 fn wib_midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(7)
+    Zone::Wib.midnight(day)
 }
 
 impl DbAuditService {

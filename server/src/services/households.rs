@@ -31,7 +31,7 @@ use shared::proposal::{ProposalKind, ProposalSource};
 
 use super::common::{
     Subject, audit_list_read, audit_ok, authorize, check_version, diff, earlier_result, entry,
-    expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
+    expect_one_row, own_scope, paging, remember_result, stored_area, today_in, within_scope,
 };
 use super::numbering::is_unique_violation;
 use super::proposals::insert_proposal;
@@ -611,7 +611,7 @@ impl HouseholdService for DbHouseholdService {
             return Ok(Created { id });
         }
         let household = request.household.validated()?;
-        let today = today();
+        let today = today_in(household.address.village.as_str());
         let members = request
             .members
             .into_iter()
@@ -741,7 +741,7 @@ impl HouseholdService for DbHouseholdService {
             .await?;
         let details: HouseholdDetails = stored_json(&row.details)?;
         let birth_date_exact = actor.role.may(Action::ViewFullIdentity);
-        let today = today();
+        let today = today_in(&row.village_code);
         let mut member_files = Vec::new();
         for member in self.household_members(household_id).await? {
             let mut data = member_of(&member)?;
@@ -904,7 +904,7 @@ impl HouseholdService for DbHouseholdService {
         let (_, village) = self
             .authorized_household(actor, Action::EditHousehold, household_id)
             .await?;
-        let member = member.validated(today())?;
+        let member = member.validated(actor.today())?;
         let mut everyone = Vec::new();
         for row in self.household_members(household_id).await? {
             everyone.push(member_of(&row)?);
@@ -956,7 +956,7 @@ impl HouseholdService for DbHouseholdService {
             let clear = self.key.open(sealed).map_err(|_| ServiceError::Internal)?;
             member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Internal)?);
         }
-        let member = member.validated(today())?;
+        let member = member.validated(actor.today())?;
         let mut everyone = Vec::new();
         for row in self.household_members(stored_member.household_id).await? {
             if row.id != stored_member.id {

@@ -31,8 +31,9 @@ use shared::workflow::Workflow;
 use super::audit_entry::Outcome;
 use super::cases::{insert_case_event, referral_views};
 use super::common::{
-    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
-    paging, remember_result, stored_area, today, within_scope, workflow_step,
+    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, in_zone,
+    overdue, own_scope, paging, remember_result, stored_area, today_in, within_scope,
+    workflow_step,
 };
 use super::db_failure;
 use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
@@ -100,7 +101,7 @@ impl DbReferralService {
         .map_err(db_failure)?
         .map(|c| c.description)
         .unwrap_or_default();
-        let overdue = view.state.is_open() && view.deadline.due < today();
+        let overdue = view.state.is_open() && view.deadline.due < today_in(&case.village_code);
         let item = ReferralInboxItem {
             overdue,
             referral: view,
@@ -275,7 +276,7 @@ impl ReferralService for DbReferralService {
             ),
             None => None,
         };
-        let today = today();
+        let today = today_in(&case.village_code);
         // Consent is part of the request and checked here, whoever calls: no data
         // goes to an institution without it (UU 27/2022).
         let consent_checked = check_consent(request.consent.as_ref(), institution.id, programme.id);
@@ -582,7 +583,15 @@ impl ReferralService for DbReferralService {
                 .map(|s| s.code())
                 .collect();
             query = query
-                .filter(referrals::Column::DueOn.lt(today()))
+                .filter(overdue(referrals::Column::DueOn, |zone| {
+                    let cases_in_zone = cases::Entity::find()
+                        .filter(in_zone(cases::Column::VillageCode, zone))
+                        .select_only()
+                        .column(cases::Column::Id)
+                        .into_query();
+                    sea_orm::Condition::all()
+                        .add(referrals::Column::CaseId.in_subquery(cases_in_zone))
+                }))
                 .filter(referrals::Column::State.is_in(open));
         }
         let total = query.clone().count(&self.db).await.map_err(db_failure)?;
