@@ -11,12 +11,12 @@ use shared::dto::{
 };
 use shared::programme::ProgrammeKind;
 
-use super::admin::{Pager, encode_query, with_query};
+use crate::components::list::{Pager, encode_query, with_query};
 
-use super::intake::fresh_key;
 use crate::api::{
     CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
 };
+use crate::components::list::fresh_key;
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
