@@ -13,24 +13,16 @@ pub fn number_id(value: u64) -> String {
     out
 }
 
-/// Formats a date as `dd/mm/yyyy` (by hand: chrono's formatter would add to the browser bundle).
+/// Formats a date as `dd/mm/yyyy` (by hand in `shared::dates`: chrono's
+/// formatter would add to the browser bundle).
 pub fn date_id(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+    shared::dates::dmy(date)
 }
 
 /// Formats a moment as `dd/mm/yyyy hh:mm` on the clock of `zone`, with its name
 /// (`08/03/2026 03:05 WIB`).
 pub fn time_in(at: chrono::DateTime<chrono::Utc>, zone: shared::clock::Zone) -> String {
-    use chrono::Timelike;
-    let local = zone.local(at);
-    format!(
-        "{} {:02}:{:02} {}",
-        date_id(local.date()),
-        local.hour(),
-        local.minute(),
-        zone.name()
-    )
+    zone.format(at)
 }
 
 #[cfg(test)]

@@ -88,9 +88,13 @@ impl Zone {
 
     /// `at` as `dd/mm/yyyy HH:MM` with the zone's name (`06/12/2026 09:30 WIT`).
     pub fn format(self, at: DateTime<Utc>) -> String {
+        use chrono::Timelike;
+        let local = self.local(at);
         format!(
-            "{} {}",
-            self.local(at).format("%d/%m/%Y %H:%M"),
+            "{} {:02}:{:02} {}",
+            crate::dates::dmy(local.date()),
+            local.hour(),
+            local.minute(),
             self.name()
         )
     }

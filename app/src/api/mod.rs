@@ -218,16 +218,20 @@ pub mod ssr {
 
         /// Reads the session token from a request's `Cookie` headers.
         pub fn token_from(&self, headers: &http::HeaderMap) -> Option<String> {
-            headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .flat_map(|value| value.split(';'))
-                .filter_map(|pair| pair.trim().split_once('='))
-                .find(|(name, _)| *name == self.name())
-                .map(|(_, value)| value.to_string())
-                .filter(|value| !value.is_empty())
+            cookie_value(headers, self.name()).filter(|value| !value.is_empty())
         }
+    }
+
+    /// The value of the cookie `name` in a request's `Cookie` headers.
+    pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(found, _)| *found == name)
+            .map(|(_, value)| value.to_string())
     }
 
     /// Sets the HTTP status (and `Retry-After`) of a server function's answer to

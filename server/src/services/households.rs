@@ -1174,7 +1174,7 @@ impl HouseholdService for DbHouseholdService {
                 format!(
                     "{} ({})",
                     event.kind.label_id(),
-                    event.date.format("%d/%m/%Y")
+                    shared::dates::dmy(event.date)
                 ),
             )
             .await?;
