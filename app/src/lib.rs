@@ -57,9 +57,16 @@ fn set_content_security_policy() {
     ) else {
         return;
     };
+    // `cargo xtask dev` (and only it) sets LEPTOS_WATCH: pages then open a
+    // websocket to its reload port to learn of a rebuild.
+    let connect = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        "'self' ws:"
+    } else {
+        "'self'"
+    };
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         style-src 'self'; img-src 'self' data:; connect-src {connect}; font-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {

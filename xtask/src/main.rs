@@ -2,6 +2,7 @@
 //! Pure Rust (the standard library and the bundle splitter), so that it compiles
 //! before anything else is installed.
 
+mod dev;
 mod postgres;
 mod rush;
 mod setup;
@@ -24,6 +25,11 @@ Commands:
                    missing, then serve on http://127.0.0.1:3000
                      --database-url URL   (or DATABASE_URL) default sqlite://data/slrt.db
                      --listen ADDR        default 127.0.0.1:3000
+  dev              the edit loop: debug server and unoptimised bundle on data/dev.db
+                   (areas and demo data), rebuilt and restarted when a file under
+                   app, shared, server, migrations or style changes; open pages
+                   reload themselves
+                     --database-url URL   --listen ADDR   as for `run`
   test             setup, fmt, clippy, rustdoc and wasm32 build of `shared`, all Rust tests on
                    SQLite, integration tests on a throwaway PostgreSQL, browser tests
                      --skip-postgres --skip-browser   leave out a lane
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(&root, setup::Purpose::Test).map(|_| ()),
         Some("build") => build(&root, !args.iter().any(|a| a == "--debug")),
         Some("run") => run(&root, &args[1..]),
+        Some("dev") => dev::run(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
         Some("bench") if args.get(1).is_some_and(|a| a == "rush") => rush::run(&root, &args[2..]),
         Some("bench") => bench(&root, &args[1..]),
@@ -79,7 +86,7 @@ fn option(args: &[String], name: &str) -> Option<String> {
 fn build(root: &Path, release: bool) -> Result<(), String> {
     let mut steps = Steps::new("build");
     let tools = setup::run(root, setup::Purpose::Run)?;
-    site::build_site(root, &tools, &mut steps)?;
+    site::build_site(root, &tools, &mut steps, site::Mode::Release)?;
     steps.run("server", || {
         let mut command = cmd("cargo", ["build", "-p", "server"]);
         if release {
@@ -173,7 +180,7 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
         })?;
     }
     if !skip_browser {
-        site::build_site(root, &tools, &mut steps)?;
+        site::build_site(root, &tools, &mut steps, site::Mode::Release)?;
         steps.run("browser tests (Chromium)", || browser_tests(root, &tools))?;
     }
     steps.print();

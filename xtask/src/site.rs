@@ -12,6 +12,17 @@ use crate::util::{self, Steps, cmd};
 const OUTPUT_NAME: &str = "slrt";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
+/// The fast, unoptimised profile of `cargo xtask dev`.
+const WASM_DEV_PROFILE: &str = "wasm-dev";
+
+/// How the site is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Small and compressed: what is deployed and tested.
+    Release,
+    /// Quick to rebuild (`cargo xtask dev`): no optimisation, no compressed copies.
+    Dev,
+}
 /// Where the build-std fallback keeps its artefacts, apart from rustup's.
 const BUILD_STD_TARGET_DIR: &str = "target/build-std";
 
@@ -44,25 +55,26 @@ pub fn wasm_cargo(root: &Path, tools: &Tools, args: &[&str]) -> Result<(), Strin
 }
 
 /// Builds WASM, JS and CSS into `target/site/pkg`.
-pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), String> {
+pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps, mode: Mode) -> Result<(), String> {
     let pkg = root.join("target/site/pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    let release = mode == Mode::Release;
+    let profile = if release {
+        WASM_PROFILE
+    } else {
+        WASM_DEV_PROFILE
+    };
     steps.run("css (tailwindcss)", || {
-        util::status(
-            cmd(
-                root.join("node_modules/.bin/tailwindcss"),
-                [
-                    "-i",
-                    "style/main.css",
-                    "-o",
-                    "target/site/pkg/slrt.css",
-                    "--minify",
-                ],
-            )
-            .current_dir(root),
-        )
+        let mut command = cmd(
+            root.join("node_modules/.bin/tailwindcss"),
+            ["-i", "style/main.css", "-o", "target/site/pkg/slrt.css"],
+        );
+        if release {
+            command.arg("--minify");
+        }
+        util::status(command.current_dir(root))
     })?;
-    steps.run("wasm (cargo, wasm-release)", || {
+    steps.run(if release { "wasm (cargo, wasm-release)" } else { "wasm (cargo, wasm-dev)" }, || {
         let mut command = wasm_cargo_command(
             root,
             tools,
@@ -74,12 +86,12 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
                 "--crate-type",
                 "cdylib",
                 "--profile",
-                WASM_PROFILE,
+                profile,
                 "--features",
                 "hydrate",
             ],
         );
-        if tools.wasm == WasmToolchain::Rustup && tools.rust_src {
+        if release && tools.wasm == WasmToolchain::Rustup && tools.rust_src {
             // The standard library rebuilt for size, with panics that stop at
             // once (no message machinery), no source locations and no Debug
             // text in the bundle: about 7% smaller. Nightly options on the
@@ -99,10 +111,7 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
         WasmToolchain::Rustup => util::cargo_target_dir(root),
         WasmToolchain::DebianBuildStd => root.join(BUILD_STD_TARGET_DIR),
     };
-    let raw = target_dir
-        .join(WASM_TARGET)
-        .join(WASM_PROFILE)
-        .join("app.wasm");
+    let raw = target_dir.join(WASM_TARGET).join(profile).join("app.wasm");
     let split_main = raw.with_file_name("app_split.wasm");
     let split = steps.run("wasm-split (one module per page group)", || {
         split_bundle(&raw, &split_main, &pkg)
@@ -126,6 +135,17 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
     })?;
     let bindgen_wasm = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
     let final_wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+    if !release {
+        std::fs::rename(&bindgen_wasm, &final_wasm)
+            .map_err(|e| format!("{}: {e}", bindgen_wasm.display()))?;
+        // Compressed copies of an earlier release build would be served instead.
+        for file in files_in(&pkg)? {
+            if matches!(file.extension().and_then(|e| e.to_str()), Some("gz" | "br")) {
+                std::fs::remove_file(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+        }
+        return Ok(());
+    }
     steps.run("wasm-opt -Oz (binaryen from npm)", || {
         wasm_opt(root, &bindgen_wasm, &final_wasm)?;
         std::fs::remove_file(&bindgen_wasm)
