@@ -25,6 +25,7 @@ pub mod contract;
 pub mod dashboard;
 pub mod dates;
 pub mod deadline;
+pub mod disclosure;
 pub mod dto;
 pub mod error;
 pub mod form_post;

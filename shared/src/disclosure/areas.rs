@@ -1,0 +1,437 @@
+//! The dashboards' counts as one [`Grid`] per family of areas, decided top
+//! down, so that every page, row, comparison and export prints the same
+//! value or the same "<5" for one count of one area, and no "<5" can be
+//! worked out from all of them together.
+//!
+//! The counts of an area ([`area_counts`], keyed as in [`key`]) and how they
+//! relate:
+//!
+//! - households = Σ households by desil (1–10 and outside the registry);
+//!   households in the registry = Σ desil 1–10; desil 1–2 = desil 1 + desil 2
+//!   = desil 1–2 without a programme + those with one (derived);
+//! - people = Σ people by desil;
+//! - cases = Σ cases by state; open cases = Σ states other than resolved and
+//!   closed = overdue + not yet due (derived); resolved = resolved in the
+//!   village (printed as a share) + resolved after escalation (derived);
+//! - cases = Σ cases opened in the twelve months shown + earlier (derived);
+//!   resolved = Σ resolved in those months + earlier (derived);
+//! - complaints = Σ by sector = Σ by type;
+//! - referrals = Σ by state; each state's total = Σ over programmes;
+//!   completed referrals = the completed state;
+//! - proposals = Σ by stage;
+//! - every count of a parent area = Σ the same count of its children
+//!   (nation → provinces → districts → sub-districts → villages);
+//! - shares (registry coverage, resolved, resolved in the village) are
+//!   printed only when their part and their whole are both printed, so they
+//!   add nothing to the counts (a share of a hidden part, rounded or not, is
+//!   never printed: 50,0% of 6 would be 3).
+//!
+//! Families are decided from the top: the nation's own counts first, then
+//! the provinces given the nation, then one province's districts given the
+//! nation and the provinces, and so on; each [`Grid`] holds every family on
+//! the way down (earlier decisions fixed) and the new children (free), so the
+//! decision for one area is the same whichever page asks for it. What is
+//! left: the grids of two sibling subtrees are protected one at a time, not
+//! together (an attack that needs both is not ruled out by construction, only
+//! tested), and the median days to resolve is printed with the resolved
+//! count and is not a sum.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Grid;
+use crate::case::CaseState;
+use crate::complaint::{ComplaintType, Sector};
+use crate::dashboard::{Cell, Figures, Indicators, Tally, metric};
+use crate::proposal::ProposalStage;
+use crate::referral::ReferralState;
+
+/// The counts of one area, by [`key`].
+pub type Counts = BTreeMap<String, u64>;
+
+/// The hidden counts of each area, by area code (`""`: the nation).
+pub type Decisions = BTreeMap<String, BTreeSet<String>>;
+
+/// The keys of [`Counts`].
+pub mod key {
+    pub const HOUSEHOLDS: &str = "households";
+    pub const PEOPLE: &str = "people";
+    pub const IN_REGISTRY: &str = "in_registry";
+    pub const POOR: &str = "poor";
+    pub const CASES: &str = "cases";
+    pub const OPEN: &str = "open";
+    pub const OVERDUE: &str = "overdue";
+    pub const RESOLVED_LOCAL: &str = "resolved_local";
+    pub const COMPLAINTS: &str = "complaints";
+    pub const REFERRALS: &str = "referrals";
+    pub const PROPOSALS: &str = "proposals";
+    pub const GAP_POOR: &str = "gap_poor";
+    pub const GAP_HEALTH: &str = "gap_health";
+    pub const GAP_EDUCATION: &str = "gap_edu";
+    /// Derived: never printed.
+    pub const DERIVED: [&str; 5] = [
+        "~open_not_due",
+        "~poor_with_programme",
+        "~resolved_escalated",
+        "~opened_earlier",
+        "~resolved_earlier",
+    ];
+
+    /// Households (`"hh"`) or people (`"people"`) of a desil key (`"1"`…`"10"`, `"-"`).
+    pub fn desil(what: &str, desil: &str) -> String {
+        format!("{what}:{desil}")
+    }
+    pub fn state(code: &str) -> String {
+        format!("state:{code}")
+    }
+    pub fn sector(code: &str) -> String {
+        format!("sector:{code}")
+    }
+    pub fn complaint_type(code: &str) -> String {
+        format!("type:{code}")
+    }
+    pub fn referral_state(code: &str) -> String {
+        format!("refstate:{code}")
+    }
+    pub fn referral(programme: &str, state: &str) -> String {
+        format!("ref:{programme}:{state}")
+    }
+    pub fn stage(code: &str) -> String {
+        format!("stage:{code}")
+    }
+    pub fn opened(month: &str) -> String {
+        format!("opened:{month}")
+    }
+    pub fn resolved_in(month: &str) -> String {
+        format!("resolved:{month}")
+    }
+}
+
+/// The desil keys of the household and people counters, in table order.
+pub fn desil_keys() -> Vec<String> {
+    (1..=10)
+        .map(|d: u8| d.to_string())
+        .chain(["-".to_string()])
+        .collect()
+}
+
+/// Every count an area's dashboard prints (and the derived ones), from its
+/// headline figures and its counters by key (`tally`: the counters of the
+/// desil, state, complaint, referral, proposal and monthly metrics).
+pub fn area_counts(figures: &Figures, tally: &Tally, months: &[String]) -> Counts {
+    let mut c = Counts::new();
+    let mut put = |k: String, v: u64| {
+        c.insert(k, v);
+    };
+    for (k, v) in [
+        (key::HOUSEHOLDS, figures.households),
+        (key::PEOPLE, figures.people),
+        (key::IN_REGISTRY, figures.households_in_registry),
+        (key::POOR, figures.poor_households),
+        (key::CASES, figures.cases),
+        (key::OPEN, figures.open_cases),
+        (key::OVERDUE, figures.overdue_cases),
+        (key::RESOLVED_LOCAL, figures.resolved_locally),
+        (key::COMPLAINTS, figures.complaints),
+        (key::REFERRALS, figures.referrals),
+        (key::PROPOSALS, figures.proposals),
+        (key::GAP_POOR, figures.gap_poor_no_programme),
+        (key::GAP_HEALTH, figures.gap_health_insurance),
+        (key::GAP_EDUCATION, figures.gap_education_aid),
+    ] {
+        put(k.to_string(), v);
+    }
+    let households = tally.by_k1(metric::HOUSEHOLDS);
+    let people = tally.by_k1(metric::PEOPLE);
+    for d in desil_keys() {
+        put(
+            key::desil("hh", &d),
+            households.get(&d).copied().unwrap_or(0),
+        );
+        put(
+            key::desil("people", &d),
+            people.get(&d).copied().unwrap_or(0),
+        );
+    }
+    let of = |map: &BTreeMap<String, u64>, code: &str| map.get(code).copied().unwrap_or(0);
+    let states = tally.by_k1(metric::CASES);
+    for s in CaseState::ALL {
+        put(key::state(s.code()), of(&states, s.code()));
+    }
+    let sectors = tally.by_k1(metric::COMPLAINTS);
+    for s in Sector::ALL {
+        put(key::sector(s.code()), of(&sectors, s.code()));
+    }
+    let types = tally.by_k2(metric::COMPLAINTS);
+    for t in ComplaintType::ALL {
+        put(key::complaint_type(t.code()), of(&types, t.code()));
+    }
+    let referral_states = tally.by_k2(metric::REFERRALS);
+    for s in ReferralState::ALL {
+        put(
+            key::referral_state(s.code()),
+            of(&referral_states, s.code()),
+        );
+    }
+    let programmes: BTreeSet<&str> = tally.rows(metric::REFERRALS).map(|(p, _, _)| p).collect();
+    for programme in programmes {
+        for s in ReferralState::ALL {
+            let n = tally.sum_where(metric::REFERRALS, |p, k2| p == programme && k2 == s.code());
+            put(key::referral(programme, s.code()), n);
+        }
+    }
+    let stages = tally.by_k1(metric::PROPOSALS);
+    for s in ProposalStage::ALL {
+        put(key::stage(s.code()), of(&stages, s.code()));
+    }
+    let opened = tally.by_k1(metric::OPENED_MONTH);
+    let resolved = tally.by_k1(metric::RESOLVED_MONTH);
+    let (mut opened_shown, mut resolved_shown) = (0, 0);
+    for m in months {
+        opened_shown += of(&opened, m);
+        resolved_shown += of(&resolved, m);
+        put(key::opened(m), of(&opened, m));
+        put(key::resolved_in(m), of(&resolved, m));
+    }
+    let resolved_cases = figures.resolved_cases;
+    let derived = [
+        figures.open_cases.saturating_sub(figures.overdue_cases),
+        figures
+            .poor_households
+            .saturating_sub(figures.gap_poor_no_programme),
+        resolved_cases.saturating_sub(figures.resolved_locally),
+        figures.cases.saturating_sub(opened_shown),
+        resolved_cases.saturating_sub(resolved_shown),
+    ];
+    for (k, v) in key::DERIVED.iter().zip(derived) {
+        put(k.to_string(), v);
+    }
+    c
+}
+
+/// The sums inside one area, over its keys (see the module's documentation).
+fn area_sums(counts: &Counts) -> Vec<(String, Vec<String>)> {
+    let with_prefix = |prefix: &str| -> Vec<String> {
+        counts
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    let desil = desil_keys();
+    let hh: Vec<String> = desil.iter().map(|d| key::desil("hh", d)).collect();
+    let resolved = key::state(CaseState::Resolved.code());
+    let open_states: Vec<String> = CaseState::ALL
+        .iter()
+        .filter(|s| !matches!(s, CaseState::Resolved | CaseState::Closed))
+        .map(|s| key::state(s.code()))
+        .collect();
+    let [
+        not_due,
+        with_programme,
+        escalated,
+        opened_earlier,
+        resolved_earlier,
+    ] = key::DERIVED;
+    let mut sums = vec![
+        (key::HOUSEHOLDS.to_string(), hh.clone()),
+        (key::IN_REGISTRY.to_string(), hh[..10].to_vec()),
+        (key::POOR.to_string(), hh[..2].to_vec()),
+        (
+            key::POOR.to_string(),
+            vec![key::GAP_POOR.to_string(), with_programme.to_string()],
+        ),
+        (
+            key::PEOPLE.to_string(),
+            desil.iter().map(|d| key::desil("people", d)).collect(),
+        ),
+        (key::CASES.to_string(), with_prefix("state:")),
+        (key::OPEN.to_string(), open_states),
+        (
+            key::OPEN.to_string(),
+            vec![key::OVERDUE.to_string(), not_due.to_string()],
+        ),
+        (
+            resolved.clone(),
+            vec![key::RESOLVED_LOCAL.to_string(), escalated.to_string()],
+        ),
+        (
+            key::CASES.to_string(),
+            [with_prefix("opened:"), vec![opened_earlier.to_string()]].concat(),
+        ),
+        (
+            resolved,
+            [with_prefix("resolved:"), vec![resolved_earlier.to_string()]].concat(),
+        ),
+        (key::COMPLAINTS.to_string(), with_prefix("sector:")),
+        (key::COMPLAINTS.to_string(), with_prefix("type:")),
+        (key::REFERRALS.to_string(), with_prefix("refstate:")),
+        (key::PROPOSALS.to_string(), with_prefix("stage:")),
+    ];
+    for s in ReferralState::ALL {
+        let parts: Vec<String> = counts
+            .keys()
+            .filter(|k| k.starts_with("ref:") && k.ends_with(&format!(":{}", s.code())))
+            .cloned()
+            .collect();
+        sums.push((key::referral_state(s.code()), parts));
+    }
+    sums
+}
+
+/// An area and, when expanded, its children (all of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AreaNode {
+    pub code: String,
+    pub counts: Counts,
+    pub children: Option<Vec<AreaNode>>,
+}
+
+/// One area's cells in a grid, by key.
+type Placed = BTreeMap<String, usize>;
+
+/// Puts an area's counts into a grid (decided as `hidden`, or free when `None`) with its own sums.
+fn place(grid: &mut Grid, counts: &Counts, hidden: Option<&BTreeSet<String>>) -> Placed {
+    let mut placed = Placed::new();
+    for (k, &v) in counts {
+        let cell = if key::DERIVED.contains(&k.as_str()) {
+            grid.derived(v)
+        } else {
+            match hidden {
+                Some(h) => grid.decided(v, h.contains(k)),
+                None => grid.shown(v),
+            }
+        };
+        placed.insert(k.clone(), cell);
+    }
+    for (total, parts) in area_sums(counts) {
+        if let Some(&t) = placed.get(&total) {
+            let parts = parts
+                .iter()
+                .filter_map(|p| placed.get(p).copied())
+                .collect();
+            grid.sum(t, parts);
+        }
+    }
+    placed
+}
+
+/// States parent = Σ children, key by key (a key a child lacks is 0 there).
+fn relate_family(grid: &mut Grid, parent: &Placed, children: &[Placed]) {
+    for (k, &total) in parent {
+        let parts = children.iter().filter_map(|c| c.get(k).copied()).collect();
+        grid.sum(total, parts);
+    }
+}
+
+/// The hidden keys of a placed area after protection.
+fn hidden_of(grid: &Grid, placed: &Placed) -> BTreeSet<String> {
+    placed
+        .iter()
+        .filter(|(k, cell)| !key::DERIVED.contains(&k.as_str()) && grid.is_hidden(**cell))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Decides every expanded family of the tree, from the top (see the module's documentation).
+pub fn protect_tree(root: &AreaNode) -> Decisions {
+    let mut decisions = Decisions::new();
+    let mut grid = Grid::default();
+    let placed = place(&mut grid, &root.counts, None);
+    grid.protect();
+    decisions.insert(root.code.clone(), hidden_of(&grid, &placed));
+    protect_below(root, &[], &mut decisions);
+    decisions
+}
+
+/// Decides `node`'s children given the families above it (`path`: the
+/// expanded ancestors, root first), then goes down.
+fn protect_below(node: &AreaNode, path: &[&AreaNode], decisions: &mut Decisions) {
+    let Some(children) = &node.children else {
+        return;
+    };
+    let mut grid = Grid::default();
+    let decided = |code: &str, d: &Decisions| d.get(code).cloned().unwrap_or_default();
+    let chain: Vec<&AreaNode> = path.iter().copied().chain([node]).collect();
+    let top = chain.first().copied().unwrap_or(node);
+    let mut current = place(&mut grid, &top.counts, Some(&decided(&top.code, decisions)));
+    for (i, ancestor) in chain.iter().enumerate() {
+        let Some(kids) = &ancestor.children else {
+            return;
+        };
+        let last = i + 1 == chain.len();
+        let placed: Vec<Placed> = kids
+            .iter()
+            .map(|c| {
+                let hidden = (!last).then(|| decided(&c.code, decisions));
+                place(&mut grid, &c.counts, hidden.as_ref())
+            })
+            .collect();
+        relate_family(&mut grid, &current, &placed);
+        if last {
+            grid.protect();
+            for (child, cells) in kids.iter().zip(&placed) {
+                decisions.insert(child.code.clone(), hidden_of(&grid, cells));
+            }
+        } else if let Some(next) = chain.get(i + 1) {
+            let at = kids.iter().position(|k| k.code == next.code);
+            current = at
+                .and_then(|at| placed.get(at).cloned())
+                .unwrap_or_default();
+        }
+    }
+    let mut below: Vec<&AreaNode> = path.to_vec();
+    below.push(node);
+    for child in children {
+        protect_below(child, &below, decisions);
+    }
+}
+
+/// An area's counts as published under its decision.
+#[derive(Debug, Clone, Copy)]
+pub struct Published<'a> {
+    pub counts: &'a Counts,
+    pub hidden: &'a BTreeSet<String>,
+}
+
+impl Published<'_> {
+    /// One count: `None` when hidden.
+    pub fn get(&self, k: &str) -> Cell {
+        (!self.hidden.contains(k)).then(|| self.counts.get(k).copied().unwrap_or(0))
+    }
+
+    /// A share in per mille, when its part and whole are both published.
+    fn share(&self, part: &str, whole: &[&str]) -> Option<u32> {
+        let part = self.get(part)?;
+        let whole = whole.iter().map(|w| self.get(w)).sum::<Option<u64>>()?;
+        (whole > 0)
+            .then(|| u32::try_from(part.saturating_mul(1000) / whole).ok())
+            .flatten()
+    }
+
+    /// The headline indicators; `median` is the exact median days to resolve.
+    pub fn indicators(&self, median: Option<u32>) -> Indicators {
+        let resolved = key::state(CaseState::Resolved.code());
+        let closed = key::state(CaseState::Closed.code());
+        Indicators {
+            households: self.get(key::HOUSEHOLDS),
+            people: self.get(key::PEOPLE),
+            households_in_registry: self.get(key::IN_REGISTRY),
+            registry_coverage_per_mille: self.share(key::IN_REGISTRY, &[key::HOUSEHOLDS]),
+            poor_households: self.get(key::POOR),
+            cases: self.get(key::CASES),
+            open_cases: self.get(key::OPEN),
+            overdue_cases: self.get(key::OVERDUE),
+            resolved_cases: self.get(&resolved),
+            resolved_share_per_mille: self.share(&resolved, &[&resolved, &closed]),
+            resolved_locally_per_mille: self.share(key::RESOLVED_LOCAL, &[&resolved]),
+            median_days_to_resolve: self.get(&resolved).filter(|&n| n > 0).and(median),
+            complaints: self.get(key::COMPLAINTS),
+            referrals: self.get(key::REFERRALS),
+            referrals_completed: self.get(&key::referral_state(ReferralState::Completed.code())),
+            proposals: self.get(key::PROPOSALS),
+            gap_poor_no_programme: self.get(key::GAP_POOR),
+            gap_health_insurance: self.get(key::GAP_HEALTH),
+            gap_education_aid: self.get(key::GAP_EDUCATION),
+        }
+    }
+}
