@@ -11,17 +11,21 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{NaiveDate, TimeZone, Utc};
 use common::TestResult;
 use common::random_writes::{random_write, team};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use server::cli::seed_demo::{self, DemoConfig};
 use shared::case::CaseState;
+use shared::contract::{Actor, Services};
 use shared::dashboard::{
     AreaDashboard, CompareLevel, Comparison, INDICATOR_COLUMNS, Table, TableCell, area_tables,
     comparison_tables,
 };
 use shared::disclosure::{Range, Share, Sum, attack};
 use shared::referral::ReferralState;
+use shared::roles::Role;
 
 /// Every area of the fixture, the nation first.
 const AREAS: [&str; 11] = [
@@ -389,14 +393,57 @@ async fn no_hidden_cell_can_be_worked_out_from_the_dashboards_and_exports() -> T
     attack_after_random_writes(20261123).await
 }
 
-/// Known to fail: 3 of 220 hidden cells (people by desil of a sub-district and
-/// one of its villages) are pinned, because a complement chosen for the
-/// district's family is left exposed by the villages' family below it, where
-/// the cells above are fixed (see `shared::disclosure::areas`).
+/// Seed 7 pinned 3 cells before complements were chosen by cost (a village
+/// family could not cover a cell decided above it); more seeds, one after
+/// the other.
 #[tokio::test]
-#[ignore = "known gap: a lower family cannot re-protect a fixed cell above it"]
-async fn no_hidden_cell_can_be_worked_out_second_seed() -> TestResult {
-    attack_after_random_writes(7).await
+async fn no_hidden_cell_can_be_worked_out_other_seeds() -> TestResult {
+    for seed in [7, 1, 2, 3, 4, 5, 6, 9, 10, 11, 12] {
+        attack_after_random_writes(seed).await?;
+    }
+    Ok(())
+}
+
+/// Known to fail: with these seeds the whole country has about 35
+/// households, and a family decided below (sub-districts, villages) cannot
+/// cover the cells decided above it, which are fixed: the children's printed
+/// zeros and the rule that a hidden count is at least 1 pin them (14 to 62
+/// cells per seed). Of seeds 1 to 30, 8, 13, 17 and 21 fail this way.
+#[tokio::test]
+#[ignore = "known gap: a lower family cannot re-protect a fixed cell above it when its children print zeros"]
+async fn no_hidden_cell_can_be_worked_out_tiny_areas() -> TestResult {
+    for seed in [8, 13, 17, 21, 2026] {
+        attack_after_random_writes(seed).await?;
+    }
+    Ok(())
+}
+
+/// Every dashboard of [`AREAS`] and both comparisons as the monitor reads
+/// them, in both languages (the district head's own dashboards must be the same).
+async fn read_everything(
+    services: &Services,
+    monitor: &Actor,
+    head: &Actor,
+) -> Result<Reader, Box<dyn std::error::Error>> {
+    let mut reader = Reader::default();
+    for area in AREAS {
+        let board = services.dashboards.area(monitor, area).await?;
+        // The district head sees its own area's dashboards exactly as the monitor does.
+        if area.starts_with("32.09") {
+            let mut own = services.dashboards.area(head, area).await?;
+            (own.parent, own.may_drill_to_records) =
+                (board.parent.clone(), board.may_drill_to_records);
+            assert_eq!(own, board, "{area}");
+        }
+        for english in [false, true] {
+            reader.dashboard(&board, &area_tables(&board, english))?;
+        }
+    }
+    for level in [CompareLevel::Province, CompareLevel::District] {
+        let compared = services.dashboards.compare(monitor, level).await?;
+        reader.comparison(&compared, &comparison_tables(&compared, false))?;
+    }
+    Ok(reader)
 }
 
 /// Random writes from `seed`, then every dashboard and export read and attacked.
@@ -407,25 +454,13 @@ async fn attack_after_random_writes(seed: u64) -> TestResult {
         for step in 1..=160 {
             random_write(&t, &mut rng, step).await?;
         }
-        let mut reader = Reader::default();
-        for area in AREAS {
-            let board = t.services.dashboards.area(&t.monitor, area).await?;
-            // The district head sees its own area's dashboards exactly as the monitor does.
-            if area.starts_with("32.09") {
-                let mut head = t.services.dashboards.area(&t.head, area).await?;
-                (head.parent, head.may_drill_to_records) =
-                    (board.parent.clone(), board.may_drill_to_records);
-                assert_eq!(head, board, "{area}");
-            }
-            for english in [false, true] {
-                reader.dashboard(&board, &area_tables(&board, english))?;
-            }
-        }
-        for level in [CompareLevel::Province, CompareLevel::District] {
-            let compared = t.services.dashboards.compare(&t.monitor, level).await?;
-            reader.comparison(&compared, &comparison_tables(&compared, false))?;
-        }
+        let reader = read_everything(&t.services, &t.monitor, &t.head).await?;
         let (pinned, tried) = reader.attack();
+        println!(
+            "seed {seed}: {} hidden cells, {tried} relations tried, {} worked out",
+            reader.hidden.len(),
+            pinned.len()
+        );
         assert!(
             reader.hidden.len() >= 20,
             "seed {seed}: enough small cells to attack ({})",
@@ -437,6 +472,95 @@ async fn attack_after_random_writes(seed: u64) -> TestResult {
             "seed {seed}: {} of {} hidden cells worked out ({tried} relations tried): {pinned:#?}",
             pinned.len(),
             reader.hidden.len()
+        );
+    }
+    Ok(())
+}
+
+/// On the demo data (3,000 households), the district head's dashboard of
+/// Kabupaten Cirebon keeps its headline figures and its desil rows printed:
+/// complements are taken from finer cells (sub-districts, inner cells of a
+/// table) before any total, and only a modest share of cells is hidden.
+#[tokio::test]
+async fn the_demo_district_keeps_its_headline_figures() -> TestResult {
+    for seed in [1, 7] {
+        let db = common::database_with_areas().await?;
+        let services = server::services::build(db.clone(), common::config());
+        let config = DemoConfig {
+            seed,
+            households: 3000,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            now: Utc
+                .with_ymd_and_hms(2026, 11, 23, 6, 30, 0)
+                .single()
+                .unwrap_or_default(),
+        };
+        seed_demo::run_with(&db, &common::data_key(), &config).await?;
+        let head = common::actor(
+            &db,
+            &services,
+            "bupati.uji",
+            Role::DistrictHead,
+            Some("32.09"),
+        )
+        .await?;
+        let monitor =
+            common::actor(&db, &services, "pemantau.uji", Role::KemensosMonitor, None).await?;
+        let board = services.dashboards.area(&head, "32.09").await?;
+        let i = &board.indicators;
+        let headline = [
+            ("households", i.households),
+            ("people", i.people),
+            ("registry", i.households_in_registry),
+            ("poor", i.poor_households),
+            ("cases", i.cases),
+        ];
+        // Cells of the page and its export: counts and shares, printed or "<5".
+        let (mut hidden, mut total) = (0usize, 0usize);
+        let mut by_table = Vec::new();
+        for table in area_tables(&board, false) {
+            let cells = table.rows.iter().flatten().filter(|c| {
+                matches!(
+                    c,
+                    TableCell::Hidden | TableCell::Count(_) | TableCell::PerMille(_)
+                )
+            });
+            let (n, h) = cells.fold((0, 0), |(n, h), c| {
+                (n + 1, h + usize::from(matches!(c, TableCell::Hidden)))
+            });
+            by_table.push(format!("{} {h}/{n}", table.key));
+            hidden += h;
+            total += n;
+        }
+        let reader = read_everything(&services, &monitor, &head).await?;
+        let (pinned, tried) = reader.attack();
+        println!(
+            "demo seed {seed}: district 32.09 hides {hidden} of {total} cells ({}); \
+             over every dashboard and export {} cells hidden, {tried} relations tried, {} worked out",
+            by_table.join(", "),
+            reader.hidden.len(),
+            pinned.len()
+        );
+        assert!(pinned.is_empty(), "demo seed {seed}: {pinned:#?}");
+        for (name, value) in headline {
+            assert!(value.is_some(), "seed {seed}: {name} hidden");
+        }
+        // On the demo data no desil row of the district is small: every one is printed.
+        for row in board
+            .households_by_desil
+            .iter()
+            .chain(&board.people_by_desil)
+        {
+            assert!(
+                row.value.is_some(),
+                "seed {seed}: desil row {} hidden",
+                row.label
+            );
+        }
+        // A modest share: at most one cell in eight of the district's page.
+        assert!(
+            hidden * 8 <= total,
+            "seed {seed}: {hidden} of {total} hidden"
         );
     }
     Ok(())

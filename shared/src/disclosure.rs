@@ -22,10 +22,15 @@
 //! - shares are printed only when their part and whole are both shown, so
 //!   they say nothing the counts do not (see [`areas`]).
 //!
-//! Complements are chosen simply, not optimally: while some cell can be
-//! pinned, the smallest shown, non-zero, still-free cell of a sum it is in is
+//! Complements are chosen by cost, greedily, not optimally: every shown cell
+//! has a *tier* (set by the caller with [`Grid::set_tier`]; lower is cheaper
+//! to hide, e.g. an inner cell of a table below its totals, a small child area
+//! below its parent), and while some cell can be pinned, the cheapest shown,
+//! non-zero, still-free cell of a sum it is in, by tier and then by value, is
 //! hidden too (or, when the sums it is in have none, of a sum reached through
-//! hidden cells), until the attacker pins nothing. Cells decided earlier
+//! hidden cells, then through any cell), one pinned cell per sum and round,
+//! until the attacker pins nothing. A total is thus hidden only when it is
+//! small itself or no cheaper cell of its sums is left. Cells decided earlier
 //! (another dashboard's level) are *fixed*: they take part in the sums but are
 //! never flipped.
 //!
@@ -320,6 +325,8 @@ struct GridCell {
     hidden: bool,
     /// Decided elsewhere: never flipped here.
     fixed: bool,
+    /// What hiding it costs (lower is taken first as a complement).
+    tier: u32,
 }
 
 /// Cells and the sums between them; see the module's documentation.
@@ -331,6 +338,10 @@ pub struct Grid {
     unprotected: BTreeSet<usize>,
     /// Whether the attacker is told which hidden cells are small (1 to 4).
     class_aware: bool,
+    /// Cells that, hidden, would be given away at once by a sum whose other
+    /// cells are all published and can never be hidden (fixed or zero): no
+    /// use as complements (refreshed every round of [`Grid::protect`]).
+    hopeless: BTreeSet<usize>,
 }
 
 impl Grid {
@@ -364,8 +375,16 @@ impl Grid {
             shown,
             hidden,
             fixed,
+            tier: 0,
         });
         self.cells.len() - 1
+    }
+
+    /// Sets what hiding a cell costs as a complement (0 unless set; lower goes first).
+    pub fn set_tier(&mut self, cell: usize, tier: u32) {
+        if let Some(c) = self.cells.get_mut(cell) {
+            c.tier = tier;
+        }
     }
 
     /// States `total = Σ parts`.
@@ -441,11 +460,24 @@ impl Grid {
             if pinned.is_empty() {
                 return;
             }
-            let mut chosen = BTreeSet::new();
+            self.hopeless = self.hopeless_cells();
+            // One complement per round for the cells of a sum: the next attack
+            // tells whether the others still need one.
+            let mut chosen: BTreeSet<usize> = BTreeSet::new();
+            let mut served: BTreeSet<usize> = BTreeSet::new();
             for cell in pinned {
+                if served.contains(&cell) {
+                    continue;
+                }
                 match self.complement(cell) {
                     Some(other) => {
                         chosen.insert(other);
+                        for sum in &self.sums {
+                            let members = || std::iter::once(&sum.total).chain(&sum.parts);
+                            if members().any(|&m| m == cell || m == other) {
+                                served.extend(members().copied());
+                            }
+                        }
                     }
                     None => {
                         self.unprotected.insert(cell);
@@ -461,18 +493,73 @@ impl Grid {
     /// Whether a cell may be taken as a complement.
     fn candidate(&self, cell: usize) -> bool {
         let c = &self.cells[cell];
-        c.shown && !c.hidden && !c.fixed && c.value > 0
+        c.shown && !c.hidden && !c.fixed && c.value > 0 && !self.hopeless.contains(&cell)
     }
 
-    /// The complement for a pinned cell: the smallest candidate of the sums
-    /// nearest to it, walking from sum to sum through hidden cells, or, when
+    /// See [`Grid::hopeless`]: a free cell alone among published cells that
+    /// stay published (fixed, or zero) in some sum.
+    fn hopeless_cells(&self) -> BTreeSet<usize> {
+        let stays = |m: usize| {
+            let c = &self.cells[m];
+            !c.hidden && (c.fixed || c.value == 0)
+        };
+        let mut out = BTreeSet::new();
+        for sum in &self.sums {
+            let members: Vec<usize> = std::iter::once(sum.total)
+                .chain(sum.parts.clone())
+                .collect();
+            for &m in &members {
+                if !self.cells[m].hidden && members.iter().all(|&o| o == m || stays(o)) {
+                    out.insert(m);
+                }
+            }
+        }
+        out
+    }
+
+    /// The complement for a pinned cell: the cheapest candidate (by tier, then
+    /// value) of the sums nearest to it, walking from sum to sum through hidden cells, or, when
     /// that finds none, through any cell.
     fn complement(&self, pinned: usize) -> Option<usize> {
-        self.nearest_candidate(pinned, false)
+        self.leak_candidate(pinned)
+            .or_else(|| self.nearest_candidate(pinned, false))
             .or_else(|| self.nearest_candidate(pinned, true))
     }
 
-    /// The smallest candidate of the nearest sums, walking through hidden
+    /// When a sum gives the pinned cell away by itself (every other member
+    /// published), a complement must come from such a sum: the cheapest
+    /// candidate of them by tier, then the one in most of them, then the
+    /// smallest.
+    fn leak_candidate(&self, pinned: usize) -> Option<usize> {
+        let members = |sum: &Sum| std::iter::once(sum.total).chain(sum.parts.clone());
+        let leaks: Vec<&Sum> = self
+            .sums
+            .iter()
+            .filter(|sum| {
+                members(sum).any(|m| m == pinned)
+                    && members(sum).all(|m| m == pinned || !self.cells[m].hidden)
+            })
+            .collect();
+        let mut found: BTreeMap<usize, usize> = BTreeMap::new();
+        for sum in &leaks {
+            for m in members(sum).filter(|&m| self.candidate(m)) {
+                *found.entry(m).or_default() += 1;
+            }
+        }
+        found
+            .into_iter()
+            .min_by_key(|&(c, n)| {
+                (
+                    self.cells[c].tier,
+                    std::cmp::Reverse(n),
+                    self.cells[c].value,
+                    c,
+                )
+            })
+            .map(|(c, _)| c)
+    }
+
+    /// The cheapest candidate of the nearest sums, walking through hidden
     /// cells only, or through every cell (`widely`).
     fn nearest_candidate(&self, pinned: usize, widely: bool) -> Option<usize> {
         let mut reached: BTreeSet<usize> = BTreeSet::from([pinned]);
@@ -500,7 +587,8 @@ impl Grid {
                     }
                 }
             }
-            if let Some(best) = found.into_iter().min_by_key(|&c| (self.cells[c].value, c)) {
+            let cost = |c: usize| (self.cells[c].tier, self.cells[c].value, c);
+            if let Some(best) = found.into_iter().min_by_key(|&c| cost(c)) {
                 return Some(best);
             }
             frontier = next;

@@ -26,11 +26,22 @@
 //!   add nothing to the counts (a share of a hidden part, rounded or not, is
 //!   never printed: 50,0% of 6 would be 3).
 //!
-//! Families are decided from the top: the nation's own counts first, then
-//! the provinces given the nation, then one province's districts given the
-//! nation and the provinces, and so on; each [`Grid`] holds every family on
-//! the way down (earlier decisions fixed) and the new children (free), so the
-//! decision for one area is the same whichever page asks for it. What is
+//! Families are decided from the top: the nation and its provinces together
+//! first, then one province's districts given them, and so on; each [`Grid`]
+//! holds every family on the way down (earlier decisions fixed) and the new
+//! children (free), so the decision for one area is the same whichever page
+//! asks for it.
+//!
+//! What a complement costs ([`tier`]): an inner cell of a table (a desil, a
+//! state, a month, a programme and state) before any total or headline figure
+//! (households, people, cases, a referral state's total ...); among those, a
+//! child area that holds at most half of its parent's count first, then the
+//! parent itself (only the nation is free beside its children), and a child
+//! that holds most of its parent last: hiding it hides nearly the parent's
+//! figure, on its own page and on every page below that repeats it (a
+//! district alone in its province). So the headline figures of the areas
+//! that hold the data stay printed, and a small province's "<5" is covered by
+//! the nation's cell and a small sibling's, not by the large province's. What is
 //! left: the grids of two sibling subtrees are protected one at a time, not
 //! together (an attack that needs both is not ruled out by construction, only
 //! tested), and the median days to resolve is printed with the resolved
@@ -278,6 +289,30 @@ fn area_sums(counts: &Counts) -> Vec<(String, Vec<String>)> {
     sums
 }
 
+/// Tiers of [`Grid::set_tier`]: an inner cell of a table, else a total.
+const TOTAL: u32 = 10;
+/// Added for a parent area's own cell (free only at the top).
+const PARENT: u32 = 1;
+/// Added for a child area's cell holding more than half of its parent's.
+const DOMINANT: u32 = 2;
+
+/// Whether a key is a total or headline figure (more costly to hide than an
+/// inner cell of a table).
+fn is_total(k: &str) -> bool {
+    !k.contains(':') || k.starts_with("refstate:") || k == key::state(CaseState::Resolved.code())
+}
+
+/// The tier of one count of an area (see the module's documentation).
+pub fn tier(k: &str, value: u64, parent: Option<u64>, is_parent: bool) -> u32 {
+    let base = if is_total(k) { TOTAL } else { 0 };
+    let area = match parent {
+        Some(p) if value.saturating_mul(2) > p => DOMINANT,
+        _ if is_parent => PARENT,
+        _ => 0,
+    };
+    base + area
+}
+
 /// An area and, when expanded, its children (all of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AreaNode {
@@ -315,11 +350,24 @@ fn place(grid: &mut Grid, counts: &Counts, hidden: Option<&BTreeSet<String>>) ->
     placed
 }
 
-/// States parent = Σ children, key by key (a key a child lacks is 0 there).
+/// States parent = Σ children, key by key (a key a child lacks is 0 there),
+/// and sets the tiers of the children's cells (and the parent's, when free).
 fn relate_family(grid: &mut Grid, parent: &Placed, children: &[Placed]) {
     for (k, &total) in parent {
-        let parts = children.iter().filter_map(|c| c.get(k).copied()).collect();
+        let parts: Vec<usize> = children.iter().filter_map(|c| c.get(k).copied()).collect();
+        let whole = grid.value(total);
+        grid.set_tier(total, tier(k, whole, None, true));
+        for &part in &parts {
+            grid.set_tier(part, tier(k, grid.value(part), Some(whole), false));
+        }
         grid.sum(total, parts);
+    }
+}
+
+/// Sets the tiers of an area decided alone.
+fn set_tiers(grid: &mut Grid, placed: &Placed) {
+    for (k, &cell) in placed {
+        grid.set_tier(cell, tier(k, grid.value(cell), None, false));
     }
 }
 
@@ -337,9 +385,26 @@ pub fn protect_tree(root: &AreaNode) -> Decisions {
     let mut decisions = Decisions::new();
     let mut grid = Grid::default();
     let placed = place(&mut grid, &root.counts, None);
+    let Some(children) = &root.children else {
+        set_tiers(&mut grid, &placed);
+        grid.protect();
+        decisions.insert(root.code.clone(), hidden_of(&grid, &placed));
+        return decisions;
+    };
+    // The top family is decided at once: the nation may cover a province.
+    let kids: Vec<Placed> = children
+        .iter()
+        .map(|c| place(&mut grid, &c.counts, None))
+        .collect();
+    relate_family(&mut grid, &placed, &kids);
     grid.protect();
     decisions.insert(root.code.clone(), hidden_of(&grid, &placed));
-    protect_below(root, &[], &mut decisions);
+    for (child, cells) in children.iter().zip(&kids) {
+        decisions.insert(child.code.clone(), hidden_of(&grid, cells));
+    }
+    for child in children {
+        protect_below(child, &[root], &mut decisions);
+    }
     decisions
 }
 
