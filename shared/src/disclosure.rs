@@ -736,6 +736,41 @@ mod tests {
         assert!(g.pinned().is_empty());
     }
 
+    #[test]
+    fn a_cell_a_fixed_sum_would_give_away_is_no_complement() {
+        // 7 = x + 0 is printed above (fixed): hiding x would not hide it.
+        let mut g = Grid::default();
+        let (p, x, zero) = (g.decided(7, false), g.shown(7), g.shown(0));
+        g.sum(p, vec![x, zero]);
+        let (r, s, w) = (g.shown(30), g.shown(3), g.shown(20));
+        g.sum(r, vec![x, s, w]);
+        g.protect();
+        assert_eq!(
+            [x, s, w, r].map(|c| g.published(c)),
+            [Some(7), None, None, Some(30)]
+        );
+        assert!(g.pinned().is_empty() && g.unprotected().is_empty());
+    }
+
+    #[test]
+    fn a_total_goes_only_when_no_inner_cell_is_left() {
+        // 9 = 3 + 6 with 6 the only other part: the part goes, not the total,
+        // even when the total is the cheaper by value in another sum.
+        let mut g = Grid::default();
+        let (t, a, b) = (g.shown(9), g.shown(3), g.shown(6));
+        g.sum(t, vec![a, b]);
+        let (column, c) = (g.shown(40), g.shown(31));
+        g.sum(column, vec![t, c]);
+        for total in [t, column] {
+            g.set_tier(total, 10);
+        }
+        g.protect();
+        assert_eq!(
+            [t, a, b, column, c].map(|x| g.published(x)),
+            [Some(9), None, None, Some(40), Some(31)]
+        );
+    }
+
     /// A random table: rows of parts with row totals, column totals and a grand total.
     fn table(values: &[Vec<u64>]) -> (Grid, Vec<usize>) {
         let mut g = Grid::default();
