@@ -20,7 +20,7 @@ use shared::dashboard::{
     Tally, last_twelve_months, metric,
 };
 use shared::disclosure::areas::{
-    AreaNode, Counts, Decisions, Published, area_counts, desil_keys, key, protect_tree,
+    AreaNode, Counts, Decisions, Published, area_counts, desil_keys, key, protect_tree_noting_gaps,
 };
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::proposal::ProposalStage;
@@ -505,6 +505,20 @@ fn members(
         .collect()
 }
 
+/// The suppression decisions of a tree; a family left with a count that can
+/// still be worked out is logged (area codes only) for the operators.
+fn decide(tree: &AreaNode) -> Decisions {
+    let mut gaps = Vec::new();
+    let decisions = protect_tree_noting_gaps(tree, &mut gaps);
+    if !gaps.is_empty() {
+        tracing::warn!(
+            families = ?gaps,
+            "complementary suppression left counts that can be worked out below these areas"
+        );
+    }
+    decisions
+}
+
 /// Rows of areas, as published under the decisions.
 fn rows(members: &[Member], decisions: &Decisions) -> Vec<AreaRow> {
     members
@@ -589,7 +603,7 @@ impl DashboardService for DbDashboardService {
         } else {
             self.nation(today, &months).await?
         };
-        let decisions = protect_tree(&tree(nation, &families));
+        let decisions = decide(&tree(nation, &families));
         let children = families
             .get(&code)
             .map_or_else(Vec::new, |members| rows(members, &decisions));
@@ -734,7 +748,7 @@ impl DashboardService for DbDashboardService {
                 })
                 .unwrap_or_default(),
         };
-        let decisions = protect_tree(&tree(self.nation(today, &months).await?, &families));
+        let decisions = decide(&tree(self.nation(today, &months).await?, &families));
         let listed: Vec<AreaRef> = compared.iter().map(|m| m.area.clone()).collect();
         let recent = &months[months.len().saturating_sub(3)..];
         let mut activity = Vec::with_capacity(listed.len());
