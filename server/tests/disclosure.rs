@@ -557,9 +557,11 @@ async fn the_demo_district_keeps_its_headline_figures() -> TestResult {
                 row.label
             );
         }
-        // A modest share: at most one cell in eight of the district's page.
+        // A modest share: at most one cell in five of the district's page (the
+        // hidden ones are in the programme × referral-state table, whose
+        // cells are small even for the district).
         assert!(
-            hidden * 8 <= total,
+            hidden * 5 <= total,
             "seed {seed}: {hidden} of {total} hidden"
         );
     }
