@@ -13,22 +13,16 @@ pub fn number_id(value: u64) -> String {
     out
 }
 
-/// Formats a date as `dd/mm/yyyy` (by hand: chrono's formatter would add to the browser bundle).
+/// Formats a date as `dd/mm/yyyy` (by hand in `shared::dates`: chrono's
+/// formatter would add to the browser bundle).
 pub fn date_id(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+    shared::dates::dmy(date)
 }
 
-/// Formats a moment as `dd/mm/yyyy hh:mm` in Western Indonesian Time (UTC+7).
-pub fn time_wib(at: chrono::DateTime<chrono::Utc>) -> String {
-    use chrono::Timelike;
-    let local = at.naive_utc() + chrono::Duration::hours(7);
-    format!(
-        "{} {:02}:{:02}",
-        date_id(local.date()),
-        local.hour(),
-        local.minute()
-    )
+/// Formats a moment as `dd/mm/yyyy hh:mm` on the clock of `zone`, with its name
+/// (`08/03/2026 03:05 WIB`).
+pub fn time_in(at: chrono::DateTime<chrono::Utc>, zone: shared::clock::Zone) -> String {
+    zone.format(at)
 }
 
 #[cfg(test)]
@@ -49,10 +43,12 @@ mod tests {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap_or_default();
         assert_eq!(date_id(day), "07/03/2026");
         let at = day.and_hms_opt(20, 5, 0).unwrap_or_default().and_utc();
+        use shared::clock::Zone;
         assert_eq!(
-            time_wib(at),
-            "08/03/2026 03:05",
+            time_in(at, Zone::Wib),
+            "08/03/2026 03:05 WIB",
             "20:05 UTC is 03:05 WIB the next day"
         );
+        assert_eq!(time_in(at, Zone::Wit), "08/03/2026 05:05 WIT");
     }
 }

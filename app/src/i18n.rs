@@ -145,17 +145,8 @@ pub fn detect() -> Lang {
 #[cfg(feature = "ssr")]
 pub fn use_request_lang() -> Lang {
     leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .flat_map(|value| value.split(';'))
-                .filter_map(|pair| pair.trim().split_once('='))
-                .find(|(name, _)| *name == LANG_COOKIE)
-                .map(|(_, value)| Lang::from_code(value))
-        })
+        .and_then(|parts| crate::api::ssr::cookie_value(&parts.headers, LANG_COOKIE))
+        .map(|value| Lang::from_code(&value))
         .unwrap_or_default()
 }
 

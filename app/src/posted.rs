@@ -114,7 +114,7 @@ mod answering {
             }
             "start_registration" => {
                 let draft = RegistrationDraft::for_number(
-                    crate::pages::intake::fresh_key(),
+                    crate::components::list::fresh_key(),
                     actor.area_code.as_deref().unwrap_or_default(),
                     value(pairs, "kind"),
                     value(pairs, "number"),

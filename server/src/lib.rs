@@ -4,12 +4,12 @@
 
 pub mod cli;
 pub mod db;
+pub mod downloads;
 pub mod entities;
 pub mod form_posts;
 pub mod password;
 pub mod protect;
 pub mod records;
 pub mod registry_import;
-pub mod rest;
 pub mod services;
 pub mod web;

@@ -19,11 +19,12 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::contract::{ClientInfo, Services};
 use tokio::sync::Semaphore;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{db, form_posts, rest};
+use crate::{db, downloads, form_posts};
 
 /// Largest request body accepted (forms and server-function calls).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -125,7 +126,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz));
-    for route in rest::ROUTES {
+    for route in downloads::ROUTES {
         router = router.route(route.path, (route.handler)());
     }
     // Forms that work as plain HTML post to their own page (see `form_posts`).
@@ -176,6 +177,10 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             secure.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
+        // Pages and answers go out gzipped to browsers that accept it (a district
+        // dashboard's 181 KB of HTML is 16 KB on the wire); the bundle under /pkg
+        // is compressed ahead (its `Content-Encoding` is left alone).
+        .layer(CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn_with_state(admission, admit))
         .layer(middleware::from_fn(read_whole_body))
         .layer(TraceLayer::new_for_http())
@@ -288,12 +293,12 @@ fn is_static(path: &str) -> bool {
 }
 
 /// Every page except the sign-in page requires a session (server functions and
-/// REST endpoints answer for themselves).
+/// downloads answer for themselves).
 fn is_protected_page(path: &str) -> bool {
     !(path == app::paths::LOGIN
         || path == app::paths::VERIFY
         || path.starts_with("/api/")
-        || rest::is_rest(path)
+        || downloads::is_download(path)
         || is_static(path))
 }
 

@@ -4,7 +4,7 @@
 //! rules allow; every refusal must be written to the audit log.
 //!
 //! The list of endpoints comes from the running application (the server
-//! function registry and `server::rest::ROUTES`): an endpoint without a row in
+//! function registry and `server::downloads::ROUTES`): an endpoint without a row in
 //! [`MATRIX`] fails the test.
 
 mod common;
@@ -319,7 +319,7 @@ fn matrix() -> Vec<Row> {
         row("/api/issue_referral", Call::Form, Box::new(referrer)),
         row("/api/propose_to_registry", Call::Form, Box::new(proposer)),
         row(
-            server::rest::HOUSEHOLDS_CSV,
+            server::downloads::HOUSEHOLDS_CSV,
             Call::Get,
             Box::new(household_list),
         ),
@@ -357,9 +357,13 @@ fn matrix() -> Vec<Row> {
             Call::Json,
             Box::new(admin_list(Marker::TargetDistrict)),
         ),
-        row(server::rest::CASES_CSV, Call::Get, Box::new(staff_list)),
         row(
-            server::rest::AUDIT_CSV,
+            server::downloads::CASES_CSV,
+            Call::Get,
+            Box::new(staff_list),
+        ),
+        row(
+            server::downloads::AUDIT_CSV,
             Call::Get,
             Box::new(admin_list(Marker::TargetDistrict)),
         ),
@@ -369,19 +373,23 @@ fn matrix() -> Vec<Row> {
             Call::Form,
             Box::new(comparison),
         ),
-        row(server::rest::DASHBOARD_CSV, Call::Get, Box::new(aggregates)),
         row(
-            server::rest::DASHBOARD_XLSX,
+            server::downloads::DASHBOARD_CSV,
             Call::Get,
             Box::new(aggregates),
         ),
         row(
-            server::rest::COMPARISON_CSV,
+            server::downloads::DASHBOARD_XLSX,
+            Call::Get,
+            Box::new(aggregates),
+        ),
+        row(
+            server::downloads::COMPARISON_CSV,
             Call::Get,
             Box::new(comparison),
         ),
         row(
-            server::rest::COMPARISON_XLSX,
+            server::downloads::COMPARISON_XLSX,
             Call::Get,
             Box::new(comparison),
         ),
@@ -578,16 +586,16 @@ impl World {
                 "code=uji-{n}&name=Program+Uji+{n}&kind=pbi_jk&sector=health&institution_kinds=&area_code=32.09.01&active=true"
             ),
             "/api/audit_search" => r#"{"filter":{"page":1}}"#.to_string(),
-            server::rest::AUDIT_CSV | server::rest::CASES_CSV | server::rest::HOUSEHOLDS_CSV => {
+            server::downloads::AUDIT_CSV | server::downloads::CASES_CSV | server::downloads::HOUSEHOLDS_CSV => {
                 String::new()
             }
             "/api/set_language" => "lang=en".to_string(),
             "/api/area_dashboard" => format!("area={VILLAGE}"),
-            server::rest::DASHBOARD_CSV | server::rest::DASHBOARD_XLSX => {
+            server::downloads::DASHBOARD_CSV | server::downloads::DASHBOARD_XLSX => {
                 format!("wilayah={VILLAGE}&tabel=desil")
             }
             "/api/dashboard_comparison" => "level=kabupaten".to_string(),
-            server::rest::COMPARISON_CSV | server::rest::COMPARISON_XLSX => {
+            server::downloads::COMPARISON_CSV | server::downloads::COMPARISON_XLSX => {
                 "tingkat=kabupaten".to_string()
             }
             "/api/lookup_identity" => format!(r#"{{"kind":"no_kk","number":"{}"}}"#, t.no_kk),
@@ -859,7 +867,7 @@ async fn every_endpoint_answers_each_role_inside_and_outside_exactly_as_the_rule
         .map(|(path, _)| path.to_string())
         .collect();
     served.extend(
-        server::rest::ROUTES
+        server::downloads::ROUTES
             .iter()
             .map(|route| route.path.to_string()),
     );

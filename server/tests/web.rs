@@ -184,3 +184,36 @@ async fn cross_site_posts_are_refused() -> TestResult {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     Ok(())
 }
+
+#[tokio::test]
+async fn pages_go_out_compressed_to_browsers_that_accept_it() -> TestResult {
+    let app = router().await?;
+    let page = |encoding: &'static str| {
+        Request::get("/login")
+            .header(header::ACCEPT_ENCODING, encoding)
+            .body(Body::empty())
+    };
+    let zipped = app.clone().oneshot(page("gzip, deflate, br")?).await?;
+    assert_eq!(zipped.status(), StatusCode::OK);
+    assert_eq!(
+        zipped
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.as_bytes()),
+        Some(&b"gzip"[..])
+    );
+    assert_eq!(
+        zipped
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .map(|v| v.as_bytes()),
+        Some(&b"no-store"[..]),
+        "compressed pages stay out of caches too"
+    );
+    let small = zipped.into_body().collect().await?.to_bytes().len();
+    let plain = app.oneshot(page("identity")?).await?;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    let whole = plain.into_body().collect().await?.to_bytes().len();
+    assert!(small * 2 < whole, "{small} bytes gzipped against {whole}");
+    Ok(())
+}

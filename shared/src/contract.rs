@@ -47,6 +47,16 @@ pub struct Actor {
 
 impl Actor {
     /// The view of this actor that the UI shows.
+    /// The time zone of the actor's area (see [`crate::clock`]).
+    pub fn zone(&self) -> crate::clock::Zone {
+        crate::clock::Zone::of_area(self.area_code.as_deref().unwrap_or_default())
+    }
+
+    /// Today at the actor's area.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.zone().today(chrono::Utc::now())
+    }
+
     pub fn to_current_user(&self, today: chrono::NaiveDate) -> CurrentUser {
         CurrentUser {
             username: self.username.clone(),

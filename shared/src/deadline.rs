@@ -143,7 +143,7 @@ impl Deadline {
 
 /// The calendar day in Western Indonesian Time (UTC+7) at `now`.
 pub fn day_in_wib(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    (now + chrono::Duration::hours(7)).date_naive()
+    crate::clock::Zone::Wib.today(now)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 pub mod access;
 pub mod account;
 pub mod case;
+pub mod clock;
 pub mod coded;
 pub mod complaint;
 pub mod contract;
@@ -26,6 +27,7 @@ pub mod dashboard;
 pub mod dates;
 pub mod deadline;
 pub mod disclosure;
+pub mod drafts;
 pub mod dto;
 pub mod error;
 pub mod form_post;

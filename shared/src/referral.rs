@@ -152,6 +152,9 @@ pub struct Consent {
     pub recorded_by: String,
 }
 
+/// The longest name of who gave consent (the resident or their guardian).
+pub const CONSENT_GIVEN_BY_MAX: usize = 120;
+
 /// The resident's consent as the desk records it with a request to share their
 /// data (a referral): who gave it and when, for which institution and which
 /// programme or service (the purpose), and that the resident was told what is

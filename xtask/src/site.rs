@@ -154,6 +154,19 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps) -> Result<(), S
             Ok(())
         },
     )?;
+    steps.run("brotli copies (node zlib, quality 11)", || {
+        let files: Vec<String> = files_in(&pkg)?
+            .into_iter()
+            .filter(|file| {
+                matches!(
+                    file.extension().and_then(|e| e.to_str()),
+                    Some("wasm" | "js" | "css" | "json")
+                )
+            })
+            .map(|file| file.to_string_lossy().into_owned())
+            .collect();
+        brotli(root, &files)
+    })?;
     let raw_size = std::fs::metadata(&raw).map(|m| kib(m.len())).unwrap_or(0.0);
     println!("\nbrowser bundle (KiB): cargo's wasm {raw_size:.0} before splitting and wasm-opt");
     print!("{}", bundle_table(&pkg, &split.prefetch_map)?);
@@ -277,6 +290,18 @@ fn wasm_opt(root: &Path, input: &Path, output: &Path) -> Result<(), String> {
             &output.to_string_lossy(),
         ],
     ))
+}
+
+/// Writes `<file>.br` beside each of `files` (browsers on https prefer it: about
+/// 15% smaller than gzip for the bundle), with Node's zlib, which the CSS build
+/// already needs.
+fn brotli(root: &Path, files: &[String]) -> Result<(), String> {
+    const SCRIPT: &str = "const fs=require('fs'),z=require('zlib');\
+        for(const f of process.argv.slice(1)){fs.writeFileSync(f+'.br',z.brotliCompressSync(\
+        fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}));}";
+    let mut command = cmd("node", ["-e", SCRIPT]);
+    command.args(files).current_dir(root);
+    util::status(&mut command)
 }
 
 /// Writes `<file>.gz` beside `file`, for the server's precompressed answers.

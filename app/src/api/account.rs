@@ -30,23 +30,13 @@ pub async fn switch_assignment(assignment_id: i64) -> Result<(), AppError> {
 /// Changes the user's own password; other sessions of the user end.
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(
-    current_password: String,
-    new_password: String,
-    confirm_password: String,
+    #[server(flatten)] draft: shared::drafts::PasswordChangeDraft,
 ) -> Result<(), AppError> {
     let actor = ssr::actor()?;
-    if new_password != confirm_password {
-        return Err(super::invalid_field(
-            "confirm_password",
-            shared::DomainError::PasswordConfirmationMismatch,
-        ));
-    }
+    let (current, new) = draft.to_request()?;
     let token = ssr::session_token()?;
-    ssr::services()?
-        .auth
-        .change_password(&actor, &token, &current_password, &new_password)
-        .await?;
-    Ok(())
+    let auth = ssr::services()?.auth;
+    Ok(auth.change_password(&actor, &token, &current, &new).await?)
 }
 
 /// The user's own open sessions (devices signed in), newest first.

@@ -18,10 +18,6 @@ pub async fn get_area_dashboard(area: String) -> Result<AreaDashboard, AppError>
 #[server(prefix = "/api", endpoint = "dashboard_comparison")]
 pub async fn get_comparison(level: String) -> Result<Comparison, AppError> {
     let actor = ssr::actor()?;
-    let level = if level == "provinsi" {
-        shared::dashboard::CompareLevel::Province
-    } else {
-        shared::dashboard::CompareLevel::District
-    };
+    let level = shared::drafts::compare_level(&level);
     Ok(ssr::services()?.dashboards.compare(&actor, level).await?)
 }

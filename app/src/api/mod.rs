@@ -95,6 +95,13 @@ impl From<ServiceError> for AppError {
     }
 }
 
+impl From<shared::DomainError> for AppError {
+    /// A form's draft refused by its `to_request` (invalid input: 422).
+    fn from(error: shared::DomainError) -> Self {
+        ServiceError::from(error).into()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -165,26 +172,6 @@ impl AppError {
     }
 }
 
-/// The refusal of one field's value, as a form shows it beside the field.
-#[cfg(feature = "ssr")]
-pub(crate) fn invalid_field(field: &str, error: shared::DomainError) -> AppError {
-    AppError::from(ServiceError::Invalid(shared::DomainError::Invalid {
-        errors: vec![shared::error::FieldError {
-            field: field.to_string(),
-            error,
-        }],
-    }))
-}
-
-/// The refusal of a code a form did not offer (a select's value tampered with).
-#[cfg(feature = "ssr")]
-pub(crate) fn invalid_code(field: &str, code: &str) -> AppError {
-    AppError::from(ServiceError::Invalid(shared::DomainError::UnknownCode {
-        field: field.into(),
-        code: code.chars().take(40).collect(),
-    }))
-}
-
 /// Server-side plumbing shared by the server functions.
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -231,16 +218,20 @@ pub mod ssr {
 
         /// Reads the session token from a request's `Cookie` headers.
         pub fn token_from(&self, headers: &http::HeaderMap) -> Option<String> {
-            headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|value| value.to_str().ok())
-                .flat_map(|value| value.split(';'))
-                .filter_map(|pair| pair.trim().split_once('='))
-                .find(|(name, _)| *name == self.name())
-                .map(|(_, value)| value.to_string())
-                .filter(|value| !value.is_empty())
+            cookie_value(headers, self.name()).filter(|value| !value.is_empty())
         }
+    }
+
+    /// The value of the cookie `name` in a request's `Cookie` headers.
+    pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(found, _)| *found == name)
+            .map(|(_, value)| value.to_string())
     }
 
     /// Sets the HTTP status (and `Retry-After`) of a server function's answer to
@@ -297,9 +288,12 @@ pub mod ssr {
         }
     }
 
-    /// Today in Western Indonesian Time.
+    /// Today at the signed-in user's area (its own time zone; WIB without a session).
     pub fn today() -> chrono::NaiveDate {
-        shared::deadline::day_in_wib(chrono::Utc::now())
+        actor().map_or_else(
+            |_| shared::clock::Zone::Wib.today(chrono::Utc::now()),
+            |actor| actor.today(),
+        )
     }
 
     /// The services placed in the context by the server.

@@ -19,27 +19,11 @@ pub async fn referral_inbox(filter: ReferralFilter) -> Result<Page<ReferralInbox
 /// Accepts, rejects (with a reason), starts, completes (with the outcome) or cancels a referral.
 #[server(prefix = "/api", endpoint = "answer_referral")]
 pub async fn answer_referral(
-    referral_id: i64,
-    version: i32,
-    action: String,
-    #[server(default)] note: String,
+    #[server(flatten)] draft: shared::drafts::ReferralAnswerDraft,
 ) -> Result<(), AppError> {
-    use shared::referral::ReferralAction;
     let actor = ssr::actor()?;
-    let action =
-        ReferralAction::from_code(&action).ok_or_else(|| super::invalid_code("action", &action))?;
-    ssr::services()?
-        .referrals
-        .transition(
-            &actor,
-            shared::dto::ReferralTransitionRequest {
-                referral_id,
-                version,
-                action,
-                note,
-            },
-        )
-        .await?;
+    let referrals = ssr::services()?.referrals;
+    referrals.transition(&actor, draft.to_request()?).await?;
     Ok(())
 }
 
@@ -56,5 +40,5 @@ pub async fn get_referral_letter(referral_id: i64) -> Result<ReferralLetter, App
 /// Checks a letter's verification code (anyone, signed in or not; no personal data).
 #[server(prefix = "/api", endpoint = "verify_referral")]
 pub async fn verify_referral(code: String) -> Result<ReferralCheck, AppError> {
-    Ok(ssr::services()?.referrals.verify(code.trim()).await?)
+    Ok(ssr::services()?.referrals.verify(&code).await?)
 }

@@ -3,5 +3,6 @@
 pub mod charts;
 pub mod form;
 pub mod layout;
+pub mod list;
 pub mod page;
 pub mod saving;

@@ -11,7 +11,7 @@ use crate::api::{
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
-use crate::format::time_wib;
+use crate::format::time_in;
 use crate::i18n::{label, texts, tr};
 use crate::paths;
 
@@ -19,12 +19,12 @@ use crate::paths;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     view! {
-        <SignedInPage title=tr("Akun saya", "My account") content=|_user| view! { <AccountBody /> } />
+        <SignedInPage title=tr("Akun saya", "My account") content=|user| view! { <AccountBody zone=shared::clock::Zone::of_area(&user.area_code) /> } />
     }
 }
 
 #[component]
-fn AccountBody() -> impl IntoView {
+fn AccountBody(zone: shared::clock::Zone) -> impl IntoView {
     let assignments = Resource::new(|| (), |_| my_assignments());
     view! {
         <PageHeading text=tr("Akun saya", "My account") />
@@ -47,13 +47,13 @@ fn AccountBody() -> impl IntoView {
         <a href=paths::CHANGE_PASSWORD class=BUTTON_QUIET data-testid="change-password-link">
             {tr("Ganti kata sandi", "Change password")}
         </a>
-        <Sessions />
+        <Sessions zone />
     }
 }
 
 /// The devices the user is signed in on, and "sign out everywhere".
 #[component]
-fn Sessions() -> impl IntoView {
+fn Sessions(zone: shared::clock::Zone) -> impl IntoView {
     let sessions = Resource::new(|| (), |_| my_sessions());
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     view! {
@@ -67,7 +67,7 @@ fn Sessions() -> impl IntoView {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match sessions.await {
-                    Ok(rows) => Either::Left(view! { <SessionList rows /> }),
+                    Ok(rows) => Either::Left(view! { <SessionList rows zone /> }),
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
@@ -82,7 +82,7 @@ fn Sessions() -> impl IntoView {
 }
 
 #[component]
-fn SessionList(rows: Vec<SessionView>) -> impl IntoView {
+fn SessionList(rows: Vec<SessionView>, zone: shared::clock::Zone) -> impl IntoView {
     view! {
         <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="sessions">
             {rows
@@ -101,9 +101,9 @@ fn SessionList(rows: Vec<SessionView>) -> impl IntoView {
                                     {format!(
                                         "{} {} · {} {} · {}",
                                         tr("Masuk", "Signed in"),
-                                        time_wib(row.created_at),
+                                        time_in(row.created_at, zone),
                                         tr("terakhir dipakai", "last used"),
-                                        time_wib(row.last_seen_at),
+                                        time_in(row.last_seen_at, zone),
                                         place,
                                     )}
                                 </p>

@@ -11,17 +11,17 @@ use shared::dto::{
 };
 use shared::programme::ProgrammeKind;
 
-use super::admin::{Pager, encode_query, with_query};
+use crate::components::list::{Pager, encode_query, with_query};
 
-use super::intake::fresh_key;
 use crate::api::{
     CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
 };
+use crate::components::list::fresh_key;
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
 };
-use crate::format::{date_id, number_id, time_wib};
+use crate::format::{date_id, number_id, time_in};
 use crate::i18n::{label, texts, tr};
 use crate::paths;
 
@@ -240,6 +240,8 @@ fn CaseFile(
     institutions: Vec<InstitutionEntry>,
 ) -> impl IntoView {
     let summary = detail.summary;
+    // Times on the case's own clock (its village's zone), named.
+    let zone = shared::clock::Zone::of_area(summary.village.as_str());
     // Only what serves the household's village, and is in use.
     let village = summary.village.clone();
     let programmes: Vec<(String, String)> = programmes
@@ -344,7 +346,7 @@ fn CaseFile(
                 .timeline
                 .into_iter()
                 .map(|step| {
-                    let when = time_wib(step.at);
+                    let when = time_in(step.at, zone);
                     view! {
                         <li>
                             <p class="font-medium">
@@ -356,7 +358,7 @@ fn CaseFile(
                                 )}
                             </p>
                             <p class="text-slate-600">
-                                {format!("{when} WIB · {} ({})", step.actor.username, label(step.actor.role))}
+                                {format!("{when} · {} ({})", step.actor.username, label(step.actor.role))}
                             </p>
                             {step.note.map(|note| view! { <p>{note}</p> })}
                         </li>

@@ -13,11 +13,11 @@ use shared::dashboard::{
 };
 use shared::dto::CurrentUser;
 
-use super::admin::with_query;
 use crate::api::{get_area_dashboard, get_comparison};
 use crate::components::charts::{
     Bar, BarChart, DonutChart, LineChart, Series, StackedBarChart, StackedRow,
 };
+use crate::components::list::with_query;
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, INPUT, LABEL, SignedInPage, TABLE, TD, TH,
 };

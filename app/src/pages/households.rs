@@ -11,8 +11,6 @@ use shared::complaint::{Channel, ComplaintType, EvidenceDocument, Sector, Urgenc
 use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
 use shared::intake::{ComplaintDraft, OpenCaseDraft};
 
-use super::admin::{Pager, encode_query, with_query};
-use super::intake::fresh_key;
 use crate::api::{
     AppError, ProposeToRegistry, get_household_file, get_household_list, open_case, reveal_nik,
     reveal_no_kk,
@@ -21,6 +19,8 @@ use crate::components::form::{
     ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
     TextField, options_of, pick,
 };
+use crate::components::list::fresh_key;
+use crate::components::list::{Pager, encode_query, with_query};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,

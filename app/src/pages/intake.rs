@@ -23,6 +23,7 @@ use crate::components::form::{
     CheckField, ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextField,
     options_of, pick,
 };
+use crate::components::list::fresh_key;
 use crate::components::page::{BUTTON, BUTTON_QUIET, INPUT, LABEL, PageHeading, SignedInPage};
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::i18n::{label, texts, tr};
@@ -305,27 +306,6 @@ fn LookupResult(
                     </form>
                 })}
         </section>
-    }
-}
-
-/// A new key for an idempotent request (a resubmission is answered with the first result).
-pub fn fresh_key() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        format!(
-            "{:x}-{:x}",
-            js_sys::Date::now() as u64,
-            (js_sys::Math::random() * 1e15) as u64
-        )
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        use std::time::{SystemTime, UNIX_EPOCH};
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        format!("{nanos:x}")
     }
 }
 

@@ -11,8 +11,8 @@ use shared::referral::{ReferralFlow, ReferralState};
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
-use super::admin::{Pager, encode_query, query_page, query_value};
 use crate::api::{AnswerReferral, get_referral_letter, referral_inbox, verify_referral};
+use crate::components::list::{Pager, encode_query, query_page, query_value};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };

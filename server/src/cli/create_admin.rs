@@ -11,7 +11,7 @@ use shared::roles::Role;
 
 use crate::entities::{areas, user_assignments, users};
 use crate::password;
-use crate::services::audit::{self, Entry, Outcome};
+use crate::services::audit_entry::{self, Entry, Outcome};
 
 /// A new account and the role it starts with.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ pub async fn create(db: &DatabaseConnection, account: NewAccount) -> anyhow::Res
     }
     .insert(&txn)
     .await?;
-    audit::record(
+    audit_entry::record(
         &txn,
         Entry {
             action: "create_user",

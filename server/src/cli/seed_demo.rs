@@ -41,7 +41,7 @@ use crate::entities::{
 };
 use crate::password;
 use crate::protect::DataKey;
-use crate::services::audit::{self, Entry, Outcome};
+use crate::services::audit_entry::{self, Entry, Outcome};
 
 /// The password of every demo account (stated in the README).
 pub use crate::password::DEMO_PASSWORD;
@@ -540,7 +540,7 @@ async fn seed<C: ConnectionTrait>(
         ..
     } in &accounts
     {
-        audit::record(
+        audit_entry::record(
             txn,
             Entry {
                 action: "create_user",
@@ -652,7 +652,7 @@ async fn seed<C: ConnectionTrait>(
         insert_all(txn, event_rows, 400).await?;
     }
     sync_sequences(txn, &ID_TABLES).await?;
-    audit::record(
+    audit_entry::record(
         txn,
         Entry {
             action: "seed_demo",

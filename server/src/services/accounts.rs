@@ -253,7 +253,7 @@ fn user_entry<'a>(
     action: &'a str,
     user_id: i64,
     area_code: Option<&str>,
-) -> super::audit::Entry<'a> {
+) -> super::audit_entry::Entry<'a> {
     let area = area_code.and_then(|code| AreaCode::parse(code).ok());
     entry(actor, action, Subject::new("user", user_id), area.as_ref())
 }

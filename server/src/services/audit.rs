@@ -1,17 +1,17 @@
-//! Writing the audit log. Every write goes through [`record`], inside the
-//! transaction of the change it describes when there is one.
+//! Reading the audit log, for administrators (entries are written through
+//! [`super::audit_entry::record`]).
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::account::{AuditFilter, AuditRow};
+use shared::clock::Zone;
 use shared::contract::{Actor, AuditService, ServiceError};
 use shared::dto::Page;
 use shared::error::FieldErrors;
@@ -19,66 +19,9 @@ use shared::geo::AreaScope;
 
 use super::common::{Subject, authorize, entry, own_scope, paging, within_scope};
 use super::db_failure;
+use super::spreadsheet::{csv_text, spreadsheet_safe};
 use super::store::Store;
 use crate::entities::{audit_log, users};
-
-/// Outcome of an audited action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    Refused,
-    Failed,
-}
-
-impl Outcome {
-    fn code(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Refused => "refused",
-            Outcome::Failed => "failed",
-        }
-    }
-}
-
-/// One audit entry. Never put a NIK or No KK in clear text into any field.
-#[derive(Debug, Clone, Default)]
-pub struct Entry<'a> {
-    pub actor_user_id: Option<i64>,
-    pub action: &'a str,
-    pub object_type: &'a str,
-    pub object_id: Option<String>,
-    pub area_code: Option<String>,
-    pub client_address: Option<String>,
-    pub detail: Option<String>,
-}
-
-/// The audit row of `entry`, written at `at`.
-pub fn row(entry: Entry<'_>, outcome: Outcome, at: DateTime<Utc>) -> audit_log::ActiveModel {
-    audit_log::ActiveModel {
-        at: Set(at),
-        actor_user_id: Set(entry.actor_user_id),
-        action: Set(entry.action.to_string()),
-        object_type: Set(entry.object_type.to_string()),
-        object_id: Set(entry.object_id),
-        area_code: Set(entry.area_code),
-        client_address: Set(entry.client_address),
-        outcome: Set(outcome.code().to_string()),
-        detail: Set(entry.detail),
-        ..Default::default()
-    }
-}
-
-/// Appends an entry to the audit log, in the transaction (or on the connection) `db`.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    entry: Entry<'_>,
-    outcome: Outcome,
-) -> Result<(), DbErr> {
-    audit_log::Entity::insert(row(entry, outcome, Utc::now()))
-        .exec_without_returning(db)
-        .await
-        .map(|_| ())
-}
 
 /// Most rows one CSV export holds (narrow the dates for more).
 pub const EXPORT_MAX_ROWS: u64 = 100_000;
@@ -90,49 +33,15 @@ pub struct DbAuditService {
     db: Store,
 }
 
-/// Western Indonesian Time (UTC+7), the clock the entries are shown in.
+/// Western Indonesian Time (UTC+7), the clock the log is shown in: it holds
+/// entries of every zone, and the column says which clock it is.
 fn wib(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(7))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    Zone::Wib.local(at).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// Midnight WIB at the start of `day`, in UTC.
 fn wib_midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(7)
-}
-
-/// A text cell safe to open in a spreadsheet: a leading `=`, `+`, `-` or `@` is
-/// quoted so that it is never run as a formula.
-pub fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// A CSV document: the header, then one record per row.
-pub fn csv_text(
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<String, ServiceError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut written = out.write_record(header);
-    for row in rows {
-        if written.is_err() {
-            break;
-        }
-        written = out.write_record(row);
-    }
-    written
-        .map_err(|error| error.to_string())
-        .and_then(|()| out.into_inner().map_err(|error| error.to_string()))
-        .and_then(|bytes| String::from_utf8(bytes).map_err(|error| error.to_string()))
-        .map_err(|error| {
-            tracing::error!(%error, "could not write a CSV export");
-            ServiceError::Internal
-        })
+    Zone::Wib.midnight(day)
 }
 
 impl DbAuditService {

@@ -18,7 +18,7 @@ use shared::contract::{Actor, AuthService, ClientInfo, LoginOutcome, ServiceErro
 use shared::error::FieldErrors;
 use shared::roles::Role;
 
-use super::audit::{self, Entry, Outcome};
+use super::audit_entry::{self, Entry, Outcome};
 use super::store::Store;
 use super::{LoginThrottle, SessionPolicy, db_failure};
 use crate::entities::{areas, institutions, login_failures, sessions, user_assignments, users};
@@ -520,7 +520,7 @@ impl AuthService for DbAuthService {
         .insert(&txn)
         .await
         .map_err(db_failure)?;
-        audit::record(
+        audit_entry::record(
             &txn,
             Entry {
                 actor_user_id: Some(user.id),
@@ -554,7 +554,7 @@ impl AuthService for DbAuthService {
                 .exec(&txn)
                 .await
                 .map_err(db_failure)?;
-            audit::record(
+            audit_entry::record(
                 &txn,
                 Entry {
                     actor_user_id: Some(session.user_id),
@@ -696,7 +696,7 @@ impl AuthService for DbAuthService {
         if updated.rows_affected != 1 {
             return Err(ServiceError::Unauthenticated);
         }
-        audit::record(
+        audit_entry::record(
             &txn,
             Entry {
                 actor_user_id: Some(actor.user_id),
@@ -751,7 +751,7 @@ impl AuthService for DbAuthService {
             .exec(&txn)
             .await
             .map_err(db_failure)?;
-        audit::record(
+        audit_entry::record(
             &txn,
             Entry {
                 actor_user_id: Some(actor.user_id),
@@ -812,7 +812,7 @@ impl AuthService for DbAuthService {
             .exec(&txn)
             .await
             .map_err(db_failure)?;
-        audit::record(
+        audit_entry::record(
             &txn,
             Entry {
                 actor_user_id: Some(actor.user_id),

@@ -32,12 +32,12 @@ use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow};
 
 use super::common::{
     Subject, audit_list_read, audit_ok, authorize, check_version, earlier_result, entry,
-    expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
-    workflow_step,
+    expect_one_row, in_zone, overdue, own_scope, paging, remember_result, stored_area, today_in,
+    within_scope, workflow_step,
 };
 use super::db_failure;
-use super::households::{head_names, stored, stored_json};
 use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
+use super::rows::{head_names, stored, stored_json};
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use crate::entities::{
@@ -131,7 +131,9 @@ impl DbCaseService {
         }
         if filter.overdue_only {
             query = query
-                .filter(cases::Column::DueOn.lt(today()))
+                .filter(overdue(cases::Column::DueOn, |zone| {
+                    in_zone(cases::Column::VillageCode, zone)
+                }))
                 .filter(cases::Column::State.is_not_in(finished_codes()));
         }
         if let Some(search) = filter
@@ -194,7 +196,6 @@ async fn summaries<C: ConnectionTrait>(
     db: &C,
     rows: Vec<cases::Model>,
 ) -> Result<Vec<CaseSummary>, ServiceError> {
-    let today = today();
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut main: HashMap<i64, complaints::Model> = HashMap::new();
     for complaint in complaints::Entity::find()
@@ -244,7 +245,7 @@ async fn summaries<C: ConnectionTrait>(
                 received_on: row.opened_on,
                 due: row.due_on,
             },
-            overdue: unfinished && today > row.due_on,
+            overdue: unfinished && today_in(&row.village_code) > row.due_on,
         });
     }
     Ok(out)
@@ -569,7 +570,7 @@ impl CaseService for DbCaseService {
                 field: "complaints".into(),
             }));
         }
-        let today = today();
+        let today = actor.today();
         let mut complaints_in = Vec::with_capacity(request.complaints.len());
         for mut complaint in request.complaints {
             complaint.officer = actor.username.clone();
@@ -706,7 +707,7 @@ impl CaseService for DbCaseService {
             return Err(ServiceError::Conflict);
         }
         complaint.officer = actor.username.clone();
-        let complaint = complaint.validated(today())?;
+        let complaint = complaint.validated(today_in(&row.village_code))?;
         let deadline = Deadline::for_complaint(
             complaint.complaint_type,
             complaint.received_on,

@@ -23,7 +23,7 @@ use super::common::{
     Subject, audit_ok, authorize, check_version, diff, entry, expect_one_row, stored_scope,
 };
 use super::db_failure;
-use super::households::{stored, stored_json};
+use super::rows::{stored, stored_json};
 use super::store::Store;
 use crate::entities::{areas, institutions, programmes};
 

@@ -1,5 +1,5 @@
 //! Pieces every record service uses: the actor as the access rule sees it,
-//! authorization with audit of refusals, today's date in WIB, optimistic
+//! authorization with audit of refusals, today's date at an area, optimistic
 //! concurrency, idempotency keys and field diffs for the audit log.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -7,12 +7,13 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select, Set,
 };
 use shared::access::{self, Action, Target};
+use shared::clock::Zone;
 use shared::contract::{Actor, ServiceError};
 use shared::geo::{AreaCode, AreaScope};
 use shared::programme::InstitutionId;
 use shared::workflow::{ActorRef, StateChange, Workflow, record_transition};
 
-use super::audit::{self, Entry, Outcome};
+use super::audit_entry::{self, Entry, Outcome};
 use super::db_failure;
 use super::store::Store;
 use crate::entities::idempotency_keys;
@@ -179,7 +180,7 @@ pub fn paging(page: u32, per_page: u32) -> (u32, u32, u64) {
 
 /// Writes an audit row for a successful action; failing to audit fails the action.
 pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<(), ServiceError> {
-    audit::record(db, entry, Outcome::Ok)
+    audit_entry::record(db, entry, Outcome::Ok)
         .await
         .map_err(db_failure)
 }
@@ -202,9 +203,47 @@ pub async fn audit_list_read(
     db.audit_ok(audit).await
 }
 
-/// Today in Western Indonesian Time (WIB, UTC+7), the day staff see on their calendar.
+/// Today in Western Indonesian Time (WIB, UTC+7): the nation's day, for
+/// figures of areas in several zones. A record's own day is [`today_in`] its area.
 pub fn today() -> NaiveDate {
-    shared::deadline::day_in_wib(Utc::now())
+    Zone::Wib.today(Utc::now())
+}
+
+/// Today at the area `code` (a village, district, province; `""`: the nation).
+pub fn today_in(code: &str) -> NaiveDate {
+    Zone::of_area(code).today(Utc::now())
+}
+
+/// Rows of areas in `zone`, by the area code in `column` (`91.03.01.1001`).
+pub fn in_zone<C: ColumnTrait>(column: C, zone: Zone) -> Condition {
+    zone.provinces()
+        .iter()
+        .fold(Condition::any(), |any, province| {
+            any.add(column.starts_with(format!("{province}.")))
+        })
+}
+
+/// Rows whose `due` date has passed at their own area's midnight: the same day
+/// everywhere for most of the day; in the hours when midnight has passed in the
+/// east and not yet in the west, rows of the eastern zones (told apart by
+/// `zone_of`) are overdue a day earlier.
+pub fn overdue<C: ColumnTrait>(due: C, zone_of: impl Fn(Zone) -> Condition) -> Condition {
+    overdue_at(due, zone_of, Utc::now())
+}
+
+/// [`overdue`] at the moment `now`.
+pub fn overdue_at<C: ColumnTrait>(
+    due: C,
+    zone_of: impl Fn(Zone) -> Condition,
+    now: DateTime<Utc>,
+) -> Condition {
+    let [(_, west), eastern @ ..] = shared::clock::todays(now);
+    eastern
+        .into_iter()
+        .filter(|(_, today)| *today > west)
+        .fold(Condition::any().add(due.lt(west)), |any, (zone, today)| {
+            any.add(Condition::all().add(due.lt(today)).add(zone_of(zone)))
+        })
 }
 
 /// The client sent the version it saw; anything else means someone changed the record since.

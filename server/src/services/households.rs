@@ -11,6 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
+use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::contract::{Actor, HouseholdService, ServiceError};
 use shared::dto::{
@@ -27,14 +28,14 @@ use shared::identity::{Nik, NoKk, Sex};
 use shared::member::{Member, MemberRegistryStatus, Relationship};
 use shared::programme::ProgrammeKind;
 use shared::proposal::{ProposalKind, ProposalSource};
-use shared::{Coded, DomainError};
 
 use super::common::{
     Subject, audit_list_read, audit_ok, authorize, check_version, diff, earlier_result, entry,
-    expect_one_row, own_scope, paging, remember_result, stored_area, today, within_scope,
+    expect_one_row, own_scope, paging, remember_result, stored_area, today_in, within_scope,
 };
 use super::numbering::is_unique_violation;
 use super::proposals::insert_proposal;
+use super::rows::{stored, stored_json, to_json};
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use super::{cases, db_failure};
@@ -128,29 +129,6 @@ fn within(scope: &AreaScope, village: &str) -> bool {
     AreaCode::parse(village)
         .map(|code| scope.contains_code(&code))
         .unwrap_or(false)
-}
-
-/// Reads a stored enum code; a bad stored code is a server fault.
-pub(crate) fn stored<T: Coded>(code: &str) -> Result<T, ServiceError> {
-    T::from_code(code).ok_or_else(|| {
-        tracing::error!(code, "unknown code in the database");
-        ServiceError::Internal
-    })
-}
-
-/// Reads a JSON detail column.
-pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ServiceError> {
-    serde_json::from_str(text).map_err(|error| {
-        tracing::error!(%error, "damaged JSON in the database");
-        ServiceError::Internal
-    })
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
-    serde_json::to_string(value).map_err(|error| {
-        tracing::error!(%error, "cannot serialise a record");
-        ServiceError::Internal
-    })
 }
 
 /// The household's address from its columns.
@@ -633,7 +611,7 @@ impl HouseholdService for DbHouseholdService {
             return Ok(Created { id });
         }
         let household = request.household.validated()?;
-        let today = today();
+        let today = today_in(household.address.village.as_str());
         let members = request
             .members
             .into_iter()
@@ -763,7 +741,7 @@ impl HouseholdService for DbHouseholdService {
             .await?;
         let details: HouseholdDetails = stored_json(&row.details)?;
         let birth_date_exact = actor.role.may(Action::ViewFullIdentity);
-        let today = today();
+        let today = today_in(&row.village_code);
         let mut member_files = Vec::new();
         for member in self.household_members(household_id).await? {
             let mut data = member_of(&member)?;
@@ -926,7 +904,7 @@ impl HouseholdService for DbHouseholdService {
         let (_, village) = self
             .authorized_household(actor, Action::EditHousehold, household_id)
             .await?;
-        let member = member.validated(today())?;
+        let member = member.validated(actor.today())?;
         let mut everyone = Vec::new();
         for row in self.household_members(household_id).await? {
             everyone.push(member_of(&row)?);
@@ -978,7 +956,7 @@ impl HouseholdService for DbHouseholdService {
             let clear = self.key.open(sealed).map_err(|_| ServiceError::Internal)?;
             member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Internal)?);
         }
-        let member = member.validated(today())?;
+        let member = member.validated(actor.today())?;
         let mut everyone = Vec::new();
         for row in self.household_members(stored_member.household_id).await? {
             if row.id != stored_member.id {
@@ -1196,7 +1174,7 @@ impl HouseholdService for DbHouseholdService {
                 format!(
                     "{} ({})",
                     event.kind.label_id(),
-                    event.date.format("%d/%m/%Y")
+                    shared::dates::dmy(event.date)
                 ),
             )
             .await?;
@@ -1219,19 +1197,4 @@ impl HouseholdService for DbHouseholdService {
         txn.commit().await.map_err(db_failure)?;
         Ok(row.version + 1)
     }
-}
-
-/// Households by id, for list joins.
-pub(crate) async fn head_names<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    ids: Vec<i64>,
-) -> Result<HashMap<i64, String>, ServiceError> {
-    Ok(households::Entity::find()
-        .filter(households::Column::Id.is_in(ids))
-        .all(db)
-        .await
-        .map_err(db_failure)?
-        .into_iter()
-        .map(|h| (h.id, h.head_name))
-        .collect())
 }

@@ -15,7 +15,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use shared::contract::{Actor, ServiceError};
 
-use super::audit::{Entry, Outcome};
+use super::audit_entry::{Entry, Outcome};
 use super::store::Store;
 
 /// Lookups a user may make at once before the pace below applies.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actor_cache;
 pub mod areas;
 pub mod audit;
+pub mod audit_entry;
 pub mod auth;
 pub mod cases;
 pub mod catalogue;
@@ -17,6 +18,8 @@ pub mod lookup_limit;
 pub mod numbering;
 pub mod proposals;
 pub mod referrals;
+pub mod rows;
+pub mod spreadsheet;
 pub mod stats;
 pub mod store;
 

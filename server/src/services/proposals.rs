@@ -27,7 +27,7 @@ use super::common::{
     paging, remember_result, stored_area, within_scope, workflow_step,
 };
 use super::db_failure;
-use super::households::stored;
+use super::rows::stored;
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use crate::entities::{households, proposal_events, proposals, users};

@@ -28,15 +28,16 @@ use shared::referral::{
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
-use super::audit::Outcome;
+use super::audit_entry::Outcome;
 use super::cases::{insert_case_event, referral_views};
 use super::common::{
-    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
-    paging, remember_result, stored_area, today, within_scope, workflow_step,
+    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, in_zone,
+    overdue, own_scope, paging, remember_result, stored_area, today_in, within_scope,
+    workflow_step,
 };
 use super::db_failure;
-use super::households::stored;
 use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
+use super::rows::stored;
 use super::stats::{Kind, Touch};
 use super::store::Store;
 use crate::entities::{
@@ -100,7 +101,7 @@ impl DbReferralService {
         .map_err(db_failure)?
         .map(|c| c.description)
         .unwrap_or_default();
-        let overdue = view.state.is_open() && view.deadline.due < today();
+        let overdue = view.state.is_open() && view.deadline.due < today_in(&case.village_code);
         let item = ReferralInboxItem {
             overdue,
             referral: view,
@@ -275,7 +276,7 @@ impl ReferralService for DbReferralService {
             ),
             None => None,
         };
-        let today = today();
+        let today = today_in(&case.village_code);
         // Consent is part of the request and checked here, whoever calls: no data
         // goes to an institution without it (UU 27/2022).
         let consent_checked = check_consent(request.consent.as_ref(), institution.id, programme.id);
@@ -298,7 +299,11 @@ impl ReferralService for DbReferralService {
             }
             return Err(ServiceError::Invalid(reason));
         };
-        let given_by = shared::text::required("consent_given_by", &consent.given_by, 120)?;
+        let given_by = shared::text::required(
+            "consent_given_by",
+            &consent.given_by,
+            shared::referral::CONSENT_GIVEN_BY_MAX,
+        )?;
         if consent.given_on > today {
             return Err(ServiceError::Invalid(DomainError::DateInFuture {
                 field: "consent_given_on".into(),
@@ -578,7 +583,15 @@ impl ReferralService for DbReferralService {
                 .map(|s| s.code())
                 .collect();
             query = query
-                .filter(referrals::Column::DueOn.lt(today()))
+                .filter(overdue(referrals::Column::DueOn, |zone| {
+                    let cases_in_zone = cases::Entity::find()
+                        .filter(in_zone(cases::Column::VillageCode, zone))
+                        .select_only()
+                        .column(cases::Column::Id)
+                        .into_query();
+                    sea_orm::Condition::all()
+                        .add(referrals::Column::CaseId.in_subquery(cases_in_zone))
+                }))
                 .filter(referrals::Column::State.is_in(open));
         }
         let total = query.clone().count(&self.db).await.map_err(db_failure)?;

@@ -16,9 +16,9 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use shared::case::CaseState;
+use shared::clock::Zone;
 use shared::contract::ServiceError;
 use shared::dashboard::{desil_key, metric, month_key, resolve_days_key};
-use shared::deadline::day_in_wib;
 use shared::household::Desil;
 use shared::member::MemberRegistryStatus;
 use shared::programme::ProgrammeKind;
@@ -200,7 +200,7 @@ async fn count_case_rows<C: ConnectionTrait>(
                 bump(counts, village, metric::RESOLVED_LOCAL, "", "", 1);
             }
             if let Some(at) = row.closed_at {
-                let day: NaiveDate = day_in_wib(at);
+                let day: NaiveDate = Zone::of_area(village).today(at);
                 let days = (day - row.opened_on).num_days();
                 bump(
                     counts,

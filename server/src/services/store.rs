@@ -23,7 +23,7 @@ use shared::contract::ServiceError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use super::actor_cache::ActorCache;
-use super::audit::{Entry, Outcome};
+use super::audit_entry::{Entry, Outcome};
 use super::db_failure;
 use crate::entities::audit_log;
 
@@ -142,7 +142,7 @@ impl Store {
         });
         let (done, committed) = oneshot::channel();
         let job = AuditJob {
-            row: super::audit::row(entry, outcome, Utc::now()),
+            row: super::audit_entry::row(entry, outcome, Utc::now()),
             done,
         };
         if inbox.send(job).await.is_err() {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use shared::access::Action;
 use shared::account::{AuditFilter, AuditRow};
 
-use super::{Pager, encode_query, query_page, query_value};
 use crate::api::audit_search;
+use crate::components::list::{Pager, encode_query, query_page, query_value};
 use crate::components::page::{
     BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
 };

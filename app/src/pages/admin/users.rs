@@ -8,11 +8,11 @@ use shared::access::Action;
 use shared::account::{UserDetail, UserFilter, UserRow};
 use shared::roles::Role;
 
-use super::{Pager, encode_query, query_page, query_value};
 use crate::api::{
     AdminAddAssignment, AdminCreateUser, AdminRemoveAssignment, AdminResetPassword,
     AdminSetDisabled, admin_user, admin_users,
 };
+use crate::components::list::{Pager, encode_query, query_page, query_value};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,

@@ -1,5 +1,5 @@
-//! Plain HTTP endpoints beside the server functions: downloads that a browser
-//! opens as a link (CSV exports). Every endpoint is listed in [`ROUTES`], which
+//! Downloads: plain HTTP endpoints beside the server functions, opened by the
+//! browser as a link (CSV and XLSX exports). Every endpoint is listed in [`ROUTES`], which
 //! the router is built from and the access-matrix test walks, so an endpoint
 //! cannot be added without being tested for who may call it.
 
@@ -9,14 +9,15 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use shared::account::AuditFilter;
+use shared::clock::Zone;
 use shared::contract::{Actor, ServiceError};
 use shared::dto::{CaseListQuery, HouseholdListQuery};
 
-use crate::services::audit::{csv_text, spreadsheet_safe};
+use crate::services::spreadsheet::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
 
-/// One REST endpoint: method, path and the axum handler.
-pub struct RestRoute {
+/// One download: method, path and the axum handler.
+pub struct DownloadRoute {
     /// HTTP method, upper case.
     pub method: &'static str,
     /// Path as routed.
@@ -25,68 +26,53 @@ pub struct RestRoute {
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
-/// Every REST endpoint of the portal.
-pub const ROUTES: &[RestRoute] = &[
-    RestRoute {
+/// Every download of the portal.
+pub const ROUTES: &[DownloadRoute] = &[
+    DownloadRoute {
         method: "GET",
         path: AUDIT_CSV,
         handler: || get(audit_csv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: CASES_CSV,
         handler: || get(cases_csv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: HOUSEHOLDS_CSV,
         handler: || get(households_csv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: DASHBOARD_XLSX,
         handler: || download_route(Download::AreaXlsx),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: COMPARISON_CSV,
         handler: || download_route(Download::ComparisonCsv),
     },
-    RestRoute {
+    DownloadRoute {
         method: "GET",
         path: COMPARISON_XLSX,
         handler: || download_route(Download::ComparisonXlsx),
     },
 ];
 
-/// One table of an area's dashboard as CSV (`?wilayah=&tabel=`; aggregates only; audited).
-pub const DASHBOARD_CSV: &str = "/unduh/dasbor.csv";
+// The addresses are the pages' own (`app::paths`), so a link and its route cannot drift.
+pub use app::paths::{
+    AUDIT_CSV, CASES_CSV, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV, DASHBOARD_XLSX,
+    HOUSEHOLDS_CSV,
+};
 
-/// Every table of an area's dashboard as one XLSX workbook (`?wilayah=`; audited).
-pub const DASHBOARD_XLSX: &str = "/unduh/dasbor.xlsx";
-
-/// One table of the comparison of areas as CSV (`?tingkat=provinsi|kabupaten&tabel=`; audited).
-pub const COMPARISON_CSV: &str = "/unduh/perbandingan.csv";
-
-/// The comparison of areas as one XLSX workbook (`?tingkat=`; audited).
-pub const COMPARISON_XLSX: &str = "/unduh/perbandingan.xlsx";
-
-/// The household list as CSV (the list's filters as query parameters; No KK masked; audited).
-pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
-
-/// The case list as CSV (the list's filters as query parameters; audited as an export).
-pub const CASES_CSV: &str = "/unduh/kasus.csv";
-
-/// The audit log as CSV (administrators; filters as query parameters).
-pub const AUDIT_CSV: &str = "/unduh/audit.csv";
-
-/// Whether `path` is one of the REST endpoints.
-pub fn is_rest(path: &str) -> bool {
+/// Whether `path` is one of the downloads.
+pub fn is_download(path: &str) -> bool {
     ROUTES.iter().any(|route| route.path == path)
 }
 
@@ -109,16 +95,28 @@ pub fn error_response(error: &ServiceError) -> Response {
 }
 
 /// A CSV download with a dated file name.
-fn csv_download(stem: &str, body: String) -> Response {
-    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");
-    let disposition = format!("attachment; filename=\"{stem}-{day}.csv\"");
+fn csv_download(zone: Zone, stem: &str, body: String) -> Response {
+    // A byte-order mark so spreadsheet programs read the text as UTF-8.
+    let body = format!("\u{feff}{body}").into_bytes();
+    attachment(zone, stem, "csv", "text/csv; charset=utf-8", body)
+}
+
+/// A file to save: `<stem>-<yyyymmdd>.<extension>`, dated on the user's own day.
+fn attachment(
+    zone: Zone,
+    stem: &str,
+    extension: &str,
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> Response {
+    let day = zone.today(chrono::Utc::now()).format("%Y%m%d");
+    let disposition = format!("attachment; filename=\"{stem}-{day}.{extension}\"");
     let mut response = (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        // A byte-order mark so spreadsheet programs read the text as UTF-8.
-        format!("\u{feff}{body}"),
+        body,
     )
         .into_response();
     if let Ok(value) = HeaderValue::from_str(&disposition) {
@@ -138,7 +136,7 @@ async fn audit_csv(
         return error_response(&ServiceError::Unauthenticated);
     };
     match state.services.audit.export_csv(&actor, filter).await {
-        Ok(body) => csv_download("audit", body),
+        Ok(body) => csv_download(actor.zone(), "audit", body),
         Err(error) => error_response(&error),
     }
 }
@@ -186,7 +184,7 @@ async fn cases_csv(
         }),
     );
     match text {
-        Ok(text) => csv_download("kasus", text),
+        Ok(text) => csv_download(actor.zone(), "kasus", text),
         Err(error) => error_response(&error),
     }
 }
@@ -232,7 +230,7 @@ async fn households_csv(
         }),
     );
     match text {
-        Ok(text) => csv_download("keluarga", text),
+        Ok(text) => csv_download(actor.zone(), "keluarga", text),
         Err(error) => error_response(&error),
     }
 }
@@ -337,7 +335,12 @@ async fn dashboard_tables(
     Ok((stem, tables))
 }
 
-fn one_table_csv(stem: String, tables: Vec<shared::dashboard::Table>, key: &str) -> Response {
+fn one_table_csv(
+    zone: Zone,
+    stem: String,
+    tables: Vec<shared::dashboard::Table>,
+    key: &str,
+) -> Response {
     let table = if key.is_empty() {
         tables.into_iter().next()
     } else {
@@ -356,7 +359,7 @@ fn one_table_csv(stem: String, tables: Vec<shared::dashboard::Table>, key: &str)
         }),
     );
     match text {
-        Ok(text) => csv_download(&format!("{stem}-{}", table.key), text),
+        Ok(text) => csv_download(zone, &format!("{stem}-{}", table.key), text),
         Err(error) => error_response(&error),
     }
 }
@@ -405,33 +408,20 @@ fn workbook(tables: &[shared::dashboard::Table]) -> Result<Vec<u8>, rust_xlsxwri
     book.save_to_buffer()
 }
 
-fn xlsx_download(stem: &str, tables: &[shared::dashboard::Table]) -> Response {
-    let bytes = match workbook(tables) {
-        Ok(bytes) => bytes,
+fn xlsx_download(zone: Zone, stem: &str, tables: &[shared::dashboard::Table]) -> Response {
+    match workbook(tables) {
+        Ok(bytes) => attachment(
+            zone,
+            stem,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        ),
         Err(error) => {
             tracing::error!(%error, "could not write a workbook");
-            return error_response(&ServiceError::Internal);
+            error_response(&ServiceError::Internal)
         }
-    };
-    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y%m%d");
-    let disposition = format!("attachment; filename=\"{stem}-{day}.xlsx\"");
-    let mut response = (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
     }
-    response
 }
 
 /// What a dashboard download holds, and in which format.
@@ -449,13 +439,16 @@ fn download_route(what: Download) -> MethodRouter<AppState> {
               actor: Option<Extension<Actor>>,
               Query(query): Query<DashboardQuery>| async move {
             let comparison = matches!(what, Download::ComparisonCsv | Download::ComparisonXlsx);
+            let zone = actor
+                .as_ref()
+                .map_or(Zone::Wib, |Extension(actor)| actor.zone());
             match dashboard_tables(&state, actor, &query, comparison).await {
                 Ok((stem, tables))
                     if matches!(what, Download::AreaCsv | Download::ComparisonCsv) =>
                 {
-                    one_table_csv(stem, tables, &query.tabel)
+                    one_table_csv(zone, stem, tables, &query.tabel)
                 }
-                Ok((stem, tables)) => xlsx_download(&stem, &tables),
+                Ok((stem, tables)) => xlsx_download(zone, &stem, &tables),
                 Err(error) => error_response(&error),
             }
         },
