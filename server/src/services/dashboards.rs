@@ -13,6 +13,7 @@ use sea_orm::{
 use shared::Coded;
 use shared::access::{self, Action, Target};
 use shared::case::CaseState;
+use shared::clock::Zone;
 use shared::complaint::{ComplaintType, Sector};
 use shared::contract::{Actor, DashboardService, ServiceError};
 use shared::dashboard::{
@@ -88,7 +89,6 @@ async fn condensed_tallies<C: ConnectionTrait>(
         Areas::Level(level) => ("level = $1", (*level).into()),
         Areas::One(code) => ("area_code = $1", (*code).into()),
     };
-    let today_key = today.format("%Y-%m-%d").to_string();
     let (young, old) = (
         (today.year() - shared::dashboard::SCHOOL_AGE.0).to_string(),
         (today.year() - shared::dashboard::SCHOOL_AGE.1).to_string(),
@@ -107,11 +107,29 @@ async fn condensed_tallies<C: ConnectionTrait>(
             .join(", "),
         metric::HEADLINE,
     );
+    // Overdue at each area's own midnight (its province's zone): $2, $3, $4 are
+    // today in WIB, WITA and WIT. The nation's own row keeps to WIB.
+    let in_provinces = |zone: Zone| {
+        zone.provinces()
+            .iter()
+            .map(|p| format!("'{p}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let overdue = format!(
         "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
-         WHERE {filter} AND metric = '{}' AND k1 < $2 GROUP BY area_code",
+         WHERE {filter} AND metric = '{}' AND k1 < CASE \
+           WHEN substr(area_code, 1, 2) IN ({}) THEN $3 \
+           WHEN substr(area_code, 1, 2) IN ({}) THEN $4 ELSE $2 END \
+         GROUP BY area_code",
         metric::OPEN_DUE,
+        in_provinces(Zone::Wita),
+        in_provinces(Zone::Wit),
     );
+    let zone_keys: Vec<Value> = shared::clock::todays(chrono::Utc::now())
+        .iter()
+        .map(|(_, day)| day.format("%Y-%m-%d").to_string().into())
+        .collect();
     let opened = format!(
         "SELECT area_code, {} FROM area_stats WHERE {filter} AND metric = '{}' AND k1 >= $2 \
          GROUP BY area_code",
@@ -149,7 +167,7 @@ async fn condensed_tallies<C: ConnectionTrait>(
     let first_month = months.first().cloned().unwrap_or_default();
     let (heads, late, per_month, educated, medians) = tokio::try_join!(
         run(headlines, vec![first.clone()]),
-        run(overdue, vec![first.clone(), today_key.into()]),
+        run(overdue, [vec![first.clone()], zone_keys].concat()),
         run(opened, vec![first.clone(), first_month.into()]),
         run(
             education,
