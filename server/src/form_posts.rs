@@ -24,7 +24,9 @@ pub async fn front_desk(State(state): State<AppState>, request: Request) -> Resp
     let Some((actor, parts, pairs)) = read(request).await else {
         return signed_out();
     };
-    let answer = posted::front_desk(&state.services, &actor, &pairs, app::api::ssr::today()).await;
+    // The officer's own day (the area's zone): no render context here to ask.
+    let today = actor.today();
+    let answer = posted::front_desk(&state.services, &actor, &pairs, today).await;
     respond(&state, parts, answer).await
 }
 
@@ -37,14 +39,8 @@ pub async fn household(
     let Some((actor, parts, pairs)) = read(request).await else {
         return signed_out();
     };
-    let answer = posted::household(
-        &state.services,
-        &actor,
-        household_id,
-        &pairs,
-        app::api::ssr::today(),
-    )
-    .await;
+    let today = actor.today();
+    let answer = posted::household(&state.services, &actor, household_id, &pairs, today).await;
     respond(&state, parts, answer).await
 }
 

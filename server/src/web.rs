@@ -20,6 +20,7 @@ use sea_orm::DatabaseConnection;
 use shared::contract::{ClientInfo, Services};
 use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -180,11 +181,54 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         // Pages and answers go out gzipped to browsers that accept it (a district
         // dashboard's 181 KB of HTML is 16 KB on the wire); the bundle under /pkg
         // is compressed ahead (its `Content-Encoding` is left alone).
-        .layer(CompressionLayer::new().gzip(true))
+        .layer(middleware::from_fn(mark_echoing_input))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .compress_when(DefaultPredicate::new().and(NotEchoingInput)),
+        )
         .layer(middleware::from_fn_with_state(admission, admit))
         .layer(middleware::from_fn(read_whole_body))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A response that repeats what the request typed (a search) beside personal
+/// data: sent uncompressed, so that its compressed size cannot be used to guess
+/// the data by trying searches (BREACH).
+#[derive(Clone, Copy)]
+struct EchoesInput;
+
+/// Marks the answers of the lists of people (households, cases, referrals,
+/// users, the audit log) asked with a query string: they print the search back.
+async fn mark_echoing_input(request: Request, next: Next) -> Response {
+    const LISTS: [&str; 5] = [
+        app::paths::HOUSEHOLDS,
+        app::paths::CASES,
+        app::paths::REFERRALS,
+        app::paths::ADMIN_USERS,
+        app::paths::ADMIN_AUDIT,
+    ];
+    let echoes = request.uri().query().is_some_and(|query| !query.is_empty())
+        && LISTS.contains(&request.uri().path());
+    let mut response = next.run(request).await;
+    if echoes {
+        response.extensions_mut().insert(EchoesInput);
+    }
+    response
+}
+
+/// Compress unless the answer echoes its request's input.
+#[derive(Clone, Copy)]
+struct NotEchoingInput;
+
+impl Predicate for NotEchoingInput {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.extensions().get::<EchoesInput>().is_none()
+    }
 }
 
 /// Liveness: the process answers.

@@ -162,6 +162,10 @@ impl RegistrationDraft {
         for member in &mut draft.members {
             member.fill_from_nik(today);
         }
+        if draft.members.is_empty() {
+            // A form always has the head's row to type into.
+            draft.remove_member(0);
+        }
         draft
     }
 

@@ -575,7 +575,9 @@ impl DashboardService for DbDashboardService {
         .await?;
         let viewer = access_actor(actor)?;
         let code = scope_code(&scope).to_string();
-        let today = today();
+        // The area's own day (its province's zone), as its row in the parent's
+        // table counts it: one figure, one value.
+        let today = super::common::today_in(&code);
         let (name, parent) = match &scope {
             AreaScope::National => (NATION.to_string(), None),
             AreaScope::Area(area) => {

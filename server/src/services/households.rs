@@ -745,9 +745,13 @@ impl HouseholdService for DbHouseholdService {
         let mut member_files = Vec::new();
         for member in self.household_members(household_id).await? {
             let mut data = member_of(&member)?;
-            let age = data.age_on(today);
+            let mut age = data.age_on(today);
             if !birth_date_exact {
+                // From the year alone: an age that turns on the real birthday
+                // would tell the day to whoever looks each morning.
+                use chrono::Datelike;
                 data.birth_date = year_only(data.birth_date);
+                age = u32::try_from(today.year() - data.birth_date.year()).unwrap_or(0);
             }
             member_files.push(MemberFile {
                 id: member.id,
