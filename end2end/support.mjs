@@ -42,6 +42,12 @@ export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled =
   return page;
 }
 
+/** The field labelled exactly `label` (a required field's label ends in " *"). */
+export function field(scope, label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
+}
+
 /** Closes a page together with its context. */
 export async function closePage(page) {
   await page.context().close();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, screenshot,
-  seriousAccessibilityViolations, waitForHydration, signedInPage,
+  field, seriousAccessibilityViolations, waitForHydration, signedInPage,
 } from '../support.mjs';
 
 let browser;
@@ -25,12 +25,6 @@ const SPOUSE_NIK = `320901610988${serial}`; // female (day + 40), born 21/09/198
 const HEAD = `Warsono Uji ${serial}`;
 
 const found = { household: '', casePath: '', referral: '', accessibility: [] };
-
-/** The field labelled exactly `label` (a required field's label ends in " *"). */
-function field(scope, label) {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
-}
 
 /** Chooses the option whose text matches `pattern`, as a person reading the list would. */
 async function selectByText(select, pattern) {

@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, DEMO_PASSWORD, PHONE, closePage, launchBrowser, newPage, screenshot, waitForHydration,
+  BASE_URL, DEMO_PASSWORD, PHONE, closePage, field, launchBrowser, newPage, screenshot,
+  waitForHydration,
 } from '../support.mjs';
 
 let browser;
@@ -20,12 +21,6 @@ const NO_KK = `320901170326${serial}`;
 const HEAD_NIK = `320901030378${serial}`; // male, born 03/03/1978
 const WIFE_NIK = `320901450580${serial}`; // female (day + 40), born 05/05/1980
 const HEAD = `Karsim Tanpa Skrip ${serial}`;
-
-/** The field labelled exactly `label` (a required field's label ends in " *"). */
-function field(scope, label) {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
-}
 
 test('without JavaScript the front desk looks up, registers a household and opens a case', async () => {
   const page = await newPage(browser, { viewport: PHONE, javaScriptEnabled: false });

@@ -41,14 +41,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         command
     };
     std::fs::create_dir_all(root.join("data")).map_err(|e| format!("data/: {e}"))?;
-    util::status(&mut slrt_cmd(&["migrate"]))?;
-    let areas = root.join("node_modules/idn-area-data/data");
-    util::status(&mut slrt_cmd(&[
-        "import-areas",
-        "--if-empty",
-        &areas.to_string_lossy(),
-    ]))?;
-    util::status(&mut slrt_cmd(&["seed-demo"]))?;
+    crate::demo_database(root, &slrt_cmd)?;
     let pages = reload_server()?;
     let serve = || {
         let mut command = slrt_cmd(&[

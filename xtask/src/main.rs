@@ -98,6 +98,22 @@ fn build(root: &Path, release: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Migrates the database `slrt` (a command for the `slrt` binary on it) and
+/// fills it with the areas (when empty) and the demo data.
+fn demo_database(
+    root: &Path,
+    slrt: &dyn Fn(&[&str]) -> std::process::Command,
+) -> Result<(), String> {
+    util::status(&mut slrt(&["migrate"]))?;
+    let areas = root.join("node_modules/idn-area-data/data");
+    util::status(&mut slrt(&[
+        "import-areas",
+        "--if-empty",
+        &areas.to_string_lossy(),
+    ]))?;
+    util::status(&mut slrt(&["seed-demo"]))
+}
+
 fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let database_url = option(args, "--database-url")
         .or_else(|| std::env::var("DATABASE_URL").ok())
@@ -110,14 +126,7 @@ fn run(root: &Path, args: &[String]) -> Result<(), String> {
         command.current_dir(root).env("DATABASE_URL", &database_url);
         command
     };
-    util::status(&mut slrt_cmd(&["migrate"]))?;
-    let areas = root.join("node_modules/idn-area-data/data");
-    util::status(&mut slrt_cmd(&[
-        "import-areas",
-        "--if-empty",
-        &areas.to_string_lossy(),
-    ]))?;
-    util::status(&mut slrt_cmd(&["seed-demo"]))?;
+    demo_database(root, &slrt_cmd)?;
     println!(
         "\nSLRT Portal: http://{listen}  (demo accounts: see README.md; password slrt-demo-2026)\n"
     );
