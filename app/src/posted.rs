@@ -55,13 +55,38 @@ pub const FORM: &str = "form";
 /// The name of a submit button's operation (`add_member`, `remove_member.2`, `save`).
 pub const OP: &str = "op";
 
+/// The HTTP status of a page rendered again, and how long to wait before
+/// sending again when the refusal passes with time (429, 503).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    pub code: u16,
+    pub retry_after: Option<u64>,
+}
+
+impl Status {
+    /// 200.
+    pub const OK: Status = Status {
+        code: 200,
+        retry_after: None,
+    };
+
+    /// The status of a service's refusal.
+    #[cfg(feature = "ssr")]
+    pub fn of(error: &shared::contract::ServiceError) -> Status {
+        Status {
+            code: error.http_status(),
+            retry_after: error.retry_after_seconds(),
+        }
+    }
+}
+
 /// How the server answers a form post.
 #[derive(Debug)]
 pub enum Answer {
     /// Go on to this page (the record created).
     SeeOther(String),
     /// Render the posted page again with this, under this HTTP status.
-    Render(Box<Posted>, u16),
+    Render(Box<Posted>, Status),
     /// The post names no form of this page (400).
     NotAForm,
 }
@@ -71,7 +96,7 @@ mod answering {
     use shared::contract::{Actor, ServiceError, Services};
     use shared::intake::{OpenCaseDraft, RegistrationDraft};
 
-    use super::{Answer, FORM, OP, Posted};
+    use super::{Answer, FORM, OP, Posted, Status};
     use crate::api::AppError;
     use crate::paths;
 
@@ -83,8 +108,8 @@ mod answering {
             .unwrap_or_default()
     }
 
-    fn refused(error: ServiceError) -> (Option<AppError>, u16) {
-        let status = error.http_status();
+    fn refused(error: ServiceError) -> (Option<AppError>, Status) {
+        let status = Status::of(&error);
         (Some(AppError::from(error)), status)
     }
 
@@ -104,7 +129,7 @@ mod answering {
                     Ok(query) => services.households.lookup(actor, query).await,
                     Err(error) => Err(ServiceError::from(error)),
                 };
-                let status = answer.as_ref().err().map_or(200, ServiceError::http_status);
+                let status = answer.as_ref().err().map_or(Status::OK, Status::of);
                 let posted = Posted::Lookup {
                     kind: kind.to_owned(),
                     number: number.to_owned(),
@@ -124,7 +149,7 @@ mod answering {
                     draft: Box::new(draft),
                     refusal: None,
                 };
-                Answer::Render(Box::new(posted), 200)
+                Answer::Render(Box::new(posted), Status::OK)
             }
             "registration" => {
                 let mut draft = RegistrationDraft::from_form(pairs, today);
@@ -154,7 +179,7 @@ mod answering {
                     draft: Box::new(draft),
                     refusal: None,
                 };
-                Answer::Render(Box::new(posted), 200)
+                Answer::Render(Box::new(posted), Status::OK)
             }
             _ => unknown_form(),
         }
@@ -179,7 +204,7 @@ mod answering {
                     draft,
                     refusal: None,
                 }),
-                200,
+                Status::OK,
             );
         }
         let opened = match draft.to_request(today) {

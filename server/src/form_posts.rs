@@ -4,12 +4,12 @@
 //! app, with what the server found. The session, same-origin check, admission
 //! and body limits are the router's layers, as for every other request.
 
-use app::posted::{self, Answer, Posted};
+use app::posted::{self, Answer, Posted, Status};
 use app::shell;
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use shared::contract::Actor;
@@ -81,7 +81,7 @@ async fn render(
     state: &AppState,
     mut parts: axum::http::request::Parts,
     posted: Posted,
-    status: u16,
+    status: Status,
 ) -> Response {
     let services = state.services.clone();
     let cookie = state.cookie.clone();
@@ -100,7 +100,12 @@ async fn render(
     parts.headers.remove(header::CONTENT_LENGTH);
     let mut response = handler(Request::from_parts(parts, Body::empty())).await;
     if response.status() == StatusCode::OK {
-        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+        *response.status_mut() = StatusCode::from_u16(status.code).unwrap_or(StatusCode::OK);
+    }
+    if let Some(seconds) = status.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }

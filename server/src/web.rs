@@ -402,11 +402,31 @@ async fn lookup_guard(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    let posted_lookup = request.method() == Method::POST && path == app::paths::INTAKE;
-    if !LOOKUP_PATHS.contains(&path) && !posted_lookup {
+    let posted_form = request.method() == Method::POST
+        && request.uri().path() == app::paths::INTAKE
+        && request
+            .extensions()
+            .get::<shared::contract::Actor>()
+            .is_some();
+    let mut request = request;
+    if posted_form {
+        // Only the lookup among the front desk's forms is a lookup; the body
+        // is already read whole (and limited) by `read_whole_body`.
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let lookup = bytes
+            .split(|b| *b == b'&')
+            .any(|pair| pair == b"form=lookup");
+        request = Request::from_parts(parts, axum::body::Body::from(bytes));
+        if !lookup {
+            return next.run(request).await;
+        }
+    } else if !LOOKUP_PATHS.contains(&request.uri().path()) {
         return next.run(request).await;
     }
+    let path = request.uri().path().to_string();
     let address = request
         .extensions()
         .get::<ClientInfo>()
@@ -420,7 +440,7 @@ async fn lookup_guard(
     };
     tracing::warn!(%address, %path, "identity lookups from one address limited");
     retry_later(
-        path,
+        &path,
         StatusCode::TOO_MANY_REQUESTS,
         &shared::contract::ServiceError::LookupLimited {
             retry_after_seconds: crate::services::lookup_limit::seconds_until(&not_until),

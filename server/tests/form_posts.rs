@@ -312,3 +312,18 @@ async fn posts_without_a_session_or_from_another_site_change_nothing() -> TestRe
     assert_eq!(households, 0, "the refused posts registered nothing");
     Ok(())
 }
+
+#[tokio::test]
+async fn only_the_lookup_counts_against_the_address_s_lookup_allowance() -> TestResult {
+    let desk = desk().await?;
+    // More round trips than an address may look up at once (120): adding rows
+    // to a registration is typing, not looking up.
+    let mut typed = registration("k-3");
+    typed.retain(|(name, _)| *name != "op");
+    typed.push(("op", "add_member".into()));
+    for round in 0..130 {
+        let (status, _, _) = desk.post("/layanan", &pairs(&typed)).await?;
+        assert_eq!(status, StatusCode::OK, "round trip {round}");
+    }
+    Ok(())
+}
