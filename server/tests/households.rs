@@ -215,7 +215,7 @@ async fn other_areas_and_aggregate_roles_are_refused_and_audited() -> TestResult
     );
 
     // A registry family of another area: its record is not given, only where it is.
-    common::random_writes::in_registry(&db, 77, WALED_DESA, 2).await?;
+    common::in_registry(&db, 77, WALED_DESA, 2).await?;
     let kk = IdentityQuery::NoKk(common::people::no_kk(77)?);
     match services.households.lookup(&fo, kk.clone()).await?.registry {
         RegistryCheck::Found { record } => assert_eq!(record.desil.get(), 2),

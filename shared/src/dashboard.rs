@@ -136,10 +136,9 @@ pub fn publish(count: u64) -> Cell {
     (count == 0 || count >= SMALL_CELL).then_some(count)
 }
 
-/// Publishes the cells of one breakdown whose total is shown: small cells are
+/// Publishes the cells of a breakdown whose total is shown: small cells are
 /// suppressed, and when only one would be, the next smallest non-zero cell is
-/// suppressed too. This protects the one sum only; the dashboards, whose cells
-/// sit in many sums at once, use [`crate::disclosure::areas`].
+/// suppressed too, so that no suppressed cell can be recovered from the total.
 pub fn suppress_breakdown(counts: &[u64]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = counts.iter().map(|&c| publish(c)).collect();
     if cells.iter().filter(|c| c.is_none()).count() == 1 {
@@ -305,10 +304,7 @@ impl Figures {
         }
     }
 
-    /// The figures with primary suppression only: small counts suppressed,
-    /// shares only over publishable wholes. The dashboards publish through
-    /// [`crate::disclosure::areas`] instead, which also hides what these
-    /// would let a reader work out.
+    /// The figures as published: small counts suppressed, shares only over publishable wholes.
     pub fn published(&self) -> Indicators {
         let finished = self.resolved_cases + self.closed_cases;
         Indicators {

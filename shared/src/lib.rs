@@ -26,7 +26,6 @@ pub mod contract;
 pub mod dashboard;
 pub mod dates;
 pub mod deadline;
-pub mod disclosure;
 pub mod drafts;
 pub mod dto;
 pub mod error;

@@ -18,10 +18,7 @@ use shared::complaint::{ComplaintType, Sector};
 use shared::contract::{Actor, DashboardService, ServiceError};
 use shared::dashboard::{
     AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, Figures, HEADLINES,
-    Tally, last_twelve_months, metric,
-};
-use shared::disclosure::areas::{
-    AreaNode, Counts, Decisions, Published, area_counts, desil_keys, key, protect_tree_noting_gaps,
+    Tally, last_twelve_months, metric, publish, suppress_breakdown,
 };
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::proposal::ProposalStage;
@@ -52,8 +49,6 @@ enum Areas<'a> {
     ChildrenOf(&'a str),
     /// Every area of a level (1 provinces, 2 districts).
     Level(i16),
-    /// One area (`""`: the nation).
-    One(&'a str),
 }
 
 fn level_number(level: AreaLevel) -> i16 {
@@ -87,7 +82,6 @@ async fn condensed_tallies<C: ConnectionTrait>(
     let (filter, first): (&str, Value) = match areas {
         Areas::ChildrenOf(code) => ("parent_code = $1", (*code).into()),
         Areas::Level(level) => ("level = $1", (*level).into()),
-        Areas::One(code) => ("area_code = $1", (*code).into()),
     };
     let (young, old) = (
         (today.year() - shared::dashboard::SCHOOL_AGE.0).to_string(),
@@ -246,62 +240,6 @@ async fn condensed_tallies<C: ConnectionTrait>(
     Ok(tallies)
 }
 
-/// Per area, the counters the dashboards break down by key (desil, state,
-/// sector, type, referral, proposal stage, month), summed in SQL per key:
-/// the cells of [`area_counts`] beside the headline figures.
-async fn breakdown_tallies<C: ConnectionTrait>(
-    db: &C,
-    areas: &Areas<'_>,
-) -> Result<BTreeMap<String, Tally>, sea_orm::DbErr> {
-    let backend = db.get_database_backend();
-    let (filter, first): (&str, Value) = match areas {
-        Areas::ChildrenOf(code) => ("parent_code = $1", (*code).into()),
-        Areas::Level(level) => ("level = $1", (*level).into()),
-        Areas::One(code) => ("area_code = $1", (*code).into()),
-    };
-    let metrics = [
-        metric::HOUSEHOLDS,
-        metric::PEOPLE,
-        metric::CASES,
-        metric::COMPLAINTS,
-        metric::REFERRALS,
-        metric::PROPOSALS,
-        metric::OPENED_MONTH,
-        metric::RESOLVED_MONTH,
-    ]
-    .iter()
-    .map(|m| format!("'{m}'"))
-    .collect::<Vec<_>>()
-    .join(", ");
-    let sql = format!(
-        "SELECT area_code, metric, k1, k2, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
-         WHERE {filter} AND metric IN ({metrics}) GROUP BY area_code, metric, k1, k2"
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql_for(backend, &sql),
-            vec![first],
-        ))
-        .await?;
-    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
-    for row in rows {
-        let area: String = row.try_get("", "area_code")?;
-        let metric: String = row.try_get("", "metric")?;
-        let (k1, k2): (String, String) = (row.try_get("", "k1")?, row.try_get("", "k2")?);
-        let n: i64 = row.try_get("", "n")?;
-        tallies.entry(area).or_default().add(&metric, &k1, &k2, n);
-    }
-    Ok(tallies)
-}
-
-/// One area of a family: its headline figures (exact) and every count it prints.
-struct Member {
-    area: AreaRef,
-    figures: Figures,
-    counts: Counts,
-}
-
 /// The exact figures of one area from its counters (before suppression).
 pub async fn figures<C: ConnectionTrait>(
     db: &C,
@@ -327,93 +265,65 @@ async fn area_tally<C: ConnectionTrait>(db: &C, code: &str) -> Result<Tally, sea
     Ok(tally)
 }
 
-/// A breakdown by a coded key, as published.
-fn coded_counts<T: Coded>(published: &Published<'_>, key_of: fn(&str) -> String) -> Vec<Count> {
+fn coded_counts<T: Coded>(tally: &Tally, metric: &str, by_k2: bool) -> Vec<Count> {
+    let counts = if by_k2 {
+        tally.by_k2(metric)
+    } else {
+        tally.by_k1(metric)
+    };
+    let values: Vec<u64> = T::ALL
+        .iter()
+        .map(|v| counts.get(v.code()).copied().unwrap_or(0))
+        .collect();
     T::ALL
         .iter()
-        .map(|v| Count {
+        .zip(suppress_breakdown(&values))
+        .map(|(v, value)| Count {
             key: v.code().to_string(),
             label: v.label_id().to_string(),
             label_en: v.label_en().to_string(),
-            value: published.get(&key_of(v.code())),
+            value,
         })
         .collect()
 }
 
-/// Households (`"hh"`) or people (`"people"`) by desil, as published.
-fn desil_counts(published: &Published<'_>, what: &str) -> Vec<Count> {
-    desil_keys()
-        .into_iter()
-        .map(|d| {
-            let (label, label_en) = if d == "-" {
+fn desil_counts(tally: &Tally, metric: &str) -> Vec<Count> {
+    let counts = tally.by_k1(metric);
+    let keys: Vec<String> = (1..=10)
+        .map(|d: u8| d.to_string())
+        .chain(["-".to_string()])
+        .collect();
+    let values: Vec<u64> = keys
+        .iter()
+        .map(|k| counts.get(k).copied().unwrap_or(0))
+        .collect();
+    keys.into_iter()
+        .zip(suppress_breakdown(&values))
+        .map(|(key, value)| {
+            let (label, label_en) = if key == "-" {
                 (
                     "Di luar registri".to_string(),
                     "Not in the registry".to_string(),
                 )
             } else {
-                (format!("Desil {d}"), format!("Decile {d}"))
+                (format!("Desil {key}"), format!("Decile {key}"))
             };
             Count {
-                value: published.get(&key::desil(what, &d)),
-                key: d,
+                key,
                 label,
                 label_en,
+                value,
             }
         })
         .collect()
 }
 
-/// A monthly series, as published.
-fn month_cells(
-    published: &Published<'_>,
-    key_of: fn(&str) -> String,
-    months: &[String],
-) -> Vec<Option<u64>> {
-    months.iter().map(|m| published.get(&key_of(m))).collect()
-}
-
-/// The published view of one area under the decisions.
-fn published<'a>(counts: &'a Counts, decisions: &'a Decisions, code: &str) -> Published<'a> {
-    static NONE: std::sync::OnceLock<std::collections::BTreeSet<String>> =
-        std::sync::OnceLock::new();
-    Published {
-        counts,
-        hidden: decisions
-            .get(code)
-            .unwrap_or_else(|| NONE.get_or_init(Default::default)),
-    }
-}
-
-/// The codes from the nation down to `code`: `""`, `"32"`, `"32.09"` ...
-fn path_to(code: &str) -> Vec<String> {
-    let mut path = vec![String::new()];
-    let mut at = String::new();
-    for part in code.split('.').filter(|p| !p.is_empty()) {
-        if !at.is_empty() {
-            at.push('.');
-        }
-        at.push_str(part);
-        path.push(at.clone());
-    }
-    path
-}
-
-/// Builds the tree of families the decisions need: the nation, its
-/// provinces, and below each area in `families` its children.
-fn tree(nation: Counts, families: &BTreeMap<String, Vec<Member>>) -> AreaNode {
-    fn node(code: &str, counts: Counts, families: &BTreeMap<String, Vec<Member>>) -> AreaNode {
-        AreaNode {
-            code: code.to_string(),
-            counts,
-            children: families.get(code).map(|members| {
-                members
-                    .iter()
-                    .map(|m| node(&m.area.code, m.counts.clone(), families))
-                    .collect()
-            }),
-        }
-    }
-    node("", nation, families)
+fn month_cells(tally: &Tally, metric: &str, months: &[String]) -> Vec<Option<u64>> {
+    let counts = tally.by_k1(metric);
+    months
+        .iter()
+        .map(|m| publish(counts.get(m).copied().unwrap_or(0)))
+        .collect()
 }
 
 impl DbDashboardService {
@@ -467,86 +377,23 @@ impl DbDashboardService {
             .collect())
     }
 
-    /// The children of `code` (`""`: the provinces) with their figures and counts.
-    async fn family(
-        &self,
-        code: &str,
+    fn rows(
+        children: Vec<AreaRef>,
+        tallies: &BTreeMap<String, Tally>,
         today: NaiveDate,
-        months: &[String],
-    ) -> Result<Vec<Member>, ServiceError> {
-        let listed = self.children(code).await?;
-        let areas = Areas::ChildrenOf(code);
-        let (figures, breakdowns) = tokio::try_join!(
-            condensed_tallies(&self.db, &areas, today),
-            breakdown_tallies(&self.db, &areas),
-        )
-        .map_err(db_failure)?;
-        Ok(members(listed, &figures, &breakdowns, today, months))
+    ) -> Vec<AreaRow> {
+        let empty = Tally::default();
+        children
+            .into_iter()
+            .map(|area| {
+                let tally = tallies.get(&area.code).unwrap_or(&empty);
+                AreaRow {
+                    indicators: Figures::from_tally(tally, today).published(),
+                    area,
+                }
+            })
+            .collect()
     }
-
-    /// The nation's own counts.
-    async fn nation(&self, today: NaiveDate, months: &[String]) -> Result<Counts, ServiceError> {
-        let areas = Areas::One("");
-        let (figures, breakdowns) = tokio::try_join!(
-            condensed_tallies(&self.db, &areas, today),
-            breakdown_tallies(&self.db, &areas),
-        )
-        .map_err(db_failure)?;
-        let nation = AreaRef::default();
-        Ok(members(vec![nation], &figures, &breakdowns, today, months)
-            .pop()
-            .map(|m| m.counts)
-            .unwrap_or_default())
-    }
-}
-
-/// Areas with their figures and counts (no counters: all zero).
-fn members(
-    listed: Vec<AreaRef>,
-    figures: &BTreeMap<String, Tally>,
-    breakdowns: &BTreeMap<String, Tally>,
-    today: NaiveDate,
-    months: &[String],
-) -> Vec<Member> {
-    let empty = Tally::default();
-    listed
-        .into_iter()
-        .map(|area| {
-            let f = Figures::from_tally(figures.get(&area.code).unwrap_or(&empty), today);
-            let b = breakdowns.get(&area.code).unwrap_or(&empty);
-            Member {
-                counts: area_counts(&f, b, months),
-                figures: f,
-                area,
-            }
-        })
-        .collect()
-}
-
-/// The suppression decisions of a tree; a family left with a count that can
-/// still be worked out is logged (area codes only) for the operators.
-fn decide(tree: &AreaNode) -> Decisions {
-    let mut gaps = Vec::new();
-    let decisions = protect_tree_noting_gaps(tree, &mut gaps);
-    if !gaps.is_empty() {
-        tracing::warn!(
-            families = ?gaps,
-            "complementary suppression left counts that can be worked out below these areas"
-        );
-    }
-    decisions
-}
-
-/// Rows of areas, as published under the decisions.
-fn rows(members: &[Member], decisions: &Decisions) -> Vec<AreaRow> {
-    members
-        .iter()
-        .map(|m| AreaRow {
-            indicators: published(&m.counts, decisions, &m.area.code)
-                .indicators(m.figures.median_days_to_resolve),
-            area: m.area.clone(),
-        })
-        .collect()
 }
 
 fn scope_code(scope: &AreaScope) -> &str {
@@ -601,78 +448,67 @@ impl DashboardService for DbDashboardService {
             }
         };
         let tally = area_tally(&self.db, &code).await.map_err(db_failure)?;
-        let months = last_twelve_months(today);
-        let figures = Figures::from_tally(&tally, today);
-        let counts = area_counts(&figures, &tally, &months);
-        // The families from the nation down to this area (and its own children):
-        // every count is decided once, the same on every page that prints it.
-        let is_village = matches!(&scope, AreaScope::Area(a) if a.level() == AreaLevel::Village);
-        let path = path_to(&code);
-        let mut families: BTreeMap<String, Vec<Member>> = BTreeMap::new();
-        for ancestor in &path {
-            if *ancestor == code && is_village {
-                break;
+        let children = match &scope {
+            AreaScope::Area(area) if area.level() == AreaLevel::Village => Vec::new(),
+            _ => {
+                let tallies = condensed_tallies(&self.db, &Areas::ChildrenOf(&code), today)
+                    .await
+                    .map_err(db_failure)?;
+                Self::rows(self.children(&code).await?, &tallies, today)
             }
-            families.insert(
-                ancestor.clone(),
-                self.family(ancestor, today, &months).await?,
-            );
-        }
-        let nation = if code.is_empty() {
-            counts.clone()
-        } else {
-            self.nation(today, &months).await?
         };
-        let decisions = decide(&tree(nation, &families));
-        let children = families
-            .get(&code)
-            .map_or_else(Vec::new, |members| rows(members, &decisions));
-        let own = published(&counts, &decisions, &code);
+        let months = last_twelve_months(today);
+        let states = coded_counts::<ReferralState>(&tally, metric::REFERRALS, true);
         let programme_names = self.programme_names().await?;
-        let programmes: std::collections::BTreeSet<&str> =
-            tally.rows(metric::REFERRALS).map(|(p, _, _)| p).collect();
-        let referrals_by_programme = programmes
+        let mut by_programme: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (programme, state, n) in tally.rows(metric::REFERRALS) {
+            *by_programme
+                .entry(programme.to_string())
+                .or_default()
+                .entry(state.to_string())
+                .or_default() += n;
+        }
+        let referrals_by_programme = by_programme
             .into_iter()
-            .map(|programme| {
+            .map(|(programme, counts)| {
+                let values: Vec<u64> = ReferralState::ALL
+                    .iter()
+                    .map(|s| counts.get(s.code()).copied().unwrap_or(0))
+                    .collect();
                 let label = programme_names
-                    .get(programme)
+                    .get(&programme)
                     .cloned()
-                    .unwrap_or_else(|| programme.to_string());
+                    .unwrap_or_else(|| programme.clone());
                 CountRow {
-                    key: programme.to_string(),
+                    key: programme,
                     label_en: label.clone(),
                     label,
-                    values: ReferralState::ALL
-                        .iter()
-                        .map(|s| own.get(&key::referral(programme, s.code())))
-                        .collect(),
+                    values: suppress_breakdown(&values),
                 }
             })
             .collect();
+        let figures = Figures::from_tally(&tally, today);
         let may_drill_to_records = access::can(
             &viewer,
             Action::ViewPersonalData,
             &Target::area(scope.clone()),
         );
         Ok(AreaDashboard {
-            area: AreaRef {
-                code: code.clone(),
-                name,
-            },
+            area: AreaRef { code, name },
             parent,
             today,
-            indicators: own.indicators(figures.median_days_to_resolve),
+            indicators: figures.published(),
             children,
-            households_by_desil: desil_counts(&own, "hh"),
-            people_by_desil: desil_counts(&own, "people"),
-            cases_by_state: coded_counts::<CaseState>(&own, key::state),
-            complaints_by_sector: coded_counts::<Sector>(&own, key::sector),
-            complaints_by_type: coded_counts::<ComplaintType>(&own, key::complaint_type),
-            referral_states: coded_counts::<ReferralState>(&own, key::referral_state),
+            households_by_desil: desil_counts(&tally, metric::HOUSEHOLDS),
+            people_by_desil: desil_counts(&tally, metric::PEOPLE),
+            cases_by_state: coded_counts::<CaseState>(&tally, metric::CASES, false),
+            complaints_by_sector: coded_counts::<Sector>(&tally, metric::COMPLAINTS, false),
+            complaints_by_type: coded_counts::<ComplaintType>(&tally, metric::COMPLAINTS, true),
+            referral_states: states,
             referrals_by_programme,
-            proposals_by_stage: coded_counts::<ProposalStage>(&own, key::stage),
-            cases_opened_by_month: month_cells(&own, key::opened, &months),
-            cases_resolved_by_month: month_cells(&own, key::resolved_in, &months),
+            proposals_by_stage: coded_counts::<ProposalStage>(&tally, metric::PROPOSALS, false),
+            cases_opened_by_month: month_cells(&tally, metric::OPENED_MONTH, &months),
+            cases_resolved_by_month: month_cells(&tally, metric::RESOLVED_MONTH, &months),
             months,
             may_drill_to_records,
         })
@@ -709,79 +545,28 @@ impl DashboardService for DbDashboardService {
         )
         .await?;
         let today = today();
-        let months = last_twelve_months(today);
-        // The provinces, and below each compared province its districts: the
-        // same families, decided the same way, as on each area's dashboard.
-        let mut families: BTreeMap<String, Vec<Member>> = BTreeMap::new();
-        families.insert(String::new(), self.family("", today, &months).await?);
-        let compared: Vec<Member> = match &areas {
-            Areas::Level(2) => {
-                let listed = self
-                    .areas_where(areas::Column::Level.eq(areas::LEVEL_DISTRICT))
-                    .await?;
-                let (figures, breakdowns) = tokio::try_join!(
-                    condensed_tallies(&self.db, &areas, today),
-                    breakdown_tallies(&self.db, &areas),
-                )
-                .map_err(db_failure)?;
-                let all = members(listed, &figures, &breakdowns, today, &months);
-                let mut compared = Vec::with_capacity(all.len());
-                for member in all {
-                    let province = member
-                        .area
-                        .code
-                        .split_once('.')
-                        .map_or(String::new(), |(p, _)| p.to_string());
-                    families.entry(province).or_default().push(Member {
-                        area: member.area.clone(),
-                        figures: member.figures.clone(),
-                        counts: member.counts.clone(),
-                    });
-                    compared.push(member);
-                }
-                compared
-            }
-            Areas::ChildrenOf(code) => {
-                let own = self.family(code, today, &months).await?;
-                let copy = own
-                    .iter()
-                    .map(|m| Member {
-                        area: m.area.clone(),
-                        figures: m.figures.clone(),
-                        counts: m.counts.clone(),
-                    })
-                    .collect();
-                families.insert((*code).to_string(), own);
-                copy
-            }
-            _ => families
-                .get("")
-                .map(|provinces| {
-                    provinces
-                        .iter()
-                        .map(|m| Member {
-                            area: m.area.clone(),
-                            figures: m.figures.clone(),
-                            counts: m.counts.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+        let tallies = condensed_tallies(&self.db, &areas, today)
+            .await
+            .map_err(db_failure)?;
+        let listed = match &areas {
+            Areas::ChildrenOf(code) => self.children(code).await?,
+            Areas::Level(level) => self.areas_where(areas::Column::Level.eq(*level)).await?,
         };
-        let decisions = decide(&tree(self.nation(today, &months).await?, &families));
-        let listed: Vec<AreaRef> = compared.iter().map(|m| m.area.clone()).collect();
+        let months = last_twelve_months(today);
         let recent = &months[months.len().saturating_sub(3)..];
+        let empty = Tally::default();
         let mut activity = Vec::with_capacity(listed.len());
         let mut inactive = Vec::new();
-        for member in &compared {
+        for area in &listed {
+            let tally = tallies.get(&area.code).unwrap_or(&empty);
+            let opened = tally.by_k1(metric::OPENED_MONTH);
             if recent
                 .iter()
-                .all(|m| member.counts.get(&key::opened(m)).copied().unwrap_or(0) == 0)
+                .all(|m| opened.get(m).copied().unwrap_or(0) == 0)
             {
-                inactive.push(member.area.clone());
+                inactive.push(area.clone());
             }
-            let shown = published(&member.counts, &decisions, &member.area.code);
-            activity.push(month_cells(&shown, key::opened, &months));
+            activity.push(month_cells(tally, metric::OPENED_MONTH, &months));
         }
         let mut group_codes: Vec<String> = listed
             .iter()
@@ -818,7 +603,7 @@ impl DashboardService for DbDashboardService {
                 name: within_name,
             },
             today,
-            rows: rows(&compared, &decisions),
+            rows: Self::rows(listed, &tallies, today),
             months,
             activity,
             inactive,

@@ -5,7 +5,6 @@
 #![allow(dead_code)]
 
 pub mod people;
-pub mod random_writes;
 
 use std::path::PathBuf;
 
@@ -279,4 +278,32 @@ pub async fn institution_user(
         .login(username, PASSWORD, &Default::default())
         .await?
         .actor)
+}
+
+/// Puts a family with this No KK serial in the registry, so that registering it gives it a desil.
+pub async fn in_registry(
+    db: &DatabaseConnection,
+    serial: u16,
+    village: &str,
+    desil: i16,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let key = data_key();
+    let no_kk = people::no_kk(serial)?;
+    server::entities::registry_families::ActiveModel {
+        registry_id: Set(format!("R-{serial}")),
+        source: Set("dtsen".into()),
+        kk_hash: Set(key.lookup_hash(server::protect::IdKind::NoKk, &no_kk.as_str())),
+        kk_sealed: Set(key.seal(&no_kk.as_str())),
+        kk_masked: Set(no_kk.masked()),
+        head_name: Set("Darto Wiryono".into()),
+        village_code: Set(village.into()),
+        address: Set(None),
+        desil: Set(desil),
+        programmes: Set("[]".into()),
+        import_id: Set(None),
+        updated_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
