@@ -21,29 +21,67 @@ pub enum PasswordError {
 
 /// Password hashes computed at once: half the cores (at least one), so that a
 /// rush of sign-ins queues here and leaves the other cores to the saves.
-fn hashing_turns() -> std::sync::Arc<tokio::sync::Semaphore> {
-    static TURNS: OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = OnceLock::new();
-    TURNS
-        .get_or_init(|| {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            std::sync::Arc::new(tokio::sync::Semaphore::new((cores / 2).max(1)))
-        })
-        .clone()
+///
+/// A plain blocking gate, taken on the blocking thread that hashes: no async
+/// waiter is involved, so turns pass correctly between runtimes too (each test
+/// runs its own runtime; an async semaphore shared by them was suspected of
+/// leaving a test waiting for a turn that never came).
+struct Gate {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
 }
 
-/// Runs one hash computation on the blocking pool when it is its turn; the turn
-/// ends with the computation, also when the caller has gone meanwhile.
+/// A turn at the [`Gate`], given back when dropped.
+struct Turn(&'static Gate);
+
+impl Gate {
+    fn get() -> &'static Gate {
+        static GATE: OnceLock<Gate> = OnceLock::new();
+        GATE.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            Gate {
+                free: std::sync::Mutex::new((cores / 2).max(1)),
+                freed: std::sync::Condvar::new(),
+            }
+        })
+    }
+
+    /// Waits (blocking this thread) for a turn.
+    fn enter(&'static self) -> Turn {
+        let mut free = self
+            .free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *free == 0 {
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *free -= 1;
+        Turn(self)
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let mut free = self
+            .0
+            .free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *free += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// Runs one hash computation on the blocking pool when it is its turn.
 async fn on_hashing_turn<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PasswordError> {
-    let turn = hashing_turns()
-        .acquire_owned()
-        .await
-        .map_err(|error| PasswordError::Task(error.to_string()))?;
     tokio::task::spawn_blocking(move || {
-        let done = work();
-        drop(turn);
-        done
+        let _turn = Gate::get().enter();
+        work()
     })
     .await
     .map_err(|error| PasswordError::Task(error.to_string()))
