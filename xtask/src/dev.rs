@@ -44,15 +44,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     crate::demo_database(root, &slrt_cmd)?;
     let pages = reload_server()?;
     let serve = || {
-        let mut command = slrt_cmd(&[
-            "serve",
-            "--listen",
-            &listen,
-            "--site-root",
-            "target/site",
-            "--insecure-cookies",
-            "--demo",
-        ]);
+        let mut command = slrt_cmd(&crate::demo_serve_args(&listen));
         command
             .env("LEPTOS_WATCH", "true")
             .env("LEPTOS_RELOAD_PORT", RELOAD_PORT.to_string());

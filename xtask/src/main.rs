@@ -114,6 +114,20 @@ fn demo_database(
     util::status(&mut slrt(&["seed-demo"]))
 }
 
+/// `slrt serve` for a local demo on `listen`: the built site, plain-http
+/// cookies and the published demo password allowed.
+fn demo_serve_args(listen: &str) -> [&str; 7] {
+    [
+        "serve",
+        "--listen",
+        listen,
+        "--site-root",
+        "target/site",
+        "--insecure-cookies",
+        "--demo",
+    ]
+}
+
 fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let database_url = option(args, "--database-url")
         .or_else(|| std::env::var("DATABASE_URL").ok())
@@ -130,15 +144,7 @@ fn run(root: &Path, args: &[String]) -> Result<(), String> {
     println!(
         "\nSLRT Portal: http://{listen}  (demo accounts: see README.md; password slrt-demo-2026)\n"
     );
-    util::status(&mut slrt_cmd(&[
-        "serve",
-        "--listen",
-        &listen,
-        "--site-root",
-        "target/site",
-        "--insecure-cookies",
-        "--demo",
-    ]))
+    util::status(&mut slrt_cmd(&demo_serve_args(&listen)))
 }
 
 fn test(root: &Path, args: &[String]) -> Result<(), String> {
@@ -254,15 +260,8 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
     let log =
         std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
     let log_err = log.try_clone().map_err(|e| e.to_string())?;
-    let mut server = slrt_cmd(&[
-        "serve",
-        "--listen",
-        &format!("127.0.0.1:{port}"),
-        "--site-root",
-        "target/site",
-        "--insecure-cookies",
-        "--demo",
-    ]);
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = slrt_cmd(&demo_serve_args(&listen));
     server
         .env("SLRT_LOG", "info,tower_http=debug")
         .stdout(log)

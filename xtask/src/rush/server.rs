@@ -80,15 +80,7 @@ impl Slrt {
     /// Starts `slrt serve` on `port` and waits until it is ready.
     pub fn serve(&self, port: u16) -> Result<Server, String> {
         let listen = format!("127.0.0.1:{port}");
-        let args = [
-            "serve",
-            "--listen",
-            &listen,
-            "--site-root",
-            "target/site",
-            "--insecure-cookies",
-            "--demo",
-        ];
+        let args = crate::demo_serve_args(&listen);
         let child = self.spawn(&args, "server.log")?;
         let mut server = Server {
             child,
