@@ -86,6 +86,19 @@ pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The application's page routes, walked once per process.
+///
+/// While Leptos walks the route tree it holds back every resource that starts
+/// loading anywhere in the process, and such a resource then waits forever: a
+/// page rendered by one router while a second router is being built would
+/// never finish (leptos issue 4773; tests build a router each, side by side).
+/// Walking once, before the first router exists, leaves no render to overlap.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application router, with the default [`Limits`].
 pub fn router(state: AppState) -> Router {
     router_with(state, Limits::default())
@@ -101,7 +114,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     let by_address: AddressLimiter = Arc::new(governor::RateLimiter::keyed(
         crate::services::lookup_limit::per(ADDRESS_LOOKUP_BURST, ADDRESS_LOOKUP_PERIOD),
     ));
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let services = state.services.clone();
         let cookie = state.cookie.clone();

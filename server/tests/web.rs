@@ -251,3 +251,60 @@ async fn a_list_searched_by_name_is_not_compressed() -> TestResult {
     assert!(searched.headers().get(header::CONTENT_ENCODING).is_none());
     Ok(())
 }
+
+/// Routers built on other threads while a page renders (as each test of a
+/// binary builds its own, side by side) never leave the page waiting: Leptos
+/// holds back every resource that starts loading anywhere in the process
+/// while it walks the route tree, so the walk is done once.
+#[tokio::test]
+async fn pages_finish_while_other_routers_are_built() -> TestResult {
+    let app = router().await?;
+    let signed_in = app.clone().oneshot(login_request(PASSWORD)?).await?;
+    let pair = signed_in
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no cookie")?
+        .to_string();
+    let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let builder = {
+        let building = building.clone();
+        std::thread::spawn(move || -> Result<usize, String> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())?;
+            let mut built = 0;
+            while building.load(std::sync::atomic::Ordering::Relaxed) {
+                runtime
+                    .block_on(router())
+                    .map_err(|error| error.to_string())?;
+                built += 1;
+            }
+            Ok(built)
+        })
+    };
+    let mut rendered = 0;
+    for _ in 0..40 {
+        let home = app.clone().oneshot(
+            Request::get("/")
+                .header(header::COOKIE, &pair)
+                .body(Body::empty())?,
+        );
+        // A render held back waits forever; a healthy one takes milliseconds.
+        let home = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            let response = home.await?;
+            body_text(response).await
+        })
+        .await
+        .map_err(|_| "a page never finished while a router was being built")??;
+        assert_eq!(text_of(&home, "village-count"), Some("3"));
+        rendered += 1;
+    }
+    building.store(false, std::sync::atomic::Ordering::Relaxed);
+    let built = builder.join().map_err(|_| "the builder panicked")??;
+    assert_eq!(rendered, 40);
+    assert!(built > 0, "no router was built meanwhile");
+    Ok(())
+}

@@ -147,6 +147,12 @@ fn run(root: &Path, args: &[String]) -> Result<(), String> {
     util::status(&mut slrt_cmd(&demo_serve_args(&listen)))
 }
 
+/// Longest the SQLite lane may take, compiling the tests included (a clean
+/// machine needs about a third of it); past it, a test is waiting forever.
+const SQLITE_LANE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+/// Longest the PostgreSQL lane may take (nothing to compile; about 2 min).
+const POSTGRES_LANE_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 fn test(root: &Path, args: &[String]) -> Result<(), String> {
     let skip_postgres = args.iter().any(|a| a == "--skip-postgres");
     let skip_browser = args.iter().any(|a| a == "--skip-browser");
@@ -181,7 +187,7 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
     steps.run("rust tests (SQLite)", || {
         let mut command = cmd("cargo", ["test", "--workspace"]);
         command.current_dir(root).env_remove("TEST_DATABASE_URL");
-        util::status(&mut command)
+        util::status_within(&mut command, SQLITE_LANE_LIMIT)
     })?;
     if !skip_postgres {
         steps.run("integration tests (PostgreSQL)", || {
@@ -191,7 +197,7 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
             command
                 .current_dir(root)
                 .env("TEST_DATABASE_URL", cluster.url());
-            util::status(&mut command)
+            util::status_within(&mut command, POSTGRES_LANE_LIMIT)
         })?;
     }
     if !skip_browser {
@@ -273,12 +279,21 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
     )?;
     // Missing when a run is clean; a leftover from an earlier run would be read twice.
     let _ = std::fs::remove_file(artifacts.join("urls.txt"));
-    let mut node = cmd("node", ["--test", "--test-concurrency=1", "end2end/tests/"]);
+    // A test that waits forever fails after 3 min with its name; the whole lane after 20.
+    let mut node = cmd(
+        "node",
+        [
+            "--test",
+            "--test-concurrency=1",
+            "--test-timeout=180000",
+            "end2end/tests/",
+        ],
+    );
     node.current_dir(root)
         .env("BASE_URL", &base_url)
         .env("CHROMIUM_PATH", &tools.chromium)
         .env("ARTIFACTS_DIR", &artifacts);
-    let outcome = util::status(&mut node);
+    let outcome = util::status_within(&mut node, std::time::Duration::from_secs(20 * 60));
     drop(server);
     outcome?;
     // UU 24/2013: NIK and No KK never appear in logs or addresses. The whole

@@ -53,6 +53,39 @@ pub fn status(command: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Runs a command like [`status`], but stops it (with everything it started)
+/// when it runs longer than `limit`: a test that waits forever fails the run
+/// with its name in the log above, instead of using up the machine's time.
+pub fn status_within(command: &mut Command, limit: Duration) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let shown = describe(command);
+    println!("$ {shown}   (at most {} min)", limit.as_secs() / 60);
+    // A group of its own, so that stopping it stops the test programs too.
+    command.process_group(0);
+    let mut child = command
+        .spawn()
+        .map_err(|error| format!("cannot start `{shown}`: {error}"))?;
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("`{shown}` failed ({status})")),
+            Ok(None) if Instant::now() >= deadline => {
+                let group = format!("-{}", child.id());
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{shown}` ran longer than {} min and was stopped: a test that \
+                     \"has been running for over 60 seconds\" above is waiting forever",
+                    limit.as_secs() / 60
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(500)),
+            Err(error) => return Err(format!("cannot wait for `{shown}`: {error}")),
+        }
+    }
+}
+
 /// Runs a command and returns its standard output, or `None` if it failed.
 pub fn output(command: &mut Command) -> Option<String> {
     command

@@ -44,12 +44,24 @@ pub fn show_server_log() {
     let _ = tracing::subscriber::set_global_default(TestLog);
 }
 
-/// Prints events at WARN and above; ignores spans.
+/// The most detailed level printed: WARN, or what `TEST_LOG` says
+/// (`debug`, `trace`, ...) when a hang or a failure needs every step.
+fn test_log_level() -> tracing::Level {
+    static LEVEL: std::sync::OnceLock<tracing::Level> = std::sync::OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        std::env::var("TEST_LOG")
+            .ok()
+            .and_then(|level| level.parse().ok())
+            .unwrap_or(tracing::Level::WARN)
+    })
+}
+
+/// Prints events at WARN and above (or [`test_log_level`]); ignores spans.
 struct TestLog;
 
 impl tracing::Subscriber for TestLog {
     fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        *metadata.level() <= tracing::Level::WARN
+        *metadata.level() <= test_log_level()
     }
 
     fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
@@ -71,7 +83,8 @@ impl tracing::Subscriber for TestLog {
         event.record(&mut fields);
         let metadata = event.metadata();
         println!(
-            "[server {} {}]{}",
+            "[server {} {} {}]{}",
+            std::thread::current().name().unwrap_or("-"),
             metadata.level(),
             metadata.target(),
             fields.0
