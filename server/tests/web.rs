@@ -277,9 +277,10 @@ async fn pages_finish_while_other_routers_are_built() -> TestResult {
                 .map_err(|error| error.to_string())?;
             let mut built = 0;
             while building.load(std::sync::atomic::Ordering::Relaxed) {
-                runtime
+                let built_router = runtime
                     .block_on(router())
                     .map_err(|error| error.to_string())?;
+                drop(built_router);
                 built += 1;
             }
             Ok(built)
