@@ -22,9 +22,7 @@ use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::roles::Role;
 
 use super::auth::{assignment_views, hash_password, new_user, store_password};
-use super::common::{
-    Subject, audit_ok, authorize, entry, own_scope, paging, scope_condition, stored_scope,
-};
+use super::common::{Subject, authorize, entry, own_scope, paging, scope_condition, stored_scope};
 use super::db_failure;
 use super::store::Store;
 use crate::entities::{areas, institutions, sessions, user_assignments, users};
@@ -401,10 +399,10 @@ impl AccountService for DbAccountService {
         let area_code = self
             .checked_assignment(&self.db, actor, None, &request.assignment)
             .await?;
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let taken = users::Entity::find()
             .filter(users::Column::Username.eq(&username))
-            .one(&txn)
+            .one(&write)
             .await
             .map_err(db_failure)?;
         if taken.is_some() {
@@ -414,17 +412,17 @@ impl AccountService for DbAccountService {
             .into());
         }
         let user = new_user(&username, &request.full_name, hash, true)
-            .insert(&txn)
+            .insert(&write)
             .await
             .map_err(db_failure)?;
-        insert_assignment(&txn, user.id, &request.assignment, area_code.clone()).await?;
+        insert_assignment(&write, user.id, &request.assignment, area_code.clone()).await?;
         let mut created = user_entry(actor, "create_user", user.id, area_code.as_deref());
         created.detail = Some(format!(
             "username={username}; role={}",
             request.assignment.role.code()
         ));
-        audit_ok(&txn, created).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write.audit(created).await?;
+        write.commit().await?;
         Ok(Created { id: user.id })
     }
 
@@ -444,17 +442,17 @@ impl AccountService for DbAccountService {
         );
         errors.finish()?;
         let hash = hash_password(new_password).await?;
-        let txn = self.db.write().await?;
-        store_password(&txn, user, hash, user_id != actor.user_id).await?;
+        let write = self.db.begin_write().await?;
+        store_password(&write, user, hash, user_id != actor.user_id).await?;
         let ended = Self::end_sessions(
-            &txn,
+            &write,
             Condition::all().add(sessions::Column::UserId.eq(user_id)),
         )
         .await?;
         let mut reset = user_entry(actor, "reset_password", user_id, first_area(&assignments));
         reset.detail = Some(format!("sessions ended: {ended}"));
-        audit_ok(&txn, reset).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write.audit(reset).await?;
+        write.commit().await?;
         self.db.actors().forget_user(user_id);
         Ok(())
     }
@@ -471,16 +469,16 @@ impl AccountService for DbAccountService {
         if user_id == actor.user_id && disabled {
             return Err(DomainError::OwnAccountProtected.into());
         }
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let version = user.version;
         let mut changed: users::ActiveModel = user.into();
         changed.disabled = Set(disabled);
         changed.updated_at = Set(Utc::now());
         changed.version = Set(version + 1);
-        changed.update(&txn).await.map_err(db_failure)?;
+        changed.update(&write).await.map_err(db_failure)?;
         let ended = if disabled {
             Self::end_sessions(
-                &txn,
+                &write,
                 Condition::all().add(sessions::Column::UserId.eq(user_id)),
             )
             .await?
@@ -494,8 +492,8 @@ impl AccountService for DbAccountService {
         };
         let mut changed_entry = user_entry(actor, action, user_id, first_area(&assignments));
         changed_entry.detail = Some(format!("sessions ended: {ended}"));
-        audit_ok(&txn, changed_entry).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write.audit(changed_entry).await?;
+        write.commit().await?;
         self.db.actors().forget_user(user_id);
         Ok(())
     }
@@ -512,7 +510,7 @@ impl AccountService for DbAccountService {
         let area_code = self
             .checked_assignment(&self.db, actor, Some(user_id), &assignment)
             .await?;
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let institution_id = assignment
             .institution_id
             .filter(|_| assignment.role == Role::ReceivingInstitution);
@@ -527,15 +525,15 @@ impl AccountService for DbAccountService {
             }
             .into());
         }
-        let row = insert_assignment(&txn, user_id, &assignment, area_code.clone()).await?;
+        let row = insert_assignment(&write, user_id, &assignment, area_code.clone()).await?;
         let mut granted = user_entry(actor, "add_assignment", user_id, area_code.as_deref());
         granted.detail = Some(format!(
             "assignment={}; role={}",
             row.id,
             assignment.role.code()
         ));
-        audit_ok(&txn, granted).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write.audit(granted).await?;
+        write.commit().await?;
         Ok(Created { id: row.id })
     }
 
@@ -554,13 +552,13 @@ impl AccountService for DbAccountService {
         if assignment.user_id == actor.user_id {
             return Err(DomainError::OwnAccountProtected.into());
         }
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         user_assignments::Entity::delete_by_id(assignment_id)
-            .exec(&txn)
+            .exec(&write)
             .await
             .map_err(db_failure)?;
         let ended = Self::end_sessions(
-            &txn,
+            &write,
             Condition::all().add(sessions::Column::AssignmentId.eq(assignment_id)),
         )
         .await?;
@@ -574,8 +572,8 @@ impl AccountService for DbAccountService {
             "assignment={assignment_id}; role={}; sessions ended: {ended}",
             assignment.role
         ));
-        audit_ok(&txn, removed).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write.audit(removed).await?;
+        write.commit().await?;
         self.db.actors().forget_user(assignment.user_id);
         Ok(())
     }

@@ -36,6 +36,14 @@ pub struct Entry<'a> {
     pub detail: Option<String>,
 }
 
+impl Entry<'_> {
+    /// The entry with what changed (a field diff, the step taken, ...).
+    pub fn detail(mut self, detail: impl Into<Option<String>>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
 /// The audit row of `entry`, written at `at`.
 pub fn row(entry: Entry<'_>, outcome: Outcome, at: DateTime<Utc>) -> audit_log::ActiveModel {
     audit_log::ActiveModel {

@@ -18,7 +18,7 @@ use shared::contract::{Actor, AuthService, ClientInfo, LoginOutcome, ServiceErro
 use shared::error::FieldErrors;
 use shared::roles::Role;
 
-use super::audit_entry::{self, Entry, Outcome};
+use super::audit_entry::{Entry, Outcome};
 use super::store::Store;
 use super::{LoginThrottle, SessionPolicy, db_failure};
 use crate::entities::{areas, institutions, login_failures, sessions, user_assignments, users};
@@ -495,7 +495,7 @@ impl AuthService for DbAuthService {
         self.clear_failures(&username, client).await?;
         let token = new_token();
         let now = Utc::now();
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let published_password = !self.demo && password_attempt == password::DEMO_PASSWORD;
         if published_password && !user.must_change_password {
             // The demo password is printed in the README: outside a demo server an
@@ -504,7 +504,7 @@ impl AuthService for DbAuthService {
             let mut changed: users::ActiveModel = user.clone().into();
             changed.must_change_password = Set(true);
             changed.version = Set(version + 1);
-            changed.update(&txn).await.map_err(db_failure)?;
+            changed.update(&write).await.map_err(db_failure)?;
             actor.must_change_password = true;
         }
         sessions::ActiveModel {
@@ -517,24 +517,20 @@ impl AuthService for DbAuthService {
             client_address: Set(client.address.clone()),
             user_agent: Set(client.user_agent.as_deref().map(short_user_agent)),
         }
-        .insert(&txn)
+        .insert(&write)
         .await
         .map_err(db_failure)?;
-        audit_entry::record(
-            &txn,
-            Entry {
+        write
+            .audit(Entry {
                 actor_user_id: Some(user.id),
                 action: "login",
                 object_type: "session",
                 area_code: assignment.area_code.clone(),
                 client_address: client.address.clone(),
                 ..Default::default()
-            },
-            Outcome::Ok,
-        )
-        .await
-        .map_err(db_failure)?;
-        txn.commit().await.map_err(db_failure)?;
+            })
+            .await?;
+        write.commit().await?;
         Ok(LoginOutcome {
             session_token: token,
             actor,
@@ -544,31 +540,27 @@ impl AuthService for DbAuthService {
     async fn logout(&self, session_token: &str) -> Result<(), ServiceError> {
         let id = session_id(session_token);
         self.db.actors().forget_session(&id);
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         if let Some(session) = sessions::Entity::find_by_id(id.clone())
-            .one(&txn)
+            .one(&write)
             .await
             .map_err(db_failure)?
         {
             sessions::Entity::delete_by_id(id.clone())
-                .exec(&txn)
+                .exec(&write)
                 .await
                 .map_err(db_failure)?;
-            audit_entry::record(
-                &txn,
-                Entry {
+            write
+                .audit(Entry {
                     actor_user_id: Some(session.user_id),
                     action: "logout",
                     object_type: "session",
                     client_address: session.client_address,
                     ..Default::default()
-                },
-                Outcome::Ok,
-            )
-            .await
-            .map_err(db_failure)?;
+                })
+                .await?;
         }
-        txn.commit().await.map_err(db_failure)?;
+        write.commit().await?;
         self.db.actors().forget_session(&id);
         Ok(())
     }
@@ -682,7 +674,7 @@ impl AuthService for DbAuthService {
             }
             return Err(ServiceError::Forbidden);
         };
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let updated = sessions::Entity::update_many()
             .col_expr(
                 sessions::Column::AssignmentId,
@@ -690,15 +682,14 @@ impl AuthService for DbAuthService {
             )
             .filter(sessions::Column::Id.eq(session_id(session_token)))
             .filter(sessions::Column::UserId.eq(actor.user_id))
-            .exec(&txn)
+            .exec(&write)
             .await
             .map_err(db_failure)?;
         if updated.rows_affected != 1 {
             return Err(ServiceError::Unauthenticated);
         }
-        audit_entry::record(
-            &txn,
-            Entry {
+        write
+            .audit(Entry {
                 actor_user_id: Some(actor.user_id),
                 action: "switch_assignment",
                 object_type: "assignment",
@@ -706,12 +697,9 @@ impl AuthService for DbAuthService {
                 area_code: assignment.area_code.clone(),
                 detail: Some(format!("role={}", assignment.role)),
                 ..Default::default()
-            },
-            Outcome::Ok,
-        )
-        .await
-        .map_err(db_failure)?;
-        txn.commit().await.map_err(db_failure)?;
+            })
+            .await?;
+        write.commit().await?;
         self.db.actors().forget_session(&session_id(session_token));
         self.actor_for(&user, &assignment).await
     }
@@ -745,27 +733,23 @@ impl AuthService for DbAuthService {
     }
 
     async fn end_all_sessions(&self, actor: &Actor) -> Result<u64, ServiceError> {
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let ended = sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(actor.user_id))
-            .exec(&txn)
+            .exec(&write)
             .await
             .map_err(db_failure)?;
-        audit_entry::record(
-            &txn,
-            Entry {
+        write
+            .audit(Entry {
                 actor_user_id: Some(actor.user_id),
                 action: "logout_everywhere",
                 object_type: "session",
                 area_code: actor.area_code.clone(),
                 detail: Some(format!("sessions ended: {}", ended.rows_affected)),
                 ..Default::default()
-            },
-            Outcome::Ok,
-        )
-        .await
-        .map_err(db_failure)?;
-        txn.commit().await.map_err(db_failure)?;
+            })
+            .await?;
+        write.commit().await?;
         self.db.actors().forget_user(actor.user_id);
         Ok(ended.rows_affected)
     }
@@ -804,29 +788,25 @@ impl AuthService for DbAuthService {
         }
         errors.finish()?;
         let hash = hash_password(new_password).await?;
-        let txn = self.db.write().await?;
-        store_password(&txn, user, hash, false).await?;
+        let write = self.db.begin_write().await?;
+        store_password(&write, user, hash, false).await?;
         let ended = sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(actor.user_id))
             .filter(sessions::Column::Id.ne(session_id(session_token)))
-            .exec(&txn)
+            .exec(&write)
             .await
             .map_err(db_failure)?;
-        audit_entry::record(
-            &txn,
-            Entry {
+        write
+            .audit(Entry {
                 actor_user_id: Some(actor.user_id),
                 action: "change_password",
                 object_type: "user",
                 object_id: Some(actor.user_id.to_string()),
                 detail: Some(format!("other sessions ended: {}", ended.rows_affected)),
                 ..Default::default()
-            },
-            Outcome::Ok,
-        )
-        .await
-        .map_err(db_failure)?;
-        txn.commit().await.map_err(db_failure)?;
+            })
+            .await?;
+        write.commit().await?;
         self.db.actors().forget_user(actor.user_id);
         Ok(())
     }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -31,14 +31,13 @@ use shared::roles::Role;
 use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow};
 
 use super::common::{
-    Subject, audit_list_read, audit_ok, authorize, check_version, earlier_result, entry,
-    expect_one_row, in_zone, overdue, own_scope, paging, remember_result, stored_area, today_in,
-    within_scope, workflow_step,
+    Subject, audit_list_read, authorize, check_version, earlier_result, entry, in_zone, overdue,
+    own_scope, paging, stored_area, today_in, within_scope, workflow_step,
 };
 use super::db_failure;
-use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
+use super::numbering::NUMBER_ATTEMPTS;
 use super::rows::{head_names, stored, stored_json};
-use super::stats::{Kind, Touch};
+use super::stats::Kind;
 use super::store::Store;
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
@@ -593,8 +592,8 @@ impl CaseService for DbCaseService {
         let now = Utc::now();
         // Two desks may take the same number at once: the unique index refuses one; try again.
         for _attempt in 0..NUMBER_ATTEMPTS {
-            let txn = self.db.write().await?;
-            let number = Self::next_number(&txn, &village.digits(), opened_on.year()).await?;
+            let mut write = self.db.begin_write().await?;
+            let number = Self::next_number(&write, &village.digits(), opened_on.year()).await?;
             let inserted = cases::ActiveModel {
                 number: Set(number),
                 household_id: Set(household.id),
@@ -612,49 +611,17 @@ impl CaseService for DbCaseService {
                 updated_at: Set(now),
                 version: Set(1),
                 ..Default::default()
-            }
-            .insert(&txn)
-            .await;
-            let case = match inserted {
-                Ok(case) => case,
-                // Only a number taken outside the counter (records numbered before
-                // it existed) can clash: the counter has moved on, so try again.
-                Err(error) if is_unique_violation(&error) => {
-                    tracing::warn!(%error, "case number taken, taking the next");
-                    drop(txn);
-                    continue;
-                }
-                Err(error) => return Err(db_failure(error)),
+            };
+            let Some(case) = write.insert_numbered(inserted).await? else {
+                continue;
             };
             for (complaint, deadline) in complaints_in.iter().zip(&deadlines) {
-                complaints::ActiveModel {
-                    case_id: Set(case.id),
-                    member_id: Set(None),
-                    complaint_type: Set(complaint.complaint_type.code().to_string()),
-                    sector: Set(complaint.sector.code().to_string()),
-                    description: Set(complaint.description.clone()),
-                    channel: Set(complaint.channel.code().to_string()),
-                    urgency: Set(complaint.urgency.code().to_string()),
-                    evidence: Set(serde_json::to_string(
-                        &complaint
-                            .evidence
-                            .iter()
-                            .map(|e| e.code())
-                            .collect::<Vec<_>>(),
-                    )
-                    .map_err(|_| ServiceError::Internal)?),
-                    received_on: Set(complaint.received_on),
-                    due_on: Set(deadline.due),
-                    officer_user_id: Set(Some(actor.user_id)),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await
-                .map_err(db_failure)?;
+                write
+                    .insert(complaint_row(case.id, complaint, deadline.due, actor, now)?)
+                    .await?;
             }
             insert_case_event(
-                &txn,
+                &write,
                 actor,
                 case.id,
                 "open",
@@ -663,29 +630,22 @@ impl CaseService for DbCaseService {
                 None,
             )
             .await?;
-            let mut audit = entry(
-                actor,
-                "open_case",
-                Subject::new("case", case.id),
-                Some(&village),
-            );
-            audit.detail = Some(format!("complaints={}", complaints_in.len()));
-            audit_ok(&txn, audit).await?;
-            if remember_result(&txn, actor, &request.idempotency_key, "case", case.id)
-                .await
-                .is_err()
-            {
-                drop(txn);
-                return earlier_result(&self.db, actor, &request.idempotency_key, "case")
-                    .await?
-                    .map(|id| Created { id })
-                    .ok_or(ServiceError::Conflict);
-            }
-            let mut touch = Touch::default();
-            touch.created(Kind::Case, case.id);
-            touch.done(&txn).await?;
-            txn.commit().await.map_err(db_failure)?;
-            return Ok(Created { id: case.id });
+            write.created(Kind::Case, case.id);
+            write
+                .audit(
+                    entry(
+                        actor,
+                        "open_case",
+                        Subject::new("case", case.id),
+                        Some(&village),
+                    )
+                    .detail(format!("complaints={}", complaints_in.len())),
+                )
+                .await?;
+            let id = write
+                .commit_keyed(&self.db, actor, &request.idempotency_key, "case", case.id)
+                .await?;
+            return Ok(Created { id });
         }
         tracing::error!(
             attempts = NUMBER_ATTEMPTS,
@@ -713,54 +673,34 @@ impl CaseService for DbCaseService {
             complaint.received_on,
             &self.calendar,
         );
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Case, &[row.id]).await?;
-        let inserted = complaints::ActiveModel {
-            case_id: Set(row.id),
-            member_id: Set(None),
-            complaint_type: Set(complaint.complaint_type.code().to_string()),
-            sector: Set(complaint.sector.code().to_string()),
-            description: Set(complaint.description.clone()),
-            channel: Set(complaint.channel.code().to_string()),
-            urgency: Set(complaint.urgency.code().to_string()),
-            evidence: Set(serde_json::to_string(
-                &complaint
-                    .evidence
-                    .iter()
-                    .map(|e| e.code())
-                    .collect::<Vec<_>>(),
-            )
-            .map_err(|_| ServiceError::Internal)?),
-            received_on: Set(complaint.received_on),
-            due_on: Set(deadline.due),
-            officer_user_id: Set(Some(actor.user_id)),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_failure)?;
+        let write = self.db.change(Kind::Case, &[row.id]).await?;
+        let inserted = write
+            .insert(complaint_row(
+                row.id,
+                &complaint,
+                deadline.due,
+                actor,
+                Utc::now(),
+            )?)
+            .await?;
         if deadline.due > row.due_on {
             cases::Entity::update_many()
                 .col_expr(cases::Column::DueOn, Expr::value(deadline.due))
                 .filter(cases::Column::Id.eq(row.id))
-                .exec(&txn)
+                .exec(&write)
                 .await
                 .map_err(db_failure)?;
         }
         let village = stored_area(&row.village_code)?;
-        audit_ok(
-            &txn,
-            entry(
+        write
+            .audit(entry(
                 actor,
                 "add_complaint",
                 Subject::new("case", row.id),
                 Some(&village),
-            ),
-        )
-        .await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
+            ))
+            .await?;
+        write.commit().await?;
         Ok(Created { id: inserted.id })
     }
 
@@ -803,23 +743,20 @@ impl CaseService for DbCaseService {
             _ => row.close_reason.clone(),
         };
         let closed_at = FINISHED.contains(&next.state).then_some(now);
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Case, &[row.id]).await?;
-        let result = cases::Entity::update_many()
-            .col_expr(cases::Column::State, Expr::value(next.state.code()))
-            .col_expr(cases::Column::Level, Expr::value(next.level.code()))
-            .col_expr(cases::Column::CloseReason, Expr::value(close_reason))
-            .col_expr(cases::Column::ClosedAt, Expr::value(closed_at))
-            .col_expr(cases::Column::UpdatedAt, Expr::value(now))
-            .col_expr(cases::Column::Version, Expr::value(row.version + 1))
-            .filter(cases::Column::Id.eq(row.id))
-            .filter(cases::Column::Version.eq(request.version))
-            .exec(&txn)
-            .await
-            .map_err(db_failure)?;
-        expect_one_row(result.rows_affected)?;
+        let write = self.db.change(Kind::Case, &[row.id]).await?;
+        write
+            .update(
+                row.id,
+                request.version,
+                cases::Entity::update_many()
+                    .col_expr(cases::Column::State, Expr::value(next.state.code()))
+                    .col_expr(cases::Column::Level, Expr::value(next.level.code()))
+                    .col_expr(cases::Column::CloseReason, Expr::value(close_reason))
+                    .col_expr(cases::Column::ClosedAt, Expr::value(closed_at)),
+            )
+            .await?;
         insert_case_event(
-            &txn,
+            &write,
             actor,
             row.id,
             &change.action,
@@ -829,23 +766,25 @@ impl CaseService for DbCaseService {
         )
         .await?;
         let village = stored_area(&row.village_code)?;
-        let mut audit = entry(
-            actor,
-            "case_transition",
-            Subject::new("case", row.id),
-            Some(&village),
-        );
-        audit.detail = Some(format!(
-            "{}: {} → {} (level {} → {})",
-            change.action,
-            change.from,
-            change.to,
-            status.level.code(),
-            next.level.code()
-        ));
-        audit_ok(&txn, audit).await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "case_transition",
+                    Subject::new("case", row.id),
+                    Some(&village),
+                )
+                .detail(format!(
+                    "{}: {} → {} (level {} → {})",
+                    change.action,
+                    change.from,
+                    change.to,
+                    status.level.code(),
+                    next.level.code()
+                )),
+            )
+            .await?;
+        write.commit().await?;
         let row = self.case_row(row.id).await?;
         self.build_detail(actor, row).await
     }
@@ -907,6 +846,32 @@ impl CaseService for DbCaseService {
             per_page,
         })
     }
+}
+
+/// The row of a complaint received on a case.
+fn complaint_row(
+    case_id: i64,
+    complaint: &Complaint,
+    due_on: NaiveDate,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<complaints::ActiveModel, ServiceError> {
+    let evidence: Vec<&str> = complaint.evidence.iter().map(|e| e.code()).collect();
+    Ok(complaints::ActiveModel {
+        case_id: Set(case_id),
+        member_id: Set(None),
+        complaint_type: Set(complaint.complaint_type.code().to_string()),
+        sector: Set(complaint.sector.code().to_string()),
+        description: Set(complaint.description.clone()),
+        channel: Set(complaint.channel.code().to_string()),
+        urgency: Set(complaint.urgency.code().to_string()),
+        evidence: Set(serde_json::to_string(&evidence).map_err(|_| ServiceError::Internal)?),
+        received_on: Set(complaint.received_on),
+        due_on: Set(due_on),
+        officer_user_id: Set(Some(actor.user_id)),
+        created_at: Set(now),
+        ..Default::default()
+    })
 }
 
 /// Appends one step to a case's timeline.

@@ -19,9 +19,7 @@ use shared::programme::{
     ReceivingInstitution,
 };
 
-use super::common::{
-    Subject, audit_ok, authorize, check_version, diff, entry, expect_one_row, stored_scope,
-};
+use super::common::{Subject, authorize, check_version, diff, entry, stored_scope};
 use super::db_failure;
 use super::rows::{stored, stored_json};
 use super::store::Store;
@@ -285,7 +283,7 @@ impl CatalogueService for DbCatalogueService {
         }
         .json()?;
         let now = Utc::now();
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let (id, action, before) = match existing {
             None => {
                 let inserted = programmes::ActiveModel {
@@ -303,13 +301,13 @@ impl CatalogueService for DbCatalogueService {
                     version: Set(1),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&write)
                 .await;
                 let inserted = match inserted {
                     Ok(row) => row,
                     Err(error) => {
                         // Two administrators may take the same code at once: the unique index refuses one.
-                        drop(txn);
+                        drop(write);
                         if Self::code_taken(&self.db, &entry_in.code, None).await? {
                             return Err(code_taken_error());
                         }
@@ -348,36 +346,29 @@ impl CatalogueService for DbCatalogueService {
                         Expr::value(request.institution_id),
                     )
                     .col_expr(programmes::Column::AreaCode, Expr::value(area_code.clone()))
-                    .col_expr(programmes::Column::Active, Expr::value(entry_in.active))
-                    .col_expr(programmes::Column::UpdatedAt, Expr::value(now))
-                    .col_expr(programmes::Column::Version, Expr::value(row.version + 1))
-                    .filter(programmes::Column::Id.eq(row.id))
-                    .filter(programmes::Column::Version.eq(row.version))
-                    .exec(&txn)
-                    .await;
-                let updated = match updated {
-                    Ok(result) => result,
-                    Err(error) => {
-                        drop(txn);
-                        if Self::code_taken(&self.db, &entry_in.code, Some(row.id)).await? {
-                            return Err(code_taken_error());
-                        }
-                        return Err(db_failure(error));
+                    .col_expr(programmes::Column::Active, Expr::value(entry_in.active));
+                if let Err(error) = write.update(row.id, row.version, updated).await {
+                    drop(write);
+                    if Self::code_taken(&self.db, &entry_in.code, Some(row.id)).await? {
+                        return Err(code_taken_error());
                     }
-                };
-                expect_one_row(updated.rows_affected)?;
+                    return Err(error);
+                }
                 (row.id, "update_programme", before)
             }
         };
-        let mut audit = entry(
-            actor,
-            action,
-            Subject::new("programme", id),
-            area_of(&entry_in.area),
-        );
-        audit.detail = diff(&before, &after, &[]);
-        audit_ok(&txn, audit).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    action,
+                    Subject::new("programme", id),
+                    area_of(&entry_in.area),
+                )
+                .detail(diff(&before, &after, &[])),
+            )
+            .await?;
+        write.commit().await?;
         Ok(Created { id })
     }
 
@@ -424,7 +415,7 @@ impl CatalogueService for DbCatalogueService {
             request.active,
         );
         let now = Utc::now();
-        let txn = self.db.write().await?;
+        let write = self.db.begin_write().await?;
         let (id, action, before) = match existing {
             None => {
                 let inserted = institutions::ActiveModel {
@@ -438,10 +429,8 @@ impl CatalogueService for DbCatalogueService {
                     updated_at: Set(now),
                     version: Set(1),
                     ..Default::default()
-                }
-                .insert(&txn)
-                .await
-                .map_err(db_failure)?;
+                };
+                let inserted = write.insert(inserted).await?;
                 (inserted.id, "create_institution", serde_json::json!({}))
             }
             Some(row) => {
@@ -462,27 +451,23 @@ impl CatalogueService for DbCatalogueService {
                     )
                     .col_expr(institutions::Column::Address, Expr::value(address.clone()))
                     .col_expr(institutions::Column::Phone, Expr::value(phone.clone()))
-                    .col_expr(institutions::Column::Active, Expr::value(request.active))
-                    .col_expr(institutions::Column::UpdatedAt, Expr::value(now))
-                    .col_expr(institutions::Column::Version, Expr::value(row.version + 1))
-                    .filter(institutions::Column::Id.eq(row.id))
-                    .filter(institutions::Column::Version.eq(row.version))
-                    .exec(&txn)
-                    .await
-                    .map_err(db_failure)?;
-                expect_one_row(updated.rows_affected)?;
+                    .col_expr(institutions::Column::Active, Expr::value(request.active));
+                write.update(row.id, row.version, updated).await?;
                 (row.id, "update_institution", before)
             }
         };
-        let mut audit = entry(
-            actor,
-            action,
-            Subject::new("institution", id),
-            area_of(&request.serves),
-        );
-        audit.detail = diff(&before, &after, &[]);
-        audit_ok(&txn, audit).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    action,
+                    Subject::new("institution", id),
+                    area_of(&request.serves),
+                )
+                .detail(diff(&before, &after, &[])),
+            )
+            .await?;
+        write.commit().await?;
         Ok(Created { id })
     }
 }

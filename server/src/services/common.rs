@@ -255,15 +255,6 @@ pub fn check_version(stored: i32, seen: i32) -> Result<(), ServiceError> {
     }
 }
 
-/// Rows-affected check of a guarded `UPDATE ... WHERE version = seen`.
-pub fn expect_one_row(rows: u64) -> Result<(), ServiceError> {
-    if rows == 1 {
-        Ok(())
-    } else {
-        Err(ServiceError::Conflict)
-    }
-}
-
 /// Longest idempotency key accepted.
 const IDEMPOTENCY_KEY_MAX: usize = 64;
 
@@ -414,6 +405,5 @@ mod tests {
     fn versions_must_match() {
         assert!(check_version(3, 3).is_ok());
         assert_eq!(check_version(4, 3), Err(ServiceError::Conflict));
-        assert_eq!(expect_one_row(0), Err(ServiceError::Conflict));
     }
 }

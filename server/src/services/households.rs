@@ -30,13 +30,13 @@ use shared::programme::ProgrammeKind;
 use shared::proposal::{ProposalKind, ProposalSource};
 
 use super::common::{
-    Subject, audit_list_read, audit_ok, authorize, check_version, diff, earlier_result, entry,
-    expect_one_row, own_scope, paging, remember_result, stored_area, today_in, within_scope,
+    Subject, audit_list_read, authorize, check_version, diff, earlier_result, entry, own_scope,
+    paging, stored_area, today_in, within_scope,
 };
 use super::numbering::is_unique_violation;
 use super::proposals::insert_proposal;
 use super::rows::{stored, stored_json, to_json};
-use super::stats::{Kind, Touch};
+use super::stats::Kind;
 use super::store::Store;
 use super::{cases, db_failure};
 use crate::entities::cases as case_rows;
@@ -664,8 +664,7 @@ impl HouseholdService for DbHouseholdService {
             has_house_photo: household.has_house_photo,
         };
         let address = &household.address;
-        let txn = self.db.write().await?;
-        let mut touch = Touch::default();
+        let mut write = self.db.begin_write().await?;
         let row = households::ActiveModel {
             kk_hash: Set(kk_hash),
             kk_sealed: Set(self.key.seal(&household.no_kk.as_str())),
@@ -687,7 +686,7 @@ impl HouseholdService for DbHouseholdService {
             version: Set(1),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&write)
         .await;
         // The checks above ran before this write's turn: a resend of the same
         // request, or another desk registering the same family, may have been
@@ -696,43 +695,47 @@ impl HouseholdService for DbHouseholdService {
             Ok(row) => row,
             Err(error) => {
                 let clash = clash_or_failure(error, ServiceError::DuplicateNoKk)?;
-                drop(txn);
+                drop(write);
                 return self
                     .registered_meanwhile(actor, &request.idempotency_key, clash)
                     .await;
             }
         };
         for member in &members {
-            if let Err(error) = member_model(&self.key, row.id, member)?.insert(&txn).await {
+            if let Err(error) = member_model(&self.key, row.id, member)?
+                .insert(&write)
+                .await
+            {
                 let clash = clash_or_failure(error, ServiceError::DuplicateNik)?;
-                drop(txn);
+                drop(write);
                 return self
                     .registered_meanwhile(actor, &request.idempotency_key, clash)
                     .await;
             }
         }
-        let mut audit = entry(
-            actor,
-            "register_household",
-            Subject::new("household", row.id),
-            Some(&village),
-        );
-        audit.detail = Some(format!("members={}", members.len()));
-        audit_ok(&txn, audit).await?;
-        if let Err(error) =
-            remember_result(&txn, actor, &request.idempotency_key, "household", row.id).await
-        {
-            // A concurrent retry with the same key won the race: answer with its result.
-            drop(txn);
-            tracing::info!(%error, "idempotency key taken concurrently");
-            return self
-                .registered_meanwhile(actor, &request.idempotency_key, ServiceError::Conflict)
-                .await;
-        }
-        touch.created(Kind::Household, row.id);
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
-        Ok(Created { id: row.id })
+        write.created(Kind::Household, row.id);
+        write
+            .audit(
+                entry(
+                    actor,
+                    "register_household",
+                    Subject::new("household", row.id),
+                    Some(&village),
+                )
+                .detail(format!("members={}", members.len())),
+            )
+            .await?;
+        // A concurrent retry with the same key may have won the race: its result.
+        let id = write
+            .commit_keyed(
+                &self.db,
+                actor,
+                &request.idempotency_key,
+                "household",
+                row.id,
+            )
+            .await?;
+        Ok(Created { id })
     }
 
     async fn file(&self, actor: &Actor, household_id: i64) -> Result<HouseholdFile, ServiceError> {
@@ -850,9 +853,8 @@ impl HouseholdService for DbHouseholdService {
             "income_band": household.income_band.code(),
             "details": serde_json::to_value(&details).map_err(|_| ServiceError::Internal)?,
         });
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Household, &[row.id]).await?;
-        let result = households::Entity::update_many()
+        let write = self.db.change(Kind::Household, &[row.id]).await?;
+        let update = households::Entity::update_many()
             .col_expr(
                 households::Column::HeadName,
                 Expr::value(household.head_name.clone()),
@@ -877,26 +879,21 @@ impl HouseholdService for DbHouseholdService {
                 households::Column::IncomeBand,
                 Expr::value(household.income_band.code()),
             )
-            .col_expr(households::Column::Details, Expr::value(to_json(&details)?))
-            .col_expr(households::Column::UpdatedAt, Expr::value(Utc::now()))
-            .col_expr(households::Column::Version, Expr::value(row.version + 1))
-            .filter(households::Column::Id.eq(row.id))
-            .filter(households::Column::Version.eq(request.version))
-            .exec(&txn)
-            .await
-            .map_err(db_failure)?;
-        expect_one_row(result.rows_affected)?;
-        let mut audit = entry(
-            actor,
-            "update_household",
-            Subject::new("household", row.id),
-            Some(&village),
-        );
-        audit.detail = diff(&before, &after, &[]);
-        audit_ok(&txn, audit).await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
-        Ok(row.version + 1)
+            .col_expr(households::Column::Details, Expr::value(to_json(&details)?));
+        let version = write.update(row.id, request.version, update).await?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "update_household",
+                    Subject::new("household", row.id),
+                    Some(&village),
+                )
+                .detail(diff(&before, &after, &[])),
+            )
+            .await?;
+        write.commit().await?;
+        Ok(version)
     }
 
     async fn add_member(
@@ -916,24 +913,19 @@ impl HouseholdService for DbHouseholdService {
         everyone.push(member.clone());
         check_members(&everyone)?;
         check_nik_free(&self.db, &self.key, &member, None).await?;
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Household, &[household_id]).await?;
-        let row = member_model(&self.key, household_id, &member)?
-            .insert(&txn)
-            .await
-            .map_err(db_failure)?;
-        audit_ok(
-            &txn,
-            entry(
+        let write = self.db.change(Kind::Household, &[household_id]).await?;
+        let row = write
+            .insert(member_model(&self.key, household_id, &member)?)
+            .await?;
+        write
+            .audit(entry(
                 actor,
                 "add_member",
                 Subject::new("member", row.id),
                 Some(&village),
-            ),
-        )
-        .await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
+            ))
+            .await?;
+        write.commit().await?;
         Ok(Created { id: row.id })
     }
 
@@ -979,9 +971,11 @@ impl HouseholdService for DbHouseholdService {
             object.insert("nik".into(), serde_json::Value::String("(changed)".into()));
         }
         let nik = protect_nik(&self.key, member.nik.as_ref());
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Household, &[stored_member.household_id]).await?;
-        let result = members::Entity::update_many()
+        let write = self
+            .db
+            .change(Kind::Household, &[stored_member.household_id])
+            .await?;
+        let update = members::Entity::update_many()
             .col_expr(members::Column::NikHash, Expr::value(nik.hash))
             .col_expr(members::Column::NikSealed, Expr::value(nik.sealed))
             .col_expr(members::Column::NikMasked, Expr::value(nik.masked))
@@ -999,29 +993,23 @@ impl HouseholdService for DbHouseholdService {
             .col_expr(
                 members::Column::Details,
                 Expr::value(to_json(&member_details(&member))?),
+            );
+        let version = write
+            .update(stored_member.id, request.version, update)
+            .await?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "update_member",
+                    Subject::new("member", stored_member.id),
+                    Some(&village),
+                )
+                .detail(diff(&before, &after, &["nik"])),
             )
-            .col_expr(members::Column::UpdatedAt, Expr::value(Utc::now()))
-            .col_expr(
-                members::Column::Version,
-                Expr::value(stored_member.version + 1),
-            )
-            .filter(members::Column::Id.eq(stored_member.id))
-            .filter(members::Column::Version.eq(request.version))
-            .exec(&txn)
-            .await
-            .map_err(db_failure)?;
-        expect_one_row(result.rows_affected)?;
-        let mut audit = entry(
-            actor,
-            "update_member",
-            Subject::new("member", stored_member.id),
-            Some(&village),
-        );
-        audit.detail = diff(&before, &after, &["nik"]);
-        audit_ok(&txn, audit).await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
-        Ok(stored_member.version + 1)
+            .await?;
+        write.commit().await?;
+        Ok(version)
     }
 
     async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError> {
@@ -1120,24 +1108,21 @@ impl HouseholdService for DbHouseholdService {
             HouseholdEventKind::SplitFamilyCard | HouseholdEventKind::MemberJoined => {}
         }
         let now = Utc::now();
-        let txn = self.db.write().await?;
-        let mut touch = Touch::of_household_and_its_records(&txn, row.id).await?;
-        let result = households::Entity::update_many()
-            .col_expr(
-                households::Column::VillageCode,
-                Expr::value(new_village.as_str()),
+        let mut write = self.db.begin_write().await?;
+        write.touch_household_and_its_records(row.id).await?;
+        let version = write
+            .update(
+                row.id,
+                request.version,
+                households::Entity::update_many().col_expr(
+                    households::Column::VillageCode,
+                    Expr::value(new_village.as_str()),
+                ),
             )
-            .col_expr(households::Column::UpdatedAt, Expr::value(now))
-            .col_expr(households::Column::Version, Expr::value(row.version + 1))
-            .filter(households::Column::Id.eq(row.id))
-            .filter(households::Column::Version.eq(request.version))
-            .exec(&txn)
-            .await
-            .map_err(db_failure)?;
-        expect_one_row(result.rows_affected)?;
+            .await?;
         if new_village != village {
             // The file and its open cases go to the new village's staff.
-            cases::move_open_cases(&txn, row.id, new_village.as_str()).await?;
+            cases::move_open_cases(&write, row.id, new_village.as_str()).await?;
         }
         if let Some((member_id, status)) = member_status {
             members::Entity::update_many()
@@ -1148,7 +1133,7 @@ impl HouseholdService for DbHouseholdService {
                 )
                 .col_expr(members::Column::UpdatedAt, Expr::value(now))
                 .filter(members::Column::Id.eq(member_id))
-                .exec(&txn)
+                .exec(&write)
                 .await
                 .map_err(db_failure)?;
         }
@@ -1164,12 +1149,12 @@ impl HouseholdService for DbHouseholdService {
             recorded_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(&write)
         .await
         .map_err(db_failure)?;
         if event.needs_registry_correction(row.registry_id.is_some()) {
             let proposal = insert_proposal(
-                &txn,
+                &write,
                 actor,
                 row.id,
                 new_village.as_str(),
@@ -1182,23 +1167,25 @@ impl HouseholdService for DbHouseholdService {
                 ),
             )
             .await?;
-            touch.created(Kind::Proposal, proposal.id);
+            write.created(Kind::Proposal, proposal.id);
         }
-        let mut audit = entry(
-            actor,
-            "household_event",
-            Subject::new("household", row.id),
-            Some(&village),
-        );
-        audit.detail = Some(format!(
-            "kind={}; from={}; to={}",
-            event.kind.code(),
-            village.as_str(),
-            new_village.as_str()
-        ));
-        audit_ok(&txn, audit).await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
-        Ok(row.version + 1)
+        write
+            .audit(
+                entry(
+                    actor,
+                    "household_event",
+                    Subject::new("household", row.id),
+                    Some(&village),
+                )
+                .detail(format!(
+                    "kind={}; from={}; to={}",
+                    event.kind.code(),
+                    village.as_str(),
+                    new_village.as_str()
+                )),
+            )
+            .await?;
+        write.commit().await?;
+        Ok(version)
     }
 }

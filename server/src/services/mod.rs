@@ -22,6 +22,7 @@ pub mod rows;
 pub mod spreadsheet;
 pub mod stats;
 pub mod store;
+pub(crate) mod write;
 
 use std::sync::Arc;
 use std::time::Duration;

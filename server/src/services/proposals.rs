@@ -23,12 +23,12 @@ use shared::roles::Role;
 use shared::workflow::{ActorRef, NOTE_MAX, StateChange, StateMachine, Workflow};
 
 use super::common::{
-    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, own_scope,
-    paging, remember_result, stored_area, within_scope, workflow_step,
+    Subject, authorize, check_version, earlier_result, entry, own_scope, paging, stored_area,
+    within_scope, workflow_step,
 };
 use super::db_failure;
 use super::rows::stored;
-use super::stats::{Kind, Touch};
+use super::stats::Kind;
 use super::store::Store;
 use crate::entities::{households, proposal_events, proposals, users};
 
@@ -192,9 +192,9 @@ impl ProposalService for DbProposalService {
             return Ok(Created { id });
         }
         let note = shared::text::required("note", &request.note, NOTE_MAX)?;
-        let txn = self.db.write().await?;
+        let mut write = self.db.begin_write().await?;
         let proposal = insert_proposal(
-            &txn,
+            &write,
             actor,
             household.id,
             village.as_str(),
@@ -203,35 +203,33 @@ impl ProposalService for DbProposalService {
             note,
         )
         .await?;
-        let mut audit = entry(
-            actor,
-            "start_proposal",
-            Subject::new(OBJECT, proposal.id),
-            Some(&village),
-        );
-        audit.detail = Some(format!(
-            "household={}; kind={}; source={}",
-            household.id,
-            request.kind.code(),
-            request.source.code()
-        ));
-        audit_ok(&txn, audit).await?;
-        if remember_result(&txn, actor, &request.idempotency_key, OBJECT, proposal.id)
-            .await
-            .is_err()
-        {
-            // Another request with the same key won the race: answer with its proposal.
-            drop(txn);
-            return earlier_result(&self.db, actor, &request.idempotency_key, OBJECT)
-                .await?
-                .map(|id| Created { id })
-                .ok_or(ServiceError::Conflict);
-        }
-        let mut touch = Touch::default();
-        touch.created(Kind::Proposal, proposal.id);
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
-        Ok(Created { id: proposal.id })
+        write.created(Kind::Proposal, proposal.id);
+        write
+            .audit(
+                entry(
+                    actor,
+                    "start_proposal",
+                    Subject::new(OBJECT, proposal.id),
+                    Some(&village),
+                )
+                .detail(format!(
+                    "household={}; kind={}; source={}",
+                    household.id,
+                    request.kind.code(),
+                    request.source.code()
+                )),
+            )
+            .await?;
+        let id = write
+            .commit_keyed(
+                &self.db,
+                actor,
+                &request.idempotency_key,
+                OBJECT,
+                proposal.id,
+            )
+            .await?;
+        Ok(Created { id })
     }
 
     async fn transition(
@@ -257,20 +255,17 @@ impl ProposalService for DbProposalService {
             Some(&village),
         )
         .await?;
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Proposal, &[row.id]).await?;
-        let result = proposals::Entity::update_many()
-            .col_expr(proposals::Column::Stage, Expr::value(next.code()))
-            .col_expr(proposals::Column::UpdatedAt, Expr::value(now))
-            .col_expr(proposals::Column::Version, Expr::value(row.version + 1))
-            .filter(proposals::Column::Id.eq(row.id))
-            .filter(proposals::Column::Version.eq(request.version))
-            .exec(&txn)
-            .await
-            .map_err(db_failure)?;
-        expect_one_row(result.rows_affected)?;
+        let write = self.db.change(Kind::Proposal, &[row.id]).await?;
+        write
+            .update(
+                row.id,
+                request.version,
+                proposals::Entity::update_many()
+                    .col_expr(proposals::Column::Stage, Expr::value(next.code())),
+            )
+            .await?;
         insert_event(
-            &txn,
+            &write,
             actor,
             row.id,
             &change.action,
@@ -279,19 +274,21 @@ impl ProposalService for DbProposalService {
             change.note.clone(),
         )
         .await?;
-        let mut audit = entry(
-            actor,
-            "proposal_transition",
-            Subject::new(OBJECT, row.id),
-            Some(&village),
-        );
-        audit.detail = Some(format!(
-            "{}: {} → {}",
-            change.action, change.from, change.to
-        ));
-        audit_ok(&txn, audit).await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "proposal_transition",
+                    Subject::new(OBJECT, row.id),
+                    Some(&village),
+                )
+                .detail(format!(
+                    "{}: {} → {}",
+                    change.action, change.from, change.to
+                )),
+            )
+            .await?;
+        write.commit().await?;
         let updated = self.proposal(row.id).await?;
         rows_of(&self.db, vec![updated])
             .await?

@@ -31,15 +31,15 @@ use shared::workflow::Workflow;
 use super::audit_entry::Outcome;
 use super::cases::{insert_case_event, referral_views};
 use super::common::{
-    Subject, audit_ok, authorize, check_version, earlier_result, entry, expect_one_row, in_zone,
-    overdue, own_scope, paging, remember_result, stored_area, today_in, within_scope,
-    workflow_step,
+    Subject, authorize, check_version, earlier_result, entry, in_zone, overdue, own_scope, paging,
+    stored_area, today_in, within_scope, workflow_step,
 };
 use super::db_failure;
-use super::numbering::{NUMBER_ATTEMPTS, is_unique_violation};
+use super::numbering::NUMBER_ATTEMPTS;
 use super::rows::stored;
-use super::stats::{Kind, Touch};
+use super::stats::Kind;
 use super::store::Store;
+use super::write::Write;
 use crate::entities::{
     areas, cases, complaints, households, institutions, programmes, referral_events, referrals,
 };
@@ -167,8 +167,8 @@ fn event(
 }
 
 /// Moves a case one step on account of its referrals (the case follows), recorded in its timeline.
-async fn case_follows<C: ConnectionTrait>(
-    db: &C,
+async fn case_follows(
+    db: &Write,
     actor: &Actor,
     case: &cases::Model,
     action: CaseAction,
@@ -181,16 +181,12 @@ async fn case_follows<C: ConnectionTrait>(
     let Some(next) = CaseFlow::next(status, action) else {
         return Ok(());
     };
-    let result = cases::Entity::update_many()
-        .col_expr(cases::Column::State, Expr::value(next.state.code()))
-        .col_expr(cases::Column::UpdatedAt, Expr::value(Utc::now()))
-        .col_expr(cases::Column::Version, Expr::value(case.version + 1))
-        .filter(cases::Column::Id.eq(case.id))
-        .filter(cases::Column::Version.eq(case.version))
-        .exec(db)
-        .await
-        .map_err(db_failure)?;
-    expect_one_row(result.rows_affected)?;
+    db.update(
+        case.id,
+        case.version,
+        cases::Entity::update_many().col_expr(cases::Column::State, Expr::value(next.state.code())),
+    )
+    .await?;
     insert_case_event(
         db,
         actor,
@@ -321,9 +317,8 @@ impl ReferralService for DbReferralService {
             .unwrap_or_else(Utc::now);
         let now = Utc::now();
         for _attempt in 0..NUMBER_ATTEMPTS {
-            let txn = self.db.write().await?;
-            let touch = Touch::of(&txn, Kind::Case, &[case.id]).await?;
-            let number = Self::next_number(&txn, &village, today.year()).await?;
+            let write = self.db.change(Kind::Case, &[case.id]).await?;
+            let number = Self::next_number(&write, &village, today.year()).await?;
             let inserted = referrals::ActiveModel {
                 number: Set(number.as_str().to_string()),
                 case_id: Set(case.id),
@@ -346,19 +341,9 @@ impl ReferralService for DbReferralService {
                 updated_at: Set(now),
                 version: Set(1),
                 ..Default::default()
-            }
-            .insert(&txn)
-            .await;
-            let row = match inserted {
-                Ok(row) => row,
-                // Only a number taken outside the counter (records numbered before
-                // it existed) can clash: the counter has moved on, so try again.
-                Err(error) if is_unique_violation(&error) => {
-                    tracing::warn!(%error, "referral number taken, taking the next");
-                    drop(txn);
-                    continue;
-                }
-                Err(error) => return Err(db_failure(error)),
+            };
+            let Some(row) = write.insert_numbered(inserted).await? else {
+                continue;
             };
             event(
                 row.id,
@@ -368,12 +353,12 @@ impl ReferralService for DbReferralService {
                 ReferralState::Sent.code(),
                 None,
             )
-            .insert(&txn)
+            .insert(&write)
             .await
             .map_err(db_failure)?;
             if state == CaseState::ServiceDecided {
                 case_follows(
-                    &txn,
+                    &write,
                     actor,
                     &case,
                     CaseAction::Refer,
@@ -381,34 +366,38 @@ impl ReferralService for DbReferralService {
                 )
                 .await?;
             }
-            let mut audit = entry(
-                actor,
-                "issue_referral",
-                Subject::new("referral", row.id),
-                Some(&village),
-            );
-            audit.detail = Some(format!(
-                "case={}; programme={}; institution={}; consent recorded",
-                case.id, programme.code, institution.id
-            ));
-            audit_ok(&txn, audit).await?;
-            if remember_result(&txn, actor, &request.idempotency_key, "referral", row.id)
-                .await
-                .is_err()
-            {
-                drop(txn);
-                let id = earlier_result(&self.db, actor, &request.idempotency_key, "referral")
-                    .await?
-                    .ok_or(ServiceError::Conflict)?;
-                let row = referrals::Entity::find_by_id(id)
-                    .one(&self.db)
-                    .await
-                    .map_err(db_failure)?
-                    .ok_or(ServiceError::NotFound)?;
+            write
+                .audit(
+                    entry(
+                        actor,
+                        "issue_referral",
+                        Subject::new("referral", row.id),
+                        Some(&village),
+                    )
+                    .detail(format!(
+                        "case={}; programme={}; institution={}; consent recorded",
+                        case.id, programme.code, institution.id
+                    )),
+                )
+                .await?;
+            let id = write
+                .commit_keyed(
+                    &self.db,
+                    actor,
+                    &request.idempotency_key,
+                    "referral",
+                    row.id,
+                )
+                .await?;
+            if id == row.id {
                 return self.view(&row).await;
             }
-            touch.done(&txn).await?;
-            txn.commit().await.map_err(db_failure)?;
+            // Another request with the same key got there first: its referral.
+            let row = referrals::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .ok_or(ServiceError::NotFound)?;
             return self.view(&row).await;
         }
         tracing::error!(
@@ -471,19 +460,16 @@ impl ReferralService for DbReferralService {
             }
             _ => row.outcome_note.clone(),
         };
-        let txn = self.db.write().await?;
-        let touch = Touch::of(&txn, Kind::Case, &[row.case_id]).await?;
-        let result = referrals::Entity::update_many()
-            .col_expr(referrals::Column::State, Expr::value(next.code()))
-            .col_expr(referrals::Column::OutcomeNote, Expr::value(outcome_note))
-            .col_expr(referrals::Column::UpdatedAt, Expr::value(now))
-            .col_expr(referrals::Column::Version, Expr::value(row.version + 1))
-            .filter(referrals::Column::Id.eq(row.id))
-            .filter(referrals::Column::Version.eq(request.version))
-            .exec(&txn)
-            .await
-            .map_err(db_failure)?;
-        expect_one_row(result.rows_affected)?;
+        let write = self.db.change(Kind::Case, &[row.case_id]).await?;
+        write
+            .update(
+                row.id,
+                request.version,
+                referrals::Entity::update_many()
+                    .col_expr(referrals::Column::State, Expr::value(next.code()))
+                    .col_expr(referrals::Column::OutcomeNote, Expr::value(outcome_note)),
+            )
+            .await?;
         event(
             row.id,
             actor,
@@ -492,7 +478,7 @@ impl ReferralService for DbReferralService {
             &change.to,
             change.note.clone(),
         )
-        .insert(&txn)
+        .insert(&write)
         .await
         .map_err(db_failure)?;
         // The case follows: once an institution takes a referral up, the case is being monitored.
@@ -500,7 +486,7 @@ impl ReferralService for DbReferralService {
             && stored::<CaseState>(&case.state)? == CaseState::Referred
         {
             case_follows(
-                &txn,
+                &write,
                 actor,
                 &case,
                 CaseAction::StartMonitoring,
@@ -508,19 +494,21 @@ impl ReferralService for DbReferralService {
             )
             .await?;
         }
-        let mut audit = entry(
-            actor,
-            "referral_transition",
-            Subject::new("referral", row.id),
-            Some(&village),
-        );
-        audit.detail = Some(format!(
-            "{}: {} → {}",
-            change.action, change.from, change.to
-        ));
-        audit_ok(&txn, audit).await?;
-        touch.done(&txn).await?;
-        txn.commit().await.map_err(db_failure)?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "referral_transition",
+                    Subject::new("referral", row.id),
+                    Some(&village),
+                )
+                .detail(format!(
+                    "{}: {} → {}",
+                    change.action, change.from, change.to
+                )),
+            )
+            .await?;
+        write.commit().await?;
         let row = referrals::Entity::find_by_id(row.id)
             .one(&self.db)
             .await

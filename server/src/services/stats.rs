@@ -17,13 +17,11 @@ use sea_orm::{
 };
 use shared::case::CaseState;
 use shared::clock::Zone;
-use shared::contract::ServiceError;
 use shared::dashboard::{desil_key, metric, month_key, resolve_days_key};
 use shared::household::Desil;
 use shared::member::MemberRegistryStatus;
 use shared::programme::ProgrammeKind;
 
-use super::db_failure;
 use crate::entities::{
     area_stats, cases, complaints, enrolments, households, members, programmes, proposals,
     referrals,
@@ -366,45 +364,6 @@ impl Touch {
         self.noted.entry(kind).or_default().insert(id);
     }
 
-    /// A touch of these records, for a service (errors as the service's).
-    pub async fn of<C: ConnectionTrait>(
-        db: &C,
-        kind: Kind,
-        ids: &[i64],
-    ) -> Result<Touch, ServiceError> {
-        let mut touch = Touch::default();
-        touch.note(db, kind, ids).await.map_err(db_failure)?;
-        Ok(touch)
-    }
-
-    /// A touch of a household with every case and proposal of it (a move takes them along).
-    pub async fn of_household_and_its_records<C: ConnectionTrait>(
-        db: &C,
-        id: i64,
-    ) -> Result<Touch, ServiceError> {
-        let mut touch = Touch::of(db, Kind::Household, &[id]).await?;
-        let case_ids: Vec<i64> = cases::Entity::find()
-            .filter(cases::Column::HouseholdId.eq(id))
-            .all(db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .map(|c| c.id)
-            .collect();
-        let proposal_ids: Vec<i64> = proposals::Entity::find()
-            .filter(proposals::Column::HouseholdId.eq(id))
-            .all(db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        for (kind, ids) in [(Kind::Case, case_ids), (Kind::Proposal, proposal_ids)] {
-            touch.note(db, kind, &ids).await.map_err(db_failure)?;
-        }
-        Ok(touch)
-    }
-
     /// Counts the noted records again and stores the difference; call it
     /// inside the write's transaction, after the change.
     pub async fn settle<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
@@ -415,11 +374,6 @@ impl Touch {
         }
         add_into(&mut delta, &self.before, -1);
         apply(db, &delta).await
-    }
-
-    /// [`Touch::settle`] for a service (errors as the service's).
-    pub async fn done<C: ConnectionTrait>(self, db: &C) -> Result<(), ServiceError> {
-        self.settle(db).await.map_err(db_failure)
     }
 }
 

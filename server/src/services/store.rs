@@ -12,12 +12,10 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use shared::contract::ServiceError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
@@ -227,25 +225,37 @@ impl WriteTx {
 /// Delegates every statement to the wrapped connection or transaction.
 macro_rules! delegate_connection {
     ($type:ty, $field:ident) => {
-        #[async_trait]
-        impl ConnectionTrait for $type {
-            fn get_database_backend(&self) -> DbBackend {
+        #[async_trait::async_trait]
+        impl sea_orm::ConnectionTrait for $type {
+            fn get_database_backend(&self) -> sea_orm::DbBackend {
                 self.$field.get_database_backend()
             }
 
-            async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+            async fn execute_raw(
+                &self,
+                stmt: sea_orm::Statement,
+            ) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
                 self.$field.execute_raw(stmt).await
             }
 
-            async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+            async fn execute_unprepared(
+                &self,
+                sql: &str,
+            ) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
                 self.$field.execute_unprepared(sql).await
             }
 
-            async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+            async fn query_one_raw(
+                &self,
+                stmt: sea_orm::Statement,
+            ) -> Result<Option<sea_orm::QueryResult>, sea_orm::DbErr> {
                 self.$field.query_one_raw(stmt).await
             }
 
-            async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+            async fn query_all_raw(
+                &self,
+                stmt: sea_orm::Statement,
+            ) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
                 self.$field.query_all_raw(stmt).await
             }
 
@@ -259,6 +269,8 @@ macro_rules! delegate_connection {
         }
     };
 }
+
+pub(crate) use delegate_connection;
 
 delegate_connection!(Store, conn);
 delegate_connection!(WriteTx, txn);

@@ -1,0 +1,233 @@
+//! The one write path of the services. A [`Write`] is a write transaction
+//! (holding its turn in the write queue), the counters its records move
+//! ([`Touch`]) and the audit entry it commits with:
+//!
+//! ```text
+//! let record = self.authorized_case(actor, action, id).await?;   // load in area, check rule
+//! let write = self.db.change(Kind::Case, &[record.id]).await?;     // turn, counts before
+//! let version = write.update::<cases::Entity>(record.id, seen, update).await?; // guarded by version
+//! write.audit(entry(actor, "...", subject, area).detail(diff)).await?;
+//! write.commit().await?;                                           // counters settled, committed
+//! ```
+//!
+//! Dropping a [`Write`] without committing rolls everything back, counters
+//! included. Every step answers in [`ServiceError`]s: a database failure is
+//! `Unavailable` (transient, retried by the browser), a version that moved on
+//! is `Conflict`.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    UpdateMany,
+};
+use shared::contract::ServiceError;
+
+use shared::contract::Actor;
+
+use super::audit_entry::{self, Entry, Outcome};
+use super::common::{earlier_result, remember_result};
+use super::db_failure;
+use super::numbering::is_unique_violation;
+use super::stats::{Kind, Touch};
+use super::store::{Store, WriteTx};
+use crate::entities;
+
+/// One write in progress: see the module's documentation.
+#[derive(Debug)]
+#[must_use = "a write is rolled back unless committed"]
+pub(crate) struct Write {
+    tx: WriteTx,
+    touch: Touch,
+}
+
+impl Store {
+    /// Begins a write that changes these records (their counts are taken now,
+    /// and settled by [`Write::commit`]).
+    pub(crate) async fn change(&self, kind: Kind, ids: &[i64]) -> Result<Write, ServiceError> {
+        let mut write = self.begin_write().await?;
+        write.touch(kind, ids).await?;
+        Ok(write)
+    }
+
+    /// Begins a write; what it changes that dashboards count is noted with
+    /// [`Write::touch`] or [`Write::created`].
+    pub(crate) async fn begin_write(&self) -> Result<Write, ServiceError> {
+        Ok(Write {
+            tx: self.write().await?,
+            touch: Touch::default(),
+        })
+    }
+}
+
+impl Write {
+    /// Notes more records this write changes (their counts are taken now).
+    pub(crate) async fn touch(&mut self, kind: Kind, ids: &[i64]) -> Result<(), ServiceError> {
+        self.touch
+            .note(&self.tx, kind, ids)
+            .await
+            .map_err(db_failure)
+    }
+
+    /// Notes a household with every case and proposal of it (a move takes them along).
+    pub(crate) async fn touch_household_and_its_records(
+        &mut self,
+        household_id: i64,
+    ) -> Result<(), ServiceError> {
+        let case_ids: Vec<i64> = entities::cases::Entity::find()
+            .filter(entities::cases::Column::HouseholdId.eq(household_id))
+            .all(&self.tx)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        let proposal_ids: Vec<i64> = entities::proposals::Entity::find()
+            .filter(entities::proposals::Column::HouseholdId.eq(household_id))
+            .all(&self.tx)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        self.touch(Kind::Household, &[household_id]).await?;
+        self.touch(Kind::Case, &case_ids).await?;
+        self.touch(Kind::Proposal, &proposal_ids).await
+    }
+
+    /// Notes a record this write created (it counted nothing before).
+    pub(crate) fn created(&mut self, kind: Kind, id: i64) {
+        self.touch.created(kind, id);
+    }
+
+    /// Inserts a row and returns it as stored.
+    pub(crate) async fn insert<A>(
+        &self,
+        row: A,
+    ) -> Result<<A::Entity as EntityTrait>::Model, ServiceError>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        row.insert(&self.tx).await.map_err(db_failure)
+    }
+
+    /// Inserts a row that carries a number from a counter. `None` when the
+    /// number was taken meanwhile (by a record numbered outside the counter):
+    /// the caller drops this write and tries again with the next number.
+    pub(crate) async fn insert_numbered<A>(
+        &self,
+        row: A,
+    ) -> Result<Option<<A::Entity as EntityTrait>::Model>, ServiceError>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        match row.insert(&self.tx).await {
+            Ok(stored) => Ok(Some(stored)),
+            Err(error) if is_unique_violation(&error) => {
+                tracing::warn!(%error, "number taken, taking the next");
+                Ok(None)
+            }
+            Err(error) => Err(db_failure(error)),
+        }
+    }
+
+    /// The guarded update of a versioned record: `update`'s columns, the time
+    /// and the next version, only where the record still has the version the
+    /// client saw (`Conflict` otherwise). Returns the new version.
+    pub(crate) async fn update<E: Versioned>(
+        &self,
+        id: i64,
+        seen: i32,
+        update: UpdateMany<E>,
+    ) -> Result<i32, ServiceError> {
+        let result = update
+            .col_expr(E::updated_at(), Expr::value(Utc::now()))
+            .col_expr(E::version(), Expr::value(seen + 1))
+            .filter(E::id().eq(id))
+            .filter(E::version().eq(seen))
+            .exec(&self.tx)
+            .await
+            .map_err(db_failure)?;
+        if result.rows_affected == 1 {
+            Ok(seen + 1)
+        } else {
+            Err(ServiceError::Conflict)
+        }
+    }
+
+    /// Writes the audit entry of this change (committed with it, or not at all).
+    pub(crate) async fn audit(&self, entry: Entry<'_>) -> Result<(), ServiceError> {
+        audit_entry::record(&self.tx, entry, Outcome::Ok)
+            .await
+            .map_err(db_failure)
+    }
+
+    /// Commits a keyed create ([`super::common::remember_result`]): remembers
+    /// that the idempotency `key` made record `id`, settles and commits, and
+    /// answers `id`. When another request with the same key got there first,
+    /// rolls this write back and answers with that request's record.
+    pub(crate) async fn commit_keyed(
+        self,
+        store: &Store,
+        actor: &Actor,
+        key: &str,
+        object_type: &str,
+        id: i64,
+    ) -> Result<i64, ServiceError> {
+        if remember_result(&self.tx, actor, key, object_type, id)
+            .await
+            .is_err()
+        {
+            drop(self);
+            return earlier_result(store, actor, key, object_type)
+                .await?
+                .ok_or(ServiceError::Conflict);
+        }
+        self.commit().await?;
+        Ok(id)
+    }
+
+    /// Settles the counters and commits; the turn in the queue passes on.
+    pub(crate) async fn commit(self) -> Result<(), ServiceError> {
+        self.touch.settle(&self.tx).await.map_err(db_failure)?;
+        self.tx.commit().await.map_err(db_failure)
+    }
+}
+
+super::store::delegate_connection!(Write, tx);
+
+/// A record kept with a version (bumped by every change) and the time of its last change.
+pub(crate) trait Versioned: EntityTrait {
+    fn id() -> Self::Column;
+    fn version() -> Self::Column;
+    fn updated_at() -> Self::Column;
+}
+
+macro_rules! versioned {
+    ($($table:ident),* $(,)?) => {$(
+        impl Versioned for entities::$table::Entity {
+            fn id() -> Self::Column {
+                entities::$table::Column::Id
+            }
+            fn version() -> Self::Column {
+                entities::$table::Column::Version
+            }
+            fn updated_at() -> Self::Column {
+                entities::$table::Column::UpdatedAt
+            }
+        }
+    )*};
+}
+
+versioned!(
+    cases,
+    households,
+    institutions,
+    members,
+    programmes,
+    proposals,
+    referrals,
+    users,
+);
