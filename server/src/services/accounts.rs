@@ -25,6 +25,7 @@ use super::auth::{assignment_views, hash_password, new_user, store_password};
 use super::common::{Subject, authorize, entry, own_scope, paging, scope_condition, stored_scope};
 use super::db_failure;
 use super::store::Store;
+use super::write::load;
 use crate::entities::{areas, institutions, sessions, user_assignments, users};
 use crate::password;
 
@@ -85,11 +86,7 @@ impl DbAccountService {
     ) -> Result<(users::Model, Vec<user_assignments::Model>), ServiceError> {
         let subject = Subject::new("user", user_id);
         self.authorize_admin(actor, subject).await?;
-        let user = users::Entity::find_by_id(user_id)
-            .one(db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let user = load::<users::Entity>(db, user_id).await?;
         let assignments = user_assignments::Entity::find()
             .filter(user_assignments::Column::UserId.eq(user_id))
             .order_by_asc(user_assignments::Column::Id)
@@ -542,11 +539,7 @@ impl AccountService for DbAccountService {
         actor: &Actor,
         assignment_id: i64,
     ) -> Result<(), ServiceError> {
-        let assignment = user_assignments::Entity::find_by_id(assignment_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let assignment = load::<user_assignments::Entity>(&self.db, assignment_id).await?;
         self.manageable_user(&self.db, actor, assignment.user_id, Action::ManageUsers)
             .await?;
         if assignment.user_id == actor.user_id {

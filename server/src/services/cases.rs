@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -39,6 +39,7 @@ use super::numbering::NUMBER_ATTEMPTS;
 use super::rows::{head_names, stored, stored_json};
 use super::stats::Kind;
 use super::store::Store;
+use super::write::{Step, Timeline, load, load_in_area};
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
     referrals, users,
@@ -375,11 +376,7 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
 
 impl DbCaseService {
     async fn case_row(&self, id: i64) -> Result<cases::Model, ServiceError> {
-        cases::Entity::find_by_id(id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)
+        load::<cases::Entity>(&self.db, id).await
     }
 
     async fn authorized_case(
@@ -388,16 +385,8 @@ impl DbCaseService {
         action: Action,
         id: i64,
     ) -> Result<cases::Model, ServiceError> {
-        let row = self.case_row(id).await?;
-        let village = stored_area(&row.village_code)?;
-        authorize(
-            &self.db,
-            actor,
-            action,
-            &Target::area(village),
-            Subject::new("case", id),
-        )
-        .await?;
+        let subject = Subject::new("case", id);
+        let (row, _) = load_in_area::<cases::Entity>(&self.db, actor, action, id, subject).await?;
         Ok(row)
     }
 
@@ -547,11 +536,7 @@ impl DbCaseService {
 #[async_trait]
 impl CaseService for DbCaseService {
     async fn open(&self, actor: &Actor, request: OpenCase) -> Result<Created, ServiceError> {
-        let household = households::Entity::find_by_id(request.household_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let household = load::<households::Entity>(&self.db, request.household_id).await?;
         let village = stored_area(&household.village_code)?;
         authorize(
             &self.db,
@@ -620,16 +605,13 @@ impl CaseService for DbCaseService {
                     .insert(complaint_row(case.id, complaint, deadline.due, actor, now)?)
                     .await?;
             }
-            insert_case_event(
-                &write,
-                actor,
-                case.id,
-                "open",
-                None,
-                CaseState::Registered.code(),
-                None,
-            )
-            .await?;
+            let opened = Step {
+                action: "open",
+                from: None,
+                to: CaseState::Registered.code(),
+                note: None,
+            };
+            write.step(Timeline::Case, case.id, actor, opened).await?;
             write.created(Kind::Case, case.id);
             write
                 .audit(
@@ -755,16 +737,9 @@ impl CaseService for DbCaseService {
                     .col_expr(cases::Column::ClosedAt, Expr::value(closed_at)),
             )
             .await?;
-        insert_case_event(
-            &write,
-            actor,
-            row.id,
-            &change.action,
-            Some(change.from.clone()),
-            &change.to,
-            change.note.clone(),
-        )
-        .await?;
+        write
+            .step(Timeline::Case, row.id, actor, Step::from(&change))
+            .await?;
         let village = stored_area(&row.village_code)?;
         write
             .audit(
@@ -872,31 +847,4 @@ fn complaint_row(
         created_at: Set(now),
         ..Default::default()
     })
-}
-
-/// Appends one step to a case's timeline.
-pub(crate) async fn insert_case_event<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    case_id: i64,
-    action: &str,
-    from_state: Option<String>,
-    to_state: &str,
-    note: Option<String>,
-) -> Result<(), ServiceError> {
-    case_events::ActiveModel {
-        case_id: Set(case_id),
-        at: Set(Utc::now()),
-        actor_user_id: Set(Some(actor.user_id)),
-        actor_role: Set(Some(actor.role.code().to_string())),
-        action: Set(action.to_string()),
-        from_state: Set(from_state),
-        to_state: Set(to_state.to_string()),
-        note: Set(note),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(db_failure)?;
-    Ok(())
 }

@@ -23,6 +23,7 @@ use super::common::{Subject, authorize, check_version, diff, entry, stored_scope
 use super::db_failure;
 use super::rows::{stored, stored_json};
 use super::store::Store;
+use super::write::load;
 use crate::entities::{areas, institutions, programmes};
 
 /// Longest institution address (the column's width).
@@ -232,11 +233,7 @@ impl CatalogueService for DbCatalogueService {
             .await?;
         let existing = match request.id {
             Some(id) => {
-                let row = programmes::Entity::find_by_id(id)
-                    .one(&self.db)
-                    .await
-                    .map_err(db_failure)?
-                    .ok_or(ServiceError::NotFound)?;
+                let row = load::<programmes::Entity>(&self.db, id).await?;
                 self.authorize_manage(actor, subject, &stored_scope(row.area_code.as_deref())?)
                     .await?;
                 check_version(row.version, seen_version(request.version)?)?;
@@ -385,11 +382,7 @@ impl CatalogueService for DbCatalogueService {
             .await?;
         let existing = match request.id {
             Some(id) => {
-                let row = institutions::Entity::find_by_id(id)
-                    .one(&self.db)
-                    .await
-                    .map_err(db_failure)?
-                    .ok_or(ServiceError::NotFound)?;
+                let row = load::<institutions::Entity>(&self.db, id).await?;
                 self.authorize_manage(actor, subject, &stored_scope(row.area_code.as_deref())?)
                     .await?;
                 check_version(row.version, seen_version(request.version)?)?;

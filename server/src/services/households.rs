@@ -38,6 +38,7 @@ use super::proposals::insert_proposal;
 use super::rows::{stored, stored_json, to_json};
 use super::stats::Kind;
 use super::store::Store;
+use super::write::{load, load_in_area};
 use super::{cases, db_failure};
 use crate::entities::cases as case_rows;
 use crate::entities::{
@@ -281,14 +282,6 @@ async fn check_nik_free<C: sea_orm::ConnectionTrait>(
 }
 
 impl DbHouseholdService {
-    async fn household(&self, id: i64) -> Result<households::Model, ServiceError> {
-        households::Entity::find_by_id(id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)
-    }
-
     /// Loads a household and checks `action` on its village.
     async fn authorized_household(
         &self,
@@ -296,17 +289,8 @@ impl DbHouseholdService {
         action: Action,
         id: i64,
     ) -> Result<(households::Model, AreaCode), ServiceError> {
-        let row = self.household(id).await?;
-        let village = stored_area(&row.village_code)?;
-        authorize(
-            &self.db,
-            actor,
-            action,
-            &Target::area(village.clone()),
-            Subject::new("household", id),
-        )
-        .await?;
-        Ok((row, village))
+        let subject = Subject::new("household", id);
+        load_in_area::<households::Entity>(&self.db, actor, action, id, subject).await
     }
 
     async fn household_members(
@@ -934,11 +918,7 @@ impl HouseholdService for DbHouseholdService {
         actor: &Actor,
         request: UpdateMember,
     ) -> Result<i32, ServiceError> {
-        let stored_member = members::Entity::find_by_id(request.member_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let stored_member = load::<members::Entity>(&self.db, request.member_id).await?;
         let (_, village) = self
             .authorized_household(actor, Action::EditHousehold, stored_member.household_id)
             .await?;
@@ -1013,11 +993,7 @@ impl HouseholdService for DbHouseholdService {
     }
 
     async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError> {
-        let member = members::Entity::find_by_id(member_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let member = load::<members::Entity>(&self.db, member_id).await?;
         let (_, village) = self
             .authorized_household(actor, Action::ViewFullIdentity, member.household_id)
             .await?;

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
@@ -30,6 +30,7 @@ use super::db_failure;
 use super::rows::stored;
 use super::stats::Kind;
 use super::store::Store;
+use super::write::{Step, Timeline, Write, load, load_in_area};
 use crate::entities::{households, proposal_events, proposals, users};
 
 /// Object type of proposals in the audit log and the idempotency keys.
@@ -46,11 +47,7 @@ impl DbProposalService {
     }
 
     async fn proposal(&self, id: i64) -> Result<proposals::Model, ServiceError> {
-        proposals::Entity::find_by_id(id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)
+        load::<proposals::Entity>(&self.db, id).await
     }
 
     /// Loads a proposal and checks `action` on its village.
@@ -60,17 +57,8 @@ impl DbProposalService {
         action: Action,
         id: i64,
     ) -> Result<(proposals::Model, AreaCode), ServiceError> {
-        let row = self.proposal(id).await?;
-        let village = stored_area(&row.village_code)?;
-        authorize(
-            &self.db,
-            actor,
-            action,
-            &Target::area(village.clone()),
-            Subject::new(OBJECT, id),
-        )
-        .await?;
-        Ok((row, village))
+        let subject = Subject::new(OBJECT, id);
+        load_in_area::<proposals::Entity>(&self.db, actor, action, id, subject).await
     }
 }
 
@@ -104,36 +92,9 @@ async fn rows_of<C: ConnectionTrait>(
     Ok(rows)
 }
 
-/// Appends one step to a proposal's history.
-async fn insert_event<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    proposal_id: i64,
-    action: &str,
-    from_state: Option<String>,
-    to_state: &str,
-    note: Option<String>,
-) -> Result<(), ServiceError> {
-    proposal_events::ActiveModel {
-        proposal_id: Set(proposal_id),
-        at: Set(Utc::now()),
-        actor_user_id: Set(Some(actor.user_id)),
-        actor_role: Set(Some(actor.role.code().to_string())),
-        action: Set(action.to_string()),
-        from_state: Set(from_state),
-        to_state: Set(to_state.to_string()),
-        note: Set(note),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(db_failure)?;
-    Ok(())
-}
-
 /// Writes a new proposal at the first stage of flow B with its "propose" step.
-pub(crate) async fn insert_proposal<C: ConnectionTrait>(
-    db: &C,
+pub(crate) async fn insert_proposal(
+    db: &Write,
     actor: &Actor,
     household_id: i64,
     village_code: &str,
@@ -154,37 +115,27 @@ pub(crate) async fn insert_proposal<C: ConnectionTrait>(
         updated_at: Set(now),
         version: Set(1),
         ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(db_failure)?;
-    insert_event(
-        db,
-        actor,
-        proposal.id,
-        "propose",
-        None,
-        stage.code(),
-        Some(note),
-    )
-    .await?;
+    };
+    let proposal = db.insert(proposal).await?;
+    let proposed = Step {
+        action: "propose",
+        from: None,
+        to: stage.code(),
+        note: Some(note),
+    };
+    db.step(Timeline::Proposal, proposal.id, actor, proposed)
+        .await?;
     Ok(proposal)
 }
 
 #[async_trait]
 impl ProposalService for DbProposalService {
     async fn start(&self, actor: &Actor, request: StartProposal) -> Result<Created, ServiceError> {
-        let household = households::Entity::find_by_id(request.household_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
-        let village = stored_area(&household.village_code)?;
-        authorize(
+        let (household, village) = load_in_area::<households::Entity>(
             &self.db,
             actor,
             Action::ChangeProposal,
-            &Target::area(village.clone()),
+            request.household_id,
             Subject::kind(OBJECT),
         )
         .await?;
@@ -264,16 +215,9 @@ impl ProposalService for DbProposalService {
                     .col_expr(proposals::Column::Stage, Expr::value(next.code())),
             )
             .await?;
-        insert_event(
-            &write,
-            actor,
-            row.id,
-            &change.action,
-            Some(change.from.clone()),
-            &change.to,
-            change.note.clone(),
-        )
-        .await?;
+        write
+            .step(Timeline::Proposal, row.id, actor, Step::from(&change))
+            .await?;
         write
             .audit(
                 entry(

@@ -7,8 +7,8 @@ use chrono::{Datelike, Utc};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -29,7 +29,7 @@ use shared::roles::Role;
 use shared::workflow::Workflow;
 
 use super::audit_entry::Outcome;
-use super::cases::{insert_case_event, referral_views};
+use super::cases::referral_views;
 use super::common::{
     Subject, authorize, check_version, earlier_result, entry, in_zone, overdue, own_scope, paging,
     stored_area, today_in, within_scope, workflow_step,
@@ -39,10 +39,8 @@ use super::numbering::NUMBER_ATTEMPTS;
 use super::rows::stored;
 use super::stats::Kind;
 use super::store::Store;
-use super::write::Write;
-use crate::entities::{
-    areas, cases, complaints, households, institutions, programmes, referral_events, referrals,
-};
+use super::write::{Step, Timeline, Write, load, load_in_area};
+use crate::entities::{areas, cases, complaints, households, institutions, programmes, referrals};
 
 /// Letters of a verification code: no 0/O, 1/I/L, so it can be read aloud and typed back.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -145,27 +143,6 @@ impl DbReferralService {
     }
 }
 
-fn event(
-    referral_id: i64,
-    actor: &Actor,
-    action: &str,
-    from: Option<String>,
-    to: &str,
-    note: Option<String>,
-) -> referral_events::ActiveModel {
-    referral_events::ActiveModel {
-        referral_id: Set(referral_id),
-        at: Set(Utc::now()),
-        actor_user_id: Set(Some(actor.user_id)),
-        actor_role: Set(Some(actor.role.code().to_string())),
-        action: Set(action.to_string()),
-        from_state: Set(from),
-        to_state: Set(to.to_string()),
-        note: Set(note),
-        ..Default::default()
-    }
-}
-
 /// Moves a case one step on account of its referrals (the case follows), recorded in its timeline.
 async fn case_follows(
     db: &Write,
@@ -187,16 +164,13 @@ async fn case_follows(
         cases::Entity::update_many().col_expr(cases::Column::State, Expr::value(next.state.code())),
     )
     .await?;
-    insert_case_event(
-        db,
-        actor,
-        case.id,
-        CaseFlow::action_code(action),
-        Some(status.state.code().to_string()),
-        next.state.code(),
-        Some(note.to_string()),
-    )
-    .await
+    let followed = Step {
+        action: CaseFlow::action_code(action),
+        from: Some(status.state.code().to_string()),
+        to: next.state.code(),
+        note: Some(note.to_string()),
+    };
+    db.step(Timeline::Case, case.id, actor, followed).await
 }
 
 #[async_trait]
@@ -206,28 +180,18 @@ impl ReferralService for DbReferralService {
         actor: &Actor,
         request: IssueReferral,
     ) -> Result<ReferralView, ServiceError> {
-        let case = cases::Entity::find_by_id(request.case_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
-        let village = stored_area(&case.village_code)?;
-        authorize(
+        let (case, village) = load_in_area::<cases::Entity>(
             &self.db,
             actor,
             Action::IssueReferral,
-            &Target::area(village.clone()),
-            Subject::new("case", case.id),
+            request.case_id,
+            Subject::new("case", request.case_id),
         )
         .await?;
         if let Some(id) =
             earlier_result(&self.db, actor, &request.idempotency_key, "referral").await?
         {
-            let row = referrals::Entity::find_by_id(id)
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .ok_or(ServiceError::NotFound)?;
+            let row = load::<referrals::Entity>(&self.db, id).await?;
             return self.view(&row).await;
         }
         let state = stored::<CaseState>(&case.state)?;
@@ -345,17 +309,15 @@ impl ReferralService for DbReferralService {
             let Some(row) = write.insert_numbered(inserted).await? else {
                 continue;
             };
-            event(
-                row.id,
-                actor,
-                "issue",
-                None,
-                ReferralState::Sent.code(),
-                None,
-            )
-            .insert(&write)
-            .await
-            .map_err(db_failure)?;
+            let issued = Step {
+                action: "issue",
+                from: None,
+                to: ReferralState::Sent.code(),
+                note: None,
+            };
+            write
+                .step(Timeline::Referral, row.id, actor, issued)
+                .await?;
             if state == CaseState::ServiceDecided {
                 case_follows(
                     &write,
@@ -393,11 +355,7 @@ impl ReferralService for DbReferralService {
                 return self.view(&row).await;
             }
             // Another request with the same key got there first: its referral.
-            let row = referrals::Entity::find_by_id(id)
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .ok_or(ServiceError::NotFound)?;
+            let row = load::<referrals::Entity>(&self.db, id).await?;
             return self.view(&row).await;
         }
         tracing::error!(
@@ -412,16 +370,8 @@ impl ReferralService for DbReferralService {
         actor: &Actor,
         request: ReferralTransitionRequest,
     ) -> Result<ReferralView, ServiceError> {
-        let row = referrals::Entity::find_by_id(request.referral_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
-        let case = cases::Entity::find_by_id(row.case_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let row = load::<referrals::Entity>(&self.db, request.referral_id).await?;
+        let case = load::<cases::Entity>(&self.db, row.case_id).await?;
         let village = stored_area(&case.village_code)?;
         let (action, target) = if actor.role == Role::ReceivingInstitution {
             (
@@ -470,17 +420,9 @@ impl ReferralService for DbReferralService {
                     .col_expr(referrals::Column::OutcomeNote, Expr::value(outcome_note)),
             )
             .await?;
-        event(
-            row.id,
-            actor,
-            &change.action,
-            Some(change.from.clone()),
-            &change.to,
-            change.note.clone(),
-        )
-        .insert(&write)
-        .await
-        .map_err(db_failure)?;
+        write
+            .step(Timeline::Referral, row.id, actor, Step::from(&change))
+            .await?;
         // The case follows: once an institution takes a referral up, the case is being monitored.
         if next == ReferralState::Accepted
             && stored::<CaseState>(&case.state)? == CaseState::Referred
@@ -509,11 +451,7 @@ impl ReferralService for DbReferralService {
             )
             .await?;
         write.commit().await?;
-        let row = referrals::Entity::find_by_id(row.id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let row = load::<referrals::Entity>(&self.db, row.id).await?;
         self.view(&row).await
     }
 
@@ -613,11 +551,7 @@ impl ReferralService for DbReferralService {
         actor: &Actor,
         referral_id: i64,
     ) -> Result<ReferralLetter, ServiceError> {
-        let row = referrals::Entity::find_by_id(referral_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::NotFound)?;
+        let row = load::<referrals::Entity>(&self.db, referral_id).await?;
         let view = self.view(&row).await?;
         let (item, case) = self.inbox_item(&row, view).await?;
         let village = stored_area(&case.village_code)?;

@@ -18,15 +18,18 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    UpdateMany,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    IntoActiveModel, PrimaryKeyTrait, QueryFilter, Set, UpdateMany,
 };
+use shared::access::{Action, Target};
 use shared::contract::ServiceError;
+use shared::geo::AreaCode;
+use shared::workflow::StateChange;
 
 use shared::contract::Actor;
 
 use super::audit_entry::{self, Entry, Outcome};
-use super::common::{earlier_result, remember_result};
+use super::common::{Subject, authorize, earlier_result, remember_result, stored_area};
 use super::db_failure;
 use super::numbering::is_unique_violation;
 use super::stats::{Kind, Touch};
@@ -196,7 +199,73 @@ impl Write {
     }
 }
 
+impl Write {
+    /// Appends a step by `actor` to the timeline of record `id`.
+    pub(crate) async fn step(
+        &self,
+        timeline: Timeline,
+        id: i64,
+        actor: &Actor,
+        step: Step<'_>,
+    ) -> Result<(), ServiceError> {
+        // The three timelines keep the same columns under their own owner column.
+        macro_rules! insert_into {
+            ($table:ident, $owner:ident) => {
+                entities::$table::ActiveModel {
+                    $owner: Set(id),
+                    at: Set(Utc::now()),
+                    actor_user_id: Set(Some(actor.user_id)),
+                    actor_role: Set(Some(actor.role.code().to_string())),
+                    action: Set(step.action.to_string()),
+                    from_state: Set(step.from),
+                    to_state: Set(step.to.to_string()),
+                    note: Set(step.note),
+                    ..Default::default()
+                }
+                .insert(&self.tx)
+                .await
+                .map(|_| ())
+            };
+        }
+        match timeline {
+            Timeline::Case => insert_into!(case_events, case_id),
+            Timeline::Referral => insert_into!(referral_events, referral_id),
+            Timeline::Proposal => insert_into!(proposal_events, proposal_id),
+        }
+        .map_err(db_failure)
+    }
+}
+
 super::store::delegate_connection!(Write, tx);
+
+/// The records that keep a timeline of their steps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Timeline {
+    Case,
+    Referral,
+    Proposal,
+}
+
+/// One step in a timeline: what was done, from which state to which, and why.
+#[derive(Debug, Clone)]
+pub(crate) struct Step<'a> {
+    pub action: &'a str,
+    pub from: Option<String>,
+    pub to: &'a str,
+    pub note: Option<String>,
+}
+
+impl<'a> From<&'a StateChange> for Step<'a> {
+    /// The step a workflow took.
+    fn from(change: &'a StateChange) -> Self {
+        Step {
+            action: &change.action,
+            from: Some(change.from.clone()),
+            to: &change.to,
+            note: change.note.clone(),
+        }
+    }
+}
 
 /// A record kept with a version (bumped by every change) and the time of its last change.
 pub(crate) trait Versioned: EntityTrait {
@@ -231,3 +300,52 @@ versioned!(
     referrals,
     users,
 );
+
+/// Loads one record by its id; `NotFound` when there is none.
+pub(crate) async fn load<E>(db: &impl ConnectionTrait, id: i64) -> Result<E::Model, ServiceError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(db_failure)?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// A record kept in one village: the area its access rules are checked on.
+pub(crate) trait InVillage: EntityTrait {
+    fn village_code(row: &Self::Model) -> &str;
+}
+
+macro_rules! in_village {
+    ($($table:ident),* $(,)?) => {$(
+        impl InVillage for entities::$table::Entity {
+            fn village_code(row: &Self::Model) -> &str {
+                &row.village_code
+            }
+        }
+    )*};
+}
+
+in_village!(cases, households, proposals);
+
+/// Loads a record and checks that `actor` may do `action` in its village (a
+/// refusal is audited about `subject`): the record and its village.
+pub(crate) async fn load_in_area<E>(
+    db: &Store,
+    actor: &Actor,
+    action: Action,
+    id: i64,
+    subject: Subject<'_>,
+) -> Result<(E::Model, AreaCode), ServiceError>
+where
+    E: InVillage,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    let row = load::<E>(db, id).await?;
+    let village = stored_area(E::village_code(&row))?;
+    authorize(db, actor, action, &Target::area(village.clone()), subject).await?;
+    Ok((row, village))
+}
