@@ -27,8 +27,7 @@ use shared::dto::{
 use shared::geo::{AreaLevel, AreaScope};
 use shared::programme::{InstitutionId, ProgrammeKind};
 use shared::referral::{Consent, ReferralNumber, ReferralState};
-use shared::roles::Role;
-use shared::workflow::{ActorRef, StateChange, StateMachine, Workflow};
+use shared::workflow::Workflow;
 
 use super::common::{
     Subject, audit_list_read, authorize, check_version, earlier_result, entry, in_zone, overdue,
@@ -36,13 +35,13 @@ use super::common::{
 };
 use super::db_failure;
 use super::numbering::NUMBER_ATTEMPTS;
-use super::rows::{head_names, stored, stored_json};
+use super::rows::{EventRow, head_names, stored, stored_json, usernames};
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, load, load_in_area};
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
-    referrals, users,
+    referrals,
 };
 
 /// [`CaseService`] on the portal database.
@@ -288,31 +287,6 @@ pub(crate) async fn move_open_cases<C: ConnectionTrait>(
 }
 
 /// Login names of users, for timelines and complaint officers.
-async fn usernames<C: ConnectionTrait>(
-    db: &C,
-    ids: Vec<i64>,
-) -> Result<HashMap<i64, String>, ServiceError> {
-    Ok(users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .all(db)
-        .await
-        .map_err(db_failure)?
-        .into_iter()
-        .map(|user| (user.id, user.username))
-        .collect())
-}
-
-struct EventRow {
-    machine: StateMachine,
-    at: chrono::DateTime<Utc>,
-    actor_user_id: Option<i64>,
-    actor_role: Option<String>,
-    action: String,
-    from_state: Option<String>,
-    to_state: String,
-    note: Option<String>,
-}
-
 /// Referral views of a case (the caller has authorised the view).
 pub(crate) async fn referral_views<C: ConnectionTrait>(
     db: &C,
@@ -415,16 +389,7 @@ impl DbCaseService {
             .await
             .map_err(db_failure)?
             .into_iter()
-            .map(|e| EventRow {
-                machine: StateMachine::Case,
-                at: e.at,
-                actor_user_id: e.actor_user_id,
-                actor_role: e.actor_role,
-                action: e.action,
-                from_state: e.from_state,
-                to_state: e.to_state,
-                note: e.note,
-            })
+            .map(EventRow::from)
             .collect();
         let referral_ids: Vec<i64> = referral_rows.iter().map(|r| r.id).collect();
         events.extend(
@@ -434,16 +399,7 @@ impl DbCaseService {
                 .await
                 .map_err(db_failure)?
                 .into_iter()
-                .map(|e| EventRow {
-                    machine: StateMachine::Referral,
-                    at: e.at,
-                    actor_user_id: e.actor_user_id,
-                    actor_role: e.actor_role,
-                    action: e.action,
-                    from_state: e.from_state,
-                    to_state: e.to_state,
-                    note: e.note,
-                }),
+                .map(EventRow::from),
         );
         events.sort_by_key(|event| event.at);
         let mut people: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
@@ -451,25 +407,7 @@ impl DbCaseService {
         let names = usernames(&self.db, people).await?;
         let timeline = events
             .into_iter()
-            .map(|event| StateChange {
-                machine: event.machine,
-                from: event.from_state.unwrap_or_default(),
-                to: event.to_state,
-                action: event.action,
-                actor: ActorRef {
-                    username: event
-                        .actor_user_id
-                        .and_then(|id| names.get(&id).cloned())
-                        .unwrap_or_else(|| "sistem".to_string()),
-                    role: event
-                        .actor_role
-                        .as_deref()
-                        .and_then(Role::from_code)
-                        .unwrap_or(Role::Admin),
-                },
-                at: event.at,
-                note: event.note,
-            })
+            .map(|event| event.named(&names))
             .collect();
         let mut complaint_list = Vec::with_capacity(complaint_rows.len());
         for c in &complaint_rows {

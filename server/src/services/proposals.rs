@@ -19,19 +19,18 @@ use shared::dto::{
 };
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
-use shared::roles::Role;
-use shared::workflow::{ActorRef, NOTE_MAX, StateChange, StateMachine, Workflow};
+use shared::workflow::{NOTE_MAX, StateChange, Workflow};
 
 use super::common::{
     Subject, authorize, check_version, earlier_result, entry, own_scope, paging, stored_area,
     within_scope, workflow_step,
 };
 use super::db_failure;
-use super::rows::stored;
+use super::rows::{EventRow, stored, usernames};
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, Write, load, load_in_area};
-use crate::entities::{households, proposal_events, proposals, users};
+use crate::entities::{households, proposal_events, proposals};
 
 /// Object type of proposals in the audit log and the idempotency keys.
 const OBJECT: &str = "proposal";
@@ -309,14 +308,7 @@ impl ProposalService for DbProposalService {
             .await
             .map_err(db_failure)?;
         let people: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
-        let names: HashMap<i64, String> = users::Entity::find()
-            .filter(users::Column::Id.is_in(people))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .map(|user| (user.id, user.username))
-            .collect();
+        let names = usernames(&self.db, people).await?;
         self.db
             .audit_ok(entry(
                 actor,
@@ -327,25 +319,7 @@ impl ProposalService for DbProposalService {
             .await?;
         Ok(events
             .into_iter()
-            .map(|event| StateChange {
-                machine: StateMachine::Proposal,
-                from: event.from_state.unwrap_or_default(),
-                to: event.to_state,
-                action: event.action,
-                actor: ActorRef {
-                    username: event
-                        .actor_user_id
-                        .and_then(|id| names.get(&id).cloned())
-                        .unwrap_or_else(|| "sistem".to_string()),
-                    role: event
-                        .actor_role
-                        .as_deref()
-                        .and_then(Role::from_code)
-                        .unwrap_or(Role::Admin),
-                },
-                at: event.at,
-                note: event.note,
-            })
+            .map(|event| EventRow::from(event).named(&names))
             .collect())
     }
 }
