@@ -22,7 +22,9 @@ use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::roles::Role;
 
 use super::auth::{assignment_views, hash_password, new_user, store_password};
-use super::common::{Subject, authorize, entry, own_scope, paging, scope_condition, stored_scope};
+use super::common::{
+    Subject, authorize, entry, fetch_page, own_scope, scope_condition, stored_scope,
+};
 use super::db_failure;
 use super::store::Store;
 use super::write::load;
@@ -335,15 +337,18 @@ impl AccountService for DbAccountService {
         if !filter.include_disabled {
             query = query.filter(users::Column::Disabled.eq(false));
         }
-        let (page, per_page, offset) = paging(filter.page, 50);
-        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let rows = query
-            .order_by_asc(users::Column::Username)
-            .offset(offset)
-            .limit(u64::from(per_page))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        let Page {
+            items: rows,
+            total,
+            page,
+            per_page,
+        } = fetch_page(
+            &self.db,
+            query.order_by_asc(users::Column::Username),
+            filter.page,
+            50,
+        )
+        .await?;
         let items = self.rows_for(rows).await?;
         Ok(Page {
             items,

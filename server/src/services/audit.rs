@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::account::{AuditFilter, AuditRow};
@@ -17,7 +15,7 @@ use shared::dto::Page;
 use shared::error::FieldErrors;
 use shared::geo::AreaScope;
 
-use super::common::{Subject, authorize, entry, own_scope, paging, within_scope};
+use super::common::{Subject, authorize, entry, fetch_page, own_scope, paging, within_scope};
 use super::db_failure;
 use super::spreadsheet::{csv_text, spreadsheet_safe};
 use super::store::Store;
@@ -197,8 +195,8 @@ impl AuditService for DbAuditService {
         actor: &Actor,
         filter: AuditFilter,
     ) -> Result<Page<AuditRow>, ServiceError> {
-        let (page, per_page, offset) = paging(filter.page, AUDIT_PER_PAGE);
         let Some(query) = self.query(actor, &filter).await? else {
+            let (page, per_page, _) = paging(filter.page, AUDIT_PER_PAGE);
             return Ok(Page {
                 items: Vec::new(),
                 total: 0,
@@ -206,13 +204,12 @@ impl AuditService for DbAuditService {
                 per_page,
             });
         };
-        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let models = query
-            .offset(offset)
-            .limit(u64::from(per_page))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        let Page {
+            items: models,
+            total,
+            page,
+            per_page,
+        } = fetch_page(&self.db, query, filter.page, AUDIT_PER_PAGE).await?;
         let items = self.rows(models).await?;
         self.note_reading(actor, "view", &filter, items.len())
             .await?;

@@ -8,8 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -30,8 +29,8 @@ use shared::referral::{Consent, ReferralNumber, ReferralState};
 use shared::workflow::Workflow;
 
 use super::common::{
-    Subject, audit_list_read, authorize, check_version, earlier_result, entry, in_zone, overdue,
-    own_scope, paging, stored_area, today_in, within_scope, workflow_step,
+    Subject, audit_list_read, authorize, check_version, earlier_result, entry, fetch_page, in_zone,
+    overdue, own_scope, stored_area, today_in, within_scope, workflow_step,
 };
 use super::db_failure;
 use super::numbering::NUMBER_ATTEMPTS;
@@ -741,14 +740,12 @@ impl CaseService for DbCaseService {
         filter: CaseFilter,
     ) -> Result<Page<CaseSummary>, ServiceError> {
         let (query, scope) = self.case_query(actor, &filter).await?;
-        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let (page, per_page, offset) = paging(filter.page, filter.per_page);
-        let rows = query
-            .offset(offset)
-            .limit(u64::from(per_page))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        let Page {
+            items: rows,
+            total,
+            page,
+            per_page,
+        } = fetch_page(&self.db, query, filter.page, filter.per_page).await?;
         let items = summaries(&self.db, rows).await?;
         let detail = format!("page={page}; rows={}; total={total}", items.len());
         audit_list_read(&self.db, actor, "list_cases", "case", &scope, detail).await?;

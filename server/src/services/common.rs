@@ -4,11 +4,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Select, Set,
 };
 use shared::access::{self, Action, Target};
 use shared::clock::Zone;
 use shared::contract::{Actor, ServiceError};
+use shared::dto::Page;
 use shared::geo::{AreaCode, AreaScope};
 use shared::programme::InstitutionId;
 use shared::workflow::{ActorRef, StateChange, Workflow, record_transition};
@@ -176,6 +178,34 @@ pub fn paging(page: u32, per_page: u32) -> (u32, u32, u64) {
     };
     let page = Ord::max(page, 1);
     (page, per_page, u64::from(page - 1) * u64::from(per_page))
+}
+
+/// One page of `query`'s rows, in the query's order, with the number of all its
+/// rows; `page` and `per_page` as bounded by [`paging`].
+pub async fn fetch_page<E>(
+    db: &Store,
+    query: Select<E>,
+    page: u32,
+    per_page: u32,
+) -> Result<Page<E::Model>, ServiceError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let (page, per_page, offset) = paging(page, per_page);
+    let total = query.clone().count(db).await.map_err(db_failure)?;
+    let items = query
+        .offset(offset)
+        .limit(u64::from(per_page))
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Writes an audit row for a successful action; failing to audit fails the action.

@@ -8,8 +8,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -30,8 +29,8 @@ use shared::programme::ProgrammeKind;
 use shared::proposal::{ProposalKind, ProposalSource};
 
 use super::common::{
-    Subject, audit_list_read, authorize, check_version, diff, earlier_result, entry, own_scope,
-    paging, stored_area, today_in, within_scope,
+    Subject, audit_list_read, authorize, check_version, diff, earlier_result, entry, fetch_page,
+    own_scope, stored_area, today_in, within_scope,
 };
 use super::numbering::is_unique_violation;
 use super::proposals::insert_proposal;
@@ -531,14 +530,12 @@ impl HouseholdService for DbHouseholdService {
         filter: HouseholdFilter,
     ) -> Result<Page<HouseholdRow>, ServiceError> {
         let (query, scope) = self.household_query(actor, &filter).await?;
-        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let (page, per_page, offset) = paging(filter.page, filter.per_page);
-        let rows = query
-            .offset(offset)
-            .limit(u64::from(per_page))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        let Page {
+            items: rows,
+            total,
+            page,
+            per_page,
+        } = fetch_page(&self.db, query, filter.page, filter.per_page).await?;
         let items = self.rows_for(rows).await?;
         let detail = format!("page={page}; rows={}; total={total}", items.len());
         audit_list_read(

@@ -8,10 +8,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
 use shared::dto::{
@@ -22,7 +19,7 @@ use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage
 use shared::workflow::{NOTE_MAX, StateChange, Workflow};
 
 use super::common::{
-    Subject, authorize, check_version, earlier_result, entry, own_scope, paging, stored_area,
+    Subject, authorize, check_version, earlier_result, entry, fetch_page, own_scope, stored_area,
     within_scope, workflow_step,
 };
 use super::db_failure;
@@ -266,16 +263,20 @@ impl ProposalService for DbProposalService {
             query = query
                 .filter(proposals::Column::Stage.is_in(filter.stages.iter().map(|s| s.code())));
         }
-        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let (page, per_page, offset) = paging(filter.page, filter.per_page);
-        let rows = query
-            .order_by_desc(proposals::Column::CreatedAt)
-            .order_by_desc(proposals::Column::Id)
-            .offset(offset)
-            .limit(u64::from(per_page))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        let Page {
+            items: rows,
+            total,
+            page,
+            per_page,
+        } = fetch_page(
+            &self.db,
+            query
+                .order_by_desc(proposals::Column::CreatedAt)
+                .order_by_desc(proposals::Column::Id),
+            filter.page,
+            filter.per_page,
+        )
+        .await?;
         let items = rows_of(&self.db, rows).await?;
         let area = match &scope {
             AreaScope::Area(code) => Some(code),

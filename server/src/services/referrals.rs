@@ -7,8 +7,8 @@ use chrono::{Datelike, Utc};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -31,8 +31,8 @@ use shared::workflow::Workflow;
 use super::audit_entry::Outcome;
 use super::cases::referral_views;
 use super::common::{
-    Subject, authorize, check_version, earlier_result, entry, in_zone, overdue, own_scope, paging,
-    stored_area, today_in, within_scope, workflow_step,
+    Subject, authorize, check_version, earlier_result, entry, fetch_page, in_zone, overdue,
+    own_scope, stored_area, today_in, within_scope, workflow_step,
 };
 use super::db_failure;
 use super::numbering::NUMBER_ATTEMPTS;
@@ -520,16 +520,20 @@ impl ReferralService for DbReferralService {
                 }))
                 .filter(referrals::Column::State.is_in(open));
         }
-        let total = query.clone().count(&self.db).await.map_err(db_failure)?;
-        let (page, per_page, offset) = paging(filter.page, filter.per_page);
-        let rows = query
-            .order_by_asc(referrals::Column::DueOn)
-            .order_by_asc(referrals::Column::Id)
-            .offset(offset)
-            .limit(u64::from(per_page))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        let Page {
+            items: rows,
+            total,
+            page,
+            per_page,
+        } = fetch_page(
+            &self.db,
+            query
+                .order_by_asc(referrals::Column::DueOn)
+                .order_by_asc(referrals::Column::Id),
+            filter.page,
+            filter.per_page,
+        )
+        .await?;
         let views = referral_views(&self.db, &rows).await?;
         let mut items = Vec::with_capacity(rows.len());
         for (row, view) in rows.iter().zip(views) {
