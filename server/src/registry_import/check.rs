@@ -1,0 +1,299 @@
+//! Checking one row with the shared domain validators (on the blocking reader
+//! thread), protecting its identity numbers at once.
+
+use std::collections::HashSet;
+
+use shared::error::DomainError;
+use shared::geo::{AreaCode, AreaLevel};
+use shared::household::{Desil, RegistryId, RegistrySource};
+use shared::identity::{Nik, NoKk};
+use shared::member::Relationship;
+use shared::programme::ProgrammeKind;
+
+use super::read::{Layout, RawRow};
+use super::{
+    ADDRESS_MAX, ALAMAT, COLUMNS, DESIL, HUBUNGAN, ID_KELUARGA, KODE_WILAYAH, NAMA, NAME_MAX, NIK,
+    NO_KK, PROGRAM, RejectedRow, RowProblem, SUMBER,
+};
+use crate::protect::{DataKey, IdKind};
+
+/// Family-level fields, repeated on every person row of a family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FamilyFields {
+    pub(super) source: String,
+    pub(super) kk_hash: String,
+    pub(super) village_code: String,
+    pub(super) address: Option<String>,
+    pub(super) desil: i16,
+    /// JSON array of programme codes, in catalogue order, without duplicates.
+    pub(super) programmes: String,
+}
+
+impl FamilyFields {
+    /// The columns whose values differ from `other`.
+    pub(super) fn differing(&self, other: &FamilyFields) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        if self.source != other.source {
+            fields.push(COLUMNS[SUMBER]);
+        }
+        if self.kk_hash != other.kk_hash {
+            fields.push(COLUMNS[NO_KK]);
+        }
+        if self.village_code != other.village_code {
+            fields.push(COLUMNS[KODE_WILAYAH]);
+        }
+        if self.address != other.address {
+            fields.push(COLUMNS[ALAMAT]);
+        }
+        if self.desil != other.desil {
+            fields.push(COLUMNS[DESIL]);
+        }
+        if self.programmes != other.programmes {
+            fields.push(COLUMNS[PROGRAM]);
+        }
+        fields
+    }
+}
+
+/// A row that passed every check the file alone allows; identity numbers already protected.
+pub(super) struct ValidRow {
+    pub(super) line: u64,
+    pub(super) registry_id: String,
+    pub(super) family: FamilyFields,
+    pub(super) kk_sealed: String,
+    pub(super) kk_masked: String,
+    pub(super) nik_hash: String,
+    pub(super) nik_sealed: String,
+    pub(super) nik_masked: String,
+    pub(super) name: String,
+    pub(super) relationship: i16,
+}
+
+pub(super) enum Checked {
+    Valid(Box<ValidRow>),
+    Rejected(RejectedRow),
+}
+
+/// Checks one row with the shared validators and protects its identity numbers.
+pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked {
+    if !row.issues.is_empty() {
+        return Checked::Rejected(RejectedRow {
+            line: row.line,
+            problems: row.issues,
+        });
+    }
+    let mut problems = Vec::new();
+    let field = |column: usize| layout.field(&row, column);
+
+    let registry_id = RegistryId::parse(field(ID_KELUARGA))
+        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[ID_KELUARGA], &error)))
+        .ok();
+    let source = coded::<RegistrySource>(field(SUMBER), COLUMNS[SUMBER], RegistrySource::from_code)
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    let kk = NoKk::parse(field(NO_KK))
+        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NO_KK], &error)))
+        .ok();
+    let nik = Nik::parse(field(NIK))
+        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NIK], &error)))
+        .ok();
+    let name = text(field(NAMA), COLUMNS[NAMA], NAME_MAX, true)
+        .map_err(|problem| problems.push(problem))
+        .ok()
+        .flatten();
+    let relationship = number(field(HUBUNGAN), COLUMNS[HUBUNGAN], 1, 8)
+        .and_then(|n| {
+            let n = u8::try_from(n).unwrap_or_default();
+            Relationship::from_number(n)
+                .map(Relationship::number)
+                .map_err(|error| RowProblem::domain(COLUMNS[HUBUNGAN], &error))
+        })
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    let village = village_code(field(KODE_WILAYAH))
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    let address = text(field(ALAMAT), COLUMNS[ALAMAT], ADDRESS_MAX, false)
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    let desil = number(field(DESIL), COLUMNS[DESIL], 1, 10)
+        .and_then(|n| {
+            Desil::new(u8::try_from(n).unwrap_or_default())
+                .map_err(|error| RowProblem::domain(COLUMNS[DESIL], &error))
+        })
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    let programmes = programme_codes(field(PROGRAM))
+        .map_err(|problem| problems.push(problem))
+        .ok();
+
+    match (
+        registry_id,
+        source,
+        kk,
+        nik,
+        name,
+        relationship,
+        village,
+        address,
+        desil,
+        programmes,
+    ) {
+        (
+            Some(registry_id),
+            Some(source),
+            Some(kk),
+            Some(nik),
+            Some(name),
+            Some(relationship),
+            Some(village),
+            Some(address),
+            Some(desil),
+            Some(programmes),
+        ) if problems.is_empty() => {
+            let kk_digits = kk.as_str();
+            let nik_digits = nik.as_str();
+            Checked::Valid(Box::new(ValidRow {
+                line: row.line,
+                registry_id: registry_id.as_str().to_string(),
+                family: FamilyFields {
+                    source: source.code().to_string(),
+                    kk_hash: key.lookup_hash(IdKind::NoKk, &kk_digits),
+                    village_code: village.as_str().to_string(),
+                    address,
+                    desil: i16::from(desil.get()),
+                    programmes,
+                },
+                kk_sealed: key.seal(&kk_digits),
+                kk_masked: kk.masked(),
+                nik_hash: key.lookup_hash(IdKind::Nik, &nik_digits),
+                nik_sealed: key.seal(&nik_digits),
+                nik_masked: nik.masked(),
+                name,
+                relationship: i16::from(relationship),
+            }))
+        }
+        _ => Checked::Rejected(RejectedRow {
+            line: row.line,
+            problems,
+        }),
+    }
+}
+
+/// A coded value (`dtks`), case-insensitive.
+fn coded<T>(
+    input: &str,
+    field: &str,
+    from_code: impl Fn(&str) -> Option<T>,
+) -> Result<T, RowProblem> {
+    if input.is_empty() {
+        return Err(RowProblem::domain(
+            field,
+            &DomainError::TextRequired {
+                field: field.to_string(),
+            },
+        ));
+    }
+    from_code(&input.to_ascii_lowercase()).ok_or_else(|| {
+        RowProblem::domain(
+            field,
+            &DomainError::UnknownCode {
+                field: field.to_string(),
+                code: input.chars().take(30).collect(),
+            },
+        )
+    })
+}
+
+/// Text with a maximum length; `None` when empty and optional.
+fn text(
+    input: &str,
+    field: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, RowProblem> {
+    if input.is_empty() {
+        return if required {
+            Err(RowProblem::domain(
+                field,
+                &DomainError::TextRequired {
+                    field: field.to_string(),
+                },
+            ))
+        } else {
+            Ok(None)
+        };
+    }
+    if input.chars().count() > max {
+        return Err(RowProblem::domain(
+            field,
+            &DomainError::TextTooLong {
+                field: field.to_string(),
+                max,
+            },
+        ));
+    }
+    Ok(Some(input.to_string()))
+}
+
+/// A whole number from `min` to `max`.
+fn number(input: &str, field: &str, min: i64, max: i64) -> Result<i64, RowProblem> {
+    let Ok(found) = input.parse::<i64>() else {
+        return Err(RowProblem::new(
+            field,
+            format!("Isian {field} harus berupa angka {min} sampai {max}."),
+            format!("{field} must be a whole number from {min} to {max}."),
+        ));
+    };
+    if (min..=max).contains(&found) {
+        Ok(found)
+    } else {
+        Err(RowProblem::domain(
+            field,
+            &DomainError::NumberOutOfRange {
+                field: field.to_string(),
+                min,
+                max,
+                found,
+            },
+        ))
+    }
+}
+
+/// A village code (dotted or bare digits), in dotted form.
+fn village_code(input: &str) -> Result<AreaCode, RowProblem> {
+    let field = COLUMNS[KODE_WILAYAH];
+    let code = AreaCode::parse(input).map_err(|error| RowProblem::domain(field, &error))?;
+    code.require_level(AreaLevel::Village)
+        .map_err(|error| RowProblem::domain(field, &error))
+}
+
+/// `;`-separated programme codes as a JSON array in catalogue order, without duplicates.
+fn programme_codes(input: &str) -> Result<String, RowProblem> {
+    let field = COLUMNS[PROGRAM];
+    let mut kinds = HashSet::new();
+    for code in input.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        let kind = ProgrammeKind::from_code(&code.to_ascii_lowercase()).ok_or_else(|| {
+            RowProblem::domain(
+                field,
+                &DomainError::UnknownCode {
+                    field: field.to_string(),
+                    code: code.chars().take(30).collect(),
+                },
+            )
+        })?;
+        kinds.insert(kind);
+    }
+    let codes: Vec<&str> = ProgrammeKind::ALL
+        .iter()
+        .filter(|kind| kinds.contains(*kind))
+        .map(|kind| kind.code())
+        .collect();
+    serde_json::to_string(&codes).map_err(|error| {
+        RowProblem::new(
+            field,
+            format!("Isian {field} tidak dapat disimpan: {error}"),
+            format!("{field} cannot be stored: {error}"),
+        )
+    })
+}

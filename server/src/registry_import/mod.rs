@@ -1,0 +1,380 @@
+//! Import of a district's slice of the welfare registry (DTKS/DTSEN) from a CSV
+//! or XLSX file: one row per person, validated row by row, upserted by registry
+//! id in one transaction. The column layout and the rules are documented in
+//! `docs/registry-import.md`.
+//!
+//! How it runs:
+//! - a blocking reader thread streams the file (CSV records or XLSX cells),
+//!   validates each row with the shared domain validators, hashes and seals
+//!   the NIK and No KK at once (the clear numbers never leave that thread),
+//!   and hands batches of checked rows to the database side over a bounded
+//!   channel, so memory stays bounded by a few batches whatever the file size;
+//! - the database side checks what needs the database (the area exists, the
+//!   family's repeated fields agree with its first accepted row, no NIK twice
+//!   in a family, one head per family), rejects the rows that fail, and upserts
+//!   the others with multi-row `INSERT ... ON CONFLICT`;
+//! - everything happens in one transaction: an error or a crash applies
+//!   nothing; rejected rows are skipped, reported (line, field, reason in
+//!   Indonesian and English) and written to the rejected-rows report;
+//! - the run is recorded in `registry_imports` (`running` before the
+//!   transaction, `done` inside it, `failed` after a rollback), and households
+//!   whose No KK matches an imported family get its registry id and desil.
+//!
+//! The parts: `read` (the file formats: CSV records, XLSX cells, the header),
+//! `check` (validating a row), `apply` (writing to the database) and `report`
+//! (what the import did, the rejected-rows report file and progress).
+
+mod apply;
+mod check;
+mod read;
+mod report;
+
+use std::fs::File;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
+    QueryFilter, Set, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
+
+use crate::entities::registry_imports;
+use crate::protect::DataKey;
+
+use apply::{apply_batch, link_households};
+use read::{Batch, produce};
+pub use report::{ImportReport, RejectedRow, RowProblem};
+use report::{ProgressBar, ReportWriter};
+
+/// The columns of a registry file, in their documented order.
+pub const COLUMNS: [&str; 10] = [
+    "id_keluarga",
+    "sumber",
+    "no_kk",
+    "nik",
+    "nama",
+    "hubungan",
+    "kode_wilayah",
+    "alamat",
+    "desil",
+    "program",
+];
+
+const ID_KELUARGA: usize = 0;
+const SUMBER: usize = 1;
+const NO_KK: usize = 2;
+const NIK: usize = 3;
+const NAMA: usize = 4;
+const HUBUNGAN: usize = 5;
+const KODE_WILAYAH: usize = 6;
+const ALAMAT: usize = 7;
+const DESIL: usize = 8;
+const PROGRAM: usize = 9;
+
+/// Longest name and address the tables hold.
+const NAME_MAX: usize = 120;
+const ADDRESS_MAX: usize = 255;
+
+/// Rows per batch unless the options say otherwise. Families take 12 bound
+/// values a row and people 7, well under SQLite's 32,766 per statement.
+pub const DEFAULT_BATCH_ROWS: usize = 1_000;
+const MAX_BATCH_ROWS: usize = 2_000;
+
+/// Rejected rows kept in [`ImportReport::rejected`]; the report file has them all.
+pub const REJECTED_KEPT: usize = 10_000;
+
+/// Columns beyond this in a worksheet are ignored (a guard against runaway sheets).
+const MAX_COLUMNS: usize = 256;
+
+/// How far along an import is, given to a progress callback after every batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+    /// Bytes of the file read so far (CSV only; 0 for XLSX).
+    pub bytes_read: u64,
+    /// Size of the file when progress is measured in bytes (CSV), else `None`.
+    pub bytes_total: Option<u64>,
+}
+
+/// A progress callback; returning `ControlFlow::Break` cancels the import (nothing is applied).
+pub type ProgressCallback = Arc<dyn Fn(&ImportProgress) -> ControlFlow<()> + Send + Sync>;
+
+/// How progress is shown.
+#[derive(Clone, Default)]
+pub enum Progress {
+    /// Not shown.
+    #[default]
+    Silent,
+    /// A progress bar on standard error, when standard error is a terminal.
+    Terminal,
+    /// Given to a callback (the UI, tests).
+    Callback(ProgressCallback),
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Progress::Silent => "Silent",
+            Progress::Terminal => "Terminal",
+            Progress::Callback(_) => "Callback(..)",
+        })
+    }
+}
+
+/// Options of an import run.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Where to write the rejected rows as CSV (`baris,kolom,alasan,reason`); `None` writes no file.
+    pub rejected_report: Option<PathBuf>,
+    /// The account that started the import, recorded in `registry_imports`.
+    pub imported_by: Option<i64>,
+    /// Rows per database batch (0 means [`DEFAULT_BATCH_ROWS`]; at most 2,000).
+    pub batch_rows: usize,
+    /// How progress is shown.
+    pub progress: Progress,
+}
+
+/// The default place of the rejected-rows report: `<input>.rejected.csv`.
+pub fn default_report_path(input: &Path) -> PathBuf {
+    let mut name = input.as_os_str().to_os_string();
+    name.push(".rejected.csv");
+    PathBuf::from(name)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    fn of(path: &Path) -> anyhow::Result<Format> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("csv") => Ok(Format::Csv),
+            Some("xlsx") => Ok(Format::Xlsx),
+            _ => bail!(
+                "{}: unsupported file type; a registry file must be .csv (UTF-8) or .xlsx",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Imports a registry file (`.csv` or `.xlsx`) in one transaction; see the module documentation.
+///
+/// Rejected rows do not make the import fail: they are skipped and reported. The
+/// import fails (and applies nothing) when the file cannot be read, its header
+/// lacks a column, the database fails, or a progress callback cancels it.
+pub async fn import(
+    db: &DatabaseConnection,
+    key: &DataKey,
+    path: &Path,
+    options: ImportOptions,
+) -> anyhow::Result<ImportReport> {
+    let started = Instant::now();
+    let format = Format::of(path)?;
+    let file_name: String = path
+        .file_name()
+        .map(|name| name.to_string_lossy().chars().take(255).collect())
+        .unwrap_or_default();
+    let bytes_total = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    let hash_path = path.to_path_buf();
+    let file_sha256 = tokio::task::spawn_blocking(move || sha256_file(&hash_path))
+        .await
+        .context("the file hashing task stopped")??;
+
+    let record = registry_imports::ActiveModel {
+        id: NotSet,
+        file_name: Set(file_name),
+        file_sha256: Set(file_sha256.clone()),
+        started_at: Set(Utc::now()),
+        finished_at: Set(None),
+        rows_total: Set(0),
+        rows_accepted: Set(0),
+        rows_rejected: Set(0),
+        status: Set("running".to_string()),
+        imported_by: Set(options.imported_by),
+    }
+    .insert(db)
+    .await
+    .context("cannot record the import in registry_imports")?;
+    let import_id = record.id;
+
+    let run = Run {
+        import_id,
+        path: path.to_path_buf(),
+        format,
+        bytes_total,
+        key: key.clone(),
+        options,
+    };
+    match run.execute(db).await {
+        Ok(mut report) => {
+            report.import_id = import_id;
+            report.file_sha256 = file_sha256;
+            report.elapsed = started.elapsed();
+            Ok(report)
+        }
+        Err(error) => {
+            let marked = registry_imports::Entity::update_many()
+                .col_expr(registry_imports::Column::Status, Expr::value("failed"))
+                .col_expr(
+                    registry_imports::Column::FinishedAt,
+                    Expr::value(Utc::now()),
+                )
+                .filter(registry_imports::Column::Id.eq(import_id))
+                .exec(db)
+                .await;
+            if let Err(mark_error) = marked {
+                tracing::warn!(import_id, error = %mark_error, "cannot mark the registry import as failed");
+            }
+            Err(error.context(format!(
+                "registry import of {} failed; nothing was applied",
+                path.display()
+            )))
+        }
+    }
+}
+
+fn sha256_file(path: &Path) -> anyhow::Result<String> {
+    let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let read = file
+            .read(&mut buffer)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(buffer.get(..read).unwrap_or_default());
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+struct Run {
+    import_id: i64,
+    path: PathBuf,
+    format: Format,
+    bytes_total: u64,
+    key: DataKey,
+    options: ImportOptions,
+}
+
+impl Run {
+    async fn execute(self, db: &DatabaseConnection) -> anyhow::Result<ImportReport> {
+        let mut report_file = match &self.options.rejected_report {
+            Some(path) => Some(ReportWriter::create(path)?),
+            None => None,
+        };
+        let txn = db.begin().await?;
+        let outcome = self.apply(&txn, report_file.as_mut()).await;
+        match outcome {
+            Ok(report) => {
+                txn.commit().await?;
+                if let Some(writer) = report_file {
+                    writer.finish()?;
+                }
+                Ok(report)
+            }
+            Err(error) => {
+                if let Err(rollback) = txn.rollback().await {
+                    tracing::warn!(error = %rollback, "rollback of the registry import failed");
+                }
+                if let (Some(writer), Some(path)) = (report_file, &self.options.rejected_report) {
+                    drop(writer);
+                    // A partial report of a failed import would mislead: nothing was applied.
+                    let _ = std::fs::remove_file(path);
+                }
+                Err(error)
+            }
+        }
+    }
+
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        mut report_file: Option<&mut ReportWriter>,
+    ) -> anyhow::Result<ImportReport> {
+        let batch_rows = match self.options.batch_rows {
+            0 => DEFAULT_BATCH_ROWS,
+            rows => rows.min(MAX_BATCH_ROWS),
+        };
+        let (sender, mut receiver) = mpsc::channel::<anyhow::Result<Batch>>(2);
+        let reader = {
+            let (path, format, key) = (self.path.clone(), self.format, self.key.clone());
+            tokio::task::spawn_blocking(move || produce(&path, format, key, batch_rows, sender))
+        };
+        let mut bar = ProgressBar::new(&self.options.progress, self.format, self.bytes_total);
+        let mut report = ImportReport::default();
+        while let Some(batch) = receiver.recv().await {
+            let batch = batch?;
+            report.rows_total += batch.rows.len() as u64;
+            let rejected = apply_batch(txn, self.import_id, batch.rows, &mut report).await?;
+            for row in rejected {
+                if let Some(writer) = report_file.as_deref_mut() {
+                    writer.write(&row)?;
+                }
+                if report.rejected.len() < REJECTED_KEPT {
+                    report.rejected.push(row);
+                }
+            }
+            let progress = ImportProgress {
+                rows_read: report.rows_total,
+                rows_accepted: report.rows_accepted,
+                rows_rejected: report.rows_rejected,
+                // The reader counts the `\n` it appends to the file.
+                bytes_read: batch.bytes_read.min(self.bytes_total),
+                bytes_total: (self.format == Format::Csv).then_some(self.bytes_total),
+            };
+            if bar.update(&progress).is_break() {
+                bar.finish();
+                bail!("the import was cancelled");
+            }
+        }
+        bar.finish();
+        reader
+            .await
+            .context("the file reader stopped unexpectedly")?;
+
+        report.households_linked = link_households(txn, self.import_id).await?;
+        registry_imports::Entity::update_many()
+            .col_expr(registry_imports::Column::Status, Expr::value("done"))
+            .col_expr(
+                registry_imports::Column::FinishedAt,
+                Expr::value(Utc::now()),
+            )
+            .col_expr(
+                registry_imports::Column::RowsTotal,
+                Expr::value(i64::try_from(report.rows_total).unwrap_or(i64::MAX)),
+            )
+            .col_expr(
+                registry_imports::Column::RowsAccepted,
+                Expr::value(i64::try_from(report.rows_accepted).unwrap_or(i64::MAX)),
+            )
+            .col_expr(
+                registry_imports::Column::RowsRejected,
+                Expr::value(i64::try_from(report.rows_rejected).unwrap_or(i64::MAX)),
+            )
+            .filter(registry_imports::Column::Id.eq(self.import_id))
+            .exec(txn)
+            .await?;
+        Ok(report)
+    }
+}
