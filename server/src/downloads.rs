@@ -262,7 +262,8 @@ impl DashboardQuery {
     }
 }
 
-/// The tables a dashboard download is made of, after the access check and an audit row.
+/// The tables a dashboard download is made of (checked and audited by the
+/// service) and the file name they go out under.
 async fn dashboard_tables(
     state: &AppState,
     actor: Option<Extension<Actor>>,
@@ -272,67 +273,20 @@ async fn dashboard_tables(
     let Some(Extension(actor)) = actor else {
         return Err(ServiceError::Unauthenticated);
     };
-    let english = query.bahasa == "en";
-    let (stem, tables, area) = if comparison {
-        let compared = state
-            .services
-            .dashboards
-            .compare(&actor, query.level())
-            .await?;
-        let stem = format!(
-            "perbandingan-{}",
-            if query.tingkat == "provinsi" {
-                "provinsi"
-            } else {
-                "kabupaten"
-            }
-        );
-        let area = compared.within.code.clone();
-        (
-            stem,
-            shared::dashboard::comparison_tables(&compared, english),
-            area,
-        )
-    } else {
-        let board = state
-            .services
-            .dashboards
-            .area(&actor, &query.wilayah)
-            .await?;
-        let code = if board.area.code.is_empty() {
-            "nasional".to_string()
-        } else {
-            board.area.code.replace('.', "")
-        };
-        let area = board.area.code.clone();
-        (
-            format!("dasbor-{code}"),
-            shared::dashboard::area_tables(&board, english),
-            area,
-        )
+    let request = shared::dashboard::ExportRequest {
+        comparison: comparison.then(|| query.level()),
+        area: query.wilayah.clone(),
+        table: query.tabel.clone(),
+        english: query.bahasa == "en",
     };
-    // A table that does not exist is "not found", and nothing was exported: no
-    // audit row says otherwise, and the caller's text is never copied into it.
-    let wanted = tables.iter().find(|table| table.key == query.tabel);
-    let detail = match wanted {
-        Some(table) => table.key.to_string(),
-        None if query.tabel.is_empty() => "*".to_string(),
-        None => return Err(ServiceError::NotFound),
+    let exported = state.services.dashboards.export(&actor, request).await?;
+    let stem = match (comparison, exported.area.as_str()) {
+        (true, _) if query.tingkat == "provinsi" => "perbandingan-provinsi".to_string(),
+        (true, _) => "perbandingan-kabupaten".to_string(),
+        (false, "") => "dasbor-nasional".to_string(),
+        (false, code) => format!("dasbor-{}", code.replace('.', "")),
     };
-    let area = shared::geo::AreaCode::parse(&area).ok();
-    let mut audit = crate::services::common::entry(
-        &actor,
-        "dashboard_export",
-        crate::services::common::Subject::kind(if comparison {
-            "dashboard_comparison"
-        } else {
-            "dashboard"
-        }),
-        area.as_ref(),
-    );
-    audit.detail = Some(detail);
-    crate::services::common::audit_ok(&state.db, audit).await?;
-    Ok((stem, tables))
+    Ok((stem, exported.tables))
 }
 
 fn one_table_csv(

@@ -529,6 +529,13 @@ pub trait DashboardService: Send + Sync {
         actor: &Actor,
         level: crate::dashboard::CompareLevel,
     ) -> Result<crate::dashboard::Comparison, ServiceError>;
+    /// The tables of a download, audited as an export; `NotFound` for a table
+    /// the dashboard does not have (nothing is exported, nothing audited).
+    async fn export(
+        &self,
+        actor: &Actor,
+        request: crate::dashboard::ExportRequest,
+    ) -> Result<crate::dashboard::Exported, ServiceError>;
 }
 
 /// Every service of the portal, as one value placed in the request context.

@@ -604,6 +604,26 @@ pub const INDICATOR_COLUMNS: &[IndicatorColumn] = &[
     ),
 ];
 
+/// A download of a dashboard's tables (CSV: one table; XLSX: all of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    /// Provinces or districts side by side; `None`: the dashboard of [`ExportRequest::area`].
+    pub comparison: Option<CompareLevel>,
+    /// The area (`""`: the nation) of an area dashboard.
+    pub area: String,
+    /// The key of the one table wanted; empty: every table.
+    pub table: String,
+    /// Column names in English instead of Indonesian.
+    pub english: bool,
+}
+
+/// The tables of a download and the area they are about (`""`: the nation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub area: String,
+    pub tables: Vec<Table>,
+}
+
 /// A table of a dashboard, as exported to CSV and XLSX.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {

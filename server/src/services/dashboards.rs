@@ -17,14 +17,14 @@ use shared::clock::Zone;
 use shared::complaint::{ComplaintType, Sector};
 use shared::contract::{Actor, DashboardService, ServiceError};
 use shared::dashboard::{
-    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, Figures, HEADLINES,
-    Tally, last_twelve_months, metric, publish, suppress_breakdown,
+    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, ExportRequest,
+    Exported, Figures, HEADLINES, Tally, last_twelve_months, metric, publish, suppress_breakdown,
 };
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::proposal::ProposalStage;
 use shared::referral::ReferralState;
 
-use super::common::{Subject, access_actor, authorize, own_scope, today};
+use super::common::{Subject, access_actor, authorize, entry, own_scope, today};
 use super::db_failure;
 use super::store::Store;
 use crate::entities::{area_stats, areas, programmes};
@@ -609,5 +609,49 @@ impl DashboardService for DbDashboardService {
             inactive,
             groups,
         })
+    }
+
+    async fn export(
+        &self,
+        actor: &Actor,
+        request: ExportRequest,
+    ) -> Result<Exported, ServiceError> {
+        let (area, tables) = match request.comparison {
+            Some(level) => {
+                let compared = self.compare(actor, level).await?;
+                let tables = shared::dashboard::comparison_tables(&compared, request.english);
+                (compared.within.code, tables)
+            }
+            None => {
+                let board = self.area(actor, &request.area).await?;
+                let tables = shared::dashboard::area_tables(&board, request.english);
+                (board.area.code, tables)
+            }
+        };
+        // A table that does not exist is "not found", and nothing was exported: no
+        // audit row says otherwise, and the caller's text is never copied into it.
+        let detail = match tables.iter().find(|table| table.key == request.table) {
+            Some(table) => table.key.to_string(),
+            None if request.table.is_empty() => "*".to_string(),
+            None => return Err(ServiceError::NotFound),
+        };
+        let subject = if request.comparison.is_some() {
+            "dashboard_comparison"
+        } else {
+            "dashboard"
+        };
+        let code = AreaCode::parse(&area).ok();
+        self.db
+            .audit_ok(
+                entry(
+                    actor,
+                    "dashboard_export",
+                    Subject::kind(subject),
+                    code.as_ref(),
+                )
+                .detail(detail),
+            )
+            .await?;
+        Ok(Exported { area, tables })
     }
 }
