@@ -55,20 +55,7 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
-/// An error as the API answers it: stable code, both messages, and per-field details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    /// Stable error code ([`DomainError::code`]).
-    pub code: String,
-    /// Message in Bahasa Indonesia.
-    pub message_id: String,
-    /// Message in English.
-    pub message_en: String,
-    /// Per-field errors of a form, if any.
-    pub fields: Vec<FieldMessage>,
-}
-
-/// One field's error in an [`ErrorBody`].
+/// One field's error of an invalid form, as the browser shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldMessage {
     /// The field's API name.
@@ -81,9 +68,10 @@ pub struct FieldMessage {
     pub message_en: String,
 }
 
-impl From<&DomainError> for ErrorBody {
-    fn from(error: &DomainError) -> Self {
-        let fields = match error {
+impl FieldMessage {
+    /// The per-field messages of an invalid form (none for any other error).
+    pub fn all_of(error: &DomainError) -> Vec<FieldMessage> {
+        match error {
             DomainError::Invalid { errors } => errors
                 .iter()
                 .map(|FieldError { field, error }| FieldMessage {
@@ -94,12 +82,6 @@ impl From<&DomainError> for ErrorBody {
                 })
                 .collect(),
             _ => Vec::new(),
-        };
-        ErrorBody {
-            code: error.code().to_owned(),
-            message_id: error.message_id(),
-            message_en: error.message_en(),
-            fields,
         }
     }
 }
@@ -352,19 +334,20 @@ mod tests {
     }
 
     #[test]
-    fn error_body_carries_codes_and_both_languages() {
+    fn field_messages_carry_codes_and_both_languages() {
         let error = DomainError::Invalid {
             errors: vec![FieldError {
                 field: "nik".into(),
                 error: DomainError::NikRequired,
             }],
         };
-        let body = ErrorBody::from(&error);
-        assert_eq!(body.code, "invalid");
-        assert_eq!(body.fields.len(), 1);
-        assert_eq!(body.fields[0].code, "nik_required");
-        assert!(body.fields[0].message_id.starts_with("NIK wajib diisi"));
-        assert!(body.message_en.contains("A NIK is required"));
+        let fields = FieldMessage::all_of(&error);
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].field, "nik");
+        assert_eq!(fields[0].code, "nik_required");
+        assert!(fields[0].message_id.starts_with("NIK wajib diisi"));
+        assert!(fields[0].message_en.contains("A NIK is required"));
+        assert!(FieldMessage::all_of(&DomainError::NikRequired).is_empty());
     }
 
     #[test]

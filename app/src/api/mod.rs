@@ -74,15 +74,7 @@ impl From<ServiceError> for AppError {
             _ => ErrorKind::Refused,
         };
         let fields = match &error {
-            ServiceError::Invalid(shared::DomainError::Invalid { errors }) => errors
-                .iter()
-                .map(|e| FieldMessage {
-                    field: e.field.clone(),
-                    code: e.error.code().to_string(),
-                    message_id: e.error.message_id(),
-                    message_en: e.error.message_en(),
-                })
-                .collect(),
+            ServiceError::Invalid(invalid) => FieldMessage::all_of(invalid),
             _ => Vec::new(),
         };
         AppError {

@@ -507,8 +507,8 @@ impl CaseService for DbCaseService {
             .map(|c| c.received_on)
             .min()
             .unwrap_or(today);
-        let level = match actor.area_code.as_deref().map(shared::geo::AreaCode::parse) {
-            Some(Ok(code)) if code.level() == AreaLevel::Village => EscalationLevel::Village,
+        let level = match own_scope(actor)? {
+            AreaScope::Area(code) if code.level() == AreaLevel::Village => EscalationLevel::Village,
             _ => EscalationLevel::District,
         };
         let now = Utc::now();
