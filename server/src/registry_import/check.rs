@@ -3,10 +3,12 @@
 
 use std::collections::HashSet;
 
+use shared::Coded;
 use shared::error::DomainError;
 use shared::geo::{AreaCode, AreaLevel};
 use shared::household::{Desil, RegistryId, RegistrySource};
 use shared::identity::{Nik, NoKk};
+use shared::intake::parse_code;
 use shared::member::Relationship;
 use shared::programme::ProgrammeKind;
 
@@ -16,6 +18,9 @@ use super::{
     NO_KK, PROGRAM, RejectedRow, RowProblem, SUMBER,
 };
 use crate::protect::{DataKey, IdKind};
+
+/// Longest code a coded column may hold (longer is refused, not echoed whole).
+const CODE_MAX: usize = 40;
 
 /// Family-level fields, repeated on every person row of a family.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +93,7 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
     let registry_id = RegistryId::parse(field(ID_KELUARGA))
         .map_err(|error| problems.push(RowProblem::domain(COLUMNS[ID_KELUARGA], &error)))
         .ok();
-    let source = coded::<RegistrySource>(field(SUMBER), COLUMNS[SUMBER], RegistrySource::from_code)
+    let source = coded::<RegistrySource>(field(SUMBER), COLUMNS[SUMBER])
         .map_err(|problem| problems.push(problem))
         .ok();
     let kk = NoKk::parse(field(NO_KK))
@@ -97,10 +102,9 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
     let nik = Nik::parse(field(NIK))
         .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NIK], &error)))
         .ok();
-    let name = text(field(NAMA), COLUMNS[NAMA], NAME_MAX, true)
-        .map_err(|problem| problems.push(problem))
-        .ok()
-        .flatten();
+    let name = shared::text::required(COLUMNS[NAMA], field(NAMA), NAME_MAX)
+        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NAMA], &error)))
+        .ok();
     let relationship = number(field(HUBUNGAN), COLUMNS[HUBUNGAN], 1, 8)
         .and_then(|n| {
             let n = u8::try_from(n).unwrap_or_default();
@@ -113,8 +117,8 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
     let village = village_code(field(KODE_WILAYAH))
         .map_err(|problem| problems.push(problem))
         .ok();
-    let address = text(field(ALAMAT), COLUMNS[ALAMAT], ADDRESS_MAX, false)
-        .map_err(|problem| problems.push(problem))
+    let address = shared::text::optional(COLUMNS[ALAMAT], field(ALAMAT), ADDRESS_MAX)
+        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[ALAMAT], &error)))
         .ok();
     let desil = number(field(DESIL), COLUMNS[DESIL], 1, 10)
         .and_then(|n| {
@@ -180,60 +184,11 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
     }
 }
 
-/// A coded value (`dtks`), case-insensitive.
-fn coded<T>(
-    input: &str,
-    field: &str,
-    from_code: impl Fn(&str) -> Option<T>,
-) -> Result<T, RowProblem> {
-    if input.is_empty() {
-        return Err(RowProblem::domain(
-            field,
-            &DomainError::TextRequired {
-                field: field.to_string(),
-            },
-        ));
-    }
-    from_code(&input.to_ascii_lowercase()).ok_or_else(|| {
-        RowProblem::domain(
-            field,
-            &DomainError::UnknownCode {
-                field: field.to_string(),
-                code: input.chars().take(30).collect(),
-            },
-        )
-    })
-}
-
-/// Text with a maximum length; `None` when empty and optional.
-fn text(
-    input: &str,
-    field: &str,
-    max: usize,
-    required: bool,
-) -> Result<Option<String>, RowProblem> {
-    if input.is_empty() {
-        return if required {
-            Err(RowProblem::domain(
-                field,
-                &DomainError::TextRequired {
-                    field: field.to_string(),
-                },
-            ))
-        } else {
-            Ok(None)
-        };
-    }
-    if input.chars().count() > max {
-        return Err(RowProblem::domain(
-            field,
-            &DomainError::TextTooLong {
-                field: field.to_string(),
-                max,
-            },
-        ));
-    }
-    Ok(Some(input.to_string()))
+/// A coded value (`dtks`), case-insensitive, read as the forms read theirs.
+fn coded<T: Coded>(input: &str, field: &str) -> Result<T, RowProblem> {
+    shared::text::required(field, input, CODE_MAX)
+        .and_then(|code| parse_code(field, &code.to_ascii_lowercase()))
+        .map_err(|error| RowProblem::domain(field, &error))
 }
 
 /// A whole number from `min` to `max`.
@@ -273,16 +228,7 @@ fn programme_codes(input: &str) -> Result<String, RowProblem> {
     let field = COLUMNS[PROGRAM];
     let mut kinds = HashSet::new();
     for code in input.split(';').map(str::trim).filter(|c| !c.is_empty()) {
-        let kind = ProgrammeKind::from_code(&code.to_ascii_lowercase()).ok_or_else(|| {
-            RowProblem::domain(
-                field,
-                &DomainError::UnknownCode {
-                    field: field.to_string(),
-                    code: code.chars().take(30).collect(),
-                },
-            )
-        })?;
-        kinds.insert(kind);
+        kinds.insert(coded::<ProgrammeKind>(code, field)?);
     }
     let codes: Vec<&str> = ProgrammeKind::ALL
         .iter()
