@@ -285,7 +285,6 @@ pub(crate) async fn move_open_cases<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Login names of users, for timelines and complaint officers.
 /// Referral views of a case (the caller has authorised the view).
 pub(crate) async fn referral_views<C: ConnectionTrait>(
     db: &C,
