@@ -67,6 +67,16 @@ test('an administrator creates an account; its first sign-in must choose a passw
   await admin.getByLabel('Nama pengguna').waitFor();
   await waitForHydration(admin);
   await admin.getByLabel('Nama pengguna').fill('fo.baru');
+  // The form checks as it is typed, with the same check the server runs: a
+  // letter in the institution id is named once the field is left, before sending.
+  const institutionId = admin.getByLabel('ID lembaga (khusus peran lembaga penerima)');
+  await institutionId.fill('abc');
+  await institutionId.press('Tab');
+  const liveError = admin.locator('[data-live-error="institution_id"]');
+  await liveError.waitFor();
+  assert.match(await liveError.textContent(), /"abc".*tidak dikenal/);
+  await institutionId.fill('');
+  await liveError.waitFor({ state: 'detached' });
   await admin.getByLabel('Nama lengkap').fill('Petugas Baru Waled');
   // A common password is refused with the reason, and the form keeps what was typed.
   await admin.getByLabel('Kata sandi sementara').fill('password123');
@@ -87,7 +97,14 @@ test('an administrator creates an account; its first sign-in must choose a passw
   await waitForHydration(user);
   await user.getByLabel('Kata sandi saat ini').fill('sementara-untuk-fo-baru');
   await user.getByLabel('Kata sandi baru', { exact: true }).fill('sawah-hijau-di-waled');
+  // A repeat that differs is named when the field is left, before anything is sent.
+  await user.getByLabel('Ulangi kata sandi baru').fill('sawah-hijau');
+  await user.getByLabel('Ulangi kata sandi baru').press('Tab');
+  const mismatch = user.locator('[data-live-error="confirm_password"]');
+  await mismatch.waitFor();
+  assert.match(await mismatch.textContent(), /tidak sama dengan kata sandi baru/);
   await user.getByLabel('Ulangi kata sandi baru').fill('sawah-hijau-di-waled');
+  await mismatch.waitFor({ state: 'detached' });
   await user.getByTestId('change-password-submit').click();
   await user.getByTestId('form-success').waitFor();
   await user.goto(`${BASE_URL}/`);

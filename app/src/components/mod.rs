@@ -4,5 +4,6 @@ pub mod charts;
 pub mod form;
 pub mod layout;
 pub mod list;
+pub mod live_check;
 pub mod page;
 pub mod saving;

@@ -8,12 +8,14 @@ use shared::account::{AssignmentView, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Se
 use crate::api::{
     ChangePassword, SignOutEverywhere, SwitchAssignment, my_assignments, my_sessions,
 };
+use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
 use crate::format::time_in;
 use crate::i18n::{label, texts, tr};
 use crate::paths;
+use shared::drafts::PasswordChangeDraft;
 
 /// Roles and areas of the user, with a switch, and a link to change the password.
 #[component]
@@ -212,8 +214,14 @@ fn PasswordForm() -> impl IntoView {
             format!("{count} {}", tr("karakter", "characters"))
         }
     };
+    let live = LiveCheck::new(|d: &PasswordChangeDraft| d.to_request().err());
     view! {
-        <ActionForm action=change attr:class="max-w-md space-y-4">
+        <ActionForm
+            action=change
+            attr:class="max-w-md space-y-4"
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
             <div>
                 <label for="current_password" class=LABEL>{tr("Kata sandi saat ini", "Current password")}</label>
                 <input id="current_password" name="current_password" type="password" autocomplete="current-password" required class=INPUT />
@@ -238,6 +246,7 @@ fn PasswordForm() -> impl IntoView {
             <div>
                 <label for="confirm_password" class=LABEL>{tr("Ulangi kata sandi baru", "Repeat the new password")}</label>
                 <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required class=INPUT />
+                <LiveError live field="confirm_password" />
             </div>
             <FormResult
                 result=outcome(change.value())

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
 use shared::case::{CaseActionKind, CaseState, CloseReason};
 use shared::complaint::Sector;
+use shared::drafts::{CaseActionDraft, ReferralDraft};
 use shared::dto::{
     CaseDetail, CaseListQuery, CaseSummary, CurrentUser, InstitutionEntry, ProgrammeEntry,
 };
@@ -17,6 +18,7 @@ use crate::api::{
     CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
 };
 use crate::components::list::fresh_key;
+use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
@@ -339,7 +341,7 @@ fn CaseFile(
                 .collect_view()}
         </ul>
         {detail.referrals.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada rujukan.", "No referral yet.")}</p> })}
-        {may_refer.then(|| view! { <ReferralForm case_id complaints=complaint_choices programmes institutions refresh /> })}
+        {may_refer.then(|| view! { <ReferralForm case_id today=user.today complaints=complaint_choices programmes institutions refresh /> })}
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
         <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="case-timeline">
             {detail
@@ -410,9 +412,16 @@ fn CaseActions(
                         .into_iter()
                         .map(|kind| {
                             let needs_note = matches!(kind, CaseActionKind::Close | CaseActionKind::Escalate);
+                            let live = LiveCheck::new(|d: &CaseActionDraft| d.to_request().err());
                             let note_id = format!("note-{}", kind.code());
                             view! {
-                                <ActionForm action=act attr:class="space-y-2 rounded-lg border border-slate-200 p-3" attr:data-action=kind.code()>
+                                <ActionForm
+                                    action=act
+                                    attr:class="space-y-2 rounded-lg border border-slate-200 p-3"
+                                    attr:data-action=kind.code()
+                                    on:input=move |event| live.read(&event)
+                                    on:focusout=move |event| live.leave(&event)
+                                >
                                     <input type="hidden" name="case_id" value=case_id />
                                     <input type="hidden" name="version" value=version />
                                     <input type="hidden" name="action" value=kind.code() />
@@ -434,6 +443,7 @@ fn CaseActions(
                                             {if needs_note { tr("Catatan (wajib)", "Note (required)") } else { tr("Catatan", "Note") }}
                                         </label>
                                         <input id=note_id name="note" type="text" class=INPUT required=needs_note />
+                                        <LiveError live field="note" />
                                     </div>
                                     <button type="submit" class=BUTTON data-testid=format!("action-{}", kind.code())>{label(kind)}</button>
                                 </ActionForm>
@@ -454,6 +464,7 @@ fn CaseActions(
 #[component]
 fn ReferralForm(
     case_id: i64,
+    today: chrono::NaiveDate,
     complaints: Vec<(String, String)>,
     programmes: Vec<(String, String)>,
     institutions: Vec<(String, String)>,
@@ -466,13 +477,20 @@ fn ReferralForm(
         }
     });
     let key = fresh_key();
+    let live = LiveCheck::new(move |d: &ReferralDraft| d.to_request(today).err());
     let options = |list: Vec<(String, String)>| {
         list.into_iter()
             .map(|(value, text)| view! { <option value=value>{text}</option> })
             .collect_view()
     };
     view! {
-        <ActionForm action=issue attr:class="mt-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2" attr:data-testid="referral-form">
+        <ActionForm
+            action=issue
+            attr:class="mt-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2"
+            attr:data-testid="referral-form"
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
             <h3 class="font-semibold sm:col-span-2">{tr("Terbitkan rujukan", "Issue a referral")}</h3>
             <input type="hidden" name="idempotency_key" value=key />
             <input type="hidden" name="case_id" value=case_id />
@@ -489,6 +507,7 @@ fn ReferralForm(
                     <option value="">{tr("— pilih —", "— choose —")}</option>
                     {options(programmes)}
                 </select>
+                <LiveError live field="programme_id" />
             </div>
             <div>
                 <label for="ref-institution" class=LABEL>{tr("Lembaga penerima", "Receiving institution")}</label>
@@ -496,10 +515,12 @@ fn ReferralForm(
                     <option value="">{tr("— pilih —", "— choose —")}</option>
                     {options(institutions)}
                 </select>
+                <LiveError live field="institution_id" />
             </div>
             <div>
                 <label for="ref-consent-by" class=LABEL>{tr("Persetujuan diberikan oleh", "Consent given by")}</label>
                 <input id="ref-consent-by" name="consent_given_by" type="text" class=INPUT required placeholder=tr("nama warga atau walinya", "the resident or their guardian") />
+                <LiveError live field="consent_given_by" />
             </div>
             <label class="flex items-start gap-2 text-sm sm:col-span-2">
                 <input type="checkbox" name="consent" value="1" class="mt-1" required data-testid="consent" />

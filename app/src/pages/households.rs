@@ -21,6 +21,7 @@ use crate::components::form::{
 };
 use crate::components::list::fresh_key;
 use crate::components::list::{Pager, encode_query, with_query};
+use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
@@ -30,6 +31,7 @@ use crate::format::{date_id, number_id};
 use crate::i18n::{label, texts, tr};
 use crate::paths;
 use crate::posted::{OP, Posted, posted_form};
+use shared::drafts::NewFamilyProposalDraft;
 
 /// The households of the user's area.
 #[component]
@@ -338,12 +340,20 @@ fn HouseholdFileView(
 fn ProposeForm(household_id: i64) -> impl IntoView {
     let propose = ServerAction::<ProposeToRegistry>::new();
     let key = fresh_key();
+    let live = LiveCheck::new(|d: &NewFamilyProposalDraft| d.to_request().err());
     view! {
-        <ActionForm action=propose attr:class="mt-2 space-y-2" attr:data-testid="propose-form">
+        <ActionForm
+            action=propose
+            attr:class="mt-2 space-y-2"
+            attr:data-testid="propose-form"
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
             <input type="hidden" name="idempotency_key" value=key />
             <input type="hidden" name="household_id" value=household_id />
             <label for="propose-note" class=LABEL>{tr("Catatan usulan", "Proposal note")}</label>
             <input id="propose-note" name="note" type="text" class=INPUT required />
+            <LiveError live field="note" />
             <button type="submit" class=BUTTON_QUIET data-testid="propose-submit">{tr("Usulkan ke registri", "Propose to the registry")}</button>
             <FormResult result=outcome(propose.value()) success=tr("Usulan tercatat. Lanjutkan di musyawarah desa.", "Proposal recorded. Continue at the village meeting.") />
         </ActionForm>

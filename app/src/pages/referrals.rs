@@ -13,12 +13,14 @@ use shared::workflow::Workflow;
 
 use crate::api::{AnswerReferral, get_referral_letter, referral_inbox, verify_referral};
 use crate::components::list::{Pager, encode_query, query_page, query_value};
+use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
 use crate::format::date_id;
 use crate::i18n::{label, texts, tr};
 use crate::paths;
+use shared::drafts::ReferralAnswerDraft;
 
 /// The referrals of the user's institution or area, earliest deadline first.
 #[component]
@@ -141,8 +143,14 @@ fn InboxCard(
                 .into_iter()
                 .map(|action| {
                     let needs_note = ReferralFlow::requires_note(action);
+                    let live = LiveCheck::new(|d: &ReferralAnswerDraft| d.to_request().err());
                     view! {
-                        <ActionForm action=act attr:class="mt-3 flex flex-wrap items-end gap-2">
+                        <ActionForm
+                            action=act
+                            attr:class="mt-3 flex flex-wrap items-end gap-2"
+                            on:input=move |event| live.read(&event)
+                            on:focusout=move |event| live.leave(&event)
+                        >
                             <input type="hidden" name="referral_id" value=referral.id.to_string() />
                             <input type="hidden" name="version" value=referral.version.to_string() />
                             <input type="hidden" name="action" value=action.code() />
@@ -157,6 +165,7 @@ fn InboxCard(
                                         class=INPUT
                                         data-testid=format!("note-{}", action.code())
                                     />
+                                    <LiveError live field="note" />
                                 </label>
                             })}
                             <button type="submit" class=BUTTON data-testid=format!("action-{}", action.code())>

@@ -10,10 +10,12 @@ use shared::geo::AreaScope;
 use shared::programme::{InstitutionKind, ProgrammeKind};
 
 use crate::api::{SaveInstitution, SaveProgramme, institutions, programmes};
+use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH, outcome,
 };
 use crate::i18n::{label, texts, tr};
+use shared::drafts::{InstitutionDraft, ProgrammeDraft};
 
 fn area_text(scope: &AreaScope) -> String {
     match scope {
@@ -138,8 +140,14 @@ fn InstitutionForm(
         .and_then(|e| e.phone.clone())
         .unwrap_or_default();
     let active = entry.as_ref().is_none_or(|e| e.institution.active);
+    let live = LiveCheck::new(|d: &InstitutionDraft| d.to_request().err());
     view! {
-        <ActionForm action=save attr:class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2">
+        <ActionForm
+            action=save
+            attr:class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2"
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="version" value=version />
             <div class="sm:col-span-2">
@@ -158,6 +166,7 @@ fn InstitutionForm(
                 <label class=LABEL>{tr("Kode wilayah layanan (kosong: nasional)", "Area code served (empty: national)")}
                     <input name="area_code" type="text" value=area class=INPUT />
                 </label>
+                <LiveError live field="area_code" />
             </div>
             <div>
                 <label class=LABEL>{tr("Alamat", "Address")}
@@ -280,8 +289,14 @@ fn ProgrammeForm(
         .map(|e| area_text(&e.area))
         .unwrap_or_default();
     let active = entry.as_ref().is_none_or(|e| e.active);
+    let live = LiveCheck::new(|d: &ProgrammeDraft| d.to_request().err());
     view! {
-        <ActionForm action=save attr:class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2">
+        <ActionForm
+            action=save
+            attr:class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2"
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
             <input type="hidden" name="id" value=id />
             <input type="hidden" name="version" value=version />
             <div>
@@ -312,16 +327,19 @@ fn ProgrammeForm(
                 <label class=LABEL>{tr("Jenis lembaga tujuan (kode, dipisah koma)", "Institution kinds (codes, comma-separated)")}
                     <input name="institution_kinds" type="text" value=kinds class=INPUT />
                 </label>
+                <LiveError live field="institution_kinds" />
             </div>
             <div>
                 <label class=LABEL>{tr("Kode wilayah (kosong: nasional)", "Area code (empty: national)")}
                     <input name="area_code" type="text" value=area class=INPUT />
                 </label>
+                <LiveError live field="area_code" />
             </div>
             <div>
                 <label class=LABEL>{tr("ID lembaga pelaksana", "Delivering institution id")}
                     <input name="institution_id" type="text" inputmode="numeric" value=institution_id class=INPUT />
                 </label>
+                <LiveError live field="institution_id" />
             </div>
             <label class="flex items-center gap-2 text-sm">
                 <input name="active" type="checkbox" value="true" checked=active />

@@ -13,12 +13,14 @@ use crate::api::{
     AdminSetDisabled, admin_user, admin_users,
 };
 use crate::components::list::{Pager, encode_query, query_page, query_value};
+use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
 };
 use crate::i18n::{label, texts, tr};
 use crate::paths;
+use shared::drafts::{AssignmentDraft, NewUserDraft};
 
 /// The accounts the administrator manages.
 #[component]
@@ -137,7 +139,7 @@ fn RoleSelect(name: &'static str, selected: Option<Role>, allow_empty: bool) -> 
 
 /// Role, area and institution fields of an assignment form.
 #[component]
-fn AssignmentFields() -> impl IntoView {
+fn AssignmentFields(live: LiveCheck) -> impl IntoView {
     view! {
         <div>
             <label for="role" class=LABEL>{tr("Peran", "Role")}</label>
@@ -156,6 +158,7 @@ fn AssignmentFields() -> impl IntoView {
         <div>
             <label for="institution_id" class=LABEL>{tr("ID lembaga (khusus peran lembaga penerima)", "Institution id (receiving institutions only)")}</label>
             <input id="institution_id" name="institution_id" type="text" inputmode="numeric" class=INPUT />
+            <LiveError live field="institution_id" />
         </div>
     }
 }
@@ -169,9 +172,15 @@ pub fn NewUserPage() -> impl IntoView {
 #[component]
 fn NewUserForm() -> impl IntoView {
     let create = ServerAction::<AdminCreateUser>::new();
+    let live = LiveCheck::new(|d: &NewUserDraft| d.to_request().err());
     view! {
         <PageHeading text=tr("Tambah pengguna", "Add user") />
-        <ActionForm action=create attr:class="max-w-lg space-y-4">
+        <ActionForm
+            action=create
+            attr:class="max-w-lg space-y-4"
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
             <div>
                 <label for="username" class=LABEL>{tr("Nama pengguna", "Username")}</label>
                 <input id="username" name="username" type="text" autocapitalize="none" spellcheck="false" required class=INPUT />
@@ -190,7 +199,7 @@ fn NewUserForm() -> impl IntoView {
                     )}
                 </p>
             </div>
-            <AssignmentFields />
+            <AssignmentFields live />
             <FormResult result=outcome(create.value()) success=tr("Pengguna dibuat.", "User created.") />
             <button type="submit" class=BUTTON data-testid="create-user-submit">{tr("Simpan", "Save")}</button>
         </ActionForm>
@@ -251,6 +260,7 @@ fn UserFile(
 ) -> impl IntoView {
     let user = detail.user;
     let id_add = user.id.to_string();
+    let add_live = LiveCheck::new(|d: &AssignmentDraft| d.to_request().err());
     let id_reset = id_add.clone();
     let id_disable = id_add.clone();
     let status = if user.disabled {
@@ -297,9 +307,14 @@ fn UserFile(
         <FormResult result=outcome(remove.value()) success=tr("Peran dicabut.", "Role removed.") />
         <details class="mt-3 rounded-xl border border-slate-200 bg-white p-3">
             <summary class="cursor-pointer font-medium">{tr("Tambah peran", "Add a role")}</summary>
-            <ActionForm action=add attr:class="mt-3 max-w-lg space-y-3">
+            <ActionForm
+                action=add
+                attr:class="mt-3 max-w-lg space-y-3"
+                on:input=move |event| add_live.read(&event)
+                on:focusout=move |event| add_live.leave(&event)
+            >
                 <input type="hidden" name="user_id" value=id_add />
-                <AssignmentFields />
+                <AssignmentFields live=add_live />
                 <FormResult result=outcome(add.value()) success=tr("Peran ditambahkan.", "Role added.") />
                 <button type="submit" class=BUTTON>{tr("Tambah", "Add")}</button>
             </ActionForm>
