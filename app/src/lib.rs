@@ -106,6 +106,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kasus") view={lazy::<groups::CaseList>()} ssr=SsrMode::Async />
                 <Route path=path!("/kasus/:id") view={lazy::<groups::CaseDetail>()} ssr=SsrMode::Async />
                 <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />
+                <Route path=path!("/usulan") view={lazy::<groups::ProposalList>()} ssr=SsrMode::Async />
+                <Route path=path!("/usulan/:id") view={lazy::<groups::Proposal>()} ssr=SsrMode::Async />
                 <Route path=path!("/dasbor") view={lazy::<groups::Dashboard>()} ssr=SsrMode::Async />
                 <Route path=path!("/dasbor/perbandingan") view={lazy::<groups::Comparison>()} ssr=SsrMode::Async />
                 <Route path=path!("/dasbor/ringkasan") view={lazy::<groups::DashboardPrint>()} ssr=SsrMode::Async />

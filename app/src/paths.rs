@@ -32,6 +32,8 @@ pub const COMPARISON_XLSX: &str = "/unduh/perbandingan.xlsx";
 pub const CASES: &str = "/kasus";
 /// Referral inbox.
 pub const REFERRALS: &str = "/rujukan";
+/// Registry proposals (flow B): the worklist.
+pub const PROPOSALS: &str = "/usulan";
 /// Public check of a referral letter's verification code (`?kode=`).
 pub const VERIFY: &str = "/verifikasi";
 /// Users (administrators).
@@ -57,6 +59,11 @@ pub fn household(id: i64) -> String {
 /// A case's page.
 pub fn case(id: i64) -> String {
     format!("{CASES}/{id}")
+}
+
+/// A registry proposal's page.
+pub fn proposal(id: i64) -> String {
+    format!("{PROPOSALS}/{id}")
 }
 
 /// A referral's printable letter.

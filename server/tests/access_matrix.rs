@@ -247,6 +247,25 @@ fn proposer(role: Role, inside: bool) -> Expect {
     }
 }
 
+/// The proposal worklist: the proposing roles list their area (from outside,
+/// without the target family's proposal).
+fn proposal_list(role: Role, inside: bool) -> Expect {
+    match (proposer(role, true), inside) {
+        (Expect::Ok, true) => Expect::Ok,
+        (Expect::Ok, false) => Expect::OkWithout(Marker::HouseholdHead),
+        _ => Expect::Refused,
+    }
+}
+
+/// The village meeting's step of a proposal: facilitators and Puskesos coordinators, inside.
+fn musdes_step(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::Facilitator | Role::PuskesosCoordinator) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// Aggregate figures of the target village: every role but institutions, inside
 /// (the national monitor is inside everywhere).
 fn aggregates(role: Role, inside: bool) -> Expect {
@@ -318,6 +337,9 @@ fn matrix() -> Vec<Row> {
         ),
         row("/api/issue_referral", Call::Form, Box::new(referrer)),
         row("/api/propose_to_registry", Call::Form, Box::new(proposer)),
+        row("/api/proposal_list", Call::Json, Box::new(proposal_list)),
+        row("/api/get_proposal", Call::Form, Box::new(staff_record)),
+        row("/api/proposal_step", Call::Form, Box::new(musdes_step)),
         row(
             server::downloads::HOUSEHOLDS_CSV,
             Call::Get,
@@ -438,6 +460,7 @@ struct Targets {
     referral_number: String,
     verification_code: String,
     household_id: i64,
+    proposal_id: i64,
     member_id: i64,
     no_kk: String,
     programme_id: i64,
@@ -447,6 +470,8 @@ struct World {
     db: DatabaseConnection,
     /// A front-office officer of the target village, for setting records up.
     desk: Actor,
+    /// A Puskesos coordinator of the target village, who starts proposals.
+    proposer: Actor,
     services: Services,
     router: axum::Router,
     targets: Targets,
@@ -643,6 +668,30 @@ impl World {
                     .await?;
                 format!("idempotency_key=propose-{n}&household_id={}&note=Keluarga+baru", household.id)
             }
+            "/api/proposal_list" => {
+                r#"{"filter":{"area":null,"stages":[],"page":1,"per_page":100}}"#.to_string()
+            }
+            "/api/get_proposal" => format!("id={}", t.proposal_id),
+            "/api/proposal_step" => {
+                // A fresh proposal for each caller, so that only the rule decides.
+                let household = self
+                    .services
+                    .households
+                    .register(
+                        &self.desk,
+                        household_request(VILLAGE, 1000 + (n % 4000) as u16, &format!("step-{n}"))?,
+                    )
+                    .await?;
+                let started = self
+                    .services
+                    .proposals
+                    .start(&self.proposer, proposal_request(&format!("step-{n}"), household.id))
+                    .await?;
+                format!(
+                    "proposal_id={}&version=1&action=approve_in_village_meeting&note=BA+musdes",
+                    started.id
+                )
+            }
             "/api/change_password" => format!(
                 "current_password={PASSWORD}&new_password=jalan-desa-{n}-berbatu&confirm_password=jalan-desa-{n}-berbatu"
             ),
@@ -703,6 +752,17 @@ impl World {
             Marker::Referral => self.targets.referral_number.clone(),
             Marker::HouseholdHead => "Darto Wiryono".to_string(),
         }
+    }
+}
+
+/// A new-family proposal of `household_id` under the idempotency key `key`.
+fn proposal_request(key: &str, household_id: i64) -> shared::dto::StartProposal {
+    shared::dto::StartProposal {
+        idempotency_key: key.to_string(),
+        household_id,
+        kind: shared::proposal::ProposalKind::NewFamily,
+        source: shared::proposal::ProposalSource::Visit,
+        note: "Belum terdaftar di DTSEN".to_string(),
     }
 }
 
@@ -823,6 +883,10 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             },
         )
         .await?;
+    let proposal = services
+        .proposals
+        .start(&coordinator, proposal_request("matrix", household.id))
+        .await?;
     let target_user_id =
         common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
     let password_hash = server::password::hash(PASSWORD.to_string()).await?;
@@ -833,6 +897,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         .as_str();
     Ok(World {
         desk: fo,
+        proposer: coordinator,
         db,
         services,
         router,
@@ -847,6 +912,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             referral_number: referral.number.as_str().to_string(),
             verification_code: referral.verification_code.clone(),
             household_id: household.id,
+            proposal_id: proposal.id,
             member_id,
             no_kk,
             programme_id,

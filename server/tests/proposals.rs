@@ -886,3 +886,108 @@ async fn lists_are_scoped_filtered_paged_and_newest_first() -> TestResult {
     );
     Ok(())
 }
+
+/// The worklist of a role holds exactly the proposals at the stages where that
+/// role takes the next step, and a proposal's file names the family and every
+/// step with who took it (the view audited).
+#[tokio::test]
+async fn each_role_s_worklist_holds_what_awaits_its_step_and_the_file_tells_the_story() -> TestResult
+{
+    use shared::proposal::ProposalFlow;
+    let desk = desk().await?;
+    let fresh = proposal(&desk, 31).await?;
+    let met = proposal(&desk, 32).await?;
+    act(
+        &desk,
+        &desk.facilitator,
+        met,
+        ProposalAction::ApproveInVillageMeeting,
+        "BA musdes 3/2026",
+    )
+    .await?;
+    let verified = proposal(&desk, 33).await?;
+    act(
+        &desk,
+        &desk.facilitator,
+        verified,
+        ProposalAction::ApproveInVillageMeeting,
+        "BA musdes 4/2026",
+    )
+    .await?;
+    act(
+        &desk,
+        &desk.supervisor,
+        verified,
+        ProposalAction::Verify,
+        "kunjungan rumah",
+    )
+    .await?;
+
+    let worklist = |who: Actor| {
+        let services = desk.services.clone();
+        async move {
+            let page = services
+                .proposals
+                .list(
+                    &who,
+                    ProposalFilter {
+                        stages: ProposalFlow::awaiting(who.role),
+                        per_page: 100,
+                        ..ProposalFilter::default()
+                    },
+                )
+                .await?;
+            let mut ids: Vec<i64> = page.items.iter().map(|row| row.id).collect();
+            ids.sort_unstable();
+            Ok::<_, ServiceError>(ids)
+        }
+    };
+    // The facilitator holds the village meeting and the home visit.
+    let mut expected = vec![fresh, met];
+    expected.sort_unstable();
+    assert_eq!(worklist(desk.facilitator.clone()).await?, expected);
+    // The back office matches with the civil registry: only the verified one.
+    assert_eq!(worklist(desk.bo.clone()).await?, vec![verified]);
+    // The front office takes no step: its worklist asks for no stage at all.
+    assert!(ProposalFlow::awaiting(Role::FrontOffice).is_empty());
+
+    let file = desk.services.proposals.file(&desk.bo, verified).await?;
+    assert_eq!(file.proposal.id, verified);
+    assert_eq!(file.proposal.stage, ProposalStage::Verified);
+    assert!(!file.proposal.head_name.is_empty(), "the family is named");
+    let steps: Vec<(&str, &str)> = file
+        .timeline
+        .iter()
+        .map(|step| (step.action.as_str(), step.actor.username.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("propose", "fasilitator"),
+            ("approve_in_village_meeting", "fasilitator"),
+            ("verify", "supervisor"),
+        ]
+    );
+    assert_eq!(file.timeline[1].note.as_deref(), Some("BA musdes 4/2026"));
+    let views = audit_rows(&desk.db, "view_proposal", "ok").await?;
+    assert!(
+        views
+            .iter()
+            .any(|row| row.object_id.as_deref() == Some(verified.to_string().as_str())),
+        "the view is audited"
+    );
+    // Outside the area: refused like any other view of personal data.
+    let other = actor(
+        &desk.db,
+        &desk.services,
+        "fo.kota",
+        Role::Facilitator,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    assert_eq!(
+        desk.services.proposals.file(&other, verified).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    Ok(())
+}

@@ -485,6 +485,12 @@ pub trait ProposalService: Send + Sync {
         actor: &Actor,
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError>;
+    /// The proposal with its history (the view is audited).
+    async fn file(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<crate::dto::ProposalFile, ServiceError>;
     /// The proposal's history, oldest first.
     async fn history(
         &self,

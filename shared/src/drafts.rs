@@ -15,13 +15,18 @@ use serde::{Deserialize, Serialize};
 use crate::account::{AssignmentInput, NewUser};
 use crate::case::{CaseAction, CaseActionKind, CloseReason};
 use crate::complaint::Sector;
-use crate::dto::{IssueReferral, ReferralTransitionRequest, SaveInstitution, SaveProgramme};
+use crate::dto::{
+    IssueReferral, ProposalTransitionRequest, ReferralTransitionRequest, SaveInstitution,
+    SaveProgramme,
+};
 use crate::error::{DomainError, FieldErrors};
 use crate::geo::AreaScope;
 use crate::intake::parse_code;
 use crate::programme::{CatalogueEntry, InstitutionKind, ProgrammeKind};
+use crate::proposal::{ProposalAction, ProposalFlow};
 use crate::referral::{CONSENT_GIVEN_BY_MAX, ConsentGiven, ReferralAction};
 use crate::roles::Role;
+use crate::workflow::{NOTE_MAX, Workflow};
 
 /// A whole number typed in a form (ids and versions in hidden inputs).
 fn number<T: std::str::FromStr>(field: &str, text: &str) -> Result<T, DomainError> {
@@ -198,6 +203,51 @@ impl ReferralDraft {
                     resident_informed: true,
                 }),
             }),
+            _ => Err(DomainError::Invalid { errors: Vec::new() }),
+        }
+    }
+}
+
+/// A step of a registry proposal (flow B), as chosen on the proposal's page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalActionDraft {
+    pub proposal_id: String,
+    pub version: String,
+    /// [`ProposalAction`] code.
+    pub action: String,
+    /// The musdes minutes, decree or visit reference; why, for a refusal.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ProposalActionDraft {
+    /// The step, or every error named after its field (a refusal needs its reason).
+    pub fn to_request(&self) -> Result<ProposalTransitionRequest, DomainError> {
+        let mut errors = FieldErrors::new();
+        let proposal_id = errors.check("proposal_id", number("proposal_id", &self.proposal_id));
+        let version = errors.check("version", number("version", &self.version));
+        let action = errors.check(
+            "action",
+            parse_code::<ProposalAction>("action", &self.action),
+        );
+        let note = match action {
+            Some(action) if ProposalFlow::requires_note(action) => {
+                errors.check("note", crate::text::required("note", &self.note, NOTE_MAX))
+            }
+            _ => errors
+                .check("note", crate::text::optional("note", &self.note, NOTE_MAX))
+                .map(Option::unwrap_or_default),
+        };
+        errors.finish()?;
+        match (proposal_id, version, action, note) {
+            (Some(proposal_id), Some(version), Some(action), Some(note)) => {
+                Ok(ProposalTransitionRequest {
+                    proposal_id,
+                    version,
+                    action,
+                    note,
+                })
+            }
             _ => Err(DomainError::Invalid { errors: Vec::new() }),
         }
     }
@@ -494,6 +544,28 @@ mod tests {
             Err(DomainError::Invalid { errors }) => errors.into_iter().map(|e| e.field).collect(),
             other => panic!("expected field errors, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_proposal_step_needs_a_reason_only_when_it_refuses() {
+        let mut draft = ProposalActionDraft {
+            proposal_id: "4".into(),
+            version: "2".into(),
+            action: "approve_in_village_meeting".into(),
+            note: String::new(),
+        };
+        let request = draft.to_request();
+        assert!(
+            matches!(request, Ok(ref r) if r.proposal_id == 4 && r.version == 2 && r.action == ProposalAction::ApproveInVillageMeeting && r.note.is_empty()),
+            "{request:?}"
+        );
+        draft.action = "reject".into();
+        assert_eq!(field_of(draft.to_request()), ["note"]);
+        draft.note = "  Sudah pindah ke Kuningan ".into();
+        assert!(matches!(draft.to_request(), Ok(ref r) if r.note == "Sudah pindah ke Kuningan"));
+        draft.action = "approve".into();
+        draft.version = "v2".into();
+        assert_eq!(field_of(draft.to_request()), ["version", "action"]);
     }
 
     #[test]

@@ -281,6 +281,17 @@ pub struct ProposalRow {
     pub stage: ProposalStage,
     /// Village.
     pub village: AreaCode,
+    /// The head of the family, as registered.
+    pub head_name: String,
+    /// When the proposal last moved.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A registry proposal's page: the proposal and every step it took, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalFile {
+    pub proposal: ProposalRow,
+    pub timeline: Vec<StateChange>,
 }
 
 /// Asks to apply a proposal action, with the note for the timeline.

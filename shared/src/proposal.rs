@@ -106,6 +106,19 @@ impl ProposalFlow {
     }
 }
 
+impl ProposalFlow {
+    /// The stages at which `role` takes the next step: a worker's worklist.
+    pub fn awaiting(role: Role) -> Vec<ProposalStage> {
+        ProposalStage::ALL
+            .iter()
+            .copied()
+            .filter(|stage| {
+                Self::forward(*stage).is_some_and(|(_, _, roles)| roles.contains(&role))
+            })
+            .collect()
+    }
+}
+
 impl Workflow for ProposalFlow {
     type State = ProposalStage;
     type Action = ProposalAction;
@@ -204,6 +217,32 @@ mod tests {
         let all: std::collections::BTreeSet<&str> =
             ProposalStage::ALL.iter().map(|s| s.code()).collect();
         assert_eq!(reachable::<ProposalFlow>(), all);
+    }
+
+    #[test]
+    fn each_role_awaits_the_stages_of_its_own_steps() {
+        use ProposalStage as S;
+        assert_eq!(
+            ProposalFlow::awaiting(Fac),
+            vec![S::Proposed, S::VillageMeetingApproved]
+        );
+        assert_eq!(ProposalFlow::awaiting(Bo), vec![S::Verified]);
+        assert_eq!(
+            ProposalFlow::awaiting(Mgr),
+            vec![
+                S::Verified,
+                S::CivilRegistryMatched,
+                S::Ratified,
+                S::Submitted
+            ]
+        );
+        assert!(ProposalFlow::awaiting(Role::FrontOffice).is_empty());
+        // Every stage a role awaits offers that role its forward step.
+        for role in Role::ALL {
+            for stage in ProposalFlow::awaiting(role) {
+                assert!(!ProposalFlow::available_actions(stage, role).is_empty());
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod dashboard;
 mod intake;
+mod proposals;
 mod referrals;
 
 pub use account::*;
@@ -14,6 +15,7 @@ pub use admin::*;
 pub use cases::*;
 pub use dashboard::*;
 pub use intake::*;
+pub use proposals::*;
 pub use referrals::*;
 
 use leptos::prelude::*;

@@ -32,6 +32,9 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
             "nav-households",
         ));
     }
+    if user.role.may(Action::ChangeProposal) {
+        links.push((paths::PROPOSALS, tr("Usulan", "Proposals"), "nav-proposals"));
+    }
     if user.role.may(Action::ViewReferral) {
         links.push((
             paths::REFERRALS,

@@ -30,6 +30,7 @@ use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage}
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
 use crate::pages::intake::IntakePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::proposals::{ProposalListPage, ProposalPage};
 use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
 use crate::pages::{home::HomePage, login::LoginPage};
 
@@ -168,6 +169,8 @@ page_groups! {
     households / preload_households {
         HouseholdList => HouseholdListPage,
         Household => HouseholdPage,
+        ProposalList => ProposalListPage,
+        Proposal => ProposalPage,
     }
     /// Case lists and case files (follow-up, decisions, referrals).
     cases / preload_cases {

@@ -10,4 +10,5 @@ pub mod households;
 pub mod intake;
 pub mod login;
 pub mod not_found;
+pub mod proposals;
 pub mod referrals;

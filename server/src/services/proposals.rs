@@ -12,7 +12,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
 use shared::dto::{
-    Created, Page, ProposalFilter, ProposalRow, ProposalTransitionRequest, StartProposal,
+    Created, Page, ProposalFile, ProposalFilter, ProposalRow, ProposalTransitionRequest,
+    StartProposal,
 };
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
@@ -64,21 +65,25 @@ async fn rows_of<C: ConnectionTrait>(
     list: Vec<proposals::Model>,
 ) -> Result<Vec<ProposalRow>, ServiceError> {
     let ids: Vec<i64> = list.iter().map(|row| row.household_id).collect();
-    let masked: HashMap<i64, String> = households::Entity::find()
+    let families: HashMap<i64, (String, String)> = households::Entity::find()
         .filter(households::Column::Id.is_in(ids))
         .all(db)
         .await
         .map_err(db_failure)?
         .into_iter()
-        .map(|household| (household.id, household.kk_masked))
+        .map(|household| (household.id, (household.kk_masked, household.head_name)))
         .collect();
     let mut rows = Vec::with_capacity(list.len());
     for row in list {
+        let (no_kk_masked, head_name) =
+            families.get(&row.household_id).cloned().unwrap_or_default();
         rows.push(ProposalRow {
             id: row.id,
             version: row.version,
             household_id: row.household_id,
-            no_kk_masked: masked.get(&row.household_id).cloned().unwrap_or_default(),
+            no_kk_masked,
+            head_name,
+            updated_at: row.updated_at,
             kind: stored::<ProposalKind>(&row.kind)?,
             source: stored::<ProposalSource>(&row.source)?,
             stage: stored::<ProposalStage>(&row.stage)?,
@@ -291,6 +296,16 @@ impl ProposalService for DbProposalService {
             page,
             per_page,
         })
+    }
+
+    async fn file(&self, actor: &Actor, proposal_id: i64) -> Result<ProposalFile, ServiceError> {
+        let timeline = self.history(actor, proposal_id).await?;
+        let row = self.proposal(proposal_id).await?;
+        let proposal = rows_of(&self.db, vec![row])
+            .await?
+            .pop()
+            .ok_or(ServiceError::Internal)?;
+        Ok(ProposalFile { proposal, timeline })
     }
 
     async fn history(

@@ -1,0 +1,302 @@
+//! Registry proposals (flow B): the worklist of what awaits the user's step,
+//! and a proposal's page with its timeline and the steps the user may take.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::drafts::ProposalActionDraft;
+use shared::dto::{CurrentUser, ProposalFile, ProposalFilter, ProposalRow};
+use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
+use shared::roles::Role;
+use shared::workflow::Workflow;
+
+use crate::api::{ProposalStep, get_proposal, proposal_list};
+use crate::components::list::{Pager, encode_query, query_page, query_value};
+use crate::components::live_check::{LiveCheck, LiveError};
+use crate::components::page::{
+    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
+};
+use crate::format::time_in;
+use crate::i18n::{label, texts, tr};
+use crate::paths;
+
+/// The `tahap` of the worklist that shows what awaits the user's own step.
+const MINE: &str = "saya";
+/// The `tahap` that shows every proposal of the area.
+const ALL: &str = "semua";
+
+/// The proposals of the user's area; first what awaits the user's step.
+#[component]
+pub fn ProposalListPage() -> impl IntoView {
+    view! {
+        <SignedInPage
+            needs=shared::access::Action::ChangeProposal
+            title=tr("Usulan registri", "Registry proposals")
+            content=|user| view! { <ProposalListBody role=user.role /> }
+        />
+    }
+}
+
+/// The stages a worklist choice (`tahap`) stands for: the user's own steps
+/// (when the role takes any), every stage, or one stage.
+fn stages_of(choice: &str, role: Role) -> Vec<ProposalStage> {
+    match choice {
+        ALL => Vec::new(),
+        "" | MINE => ProposalFlow::awaiting(role),
+        code => ProposalStage::from_code(code).into_iter().collect(),
+    }
+}
+
+#[component]
+fn ProposalListBody(role: Role) -> impl IntoView {
+    let choice = query_value("tahap");
+    let page = query_page();
+    let mine_exists = !ProposalFlow::awaiting(role).is_empty();
+    let rows = Resource::new(
+        move || (choice(), page()),
+        move |(choice, page)| {
+            proposal_list(ProposalFilter {
+                area: None,
+                stages: stages_of(&choice, role),
+                page,
+                per_page: 25,
+            })
+        },
+    );
+    let selected = move |value: &str| {
+        let now = choice();
+        now == value || (value == MINE && now.is_empty() && mine_exists)
+    };
+    view! {
+        <PageHeading text=tr("Usulan registri", "Registry proposals") />
+        <p class="mb-3 text-sm text-slate-600">
+            {tr(
+                "Usulan keluarga ke DTSEN: musdes, verivali, padan Dukcapil, pengesahan, kirim ke Kemensos.",
+                "Proposals of families to the registry: village meeting, home visit, civil-registry match, approval, sending to Kemensos.",
+            )}
+        </p>
+        <form method="get" class="mb-4 flex flex-wrap items-end gap-3">
+            <div>
+                <label for="tahap" class=LABEL>{tr("Tampilkan", "Show")}</label>
+                <select id="tahap" name="tahap" class=INPUT data-testid="proposal-stage-filter">
+                    {mine_exists.then(|| view! {
+                        <option value=MINE selected=selected(MINE)>{tr("Menunggu langkah saya", "Awaiting my step")}</option>
+                    })}
+                    <option value=ALL selected=selected(ALL) || (choice().is_empty() && !mine_exists)>{tr("Semua tahap", "Every stage")}</option>
+                    {ProposalStage::ALL
+                        .iter()
+                        .map(|stage| view! { <option value=stage.code() selected=selected(stage.code())>{label(*stage)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+        </form>
+        <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(found) => {
+                        let query = encode_query(&[("tahap", choice())]);
+                        Either::Left(view! {
+                            <p class="mb-2 text-sm text-slate-600" data-testid="proposal-count">
+                                {format!("{} {}", found.total, tr("usulan", "proposals"))}
+                            </p>
+                            {found.items.is_empty().then(|| view! {
+                                <p class="rounded-md bg-slate-50 px-3 py-2 text-sm">{tr("Tidak ada usulan di sini.", "No proposal here.")}</p>
+                            })}
+                            <ul class="space-y-3" data-testid="proposal-list">
+                                {found.items.into_iter().map(|row| view! { <ProposalCard row /> }).collect_view()}
+                            </ul>
+                            <Pager page=found.page per_page=found.per_page total=found.total query />
+                        })
+                    }
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProposalCard(row: ProposalRow) -> impl IntoView {
+    let zone = shared::clock::Zone::of_area(row.village.as_str());
+    view! {
+        <li class="rounded-xl border border-slate-200 bg-white p-4" data-testid="proposal-card" data-stage=row.stage.code()>
+            <div class="flex flex-wrap items-start justify-between gap-2">
+                <div class="min-w-0">
+                    <a href=paths::proposal(row.id) class="font-semibold text-teal-800 underline break-words" data-testid="proposal-link">
+                        {row.head_name.clone()}
+                    </a>
+                    <p class="text-sm text-slate-600 break-words">
+                        {format!("{} · {} · {}", label(row.kind), row.no_kk_masked, row.village.as_str())}
+                    </p>
+                </div>
+                <span class="rounded-full bg-slate-100 px-3 py-1 text-xs font-semibold" data-testid="proposal-stage">
+                    {label(row.stage)}
+                </span>
+            </div>
+            <p class="mt-1 text-xs text-slate-600">
+                {format!("{} {}", tr("Terakhir bergerak", "Last moved"), time_in(row.updated_at, zone))}
+            </p>
+        </li>
+    }
+}
+
+/// One proposal: the family, the change asked, every step so far and the user's next step.
+#[component]
+pub fn ProposalPage() -> impl IntoView {
+    view! {
+        <SignedInPage
+            needs=shared::access::Action::ChangeProposal
+            title=tr("Usulan registri", "Registry proposal")
+            content=|user| view! { <ProposalBody user /> }
+        />
+    }
+}
+
+#[component]
+fn ProposalBody(user: CurrentUser) -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let step = ServerAction::<ProposalStep>::new();
+    let file = Resource::new(
+        move || (id(), step.version().get()),
+        |(id, _)| get_proposal(id),
+    );
+    let role = user.role;
+    view! {
+        <Transition fallback=|| view! { <p>{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match file.await {
+                    Ok(file) => Either::Left(view! { <ProposalView file role step /> }),
+                    Err(error) => Either::Right(view! { <ErrorPanel error /> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>) -> impl IntoView {
+    let proposal = file.proposal;
+    let zone = shared::clock::Zone::of_area(proposal.village.as_str());
+    let actions = ProposalFlow::available_actions(proposal.stage, role);
+    let finished = matches!(
+        proposal.stage,
+        ProposalStage::Enacted | ProposalStage::Rejected
+    );
+    view! {
+        <PageHeading text=tr("Usulan registri", "Registry proposal") />
+        <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-xl border border-slate-200 bg-white p-4 text-sm" data-testid="proposal-summary">
+            <dt class="font-medium">{tr("Kepala keluarga", "Head of family")}</dt>
+            <dd class="break-words">
+                <a href=paths::household(proposal.household_id) class="text-teal-800 underline">{proposal.head_name.clone()}</a>
+            </dd>
+            <dt class="font-medium">{tr("No KK", "Family card")}</dt>
+            <dd>{proposal.no_kk_masked.clone()}</dd>
+            <dt class="font-medium">{tr("Desa/kelurahan", "Village")}</dt>
+            <dd>{proposal.village.as_str().to_string()}</dd>
+            <dt class="font-medium">{tr("Jenis", "Kind")}</dt>
+            <dd>{label(proposal.kind)}</dd>
+            <dt class="font-medium">{tr("Asal", "Source")}</dt>
+            <dd>{label(proposal.source)}</dd>
+            <dt class="font-medium">{tr("Tahap", "Stage")}</dt>
+            <dd class="font-semibold" data-testid="proposal-stage">{label(proposal.stage)}</dd>
+        </dl>
+        <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="proposal-actions">
+            <h2 class="mb-2 font-semibold">{tr("Langkah berikutnya", "Next step")}</h2>
+            {match (finished, actions.is_empty()) {
+                (true, _) => Either::Left(view! {
+                    <p class="text-sm">{tr("Usulan ini sudah selesai.", "This proposal is finished.")}</p>
+                }.into_any()),
+                (false, true) => Either::Left(view! {
+                    <p class="text-sm" data-testid="proposal-waits">
+                        {format!("{} {}", tr("Menunggu:", "Waiting for:"), waiting_for(proposal.stage))}
+                    </p>
+                }.into_any()),
+                (false, false) => Either::Right(view! {
+                    <div class="grid gap-3 sm:grid-cols-2">
+                        {actions
+                            .into_iter()
+                            .map(|action| view! { <StepForm proposal=proposal.clone() action step /> })
+                            .collect_view()}
+                    </div>
+                }),
+            }}
+            <div class="mt-3">
+                <FormResult result=outcome(step.value()) success=tr("Langkah tercatat.", "Step recorded.") />
+            </div>
+        </section>
+        <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
+        <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="proposal-timeline">
+            {file
+                .timeline
+                .into_iter()
+                .map(|change| {
+                    let when = time_in(change.at, zone);
+                    let to = ProposalStage::from_code(&change.to).map(label).unwrap_or_default();
+                    let done = ProposalAction::from_code(&change.action).map(label).unwrap_or_else(|| tr("Diusulkan", "Proposed"));
+                    view! {
+                        <li>
+                            <p class="font-medium">{format!("{done} → {to}")}</p>
+                            <p class="text-slate-600">{format!("{when} · {} ({})", change.actor.username, label(change.actor.role))}</p>
+                            {change.note.map(|note| view! { <p class="break-words">{note}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// Who takes the next step of a proposal at `stage`.
+fn waiting_for(stage: ProposalStage) -> String {
+    let roles = ProposalFlow::roles(stage, ProposalAction::Reject);
+    roles
+        .iter()
+        .map(|role| label(*role))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One step the user may take, with its note (the refusal's reason is required).
+#[component]
+fn StepForm(
+    proposal: ProposalRow,
+    action: ProposalAction,
+    step: ServerAction<ProposalStep>,
+) -> impl IntoView {
+    let live = LiveCheck::new(|d: &ProposalActionDraft| d.to_request().err());
+    let needs_note = ProposalFlow::requires_note(action);
+    let note_id = format!("proposal-note-{}", action.code());
+    view! {
+        <ActionForm
+            action=step
+            attr:class="space-y-2 rounded-lg border border-slate-200 p-3"
+            attr:data-action=action.code()
+            on:input=move |event| live.read(&event)
+            on:focusout=move |event| live.leave(&event)
+        >
+            <input type="hidden" name="proposal_id" value=proposal.id />
+            <input type="hidden" name="version" value=proposal.version />
+            <input type="hidden" name="action" value=action.code() />
+            <div>
+                <label for=note_id.clone() class=LABEL>
+                    {if needs_note {
+                        tr("Alasan (wajib)", "Reason (required)")
+                    } else {
+                        tr("Nomor berita acara / catatan", "Minutes or decree number / note")
+                    }}
+                </label>
+                <input id=note_id name="note" type="text" class=INPUT required=needs_note data-testid=format!("proposal-note-{}", action.code()) />
+                <LiveError live field="note" />
+            </div>
+            <button type="submit" class=BUTTON data-testid=format!("proposal-{}", action.code())>{label(action)}</button>
+        </ActionForm>
+    }
+}

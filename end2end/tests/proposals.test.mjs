@@ -1,0 +1,84 @@
+// Registry proposals (flow B) in real Chromium against the real server and the
+// demo data: a facilitator's worklist holds what awaits their step, the
+// proposal's page records the village meeting, and the proposal moves on to
+// the next worker's list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, PHONE, closePage, launchBrowser, screenshot, seriousAccessibilityViolations,
+  signedInPage, waitForHydration,
+} from '../support.mjs';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/** The stages shown on the cards of the list now on `page`. */
+async function stagesOnList(page) {
+  await page.getByTestId('proposal-count').waitFor();
+  return page.locator('[data-testid="proposal-card"]').evaluateAll(
+    (cards) => cards.map((card) => card.dataset.stage),
+  );
+}
+
+test('a facilitator records the village meeting from the worklist; the proposal moves to the next step', async () => {
+  const page = await signedInPage(browser, 'fasilitator.waled', PHONE);
+  await page.getByTestId('nav-proposals').click();
+  await page.waitForURL(`${BASE_URL}/usulan`);
+  // The worklist opens on "awaiting my step": the village meeting and the home visit.
+  const stages = await stagesOnList(page);
+  assert.ok(stages.length > 0, 'the demo village has proposals awaiting the facilitator');
+  for (const stage of stages) {
+    assert.ok(['proposed', 'village_meeting_approved'].includes(stage), `not the facilitator's step: ${stage}`);
+  }
+  assert.deepEqual(await seriousAccessibilityViolations(page), []);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the worklist fits a 360 px phone (${width} px)`);
+  await screenshot(page, 'proposals-worklist-phone');
+
+  const proposed = page.locator('[data-testid="proposal-card"][data-stage="proposed"]').first();
+  await proposed.getByTestId('proposal-link').click();
+  await page.waitForURL(/\/usulan\/\d+$/);
+  await page.getByTestId('proposal-timeline').waitFor();
+  await waitForHydration(page);
+  const proposalPath = new URL(page.url()).pathname;
+  assert.equal(await page.getByTestId('proposal-stage').textContent(), 'Usulan');
+  const stepsBefore = await page.locator('[data-testid="proposal-timeline"] li').count();
+
+  // A refusal needs its reason: named under the field once it is left.
+  const reason = page.getByTestId('proposal-note-reject');
+  await reason.fill('x');
+  await reason.fill('');
+  await reason.press('Tab');
+  await page.locator('[data-live-error="note"]').first().waitFor();
+
+  await page.getByTestId('proposal-note-approve_in_village_meeting').fill('Berita acara musdes 12/2026');
+  await page.getByTestId('proposal-approve_in_village_meeting').click();
+  await page.getByTestId('form-success').waitFor();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="proposal-stage"]')?.textContent === 'Musdes',
+  );
+  const steps = page.locator('[data-testid="proposal-timeline"] li');
+  assert.equal(await steps.count(), stepsBefore + 1);
+  assert.match(await steps.last().textContent(), /Berita acara musdes 12\/2026/);
+  assert.match(await steps.last().textContent(), /fasilitator\.waled/);
+  await screenshot(page, 'proposal-after-musdes-phone');
+  await closePage(page);
+
+  // The district's SLRT manager has nothing to do with it yet (the home visit
+  // comes first); the page names who acts next and offers no step.
+  const manager = await signedInPage(browser, 'manajer.cirebon', PHONE);
+  await manager.goto(`${BASE_URL}${proposalPath}`);
+  await manager.getByTestId('proposal-waits').waitFor();
+  assert.match(await manager.getByTestId('proposal-waits').textContent(), /Fasilitator Desa/);
+  assert.equal(await manager.locator('[data-testid="proposal-actions"] form').count(), 0);
+  await closePage(manager);
+});
+
+test('the front office, who takes no step of flow B, is refused the worklist', async () => {
+  const page = await signedInPage(browser, 'fo.waled', PHONE);
+  assert.equal(await page.getByTestId('nav-proposals').count(), 0);
+  const response = await page.goto(`${BASE_URL}/usulan`);
+  assert.equal(response.status(), 403);
+  await closePage(page);
+});
