@@ -62,6 +62,10 @@ test('a facilitator records the village meeting from the worklist; the proposal 
   assert.equal(await steps.count(), stepsBefore + 1);
   assert.match(await steps.last().textContent(), /Berita acara musdes 12\/2026/);
   assert.match(await steps.last().textContent(), /fasilitator\.waled/);
+  // The next step's form starts empty: the note of the step just taken is not carried over.
+  const next = page.getByTestId('proposal-note-verify');
+  await next.waitFor();
+  assert.equal(await next.inputValue(), '');
   await screenshot(page, 'proposal-after-musdes-phone');
   await closePage(page);
 

@@ -273,6 +273,14 @@ fn StepForm(
 ) -> impl IntoView {
     let live = LiveCheck::new(|d: &ProposalActionDraft| d.to_request().err());
     let needs_note = ProposalFlow::requires_note(action);
+    // Empty after every recorded step: a note never carries over to the next
+    // step's form (a double tap would record the next step with it).
+    let note = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if matches!(step.value().get(), Some(Ok(_))) {
+            note.set(String::new());
+        }
+    });
     let note_id = format!("proposal-note-{}", action.code());
     view! {
         <ActionForm
@@ -293,7 +301,16 @@ fn StepForm(
                         tr("Nomor berita acara / catatan", "Minutes or decree number / note")
                     }}
                 </label>
-                <input id=note_id name="note" type="text" class=INPUT required=needs_note data-testid=format!("proposal-note-{}", action.code()) />
+                <input
+                    id=note_id
+                    name="note"
+                    type="text"
+                    class=INPUT
+                    required=needs_note
+                    prop:value=note
+                    on:input=move |event| note.set(event_target_value(&event))
+                    data-testid=format!("proposal-note-{}", action.code())
+                />
                 <LiveError live field="note" />
             </div>
             <button type="submit" class=BUTTON data-testid=format!("proposal-{}", action.code())>{label(action)}</button>
