@@ -65,6 +65,11 @@ async function act(page, action, state, note = '') {
     throw error;
   }
   if (await refused.count() > 0) assert.fail(`${action}: ${await refused.first().textContent()}`);
+  // The next action's form starts empty: a note is never carried over to another action.
+  const notes = await page.locator('form[data-action] input[name="note"]').evaluateAll(
+    (inputs) => inputs.map((input) => input.value),
+  );
+  assert.ok(notes.every((value) => value === ''), `notes left typed after ${action}: ${notes}`);
 }
 
 test('the front office looks up a number not on record, registers the household with two members, and opens a case', async () => {

@@ -13,6 +13,12 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
+/** The count shown for `stage` above the list now on `page`. */
+async function countAt(page, stage) {
+  const chip = page.locator(`[data-testid="proposal-stage-counts"] a[data-stage="${stage}"]`);
+  return Number(await chip.getAttribute('data-count'));
+}
+
 /** The stages shown on the cards of the list now on `page`. */
 async function stagesOnList(page) {
   await page.getByTestId('proposal-count').waitFor();
@@ -31,6 +37,9 @@ test('a facilitator records the village meeting from the worklist; the proposal 
   for (const stage of stages) {
     assert.ok(['proposed', 'village_meeting_approved'].includes(stage), `not the facilitator's step: ${stage}`);
   }
+  const proposedBefore = await countAt(page, 'proposed');
+  const metBefore = await countAt(page, 'village_meeting_approved');
+  assert.ok(proposedBefore > 0);
   assert.deepEqual(await seriousAccessibilityViolations(page), []);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `the worklist fits a 360 px phone (${width} px)`);
@@ -67,6 +76,11 @@ test('a facilitator records the village meeting from the worklist; the proposal 
   await next.waitFor();
   assert.equal(await next.inputValue(), '');
   await screenshot(page, 'proposal-after-musdes-phone');
+  // Back on the worklist, the counts per stage moved by one.
+  await page.goto(`${BASE_URL}/usulan`);
+  await page.getByTestId('proposal-count').waitFor();
+  assert.equal(await countAt(page, 'proposed'), proposedBefore - 1);
+  assert.equal(await countAt(page, 'village_meeting_approved'), metBefore + 1);
   await closePage(page);
 
   // The district's SLRT manager has nothing to do with it yet (the home visit

@@ -951,6 +951,46 @@ async fn each_role_s_worklist_holds_what_awaits_its_step_and_the_file_tells_the_
     // The front office takes no step: its worklist asks for no stage at all.
     assert!(ProposalFlow::awaiting(Role::FrontOffice).is_empty());
 
+    // The counts per stage cover the area's proposals of the kinds asked, at every stage.
+    let counted = desk
+        .services
+        .proposals
+        .worklist(
+            &desk.manager,
+            ProposalFilter {
+                kinds: vec![ProposalKind::NewFamily],
+                per_page: 100,
+                ..ProposalFilter::default()
+            },
+        )
+        .await?;
+    let count_at = |stage: ProposalStage| {
+        counted
+            .stages
+            .iter()
+            .find(|(at, _)| *at == stage)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(counted.stages.len(), ProposalStage::ALL.len());
+    assert_eq!(count_at(ProposalStage::Proposed), Some(1));
+    assert_eq!(count_at(ProposalStage::VillageMeetingApproved), Some(1));
+    assert_eq!(count_at(ProposalStage::Verified), Some(1));
+    assert_eq!(count_at(ProposalStage::Enacted), Some(0));
+    assert_eq!(counted.page.total, 3);
+    let removals = desk
+        .services
+        .proposals
+        .worklist(
+            &desk.manager,
+            ProposalFilter {
+                kinds: vec![ProposalKind::Removal],
+                ..ProposalFilter::default()
+            },
+        )
+        .await?;
+    assert_eq!(removals.page.total, 0);
+    assert!(removals.stages.iter().all(|(_, n)| *n == 0));
+
     let file = desk.services.proposals.file(&desk.bo, verified).await?;
     assert_eq!(file.proposal.id, verified);
     assert_eq!(file.proposal.stage, ProposalStage::Verified);

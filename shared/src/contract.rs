@@ -485,6 +485,12 @@ pub trait ProposalService: Send + Sync {
         actor: &Actor,
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError>;
+    /// A page of the list and the count at each stage (of the kinds asked).
+    async fn worklist(
+        &self,
+        actor: &Actor,
+        filter: ProposalFilter,
+    ) -> Result<crate::dto::ProposalWorklist, ServiceError>;
     /// The proposal with its history (the view is audited).
     async fn file(
         &self,

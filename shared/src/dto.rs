@@ -287,6 +287,15 @@ pub struct ProposalRow {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// The proposals worklist: one page of proposals, and how many of the area's
+/// proposals (of the kinds asked, every stage) stand at each stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalWorklist {
+    pub page: Page<ProposalRow>,
+    /// Every stage with its count, in the order of the flow.
+    pub stages: Vec<(ProposalStage, u64)>,
+}
+
 /// A registry proposal's page: the proposal and every step it took, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalFile {
@@ -870,6 +879,9 @@ pub struct ProposalFilter {
     pub area: Option<AreaCode>,
     /// Only these stages (empty: all).
     pub stages: Vec<ProposalStage>,
+    /// Only these kinds (empty: all).
+    #[serde(default)]
+    pub kinds: Vec<ProposalKind>,
     /// Page number from 1.
     pub page: u32,
     /// Rows per page (at most 100).

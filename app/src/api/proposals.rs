@@ -3,17 +3,17 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use shared::drafts::ProposalActionDraft;
-use shared::dto::{Page, ProposalFile, ProposalFilter, ProposalRow};
+use shared::dto::{ProposalFile, ProposalFilter, ProposalRow, ProposalWorklist};
 
 use super::AppError;
 #[cfg(feature = "ssr")]
 use super::ssr;
 
-/// Proposals inside the user's area, by stage.
+/// Proposals inside the user's area, by stage and kind, with the count at each stage.
 #[server(prefix = "/api", endpoint = "proposal_list", input = Json)]
-pub async fn proposal_list(filter: ProposalFilter) -> Result<Page<ProposalRow>, AppError> {
+pub async fn proposal_list(filter: ProposalFilter) -> Result<ProposalWorklist, AppError> {
     let actor = ssr::actor()?;
-    Ok(ssr::services()?.proposals.list(&actor, filter).await?)
+    Ok(ssr::services()?.proposals.worklist(&actor, filter).await?)
 }
 
 /// One proposal with every step it took (the view is audited).

@@ -413,6 +413,14 @@ fn CaseActions(
                         .map(|kind| {
                             let needs_note = matches!(kind, CaseActionKind::Close | CaseActionKind::Escalate);
                             let live = LiveCheck::new(|d: &CaseActionDraft| d.to_request().err());
+                            // Empty after every action taken: a note never carries over
+                            // to the next action's form (a double tap would send it again).
+                            let note = RwSignal::new(String::new());
+                            Effect::new(move |_| {
+                                if matches!(act.value().get(), Some(Ok(()))) {
+                                    note.set(String::new());
+                                }
+                            });
                             let note_id = format!("note-{}", kind.code());
                             view! {
                                 <ActionForm
@@ -442,7 +450,15 @@ fn CaseActions(
                                         <label for=note_id.clone() class=LABEL>
                                             {if needs_note { tr("Catatan (wajib)", "Note (required)") } else { tr("Catatan", "Note") }}
                                         </label>
-                                        <input id=note_id name="note" type="text" class=INPUT required=needs_note />
+                                        <input
+                                            id=note_id
+                                            name="note"
+                                            type="text"
+                                            class=INPUT
+                                            required=needs_note
+                                            prop:value=note
+                                            on:input=move |event| note.set(event_target_value(&event))
+                                        />
                                         <LiveError live field="note" />
                                     </div>
                                     <button type="submit" class=BUTTON data-testid=format!("action-{}", kind.code())>{label(kind)}</button>

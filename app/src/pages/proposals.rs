@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::drafts::ProposalActionDraft;
 use shared::dto::{CurrentUser, ProposalFile, ProposalFilter, ProposalRow};
-use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
+use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalStage};
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
@@ -50,14 +50,18 @@ fn stages_of(choice: &str, role: Role) -> Vec<ProposalStage> {
 #[component]
 fn ProposalListBody(role: Role) -> impl IntoView {
     let choice = query_value("tahap");
+    let kind = query_value("jenis");
+    let area = query_value("wilayah");
     let page = query_page();
     let mine_exists = !ProposalFlow::awaiting(role).is_empty();
     let rows = Resource::new(
-        move || (choice(), page()),
-        move |(choice, page)| {
+        move || (choice(), kind(), area(), page()),
+        move |(choice, kind, area, page)| {
             proposal_list(ProposalFilter {
-                area: None,
+                // A code that is not one is left out (the user's own area then).
+                area: shared::geo::AreaCode::parse(area.trim()).ok(),
                 stages: stages_of(&choice, role),
+                kinds: ProposalKind::from_code(&kind).into_iter().collect(),
                 page,
                 per_page: 25,
             })
@@ -89,30 +93,73 @@ fn ProposalListBody(role: Role) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
+            <div>
+                <label for="jenis" class=LABEL>{tr("Jenis", "Kind")}</label>
+                <select id="jenis" name="jenis" class=INPUT>
+                    <option value="">{tr("Semua jenis", "Every kind")}</option>
+                    {ProposalKind::ALL
+                        .iter()
+                        .map(|k| view! { <option value=k.code() selected=kind() == k.code()>{label(*k)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="wilayah" class=LABEL>{tr("Kode desa/kecamatan", "Village or sub-district code")}</label>
+                <input id="wilayah" name="wilayah" type="text" inputmode="decimal" value=area placeholder="32.09.01.2008" class=INPUT />
+            </div>
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
         </form>
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(found) => {
-                        let query = encode_query(&[("tahap", choice())]);
+                        let query = encode_query(&[("tahap", choice()), ("jenis", kind()), ("wilayah", area())]);
+                        let found_page = found.page;
                         Either::Left(view! {
+                            <StageCounts stages=found.stages kind=kind() area=area() />
                             <p class="mb-2 text-sm text-slate-600" data-testid="proposal-count">
-                                {format!("{} {}", found.total, tr("usulan", "proposals"))}
+                                {format!("{} {}", found_page.total, tr("usulan", "proposals"))}
                             </p>
-                            {found.items.is_empty().then(|| view! {
+                            {found_page.items.is_empty().then(|| view! {
                                 <p class="rounded-md bg-slate-50 px-3 py-2 text-sm">{tr("Tidak ada usulan di sini.", "No proposal here.")}</p>
                             })}
                             <ul class="space-y-3" data-testid="proposal-list">
-                                {found.items.into_iter().map(|row| view! { <ProposalCard row /> }).collect_view()}
+                                {found_page.items.into_iter().map(|row| view! { <ProposalCard row /> }).collect_view()}
                             </ul>
-                            <Pager page=found.page per_page=found.per_page total=found.total query />
+                            <Pager page=found_page.page per_page=found_page.per_page total=found_page.total query />
                         })
                     }
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// How many proposals stand at each stage, each a link to that stage's list.
+#[component]
+fn StageCounts(stages: Vec<(ProposalStage, u64)>, kind: String, area: String) -> impl IntoView {
+    view! {
+        <nav aria-label=tr("Jumlah per tahap", "Count per stage") class="mb-3">
+            <ul class="flex flex-wrap gap-2 text-sm" data-testid="proposal-stage-counts">
+                {stages
+                    .into_iter()
+                    .map(|(stage, count)| {
+                        let href = format!(
+                            "?{}",
+                            encode_query(&[("tahap", stage.code().to_string()), ("jenis", kind.clone()), ("wilayah", area.clone())])
+                        );
+                        view! {
+                            <li>
+                                <a href=href class="inline-block rounded-full border border-slate-300 bg-white px-3 py-1" data-stage=stage.code() data-count=count>
+                                    {format!("{} {count}", label(stage))}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }
 

@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
 use shared::dto::{
     Created, Page, ProposalFile, ProposalFilter, ProposalRow, ProposalTransitionRequest,
-    StartProposal,
+    ProposalWorklist, StartProposal,
 };
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
@@ -268,6 +270,10 @@ impl ProposalService for DbProposalService {
             query = query
                 .filter(proposals::Column::Stage.is_in(filter.stages.iter().map(|s| s.code())));
         }
+        if !filter.kinds.is_empty() {
+            query =
+                query.filter(proposals::Column::Kind.is_in(filter.kinds.iter().map(|k| k.code())));
+        }
         let Page {
             items: rows,
             total,
@@ -296,6 +302,45 @@ impl ProposalService for DbProposalService {
             page,
             per_page,
         })
+    }
+
+    async fn worklist(
+        &self,
+        actor: &Actor,
+        filter: ProposalFilter,
+    ) -> Result<ProposalWorklist, ServiceError> {
+        // The list first: it checks the access rule (and audits the reading).
+        let scope = match &filter.area {
+            Some(area) => AreaScope::Area(area.clone()),
+            None => own_scope(actor)?,
+        };
+        let kinds = filter.kinds.clone();
+        let page = self.list(actor, filter).await?;
+        let mut query = within_scope(
+            proposals::Entity::find(),
+            proposals::Column::VillageCode,
+            &scope,
+        )
+        .select_only()
+        .column(proposals::Column::Stage)
+        .column_as(proposals::Column::Id.count(), "n")
+        .group_by(proposals::Column::Stage);
+        if !kinds.is_empty() {
+            query = query.filter(proposals::Column::Kind.is_in(kinds.iter().map(|k| k.code())));
+        }
+        let counted: Vec<(String, i64)> =
+            query.into_tuple().all(&self.db).await.map_err(db_failure)?;
+        let stages = ProposalStage::ALL
+            .iter()
+            .map(|stage| {
+                let n = counted
+                    .iter()
+                    .find(|(code, _)| code == stage.code())
+                    .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0));
+                (*stage, n)
+            })
+            .collect();
+        Ok(ProposalWorklist { page, stages })
     }
 
     async fn file(&self, actor: &Actor, proposal_id: i64) -> Result<ProposalFile, ServiceError> {
