@@ -102,6 +102,43 @@ pub fn LiveError(live: LiveCheck, field: &'static str) -> impl IntoView {
     }
 }
 
+/// The note field of a workflow step's form (a case action, a proposal step).
+/// It empties once `taken` reports the step done, so that a note never carries
+/// over to the next step's form, where a double tap would send it again; after
+/// a refusal it keeps what was typed.
+#[component]
+pub fn StepNote(
+    id: String,
+    label: &'static str,
+    required: bool,
+    taken: Signal<bool>,
+    live: LiveCheck,
+    #[prop(optional)] test_id: Option<String>,
+) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if taken.get() {
+            note.set(String::new());
+        }
+    });
+    view! {
+        <div>
+            <label for=id.clone() class=crate::components::page::LABEL>{label}</label>
+            <input
+                id=id
+                name="note"
+                type="text"
+                class=crate::components::page::INPUT
+                required=required
+                prop:value=note
+                on:input=move |event| note.set(event_target_value(&event))
+                data-testid=test_id
+            />
+            <LiveError live field="note" />
+        </div>
+    }
+}
+
 /// The draft a form's pairs make: each name once (the last value wins, as for a
 /// checkbox's hidden fallback), every value text.
 fn draft_of<D: DeserializeOwned>(pairs: &Pairs) -> Option<D> {

@@ -18,7 +18,7 @@ use crate::api::{
     CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
 };
 use crate::components::list::fresh_key;
-use crate::components::live_check::{LiveCheck, LiveError};
+use crate::components::live_check::{LiveCheck, LiveError, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
     TD, TH, outcome,
@@ -413,14 +413,6 @@ fn CaseActions(
                         .map(|kind| {
                             let needs_note = matches!(kind, CaseActionKind::Close | CaseActionKind::Escalate);
                             let live = LiveCheck::new(|d: &CaseActionDraft| d.to_request().err());
-                            // Empty after every action taken: a note never carries over
-                            // to the next action's form (a double tap would send it again).
-                            let note = RwSignal::new(String::new());
-                            Effect::new(move |_| {
-                                if matches!(act.value().get(), Some(Ok(()))) {
-                                    note.set(String::new());
-                                }
-                            });
                             let note_id = format!("note-{}", kind.code());
                             view! {
                                 <ActionForm
@@ -446,21 +438,13 @@ fn CaseActions(
                                             </div>
                                         })}
                                     {(kind == CaseActionKind::Escalate).then_some(view! { <p class="text-xs text-slate-600">{escalate_hint}</p> })}
-                                    <div>
-                                        <label for=note_id.clone() class=LABEL>
-                                            {if needs_note { tr("Catatan (wajib)", "Note (required)") } else { tr("Catatan", "Note") }}
-                                        </label>
-                                        <input
-                                            id=note_id
-                                            name="note"
-                                            type="text"
-                                            class=INPUT
-                                            required=needs_note
-                                            prop:value=note
-                                            on:input=move |event| note.set(event_target_value(&event))
-                                        />
-                                        <LiveError live field="note" />
-                                    </div>
+                                    <StepNote
+                                        id=note_id
+                                        label=if needs_note { tr("Catatan (wajib)", "Note (required)") } else { tr("Catatan", "Note") }
+                                        required=needs_note
+                                        taken=Signal::derive(move || matches!(act.value().get(), Some(Ok(()))))
+                                        live
+                                    />
                                     <button type="submit" class=BUTTON data-testid=format!("action-{}", kind.code())>{label(kind)}</button>
                                 </ActionForm>
                             }

@@ -12,7 +12,7 @@ use shared::workflow::Workflow;
 
 use crate::api::{ProposalStep, get_proposal, proposal_list};
 use crate::components::list::{Pager, encode_query, query_page, query_value};
-use crate::components::live_check::{LiveCheck, LiveError};
+use crate::components::live_check::{LiveCheck, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
 };
@@ -320,14 +320,6 @@ fn StepForm(
 ) -> impl IntoView {
     let live = LiveCheck::new(|d: &ProposalActionDraft| d.to_request().err());
     let needs_note = ProposalFlow::requires_note(action);
-    // Empty after every recorded step: a note never carries over to the next
-    // step's form (a double tap would record the next step with it).
-    let note = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if matches!(step.value().get(), Some(Ok(_))) {
-            note.set(String::new());
-        }
-    });
     let note_id = format!("proposal-note-{}", action.code());
     view! {
         <ActionForm
@@ -340,26 +332,18 @@ fn StepForm(
             <input type="hidden" name="proposal_id" value=proposal.id />
             <input type="hidden" name="version" value=proposal.version />
             <input type="hidden" name="action" value=action.code() />
-            <div>
-                <label for=note_id.clone() class=LABEL>
-                    {if needs_note {
-                        tr("Alasan (wajib)", "Reason (required)")
-                    } else {
-                        tr("Nomor berita acara / catatan", "Minutes or decree number / note")
-                    }}
-                </label>
-                <input
-                    id=note_id
-                    name="note"
-                    type="text"
-                    class=INPUT
-                    required=needs_note
-                    prop:value=note
-                    on:input=move |event| note.set(event_target_value(&event))
-                    data-testid=format!("proposal-note-{}", action.code())
-                />
-                <LiveError live field="note" />
-            </div>
+            <StepNote
+                id=note_id
+                label=if needs_note {
+                    tr("Alasan (wajib)", "Reason (required)")
+                } else {
+                    tr("Nomor berita acara / catatan", "Minutes or decree number / note")
+                }
+                required=needs_note
+                taken=Signal::derive(move || matches!(step.value().get(), Some(Ok(_))))
+                live
+                test_id=format!("proposal-note-{}", action.code())
+            />
             <button type="submit" class=BUTTON data-testid=format!("proposal-{}", action.code())>{label(action)}</button>
         </ActionForm>
     }
