@@ -273,18 +273,20 @@ async fn dashboard_tables(
     let Some(Extension(actor)) = actor else {
         return Err(ServiceError::Unauthenticated);
     };
+    use shared::dashboard::CompareLevel;
+    let level = comparison.then(|| query.level());
     let request = shared::dashboard::ExportRequest {
-        comparison: comparison.then(|| query.level()),
+        comparison: level,
         area: query.wilayah.clone(),
         table: query.tabel.clone(),
         english: query.bahasa == "en",
     };
     let exported = state.services.dashboards.export(&actor, request).await?;
-    let stem = match (comparison, exported.area.as_str()) {
-        (true, _) if query.tingkat == "provinsi" => "perbandingan-provinsi".to_string(),
-        (true, _) => "perbandingan-kabupaten".to_string(),
-        (false, "") => "dasbor-nasional".to_string(),
-        (false, code) => format!("dasbor-{}", code.replace('.', "")),
+    let stem = match (level, exported.area.as_str()) {
+        (Some(CompareLevel::Province), _) => "perbandingan-provinsi".to_string(),
+        (Some(CompareLevel::District), _) => "perbandingan-kabupaten".to_string(),
+        (None, "") => "dasbor-nasional".to_string(),
+        (None, code) => format!("dasbor-{}", code.replace('.', "")),
     };
     Ok((stem, exported.tables))
 }

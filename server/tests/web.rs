@@ -58,6 +58,18 @@ fn login_request(password: &str) -> Result<Request<Body>, axum::http::Error> {
         )))
 }
 
+/// Signs the manager in and answers the `name=value` pair of the session cookie.
+async fn session_cookie(app: &axum::Router) -> Result<String, Box<dyn std::error::Error>> {
+    let signed_in = app.clone().oneshot(login_request(PASSWORD)?).await?;
+    Ok(signed_in
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no cookie")?
+        .to_string())
+}
+
 #[tokio::test]
 async fn health_and_readiness_answer() -> TestResult {
     let app = router().await?;
@@ -221,14 +233,7 @@ async fn pages_go_out_compressed_to_browsers_that_accept_it() -> TestResult {
 #[tokio::test]
 async fn a_list_searched_by_name_is_not_compressed() -> TestResult {
     let app = router().await?;
-    let signed_in = app.clone().oneshot(login_request(PASSWORD)?).await?;
-    let cookie = signed_in
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no cookie")?
-        .to_string();
+    let cookie = session_cookie(&app).await?;
     let list = |uri: &str| {
         Request::get(uri)
             .header(header::ACCEPT_ENCODING, "gzip")
@@ -259,14 +264,7 @@ async fn a_list_searched_by_name_is_not_compressed() -> TestResult {
 #[tokio::test]
 async fn pages_finish_while_other_routers_are_built() -> TestResult {
     let app = router().await?;
-    let signed_in = app.clone().oneshot(login_request(PASSWORD)?).await?;
-    let pair = signed_in
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no cookie")?
-        .to_string();
+    let pair = session_cookie(&app).await?;
     let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let builder = {
         let building = building.clone();

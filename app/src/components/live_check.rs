@@ -11,7 +11,7 @@
 //!     <LiveError live field="consent_given_by" />
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -142,11 +142,11 @@ pub fn StepNote(
 /// The draft a form's pairs make: each name once (the last value wins, as for a
 /// checkbox's hidden fallback), every value text.
 fn draft_of<D: DeserializeOwned>(pairs: &Pairs) -> Option<D> {
-    let fields: BTreeMap<String, serde_json::Value> = pairs
+    let fields: serde_json::Map<String, serde_json::Value> = pairs
         .iter()
         .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
         .collect();
-    serde_json::from_value(serde_json::Value::Object(fields.into_iter().collect())).ok()
+    serde_json::from_value(serde_json::Value::Object(fields)).ok()
 }
 
 /// The fields of the form an event happened in, as a browser would send them.

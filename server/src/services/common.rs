@@ -15,7 +15,7 @@ use shared::geo::{AreaCode, AreaScope};
 use shared::programme::InstitutionId;
 use shared::workflow::{ActorRef, StateChange, Workflow, record_transition};
 
-use super::audit_entry::{self, Entry, Outcome};
+use super::audit_entry::{Entry, Outcome};
 use super::db_failure;
 use super::store::Store;
 use crate::entities::idempotency_keys;
@@ -206,13 +206,6 @@ where
         page,
         per_page,
     })
-}
-
-/// Writes an audit row for a successful action; failing to audit fails the action.
-pub async fn audit_ok<C: ConnectionTrait>(db: &C, entry: Entry<'_>) -> Result<(), ServiceError> {
-    audit_entry::record(db, entry, Outcome::Ok)
-        .await
-        .map_err(db_failure)
 }
 
 /// Audits a read of a list (a page or an export) of `object_type` records over `scope`.

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
@@ -59,6 +59,34 @@ impl DbProposalService {
         let subject = Subject::new(OBJECT, id);
         load_in_area::<proposals::Entity>(&self.db, actor, action, id, subject).await
     }
+}
+
+/// The area a list asks for: the filter's, or the actor's own.
+fn scope_of(actor: &Actor, filter: &ProposalFilter) -> Result<AreaScope, ServiceError> {
+    match &filter.area {
+        Some(area) => Ok(AreaScope::Area(area.clone())),
+        None => own_scope(actor),
+    }
+}
+
+/// The proposals in `scope` at these stages and of these kinds (empty: any).
+fn selected(
+    scope: &AreaScope,
+    stages: &[ProposalStage],
+    kinds: &[ProposalKind],
+) -> Select<proposals::Entity> {
+    let mut query = within_scope(
+        proposals::Entity::find(),
+        proposals::Column::VillageCode,
+        scope,
+    );
+    if !stages.is_empty() {
+        query = query.filter(proposals::Column::Stage.is_in(stages.iter().map(|s| s.code())));
+    }
+    if !kinds.is_empty() {
+        query = query.filter(proposals::Column::Kind.is_in(kinds.iter().map(|k| k.code())));
+    }
+    query
 }
 
 /// List rows of stored proposals, with the household's masked No KK.
@@ -248,11 +276,7 @@ impl ProposalService for DbProposalService {
         actor: &Actor,
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError> {
-        let own = own_scope(actor)?;
-        let scope = match &filter.area {
-            Some(area) => AreaScope::Area(area.clone()),
-            None => own,
-        };
+        let scope = scope_of(actor, &filter)?;
         authorize(
             &self.db,
             actor,
@@ -261,19 +285,7 @@ impl ProposalService for DbProposalService {
             Subject::kind("proposal_list"),
         )
         .await?;
-        let mut query = within_scope(
-            proposals::Entity::find(),
-            proposals::Column::VillageCode,
-            &scope,
-        );
-        if !filter.stages.is_empty() {
-            query = query
-                .filter(proposals::Column::Stage.is_in(filter.stages.iter().map(|s| s.code())));
-        }
-        if !filter.kinds.is_empty() {
-            query =
-                query.filter(proposals::Column::Kind.is_in(filter.kinds.iter().map(|k| k.code())));
-        }
+        let query = selected(&scope, &filter.stages, &filter.kinds);
         let Page {
             items: rows,
             total,
@@ -293,9 +305,10 @@ impl ProposalService for DbProposalService {
             AreaScope::Area(code) => Some(code),
             AreaScope::National => None,
         };
-        let mut audit = entry(actor, "list_proposals", Subject::kind(OBJECT), area);
-        audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
-        self.db.audit_ok(audit).await?;
+        let detail = format!("page={page}; rows={}; total={total}", items.len());
+        self.db
+            .audit_ok(entry(actor, "list_proposals", Subject::kind(OBJECT), area).detail(detail))
+            .await?;
         Ok(Page {
             items,
             total,
@@ -310,26 +323,18 @@ impl ProposalService for DbProposalService {
         filter: ProposalFilter,
     ) -> Result<ProposalWorklist, ServiceError> {
         // The list first: it checks the access rule (and audits the reading).
-        let scope = match &filter.area {
-            Some(area) => AreaScope::Area(area.clone()),
-            None => own_scope(actor)?,
-        };
+        let scope = scope_of(actor, &filter)?;
         let kinds = filter.kinds.clone();
         let page = self.list(actor, filter).await?;
-        let mut query = within_scope(
-            proposals::Entity::find(),
-            proposals::Column::VillageCode,
-            &scope,
-        )
-        .select_only()
-        .column(proposals::Column::Stage)
-        .column_as(proposals::Column::Id.count(), "n")
-        .group_by(proposals::Column::Stage);
-        if !kinds.is_empty() {
-            query = query.filter(proposals::Column::Kind.is_in(kinds.iter().map(|k| k.code())));
-        }
-        let counted: Vec<(String, i64)> =
-            query.into_tuple().all(&self.db).await.map_err(db_failure)?;
+        let counted: Vec<(String, i64)> = selected(&scope, &[], &kinds)
+            .select_only()
+            .column(proposals::Column::Stage)
+            .column_as(proposals::Column::Id.count(), "n")
+            .group_by(proposals::Column::Stage)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
         let stages = ProposalStage::ALL
             .iter()
             .map(|stage| {

@@ -22,11 +22,9 @@ use sea_orm::{
     IntoActiveModel, PrimaryKeyTrait, QueryFilter, Set, UpdateMany,
 };
 use shared::access::{Action, Target};
-use shared::contract::ServiceError;
+use shared::contract::{Actor, ServiceError};
 use shared::geo::AreaCode;
 use shared::workflow::StateChange;
-
-use shared::contract::Actor;
 
 use super::audit_entry::{self, Entry, Outcome};
 use super::common::{Subject, authorize, earlier_result, remember_result, stored_area};
@@ -197,9 +195,7 @@ impl Write {
         self.touch.settle(&self.tx).await.map_err(db_failure)?;
         self.tx.commit().await.map_err(db_failure)
     }
-}
 
-impl Write {
     /// Appends a step by `actor` to the timeline of record `id`.
     pub(crate) async fn step(
         &self,
