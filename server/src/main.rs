@@ -123,7 +123,12 @@ enum Command {
         report: Option<PathBuf>,
     },
     /// Create the demo district: accounts, catalogue, households, cases (only into a database without users).
-    SeedDemo,
+    SeedDemo {
+        /// Also this many front-desk accounts of the district (`fo.cirebon.001`..)
+        /// and of Waled's first village (`fo.waled.001`..), for load tests.
+        #[arg(long, default_value_t = 0)]
+        desks: usize,
+    },
     /// Generate synthetic households (with members, registry records, cases) for benchmarks.
     SeedScale {
         /// How many households.
@@ -335,9 +340,13 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { desks } => {
             db::migrate(&db).await.context("migration failed")?;
-            match seed_demo::run(&db, &data_key()?).await? {
+            let config = seed_demo::DemoConfig {
+                desks: *desks,
+                ..seed_demo::DemoConfig::default()
+            };
+            match seed_demo::run_with(&db, &data_key()?, &config).await? {
                 seed_demo::SeedOutcome::Seeded(counts) => tracing::info!(
                     accounts = counts.accounts,
                     households = counts.households,

@@ -32,6 +32,7 @@ async fn backup_copies_a_live_sqlite_database() -> TestResult {
             .with_ymd_and_hms(2026, 11, 23, 6, 0, 0)
             .single()
             .unwrap_or_default(),
+        desks: 0,
     };
     seed_demo::run_with(&db, &data_key(), &config).await?;
 

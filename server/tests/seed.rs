@@ -40,6 +40,7 @@ fn config(seed: u64, households: usize) -> DemoConfig {
             .with_ymd_and_hms(2026, 11, 23, 6, 30, 0)
             .single()
             .unwrap_or_default(),
+        desks: 0,
     }
 }
 
@@ -420,6 +421,42 @@ async fn the_same_seed_gives_the_same_data() -> TestResult {
     assert_eq!(first, second);
     let other = fingerprint(&seeded(4, 120).await?).await?;
     assert_ne!(first, other);
+    Ok(())
+}
+
+/// Load-test desks are front-desk accounts of their area and change nothing
+/// else the demo generates.
+#[tokio::test]
+async fn desks_are_front_desk_accounts_that_leave_the_demo_as_it_is() -> TestResult {
+    let plain = seeded(3, 120).await?;
+    let db = database_with_areas().await?;
+    let with_desks = DemoConfig {
+        desks: 3,
+        ..config(3, 120)
+    };
+    seed_demo::run_with(&db, &data_key(), &with_desks).await?;
+    assert_eq!(fingerprint(&plain).await?, fingerprint(&db).await?);
+    assert_eq!(
+        users::Entity::find().count(&db).await?,
+        users::Entity::find().count(&plain).await? + 6
+    );
+    for (place, area) in [("cirebon", "32.09"), ("waled", "32.09.01.2008")] {
+        for desk in 1..=3 {
+            let name = seed_demo::desk_username(place, desk);
+            let user = users::Entity::find()
+                .filter(users::Column::Username.eq(name.as_str()))
+                .one(&db)
+                .await?
+                .ok_or(format!("no account {name}"))?;
+            let assignments = user_assignments::Entity::find()
+                .filter(user_assignments::Column::UserId.eq(user.id))
+                .all(&db)
+                .await?;
+            assert_eq!(assignments.len(), 1, "{name}");
+            assert_eq!(role(&Some(assignments[0].role.clone()))?, Role::FrontOffice);
+            assert_eq!(assignments[0].area_code.as_deref(), Some(area), "{name}");
+        }
+    }
     Ok(())
 }
 

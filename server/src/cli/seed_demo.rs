@@ -322,6 +322,10 @@ pub struct DemoConfig {
     pub today: NaiveDate,
     /// The moment no generated event may pass.
     pub now: DateTime<Utc>,
+    /// Extra front-desk accounts for load tests: `fo.cirebon.001`.. of the
+    /// district and `fo.waled.001`.. of Waled's first village, this many each.
+    /// They take no part in the generated activity.
+    pub desks: usize,
 }
 
 impl Default for DemoConfig {
@@ -332,8 +336,14 @@ impl Default for DemoConfig {
             households: 3_000,
             today,
             now,
+            desks: 0,
         }
     }
+}
+
+/// The username of load-test desk `desk` (from 1) of `place` (`cirebon`, `waled`).
+pub fn desk_username(place: &str, desk: usize) -> String {
+    format!("fo.{place}.{desk:03}")
 }
 
 /// What the seed did.
@@ -473,6 +483,21 @@ async fn seed<C: ConnectionTrait>(
             institution: institution_ids.get(slug).copied(),
         });
     }
+    let demo_accounts = accounts.len();
+    for desk in 1..=config.desks {
+        for (place, name, area) in [
+            ("cirebon", "Kab. Cirebon", DISTRICT),
+            ("waled", "Waled", VILLAGE),
+        ] {
+            accounts.push(Account {
+                username: desk_username(place, desk),
+                full_name: format!("Meja layanan {desk} {name}"),
+                role: Role::FrontOffice,
+                area: Some(area.to_string()),
+                institution: None,
+            });
+        }
+    }
     let mut staff = Staff::default();
     let mut responders: HashMap<i64, StaffMember> = HashMap::new();
     let mut user_rows = Vec::new();
@@ -505,6 +530,9 @@ async fn seed<C: ConnectionTrait>(
             institution_id: Set(*institution),
             created_at: Set(now),
         });
+        if index >= demo_accounts {
+            continue;
+        }
         let member = StaffMember {
             user_id: id,
             username: username.clone(),

@@ -67,7 +67,7 @@ impl Gate {
 pub struct Plan {
     pub scenario: u32,
     pub index: usize,
-    pub username: &'static str,
+    pub username: String,
     pub village: String,
     pub channel: &'static str,
     pub rounds: u32,
@@ -87,12 +87,24 @@ pub struct Outcome {
     pub uncertain_cases: Vec<String>,
 }
 
+/// The address desk `index` sends from (behind the trusted proxy the bench
+/// starts the server for): each desk its own, as each village post is.
+fn desk_address(index: usize) -> String {
+    format!(
+        "10.{}.{}.{}",
+        index / 65_536 % 256,
+        index / 256 % 256,
+        index % 256
+    )
+}
+
 /// Runs one client: sign in, wait at the gate, then the rounds.
 fn client(ctl: &Control, gate: &Gate, plan: &Plan) -> Outcome {
     let mut out = Outcome::default();
     let mut jitter = Jitter::new(plan.index as u64 + 1);
     let mut session = ctl.session();
-    let login = ops::login(&mut session, ctl, &mut jitter, plan.username);
+    session.send_from(desk_address(plan.index));
+    let login = ops::login(&mut session, ctl, &mut jitter, &plan.username);
     let signed_in = login.ok;
     out.records.push(login);
     gate.arrive_and_wait(ctl.deadline);

@@ -80,7 +80,9 @@ impl Slrt {
     /// Starts `slrt serve` on `port` and waits until it is ready.
     pub fn serve(&self, port: u16) -> Result<Server, String> {
         let listen = format!("127.0.0.1:{port}");
-        let args = crate::demo_serve_args(&listen);
+        // Behind a (pretend) proxy: each desk's address comes in `X-Forwarded-For`.
+        let mut args = crate::demo_serve_args(&listen).to_vec();
+        args.push("--trust-proxy");
         let child = self.spawn(&args, "server.log")?;
         let mut server = Server {
             child,

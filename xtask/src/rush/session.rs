@@ -144,6 +144,8 @@ pub struct Session {
     conn: Conn,
     port: u16,
     cookies: Vec<(String, String)>,
+    /// Sent as `X-Forwarded-For` (the client's own address behind a proxy).
+    address: Option<String>,
 }
 
 impl Session {
@@ -152,7 +154,13 @@ impl Session {
             conn: Conn::new(port, timeout),
             port,
             cookies: Vec::new(),
+            address: None,
         }
+    }
+
+    /// Sends every later request as coming from `address` (`X-Forwarded-For`).
+    pub fn send_from(&mut self, address: String) {
+        self.address = Some(address);
     }
 
     /// Sends a request with the session's cookies and keeps the cookies the answer sets.
@@ -182,6 +190,9 @@ impl Session {
         }
         if request.method != "GET" || !request.body.is_empty() {
             head.push_str(&format!("Content-Length: {}\r\n", request.body.len()));
+        }
+        if let Some(address) = &self.address {
+            head.push_str(&format!("X-Forwarded-For: {address}\r\n"));
         }
         if !self.cookies.is_empty() {
             let cookies: Vec<String> = self
