@@ -170,9 +170,15 @@ test('the back office identifies the needs and proposes the family to the regist
   await page.goto(`${BASE_URL}${found.household}`);
   await page.getByTestId('propose-form').waitFor();
   await waitForHydration(page);
-  await page.getByLabel('Catatan usulan').fill('Keluarga baru, belum pernah didata.');
+  // A family outside the registry can only be proposed as a new family.
+  const form = page.getByTestId('propose-form');
+  assert.equal(await field(form, 'Jenis usulan').inputValue(), 'new_family');
+  await field(form, 'Catatan usulan').fill('Keluarga baru, belum pernah didata.');
+  await form.getByTestId('change-preview').filter({ hasText: 'Keluarga baru' }).waitFor();
   await page.getByTestId('propose-submit').click();
-  await page.getByTestId('form-success').waitFor();
+  // Sent, the proposal's own page opens with the change asked for.
+  await page.waitForURL(/\/usulan\/\d+$/);
+  await page.getByTestId('proposal-kind').filter({ hasText: 'Keluarga baru' }).waitFor();
   await closePage(page);
 });
 

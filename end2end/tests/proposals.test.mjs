@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, PHONE, closePage, launchBrowser, screenshot, seriousAccessibilityViolations,
+  BASE_URL, PHONE, closePage, field, launchBrowser, screenshot, seriousAccessibilityViolations,
   signedInPage, waitForHydration,
 } from '../support.mjs';
 
@@ -98,5 +98,64 @@ test('the front office, who takes no step of flow B, is refused the worklist', a
   assert.equal(await page.getByTestId('nav-proposals').count(), 0);
   const response = await page.goto(`${BASE_URL}/usulan`);
   assert.equal(response.status(), 403);
+  await closePage(page);
+});
+
+test('a facilitator proposes a member who moved out, sees now and proposed side by side, and cannot propose it twice', async () => {
+  const page = await signedInPage(browser, 'fasilitator.waled', PHONE);
+  await page.goto(`${BASE_URL}/keluarga?registri=ya`);
+  const links = await page.getByTestId('household-link').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
+  assert.ok(links.length > 0, 'the demo sub-district has families in the registry');
+  let leaving = null;
+  let form = null;
+  for (const link of links.slice(0, 12)) {
+    await page.goto(`${BASE_URL}${link}`);
+    form = page.getByTestId('propose-form');
+    await form.waitFor();
+    await waitForHydration(page);
+    await field(form, 'Jenis usulan').selectOption('remove_member');
+    const options = await field(form, 'Anggota yang keluar').locator('option').evaluateAll(
+      (all) => all.filter((o) => o.value !== '').map((o) => ({ value: o.value, name: o.textContent.trim() })),
+    );
+    if (options.length > 0) {
+      leaving = options[0];
+      break;
+    }
+  }
+  assert.ok(leaving, 'a family in the registry with a member besides the head');
+  await field(form, 'Anggota yang keluar').selectOption(leaving.value);
+  await field(form, 'Alasan').selectOption('moved_out');
+  await field(form, 'Tanggal (meninggal atau pindah)').fill('2026-11-02');
+  await field(form, 'Catatan usulan').fill('Pindah ikut suami ke Indramayu.');
+  // Before it is sent: the members now, and without the one who leaves.
+  const preview = form.getByTestId('change-preview');
+  await preview.filter({ hasText: 'Pindah keluar' }).waitFor();
+  const rows = await preview.locator('tbody tr').evaluateAll((all) => all.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+  assert.ok(rows[0][1].includes(leaving.name), `now lists ${leaving.name}: ${rows[0]}`);
+  assert.ok(!rows[0][2].includes(leaving.name), `proposed drops ${leaving.name}: ${rows[0]}`);
+  await screenshot(page, 'proposal-form-phone');
+  const household = new URL(page.url()).pathname;
+  await page.getByTestId('propose-submit').click();
+  await page.waitForURL(/\/usulan\/\d+$/);
+  const proposalPath = new URL(page.url()).pathname;
+  await page.getByTestId('proposal-kind').filter({ hasText: 'Keluarkan anggota' }).waitFor();
+  await page.getByTestId('change-preview').filter({ hasText: leaving.name }).waitFor();
+  assert.deepEqual(await seriousAccessibilityViolations(page), []);
+
+  // The same change again is refused, naming the open proposal; what was typed stays.
+  await page.goto(`${BASE_URL}${household}`);
+  form = page.getByTestId('propose-form');
+  await form.waitFor();
+  await waitForHydration(page);
+  await field(form, 'Jenis usulan').selectOption('remove_member');
+  await field(form, 'Anggota yang keluar').selectOption(leaving.value);
+  await field(form, 'Alasan').selectOption('died');
+  await field(form, 'Tanggal (meninggal atau pindah)').fill('2026-11-03');
+  await field(form, 'Catatan usulan').fill('Dicatat lagi.');
+  await page.getByTestId('propose-submit').click();
+  const proposalNumber = proposalPath.split('/').pop();
+  await form.getByText(`usulan nomor ${proposalNumber}`).waitFor();
+  assert.equal(await field(form, 'Catatan usulan').inputValue(), 'Dicatat lagi.');
+  assert.equal(new URL(page.url()).pathname, household);
   await closePage(page);
 });

@@ -9,6 +9,7 @@ mod m20261123_000003_account_security;
 mod m20261123_000004_area_stats;
 mod m20261206_000005_number_counters;
 mod m20261206_000006_privacy;
+mod m20261206_000007_proposal_change;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_area_stats::Migration),
             Box::new(m20261206_000005_number_counters::Migration),
             Box::new(m20261206_000006_privacy::Migration),
+            Box::new(m20261206_000007_proposal_change::Migration),
         ]
     }
 }

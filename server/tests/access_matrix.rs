@@ -336,7 +336,7 @@ fn matrix() -> Vec<Row> {
             Box::new(registry_check_step),
         ),
         row("/api/issue_referral", Call::Form, Box::new(referrer)),
-        row("/api/propose_to_registry", Call::Form, Box::new(proposer)),
+        row("/api/propose_to_registry", Call::Json, Box::new(proposer)),
         row("/api/proposal_list", Call::Json, Box::new(proposal_list)),
         row("/api/get_proposal", Call::Form, Box::new(staff_record)),
         row("/api/proposal_step", Call::Form, Box::new(musdes_step)),
@@ -666,7 +666,10 @@ impl World {
                         household_request(VILLAGE, 5000 + (n % 4000) as u16, &format!("prop-{n}"))?,
                     )
                     .await?;
-                format!("idempotency_key=propose-{n}&household_id={}&note=Keluarga+baru", household.id)
+                format!(
+                    r#"{{"draft":{{"idempotency_key":"propose-{n}","household_id":"{}","change_type":"new_family","source":"visit","note":"Keluarga baru"}}}}"#,
+                    household.id
+                )
             }
             "/api/proposal_list" => {
                 r#"{"filter":{"area":null,"stages":[],"page":1,"per_page":100}}"#.to_string()
@@ -760,7 +763,7 @@ fn proposal_request(key: &str, household_id: i64) -> shared::dto::StartProposal 
     shared::dto::StartProposal {
         idempotency_key: key.to_string(),
         household_id,
-        kind: shared::proposal::ProposalKind::NewFamily,
+        change: shared::proposal_change::ProposalChange::NewFamily,
         source: shared::proposal::ProposalSource::Visit,
         note: "Belum terdaftar di DTSEN".to_string(),
     }

@@ -29,7 +29,7 @@ use shared::dto::{
 use shared::identity::Sex;
 use shared::member::Relationship;
 use shared::programme::ProgrammeKind;
-use shared::proposal::{ProposalAction, ProposalKind, ProposalSource};
+use shared::proposal::{ProposalAction, ProposalSource};
 use shared::referral::ReferralAction;
 use shared::roles::Role;
 
@@ -326,7 +326,7 @@ async fn random_write(
                     StartProposal {
                         idempotency_key: format!("usul-{step}"),
                         household_id,
-                        kind: ProposalKind::NewFamily,
+                        change: shared::proposal_change::ProposalChange::NewFamily,
                         source: ProposalSource::Visit,
                         note: "Belum terdaftar".into(),
                     },

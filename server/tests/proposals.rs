@@ -9,10 +9,12 @@ use common::{TestResult, actor, audit_rows, database_with_areas};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{proposal_events, proposals};
 use server::services;
+use shared::DomainError;
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{ProposalFilter, ProposalRow, ProposalTransitionRequest, StartProposal};
 use shared::geo::AreaCode;
 use shared::proposal::{ProposalAction, ProposalKind, ProposalSource, ProposalStage};
+use shared::proposal_change::{ChangeProblem, ProposalChange, RemovalReason};
 use shared::roles::Role;
 use shared::workflow::StateMachine;
 
@@ -81,7 +83,7 @@ fn start_request(key: &str, household_id: i64) -> StartProposal {
     StartProposal {
         idempotency_key: key.to_string(),
         household_id,
-        kind: ProposalKind::NewFamily,
+        change: ProposalChange::NewFamily,
         source: ProposalSource::Visit,
         note: "Keluarga belum terdaftar di DTSEN; ditemukan saat kunjungan".to_string(),
     }
@@ -482,22 +484,51 @@ async fn starting_is_idempotent_on_the_key_and_checks_its_input() -> TestResult 
     assert_eq!(event_count(&desk, first.id).await?, 1);
     assert_eq!(audit_rows(&desk.db, "start_proposal", "ok").await?.len(), 1);
 
-    let correction = StartProposal {
-        kind: ProposalKind::Correction,
+    // One open proposal of a kind per family: a second new-family proposal
+    // names the first; a correction needs the family in the registry.
+    assert_eq!(
+        desk.services
+            .proposals
+            .start(&desk.supervisor, start_request("second", household_id))
+            .await,
+        Err(ServiceError::Invalid(DomainError::OpenProposalExists {
+            proposal_id: first.id
+        }))
+    );
+    let removal = StartProposal {
+        change: ProposalChange::Removal {
+            reason: RemovalReason::NotPoor,
+        },
+        ..start_request("removal", household_id)
+    };
+    assert_eq!(
+        desk.services
+            .proposals
+            .start(&desk.supervisor, removal)
+            .await,
+        Err(ServiceError::Invalid(DomainError::ProposalChange {
+            problem: ChangeProblem::NotInRegistry
+        }))
+    );
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 1);
+
+    let other_household = household(&desk, &desk.fo, WALED_DESA, 6).await?;
+    let from_rt = StartProposal {
         source: ProposalSource::RtRw,
-        ..start_request("other", household_id)
+        ..start_request("other", other_household)
     };
     let second = desk
         .services
         .proposals
-        .start(&desk.supervisor, correction)
+        .start(&desk.supervisor, from_rt)
         .await?;
     assert_ne!(second.id, first.id);
     let row = stored(&desk, second.id).await?;
     assert_eq!(
         (row.kind.as_str(), row.source.as_str(), row.created_by),
-        ("correction", "rt_rw", Some(desk.supervisor.user_id))
+        ("new_family", "rt_rw", Some(desk.supervisor.user_id))
     );
+    assert_eq!(row.change.as_deref(), Some(r#"{"type":"new_family"}"#));
     let event = proposal_events::Entity::find()
         .filter(proposal_events::Column::ProposalId.eq(second.id))
         .one(&desk.db)
@@ -1028,6 +1059,175 @@ async fn each_role_s_worklist_holds_what_awaits_its_step_and_the_file_tells_the_
     assert_eq!(
         desk.services.proposals.file(&other, verified).await.err(),
         Some(ServiceError::Forbidden)
+    );
+    Ok(())
+}
+
+/// Every kind of change on a family in the registry: checked against the
+/// household, stored as asked, shown as "now → proposed", one open proposal
+/// of a kind at a time.
+#[tokio::test]
+async fn typed_changes_are_checked_stored_and_compared() -> TestResult {
+    use shared::household::IncomeBand;
+    use shared::identity::Sex;
+    use shared::member::Relationship;
+    use shared::proposal_change::{CorrectedField, JoinReason, LeaveReason};
+    let desk = desk().await?;
+    common::in_registry(&desk.db, 21, WALED_DESA, 2).await?;
+    let household_id = household(&desk, &desk.fo, WALED_DESA, 21).await?;
+    let file = desk
+        .services
+        .households
+        .file(&desk.fo, household_id)
+        .await?;
+    assert!(
+        file.registry.is_some(),
+        "the family is found in the registry"
+    );
+    let id_of = |name: &str| {
+        file.members
+            .iter()
+            .find(|m| m.member.name == name)
+            .map(|m| m.id)
+            .ok_or(format!("no member {name}"))
+    };
+    let (head, spouse) = (id_of("Darto Wiryono")?, id_of("Sumiati")?);
+    let start = |key: &str, change: ProposalChange| StartProposal {
+        change,
+        ..start_request(key, household_id)
+    };
+    let refused = |problem| {
+        Err(ServiceError::Invalid(DomainError::ProposalChange {
+            problem,
+        }))
+    };
+    let proposals = &desk.services.proposals;
+    assert_eq!(
+        proposals
+            .start(&desk.facilitator, start_request("nf", household_id))
+            .await,
+        refused(ChangeProblem::AlreadyInRegistry)
+    );
+    let head_leaves = ProposalChange::RemoveMember {
+        member_id: head,
+        reason: LeaveReason::Died,
+        on: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).ok_or("date")?,
+    };
+    assert_eq!(
+        proposals
+            .start(&desk.facilitator, start("head", head_leaves))
+            .await,
+        refused(ChangeProblem::HeadCannotLeave)
+    );
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 0);
+
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).ok_or("date")?;
+    let cases: Vec<(ProposalChange, &str, &str, &str)> = vec![
+        (
+            ProposalChange::AddMember {
+                name: "Bayi Wiryono".into(),
+                sex: Sex::Female,
+                birth_date: on,
+                relationship: Relationship::Child,
+                reason: JoinReason::Birth,
+            },
+            "correction",
+            "Darto Wiryono, Sumiati",
+            "Darto Wiryono, Sumiati, Bayi Wiryono",
+        ),
+        (
+            ProposalChange::RemoveMember {
+                member_id: spouse,
+                reason: LeaveReason::MovedOut,
+                on,
+            },
+            "correction",
+            "Darto Wiryono, Sumiati",
+            "Darto Wiryono",
+        ),
+        (
+            ProposalChange::ChangeHead { member_id: spouse },
+            "correction",
+            "Darto Wiryono",
+            "Sumiati",
+        ),
+        (
+            ProposalChange::Correction {
+                field: CorrectedField::IncomeBand,
+                member_id: None,
+                proposed: IncomeBand::From1mTo2m.code().into(),
+            },
+            "correction",
+            IncomeBand::Below500k.label_id(),
+            IncomeBand::From1mTo2m.label_id(),
+        ),
+        (
+            ProposalChange::Split {
+                member_ids: vec![spouse],
+            },
+            "correction",
+            "Darto Wiryono, Sumiati",
+            "Darto Wiryono",
+        ),
+        (
+            ProposalChange::Removal {
+                reason: shared::proposal_change::RemovalReason::MovedOutOfDistrict,
+            },
+            "removal",
+            "Terdaftar",
+            "Dikeluarkan — Pindah ke luar kabupaten/kota",
+        ),
+    ];
+    let mut started = Vec::new();
+    for (index, (change, kind, now, proposed)) in cases.into_iter().enumerate() {
+        let created = proposals
+            .start(
+                &desk.facilitator,
+                start(&format!("c{index}"), change.clone()),
+            )
+            .await?;
+        let row = stored(&desk, created.id).await?;
+        assert_eq!(row.kind, kind, "{change:?}");
+        let kept: ProposalChange = serde_json::from_str(row.change.as_deref().ok_or("no change")?)?;
+        assert_eq!(kept, change);
+        let shown = proposals.file(&desk.supervisor, created.id).await?;
+        assert_eq!(shown.change.as_ref(), Some(&change));
+        assert_eq!(shown.proposal.change_type, Some(change.change_type()));
+        let first = shown.comparison.first().ok_or("no comparison")?;
+        assert_eq!(
+            (first.now.as_str(), first.proposed.as_str()),
+            (now, proposed),
+            "{change:?}"
+        );
+        started.push((created.id, change));
+    }
+    // A second open proposal of a kind names the first; once it is refused, a new one may start.
+    let (first_removal, removal) = started[1].clone();
+    assert_eq!(
+        proposals
+            .start(&desk.supervisor, start("again", removal.clone()))
+            .await,
+        Err(ServiceError::Invalid(DomainError::OpenProposalExists {
+            proposal_id: first_removal
+        }))
+    );
+    act(
+        &desk,
+        &desk.facilitator,
+        first_removal,
+        ProposalAction::Reject,
+        "Masih tinggal di rumah",
+    )
+    .await?;
+    proposals
+        .start(&desk.supervisor, start("again", removal))
+        .await?;
+    // The new member's birth date shows as its year to a role without the whole NIK.
+    let baby = proposals.file(&desk.supervisor, started[0].0).await?;
+    let line = &baby.comparison[1].proposed;
+    assert!(
+        line.contains("2026") && !line.contains("02/11/2026"),
+        "{line}"
     );
     Ok(())
 }

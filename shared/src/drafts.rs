@@ -500,32 +500,6 @@ impl ProgrammeDraft {
     }
 }
 
-/// Proposing a household to the registry as a new family (flow B), from its file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewFamilyProposalDraft {
-    pub idempotency_key: String,
-    pub household_id: String,
-    #[serde(default)]
-    pub note: String,
-}
-
-impl NewFamilyProposalDraft {
-    /// The proposal to start, or the field that is wrong.
-    pub fn to_request(&self) -> Result<crate::dto::StartProposal, DomainError> {
-        let mut errors = FieldErrors::new();
-        let household_id = errors.check("household_id", number("household_id", &self.household_id));
-        errors.finish()?;
-        let household_id = household_id.ok_or(DomainError::Invalid { errors: Vec::new() })?;
-        Ok(crate::dto::StartProposal {
-            idempotency_key: self.idempotency_key.clone(),
-            household_id,
-            kind: crate::proposal::ProposalKind::NewFamily,
-            source: crate::proposal::ProposalSource::WalkIn,
-            note: self.note.clone(),
-        })
-    }
-}
-
 /// The level of the comparison page from its address (`?tingkat=provinsi`; anything else: districts).
 pub fn compare_level(query: &str) -> crate::dashboard::CompareLevel {
     if query == "provinsi" {

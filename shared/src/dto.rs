@@ -275,6 +275,8 @@ pub struct ProposalRow {
     pub no_kk_masked: String,
     /// New family, correction or removal.
     pub kind: ProposalKind,
+    /// The change asked for (none on proposals stored before it was recorded).
+    pub change_type: Option<crate::proposal_change::ChangeType>,
     /// Where it came from.
     pub source: ProposalSource,
     /// Stage reached.
@@ -300,6 +302,10 @@ pub struct ProposalWorklist {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProposalFile {
     pub proposal: ProposalRow,
+    /// The change asked for, when it was recorded.
+    pub change: Option<crate::proposal_change::ProposalChange>,
+    /// "Now → proposed" against the household as it is today.
+    pub comparison: Vec<crate::proposal_change::Comparison>,
     pub timeline: Vec<StateChange>,
 }
 
@@ -864,8 +870,8 @@ pub struct StartProposal {
     pub idempotency_key: String,
     /// Household id.
     pub household_id: i64,
-    /// New family, correction or removal.
-    pub kind: ProposalKind,
+    /// What the registry is asked to change (its kind follows from it).
+    pub change: crate::proposal_change::ProposalChange,
     /// Where it came from.
     pub source: ProposalSource,
     /// Why.

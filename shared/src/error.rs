@@ -160,6 +160,12 @@ pub enum DomainError {
     OwnAccountProtected,
     /// The role cannot be held in an area of that level.
     RoleAreaMismatch { role: Role },
+    /// The household already has an open proposal of the same kind.
+    OpenProposalExists { proposal_id: i64 },
+    /// A proposed registry change does not fit the household it is about.
+    ProposalChange {
+        problem: crate::proposal_change::ChangeProblem,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -222,6 +228,8 @@ impl DomainError {
             DomainError::PasswordConfirmationMismatch => "password_confirmation_mismatch",
             DomainError::OwnAccountProtected => "own_account_protected",
             DomainError::RoleAreaMismatch { .. } => "role_area_mismatch",
+            DomainError::ProposalChange { .. } => "proposal_change",
+            DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
     }
@@ -438,6 +446,10 @@ impl DomainError {
                 "Peran {} tidak dapat ditugaskan pada wilayah ini: Pemantau Kemensos untuk seluruh Indonesia, Kepala Daerah dan Bappeda untuk satu kabupaten/kota.",
                 role.label_id()
             ),
+            DomainError::ProposalChange { problem } => problem.label_id().to_string(),
+            DomainError::OpenProposalExists { proposal_id } => format!(
+                "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
+            ),
             DomainError::UsernameInvalid => "Nama pengguna harus 3 sampai 64 karakter: huruf kecil a–z, angka, titik, tanda hubung atau garis bawah.".into(),
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
@@ -618,6 +630,10 @@ impl DomainError {
             DomainError::RoleAreaMismatch { role } => format!(
                 "The role {} cannot be held in this area: the Kemensos monitor covers all of Indonesia, district heads and Bappeda one district.",
                 role.label_en()
+            ),
+            DomainError::ProposalChange { problem } => problem.label_en().to_string(),
+            DomainError::OpenProposalExists { proposal_id } => format!(
+                "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),
             DomainError::UsernameInvalid => "A username has 3 to 64 characters: lower-case letters a–z, digits, dot, hyphen or underscore.".into(),
             DomainError::Invalid { errors } => {

@@ -561,14 +561,14 @@ impl HouseholdEvent {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::coded::tests::check_coded;
     use crate::member::MemberRegistryStatus;
     use crate::member::tests::{boy, woman};
     use proptest::prelude::*;
 
-    fn housing() -> HousingCondition {
+    pub(crate) fn housing() -> HousingCondition {
         HousingCondition {
             house_tenure: Tenure::Owned,
             land_tenure: Tenure::RentFree,

@@ -37,6 +37,7 @@ pub mod intake;
 pub mod member;
 pub mod programme;
 pub mod proposal;
+pub mod proposal_change;
 pub mod referral;
 pub mod roles;
 pub mod text;

@@ -106,10 +106,11 @@ pub async fn issue_referral(
     Ok(ssr::services()?.referrals.issue(&actor, request).await?)
 }
 
-/// Proposes a household to the registry (flow B: a new family).
-#[server(prefix = "/api", endpoint = "propose_to_registry")]
+/// Proposes a change of a household to the registry (flow B): a new family,
+/// a member added or removed, a new head, a correction, a split or a removal.
+#[server(prefix = "/api", endpoint = "propose_to_registry", input = Json)]
 pub async fn propose_to_registry(
-    #[server(flatten)] draft: shared::drafts::NewFamilyProposalDraft,
+    draft: shared::proposal_change::ProposalDraft,
 ) -> Result<Created, AppError> {
     let actor = ssr::actor()?;
     let proposals = ssr::services()?.proposals;

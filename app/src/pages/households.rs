@@ -12,8 +12,7 @@ use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
 use shared::intake::{ComplaintDraft, OpenCaseDraft};
 
 use crate::api::{
-    AppError, ProposeToRegistry, get_household_file, get_household_list, open_case, reveal_nik,
-    reveal_no_kk,
+    AppError, get_household_file, get_household_list, open_case, reveal_nik, reveal_no_kk,
 };
 use crate::components::form::{
     ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
@@ -21,17 +20,15 @@ use crate::components::form::{
 };
 use crate::components::list::fresh_key;
 use crate::components::list::{Pager, encode_query, with_query};
-use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
-    BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
-    TD, TH, outcome,
+    BUTTON, BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
 };
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::format::{date_id, number_id};
 use crate::i18n::{label, texts, tr};
+use crate::pages::proposal_form::ProposeForm;
 use crate::paths;
 use crate::posted::{OP, Posted, posted_form};
-use shared::drafts::NewFamilyProposalDraft;
 
 /// The households of the user's area.
 #[component]
@@ -240,11 +237,14 @@ fn HouseholdFileView(
         None => Either::Right(view! {
             <div>
                 <p data-testid="household-registry">{tr("Belum terdaftar di registri (DTSEN).", "Not in the registry (DTSEN).")}</p>
-                {may_propose.then(|| view! { <ProposeForm household_id /> })}
             </div>
         }),
     };
     let address = file.address.local_line();
+    let propose = may_propose.then(|| {
+        let file = file.clone();
+        view! { <ProposeForm file today exact_dates=may_reveal /> }
+    });
     view! {
         <h1 class="text-2xl font-semibold" data-testid="household-head">{file.head_name.clone()}</h1>
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -268,6 +268,7 @@ fn HouseholdFileView(
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 text-sm">
             <h2 class="mb-1 font-semibold">{tr("Registri", "Registry")}</h2>
             {registry}
+            {propose}
         </section>
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Anggota keluarga", "Members")}</h2>
         <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
@@ -332,31 +333,6 @@ fn HouseholdFileView(
         </ul>
         {file.cases.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada kasus.", "No case yet.")}</p> })}
         {may_open_case.then(|| view! { <OpenCaseForm household_id today posted /> })}
-    }
-}
-
-/// Proposes the household to the registry (flow B), with a note.
-#[component]
-fn ProposeForm(household_id: i64) -> impl IntoView {
-    let propose = ServerAction::<ProposeToRegistry>::new();
-    let key = fresh_key();
-    let live = LiveCheck::new(|d: &NewFamilyProposalDraft| d.to_request().err());
-    view! {
-        <ActionForm
-            action=propose
-            attr:class="mt-2 space-y-2"
-            attr:data-testid="propose-form"
-            on:input=move |event| live.read(&event)
-            on:focusout=move |event| live.leave(&event)
-        >
-            <input type="hidden" name="idempotency_key" value=key />
-            <input type="hidden" name="household_id" value=household_id />
-            <label for="propose-note" class=LABEL>{tr("Catatan usulan", "Proposal note")}</label>
-            <input id="propose-note" name="note" type="text" class=INPUT required />
-            <LiveError live field="note" />
-            <button type="submit" class=BUTTON_QUIET data-testid="propose-submit">{tr("Usulkan ke registri", "Propose to the registry")}</button>
-            <FormResult result=outcome(propose.value()) success=tr("Usulan tercatat. Lanjutkan di musyawarah desa.", "Proposal recorded. Continue at the village meeting.") />
-        </ActionForm>
     }
 }
 

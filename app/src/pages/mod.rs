@@ -10,5 +10,6 @@ pub mod households;
 pub mod intake;
 pub mod login;
 pub mod not_found;
+pub mod proposal_form;
 pub mod proposals;
 pub mod referrals;

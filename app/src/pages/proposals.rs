@@ -18,6 +18,7 @@ use crate::components::page::{
 };
 use crate::format::time_in;
 use crate::i18n::{label, texts, tr};
+use crate::pages::proposal_form::ChangePreview;
 use crate::paths;
 
 /// The `tahap` of the worklist that shows what awaits the user's own step.
@@ -174,7 +175,12 @@ fn ProposalCard(row: ProposalRow) -> impl IntoView {
                         {row.head_name.clone()}
                     </a>
                     <p class="text-sm text-slate-600 break-words">
-                        {format!("{} · {} · {}", label(row.kind), row.no_kk_masked, row.village.as_str())}
+                        {format!(
+                            "{} · {} · {}",
+                            row.change_type.map_or_else(|| label(row.kind), label),
+                            row.no_kk_masked,
+                            row.village.as_str(),
+                        )}
                     </p>
                 </div>
                 <span class="rounded-full bg-slate-100 px-3 py-1 text-xs font-semibold" data-testid="proposal-stage">
@@ -249,12 +255,26 @@ fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>
             <dt class="font-medium">{tr("Desa/kelurahan", "Village")}</dt>
             <dd>{proposal.village.as_str().to_string()}</dd>
             <dt class="font-medium">{tr("Jenis", "Kind")}</dt>
-            <dd>{label(proposal.kind)}</dd>
+            <dd data-testid="proposal-kind">
+                {match proposal.change_type {
+                    Some(change) => format!("{} ({})", label(proposal.kind), label(change)),
+                    None => label(proposal.kind).to_string(),
+                }}
+            </dd>
             <dt class="font-medium">{tr("Asal", "Source")}</dt>
             <dd>{label(proposal.source)}</dd>
             <dt class="font-medium">{tr("Tahap", "Stage")}</dt>
             <dd class="font-semibold" data-testid="proposal-stage">{label(proposal.stage)}</dd>
         </dl>
+        {(!file.comparison.is_empty()).then(|| {
+            let lines = file.comparison.clone();
+            view! {
+                <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4">
+                    <h2 class="mb-2 font-semibold">{tr("Perubahan yang diusulkan", "The change proposed")}</h2>
+                    <ChangePreview lines=Signal::stored(lines) />
+                </section>
+            }
+        })}
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="proposal-actions">
             <h2 class="mb-2 font-semibold">{tr("Langkah berikutnya", "Next step")}</h2>
             {match (finished, actions.is_empty()) {

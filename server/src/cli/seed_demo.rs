@@ -28,6 +28,7 @@ use sea_orm::{
 };
 use shared::programme::{InstitutionKind, ProgrammeKind};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
+use shared::proposal_change::{CorrectedField, ProposalChange};
 use shared::roles::Role;
 use shared::workflow::{Workflow, record_transition};
 
@@ -748,6 +749,20 @@ impl ReferralTargets for DemoTargets {
 }
 
 /// The note of each forward step of a proposal.
+/// The change a demo proposal asks for: a new family, or for a family in the
+/// registry, its address line corrected.
+fn demo_change(kind: ProposalKind, serial: i64) -> anyhow::Result<String> {
+    let change = match kind {
+        ProposalKind::NewFamily => ProposalChange::NewFamily,
+        _ => ProposalChange::Correction {
+            field: CorrectedField::Street,
+            member_id: None,
+            proposed: format!("Gang Mawar No. {}", serial % 90 + 1),
+        },
+    };
+    Ok(serde_json::to_string(&change)?)
+}
+
 fn forward_note(action: ProposalAction, serial: usize, at: DateTime<Utc>) -> String {
     let year = at.format("%Y");
     let month = at.format("%m/%Y");
@@ -927,6 +942,7 @@ fn proposals_for(
             household_id: Set(household.id),
             village_code: Set(village.clone()),
             kind: Set(kind.code().to_string()),
+            change: Set(Some(demo_change(kind, proposal_id)?)),
             source: Set(source.code().to_string()),
             stage: Set(stage.code().to_string()),
             created_by: Set(proposer.0),

@@ -13,6 +13,8 @@ pub struct Model {
     pub source: String,
     /// A `ProposalStage` code.
     pub stage: String,
+    /// The change asked for, a `ProposalChange` as JSON (none before it was recorded).
+    pub change: Option<String>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

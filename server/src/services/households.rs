@@ -292,6 +292,71 @@ impl DbHouseholdService {
         load_in_area::<households::Entity>(&self.db, actor, action, id, subject).await
     }
 
+    /// The file of household `row`, for a caller who was allowed to see it (or
+    /// to act on it, as a proposal is checked against it); not audited here.
+    /// Birth dates are whole only when `birth_date_exact`.
+    pub(crate) async fn file_of(
+        &self,
+        row: households::Model,
+        birth_date_exact: bool,
+    ) -> Result<HouseholdFile, ServiceError> {
+        let household_id = row.id;
+        let details: HouseholdDetails = stored_json(&row.details)?;
+        let today = today_in(&row.village_code);
+        let mut member_files = Vec::new();
+        for member in self.household_members(household_id).await? {
+            let mut data = member_of(&member)?;
+            let mut age = data.age_on(today);
+            if !birth_date_exact {
+                // From the year alone: an age that turns on the real birthday
+                // would tell the day to whoever looks each morning.
+                use chrono::Datelike;
+                data.birth_date = year_only(data.birth_date);
+                age = u32::try_from(today.year() - data.birth_date.year()).unwrap_or(0);
+            }
+            member_files.push(MemberFile {
+                id: member.id,
+                version: member.version,
+                nik_masked: member.nik_masked.clone(),
+                member: data,
+                age,
+                birth_date_exact,
+            });
+        }
+        let registry = match &row.registry_id {
+            Some(id) => registry_families::Entity::find_by_id(id.clone())
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .map(|family| registry_record(&family))
+                .transpose()?,
+            None => None,
+        };
+        let village_name = areas::Entity::find_by_id(row.village_code.clone())
+            .one(&self.db)
+            .await
+            .map_err(db_failure)?
+            .map(|area| area.name)
+            .unwrap_or_default();
+        let cases = cases::summaries_for_household(&self.db, household_id).await?;
+        Ok(HouseholdFile {
+            id: row.id,
+            version: row.version,
+            no_kk_masked: row.kk_masked.clone(),
+            head_name: row.head_name.clone(),
+            address: address_of(&row)?,
+            village_name,
+            registry,
+            housing: details.housing,
+            assets: details.assets,
+            income_band: stored::<IncomeBand>(&row.income_band)?,
+            programmes: details.programmes,
+            has_house_photo: details.has_house_photo,
+            members: member_files,
+            cases,
+        })
+    }
+
     async fn household_members(
         &self,
         household_id: i64,
@@ -723,45 +788,9 @@ impl HouseholdService for DbHouseholdService {
         let (row, village) = self
             .authorized_household(actor, Action::ViewPersonalData, household_id)
             .await?;
-        let details: HouseholdDetails = stored_json(&row.details)?;
-        let birth_date_exact = actor.role.may(Action::ViewFullIdentity);
-        let today = today_in(&row.village_code);
-        let mut member_files = Vec::new();
-        for member in self.household_members(household_id).await? {
-            let mut data = member_of(&member)?;
-            let mut age = data.age_on(today);
-            if !birth_date_exact {
-                // From the year alone: an age that turns on the real birthday
-                // would tell the day to whoever looks each morning.
-                use chrono::Datelike;
-                data.birth_date = year_only(data.birth_date);
-                age = u32::try_from(today.year() - data.birth_date.year()).unwrap_or(0);
-            }
-            member_files.push(MemberFile {
-                id: member.id,
-                version: member.version,
-                nik_masked: member.nik_masked.clone(),
-                member: data,
-                age,
-                birth_date_exact,
-            });
-        }
-        let registry = match &row.registry_id {
-            Some(id) => registry_families::Entity::find_by_id(id.clone())
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .map(|family| registry_record(&family))
-                .transpose()?,
-            None => None,
-        };
-        let village_name = areas::Entity::find_by_id(row.village_code.clone())
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .map(|area| area.name)
-            .unwrap_or_default();
-        let cases = cases::summaries_for_household(&self.db, household_id).await?;
+        let file = self
+            .file_of(row, actor.role.may(Action::ViewFullIdentity))
+            .await?;
         self.db
             .audit_ok(entry(
                 actor,
@@ -770,22 +799,7 @@ impl HouseholdService for DbHouseholdService {
                 Some(&village),
             ))
             .await?;
-        Ok(HouseholdFile {
-            id: row.id,
-            version: row.version,
-            no_kk_masked: row.kk_masked.clone(),
-            head_name: row.head_name.clone(),
-            address: address_of(&row)?,
-            village_name,
-            registry,
-            housing: details.housing,
-            assets: details.assets,
-            income_band: stored::<IncomeBand>(&row.income_band)?,
-            programmes: details.programmes,
-            has_house_photo: details.has_house_photo,
-            members: member_files,
-            cases,
-        })
+        Ok(file)
     }
 
     async fn update(&self, actor: &Actor, request: UpdateHousehold) -> Result<i32, ServiceError> {
@@ -1132,6 +1146,7 @@ impl HouseholdService for DbHouseholdService {
                 row.id,
                 new_village.as_str(),
                 ProposalKind::Correction,
+                None,
                 ProposalSource::Visit,
                 format!(
                     "{} ({})",

@@ -132,6 +132,11 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
 
 /// Builds every service on one [`store::Store`] (shared with the housekeeping task).
 pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
+    let households = Arc::new(households::DbHouseholdService::new(
+        db.clone(),
+        config.key.clone(),
+        lookup_limit::LookupLimits::new(config.lookups.0, config.lookups.1),
+    ));
     Services {
         auth: Arc::new(auth::DbAuthService::new(
             db.clone(),
@@ -142,11 +147,7 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
         accounts: Arc::new(accounts::DbAccountService::new(db.clone())),
         audit: Arc::new(audit::DbAuditService::new(db.clone())),
         areas: Arc::new(areas::DbAreaService::new(db.clone())),
-        households: Arc::new(households::DbHouseholdService::new(
-            db.clone(),
-            config.key.clone(),
-            lookup_limit::LookupLimits::new(config.lookups.0, config.lookups.1),
-        )),
+        households: households.clone(),
         cases: Arc::new(cases::DbCaseService::new(
             db.clone(),
             config.calendar.clone(),
@@ -155,7 +156,7 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
             db.clone(),
             config.calendar,
         )),
-        proposals: Arc::new(proposals::DbProposalService::new(db.clone())),
+        proposals: Arc::new(proposals::DbProposalService::new(db.clone(), households)),
         dashboards: Arc::new(dashboards::DbDashboardService::new(db.clone())),
         catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }

@@ -4,6 +4,7 @@
 //! area-scoped worklist and the proposal's history.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Utc;
@@ -17,8 +18,10 @@ use shared::dto::{
     Created, Page, ProposalFile, ProposalFilter, ProposalRow, ProposalTransitionRequest,
     ProposalWorklist, StartProposal,
 };
+use shared::error::DomainError;
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
+use shared::proposal_change::{ChangeType, ProposalChange};
 use shared::workflow::{NOTE_MAX, StateChange, Workflow};
 
 use super::common::{
@@ -26,6 +29,7 @@ use super::common::{
     within_scope, workflow_step,
 };
 use super::db_failure;
+use super::households::DbHouseholdService;
 use super::rows::{EventRow, stored, usernames};
 use super::stats::Kind;
 use super::store::Store;
@@ -38,11 +42,13 @@ const OBJECT: &str = "proposal";
 /// [`ProposalService`] on the portal database.
 pub struct DbProposalService {
     db: Store,
+    /// The household files proposals are checked against and compared with.
+    households: Arc<DbHouseholdService>,
 }
 
 impl DbProposalService {
-    pub fn new(db: Store) -> Self {
-        DbProposalService { db }
+    pub fn new(db: Store, households: Arc<DbHouseholdService>) -> Self {
+        DbProposalService { db, households }
     }
 
     async fn proposal(&self, id: i64) -> Result<proposals::Model, ServiceError> {
@@ -115,6 +121,7 @@ async fn rows_of<C: ConnectionTrait>(
             head_name,
             updated_at: row.updated_at,
             kind: stored::<ProposalKind>(&row.kind)?,
+            change_type: change_of(&row)?.map(|change| change.change_type()),
             source: stored::<ProposalSource>(&row.source)?,
             stage: stored::<ProposalStage>(&row.stage)?,
             village: stored_area(&row.village_code)?,
@@ -123,22 +130,66 @@ async fn rows_of<C: ConnectionTrait>(
     Ok(rows)
 }
 
-/// Writes a new proposal at the first stage of flow B with its "propose" step.
+/// The change a stored proposal asks for: as recorded, or for a new-family
+/// proposal stored before changes were recorded, the new family.
+fn change_of(row: &proposals::Model) -> Result<Option<ProposalChange>, ServiceError> {
+    match &row.change {
+        Some(json) => serde_json::from_str(json).map(Some).map_err(|error| {
+            tracing::error!(%error, proposal = row.id, "stored proposal change unreadable");
+            ServiceError::Internal
+        }),
+        None if row.kind == ProposalKind::NewFamily.code() => Ok(Some(ProposalChange::NewFamily)),
+        None => Ok(None),
+    }
+}
+
+/// The household's open proposal asking for a change of `change_type`, if any.
+async fn open_proposal_of<C: ConnectionTrait>(
+    db: &C,
+    household_id: i64,
+    change_type: ChangeType,
+) -> Result<Option<i64>, ServiceError> {
+    let open = proposals::Entity::find()
+        .filter(proposals::Column::HouseholdId.eq(household_id))
+        .filter(proposals::Column::Stage.is_not_in([
+            ProposalStage::Enacted.code(),
+            ProposalStage::Rejected.code(),
+        ]))
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    for row in open {
+        if change_of(&row)?.is_some_and(|change| change.change_type() == change_type) {
+            return Ok(Some(row.id));
+        }
+    }
+    Ok(None)
+}
+
+/// Writes a new proposal at the first stage of flow B with its "propose" step;
+/// `change` is what it asks for (events recorded on the household give none yet).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_proposal(
     db: &Write,
     actor: &Actor,
     household_id: i64,
     village_code: &str,
     kind: ProposalKind,
+    change: Option<&ProposalChange>,
     source: ProposalSource,
     note: String,
 ) -> Result<proposals::Model, ServiceError> {
     let stage = ProposalFlow::initial();
     let now = Utc::now();
+    let change = change
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|_| ServiceError::Internal)?;
     let proposal = proposals::ActiveModel {
         household_id: Set(household_id),
         village_code: Set(village_code.to_string()),
         kind: Set(kind.code().to_string()),
+        change: Set(change),
         source: Set(source.code().to_string()),
         stage: Set(stage.code().to_string()),
         created_by: Set(Some(actor.user_id)),
@@ -174,13 +225,29 @@ impl ProposalService for DbProposalService {
             return Ok(Created { id });
         }
         let note = shared::text::required("note", &request.note, NOTE_MAX)?;
+        // Checked against the household as it is; the proposer was allowed to
+        // act on it above, so this read shows nothing and is not a view.
+        let file = self
+            .households
+            .file_of(household.clone(), actor.role.may(Action::ViewFullIdentity))
+            .await?;
+        let change = request.change.checked(&file, actor.today())?;
         let mut write = self.db.begin_write().await?;
+        // In the write, where a second desk's proposal cannot slip in between.
+        if let Some(proposal_id) =
+            open_proposal_of(&write, household.id, change.change_type()).await?
+        {
+            return Err(ServiceError::Invalid(DomainError::OpenProposalExists {
+                proposal_id,
+            }));
+        }
         let proposal = insert_proposal(
             &write,
             actor,
             household.id,
             village.as_str(),
-            request.kind,
+            change.kind(),
+            Some(&change),
             request.source,
             note,
         )
@@ -195,9 +262,9 @@ impl ProposalService for DbProposalService {
                     Some(&village),
                 )
                 .detail(format!(
-                    "household={}; kind={}; source={}",
+                    "household={}; change={}; source={}",
                     household.id,
-                    request.kind.code(),
+                    change.change_type().code(),
                     request.source.code()
                 )),
             )
@@ -351,11 +418,27 @@ impl ProposalService for DbProposalService {
     async fn file(&self, actor: &Actor, proposal_id: i64) -> Result<ProposalFile, ServiceError> {
         let timeline = self.history(actor, proposal_id).await?;
         let row = self.proposal(proposal_id).await?;
+        let change = change_of(&row)?;
+        let comparison = match &change {
+            Some(change) => {
+                // The view of the proposal (audited by `history`) shows its family.
+                let exact = actor.role.may(Action::ViewFullIdentity);
+                let household = load::<households::Entity>(&self.db, row.household_id).await?;
+                let household = self.households.file_of(household, exact).await?;
+                change.compare(&household, exact)
+            }
+            None => Vec::new(),
+        };
         let proposal = rows_of(&self.db, vec![row])
             .await?
             .pop()
             .ok_or(ServiceError::Internal)?;
-        Ok(ProposalFile { proposal, timeline })
+        Ok(ProposalFile {
+            proposal,
+            change,
+            comparison,
+            timeline,
+        })
     }
 
     async fn history(
