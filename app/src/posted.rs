@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::dto::IdentityLookup;
 use shared::intake::{OpenCaseDraft, RegistrationDraft};
+use shared::proposal_change::ProposalDraft;
 
 use crate::api::AppError;
 
@@ -29,6 +30,11 @@ pub enum Posted {
     /// The registration form, as typed, with the refusal when it was sent.
     Registration {
         draft: Box<RegistrationDraft>,
+        refusal: Option<AppError>,
+    },
+    /// The proposal form of a household, as typed, with the refusal when it was sent.
+    Proposal {
+        draft: Box<ProposalDraft>,
         refusal: Option<AppError>,
     },
     /// The open-case form of a household, as typed, with the refusal when it was sent.
@@ -95,6 +101,7 @@ pub enum Answer {
 mod answering {
     use shared::contract::{Actor, ServiceError, Services};
     use shared::intake::{OpenCaseDraft, RegistrationDraft};
+    use shared::proposal_change::ProposalDraft;
 
     use super::{Answer, FORM, OP, Posted, Status};
     use crate::api::AppError;
@@ -193,8 +200,10 @@ mod answering {
         pairs: &[(String, String)],
         today: chrono::NaiveDate,
     ) -> Answer {
-        if value(pairs, FORM) != "open_case" {
-            return unknown_form();
+        match value(pairs, FORM) {
+            "open_case" => {}
+            "propose" => return propose(services, actor, household_id, pairs).await,
+            _ => return unknown_form(),
         }
         let mut draft = OpenCaseDraft::from_form(pairs, household_id);
         if value(pairs, OP) == "add_complaint" {
@@ -216,6 +225,43 @@ mod answering {
             Err(error) => {
                 let (refusal, status) = refused(error);
                 Answer::Render(Box::new(Posted::OpenCase { draft, refusal }), status)
+            }
+        }
+    }
+
+    /// The proposal form: "Tampilkan isian" shows the fields of the change
+    /// chosen; saving opens the new proposal's page.
+    async fn propose(
+        services: &Services,
+        actor: &Actor,
+        household_id: i64,
+        pairs: &[(String, String)],
+    ) -> Answer {
+        let draft = ProposalDraft::from_form(pairs, household_id);
+        if value(pairs, OP) == "choose_type" {
+            return Answer::Render(
+                Box::new(Posted::Proposal {
+                    draft: Box::new(draft),
+                    refusal: None,
+                }),
+                Status::OK,
+            );
+        }
+        let started = match draft.to_request() {
+            Ok(request) => services.proposals.start(actor, request).await,
+            Err(error) => Err(ServiceError::from(error)),
+        };
+        match started {
+            Ok(created) => Answer::SeeOther(paths::proposal(created.id)),
+            Err(error) => {
+                let (refusal, status) = refused(error);
+                Answer::Render(
+                    Box::new(Posted::Proposal {
+                        draft: Box::new(draft),
+                        refusal,
+                    }),
+                    status,
+                )
             }
         }
     }

@@ -13,6 +13,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{PASSWORD, TestResult, account, database_with_areas};
 use http_body_util::BodyExt;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use server::entities::proposals;
 use server::services;
 use server::web::{self, AppState};
 use shared::household::{
@@ -47,22 +49,27 @@ async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
         },
         trust_proxy: false,
     });
+    let cookie = sign_in(&app, "fo.waled").await?;
+    Ok(Desk { app, cookie, db })
+}
+
+/// The session cookie of `username` signed in on `app`.
+async fn sign_in(app: &axum::Router, username: &str) -> Result<String, Box<dyn std::error::Error>> {
     let signed_in = app
         .clone()
         .oneshot(form(
             "/api/login",
             "",
-            &[("username", "fo.waled"), ("password", PASSWORD)],
+            &[("username", username), ("password", PASSWORD)],
         )?)
         .await?;
-    let cookie = signed_in
+    Ok(signed_in
         .headers()
         .get(header::SET_COOKIE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .ok_or("no session cookie")?
-        .to_string();
-    Ok(Desk { app, cookie, db })
+        .to_string())
 }
 
 /// A form post as a browser without script sends it.
@@ -277,6 +284,51 @@ async fn a_household_registered_and_a_case_opened_without_script() -> TestResult
     let (status, location, _) = desk.post(&household, &case).await?;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ok_or("no location")?.starts_with("/kasus/"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_family_proposed_to_the_registry_without_script() -> TestResult {
+    let desk = desk().await?;
+    let (_, location, _) = desk.post("/layanan", &pairs(&registration("k-p"))).await?;
+    let household = location.ok_or("no location")?;
+    account(&desk.db, "bo.waled", Role::BackOffice, Some(WALED_DESA)).await?;
+    let bo = Desk {
+        cookie: sign_in(&desk.app, "bo.waled").await?,
+        app: desk.app.clone(),
+        db: desk.db.clone(),
+    };
+    let proposal = |note: &'static str, op: &'static str| {
+        vec![
+            ("form", "propose"),
+            ("idempotency_key", "p-1"),
+            ("change_type", "new_family"),
+            ("source", "rt_rw"),
+            ("note", note),
+            ("op", op),
+        ]
+    };
+    // Choosing the kind is a round trip that shows its fields and keeps what was typed.
+    let (status, _, html) = bo
+        .post(&household, &proposal("Belum terdata", "choose_type"))
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-testid="propose-form""#));
+    assert!(html.contains(r#"value="Belum terdata""#), "{html}");
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 0);
+    // Sent without its note: refused, the form comes back as typed.
+    let (status, _, html) = bo.post(&household, &proposal("", "save")).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="f-note-error""#), "{html}");
+    // Complete: 303 to the proposal's page; sent twice, the same proposal.
+    let complete = proposal("Belum terdata", "save");
+    let (status, location, _) = bo.post(&household, &complete).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = location.ok_or("no location")?;
+    assert!(page.starts_with("/usulan/"), "{page}");
+    let (_, again, _) = bo.post(&household, &complete).await?;
+    assert_eq!(again.as_deref(), Some(page.as_str()));
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 1);
     Ok(())
 }
 

@@ -209,6 +209,41 @@ impl RegistrationDraft {
     }
 }
 
+impl crate::proposal_change::ProposalDraft {
+    /// The proposal form of household `household_id` as posted (the members
+    /// moving to a new card come as one `member_ids` per ticked box).
+    pub fn from_form(
+        pairs: &[(String, String)],
+        household_id: i64,
+    ) -> crate::proposal_change::ProposalDraft {
+        let mut draft = crate::proposal_change::ProposalDraft {
+            household_id: household_id.to_string(),
+            ..Default::default()
+        };
+        for (name, value) in pairs {
+            let slot = match name.as_str() {
+                "idempotency_key" => Slot::Text(&mut draft.idempotency_key),
+                "change_type" => Slot::Text(&mut draft.change_type),
+                "member_id" => Slot::Text(&mut draft.member_id),
+                "member_ids" => Slot::Codes(&mut draft.member_ids),
+                "reason" => Slot::Text(&mut draft.reason),
+                "on" => Slot::Text(&mut draft.on),
+                "name" => Slot::Text(&mut draft.name),
+                "sex" => Slot::Text(&mut draft.sex),
+                "birth_date" => Slot::Text(&mut draft.birth_date),
+                "relationship" => Slot::Text(&mut draft.relationship),
+                "field" => Slot::Text(&mut draft.field),
+                "proposed" => Slot::Text(&mut draft.proposed),
+                "source" => Slot::Text(&mut draft.source),
+                "note" => Slot::Text(&mut draft.note),
+                _ => continue,
+            };
+            slot.take(value);
+        }
+        draft
+    }
+}
+
 impl OpenCaseDraft {
     /// The open-case form of household `household_id` as posted.
     pub fn from_form(pairs: &[(String, String)], household_id: i64) -> OpenCaseDraft {

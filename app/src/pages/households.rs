@@ -164,12 +164,13 @@ fn HouseholdBody(user: CurrentUser) -> impl IntoView {
             {move || {
                 let user = user.clone();
                 Suspend::new(async move {
-                    let posted = match posted.await {
-                        Some(Posted::OpenCase { draft, refusal }) => Some((draft, refusal)),
-                        _ => None,
+                    let (posted, proposal) = match posted.await {
+                        Some(Posted::OpenCase { draft, refusal }) => (Some((draft, refusal)), None),
+                        Some(Posted::Proposal { draft, refusal }) => (None, Some((*draft, refusal))),
+                        _ => (None, None),
                     };
                     match file.await {
-                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted /> }),
+                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted proposal /> }),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                     }
                 })
@@ -204,6 +205,8 @@ fn HouseholdFileView(
     file: HouseholdFile,
     user: CurrentUser,
     posted: Option<(OpenCaseDraft, Option<AppError>)>,
+    /// The proposal form as posted without script, and the server's refusal.
+    proposal: Option<(shared::proposal_change::ProposalDraft, Option<AppError>)>,
 ) -> impl IntoView {
     let may_reveal = user.role.may(Permission::ViewFullIdentity);
     let may_open_case = user.role.may(Permission::RecordComplaint);
@@ -243,7 +246,7 @@ fn HouseholdFileView(
     let address = file.address.local_line();
     let propose = may_propose.then(|| {
         let file = file.clone();
-        view! { <ProposeForm file today exact_dates=may_reveal /> }
+        view! { <ProposeForm file today exact_dates=may_reveal posted=proposal /> }
     });
     view! {
         <h1 class="text-2xl font-semibold" data-testid="household-head">{file.head_name.clone()}</h1>

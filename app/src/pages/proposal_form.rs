@@ -13,15 +13,16 @@ use shared::proposal_change::{
     ChangeType, Comparison, CorrectedField, JoinReason, LeaveReason, ProposalDraft, RemovalReason,
 };
 
-use crate::api::propose_to_registry;
+use crate::api::{AppError, propose_to_registry};
 use crate::components::form::{
-    ChoiceList, FormState, FormSummary, SelectField, TextField, options_of, pick,
+    ChoiceList, FormState, FormSummary, NoScriptFields, SelectField, TextField, options_of, pick,
 };
 use crate::components::list::fresh_key;
-use crate::components::page::{BUTTON, TABLE, TD, TH};
+use crate::components::page::{BUTTON, BUTTON_QUIET, TABLE, TD, TH};
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::i18n::{texts, tr};
 use crate::paths;
+use crate::posted::OP;
 
 /// Living members of the file, as (id, name) options; `with_head` keeps the head.
 fn member_options(file: &HouseholdFile, with_head: bool) -> Vec<(String, String)> {
@@ -55,6 +56,8 @@ pub fn ProposeForm(
     file: HouseholdFile,
     today: chrono::NaiveDate,
     exact_dates: bool,
+    /// The form as posted without script, and the server's refusal.
+    posted: Option<(ProposalDraft, Option<AppError>)>,
 ) -> impl IntoView {
     let in_registry = file.registry.is_some();
     let first = if in_registry {
@@ -62,7 +65,9 @@ pub fn ProposeForm(
     } else {
         ChangeType::NewFamily
     };
-    let draft = ProposalDraft::new(fresh_key(), file.id, first);
+    let (draft, refused) =
+        posted.unwrap_or_else(|| (ProposalDraft::new(fresh_key(), file.id, first), None));
+    let key = draft.idempotency_key.clone();
     let file = StoredValue::new(file);
     let form = FormState::new(draft, move |d: &ProposalDraft| {
         d.to_request()
@@ -73,7 +78,7 @@ pub fn ProposeForm(
         action: save,
         attempt,
     } = keyed_save(propose_to_registry);
-    let refusal = form.on_created(save, paths::proposal);
+    let refusal = form.refused_before(refused, form.on_created(save, paths::proposal), save);
     let pending = save.pending();
     let shown = move |change_type: ChangeType| form.draft.with(|d| is(d, change_type));
     let preview = move || -> Vec<Comparison> {
@@ -108,7 +113,14 @@ pub fn ProposeForm(
             }
         >
             <h3 class="font-semibold">{tr("Usulkan ke registri", "Propose to the registry")}</h3>
+            <NoScriptFields form="propose" key />
             <SelectField label=tr("Jenis usulan", "What changes") binding=form.text("change_type", pick(|d: &mut ProposalDraft| &mut d.change_type)) options=change_types(in_registry) required=true />
+            // Without script the fields of another change come with the page again.
+            <noscript>
+                <button type="submit" name=OP value="choose_type" formnovalidate class=BUTTON_QUIET>
+                    {tr("Tampilkan isian jenis ini", "Show this kind's fields")}
+                </button>
+            </noscript>
             <Show when=move || shown(ChangeType::AddMember)>
                 <div class="grid gap-3 sm:grid-cols-2">
                     <TextField label=tr("Nama anggota baru", "New member's name") binding=form.text("name", pick(|d: &mut ProposalDraft| &mut d.name)) required=true />
