@@ -50,6 +50,10 @@ pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const CASES_CSV: &str = "/unduh/kasus.csv";
 /// The audit log as CSV (a REST download served by the server).
 pub const AUDIT_CSV: &str = "/unduh/audit.csv";
+/// The proposals list as CSV (`?tahap=&jenis=&wilayah=&umur=`; a REST download).
+pub const PROPOSALS_CSV: &str = "/unduh/usulan.csv";
+/// The proposals list as a workbook (a REST download).
+pub const PROPOSALS_XLSX: &str = "/unduh/usulan.xlsx";
 
 /// A household's file.
 pub fn household(id: i64) -> String {

@@ -4,6 +4,7 @@
 // the next worker's list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   BASE_URL, PHONE, closePage, field, launchBrowser, screenshot, seriousAccessibilityViolations,
   signedInPage, waitForHydration,
@@ -157,5 +158,22 @@ test('a facilitator proposes a member who moved out, sees now and proposed side 
   await form.getByText(`usulan nomor ${proposalNumber}`).waitFor();
   assert.equal(await field(form, 'Catatan usulan').inputValue(), 'Dicatat lagi.');
   assert.equal(new URL(page.url()).pathname, household);
+  await closePage(page);
+});
+
+test('the SLRT manager lists proposals by stage and kind and downloads exactly that list as CSV', async () => {
+  const page = await signedInPage(browser, 'manajer.cirebon', PHONE);
+  await page.goto(`${BASE_URL}/usulan?tahap=semua&jenis=correction`);
+  const shown = Number(((await page.getByTestId('proposal-count').textContent()).split(' ')[0]).replace(/\./g, ''));
+  assert.ok(shown > 0, 'the demo district has corrections');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('proposal-export').click(),
+  ]);
+  const rows = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\n');
+  assert.match(rows[0], /^nomor_usulan,kepala_keluarga,no_kk,kode_desa,jenis,perubahan,asal,tahap,terakhir_bergerak$/);
+  assert.equal(rows.length - 1, shown, 'the CSV holds the list as filtered, every page of it');
+  assert.ok(rows.slice(1).every((row) => row.includes(',Perbaikan data,')), 'only corrections');
+  assert.ok(rows.slice(1).every((row) => !/\d{16}/.test(row)), 'no whole NIK or No KK');
   await closePage(page);
 });

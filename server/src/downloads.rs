@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get};
 use shared::account::AuditFilter;
 use shared::clock::Zone;
 use shared::contract::{Actor, ServiceError};
-use shared::dto::{CaseListQuery, HouseholdListQuery};
+use shared::dto::{CaseListQuery, HouseholdListQuery, ProposalListQuery};
 
 use crate::services::spreadsheet::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
@@ -45,6 +45,16 @@ pub const ROUTES: &[DownloadRoute] = &[
     },
     DownloadRoute {
         method: "GET",
+        path: PROPOSALS_CSV,
+        handler: || proposals_download(false),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: PROPOSALS_XLSX,
+        handler: || proposals_download(true),
+    },
+    DownloadRoute {
+        method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
@@ -68,7 +78,7 @@ pub const ROUTES: &[DownloadRoute] = &[
 // The addresses are the pages' own (`app::paths`), so a link and its route cannot drift.
 pub use app::paths::{
     AUDIT_CSV, CASES_CSV, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV, DASHBOARD_XLSX,
-    HOUSEHOLDS_CSV,
+    HOUSEHOLDS_CSV, PROPOSALS_CSV, PROPOSALS_XLSX,
 };
 
 /// Whether `path` is one of the downloads.
@@ -233,6 +243,73 @@ async fn households_csv(
         Ok(text) => csv_download(actor.zone(), "keluarga", text),
         Err(error) => error_response(&error),
     }
+}
+
+/// The proposals list as shown (`/usulan` with the same query), as CSV or a
+/// workbook: one row per proposal, No KK masked.
+fn proposals_download(workbook: bool) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              actor: Option<Extension<Actor>>,
+              Query(query): Query<ProposalListQuery>| async move {
+            let Some(Extension(actor)) = actor else {
+                return error_response(&ServiceError::Unauthenticated);
+            };
+            let rows = match state
+                .services
+                .proposals
+                .export(&actor, query.filter(actor.role))
+                .await
+            {
+                Ok(rows) => rows,
+                Err(error) => return error_response(&error),
+            };
+            let zone = actor.zone();
+            let headers = [
+                "nomor_usulan",
+                "kepala_keluarga",
+                "no_kk",
+                "kode_desa",
+                "jenis",
+                "perubahan",
+                "asal",
+                "tahap",
+                "terakhir_bergerak",
+            ];
+            let lines = rows.iter().map(|row| {
+                vec![
+                    row.id.to_string(),
+                    spreadsheet_safe(&row.head_name),
+                    row.no_kk_masked.clone(),
+                    row.village.as_str().to_string(),
+                    row.kind.label_id().to_string(),
+                    row.change_type
+                        .map(|change| change.label_id().to_string())
+                        .unwrap_or_default(),
+                    row.source.label_id().to_string(),
+                    row.stage.label_id().to_string(),
+                    zone.local(row.updated_at)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string(),
+                ]
+            });
+            if workbook {
+                use shared::dashboard::{Table, TableCell};
+                let table = Table {
+                    key: "usulan",
+                    headers: headers.iter().map(|h| (*h).to_string()).collect(),
+                    rows: lines
+                        .map(|line| line.into_iter().map(TableCell::Text).collect())
+                        .collect(),
+                };
+                return xlsx_download(zone, "usulan", &[table]);
+            }
+            match csv_text(&headers, lines) {
+                Ok(text) => csv_download(zone, "usulan", text),
+                Err(error) => error_response(&error),
+            }
+        },
+    )
 }
 
 /// Query of the dashboard downloads.

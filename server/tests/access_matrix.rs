@@ -341,6 +341,16 @@ fn matrix() -> Vec<Row> {
         row("/api/get_proposal", Call::Form, Box::new(staff_record)),
         row("/api/proposal_step", Call::Form, Box::new(musdes_step)),
         row(
+            server::downloads::PROPOSALS_CSV,
+            Call::Get,
+            Box::new(proposal_list),
+        ),
+        row(
+            server::downloads::PROPOSALS_XLSX,
+            Call::Get,
+            Box::new(proposal_list),
+        ),
+        row(
             server::downloads::HOUSEHOLDS_CSV,
             Call::Get,
             Box::new(household_list),
@@ -613,6 +623,9 @@ impl World {
             "/api/audit_search" => r#"{"filter":{"page":1}}"#.to_string(),
             server::downloads::AUDIT_CSV | server::downloads::CASES_CSV | server::downloads::HOUSEHOLDS_CSV => {
                 String::new()
+            }
+            server::downloads::PROPOSALS_CSV | server::downloads::PROPOSALS_XLSX => {
+                "tahap=semua".to_string()
             }
             "/api/set_language" => "lang=en".to_string(),
             "/api/area_dashboard" => format!("area={VILLAGE}"),

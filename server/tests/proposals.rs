@@ -1231,3 +1231,48 @@ async fn typed_changes_are_checked_stored_and_compared() -> TestResult {
     );
     Ok(())
 }
+
+/// "No step for 30 days" finds the proposals that stand still, in the list,
+/// its counts and the download; the download is audited as an export.
+#[tokio::test]
+async fn idle_proposals_are_found_listed_counted_and_exported() -> TestResult {
+    use sea_orm::{ActiveModelTrait, Set};
+    let desk = desk().await?;
+    let stale = proposal(&desk, 31).await?;
+    let fresh = proposal(&desk, 32).await?;
+    let mut row: proposals::ActiveModel = stored(&desk, stale).await?.into();
+    row.updated_at = Set(chrono::Utc::now() - chrono::Duration::days(40));
+    row.update(&desk.db).await?;
+    let filter = |idle_days| ProposalFilter {
+        area: None,
+        stages: vec![],
+        kinds: vec![],
+        idle_days,
+        page: 1,
+        per_page: 25,
+    };
+    let ids = |rows: &[ProposalRow]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    let proposals = &desk.services.proposals;
+    let all = proposals.export(&desk.manager, filter(None)).await?;
+    assert_eq!(ids(&all), vec![fresh, stale], "newest first");
+    let idle = proposals.export(&desk.manager, filter(Some(30))).await?;
+    assert_eq!(ids(&idle), vec![stale]);
+    let listed = proposals.worklist(&desk.manager, filter(Some(30))).await?;
+    assert_eq!(ids(&listed.page.items), vec![stale]);
+    let proposed = listed
+        .stages
+        .iter()
+        .find(|(stage, _)| *stage == ProposalStage::Proposed)
+        .map(|(_, n)| *n);
+    assert_eq!(proposed, Some(1), "counts follow the filter");
+    assert_eq!(
+        audit_rows(&desk.db, "export_proposals", "ok").await?.len(),
+        2
+    );
+    // The front office works on no proposal: refused the download too.
+    assert_eq!(
+        proposals.export(&desk.fo, filter(None)).await,
+        Err(ServiceError::Forbidden)
+    );
+    Ok(())
+}

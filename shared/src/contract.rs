@@ -486,6 +486,13 @@ pub trait ProposalService: Send + Sync {
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError>;
     /// A page of the list and the count at each stage (of the kinds asked).
+    /// Every proposal the filter matches (up to a limit), for a CSV/XLSX
+    /// export of the list (audited as an export).
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: ProposalFilter,
+    ) -> Result<Vec<ProposalRow>, ServiceError>;
     async fn worklist(
         &self,
         actor: &Actor,

@@ -327,6 +327,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_proposal_list_address_reads_as_its_filter() {
+        use crate::roles::Role;
+        let query = |tahap: &str, umur: &str| ProposalListQuery {
+            tahap: tahap.into(),
+            jenis: "removal".into(),
+            wilayah: "32.09.01".into(),
+            umur: umur.into(),
+            page: "3".into(),
+        };
+        let mine = query("", "30").filter(Role::BackOffice);
+        assert_eq!(mine.stages, vec![ProposalStage::Verified]);
+        assert_eq!(mine.kinds, vec![ProposalKind::Removal]);
+        assert_eq!(mine.idle_days, Some(30));
+        assert_eq!(mine.page, 3);
+        assert_eq!(mine.area.as_ref().map(AreaCode::as_str), Some("32.09.01"));
+        assert!(
+            query("semua", "")
+                .filter(Role::BackOffice)
+                .stages
+                .is_empty()
+        );
+        assert_eq!(
+            query("rejected", "").filter(Role::BackOffice).stages,
+            vec![ProposalStage::Rejected]
+        );
+        // Only the offered choices of days count; anything else is no filter.
+        assert_eq!(query("", "31").filter(Role::BackOffice).idle_days, None);
+        assert_eq!(query("", "-7").filter(Role::BackOffice).idle_days, None);
+        assert!(query("", "7").pairs().contains(&("umur", "7".to_string())));
+    }
+
+    #[test]
     fn case_list_addresses_become_filters_and_bad_values_are_ignored() {
         let query = CaseListQuery {
             q: " Siti ".into(),
@@ -888,10 +920,83 @@ pub struct ProposalFilter {
     /// Only these kinds (empty: all).
     #[serde(default)]
     pub kinds: Vec<ProposalKind>,
+    /// Only proposals that have not moved for at least this many days.
+    #[serde(default)]
+    pub idle_days: Option<u32>,
     /// Page number from 1.
     pub page: u32,
     /// Rows per page (at most 100).
     pub per_page: u32,
+}
+
+/// The proposals list's filters as they travel in a page address
+/// (`/usulan?tahap=saya&jenis=correction&wilayah=32.09.01&umur=30`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalListQuery {
+    /// [`ProposalListQuery::MINE`] (empty too: the stages of the user's own
+    /// steps), [`ProposalListQuery::ALL`], or one stage's code.
+    #[serde(default)]
+    pub tahap: String,
+    /// A [`ProposalKind`] code.
+    #[serde(default)]
+    pub jenis: String,
+    /// A village or sub-district code inside the user's area.
+    #[serde(default)]
+    pub wilayah: String,
+    /// Days without a step: `7`, `30`, `90`.
+    #[serde(default)]
+    pub umur: String,
+    /// Page number.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl ProposalListQuery {
+    /// The stages of the user's own steps.
+    pub const MINE: &'static str = "saya";
+    /// Every stage.
+    pub const ALL: &'static str = "semua";
+    /// The choices of days without a step.
+    pub const IDLE_DAYS: [u32; 3] = [7, 30, 90];
+
+    /// The stages `tahap` stands for when `role` asks (empty: every stage).
+    pub fn stages(&self, role: crate::roles::Role) -> Vec<ProposalStage> {
+        match self.tahap.trim() {
+            Self::ALL => Vec::new(),
+            "" | Self::MINE => crate::proposal::ProposalFlow::awaiting(role),
+            code => ProposalStage::from_code(code).into_iter().collect(),
+        }
+    }
+
+    /// The service filter these parameters describe for `role` (25 rows a
+    /// page); what does not parse is left out.
+    pub fn filter(&self, role: crate::roles::Role) -> ProposalFilter {
+        ProposalFilter {
+            area: AreaCode::parse(self.wilayah.trim()).ok(),
+            stages: self.stages(role),
+            kinds: ProposalKind::from_code(self.jenis.trim())
+                .into_iter()
+                .collect(),
+            idle_days: self
+                .umur
+                .trim()
+                .parse()
+                .ok()
+                .filter(|days| Self::IDLE_DAYS.contains(days)),
+            page: self.page.parse().unwrap_or(1).max(1),
+            per_page: 25,
+        }
+    }
+
+    /// The parameters as name/value pairs (for links), without the page.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("tahap", self.tahap.clone()),
+            ("jenis", self.jenis.clone()),
+            ("wilayah", self.wilayah.clone()),
+            ("umur", self.umur.clone()),
+        ]
+    }
 }
 
 /// A catalogue entry with its storage id and version.

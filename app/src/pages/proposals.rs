@@ -5,13 +5,13 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::drafts::ProposalActionDraft;
-use shared::dto::{CurrentUser, ProposalFile, ProposalFilter, ProposalRow};
+use shared::dto::{CurrentUser, ProposalFile, ProposalFilter, ProposalListQuery, ProposalRow};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalStage};
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
 use crate::api::{ProposalStep, get_proposal, proposal_list};
-use crate::components::list::{Pager, encode_query, query_page, query_value};
+use crate::components::list::{Pager, encode_query, query_page, query_value, with_query};
 use crate::components::live_check::{LiveCheck, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
@@ -22,9 +22,9 @@ use crate::pages::proposal_form::ChangePreview;
 use crate::paths;
 
 /// The `tahap` of the worklist that shows what awaits the user's own step.
-const MINE: &str = "saya";
+const MINE: &str = ProposalListQuery::MINE;
 /// The `tahap` that shows every proposal of the area.
-const ALL: &str = "semua";
+const ALL: &str = ProposalListQuery::ALL;
 
 /// The proposals of the user's area; first what awaits the user's step.
 #[component]
@@ -38,33 +38,27 @@ pub fn ProposalListPage() -> impl IntoView {
     }
 }
 
-/// The stages a worklist choice (`tahap`) stands for: the user's own steps
-/// (when the role takes any), every stage, or one stage.
-fn stages_of(choice: &str, role: Role) -> Vec<ProposalStage> {
-    match choice {
-        ALL => Vec::new(),
-        "" | MINE => ProposalFlow::awaiting(role),
-        code => ProposalStage::from_code(code).into_iter().collect(),
-    }
-}
-
 #[component]
 fn ProposalListBody(role: Role) -> impl IntoView {
     let choice = query_value("tahap");
     let kind = query_value("jenis");
     let area = query_value("wilayah");
+    let idle = query_value("umur");
     let page = query_page();
     let mine_exists = !ProposalFlow::awaiting(role).is_empty();
+    let query = move || ProposalListQuery {
+        tahap: choice(),
+        jenis: kind(),
+        wilayah: area(),
+        umur: idle(),
+        page: String::new(),
+    };
     let rows = Resource::new(
-        move || (choice(), kind(), area(), page()),
-        move |(choice, kind, area, page)| {
+        move || (query(), page()),
+        move |(query, page)| {
             proposal_list(ProposalFilter {
-                // A code that is not one is left out (the user's own area then).
-                area: shared::geo::AreaCode::parse(area.trim()).ok(),
-                stages: stages_of(&choice, role),
-                kinds: ProposalKind::from_code(&kind).into_iter().collect(),
                 page,
-                per_page: 25,
+                ..query.filter(role)
             })
         },
     );
@@ -108,13 +102,33 @@ fn ProposalListBody(role: Role) -> impl IntoView {
                 <label for="wilayah" class=LABEL>{tr("Kode desa/kecamatan", "Village or sub-district code")}</label>
                 <input id="wilayah" name="wilayah" type="text" inputmode="decimal" value=area placeholder="32.09.01.2008" class=INPUT />
             </div>
+            <div>
+                <label for="umur" class=LABEL>{tr("Tanpa langkah selama", "No step for")}</label>
+                <select id="umur" name="umur" class=INPUT>
+                    <option value="">{tr("Berapa pun", "Any time")}</option>
+                    {ProposalListQuery::IDLE_DAYS
+                        .iter()
+                        .map(|days| {
+                            let value = days.to_string();
+                            let chosen = idle() == value;
+                            view! { <option value=value selected=chosen>{format!("≥ {days} {}", tr("hari", "days"))}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+            <a href=move || with_query(paths::PROPOSALS_CSV, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export">
+                {tr("Unduh CSV", "Download CSV")}
+            </a>
+            <a href=move || with_query(paths::PROPOSALS_XLSX, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export-xlsx">
+                {tr("Unduh XLSX", "Download XLSX")}
+            </a>
         </form>
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(found) => {
-                        let query = encode_query(&[("tahap", choice()), ("jenis", kind()), ("wilayah", area())]);
+                        let query = encode_query(&query().pairs());
                         let found_page = found.page;
                         Either::Left(view! {
                             <StageCounts stages=found.stages kind=kind() area=area() />

@@ -55,6 +55,24 @@ impl DbProposalService {
         load::<proposals::Entity>(&self.db, id).await
     }
 
+    /// The area a list asks for, once the actor may work on proposals there.
+    async fn list_scope(
+        &self,
+        actor: &Actor,
+        filter: &ProposalFilter,
+    ) -> Result<AreaScope, ServiceError> {
+        let scope = scope_of(actor, filter)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ChangeProposal,
+            &Target::area(scope.clone()),
+            Subject::kind("proposal_list"),
+        )
+        .await?;
+        Ok(scope)
+    }
+
     /// Loads a proposal and checks `action` on its village.
     async fn authorized_proposal(
         &self,
@@ -75,11 +93,24 @@ fn scope_of(actor: &Actor, filter: &ProposalFilter) -> Result<AreaScope, Service
     }
 }
 
-/// The proposals in `scope` at these stages and of these kinds (empty: any).
+/// The area code of a scope (none for the nation), for the audit entry.
+fn area_of(scope: &AreaScope) -> Option<&AreaCode> {
+    match scope {
+        AreaScope::Area(code) => Some(code),
+        AreaScope::National => None,
+    }
+}
+
+/// Most proposals one export holds.
+pub const EXPORT_MAX_PROPOSALS: u64 = 50_000;
+
+/// The proposals in `scope` at these stages and of these kinds (empty: any),
+/// unmoved for at least `idle_days` when given.
 fn selected(
     scope: &AreaScope,
     stages: &[ProposalStage],
     kinds: &[ProposalKind],
+    idle_days: Option<u32>,
 ) -> Select<proposals::Entity> {
     let mut query = within_scope(
         proposals::Entity::find(),
@@ -91,6 +122,10 @@ fn selected(
     }
     if !kinds.is_empty() {
         query = query.filter(proposals::Column::Kind.is_in(kinds.iter().map(|k| k.code())));
+    }
+    if let Some(days) = idle_days {
+        let since = Utc::now() - chrono::Duration::days(i64::from(days));
+        query = query.filter(proposals::Column::UpdatedAt.lte(since));
     }
     query
 }
@@ -343,16 +378,8 @@ impl ProposalService for DbProposalService {
         actor: &Actor,
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError> {
-        let scope = scope_of(actor, &filter)?;
-        authorize(
-            &self.db,
-            actor,
-            Action::ChangeProposal,
-            &Target::area(scope.clone()),
-            Subject::kind("proposal_list"),
-        )
-        .await?;
-        let query = selected(&scope, &filter.stages, &filter.kinds);
+        let scope = self.list_scope(actor, &filter).await?;
+        let query = selected(&scope, &filter.stages, &filter.kinds, filter.idle_days);
         let Page {
             items: rows,
             total,
@@ -368,10 +395,7 @@ impl ProposalService for DbProposalService {
         )
         .await?;
         let items = rows_of(&self.db, rows).await?;
-        let area = match &scope {
-            AreaScope::Area(code) => Some(code),
-            AreaScope::National => None,
-        };
+        let area = area_of(&scope);
         let detail = format!("page={page}; rows={}; total={total}", items.len());
         self.db
             .audit_ok(entry(actor, "list_proposals", Subject::kind(OBJECT), area).detail(detail))
@@ -384,6 +408,28 @@ impl ProposalService for DbProposalService {
         })
     }
 
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: ProposalFilter,
+    ) -> Result<Vec<ProposalRow>, ServiceError> {
+        let scope = self.list_scope(actor, &filter).await?;
+        let rows = selected(&scope, &filter.stages, &filter.kinds, filter.idle_days)
+            .order_by_desc(proposals::Column::CreatedAt)
+            .order_by_desc(proposals::Column::Id)
+            .limit(EXPORT_MAX_PROPOSALS)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let items = rows_of(&self.db, rows).await?;
+        let area = area_of(&scope);
+        let detail = format!("proposal list download; rows={}", items.len());
+        self.db
+            .audit_ok(entry(actor, "export_proposals", Subject::kind(OBJECT), area).detail(detail))
+            .await?;
+        Ok(items)
+    }
+
     async fn worklist(
         &self,
         actor: &Actor,
@@ -391,9 +437,9 @@ impl ProposalService for DbProposalService {
     ) -> Result<ProposalWorklist, ServiceError> {
         // The list first: it checks the access rule (and audits the reading).
         let scope = scope_of(actor, &filter)?;
-        let kinds = filter.kinds.clone();
+        let (kinds, idle_days) = (filter.kinds.clone(), filter.idle_days);
         let page = self.list(actor, filter).await?;
-        let counted: Vec<(String, i64)> = selected(&scope, &[], &kinds)
+        let counted: Vec<(String, i64)> = selected(&scope, &[], &kinds, idle_days)
             .select_only()
             .column(proposals::Column::Stage)
             .column_as(proposals::Column::Id.count(), "n")
