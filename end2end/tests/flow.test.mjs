@@ -167,7 +167,9 @@ test('the back office identifies the needs and proposes the family to the regist
   assert.ok(found.casePath, 'the case from the first test');
   const page = await openCase('bo.waled');
   await act(page, 'identify_needs', 'Kebutuhan teridentifikasi', 'Butuh PBI dan pemeriksaan kehamilan.');
-  await page.goto(`${BASE_URL}${found.household}`);
+  // Not in the registry: from the case straight to the proposal form of the household.
+  await page.getByTestId('case-propose').click();
+  await page.waitForURL(`${BASE_URL}${found.household}#usulan`);
   await page.getByTestId('propose-form').waitFor();
   await waitForHydration(page);
   // A family outside the registry can only be proposed as a new family.

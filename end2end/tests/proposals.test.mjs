@@ -164,6 +164,12 @@ test('a facilitator proposes a member who moved out, sees now and proposed side 
 test('the SLRT manager lists proposals by stage and kind and downloads exactly that list as CSV', async () => {
   const page = await signedInPage(browser, 'manajer.cirebon', PHONE);
   await page.goto(`${BASE_URL}/usulan?tahap=semua&jenis=correction`);
+  // On a phone every entry of the menu is in sight, none beyond the screen's edge.
+  const edges = await page.locator('nav[aria-label="Menu utama"] a').evaluateAll(
+    (links) => links.map((a) => [a.textContent.trim(), a.getBoundingClientRect().right]),
+  );
+  assert.ok(edges.length >= 6, `${edges}`);
+  for (const [name, right] of edges) assert.ok(right <= 360, `${name} ends at ${right} px`);
   const shown = Number(((await page.getByTestId('proposal-count').textContent()).split(' ')[0]).replace(/\./g, ''));
   assert.ok(shown > 0, 'the demo district has corrections');
   const [download] = await Promise.all([

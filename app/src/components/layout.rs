@@ -95,7 +95,9 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
                 </div>
             </div>
             <nav class="bg-teal-800" aria-label=tr("Menu utama", "Main menu")>
-                <ul class="mx-auto flex max-w-5xl gap-1 overflow-x-auto px-2 text-sm">
+                // Wraps onto a second line on a phone: every entry stays in sight
+                // (a row that scrolls sideways hid Rujukan, Dasbor and Akun at 360 px).
+                <ul class="mx-auto flex max-w-5xl flex-wrap gap-x-1 px-2 text-sm">
                     {links
                         .into_iter()
                         .map(|(href, label, test_id)| {

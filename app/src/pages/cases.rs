@@ -267,6 +267,7 @@ fn CaseFile(
         })
         .collect();
     let case_id = summary.id;
+    let may_propose = user.role.may(shared::access::Action::ChangeProposal);
     let may_refer = user.role.may(shared::access::Action::IssueReferral)
         && matches!(
             summary.status.state,
@@ -300,8 +301,14 @@ fn CaseFile(
                 {summary.overdue.then_some(tr(" (terlambat)", " (overdue)"))}
             </dd>
         </dl>
-        <p class="mt-1 text-sm">
+        <p class="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm">
             <a href=paths::household(summary.household_id) class="text-teal-800 underline">{tr("Buka berkas keluarga", "Open the household file")}</a>
+            // Found missing from the registry or wrong in it at intake: straight to the proposal form.
+            {may_propose.then(|| view! {
+                <a href=format!("{}#usulan", paths::household(summary.household_id)) class="text-teal-800 underline" data-testid="case-propose">
+                    {tr("Usulkan ke registri", "Propose to the registry")}
+                </a>
+            })}
         </p>
         <CaseActions case_id version=summary.version state=summary.status.state actions=detail.available_actions.clone() refresh />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Pengaduan dan kebutuhan", "Complaints and needs")}</h2>

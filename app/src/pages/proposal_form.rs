@@ -104,6 +104,7 @@ pub fn ProposeForm(
     view! {
         <form
             method="post"
+            id="usulan"
             class="mt-3 space-y-3"
             data-testid="propose-form"
             novalidate
