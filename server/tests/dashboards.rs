@@ -14,7 +14,9 @@ use common::{TestResult, actor, database_with_areas};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 use server::entities::{area_stats, cases, complaints, households, members, proposals, referrals};
 use server::services::{self, dashboards, stats};
 use shared::case::{CaseAction, CloseReason};
@@ -122,15 +124,28 @@ async fn random_write(
     rng: &mut StdRng,
     step: u16,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // In id order: PostgreSQL returns unordered rows in whatever order its
+    // heap holds them (updated rows move), so the walk would differ by engine
+    // and by run, and what it proves would depend on luck.
     let household_ids: Vec<i64> = households::Entity::find()
+        .order_by_asc(households::Column::Id)
         .all(&t.db)
         .await?
         .iter()
         .map(|h| h.id)
         .collect();
-    let case_rows = cases::Entity::find().all(&t.db).await?;
-    let referral_rows = referrals::Entity::find().all(&t.db).await?;
-    let proposal_rows = proposals::Entity::find().all(&t.db).await?;
+    let case_rows = cases::Entity::find()
+        .order_by_asc(cases::Column::Id)
+        .all(&t.db)
+        .await?;
+    let referral_rows = referrals::Entity::find()
+        .order_by_asc(referrals::Column::Id)
+        .all(&t.db)
+        .await?;
+    let proposal_rows = proposals::Entity::find()
+        .order_by_asc(proposals::Column::Id)
+        .all(&t.db)
+        .await?;
     let choice = if household_ids.len() < 4 {
         0
     } else {
