@@ -170,6 +170,99 @@ pub enum DomainError {
     Invalid { errors: Vec<FieldError> },
 }
 
+/// A form field's name as people call it, in Indonesian or English:
+/// `head_name` → "nama kepala keluarga", `members.1.name` → "nama (anggota
+/// ke-2)". A name not listed stays as it is (registry columns, for instance,
+/// are already the spreadsheet's own Indonesian names).
+pub fn field_name(field: &str, english: bool) -> String {
+    let parts: Vec<&str> = field.split('.').collect();
+    let (row, base) = match parts.as_slice() {
+        [list, index, base] => match index.parse::<usize>() {
+            Ok(index) => (Some((*list, index + 1)), *base),
+            Err(_) => (None, *base),
+        },
+        [.., base] => (None, *base),
+        [] => (None, field),
+    };
+    let label = field_label(base).map_or_else(
+        || base.to_string(),
+        |(id, en)| if english { en } else { id }.to_string(),
+    );
+    match row {
+        Some(("members", n)) if english => format!("{label} (member {n})"),
+        Some(("members", n)) => format!("{label} (anggota ke-{n})"),
+        Some(("complaints", n)) if english => format!("{label} (complaint {n})"),
+        Some(("complaints", n)) => format!("{label} (pengaduan ke-{n})"),
+        _ => label,
+    }
+}
+
+/// The people's name of a field (Indonesian, English), for the fields of the portal's forms.
+fn field_label(base: &str) -> Option<(&'static str, &'static str)> {
+    Some(match base {
+        "head_name" => ("nama kepala keluarga", "head of family's name"),
+        "no_kk" => ("Nomor KK", "family card number"),
+        "nik" => ("NIK", "NIK"),
+        "name" => ("nama", "name"),
+        "full_name" => ("nama lengkap", "full name"),
+        "birth_date" => ("tanggal lahir", "birth date"),
+        "birth_place" => ("tempat lahir", "birth place"),
+        "relationship" => (
+            "hubungan dengan kepala keluarga",
+            "relationship to the head",
+        ),
+        "sex" => ("jenis kelamin", "sex"),
+        "marital_status" => ("status perkawinan", "marital status"),
+        "education" => ("pendidikan", "education"),
+        "occupation" => ("pekerjaan", "occupation"),
+        "village" => ("desa/kelurahan", "village"),
+        "dusun" => ("dusun", "hamlet (dusun)"),
+        "rt" => ("RT", "RT"),
+        "rw" => ("RW", "RW"),
+        "street" => ("alamat", "address"),
+        "house_tenure" => ("status kepemilikan rumah", "house tenure"),
+        "land_tenure" => ("status lahan", "land tenure"),
+        "floor_area_m2" => ("luas lantai (m²)", "floor area (m²)"),
+        "floor" => ("jenis lantai", "floor"),
+        "wall" => ("jenis dinding", "walls"),
+        "roof" => ("jenis atap", "roof"),
+        "drinking_water" => ("sumber air minum", "drinking water"),
+        "lighting" => ("sumber penerangan", "lighting"),
+        "cooking_fuel" => ("bahan bakar memasak", "cooking fuel"),
+        "toilet" => ("fasilitas buang air besar", "toilet"),
+        "income_band" => ("penghasilan per bulan", "monthly income"),
+        "channel" => ("cara warga datang", "how the resident came"),
+        "complaint_type" => ("jenis pengaduan", "type of complaint"),
+        "sector" => ("sektor", "sector"),
+        "description" => ("uraian", "description"),
+        "urgency" => ("urgensi", "urgency"),
+        "received_on" => ("tanggal diterima", "date received"),
+        "note" => ("catatan", "note"),
+        "institution_id" => ("lembaga", "institution"),
+        "programme_id" => ("program/layanan", "programme/service"),
+        "consent_given_by" => ("persetujuan diberikan oleh", "consent given by"),
+        "username" => ("nama pengguna", "username"),
+        "password" => ("kata sandi", "password"),
+        "role" => ("peran", "role"),
+        "area_code" => ("kode wilayah", "area code"),
+        "code" => ("kode", "code"),
+        "kind" => ("jenis", "kind"),
+        "change_type" => ("jenis usulan", "kind of proposal"),
+        "member_id" => ("anggota", "member"),
+        "member_ids" => (
+            "anggota yang pindah ke KK baru",
+            "members moving to the new card",
+        ),
+        "reason" => ("alasan", "reason"),
+        "on" => ("tanggal", "date"),
+        "proposed" => ("nilai yang benar", "correct value"),
+        "field" => ("data yang diperbaiki", "field to correct"),
+        "source" => ("asal usulan", "source"),
+        "action" => ("langkah", "step"),
+        _ => return None,
+    })
+}
+
 fn dmy(date: &NaiveDate) -> String {
     crate::dates::dmy(*date)
 }
@@ -281,9 +374,11 @@ impl DomainError {
                 "Nomor {} \"{input}\" harus angka 1 sampai 999.",
                 unit.label_id()
             ),
-            DomainError::TextRequired { field } => format!("Isian {field} wajib diisi."),
+            DomainError::TextRequired { field } => {
+                format!("Isian {} wajib diisi.", field_name(field, false))
+            }
             DomainError::TextTooLong { field, max } => {
-                format!("Isian {field} paling banyak {max} karakter.")
+                format!("Isian {} paling banyak {max} karakter.", field_name(field, false))
             }
             DomainError::NumberOutOfRange {
                 field,
@@ -291,10 +386,20 @@ impl DomainError {
                 max,
                 found,
             } => {
-                format!("Isian {field} harus antara {min} dan {max}; yang diisi {found}.")
+                format!(
+                    "Isian {} harus antara {min} dan {max}; yang diisi {found}.",
+                    field_name(field, false)
+                )
             }
             DomainError::UnknownCode { field, code } => {
-                format!("Pilihan \"{code}\" untuk {field} tidak dikenal.")
+                if code.trim().is_empty() {
+                    format!("Isian {} belum dipilih.", field_name(field, false))
+                } else {
+                    format!(
+                        "Pilihan \"{code}\" untuk {} tidak dikenal.",
+                        field_name(field, false)
+                    )
+                }
             }
             DomainError::CodeTaken { field } => {
                 format!(
@@ -302,10 +407,13 @@ impl DomainError {
                 )
             }
             DomainError::DateInvalid { field } => {
-                format!("Tanggal {field} tidak valid; gunakan format dd/mm/yyyy.")
+                format!(
+                    "Isian {} bukan tanggal yang benar; gunakan format dd/mm/yyyy.",
+                    field_name(field, false)
+                )
             }
             DomainError::DateInFuture { field } => {
-                format!("Tanggal {field} tidak boleh setelah hari ini.")
+                format!("Isian {} tidak boleh setelah hari ini.", field_name(field, false))
             }
             DomainError::IdNumberLength { kind, found } => format!(
                 "{} harus 16 digit angka; yang diisi {found} digit.",
@@ -454,7 +562,7 @@ impl DomainError {
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.field, e.error.message_id()))
+                    .map(|e| e.error.message_id())
                     .collect();
                 format!("Data belum benar. {}", details.join(" "))
             }
@@ -486,23 +594,40 @@ impl DomainError {
                 "{} number \"{input}\" must be a number from 1 to 999.",
                 unit.label_en()
             ),
-            DomainError::TextRequired { field } => format!("{field} is required."),
+            DomainError::TextRequired { field } => {
+                format!("The {} is required.", field_name(field, true))
+            }
             DomainError::TextTooLong { field, max } => {
-                format!("{field} must be at most {max} characters.")
+                format!("The {} must be at most {max} characters.", field_name(field, true))
             }
             DomainError::NumberOutOfRange { field, min, max, found } => {
-                format!("{field} must be between {min} and {max}; {found} was entered.")
+                format!(
+                    "The {} must be between {min} and {max}; {found} was entered.",
+                    field_name(field, true)
+                )
             }
             DomainError::UnknownCode { field, code } => {
-                format!("\"{code}\" is not a known choice for {field}.")
+                if code.trim().is_empty() {
+                    format!("The {} is not chosen.", field_name(field, true))
+                } else {
+                    format!(
+                        "\"{code}\" is not a known choice for the {}.",
+                        field_name(field, true)
+                    )
+                }
             }
             DomainError::CodeTaken { field } => {
                 format!("The code in {field} is already used by another entry; choose a different code.")
             }
             DomainError::DateInvalid { field } => {
-                format!("{field} is not a valid date; use dd/mm/yyyy.")
+                format!(
+                    "The {} is not a valid date; use dd/mm/yyyy.",
+                    field_name(field, true)
+                )
             }
-            DomainError::DateInFuture { field } => format!("{field} must not be after today."),
+            DomainError::DateInFuture { field } => {
+                format!("The {} must not be after today.", field_name(field, true))
+            }
             DomainError::IdNumberLength { kind, found } => format!(
                 "{} must have 16 digits; {found} were entered.",
                 kind.label_en()
@@ -639,7 +764,7 @@ impl DomainError {
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.field, e.error.message_en()))
+                    .map(|e| e.error.message_en())
                     .collect();
                 format!("Some data is not right. {}", details.join(" "))
             }
@@ -697,6 +822,58 @@ impl FieldErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_name_fields_as_people_call_them() {
+        let required = DomainError::TextRequired {
+            field: "head_name".into(),
+        };
+        assert_eq!(
+            required.message_id(),
+            "Isian nama kepala keluarga wajib diisi."
+        );
+        assert_eq!(
+            required.message_en(),
+            "The head of family's name is required."
+        );
+        let unchosen = DomainError::UnknownCode {
+            field: "house_tenure".into(),
+            code: String::new(),
+        };
+        assert_eq!(
+            unchosen.message_id(),
+            "Isian status kepemilikan rumah belum dipilih."
+        );
+        let letters = DomainError::UnknownCode {
+            field: "institution_id".into(),
+            code: "abc".into(),
+        };
+        assert_eq!(
+            letters.message_id(),
+            "Pilihan \"abc\" untuk lembaga tidak dikenal."
+        );
+        assert_eq!(field_name("members.1.name", false), "nama (anggota ke-2)");
+        assert_eq!(
+            field_name("complaints.0.description", true),
+            "description (complaint 1)"
+        );
+        assert_eq!(field_name("address.rt", false), "RT");
+        assert_eq!(field_name("nama", false), "nama", "a name not listed stays");
+        // No message of a form field shows a code identifier.
+        for field in [
+            "floor_area_m2",
+            "head_name",
+            "members.3.birth_date",
+            "income_band",
+        ] {
+            let text = DomainError::TextRequired {
+                field: field.into(),
+            }
+            .message_id();
+            assert!(!text.contains('_'), "{text}");
+            assert!(!text.contains(field), "{text}");
+        }
+    }
 
     #[test]
     fn a_taken_code_names_its_field_in_both_languages() {
