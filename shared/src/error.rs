@@ -562,7 +562,17 @@ impl DomainError {
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
                     .iter()
-                    .map(|e| e.error.message_id())
+                    .map(|e| {
+                        // Named with its field when the message does not say it
+                        // (which member's NIK, for instance).
+                        let message = e.error.message_id();
+                        let name = field_name(&e.field, false);
+                        if e.field.is_empty() || message.contains(&name) {
+                            message
+                        } else {
+                            format!("{name}: {message}")
+                        }
+                    })
                     .collect();
                 format!("Data belum benar. {}", details.join(" "))
             }
@@ -764,7 +774,17 @@ impl DomainError {
             DomainError::Invalid { errors } => {
                 let details: Vec<String> = errors
                     .iter()
-                    .map(|e| e.error.message_en())
+                    .map(|e| {
+                        // Named with its field when the message does not say it
+                        // (which member's NIK, for instance).
+                        let message = e.error.message_en();
+                        let name = field_name(&e.field, true);
+                        if e.field.is_empty() || message.contains(&name) {
+                            message
+                        } else {
+                            format!("{name}: {message}")
+                        }
+                    })
                     .collect();
                 format!("Some data is not right. {}", details.join(" "))
             }

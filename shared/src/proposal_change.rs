@@ -227,6 +227,75 @@ impl ProposalChange {
         }
     }
 
+    /// The change as a role without whole identity numbers may see it: a new
+    /// member's birth date becomes 1 January of its year (with the village and
+    /// sex on the page, a whole birth date is most of a NIK).
+    pub fn without_birth_day(self) -> Self {
+        match self {
+            ProposalChange::AddMember {
+                name,
+                sex,
+                birth_date,
+                relationship,
+                reason,
+            } => ProposalChange::AddMember {
+                name,
+                sex,
+                birth_date: NaiveDate::from_ymd_opt(birth_date.year(), 1, 1).unwrap_or(birth_date),
+                relationship,
+                reason,
+            },
+            other => other,
+        }
+    }
+
+    /// The form field a refusal of [`ProposalChange::checked`] belongs beside,
+    /// so that the form shows it there (the registry's state, beside the choice of kind).
+    pub fn field_of(&self, error: &DomainError) -> &'static str {
+        let problem = match error {
+            DomainError::ProposalChange { problem } => Some(*problem),
+            _ => None,
+        };
+        match (self, problem) {
+            (_, Some(ChangeProblem::AlreadyInRegistry | ChangeProblem::NotInRegistry)) => {
+                "change_type"
+            }
+            (ProposalChange::AddMember { .. }, Some(ChangeProblem::SecondHead)) => "relationship",
+            (ProposalChange::AddMember { .. }, _) => "birth_date",
+            (ProposalChange::RemoveMember { .. }, None) => "on",
+            (ProposalChange::Split { .. }, _) => "member_ids",
+            (
+                ProposalChange::Correction { .. },
+                Some(
+                    ChangeProblem::MemberNeeded
+                    | ChangeProblem::MemberUnknown
+                    | ChangeProblem::MemberNotLiving,
+                ),
+            ) => "member_id",
+            (ProposalChange::Correction { .. }, _) => "proposed",
+            _ => "member_id",
+        }
+    }
+
+    /// [`ProposalChange::checked`], with a refusal placed beside its form field.
+    pub fn checked_in_form(
+        self,
+        file: &HouseholdFile,
+        today: NaiveDate,
+    ) -> Result<Self, DomainError> {
+        let field = |change: &ProposalChange, error: &DomainError| change.field_of(error);
+        let probe = self.clone();
+        self.checked(file, today).map_err(|error| match error {
+            DomainError::Invalid { .. } => error,
+            other => DomainError::Invalid {
+                errors: vec![crate::error::FieldError {
+                    field: field(&probe, &other).to_string(),
+                    error: other,
+                }],
+            },
+        })
+    }
+
     /// The change with its text trimmed, if it fits the household `file` on `today`.
     pub fn checked(self, file: &HouseholdFile, today: NaiveDate) -> Result<Self, DomainError> {
         let in_registry = file.registry.is_some();
@@ -940,6 +1009,78 @@ mod tests {
         assert!(exact[1].proposed.contains("30/11/2026"), "{exact:?}");
         assert!(!year_only[1].proposed.contains("30/11"), "{year_only:?}");
         assert!(year_only[1].proposed.contains("2026"));
+        Ok(())
+    }
+
+    #[test]
+    fn refusals_land_beside_their_fields_and_birth_days_can_be_hidden() -> Result<(), DomainError> {
+        let f = file(true)?;
+        let beside = |change: ProposalChange| match change.checked_in_form(&f, today()) {
+            Err(DomainError::Invalid { errors }) => errors.first().map(|e| e.field.clone()),
+            _ => None,
+        };
+        let future = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default();
+        assert_eq!(
+            beside(ProposalChange::RemoveMember {
+                member_id: 2,
+                reason: LeaveReason::Died,
+                on: future
+            })
+            .as_deref(),
+            Some("on")
+        );
+        assert_eq!(
+            beside(ProposalChange::RemoveMember {
+                member_id: 1,
+                reason: LeaveReason::Died,
+                on: today()
+            })
+            .as_deref(),
+            Some("member_id")
+        );
+        assert_eq!(
+            beside(ProposalChange::Correction {
+                field: CorrectedField::Rt,
+                member_id: None,
+                proposed: "1000".into()
+            })
+            .as_deref(),
+            Some("proposed")
+        );
+        assert_eq!(
+            beside(ProposalChange::Split {
+                member_ids: vec![1]
+            })
+            .as_deref(),
+            Some("member_ids")
+        );
+        assert_eq!(
+            beside(ProposalChange::NewFamily).as_deref(),
+            Some("change_type")
+        );
+        let baby = ProposalChange::AddMember {
+            name: "Bayi".into(),
+            sex: Sex::Male,
+            birth_date: future,
+            relationship: Relationship::Child,
+            reason: JoinReason::Birth,
+        };
+        assert_eq!(beside(baby.clone()).as_deref(), Some("birth_date"));
+        assert!(matches!(
+            baby.without_birth_day(),
+            ProposalChange::AddMember { birth_date, .. } if birth_date == NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default()
+        ));
+        let late = ProposalChange::AddMember {
+            name: "Bayi".into(),
+            sex: Sex::Male,
+            birth_date: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default(),
+            relationship: Relationship::Child,
+            reason: JoinReason::Birth,
+        };
+        assert!(matches!(
+            late.without_birth_day(),
+            ProposalChange::AddMember { birth_date, .. } if birth_date == NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default()
+        ));
         Ok(())
     }
 

@@ -71,7 +71,7 @@ pub fn ProposeForm(
     let file = StoredValue::new(file);
     let form = FormState::new(draft, move |d: &ProposalDraft| {
         d.to_request()
-            .and_then(|request| file.with_value(|f| request.change.checked(f, today)))
+            .and_then(|request| file.with_value(|f| request.change.checked_in_form(f, today)))
             .err()
     });
     let KeyedSave {

@@ -61,6 +61,14 @@ impl DbProposalService {
         actor: &Actor,
         filter: &ProposalFilter,
     ) -> Result<AreaScope, ServiceError> {
+        if let Some(days) = filter.idle_days
+            && !shared::dto::ProposalListQuery::IDLE_DAYS.contains(&days)
+        {
+            return Err(ServiceError::Invalid(DomainError::UnknownCode {
+                field: "umur".into(),
+                code: days.to_string(),
+            }));
+        }
         let scope = scope_of(actor, filter)?;
         authorize(
             &self.db,
@@ -123,8 +131,9 @@ fn selected(
     if !kinds.is_empty() {
         query = query.filter(proposals::Column::Kind.is_in(kinds.iter().map(|k| k.code())));
     }
-    if let Some(days) = idle_days {
-        let since = Utc::now() - chrono::Duration::days(i64::from(days));
+    if let Some(since) = idle_days
+        .and_then(|days| Utc::now().checked_sub_signed(chrono::Duration::days(i64::from(days))))
+    {
         query = query.filter(proposals::Column::UpdatedAt.lte(since));
     }
     query
@@ -169,10 +178,13 @@ async fn rows_of<C: ConnectionTrait>(
 /// proposal stored before changes were recorded, the new family.
 fn change_of(row: &proposals::Model) -> Result<Option<ProposalChange>, ServiceError> {
     match &row.change {
-        Some(json) => serde_json::from_str(json).map(Some).map_err(|error| {
-            tracing::error!(%error, proposal = row.id, "stored proposal change unreadable");
-            ServiceError::Internal
-        }),
+        // An unreadable change is logged and shown as none, rather than
+        // breaking every list, download and new proposal of the family.
+        Some(json) => Ok(serde_json::from_str(json)
+            .inspect_err(|error| {
+                tracing::error!(%error, proposal = row.id, "stored proposal change unreadable");
+            })
+            .ok()),
         None if row.kind == ProposalKind::NewFamily.code() => Ok(Some(ProposalChange::NewFamily)),
         None => Ok(None),
     }
@@ -268,7 +280,16 @@ impl ProposalService for DbProposalService {
             .await?;
         let change = request.change.checked(&file, actor.today())?;
         let mut write = self.db.begin_write().await?;
-        // In the write, where a second desk's proposal cannot slip in between.
+        // In the write, where a second desk's proposal cannot slip in between:
+        // SQLite writes take turns; on PostgreSQL the family's row is locked
+        // until the write ends, so a second desk waits and then sees this one.
+        if write.get_database_backend() == sea_orm::DbBackend::Postgres {
+            households::Entity::find_by_id(household.id)
+                .lock_exclusive()
+                .one(&write)
+                .await
+                .map_err(db_failure)?;
+        }
         if let Some(proposal_id) =
             open_proposal_of(&write, household.id, change.change_type()).await?
         {
@@ -465,16 +486,29 @@ impl ProposalService for DbProposalService {
         let timeline = self.history(actor, proposal_id).await?;
         let row = self.proposal(proposal_id).await?;
         let change = change_of(&row)?;
+        let exact = actor.role.may(Action::ViewFullIdentity);
         let comparison = match &change {
             Some(change) => {
-                // The view of the proposal (audited by `history`) shows its family.
-                let exact = actor.role.may(Action::ViewFullIdentity);
+                // The view of the proposal (audited by `history`) shows its
+                // family, while the family still lives where the proposal was
+                // made (a family moved away is the new village's to see).
                 let household = load::<households::Entity>(&self.db, row.household_id).await?;
-                let household = self.households.file_of(household, exact).await?;
-                change.compare(&household, exact)
+                if household.village_code == row.village_code {
+                    let household = self.households.file_of(household, exact).await?;
+                    change.compare(&household, exact)
+                } else {
+                    Vec::new()
+                }
             }
             None => Vec::new(),
         };
+        let change = change.map(|change| {
+            if exact {
+                change
+            } else {
+                change.without_birth_day()
+            }
+        });
         let proposal = rows_of(&self.db, vec![row])
             .await?
             .pop()
