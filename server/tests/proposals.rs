@@ -14,7 +14,7 @@ use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{ProposalFilter, ProposalRow, ProposalTransitionRequest, StartProposal};
 use shared::geo::AreaCode;
 use shared::proposal::{ProposalAction, ProposalKind, ProposalSource, ProposalStage};
-use shared::proposal_change::{ChangeProblem, ProposalChange, RemovalReason};
+use shared::proposal_change::{ChangeProblem, ChangeType, ProposalChange, RemovalReason};
 use shared::roles::Role;
 use shared::workflow::StateMachine;
 
@@ -1210,6 +1210,24 @@ async fn typed_changes_are_checked_stored_and_compared() -> TestResult {
         );
         started.push((created.id, change));
     }
+    // The approver sees the family's other open proposals, those naming the
+    // same member (or removing the family) marked as conflicting.
+    let split_page = proposals.file(&desk.manager, started[4].0).await?;
+    let marks: Vec<(ChangeType, bool)> = split_page
+        .others
+        .iter()
+        .filter_map(|(row, conflict)| row.change_type.map(|t| (t, *conflict)))
+        .collect();
+    assert_eq!(
+        marks,
+        vec![
+            (ChangeType::AddMember, false),
+            (ChangeType::RemoveMember, true),
+            (ChangeType::ChangeHead, true),
+            (ChangeType::Correction, false),
+            (ChangeType::Removal, true),
+        ]
+    );
     // A second open proposal of a kind names the first; once it is refused, a new one may start.
     let (first_removal, removal) = started[1].clone();
     assert_eq!(

@@ -306,6 +306,9 @@ pub struct ProposalFile {
     pub change: Option<crate::proposal_change::ProposalChange>,
     /// "Now → proposed" against the household as it is today.
     pub comparison: Vec<crate::proposal_change::Comparison>,
+    /// The family's other unfinished proposals, each with whether it conflicts
+    /// with this one (names a member in common, or removes the family).
+    pub others: Vec<(ProposalRow, bool)>,
     pub timeline: Vec<StateChange>,
 }
 

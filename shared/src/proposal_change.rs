@@ -205,6 +205,32 @@ fn names(file: &HouseholdFile, pick: impl Fn(&MemberFile) -> bool) -> String {
 }
 
 impl ProposalChange {
+    /// The members this change names (who leaves, becomes head, is renamed or moves).
+    pub fn members_touched(&self) -> Vec<i64> {
+        match self {
+            ProposalChange::RemoveMember { member_id, .. }
+            | ProposalChange::ChangeHead { member_id }
+            | ProposalChange::Correction {
+                member_id: Some(member_id),
+                ..
+            } => vec![*member_id],
+            ProposalChange::Split { member_ids } => member_ids.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether this change and `other` cannot both be applied as they stand:
+    /// they name a member in common, or either removes the whole family.
+    pub fn conflicts_with(&self, other: &ProposalChange) -> bool {
+        let removal = |c: &ProposalChange| matches!(c, ProposalChange::Removal { .. });
+        removal(self)
+            || removal(other)
+            || self
+                .members_touched()
+                .iter()
+                .any(|id| other.members_touched().contains(id))
+    }
+
     /// The change's type.
     pub fn change_type(&self) -> ChangeType {
         match self {
@@ -1082,6 +1108,32 @@ mod tests {
             ProposalChange::AddMember { birth_date, .. } if birth_date == NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default()
         ));
         Ok(())
+    }
+
+    #[test]
+    fn changes_naming_the_same_member_conflict() {
+        let leaves = ProposalChange::RemoveMember {
+            member_id: 2,
+            reason: LeaveReason::MovedOut,
+            on: today(),
+        };
+        let split = ProposalChange::Split {
+            member_ids: vec![2, 3],
+        };
+        let head = ProposalChange::ChangeHead { member_id: 3 };
+        let rename = ProposalChange::Correction {
+            field: CorrectedField::MemberName,
+            member_id: Some(4),
+            proposed: "Ani".into(),
+        };
+        assert!(leaves.conflicts_with(&split) && split.conflicts_with(&head));
+        assert!(!leaves.conflicts_with(&head) && !rename.conflicts_with(&split));
+        let removal = ProposalChange::Removal {
+            reason: RemovalReason::NotPoor,
+        };
+        assert!(removal.conflicts_with(&rename) && rename.conflicts_with(&removal));
+        assert_eq!(split.members_touched(), vec![2, 3]);
+        assert!(ProposalChange::NewFamily.members_touched().is_empty());
     }
 
     #[test]

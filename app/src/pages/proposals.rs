@@ -289,6 +289,35 @@ fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>
                 </section>
             }
         })}
+        {(!file.others.is_empty()).then(|| {
+            let others = file.others.clone();
+            view! {
+                <section class="mt-4 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm" data-testid="proposal-others">
+                    <h2 class="mb-2 font-semibold">{tr("Usulan lain keluarga ini yang belum selesai", "This family's other unfinished proposals")}</h2>
+                    <ul class="space-y-1">
+                        {others
+                            .into_iter()
+                            .map(|(other, conflict)| view! {
+                                <li data-conflict=conflict.to_string()>
+                                    <a href=paths::proposal(other.id) class="text-teal-800 underline">
+                                        {format!(
+                                            "{} · {}",
+                                            other.change_type.map_or_else(|| label(other.kind), label),
+                                            label(other.stage),
+                                        )}
+                                    </a>
+                                    {conflict.then(|| view! {
+                                        <span class="ml-2 font-semibold text-amber-900">
+                                            {tr("bertentangan: menyangkut anggota yang sama atau seluruh keluarga", "conflicts: names the same member or the whole family")}
+                                        </span>
+                                    })}
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="proposal-actions">
             <h2 class="mb-2 font-semibold">{tr("Langkah berikutnya", "Next step")}</h2>
             {match (finished, actions.is_empty()) {

@@ -81,6 +81,40 @@ impl DbProposalService {
         Ok(scope)
     }
 
+    /// The family's other unfinished proposals, each marked when it conflicts
+    /// with `change` (what the approver must see before deciding).
+    async fn others_open(
+        &self,
+        row: &proposals::Model,
+        change: Option<&ProposalChange>,
+    ) -> Result<Vec<(ProposalRow, bool)>, ServiceError> {
+        let open: Vec<proposals::Model> = proposals::Entity::find()
+            .filter(proposals::Column::HouseholdId.eq(row.household_id))
+            .filter(proposals::Column::Id.ne(row.id))
+            .filter(proposals::Column::Stage.is_not_in([
+                ProposalStage::Enacted.code(),
+                ProposalStage::Rejected.code(),
+            ]))
+            .order_by_asc(proposals::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?;
+        let conflicts: Vec<bool> = open
+            .iter()
+            .map(|other| {
+                Ok(match (change, change_of(other)?) {
+                    (Some(mine), Some(theirs)) => mine.conflicts_with(&theirs),
+                    _ => false,
+                })
+            })
+            .collect::<Result<_, ServiceError>>()?;
+        Ok(rows_of(&self.db, open)
+            .await?
+            .into_iter()
+            .zip(conflicts)
+            .collect())
+    }
+
     /// Loads a proposal and checks `action` on its village.
     async fn authorized_proposal(
         &self,
@@ -502,6 +536,7 @@ impl ProposalService for DbProposalService {
             }
             None => Vec::new(),
         };
+        let others = self.others_open(&row, change.as_ref()).await?;
         let change = change.map(|change| {
             if exact {
                 change
@@ -517,6 +552,7 @@ impl ProposalService for DbProposalService {
             proposal,
             change,
             comparison,
+            others,
             timeline,
         })
     }
