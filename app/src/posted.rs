@@ -100,6 +100,7 @@ pub enum Answer {
 #[cfg(feature = "ssr")]
 mod answering {
     use shared::contract::{Actor, ServiceError, Services};
+    use shared::dto::Created;
     use shared::intake::{OpenCaseDraft, RegistrationDraft};
     use shared::proposal_change::ProposalDraft;
 
@@ -118,6 +119,22 @@ mod answering {
     fn refused(error: ServiceError) -> (Option<AppError>, Status) {
         let status = Status::of(&error);
         (Some(AppError::from(error)), status)
+    }
+
+    /// The answer to a form that creates a record: a 303 to the record's page
+    /// (`page_of`), or the form again as `again` builds it with the refusal.
+    fn created_or_again(
+        saved: Result<Created, ServiceError>,
+        page_of: fn(i64) -> String,
+        again: impl FnOnce(Option<AppError>) -> Posted,
+    ) -> Answer {
+        match saved {
+            Ok(created) => Answer::SeeOther(page_of(created.id)),
+            Err(error) => {
+                let (refusal, status) = refused(error);
+                Answer::Render(Box::new(again(refusal)), status)
+            }
+        }
     }
 
     /// Answers the front desk's forms posted to `/layanan`: the lookup, the
@@ -170,17 +187,12 @@ mod answering {
                         Ok(request) => services.households.register(actor, request).await,
                         Err(error) => Err(ServiceError::from(error)),
                     };
-                    let (refusal, status) = match saved {
-                        Ok(created) => return Answer::SeeOther(paths::household(created.id)),
-                        Err(error) => refused(error),
-                    };
-                    return Answer::Render(
-                        Box::new(Posted::Registration {
+                    return created_or_again(saved, paths::household, |refusal| {
+                        Posted::Registration {
                             draft: Box::new(draft),
                             refusal,
-                        }),
-                        status,
-                    );
+                        }
+                    });
                 }
                 let posted = Posted::Registration {
                     draft: Box::new(draft),
@@ -220,13 +232,10 @@ mod answering {
             Ok(request) => services.cases.open(actor, request).await,
             Err(error) => Err(ServiceError::from(error)),
         };
-        match opened {
-            Ok(created) => Answer::SeeOther(paths::case(created.id)),
-            Err(error) => {
-                let (refusal, status) = refused(error);
-                Answer::Render(Box::new(Posted::OpenCase { draft, refusal }), status)
-            }
-        }
+        created_or_again(opened, paths::case, |refusal| Posted::OpenCase {
+            draft,
+            refusal,
+        })
     }
 
     /// The proposal form: "Tampilkan isian" shows the fields of the change
@@ -251,19 +260,10 @@ mod answering {
             Ok(request) => services.proposals.start(actor, request).await,
             Err(error) => Err(ServiceError::from(error)),
         };
-        match started {
-            Ok(created) => Answer::SeeOther(paths::proposal(created.id)),
-            Err(error) => {
-                let (refusal, status) = refused(error);
-                Answer::Render(
-                    Box::new(Posted::Proposal {
-                        draft: Box::new(draft),
-                        refusal,
-                    }),
-                    status,
-                )
-            }
-        }
+        created_or_again(started, paths::proposal, |refusal| Posted::Proposal {
+            draft: Box::new(draft),
+            refusal,
+        })
     }
 
     fn unknown_form() -> Answer {

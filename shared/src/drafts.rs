@@ -51,7 +51,7 @@ fn optional_number<T: std::str::FromStr>(
 }
 
 /// A choice that must be made (an empty select names the field as required).
-fn chosen(field: &str, text: &str) -> Result<i64, DomainError> {
+pub(crate) fn chosen(field: &str, text: &str) -> Result<i64, DomainError> {
     if text.trim().is_empty() {
         return Err(DomainError::TextRequired {
             field: field.to_owned(),

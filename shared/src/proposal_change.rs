@@ -9,6 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::drafts::chosen;
 use crate::dto::{HouseholdFile, MemberFile, StartProposal};
 use crate::error::{DomainError, FieldErrors};
 use crate::household::IncomeBand;
@@ -256,49 +257,37 @@ impl ProposalChange {
     /// The change as a role without whole identity numbers may see it: a new
     /// member's birth date becomes 1 January of its year (with the village and
     /// sex on the page, a whole birth date is most of a NIK).
-    pub fn without_birth_day(self) -> Self {
-        match self {
-            ProposalChange::AddMember {
-                name,
-                sex,
-                birth_date,
-                relationship,
-                reason,
-            } => ProposalChange::AddMember {
-                name,
-                sex,
-                birth_date: NaiveDate::from_ymd_opt(birth_date.year(), 1, 1).unwrap_or(birth_date),
-                relationship,
-                reason,
-            },
-            other => other,
+    pub fn without_birth_day(mut self) -> Self {
+        if let ProposalChange::AddMember { birth_date, .. } = &mut self {
+            *birth_date = NaiveDate::from_ymd_opt(birth_date.year(), 1, 1).unwrap_or(*birth_date);
         }
+        self
     }
 
     /// The form field a refusal of [`ProposalChange::checked`] belongs beside,
     /// so that the form shows it there (the registry's state, beside the choice of kind).
-    pub fn field_of(&self, error: &DomainError) -> &'static str {
+    pub fn field_of(change_type: ChangeType, error: &DomainError) -> &'static str {
         let problem = match error {
             DomainError::ProposalChange { problem } => Some(*problem),
             _ => None,
         };
-        match (self, problem) {
+        match (change_type, problem) {
             (_, Some(ChangeProblem::AlreadyInRegistry | ChangeProblem::NotInRegistry)) => {
                 "change_type"
             }
-            (ProposalChange::AddMember { .. }, Some(ChangeProblem::SecondHead)) => "relationship",
-            (ProposalChange::AddMember { .. }, _) => "birth_date",
-            (ProposalChange::RemoveMember { .. }, None) => "on",
-            (ProposalChange::Split { .. }, _) => "member_ids",
+            (ChangeType::AddMember, Some(ChangeProblem::SecondHead)) => "relationship",
+            (ChangeType::AddMember, _) => "birth_date",
+            (ChangeType::RemoveMember, None) => "on",
+            (ChangeType::Split, _) => "member_ids",
             (
-                ProposalChange::Correction { .. },
+                ChangeType::Correction,
                 Some(
                     ChangeProblem::MemberNeeded
                     | ChangeProblem::MemberUnknown
                     | ChangeProblem::MemberNotLiving,
                 ),
             ) => "member_id",
-            (ProposalChange::Correction { .. }, _) => "proposed",
+            (ChangeType::Correction, _) => "proposed",
             _ => "member_id",
         }
     }
@@ -309,13 +298,12 @@ impl ProposalChange {
         file: &HouseholdFile,
         today: NaiveDate,
     ) -> Result<Self, DomainError> {
-        let field = |change: &ProposalChange, error: &DomainError| change.field_of(error);
-        let probe = self.clone();
+        let change_type = self.change_type();
         self.checked(file, today).map_err(|error| match error {
             DomainError::Invalid { .. } => error,
             other => DomainError::Invalid {
                 errors: vec![crate::error::FieldError {
-                    field: field(&probe, &other).to_string(),
+                    field: Self::field_of(change_type, &other).to_string(),
                     error: other,
                 }],
             },
@@ -626,20 +614,6 @@ pub struct ProposalDraft {
     pub note: String,
 }
 
-fn member_number(field: &str, text: &str) -> Result<i64, DomainError> {
-    if text.trim().is_empty() {
-        return Err(DomainError::TextRequired {
-            field: field.to_owned(),
-        });
-    }
-    text.trim()
-        .parse::<i64>()
-        .map_err(|_| DomainError::UnknownCode {
-            field: field.to_owned(),
-            code: text.chars().take(20).collect(),
-        })
-}
-
 impl ProposalDraft {
     /// A fresh form for household `household_id`.
     pub fn new(idempotency_key: String, household_id: i64, change_type: ChangeType) -> Self {
@@ -656,10 +630,7 @@ impl ProposalDraft {
     /// fits the household is [`ProposalChange::checked`]'s to say.
     pub fn to_request(&self) -> Result<StartProposal, DomainError> {
         let mut errors = FieldErrors::new();
-        let household_id = errors.check(
-            "household_id",
-            member_number("household_id", &self.household_id),
-        );
+        let household_id = errors.check("household_id", chosen("household_id", &self.household_id));
         let change_type = errors.check(
             "change_type",
             parse_code::<ChangeType>("change_type", &self.change_type),
@@ -685,7 +656,7 @@ impl ProposalDraft {
 
     fn change(&self, change_type: ChangeType, errors: &mut FieldErrors) -> Option<ProposalChange> {
         let member = |errors: &mut FieldErrors| {
-            errors.check("member_id", member_number("member_id", &self.member_id))
+            errors.check("member_id", chosen("member_id", &self.member_id))
         };
         match change_type {
             ChangeType::NewFamily => Some(ProposalChange::NewFamily),
@@ -746,7 +717,7 @@ impl ProposalDraft {
             ChangeType::Split => {
                 let mut member_ids = Vec::new();
                 for text in &self.member_ids {
-                    member_ids.push(errors.check("member_ids", member_number("member_ids", text))?);
+                    member_ids.push(errors.check("member_ids", chosen("member_ids", text))?);
                 }
                 if member_ids.is_empty() {
                     errors.check::<()>("member_ids", Err(problem(ChangeProblem::SplitEmpty)));

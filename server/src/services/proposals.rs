@@ -88,26 +88,19 @@ impl DbProposalService {
         row: &proposals::Model,
         change: Option<&ProposalChange>,
     ) -> Result<Vec<(ProposalRow, bool)>, ServiceError> {
-        let open: Vec<proposals::Model> = proposals::Entity::find()
-            .filter(proposals::Column::HouseholdId.eq(row.household_id))
+        let open: Vec<proposals::Model> = open_of(row.household_id)
             .filter(proposals::Column::Id.ne(row.id))
-            .filter(proposals::Column::Stage.is_not_in([
-                ProposalStage::Enacted.code(),
-                ProposalStage::Rejected.code(),
-            ]))
             .order_by_asc(proposals::Column::Id)
             .all(&self.db)
             .await
             .map_err(db_failure)?;
         let conflicts: Vec<bool> = open
             .iter()
-            .map(|other| {
-                Ok(match (change, change_of(other)?) {
-                    (Some(mine), Some(theirs)) => mine.conflicts_with(&theirs),
-                    _ => false,
-                })
+            .map(|other| match (change, change_of(other)) {
+                (Some(mine), Some(theirs)) => mine.conflicts_with(&theirs),
+                _ => false,
             })
-            .collect::<Result<_, ServiceError>>()?;
+            .collect();
         Ok(rows_of(&self.db, open)
             .await?
             .into_iter()
@@ -199,7 +192,7 @@ async fn rows_of<C: ConnectionTrait>(
             head_name,
             updated_at: row.updated_at,
             kind: stored::<ProposalKind>(&row.kind)?,
-            change_type: change_of(&row)?.map(|change| change.change_type()),
+            change_type: change_of(&row).map(|change| change.change_type()),
             source: stored::<ProposalSource>(&row.source)?,
             stage: stored::<ProposalStage>(&row.stage)?,
             village: stored_area(&row.village_code)?,
@@ -210,18 +203,28 @@ async fn rows_of<C: ConnectionTrait>(
 
 /// The change a stored proposal asks for: as recorded, or for a new-family
 /// proposal stored before changes were recorded, the new family.
-fn change_of(row: &proposals::Model) -> Result<Option<ProposalChange>, ServiceError> {
+fn change_of(row: &proposals::Model) -> Option<ProposalChange> {
     match &row.change {
         // An unreadable change is logged and shown as none, rather than
         // breaking every list, download and new proposal of the family.
-        Some(json) => Ok(serde_json::from_str(json)
+        Some(json) => serde_json::from_str(json)
             .inspect_err(|error| {
                 tracing::error!(%error, proposal = row.id, "stored proposal change unreadable");
             })
-            .ok()),
-        None if row.kind == ProposalKind::NewFamily.code() => Ok(Some(ProposalChange::NewFamily)),
-        None => Ok(None),
+            .ok(),
+        None if row.kind == ProposalKind::NewFamily.code() => Some(ProposalChange::NewFamily),
+        None => None,
     }
+}
+
+/// The household's unfinished proposals (neither enacted nor rejected).
+fn open_of(household_id: i64) -> Select<proposals::Entity> {
+    proposals::Entity::find()
+        .filter(proposals::Column::HouseholdId.eq(household_id))
+        .filter(proposals::Column::Stage.is_not_in([
+            ProposalStage::Enacted.code(),
+            ProposalStage::Rejected.code(),
+        ]))
 }
 
 /// The household's open proposal asking for a change of `change_type`, if any.
@@ -230,21 +233,11 @@ async fn open_proposal_of<C: ConnectionTrait>(
     household_id: i64,
     change_type: ChangeType,
 ) -> Result<Option<i64>, ServiceError> {
-    let open = proposals::Entity::find()
-        .filter(proposals::Column::HouseholdId.eq(household_id))
-        .filter(proposals::Column::Stage.is_not_in([
-            ProposalStage::Enacted.code(),
-            ProposalStage::Rejected.code(),
-        ]))
-        .all(db)
-        .await
-        .map_err(db_failure)?;
-    for row in open {
-        if change_of(&row)?.is_some_and(|change| change.change_type() == change_type) {
-            return Ok(Some(row.id));
-        }
-    }
-    Ok(None)
+    let open = open_of(household_id).all(db).await.map_err(db_failure)?;
+    Ok(open
+        .iter()
+        .find(|row| change_of(row).is_some_and(|change| change.change_type() == change_type))
+        .map(|row| row.id))
 }
 
 /// Writes a new proposal at the first stage of flow B with its "propose" step;
@@ -517,9 +510,8 @@ impl ProposalService for DbProposalService {
     }
 
     async fn file(&self, actor: &Actor, proposal_id: i64) -> Result<ProposalFile, ServiceError> {
-        let timeline = self.history(actor, proposal_id).await?;
-        let row = self.proposal(proposal_id).await?;
-        let change = change_of(&row)?;
+        let (row, timeline) = self.viewed(actor, proposal_id).await?;
+        let change = change_of(&row);
         let exact = actor.role.may(Action::ViewFullIdentity);
         let comparison = match &change {
             Some(change) => {
@@ -562,6 +554,17 @@ impl ProposalService for DbProposalService {
         actor: &Actor,
         proposal_id: i64,
     ) -> Result<Vec<StateChange>, ServiceError> {
+        Ok(self.viewed(actor, proposal_id).await?.1)
+    }
+}
+
+impl DbProposalService {
+    /// A proposal the actor may see, with its timeline; the view is audited.
+    async fn viewed(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<(proposals::Model, Vec<StateChange>), ServiceError> {
         let (row, village) = self
             .authorized_proposal(actor, Action::ViewPersonalData, proposal_id)
             .await?;
@@ -582,9 +585,10 @@ impl ProposalService for DbProposalService {
                 Some(&village),
             ))
             .await?;
-        Ok(events
+        let timeline = events
             .into_iter()
             .map(|event| EventRow::from(event).named(&names))
-            .collect())
+            .collect();
+        Ok((row, timeline))
     }
 }
