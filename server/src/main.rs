@@ -18,6 +18,12 @@ use shared::deadline::HolidayCalendar;
 use shared::roles::Role;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc instead of glibc's malloc: many threads allocating and freeing the
+/// small strings of a render spent a fifth of the CPU in glibc's arenas
+/// (profile of `/kasus` under load, see README Benchmarks).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "slrt",

@@ -52,11 +52,86 @@ impl Default for Limits {
 }
 
 /// The turns of [`Limits`]: permits to run and a count of those waiting.
+/// Reads also need one of `reads`, which are fewer than the permits to run:
+/// the rest are kept for saves, so that on a deadline day a desk's "Simpan"
+/// waits behind at most a few reads, while lookups and lists queue longer.
 #[derive(Clone)]
 struct Admission {
     running: Arc<Semaphore>,
+    reads: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     limits: Limits,
+}
+
+/// The server functions that save a desk's work (the calls that must not wait
+/// behind lists and renders on a busy day); plain-HTML form posts are saves too.
+const SAVES: [&str; 7] = [
+    "/api/register_household",
+    "/api/open_case",
+    "/api/case_action",
+    "/api/issue_referral",
+    "/api/answer_referral",
+    "/api/propose_to_registry",
+    "/api/proposal_step",
+];
+
+/// True for a request that saves (see [`SAVES`]).
+fn is_save(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == Method::POST && (SAVES.contains(&path) || !path.starts_with("/api/"))
+}
+
+/// The saves' own thread: a runtime of one thread that runs nothing but saves.
+/// A save holds its turn to write through a dozen short statements, each handed
+/// to the database and back; on the shared threads every hand-off waited
+/// behind page renders, and the write queue moved at that pace with CPU idle.
+fn save_lane() -> Option<&'static tokio::runtime::Handle> {
+    static LANE: std::sync::OnceLock<Option<tokio::runtime::Handle>> = std::sync::OnceLock::new();
+    LANE.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .thread_name("slrt-saves")
+            .build()
+            .map_err(|error| tracing::error!(%error, "no thread for saves: they share the others"))
+            .ok()?;
+        let handle = runtime.handle().clone();
+        let started = std::thread::Builder::new()
+            .name("slrt-saves".into())
+            .spawn(move || runtime.block_on(std::future::pending::<()>()));
+        match started {
+            Ok(_) => Some(handle),
+            Err(error) => {
+                tracing::error!(%error, "no thread for saves: they share the others");
+                None
+            }
+        }
+    })
+    .as_ref()
+}
+
+/// Runs a save on [`save_lane`]; everything else where it arrived.
+async fn on_save_lane(request: Request, next: Next) -> Response {
+    if !is_save(&request) {
+        return next.run(request).await;
+    }
+    let Some(lane) = save_lane() else {
+        return next.run(request).await;
+    };
+    let path = request.uri().path().to_string();
+    match lane.spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(%error, %path, "a save stopped before answering");
+            refusal(
+                &path,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorKind::Refused,
+                "internal",
+                "Terjadi kesalahan pada server.",
+                "Something went wrong on the server.",
+            )
+        }
+    }
 }
 
 /// Everything a request handler may need.
@@ -108,6 +183,7 @@ pub fn router(state: AppState) -> Router {
 pub fn router_with(state: AppState, limits: Limits) -> Router {
     let admission = Admission {
         running: Arc::new(Semaphore::new(limits.in_flight.max(1))),
+        reads: Arc::new(Semaphore::new(reads_in_flight(limits.in_flight))),
         waiting: Arc::new(AtomicUsize::new(0)),
         limits,
     };
@@ -200,6 +276,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
                 .gzip(true)
                 .compress_when(DefaultPredicate::new().and(NotEchoingInput)),
         )
+        .layer(middleware::from_fn(on_save_lane))
         .layer(middleware::from_fn_with_state(admission, admit))
         .layer(middleware::from_fn(read_whole_body))
         .layer(TraceLayer::new_for_http())
@@ -464,35 +541,59 @@ async fn lookup_guard(
 /// Lets a request in when it is its turn (see [`Limits`]); probes and static
 /// files never wait.
 async fn admit(State(admission): State<Admission>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if is_static(path) {
+    let path = request.uri().path().to_string();
+    if is_static(&path) {
         return next.run(request).await;
     }
-    if let Ok(turn) = admission.running.clone().try_acquire_owned() {
-        let response = next.run(request).await;
-        drop(turn);
-        return response;
-    }
-    if admission.waiting.fetch_add(1, Ordering::SeqCst) >= admission.limits.queued {
-        admission.waiting.fetch_sub(1, Ordering::SeqCst);
-        tracing::warn!(%path, "queue full: answering busy");
-        return busy(path);
-    }
-    let turn = tokio::time::timeout(
-        admission.limits.queue_wait,
-        admission.running.clone().acquire_owned(),
-    )
-    .await;
-    admission.waiting.fetch_sub(1, Ordering::SeqCst);
-    match turn {
-        Ok(Ok(turn)) => {
-            let response = next.run(request).await;
-            drop(turn);
-            response
+    let read_turn = if is_save(&request) {
+        None
+    } else {
+        match admission.turn(&admission.reads, &path).await {
+            Ok(turn) => Some(turn),
+            Err(busy) => return busy,
         }
-        _ => {
-            tracing::warn!(%path, "waited too long for a turn: answering busy");
-            busy(path)
+    };
+    let turn = match admission.turn(&admission.running, &path).await {
+        Ok(turn) => turn,
+        Err(busy) => return busy,
+    };
+    let response = next.run(request).await;
+    drop(turn);
+    drop(read_turn);
+    response
+}
+
+/// How many reads may run at once of `in_flight` requests: three in four,
+/// the rest kept for saves.
+fn reads_in_flight(in_flight: usize) -> usize {
+    (in_flight.max(1) * 3 / 4).max(1)
+}
+
+impl Admission {
+    /// A permit of `permits`, at once or after waiting in the queue; "busy"
+    /// when the queue is full or the wait too long.
+    async fn turn(
+        &self,
+        permits: &Arc<Semaphore>,
+        path: &str,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
+        if let Ok(turn) = permits.clone().try_acquire_owned() {
+            return Ok(turn);
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.limits.queued {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            tracing::warn!(%path, "queue full: answering busy");
+            return Err(busy(path));
+        }
+        let turn =
+            tokio::time::timeout(self.limits.queue_wait, permits.clone().acquire_owned()).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        match turn {
+            Ok(Ok(turn)) => Ok(turn),
+            _ => {
+                tracing::warn!(%path, "waited too long for a turn: answering busy");
+                Err(busy(path))
+            }
         }
     }
 }
@@ -614,5 +715,50 @@ async fn read_whole_body(request: Request, next: Next) -> Response {
             "Data yang dikirim tidak sampai tepat waktu. Periksa jaringan Anda lalu coba lagi.",
             "The request did not arrive in time. Check your connection and try again.",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_save_is_a_server_function_taking_posts() {
+        let served: Vec<(&str, Method)> = leptos::server_fn::axum::server_fn_paths().collect();
+        for save in SAVES {
+            assert!(
+                served
+                    .iter()
+                    .any(|(path, method)| *path == save && *method == Method::POST),
+                "{save} is not a server function taking POST"
+            );
+        }
+    }
+
+    #[test]
+    fn saves_are_posts_to_save_functions_or_to_pages() {
+        let request = |method: Method, path: &str| {
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .body(axum::body::Body::empty())
+                .map(|request| is_save(&request))
+        };
+        assert_eq!(request(Method::POST, "/api/open_case").ok(), Some(true));
+        assert_eq!(request(Method::POST, app::paths::INTAKE).ok(), Some(true));
+        assert_eq!(request(Method::POST, "/api/case_list").ok(), Some(false));
+        assert_eq!(
+            request(Method::POST, "/api/lookup_identity").ok(),
+            Some(false)
+        );
+        assert_eq!(request(Method::GET, app::paths::CASES).ok(), Some(false));
+    }
+
+    #[test]
+    fn reads_leave_a_quarter_of_the_turns_to_saves() {
+        assert_eq!(reads_in_flight(16), 12);
+        assert_eq!(reads_in_flight(4), 3);
+        assert_eq!(reads_in_flight(1), 1);
+        assert_eq!(reads_in_flight(0), 1);
     }
 }
