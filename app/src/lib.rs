@@ -108,6 +108,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan") view={lazy::<groups::ProposalList>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan/:id") view={lazy::<groups::Proposal>()} ssr=SsrMode::Async />
+                <Route path=path!("/musdes") view={lazy::<groups::MeetingList>()} ssr=SsrMode::Async />
+                <Route path=path!("/musdes/baru") view={lazy::<groups::NewMeeting>()} ssr=SsrMode::Async />
+                <Route path=path!("/musdes/:id") view={lazy::<groups::Meeting>()} ssr=SsrMode::Async />
+                <Route path=path!("/musdes/:id/agenda") view={lazy::<groups::MeetingAgenda>()} ssr=SsrMode::Async />
                 <Route path=path!("/dasbor") view={lazy::<groups::Dashboard>()} ssr=SsrMode::Async />
                 <Route path=path!("/dasbor/perbandingan") view={lazy::<groups::Comparison>()} ssr=SsrMode::Async />
                 <Route path=path!("/dasbor/ringkasan") view={lazy::<groups::DashboardPrint>()} ssr=SsrMode::Async />

@@ -66,6 +66,33 @@ pub fn case(id: i64) -> String {
 }
 
 /// A registry proposal's page.
+/// Village meetings (musdes/muskel) of flow B.
+pub const MEETINGS: &str = "/musdes";
+/// A new village meeting (`?desa=` the village).
+pub const NEW_MEETING: &str = "/musdes/baru";
+/// The signed minutes of a meeting (`?id=`), downloaded.
+pub const MEETING_MINUTES: &str = "/unduh/notulen-musdes";
+
+/// A village meeting's page.
+pub fn meeting(id: i64) -> String {
+    format!("{MEETINGS}/{id}")
+}
+
+/// A village meeting's printable agenda.
+pub fn meeting_agenda(id: i64) -> String {
+    format!("{MEETINGS}/{id}/agenda")
+}
+
+/// Where a meeting's signed minutes are uploaded (a plain form post).
+pub fn meeting_minutes_upload(id: i64) -> String {
+    format!("{MEETINGS}/{id}/notulen")
+}
+
+/// The download of a meeting's signed minutes.
+pub fn meeting_minutes(id: i64) -> String {
+    format!("{MEETING_MINUTES}?id={id}")
+}
+
 pub fn proposal(id: i64) -> String {
     format!("{PROPOSALS}/{id}")
 }

@@ -10,6 +10,7 @@ mod m20261123_000004_area_stats;
 mod m20261206_000005_number_counters;
 mod m20261206_000006_privacy;
 mod m20261206_000007_proposal_change;
+mod m20261206_000008_village_meetings;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000005_number_counters::Migration),
             Box::new(m20261206_000006_privacy::Migration),
             Box::new(m20261206_000007_proposal_change::Migration),
+            Box::new(m20261206_000008_village_meetings::Migration),
         ]
     }
 }

@@ -55,6 +55,11 @@ pub const ROUTES: &[DownloadRoute] = &[
     },
     DownloadRoute {
         method: "GET",
+        path: MEETING_MINUTES,
+        handler: || get(meeting_minutes),
+    },
+    DownloadRoute {
+        method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
@@ -78,7 +83,7 @@ pub const ROUTES: &[DownloadRoute] = &[
 // The addresses are the pages' own (`app::paths`), so a link and its route cannot drift.
 pub use app::paths::{
     AUDIT_CSV, CASES_CSV, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV, DASHBOARD_XLSX,
-    HOUSEHOLDS_CSV, PROPOSALS_CSV, PROPOSALS_XLSX,
+    HOUSEHOLDS_CSV, MEETING_MINUTES, PROPOSALS_CSV, PROPOSALS_XLSX,
 };
 
 /// Whether `path` is one of the downloads.
@@ -102,6 +107,45 @@ pub fn error_response(error: &ServiceError) -> Response {
             .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
     }
     response
+}
+
+/// Which meeting's minutes a download asks for.
+#[derive(serde::Deserialize)]
+struct MeetingQuery {
+    id: i64,
+}
+
+/// The signed minutes of a village meeting, as uploaded (the download is audited).
+async fn meeting_minutes(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<MeetingQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    match state.services.meetings.minutes(&actor, query.id).await {
+        Ok((kind, content)) => {
+            let disposition = format!(
+                "attachment; filename=\"berita-acara-musdes-{}.{}\"",
+                query.id,
+                kind.extension()
+            );
+            let mut response = (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, kind.content_type())],
+                content,
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(error) => error_response(&error),
+    }
 }
 
 /// A CSV download with a dated file name.

@@ -12,4 +12,5 @@ pub mod protect;
 pub mod records;
 pub mod registry_import;
 pub mod services;
+pub mod uploads;
 pub mod web;

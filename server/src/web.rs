@@ -65,7 +65,7 @@ struct Admission {
 
 /// The server functions that save a desk's work (the calls that must not wait
 /// behind lists and renders on a busy day); plain-HTML form posts are saves too.
-const SAVES: [&str; 7] = [
+const SAVES: [&str; 10] = [
     "/api/register_household",
     "/api/open_case",
     "/api/case_action",
@@ -73,6 +73,9 @@ const SAVES: [&str; 7] = [
     "/api/answer_referral",
     "/api/propose_to_registry",
     "/api/proposal_step",
+    "/api/save_meeting",
+    "/api/decide_in_meeting",
+    "/api/approve_meeting",
 ];
 
 /// True for a request that saves (see [`SAVES`]).
@@ -222,7 +225,14 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     // Forms that work as plain HTML post to their own page (see `form_posts`).
     router = router
         .route(app::paths::INTAKE, post(form_posts::front_desk))
-        .route("/keluarga/{id}", post(form_posts::household));
+        .route("/keluarga/{id}", post(form_posts::household))
+        .route(
+            crate::uploads::MEETING_MINUTES_UPLOAD,
+            // The whole body was already read within its limit (`read_whole_body`).
+            post(crate::uploads::meeting_minutes).layer(axum::extract::DefaultBodyLimit::max(
+                crate::uploads::MINUTES_BODY_LIMIT,
+            )),
+        );
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -664,14 +674,21 @@ const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// inside a handler.
 async fn read_whole_body(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    // A meeting's signed minutes may be a phone photo of several megabytes.
+    let limit = if crate::uploads::is_minutes_upload(&path) {
+        crate::uploads::MINUTES_BODY_LIMIT
+    } else {
+        BODY_LIMIT_BYTES
+    };
+    let megabytes = limit.div_ceil(1024 * 1024);
     let too_large = || {
         refusal(
             &path,
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Invalid,
             "too_large",
-            "Data yang dikirim terlalu besar (paling banyak 2 MB).",
-            "The request is too large (2 MB at most).",
+            &format!("Data yang dikirim terlalu besar (paling banyak {megabytes} MB)."),
+            &format!("The request is too large ({megabytes} MB at most)."),
         )
     };
     let declared = request
@@ -679,11 +696,11 @@ async fn read_whole_body(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > BODY_LIMIT_BYTES) {
+    if declared.is_some_and(|length| length > limit) {
         return too_large();
     }
     let (parts, body) = request.into_parts();
-    match tokio::time::timeout(BODY_WAIT, axum::body::to_bytes(body, BODY_LIMIT_BYTES)).await {
+    match tokio::time::timeout(BODY_WAIT, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
                 .await

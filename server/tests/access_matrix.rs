@@ -266,6 +266,11 @@ fn musdes_step(role: Role, inside: bool) -> Expect {
     }
 }
 
+/// The meetings list: the proposing roles list their own area, wherever it is.
+fn meeting_list(role: Role, _inside: bool) -> Expect {
+    proposer(role, true)
+}
+
 /// Aggregate figures of the target village: every role but institutions, inside
 /// (the national monitor is inside everywhere).
 fn aggregates(role: Role, inside: bool) -> Expect {
@@ -340,6 +345,21 @@ fn matrix() -> Vec<Row> {
         row("/api/proposal_list", Call::Json, Box::new(proposal_list)),
         row("/api/get_proposal", Call::Form, Box::new(staff_record)),
         row("/api/proposal_step", Call::Form, Box::new(musdes_step)),
+        row("/api/meeting_list", Call::Form, Box::new(meeting_list)),
+        row(
+            "/api/meeting_agenda_options",
+            Call::Form,
+            Box::new(staff_record),
+        ),
+        row("/api/get_meeting", Call::Form, Box::new(staff_record)),
+        row("/api/save_meeting", Call::Form, Box::new(musdes_step)),
+        row("/api/decide_in_meeting", Call::Form, Box::new(musdes_step)),
+        row("/api/approve_meeting", Call::Form, Box::new(musdes_step)),
+        row(
+            server::downloads::MEETING_MINUTES,
+            Call::Get,
+            Box::new(staff_record),
+        ),
         row(
             server::downloads::PROPOSALS_CSV,
             Call::Get,
@@ -471,6 +491,7 @@ struct Targets {
     verification_code: String,
     household_id: i64,
     proposal_id: i64,
+    meeting_id: i64,
     member_id: i64,
     no_kk: String,
     programme_id: i64,
@@ -708,12 +729,79 @@ impl World {
                     started.id
                 )
             }
+            "/api/meeting_agenda_options" => format!("village={VILLAGE}"),
+            "/api/get_meeting" => format!("id={}", t.meeting_id),
+            server::downloads::MEETING_MINUTES => format!("id={}", t.meeting_id),
+            "/api/save_meeting" => {
+                let proposal = self.fresh_proposal(n).await?;
+                let held_on = (Utc::now() - chrono::Duration::days(1)).date_naive();
+                serde_urlencoded::to_string([
+                    ("draft[idempotency_key]", format!("meeting-{n}")),
+                    ("draft[village]", VILLAGE.to_string()),
+                    ("draft[held_on]", held_on.to_string()),
+                    ("draft[place]", "Balai desa".to_string()),
+                    ("draft[participants]", "Warga, BPD".to_string()),
+                    ("draft[proposals][0]", proposal.to_string()),
+                ])?
+            }
+            "/api/decide_in_meeting" | "/api/approve_meeting" => {
+                // A fresh meeting for each caller, so that only the rule decides.
+                let proposal = self.fresh_proposal(n).await?;
+                let meetings = &self.services.meetings;
+                let meeting = meetings
+                    .save(&self.proposer, meeting_request(&format!("meeting-{n}"), &[proposal]))
+                    .await?;
+                if path == "/api/decide_in_meeting" {
+                    format!(
+                        "meeting_id={}&version=1&proposal_id={proposal}&decision=agreed",
+                        meeting.id
+                    )
+                } else {
+                    meetings
+                        .decide(
+                            &self.proposer,
+                            shared::meeting::Decide {
+                                meeting_id: meeting.id,
+                                version: 1,
+                                proposal_id: proposal,
+                                decision: shared::meeting::MeetingDecision::Agreed,
+                                reason: String::new(),
+                            },
+                        )
+                        .await?;
+                    meetings
+                        .attach_minutes(&self.proposer, meeting.id, 2, b"%PDF-1.4 ba".to_vec())
+                        .await?;
+                    format!("meeting_id={}&version=3", meeting.id)
+                }
+            }
             "/api/change_password" => format!(
                 "current_password={PASSWORD}&new_password=jalan-desa-{n}-berbatu&confirm_password=jalan-desa-{n}-berbatu"
             ),
             "/api/page_access" => "action=manage_users".to_string(),
             _ => String::new(),
         })
+    }
+
+    /// A new proposal of a new household of the target village.
+    async fn fresh_proposal(&self, n: u32) -> Result<i64, Box<dyn std::error::Error>> {
+        let household = self
+            .services
+            .households
+            .register(
+                &self.desk,
+                household_request(VILLAGE, 1000 + (n % 4000) as u16, &format!("meeting-{n}"))?,
+            )
+            .await?;
+        Ok(self
+            .services
+            .proposals
+            .start(
+                &self.proposer,
+                proposal_request(&format!("meeting-{n}"), household.id),
+            )
+            .await?
+            .id)
     }
 
     /// Calls `path` as `caller`; answers the status and body.
@@ -726,6 +814,9 @@ impl World {
     ) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
         let cookie = format!("slrt_session={}", caller.token);
         let request = match call {
+            Call::Get if !arguments.is_empty() => Request::get(format!("{path}?{arguments}"))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())?,
             Call::Get if !arguments.is_empty() => Request::get(format!("{path}?{arguments}"))
                 .header(header::COOKIE, cookie)
                 .body(Body::empty())?,
@@ -779,6 +870,23 @@ fn proposal_request(key: &str, household_id: i64) -> shared::dto::StartProposal 
         change: shared::proposal_change::ProposalChange::NewFamily,
         source: shared::proposal::ProposalSource::Visit,
         note: "Belum terdaftar di DTSEN".to_string(),
+    }
+}
+
+/// A village meeting of the target village, held yesterday, on these proposals.
+fn meeting_request(key: &str, proposals: &[i64]) -> shared::meeting::SaveMeeting {
+    shared::meeting::SaveMeeting {
+        existing: None,
+        idempotency_key: key.to_string(),
+        village: shared::geo::AreaCode::parse(VILLAGE).unwrap_or_else(|_| unreachable!()),
+        held_on: (Utc::now() - chrono::Duration::days(1)).date_naive(),
+        place: "Balai desa".into(),
+        village_head: "Kepala Desa".into(),
+        participants: vec![shared::meeting::Participant {
+            name: "Warga".into(),
+            role: "BPD".into(),
+        }],
+        proposal_ids: proposals.to_vec(),
     }
 }
 
@@ -903,6 +1011,19 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         .proposals
         .start(&coordinator, proposal_request("matrix", household.id))
         .await?;
+    let meeting = services
+        .meetings
+        .save(&coordinator, meeting_request("matrix", &[proposal.id]))
+        .await?;
+    services
+        .meetings
+        .attach_minutes(
+            &coordinator,
+            meeting.id,
+            1,
+            b"%PDF-1.4 berita acara".to_vec(),
+        )
+        .await?;
     let target_user_id =
         common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
     let password_hash = server::password::hash(PASSWORD.to_string()).await?;
@@ -929,6 +1050,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             verification_code: referral.verification_code.clone(),
             household_id: household.id,
             proposal_id: proposal.id,
+            meeting_id: meeting.id,
             member_id,
             no_kk,
             programme_id,

@@ -557,6 +557,65 @@ pub trait DashboardService: Send + Sync {
     ) -> Result<crate::dashboard::Exported, ServiceError>;
 }
 
+/// Village meetings (musdes/muskel) of flow B: see [`crate::meeting`].
+#[async_trait]
+pub trait MeetingService: Send + Sync {
+    /// The meetings of villages inside the actor's area (or of one of them), newest first.
+    async fn list(
+        &self,
+        actor: &Actor,
+        village: Option<crate::geo::AreaCode>,
+    ) -> Result<Vec<crate::meeting::MeetingRow>, ServiceError>;
+    /// The villages of the actor's area with proposals waiting for a meeting
+    /// (on no open meeting's agenda), and those proposals of `village` (of the
+    /// only such village when none is given).
+    async fn candidates(
+        &self,
+        actor: &Actor,
+        village: Option<crate::geo::AreaCode>,
+    ) -> Result<crate::meeting::MeetingCandidates, ServiceError>;
+    /// A meeting's whole record (the view is audited).
+    async fn file(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+    ) -> Result<crate::meeting::MeetingFile, ServiceError>;
+    /// Makes a meeting (idempotent on the key) or changes an open one.
+    async fn save(
+        &self,
+        actor: &Actor,
+        meeting: crate::meeting::SaveMeeting,
+    ) -> Result<Created, ServiceError>;
+    /// Records the decision on one proposal of an open meeting's agenda.
+    async fn decide(
+        &self,
+        actor: &Actor,
+        decision: crate::meeting::Decide,
+    ) -> Result<crate::meeting::MeetingFile, ServiceError>;
+    /// Stores the signed minutes of an open meeting (replacing earlier ones).
+    async fn attach_minutes(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        version: i32,
+        content: Vec<u8>,
+    ) -> Result<(), ServiceError>;
+    /// The minutes file (the download is audited).
+    async fn minutes(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+    ) -> Result<(crate::meeting::MinutesType, Vec<u8>), ServiceError>;
+    /// Approves the meeting: every agreed proposal moves on to the home visit,
+    /// every one not agreed is rejected with the meeting's reason, in one step.
+    async fn approve(
+        &self,
+        actor: &Actor,
+        meeting_id: i64,
+        version: i32,
+    ) -> Result<crate::meeting::MeetingFile, ServiceError>;
+}
+
 /// Every service of the portal, as one value placed in the request context.
 #[derive(Clone)]
 pub struct Services {
@@ -566,6 +625,7 @@ pub struct Services {
     pub cases: Arc<dyn CaseService>,
     pub referrals: Arc<dyn ReferralService>,
     pub proposals: Arc<dyn ProposalService>,
+    pub meetings: Arc<dyn MeetingService>,
     pub catalogue: Arc<dyn CatalogueService>,
     pub accounts: Arc<dyn AccountService>,
     pub audit: Arc<dyn AuditService>,

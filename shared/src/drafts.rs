@@ -29,7 +29,7 @@ use crate::roles::Role;
 use crate::workflow::{NOTE_MAX, Workflow};
 
 /// A whole number typed in a form (ids and versions in hidden inputs).
-fn number<T: std::str::FromStr>(field: &str, text: &str) -> Result<T, DomainError> {
+pub(crate) fn number<T: std::str::FromStr>(field: &str, text: &str) -> Result<T, DomainError> {
     text.trim()
         .parse::<T>()
         .map_err(|_| DomainError::UnknownCode {

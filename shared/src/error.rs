@@ -166,6 +166,10 @@ pub enum DomainError {
     ProposalChange {
         problem: crate::proposal_change::ChangeProblem,
     },
+    /// A village meeting's record does not allow this (see [`crate::meeting`]).
+    Meeting {
+        problem: crate::meeting::MeetingProblem,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -259,6 +263,12 @@ fn field_label(base: &str) -> Option<(&'static str, &'static str)> {
         "field" => ("data yang diperbaiki", "field to correct"),
         "source" => ("asal usulan", "source"),
         "action" => ("langkah", "step"),
+        "held_on" => ("tanggal musdes", "meeting date"),
+        "place" => ("tempat", "place"),
+        "village_head" => ("kepala desa/lurah", "village head"),
+        "participants" => ("peserta", "participants"),
+        "proposals" => ("usulan di agenda", "proposals on the agenda"),
+        "decision" => ("keputusan", "decision"),
         _ => return None,
     })
 }
@@ -322,6 +332,7 @@ impl DomainError {
             DomainError::OwnAccountProtected => "own_account_protected",
             DomainError::RoleAreaMismatch { .. } => "role_area_mismatch",
             DomainError::ProposalChange { .. } => "proposal_change",
+            DomainError::Meeting { .. } => "meeting",
             DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
@@ -346,6 +357,11 @@ impl DomainError {
                 | DomainError::ConsentMissing
                 | DomainError::ConsentForOtherInstitution
                 | DomainError::ConsentForOtherPurpose
+                | DomainError::Meeting {
+                    problem: crate::meeting::MeetingProblem::Approved
+                        | crate::meeting::MeetingProblem::ProposalNotWaiting
+                        | crate::meeting::MeetingProblem::ProposalOnOtherMeeting
+                }
         )
     }
 
@@ -555,6 +571,7 @@ impl DomainError {
                 role.label_id()
             ),
             DomainError::ProposalChange { problem } => problem.label_id().to_string(),
+            DomainError::Meeting { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
             ),
@@ -767,6 +784,7 @@ impl DomainError {
                 role.label_en()
             ),
             DomainError::ProposalChange { problem } => problem.label_en().to_string(),
+            DomainError::Meeting { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),

@@ -34,6 +34,7 @@ pub mod geo;
 pub mod household;
 pub mod identity;
 pub mod intake;
+pub mod meeting;
 pub mod member;
 pub mod programme;
 pub mod proposal;

@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod dashboard;
 mod intake;
+mod meetings;
 mod proposals;
 mod referrals;
 
@@ -15,6 +16,7 @@ pub use admin::*;
 pub use cases::*;
 pub use dashboard::*;
 pub use intake::*;
+pub use meetings::*;
 pub use proposals::*;
 pub use referrals::*;
 

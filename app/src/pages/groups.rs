@@ -29,6 +29,7 @@ use crate::pages::cases::{CaseDetailPage, CaseListPage};
 use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
 use crate::pages::intake::IntakePage;
+use crate::pages::meetings::{MeetingAgendaPage, MeetingListPage, MeetingPage, NewMeetingPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::proposals::{ProposalListPage, ProposalPage};
 use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
@@ -171,6 +172,10 @@ page_groups! {
         Household => HouseholdPage,
         ProposalList => ProposalListPage,
         Proposal => ProposalPage,
+        MeetingList => MeetingListPage,
+        NewMeeting => NewMeetingPage,
+        Meeting => MeetingPage,
+        MeetingAgenda => MeetingAgendaPage,
     }
     /// Case lists and case files (follow-up, decisions, referrals).
     cases / preload_cases {

@@ -9,6 +9,7 @@ pub mod home;
 pub mod households;
 pub mod intake;
 pub mod login;
+pub mod meetings;
 pub mod not_found;
 pub mod proposal_form;
 pub mod proposals;

@@ -117,6 +117,7 @@ fn ProposalListBody(role: Role) -> impl IntoView {
                 </select>
             </div>
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+            <a href=paths::MEETINGS class=BUTTON_QUIET data-testid="meetings-link">{tr("Musdes", "Village meetings")}</a>
             <a href=move || with_query(paths::PROPOSALS_CSV, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export">
                 {tr("Unduh CSV", "Download CSV")}
             </a>
@@ -330,6 +331,13 @@ fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>
                     </p>
                 }.into_any()),
                 (false, false) => Either::Right(view! {
+                    {(proposal.stage == ProposalStage::Proposed).then(|| view! {
+                        <p class="mb-2 text-sm" data-testid="proposal-meeting-hint">
+                            {tr("Keputusan musdes dicatat untuk semua usulan desa sekaligus di ", "The village meeting's decisions are recorded for all of the village's proposals at once under ")}
+                            <a href=paths::NEW_MEETING class="text-teal-800 underline">{tr("Musdes", "Village meetings")}</a>
+                            {tr(" (dengan berita acara); langkah di bawah untuk musdes yang dicatat di luar portal.", " (with the signed minutes); the step below is for a meeting recorded outside the portal.")}
+                        </p>
+                    })}
                     <div class="grid gap-3 sm:grid-cols-2">
                         {actions
                             .into_iter()

@@ -15,6 +15,7 @@ pub mod dashboards;
 pub mod households;
 pub mod housekeeping;
 pub mod lookup_limit;
+pub mod meetings;
 pub mod numbering;
 pub mod proposals;
 pub mod referrals;
@@ -157,6 +158,7 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
             config.calendar,
         )),
         proposals: Arc::new(proposals::DbProposalService::new(db.clone(), households)),
+        meetings: Arc::new(meetings::DbMeetingService::new(db.clone())),
         dashboards: Arc::new(dashboards::DbDashboardService::new(db.clone())),
         catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }

@@ -167,7 +167,7 @@ fn selected(
 }
 
 /// List rows of stored proposals, with the household's masked No KK.
-async fn rows_of<C: ConnectionTrait>(
+pub(crate) async fn rows_of<C: ConnectionTrait>(
     db: &C,
     list: Vec<proposals::Model>,
 ) -> Result<Vec<ProposalRow>, ServiceError> {

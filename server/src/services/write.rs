@@ -295,6 +295,7 @@ versioned!(
     proposals,
     referrals,
     users,
+    village_meetings,
 );
 
 /// Loads one record by its id; `NotFound` when there is none.
@@ -325,7 +326,7 @@ macro_rules! in_village {
     )*};
 }
 
-in_village!(cases, households, proposals);
+in_village!(cases, households, proposals, village_meetings);
 
 /// Loads a record and checks that `actor` may do `action` in its village (a
 /// refusal is audited about `subject`): the record and its village.

@@ -1,0 +1,126 @@
+//! Files sent from the browser as plain multipart forms (they work without
+//! JavaScript): the signed minutes of a village meeting. The bytes are read
+//! up to the file's limit and handed to the service, which checks their kind
+//! by content and stores them in the database, outside any served folder.
+
+use axum::Extension;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use shared::contract::{Actor, ServiceError};
+use shared::error::DomainError;
+use shared::meeting::{MINUTES_MAX_BYTES, MeetingProblem};
+
+use crate::downloads::error_response;
+use crate::web::AppState;
+
+/// Where the minutes of meeting `{id}` are posted (see `app::paths::meeting_minutes_upload`).
+pub const MEETING_MINUTES_UPLOAD: &str = "/musdes/{id}/notulen";
+
+/// Largest body of a minutes upload: the file and the form around it.
+pub const MINUTES_BODY_LIMIT: usize = MINUTES_MAX_BYTES + 64 * 1024;
+
+/// True for the address of a minutes upload (`/musdes/12/notulen`).
+pub fn is_minutes_upload(path: &str) -> bool {
+    path.strip_prefix("/musdes/")
+        .and_then(|rest| rest.strip_suffix("/notulen"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// What the form sent: the version of the meeting seen and the file.
+struct MinutesForm {
+    version: Option<i32>,
+    content: Vec<u8>,
+    too_large: bool,
+}
+
+async fn read_form(mut form: Multipart) -> Result<MinutesForm, ServiceError> {
+    let malformed = || {
+        ServiceError::Invalid(DomainError::TextRequired {
+            field: "file".into(),
+        })
+    };
+    let mut read = MinutesForm {
+        version: None,
+        content: Vec::new(),
+        too_large: false,
+    };
+    while let Some(mut field) = form.next_field().await.map_err(|_| malformed())? {
+        match field.name() {
+            Some("version") => {
+                let text = field.text().await.map_err(|_| malformed())?;
+                read.version = text.trim().parse().ok();
+            }
+            Some("file") => {
+                while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
+                    if read.content.len() + chunk.len() > MINUTES_MAX_BYTES {
+                        read.too_large = true;
+                        break;
+                    }
+                    read.content.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(read)
+}
+
+/// Back to the meeting's page, with what became of the upload.
+fn back(id: i64, outcome: &str) -> Response {
+    Redirect::to(&format!("{}?{outcome}", app::paths::meeting(id))).into_response()
+}
+
+/// Stores the signed minutes of an open meeting; answers by going back to the
+/// meeting's page (`?notulen=ok`, or `?galat=<problem>` for a file refused).
+pub async fn meeting_minutes(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to(app::paths::LOGIN).into_response();
+    };
+    let form = match read_form(form).await {
+        Ok(form) => form,
+        Err(error) => return error_response(&error),
+    };
+    if form.too_large {
+        return back(
+            id,
+            &format!("galat={}", MeetingProblem::MinutesTooLarge.code()),
+        );
+    }
+    let Some(version) = form.version else {
+        return error_response(&ServiceError::Invalid(DomainError::TextRequired {
+            field: "version".into(),
+        }));
+    };
+    match state
+        .services
+        .meetings
+        .attach_minutes(&actor, id, version, form.content)
+        .await
+    {
+        Ok(()) => back(id, "notulen=ok"),
+        Err(ServiceError::Invalid(DomainError::Meeting { problem })) => {
+            back(id, &format!("galat={}", problem.code()))
+        }
+        Err(ServiceError::Conflict) => back(id, &format!("galat={}", MeetingProblem::Stale.code())),
+        Err(error) => error_response(&error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_meetings_minutes_address_is_an_upload() {
+        assert!(is_minutes_upload("/musdes/12/notulen"));
+        assert!(!is_minutes_upload("/musdes//notulen"));
+        assert!(!is_minutes_upload("/musdes/12/agenda"));
+        assert!(!is_minutes_upload("/musdes/1x/notulen"));
+        assert!(!is_minutes_upload("/api/save_meeting"));
+    }
+}
