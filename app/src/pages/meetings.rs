@@ -543,7 +543,7 @@ fn Agenda(file: MeetingFile) -> impl IntoView {
         </div>
         <article class="mx-auto max-w-[210mm] bg-white p-6 text-[15px] leading-relaxed shadow print:max-w-none print:p-0 print:shadow-none" data-testid="meeting-agenda-print">
             <h1 class="text-center text-lg font-bold uppercase">"Agenda Musyawarah Desa/Kelurahan"</h1>
-            <p class="text-center">"Usulan Data Terpadu Kesejahteraan Sosial (DTSEN)"</p>
+            <p class="text-center">"Usulan ke Data Tunggal Sosial dan Ekonomi Nasional (DTSEN)"</p>
             <table class="mt-4 text-sm">
                 <tbody>
                     <tr><td class="pr-4">"Desa/kelurahan"</td><td>{format!(": {} ({})", row.village_name, row.village.as_str())}</td></tr>
