@@ -13,9 +13,10 @@ use sea_orm::{
 use server::cli::seed_demo::{self, DemoConfig, SeedOutcome};
 use server::cli::seed_scale::{self, ScaleOptions};
 use server::entities::{
-    audit_log, case_events, cases, complaints, enrolments, households, institutions, members,
-    programmes, proposal_events, proposals, referral_events, referrals, registry_families,
-    registry_imports, registry_people, user_assignments, users,
+    audit_log, case_events, cases, complaints, enrolments, households, institutions,
+    meeting_minutes, members, programmes, proposal_events, proposals, referral_events, referrals,
+    registry_families, registry_imports, registry_people, user_assignments, users,
+    village_meeting_items, village_meetings,
 };
 use server::protect::IdKind;
 use shared::case::{CaseAction, CaseFlow, CaseState, CaseStatus, CloseReason, EscalationLevel};
@@ -220,6 +221,49 @@ async fn demo_seed_covers_every_state_with_legal_histories() -> TestResult {
         }
         assert_eq!(stage.code(), proposal.stage);
     }
+
+    // Village meetings: every proposal that passed or failed its meeting sits on
+    // one approved meeting of its village, with the decision its history took.
+    let meetings = village_meetings::Entity::find().all(&db).await?;
+    assert!(!meetings.is_empty(), "the demo has village meetings");
+    let items = village_meeting_items::Entity::find().all(&db).await?;
+    for meeting in &meetings {
+        assert_eq!(meeting.state, "approved");
+        let minutes = meeting_minutes::Entity::find_by_id(meeting.id)
+            .one(&db)
+            .await?
+            .ok_or("an approved meeting without minutes")?;
+        assert_eq!(
+            shared::meeting::check_minutes(&minutes.content),
+            Ok(shared::meeting::MinutesType::Pdf)
+        );
+        assert!(items.iter().any(|item| item.meeting_id == meeting.id));
+    }
+    for item in &items {
+        let proposal = all_proposals
+            .iter()
+            .find(|p| p.id == item.proposal_id)
+            .ok_or("an agenda item without its proposal")?;
+        let meeting = meetings
+            .iter()
+            .find(|m| m.id == item.meeting_id)
+            .ok_or("an item without its meeting")?;
+        assert_eq!(proposal.village_code, meeting.village_code);
+        match item.decision.as_deref() {
+            Some("agreed") => assert_ne!(proposal.stage, ProposalStage::Proposed.code()),
+            Some("not_agreed") => {
+                assert_eq!(proposal.stage, ProposalStage::Rejected.code());
+                assert!(item.reason.as_deref().is_some_and(|r| !r.is_empty()));
+            }
+            other => panic!("an undecided item on an approved meeting: {other:?}"),
+        }
+    }
+    let decided_at_meetings = proposal_events::Entity::find()
+        .filter(proposal_events::Column::FromState.eq(ProposalStage::Proposed.code()))
+        .filter(proposal_events::Column::Action.ne("propose"))
+        .count(&db)
+        .await?;
+    assert_eq!(u64::try_from(items.len())?, decided_at_meetings);
 
     // The catalogue, the institutions and the accounts the demo relies on.
     assert_eq!(

@@ -6,7 +6,7 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 
 /// Child table, its link column, the parent table.
-const LINKS: [(&str, &str, &str); 13] = [
+const LINKS: [(&str, &str, &str); 16] = [
     ("members", "household_id", "households"),
     ("cases", "household_id", "households"),
     ("complaints", "case_id", "cases"),
@@ -17,6 +17,9 @@ const LINKS: [(&str, &str, &str); 13] = [
     ("household_events", "household_id", "households"),
     ("proposals", "household_id", "households"),
     ("proposal_events", "proposal_id", "proposals"),
+    ("village_meeting_items", "meeting_id", "village_meetings"),
+    ("village_meeting_items", "proposal_id", "proposals"),
+    ("meeting_minutes", "meeting_id", "village_meetings"),
     ("sessions", "user_id", "users"),
     ("user_assignments", "user_id", "users"),
     ("idempotency_keys", "user_id", "users"),

@@ -18,14 +18,18 @@
 //! | `fo.banjarnegara` | FO | Desa 33.04.01.2001 (Kab. Banjarnegara) |
 //! | `bo.banjarnegara`, `manajer.banjarnegara` | BO, Manajer SLRT | Kab. Banjarnegara 33.04 |
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
+    TransactionTrait,
 };
+use sha2::Digest;
+use shared::identity::Sex;
+use shared::meeting::{MeetingDecision, MeetingState, MinutesType, Participant};
 use shared::programme::{InstitutionKind, ProgrammeKind};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
 use shared::proposal_change::{CorrectedField, ProposalChange};
@@ -38,7 +42,8 @@ use super::seed_scale::{
     wib_today,
 };
 use crate::entities::{
-    areas, institutions, programmes, proposal_events, proposals, user_assignments, users,
+    areas, institutions, meeting_minutes, programmes, proposal_events, proposals, user_assignments,
+    users, village_meeting_items, village_meetings,
 };
 use crate::password;
 use crate::protect::DataKey;
@@ -677,8 +682,10 @@ async fn seed<C: ConnectionTrait>(
         let (proposal_rows, event_rows) =
             proposals_for(&mut synth, &mut ids, &staff, &villages, &candidates, wanted)?;
         counts.proposals = proposal_rows.len();
+        let meetings = meetings_for(&mut synth, &proposal_rows, &event_rows)?;
         insert_all(txn, proposal_rows, 400).await?;
         insert_all(txn, event_rows, 400).await?;
+        insert_meetings(txn, meetings).await?;
     }
     sync_sequences(txn, &ID_TABLES).await?;
     audit_entry::record(
@@ -953,4 +960,141 @@ fn proposals_for(
         event_rows.extend(events);
     }
     Ok((proposal_rows, event_rows))
+}
+
+/// A proposal on a demo meeting's agenda: its id, the decision and the reason.
+type DemoItem = (i64, MeetingDecision, Option<String>);
+
+/// A demo village meeting: the meeting and its agenda.
+struct DemoMeeting {
+    meeting: village_meetings::ActiveModel,
+    items: Vec<DemoItem>,
+}
+
+/// The minutes file of every demo meeting: a one-page PDF saying it is synthetic.
+const DEMO_MINUTES: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n4 0 obj<</Length 58>>stream\nBT /F1 14 Tf 72 770 Td (Berita acara musdes - data demo) Tj ET\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// One approved meeting per village whose proposals passed or failed their
+/// village meeting in the demo histories: agreed for those that went on,
+/// not agreed (with the refusal's note) for those refused at that step; held
+/// on the day of the latest of those steps, with its minutes.
+fn meetings_for(
+    synth: &mut Synth,
+    proposal_rows: &[proposals::ActiveModel],
+    event_rows: &[proposal_events::ActiveModel],
+) -> anyhow::Result<Vec<DemoMeeting>> {
+    let village_of: HashMap<i64, String> = proposal_rows
+        .iter()
+        .filter_map(|p| Some((*p.id.try_as_ref()?, p.village_code.try_as_ref()?.clone())))
+        .collect();
+    // Per village: the proposals decided at the meeting, and the latest step.
+    let mut decided: BTreeMap<String, (Vec<DemoItem>, DateTime<Utc>)> = BTreeMap::new();
+    for event in event_rows {
+        let (Some(proposal), Some(action), Some(from), Some(at)) = (
+            event.proposal_id.try_as_ref(),
+            event.action.try_as_ref(),
+            event.from_state.try_as_ref(),
+            event.at.try_as_ref(),
+        ) else {
+            continue;
+        };
+        if from.as_deref() != Some(ProposalStage::Proposed.code()) {
+            continue;
+        }
+        let decision = if action == ProposalAction::ApproveInVillageMeeting.code() {
+            MeetingDecision::Agreed
+        } else if action == ProposalAction::Reject.code() {
+            MeetingDecision::NotAgreed
+        } else {
+            continue;
+        };
+        let Some(village) = village_of.get(proposal) else {
+            continue;
+        };
+        let reason = (decision == MeetingDecision::NotAgreed).then(|| {
+            event
+                .note
+                .try_as_ref()
+                .cloned()
+                .flatten()
+                .unwrap_or_default()
+        });
+        let entry = decided.entry(village.clone()).or_insert((Vec::new(), *at));
+        entry.0.push((*proposal, decision, reason));
+        entry.1 = entry.1.max(*at);
+    }
+    let mut meetings = Vec::new();
+    for (village, (items, latest)) in decided {
+        let head = synth.full_name(Sex::Male);
+        let participants = vec![
+            Participant {
+                name: head.clone(),
+                role: "Kepala Desa".into(),
+            },
+            Participant {
+                name: synth.full_name(Sex::Female),
+                role: "BPD".into(),
+            },
+            Participant {
+                name: synth.full_name(Sex::Male),
+                role: "Ketua RT".into(),
+            },
+            Participant {
+                name: synth.full_name(Sex::Female),
+                role: "Pendamping PKH".into(),
+            },
+        ];
+        let held_on = (latest + chrono::Duration::hours(7)).date_naive();
+        meetings.push(DemoMeeting {
+            meeting: village_meetings::ActiveModel {
+                village_code: Set(village),
+                held_on: Set(held_on),
+                place: Set("Balai desa".into()),
+                village_head: Set(head),
+                participants: Set(serde_json::to_string(&participants)?),
+                state: Set(MeetingState::Approved.code().to_string()),
+                minutes_type: Set(Some(MinutesType::Pdf.code().to_string())),
+                minutes_size: Set(Some(i64::try_from(DEMO_MINUTES.len())?)),
+                minutes_sha256: Set(Some(hex::encode(sha2::Sha256::digest(DEMO_MINUTES)))),
+                minutes_uploaded_at: Set(Some(latest)),
+                created_by: Set(None),
+                approved_by: Set(None),
+                approved_at: Set(Some(latest)),
+                created_at: Set(latest),
+                updated_at: Set(latest),
+                version: Set(1),
+                ..Default::default()
+            },
+            items,
+        });
+    }
+    Ok(meetings)
+}
+
+/// Stores the demo meetings with their agendas and minutes.
+async fn insert_meetings<C: ConnectionTrait>(
+    txn: &C,
+    meetings: Vec<DemoMeeting>,
+) -> anyhow::Result<()> {
+    for demo in meetings {
+        let meeting = demo.meeting.insert(txn).await?;
+        for (proposal_id, decision, reason) in demo.items {
+            village_meeting_items::ActiveModel {
+                meeting_id: Set(meeting.id),
+                proposal_id: Set(proposal_id),
+                decision: Set(Some(decision.code().to_string())),
+                reason: Set(reason),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        meeting_minutes::ActiveModel {
+            meeting_id: Set(meeting.id),
+            content: Set(DEMO_MINUTES.to_vec()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }

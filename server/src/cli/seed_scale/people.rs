@@ -113,7 +113,7 @@ impl Synth {
         }
     }
 
-    fn full_name(&mut self, sex: Sex) -> String {
+    pub(crate) fn full_name(&mut self, sex: Sex) -> String {
         let first = self.first_name(sex);
         if chance(&mut self.rng, 65) {
             format!("{first} {}", pick(&mut self.rng, &SECOND_NAMES))
