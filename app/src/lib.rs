@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan") view={lazy::<groups::ProposalList>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan/:id") view={lazy::<groups::Proposal>()} ssr=SsrMode::Async />
+                <Route path=path!("/usulan/:id/verivali") view={lazy::<groups::Visit>()} ssr=SsrMode::Async />
                 <Route path=path!("/musdes") view={lazy::<groups::MeetingList>()} ssr=SsrMode::Async />
                 <Route path=path!("/musdes/baru") view={lazy::<groups::NewMeeting>()} ssr=SsrMode::Async />
                 <Route path=path!("/musdes/:id") view={lazy::<groups::Meeting>()} ssr=SsrMode::Async />

@@ -65,7 +65,11 @@ pub fn case(id: i64) -> String {
     format!("{CASES}/{id}")
 }
 
-/// A registry proposal's page.
+/// The home visit (verivali) of a proposal.
+pub fn home_visit(proposal_id: i64) -> String {
+    format!("{PROPOSALS}/{proposal_id}/verivali")
+}
+
 /// Village meetings (musdes/muskel) of flow B.
 pub const MEETINGS: &str = "/musdes";
 /// A new village meeting (`?desa=` the village).
@@ -93,6 +97,7 @@ pub fn meeting_minutes(id: i64) -> String {
     format!("{MEETING_MINUTES}?id={id}")
 }
 
+/// A registry proposal's page.
 pub fn proposal(id: i64) -> String {
     format!("{PROPOSALS}/{id}")
 }

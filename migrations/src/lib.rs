@@ -11,6 +11,7 @@ mod m20261206_000005_number_counters;
 mod m20261206_000006_privacy;
 mod m20261206_000007_proposal_change;
 mod m20261206_000008_village_meetings;
+mod m20261206_000009_home_visits;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_privacy::Migration),
             Box::new(m20261206_000007_proposal_change::Migration),
             Box::new(m20261206_000008_village_meetings::Migration),
+            Box::new(m20261206_000009_home_visits::Migration),
         ]
     }
 }

@@ -65,7 +65,7 @@ struct Admission {
 
 /// The server functions that save a desk's work (the calls that must not wait
 /// behind lists and renders on a busy day); plain-HTML form posts are saves too.
-const SAVES: [&str; 10] = [
+const SAVES: [&str; 11] = [
     "/api/register_household",
     "/api/open_case",
     "/api/case_action",
@@ -76,12 +76,18 @@ const SAVES: [&str; 10] = [
     "/api/save_meeting",
     "/api/decide_in_meeting",
     "/api/approve_meeting",
+    "/api/save_home_visit",
 ];
 
-/// True for a request that saves (see [`SAVES`]).
+/// True for a request that saves: a server function of [`SAVES`], or a form
+/// posted as plain HTML to the pages that take them.
 fn is_save(request: &Request) -> bool {
     let path = request.uri().path();
-    request.method() == Method::POST && (SAVES.contains(&path) || !path.starts_with("/api/"))
+    request.method() == Method::POST
+        && (SAVES.contains(&path)
+            || path == app::paths::INTAKE
+            || path.starts_with("/keluarga/")
+            || crate::uploads::is_minutes_upload(path))
 }
 
 /// The saves' own thread: a runtime of one thread that runs nothing but saves.
@@ -91,18 +97,28 @@ fn is_save(request: &Request) -> bool {
 fn save_lane() -> Option<&'static tokio::runtime::Handle> {
     static LANE: std::sync::OnceLock<Option<tokio::runtime::Handle>> = std::sync::OnceLock::new();
     LANE.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .thread_name("slrt-saves")
-            .build()
-            .map_err(|error| tracing::error!(%error, "no thread for saves: they share the others"))
-            .ok()?;
-        let handle = runtime.handle().clone();
+        // The runtime is made and run on its own thread (a runtime may not be
+        // dropped inside another one's task); the thread hands its handle back.
+        let (handle_to, handle) = std::sync::mpsc::channel();
         let started = std::thread::Builder::new()
             .name("slrt-saves".into())
-            .spawn(move || runtime.block_on(std::future::pending::<()>()));
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => {
+                        let _ = handle_to.send(Some(runtime.handle().clone()));
+                        runtime.block_on(std::future::pending::<()>());
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "no runtime for saves: they share the others");
+                        let _ = handle_to.send(None);
+                    }
+                }
+            });
         match started {
-            Ok(_) => Some(handle),
+            Ok(_) => handle.recv().ok().flatten(),
             Err(error) => {
                 tracing::error!(%error, "no thread for saves: they share the others");
                 None
@@ -121,7 +137,9 @@ async fn on_save_lane(request: Request, next: Next) -> Response {
         return next.run(request).await;
     };
     let path = request.uri().path().to_string();
-    match lane.spawn(next.run(request)).await {
+    // In the request's span, so that a save's log lines keep their request.
+    let run = tracing::Instrument::in_current_span(next.run(request));
+    match lane.spawn(run).await {
         Ok(response) => response,
         Err(error) => {
             tracing::error!(%error, %path, "a save stopped before answering");
@@ -573,6 +591,28 @@ async fn admit(State(admission): State<Admission>, request: Request, next: Next)
     response
 }
 
+/// A place in the queue, counted in `waiting` until it is left: also when the
+/// request is dropped while it waits (the client gave up), so the count never
+/// drifts upward until everyone is answered "busy".
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// How many were waiting before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(count: &'a AtomicUsize) -> Self {
+        let ahead = count.fetch_add(1, Ordering::SeqCst);
+        Waiting { count, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// How many reads may run at once of `in_flight` requests: three in four,
 /// the rest kept for saves.
 fn reads_in_flight(in_flight: usize) -> usize {
@@ -590,14 +630,14 @@ impl Admission {
         if let Ok(turn) = permits.clone().try_acquire_owned() {
             return Ok(turn);
         }
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.limits.queued {
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let waiting = Waiting::join(&self.waiting);
+        if waiting.ahead >= self.limits.queued {
             tracing::warn!(%path, "queue full: answering busy");
             return Err(busy(path));
         }
         let turn =
             tokio::time::timeout(self.limits.queue_wait, permits.clone().acquire_owned()).await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        drop(waiting);
         match turn {
             Ok(Ok(turn)) => Ok(turn),
             _ => {
@@ -763,12 +803,52 @@ mod tests {
         };
         assert_eq!(request(Method::POST, "/api/open_case").ok(), Some(true));
         assert_eq!(request(Method::POST, app::paths::INTAKE).ok(), Some(true));
+        assert_eq!(request(Method::POST, "/musdes/4/notulen").ok(), Some(true));
+        // Posts to other pages (a cross-site form, a guess) are not saves.
+        assert_eq!(request(Method::POST, "/kasus").ok(), Some(false));
+        assert_eq!(request(Method::POST, "/login").ok(), Some(false));
         assert_eq!(request(Method::POST, "/api/case_list").ok(), Some(false));
         assert_eq!(
             request(Method::POST, "/api/lookup_identity").ok(),
             Some(false)
         );
         assert_eq!(request(Method::GET, app::paths::CASES).ok(), Some(false));
+    }
+
+    #[test]
+    fn a_place_in_the_queue_is_given_back_when_dropped() {
+        let count = AtomicUsize::new(0);
+        {
+            let first = Waiting::join(&count);
+            let second = Waiting::join(&count);
+            assert_eq!((first.ahead, second.ahead), (0, 1));
+            assert_eq!(count.load(Ordering::SeqCst), 2);
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_request_dropped_by_its_client_leaves_the_queue() {
+        let admission = Admission {
+            running: Arc::new(Semaphore::new(1)),
+            reads: Arc::new(Semaphore::new(1)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            limits: Limits {
+                in_flight: 1,
+                queued: 1,
+                queue_wait: std::time::Duration::from_secs(30),
+            },
+        };
+        let held = admission.running.clone().try_acquire_owned();
+        assert!(held.is_ok());
+        // The client gives up after 10 ms: its wait is dropped.
+        let gave_up = tokio::time::timeout(
+            std::time::Duration::from_millis(10),
+            admission.turn(&admission.running, "/api/case_list"),
+        )
+        .await;
+        assert!(gave_up.is_err());
+        assert_eq!(admission.waiting.load(Ordering::SeqCst), 0);
     }
 
     #[test]

@@ -266,6 +266,25 @@ fn musdes_step(role: Role, inside: bool) -> Expect {
     }
 }
 
+/// A village meeting's record and minutes (they name families): case staff who
+/// work on proposals, inside.
+fn proposal_record(role: Role, inside: bool) -> Expect {
+    if CASE_STAFF.contains(&role) && role != Role::FrontOffice && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// The home visit of a proposal: facilitators and supervisors, inside.
+fn visit_step(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::Facilitator | Role::Supervisor) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// The meetings list: the proposing roles list their own area, wherever it is.
 fn meeting_list(role: Role, _inside: bool) -> Expect {
     proposer(role, true)
@@ -349,16 +368,18 @@ fn matrix() -> Vec<Row> {
         row(
             "/api/meeting_agenda_options",
             Call::Form,
-            Box::new(staff_record),
+            Box::new(proposal_record),
         ),
-        row("/api/get_meeting", Call::Form, Box::new(staff_record)),
+        row("/api/get_meeting", Call::Form, Box::new(proposal_record)),
         row("/api/save_meeting", Call::Form, Box::new(musdes_step)),
         row("/api/decide_in_meeting", Call::Form, Box::new(musdes_step)),
         row("/api/approve_meeting", Call::Form, Box::new(musdes_step)),
+        row("/api/home_visit", Call::Form, Box::new(proposal_record)),
+        row("/api/save_home_visit", Call::Form, Box::new(visit_step)),
         row(
             server::downloads::MEETING_MINUTES,
             Call::Get,
-            Box::new(staff_record),
+            Box::new(proposal_record),
         ),
         row(
             server::downloads::PROPOSALS_CSV,
@@ -731,6 +752,24 @@ impl World {
             }
             "/api/meeting_agenda_options" => format!("village={VILLAGE}"),
             "/api/get_meeting" => format!("id={}", t.meeting_id),
+            "/api/home_visit" => format!("proposal_id={}", t.proposal_id),
+            "/api/save_home_visit" => {
+                // A fresh proposal past its village meeting for each caller.
+                let proposal = self.fresh_proposal(n).await?;
+                self.services
+                    .proposals
+                    .transition(
+                        &self.proposer,
+                        shared::dto::ProposalTransitionRequest {
+                            proposal_id: proposal,
+                            version: 1,
+                            action: shared::proposal::ProposalAction::ApproveInVillageMeeting,
+                            note: "BA musdes".into(),
+                        },
+                    )
+                    .await?;
+                format!("proposal_id={proposal}&version=&note=Kunjungan+pertama")
+            }
             server::downloads::MEETING_MINUTES => format!("id={}", t.meeting_id),
             "/api/save_meeting" => {
                 let proposal = self.fresh_proposal(n).await?;

@@ -123,14 +123,14 @@ impl Desk {
             return Ok(self.fo.clone());
         }
         let name = format!("fo.{}", village.replace('.', ""));
-        Ok(actor(
+        actor(
             &self.db,
             &self.services,
             &name,
             Role::FrontOffice,
             Some(village),
         )
-        .await?)
+        .await
     }
 }
 
@@ -413,6 +413,24 @@ async fn the_agenda_holds_only_the_villages_waiting_proposals() -> TestResult {
         ),
         Some(MeetingProblem::ProposalOnOtherMeeting)
     );
+    // On an open meeting's agenda, the proposal is decided there, not on its own page.
+    assert!(matches!(
+        desk.services
+            .proposals
+            .transition(
+                &desk.facilitator,
+                ProposalTransitionRequest {
+                    proposal_id: own,
+                    version: 1,
+                    action: ProposalAction::ApproveInVillageMeeting,
+                    note: "BA musdes".into(),
+                },
+            )
+            .await,
+        Err(ServiceError::Invalid(DomainError::Meeting {
+            problem: MeetingProblem::OnOpenAgenda
+        }))
+    ));
     // A proposal past its meeting (recorded by hand) cannot be put on an agenda.
     let moved = proposal(&desk, WALED_DESA, 13).await?;
     desk.services

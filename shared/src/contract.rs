@@ -616,6 +616,25 @@ pub trait MeetingService: Send + Sync {
     ) -> Result<crate::meeting::MeetingFile, ServiceError>;
 }
 
+/// Home visits (verivali) of flow B: see [`crate::visit`].
+#[async_trait]
+pub trait VisitService: Send + Sync {
+    /// The visit of a proposal: as saved, or a new one prefilled from the
+    /// household file (the view is audited).
+    async fn file(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<crate::visit::VisitFile, ServiceError>;
+    /// Saves the visit as typed; a finished one records the proposal's
+    /// verivali step in the same write.
+    async fn save(
+        &self,
+        actor: &Actor,
+        visit: crate::visit::SaveVisit,
+    ) -> Result<crate::visit::VisitFile, ServiceError>;
+}
+
 /// Every service of the portal, as one value placed in the request context.
 #[derive(Clone)]
 pub struct Services {
@@ -626,6 +645,7 @@ pub struct Services {
     pub referrals: Arc<dyn ReferralService>,
     pub proposals: Arc<dyn ProposalService>,
     pub meetings: Arc<dyn MeetingService>,
+    pub visits: Arc<dyn VisitService>,
     pub catalogue: Arc<dyn CatalogueService>,
     pub accounts: Arc<dyn AccountService>,
     pub audit: Arc<dyn AuditService>,

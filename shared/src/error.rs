@@ -361,6 +361,7 @@ impl DomainError {
                     problem: crate::meeting::MeetingProblem::Approved
                         | crate::meeting::MeetingProblem::ProposalNotWaiting
                         | crate::meeting::MeetingProblem::ProposalOnOtherMeeting
+                        | crate::meeting::MeetingProblem::OnOpenAgenda
                 }
         )
     }

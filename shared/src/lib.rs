@@ -42,6 +42,7 @@ pub mod proposal_change;
 pub mod referral;
 pub mod roles;
 pub mod text;
+pub mod visit;
 pub mod workflow;
 
 pub use coded::Coded;

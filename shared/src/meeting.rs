@@ -69,6 +69,7 @@ crate::coded_enum! {
         MinutesType = ("minutes_type", "Berita acara harus berupa PDF, foto JPEG atau gambar PNG.", "The minutes must be a PDF, a JPEG photo or a PNG image."),
         MinutesTooLarge = ("minutes_too_large", "Berkas berita acara paling besar 5 MB.", "The minutes file may be 5 MB at most."),
         Approved = ("approved", "Musdes ini sudah disahkan: datanya tidak dapat diubah lagi.", "This meeting is approved: its record can no longer change."),
+        OnOpenAgenda = ("on_open_agenda", "Usulan ini ada di agenda musdes yang belum disahkan: putuskan di musdes itu, atau keluarkan dulu dari agendanya.", "This proposal is on the agenda of a meeting not yet approved: decide it there, or take it off that agenda first."),
         Stale = ("stale", "Musdes ini baru saja diubah orang lain: muat ulang halaman, lalu coba lagi.", "Someone else has just changed this meeting: reload the page, then try again."),
     }
 }
@@ -129,8 +130,19 @@ pub struct Participant {
 /// The participants typed one per line as "name, role" (the role may be left
 /// out); empty lines are skipped.
 pub fn parse_participants(text: &str) -> Result<Vec<Participant>, DomainError> {
-    let mut people = Vec::new();
-    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .take(PARTICIPANTS_MAX + 1)
+        .collect();
+    if lines.len() > PARTICIPANTS_MAX {
+        return Err(DomainError::Meeting {
+            problem: MeetingProblem::TooManyParticipants,
+        });
+    }
+    let mut people = Vec::with_capacity(lines.len());
+    for line in lines {
         let (name, role) = match line.split_once(',') {
             Some((name, role)) => (name.trim(), role.trim()),
             None => (line, ""),
@@ -138,11 +150,6 @@ pub fn parse_participants(text: &str) -> Result<Vec<Participant>, DomainError> {
         let name = crate::text::required("participants", name, TEXT_MAX)?;
         let role = crate::text::optional("participants", role, TEXT_MAX)?.unwrap_or_default();
         people.push(Participant { name, role });
-    }
-    if people.len() > PARTICIPANTS_MAX {
-        return Err(DomainError::Meeting {
-            problem: MeetingProblem::TooManyParticipants,
-        });
     }
     Ok(people)
 }
@@ -213,7 +220,11 @@ impl MeetingDraft {
             let version = errors.check("version", number::<i32>("version", &self.version));
             id.zip(version).map(Some)
         };
-        let village = errors.check("village", AreaCode::parse(self.village.trim()));
+        let village = errors.check(
+            "village",
+            AreaCode::parse(self.village.trim())
+                .and_then(|code| code.require_level(crate::geo::AreaLevel::Village)),
+        );
         let held_on = errors.check("held_on", parse_date("held_on", &self.held_on));
         let place = errors.check(
             "place",
@@ -227,15 +238,6 @@ impl MeetingDraft {
             .map(Option::unwrap_or_default);
         let participants = errors.check("participants", parse_participants(&self.participants));
         let mut proposal_ids = Vec::new();
-        for (index, id) in self.proposals.iter().enumerate() {
-            if let Some(id) = errors.check(
-                &format!("proposals.{index}"),
-                number::<i64>("proposals", id),
-            ) && !proposal_ids.contains(&id)
-            {
-                proposal_ids.push(id);
-            }
-        }
         if self.proposals.is_empty() {
             errors.push(
                 "proposals",
@@ -243,13 +245,25 @@ impl MeetingDraft {
                     problem: MeetingProblem::AgendaEmpty,
                 },
             );
-        } else if proposal_ids.len() > AGENDA_MAX {
+        } else if self.proposals.len() > AGENDA_MAX {
+            // Refused before anything is read: a long list costs nothing.
             errors.push(
                 "proposals",
                 DomainError::Meeting {
                     problem: MeetingProblem::AgendaTooLong,
                 },
             );
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            for (index, id) in self.proposals.iter().enumerate() {
+                if let Some(id) = errors.check(
+                    &format!("proposals.{index}"),
+                    number::<i64>("proposals", id),
+                ) && seen.insert(id)
+                {
+                    proposal_ids.push(id);
+                }
+            }
         }
         errors.finish()?;
         match (
@@ -577,6 +591,19 @@ mod tests {
             other => panic!("expected field errors, got {other:?}"),
         };
         assert_eq!(fields, ["village", "held_on", "place", "proposals"]);
+    }
+
+    #[test]
+    fn a_long_agenda_is_refused_before_it_is_read() {
+        let long = MeetingDraft {
+            proposals: (0..=AGENDA_MAX).map(|n| n.to_string()).collect(),
+            ..draft()
+        };
+        assert!(matches!(
+            long.checked(),
+            Err(DomainError::Invalid { errors })
+                if errors.len() == 1 && errors[0].error == DomainError::Meeting { problem: MeetingProblem::AgendaTooLong }
+        ));
     }
 
     #[test]

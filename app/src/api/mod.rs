@@ -10,6 +10,7 @@ mod intake;
 mod meetings;
 mod proposals;
 mod referrals;
+mod visits;
 
 pub use account::*;
 pub use admin::*;
@@ -19,6 +20,7 @@ pub use intake::*;
 pub use meetings::*;
 pub use proposals::*;
 pub use referrals::*;
+pub use visits::*;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;

@@ -33,6 +33,7 @@ use crate::pages::meetings::{MeetingAgendaPage, MeetingListPage, MeetingPage, Ne
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::proposals::{ProposalListPage, ProposalPage};
 use crate::pages::referrals::{ReferralInboxPage, ReferralLetterPage, VerifyReferralPage};
+use crate::pages::visits::VisitPage;
 use crate::pages::{home::HomePage, login::LoginPage};
 
 /// The route view of a page loaded with its group.
@@ -176,6 +177,7 @@ page_groups! {
         NewMeeting => NewMeetingPage,
         Meeting => MeetingPage,
         MeetingAgenda => MeetingAgendaPage,
+        Visit => VisitPage,
     }
     /// Case lists and case files (follow-up, decisions, referrals).
     cases / preload_cases {

@@ -192,7 +192,8 @@ fn NewMeetingBody() -> impl IntoView {
                                     proposals: found.proposals.iter().map(|p| p.id.to_string()).collect(),
                                     ..MeetingDraft::default()
                                 };
-                                Either::Right(view! { <MeetingForm draft candidates=found.proposals /> })
+                                let save = ServerAction::<SaveMeeting>::new();
+                                Either::Right(view! { <MeetingForm draft candidates=found.proposals save /> })
                             }
                         };
                         Either::Left(view! { {choose} {body} })
@@ -205,11 +206,14 @@ fn NewMeetingBody() -> impl IntoView {
 }
 
 /// The meeting's record as a form: new (its agenda from `candidates`, all
-/// ticked) or an open meeting's (its agenda and the village's other waiting
-/// proposals). Saved, the browser goes to the meeting's page.
+/// ticked) or an open meeting's (its agenda ticked and the village's other
+/// waiting proposals to add). Saved, the browser goes to the meeting's page.
 #[component]
-fn MeetingForm(draft: MeetingDraft, candidates: Vec<ProposalRow>) -> impl IntoView {
-    let save = ServerAction::<SaveMeeting>::new();
+fn MeetingForm(
+    draft: MeetingDraft,
+    candidates: Vec<ProposalRow>,
+    save: ServerAction<SaveMeeting>,
+) -> impl IntoView {
     let chosen = draft.proposals.clone();
     view! {
         <ActionForm action=save attr:class="space-y-3 rounded-xl border border-slate-200 bg-white p-4" attr:data-testid="meeting-form">
@@ -288,9 +292,17 @@ fn MeetingBody(user: CurrentUser) -> impl IntoView {
     let id = id_param();
     let decide = ServerAction::<DecideInMeeting>::new();
     let approve = ServerAction::<ApproveMeeting>::new();
+    let save = ServerAction::<SaveMeeting>::new();
     let file = Resource::new(
-        move || (id(), decide.version().get(), approve.version().get()),
-        |(id, _, _)| get_meeting(id),
+        move || {
+            (
+                id(),
+                decide.version().get(),
+                approve.version().get(),
+                save.version().get(),
+            )
+        },
+        |(id, _, _, _)| get_meeting(id),
     );
     let query = use_query_map();
     let upload_problem = move || {
@@ -306,7 +318,7 @@ fn MeetingBody(user: CurrentUser) -> impl IntoView {
             {move || Suspend::new(async move {
                 match file.await {
                     Ok(file) => Either::Left(view! {
-                        <MeetingView file decide approve upload_problem=upload_problem() uploaded=uploaded() />
+                        <MeetingView file decide approve save upload_problem=upload_problem() uploaded=uploaded() />
                     }),
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
@@ -320,6 +332,7 @@ fn MeetingView(
     file: MeetingFile,
     decide: ServerAction<DecideInMeeting>,
     approve: ServerAction<ApproveMeeting>,
+    save: ServerAction<SaveMeeting>,
     upload_problem: Option<MeetingProblem>,
     uploaded: bool,
 ) -> impl IntoView {
@@ -332,6 +345,20 @@ fn MeetingView(
         .iter()
         .map(|item| item.proposal.clone())
         .collect();
+    // The village's other waiting proposals, to add to the agenda while it is open.
+    let village_code = row.village.as_str().to_string();
+    let waiting = Resource::new(
+        move || (may_change, village_code.clone()),
+        |(may_change, village)| async move {
+            if may_change {
+                meeting_agenda_options(village)
+                    .await
+                    .map(|found| found.proposals)
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     view! {
         <PageHeading text=tr("Musyawarah desa", "Village meeting") />
         <div class="mb-3 flex flex-wrap items-center gap-2">
@@ -439,7 +466,17 @@ fn MeetingView(
             <details class="mt-6">
                 <summary class="cursor-pointer font-semibold">{tr("Ubah data musdes dan agenda", "Change the meeting's details and agenda")}</summary>
                 <div class="mt-3">
-                    <MeetingForm draft=draft.clone() candidates=agenda_rows.clone() />
+                    <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+                        {move || {
+                            let draft = draft.clone();
+                            let agenda_rows = agenda_rows.clone();
+                            Suspend::new(async move {
+                                let mut candidates = agenda_rows;
+                                candidates.extend(waiting.await.unwrap_or_default());
+                                view! { <MeetingForm draft candidates save /> }
+                            })
+                        }}
+                    </Suspense>
                 </div>
             </details>
         })}

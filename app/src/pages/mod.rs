@@ -14,3 +14,4 @@ pub mod not_found;
 pub mod proposal_form;
 pub mod proposals;
 pub mod referrals;
+pub mod visits;

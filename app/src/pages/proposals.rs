@@ -319,6 +319,17 @@ fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>
                 </section>
             }
         })}
+        {(proposal.stage != ProposalStage::Proposed).then(|| view! {
+            <p class="mt-4 text-sm">
+                <a href=paths::home_visit(proposal.id) class="font-semibold text-teal-800 underline" data-testid="proposal-visit-link">
+                    {if proposal.stage == ProposalStage::VillageMeetingApproved {
+                        tr("Isi formulir verivali (kunjungan rumah)", "Fill in the home visit form")
+                    } else {
+                        tr("Lihat verivali (kunjungan rumah)", "See the home visit")
+                    }}
+                </a>
+            </p>
+        })}
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="proposal-actions">
             <h2 class="mb-2 font-semibold">{tr("Langkah berikutnya", "Next step")}</h2>
             {match (finished, actions.is_empty()) {

@@ -6,7 +6,7 @@
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 
 /// Child table, its link column, the parent table.
-const LINKS: [(&str, &str, &str); 16] = [
+const LINKS: [(&str, &str, &str); 17] = [
     ("members", "household_id", "households"),
     ("cases", "household_id", "households"),
     ("complaints", "case_id", "cases"),
@@ -20,6 +20,7 @@ const LINKS: [(&str, &str, &str); 16] = [
     ("village_meeting_items", "meeting_id", "village_meetings"),
     ("village_meeting_items", "proposal_id", "proposals"),
     ("meeting_minutes", "meeting_id", "village_meetings"),
+    ("home_visits", "proposal_id", "proposals"),
     ("sessions", "user_id", "users"),
     ("user_assignments", "user_id", "users"),
     ("idempotency_keys", "user_id", "users"),

@@ -8,6 +8,7 @@ pub mod case_events;
 pub mod cases;
 pub mod complaints;
 pub mod enrolments;
+pub mod home_visits;
 pub mod household_events;
 pub mod households;
 pub mod idempotency_keys;

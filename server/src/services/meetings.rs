@@ -401,6 +401,44 @@ impl DbMeetingService {
     }
 }
 
+/// The open meeting whose agenda holds `proposal_id`, if any: its decision is
+/// taken there, not by a step on the proposal's own page.
+pub(crate) async fn open_meeting_of<C: ConnectionTrait>(
+    db: &C,
+    proposal_id: i64,
+) -> Result<Option<i64>, ServiceError> {
+    let on_agendas: Vec<i64> = items::Entity::find()
+        .filter(items::Column::ProposalId.eq(proposal_id))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|item| item.meeting_id)
+        .collect();
+    if on_agendas.is_empty() {
+        return Ok(None);
+    }
+    Ok(meetings::Entity::find()
+        .filter(meetings::Column::Id.is_in(on_agendas))
+        .filter(meetings::Column::State.eq(MeetingState::Open.code()))
+        .one(db)
+        .await
+        .map_err(db_failure)?
+        .map(|meeting| meeting.id))
+}
+
+/// The proposals given `decision`.
+fn ids_decided(
+    decisions: &BTreeMap<i64, (MeetingDecision, String)>,
+    decision: MeetingDecision,
+) -> Vec<i64> {
+    decisions
+        .iter()
+        .filter(|(_, (taken, _))| *taken == decision)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 /// A family's address as read out at the meeting: street, RT/RW, dusun.
 fn address_of(household: &households::Model) -> String {
     let mut parts = Vec::new();
@@ -470,14 +508,16 @@ impl MeetingService for DbMeetingService {
             Some(code) => AreaScope::Area(code.clone()),
             None => own_scope(actor)?,
         };
-        authorize(
-            &self.db,
-            actor,
-            Action::ViewPersonalData,
-            &Target::area(scope.clone()),
-            Subject::kind(OBJECT),
-        )
-        .await?;
+        for action in [Action::ChangeProposal, Action::ViewPersonalData] {
+            authorize(
+                &self.db,
+                actor,
+                action,
+                &Target::area(scope.clone()),
+                Subject::kind(OBJECT),
+            )
+            .await?;
+        }
         let taken = Self::on_open_agendas(self.db.connection(), &scope, None).await?;
         let waiting: Vec<proposals::Model> = within_scope(
             proposals::Entity::find(),
@@ -539,6 +579,14 @@ impl MeetingService for DbMeetingService {
             actor,
             Action::ViewPersonalData,
             meeting_id,
+            subject,
+        )
+        .await?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ChangeProposal,
+            &Target::area(village.clone()),
             subject,
         )
         .await?;
@@ -722,8 +770,8 @@ impl MeetingService for DbMeetingService {
         version: i32,
         content: Vec<u8>,
     ) -> Result<(), ServiceError> {
-        let kind = check_minutes(&content).map_err(meeting_problem)?;
         let (row, village) = self.open_meeting(actor, meeting_id, version).await?;
+        let kind = check_minutes(&content).map_err(meeting_problem)?;
         let sha256 = hex::encode(Sha256::digest(&content));
         let size = i64::try_from(content.len()).map_err(|_| ServiceError::Internal)?;
         let write = self.db.begin_write().await?;
@@ -773,6 +821,14 @@ impl MeetingService for DbMeetingService {
             actor,
             Action::ViewPersonalData,
             meeting_id,
+            subject,
+        )
+        .await?;
+        authorize(
+            &self.db,
+            actor,
+            Action::ChangeProposal,
+            &Target::area(village.clone()),
             subject,
         )
         .await?;
@@ -870,10 +926,6 @@ impl MeetingService for DbMeetingService {
                 .step(Timeline::Proposal, proposal.id, actor, Step::from(&change))
                 .await?;
         }
-        let agreed = decisions
-            .values()
-            .filter(|(decision, _)| *decision == MeetingDecision::Agreed)
-            .count();
         write
             .audit(
                 entry(
@@ -883,8 +935,9 @@ impl MeetingService for DbMeetingService {
                     Some(&village),
                 )
                 .detail(format!(
-                    "agreed={agreed} not_agreed={}",
-                    decisions.len() - agreed
+                    "agreed={:?} not_agreed={:?}",
+                    ids_decided(&decisions, MeetingDecision::Agreed),
+                    ids_decided(&decisions, MeetingDecision::NotAgreed),
                 )),
             )
             .await?;

@@ -23,6 +23,7 @@ pub mod rows;
 pub mod spreadsheet;
 pub mod stats;
 pub mod store;
+pub mod visits;
 pub(crate) mod write;
 
 use std::sync::Arc;
@@ -157,8 +158,12 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
             db.clone(),
             config.calendar,
         )),
-        proposals: Arc::new(proposals::DbProposalService::new(db.clone(), households)),
+        proposals: Arc::new(proposals::DbProposalService::new(
+            db.clone(),
+            households.clone(),
+        )),
         meetings: Arc::new(meetings::DbMeetingService::new(db.clone())),
+        visits: Arc::new(visits::DbVisitService::new(db.clone(), households)),
         dashboards: Arc::new(dashboards::DbDashboardService::new(db.clone())),
         catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }

@@ -374,6 +374,17 @@ impl ProposalService for DbProposalService {
             .await?;
         check_version(row.version, request.version)?;
         let stage = stored::<ProposalStage>(&row.stage)?;
+        // On an open meeting's agenda, the meeting decides (or the proposal is
+        // taken off its agenda first).
+        if stage == ProposalStage::Proposed
+            && super::meetings::open_meeting_of(self.db.connection(), row.id)
+                .await?
+                .is_some()
+        {
+            return Err(ServiceError::Invalid(DomainError::Meeting {
+                problem: shared::meeting::MeetingProblem::OnOpenAgenda,
+            }));
+        }
         let now = Utc::now();
         let (next, change) = workflow_step::<ProposalFlow>(
             &self.db,

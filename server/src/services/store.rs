@@ -43,6 +43,10 @@ pub struct Store {
     audit: Arc<OnceLock<mpsc::Sender<AuditJob>>>,
     /// Actors of recently checked sessions.
     actors: ActorCache,
+    /// The runtime the store was made on, where the audit writer runs (not on
+    /// whichever thread a request happens to first audit from, such as the
+    /// saves' own thread).
+    home: Option<tokio::runtime::Handle>,
 }
 
 /// One audit entry on its way to the database, and who waits for its commit.
@@ -62,6 +66,7 @@ impl Store {
             writes,
             audit: Arc::new(OnceLock::new()),
             actors: ActorCache::default(),
+            home: tokio::runtime::Handle::try_current().ok(),
         }
     }
 
@@ -134,8 +139,12 @@ impl Store {
                 writes: self.writes.clone(),
                 audit: Arc::new(OnceLock::new()),
                 actors: ActorCache::default(),
+                home: self.home.clone(),
             };
-            tokio::spawn(write_audit_batches(writer, jobs));
+            match &self.home {
+                Some(home) => drop(home.spawn(write_audit_batches(writer, jobs))),
+                None => drop(tokio::spawn(write_audit_batches(writer, jobs))),
+            }
             inbox
         });
         let (done, committed) = oneshot::channel();

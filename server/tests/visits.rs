@@ -1,0 +1,411 @@
+//! The home visit (verivali) of flow B on SQLite and PostgreSQL: prefilled
+//! from the household, kept as a draft of what was typed, version-checked,
+//! finished only with every answer and every member, recording the proposal's
+//! verivali step in the same write; who may visit; and the form as a browser
+//! without script posts it.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use app::api::ssr::SessionCookie;
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::people::household_request;
+use common::{PASSWORD, TestResult, account, actor, audit_rows, database_with_areas};
+use sea_orm::EntityTrait;
+use server::entities::proposals;
+use server::services;
+use server::web::{self, AppState};
+use shared::DomainError;
+use shared::contract::{Actor, ServiceError, Services};
+use shared::dto::{ProposalTransitionRequest, StartProposal};
+use shared::member::MemberRegistryStatus;
+use shared::proposal::{ProposalAction, ProposalSource, ProposalStage};
+use shared::proposal_change::ProposalChange;
+use shared::roles::Role;
+use shared::visit::{MemberCheckDraft, VisitDraft, VisitState};
+use tower::ServiceExt;
+
+const WALED_DESA: &str = "32.09.01.2008";
+
+struct Desk {
+    services: Services,
+    db: sea_orm::DatabaseConnection,
+    fo: Actor,
+    facilitator: Actor,
+    bo: Actor,
+    supervisor: Actor,
+}
+
+async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    common::show_server_log();
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    Ok(Desk {
+        fo: actor(&db, &services, "fo", Role::FrontOffice, Some(WALED_DESA)).await?,
+        facilitator: actor(
+            &db,
+            &services,
+            "fasilitator",
+            Role::Facilitator,
+            Some("32.09.01"),
+        )
+        .await?,
+        bo: actor(&db, &services, "bo", Role::BackOffice, Some(WALED_DESA)).await?,
+        supervisor: actor(
+            &db,
+            &services,
+            "supervisor",
+            Role::Supervisor,
+            Some("32.09.01"),
+        )
+        .await?,
+        services,
+        db,
+    })
+}
+
+/// A proposal of a new household of Waled Desa, past its village meeting when `met`.
+async fn proposal(desk: &Desk, serial: u16, met: bool) -> Result<i64, Box<dyn std::error::Error>> {
+    let household = desk
+        .services
+        .households
+        .register(
+            &desk.fo,
+            household_request(WALED_DESA, serial, &format!("hh-{serial}"))?,
+        )
+        .await?;
+    let id = desk
+        .services
+        .proposals
+        .start(
+            &desk.facilitator,
+            StartProposal {
+                idempotency_key: format!("p-{serial}"),
+                household_id: household.id,
+                change: ProposalChange::NewFamily,
+                source: ProposalSource::Visit,
+                note: "Ditemukan saat kunjungan".into(),
+            },
+        )
+        .await?
+        .id;
+    if met {
+        desk.services
+            .proposals
+            .transition(
+                &desk.facilitator,
+                ProposalTransitionRequest {
+                    proposal_id: id,
+                    version: 1,
+                    action: ProposalAction::ApproveInVillageMeeting,
+                    note: "BA musdes".into(),
+                },
+            )
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn stage_of(desk: &Desk, id: i64) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(proposals::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?
+        .stage)
+}
+
+fn fields_of<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Vec<String> {
+    match result {
+        Err(ServiceError::Invalid(DomainError::Invalid { errors })) => {
+            errors.into_iter().map(|e| e.field).collect()
+        }
+        other => vec![format!("not field errors: {other:?}")],
+    }
+}
+
+#[tokio::test]
+async fn a_visit_is_prefilled_kept_as_a_draft_and_finished_once() -> TestResult {
+    let desk = desk().await?;
+    let visits = &desk.services.visits;
+    let id = proposal(&desk, 1, true).await?;
+    let today = chrono::Utc::now().date_naive();
+
+    // A new visit: the household's answers, each member with their status now.
+    let file = visits.file(&desk.facilitator, id).await?;
+    assert!(file.may_visit);
+    assert_eq!(file.state, None);
+    assert!(!file.draft.roof.is_empty() && !file.draft.income_band.is_empty());
+    assert_eq!(file.draft.members.len(), file.members.len());
+    assert!(file.members.len() >= 2, "the test household has members");
+
+    // Half done (a weak signal at the door): kept exactly as typed.
+    let half = VisitDraft {
+        floor_area_m2: "tiga puluh".into(),
+        note: "Hujan, dilanjutkan besok".into(),
+        ..file.draft.clone()
+    };
+    let saved = visits.save(&desk.facilitator, half.checked(today)?).await?;
+    assert_eq!(saved.state, Some(VisitState::Draft));
+    assert_eq!(saved.version, 1);
+    assert_eq!(saved.draft.floor_area_m2, "tiga puluh");
+    assert_eq!(
+        stage_of(&desk, id).await?,
+        ProposalStage::VillageMeetingApproved.code()
+    );
+    // A second device with the old version is told, not overwritten.
+    assert_eq!(
+        visits
+            .save(&desk.facilitator, half.checked(today)?)
+            .await
+            .err(),
+        Some(ServiceError::Conflict)
+    );
+
+    // Finishing checks every answer (a floor area in words is not one) ...
+    let finish = VisitDraft {
+        version: "1".into(),
+        visited_on: today.to_string(),
+        finish: "true".into(),
+        ..saved.draft.clone()
+    };
+    assert_eq!(
+        fields_of(finish.checked(today).map_err(ServiceError::Invalid)),
+        vec!["floor_area_m2".to_string()]
+    );
+    // ... and every member of the family, each once.
+    let mut one_missing = VisitDraft {
+        floor_area_m2: "36".into(),
+        ..finish.clone()
+    };
+    one_missing.members.pop();
+    assert_eq!(
+        fields_of(
+            visits
+                .save(&desk.facilitator, one_missing.checked(today)?)
+                .await
+        ),
+        vec!["members".to_string()]
+    );
+    let mut answered = VisitDraft {
+        floor_area_m2: "36".into(),
+        ..finish
+    };
+    for check in &mut answered.members {
+        check.status = "confirmed".into();
+    }
+    if let Some(last) = answered.members.last_mut() {
+        last.status = MemberRegistryStatus::Undocumented.code().into();
+    }
+    let done = visits
+        .save(&desk.facilitator, answered.checked(today)?)
+        .await?;
+    assert_eq!(done.state, Some(VisitState::Done));
+    assert!(!done.may_visit);
+    assert_eq!(stage_of(&desk, id).await?, ProposalStage::Verified.code());
+    let history = desk
+        .services
+        .proposals
+        .history(&desk.facilitator, id)
+        .await?;
+    let step = history.last().ok_or("no step")?;
+    assert_eq!(step.action, ProposalAction::Verify.code());
+    assert!(
+        step.note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Verivali")),
+        "{step:?}"
+    );
+    // Finished, the visit no longer changes.
+    let again = VisitDraft {
+        version: done.version.to_string(),
+        ..answered
+    };
+    assert!(
+        visits
+            .save(&desk.facilitator, again.checked(today)?)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        audit_rows(&desk.db, "finish_home_visit", "ok").await?.len(),
+        1
+    );
+    assert_eq!(
+        audit_rows(&desk.db, "save_home_visit", "ok").await?.len(),
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_the_visit_roles_inside_the_area_after_the_meeting() -> TestResult {
+    let desk = desk().await?;
+    let visits = &desk.services.visits;
+    let today = chrono::Utc::now().date_naive();
+    let waiting = proposal(&desk, 11, false).await?;
+    let met = proposal(&desk, 12, true).await?;
+    let draft = |proposal_id: i64| VisitDraft {
+        proposal_id: proposal_id.to_string(),
+        ..VisitDraft::default()
+    };
+    // Before its village meeting, a proposal has no visit to record.
+    assert!(matches!(
+        visits
+            .save(&desk.facilitator, draft(waiting).checked(today)?)
+            .await,
+        Err(ServiceError::Invalid(
+            DomainError::TransitionNotAllowed { .. }
+        )) | Err(ServiceError::Conflict)
+    ));
+    // The front desk does not work on proposals; the back office does not visit.
+    assert_eq!(
+        visits
+            .save(&desk.fo, draft(met).checked(today)?)
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert!(
+        visits
+            .save(&desk.bo, draft(met).checked(today)?)
+            .await
+            .is_err()
+    );
+    assert!(!visits.file(&desk.bo, met).await?.may_visit);
+    // The supervisor may visit too.
+    assert!(visits.file(&desk.supervisor, met).await?.may_visit);
+    let outsider = actor(
+        &desk.db,
+        &desk.services,
+        "fasilitator.lain",
+        Role::Facilitator,
+        Some("32.09.02"),
+    )
+    .await?;
+    assert_eq!(
+        visits.file(&outsider, met).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert_eq!(
+        visits
+            .save(&outsider, draft(met).checked(today)?)
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_visit_form_posted_without_script_is_saved_and_finished() -> TestResult {
+    let desk = desk().await?;
+    account(
+        &desk.db,
+        "fasilitator.waled",
+        Role::Facilitator,
+        Some("32.09.01"),
+    )
+    .await?;
+    let id = proposal(&desk, 21, true).await?;
+    let file = desk.services.visits.file(&desk.facilitator, id).await?;
+    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
+    let app = web::router(AppState {
+        leptos_options: web::leptos_options("target/site", listen),
+        services: desk.services.clone(),
+        db: desk.db.clone(),
+        cookie: SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+        trust_proxy: false,
+    });
+    let login =
+        serde_urlencoded::to_string([("username", "fasilitator.waled"), ("password", PASSWORD)])?;
+    let signed_in = app
+        .clone()
+        .oneshot(
+            Request::post("/api/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(login))?,
+        )
+        .await?;
+    let cookie = signed_in
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_string();
+    let d = &file.draft;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let mut pairs: Vec<(String, String)> = vec![
+        ("proposal_id".into(), id.to_string()),
+        ("version".into(), String::new()),
+        ("visited_on".into(), today),
+        ("house_tenure".into(), d.house_tenure.clone()),
+        ("land_tenure".into(), d.land_tenure.clone()),
+        ("floor_area_m2".into(), "42".into()),
+        ("floor".into(), d.floor.clone()),
+        ("wall".into(), d.wall.clone()),
+        ("roof".into(), d.roof.clone()),
+        ("drinking_water".into(), d.drinking_water.clone()),
+        ("lighting".into(), d.lighting.clone()),
+        ("cooking_fuel".into(), d.cooking_fuel.clone()),
+        ("toilet".into(), d.toilet.clone()),
+        ("income_band".into(), d.income_band.clone()),
+        ("note".into(), "Rumah panggung".into()),
+        ("finish".into(), "true".into()),
+    ];
+    for (index, member) in file.members.iter().enumerate() {
+        pairs.push((
+            format!("members[{index}][member_id]"),
+            member.id.to_string(),
+        ));
+        pairs.push((format!("members[{index}][status]"), "confirmed".into()));
+    }
+    let posted = app
+        .clone()
+        .oneshot(
+            Request::post("/api/save_home_visit")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .header(
+                    header::REFERER,
+                    format!("http://127.0.0.1:3000/usulan/{id}/verivali"),
+                )
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, &cookie)
+                .body(Body::from(serde_urlencoded::to_string(&pairs)?))?,
+        )
+        .await?;
+    let status = posted.status();
+    let location = posted
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = http_body_util::BodyExt::collect(posted.into_body())
+        .await?
+        .to_bytes();
+    assert!(
+        (status.is_redirection() || status.is_success()) && !location.contains("__err"),
+        "{status} {location} {}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(stage_of(&desk, id).await?, ProposalStage::Verified.code());
+    let stored = desk.services.visits.file(&desk.facilitator, id).await?;
+    assert_eq!(stored.state, Some(VisitState::Done));
+    assert_eq!(stored.draft.floor_area_m2, "42");
+    assert!(
+        stored
+            .draft
+            .members
+            .iter()
+            .all(|m: &MemberCheckDraft| m.status == "confirmed")
+    );
+    Ok(())
+}
