@@ -33,6 +33,7 @@ test('a facilitator holds a village meeting: agenda, decisions, signed minutes, 
   await page.waitForURL(`${BASE_URL}/musdes/baru`);
 
   // Choose a village with waiting proposals (a plain GET form).
+  await page.getByTestId('meeting-village').waitFor();
   const villages = page.locator('#desa option:not([value=""])');
   assert.ok(await villages.count() > 0, 'the demo sub-district has proposals waiting for a meeting');
   const village = await villages.first().getAttribute('value');

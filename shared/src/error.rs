@@ -269,6 +269,9 @@ fn field_label(base: &str) -> Option<(&'static str, &'static str)> {
         "participants" => ("peserta", "participants"),
         "proposals" => ("usulan di agenda", "proposals on the agenda"),
         "decision" => ("keputusan", "decision"),
+        "visited_on" => ("tanggal kunjungan", "date of the visit"),
+        "status" => ("status anggota", "member's status"),
+        "members" => ("anggota keluarga", "family members"),
         _ => return None,
     })
 }

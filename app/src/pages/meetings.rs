@@ -302,7 +302,19 @@ fn MeetingBody(user: CurrentUser) -> impl IntoView {
                 save.version().get(),
             )
         },
-        |(id, _, _, _)| get_meeting(id),
+        |(id, _, _, _)| async move {
+            let file = get_meeting(id).await?;
+            // An open meeting's edit form also offers the village's other waiting proposals.
+            let waiting = if file.may_change {
+                meeting_agenda_options(file.row.village.as_str().to_string())
+                    .await
+                    .map(|found| found.proposals)
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            Ok::<_, crate::api::AppError>((file, waiting))
+        },
     );
     let query = use_query_map();
     let upload_problem = move || {
@@ -317,8 +329,8 @@ fn MeetingBody(user: CurrentUser) -> impl IntoView {
         <Transition fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match file.await {
-                    Ok(file) => Either::Left(view! {
-                        <MeetingView file decide approve save upload_problem=upload_problem() uploaded=uploaded() />
+                    Ok((file, waiting)) => Either::Left(view! {
+                        <MeetingView file waiting decide approve save upload_problem=upload_problem() uploaded=uploaded() />
                     }),
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
@@ -330,6 +342,8 @@ fn MeetingBody(user: CurrentUser) -> impl IntoView {
 #[component]
 fn MeetingView(
     file: MeetingFile,
+    /// The village's other waiting proposals (for an open meeting's edit form).
+    waiting: Vec<ProposalRow>,
     decide: ServerAction<DecideInMeeting>,
     approve: ServerAction<ApproveMeeting>,
     save: ServerAction<SaveMeeting>,
@@ -345,20 +359,8 @@ fn MeetingView(
         .iter()
         .map(|item| item.proposal.clone())
         .collect();
-    // The village's other waiting proposals, to add to the agenda while it is open.
-    let village_code = row.village.as_str().to_string();
-    let waiting = Resource::new(
-        move || (may_change, village_code.clone()),
-        |(may_change, village)| async move {
-            if may_change {
-                meeting_agenda_options(village)
-                    .await
-                    .map(|found| found.proposals)
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
+    let mut candidates = agenda_rows;
+    candidates.extend(waiting);
     view! {
         <PageHeading text=tr("Musyawarah desa", "Village meeting") />
         <div class="mb-3 flex flex-wrap items-center gap-2">
@@ -466,17 +468,7 @@ fn MeetingView(
             <details class="mt-6">
                 <summary class="cursor-pointer font-semibold">{tr("Ubah data musdes dan agenda", "Change the meeting's details and agenda")}</summary>
                 <div class="mt-3">
-                    <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
-                        {move || {
-                            let draft = draft.clone();
-                            let agenda_rows = agenda_rows.clone();
-                            Suspend::new(async move {
-                                let mut candidates = agenda_rows;
-                                candidates.extend(waiting.await.unwrap_or_default());
-                                view! { <MeetingForm draft candidates save /> }
-                            })
-                        }}
-                    </Suspense>
+                    <MeetingForm draft=draft.clone() candidates=candidates.clone() save />
                 </div>
             </details>
         })}
