@@ -318,8 +318,9 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
 }
 
 /// Server functions that take no arguments: no body is malformed for them.
-const WITHOUT_ARGUMENTS: [&str; 9] = [
+const WITHOUT_ARGUMENTS: [&str; 10] = [
     "/api/current_user",
+    "/api/meeting_list",
     "/api/home_summary",
     "/api/logout",
     "/api/my_assignments",

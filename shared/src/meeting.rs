@@ -119,6 +119,15 @@ pub fn check_minutes(bytes: &[u8]) -> Result<MinutesType, MeetingProblem> {
     MinutesType::sniff(bytes).ok_or(MeetingProblem::MinutesType)
 }
 
+/// The village a list of waiting proposals is asked for: a code, or empty for
+/// the only village with waiting proposals.
+pub fn village_choice(text: &str) -> Result<Option<AreaCode>, DomainError> {
+    match text.trim() {
+        "" => Ok(None),
+        code => AreaCode::parse(code).map(Some),
+    }
+}
+
 /// Someone who took part in the meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
@@ -494,6 +503,16 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_village_is_chosen_by_its_code_or_left_open() {
+        assert_eq!(village_choice(" "), Ok(None));
+        assert_eq!(
+            village_choice("32.09.01.2008").map(|c| c.map(|c| c.as_str().to_string())),
+            Ok(Some("32.09.01.2008".to_string()))
+        );
+        assert!(village_choice("desa").is_err());
     }
 
     #[test]

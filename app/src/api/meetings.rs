@@ -21,10 +21,7 @@ pub async fn meeting_list() -> Result<Vec<MeetingRow>, AppError> {
 #[server(prefix = "/api", endpoint = "meeting_agenda_options")]
 pub async fn meeting_agenda_options(village: String) -> Result<MeetingCandidates, AppError> {
     let actor = ssr::actor()?;
-    let village = match village.trim() {
-        "" => None,
-        code => Some(shared::geo::AreaCode::parse(code)?),
-    };
+    let village = shared::meeting::village_choice(&village)?;
     Ok(ssr::services()?
         .meetings
         .candidates(&actor, village)
