@@ -209,33 +209,20 @@ impl HouseholdDraft {
             "street",
             crate::text::optional("street", &self.street, ADDRESS_LINE_MAX),
         );
-        let floor_area = form.check("floor_area_m2", floor_area(&self.floor_area_m2));
-        let house_tenure = form.check(
-            "house_tenure",
-            parse_code::<Tenure>("house_tenure", &self.house_tenure),
-        );
-        let land_tenure = form.check(
-            "land_tenure",
-            parse_code::<Tenure>("land_tenure", &self.land_tenure),
-        );
-        let floor = form.check("floor", parse_code::<FloorMaterial>("floor", &self.floor));
-        let wall = form.check("wall", parse_code::<WallMaterial>("wall", &self.wall));
-        let roof = form.check("roof", parse_code::<RoofMaterial>("roof", &self.roof));
-        let drinking_water = form.check(
-            "drinking_water",
-            parse_code::<DrinkingWater>("drinking_water", &self.drinking_water),
-        );
-        let lighting = form.check(
-            "lighting",
-            parse_code::<Lighting>("lighting", &self.lighting),
-        );
-        let cooking_fuel = form.check(
-            "cooking_fuel",
-            parse_code::<CookingFuel>("cooking_fuel", &self.cooking_fuel),
-        );
-        let toilet = form.check(
-            "toilet",
-            parse_code::<ToiletFacility>("toilet", &self.toilet),
+        let housing = housing_answers(
+            &mut form.errors,
+            &HousingTexts {
+                house_tenure: &self.house_tenure,
+                land_tenure: &self.land_tenure,
+                floor_area_m2: &self.floor_area_m2,
+                floor: &self.floor,
+                wall: &self.wall,
+                roof: &self.roof,
+                drinking_water: &self.drinking_water,
+                lighting: &self.lighting,
+                cooking_fuel: &self.cooking_fuel,
+                toilet: &self.toilet,
+            },
         );
         let income_band = form.check(
             "income_band",
@@ -254,18 +241,7 @@ impl HouseholdDraft {
                 street: street?,
             },
             registry: None,
-            housing: HousingCondition {
-                house_tenure: house_tenure?,
-                land_tenure: land_tenure?,
-                floor_area_m2: floor_area?,
-                floor: floor?,
-                wall: wall?,
-                roof: roof?,
-                drinking_water: drinking_water?,
-                lighting: lighting?,
-                cooking_fuel: cooking_fuel?,
-                toilet: toilet?,
-            },
+            housing: housing?,
             assets: assets?,
             income_band: income_band?,
             programmes: programmes?,
@@ -281,7 +257,63 @@ impl HouseholdDraft {
     }
 }
 
-fn floor_area(text: &str) -> Result<u32, DomainError> {
+/// The housing answers of a form as typed (the fields of [`HousingCondition`]).
+pub(crate) struct HousingTexts<'a> {
+    pub house_tenure: &'a str,
+    pub land_tenure: &'a str,
+    pub floor_area_m2: &'a str,
+    pub floor: &'a str,
+    pub wall: &'a str,
+    pub roof: &'a str,
+    pub drinking_water: &'a str,
+    pub lighting: &'a str,
+    pub cooking_fuel: &'a str,
+    pub toilet: &'a str,
+}
+
+/// The housing answers checked, each error recorded under its field (the
+/// registration form's and the home visit's, which ask the same questions).
+pub(crate) fn housing_answers(
+    errors: &mut FieldErrors,
+    t: &HousingTexts<'_>,
+) -> Option<HousingCondition> {
+    let floor_area = errors.check("floor_area_m2", floor_area(t.floor_area_m2));
+    let house_tenure = errors.check(
+        "house_tenure",
+        parse_code::<Tenure>("house_tenure", t.house_tenure),
+    );
+    let land_tenure = errors.check(
+        "land_tenure",
+        parse_code::<Tenure>("land_tenure", t.land_tenure),
+    );
+    let floor = errors.check("floor", parse_code::<FloorMaterial>("floor", t.floor));
+    let wall = errors.check("wall", parse_code::<WallMaterial>("wall", t.wall));
+    let roof = errors.check("roof", parse_code::<RoofMaterial>("roof", t.roof));
+    let drinking_water = errors.check(
+        "drinking_water",
+        parse_code::<DrinkingWater>("drinking_water", t.drinking_water),
+    );
+    let lighting = errors.check("lighting", parse_code::<Lighting>("lighting", t.lighting));
+    let cooking_fuel = errors.check(
+        "cooking_fuel",
+        parse_code::<CookingFuel>("cooking_fuel", t.cooking_fuel),
+    );
+    let toilet = errors.check("toilet", parse_code::<ToiletFacility>("toilet", t.toilet));
+    Some(HousingCondition {
+        house_tenure: house_tenure?,
+        land_tenure: land_tenure?,
+        floor_area_m2: floor_area?,
+        floor: floor?,
+        wall: wall?,
+        roof: roof?,
+        drinking_water: drinking_water?,
+        lighting: lighting?,
+        cooking_fuel: cooking_fuel?,
+        toilet: toilet?,
+    })
+}
+
+pub(crate) fn floor_area(text: &str) -> Result<u32, DomainError> {
     let digits: String = text.trim().chars().filter(|c| *c != '.').collect();
     let found = digits
         .parse::<i64>()

@@ -10,11 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::drafts::number;
 use crate::error::{DomainError, FieldErrors};
-use crate::household::{
-    CookingFuel, DrinkingWater, FLOOR_AREA_MAX, FloorMaterial, HousingCondition, IncomeBand,
-    Lighting, RoofMaterial, Tenure, ToiletFacility, WallMaterial,
-};
-use crate::intake::{parse_code, parse_date};
+use crate::household::{HousingCondition, IncomeBand};
+use crate::intake::{HousingTexts, housing_answers, parse_code, parse_date};
 use crate::member::MemberRegistryStatus;
 
 /// Longest note of a visit.
@@ -230,33 +227,20 @@ impl VisitDraft {
                 }
             }),
         );
-        let floor_area = errors.check("floor_area_m2", floor_area(&self.floor_area_m2));
-        let house_tenure = errors.check(
-            "house_tenure",
-            parse_code::<Tenure>("house_tenure", &self.house_tenure),
-        );
-        let land_tenure = errors.check(
-            "land_tenure",
-            parse_code::<Tenure>("land_tenure", &self.land_tenure),
-        );
-        let floor = errors.check("floor", parse_code::<FloorMaterial>("floor", &self.floor));
-        let wall = errors.check("wall", parse_code::<WallMaterial>("wall", &self.wall));
-        let roof = errors.check("roof", parse_code::<RoofMaterial>("roof", &self.roof));
-        let drinking_water = errors.check(
-            "drinking_water",
-            parse_code::<DrinkingWater>("drinking_water", &self.drinking_water),
-        );
-        let lighting = errors.check(
-            "lighting",
-            parse_code::<Lighting>("lighting", &self.lighting),
-        );
-        let cooking_fuel = errors.check(
-            "cooking_fuel",
-            parse_code::<CookingFuel>("cooking_fuel", &self.cooking_fuel),
-        );
-        let toilet = errors.check(
-            "toilet",
-            parse_code::<ToiletFacility>("toilet", &self.toilet),
+        let housing = housing_answers(
+            errors,
+            &HousingTexts {
+                house_tenure: &self.house_tenure,
+                land_tenure: &self.land_tenure,
+                floor_area_m2: &self.floor_area_m2,
+                floor: &self.floor,
+                wall: &self.wall,
+                roof: &self.roof,
+                drinking_water: &self.drinking_water,
+                lighting: &self.lighting,
+                cooking_fuel: &self.cooking_fuel,
+                toilet: &self.toilet,
+            },
         );
         let income_band = errors.check(
             "income_band",
@@ -278,38 +262,12 @@ impl VisitDraft {
         }
         Some(HomeVisit {
             visited_on: visited_on?,
-            housing: HousingCondition {
-                house_tenure: house_tenure?,
-                land_tenure: land_tenure?,
-                floor_area_m2: floor_area?,
-                floor: floor?,
-                wall: wall?,
-                roof: roof?,
-                drinking_water: drinking_water?,
-                lighting: lighting?,
-                cooking_fuel: cooking_fuel?,
-                toilet: toilet?,
-            },
+            housing: housing?,
             income_band: income_band?,
             members,
             note: self.note.trim().to_string(),
         })
     }
-}
-
-/// A floor area typed in square metres (dots as thousands separators allowed).
-fn floor_area(text: &str) -> Result<u32, DomainError> {
-    let digits: String = text.trim().chars().filter(|c| *c != '.').collect();
-    digits
-        .parse::<u32>()
-        .ok()
-        .filter(|area| (1..=FLOOR_AREA_MAX).contains(area))
-        .ok_or(DomainError::NumberOutOfRange {
-            field: "floor_area_m2".into(),
-            min: 1,
-            max: i64::from(FLOOR_AREA_MAX),
-            found: digits.parse::<i64>().unwrap_or(0),
-        })
 }
 
 /// A member as the visit form lists them.
@@ -342,6 +300,10 @@ pub struct VisitFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::household::{
+        CookingFuel, DrinkingWater, FloorMaterial, Lighting, RoofMaterial, Tenure, ToiletFacility,
+        WallMaterial,
+    };
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default()

@@ -38,7 +38,7 @@ use super::proposals::rows_of;
 use super::rows::stored;
 use super::stats::Kind;
 use super::store::Store;
-use super::write::{Step, Timeline, Write, load, load_in_area};
+use super::write::{Step, Timeline, Write, load, load_for_proposal_work};
 use crate::entities::{
     areas, households, meeting_minutes, proposals, village_meeting_items as items,
     village_meetings as meetings,
@@ -574,22 +574,9 @@ impl MeetingService for DbMeetingService {
 
     async fn file(&self, actor: &Actor, meeting_id: i64) -> Result<MeetingFile, ServiceError> {
         let subject = Subject::new(OBJECT, meeting_id);
-        let (row, village) = load_in_area::<meetings::Entity>(
-            &self.db,
-            actor,
-            Action::ViewPersonalData,
-            meeting_id,
-            subject,
-        )
-        .await?;
-        authorize(
-            &self.db,
-            actor,
-            Action::ChangeProposal,
-            &Target::area(village.clone()),
-            subject,
-        )
-        .await?;
+        let (row, village) =
+            load_for_proposal_work::<meetings::Entity>(&self.db, actor, meeting_id, subject)
+                .await?;
         let file = self.file_of(actor, row).await?;
         self.db
             .audit_ok(entry(
@@ -816,22 +803,9 @@ impl MeetingService for DbMeetingService {
         meeting_id: i64,
     ) -> Result<(MinutesType, Vec<u8>), ServiceError> {
         let subject = Subject::new(OBJECT, meeting_id);
-        let (row, village) = load_in_area::<meetings::Entity>(
-            &self.db,
-            actor,
-            Action::ViewPersonalData,
-            meeting_id,
-            subject,
-        )
-        .await?;
-        authorize(
-            &self.db,
-            actor,
-            Action::ChangeProposal,
-            &Target::area(village.clone()),
-            subject,
-        )
-        .await?;
+        let (row, village) =
+            load_for_proposal_work::<meetings::Entity>(&self.db, actor, meeting_id, subject)
+                .await?;
         let kind = row
             .minutes_type
             .as_deref()

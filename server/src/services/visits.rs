@@ -22,7 +22,7 @@ use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
 use shared::visit::{SaveVisit, VisitDraft, VisitFile, VisitMember, VisitState};
 use shared::workflow::record_transition;
 
-use super::common::{Subject, access_actor, actor_ref, authorize, entry, workflow_step};
+use super::common::{Subject, access_actor, actor_ref, entry, workflow_step};
 use super::db_failure;
 use super::households::DbHouseholdService;
 use super::numbering::is_unique_violation;
@@ -30,7 +30,7 @@ use super::proposals::rows_of;
 use super::rows::{stored, usernames};
 use super::stats::Kind;
 use super::store::Store;
-use super::write::{Step, Timeline, load, load_in_area};
+use super::write::{Step, Timeline, load, load_for_proposal_work, load_in_area};
 use crate::entities::{home_visits, households, proposals};
 
 /// Object type of visits in the audit log.
@@ -158,22 +158,9 @@ fn field_error(field: &str, error: DomainError) -> ServiceError {
 impl VisitService for DbVisitService {
     async fn file(&self, actor: &Actor, proposal_id: i64) -> Result<VisitFile, ServiceError> {
         let subject = Subject::new(OBJECT, proposal_id);
-        let (proposal, village) = load_in_area::<proposals::Entity>(
-            &self.db,
-            actor,
-            Action::ViewPersonalData,
-            proposal_id,
-            subject,
-        )
-        .await?;
-        authorize(
-            &self.db,
-            actor,
-            Action::ChangeProposal,
-            &Target::area(village.clone()),
-            subject,
-        )
-        .await?;
+        let (proposal, village) =
+            load_for_proposal_work::<proposals::Entity>(&self.db, actor, proposal_id, subject)
+                .await?;
         let file = self.file_of(actor, proposal).await?;
         self.db
             .audit_ok(entry(actor, "view_home_visit", subject, Some(&village)))

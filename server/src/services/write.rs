@@ -346,3 +346,29 @@ where
     authorize(db, actor, action, &Target::area(village.clone()), subject).await?;
     Ok((row, village))
 }
+
+/// Loads a record of flow B (a meeting, a proposal's visit) for reading: it
+/// names families, so the actor needs both the right to see personal data in
+/// its village and to work on proposals there (a refusal is audited).
+pub(crate) async fn load_for_proposal_work<E>(
+    db: &Store,
+    actor: &Actor,
+    id: i64,
+    subject: Subject<'_>,
+) -> Result<(E::Model, AreaCode), ServiceError>
+where
+    E: InVillage,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    let (row, village) =
+        load_in_area::<E>(db, actor, Action::ViewPersonalData, id, subject).await?;
+    authorize(
+        db,
+        actor,
+        Action::ChangeProposal,
+        &Target::area(village.clone()),
+        subject,
+    )
+    .await?;
+    Ok((row, village))
+}
