@@ -199,3 +199,16 @@ pub const TD: &str = "px-3 py-2 align-top";
 pub fn PageHeading(text: &'static str) -> impl IntoView {
     view! { <h1 class="mb-4 text-2xl font-semibold">{text}</h1> }
 }
+
+/// The record id in the page's address (`/kasus/:id`), read as the route
+/// changes; 0 when it is missing or not a number (the record is then not found).
+pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}

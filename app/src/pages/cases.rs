@@ -2,7 +2,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
 use shared::case::{CaseActionKind, CaseState, CloseReason};
 use shared::complaint::Sector;
@@ -21,7 +20,7 @@ use crate::components::list::fresh_key;
 use crate::components::live_check::{LiveCheck, LiveError, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
-    TD, TH, outcome,
+    TD, TH, outcome, route_id,
 };
 use crate::format::{date_id, number_id, time_in};
 use crate::i18n::{label, texts, tr};
@@ -194,14 +193,7 @@ pub fn CaseDetailPage() -> impl IntoView {
 
 #[component]
 fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
-    let params = use_params_map();
-    let case_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let case_id = route_id();
     // One resource for the page: the case and, when a referral can be issued, the catalogue
     // (a second resource created inside this one would not be ready when the page hydrates).
     let detail = Resource::new(case_id, |id| async move {

@@ -5,7 +5,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::access::Action as Permission;
 use shared::complaint::{Channel, ComplaintType, EvidenceDocument, Sector, Urgency};
 use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
@@ -22,6 +22,7 @@ use crate::components::list::fresh_key;
 use crate::components::list::{Pager, encode_query, with_query};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
+    route_id,
 };
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::format::{date_id, number_id};
@@ -149,14 +150,7 @@ pub fn HouseholdPage() -> impl IntoView {
 
 #[component]
 fn HouseholdBody(user: CurrentUser) -> impl IntoView {
-    let params = use_params_map();
-    let household_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let household_id = route_id();
     let file = Resource::new(household_id, get_household_file);
     let posted = posted_form();
     view! {

@@ -8,7 +8,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::dto::{CurrentUser, ProposalRow};
 use shared::meeting::{
     MINUTES_MAX_BYTES, MeetingDecision, MeetingDraft, MeetingFile, MeetingItem, MeetingProblem,
@@ -23,6 +23,7 @@ use crate::api::{
 use crate::components::list::fresh_key;
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
+    route_id,
 };
 use crate::format::{date_id, time_in};
 use crate::i18n::{label, texts, tr};
@@ -31,18 +32,6 @@ use crate::paths;
 /// Whether `role` prepares and approves village meetings (the musdes step's roles).
 fn records_meetings(role: Role) -> bool {
     ProposalFlow::awaiting(role).contains(&ProposalStage::Proposed)
-}
-
-/// The id in the page's address (0 when there is none).
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    }
 }
 
 /// The meetings of the user's area.
@@ -289,7 +278,7 @@ pub fn MeetingPage() -> impl IntoView {
 
 #[component]
 fn MeetingBody(user: CurrentUser) -> impl IntoView {
-    let id = id_param();
+    let id = route_id();
     let decide = ServerAction::<DecideInMeeting>::new();
     let approve = ServerAction::<ApproveMeeting>::new();
     let save = ServerAction::<SaveMeeting>::new();
@@ -544,7 +533,7 @@ pub fn MeetingAgendaPage() -> impl IntoView {
 
 #[component]
 fn AgendaBody() -> impl IntoView {
-    let id = id_param();
+    let id = route_id();
     let file = Resource::new(id, get_meeting);
     view! {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>

@@ -3,7 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::drafts::ProposalActionDraft;
 use shared::dto::{CurrentUser, ProposalFile, ProposalFilter, ProposalListQuery, ProposalRow};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalStage};
@@ -15,6 +14,7 @@ use crate::components::list::{Pager, encode_query, query_page, query_value, with
 use crate::components::live_check::{LiveCheck, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
+    route_id,
 };
 use crate::format::time_in;
 use crate::i18n::{label, texts, tr};
@@ -223,14 +223,7 @@ pub fn ProposalPage() -> impl IntoView {
 
 #[component]
 fn ProposalBody(user: CurrentUser) -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let step = ServerAction::<ProposalStep>::new();
     let file = Resource::new(
         move || (id(), step.version().get()),

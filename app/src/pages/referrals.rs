@@ -5,7 +5,6 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use shared::dto::{ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter};
 use shared::referral::{ReferralFlow, ReferralState};
 use shared::roles::Role;
@@ -16,6 +15,7 @@ use crate::components::list::{Pager, encode_query, query_page, query_value};
 use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
+    route_id,
 };
 use crate::format::date_id;
 use crate::i18n::{label, texts, tr};
@@ -187,14 +187,7 @@ pub fn ReferralLetterPage() -> impl IntoView {
 
 #[component]
 fn LetterBody() -> impl IntoView {
-    let params = use_params_map();
-    let referral_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let referral_id = route_id();
     let letter = Resource::new(referral_id, get_referral_letter);
     view! {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>

@@ -6,7 +6,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::household::{
     CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial, Tenure,
     ToiletFacility, WallMaterial,
@@ -18,6 +17,7 @@ use crate::api::{SaveHomeVisit, home_visit};
 use crate::components::form::options_of;
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
+    route_id,
 };
 use crate::format::time_in;
 use crate::i18n::{label, texts, tr};
@@ -37,14 +37,7 @@ pub fn VisitPage() -> impl IntoView {
 
 #[component]
 fn VisitBody() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let save = ServerAction::<SaveHomeVisit>::new();
     let file = Resource::new(id, home_visit);
     view! {

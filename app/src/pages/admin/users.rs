@@ -3,7 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::access::Action;
 use shared::account::{UserDetail, UserFilter, UserRow};
 use shared::roles::Role;
@@ -16,7 +15,7 @@ use crate::components::list::{Pager, encode_query, query_page, query_value};
 use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, TABLE,
-    TD, TH, outcome,
+    TD, TH, outcome, route_id,
 };
 use crate::i18n::{label, texts, tr};
 use crate::paths;
@@ -214,14 +213,7 @@ pub fn UserPage() -> impl IntoView {
 
 #[component]
 fn UserBody() -> impl IntoView {
-    let params = use_params_map();
-    let user_id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let user_id = route_id();
     let reset = ServerAction::<AdminResetPassword>::new();
     let disable = ServerAction::<AdminSetDisabled>::new();
     let add = ServerAction::<AdminAddAssignment>::new();
