@@ -357,7 +357,8 @@ impl DbHouseholdService {
         })
     }
 
-    async fn household_members(
+    /// The household's members, head first.
+    pub(crate) async fn household_members(
         &self,
         household_id: i64,
     ) -> Result<Vec<members::Model>, ServiceError> {

@@ -144,13 +144,22 @@ impl DbMeetingService {
     /// The rows of `list`, with village names and agenda counts.
     async fn rows(&self, list: Vec<meetings::Model>) -> Result<Vec<MeetingRow>, ServiceError> {
         let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
-        let mut counts: HashMap<i64, (u32, u32, u32)> = HashMap::new();
-        for item in items::Entity::find()
+        let agendas = items::Entity::find()
             .filter(items::Column::MeetingId.is_in(ids))
             .all(self.db.connection())
             .await
-            .map_err(db_failure)?
-        {
+            .map_err(db_failure)?;
+        self.rows_with(list, &agendas).await
+    }
+
+    /// The rows of `list` whose agenda items are `agendas`.
+    async fn rows_with(
+        &self,
+        list: Vec<meetings::Model>,
+        agendas: &[items::Model],
+    ) -> Result<Vec<MeetingRow>, ServiceError> {
+        let mut counts: HashMap<i64, (u32, u32, u32)> = HashMap::new();
+        for item in agendas {
             let count = counts.entry(item.meeting_id).or_default();
             count.0 += 1;
             match item.decision.as_deref().map(stored::<MeetingDecision>) {
@@ -218,7 +227,7 @@ impl DbMeetingService {
             .map(|proposal| (proposal.id, proposal))
             .collect();
         let mut listed = Vec::with_capacity(agenda.len());
-        for item in agenda {
+        for item in &agenda {
             let Some(proposal) = by_id.get(&item.proposal_id).cloned() else {
                 continue;
             };
@@ -233,7 +242,7 @@ impl DbMeetingService {
                     .as_deref()
                     .map(stored::<MeetingDecision>)
                     .transpose()?,
-                reason: item.reason.unwrap_or_default(),
+                reason: item.reason.clone().unwrap_or_default(),
             });
         }
         let participants: Vec<Participant> = serde_json::from_str(&row.participants)
@@ -270,7 +279,8 @@ impl DbMeetingService {
         let village_head = row.village_head.clone();
         let approved_at = row.approved_at;
         let row = self
-            .rows(vec![row])
+            // The counts from the items read above.
+            .rows_with(vec![row], &agenda)
             .await?
             .pop()
             .ok_or(ServiceError::Internal)?;
@@ -425,6 +435,22 @@ pub(crate) async fn open_meeting_of<C: ConnectionTrait>(
         .await
         .map_err(db_failure)?
         .map(|meeting| meeting.id))
+}
+
+/// The audit entry of a meeting saved with its agenda.
+fn agenda_entry<'a>(
+    actor: &Actor,
+    action: &'a str,
+    id: i64,
+    village: &AreaCode,
+    meeting: &SaveMeeting,
+) -> super::audit_entry::Entry<'a> {
+    entry(actor, action, Subject::new(OBJECT, id), Some(village)).detail(format!(
+        "held_on={} agenda={} participants={}",
+        meeting.held_on,
+        meeting.proposal_ids.len(),
+        meeting.participants.len()
+    ))
 }
 
 /// The proposals given `decision`.
@@ -629,20 +655,13 @@ impl MeetingService for DbMeetingService {
                     .await?;
                 Self::write_agenda(&write, row.id, &meeting.proposal_ids).await?;
                 write
-                    .audit(
-                        entry(
-                            actor,
-                            "change_village_meeting",
-                            Subject::new(OBJECT, row.id),
-                            Some(&village),
-                        )
-                        .detail(format!(
-                            "held_on={} agenda={} participants={}",
-                            meeting.held_on,
-                            meeting.proposal_ids.len(),
-                            meeting.participants.len()
-                        )),
-                    )
+                    .audit(agenda_entry(
+                        actor,
+                        "change_village_meeting",
+                        row.id,
+                        &village,
+                        &meeting,
+                    ))
                     .await?;
                 write.commit().await?;
                 Ok(Created { id: row.id })
@@ -680,20 +699,13 @@ impl MeetingService for DbMeetingService {
                     .await?;
                 Self::write_agenda(&write, stored.id, &meeting.proposal_ids).await?;
                 write
-                    .audit(
-                        entry(
-                            actor,
-                            "create_village_meeting",
-                            Subject::new(OBJECT, stored.id),
-                            Some(&village),
-                        )
-                        .detail(format!(
-                            "held_on={} agenda={} participants={}",
-                            meeting.held_on,
-                            meeting.proposal_ids.len(),
-                            meeting.participants.len()
-                        )),
-                    )
+                    .audit(agenda_entry(
+                        actor,
+                        "create_village_meeting",
+                        stored.id,
+                        &village,
+                        &meeting,
+                    ))
                     .await?;
                 let id = write
                     .commit_keyed(&self.db, actor, &meeting.idempotency_key, OBJECT, stored.id)

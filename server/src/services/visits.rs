@@ -196,13 +196,15 @@ impl VisitService for DbVisitService {
         .await?;
         if let Some(finished) = &visit.finished {
             // Every member of the family is answered for, and only they.
-            let household = load::<households::Entity>(&self.db, proposal.household_id).await?;
-            let living = self.households.file_of(household, false).await?.members;
+            let members = self
+                .households
+                .household_members(proposal.household_id)
+                .await?;
             let answered: Vec<i64> = finished.members.iter().map(|(id, _)| *id).collect();
             if answered
                 .iter()
-                .any(|id| !living.iter().any(|m| m.id == *id))
-                || living.iter().any(|m| !answered.contains(&m.id))
+                .any(|id| !members.iter().any(|m| m.id == *id))
+                || members.iter().any(|m| !answered.contains(&m.id))
             {
                 return Err(field_error(
                     "members",
