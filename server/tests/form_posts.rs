@@ -6,17 +6,13 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use app::api::ssr::SessionCookie;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{PASSWORD, TestResult, account, database_with_areas};
+use common::{TestResult, account, database_with_areas};
 use http_body_util::BodyExt;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::entities::proposals;
 use server::services;
-use server::web::{self, AppState};
 use shared::household::{
     CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial, Tenure,
     ToiletFacility, WallMaterial,
@@ -38,38 +34,9 @@ struct Desk {
 async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
     let db = database_with_areas().await?;
     account(&db, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
-    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
-    let app = web::router(AppState {
-        leptos_options: web::leptos_options("target/site", listen),
-        services: services::build(db.clone(), common::config()),
-        db: db.clone(),
-        cookie: SessionCookie {
-            secure: false,
-            max_age_seconds: 3600,
-        },
-        trust_proxy: false,
-    });
-    let cookie = sign_in(&app, "fo.waled").await?;
+    let app = common::site_router(&db, services::build(db.clone(), common::config()));
+    let cookie = common::sign_in(&app, "fo.waled").await?;
     Ok(Desk { app, cookie, db })
-}
-
-/// The session cookie of `username` signed in on `app`.
-async fn sign_in(app: &axum::Router, username: &str) -> Result<String, Box<dyn std::error::Error>> {
-    let signed_in = app
-        .clone()
-        .oneshot(form(
-            "/api/login",
-            "",
-            &[("username", username), ("password", PASSWORD)],
-        )?)
-        .await?;
-    Ok(signed_in
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no session cookie")?
-        .to_string())
 }
 
 /// A form post as a browser without script sends it.
@@ -294,7 +261,7 @@ async fn a_family_proposed_to_the_registry_without_script() -> TestResult {
     let household = location.ok_or("no location")?;
     account(&desk.db, "bo.waled", Role::BackOffice, Some(WALED_DESA)).await?;
     let bo = Desk {
-        cookie: sign_in(&desk.app, "bo.waled").await?,
+        cookie: common::sign_in(&desk.app, "bo.waled").await?,
         app: desk.app.clone(),
         db: desk.db.clone(),
     };

@@ -7,19 +7,15 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use app::api::ssr::SessionCookie;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
 use common::people::household_request;
-use common::{PASSWORD, TestResult, account, actor, audit_rows, database_with_areas};
+use common::{TestResult, account, actor, audit_rows, database_with_areas};
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::entities::{proposal_events, proposals};
 use server::services;
-use server::web::{self, AppState};
 use shared::DomainError;
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{ProposalTransitionRequest, StartProposal};
@@ -560,34 +556,8 @@ async fn router(
     db: &sea_orm::DatabaseConnection,
     username: &str,
 ) -> Result<(axum::Router, String), Box<dyn std::error::Error>> {
-    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
-    let app = web::router(AppState {
-        leptos_options: web::leptos_options("target/site", listen),
-        services: services::build(db.clone(), common::config()),
-        db: db.clone(),
-        cookie: SessionCookie {
-            secure: false,
-            max_age_seconds: 3600,
-        },
-        trust_proxy: false,
-    });
-    let body = serde_urlencoded::to_string([("username", username), ("password", PASSWORD)])?;
-    let signed_in = app
-        .clone()
-        .oneshot(
-            Request::post("/api/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("sec-fetch-site", "same-origin")
-                .body(Body::from(body))?,
-        )
-        .await?;
-    let cookie = signed_in
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no session cookie")?
-        .to_string();
+    let app = common::site_router(db, services::build(db.clone(), common::config()));
+    let cookie = common::sign_in(&app, username).await?;
     Ok((app, cookie))
 }
 

@@ -6,17 +6,13 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use app::api::ssr::SessionCookie;
 use axum::body::Body;
 use axum::http::{Request, header};
 use common::people::household_request;
-use common::{PASSWORD, TestResult, account, actor, audit_rows, database_with_areas};
+use common::{TestResult, account, actor, audit_rows, database_with_areas};
 use sea_orm::EntityTrait;
 use server::entities::proposals;
 use server::services;
-use server::web::{self, AppState};
 use shared::DomainError;
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{ProposalTransitionRequest, StartProposal};
@@ -310,35 +306,8 @@ async fn the_visit_form_posted_without_script_is_saved_and_finished() -> TestRes
     .await?;
     let id = proposal(&desk, 21, true).await?;
     let file = desk.services.visits.file(&desk.facilitator, id).await?;
-    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
-    let app = web::router(AppState {
-        leptos_options: web::leptos_options("target/site", listen),
-        services: desk.services.clone(),
-        db: desk.db.clone(),
-        cookie: SessionCookie {
-            secure: false,
-            max_age_seconds: 3600,
-        },
-        trust_proxy: false,
-    });
-    let login =
-        serde_urlencoded::to_string([("username", "fasilitator.waled"), ("password", PASSWORD)])?;
-    let signed_in = app
-        .clone()
-        .oneshot(
-            Request::post("/api/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("sec-fetch-site", "same-origin")
-                .body(Body::from(login))?,
-        )
-        .await?;
-    let cookie = signed_in
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no session cookie")?
-        .to_string();
+    let app = common::site_router(&desk.db, desk.services.clone());
+    let cookie = common::sign_in(&app, "fasilitator.waled").await?;
     let d = &file.draft;
     let today = chrono::Utc::now().date_naive().to_string();
     let mut pairs: Vec<(String, String)> = vec![

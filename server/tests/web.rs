@@ -3,32 +3,21 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use app::api::ssr::SessionCookie;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{PASSWORD, TestResult, account, database_with_areas};
 use http_body_util::BodyExt;
 use server::services;
-use server::web::{self, AppState};
 use shared::roles::Role;
 use tower::ServiceExt;
 
 async fn router() -> Result<axum::Router, Box<dyn std::error::Error>> {
     let db = database_with_areas().await?;
     account(&db, "manajer.cirebon", Role::SlrtManager, Some("32.09")).await?;
-    let listen: SocketAddr = "127.0.0.1:3000".parse()?;
-    Ok(web::router(AppState {
-        leptos_options: web::leptos_options("target/site", listen),
-        services: services::build(db.clone(), common::config()),
-        db,
-        cookie: SessionCookie {
-            secure: false,
-            max_age_seconds: 3600,
-        },
-        trust_proxy: false,
-    }))
+    Ok(common::site_router(
+        &db,
+        services::build(db.clone(), common::config()),
+    ))
 }
 
 async fn body_text(

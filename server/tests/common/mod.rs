@@ -320,3 +320,48 @@ pub async fn in_registry(
     .await?;
     Ok(())
 }
+
+/// The portal's router on `db` and `services` as a local site serves it
+/// (session cookies over plain http, no reverse proxy).
+pub fn site_router(db: &DatabaseConnection, services: shared::contract::Services) -> axum::Router {
+    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 3000));
+    server::web::router(server::web::AppState {
+        leptos_options: server::web::leptos_options("target/site", listen),
+        services,
+        db: db.clone(),
+        cookie: app::api::ssr::SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+        trust_proxy: false,
+    })
+}
+
+/// The session cookie (`name=value`) of `username`, signed in on `app` with
+/// [`PASSWORD`] through the sign-in server function.
+pub async fn sign_in(
+    app: &axum::Router,
+    username: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    use tower::ServiceExt;
+    let body = serde_urlencoded::to_string([("username", username), ("password", PASSWORD)])?;
+    let signed_in = app
+        .clone()
+        .oneshot(
+            axum::http::Request::post("/api/login")
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .header("sec-fetch-site", "same-origin")
+                .body(axum::body::Body::from(body))?,
+        )
+        .await?;
+    Ok(signed_in
+        .headers()
+        .get(axum::http::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_string())
+}
