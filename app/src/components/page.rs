@@ -59,9 +59,13 @@ fn signed_in_page(
     view! {
         <Title text=title />
         <Suspense fallback=|| view! { <p class="p-4 text-slate-600">{texts().loading}</p> }>
-            {move || {
-                let content = Arc::clone(&content);
-                Suspend::new(async move {
+            // One future, not a closure: Suspense walks a closure child once to
+            // find its resources, again to double-check and a third time to
+            // render, and every walk would build the page's body anew, each
+            // time with its own resources (three reads of the same list per
+            // server render). The user and the right are loaded once per
+            // page, so nothing here needs to run again.
+            {Suspend::new(async move {
                     match user.await {
                         Ok(user) if user.must_change_password && !password_change => {
                             EitherOf3::A(view! { <Redirect path=crate::paths::CHANGE_PASSWORD /> })
@@ -78,8 +82,7 @@ fn signed_in_page(
                         }
                         Err(error) => EitherOf3::C(view! { <ErrorPanel error /> }),
                     }
-                })
-            }}
+            })}
         </Suspense>
     }
     .into_any()
