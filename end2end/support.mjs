@@ -1,5 +1,6 @@
 // Shared helpers of the browser tests: Debian's Chromium driven by
 // playwright-core against the server `cargo xtask test` started.
+import { after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ export const DESKTOP = { width: 1280, height: 800 };
 
 /** Starts a headless Chromium that stays off the (closed) network. */
 export async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -21,6 +22,8 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  browsers.push(browser);
+  return browser;
 }
 
 /** A page in a fresh browser context (its own cookies), as a new visitor. */
@@ -35,7 +38,12 @@ export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled =
   });
   const page = await context.newPage();
   // Errors in the page (a panic in the bundle, a failed request) are kept for whoever reads a failure.
-  page.on('pageerror', (error) => appendFileSync(join(ARTIFACTS_DIR, 'console.txt'), `${page.url()} pageerror ${error.message}\n`));
+  // An uncaught error stops the bundle (a panic leaves the page dead to clicks),
+  // so it also fails the test: when its page is closed, or at the end of the file.
+  page.on('pageerror', (error) => {
+    appendFileSync(join(ARTIFACTS_DIR, 'console.txt'), `${page.url()} pageerror ${error.message}\n`);
+    pageErrors.push({ page, message: `${page.url()}: ${error.message.split('\n')[0]}` });
+  });
   page.on('console', (message) => {
     if (message.type() === 'error') appendFileSync(join(ARTIFACTS_DIR, 'console.txt'), `${page.url()} ${message.text().slice(0, 2000)}\n`);
   });
@@ -48,9 +56,29 @@ export function field(scope, label) {
   return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
 }
 
-/** Closes a page together with its context. */
+/** Uncaught errors of every page this file opened, not yet reported. */
+const pageErrors = [];
+
+/** Throws for the uncaught errors of `page` (every page when none is given). */
+function failOnPageErrors(page) {
+  const found = pageErrors.filter((entry) => !page || entry.page === page);
+  if (found.length === 0) return;
+  pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((entry) => !found.includes(entry)));
+  throw new Error(`uncaught error in the page (see console.txt): ${found.map((entry) => entry.message).join('; ')}`);
+}
+
+/** Browsers this file launched: closed before the last check, so that a failing check cannot leave one running. */
+const browsers = [];
+
+after(async () => {
+  for (const browser of browsers) await browser.close().catch(() => {});
+  failOnPageErrors();
+});
+
+/** Closes a page together with its context; fails if the page threw. */
 export async function closePage(page) {
   await page.context().close();
+  failOnPageErrors(page);
 }
 
 /** Waits until the WebAssembly bundle has hydrated the page. */

@@ -113,12 +113,14 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
 
     fn on_leave(&self, field: String) -> Callback<()> {
         let touched = self.touched;
+        // A blur can come after the form is gone (the page redrew around the
+        // focused field): then there is nothing left to mark.
         Callback::new(move |()| {
-            touched.update(|list| {
+            touched.try_update(|list| {
                 if !list.contains(&field) {
                     list.push(field.clone());
                 }
-            })
+            });
         })
     }
 
@@ -341,7 +343,7 @@ pub fn TextField(
                 value=move || value.get()
                 prop:value=move || value.get()
                 on:input=move |ev| set.run(event_target_value(&ev))
-                on:blur=move |_| leave.run(())
+                on:blur=move |_| { leave.try_run(()); }
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
             />
@@ -378,7 +380,7 @@ pub fn TextAreaField(
                 class=INPUT
                 prop:value=move || value.get()
                 on:input=move |ev| set.run(event_target_value(&ev))
-                on:blur=move |_| leave.run(())
+                on:blur=move |_| { leave.try_run(()); }
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
             >
@@ -415,7 +417,7 @@ pub fn SelectField(
                 required=required
                 class=INPUT
                 on:change=move |ev| set.run(event_target_value(&ev))
-                on:blur=move |_| leave.run(())
+                on:blur=move |_| { leave.try_run(()); }
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
             >

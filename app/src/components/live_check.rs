@@ -56,18 +56,24 @@ impl LiveCheck {
     }
 
     /// Checks again what the form the event happened in holds now (`on:input`, `on:change`).
+    ///
+    /// Events can arrive after the form is gone: a page that redraws after a
+    /// save removes the focused field, and the browser then sends it a
+    /// `focusout`. The check's values are disposed by then, so nothing is
+    /// read or written (reading a disposed value would stop the whole page).
     pub fn read(&self, event: &leptos::ev::Event) {
         let Some(pairs) = form_pairs(event) else {
             return;
         };
-        let check = self.check.get_value();
-        self.messages.set(messages_of(check(&pairs)));
+        if let Some(check) = self.check.try_get_value() {
+            self.messages.try_set(messages_of(check(&pairs)));
+        }
     }
 
     /// Marks the field the user left (`on:focusout`) and checks again.
     pub fn leave(&self, event: &leptos::ev::FocusEvent) {
         if let Some(name) = target_name(event) {
-            self.left.update(|left| {
+            self.left.try_update(|left| {
                 left.insert(name);
             });
         }
