@@ -155,12 +155,20 @@ pub fn suppress_breakdown(counts: &[u64]) -> Vec<Cell> {
     cells
 }
 
-/// Per mille of `part` in `whole`, published only when `whole` may be.
+/// Per mille of `part` in `whole`, rounded to the nearest (2 of 3 is 667,
+/// shown 66,7%), published only when `whole`, `part` and the rest of the
+/// whole may all be: a share times its published whole gives the part back,
+/// and the whole minus that part gives the rest.
 pub fn per_mille(part: u64, whole: u64) -> Option<u32> {
-    if whole == 0 || publish(whole).is_none() {
+    let rest = whole.saturating_sub(part);
+    if whole == 0
+        || [whole, part, rest]
+            .into_iter()
+            .any(|n| publish(n).is_none())
+    {
         return None;
     }
-    u32::try_from(part.saturating_mul(1000) / whole).ok()
+    u32::try_from((part.saturating_mul(1000) + whole / 2) / whole).ok()
 }
 
 /// The (lower) median of a histogram of days, or `None` when empty.
@@ -862,10 +870,24 @@ mod tests {
     }
 
     #[test]
-    fn shares_need_a_publishable_whole() {
+    fn shares_need_a_publishable_whole_and_part_and_are_rounded() {
         assert_eq!(per_mille(1, 4), None);
         assert_eq!(per_mille(0, 0), None);
-        assert_eq!(per_mille(3, 8), Some(375));
+        assert_eq!(per_mille(0, 8), Some(0));
+        assert_eq!(
+            per_mille(3, 8),
+            None,
+            "3 is hidden: 375 per mille of 8 gives it back"
+        );
+        assert_eq!(per_mille(5, 10), Some(500));
+        assert_eq!(per_mille(10, 15), Some(667), "rounded, not cut to 666");
+        assert_eq!(per_mille(5, 15), Some(333));
+        assert_eq!(per_mille(8, 8), Some(1000));
+        assert_eq!(
+            per_mille(6, 8),
+            None,
+            "the other 2 are hidden: 8 − 750 per mille of 8"
+        );
     }
 
     #[test]
@@ -906,7 +928,10 @@ mod tests {
         assert_eq!(p.households, Some(20));
         assert_eq!(p.registry_coverage_per_mille, Some(500));
         assert_eq!(p.open_cases, None);
-        assert_eq!(p.resolved_share_per_mille, Some(750));
+        assert_eq!(
+            p.resolved_share_per_mille, None,
+            "6 of 8 finished would give the 2 closed (hidden) back"
+        );
         assert_eq!(p.median_days_to_resolve, Some(3));
     }
 
