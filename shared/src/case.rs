@@ -314,6 +314,34 @@ impl Workflow for CaseFlow {
     }
 }
 
+/// The step a case usually takes next, and the roles whose turn it is: what
+/// the case page says ("whose turn, to do what"). `None` once the case is
+/// finished (resolved or closed).
+pub fn next_step(status: CaseStatus) -> Option<(CaseActionKind, &'static [Role])> {
+    use CaseState as S;
+    let action = match status.state {
+        S::Registered => CaseAction::CheckRegistry,
+        S::RegistryChecked => CaseAction::IdentifyNeeds,
+        S::NeedsIdentified => CaseAction::DecideService,
+        S::ServiceDecided => CaseAction::Refer,
+        S::Referred => CaseAction::StartMonitoring,
+        S::Monitoring => CaseAction::Resolve,
+        S::Escalated => match status.level {
+            EscalationLevel::District => CaseAction::TakeOver,
+            EscalationLevel::ProvinceNational => CaseAction::Resolve,
+            // Escalation always goes up a level: there is no such case.
+            EscalationLevel::Village => return None,
+        },
+        S::Resolved | S::Closed => return None,
+    };
+    Some((action.kind(), CaseFlow::roles(status, action)))
+}
+
+/// Whether an action ends the case: the page asks to confirm it first.
+pub fn is_final(kind: CaseActionKind) -> bool {
+    matches!(kind, CaseActionKind::Resolve | CaseActionKind::Close)
+}
+
 /// The guard on resolving after referral: every referral of the case must be closed
 /// (selesai, ditolak or dibatalkan). Call before [`CaseFlow::transition`] with [`CaseAction::Resolve`].
 pub fn check_referrals_closed(referrals: &[ReferralState]) -> Result<(), DomainError> {
@@ -346,6 +374,58 @@ mod tests {
         Edge, implementation_matches_spec, reachable, walk_stays_in_spec,
     };
     use proptest::prelude::*;
+
+    #[test]
+    fn every_open_case_has_a_next_step_that_its_roles_may_take() {
+        for status in CaseFlow::all_states() {
+            match next_step(status) {
+                None => assert!(
+                    matches!(status.state, CaseState::Resolved | CaseState::Closed)
+                        || (status.state == CaseState::Escalated
+                            && status.level == EscalationLevel::Village),
+                    "{status:?} has no next step"
+                ),
+                Some((kind, roles)) => {
+                    assert!(!roles.is_empty(), "{status:?}: nobody's turn");
+                    let action = CaseFlow::all_actions()
+                        .into_iter()
+                        .find(|a| a.kind() == kind)
+                        .ok_or("no such action")
+                        .ok();
+                    let next = action.and_then(|a| CaseFlow::next(status, a));
+                    // At province/national level an escalated case is resolved there.
+                    assert!(
+                        next.is_some(),
+                        "{status:?}: {kind:?} is not a step from here"
+                    );
+                    for role in roles {
+                        assert!(
+                            CaseFlow::available_actions(status, *role)
+                                .into_iter()
+                                .any(|a| a.kind() == kind),
+                            "{status:?}: {role:?} named for {kind:?} but cannot take it"
+                        );
+                    }
+                }
+            }
+        }
+        let at = |state| CaseStatus {
+            state,
+            level: EscalationLevel::Village,
+        };
+        assert_eq!(
+            next_step(at(CaseState::NeedsIdentified)),
+            Some((CaseActionKind::DecideService, &[Coord, Mgr][..]))
+        );
+        assert_eq!(
+            next_step(CaseStatus {
+                state: CaseState::Escalated,
+                level: EscalationLevel::District
+            }),
+            Some((CaseActionKind::TakeOver, &[Mgr][..]))
+        );
+        assert_eq!(next_step(at(CaseState::Resolved)), None);
+    }
 
     const OPEN: [&str; 6] = [
         "registered",

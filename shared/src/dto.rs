@@ -195,6 +195,9 @@ pub struct CaseSummary {
 pub struct CaseDetail {
     /// The summary.
     pub summary: CaseSummary,
+    /// The name of the case's village (the summary carries its code).
+    #[serde(default)]
+    pub village_name: String,
     /// Complaints and needs.
     pub complaints: Vec<Complaint>,
     /// The storage id of each complaint, in the same order.
@@ -841,6 +844,9 @@ pub struct ReferralFilter {
     pub search: String,
     /// Only referrals past their deadline and still open.
     pub overdue_only: bool,
+    /// The order of the rows (by deadline, or by when they were sent).
+    #[serde(default)]
+    pub sort: CaseSort,
     /// Page number from 1.
     pub page: u32,
     /// Rows per page (at most 100).

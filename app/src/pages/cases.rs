@@ -277,12 +277,15 @@ fn CaseFile(
         })
         .collect();
     view! {
-        <h1 class="text-2xl font-semibold" data-testid="case-number">{summary.number.clone()}</h1>
+        <h1 class="text-2xl font-semibold wrap-anywhere" data-testid="case-number">{summary.number.clone()}</h1>
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt class="font-medium">{tr("Kepala keluarga", "Head of family")}</dt>
             <dd data-testid="case-head">{summary.head_name.clone()}</dd>
             <dt class="font-medium">{tr("Desa/kelurahan", "Village")}</dt>
-            <dd>{summary.village.as_str().to_string()}</dd>
+            <dd data-testid="case-village">
+                {if detail.village_name.is_empty() { summary.village.as_str().to_string() } else { detail.village_name.clone() }}
+                <span class="ml-1 text-xs text-slate-500">{summary.village.as_str().to_string()}</span>
+            </dd>
             <dt class="font-medium">{tr("Status", "Status")}</dt>
             <dd data-testid="case-state">{format!("{} · {}", label(summary.status.state), label(summary.status.level))}</dd>
             <dt class="font-medium">{tr("Dibuka", "Opened")}</dt>
@@ -302,6 +305,7 @@ fn CaseFile(
                 </a>
             })}
         </p>
+        <NextStep status=summary.status role=user.role />
         <CaseActions case_id version=summary.version state=summary.status.state actions=detail.available_actions.clone() refresh />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Pengaduan dan kebutuhan", "Complaints and needs")}</h2>
         <ul class="space-y-2">
@@ -368,6 +372,51 @@ fn CaseFile(
                 .collect_view()}
         </ol>
     }
+}
+
+/// Whose turn it is and what they are expected to do, so that nobody waits
+/// on a case thinking someone else has it.
+#[component]
+fn NextStep(status: shared::case::CaseStatus, role: shared::roles::Role) -> impl IntoView {
+    let Some((kind, roles)) = shared::case::next_step(status) else {
+        return Either::Left(view! {
+            <p class="mt-3 text-sm text-slate-600" data-testid="case-next-step">
+                {tr("Kasus ini sudah selesai; tidak ada langkah lagi.", "This case is finished; there is no further step.")}
+            </p>
+        });
+    };
+    let mine = roles.contains(&role);
+    let who = roles
+        .iter()
+        .map(|r| label(*r))
+        .collect::<Vec<_>>()
+        .join(tr(" atau ", " or "));
+    let what = match kind {
+        CaseActionKind::Refer => tr(
+            "terbitkan rujukan dengan formulir Rujukan di bawah",
+            "issue the referral with the Referral form below",
+        ),
+        CaseActionKind::Resolve if status.state == CaseState::Monitoring => tr(
+            "pantau rujukan sampai semuanya dijawab, lalu selesaikan kasus",
+            "follow the referrals until each is answered, then resolve the case",
+        ),
+        _ => label(kind),
+    };
+    Either::Right(view! {
+        <p
+            class=if mine {
+                "mt-3 rounded-lg border border-teal-300 bg-teal-50 p-3 text-sm"
+            } else {
+                "mt-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
+            }
+            data-testid="case-next-step"
+            data-mine=if mine { "true" } else { "false" }
+        >
+            <span class="font-semibold">{tr("Langkah berikutnya: ", "Next step: ")}</span>
+            {format!("{what} — {} {who}.", tr("oleh", "by"))}
+            {mine.then(|| view! { <span class="ml-1 font-semibold text-teal-800">{tr("Giliran Anda.", "Your turn.")}</span> })}
+        </p>
+    })
 }
 
 /// The actions the user may take on the case now, each a small form that works
@@ -437,6 +486,19 @@ fn CaseActions(
                                             </div>
                                         })}
                                     {(kind == CaseActionKind::Escalate).then_some(view! { <p class="text-xs text-slate-600">{escalate_hint}</p> })}
+                                    // Resolving and closing end the case: asked for in so many words,
+                                    // so that a tap meant for the previous button cannot do it (the
+                                    // browser holds the form until ticked, with or without script).
+                                    {shared::case::is_final(kind).then(|| view! {
+                                        <label class="flex items-start gap-2 text-sm">
+                                            <input type="checkbox" required data-testid=format!("confirm-{}", kind.code()) class="mt-1" />
+                                            <span>{if kind == CaseActionKind::Resolve {
+                                                tr("Ya, kebutuhan warga sudah terpenuhi dan kasus ini diselesaikan.", "Yes, the resident's needs are met and this case is resolved.")
+                                            } else {
+                                                tr("Ya, tutup kasus ini tanpa penyelesaian.", "Yes, close this case without resolution.")
+                                            }}</span>
+                                        </label>
+                                    })}
                                     <StepNote
                                         id=note_id
                                         label=if needs_note { tr("Catatan (wajib)", "Note (required)") } else { tr("Catatan", "Note") }

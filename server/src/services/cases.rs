@@ -428,6 +428,10 @@ impl DbCaseService {
             });
         }
         let referrals = referral_views(&self.db, &referral_rows).await?;
+        let village_name = super::auth::area_names(&self.db, [row.village_code.clone()])
+            .await?
+            .remove(&row.village_code)
+            .unwrap_or_default();
         let summary = summaries(&self.db, vec![row])
             .await?
             .pop()
@@ -444,6 +448,7 @@ impl DbCaseService {
         }
         Ok(CaseDetail {
             summary,
+            village_name,
             complaint_ids: complaint_rows.iter().map(|c| c.id).collect(),
             complaints: complaint_list,
             referrals,
