@@ -14,7 +14,8 @@ use shared::case::{CaseAction, CaseState};
 use shared::complaint::{Channel, ComplaintType};
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{
-    CaseTransitionRequest, IssueReferral, OpenCase, ReferralFilter, ReferralTransitionRequest,
+    CaseSort, CaseTransitionRequest, IssueReferral, OpenCase, ReferralFilter,
+    ReferralTransitionRequest,
 };
 use shared::referral::{ReferralAction, ReferralState};
 use shared::roles::Role;
@@ -491,4 +492,70 @@ async fn the_sending_side_cancels_with_a_note_and_stale_answers_conflict() -> Te
         Some(ServiceError::Forbidden)
     );
     Ok(())
+}
+
+#[tokio::test]
+async fn the_inbox_opens_on_what_awaits_the_institution_newest_first() -> TestResult {
+    let w = world().await?;
+    let mut ids = Vec::new();
+    for key in ["n1", "n2", "n3"] {
+        ids.push(
+            w.services
+                .referrals
+                .issue(&w.coordinator, issue(&w, key))
+                .await?
+                .id,
+        );
+    }
+    let (first, second, third) = (ids[0], ids[1], ids[2]);
+    answer(
+        &w,
+        &w.hospital,
+        second,
+        ReferralAction::Reject,
+        "Bukan layanan kami.",
+    )
+    .await?;
+    let open: Vec<ReferralState> = ReferralState::ALL
+        .iter()
+        .copied()
+        .filter(|state| state.is_open())
+        .collect();
+    assert_eq!(
+        inbox_ids(&w, open.clone(), CaseSort::NewestFirst).await?,
+        vec![third, first],
+        "what awaits the hospital, newest first; the refused one is not there"
+    );
+    assert_eq!(
+        inbox_ids(&w, open, CaseSort::OldestFirst).await?,
+        vec![first, third]
+    );
+    assert_eq!(
+        inbox_ids(&w, Vec::new(), CaseSort::NewestFirst).await?,
+        vec![third, second, first]
+    );
+    Ok(())
+}
+
+/// The ids the hospital's inbox lists on its first page.
+async fn inbox_ids(
+    w: &World,
+    states: Vec<ReferralState>,
+    sort: CaseSort,
+) -> Result<Vec<i64>, ServiceError> {
+    let filter = ReferralFilter {
+        states,
+        sort,
+        page: 1,
+        per_page: 25,
+        ..ReferralFilter::default()
+    };
+    Ok(w.services
+        .referrals
+        .inbox(&w.hospital, filter)
+        .await?
+        .items
+        .into_iter()
+        .map(|item| item.referral.id)
+        .collect())
 }

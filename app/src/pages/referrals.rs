@@ -5,7 +5,7 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared::dto::{ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter};
+use shared::dto::{CaseSort, ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter};
 use shared::referral::{ReferralFlow, ReferralState};
 use shared::roles::Role;
 use shared::workflow::Workflow;
@@ -38,15 +38,30 @@ fn InboxBody(role: Role) -> impl IntoView {
     let state = query_value("status");
     let overdue = query_value("terlambat");
     let search = query_value("cari");
+    let sort = query_value("urut");
     let page = query_page();
     let act = ServerAction::<AnswerReferral>::new();
     let rows = Resource::new(
-        move || (state(), overdue(), search(), page(), act.version().get()),
-        |(state, overdue, search, page, _)| {
+        move || {
+            (
+                state(),
+                overdue(),
+                search(),
+                sort(),
+                page(),
+                act.version().get(),
+            )
+        },
+        |(state, overdue, search, sort, page, _)| {
             referral_inbox(ReferralFilter {
-                states: ReferralState::from_code(&state).into_iter().collect(),
+                states: inbox_states(&state, &search),
                 search,
                 overdue_only: overdue == "1",
+                sort: match sort.as_str() {
+                    "batas" => CaseSort::DueFirst,
+                    "lama" => CaseSort::OldestFirst,
+                    _ => CaseSort::NewestFirst,
+                },
                 page,
                 per_page: 25,
             })
@@ -62,11 +77,20 @@ fn InboxBody(role: Role) -> impl IntoView {
             <div>
                 <label for="status" class=LABEL>{tr("Status", "Status")}</label>
                 <select id="status" name="status" class=INPUT>
-                    <option value="">{tr("Semua", "All")}</option>
+                    <option value="">{tr("Belum selesai (dikirim, diterima, diproses)", "Unfinished (sent, accepted, in progress)")}</option>
+                    <option value="semua" selected=state() == "semua">{tr("Semua", "All")}</option>
                     {ReferralState::ALL
                         .iter()
                         .map(|s| view! { <option value=s.code() selected=state() == s.code()>{label(*s)}</option> })
                         .collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="urut" class=LABEL>{tr("Urutan", "Order")}</label>
+                <select id="urut" name="urut" class=INPUT>
+                    <option value="">{tr("Terbaru", "Newest")}</option>
+                    <option value="batas" selected=sort() == "batas">{tr("Batas waktu terdekat", "Earliest deadline")}</option>
+                    <option value="lama" selected=sort() == "lama">{tr("Terlama", "Oldest")}</option>
                 </select>
             </div>
             <label class="flex items-center gap-2 text-sm">
@@ -80,7 +104,7 @@ fn InboxBody(role: Role) -> impl IntoView {
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(found) => {
-                        let query = encode_query(&[("status", state()), ("terlambat", overdue()), ("cari", search())]);
+                        let query = encode_query(&[("status", state()), ("terlambat", overdue()), ("cari", search()), ("urut", sort())]);
                         Either::Left(view! {
                             <p class="mb-2 text-sm text-slate-600">{format!("{} {}", found.total, tr("rujukan", "referrals"))}</p>
                             <ul class="space-y-3" data-testid="referral-list">
@@ -94,6 +118,22 @@ fn InboxBody(role: Role) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The states the inbox shows for its `status` choice: by default what still
+/// awaits the institution (but a letter's number or code is looked for in
+/// every state), `semua` everything, else the one state chosen.
+fn inbox_states(choice: &str, search: &str) -> Vec<ReferralState> {
+    match choice {
+        "" if search.trim().is_empty() => ReferralState::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open())
+            .collect(),
+        "" => Vec::new(),
+        "semua" => Vec::new(),
+        code => ReferralState::from_code(code).into_iter().collect(),
     }
 }
 
@@ -215,26 +255,26 @@ fn Letter(letter: ReferralLetter) -> impl IntoView {
             </button>
             <a href=paths::REFERRALS class=BUTTON_QUIET>{tr("Kembali ke rujukan", "Back to referrals")}</a>
         </div>
-        <article class="letter mx-auto max-w-[210mm] bg-white p-8 text-[15px] leading-relaxed shadow print:max-w-none print:p-0 print:shadow-none" data-testid="referral-letter">
+        <article class="letter mx-auto max-w-[210mm] bg-white p-4 text-[15px] leading-relaxed shadow sm:p-8 print:max-w-none print:p-0 print:shadow-none" data-testid="referral-letter">
             <header class="border-b-4 border-double border-slate-800 pb-3 text-center">
                 <p class="text-lg font-bold uppercase">{format!("Pemerintah {}", letter.district_name)}</p>
                 <p class="font-bold uppercase">"Dinas Sosial"</p>
                 <p class="text-sm">"Sistem Layanan dan Rujukan Terpadu (SLRT)"</p>
             </header>
             <h1 class="mt-6 text-center text-lg font-bold underline">"SURAT RUJUKAN"</h1>
-            <p class="text-center" data-testid="letter-number">{format!("Nomor: {}", referral.number.as_str())}</p>
+            <p class="text-center wrap-anywhere" data-testid="letter-number">{format!("Nomor: {}", referral.number.as_str())}</p>
             <p class="mt-6">"Kepada Yth."</p>
             <p class="font-semibold" data-testid="letter-institution">{referral.institution_name.clone()}</p>
             <p>"di tempat"</p>
             <p class="mt-4">"Dengan hormat, bersama ini kami rujuk warga berikut untuk mendapatkan layanan:"</p>
             <table class="mt-2">
                 <tbody>
-                    <tr><td class="pr-4 align-top">"Nama kepala keluarga"</td><td class="align-top">{format!(": {}", letter.item.resident_name)}</td></tr>
-                    <tr><td class="pr-4 align-top">"Desa/kelurahan"</td><td class="align-top">{format!(": {} ({})", letter.item.village_name, letter.village_code)}</td></tr>
-                    <tr><td class="pr-4 align-top">"Kebutuhan"</td><td class="align-top">{format!(": {}", letter.item.need)}</td></tr>
-                    <tr><td class="pr-4 align-top">"Program/layanan"</td><td class="align-top">{format!(": {}", referral.service_name)}</td></tr>
-                    <tr><td class="pr-4 align-top">"Nomor kasus"</td><td class="align-top">{format!(": {}", letter.item.case_number)}</td></tr>
-                    <tr><td class="pr-4 align-top">"Batas tindak lanjut"</td><td class="align-top">{format!(": {}", date_id(referral.deadline.due))}</td></tr>
+                    <tr><td class="pr-4 align-top">"Nama kepala keluarga"</td><td class="align-top wrap-anywhere">{format!(": {}", letter.item.resident_name)}</td></tr>
+                    <tr><td class="pr-4 align-top">"Desa/kelurahan"</td><td class="align-top wrap-anywhere">{format!(": {} ({})", letter.item.village_name, letter.village_code)}</td></tr>
+                    <tr><td class="pr-4 align-top">"Kebutuhan"</td><td class="align-top wrap-anywhere">{format!(": {}", letter.item.need)}</td></tr>
+                    <tr><td class="pr-4 align-top">"Program/layanan"</td><td class="align-top wrap-anywhere">{format!(": {}", referral.service_name)}</td></tr>
+                    <tr><td class="pr-4 align-top">"Nomor kasus"</td><td class="align-top wrap-anywhere">{format!(": {}", letter.item.case_number)}</td></tr>
+                    <tr><td class="pr-4 align-top">"Batas tindak lanjut"</td><td class="align-top wrap-anywhere">{format!(": {}", date_id(referral.deadline.due))}</td></tr>
                 </tbody>
             </table>
             <p class="mt-4">

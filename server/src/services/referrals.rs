@@ -17,8 +17,8 @@ use shared::complaint::ComplaintType;
 use shared::contract::{Actor, ReferralService, ServiceError};
 use shared::deadline::{Deadline, HolidayCalendar};
 use shared::dto::{
-    IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter,
-    ReferralTransitionRequest, ReferralView,
+    CaseSort, IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem,
+    ReferralLetter, ReferralTransitionRequest, ReferralView,
 };
 use shared::geo::AreaScope;
 use shared::programme::InstitutionId;
@@ -527,9 +527,13 @@ impl ReferralService for DbReferralService {
             per_page,
         } = fetch_page(
             &self.db,
-            query
-                .order_by_asc(referrals::Column::DueOn)
-                .order_by_asc(referrals::Column::Id),
+            match filter.sort {
+                CaseSort::DueFirst => query
+                    .order_by_asc(referrals::Column::DueOn)
+                    .order_by_asc(referrals::Column::Id),
+                CaseSort::NewestFirst => query.order_by_desc(referrals::Column::Id),
+                CaseSort::OldestFirst => query.order_by_asc(referrals::Column::Id),
+            },
             filter.page,
             filter.per_page,
         )
