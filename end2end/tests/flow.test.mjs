@@ -55,6 +55,15 @@ async function openCase(username, viewport = PHONE) {
 async function act(page, action, state, note = '') {
   const form = page.locator(`form[data-action="${action}"]`);
   if (note) await form.getByLabel(/Catatan/).fill(note);
+  const confirm = form.getByTestId(`confirm-${action}`);
+  if (['resolve', 'close'].includes(action)) {
+    // A final action waits for its confirmation: pressed first, it sends nothing.
+    const before = await page.getByTestId('case-state').textContent();
+    await form.getByTestId(`action-${action}`).click();
+    assert.equal(await confirm.evaluate((box) => box.validity.valueMissing), true, `${action} asks to confirm`);
+    assert.equal(await page.getByTestId('case-state').textContent(), before);
+    await confirm.check();
+  }
   await form.getByTestId(`action-${action}`).click();
   const moved = page.getByTestId('case-state').filter({ hasText: state });
   const refused = page.getByTestId('form-error');
@@ -70,6 +79,13 @@ async function act(page, action, state, note = '') {
     (inputs) => inputs.map((input) => input.value),
   );
   assert.ok(notes.every((value) => value === ''), `notes left typed after ${action}: ${notes}`);
+}
+
+/** Checks the case page's next-step line: what it says, and whether it is the user's turn. */
+async function nextStep(page, text, mine) {
+  const line = page.getByTestId('case-next-step');
+  await line.filter({ hasText: text }).waitFor();
+  assert.equal(await line.getAttribute('data-mine'), String(mine), await line.textContent());
 }
 
 test('the front office looks up a number not on record, registers the household with two members, and opens a case', async () => {
@@ -159,7 +175,12 @@ test('the front office looks up a number not on record, registers the household 
   found.casePath = new URL(page.url()).pathname;
   await page.getByTestId('case-state').filter({ hasText: 'Terdaftar' }).waitFor();
   await waitForHydration(page);
+  // The case says whose turn it is: the front office's, to check the registry;
+  // then the back office's, to identify the needs. The village by its name.
+  await nextStep(page, /Cek registri/, true);
+  assert.match(await page.getByTestId('case-village').textContent(), /Waled Desa/);
   await act(page, 'check_registry', 'Sudah dicek di registri');
+  await nextStep(page, /Identifikasi kebutuhan — oleh Petugas Back Office/, false);
   await closePage(page);
 });
 
@@ -186,7 +207,9 @@ test('the back office identifies the needs and proposes the family to the regist
 
 test('the coordinator decides, issues a referral with consent and prints its letter', async () => {
   const page = await openCase('koordinator.waled', DESKTOP);
+  await nextStep(page, /Tetapkan layanan/, true);
   await act(page, 'decide_service', 'Layanan ditetapkan');
+  await nextStep(page, /rujukan/, true);
   const form = page.getByTestId('referral-form');
   await selectByText(field(form, 'Program/layanan'), /PBI/);
   await selectByText(field(form, 'Lembaga penerima'), /RSUD Waled/);
@@ -214,6 +237,12 @@ test('the coordinator decides, issues a referral with consent and prints its let
 test('the hospital accepts and completes the referral; the coordinator resolves the case; the timeline shows every step', async () => {
   assert.ok(found.referral, 'the referral from the previous test');
   const hospital = await signedInPage(browser, 'lembaga.rsud', PHONE);
+  // The inbox opens on what awaits the hospital, newest first: the new referral
+  // heads the first page, among the demo's many older ones.
+  await hospital.getByTestId('nav-referrals').click();
+  const newest = hospital.getByTestId('referral-card').first();
+  await newest.waitFor();
+  assert.equal(await newest.getAttribute('data-number'), found.referral, 'the newest referral comes first');
   const find = `${BASE_URL}/rujukan?cari=${encodeURIComponent(found.referral)}`;
   await hospital.goto(find);
   const card = hospital.getByTestId('referral-card').first();
