@@ -180,6 +180,8 @@ test('the front office looks up a number not on record, registers the household 
   await nextStep(page, /Cek registri/, true);
   assert.match(await page.getByTestId('case-village').textContent(), /Waled Desa/);
   await act(page, 'check_registry', 'Sudah dicek di registri');
+  // The timeline keeps what the registry said at that moment: this family is not in it.
+  await page.getByTestId('case-timeline').filter({ hasText: 'Hasil cek registri: keluarga tidak ditemukan' }).waitFor();
   await nextStep(page, /Identifikasi kebutuhan — oleh Petugas Back Office/, false);
   await closePage(page);
 });

@@ -155,7 +155,24 @@ async fn cases_are_numbered_per_village_and_opened_once_per_key() -> TestResult 
 async fn the_flow_follows_the_state_machine_and_its_roles() -> TestResult {
     let desk = desk().await?;
     let id = open_case(&desk, 3, "c3").await?;
-    act(&desk, &desk.fo, id, CaseAction::CheckRegistry, "").await?;
+    let checked = act(
+        &desk,
+        &desk.fo,
+        id,
+        CaseAction::CheckRegistry,
+        "KTP dicocokkan",
+    )
+    .await?;
+    // The step keeps what the registry said then, before the desk's own note.
+    let note = checked
+        .timeline
+        .last()
+        .and_then(|step| step.note.clone())
+        .unwrap_or_default();
+    assert!(
+        note.starts_with("Hasil cek registri: ") && note.ends_with("\nKTP dicocokkan"),
+        "{note}"
+    );
     // The front office may not identify needs; the refusal is audited.
     assert_eq!(
         act(&desk, &desk.fo, id, CaseAction::IdentifyNeeds, "")

@@ -448,6 +448,31 @@ impl RegistryRecord {
     }
 }
 
+/// What the registry said about a family when a case checked it, as the case's
+/// timeline keeps it (the registry changes with every import; the case keeps
+/// what the desk saw). No identity number in it.
+pub fn registry_check_note(record: Option<&RegistryRecord>) -> String {
+    match record {
+        None => "Hasil cek registri: keluarga tidak ditemukan di registri (dapat diusulkan sebagai keluarga baru).".to_string(),
+        Some(record) => {
+            let programmes = if record.programmes.is_empty() {
+                "belum menerima program".to_string()
+            } else {
+                let names: Vec<&str> = record.programmes.iter().map(|p| p.label_id()).collect();
+                format!("program: {}", names.join(", "))
+            };
+            format!(
+                "Hasil cek registri: terdaftar di {} (ID {}), desil {}; {}{}.",
+                record.source.label_id(),
+                record.registry_id.as_str(),
+                record.desil.get(),
+                programmes,
+                if record.is_coverage_gap() { " (desil 1–2 tanpa program)" } else { "" },
+            )
+        }
+    }
+}
+
 /// A household (keluarga) as SLRT records it: one family card (KK) at one address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Household {
@@ -567,6 +592,32 @@ pub(crate) mod tests {
     use crate::member::MemberRegistryStatus;
     use crate::member::tests::{boy, woman};
     use proptest::prelude::*;
+
+    #[test]
+    fn a_registry_check_note_says_what_the_registry_said() -> Result<(), DomainError> {
+        assert!(registry_check_note(None).contains("tidak ditemukan"));
+        let record = RegistryRecord {
+            registry_id: RegistryId::parse("DTSEN-3209-0001")?,
+            source: RegistrySource::Dtsen,
+            desil: Desil::new(2)?,
+            programmes: Vec::new(),
+        };
+        let note = registry_check_note(Some(&record));
+        assert!(note.contains("DTSEN") && note.contains("desil 2"), "{note}");
+        assert!(note.contains("tanpa program"), "a gap is named: {note}");
+        let served = RegistryRecord {
+            programmes: vec![ProgrammeKind::Pkh],
+            ..record
+        };
+        let note = registry_check_note(Some(&served));
+        assert!(note.contains(ProgrammeKind::Pkh.label_id()), "{note}");
+        assert!(!note.contains("tanpa program"), "{note}");
+        assert!(
+            note.chars().count() < 300,
+            "leaves room for the desk's own note"
+        );
+        Ok(())
+    }
 
     pub(crate) fn housing() -> HousingCondition {
         HousingCondition {

@@ -40,7 +40,7 @@ use super::store::Store;
 use super::write::{Step, Timeline, load, load_in_area};
 use crate::entities::{
     case_events, cases, complaints, households, institutions, programmes, referral_events,
-    referrals,
+    referrals, registry_families,
 };
 
 /// [`CaseService`] on the portal database.
@@ -363,6 +363,40 @@ impl DbCaseService {
     }
 
     /// The case file (the caller has authorised and audits the view).
+    /// The note of a registry check: what the registry says about the case's
+    /// family now (by its registry link, else by its No KK), then the desk's own.
+    async fn registry_check_note(
+        &self,
+        case: &cases::Model,
+        typed: &str,
+    ) -> Result<String, ServiceError> {
+        let household = load::<households::Entity>(&self.db, case.household_id).await?;
+        let by_link = match &household.registry_id {
+            Some(id) => registry_families::Entity::find_by_id(id.clone())
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?,
+            None => None,
+        };
+        let family = match by_link {
+            Some(family) => Some(family),
+            None => registry_families::Entity::find()
+                .filter(registry_families::Column::KkHash.eq(household.kk_hash.clone()))
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?,
+        };
+        let record = family
+            .as_ref()
+            .map(super::households::registry_record)
+            .transpose()?;
+        let said = shared::household::registry_check_note(record.as_ref());
+        Ok(match typed.trim() {
+            "" => said,
+            typed => format!("{said}\n{typed}"),
+        })
+    }
+
     async fn build_detail(
         &self,
         actor: &Actor,
@@ -648,13 +682,18 @@ impl CaseService for DbCaseService {
                 .collect::<Result<Vec<_>, _>>()?;
             check_referrals_closed(&states)?;
         }
+        let note = if request.action == CaseAction::CheckRegistry {
+            self.registry_check_note(&row, &request.note).await?
+        } else {
+            request.note.clone()
+        };
         let now = Utc::now();
         let (next, change) = workflow_step::<CaseFlow>(
             &self.db,
             actor,
             status,
             request.action,
-            &request.note,
+            &note,
             now,
             "case_transition",
             Subject::new("case", row.id),
