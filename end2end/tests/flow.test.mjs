@@ -215,6 +215,8 @@ test('the coordinator decides, issues a referral with consent and prints its let
   const form = page.getByTestId('referral-form');
   await selectByText(field(form, 'Program/layanan'), /PBI/);
   await selectByText(field(form, 'Lembaga penerima'), /RSUD Waled/);
+  // The pregnancy check is for the wife: the referral names her, not only the head.
+  await selectByText(field(form, 'Untuk anggota keluarga'), /Sulastri/);
   await field(form, 'Persetujuan diberikan oleh').fill(HEAD);
   await form.getByTestId('consent').check();
   await checkAccessibility(page, 'case');
@@ -227,6 +229,7 @@ test('the coordinator decides, issues a referral with consent and prints its let
   await issued.getByTestId('letter-link').click();
   await page.getByTestId('referral-letter').waitFor();
   found.referral = (await page.getByTestId('letter-number').textContent()).replace('Nomor:', '').trim();
+  assert.match(await page.getByTestId('letter-member').textContent(), /Sulastri/);
   assert.ok(found.referral.length > 0);
   const letter = await page.getByTestId('referral-letter').textContent();
   assert.ok(letter.includes(HEAD), 'the letter names the resident');

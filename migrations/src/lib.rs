@@ -12,6 +12,7 @@ mod m20261206_000006_privacy;
 mod m20261206_000007_proposal_change;
 mod m20261206_000008_village_meetings;
 mod m20261206_000009_home_visits;
+mod m20261206_000010_referral_member;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_proposal_change::Migration),
             Box::new(m20261206_000008_village_meetings::Migration),
             Box::new(m20261206_000009_home_visits::Migration),
+            Box::new(m20261206_000010_referral_member::Migration),
         ]
     }
 }

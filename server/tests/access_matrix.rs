@@ -1034,6 +1034,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
                 idempotency_key: "ref-matrix".into(),
                 case_id: case.id,
                 complaint_id: None,
+                member_id: None,
                 programme_id,
                 institution_id: inside.id,
                 consent: Some(shared::referral::ConsentGiven {

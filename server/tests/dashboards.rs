@@ -288,6 +288,7 @@ async fn random_write(
                         idempotency_key: format!("ref-{step}"),
                         case_id: case.id,
                         complaint_id: None,
+                        member_id: None,
                         programme_id: t.programme_id,
                         institution_id: t.institution_id,
                         consent: Some(shared::referral::ConsentGiven {

@@ -166,6 +166,7 @@ async fn no_role_can_rebuild_a_masked_nik_from_what_it_reads() -> TestResult {
                 idempotency_key: "r7".into(),
                 case_id,
                 complaint_id: None,
+                member_id: None,
                 programme_id,
                 institution_id,
                 consent: Some(shared::referral::ConsentGiven {

@@ -109,6 +109,7 @@ fn issue(w: &World, key: &str) -> IssueReferral {
         idempotency_key: key.into(),
         case_id: w.case_id,
         complaint_id: None,
+        member_id: None,
         programme_id: w.programme_id,
         institution_id: w.institution_id,
         consent: Some(shared::referral::ConsentGiven {
@@ -558,4 +559,69 @@ async fn inbox_ids(
         .into_iter()
         .map(|item| item.referral.id)
         .collect())
+}
+
+#[tokio::test]
+async fn a_referral_names_the_member_it_is_for_and_only_of_the_case_family() -> TestResult {
+    let w = world().await?;
+    let detail = w.services.cases.detail(&w.coordinator, w.case_id).await?;
+    assert!(
+        detail.members.len() >= 2,
+        "the case offers its family's members"
+    );
+    let (member_id, member_name) = detail.members[1].clone();
+    let other = w
+        .services
+        .households
+        .register(&w.fo, household_request(WALED_DESA, 2, "h2")?)
+        .await?;
+    let stranger = w.services.households.file(&w.fo, other.id).await?.members[0].id;
+    let refused = w
+        .services
+        .referrals
+        .issue(
+            &w.coordinator,
+            IssueReferral {
+                member_id: Some(stranger),
+                ..issue(&w, "m1")
+            },
+        )
+        .await;
+    assert_eq!(
+        refused.err(),
+        Some(ServiceError::NotFound),
+        "another family's member"
+    );
+    let issued = w
+        .services
+        .referrals
+        .issue(
+            &w.coordinator,
+            IssueReferral {
+                member_id: Some(member_id),
+                ..issue(&w, "m2")
+            },
+        )
+        .await?;
+    let letter = w.services.referrals.letter(&w.hospital, issued.id).await?;
+    assert_eq!(
+        letter.item.member_name.as_deref(),
+        Some(member_name.as_str())
+    );
+    assert_ne!(
+        letter.item.resident_name, member_name,
+        "the head, and the member apart"
+    );
+    let whole_family = w
+        .services
+        .referrals
+        .issue(&w.coordinator, issue(&w, "m3"))
+        .await?;
+    let letter = w
+        .services
+        .referrals
+        .letter(&w.hospital, whole_family.id)
+        .await?;
+    assert_eq!(letter.item.member_name, None);
+    Ok(())
 }

@@ -138,6 +138,9 @@ pub struct ReferralDraft {
     /// The complaint the referral answers (empty: the case as a whole).
     #[serde(default)]
     pub complaint_id: String,
+    /// The member of the household it is for (empty: the family as a whole).
+    #[serde(default)]
+    pub member_id: String,
     #[serde(default)]
     pub programme_id: String,
     #[serde(default)]
@@ -159,6 +162,7 @@ impl ReferralDraft {
             "complaint_id",
             optional_number("complaint_id", &self.complaint_id),
         );
+        let member_id = errors.check("member_id", optional_number("member_id", &self.member_id));
         let programme_id = errors.check("programme_id", chosen("programme_id", &self.programme_id));
         let institution_id = errors.check(
             "institution_id",
@@ -179,6 +183,7 @@ impl ReferralDraft {
         match (
             case_id,
             complaint_id,
+            member_id,
             programme_id,
             institution_id,
             given_by,
@@ -186,6 +191,7 @@ impl ReferralDraft {
             (
                 Some(case_id),
                 Some(complaint_id),
+                Some(member_id),
                 Some(programme_id),
                 Some(institution_id),
                 Some(given_by),
@@ -193,6 +199,7 @@ impl ReferralDraft {
                 idempotency_key: self.idempotency_key.clone(),
                 case_id,
                 complaint_id,
+                member_id,
                 programme_id,
                 institution_id,
                 consent: Some(ConsentGiven {

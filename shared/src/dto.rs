@@ -198,6 +198,9 @@ pub struct CaseDetail {
     /// The name of the case's village (the summary carries its code).
     #[serde(default)]
     pub village_name: String,
+    /// The household's members (id, name), for a referral meant for one of them.
+    #[serde(default)]
+    pub members: Vec<(i64, String)>,
     /// Complaints and needs.
     pub complaints: Vec<Complaint>,
     /// The storage id of each complaint, in the same order.
@@ -825,6 +828,10 @@ pub struct IssueReferral {
     pub case_id: i64,
     /// The complaint or need it answers, when one is singled out.
     pub complaint_id: Option<i64>,
+    /// The member of the household it is for (the patient, the pupil); `None`
+    /// for the family as a whole.
+    #[serde(default)]
+    pub member_id: Option<i64>,
     /// Catalogue entry (programme or service) id.
     pub programme_id: i64,
     /// Receiving institution id.
@@ -864,6 +871,9 @@ pub struct ReferralInboxItem {
     pub case_number: String,
     /// Head of the resident's family.
     pub resident_name: String,
+    /// The member of the household the referral is for, when it names one.
+    #[serde(default)]
+    pub member_name: Option<String>,
     /// Village name.
     pub village_name: String,
     /// What is needed, in the officer's words.

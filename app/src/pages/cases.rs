@@ -265,6 +265,11 @@ fn CaseFile(
             summary.status.state,
             CaseState::ServiceDecided | CaseState::Referred | CaseState::Monitoring
         );
+    let member_choices: Vec<(String, String)> = detail
+        .members
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect();
     let complaint_choices: Vec<(String, String)> = detail
         .complaint_ids
         .iter()
@@ -344,7 +349,7 @@ fn CaseFile(
                 .collect_view()}
         </ul>
         {detail.referrals.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada rujukan.", "No referral yet.")}</p> })}
-        {may_refer.then(|| view! { <ReferralForm case_id today=user.today complaints=complaint_choices programmes institutions refresh /> })}
+        {may_refer.then(|| view! { <ReferralForm case_id today=user.today complaints=complaint_choices members=member_choices programmes institutions refresh /> })}
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
         <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="case-timeline">
             {detail
@@ -527,6 +532,7 @@ fn ReferralForm(
     case_id: i64,
     today: chrono::NaiveDate,
     complaints: Vec<(String, String)>,
+    members: Vec<(String, String)>,
     programmes: Vec<(String, String)>,
     institutions: Vec<(String, String)>,
     refresh: Callback<()>,
@@ -560,6 +566,13 @@ fn ReferralForm(
                 <select id="ref-complaint" name="complaint_id" class=INPUT>
                     <option value="">{tr("Semua kebutuhan kasus ini", "All needs of this case")}</option>
                     {options(complaints)}
+                </select>
+            </div>
+            <div class="sm:col-span-2">
+                <label for="ref-member" class=LABEL>{tr("Untuk anggota keluarga", "For the family member")}</label>
+                <select id="ref-member" name="member_id" class=INPUT>
+                    <option value="">{tr("Seluruh keluarga", "The whole family")}</option>
+                    {options(members)}
                 </select>
             </div>
             <div>

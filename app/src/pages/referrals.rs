@@ -164,6 +164,10 @@ fn InboxCard(
             <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
                 <dt class="font-medium">{tr("Warga", "Resident")}</dt>
                 <dd>{format!("{} ({})", item.resident_name, item.village_name)}</dd>
+                {item.member_name.clone().map(|name| view! {
+                    <dt class="font-medium">{tr("Untuk anggota", "For member")}</dt>
+                    <dd data-testid="referral-member">{name}</dd>
+                })}
                 <dt class="font-medium">{tr("Kebutuhan", "Need")}</dt>
                 <dd>{item.need.clone()}</dd>
                 <dt class="font-medium">{tr("Batas waktu", "Due")}</dt>
@@ -270,6 +274,9 @@ fn Letter(letter: ReferralLetter) -> impl IntoView {
             <table class="mt-2">
                 <tbody>
                     <tr><td class="pr-4 align-top">"Nama kepala keluarga"</td><td class="align-top wrap-anywhere">{format!(": {}", letter.item.resident_name)}</td></tr>
+                    {letter.item.member_name.clone().map(|name| view! {
+                        <tr><td class="pr-4 align-top">"Untuk anggota keluarga"</td><td class="align-top wrap-anywhere" data-testid="letter-member">{format!(": {name}")}</td></tr>
+                    })}
                     <tr><td class="pr-4 align-top">"Desa/kelurahan"</td><td class="align-top wrap-anywhere">{format!(": {} ({})", letter.item.village_name, letter.village_code)}</td></tr>
                     <tr><td class="pr-4 align-top">"Kebutuhan"</td><td class="align-top wrap-anywhere">{format!(": {}", letter.item.need)}</td></tr>
                     <tr><td class="pr-4 align-top">"Program/layanan"</td><td class="align-top wrap-anywhere">{format!(": {}", referral.service_name)}</td></tr>

@@ -11,6 +11,8 @@ pub struct Model {
     pub number: String,
     pub case_id: i64,
     pub complaint_id: Option<i64>,
+    /// The member of the household it is for (`None`: the family as a whole).
+    pub member_id: Option<i64>,
     pub programme_id: i64,
     pub institution_id: i64,
     /// A `ReferralState` code.

@@ -39,7 +39,7 @@ use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, load, load_in_area};
 use crate::entities::{
-    case_events, cases, complaints, households, institutions, programmes, referral_events,
+    case_events, cases, complaints, households, institutions, members, programmes, referral_events,
     referrals, registry_families,
 };
 
@@ -466,6 +466,16 @@ impl DbCaseService {
             .await?
             .remove(&row.village_code)
             .unwrap_or_default();
+        let members = members::Entity::find()
+            .filter(members::Column::HouseholdId.eq(row.household_id))
+            .order_by_asc(members::Column::Relationship)
+            .order_by_asc(members::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect();
         let summary = summaries(&self.db, vec![row])
             .await?
             .pop()
@@ -483,6 +493,7 @@ impl DbCaseService {
         Ok(CaseDetail {
             summary,
             village_name,
+            members,
             complaint_ids: complaint_rows.iter().map(|c| c.id).collect(),
             complaints: complaint_list,
             referrals,

@@ -40,7 +40,9 @@ use super::rows::stored;
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, Write, load, load_in_area};
-use crate::entities::{areas, cases, complaints, households, institutions, programmes, referrals};
+use crate::entities::{
+    areas, cases, complaints, households, institutions, members, programmes, referrals,
+};
 
 /// Letters of a verification code: no 0/O, 1/I/L, so it can be read aloud and typed back.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -99,6 +101,14 @@ impl DbReferralService {
         .map_err(db_failure)?
         .map(|c| c.description)
         .unwrap_or_default();
+        let member_name = match row.member_id {
+            Some(id) => members::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .map(|m| m.name),
+            None => None,
+        };
         let overdue = view.state.is_open() && view.deadline.due < today_in(&case.village_code);
         let item = ReferralInboxItem {
             overdue,
@@ -106,6 +116,7 @@ impl DbReferralService {
             case_id: case.id,
             case_number: case.number.clone(),
             resident_name: household.head_name,
+            member_name,
             village_name,
             need,
         };
@@ -236,6 +247,15 @@ impl ReferralService for DbReferralService {
             ),
             None => None,
         };
+        if let Some(id) = request.member_id {
+            // Only a member of the case's own family.
+            members::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .filter(|m| m.household_id == case.household_id)
+                .ok_or(ServiceError::NotFound)?;
+        }
         let today = today_in(&case.village_code);
         // Consent is part of the request and checked here, whoever calls: no data
         // goes to an institution without it (UU 27/2022).
@@ -287,6 +307,7 @@ impl ReferralService for DbReferralService {
                 number: Set(number.as_str().to_string()),
                 case_id: Set(case.id),
                 complaint_id: Set(request.complaint_id),
+                member_id: Set(request.member_id),
                 programme_id: Set(programme.id),
                 institution_id: Set(institution.id),
                 state: Set(ReferralFlow::initial().code().to_string()),

@@ -201,6 +201,7 @@ impl CaseMaker<'_> {
                 number: Set(number),
                 case_id: Set(context.case_id),
                 complaint_id: Set(Some(*complaint_id)),
+                member_id: Set(None),
                 programme_id: Set(programme_id),
                 institution_id: Set(institution_id),
                 state: Set(state.code().to_string()),
