@@ -134,6 +134,10 @@ test('the national monitor compares districts and provinces and ranks them', asy
   );
   const numbers = values.filter((v) => /^[\d.]+$/.test(v)).map((v) => Number(v.replace(/\./g, '')));
   assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), `ranked highest first: ${values}`);
+  // The hundreds of districts with none are counted under the ranking, not listed.
+  assert.ok(!values.includes('0'), `no zero row listed: ${values}`);
+  const zeros = await page.getByTestId('ranking-zeros').textContent();
+  assert.ok(Number(zeros.split(' ')[0].replace(/\./g, '')) > 400, zeros);
   assert.deepEqual(await seriousAccessibilityViolations(page), []);
   await screenshot(page, 'comparison-districts-desktop');
   await page.getByRole('link', { name: 'Provinsi', exact: true }).click();

@@ -504,13 +504,24 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
         .take(12)
         .map(|(row, activity)| (row.area.name.clone(), activity.clone()))
         .collect();
-    let total_rows = ranked.len();
+    // Areas at 0 by the chosen indicator are counted, not listed one by one
+    // (hundreds of zero rows buried the ranking); "show all" lists them too.
+    let is_zero =
+        |row: &AreaRow| column.is_some_and(|c| numeric(&(c.3)(&row.indicators)) == Some(0));
+    let all_rows = ranked.len();
+    let zero_rows = if all {
+        0
+    } else {
+        ranked.iter().filter(|(row, _)| is_zero(row)).count()
+    };
     let rows: Vec<AreaRow> = ranked
         .into_iter()
         .map(|(row, _)| row)
+        .filter(|row| all || !is_zero(row))
         .take(if all { usize::MAX } else { RANKING_ROWS })
         .collect();
-    let show_all = (!all && total_rows > RANKING_ROWS).then(|| {
+    let total_rows = all_rows;
+    let show_all = (!all && (all_rows - zero_rows > RANKING_ROWS || zero_rows > 0)).then(|| {
         with_query(
             paths::COMPARISON,
             &[
@@ -578,6 +589,11 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
                 <a href=csv class="text-sm text-teal-800 underline" rel="external" download="">{tr("Unduh CSV", "Download CSV")}</a>
             </div>
             <AreaTable rows ranked=true drill=false />
+            {(zero_rows > 0).then(|| view! {
+                <p class="mt-2 text-sm text-slate-600" data-testid="ranking-zeros">
+                    {format!("{} {}", number_id(zero_rows as u64), tr("wilayah lain bernilai 0 (tidak dicantumkan).", "other areas at 0 (not listed)."))}
+                </p>
+            })}
             {show_all.map(|href| view! {
                 <a href=href class="mt-2 inline-block text-sm text-teal-800 underline" data-testid="ranking-all">
                     {format!("{} ({})", tr("Tampilkan semua", "Show all"), number_id(total_rows as u64))}

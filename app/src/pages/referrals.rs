@@ -77,7 +77,7 @@ fn InboxBody(role: Role) -> impl IntoView {
             <div>
                 <label for="status" class=LABEL>{tr("Status", "Status")}</label>
                 <select id="status" name="status" class=INPUT>
-                    <option value="">{tr("Belum selesai (dikirim, diterima, diproses)", "Unfinished (sent, accepted, in progress)")}</option>
+                    <option value="">{tr("Belum selesai", "Unfinished")}</option>
                     <option value="semua" selected=state() == "semua">{tr("Semua", "All")}</option>
                     {ReferralState::ALL
                         .iter()
