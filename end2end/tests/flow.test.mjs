@@ -223,6 +223,8 @@ test('the coordinator decides, issues a referral with consent and prints its let
   await form.getByTestId('referral-submit').click();
   // The case moves on and lists the referral with its letter.
   await page.getByTestId('case-state').filter({ hasText: 'Dirujuk' }).waitFor();
+  // The confirmation stays above the redrawn file, with the letter's number.
+  assert.match(await page.getByTestId('case-notice').textContent(), /Rujukan RJK\/.+ terbit/);
   const issued = page.getByTestId('case-referrals').locator('li').filter({ hasText: 'RSUD Waled' });
   await issued.waitFor();
   await screenshot(page, 'case-desktop');

@@ -209,8 +209,21 @@ fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
             Ok((detail, Vec::new(), Vec::new()))
         }
     });
-    let refresh = Callback::new(move |()| detail.refetch());
+    // What the last save did, kept above the file: the file itself is drawn
+    // anew after every save, and a confirmation inside it vanished with it.
+    let notice = RwSignal::new(None::<String>);
+    let refresh = Callback::new(move |saved: String| {
+        notice.set(Some(saved));
+        detail.refetch();
+        // The new state, the next step and this notice are at the top.
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    });
     view! {
+        {move || notice.get().map(|text| view! {
+            <p role="status" class="mb-3 rounded-lg border border-teal-300 bg-teal-50 p-3 text-sm font-medium text-teal-900" data-testid="case-notice">
+                {text}
+            </p>
+        })}
         <Transition fallback=|| view! { <p>{texts().loading}</p> }>
             {move || {
                 let user = user.clone();
@@ -229,7 +242,7 @@ fn CaseDetailBody(user: CurrentUser) -> impl IntoView {
 fn CaseFile(
     detail: CaseDetail,
     user: CurrentUser,
-    refresh: Callback<()>,
+    refresh: Callback<String>,
     programmes: Vec<ProgrammeEntry>,
     institutions: Vec<InstitutionEntry>,
 ) -> impl IntoView {
@@ -433,12 +446,18 @@ fn CaseActions(
     version: i32,
     state: CaseState,
     actions: Vec<CaseActionKind>,
-    refresh: Callback<()>,
+    refresh: Callback<String>,
 ) -> impl IntoView {
     let act = ServerAction::<CaseAction>::new();
     Effect::new(move |_| {
         if matches!(act.value().get(), Some(Ok(()))) {
-            refresh.run(());
+            refresh.run(
+                tr(
+                    "Tindakan tersimpan; status dan langkah berikutnya di bawah ini sudah diperbarui.",
+                    "Action saved; the state and the next step below are updated.",
+                )
+                .to_string(),
+            );
         }
     });
     // Issuing the first referral is the `refer` step: that happens in the referral form.
@@ -535,12 +554,20 @@ fn ReferralForm(
     members: Vec<(String, String)>,
     programmes: Vec<(String, String)>,
     institutions: Vec<(String, String)>,
-    refresh: Callback<()>,
+    refresh: Callback<String>,
 ) -> impl IntoView {
     let issue = ServerAction::<IssueReferral>::new();
     Effect::new(move |_| {
-        if matches!(issue.value().get(), Some(Ok(_))) {
-            refresh.run(());
+        if let Some(Ok(issued)) = issue.value().get() {
+            refresh.run(format!(
+                "{} {} {}",
+                tr("Rujukan", "Referral"),
+                issued.number.as_str(),
+                tr(
+                    "terbit; surat rujukan siap dicetak dari daftar Rujukan.",
+                    "issued; its letter is ready to print from the Referrals list.",
+                ),
+            ));
         }
     });
     let key = fresh_key();
