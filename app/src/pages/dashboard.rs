@@ -499,8 +499,11 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
         ],
     );
     let months = short_months(&comparison.months);
+    // Only areas with a new case in the year (a hidden month counts): an
+    // empty chart of an idle area said nothing.
     let multiples: Vec<(String, Vec<Option<u64>>)> = ranked
         .iter()
+        .filter(|(_, activity)| activity.iter().any(|month| *month != Some(0)))
         .take(12)
         .map(|(row, activity)| (row.area.name.clone(), activity.clone()))
         .collect();
