@@ -139,3 +139,58 @@ export async function seriousAccessibilityViolations(page) {
   });
   return violations;
 }
+
+/** Links a list page offers to its records: the first of each kind is visited too. */
+const RECORD_LINKS = ['case-link', 'household-link', 'proposal-link', 'meetings-link', 'meeting-agenda-link', 'letter-link', 'proposal-visit-link'];
+
+/** The page's width beyond a 360 px screen, with the widest elements that cause it (null: it fits). */
+async function overflow(page) {
+  return page.evaluate((limit) => {
+    const width = document.documentElement.scrollWidth;
+    if (width <= limit) return null;
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > limit + 1)
+      .filter((el) => !el.closest('.overflow-x-auto'))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''}.${[...el.classList].slice(0, 4).join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`);
+    return `${width} px wide: ${culprits.join(', ')}`;
+  }, PHONE.width);
+}
+
+/**
+ * Visits, as `username` on a 360 px screen, every entry of the menu and the
+ * first record each list links to; returns the pages wider than the screen
+ * (with what sticks out) and the paths visited.
+ */
+export async function pagesWiderThanAPhone(browser, username) {
+  const page = await signedInPage(browser, username, PHONE);
+  await page.getByTestId('nav-home').waitFor();
+  const menu = await page.locator('[data-testid^="nav-"]').evaluateAll(
+    (links) => links.map((a) => a.getAttribute('href')).filter((href) => href && href.startsWith('/')),
+  );
+  const seen = new Set();
+  const wide = [];
+  const visit = async (path) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    await page.goto(`${BASE_URL}${path}`);
+    await settled(page);
+    const found = await overflow(page);
+    if (found) {
+      wide.push(`${path}: ${found}`);
+      await screenshot(page, `narrow-${username}-${path.replace(/[^a-z0-9]+/gi, '-')}`);
+    }
+  };
+  for (const path of menu) {
+    await visit(path);
+    // Read at once (the page has settled): waiting for links a page does not have costs seconds each.
+    const records = await page.evaluate((ids) => ids.map(
+      (id) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('href') ?? null,
+    ), RECORD_LINKS);
+    for (const href of records) {
+      if (href && href.startsWith('/') && !href.startsWith('/unduh/')) await visit(href);
+    }
+  }
+  await closePage(page);
+  return { menu, wide, seen: [...seen] };
+}
