@@ -511,7 +511,7 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
     // (hundreds of zero rows buried the ranking); "show all" lists them too.
     let is_zero =
         |row: &AreaRow| column.is_some_and(|c| numeric(&(c.3)(&row.indicators)) == Some(0));
-    let all_rows = ranked.len();
+    let total_rows = ranked.len();
     let zero_rows = if all {
         0
     } else {
@@ -523,8 +523,8 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
         .filter(|row| all || !is_zero(row))
         .take(if all { usize::MAX } else { RANKING_ROWS })
         .collect();
-    let total_rows = all_rows;
-    let show_all = (!all && (all_rows - zero_rows > RANKING_ROWS || zero_rows > 0)).then(|| {
+    // Rows were left out: past the first page, or at 0.
+    let show_all = (!all && rows.len() < total_rows).then(|| {
         with_query(
             paths::COMPARISON,
             &[

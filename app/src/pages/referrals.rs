@@ -131,8 +131,7 @@ fn inbox_states(choice: &str, search: &str) -> Vec<ReferralState> {
             .copied()
             .filter(|s| s.is_open())
             .collect(),
-        "" => Vec::new(),
-        "semua" => Vec::new(),
+        "" | "semua" => Vec::new(),
         code => ReferralState::from_code(code).into_iter().collect(),
     }
 }

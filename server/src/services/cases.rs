@@ -40,7 +40,7 @@ use super::store::Store;
 use super::write::{Step, Timeline, load, load_in_area};
 use crate::entities::{
     case_events, cases, complaints, households, institutions, members, programmes, referral_events,
-    referrals, registry_families,
+    referrals,
 };
 
 /// [`CaseService`] on the portal database.
@@ -362,7 +362,6 @@ impl DbCaseService {
         Ok(row)
     }
 
-    /// The case file (the caller has authorised and audits the view).
     /// The note of a registry check: what the registry says about the case's
     /// family now (by its registry link, else by its No KK), then the desk's own.
     async fn registry_check_note(
@@ -370,21 +369,15 @@ impl DbCaseService {
         case: &cases::Model,
         typed: &str,
     ) -> Result<String, ServiceError> {
+        use super::households::{registry_family, registry_for_kk_hash};
         let household = load::<households::Entity>(&self.db, case.household_id).await?;
         let by_link = match &household.registry_id {
-            Some(id) => registry_families::Entity::find_by_id(id.clone())
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?,
+            Some(id) => registry_family(&self.db, id).await?,
             None => None,
         };
         let family = match by_link {
             Some(family) => Some(family),
-            None => registry_families::Entity::find()
-                .filter(registry_families::Column::KkHash.eq(household.kk_hash.clone()))
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?,
+            None => registry_for_kk_hash(&self.db, &household.kk_hash).await?,
         };
         let record = family
             .as_ref()
@@ -397,6 +390,7 @@ impl DbCaseService {
         })
     }
 
+    /// The case file (the caller has authorised and audits the view).
     async fn build_detail(
         &self,
         actor: &Actor,

@@ -211,6 +211,29 @@ pub(crate) fn registry_record(
     })
 }
 
+/// The registry family with this registry id, if the registry holds it.
+pub(crate) async fn registry_family<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    registry_id: &str,
+) -> Result<Option<registry_families::Model>, ServiceError> {
+    registry_families::Entity::find_by_id(registry_id.to_string())
+        .one(db)
+        .await
+        .map_err(db_failure)
+}
+
+/// The registry family whose No KK has this keyed hash, if any.
+pub(crate) async fn registry_for_kk_hash<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    kk_hash: &str,
+) -> Result<Option<registry_families::Model>, ServiceError> {
+    registry_families::Entity::find()
+        .filter(registry_families::Column::KkHash.eq(kk_hash))
+        .one(db)
+        .await
+        .map_err(db_failure)
+}
+
 /// A NIK as stored: keyed hash, sealed copy, masked form.
 struct ProtectedNik {
     hash: Option<String>,
@@ -324,10 +347,8 @@ impl DbHouseholdService {
             });
         }
         let registry = match &row.registry_id {
-            Some(id) => registry_families::Entity::find_by_id(id.clone())
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
+            Some(id) => registry_family(&self.db, id)
+                .await?
                 .map(|family| registry_record(&family))
                 .transpose()?,
             None => None,
@@ -481,17 +502,6 @@ impl DbHouseholdService {
             .order_by_asc(households::Column::Id);
         Ok((query, scope))
     }
-
-    async fn registry_for_kk_hash(
-        &self,
-        kk_hash: &str,
-    ) -> Result<Option<registry_families::Model>, ServiceError> {
-        registry_families::Entity::find()
-            .filter(registry_families::Column::KkHash.eq(kk_hash))
-            .one(&self.db)
-            .await
-            .map_err(db_failure)
-    }
 }
 
 #[async_trait]
@@ -531,10 +541,7 @@ impl HouseholdService for DbHouseholdService {
                     .await
                     .map_err(db_failure)?;
                 let registry = match person {
-                    Some(person) => registry_families::Entity::find_by_id(person.registry_id)
-                        .one(&self.db)
-                        .await
-                        .map_err(db_failure)?,
+                    Some(person) => registry_family(&self.db, &person.registry_id).await?,
                     None => None,
                 };
                 ("nik", found, registry)
@@ -546,7 +553,7 @@ impl HouseholdService for DbHouseholdService {
                     .all(&self.db)
                     .await
                     .map_err(db_failure)?;
-                ("no_kk", found, self.registry_for_kk_hash(&hash).await?)
+                ("no_kk", found, registry_for_kk_hash(&self.db, &hash).await?)
             }
         };
         let (inside, outside): (Vec<_>, Vec<_>) = found
@@ -702,7 +709,7 @@ impl HouseholdService for DbHouseholdService {
                 checked => checked?,
             }
         }
-        let registry = self.registry_for_kk_hash(&kk_hash).await?;
+        let registry = registry_for_kk_hash(&self.db, &kk_hash).await?;
         let now = Utc::now();
         let details = HouseholdDetails {
             housing: household.housing.clone(),
