@@ -13,6 +13,7 @@ mod m20261206_000007_proposal_change;
 mod m20261206_000008_village_meetings;
 mod m20261206_000009_home_visits;
 mod m20261206_000010_referral_member;
+mod m20261206_000011_cell_keys;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_village_meetings::Migration),
             Box::new(m20261206_000009_home_visits::Migration),
             Box::new(m20261206_000010_referral_member::Migration),
+            Box::new(m20261206_000011_cell_keys::Migration),
         ]
     }
 }

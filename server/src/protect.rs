@@ -33,6 +33,39 @@ pub enum KeyError {
 pub struct DataKey {
     lookup: [u8; 32],
     seal: Aes256Gcm,
+    noise: CellNoise,
+}
+
+/// The dashboards' noise (`shared::cell_key`): two draws per cell key and
+/// count from HMAC-SHA256 under a key derived from the data key, so the
+/// same figure always shows the same number and nobody without the key can
+/// foresee or undo it.
+#[derive(Clone)]
+pub struct CellNoise {
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for CellNoise {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CellNoise(..)")
+    }
+}
+
+impl shared::cell_key::Perturb for CellNoise {
+    fn draws(&self, key: u64, n: u64) -> (f64, f64) {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC-SHA256 takes any key length"));
+        mac.update(&key.to_le_bytes());
+        mac.update(&n.to_le_bytes());
+        let bytes = mac.finalize().into_bytes();
+        // 53 bits each, as a number in (0, 1].
+        let draw = |at: usize| {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&bytes[at..at + 8]);
+            ((u64::from_le_bytes(eight) >> 11) + 1) as f64 / (1u64 << 53) as f64
+        };
+        (draw(0), draw(8))
+    }
 }
 
 impl std::fmt::Debug for DataKey {
@@ -74,6 +107,9 @@ impl DataKey {
         DataKey {
             lookup,
             seal: Aes256Gcm::new(&seal_key.into()),
+            noise: CellNoise {
+                key: derive(&master, b"slrt-cell-noise-v1"),
+            },
         }
     }
 
@@ -82,6 +118,11 @@ impl DataKey {
         let bytes = hex::decode(hex_key.trim()).map_err(|_| KeyError::Malformed)?;
         let master: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Malformed)?;
         Ok(DataKey::from_bytes(master))
+    }
+
+    /// The dashboards' noise under this key.
+    pub fn noise(&self) -> CellNoise {
+        self.noise.clone()
     }
 
     /// Reads the key file, or creates it (mode 0600) with a new random key.

@@ -20,6 +20,7 @@ use sea_orm::{
 use server::entities::{area_stats, cases, complaints, households, members, proposals, referrals};
 use server::services::{self, dashboards, stats};
 use shared::case::{CaseAction, CloseReason};
+use shared::cell_key::{RecordKind, record_key};
 use shared::complaint::{Channel, ComplaintType, Sector};
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dashboard::{CompareLevel, Figures, RESOLVE_DAYS_CAP, SCHOOL_AGE};
@@ -420,21 +421,33 @@ async fn recount(
             })
             .unwrap_or_default();
         let has = |code: &str| received.iter().any(|r| r == code);
-        f.households += 1;
-        f.people += living.len() as u64;
-        f.households_in_registry += u64::from(h.desil.is_some());
-        f.poor_households += u64::from(desil == 1 || desil == 2);
+        let home = record_key(RecordKind::Household, h.id);
+        let person = |m: &members::Model| record_key(RecordKind::Member, m.id);
+        f.households.add_record(home);
+        for m in living {
+            f.people.add_record(person(m));
+        }
+        if h.desil.is_some() {
+            f.households_in_registry.add_record(home);
+        }
+        if desil == 1 || desil == 2 {
+            f.poor_households.add_record(home);
+        }
         if (1..=2).contains(&desil) && received.is_empty() {
-            f.gap_poor_no_programme += 1;
+            f.gap_poor_no_programme.add_record(home);
         }
         if (1..=5).contains(&desil) && !has("pbi_jk") && !has("pbi_apbd") {
-            f.gap_health_insurance += living.len() as u64;
+            for m in living {
+                f.gap_health_insurance.add_record(person(m));
+            }
         }
         if (1..=4).contains(&desil) && !has("kip_pip") {
-            f.gap_education_aid += living
+            for m in living
                 .iter()
                 .filter(|m| (old..=young).contains(&m.birth_date.year()))
-                .count() as u64;
+            {
+                f.gap_education_aid.add_record(person(m));
+            }
         }
     }
     let all_cases: Vec<cases::Model> = cases::Entity::find()
@@ -445,18 +458,23 @@ async fn recount(
         .collect();
     let mut days = vec![];
     for c in &all_cases {
-        f.cases += 1;
+        let case = record_key(RecordKind::Case, c.id);
+        f.cases.add_record(case);
         let finished = c.state == "resolved" || c.state == "closed";
         if !finished {
-            f.open_cases += 1;
-            f.overdue_cases += u64::from(c.due_on < today);
+            f.open_cases.add_record(case);
+            if c.due_on < today {
+                f.overdue_cases.add_record(case);
+            }
         }
         if c.state == "closed" {
-            f.closed_cases += 1;
+            f.closed_cases.add_record(case);
         }
         if c.state == "resolved" {
-            f.resolved_cases += 1;
-            f.resolved_locally += u64::from(c.level == "village");
+            f.resolved_cases.add_record(case);
+            if c.level == "village" {
+                f.resolved_locally.add_record(case);
+            }
             if let Some(at) = c.closed_at {
                 let d = (day_in_wib(at) - c.opened_on).num_days();
                 days.push(d.clamp(0, i64::from(RESOLVE_DAYS_CAP)) as u32);
@@ -466,37 +484,45 @@ async fn recount(
     days.sort_unstable();
     f.median_days_to_resolve = (!days.is_empty()).then(|| days[(days.len() - 1) / 2]);
     let ids: Vec<i64> = all_cases.iter().map(|c| c.id).collect();
-    f.complaints = complaints::Entity::find()
+    for c in complaints::Entity::find()
         .filter(complaints::Column::CaseId.is_in(ids.clone()))
         .all(db)
         .await?
-        .len() as u64;
-    let refs = referrals::Entity::find()
+    {
+        f.complaints
+            .add_record(record_key(RecordKind::Complaint, c.id));
+    }
+    for r in referrals::Entity::find()
         .filter(referrals::Column::CaseId.is_in(ids))
         .all(db)
-        .await?;
-    f.referrals = refs.len() as u64;
-    f.referrals_completed = refs.iter().filter(|r| r.state == "completed").count() as u64;
-    f.proposals = proposals::Entity::find()
-        .all(db)
         .await?
-        .iter()
-        .filter(|p| inside(&p.village_code))
-        .count() as u64;
+    {
+        let key = record_key(RecordKind::Referral, r.id);
+        f.referrals.add_record(key);
+        if r.state == "completed" {
+            f.referrals_completed.add_record(key);
+        }
+    }
+    for p in proposals::Entity::find().all(db).await? {
+        if inside(&p.village_code) {
+            f.proposals
+                .add_record(record_key(RecordKind::Proposal, p.id));
+        }
+    }
     Ok(f)
 }
 
-/// The non-zero counters, sorted.
-async fn counters(db: &DatabaseConnection) -> Result<BTreeMap<String, i64>, sea_orm::DbErr> {
+/// The non-zero counters with their key sums, sorted.
+async fn counters(db: &DatabaseConnection) -> Result<BTreeMap<String, (i64, i64)>, sea_orm::DbErr> {
     Ok(area_stats::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .filter(|r| r.value != 0)
+        .filter(|r| r.value != 0 || r.key_sum != 0)
         .map(|r| {
             (
                 format!("{}|{}|{}|{}", r.area_code, r.metric, r.k1, r.k2),
-                r.value,
+                (r.value, r.key_sum),
             )
         })
         .collect())
@@ -512,18 +538,21 @@ async fn figures_equal_a_recount_after_random_writes() -> TestResult {
     let today = day_in_wib(Utc::now());
     // Enough happened for the comparison to mean something.
     let nation = recount(&t.db, "", today).await?;
-    assert!(nation.households >= 15, "{nation:?}");
+    assert!(nation.households.n >= 15, "{nation:?}");
     assert!(
-        nation.cases >= 5 && nation.complaints > nation.cases,
+        nation.cases.n >= 5 && nation.complaints.n > nation.cases.n,
         "{nation:?}"
     );
     assert!(
-        nation.resolved_cases + nation.closed_cases > 0,
+        nation.resolved_cases.n + nation.closed_cases.n > 0,
         "{nation:?}"
     );
-    assert!(nation.referrals > 0 && nation.proposals > 0, "{nation:?}");
     assert!(
-        nation.households_in_registry > 0 && nation.gap_education_aid > 0,
+        nation.referrals.n > 0 && nation.proposals.n > 0,
+        "{nation:?}"
+    );
+    assert!(
+        nation.households_in_registry.n > 0 && nation.gap_education_aid.n > 0,
         "{nation:?}"
     );
     for area in AREAS {
@@ -607,7 +636,7 @@ async fn figures_equal_a_recount_after_random_writes() -> TestResult {
 }
 
 #[tokio::test]
-async fn small_cells_are_suppressed_and_shares_follow() -> TestResult {
+async fn counts_carry_their_cell_key_noise_and_small_results_are_hidden() -> TestResult {
     let t = team().await?;
     for serial in 1..=3 {
         common::in_registry(&t.db, serial, VILLAGES[0], 1).await?;
@@ -628,43 +657,56 @@ async fn small_cells_are_suppressed_and_shares_follow() -> TestResult {
             )
             .await?;
     }
-    let small = t.services.dashboards.area(&t.head, VILLAGES[0]).await?;
-    assert_eq!(
-        small.indicators.households, None,
-        "3 households are not published"
-    );
-    assert_eq!(small.indicators.registry_coverage_per_mille, None);
-    let desil_one = small
-        .households_by_desil
-        .iter()
-        .find(|c| c.key == "1")
-        .ok_or("no desil 1")?;
-    assert_eq!(desil_one.value, None);
-    let larger = t.services.dashboards.area(&t.head, VILLAGES[1]).await?;
-    assert_eq!(larger.indicators.households, Some(6));
-    assert_eq!(larger.indicators.people, Some(12));
-    assert_eq!(larger.indicators.registry_coverage_per_mille, Some(0));
-    let subdistrict = t.services.dashboards.area(&t.head, "32.09.01").await?;
-    assert_eq!(subdistrict.indicators.households, Some(9));
-    assert_eq!(
-        subdistrict.indicators.registry_coverage_per_mille, None,
-        "3 of 9 in the registry: 333 per mille of 9 would give the hidden 3 back"
-    );
-    // One suppressed desil cell (3) takes the next smallest (6, outside the registry) with it.
-    let by_desil: Vec<_> = subdistrict
-        .households_by_desil
-        .iter()
-        .filter(|c| c.value != Some(0))
-        .map(|c| (c.key.as_str(), c.value))
-        .collect();
-    assert_eq!(by_desil, [("1", None), ("-", None)]);
-    // The village rows of the sub-district suppress in the same way.
+    let noise = common::config().key.noise();
+    let today = day_in_wib(Utc::now());
+    // Every published count is its exact count with the noise of its own
+    // records; the exact counts are what was registered.
+    for (area, households) in [(VILLAGES[0], 3), (VILLAGES[1], 6), ("32.09.01", 9)] {
+        let exact = dashboards::figures(&t.db, area, today).await?;
+        assert_eq!(exact.households.n, households, "{area}");
+        let board = t.services.dashboards.area(&t.head, area).await?;
+        assert_eq!(board.indicators, exact.published(&noise), "{area}");
+        let shown = board.indicators.households;
+        assert!(
+            shown.is_none() || shown.is_some_and(|n| n >= 5),
+            "never 1 to 4, never 0 for {households} households: {shown:?}"
+        );
+    }
+    // Nothing there, nothing shown: zero stays zero.
+    let empty = t.services.dashboards.area(&t.head, VILLAGES[2]).await?;
+    assert_eq!(empty.indicators.households, Some(0));
+    assert_eq!(empty.indicators.cases, Some(0));
+    // The same records give the same numbers at every level: the district,
+    // its province and the nation hold only the sub-district's households, so
+    // averaging them over the levels learns nothing.
+    let subdistrict = t.services.dashboards.area(&t.monitor, "32.09.01").await?;
+    for area in ["32.09", "32", ""] {
+        let above = t.services.dashboards.area(&t.monitor, area).await?;
+        assert_eq!(above.indicators, subdistrict.indicators, "{area:?}");
+        assert_eq!(
+            above.households_by_desil, subdistrict.households_by_desil,
+            "{area:?}"
+        );
+    }
+    // A village row in its sub-district's table is the village's own figure.
     let row = subdistrict
         .children
         .iter()
         .find(|r| r.area.code == VILLAGES[0])
         .ok_or("no village row")?;
-    assert_eq!(row.indicators.households, None);
+    let village = t.services.dashboards.area(&t.monitor, VILLAGES[0]).await?;
+    assert_eq!(row.indicators, village.indicators);
+    // A share is taken from the published part and whole only.
+    if let (Some(share), Some(part), Some(whole)) = (
+        subdistrict.indicators.registry_coverage_per_mille,
+        subdistrict.indicators.households_in_registry,
+        subdistrict.indicators.households,
+    ) {
+        assert_eq!(
+            u64::from(share),
+            (part.min(whole) * 1000 + whole / 2) / whole
+        );
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::case::CaseState;
+pub use crate::cell_key::{Counted, Perturb};
 use crate::household::Desil;
 
 /// Counts below this (and above zero) are not published: with fewer than five
@@ -128,46 +129,39 @@ pub fn month_key(date: NaiveDate) -> String {
     crate::dates::year_month(date)
 }
 
-/// A number as published: `None` when it was suppressed (1 to 4).
+/// A number as published: `None` when it was suppressed ("<5").
 pub type Cell = Option<u64>;
 
-/// Publishes a count of people, households or cases: 1–4 become `None`.
-pub fn publish(count: u64) -> Cell {
-    (count == 0 || count >= SMALL_CELL).then_some(count)
+/// Publishes a count (see [`crate::cell_key`]): zero as zero, anything else
+/// with its noise, `None` when that falls below [`SMALL_CELL`].
+pub fn publish(noise: &dyn Perturb, count: Counted) -> Cell {
+    crate::cell_key::publish(noise, count)
 }
 
-/// Publishes the cells of a breakdown whose total is shown: small cells are
-/// suppressed, and when only one would be, the next smallest non-zero cell is
-/// suppressed too, so that no suppressed cell can be recovered from the total.
-pub fn suppress_breakdown(counts: &[u64]) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = counts.iter().map(|&c| publish(c)).collect();
-    if cells.iter().filter(|c| c.is_none()).count() == 1 {
-        let next = counts
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| **c > 0 && cells[*i].is_some())
-            .min_by_key(|(_, c)| **c)
-            .map(|(i, _)| i);
-        if let Some(i) = next {
-            cells[i] = None;
-        }
-    }
-    cells
+/// Publishes each cell of a breakdown. Each cell has its own noise, so the
+/// published total minus the cells printed beside a hidden one gives that
+/// cell plus a sum of draws, never the cell itself.
+pub fn suppress_breakdown(noise: &dyn Perturb, counts: &[Counted]) -> Vec<Cell> {
+    counts.iter().map(|&c| publish(noise, c)).collect()
 }
 
-/// Per mille of `part` in `whole`, rounded to the nearest (2 of 3 is 667,
-/// shown 66,7%), published only when `whole`, `part` and the rest of the
-/// whole may all be: a share times its published whole gives the part back,
-/// and the whole minus that part gives the rest.
-pub fn per_mille(part: u64, whole: u64) -> Option<u32> {
-    let rest = whole.saturating_sub(part);
-    if whole == 0
-        || [whole, part, rest]
-            .into_iter()
-            .any(|n| publish(n).is_none())
-    {
+/// Per mille of `part` in `whole`, from their published numbers and rounded
+/// to the nearest (2 of 3 is 667, shown 66,7%), given only when the whole,
+/// the part and the rest of the whole are all published: the share times the
+/// whole then gives back only what is printed anyway.
+pub fn per_mille(noise: &dyn Perturb, part: Counted, whole: Counted) -> Option<u32> {
+    let rest = whole.minus(part);
+    let (Some(whole), Some(part), Some(_)) = (
+        publish(noise, whole),
+        publish(noise, part),
+        publish(noise, rest),
+    ) else {
+        return None;
+    };
+    if whole == 0 {
         return None;
     }
+    let part = part.min(whole);
     u32::try_from((part.saturating_mul(1000) + whole / 2) / whole).ok()
 }
 
@@ -188,26 +182,27 @@ pub fn median_days(histogram: &BTreeMap<u32, u64>) -> Option<u32> {
     None
 }
 
-/// The counters of one area, as read from storage: metric → (k1, k2) → count.
+/// The counters of one area, as read from storage: metric → (k1, k2) →
+/// count and cell key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
-    counts: BTreeMap<String, BTreeMap<(String, String), u64>>,
+    counts: BTreeMap<String, BTreeMap<(String, String), Counted>>,
 }
 
 impl Tally {
-    /// Adds `value` to one counter (negative stored values count as zero).
-    pub fn add(&mut self, metric: &str, k1: &str, k2: &str, value: i64) {
-        let value = u64::try_from(value).unwrap_or(0);
-        *self
+    /// Adds a stored count and its key sum to one counter (a negative count reads as zero).
+    pub fn add(&mut self, metric: &str, k1: &str, k2: &str, value: i64, key: i64) {
+        let cell = self
             .counts
             .entry(metric.to_string())
             .or_default()
             .entry((k1.to_string(), k2.to_string()))
-            .or_default() += value;
+            .or_default();
+        *cell = cell.plus(Counted::new(value, key));
     }
 
     /// Every counter of a metric.
-    pub fn rows(&self, metric: &str) -> impl Iterator<Item = (&str, &str, u64)> {
+    pub fn rows(&self, metric: &str) -> impl Iterator<Item = (&str, &str, Counted)> {
         self.counts
             .get(metric)
             .into_iter()
@@ -215,7 +210,7 @@ impl Tally {
     }
 
     /// The sum of a metric's counters whose keys pass `keep`.
-    pub fn sum_where(&self, metric: &str, keep: impl Fn(&str, &str) -> bool) -> u64 {
+    pub fn sum_where(&self, metric: &str, keep: impl Fn(&str, &str) -> bool) -> Counted {
         self.rows(metric)
             .filter(|(k1, k2, _)| keep(k1, k2))
             .map(|(_, _, v)| v)
@@ -223,50 +218,52 @@ impl Tally {
     }
 
     /// The sum of all of a metric's counters.
-    pub fn sum(&self, metric: &str) -> u64 {
+    pub fn sum(&self, metric: &str) -> Counted {
         self.sum_where(metric, |_, _| true)
     }
 
     /// A metric's counters summed by k1.
-    pub fn by_k1(&self, metric: &str) -> BTreeMap<String, u64> {
-        let mut out = BTreeMap::new();
+    pub fn by_k1(&self, metric: &str) -> BTreeMap<String, Counted> {
+        let mut out: BTreeMap<String, Counted> = BTreeMap::new();
         for (k1, _, v) in self.rows(metric) {
-            *out.entry(k1.to_string()).or_default() += v;
+            let cell = out.entry(k1.to_string()).or_default();
+            *cell = cell.plus(v);
         }
         out
     }
 
     /// A metric's counters summed by k2.
-    pub fn by_k2(&self, metric: &str) -> BTreeMap<String, u64> {
-        let mut out = BTreeMap::new();
+    pub fn by_k2(&self, metric: &str) -> BTreeMap<String, Counted> {
+        let mut out: BTreeMap<String, Counted> = BTreeMap::new();
         for (_, k2, v) in self.rows(metric) {
-            *out.entry(k2.to_string()).or_default() += v;
+            let cell = out.entry(k2.to_string()).or_default();
+            *cell = cell.plus(v);
         }
         out
     }
 }
 
-/// The exact figures of one area on one day, before suppression.
+/// The exact figures of one area on one day (counts with their cell keys), before publication.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
-    pub households: u64,
-    pub people: u64,
-    pub households_in_registry: u64,
-    pub poor_households: u64,
-    pub cases: u64,
-    pub open_cases: u64,
-    pub overdue_cases: u64,
-    pub resolved_cases: u64,
-    pub closed_cases: u64,
-    pub resolved_locally: u64,
+    pub households: Counted,
+    pub people: Counted,
+    pub households_in_registry: Counted,
+    pub poor_households: Counted,
+    pub cases: Counted,
+    pub open_cases: Counted,
+    pub overdue_cases: Counted,
+    pub resolved_cases: Counted,
+    pub closed_cases: Counted,
+    pub resolved_locally: Counted,
     pub median_days_to_resolve: Option<u32>,
-    pub complaints: u64,
-    pub referrals: u64,
-    pub referrals_completed: u64,
-    pub proposals: u64,
-    pub gap_poor_no_programme: u64,
-    pub gap_health_insurance: u64,
-    pub gap_education_aid: u64,
+    pub complaints: Counted,
+    pub referrals: Counted,
+    pub referrals_completed: Counted,
+    pub proposals: Counted,
+    pub gap_poor_no_programme: Counted,
+    pub gap_health_insurance: Counted,
+    pub gap_education_aid: Counted,
 }
 
 impl Figures {
@@ -279,7 +276,7 @@ impl Figures {
         let today_key = crate::dates::iso(today);
         let histogram: BTreeMap<u32, u64> = tally
             .rows(metric::RESOLVE_DAYS)
-            .filter_map(|(k1, _, v)| Some((k1.parse::<u32>().ok()?, v)))
+            .filter_map(|(k1, _, v)| Some((k1.parse::<u32>().ok()?, v.n)))
             .fold(BTreeMap::new(), |mut h, (d, v)| {
                 *h.entry(d).or_default() += v;
                 h
@@ -291,7 +288,7 @@ impl Figures {
             households_in_registry: tally.sum_where(metric::HOUSEHOLDS, |k1, _| k1 != "-"),
             poor_households: tally.sum_where(metric::HOUSEHOLDS, |k1, _| k1 == "1" || k1 == "2"),
             cases,
-            open_cases: cases.saturating_sub(resolved_cases + closed_cases),
+            open_cases: cases.minus(resolved_cases).minus(closed_cases),
             overdue_cases: tally.sum_where(metric::OPEN_DUE, |k1, _| k1 < today_key.as_str()),
             resolved_cases,
             closed_cases,
@@ -312,25 +309,34 @@ impl Figures {
         }
     }
 
-    /// The figures as published: small counts suppressed, shares only over publishable wholes.
-    pub fn published(&self) -> Indicators {
-        let finished = self.resolved_cases + self.closed_cases;
+    /// The figures as published: every count with its noise, small results
+    /// hidden, shares from published numbers only.
+    pub fn published(&self, noise: &dyn Perturb) -> Indicators {
+        let finished = self.resolved_cases.plus(self.closed_cases);
+        let publish = |count: Counted| publish(noise, count);
         Indicators {
             households: publish(self.households),
             people: publish(self.people),
             households_in_registry: publish(self.households_in_registry),
-            registry_coverage_per_mille: per_mille(self.households_in_registry, self.households),
+            registry_coverage_per_mille: per_mille(
+                noise,
+                self.households_in_registry,
+                self.households,
+            ),
             poor_households: publish(self.poor_households),
             cases: publish(self.cases),
             open_cases: publish(self.open_cases),
             overdue_cases: publish(self.overdue_cases),
             resolved_cases: publish(self.resolved_cases),
-            resolved_share_per_mille: per_mille(self.resolved_cases, finished),
-            resolved_locally_per_mille: per_mille(self.resolved_locally, self.resolved_cases),
-            median_days_to_resolve: publish(self.resolved_cases).and(
-                self.median_days_to_resolve
-                    .filter(|_| self.resolved_cases > 0),
+            resolved_share_per_mille: per_mille(noise, self.resolved_cases, finished),
+            resolved_locally_per_mille: per_mille(
+                noise,
+                self.resolved_locally,
+                self.resolved_cases,
             ),
+            median_days_to_resolve: publish(self.resolved_cases)
+                .filter(|n| *n > 0)
+                .and(self.median_days_to_resolve),
             complaints: publish(self.complaints),
             referrals: publish(self.referrals),
             referrals_completed: publish(self.referrals_completed),
@@ -839,55 +845,88 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
     }
 
-    #[test]
-    fn small_counts_are_suppressed_and_zero_is_shown() {
-        assert_eq!(publish(0), Some(0));
-        for n in 1..5 {
-            assert_eq!(publish(n), None, "{n}");
+    /// No noise at all (both draws 1): the rules around the noise, seen alone.
+    struct Flat;
+
+    impl Perturb for Flat {
+        fn draws(&self, _: u64, _: u64) -> (f64, f64) {
+            (1.0, 1.0)
         }
-        assert_eq!(publish(5), Some(5));
+    }
+
+    fn n(count: u64) -> Counted {
+        Counted {
+            n: count,
+            key: count * 7,
+        }
     }
 
     #[test]
-    fn one_suppressed_cell_takes_the_next_smallest_with_it() {
-        // 3 alone could be recovered from the total; 7 goes too.
+    fn small_counts_are_suppressed_and_zero_is_shown() {
+        assert_eq!(publish(&Flat, n(0)), Some(0));
+        for count in 1..5 {
+            assert_eq!(publish(&Flat, n(count)), None, "{count}");
+        }
+        assert_eq!(publish(&Flat, n(5)), Some(5));
         assert_eq!(
-            suppress_breakdown(&[40, 3, 7, 0, 12]),
-            vec![Some(40), None, None, Some(0), Some(12)]
+            suppress_breakdown(&Flat, &[n(40), n(3), n(7), n(0)]),
+            vec![Some(40), None, Some(7), Some(0)]
         );
-        // Two small cells already protect each other.
-        assert_eq!(
-            suppress_breakdown(&[40, 3, 2, 9]),
-            vec![Some(40), None, None, Some(9)]
+    }
+
+    #[test]
+    fn breakdown_cells_carry_their_own_noise() {
+        let noise = crate::cell_key::tests::Mixed(9);
+        let cells: Vec<Counted> = (0..64).map(|key| Counted { n: 50, key }).collect();
+        let shown = suppress_breakdown(&noise, &cells);
+        let distinct: std::collections::BTreeSet<_> = shown.iter().collect();
+        assert!(
+            distinct.len() > 3,
+            "cells of one count differ by their keys: {shown:?}"
         );
-        // Nothing small, nothing hidden.
-        assert_eq!(
-            suppress_breakdown(&[5, 0, 6]),
-            vec![Some(5), Some(0), Some(6)]
-        );
-        // A lone small cell and nothing else non-zero: the total is suppressed by publish.
-        assert_eq!(suppress_breakdown(&[0, 2]), vec![Some(0), None]);
+        assert!(shown.iter().all(|c| c.is_some_and(|v| v > 30 && v < 70)));
     }
 
     #[test]
     fn shares_need_a_publishable_whole_and_part_and_are_rounded() {
-        assert_eq!(per_mille(1, 4), None);
-        assert_eq!(per_mille(0, 0), None);
-        assert_eq!(per_mille(0, 8), Some(0));
+        assert_eq!(per_mille(&Flat, n(1), n(4)), None);
+        assert_eq!(per_mille(&Flat, n(0), n(0)), None);
+        assert_eq!(per_mille(&Flat, n(0), n(8)), Some(0));
+        assert_eq!(per_mille(&Flat, n(3), n(8)), None, "3 is hidden");
+        assert_eq!(per_mille(&Flat, n(5), n(10)), Some(500));
         assert_eq!(
-            per_mille(3, 8),
-            None,
-            "3 is hidden: 375 per mille of 8 gives it back"
+            per_mille(&Flat, n(10), n(15)),
+            Some(667),
+            "rounded, not cut to 666"
         );
-        assert_eq!(per_mille(5, 10), Some(500));
-        assert_eq!(per_mille(10, 15), Some(667), "rounded, not cut to 666");
-        assert_eq!(per_mille(5, 15), Some(333));
-        assert_eq!(per_mille(8, 8), Some(1000));
-        assert_eq!(
-            per_mille(6, 8),
-            None,
-            "the other 2 are hidden: 8 − 750 per mille of 8"
-        );
+        assert_eq!(per_mille(&Flat, n(5), n(15)), Some(333));
+        assert_eq!(per_mille(&Flat, n(8), n(8)), Some(1000));
+        assert_eq!(per_mille(&Flat, n(6), n(8)), None, "the other 2 are hidden");
+    }
+
+    #[test]
+    fn shares_are_taken_from_the_published_numbers() {
+        let noise = crate::cell_key::tests::Mixed(4);
+        for key in 0..300 {
+            let (part, whole) = (
+                Counted { n: 40, key },
+                Counted {
+                    n: 90,
+                    key: key * 3 + 1,
+                },
+            );
+            let (Some(p), Some(w)) = (publish(&noise, part), publish(&noise, whole)) else {
+                continue;
+            };
+            if let Some(share) = per_mille(&noise, part, whole) {
+                let expected = (p.min(w) * 1000 + w / 2) / w;
+                assert_eq!(
+                    u64::from(share),
+                    expected,
+                    "share × published whole = published part"
+                );
+            }
+        }
     }
 
     #[test]
@@ -902,29 +941,34 @@ mod tests {
     #[test]
     fn figures_follow_the_counters() {
         let mut t = Tally::default();
-        t.add(metric::HOUSEHOLDS, "1", "", 6);
-        t.add(metric::HOUSEHOLDS, "7", "", 4);
-        t.add(metric::HOUSEHOLDS, "-", "", 10);
-        t.add(metric::CASES, "resolved", "", 6);
-        t.add(metric::CASES, "closed", "", 2);
-        t.add(metric::CASES, "referred", "", 3);
-        t.add(metric::OPEN_DUE, "2026-11-20", "", 2);
-        t.add(metric::OPEN_DUE, "2026-11-23", "", 1);
-        t.add(metric::RESOLVE_DAYS, "003", "", 4);
-        t.add(metric::RESOLVE_DAYS, "010", "", 2);
-        t.add(metric::GAP_EDUCATION, "2019", "", 2); // 7 this year
-        t.add(metric::GAP_EDUCATION, "2008", "", 3); // 18
-        t.add(metric::GAP_EDUCATION, "2007", "", 9); // 19: not school age
-        t.add(metric::GAP_EDUCATION, "2020", "", 9); // 6: not yet
+        t.add(metric::HOUSEHOLDS, "1", "", 6, 60);
+        t.add(metric::HOUSEHOLDS, "7", "", 4, 40);
+        t.add(metric::HOUSEHOLDS, "-", "", 10, 100);
+        t.add(metric::CASES, "resolved", "", 6, 6);
+        t.add(metric::CASES, "closed", "", 2, 2);
+        t.add(metric::CASES, "referred", "", 3, 3);
+        t.add(metric::OPEN_DUE, "2026-11-20", "", 2, 2);
+        t.add(metric::OPEN_DUE, "2026-11-23", "", 1, 1);
+        t.add(metric::RESOLVE_DAYS, "003", "", 4, 4);
+        t.add(metric::RESOLVE_DAYS, "010", "", 2, 2);
+        t.add(metric::GAP_EDUCATION, "2019", "", 2, 2); // 7 this year
+        t.add(metric::GAP_EDUCATION, "2008", "", 3, 3); // 18
+        t.add(metric::GAP_EDUCATION, "2007", "", 9, 9); // 19: not school age
+        t.add(metric::GAP_EDUCATION, "2020", "", 9, 9); // 6: not yet
         let f = Figures::from_tally(&t, day("2026-11-23"));
-        assert_eq!(f.households, 20);
-        assert_eq!(f.households_in_registry, 10);
-        assert_eq!(f.poor_households, 6);
-        assert_eq!((f.cases, f.open_cases, f.resolved_cases), (11, 3, 6));
-        assert_eq!(f.overdue_cases, 2, "due today is not overdue");
+        assert_eq!(f.households, Counted { n: 20, key: 200 });
+        assert_eq!(f.households_in_registry.n, 10);
+        assert_eq!(f.poor_households.n, 6);
+        assert_eq!((f.cases.n, f.open_cases.n, f.resolved_cases.n), (11, 3, 6));
+        assert_eq!(
+            f.open_cases,
+            Counted { n: 3, key: 3 },
+            "the open cases' key is that of the cases neither resolved nor closed"
+        );
+        assert_eq!(f.overdue_cases.n, 2, "due today is not overdue");
         assert_eq!(f.median_days_to_resolve, Some(3));
-        assert_eq!(f.gap_education_aid, 5);
-        let p = f.published();
+        assert_eq!(f.gap_education_aid.n, 5);
+        let p = f.published(&Flat);
         assert_eq!(p.households, Some(20));
         assert_eq!(p.registry_coverage_per_mille, Some(500));
         assert_eq!(p.open_cases, None);

@@ -19,6 +19,7 @@
 pub mod access;
 pub mod account;
 pub mod case;
+pub mod cell_key;
 pub mod clock;
 pub mod coded;
 pub mod complaint;

@@ -19,6 +19,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub k2: String,
     pub value: i64,
+    /// The sum of the record keys behind `value` (`shared::cell_key`).
+    pub key_sum: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

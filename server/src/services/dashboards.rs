@@ -17,8 +17,9 @@ use shared::clock::Zone;
 use shared::complaint::{ComplaintType, Sector};
 use shared::contract::{Actor, DashboardService, ServiceError};
 use shared::dashboard::{
-    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, ExportRequest,
-    Exported, Figures, HEADLINES, Tally, last_twelve_months, metric, publish, suppress_breakdown,
+    AreaDashboard, AreaRef, AreaRow, CompareLevel, Comparison, Count, CountRow, Counted,
+    ExportRequest, Exported, Figures, HEADLINES, Tally, last_twelve_months, metric, publish,
+    suppress_breakdown,
 };
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::proposal::ProposalStage;
@@ -28,15 +29,18 @@ use super::common::{Subject, access_actor, authorize, entry, own_scope, today};
 use super::db_failure;
 use super::store::Store;
 use crate::entities::{area_stats, areas, programmes};
+use crate::protect::CellNoise;
 
 /// The dashboards on the counters.
 pub struct DbDashboardService {
     db: Store,
+    /// The noise every published count carries (`shared::cell_key`).
+    noise: CellNoise,
 }
 
 impl DbDashboardService {
-    pub fn new(db: Store) -> Self {
-        DbDashboardService { db }
+    pub fn new(db: Store, noise: CellNoise) -> Self {
+        DbDashboardService { db, noise }
     }
 }
 
@@ -88,8 +92,12 @@ async fn condensed_tallies<C: ConnectionTrait>(
         (today.year() - shared::dashboard::SCHOOL_AGE.1).to_string(),
     );
     let months = last_twelve_months(today);
+    // Each sum twice: the count, and the sum of its records' keys (`{name}_k`).
     let sum = |name: &str, condition: String| {
-        format!("CAST(SUM(CASE WHEN {condition} THEN value ELSE 0 END) AS BIGINT) AS {name}")
+        format!(
+            "CAST(SUM(CASE WHEN {condition} THEN value ELSE 0 END) AS BIGINT) AS {name}, \
+             CAST(SUM(CASE WHEN {condition} THEN key_sum ELSE 0 END) AS BIGINT) AS {name}_k"
+        )
     };
     // The headline totals, one column each.
     let headlines = format!(
@@ -111,7 +119,8 @@ async fn condensed_tallies<C: ConnectionTrait>(
             .join(", ")
     };
     let overdue = format!(
-        "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+        "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n, \
+           CAST(SUM(key_sum) AS BIGINT) AS n_k FROM area_stats \
          WHERE {filter} AND metric = '{}' AND k1 < CASE \
            WHEN substr(area_code, 1, 2) IN ({}) THEN $3 \
            WHEN substr(area_code, 1, 2) IN ({}) THEN $4 ELSE $2 END \
@@ -136,7 +145,8 @@ async fn condensed_tallies<C: ConnectionTrait>(
         metric::OPENED_MONTH,
     );
     let education = format!(
-        "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n FROM area_stats \
+        "SELECT area_code, CAST(SUM(value) AS BIGINT) AS n, \
+           CAST(SUM(key_sum) AS BIGINT) AS n_k FROM area_stats \
          WHERE {filter} AND metric = '{}' AND k1 >= $2 AND k1 <= $3 GROUP BY area_code",
         metric::GAP_EDUCATION,
     );
@@ -169,35 +179,51 @@ async fn condensed_tallies<C: ConnectionTrait>(
         ),
         run(median, vec![first]),
     )?;
-    let mut overdue_of: BTreeMap<String, i64> = BTreeMap::new();
+    // A count and its key sum, read from the columns `{name}` and `{name}_k`.
+    let counted = |row: &sea_orm::QueryResult, name: &str| -> Result<(i64, i64), sea_orm::DbErr> {
+        Ok((
+            row.try_get::<i64>("", name)?,
+            row.try_get::<i64>("", &format!("{name}_k"))?,
+        ))
+    };
+    let minus = |a: (i64, i64), b: (i64, i64)| (a.0 - b.0, a.1 - b.1);
+    let mut overdue_of: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for row in late {
-        overdue_of.insert(row.try_get("", "area_code")?, row.try_get("", "n")?);
+        overdue_of.insert(row.try_get("", "area_code")?, counted(&row, "n")?);
     }
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     for row in heads {
-        let n = |name: &str| row.try_get::<i64>("", name);
+        let n = |name: &str| counted(&row, name);
         let area: String = row.try_get("", "area_code")?;
-        let overdue = overdue_of.get(&area).copied().unwrap_or(0);
+        let overdue = overdue_of.get(&area).copied().unwrap_or((0, 0));
         let tally = tallies.entry(area).or_default();
+        let mut add = |metric: &str, k1: &str, k2: &str, (value, key): (i64, i64)| {
+            tally.add(metric, k1, k2, value, key);
+        };
         // Back into the counters' own keys, as `Figures::from_tally` reads them.
         let (hh, registered, poor) = (n("households")?, n("in_registry")?, n("poor")?);
-        tally.add(metric::HOUSEHOLDS, "-", "", hh - registered);
-        tally.add(metric::HOUSEHOLDS, "1", "", poor);
-        tally.add(metric::HOUSEHOLDS, "10", "", registered - poor);
+        add(metric::HOUSEHOLDS, "-", "", minus(hh, registered));
+        add(metric::HOUSEHOLDS, "1", "", poor);
+        add(metric::HOUSEHOLDS, "10", "", minus(registered, poor));
         let (cases, resolved, closed) = (n("cases")?, n("resolved")?, n("closed")?);
-        tally.add(metric::CASES, CaseState::Resolved.code(), "", resolved);
-        tally.add(metric::CASES, CaseState::Closed.code(), "", closed);
-        tally.add(
+        add(metric::CASES, CaseState::Resolved.code(), "", resolved);
+        add(metric::CASES, CaseState::Closed.code(), "", closed);
+        add(
             metric::CASES,
             CaseState::Registered.code(),
             "",
-            cases - resolved - closed,
+            minus(minus(cases, resolved), closed),
         );
         let (referrals, done) = (n("referrals")?, n("referrals_done")?);
-        tally.add(metric::REFERRALS, "", ReferralState::Completed.code(), done);
-        tally.add(metric::REFERRALS, "", "", referrals - done);
-        tally.add(metric::OPEN_DUE, "0000-00-00", "", overdue);
-        tally.add(metric::OPEN_DUE, "9999-12-31", "", n("open")? - overdue);
+        add(metric::REFERRALS, "", ReferralState::Completed.code(), done);
+        add(metric::REFERRALS, "", "", minus(referrals, done));
+        add(metric::OPEN_DUE, "0000-00-00", "", overdue);
+        add(
+            metric::OPEN_DUE,
+            "9999-12-31",
+            "",
+            minus(n("open")?, overdue),
+        );
         for (name, metric) in [
             ("people", metric::PEOPLE),
             ("resolved_local", metric::RESOLVED_LOCAL),
@@ -206,28 +232,24 @@ async fn condensed_tallies<C: ConnectionTrait>(
             ("complaints", metric::COMPLAINTS),
             ("proposals", metric::PROPOSALS),
         ] {
-            tally.add(metric, "", "", n(name)?);
+            add(metric, "", "", n(name)?);
         }
     }
     for row in per_month {
         let area: String = row.try_get("", "area_code")?;
         let tally = tallies.entry(area).or_default();
         for (i, month) in months.iter().enumerate() {
-            tally.add(
-                metric::OPENED_MONTH,
-                month,
-                "",
-                row.try_get::<i64>("", &format!("m{i}"))?,
-            );
+            let (value, key) = counted(&row, &format!("m{i}"))?;
+            tally.add(metric::OPENED_MONTH, month, "", value, key);
         }
     }
     for row in educated {
         let area: String = row.try_get("", "area_code")?;
-        let n: i64 = row.try_get("", "n")?;
+        let (value, key) = counted(&row, "n")?;
         tallies
             .entry(area)
             .or_default()
-            .add(metric::GAP_EDUCATION, &young, "", n);
+            .add(metric::GAP_EDUCATION, &young, "", value, key);
     }
     for row in medians {
         let area: String = row.try_get("", "area_code")?;
@@ -235,7 +257,7 @@ async fn condensed_tallies<C: ConnectionTrait>(
         tallies
             .entry(area)
             .or_default()
-            .add(metric::RESOLVE_DAYS, &k1, "", 1);
+            .add(metric::RESOLVE_DAYS, &k1, "", 1, 0);
     }
     Ok(tallies)
 }
@@ -260,24 +282,29 @@ async fn area_tally<C: ConnectionTrait>(db: &C, code: &str) -> Result<Tally, sea
         .all(db)
         .await?
     {
-        tally.add(&row.metric, &row.k1, &row.k2, row.value);
+        tally.add(&row.metric, &row.k1, &row.k2, row.value, row.key_sum);
     }
     Ok(tally)
 }
 
-fn coded_counts<T: Coded>(tally: &Tally, metric: &str, by_k2: bool) -> Vec<Count> {
+fn coded_counts<T: Coded>(
+    noise: &CellNoise,
+    tally: &Tally,
+    metric: &str,
+    by_k2: bool,
+) -> Vec<Count> {
     let counts = if by_k2 {
         tally.by_k2(metric)
     } else {
         tally.by_k1(metric)
     };
-    let values: Vec<u64> = T::ALL
+    let values: Vec<Counted> = T::ALL
         .iter()
-        .map(|v| counts.get(v.code()).copied().unwrap_or(0))
+        .map(|v| counts.get(v.code()).copied().unwrap_or_default())
         .collect();
     T::ALL
         .iter()
-        .zip(suppress_breakdown(&values))
+        .zip(suppress_breakdown(noise, &values))
         .map(|(v, value)| Count {
             key: v.code().to_string(),
             label: v.label_id().to_string(),
@@ -287,18 +314,18 @@ fn coded_counts<T: Coded>(tally: &Tally, metric: &str, by_k2: bool) -> Vec<Count
         .collect()
 }
 
-fn desil_counts(tally: &Tally, metric: &str) -> Vec<Count> {
+fn desil_counts(noise: &CellNoise, tally: &Tally, metric: &str) -> Vec<Count> {
     let counts = tally.by_k1(metric);
     let keys: Vec<String> = (1..=10)
         .map(|d: u8| d.to_string())
         .chain(["-".to_string()])
         .collect();
-    let values: Vec<u64> = keys
+    let values: Vec<Counted> = keys
         .iter()
-        .map(|k| counts.get(k).copied().unwrap_or(0))
+        .map(|k| counts.get(k).copied().unwrap_or_default())
         .collect();
     keys.into_iter()
-        .zip(suppress_breakdown(&values))
+        .zip(suppress_breakdown(noise, &values))
         .map(|(key, value)| {
             let (label, label_en) = if key == "-" {
                 (
@@ -318,11 +345,16 @@ fn desil_counts(tally: &Tally, metric: &str) -> Vec<Count> {
         .collect()
 }
 
-fn month_cells(tally: &Tally, metric: &str, months: &[String]) -> Vec<Option<u64>> {
+fn month_cells(
+    noise: &CellNoise,
+    tally: &Tally,
+    metric: &str,
+    months: &[String],
+) -> Vec<Option<u64>> {
     let counts = tally.by_k1(metric);
     months
         .iter()
-        .map(|m| publish(counts.get(m).copied().unwrap_or(0)))
+        .map(|m| publish(noise, counts.get(m).copied().unwrap_or_default()))
         .collect()
 }
 
@@ -378,6 +410,7 @@ impl DbDashboardService {
     }
 
     fn rows(
+        &self,
         children: Vec<AreaRef>,
         tallies: &BTreeMap<String, Tally>,
         today: NaiveDate,
@@ -388,7 +421,7 @@ impl DbDashboardService {
             .map(|area| {
                 let tally = tallies.get(&area.code).unwrap_or(&empty);
                 AreaRow {
-                    indicators: Figures::from_tally(tally, today).published(),
+                    indicators: Figures::from_tally(tally, today).published(&self.noise),
                     area,
                 }
             })
@@ -454,26 +487,28 @@ impl DashboardService for DbDashboardService {
                 let tallies = condensed_tallies(&self.db, &Areas::ChildrenOf(&code), today)
                     .await
                     .map_err(db_failure)?;
-                Self::rows(self.children(&code).await?, &tallies, today)
+                self.rows(self.children(&code).await?, &tallies, today)
             }
         };
         let months = last_twelve_months(today);
-        let states = coded_counts::<ReferralState>(&tally, metric::REFERRALS, true);
+        let noise = &self.noise;
+        let states = coded_counts::<ReferralState>(noise, &tally, metric::REFERRALS, true);
         let programme_names = self.programme_names().await?;
-        let mut by_programme: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut by_programme: BTreeMap<String, BTreeMap<String, Counted>> = BTreeMap::new();
         for (programme, state, n) in tally.rows(metric::REFERRALS) {
-            *by_programme
+            let cell = by_programme
                 .entry(programme.to_string())
                 .or_default()
                 .entry(state.to_string())
-                .or_default() += n;
+                .or_default();
+            *cell = cell.plus(n);
         }
         let referrals_by_programme = by_programme
             .into_iter()
             .map(|(programme, counts)| {
-                let values: Vec<u64> = ReferralState::ALL
+                let values: Vec<Counted> = ReferralState::ALL
                     .iter()
-                    .map(|s| counts.get(s.code()).copied().unwrap_or(0))
+                    .map(|s| counts.get(s.code()).copied().unwrap_or_default())
                     .collect();
                 let label = programme_names
                     .get(&programme)
@@ -483,7 +518,7 @@ impl DashboardService for DbDashboardService {
                     key: programme,
                     label_en: label.clone(),
                     label,
-                    values: suppress_breakdown(&values),
+                    values: suppress_breakdown(noise, &values),
                 }
             })
             .collect();
@@ -497,18 +532,28 @@ impl DashboardService for DbDashboardService {
             area: AreaRef { code, name },
             parent,
             today,
-            indicators: figures.published(),
+            indicators: figures.published(noise),
             children,
-            households_by_desil: desil_counts(&tally, metric::HOUSEHOLDS),
-            people_by_desil: desil_counts(&tally, metric::PEOPLE),
-            cases_by_state: coded_counts::<CaseState>(&tally, metric::CASES, false),
-            complaints_by_sector: coded_counts::<Sector>(&tally, metric::COMPLAINTS, false),
-            complaints_by_type: coded_counts::<ComplaintType>(&tally, metric::COMPLAINTS, true),
+            households_by_desil: desil_counts(noise, &tally, metric::HOUSEHOLDS),
+            people_by_desil: desil_counts(noise, &tally, metric::PEOPLE),
+            cases_by_state: coded_counts::<CaseState>(noise, &tally, metric::CASES, false),
+            complaints_by_sector: coded_counts::<Sector>(noise, &tally, metric::COMPLAINTS, false),
+            complaints_by_type: coded_counts::<ComplaintType>(
+                noise,
+                &tally,
+                metric::COMPLAINTS,
+                true,
+            ),
             referral_states: states,
             referrals_by_programme,
-            proposals_by_stage: coded_counts::<ProposalStage>(&tally, metric::PROPOSALS, false),
-            cases_opened_by_month: month_cells(&tally, metric::OPENED_MONTH, &months),
-            cases_resolved_by_month: month_cells(&tally, metric::RESOLVED_MONTH, &months),
+            proposals_by_stage: coded_counts::<ProposalStage>(
+                noise,
+                &tally,
+                metric::PROPOSALS,
+                false,
+            ),
+            cases_opened_by_month: month_cells(noise, &tally, metric::OPENED_MONTH, &months),
+            cases_resolved_by_month: month_cells(noise, &tally, metric::RESOLVED_MONTH, &months),
             months,
             may_drill_to_records,
         })
@@ -562,11 +607,16 @@ impl DashboardService for DbDashboardService {
             let opened = tally.by_k1(metric::OPENED_MONTH);
             if recent
                 .iter()
-                .all(|m| opened.get(m).copied().unwrap_or(0) == 0)
+                .all(|m| opened.get(m).is_none_or(|c| c.n == 0))
             {
                 inactive.push(area.clone());
             }
-            activity.push(month_cells(tally, metric::OPENED_MONTH, &months));
+            activity.push(month_cells(
+                &self.noise,
+                tally,
+                metric::OPENED_MONTH,
+                &months,
+            ));
         }
         let mut group_codes: Vec<String> = listed
             .iter()
@@ -603,7 +653,7 @@ impl DashboardService for DbDashboardService {
                 name: within_name,
             },
             today,
-            rows: Self::rows(listed, &tallies, today),
+            rows: self.rows(listed, &tallies, today),
             months,
             activity,
             inactive,

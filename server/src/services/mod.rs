@@ -164,7 +164,10 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
         )),
         meetings: Arc::new(meetings::DbMeetingService::new(db.clone())),
         visits: Arc::new(visits::DbVisitService::new(db.clone(), households)),
-        dashboards: Arc::new(dashboards::DbDashboardService::new(db.clone())),
+        dashboards: Arc::new(dashboards::DbDashboardService::new(
+            db.clone(),
+            config.key.noise(),
+        )),
         catalogue: Arc::new(catalogue::DbCatalogueService::new(db)),
     }
 }

@@ -16,6 +16,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use shared::case::CaseState;
+use shared::cell_key::{RecordKind, record_key};
 use shared::clock::Zone;
 use shared::dashboard::{desil_key, metric, month_key, resolve_days_key};
 use shared::household::Desil;
@@ -27,22 +28,55 @@ use crate::entities::{
     referrals,
 };
 
+/// A change of one counter: the count and the sum of the record keys
+/// (`shared::cell_key`) of the records counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Delta {
+    pub n: i64,
+    pub key: i64,
+}
+
+impl Delta {
+    fn is_zero(self) -> bool {
+        self.n == 0 && self.key == 0
+    }
+
+    fn add(&mut self, other: Delta, sign: i64) {
+        self.n += sign * other.n;
+        self.key += sign * other.key;
+    }
+}
+
 /// Counts by (village, metric, k1, k2).
-pub(crate) type Counts = BTreeMap<(String, &'static str, String, String), i64>;
+pub(crate) type Counts = BTreeMap<(String, &'static str, String, String), Delta>;
 
 /// Rows loaded per query when counting many records.
 const CHUNK: usize = 500;
 
-fn bump(counts: &mut Counts, village: &str, metric: &'static str, k1: &str, k2: &str, by: i64) {
-    if by != 0 {
-        *counts
+/// Adds `by` records whose keys sum to `key` to one counter of a village.
+fn bump(counts: &mut Counts, village: &str, metric: &'static str, k1: &str, k2: &str, by: Delta) {
+    if !by.is_zero() {
+        counts
             .entry((village.to_string(), metric, k1.to_string(), k2.to_string()))
-            .or_default() += by;
+            .or_default()
+            .add(by, 1);
     }
 }
 
-fn count_of(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// One record of this kind.
+fn one(kind: RecordKind, id: i64) -> Delta {
+    Delta {
+        n: 1,
+        key: record_key(kind, id),
+    }
+}
+
+/// These members, as people counted.
+fn people(members: &[&&members::Model]) -> Delta {
+    members.iter().fold(Delta::default(), |mut d, m| {
+        d.add(one(RecordKind::Member, m.id), 1);
+        d
+    })
 }
 
 /// Whether a member counts as a person of the household (not deceased, not a duplicate).
@@ -82,33 +116,21 @@ fn count_household(
     let key = desil_key(desil);
     let rank = desil.map_or(0, |d| d.get());
     let living: Vec<&&members::Model> = members.iter().filter(|m| lives(m)).collect();
-    bump(counts, village, metric::HOUSEHOLDS, &key, "", 1);
-    bump(
-        counts,
-        village,
-        metric::PEOPLE,
-        &key,
-        "",
-        count_of(living.len()),
-    );
+    let household = one(RecordKind::Household, row.id);
+    bump(counts, village, metric::HOUSEHOLDS, &key, "", household);
+    bump(counts, village, metric::PEOPLE, &key, "", people(&living));
     let has = |kind: ProgrammeKind| programmes.contains(kind.code());
     if (1..=2).contains(&rank) && programmes.is_empty() {
-        bump(counts, village, metric::GAP_POOR, "", "", 1);
+        bump(counts, village, metric::GAP_POOR, "", "", household);
     }
     if (1..=5).contains(&rank) && !has(ProgrammeKind::PbiJk) && !has(ProgrammeKind::PbiApbd) {
-        bump(
-            counts,
-            village,
-            metric::GAP_HEALTH,
-            "",
-            "",
-            count_of(living.len()),
-        );
+        bump(counts, village, metric::GAP_HEALTH, "", "", people(&living));
     }
     if (1..=4).contains(&rank) && !has(ProgrammeKind::KipPip) {
         for member in living {
             let year = member.birth_date.format("%Y").to_string();
-            bump(counts, village, metric::GAP_EDUCATION, &year, "", 1);
+            let person = one(RecordKind::Member, member.id);
+            bump(counts, village, metric::GAP_EDUCATION, &year, "", person);
         }
     }
 }
@@ -178,44 +200,26 @@ async fn count_case_rows<C: ConnectionTrait>(
         .collect();
     for row in rows {
         let village = row.village_code.as_str();
-        bump(counts, village, metric::CASES, &row.state, "", 1);
-        bump(
-            counts,
-            village,
-            metric::OPENED_MONTH,
-            &month_key(row.opened_on),
-            "",
-            1,
-        );
+        let case = one(RecordKind::Case, row.id);
+        bump(counts, village, metric::CASES, &row.state, "", case);
+        let opened = month_key(row.opened_on);
+        bump(counts, village, metric::OPENED_MONTH, &opened, "", case);
         let resolved = row.state == CaseState::Resolved.code();
         let finished = resolved || row.state == CaseState::Closed.code();
         if !finished {
             let due = row.due_on.format("%Y-%m-%d").to_string();
-            bump(counts, village, metric::OPEN_DUE, &due, "", 1);
+            bump(counts, village, metric::OPEN_DUE, &due, "", case);
         }
         if resolved {
             if row.level == shared::case::EscalationLevel::Village.code() {
-                bump(counts, village, metric::RESOLVED_LOCAL, "", "", 1);
+                bump(counts, village, metric::RESOLVED_LOCAL, "", "", case);
             }
             if let Some(at) = row.closed_at {
                 let day: NaiveDate = Zone::of_area(village).today(at);
                 let days = (day - row.opened_on).num_days();
-                bump(
-                    counts,
-                    village,
-                    metric::RESOLVE_DAYS,
-                    &resolve_days_key(days),
-                    "",
-                    1,
-                );
-                bump(
-                    counts,
-                    village,
-                    metric::RESOLVED_MONTH,
-                    &month_key(day),
-                    "",
-                    1,
-                );
+                let (days, month) = (resolve_days_key(days), month_key(day));
+                bump(counts, village, metric::RESOLVE_DAYS, &days, "", case);
+                bump(counts, village, metric::RESOLVED_MONTH, &month, "", case);
             }
         }
     }
@@ -231,7 +235,7 @@ async fn count_case_rows<C: ConnectionTrait>(
                 metric::COMPLAINTS,
                 &complaint.sector,
                 &complaint.complaint_type,
-                1,
+                one(RecordKind::Complaint, complaint.id),
             );
         }
     }
@@ -253,7 +257,15 @@ async fn count_case_rows<C: ConnectionTrait>(
                 village_of.get(&referral.case_id),
                 codes.get(&referral.programme_id),
             ) {
-                bump(counts, village, metric::REFERRALS, code, &referral.state, 1);
+                let one = one(RecordKind::Referral, referral.id);
+                bump(
+                    counts,
+                    village,
+                    metric::REFERRALS,
+                    code,
+                    &referral.state,
+                    one,
+                );
             }
         }
     }
@@ -268,7 +280,7 @@ fn count_proposal_rows(rows: &[proposals::Model], counts: &mut Counts) {
             metric::PROPOSALS,
             &row.stage,
             "",
-            1,
+            one(RecordKind::Proposal, row.id),
         );
     }
 }
@@ -379,7 +391,7 @@ impl Touch {
 
 fn add_into(target: &mut Counts, counts: &Counts, sign: i64) {
     for (key, value) in counts {
-        *target.entry(key.clone()).or_default() += sign * value;
+        target.entry(key.clone()).or_default().add(*value, sign);
     }
 }
 
@@ -403,11 +415,11 @@ fn lineage(village: &str) -> Vec<(String, Option<String>, i16)> {
 /// Adds per-village differences to the counters of each village and every area above it.
 pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<(), DbErr> {
     type Row = (String, &'static str, String, String);
-    let mut rolled: BTreeMap<Row, (Option<String>, i16, i64)> = BTreeMap::new();
+    let mut rolled: BTreeMap<Row, (Option<String>, i16, Delta)> = BTreeMap::new();
     // Each change also moves the headline totals it belongs to.
-    let mut changes: Vec<(&str, &'static str, String, String, i64)> = Vec::new();
+    let mut changes: Vec<(&str, &'static str, String, String, Delta)> = Vec::new();
     for ((village, metric, k1, k2), by) in delta {
-        if *by == 0 {
+        if by.is_zero() {
             continue;
         }
         for headline in shared::dashboard::headlines_of(metric, k1, k2) {
@@ -425,13 +437,14 @@ pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<
         for (area, parent, level) in lineage(village) {
             rolled
                 .entry((area, metric, k1.clone(), k2.clone()))
-                .or_insert((parent, level, 0))
-                .2 += by;
+                .or_insert((parent, level, Delta::default()))
+                .2
+                .add(by, 1);
         }
     }
     let rows: Vec<_> = rolled
         .into_iter()
-        .filter(|(_, (_, _, by))| *by != 0)
+        .filter(|(_, (_, _, by))| !by.is_zero())
         .collect();
     for chunk in rows.chunks(200) {
         let mut insert = Query::insert();
@@ -443,6 +456,7 @@ pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<
             area_stats::Column::K1,
             area_stats::Column::K2,
             area_stats::Column::Value,
+            area_stats::Column::KeySum,
         ]);
         for ((area, metric, k1, k2), (parent, level, by)) in chunk {
             insert
@@ -453,7 +467,8 @@ pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<
                     (*metric).into(),
                     k1.clone().into(),
                     k2.clone().into(),
-                    (*by).into(),
+                    by.n.into(),
+                    by.key.into(),
                 ])
                 .map_err(|e| DbErr::Custom(e.to_string()))?;
         }
@@ -469,6 +484,13 @@ pub(crate) async fn apply<C: ConnectionTrait>(db: &C, delta: &Counts) -> Result<
                 Expr::col((area_stats::Entity, area_stats::Column::Value)).add(Expr::col((
                     Alias::new("excluded"),
                     area_stats::Column::Value,
+                ))),
+            )
+            .value(
+                area_stats::Column::KeySum,
+                Expr::col((area_stats::Entity, area_stats::Column::KeySum)).add(Expr::col((
+                    Alias::new("excluded"),
+                    area_stats::Column::KeySum,
                 ))),
             )
             .to_owned(),
@@ -498,7 +520,10 @@ async fn stored_village_counts<C: ConnectionTrait>(
                     metric,
                     &row.k1,
                     &row.k2,
-                    row.value,
+                    Delta {
+                        n: row.value,
+                        key: row.key_sum,
+                    },
                 );
             }
         }
