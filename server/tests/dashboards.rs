@@ -36,6 +36,9 @@ use shared::proposal::{ProposalAction, ProposalSource};
 use shared::referral::ReferralAction;
 use shared::roles::Role;
 
+#[path = "dashboards/attack.rs"]
+mod attack;
+
 const VILLAGES: [&str; 3] = ["32.09.01.2008", "32.09.01.2009", "32.09.02.2001"];
 const AREAS: [&str; 10] = [
     "",
@@ -801,5 +804,52 @@ async fn aggregate_only_roles_get_figures_but_no_records() -> TestResult {
         .compare(&t.monitor, CompareLevel::District)
         .await?;
     assert_eq!(national.rows.len(), 2);
+    Ok(())
+}
+
+/// The differencing attacks (a table's total minus its parts, the headline
+/// figures against the tables, a parent minus its other children, a share
+/// times its whole, each result chained into the next) on every dashboard a
+/// national monitor may open, after random writes. Without the noise the
+/// same attacks work out every hidden count they reach; with it they do no
+/// better than a blind guess of the most common small count.
+#[tokio::test]
+async fn differencing_attacks_recover_no_hidden_count() -> TestResult {
+    let (mut reached, mut right, mut blind) = (0, 0, 0);
+    let (mut plain_reached, mut plain_right) = (0, 0);
+    for seed in [7_u64, 31, 4242, 20261206] {
+        let t = team().await?;
+        let mut rng = StdRng::seed_from_u64(seed);
+        for step in 1..=160 {
+            random_write(&t, &mut rng, step).await?;
+        }
+        let mut reading = attack::Reading::default();
+        for area in AREAS {
+            reading.area(&t.db, &t.services, &t.monitor, area).await?;
+        }
+        let found = reading.attack();
+        let (r, ok) = reading.score(&found);
+        reached += r;
+        right += ok;
+        blind += reading.best_blind_guess(&found);
+        let plain = reading.without_noise();
+        let (r, ok) = plain.score(&plain.attack());
+        plain_reached += r;
+        plain_right += ok;
+    }
+    println!(
+        "without noise: {plain_right} of {plain_reached} hidden counts worked out; \
+         with noise: {right} of {reached} (a blind guess: {blind})"
+    );
+    assert!(
+        plain_reached >= 30 && plain_right == plain_reached,
+        "the attacks reach hidden counts and work them out when nothing is perturbed: \
+         {plain_right} of {plain_reached}"
+    );
+    assert!(reached >= 30, "the attacks reach hidden counts: {reached}");
+    assert!(
+        right * 10 <= blind * 10 + reached,
+        "with the noise the attacks get {right} of {reached} right, a blind guess {blind}"
+    );
     Ok(())
 }

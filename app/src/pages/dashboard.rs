@@ -227,9 +227,7 @@ fn AreaBoard(board: AreaDashboard, may_compare: bool) -> impl IntoView {
                 <h1 class="text-2xl font-semibold" data-testid="dashboard-title">
                     {format!("{} {}", tr("Dasbor", "Dashboard"), board.area.name)}
                 </h1>
-                <p class="text-sm text-slate-600">
-                    {format!("{} {}", tr("Data per", "Figures as of"), date_id(board.today))}
-                </p>
+                <FiguresAsOf today=board.today />
             </div>
             <div class="flex flex-wrap gap-2 print:hidden">
                 <a href=print class=BUTTON_QUIET data-testid="dashboard-print">{tr("Ringkasan cetak", "Printable summary")}</a>
@@ -556,7 +554,7 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
                 <h1 class="text-2xl font-semibold" data-testid="comparison-title">
                     {format!("{} — {}", tr("Perbandingan wilayah", "Compare areas"), comparison.within.name)}
                 </h1>
-                <p class="text-sm text-slate-600">{format!("{} {}", tr("Data per", "Figures as of"), date_id(comparison.today))}</p>
+                <FiguresAsOf today=comparison.today />
             </div>
             <div class="flex flex-wrap gap-2">
                 <a href=with_query(paths::COMPARISON, &[("tingkat", "provinsi".into()), ("urut", order_key.into())])
@@ -831,5 +829,19 @@ mod tests {
         assert_eq!(short_month("2026-03"), "03/26");
         assert_eq!(numeric(&TableCell::Text("–".into())), None);
         assert_eq!(child_level("32.09"), "Kecamatan");
+    }
+}
+
+/// The day the figures are for, and why they may differ a little from a list.
+#[component]
+fn FiguresAsOf(today: chrono::NaiveDate) -> impl IntoView {
+    view! {
+        <p class="text-sm text-slate-600">{format!("{} {}", tr("Data per", "Figures as of"), date_id(today))}</p>
+        <p class="max-w-prose text-xs text-slate-600" data-testid="figures-noise-note">
+            {tr(
+                "Setiap angka diberi selisih acak kecil (umumnya ±2, selalu sama untuk angka yang sama) agar warga tidak dapat dikenali dari selisih antarangka; karena itu bisa berbeda sedikit dari jumlah di daftar. 0 tetap 0.",
+                "Each figure carries a small random adjustment (usually ±2, always the same for the same figure) so that residents cannot be recognised by taking figures from each other; it may differ a little from a list's count. 0 stays 0.",
+            )}
+        </p>
     }
 }

@@ -423,8 +423,8 @@ fn SuppressedNote(extra: Option<&'static str>) -> impl IntoView {
     view! {
         <p class="mt-1 text-xs text-slate-600">
             {tr(
-                "<5: disembunyikan untuk melindungi privasi (1–4 orang).",
-                "<5: hidden to protect privacy (1–4 people).",
+                "<5: angka kecil disembunyikan untuk melindungi privasi.",
+                "<5: small figures hidden to protect privacy.",
             )}
             {extra.map(|text| format!(" {text}"))}
         </p>
