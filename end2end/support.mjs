@@ -27,9 +27,11 @@ export async function launchBrowser() {
 }
 
 /** A page in a fresh browser context (its own cookies), as a new visitor. */
-export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled = true } = {}) {
+export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled = true, serviceWorkers = 'block' } = {}) {
+  // The service worker is off unless a test asks for it: requests it answers
+  // would pass by the routes tests set to hold back or cut the bundle.
   const context = await browser.newContext({
-    viewport, javaScriptEnabled, locale: 'id-ID', timezoneId: 'Asia/Jakarta',
+    viewport, javaScriptEnabled, serviceWorkers, locale: 'id-ID', timezoneId: 'Asia/Jakarta',
   });
   // Every address the browser asks for is kept, so that `cargo xtask test` can
   // check that no NIK or No KK ever travels in a URL.

@@ -12,7 +12,7 @@ pub mod paths;
 pub mod posted;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -27,6 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     let lang = i18n::detect();
+    let stylesheet = format!("/{}/slrt.css", options.site_pkg_dir);
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -36,8 +38,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f766e" />
                 // No icon file to fetch on slow links.
                 <link rel="icon" href="data:," />
+                <link rel="stylesheet" id="leptos" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                <script type="module" nonce=nonce>{SERVICE_WORKER}</script>
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -46,6 +50,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// Registers the service worker that keeps the browser bundle (`/sw.js`,
+/// served by the server for the current build) once the page has hydrated,
+/// and tells it which bundle files this page fetched (they are in the HTTP
+/// cache, so keeping them downloads nothing). Not earlier: a worker taking
+/// over while the page still loads its modules would fetch them a second
+/// time on a weak link. Browsers without service workers (or off https) go
+/// on without it.
+const SERVICE_WORKER: &str = "if ('serviceWorker' in navigator) new MutationObserver((_, seen) => { \
+    if (document.body?.dataset.hydrated !== 'true') return; seen.disconnect(); \
+    navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready)\
+    .then((r) => r.active && r.active.postMessage(performance.getEntriesByType('resource')\
+    .map((e) => e.name).filter((n) => n.includes('/pkg/')))).catch(() => {}); })\
+    .observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });";
 
 /// Sends the page's Content-Security-Policy: scripts only from this site and
 /// only with this response's nonce (Leptos adds it to its hydration script).
@@ -82,7 +100,6 @@ pub fn App() -> impl IntoView {
     let texts = i18n::texts();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/slrt.css" />
         <Title formatter=move |page: String| {
             if page.is_empty() {
                 texts.app_name.to_string()

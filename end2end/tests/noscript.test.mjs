@@ -119,7 +119,7 @@ test('a lookup sent before the bundle has loaded is answered, and the answered p
   // The bundle is held back while the officer types and sends, as on a slow link.
   const held = [];
   let holding = true;
-  await page.route('**/pkg/*.wasm', (route) => (holding ? held.push(route) : route.continue()));
+  await page.route('**/pkg/**/*.wasm', (route) => (holding ? held.push(route) : route.continue()));
   await page.goto(`${BASE_URL}/layanan`);
   const number = `${HEAD_NIK.slice(0, 12)}${String(Number(serial) + 1000).slice(-4)}`;
   await page.getByLabel('Nomor (16 digit)').fill(number);

@@ -172,14 +172,74 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Leptos options for a site whose built files live in `site_root` (`pkg/` below it).
+/// Leptos options for a site whose built files live in `site_root`: under
+/// `pkg/<build>/` when `pkg/current` names a build (`cargo xtask build`
+/// writes it), else directly under `pkg/`.
 pub fn leptos_options(site_root: &str, listen: SocketAddr) -> LeptosOptions {
+    let pkg = current_build(site_root).map_or_else(|| "pkg".to_string(), |b| format!("pkg/{b}"));
     LeptosOptions::builder()
         .output_name("slrt")
         .site_root(site_root)
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(pkg)
         .site_addr(listen)
         .build()
+}
+
+/// The build named by `<site_root>/pkg/current`, when its folder is there.
+fn current_build(site_root: &str) -> Option<String> {
+    let pkg = std::path::Path::new(site_root).join("pkg");
+    let build = std::fs::read_to_string(pkg.join("current")).ok()?;
+    let build = build.trim();
+    let plain = !build.is_empty() && build.chars().all(|c| c.is_ascii_alphanumeric());
+    (plain && pkg.join(build).is_dir()).then(|| build.to_string())
+}
+
+/// The build folder's name in the pages' addresses (`""` without one).
+fn build_of(options: &LeptosOptions) -> &str {
+    options
+        .site_pkg_dir
+        .strip_prefix("pkg/")
+        .unwrap_or_default()
+}
+
+/// Files of a build (`/pkg/<build>/...`) never change: browsers keep them a
+/// year without asking again. Anything else under `/pkg` is asked again.
+async fn bundle_cache(request: axum::extract::Request, next: middleware::Next) -> Response {
+    let in_build = request
+        .uri()
+        .path()
+        .strip_prefix("/pkg/")
+        .is_some_and(|rest| rest.contains('/'));
+    let mut response = next.run(request).await;
+    let policy = if in_build && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
+
+/// The service worker (`server/src/service_worker.js`) for the current build;
+/// 404 when the site has no build folder (nothing it could keep).
+async fn service_worker(State(options): State<LeptosOptions>) -> Response {
+    let build = build_of(&options);
+    if build.is_empty() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let script = include_str!("service_worker.js").replace("__BUILD__", build);
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            // The worker fetches the bundle from this site and nothing else.
+            (header::CONTENT_SECURITY_POLICY, "default-src 'self'"),
+        ],
+        script,
+    )
+        .into_response()
 }
 
 /// The application's page routes, walked once per process.
@@ -228,15 +288,12 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
                 .precompressed_gzip()
                 .precompressed_br(),
         )
-        // Files keep their names between releases: revalidate, but never re-download unchanged.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ));
+        .layer(middleware::from_fn(bundle_cache));
     let secure = state.cookie.secure;
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route("/sw.js", get(service_worker));
     for route in downloads::ROUTES {
         router = router.route(route.path, (route.handler)());
     }
@@ -266,7 +323,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .layer(middleware::from_fn(same_origin_writes))
         // Pages, server-function answers and exports carry personal data: no copy may
         // stay in the browser's cache or a proxy (shared PCs at village posts).
-        // The browser files set their own (`no-cache`) above.
+        // The browser files set their own (`bundle_cache`) above.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -451,7 +508,11 @@ fn client_address(request: &Request, trust_proxy: bool) -> Option<String> {
 
 /// Files and probes that need no session lookup.
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" || path == "/favicon.ico"
+    path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/readyz"
+        || path == "/favicon.ico"
+        || path == "/sw.js"
 }
 
 /// Every page except the sign-in page requires a session (server functions and

@@ -296,3 +296,81 @@ async fn pages_finish_while_other_routers_are_built() -> TestResult {
     assert!(built > 0, "no router was built meanwhile");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_build_folder_is_served_immutable_and_its_service_worker_keeps_only_it() -> TestResult {
+    let site = std::env::temp_dir().join(format!("slrt-site-{}", std::process::id()));
+    let build = "0123456789abcdef";
+    std::fs::create_dir_all(site.join("pkg").join(build))?;
+    std::fs::write(site.join("pkg/current"), format!("{build}\n"))?;
+    std::fs::write(site.join("pkg").join(build).join("slrt.css"), "body{}")?;
+    let db = database_with_areas().await?;
+    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 3000));
+    let options = server::web::leptos_options(&site.to_string_lossy(), listen);
+    assert_eq!(options.site_pkg_dir.as_ref(), format!("pkg/{build}"));
+    let app = server::web::router(server::web::AppState {
+        leptos_options: options,
+        services: services::build(db.clone(), common::config()),
+        db,
+        cookie: app::api::ssr::SessionCookie {
+            secure: false,
+            max_age_seconds: 3600,
+        },
+        trust_proxy: false,
+    });
+    let get = |path: String| {
+        let app = app.clone();
+        async move {
+            let request = Request::get(path).body(Body::empty())?;
+            Ok::<_, Box<dyn std::error::Error>>(app.oneshot(request).await?)
+        }
+    };
+    let cache_control = |response: &axum::response::Response| {
+        response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let css = get(format!("/pkg/{build}/slrt.css")).await?;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(cache_control(&css), "public, max-age=31536000, immutable");
+    let missing = get(format!("/pkg/{build}/nothing.wasm")).await?;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cache_control(&missing), "no-cache", "a 404 is not kept");
+    let current = get("/pkg/current".to_string()).await?;
+    assert_eq!(cache_control(&current), "no-cache");
+    let worker = get("/sw.js".to_string()).await?;
+    assert_eq!(worker.status(), StatusCode::OK);
+    assert_eq!(cache_control(&worker), "no-cache");
+    assert_eq!(
+        worker
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .map(|v| v.as_bytes()),
+        Some(&b"default-src 'self'"[..])
+    );
+    let script = body_text(worker).await?;
+    assert!(
+        script.contains(&format!("const BUILD = '{build}';")),
+        "{script}"
+    );
+    assert!(!script.contains("__BUILD__"));
+    let page = body_text(get("/login".to_string()).await?).await?;
+    assert!(page.contains(&format!("/pkg/{build}/slrt.css")), "{page}");
+    assert!(page.contains(&format!("/pkg/{build}/slrt.js")));
+    assert!(page.contains("navigator.serviceWorker.register('/sw.js')"));
+    assert!(
+        page.contains("r.active && r.active"),
+        "the script is not escaped"
+    );
+    // Without a build folder there is no worker to install.
+    let plain = router().await?;
+    let none = plain
+        .oneshot(Request::get("/sw.js").body(Body::empty())?)
+        .await?;
+    assert_eq!(none.status(), StatusCode::NOT_FOUND);
+    let _ = std::fs::remove_dir_all(&site);
+    Ok(())
+}

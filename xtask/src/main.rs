@@ -36,6 +36,12 @@ Commands:
   bench            release build, a fresh SQLite database with the real areas and
                    N synthetic households, then timings of the calls staff wait on
                      --households N   default 1000000
+  bench pages      the village post's weak signal: release bundle and server, demo
+                   data, then home, front desk and district dashboard opened in
+                   Chromium at 360 px with 400 ms latency, 50 KB/s and the CPU 4x
+                   slower, cold and warm; prints first paint, usable, bytes and
+                   requests (SLRT_BIN=path uses that slrt binary)
+                     --rounds N       median of N runs per page, default 3
   bench rush       a deadline-day rush: N front-desk clients at once sign in, then
                    look up, register a household, open a case, act on it and read
                    the case list; checks nothing confirmed was lost or duplicated,
@@ -59,6 +65,9 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
         Some("bench") if args.get(1).is_some_and(|a| a == "rush") => rush::run(&root, &args[2..]),
+        Some("bench") if args.get(1).is_some_and(|a| a == "pages") => {
+            bench_pages(&root, &args[2..])
+        }
         Some("bench") => bench(&root, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
@@ -237,6 +246,57 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     steps.run("service timings", || {
         util::status(&mut slrt_cmd(&["bench"]))
     })?;
+    steps.print();
+    Ok(())
+}
+
+/// Measures the pages staff open first under a weak 3G signal
+/// (`end2end/bench/slow-link.mjs`) against a release build with demo data.
+fn bench_pages(root: &Path, args: &[String]) -> Result<(), String> {
+    let rounds = option(args, "--rounds").unwrap_or_else(|| "3".to_string());
+    let tools = setup::run(root, setup::Purpose::Test)?;
+    let mut steps = Steps::new("bench pages");
+    site::build_site(root, &tools, &mut steps, site::Mode::Release)?;
+    let slrt = rush::slrt_binary(root, &mut steps)?;
+    let work = util::TempDir::new("slrt-bench-pages")?;
+    let database_url = format!("sqlite://{}/pages.db", work.path().display());
+    let slrt_cmd = |sub: &[&str]| {
+        let mut command = cmd(&slrt, sub);
+        command
+            .current_dir(root)
+            .env("DATABASE_URL", &database_url)
+            .env("SLRT_DATA_KEY_FILE", work.path().join("pages.key"));
+        command
+    };
+    let areas = root.join("node_modules/idn-area-data/data");
+    steps.run("areas and demo data", || {
+        util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))?;
+        util::status(&mut slrt_cmd(&["seed-demo"]))
+    })?;
+    let port = free_port()?;
+    let listen = format!("127.0.0.1:{port}");
+    let log_path = work.path().join("server.log");
+    let log =
+        std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let log_err = log.try_clone().map_err(|e| e.to_string())?;
+    let mut server = slrt_cmd(&demo_serve_args(&listen));
+    server.stdout(log).stderr(log_err);
+    let server = util::Child::spawn(server, "slrt serve")?;
+    let base_url = format!("http://{listen}");
+    util::wait_for_http(
+        &format!("{base_url}/readyz"),
+        std::time::Duration::from_secs(60),
+    )?;
+    let outcome = steps.run("pages under the slow profile (Chromium)", || {
+        let mut node = cmd("node", ["end2end/bench/slow-link.mjs"]);
+        node.current_dir(root)
+            .env("BASE_URL", &base_url)
+            .env("CHROMIUM_PATH", &tools.chromium)
+            .env("ROUNDS", &rounds);
+        util::status_within(&mut node, std::time::Duration::from_secs(30 * 60))
+    });
+    drop(server);
+    outcome?;
     steps.print();
     Ok(())
 }

@@ -144,7 +144,7 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps, mode: Mode) -> 
                 std::fs::remove_file(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             }
         }
-        return Ok(());
+        return publish(&pkg).map(|_| ());
     }
     steps.run("wasm-opt -Oz (binaryen from npm)", || {
         wasm_opt(root, &bindgen_wasm, &final_wasm)?;
@@ -190,7 +190,65 @@ pub fn build_site(root: &Path, tools: &Tools, steps: &mut Steps, mode: Mode) -> 
     let raw_size = std::fs::metadata(&raw).map(|m| kib(m.len())).unwrap_or(0.0);
     println!("\nbrowser bundle (KiB): cargo's wasm {raw_size:.0} before splitting and wasm-opt");
     print!("{}", bundle_table(&pkg, &split.prefetch_map)?);
+    let build = publish(&pkg)?;
+    println!("published as pkg/{build}/ (served immutable; pkg/current names it)");
     Ok(())
+}
+
+/// The name of the file that names the current build's folder under `pkg/`.
+const CURRENT: &str = "current";
+
+/// Moves the files just built in `pkg/` into `pkg/<build>/`, a folder named
+/// after their contents, writes that name to `pkg/current` (the server reads
+/// it at start) and removes older builds but the one before (pages a browser
+/// opened before the server restarted still find their files). Every file
+/// under a build's folder never changes, so the server lets browsers keep
+/// them for a year without asking again.
+fn publish(pkg: &Path) -> Result<String, String> {
+    let mut files: Vec<std::path::PathBuf> = files_in(pkg)?
+        .into_iter()
+        .filter(|f| f.is_file() && f.file_name().is_some_and(|n| n != CURRENT))
+        .collect();
+    files.sort();
+    // FNV-1a over names and contents: a folder name, not a signature.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for file in &files {
+        eat(file
+            .file_name()
+            .map(|n| n.as_encoded_bytes())
+            .unwrap_or_default());
+        eat(&std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?);
+    }
+    let build = format!("{hash:016x}");
+    let folder = pkg.join(&build);
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    for file in &files {
+        if let Some(name) = file.file_name() {
+            std::fs::rename(file, folder.join(name))
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+    }
+    let current = pkg.join(CURRENT);
+    let previous = std::fs::read_to_string(&current).unwrap_or_default();
+    std::fs::write(&current, &build).map_err(|e| format!("{}: {e}", current.display()))?;
+    for entry in files_in(pkg)? {
+        let keep = entry
+            .file_name()
+            .is_some_and(|n| n == CURRENT || n == build.as_str() || n == previous.trim());
+        if entry.is_dir() && !keep {
+            std::fs::remove_dir_all(&entry).map_err(|e| format!("{}: {e}", entry.display()))?;
+        }
+    }
+    Ok(build)
 }
 
 /// Splits the bundle at the page groups' split points (`app::pages::groups`):

@@ -92,7 +92,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 /// `SLRT_BIN` when set, else the release build (built now).
-fn slrt_binary(root: &Path, steps: &mut Steps) -> Result<PathBuf, String> {
+pub(crate) fn slrt_binary(root: &Path, steps: &mut Steps) -> Result<PathBuf, String> {
     if let Some(bin) = std::env::var_os("SLRT_BIN").map(PathBuf::from) {
         if !bin.is_file() {
             return Err(format!("SLRT_BIN={} is not a file", bin.display()));
