@@ -185,6 +185,19 @@ pub fn field_name(field: &str, english: bool) -> String {
             Ok(index) => (Some((*list, index + 1)), *base),
             Err(_) => (None, *base),
         },
+        // One entry of a plain list (`proposals.0`): the list, and which entry.
+        [.., list, index] if index.parse::<usize>().is_ok() => {
+            let n = index.parse::<usize>().unwrap_or_default() + 1;
+            let label = field_label(list).map_or_else(
+                || (*list).to_string(),
+                |(id, en)| if english { en } else { id }.to_string(),
+            );
+            return if english {
+                format!("{label} (entry {n})")
+            } else {
+                format!("{label} (ke-{n})")
+            };
+        }
         [.., base] => (None, *base),
         [] => (None, field),
     };
@@ -199,6 +212,13 @@ pub fn field_name(field: &str, english: bool) -> String {
         Some(("complaints", n)) => format!("{label} (pengaduan ke-{n})"),
         _ => label,
     }
+}
+
+/// Whether a form field has a name for people (see [`field_name`]); the
+/// last part of a row's field counts (`members.1.nik` → `nik`).
+pub fn field_is_named(field: &str) -> bool {
+    let mut parts = field.rsplit('.').skip_while(|p| p.parse::<usize>().is_ok());
+    field_label(parts.next().unwrap_or(field)).is_some()
 }
 
 /// The people's name of a field (Indonesian, English), for the fields of the portal's forms.
@@ -272,6 +292,23 @@ fn field_label(base: &str) -> Option<(&'static str, &'static str)> {
         "visited_on" => ("tanggal kunjungan", "date of the visit"),
         "status" => ("status anggota", "member's status"),
         "members" => ("anggota keluarga", "family members"),
+        "assets" => ("aset yang dimiliki", "assets owned"),
+        "programmes" => ("program yang diterima", "programmes received"),
+        "disabilities" => ("disabilitas", "disabilities"),
+        "chronic_illnesses" => ("penyakit kronis", "chronic illnesses"),
+        "ppks" => ("kategori PPKS", "PPKS categories"),
+        "institution_kinds" => ("jenis lembaga", "kinds of institution"),
+        "case_id" => ("kasus", "case"),
+        "complaint_id" => ("pengaduan", "complaint"),
+        "referral_id" => ("rujukan", "referral"),
+        "household_id" => ("keluarga", "household"),
+        "proposal_id" => ("usulan", "proposal"),
+        "meeting_id" => ("musyawarah desa", "village meeting"),
+        "user_id" => ("pengguna", "user"),
+        "version" => ("versi data yang dibuka", "version of the record opened"),
+        "id" => ("data yang diubah", "record changed"),
+        "evidence" => ("bukti", "evidence"),
+        "consent" => ("persetujuan warga", "resident's consent"),
         _ => return None,
     })
 }
@@ -900,6 +937,10 @@ mod tests {
             "description (complaint 1)"
         );
         assert_eq!(field_name("address.rt", false), "RT");
+        assert_eq!(field_name("proposals.0", false), "usulan di agenda (ke-1)");
+        assert!(field_is_named("members.2.chronic_illnesses"));
+        assert!(field_is_named("proposals.3"));
+        assert!(!field_is_named("no_such_field"));
         assert_eq!(field_name("nama", false), "nama", "a name not listed stays");
         // No message of a form field shows a code identifier.
         for field in [
