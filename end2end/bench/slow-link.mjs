@@ -128,7 +128,7 @@ for (const spec of PAGES) {
   if (runs.some((run) => run.cold.sources.worker)) throw new Error(`${spec.name}: the service worker answered during the cold visit`);
   runs.sort((a, b) => a.cold.usable - b.cold.usable);
   const { cold, warm } = runs[Math.floor(runs.length / 2)];
-  rows.push(`| ${spec.name} | ${seconds(cold.paint)} | ${seconds(cold.usable)} | ${kib(cold.bytes)} | ${cold.requests} | ${seconds(warm.usable)}, ${warm.requests} requests, ${kib(warm.bytes)} |`);
+  rows.push(`| ${spec.name} | ${seconds(cold.paint)} | ${seconds(cold.usable)} | ${kib(cold.bytes)} | ${cold.requests} | ${seconds(warm.usable)}, ${warm.requests} request${warm.requests === 1 ? '' : 's'}, ${kib(warm.bytes)} |`);
 }
 console.log(`\nslow link: ${PROFILE.latency} ms latency, ${PROFILE.throughput / 1024} KB/s each way, CPU ${PROFILE.cpu}× slower, 360 × 740, cold cache then warm\n`);
 console.log('| page | first paint | usable (hydrated) | bytes | requests to the network | warm second visit: usable, requests, bytes |');

@@ -118,6 +118,9 @@ test('the national monitor compares districts and provinces and ranks them', asy
   const table = page.getByTestId('area-table').locator('tbody tr');
   assert.ok(await table.count() >= 2, 'the demo districts are compared');
   assert.ok(await page.getByTestId('tile-map').locator('rect').count() >= 2);
+  // Each tile carries its value (no pointer on a phone to ask for it).
+  const onTiles = await page.getByTestId('tile-map').locator('g g > text').allTextContents();
+  assert.ok(onTiles.length > 400 && onTiles.every((t) => /^(\d[\d.]*|<5)$/.test(t)), `values on the tiles: ${onTiles.slice(0, 5)}`);
   assert.ok(await page.getByTestId('small-multiples').locator('svg').count() >= 2);
   // Rank by overdue cases: the first row has the most.
   await page.getByLabel('Urutkan dan warnai menurut').selectOption('terlambat');
@@ -146,12 +149,21 @@ test('the national monitor compares districts and provinces and ranks them', asy
   await page.getByTestId('ranking-all').click();
   await page.waitForURL(/semua=1/);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="area-table"] tbody tr').length >= 38);
+  const provinceTiles = await page.getByTestId('tile-map').locator('text').allTextContents();
+  for (const name of ['Jabar', 'Jateng', 'NTT', 'Papua']) {
+    assert.ok(provinceTiles.includes(name), `province ${name} named on its tile: ${provinceTiles.slice(0, 8)}`);
+  }
   assert.match(await page.getByTestId('inactive-areas').textContent(), /Tanpa kasus baru/);
   await closePage(page);
 
   const phone = await signedInPage(browser, 'pemantau.kemensos', PHONE);
   await phone.goto(`${BASE_URL}/dasbor/perbandingan`);
   await phone.getByTestId('comparison-title').waitFor();
+  // On a phone the district map is a list, each district with its value.
+  assert.equal(await phone.getByTestId('tile-map').isVisible(), false);
+  const listed = phone.getByTestId('tile-list').locator('li');
+  assert.ok(await listed.count() > 400, 'every district is listed');
+  assert.match(await listed.first().textContent(), /(\d|<5)$/);
   await screenshot(phone, 'comparison-districts-phone');
   await closePage(phone);
 });

@@ -119,7 +119,9 @@ test('the front office looks up a number not on record, registers the household 
   // Member 1, the head: the NIK fills sex and birth date by itself.
   const head = form.getByTestId('member').nth(0);
   await field(head, 'NIK').fill(HEAD_NIK);
-  await field(head, 'Nama lengkap').fill(HEAD);
+  // The head's name is typed once: the head's row shows it, with no second field.
+  assert.ok((await head.getByTestId('head-member-name').textContent()).includes(HEAD));
+  assert.equal(await field(head, 'Nama lengkap').count(), 0);
   await field(head, 'Tempat lahir').fill('Cirebon');
   assert.equal(await field(head, 'Tanggal lahir').inputValue(), '1985-04-12');
   assert.equal(await field(head, 'Jenis kelamin').inputValue(), 'male');
@@ -144,6 +146,9 @@ test('the front office looks up a number not on record, registers the household 
   for (const label of ['Status perkawinan', 'Pendidikan tertinggi', 'Pekerjaan utama']) {
     await field(spouse, label).selectOption({ index: 2 });
   }
+  // Every section of the form is complete, and each can be jumped to.
+  assert.equal(await page.getByTestId('registration-progress').textContent(), 'Bagian lengkap: 4 dari 4');
+  assert.equal(await page.getByTestId('registration-sections').getByRole('link').count(), 4);
   await checkAccessibility(page, 'registration');
   await screenshot(page, 'registration-phone');
   await page.getByTestId('registration-submit').click();
@@ -227,6 +232,7 @@ test('the coordinator decides, issues a referral with consent and prints its let
   assert.match(await page.getByTestId('case-notice').textContent(), /Rujukan RJK\/.+ terbit/);
   const issued = page.getByTestId('case-referrals').locator('li').filter({ hasText: 'RSUD Waled' });
   await issued.waitFor();
+  assert.match(await issued.getByTestId('referral-member').textContent(), /Untuk .*Sulastri/);
   await screenshot(page, 'case-desktop');
   await issued.getByTestId('letter-link').click();
   await page.getByTestId('referral-letter').waitFor();

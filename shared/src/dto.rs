@@ -253,6 +253,9 @@ pub struct ReferralView {
     pub consent: Consent,
     /// Code printed on the letter, checked by the institution on the portal.
     pub verification_code: String,
+    /// The member of the household it is for (`None`: the family as a whole).
+    #[serde(default)]
+    pub member_id: Option<i64>,
 }
 
 /// Asks to apply a referral action, with the note for the timeline.

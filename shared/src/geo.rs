@@ -52,6 +52,77 @@ pub const PROVINCE_CODES: [u8; 38] = [
     71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
 ];
 
+/// The short name a province goes by on maps and in headlines (Jabar, NTT,
+/// Kaltim ...), for the tiles of a map too small for "Kalimantan Timur".
+pub fn province_short_name(code: u8) -> Option<&'static str> {
+    Some(match code {
+        11 => "Aceh",
+        12 => "Sumut",
+        13 => "Sumbar",
+        14 => "Riau",
+        15 => "Jambi",
+        16 => "Sumsel",
+        17 => "Bengkulu",
+        18 => "Lampung",
+        19 => "Babel",
+        21 => "Kepri",
+        31 => "Jakarta",
+        32 => "Jabar",
+        33 => "Jateng",
+        34 => "DIY",
+        35 => "Jatim",
+        36 => "Banten",
+        51 => "Bali",
+        52 => "NTB",
+        53 => "NTT",
+        61 => "Kalbar",
+        62 => "Kalteng",
+        63 => "Kalsel",
+        64 => "Kaltim",
+        65 => "Kaltara",
+        71 => "Sulut",
+        72 => "Sulteng",
+        73 => "Sulsel",
+        74 => "Sultra",
+        75 => "Gorontalo",
+        76 => "Sulbar",
+        81 => "Maluku",
+        82 => "Malut",
+        91 => "Papua",
+        92 => "Pabar",
+        93 => "Papsel",
+        94 => "Papteng",
+        95 => "Papeg",
+        96 => "PBD",
+        _ => return None,
+    })
+}
+
+/// A label of at most ten characters for an area on a map tile: a
+/// province's short name, a district's or sub-district's name without
+/// "Kabupaten"/"Kecamatan" ("Kota" stays: Kota Cirebon is not Cirebon).
+pub fn tile_label(code: &str, name: &str) -> String {
+    if let Some(short) = code.parse::<u8>().ok().and_then(province_short_name) {
+        return short.to_string();
+    }
+    let plain = [
+        "Kabupaten ",
+        "KABUPATEN ",
+        "Kab. ",
+        "Kecamatan ",
+        "KECAMATAN ",
+    ]
+    .iter()
+    .find_map(|prefix| name.strip_prefix(prefix))
+    .unwrap_or(name)
+    .replace("Kota ", "Kt ");
+    if plain.chars().count() > 10 {
+        plain.chars().take(9).chain(['…']).collect()
+    } else {
+        plain
+    }
+}
+
 /// Whether a two-digit number is the code of one of the 38 provinces.
 pub fn is_province_code(code: u8) -> bool {
     PROVINCE_CODES.contains(&code)
@@ -477,6 +548,22 @@ mod tests {
 
     fn code(text: &str) -> AreaCode {
         AreaCode::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn every_province_has_a_short_name_for_its_tile() {
+        for code in PROVINCE_CODES {
+            let short = province_short_name(code).unwrap_or_default();
+            assert!(
+                !short.is_empty() && short.chars().count() <= 9,
+                "{code}: {short}"
+            );
+        }
+        assert_eq!(province_short_name(10), None);
+        assert_eq!(tile_label("32", "Jawa Barat"), "Jabar");
+        assert_eq!(tile_label("32.09", "Kabupaten Cirebon"), "Cirebon");
+        assert_eq!(tile_label("32.74", "Kota Cirebon"), "Kt Cirebon");
+        assert_eq!(tile_label("32.04", "Kabupaten Bandung Barat"), "Bandung B…");
     }
 
     #[test]

@@ -441,6 +441,26 @@ impl RegistrationDraft {
         }
     }
 
+    /// The head's row takes the name typed once as the head of the family
+    /// (the form shows no second name field for the head). While that name
+    /// is missing, a stand-in lets the rest of the row be checked: the
+    /// missing head name is refused under its own field, so the stand-in
+    /// never reaches a request.
+    fn named(&self, member: &MemberDraft) -> MemberDraft {
+        let head = member.relationship == Relationship::Head.code();
+        if !head || !member.name.trim().is_empty() {
+            return member.clone();
+        }
+        let name = match self.household.head_name.trim() {
+            "" => "Kepala keluarga",
+            typed => typed,
+        };
+        MemberDraft {
+            name: name.to_owned(),
+            ..member.clone()
+        }
+    }
+
     /// Checks every field on `today`; the request, or every error named after its field.
     pub fn to_request(&self, today: NaiveDate) -> Result<RegisterHousehold, DomainError> {
         let mut form = Form::new();
@@ -448,7 +468,7 @@ impl RegistrationDraft {
         let mut members = Vec::with_capacity(self.members.len());
         for (index, draft) in self.members.iter().enumerate() {
             form.prefix = format!("members.{index}.");
-            members.push(draft.check(&mut form, today));
+            members.push(self.named(draft).check(&mut form, today));
         }
         form.prefix.clear();
         if self.members.is_empty() {
@@ -707,6 +727,50 @@ mod tests {
         assert_eq!(
             request.members[0].registry_status,
             MemberRegistryStatus::Unconfirmed
+        );
+    }
+
+    #[test]
+    fn the_head_is_named_once() {
+        let unnamed = MemberDraft {
+            name: String::new(),
+            ..head()
+        };
+        let draft = RegistrationDraft {
+            idempotency_key: "k".into(),
+            household: household(),
+            members: vec![unnamed.clone()],
+        };
+        match draft.to_request(today()) {
+            Ok(request) => assert_eq!(request.members[0].name, "Sukarta"),
+            Err(error) => panic!("refused: {:?}", fields(&error)),
+        }
+        // Without a head name, the refusal names that one field, not a hidden one.
+        let nameless = RegistrationDraft {
+            household: HouseholdDraft {
+                head_name: String::new(),
+                ..household()
+            },
+            ..draft
+        };
+        let refused = nameless.to_request(today()).err().map(|e| fields(&e));
+        assert_eq!(refused, Some(vec!["head_name".to_string()]));
+        // Another member still needs a name of their own.
+        let child = MemberDraft {
+            nik: String::new(),
+            no_documents: true,
+            relationship: "child".into(),
+            ..unnamed
+        };
+        let family = RegistrationDraft {
+            idempotency_key: "k".into(),
+            household: household(),
+            members: vec![head(), child],
+        };
+        let refused = family.to_request(today()).err().map(|e| fields(&e));
+        assert!(
+            refused.is_some_and(|f| f.contains(&"members.1.name".to_string())),
+            "a child without a name"
         );
     }
 

@@ -348,9 +348,15 @@ fn CaseFile(
                 .referrals
                 .iter()
                 .map(|referral| {
+                    let member = referral.member_id.and_then(|id| {
+                        detail.members.iter().find(|(m, _)| *m == id).map(|(_, name)| name.clone())
+                    });
                     view! {
                         <li class="rounded-lg border border-slate-200 bg-white p-3 text-sm">
                             <p class="font-medium">{format!("{} · {}", referral.service_name, referral.institution_name)}</p>
+                            {member.map(|name| view! {
+                                <p data-testid="referral-member">{format!("{} {name}", tr("Untuk", "For"))}</p>
+                            })}
                             <p class="text-slate-600">
                                 {format!("{} · {} · {} {}", referral.number.as_str(), label(referral.state), tr("batas", "due"), date_id(referral.deadline.due))}
                             </p>

@@ -580,8 +580,8 @@ fn ComparisonBoard(comparison: Comparison, order: String, all: bool) -> impl Int
             <h2 class="mb-2 font-semibold">{format!("{}: {}", tr("Peta petak", "Tile map"), label_of(order_id, order_en))}</h2>
             <TileMap tiles groups title=label_of(order_id, order_en) />
             <p class="mt-2 text-xs text-slate-600">
-                {tr("Warna makin gelap = nilai makin tinggi (0, lalu empat kelas kuartil); abu-abu = <5 atau tidak dapat dihitung. Petak diurut menurut kode wilayah; arahkan penunjuk ke petak untuk nama dan nilainya.",
-                    "Darker = higher (0, then four quartile classes); grey = <5 or not computable. Tiles are in area-code order; point at a tile for its name and value.")}
+                {tr("Warna makin gelap = nilai makin tinggi (0, lalu empat kelas kuartil); abu-abu = <5 atau tidak dapat dihitung. Petak diurut menurut kode wilayah; angka di petak adalah nilainya, nama lengkap muncul saat penunjuk diarahkan ke petak.",
+                    "Darker = higher (0, then four quartile classes); grey = <5 or not computable. Tiles are in area-code order; the number on a tile is its value, the full name shows when pointing at it.")}
             </p>
         </section>
         <section class="mb-6">
@@ -652,8 +652,8 @@ fn TileMap(
     let value_text = |value: Option<u64>| value.map_or("<5".to_string(), number_id);
     let label = format!("{} {title}", tr("Peta petak menurut", "Tile map by"));
     if groups.len() > 1 {
-        const TILE: usize = 22;
-        const STEP: usize = 24;
+        const TILE: usize = 34;
+        const STEP: usize = 36;
         const LEFT: usize = 180;
         let rows: Vec<(String, Vec<Tile>)> = groups
             .into_iter()
@@ -669,10 +669,12 @@ fn TileMap(
             .collect();
         let widest = rows.iter().map(|(_, m)| m.len()).max().unwrap_or(1).max(1);
         let (width, height) = (LEFT + widest * STEP, rows.len() * STEP);
+        let list = rows.clone();
         Either::Left(view! {
-            <div class="overflow-x-auto">
+            // A wide screen gets the map, each tile with its value; a phone the same as a list.
+            <div class="hidden overflow-x-auto sm:block">
                 <svg viewBox=format!("0 0 {width} {height}") width="100%" role="img" aria-label=label
-                    class="block h-auto w-full min-w-[40rem]" data-testid="tile-map">
+                    class="block h-auto w-full min-w-[48rem]" data-testid="tile-map">
                     {rows.into_iter().enumerate().map(|(r, (name, members))| {
                         let y = r * STEP;
                         let short: String = if name.chars().count() > 24 {
@@ -682,33 +684,56 @@ fn TileMap(
                         };
                         view! {
                             <g>
-                                <text x="0" y=y + 16 font-size="12" fill="#1e293b">{short}</text>
-                                {members.into_iter().enumerate().map(|(i, (_, name, value, class))| view! {
-                                    <rect x=LEFT + i * STEP y=y width=TILE height=TILE rx="3" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5">
-                                        <title>{format!("{name}: {}", value_text(value))}</title>
-                                    </rect>
+                                <text x="0" y=y + 21 font-size="12" fill="#1e293b">{short}</text>
+                                {members.into_iter().enumerate().map(|(i, (_, name, value, class))| {
+                                    let x = LEFT + i * STEP;
+                                    let text = value_text(value);
+                                    view! {
+                                        <g>
+                                            <title>{format!("{name}: {text}")}</title>
+                                            <rect x=x y=y width=TILE height=TILE rx="3" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5" />
+                                            <text x=x + TILE / 2 y=y + 21 text-anchor="middle" font-size="9" fill=ink_of(class)>{text}</text>
+                                        </g>
+                                    }
                                 }).collect_view()}
                             </g>
                         }
                     }).collect_view()}
                 </svg>
             </div>
+            <div class="sm:hidden" data-testid="tile-list">
+                {list.into_iter().filter(|(_, members)| !members.is_empty()).map(|(name, members)| view! {
+                    <h3 class="mt-3 text-sm font-semibold">{name}</h3>
+                    <ul class="mt-1 grid grid-cols-1 gap-1 text-sm">
+                        {members.into_iter().map(|(_, name, value, class)| view! {
+                            <li class="flex items-center gap-2">
+                                <span class="inline-block h-3 w-3 shrink-0 rounded-sm border border-slate-400" style=format!("background:{}", fill_of(class))></span>
+                                <span class="min-w-0 flex-1 wrap-anywhere">{name}</span>
+                                <span class="tabular-nums">{value_text(value)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }).collect_view()}
+            </div>
         })
     } else {
-        const COLS: usize = 8;
+        const COLS: usize = 6;
+        const W: usize = 56;
+        const H: usize = 44;
         let rows = tiles.len().div_ceil(COLS).max(1);
         Either::Right(view! {
-            <svg viewBox=format!("0 0 {} {}", COLS * 40, rows * 40) width="100%" role="img" aria-label=label
+            <svg viewBox=format!("0 0 {} {}", COLS * W, rows * H) width="100%" role="img" aria-label=label
                 class="block h-auto w-full max-w-3xl" data-testid="tile-map">
                 {tiles.into_iter().enumerate().map(|(i, (code, name, value, class))| {
-                    let (x, y) = ((i % COLS) * 40, (i / COLS) * 40);
+                    let (x, y) = ((i % COLS) * W, (i / COLS) * H);
                     let text = value_text(value);
+                    let short = shared::geo::tile_label(&code, &name);
                     view! {
                         <g>
                             <title>{format!("{name}: {text}")}</title>
-                            <rect x=x + 1 y=y + 1 width="38" height="38" rx="4" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5" />
-                            <text x=x + 20 y=y + 17 text-anchor="middle" font-size="10" fill=ink_of(class)>{code.replace('.', "")}</text>
-                            <text x=x + 20 y=y + 31 text-anchor="middle" font-size="9" fill=ink_of(class)>{text}</text>
+                            <rect x=x + 1 y=y + 1 width=W - 2 height=H - 2 rx="4" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5" />
+                            <text x=x + W / 2 y=y + 18 text-anchor="middle" font-size="9" fill=ink_of(class)>{short}</text>
+                            <text x=x + W / 2 y=y + 33 text-anchor="middle" font-size="11" font-weight="600" fill=ink_of(class)>{text}</text>
                         </g>
                     }
                 }).collect_view()}

@@ -369,7 +369,8 @@ fn RegistrationForm(
         >
             <h2 class="text-xl font-semibold">{tr("Pendaftaran keluarga", "Household registration")}</h2>
             <NoScriptFields form="registration" key />
-            <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
+            <SectionNav form />
+            <section id=SECTIONS[0].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
                 <h3 class="font-semibold sm:col-span-2">{tr("Kartu keluarga dan alamat", "Family card and address")}</h3>
                 <TextField label=tr("Nomor KK", "Family card number") binding=form.text("no_kk", pick(|d| &mut d.household.no_kk)) inputmode="numeric" required=true hint=tr("16 digit, sesuai kartu keluarga", "16 digits, as on the family card") />
                 <TextField label=tr("Nama kepala keluarga", "Head of family") binding=form.text("head_name", pick(|d| &mut d.household.head_name)) required=true />
@@ -381,7 +382,7 @@ fn RegistrationForm(
                     <TextField label=tr("Jalan, nomor rumah, patokan", "Street, house number, landmark") binding=form.text("street", pick(|d| &mut d.household.street)) />
                 </div>
             </section>
-            <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
+            <section id=SECTIONS[1].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
                 <h3 class="font-semibold sm:col-span-2">{tr("Kondisi rumah", "Housing")}</h3>
                 <SelectField label=tr("Status rumah", "House tenure") binding=form.text("house_tenure", pick(|d| &mut d.household.house_tenure)) options={options_of::<Tenure>()} required=true />
                 <SelectField label=tr("Status lahan", "Land tenure") binding=form.text("land_tenure", pick(|d| &mut d.household.land_tenure)) options={options_of::<Tenure>()} required=true />
@@ -394,14 +395,14 @@ fn RegistrationForm(
                 <SelectField label=tr("Bahan bakar memasak", "Cooking fuel") binding=form.text("cooking_fuel", pick(|d| &mut d.household.cooking_fuel)) options={options_of::<CookingFuel>()} required=true />
                 <SelectField label=tr("Fasilitas BAB", "Toilet") binding=form.text("toilet", pick(|d| &mut d.household.toilet)) options={options_of::<ToiletFacility>()} required=true />
             </section>
-            <section class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4">
+            <section id=SECTIONS[2].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4">
                 <h3 class="font-semibold">{tr("Ekonomi dan program", "Economy and programmes")}</h3>
                 <SelectField label=tr("Penghasilan keluarga per bulan", "Household income per month") binding=form.text("income_band", pick(|d| &mut d.household.income_band)) options={options_of::<IncomeBand>()} required=true />
                 <ChoiceList label=tr("Aset yang dimiliki", "Assets owned") binding=form.codes("assets", pick(|d| &mut d.household.assets)) options={options_of::<AssetKind>()} />
                 <ChoiceList label=tr("Program yang sedang diterima", "Programmes currently received") binding=form.codes("programmes", pick(|d| &mut d.household.programmes)) options={options_of::<ProgrammeKind>()} />
                 <CheckField label=tr("Foto depan rumah sudah diambil", "Photo of the house front taken") binding=form.flag("has_house_photo", pick(|d| &mut d.household.has_house_photo)) />
             </section>
-            <section class="space-y-4">
+            <section id=SECTIONS[3].0 class="scroll-mt-4 space-y-4">
                 <h3 class="font-semibold">{tr("Anggota keluarga", "Household members")}</h3>
                 <For each=move || 0..member_count() key=|index| *index let:index>
                     <MemberFields form index today />
@@ -428,6 +429,67 @@ fn RegistrationForm(
             </button>
                 <SaveProgress attempt />
         </form>
+    }
+}
+
+/// The registration form's sections: anchor, name (id, en).
+const SECTIONS: [(&str, &str, &str); 4] = [
+    (
+        "bagian-alamat",
+        "Kartu keluarga dan alamat",
+        "Family card and address",
+    ),
+    ("bagian-rumah", "Kondisi rumah", "Housing"),
+    (
+        "bagian-ekonomi",
+        "Ekonomi dan program",
+        "Economy and programmes",
+    ),
+    ("bagian-anggota", "Anggota keluarga", "Household members"),
+];
+
+/// The section of [`SECTIONS`] a field of the registration draft is in.
+fn section_of(field: &str) -> usize {
+    match field {
+        "no_kk" | "head_name" | "village" | "dusun" | "rw" | "rt" | "street" => 0,
+        "income_band" | "assets" | "programmes" | "has_house_photo" => 2,
+        f if f.starts_with("members") => 3,
+        _ => 1,
+    }
+}
+
+/// The form's sections as links to jump to, each with what is still missing
+/// in it, and how many are complete: a long form on a phone, read at a glance.
+#[component]
+fn SectionNav(form: FormState<Draft>) -> impl IntoView {
+    let open_in = move |section: usize| {
+        form.check.with(|errors| {
+            errors
+                .iter()
+                .filter(|(f, _)| section_of(f) == section)
+                .count()
+        })
+    };
+    let complete = move || (0..SECTIONS.len()).filter(|i| open_in(*i) == 0).count();
+    view! {
+        <nav aria-label=tr("Bagian formulir", "Form sections") class="rounded-xl border border-slate-200 bg-white p-3 text-sm" data-testid="registration-sections">
+            <p class="font-medium" data-testid="registration-progress">
+                {move || format!("{} {} {} {}", tr("Bagian lengkap:", "Sections complete:"), complete(), tr("dari", "of"), SECTIONS.len())}
+            </p>
+            <ol class="mt-1 grid gap-1 sm:grid-cols-2">
+                {SECTIONS.iter().enumerate().map(|(i, (anchor, id, en))| view! {
+                    <li>
+                        <a href=format!("#{anchor}") class="text-teal-800 underline">{format!("{}. {}", i + 1, tr(id, en))}</a>
+                        <span class="text-slate-600">
+                            {move || match open_in(i) {
+                                0 => " ✓".to_string(),
+                                n => format!(" · {n} {}", tr("isian belum benar", "fields to fix")),
+                            }}
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </nav>
     }
 }
 
@@ -464,6 +526,13 @@ fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) 
         }
     });
     let undocumented = no_documents.value;
+    let is_head = move || {
+        form.draft.with(|d| {
+            d.members
+                .get(index)
+                .is_some_and(|m| m.relationship == Relationship::Head.code() && m.name.is_empty())
+        })
+    };
     view! {
         <fieldset class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2" data-testid="member">
             <legend class="px-1 font-medium">{format!("{} {}", tr("Anggota", "Member"), index + 1)}</legend>
@@ -473,7 +542,21 @@ fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) 
             <Show when=move || !undocumented.get()>
                 <TextField label="NIK" binding=form.text(&field("nik"), member_text(index, |m| &mut m.nik)) inputmode="numeric" required=true hint=tr("16 digit; jenis kelamin dan tanggal lahir terisi sendiri", "16 digits; sex and birth date fill in by themselves") />
             </Show>
-            <TextField label=tr("Nama lengkap", "Full name") binding=form.text(&field("name"), member_text(index, |m| &mut m.name)) required=true />
+            // The head's name was typed once, above, as the head of the family.
+            <Show
+                when=move || !is_head()
+                fallback=move || view! {
+                    <p class="text-sm sm:col-span-2" data-testid="head-member-name">
+                        <span class="font-medium">{tr("Nama lengkap: ", "Full name: ")}</span>
+                        {move || {
+                            let name = form.draft.with(|d| d.household.head_name.trim().to_string());
+                            if name.is_empty() { tr("(isi Nama kepala keluarga di atas)", "(fill in Head of family above)").to_string() } else { name }
+                        }}
+                    </p>
+                }
+            >
+                <TextField label=tr("Nama lengkap", "Full name") binding=form.text(&field("name"), member_text(index, |m| &mut m.name)) required=true />
+            </Show>
             <SelectField label=tr("Hubungan dengan kepala keluarga", "Relationship to the head") binding=form.text(&field("relationship"), member_text(index, |m| &mut m.relationship)) options={options_of::<Relationship>()} required=true />
             <SelectField label=tr("Jenis kelamin", "Sex") binding=form.text(&field("sex"), member_text(index, |m| &mut m.sex)) options={options_of::<Sex>()} required=true />
             <TextField label=tr("Tempat lahir", "Place of birth") binding=form.text(&field("birth_place"), member_text(index, |m| &mut m.birth_place)) required=true />

@@ -341,6 +341,7 @@ pub(crate) async fn referral_views<C: ConnectionTrait>(
                     .unwrap_or_default(),
             },
             verification_code: row.verification_code.clone(),
+            member_id: row.member_id,
         });
     }
     Ok(views)
