@@ -78,6 +78,10 @@ test('without JavaScript the front desk looks up, registers a household and open
   }
   await page.getByTestId('registration-submit').click();
   await page.locator('#f-members-1-name-error').filter({ hasText: /\S/ }).waitFor();
+  // Every message names its field as the form labels it, never by a code name.
+  const shown = await page.locator('[id$="-error"], [data-testid="form-error"]').allTextContents();
+  assert.ok(shown.some((text) => /nama/i.test(text)), `the missing name is reported: ${shown}`);
+  for (const text of shown) assert.ok(!/[a-z]+_[a-z]+|members\.\d/.test(text), `a code name in "${text}"`);
   await screenshot(page, 'noscript-registration-error-phone');
   // The NIK filled the wife's sex and birth date on the server.
   const returned = page.getByTestId('registration-form').getByTestId('member').nth(1);

@@ -652,9 +652,9 @@ fn TileMap(
     let value_text = |value: Option<u64>| value.map_or("<5".to_string(), number_id);
     let label = format!("{} {title}", tr("Peta petak menurut", "Tile map by"));
     if groups.len() > 1 {
-        const TILE: usize = 34;
-        const STEP: usize = 36;
-        const LEFT: usize = 180;
+        const TILE: usize = 30;
+        const STEP: usize = 32;
+        const LEFT: usize = 150;
         let rows: Vec<(String, Vec<Tile>)> = groups
             .into_iter()
             .map(|group| {
@@ -673,18 +673,19 @@ fn TileMap(
         Either::Left(view! {
             // A wide screen gets the map, each tile with its value; a phone the same as a list.
             <div class="hidden overflow-x-auto sm:block">
-                <svg viewBox=format!("0 0 {width} {height}") width="100%" role="img" aria-label=label
-                    class="block h-auto w-full min-w-[48rem]" data-testid="tile-map">
+                // Drawn at its own size (the values stay readable), scrolled sideways when wider.
+                <svg viewBox=format!("0 0 {width} {height}") width=width height=height role="img" aria-label=label
+                    class="block" data-testid="tile-map">
                     {rows.into_iter().enumerate().map(|(r, (name, members))| {
                         let y = r * STEP;
-                        let short: String = if name.chars().count() > 24 {
-                            name.chars().take(23).chain(['…']).collect()
+                        let short: String = if name.chars().count() > 22 {
+                            name.chars().take(21).chain(['…']).collect()
                         } else {
                             name.clone()
                         };
                         view! {
                             <g>
-                                <text x="0" y=y + 21 font-size="12" fill="#1e293b">{short}</text>
+                                <text x="0" y=y + 19 font-size="11" fill="#1e293b">{short}</text>
                                 {members.into_iter().enumerate().map(|(i, (_, name, value, class))| {
                                     let x = LEFT + i * STEP;
                                     let text = value_text(value);
@@ -692,7 +693,7 @@ fn TileMap(
                                         <g>
                                             <title>{format!("{name}: {text}")}</title>
                                             <rect x=x y=y width=TILE height=TILE rx="3" fill=fill_of(class) stroke="#94a3b8" stroke-width="0.5" />
-                                            <text x=x + TILE / 2 y=y + 21 text-anchor="middle" font-size="9" fill=ink_of(class)>{text}</text>
+                                            <text x=x + TILE / 2 y=y + 19 text-anchor="middle" font-size="9" fill=ink_of(class)>{text}</text>
                                         </g>
                                     }
                                 }).collect_view()}
@@ -703,7 +704,8 @@ fn TileMap(
             </div>
             <div class="sm:hidden" data-testid="tile-list">
                 {list.into_iter().filter(|(_, members)| !members.is_empty()).map(|(name, members)| view! {
-                    <h3 class="mt-3 text-sm font-semibold">{name}</h3>
+                    <details class="border-b border-slate-200 py-2">
+                    <summary class="cursor-pointer text-sm font-semibold">{format!("{name} ({})", members.len())}</summary>
                     <ul class="mt-1 grid grid-cols-1 gap-1 text-sm">
                         {members.into_iter().map(|(_, name, value, class)| view! {
                             <li class="flex items-center gap-2">
@@ -713,6 +715,7 @@ fn TileMap(
                             </li>
                         }).collect_view()}
                     </ul>
+                    </details>
                 }).collect_view()}
             </div>
         })
