@@ -670,9 +670,11 @@ fn TileMap(
         let widest = rows.iter().map(|(_, m)| m.len()).max().unwrap_or(1).max(1);
         let (width, height) = (LEFT + widest * STEP, rows.len() * STEP);
         let list = rows.clone();
+        let region = label.clone();
         Either::Left(view! {
             // A wide screen gets the map, each tile with its value; a phone the same as a list.
-            <div class="hidden overflow-x-auto sm:block">
+            // Focusable, so that the keyboard can scroll it too.
+            <div class="hidden overflow-x-auto sm:block" tabindex="0" role="region" aria-label=region>
                 // Drawn at its own size (the values stay readable), scrolled sideways when wider.
                 <svg viewBox=format!("0 0 {width} {height}") width=width height=height role="img" aria-label=label
                     class="block" data-testid="tile-map">
