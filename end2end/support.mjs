@@ -48,6 +48,11 @@ export async function newPage(browser, { viewport = DESKTOP, javaScriptEnabled =
   });
   page.on('console', (message) => {
     if (message.type() === 'error') appendFileSync(join(ARTIFACTS_DIR, 'console.txt'), `${page.url()} ${message.text().slice(0, 2000)}\n`);
+    // Something the page's Content-Security-Policy refused (an inline style, a
+    // script) is broken in the browser though the page looks whole in a test.
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+      pageErrors.push({ page, message: `${page.url()}: ${message.text().split('\n')[0].slice(0, 200)}` });
+    }
   });
   return page;
 }

@@ -711,7 +711,10 @@ fn TileMap(
                     <ul class="mt-1 grid grid-cols-1 gap-1 text-sm">
                         {members.into_iter().map(|(_, name, value, class)| view! {
                             <li class="flex items-center gap-2">
-                                <span class="inline-block h-3 w-3 shrink-0 rounded-sm border border-slate-400" style=format!("background:{}", fill_of(class))></span>
+                                // An SVG fill, not an inline style: the pages' policy allows no inline style.
+                                <svg class="h-3 w-3 shrink-0" viewBox="0 0 12 12" aria-hidden="true">
+                                    <rect width="12" height="12" rx="2" fill=fill_of(class) stroke="#94a3b8" />
+                                </svg>
                                 <span class="min-w-0 flex-1 wrap-anywhere">{name}</span>
                                 <span class="tabular-nums">{value_text(value)}</span>
                             </li>
