@@ -88,7 +88,7 @@ impl Counted {
 
     /// Counts one more record with this key.
     pub fn add_record(&mut self, key: i64) {
-        *self = self.plus(Counted::new(1, key));
+        *self += Counted::new(1, key);
     }
 
     /// The records of both.
@@ -105,6 +105,12 @@ impl Counted {
             n: self.n.saturating_sub(other.n),
             key: (self.key + KEY_SPACE - other.key % KEY_SPACE) % KEY_SPACE,
         }
+    }
+}
+
+impl std::ops::AddAssign for Counted {
+    fn add_assign(&mut self, other: Counted) {
+        *self = self.plus(other);
     }
 }
 

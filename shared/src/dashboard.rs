@@ -132,11 +132,7 @@ pub fn month_key(date: NaiveDate) -> String {
 /// A number as published: `None` when it was suppressed ("<5").
 pub type Cell = Option<u64>;
 
-/// Publishes a count (see [`crate::cell_key`]): zero as zero, anything else
-/// with its noise, `None` when that falls below [`SMALL_CELL`].
-pub fn publish(noise: &dyn Perturb, count: Counted) -> Cell {
-    crate::cell_key::publish(noise, count)
-}
+pub use crate::cell_key::publish;
 
 /// Publishes each cell of a breakdown. Each cell has its own noise, so the
 /// published total minus the cells printed beside a hidden one gives that
@@ -192,13 +188,17 @@ pub struct Tally {
 impl Tally {
     /// Adds a stored count and its key sum to one counter (a negative count reads as zero).
     pub fn add(&mut self, metric: &str, k1: &str, k2: &str, value: i64, key: i64) {
-        let cell = self
+        self.add_counted(metric, k1, k2, Counted::new(value, key));
+    }
+
+    /// Adds a count with its cell key to one counter.
+    pub fn add_counted(&mut self, metric: &str, k1: &str, k2: &str, cell: Counted) {
+        *self
             .counts
             .entry(metric.to_string())
             .or_default()
             .entry((k1.to_string(), k2.to_string()))
-            .or_default();
-        *cell = cell.plus(Counted::new(value, key));
+            .or_default() += cell;
     }
 
     /// Every counter of a metric.
@@ -226,8 +226,7 @@ impl Tally {
     pub fn by_k1(&self, metric: &str) -> BTreeMap<String, Counted> {
         let mut out: BTreeMap<String, Counted> = BTreeMap::new();
         for (k1, _, v) in self.rows(metric) {
-            let cell = out.entry(k1.to_string()).or_default();
-            *cell = cell.plus(v);
+            *out.entry(k1.to_string()).or_default() += v;
         }
         out
     }
@@ -236,8 +235,7 @@ impl Tally {
     pub fn by_k2(&self, metric: &str) -> BTreeMap<String, Counted> {
         let mut out: BTreeMap<String, Counted> = BTreeMap::new();
         for (_, k2, v) in self.rows(metric) {
-            let cell = out.entry(k2.to_string()).or_default();
-            *cell = cell.plus(v);
+            *out.entry(k2.to_string()).or_default() += v;
         }
         out
     }

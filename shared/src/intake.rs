@@ -335,6 +335,12 @@ pub(crate) fn floor_area(text: &str) -> Result<u32, DomainError> {
 }
 
 impl MemberDraft {
+    /// The head's row with no name of its own: it takes the name typed as
+    /// the head of the family (the form shows no name field for it).
+    pub fn takes_head_name(&self) -> bool {
+        self.relationship == Relationship::Head.code() && self.name.trim().is_empty()
+    }
+
     /// The member's NIK when it parses (used to fill sex and birth date as the officer types).
     pub fn parsed_nik(&self) -> Option<Nik> {
         if self.no_documents {
@@ -447,8 +453,7 @@ impl RegistrationDraft {
     /// missing head name is refused under its own field, so the stand-in
     /// never reaches a request.
     fn named(&self, member: &MemberDraft) -> MemberDraft {
-        let head = member.relationship == Relationship::Head.code();
-        if !head || !member.name.trim().is_empty() {
+        if !member.takes_head_name() {
             return member.clone();
         }
         let name = match self.household.head_name.trim() {

@@ -250,6 +250,47 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Starts `slrt serve --demo` on a fresh SQLite database in `work` with the
+/// real areas and the demo data (its data key in `work` too), its output in
+/// `log_path` (`log_filter`: its `SLRT_LOG`), and waits until it is ready.
+/// Answers the server (stopped when dropped) and its address.
+fn demo_server(
+    root: &Path,
+    slrt: &Path,
+    work: &Path,
+    log_path: &Path,
+    log_filter: Option<&str>,
+) -> Result<(util::Child, String), String> {
+    let database_url = format!("sqlite://{}/demo.db", work.display());
+    let slrt_cmd = |sub: &[&str]| {
+        let mut command = cmd(slrt, sub);
+        command
+            .current_dir(root)
+            .env("DATABASE_URL", &database_url)
+            .env("SLRT_DATA_KEY_FILE", work.join("demo.key"));
+        command
+    };
+    let areas: PathBuf = root.join("node_modules/idn-area-data/data");
+    util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))?;
+    util::status(&mut slrt_cmd(&["seed-demo"]))?;
+    let listen = format!("127.0.0.1:{}", free_port()?);
+    let log =
+        std::fs::File::create(log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let log_err = log.try_clone().map_err(|e| e.to_string())?;
+    let mut server = slrt_cmd(&demo_serve_args(&listen));
+    if let Some(filter) = log_filter {
+        server.env("SLRT_LOG", filter);
+    }
+    server.stdout(log).stderr(log_err);
+    let server = util::Child::spawn(server, "slrt serve")?;
+    let base_url = format!("http://{listen}");
+    util::wait_for_http(
+        &format!("{base_url}/readyz"),
+        std::time::Duration::from_secs(60),
+    )?;
+    Ok((server, base_url))
+}
+
 /// Measures the pages staff open first under a weak 3G signal
 /// (`end2end/bench/slow-link.mjs`) against a release build with demo data.
 fn bench_pages(root: &Path, args: &[String]) -> Result<(), String> {
@@ -259,34 +300,10 @@ fn bench_pages(root: &Path, args: &[String]) -> Result<(), String> {
     site::build_site(root, &tools, &mut steps, site::Mode::Release)?;
     let slrt = rush::slrt_binary(root, &mut steps)?;
     let work = util::TempDir::new("slrt-bench-pages")?;
-    let database_url = format!("sqlite://{}/pages.db", work.path().display());
-    let slrt_cmd = |sub: &[&str]| {
-        let mut command = cmd(&slrt, sub);
-        command
-            .current_dir(root)
-            .env("DATABASE_URL", &database_url)
-            .env("SLRT_DATA_KEY_FILE", work.path().join("pages.key"));
-        command
-    };
-    let areas = root.join("node_modules/idn-area-data/data");
-    steps.run("areas and demo data", || {
-        util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))?;
-        util::status(&mut slrt_cmd(&["seed-demo"]))
-    })?;
-    let port = free_port()?;
-    let listen = format!("127.0.0.1:{port}");
     let log_path = work.path().join("server.log");
-    let log =
-        std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-    let log_err = log.try_clone().map_err(|e| e.to_string())?;
-    let mut server = slrt_cmd(&demo_serve_args(&listen));
-    server.stdout(log).stderr(log_err);
-    let server = util::Child::spawn(server, "slrt serve")?;
-    let base_url = format!("http://{listen}");
-    util::wait_for_http(
-        &format!("{base_url}/readyz"),
-        std::time::Duration::from_secs(60),
-    )?;
+    let (server, base_url) = steps.run("demo server (areas and demo data)", || {
+        demo_server(root, &slrt, work.path(), &log_path, None)
+    })?;
     let outcome = steps.run("pages under the slow profile (Chromium)", || {
         let mut node = cmd("node", ["end2end/bench/slow-link.mjs"]);
         node.current_dir(root)
@@ -311,31 +328,12 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
     let artifacts = root.join("end2end/artifacts");
     std::fs::create_dir_all(&artifacts).map_err(|e| format!("{}: {e}", artifacts.display()))?;
     let work = util::TempDir::new("slrt-e2e")?;
-    let database_url = format!("sqlite://{}/e2e.db", work.path().display());
-    let slrt_cmd = |sub: &[&str]| {
-        let mut command = cmd(&slrt, sub);
-        command.current_dir(root).env("DATABASE_URL", &database_url);
-        command
-    };
-    let areas: PathBuf = root.join("node_modules/idn-area-data/data");
-    util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))?;
-    util::status(&mut slrt_cmd(&["seed-demo"]))?;
-    let port = free_port()?;
-    let base_url = format!("http://127.0.0.1:{port}");
-    let log_path = artifacts.join("server.log");
-    let log =
-        std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-    let log_err = log.try_clone().map_err(|e| e.to_string())?;
-    let listen = format!("127.0.0.1:{port}");
-    let mut server = slrt_cmd(&demo_serve_args(&listen));
-    server
-        .env("SLRT_LOG", "info,tower_http=debug")
-        .stdout(log)
-        .stderr(log_err);
-    let server = util::Child::spawn(server, "slrt serve")?;
-    util::wait_for_http(
-        &format!("{base_url}/readyz"),
-        std::time::Duration::from_secs(60),
+    let (server, base_url) = demo_server(
+        root,
+        &slrt,
+        work.path(),
+        &artifacts.join("server.log"),
+        Some("info,tower_http=debug"),
     )?;
     // Missing when a run is clean; a leftover from an earlier run would be read twice.
     let _ = std::fs::remove_file(artifacts.join("urls.txt"));

@@ -371,7 +371,7 @@ fn RegistrationForm(
             <NoScriptFields form="registration" key />
             <SectionNav form />
             <section id=SECTIONS[0].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
-                <h3 class="font-semibold sm:col-span-2">{tr("Kartu keluarga dan alamat", "Family card and address")}</h3>
+                <h3 class="font-semibold sm:col-span-2">{tr(SECTIONS[0].1, SECTIONS[0].2)}</h3>
                 <TextField label=tr("Nomor KK", "Family card number") binding=form.text("no_kk", pick(|d| &mut d.household.no_kk)) inputmode="numeric" required=true hint=tr("16 digit, sesuai kartu keluarga", "16 digits, as on the family card") />
                 <TextField label=tr("Nama kepala keluarga", "Head of family") binding=form.text("head_name", pick(|d| &mut d.household.head_name)) required=true />
                 <Suspense fallback=|| view! { <p>{texts().loading}</p> }>{village_select}</Suspense>
@@ -383,7 +383,7 @@ fn RegistrationForm(
                 </div>
             </section>
             <section id=SECTIONS[1].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
-                <h3 class="font-semibold sm:col-span-2">{tr("Kondisi rumah", "Housing")}</h3>
+                <h3 class="font-semibold sm:col-span-2">{tr(SECTIONS[1].1, SECTIONS[1].2)}</h3>
                 <SelectField label=tr("Status rumah", "House tenure") binding=form.text("house_tenure", pick(|d| &mut d.household.house_tenure)) options={options_of::<Tenure>()} required=true />
                 <SelectField label=tr("Status lahan", "Land tenure") binding=form.text("land_tenure", pick(|d| &mut d.household.land_tenure)) options={options_of::<Tenure>()} required=true />
                 <TextField label=tr("Luas lantai (m²)", "Floor area (m²)") binding=form.text("floor_area_m2", pick(|d| &mut d.household.floor_area_m2)) inputmode="numeric" required=true />
@@ -396,14 +396,14 @@ fn RegistrationForm(
                 <SelectField label=tr("Fasilitas BAB", "Toilet") binding=form.text("toilet", pick(|d| &mut d.household.toilet)) options={options_of::<ToiletFacility>()} required=true />
             </section>
             <section id=SECTIONS[2].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4">
-                <h3 class="font-semibold">{tr("Ekonomi dan program", "Economy and programmes")}</h3>
+                <h3 class="font-semibold">{tr(SECTIONS[2].1, SECTIONS[2].2)}</h3>
                 <SelectField label=tr("Penghasilan keluarga per bulan", "Household income per month") binding=form.text("income_band", pick(|d| &mut d.household.income_band)) options={options_of::<IncomeBand>()} required=true />
                 <ChoiceList label=tr("Aset yang dimiliki", "Assets owned") binding=form.codes("assets", pick(|d| &mut d.household.assets)) options={options_of::<AssetKind>()} />
                 <ChoiceList label=tr("Program yang sedang diterima", "Programmes currently received") binding=form.codes("programmes", pick(|d| &mut d.household.programmes)) options={options_of::<ProgrammeKind>()} />
                 <CheckField label=tr("Foto depan rumah sudah diambil", "Photo of the house front taken") binding=form.flag("has_house_photo", pick(|d| &mut d.household.has_house_photo)) />
             </section>
             <section id=SECTIONS[3].0 class="scroll-mt-4 space-y-4">
-                <h3 class="font-semibold">{tr("Anggota keluarga", "Household members")}</h3>
+                <h3 class="font-semibold">{tr(SECTIONS[3].1, SECTIONS[3].2)}</h3>
                 <For each=move || 0..member_count() key=|index| *index let:index>
                     <MemberFields form index today />
                 </For>
@@ -530,7 +530,7 @@ fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) 
         form.draft.with(|d| {
             d.members
                 .get(index)
-                .is_some_and(|m| m.relationship == Relationship::Head.code() && m.name.is_empty())
+                .is_some_and(MemberDraft::takes_head_name)
         })
     };
     view! {

@@ -179,15 +179,14 @@ async fn condensed_tallies<C: ConnectionTrait>(
         ),
         run(median, vec![first]),
     )?;
-    // A count and its key sum, read from the columns `{name}` and `{name}_k`.
-    let counted = |row: &sea_orm::QueryResult, name: &str| -> Result<(i64, i64), sea_orm::DbErr> {
-        Ok((
+    // A count and its cell key, read from the columns `{name}` and `{name}_k`.
+    let counted = |row: &sea_orm::QueryResult, name: &str| -> Result<Counted, sea_orm::DbErr> {
+        Ok(Counted::new(
             row.try_get::<i64>("", name)?,
             row.try_get::<i64>("", &format!("{name}_k"))?,
         ))
     };
-    let minus = |a: (i64, i64), b: (i64, i64)| (a.0 - b.0, a.1 - b.1);
-    let mut overdue_of: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut overdue_of: BTreeMap<String, Counted> = BTreeMap::new();
     for row in late {
         overdue_of.insert(row.try_get("", "area_code")?, counted(&row, "n")?);
     }
@@ -195,34 +194,32 @@ async fn condensed_tallies<C: ConnectionTrait>(
     for row in heads {
         let n = |name: &str| counted(&row, name);
         let area: String = row.try_get("", "area_code")?;
-        let overdue = overdue_of.get(&area).copied().unwrap_or((0, 0));
+        let overdue = overdue_of.get(&area).copied().unwrap_or_default();
         let tally = tallies.entry(area).or_default();
-        let mut add = |metric: &str, k1: &str, k2: &str, (value, key): (i64, i64)| {
-            tally.add(metric, k1, k2, value, key);
-        };
         // Back into the counters' own keys, as `Figures::from_tally` reads them.
         let (hh, registered, poor) = (n("households")?, n("in_registry")?, n("poor")?);
-        add(metric::HOUSEHOLDS, "-", "", minus(hh, registered));
-        add(metric::HOUSEHOLDS, "1", "", poor);
-        add(metric::HOUSEHOLDS, "10", "", minus(registered, poor));
+        tally.add_counted(metric::HOUSEHOLDS, "-", "", hh.minus(registered));
+        tally.add_counted(metric::HOUSEHOLDS, "1", "", poor);
+        tally.add_counted(metric::HOUSEHOLDS, "10", "", registered.minus(poor));
         let (cases, resolved, closed) = (n("cases")?, n("resolved")?, n("closed")?);
-        add(metric::CASES, CaseState::Resolved.code(), "", resolved);
-        add(metric::CASES, CaseState::Closed.code(), "", closed);
-        add(
+        tally.add_counted(metric::CASES, CaseState::Resolved.code(), "", resolved);
+        tally.add_counted(metric::CASES, CaseState::Closed.code(), "", closed);
+        let registered_cases = cases.minus(resolved).minus(closed);
+        tally.add_counted(
             metric::CASES,
             CaseState::Registered.code(),
             "",
-            minus(minus(cases, resolved), closed),
+            registered_cases,
         );
         let (referrals, done) = (n("referrals")?, n("referrals_done")?);
-        add(metric::REFERRALS, "", ReferralState::Completed.code(), done);
-        add(metric::REFERRALS, "", "", minus(referrals, done));
-        add(metric::OPEN_DUE, "0000-00-00", "", overdue);
-        add(
+        tally.add_counted(metric::REFERRALS, "", ReferralState::Completed.code(), done);
+        tally.add_counted(metric::REFERRALS, "", "", referrals.minus(done));
+        tally.add_counted(metric::OPEN_DUE, "0000-00-00", "", overdue);
+        tally.add_counted(
             metric::OPEN_DUE,
             "9999-12-31",
             "",
-            minus(n("open")?, overdue),
+            n("open")?.minus(overdue),
         );
         for (name, metric) in [
             ("people", metric::PEOPLE),
@@ -232,24 +229,28 @@ async fn condensed_tallies<C: ConnectionTrait>(
             ("complaints", metric::COMPLAINTS),
             ("proposals", metric::PROPOSALS),
         ] {
-            add(metric, "", "", n(name)?);
+            tally.add_counted(metric, "", "", n(name)?);
         }
     }
     for row in per_month {
         let area: String = row.try_get("", "area_code")?;
         let tally = tallies.entry(area).or_default();
         for (i, month) in months.iter().enumerate() {
-            let (value, key) = counted(&row, &format!("m{i}"))?;
-            tally.add(metric::OPENED_MONTH, month, "", value, key);
+            tally.add_counted(
+                metric::OPENED_MONTH,
+                month,
+                "",
+                counted(&row, &format!("m{i}"))?,
+            );
         }
     }
     for row in educated {
         let area: String = row.try_get("", "area_code")?;
-        let (value, key) = counted(&row, "n")?;
+        let cell = counted(&row, "n")?;
         tallies
             .entry(area)
             .or_default()
-            .add(metric::GAP_EDUCATION, &young, "", value, key);
+            .add_counted(metric::GAP_EDUCATION, &young, "", cell);
     }
     for row in medians {
         let area: String = row.try_get("", "area_code")?;
@@ -496,12 +497,11 @@ impl DashboardService for DbDashboardService {
         let programme_names = self.programme_names().await?;
         let mut by_programme: BTreeMap<String, BTreeMap<String, Counted>> = BTreeMap::new();
         for (programme, state, n) in tally.rows(metric::REFERRALS) {
-            let cell = by_programme
+            *by_programme
                 .entry(programme.to_string())
                 .or_default()
                 .entry(state.to_string())
-                .or_default();
-            *cell = cell.plus(n);
+                .or_default() += n;
         }
         let referrals_by_programme = by_programme
             .into_iter()

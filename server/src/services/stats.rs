@@ -117,14 +117,15 @@ fn count_household(
     let rank = desil.map_or(0, |d| d.get());
     let living: Vec<&&members::Model> = members.iter().filter(|m| lives(m)).collect();
     let household = one(RecordKind::Household, row.id);
+    let people = people(&living);
     bump(counts, village, metric::HOUSEHOLDS, &key, "", household);
-    bump(counts, village, metric::PEOPLE, &key, "", people(&living));
+    bump(counts, village, metric::PEOPLE, &key, "", people);
     let has = |kind: ProgrammeKind| programmes.contains(kind.code());
     if (1..=2).contains(&rank) && programmes.is_empty() {
         bump(counts, village, metric::GAP_POOR, "", "", household);
     }
     if (1..=5).contains(&rank) && !has(ProgrammeKind::PbiJk) && !has(ProgrammeKind::PbiApbd) {
-        bump(counts, village, metric::GAP_HEALTH, "", "", people(&living));
+        bump(counts, village, metric::GAP_HEALTH, "", "", people);
     }
     if (1..=4).contains(&rank) && !has(ProgrammeKind::KipPip) {
         for member in living {
