@@ -124,6 +124,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kasus/:id") view={lazy::<groups::CaseDetail>()} ssr=SsrMode::Async />
                 <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan") view={lazy::<groups::ProposalList>()} ssr=SsrMode::Async />
+                <Route path=path!("/usulan/berkas") view={lazy::<groups::BatchList>()} ssr=SsrMode::Async />
+                <Route path=path!("/usulan/berkas/:id") view={lazy::<groups::Batch>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan/:id") view={lazy::<groups::Proposal>()} ssr=SsrMode::Async />
                 <Route path=path!("/usulan/:id/verivali") view={lazy::<groups::Visit>()} ssr=SsrMode::Async />
                 <Route path=path!("/musdes") view={lazy::<groups::MeetingList>()} ssr=SsrMode::Async />

@@ -70,6 +70,18 @@ pub fn home_visit(proposal_id: i64) -> String {
     format!("{PROPOSALS}/{proposal_id}/verivali")
 }
 
+/// The district's approval of matched proposals in batches, and their sending.
+pub const BATCHES: &str = "/usulan/berkas";
+/// A batch's submission file as CSV (`?id=`; a REST download).
+pub const SUBMISSION_CSV: &str = "/unduh/berkas-usulan.csv";
+/// A batch's submission file as a workbook (`?id=`; a REST download).
+pub const SUBMISSION_XLSX: &str = "/unduh/berkas-usulan.xlsx";
+
+/// A batch's page.
+pub fn batch(id: i64) -> String {
+    format!("{BATCHES}/{id}")
+}
+
 /// Village meetings (musdes/muskel) of flow B.
 pub const MEETINGS: &str = "/musdes";
 /// A new village meeting (`?desa=` the village).

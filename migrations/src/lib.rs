@@ -14,6 +14,7 @@ mod m20261206_000008_village_meetings;
 mod m20261206_000009_home_visits;
 mod m20261206_000010_referral_member;
 mod m20261206_000011_cell_keys;
+mod m20261207_000012_proposal_batches;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_home_visits::Migration),
             Box::new(m20261206_000010_referral_member::Migration),
             Box::new(m20261206_000011_cell_keys::Migration),
+            Box::new(m20261207_000012_proposal_batches::Migration),
         ]
     }
 }

@@ -55,6 +55,16 @@ pub const ROUTES: &[DownloadRoute] = &[
     },
     DownloadRoute {
         method: "GET",
+        path: SUBMISSION_CSV,
+        handler: || submission_download(false),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: SUBMISSION_XLSX,
+        handler: || submission_download(true),
+    },
+    DownloadRoute {
+        method: "GET",
         path: MEETING_MINUTES,
         handler: || get(meeting_minutes),
     },
@@ -83,7 +93,8 @@ pub const ROUTES: &[DownloadRoute] = &[
 // The addresses are the pages' own (`app::paths`), so a link and its route cannot drift.
 pub use app::paths::{
     AUDIT_CSV, CASES_CSV, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV, DASHBOARD_XLSX,
-    HOUSEHOLDS_CSV, MEETING_MINUTES, PROPOSALS_CSV, PROPOSALS_XLSX,
+    HOUSEHOLDS_CSV, MEETING_MINUTES, PROPOSALS_CSV, PROPOSALS_XLSX, SUBMISSION_CSV,
+    SUBMISSION_XLSX,
 };
 
 /// Whether `path` is one of the downloads.
@@ -109,9 +120,9 @@ pub fn error_response(error: &ServiceError) -> Response {
     response
 }
 
-/// Which meeting's minutes a download asks for.
+/// Which record a download asks for (a meeting's minutes, a batch's file).
 #[derive(serde::Deserialize)]
-struct MeetingQuery {
+struct RecordQuery {
     id: i64,
 }
 
@@ -119,7 +130,7 @@ struct MeetingQuery {
 async fn meeting_minutes(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
-    Query(query): Query<MeetingQuery>,
+    Query(query): Query<RecordQuery>,
 ) -> Response {
     let Some(Extension(actor)) = actor else {
         return error_response(&ServiceError::Unauthenticated);
@@ -350,6 +361,47 @@ fn proposals_download(workbook: bool) -> MethodRouter<AppState> {
             }
             match csv_text(&headers, lines) {
                 Ok(text) => csv_download(zone, "usulan", text),
+                Err(error) => error_response(&error),
+            }
+        },
+    )
+}
+
+/// A sent batch's submission file (`?id=`): one row per person with whole
+/// NIK and No KK, text cells, for the district to send upward (audited).
+fn submission_download(workbook: bool) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              actor: Option<Extension<Actor>>,
+              Query(query): Query<RecordQuery>| async move {
+            let Some(Extension(actor)) = actor else {
+                return error_response(&ServiceError::Unauthenticated);
+            };
+            let (number, rows) = match state.services.batches.submission(&actor, query.id).await {
+                Ok(found) => found,
+                Err(error) => return error_response(&error),
+            };
+            let zone = actor.zone();
+            let stem = format!("usulan-{}", number.to_lowercase());
+            let headers = shared::proposal_batch::SUBMISSION_COLUMNS;
+            let lines = rows.into_iter().map(|row| {
+                row.iter()
+                    .map(|cell| spreadsheet_safe(cell))
+                    .collect::<Vec<_>>()
+            });
+            if workbook {
+                use shared::dashboard::{Table, TableCell};
+                let table = Table {
+                    key: "usulan",
+                    headers: headers.iter().map(|h| (*h).to_string()).collect(),
+                    rows: lines
+                        .map(|line| line.into_iter().map(TableCell::Text).collect())
+                        .collect(),
+                };
+                return xlsx_download(zone, &stem, &[table]);
+            }
+            match csv_text(&headers, lines) {
+                Ok(text) => csv_download(zone, &stem, text),
                 Err(error) => error_response(&error),
             }
         },

@@ -334,10 +334,17 @@ async fn main() -> anyhow::Result<()> {
                 families = outcome.families_upserted,
                 people = outcome.people_upserted,
                 households_linked = outcome.households_linked,
+                proposals_enacted = outcome.proposals.enacted.len(),
                 seconds = format!("{:.1}", outcome.elapsed.as_secs_f64()),
                 rows_per_second = outcome.rows_per_second() as u64,
                 "registry imported"
             );
+            if !outcome.proposals.still_missing.is_empty() {
+                tracing::warn!(
+                    proposals = ?outcome.proposals.still_missing,
+                    "new-family proposals sent to Kemensos are still missing from the registry"
+                );
+            }
             if outcome.rows_rejected > 0 {
                 tracing::warn!(
                     rejected = outcome.rows_rejected,

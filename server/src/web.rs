@@ -65,7 +65,7 @@ struct Admission {
 
 /// The server functions that save a desk's work (the calls that must not wait
 /// behind lists and renders on a busy day); plain-HTML form posts are saves too.
-const SAVES: [&str; 11] = [
+const SAVES: [&str; 14] = [
     "/api/register_household",
     "/api/open_case",
     "/api/case_action",
@@ -77,6 +77,9 @@ const SAVES: [&str; 11] = [
     "/api/decide_in_meeting",
     "/api/approve_meeting",
     "/api/save_home_visit",
+    "/api/record_civil_match",
+    "/api/ratify_batch",
+    "/api/submit_batch",
 ];
 
 /// True for a request that saves: a server function of [`SAVES`], or a form

@@ -510,6 +510,47 @@ pub trait ProposalService: Send + Sync {
         actor: &Actor,
         proposal_id: i64,
     ) -> Result<Vec<StateChange>, ServiceError>;
+    /// Records the civil-registry match of every living member (padan
+    /// Dukcapil) and the proposal's step to it, in one write.
+    async fn record_match(
+        &self,
+        actor: &Actor,
+        request: crate::proposal_batch::RecordMatch,
+    ) -> Result<ProposalRow, ServiceError>;
+}
+
+/// The district's approval of matched proposals in batches (pengesahan) and
+/// their sending to Kemensos with the submission file.
+#[async_trait]
+pub trait BatchService: Send + Sync {
+    /// The batches of the actor's district and the proposals waiting for approval.
+    async fn desk(&self, actor: &Actor) -> Result<crate::proposal_batch::BatchDesk, ServiceError>;
+    /// Approves the chosen proposals as one batch (idempotent on the request's key).
+    async fn ratify(
+        &self,
+        actor: &Actor,
+        request: crate::proposal_batch::RatifyBatch,
+    ) -> Result<Created, ServiceError>;
+    /// Makes the submission file, keeps it with the batch and records every
+    /// proposal of the batch as sent, in one write.
+    async fn submit(
+        &self,
+        actor: &Actor,
+        request: crate::proposal_batch::SubmitBatch,
+    ) -> Result<crate::proposal_batch::BatchRow, ServiceError>;
+    /// A batch with its proposals (the view is audited).
+    async fn file(
+        &self,
+        actor: &Actor,
+        batch_id: i64,
+    ) -> Result<crate::proposal_batch::BatchFile, ServiceError>;
+    /// The submission file of a sent batch: its number and its rows in
+    /// [`crate::proposal_batch::SUBMISSION_COLUMNS`] order, whole NIKs (audited).
+    async fn submission(
+        &self,
+        actor: &Actor,
+        batch_id: i64,
+    ) -> Result<(String, Vec<Vec<String>>), ServiceError>;
 }
 
 /// The programme catalogue and the receiving institutions (data edited by administrators).
@@ -644,6 +685,7 @@ pub struct Services {
     pub cases: Arc<dyn CaseService>,
     pub referrals: Arc<dyn ReferralService>,
     pub proposals: Arc<dyn ProposalService>,
+    pub batches: Arc<dyn BatchService>,
     pub meetings: Arc<dyn MeetingService>,
     pub visits: Arc<dyn VisitService>,
     pub catalogue: Arc<dyn CatalogueService>,

@@ -318,6 +318,11 @@ pub struct ProposalFile {
     /// The family's other unfinished proposals, each with whether it conflicts
     /// with this one (names a member in common, or removes the family).
     pub others: Vec<(ProposalRow, bool)>,
+    /// The family's living members with their civil-registry match (from
+    /// verivali on, while the family lives where the proposal was made).
+    pub match_members: Vec<crate::proposal_batch::MatchMember>,
+    /// The batch the district approved it in, once approved: id and number.
+    pub batch: Option<(i64, String)>,
     pub timeline: Vec<StateChange>,
 }
 

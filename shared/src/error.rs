@@ -170,6 +170,10 @@ pub enum DomainError {
     Meeting {
         problem: crate::meeting::MeetingProblem,
     },
+    /// A civil-registry match or a batch does not allow this (see [`crate::proposal_batch`]).
+    Batch {
+        problem: crate::proposal_batch::BatchProblem,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -373,6 +377,7 @@ impl DomainError {
             DomainError::RoleAreaMismatch { .. } => "role_area_mismatch",
             DomainError::ProposalChange { .. } => "proposal_change",
             DomainError::Meeting { .. } => "meeting",
+            DomainError::Batch { .. } => "batch",
             DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
@@ -402,6 +407,11 @@ impl DomainError {
                         | crate::meeting::MeetingProblem::ProposalNotWaiting
                         | crate::meeting::MeetingProblem::ProposalOnOtherMeeting
                         | crate::meeting::MeetingProblem::OnOpenAgenda
+                }
+                | DomainError::Batch {
+                    problem: crate::proposal_batch::BatchProblem::NotAwaitingApproval
+                        | crate::proposal_batch::BatchProblem::AlreadySubmitted
+                        | crate::proposal_batch::BatchProblem::NotSubmitted
                 }
         )
     }
@@ -613,6 +623,7 @@ impl DomainError {
             ),
             DomainError::ProposalChange { problem } => problem.label_id().to_string(),
             DomainError::Meeting { problem } => problem.label_id().to_string(),
+            DomainError::Batch { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
             ),
@@ -826,6 +837,7 @@ impl DomainError {
             ),
             DomainError::ProposalChange { problem } => problem.label_en().to_string(),
             DomainError::Meeting { problem } => problem.label_en().to_string(),
+            DomainError::Batch { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),

@@ -39,6 +39,7 @@ pub mod meeting;
 pub mod member;
 pub mod programme;
 pub mod proposal;
+pub mod proposal_batch;
 pub mod proposal_change;
 pub mod referral;
 pub mod roles;

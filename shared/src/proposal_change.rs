@@ -160,7 +160,8 @@ fn problem(problem: ChangeProblem) -> DomainError {
     DomainError::ProposalChange { problem }
 }
 
-fn living(member: &MemberFile) -> bool {
+/// Whether a member still counts in the family (neither deceased nor listed twice).
+pub fn living(member: &MemberFile) -> bool {
     member.member.registry_status != MemberRegistryStatus::Deceased
         && member.member.registry_status != MemberRegistryStatus::Duplicate
 }

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod batches;
 mod cases;
 mod dashboard;
 mod intake;
@@ -14,6 +15,7 @@ mod visits;
 
 pub use account::*;
 pub use admin::*;
+pub use batches::*;
 pub use cases::*;
 pub use dashboard::*;
 pub use intake::*;

@@ -25,6 +25,7 @@ use crate::pages::admin::{
     catalogue::{InstitutionsPage, ProgrammesPage},
     users::{NewUserPage, UserPage, UsersPage},
 };
+use crate::pages::batches::{BatchListPage, BatchPage};
 use crate::pages::cases::{CaseDetailPage, CaseListPage};
 use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
@@ -178,6 +179,8 @@ page_groups! {
         Meeting => MeetingPage,
         MeetingAgenda => MeetingAgendaPage,
         Visit => VisitPage,
+        BatchList => BatchListPage,
+        Batch => BatchPage,
     }
     /// Case lists and case files (follow-up, decisions, referrals).
     cases / preload_cases {

@@ -9,7 +9,7 @@ use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalStage
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
-use crate::api::{ProposalStep, get_proposal, proposal_list};
+use crate::api::{ProposalStep, RecordCivilMatch, get_proposal, proposal_list};
 use crate::components::list::{Pager, encode_query, query_page, query_value, with_query};
 use crate::components::live_check::{LiveCheck, StepNote};
 use crate::components::page::{
@@ -225,16 +225,17 @@ pub fn ProposalPage() -> impl IntoView {
 fn ProposalBody(user: CurrentUser) -> impl IntoView {
     let id = route_id();
     let step = ServerAction::<ProposalStep>::new();
+    let matched = ServerAction::<RecordCivilMatch>::new();
     let file = Resource::new(
-        move || (id(), step.version().get()),
-        |(id, _)| get_proposal(id),
+        move || (id(), step.version().get(), matched.version().get()),
+        |(id, _, _)| get_proposal(id),
     );
     let role = user.role;
     view! {
         <Transition fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match file.await {
-                    Ok(file) => Either::Left(view! { <ProposalView file role step /> }),
+                    Ok(file) => Either::Left(view! { <ProposalView file role step matched /> }),
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
@@ -243,7 +244,12 @@ fn ProposalBody(user: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>) -> impl IntoView {
+fn ProposalView(
+    file: ProposalFile,
+    role: Role,
+    step: ServerAction<ProposalStep>,
+    matched: ServerAction<RecordCivilMatch>,
+) -> impl IntoView {
     let proposal = file.proposal;
     let zone = shared::clock::Zone::of_area(proposal.village.as_str());
     let actions = ProposalFlow::available_actions(proposal.stage, role);
@@ -323,6 +329,33 @@ fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>
                 </a>
             </p>
         })}
+        {(!file.match_members.is_empty() && file.match_members.iter().any(|m| m.outcome.is_some())).then(|| {
+            let members = file.match_members.clone();
+            view! {
+                <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 text-sm" data-testid="proposal-match">
+                    <h2 class="mb-2 font-semibold">{tr("Hasil padan Dukcapil", "Civil-registry match")}</h2>
+                    <ul class="space-y-1">
+                        {members.into_iter().map(|m| view! {
+                            <li class="break-words">
+                                {format!(
+                                    "{} ({}) · {} · {}",
+                                    m.name,
+                                    label(m.relationship),
+                                    m.nik_masked.unwrap_or_else(|| tr("tanpa NIK", "no NIK").to_string()),
+                                    m.outcome.map(label).unwrap_or("–"),
+                                )}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
+        {file.batch.clone().map(|(batch_id, number)| view! {
+            <p class="mt-4 text-sm" data-testid="proposal-batch">
+                {tr("Berkas: ", "Batch: ")}
+                <a href=paths::batch(batch_id) class="font-semibold text-teal-800 underline">{number}</a>
+            </p>
+        })}
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="proposal-actions">
             <h2 class="mb-2 font-semibold">{tr("Langkah berikutnya", "Next step")}</h2>
             {match (finished, actions.is_empty()) {
@@ -345,13 +378,26 @@ fn ProposalView(file: ProposalFile, role: Role, step: ServerAction<ProposalStep>
                     <div class="grid gap-3 sm:grid-cols-2">
                         {actions
                             .into_iter()
-                            .map(|action| view! { <StepForm proposal=proposal.clone() action step /> })
+                            .map(|action| match action {
+                                ProposalAction::MatchCivilRegistry => view! {
+                                    <MatchForm proposal=proposal.clone() members=file.match_members.clone() matched />
+                                }.into_any(),
+                                ProposalAction::Ratify | ProposalAction::Submit => view! {
+                                    <p class="rounded-lg border border-slate-200 p-3 text-sm" data-testid="proposal-batch-hint">
+                                        {tr("Pengesahan dan pengiriman dicatat per berkas di ", "Approval and sending are recorded per batch under ")}
+                                        <a href=paths::BATCHES class="font-semibold text-teal-800 underline">{tr("Pengesahan dan pengiriman", "Approval and sending")}</a>
+                                        "."
+                                    </p>
+                                }.into_any(),
+                                _ => view! { <StepForm proposal=proposal.clone() action step /> }.into_any(),
+                            })
                             .collect_view()}
                     </div>
                 }),
             }}
             <div class="mt-3">
                 <FormResult result=outcome(step.value()) success=tr("Langkah tercatat.", "Step recorded.") />
+                <FormResult result=outcome(matched.value()) success=tr("Hasil padan tercatat.", "Match recorded.") />
             </div>
         </section>
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
@@ -420,6 +466,64 @@ fn StepForm(
                 test_id=format!("proposal-note-{}", action.code())
             />
             <button type="submit" class=BUTTON data-testid=format!("proposal-{}", action.code())>{label(action)}</button>
+        </ActionForm>
+    }
+}
+
+/// The padan Dukcapil form: what the civil registry answered for each living
+/// member (a member without NIK can only be "no NIK").
+#[component]
+fn MatchForm(
+    proposal: ProposalRow,
+    members: Vec<shared::proposal_batch::MatchMember>,
+    matched: ServerAction<RecordCivilMatch>,
+) -> impl IntoView {
+    use shared::proposal_batch::MatchOutcome;
+    view! {
+        <ActionForm action=matched attr:class="space-y-2 rounded-lg border border-slate-200 p-3 sm:col-span-2" attr:data-testid="proposal-match-form">
+            <input type="hidden" name="proposal_id" value=proposal.id />
+            <input type="hidden" name="version" value=proposal.version />
+            <p class="text-sm font-semibold">{tr("Hasil padan Dukcapil per anggota", "Civil-registry match per member")}</p>
+            <ul class="space-y-2">
+                {members
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, member)| {
+                        let select_id = format!("match-member-{}", member.id);
+                        let choices: Vec<MatchOutcome> = if member.nik_masked.is_some() {
+                            vec![MatchOutcome::Matched, MatchOutcome::NotMatched]
+                        } else {
+                            vec![MatchOutcome::NoNik]
+                        };
+                        let only = choices.len() == 1;
+                        view! {
+                            <li>
+                                <input type="hidden" name=format!("members[{index}][member_id]") value=member.id />
+                                <label for=select_id.clone() class=LABEL>
+                                    {format!(
+                                        "{} ({}) · {}",
+                                        member.name,
+                                        label(member.relationship),
+                                        member.nik_masked.clone().unwrap_or_else(|| tr("tanpa NIK", "no NIK").to_string()),
+                                    )}
+                                </label>
+                                <select id=select_id name=format!("members[{index}][outcome]") class=INPUT required data-field=format!("members.{index}.outcome")>
+                                    {(!only).then(|| view! { <option value="">{tr("Pilih", "Choose")}</option> })}
+                                    {choices
+                                        .into_iter()
+                                        .map(|choice| view! { <option value=choice.code()>{label(choice)}</option> })
+                                        .collect_view()}
+                                </select>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <div>
+                <label for="match-note" class=LABEL>{tr("Nomor surat hasil padan / catatan", "Match letter number / note")}</label>
+                <input id="match-note" name="note" type="text" maxlength="1000" class=INPUT data-testid="proposal-match-note" />
+            </div>
+            <button type="submit" class=BUTTON data-testid="proposal-match_civil_registry">{tr("Catat padan Dukcapil", "Record the match")}</button>
         </ActionForm>
     }
 }

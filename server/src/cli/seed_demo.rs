@@ -950,6 +950,8 @@ fn proposals_for(
             village_code: Set(village.clone()),
             kind: Set(kind.code().to_string()),
             change: Set(Some(demo_change(kind, proposal_id)?)),
+            batch_id: Set(None),
+            civil_match: Set(None),
             source: Set(source.code().to_string()),
             stage: Set(stage.code().to_string()),
             created_by: Set(proposer.0),

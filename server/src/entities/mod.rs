@@ -17,6 +17,7 @@ pub mod login_failures;
 pub mod meeting_minutes;
 pub mod members;
 pub mod programmes;
+pub mod proposal_batches;
 pub mod proposal_events;
 pub mod proposals;
 pub mod referral_events;

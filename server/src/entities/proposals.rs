@@ -15,6 +15,10 @@ pub struct Model {
     pub stage: String,
     /// The change asked for, a `ProposalChange` as JSON (none before it was recorded).
     pub change: Option<String>,
+    /// The batch the district approved it in (from pengesahan on).
+    pub batch_id: Option<i64>,
+    /// The civil-registry match of its members, a `CivilMatch` as JSON (from padan Dukcapil on).
+    pub civil_match: Option<String>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

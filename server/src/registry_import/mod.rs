@@ -354,6 +354,9 @@ impl Run {
             .context("the file reader stopped unexpectedly")?;
 
         report.households_linked = link_households(txn, self.import_id).await?;
+        // Sent new-family proposals whose families appear are enacted with it.
+        report.proposals =
+            crate::services::proposal_apply::enact_registered(txn, self.import_id).await?;
         registry_imports::Entity::update_many()
             .col_expr(registry_imports::Column::Status, Expr::value("done"))
             .col_expr(

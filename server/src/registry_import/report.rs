@@ -61,6 +61,8 @@ pub struct ImportReport {
     pub people_upserted: u64,
     /// Households whose registry id or desil was set from a matching No KK.
     pub households_linked: u64,
+    /// Sent new-family proposals this import enacted, and those still missing.
+    pub proposals: crate::services::proposal_apply::Enactments,
     /// The first [`REJECTED_KEPT`](super::REJECTED_KEPT) rejected rows, in file order.
     pub rejected: Vec<RejectedRow>,
     pub elapsed: Duration,

@@ -8,6 +8,7 @@ pub mod areas;
 pub mod audit;
 pub mod audit_entry;
 pub mod auth;
+pub mod batches;
 pub mod cases;
 pub mod catalogue;
 pub mod common;
@@ -17,6 +18,7 @@ pub mod housekeeping;
 pub mod lookup_limit;
 pub mod meetings;
 pub mod numbering;
+pub mod proposal_apply;
 pub mod proposals;
 pub mod referrals;
 pub mod rows;
@@ -162,6 +164,7 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
             db.clone(),
             households.clone(),
         )),
+        batches: Arc::new(batches::DbBatchService::new(db.clone(), config.key.clone())),
         meetings: Arc::new(meetings::DbMeetingService::new(db.clone())),
         visits: Arc::new(visits::DbVisitService::new(db.clone(), households)),
         dashboards: Arc::new(dashboards::DbDashboardService::new(

@@ -20,7 +20,8 @@ use shared::dto::{
 };
 use shared::error::DomainError;
 use shared::geo::{AreaCode, AreaScope};
-use shared::proposal::{ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
+use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
+use shared::proposal_batch::{BatchProblem, CivilMatch, MatchMember, MatchOutcome, RecordMatch};
 use shared::proposal_change::{ChangeType, ProposalChange};
 use shared::workflow::{NOTE_MAX, StateChange, Workflow};
 
@@ -30,11 +31,12 @@ use super::common::{
 };
 use super::db_failure;
 use super::households::DbHouseholdService;
+use super::proposal_apply::apply_enacted;
 use super::rows::{EventRow, stored, usernames};
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, Write, load, load_in_area};
-use crate::entities::{households, proposal_events, proposals};
+use crate::entities::{households, proposal_batches, proposal_events, proposals};
 
 /// Object type of proposals in the audit log and the idempotency keys.
 const OBJECT: &str = "proposal";
@@ -203,7 +205,7 @@ pub(crate) async fn rows_of<C: ConnectionTrait>(
 
 /// The change a stored proposal asks for: as recorded, or for a new-family
 /// proposal stored before changes were recorded, the new family.
-fn change_of(row: &proposals::Model) -> Option<ProposalChange> {
+pub(crate) fn change_of(row: &proposals::Model) -> Option<ProposalChange> {
     match &row.change {
         // An unreadable change is logged and shown as none, rather than
         // breaking every list, download and new proposal of the family.
@@ -398,7 +400,37 @@ impl ProposalService for DbProposalService {
             Some(&village),
         )
         .await?;
-        let write = self.db.change(Kind::Proposal, &[row.id]).await?;
+        // The match names each member's result and approval and sending go by
+        // batch, each through its own door (see `record_match`, `batches`).
+        match request.action {
+            ProposalAction::MatchCivilRegistry => {
+                return Err(ServiceError::Invalid(BatchProblem::MatchThroughForm.into()));
+            }
+            ProposalAction::Ratify | ProposalAction::Submit => {
+                return Err(ServiceError::Invalid(BatchProblem::ThroughBatch.into()));
+            }
+            _ => {}
+        }
+        let mut write = self.db.change(Kind::Proposal, &[row.id]).await?;
+        // Enacted: the change is applied to the household in the same write.
+        let applied = if next == ProposalStage::Enacted {
+            write.touch(Kind::Household, &[row.household_id]).await?;
+            let applied = apply_enacted(&write, &row, change_of(&row).as_ref())
+                .await
+                .map_err(db_failure)?;
+            format!(
+                "; applied={}; match_flags={}{}",
+                applied.changed.join(","),
+                applied.matched_flags,
+                if applied.left_to_events {
+                    "; left to household events"
+                } else {
+                    ""
+                }
+            )
+        } else {
+            String::new()
+        };
         write
             .update(
                 row.id,
@@ -419,7 +451,7 @@ impl ProposalService for DbProposalService {
                     Some(&village),
                 )
                 .detail(format!(
-                    "{}: {} → {}",
+                    "{}: {} → {}{applied}",
                     change.action, change.from, change.to
                 )),
             )
@@ -524,20 +556,42 @@ impl ProposalService for DbProposalService {
         let (row, timeline) = self.viewed(actor, proposal_id).await?;
         let change = change_of(&row);
         let exact = actor.role.may(Action::ViewFullIdentity);
-        let comparison = match &change {
-            Some(change) => {
-                // The view of the proposal (audited by `history`) shows its
-                // family, while the family still lives where the proposal was
-                // made (a family moved away is the new village's to see).
-                let household = load::<households::Entity>(&self.db, row.household_id).await?;
-                if household.village_code == row.village_code {
-                    let household = self.households.file_of(household, exact).await?;
-                    change.compare(&household, exact)
-                } else {
-                    Vec::new()
-                }
+        // The view of the proposal (audited by `viewed`) shows its family,
+        // while the family still lives where the proposal was made (a family
+        // moved away is the new village's to see).
+        let household = load::<households::Entity>(&self.db, row.household_id).await?;
+        let family = if household.village_code == row.village_code {
+            Some(self.households.file_of(household, exact).await?)
+        } else {
+            None
+        };
+        let comparison = match (&change, &family) {
+            (Some(change), Some(family)) => change.compare(family, exact),
+            _ => Vec::new(),
+        };
+        let stage = stored::<ProposalStage>(&row.stage)?;
+        let match_members = match &family {
+            Some(family)
+                if !matches!(
+                    stage,
+                    ProposalStage::Proposed | ProposalStage::VillageMeetingApproved
+                ) =>
+            {
+                let recorded = row
+                    .civil_match
+                    .as_deref()
+                    .and_then(|json| serde_json::from_str::<CivilMatch>(json).ok());
+                MatchMember::of_file(family, recorded.as_ref())
             }
-            None => Vec::new(),
+            _ => Vec::new(),
+        };
+        let batch = match row.batch_id {
+            Some(id) => proposal_batches::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(db_failure)?
+                .map(|batch| (batch.id, batch.number)),
+            None => None,
         };
         let others = self.others_open(&row, change.as_ref()).await?;
         let change = change.map(|change| {
@@ -556,6 +610,8 @@ impl ProposalService for DbProposalService {
             change,
             comparison,
             others,
+            match_members,
+            batch,
             timeline,
         })
     }
@@ -566,6 +622,80 @@ impl ProposalService for DbProposalService {
         proposal_id: i64,
     ) -> Result<Vec<StateChange>, ServiceError> {
         Ok(self.viewed(actor, proposal_id).await?.1)
+    }
+
+    async fn record_match(
+        &self,
+        actor: &Actor,
+        request: RecordMatch,
+    ) -> Result<ProposalRow, ServiceError> {
+        let (row, village) = self
+            .authorized_proposal(actor, Action::ChangeProposal, request.proposal_id)
+            .await?;
+        check_version(row.version, request.version)?;
+        let stage = stored::<ProposalStage>(&row.stage)?;
+        let household = load::<households::Entity>(&self.db, row.household_id).await?;
+        let family = self.households.file_of(household, false).await?;
+        let (next, change) = workflow_step::<ProposalFlow>(
+            &self.db,
+            actor,
+            stage,
+            ProposalAction::MatchCivilRegistry,
+            &request.note,
+            Utc::now(),
+            "proposal_transition",
+            Subject::new(OBJECT, row.id),
+            Some(&village),
+        )
+        .await?;
+        let civil = CivilMatch::checked(&request.members, &CivilMatch::people(&family))
+            .map_err(|problem| ServiceError::Invalid(problem.into()))?;
+        let count = |outcome: MatchOutcome| {
+            civil
+                .members
+                .iter()
+                .filter(|m| m.outcome == outcome)
+                .count()
+        };
+        let detail = format!(
+            "matched={}; not_matched={}; no_nik={}",
+            count(MatchOutcome::Matched),
+            count(MatchOutcome::NotMatched),
+            count(MatchOutcome::NoNik)
+        );
+        let write = self.db.change(Kind::Proposal, &[row.id]).await?;
+        write
+            .update(
+                row.id,
+                request.version,
+                proposals::Entity::update_many()
+                    .col_expr(proposals::Column::Stage, Expr::value(next.code()))
+                    .col_expr(
+                        proposals::Column::CivilMatch,
+                        Expr::value(super::rows::to_json(&civil)?),
+                    ),
+            )
+            .await?;
+        write
+            .step(Timeline::Proposal, row.id, actor, Step::from(&change))
+            .await?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "record_civil_match",
+                    Subject::new(OBJECT, row.id),
+                    Some(&village),
+                )
+                .detail(detail),
+            )
+            .await?;
+        write.commit().await?;
+        let updated = self.proposal(row.id).await?;
+        rows_of(&self.db, vec![updated])
+            .await?
+            .pop()
+            .ok_or(ServiceError::Internal)
     }
 }
 

@@ -292,6 +292,7 @@ versioned!(
     institutions,
     members,
     programmes,
+    proposal_batches,
     proposals,
     referrals,
     users,
