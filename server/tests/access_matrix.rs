@@ -285,6 +285,44 @@ fn visit_step(role: Role, inside: bool) -> Expect {
     }
 }
 
+/// Padan Dukcapil of a proposal: the back office and the SLRT manager, inside.
+fn match_step(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::BackOffice | Role::SlrtManager) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Approving a batch, or downloading what was sent (whole numbers): the
+/// district's SLRT manager.
+fn ratify_step(role: Role, inside: bool) -> Expect {
+    if role == Role::SlrtManager && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// Sending a batch: the district's SLRT manager or an administrator of it.
+fn submit_step(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::SlrtManager | Role::Admin) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// A batch's page (it names families): district staff who work on proposals
+/// and see personal data.
+fn batch_record(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::SlrtManager | Role::Supervisor) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// The meetings list: the proposing roles list their own area, wherever it is.
 fn meeting_list(role: Role, _inside: bool) -> Expect {
     proposer(role, true)
@@ -380,6 +418,21 @@ fn matrix() -> Vec<Row> {
             server::downloads::MEETING_MINUTES,
             Call::Get,
             Box::new(proposal_record),
+        ),
+        row("/api/record_civil_match", Call::Form, Box::new(match_step)),
+        row("/api/batch_desk", Call::Form, Box::new(proposal_list)),
+        row("/api/ratify_batch", Call::Form, Box::new(ratify_step)),
+        row("/api/get_batch", Call::Form, Box::new(batch_record)),
+        row("/api/submit_batch", Call::Form, Box::new(submit_step)),
+        row(
+            server::downloads::SUBMISSION_CSV,
+            Call::Get,
+            Box::new(ratify_step),
+        ),
+        row(
+            server::downloads::SUBMISSION_XLSX,
+            Call::Get,
+            Box::new(ratify_step),
         ),
         row(
             server::downloads::PROPOSALS_CSV,
@@ -513,6 +566,8 @@ struct Targets {
     household_id: i64,
     proposal_id: i64,
     meeting_id: i64,
+    /// A batch sent to Kemensos, with its submission file.
+    batch_id: i64,
     member_id: i64,
     no_kk: String,
     programme_id: i64,
@@ -524,6 +579,8 @@ struct World {
     desk: Actor,
     /// A Puskesos coordinator of the target village, who starts proposals.
     proposer: Actor,
+    /// The district's SLRT manager, who approves batches.
+    manager: Actor,
     services: Services,
     router: axum::Router,
     targets: Targets,
@@ -771,6 +828,34 @@ impl World {
                 format!("proposal_id={proposal}&version=&note=Kunjungan+pertama")
             }
             server::downloads::MEETING_MINUTES => format!("id={}", t.meeting_id),
+            server::downloads::SUBMISSION_CSV | server::downloads::SUBMISSION_XLSX | "/api/get_batch" => {
+                format!("id={}", t.batch_id)
+            }
+            "/api/record_civil_match" => {
+                // A fresh proposal verified at home for each caller.
+                let proposal = self.fresh_at(n, "verified").await?;
+                let mut form = vec![
+                    ("proposal_id".to_string(), proposal.to_string()),
+                    ("version".to_string(), "1".to_string()),
+                ];
+                for (index, member) in self.members_of_proposal(proposal).await?.iter().enumerate() {
+                    form.push((format!("members[{index}][member_id]"), member.to_string()));
+                    form.push((format!("members[{index}][outcome]"), "matched".to_string()));
+                }
+                serde_urlencoded::to_string(form)?
+            }
+            "/api/ratify_batch" => {
+                let proposal = self.fresh_at(n, "civil_registry_matched").await?;
+                serde_urlencoded::to_string([
+                    ("draft[idempotency_key]", format!("batch-{n}")),
+                    ("draft[proposals][0]", proposal.to_string()),
+                    ("draft[decree]", "SK 400/1/2026".to_string()),
+                ])?
+            }
+            "/api/submit_batch" => {
+                let batch = self.fresh_batch(n).await?;
+                format!("batch_id={batch}&version=1")
+            }
             "/api/save_meeting" => {
                 let proposal = self.fresh_proposal(n).await?;
                 let held_on = (Utc::now() - chrono::Duration::days(1)).date_naive();
@@ -820,6 +905,44 @@ impl World {
             "/api/page_access" => "action=manage_users".to_string(),
             _ => String::new(),
         })
+    }
+
+    /// A new proposal of the target village, set at `stage` (as if its
+    /// earlier steps were taken), version 1.
+    async fn fresh_at(&self, n: u32, stage: &str) -> Result<i64, Box<dyn std::error::Error>> {
+        let proposal = self.fresh_proposal(n).await?;
+        set_stage(&self.db, proposal, stage).await?;
+        Ok(proposal)
+    }
+
+    /// The members of a proposal's family.
+    async fn members_of_proposal(
+        &self,
+        proposal: i64,
+    ) -> Result<Vec<i64>, Box<dyn std::error::Error>> {
+        let row = server::entities::proposals::Entity::find_by_id(proposal)
+            .one(&self.db)
+            .await?
+            .ok_or("no proposal")?;
+        Ok(server::entities::members::Entity::find()
+            .filter(server::entities::members::Column::HouseholdId.eq(row.household_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect())
+    }
+
+    /// A batch of one fresh matched proposal, approved by the district's manager.
+    async fn fresh_batch(&self, n: u32) -> Result<i64, Box<dyn std::error::Error>> {
+        let proposal = self.fresh_at(n, "civil_registry_matched").await?;
+        Ok(batch_of(
+            &self.services,
+            &self.manager,
+            &format!("batch-{n}"),
+            proposal,
+        )
+        .await?)
     }
 
     /// A new proposal of a new household of the target village.
@@ -899,6 +1022,44 @@ impl World {
             Marker::HouseholdHead => "Darto Wiryono".to_string(),
         }
     }
+}
+
+/// Puts a proposal at `stage`, as if its earlier steps were taken.
+async fn set_stage(
+    db: &DatabaseConnection,
+    proposal: i64,
+    stage: &str,
+) -> Result<(), sea_orm::DbErr> {
+    server::entities::proposals::Entity::update_many()
+        .col_expr(
+            server::entities::proposals::Column::Stage,
+            sea_orm::sea_query::Expr::value(stage),
+        )
+        .filter(server::entities::proposals::Column::Id.eq(proposal))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// A batch of one matched proposal, approved by `manager`.
+async fn batch_of(
+    services: &Services,
+    manager: &Actor,
+    key: &str,
+    proposal: i64,
+) -> Result<i64, ServiceError> {
+    Ok(services
+        .batches
+        .ratify(
+            manager,
+            shared::proposal_batch::RatifyBatch {
+                idempotency_key: key.to_string(),
+                proposal_ids: vec![proposal],
+                decree: "SK 400/2/2026".into(),
+            },
+        )
+        .await?
+        .id)
 }
 
 /// A new-family proposal of `household_id` under the idempotency key `key`.
@@ -1072,9 +1233,38 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         .household
         .no_kk
         .as_str();
+    let manager: Actor = common::actor(
+        &db,
+        &services,
+        "manajer.penyiap",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    let sent = services
+        .households
+        .register(&fo, household_request(VILLAGE, 2, "hh-batch")?)
+        .await?;
+    let sent = services
+        .proposals
+        .start(&coordinator, proposal_request("batch", sent.id))
+        .await?;
+    set_stage(&db, sent.id, "civil_registry_matched").await?;
+    let batch_id = batch_of(&services, &manager, "batch-matrix", sent.id).await?;
+    services
+        .batches
+        .submit(
+            &manager,
+            shared::proposal_batch::SubmitBatch {
+                batch_id,
+                version: 1,
+            },
+        )
+        .await?;
     Ok(World {
         desk: fo,
         proposer: coordinator,
+        manager,
         db,
         services,
         router,
@@ -1091,6 +1281,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             household_id: household.id,
             proposal_id: proposal.id,
             meeting_id: meeting.id,
+            batch_id,
             member_id,
             no_kk,
             programme_id,

@@ -295,6 +295,9 @@ fn field_label(base: &str) -> Option<(&'static str, &'static str)> {
         "decision" => ("keputusan", "decision"),
         "visited_on" => ("tanggal kunjungan", "date of the visit"),
         "status" => ("status anggota", "member's status"),
+        "outcome" => ("hasil padan Dukcapil", "civil-registry match result"),
+        "decree" => ("nomor SK pengesahan", "decree number"),
+        "batch_id" => ("nomor berkas", "batch number"),
         "members" => ("anggota keluarga", "family members"),
         "assets" => ("aset yang dimiliki", "assets owned"),
         "programmes" => ("program yang diterima", "programmes received"),
@@ -407,11 +410,6 @@ impl DomainError {
                         | crate::meeting::MeetingProblem::ProposalNotWaiting
                         | crate::meeting::MeetingProblem::ProposalOnOtherMeeting
                         | crate::meeting::MeetingProblem::OnOpenAgenda
-                }
-                | DomainError::Batch {
-                    problem: crate::proposal_batch::BatchProblem::NotAwaitingApproval
-                        | crate::proposal_batch::BatchProblem::AlreadySubmitted
-                        | crate::proposal_batch::BatchProblem::NotSubmitted
                 }
         )
     }

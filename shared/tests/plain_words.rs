@@ -14,6 +14,7 @@ use shared::drafts::{
 };
 use shared::intake::{ComplaintDraft, MemberDraft, OpenCaseDraft, RegistrationDraft};
 use shared::meeting::{DecisionDraft, MeetingDraft};
+use shared::proposal_batch::{MatchDraft, MemberMatchDraft, RatifyDraft, SubmitDraft};
 use shared::proposal_change::ProposalDraft;
 use shared::visit::{MemberCheckDraft, VisitDraft};
 
@@ -177,6 +178,19 @@ fn no_refusal_names_a_field_by_its_code() {
         ..VisitDraft::default()
     };
     walk.each("home visit", visit, |d| d.checked(today).map(drop));
+    let matched = MatchDraft {
+        members: vec![MemberMatchDraft::default()],
+        ..MatchDraft::default()
+    };
+    walk.each("civil-registry match", matched, |d| {
+        d.to_request().map(drop)
+    });
+    walk.each("batch approval", RatifyDraft::default(), |d| {
+        d.to_request().map(drop)
+    });
+    walk.each("batch sending", SubmitDraft::default(), |d| {
+        d.to_request().map(drop)
+    });
     assert!(
         walk.refusals >= 40,
         "the forms refused nonsense: {}",

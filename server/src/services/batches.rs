@@ -541,10 +541,18 @@ impl BatchService for DbBatchService {
         )
         .await?;
         // Those who send may download what was sent (the state machine's roles).
-        if !ProposalFlow::roles(ProposalStage::Ratified, ProposalAction::Submit)
-            .contains(&actor.role)
+        if let Err(error) =
+            ProposalFlow::transition(ProposalStage::Ratified, ProposalAction::Submit, actor.role)
         {
-            return Err(ServiceError::Forbidden);
+            return Err(super::common::refuse_step(
+                &self.db,
+                actor,
+                "download_submission",
+                Subject::new(OBJECT, batch_id),
+                Some(&district),
+                error,
+            )
+            .await);
         }
         let Some(sealed) = &batch.file_sealed else {
             return Err(refused(BatchProblem::NotSubmitted));

@@ -365,3 +365,38 @@ pub async fn sign_in(
         .ok_or("no session cookie")?
         .to_string())
 }
+
+/// The dashboard counters that differ from a rebuild from the records (the
+/// rebuild is rolled back): `area|metric|k1|k2: kept → recounted`.
+#[allow(dead_code)]
+pub async fn stats_drift(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm::DbErr> {
+    use sea_orm::{EntityTrait, TransactionTrait};
+    use server::entities::area_stats;
+    async fn counters<C: sea_orm::ConnectionTrait>(
+        db: &C,
+    ) -> Result<std::collections::BTreeMap<String, (i64, i64)>, sea_orm::DbErr> {
+        Ok(area_stats::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter(|r| r.value != 0 || r.key_sum != 0)
+            .map(|r| {
+                (
+                    format!("{}|{}|{}|{}", r.area_code, r.metric, r.k1, r.k2),
+                    (r.value, r.key_sum),
+                )
+            })
+            .collect())
+    }
+    let kept = counters(db).await?;
+    let txn = db.begin().await?;
+    server::services::stats::rebuild(&txn).await?;
+    let recounted = counters(&txn).await?;
+    txn.rollback().await?;
+    let keys: std::collections::BTreeSet<&String> = kept.keys().chain(recounted.keys()).collect();
+    Ok(keys
+        .into_iter()
+        .filter(|key| kept.get(*key) != recounted.get(*key))
+        .map(|key| format!("{key}: {:?} → {:?}", kept.get(key), recounted.get(key)))
+        .collect())
+}

@@ -1,0 +1,652 @@
+//! Flow B's last steps on SQLite and PostgreSQL: padan Dukcapil per member,
+//! the district's approval of a batch, its sending with the submission file
+//! (whole numbers, one row per living person, kept sealed), the file read back
+//! as a registry release that enacts the proposal, and the change applied to
+//! the household when a proposal is enacted; every refusal by role, area,
+//! stage and input.
+
+mod common;
+
+use common::people::{household_request, member, nik};
+use common::{TestResult, actor, audit_rows, database_with_areas};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::entities::{households, members, proposal_batches, proposals};
+use server::registry_import::{self, ImportOptions};
+use server::services;
+use shared::DomainError;
+use shared::contract::{Actor, ServiceError, Services};
+use shared::dto::{ProposalRow, ProposalTransitionRequest, StartProposal};
+use shared::identity::Sex;
+use shared::member::{MemberRegistryStatus, Relationship};
+use shared::proposal::{ProposalAction, ProposalSource, ProposalStage};
+use shared::proposal_batch::{
+    BatchProblem, BatchState, MatchOutcome, MemberMatch, RatifyBatch, RecordMatch,
+    SUBMISSION_COLUMNS, SubmitBatch,
+};
+use shared::proposal_change::{CorrectedField, LeaveReason, ProposalChange};
+use shared::roles::Role;
+
+const WALED_DESA: &str = "32.09.01.2008";
+const GUMELEM: &str = "33.04.01.2001";
+
+struct Desk {
+    services: Services,
+    db: sea_orm::DatabaseConnection,
+    fo: Actor,
+    facilitator: Actor,
+    bo: Actor,
+    manager: Actor,
+    /// A manager of another district (Banjarnegara).
+    stranger: Actor,
+    /// Staff of Banjarnegara who register and carry its proposals.
+    far_fo: Actor,
+    far_facilitator: Actor,
+    far_bo: Actor,
+}
+
+async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    Ok(Desk {
+        fo: actor(&db, &services, "fo", Role::FrontOffice, Some(WALED_DESA)).await?,
+        facilitator: actor(&db, &services, "fas", Role::Facilitator, Some("32.09.01")).await?,
+        bo: actor(&db, &services, "bo", Role::BackOffice, Some("32.09")).await?,
+        manager: actor(&db, &services, "manajer", Role::SlrtManager, Some("32.09")).await?,
+        stranger: actor(&db, &services, "lain", Role::SlrtManager, Some("33.04")).await?,
+        far_fo: actor(&db, &services, "fo2", Role::FrontOffice, Some(GUMELEM)).await?,
+        far_facilitator: actor(&db, &services, "fas2", Role::Facilitator, Some("33.04")).await?,
+        far_bo: actor(&db, &services, "bo2", Role::BackOffice, Some("33.04")).await?,
+        services,
+        db,
+    })
+}
+
+/// A household registered in `village` with a head, a spouse and a child
+/// without NIK; its id.
+async fn family(
+    desk: &Desk,
+    registrar: &Actor,
+    village: &str,
+    serial: u16,
+) -> Result<i64, Box<dyn std::error::Error>> {
+    let mut request = household_request(village, serial, &format!("hh-{serial}"))?;
+    let mut child = member(
+        nik(Sex::Female, common::people::date(2019, 5, 17)?, serial)?,
+        "Ayu Lestari",
+        Relationship::Child,
+    )?;
+    child.nik = None;
+    child.civil_registry_matched = false;
+    child.registry_status = MemberRegistryStatus::Undocumented;
+    request.members.push(child);
+    Ok(desk
+        .services
+        .households
+        .register(registrar, request)
+        .await?
+        .id)
+}
+
+/// Starts a proposal of `change` for `household_id` and takes it through the
+/// village meeting and the home visit (by `facilitator`).
+async fn verified(
+    desk: &Desk,
+    facilitator: &Actor,
+    household_id: i64,
+    change: ProposalChange,
+) -> Result<i64, Box<dyn std::error::Error>> {
+    let proposals = &desk.services.proposals;
+    let id = proposals
+        .start(
+            facilitator,
+            StartProposal {
+                idempotency_key: format!("p-{household_id}-{:?}", change.change_type()),
+                household_id,
+                change,
+                source: ProposalSource::Visit,
+                note: "Ditemukan saat kunjungan".into(),
+            },
+        )
+        .await?
+        .id;
+    for (version, action) in [
+        (1, ProposalAction::ApproveInVillageMeeting),
+        (2, ProposalAction::Verify),
+    ] {
+        proposals
+            .transition(
+                facilitator,
+                ProposalTransitionRequest {
+                    proposal_id: id,
+                    version,
+                    action,
+                    note: "BA 7/2026".into(),
+                },
+            )
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Every living member's answer: matched with a NIK, no NIK without one.
+async fn answers(
+    desk: &Desk,
+    who: &Actor,
+    id: i64,
+) -> Result<(i32, Vec<MemberMatch>), Box<dyn std::error::Error>> {
+    let file = desk.services.proposals.file(who, id).await?;
+    let members = file
+        .match_members
+        .iter()
+        .map(|m| MemberMatch {
+            member_id: m.id,
+            outcome: if m.nik_masked.is_some() {
+                MatchOutcome::Matched
+            } else {
+                MatchOutcome::NoNik
+            },
+        })
+        .collect();
+    Ok((file.proposal.version, members))
+}
+
+async fn matched(
+    desk: &Desk,
+    who: &Actor,
+    id: i64,
+) -> Result<ProposalRow, Box<dyn std::error::Error>> {
+    let (version, members) = answers(desk, who, id).await?;
+    Ok(desk
+        .services
+        .proposals
+        .record_match(
+            who,
+            RecordMatch {
+                proposal_id: id,
+                version,
+                members,
+                note: "Surat Disdukcapil 470/88".into(),
+            },
+        )
+        .await?)
+}
+
+async fn ratify(desk: &Desk, key: &str, ids: Vec<i64>) -> Result<i64, ServiceError> {
+    Ok(desk
+        .services
+        .batches
+        .ratify(
+            &desk.manager,
+            RatifyBatch {
+                idempotency_key: key.into(),
+                proposal_ids: ids,
+                decree: "SK Bupati 400.9/55/2026".into(),
+            },
+        )
+        .await?
+        .id)
+}
+
+async fn stage(desk: &Desk, id: i64) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(proposals::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?
+        .stage)
+}
+
+fn problem<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Option<BatchProblem> {
+    match result {
+        Err(ServiceError::Invalid(DomainError::Batch { problem })) => Some(problem),
+        other => panic!("not a batch refusal: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_match_answers_every_living_member_by_the_right_people() -> TestResult {
+    let desk = desk().await?;
+    let household = family(&desk, &desk.fo, WALED_DESA, 1).await?;
+    let id = verified(
+        &desk,
+        &desk.facilitator,
+        household,
+        ProposalChange::NewFamily,
+    )
+    .await?;
+    let (version, full) = answers(&desk, &desk.bo, id).await?;
+    assert_eq!(full.len(), 3, "head, spouse and the child without NIK");
+    let record = |who: Actor, members: Vec<MemberMatch>| {
+        let services = desk.services.proposals.clone();
+        async move {
+            services
+                .record_match(
+                    &who,
+                    RecordMatch {
+                        proposal_id: id,
+                        version,
+                        members,
+                        note: String::new(),
+                    },
+                )
+                .await
+        }
+    };
+    // One member left out; the child without NIK "matched"; a NIK holder "no NIK".
+    assert_eq!(
+        problem(record(desk.bo.clone(), full[..2].to_vec()).await),
+        Some(BatchProblem::MatchIncomplete)
+    );
+    let mut wrong = full.clone();
+    wrong[2].outcome = MatchOutcome::Matched;
+    assert_eq!(
+        problem(record(desk.bo.clone(), wrong).await),
+        Some(BatchProblem::MatchNeedsNik)
+    );
+    let mut wrong = full.clone();
+    wrong[0].outcome = MatchOutcome::NoNik;
+    assert_eq!(
+        problem(record(desk.bo.clone(), wrong).await),
+        Some(BatchProblem::MatchHasNik)
+    );
+    // The front office does not match; nor does another district's back office.
+    assert!(matches!(
+        record(desk.fo.clone(), full.clone()).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        record(desk.far_bo.clone(), full.clone()).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert_eq!(stage(&desk, id).await?, "verified", "nothing changed");
+    let denied = server::entities::audit_log::Entity::find()
+        .filter(server::entities::audit_log::Column::Outcome.eq("refused"))
+        .all(&desk.db)
+        .await?;
+    assert_eq!(denied.len(), 2, "both refusals audited: {denied:?}");
+
+    let mut mixed = full.clone();
+    mixed[1].outcome = MatchOutcome::NotMatched;
+    let row = record(desk.bo.clone(), mixed).await?;
+    assert_eq!(row.stage, ProposalStage::CivilRegistryMatched);
+    // Recorded per member, shown on the proposal's page.
+    let file = desk.services.proposals.file(&desk.manager, id).await?;
+    let outcomes: Vec<Option<MatchOutcome>> =
+        file.match_members.iter().map(|m| m.outcome).collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            Some(MatchOutcome::Matched),
+            Some(MatchOutcome::NotMatched),
+            Some(MatchOutcome::NoNik)
+        ]
+    );
+    let audit = audit_rows(&desk.db, "record_civil_match", "ok").await?;
+    assert_eq!(
+        audit[0].detail.as_deref(),
+        Some("matched=1; not_matched=1; no_nik=1")
+    );
+    // A stale version, then a second match: refused, nothing changes.
+    assert!(matches!(
+        record(desk.bo.clone(), full.clone()).await,
+        Err(ServiceError::Conflict)
+    ));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_batch_is_approved_sent_and_its_file_read_back_as_a_registry_release() -> TestResult {
+    let desk = desk().await?;
+    let first = family(&desk, &desk.fo, WALED_DESA, 1).await?;
+    let second = family(&desk, &desk.fo, WALED_DESA, 2).await?;
+    let a = verified(&desk, &desk.facilitator, first, ProposalChange::NewFamily).await?;
+    let b = verified(&desk, &desk.facilitator, second, ProposalChange::NewFamily).await?;
+    let far_household = family(&desk, &desk.far_fo, GUMELEM, 3).await?;
+    let far = verified(
+        &desk,
+        &desk.far_facilitator,
+        far_household,
+        ProposalChange::NewFamily,
+    )
+    .await?;
+
+    // Only matched proposals wait for approval.
+    let desk_view = desk.services.batches.desk(&desk.manager).await?;
+    assert!(desk_view.waiting.is_empty());
+    assert_eq!(
+        problem(ratify(&desk, "early", vec![a]).await),
+        Some(BatchProblem::NotAwaitingApproval)
+    );
+    matched(&desk, &desk.bo, a).await?;
+    matched(&desk, &desk.bo, b).await?;
+    matched(&desk, &desk.far_bo, far).await?;
+    let waiting: Vec<i64> = desk
+        .services
+        .batches
+        .desk(&desk.manager)
+        .await?
+        .waiting
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![a, b],
+        "the district's own, not Banjarnegara's"
+    );
+
+    // Refusals: another district's proposal, the back office, nothing chosen.
+    assert!(matches!(
+        ratify(&desk, "mixed", vec![a, far]).await,
+        Err(ServiceError::Forbidden)
+    ));
+    let by_bo = desk
+        .services
+        .batches
+        .ratify(
+            &desk.bo,
+            RatifyBatch {
+                idempotency_key: "bo".into(),
+                proposal_ids: vec![a],
+                decree: "SK".into(),
+            },
+        )
+        .await;
+    assert!(matches!(by_bo, Err(ServiceError::Forbidden)), "{by_bo:?}");
+    assert_eq!(
+        problem(ratify(&desk, "none", vec![]).await),
+        Some(BatchProblem::BatchEmpty)
+    );
+    assert_eq!(stage(&desk, a).await?, "civil_registry_matched");
+
+    // Approved once, whatever the double tap.
+    let batch = ratify(&desk, "batch-1", vec![a, b]).await?;
+    assert_eq!(ratify(&desk, "batch-1", vec![a, b]).await?, batch);
+    assert_eq!(
+        problem(ratify(&desk, "batch-2", vec![a]).await),
+        Some(BatchProblem::NotAwaitingApproval)
+    );
+    let file = desk.services.batches.file(&desk.manager, batch).await?;
+    assert_eq!(
+        file.batch.number,
+        format!("BU-3209-{}-0001", chrono::Utc::now().format("%Y"))
+    );
+    assert_eq!(file.batch.state, BatchState::Ratified);
+    assert_eq!(file.proposals.len(), 2);
+    assert!(
+        file.proposals
+            .iter()
+            .all(|p| p.stage == ProposalStage::Ratified)
+    );
+    // Another district's manager sees neither the batch nor sends it.
+    assert!(matches!(
+        desk.services.batches.file(&desk.stranger, batch).await,
+        Err(ServiceError::Forbidden)
+    ));
+    assert!(matches!(
+        desk.services
+            .batches
+            .submit(
+                &desk.stranger,
+                SubmitBatch {
+                    batch_id: batch,
+                    version: 1
+                }
+            )
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    // No file before sending.
+    assert_eq!(
+        problem(desk.services.batches.submission(&desk.manager, batch).await),
+        Some(BatchProblem::NotSubmitted)
+    );
+
+    let sent = desk
+        .services
+        .batches
+        .submit(
+            &desk.manager,
+            SubmitBatch {
+                batch_id: batch,
+                version: 1,
+            },
+        )
+        .await?;
+    assert_eq!(
+        (sent.state, sent.people, sent.proposals),
+        (BatchState::Submitted, 6, 2)
+    );
+    assert_eq!(stage(&desk, a).await?, "submitted");
+    assert_eq!(
+        problem(
+            desk.services
+                .batches
+                .submit(
+                    &desk.manager,
+                    SubmitBatch {
+                        batch_id: batch,
+                        version: 2
+                    }
+                )
+                .await
+        ),
+        Some(BatchProblem::AlreadySubmitted)
+    );
+    // The file is kept sealed: no NIK in the clear in the database.
+    let stored = proposal_batches::Entity::find_by_id(batch)
+        .one(&desk.db)
+        .await?
+        .ok_or("no batch")?;
+    let sealed = stored.file_sealed.ok_or("no file kept")?;
+    let head_nik = nik(Sex::Male, common::people::date(1980, 4, 2)?, 1)?;
+    assert!(!sealed.contains(&head_nik.as_str()));
+
+    // The file: one row per person, whole numbers, the registry's columns first.
+    let (number, rows) = desk
+        .services
+        .batches
+        .submission(&desk.manager, batch)
+        .await?;
+    assert_eq!(number, file.batch.number);
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r.len() == SUBMISSION_COLUMNS.len()));
+    let column = |name: &str| {
+        SUBMISSION_COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .ok_or("no such column")
+    };
+    let (nik_at, kk_at, padan_at) = (column("nik")?, column("no_kk")?, column("status_padan")?);
+    assert_eq!(rows[0][nik_at], head_nik.as_str());
+    assert_eq!(rows[0][kk_at], common::people::no_kk(1)?.as_str());
+    assert_eq!(rows[2][nik_at], "", "the child has no NIK");
+    assert_eq!(rows[2][padan_at], MatchOutcome::NoNik.label_id());
+    // Only those who send download it: not the back office, not outside the district.
+    for who in [&desk.bo, &desk.stranger, &desk.fo] {
+        assert!(matches!(
+            desk.services.batches.submission(who, batch).await,
+            Err(ServiceError::Forbidden)
+        ));
+    }
+    assert_eq!(
+        audit_rows(&desk.db, "download_submission", "ok")
+            .await?
+            .len(),
+        1
+    );
+
+    // Kemensos' release: the same rows with the families' ids and deciles, of
+    // the first family only. The child without NIK is not in a registry slice.
+    let folder = common::TempFolder::new()?;
+    let path = folder.0.join("rilis.csv");
+    let mut csv = csv::Writer::from_path(&path)?;
+    csv.write_record(SUBMISSION_COLUMNS)?;
+    let first_kk = common::people::no_kk(1)?.as_str();
+    for row in rows
+        .iter()
+        .filter(|r| r[kk_at] == first_kk && !r[nik_at].is_empty())
+    {
+        let mut row = row.clone();
+        row[0] = "R-77001".into();
+        row[8] = "2".into();
+        csv.write_record(&row)?;
+    }
+    csv.flush()?;
+    drop(csv);
+    let report = registry_import::import(
+        &desk.db,
+        &common::data_key(),
+        &path,
+        ImportOptions::default(),
+    )
+    .await?;
+    assert_eq!(
+        (report.rows_total, report.rows_rejected),
+        (2, 0),
+        "{:?}",
+        report.rejected
+    );
+    assert_eq!(report.proposals.enacted, vec![a]);
+    assert_eq!(report.proposals.still_missing, vec![b]);
+    assert_eq!(stage(&desk, a).await?, "enacted");
+    assert_eq!(stage(&desk, b).await?, "submitted");
+    let household = households::Entity::find_by_id(first)
+        .one(&desk.db)
+        .await?
+        .ok_or("no household")?;
+    assert_eq!(
+        (household.registry_id.as_deref(), household.desil),
+        (Some("R-77001"), Some(2))
+    );
+    // The timeline says why, with no person behind the step.
+    let history = desk.services.proposals.history(&desk.manager, a).await?;
+    let last = history.last().ok_or("no history")?;
+    assert_eq!(
+        (last.action.as_str(), last.to.as_str()),
+        ("enact", "enacted")
+    );
+    assert!(last.note.as_deref().is_some_and(|n| n.contains("impor")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> TestResult {
+    let desk = desk().await?;
+    common::in_registry(&desk.db, 5, WALED_DESA, 3).await?;
+    let household = family(&desk, &desk.fo, WALED_DESA, 5).await?;
+    let people = members::Entity::find()
+        .filter(members::Column::HouseholdId.eq(household))
+        .all(&desk.db)
+        .await?;
+    let spouse = people
+        .iter()
+        .find(|m| m.name == "Sumiati")
+        .ok_or("no spouse")?
+        .id;
+    let child = people
+        .iter()
+        .find(|m| m.name == "Ayu Lestari")
+        .ok_or("no child")?
+        .id;
+    let today = chrono::Utc::now().date_naive();
+    let changes = [
+        ProposalChange::RemoveMember {
+            member_id: child,
+            reason: LeaveReason::Died,
+            on: today,
+        },
+        ProposalChange::ChangeHead { member_id: spouse },
+        ProposalChange::Correction {
+            field: CorrectedField::Rt,
+            member_id: None,
+            proposed: "9".into(),
+        },
+    ];
+    let mut ids = Vec::new();
+    for change in changes {
+        let id = verified(&desk, &desk.facilitator, household, change).await?;
+        matched(&desk, &desk.bo, id).await?;
+        ids.push(id);
+    }
+    let batch = ratify(&desk, "b", ids.clone()).await?;
+    desk.services
+        .batches
+        .submit(
+            &desk.manager,
+            SubmitBatch {
+                batch_id: batch,
+                version: 1,
+            },
+        )
+        .await?;
+    // Nothing is applied before Kemensos' answer.
+    let before = households::Entity::find_by_id(household)
+        .one(&desk.db)
+        .await?
+        .ok_or("no household")?;
+    assert_eq!(
+        (before.head_name.as_str(), before.rt.as_deref()),
+        ("Darto Wiryono", Some("3"))
+    );
+    for id in &ids {
+        let version = proposals::Entity::find_by_id(*id)
+            .one(&desk.db)
+            .await?
+            .ok_or("no proposal")?
+            .version;
+        desk.services
+            .proposals
+            .transition(
+                &desk.manager,
+                ProposalTransitionRequest {
+                    proposal_id: *id,
+                    version,
+                    action: ProposalAction::Enact,
+                    note: "Ditetapkan Kemensos".into(),
+                },
+            )
+            .await?;
+    }
+    let after = households::Entity::find_by_id(household)
+        .one(&desk.db)
+        .await?
+        .ok_or("no household")?;
+    assert_eq!(
+        (after.head_name.as_str(), after.rt.as_deref()),
+        ("Sumiati", Some("9"))
+    );
+    assert!(
+        after.version > before.version,
+        "other editors see the change"
+    );
+    let people = members::Entity::find()
+        .filter(members::Column::HouseholdId.eq(household))
+        .all(&desk.db)
+        .await?;
+    let find = |id: i64| people.iter().find(|m| m.id == id).ok_or("member gone");
+    assert_eq!(find(child)?.registry_status, "deceased");
+    assert_eq!(find(spouse)?.relationship, 1);
+    let old_head = people
+        .iter()
+        .find(|m| m.name == "Darto Wiryono")
+        .ok_or("no old head")?;
+    assert_eq!(
+        old_head.relationship, 8,
+        "the old head stays, as another member"
+    );
+    // The match flags follow the civil registry's answer.
+    let flags: Vec<bool> = people
+        .iter()
+        .map(|m| m.details.contains("\"civil_registry_matched\":true"))
+        .collect();
+    assert_eq!(flags.iter().filter(|f| **f).count(), 2, "{flags:?}");
+    // Audited with what was applied; the counters equal a recount.
+    let enacted = audit_rows(&desk.db, "proposal_transition", "ok").await?;
+    assert!(enacted.iter().any(|a| {
+        a.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("applied=head"))
+    }));
+    assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
+    Ok(())
+}
