@@ -265,6 +265,42 @@ async fn demo_seed_covers_every_state_with_legal_histories() -> TestResult {
         .await?;
     assert_eq!(u64::try_from(items.len())?, decided_at_meetings);
 
+    // Batches: every approved or sent proposal sits in one, with the match of
+    // its members; the sent batch keeps its file, sealed.
+    let batches = server::entities::proposal_batches::Entity::find()
+        .all(&db)
+        .await?;
+    for proposal in &all_proposals {
+        let approved = ["ratified", "submitted", "enacted"].contains(&proposal.stage.as_str());
+        assert_eq!(proposal.batch_id.is_some(), approved, "{}", proposal.stage);
+        if approved || proposal.stage == "civil_registry_matched" {
+            assert!(proposal.civil_match.is_some(), "matched before approval");
+        }
+        if let Some(batch) = proposal.batch_id {
+            let batch = batches
+                .iter()
+                .find(|b| b.id == batch)
+                .ok_or("a proposal in a batch that is not there")?;
+            assert_eq!(
+                batch.state == "submitted",
+                proposal.stage != "ratified",
+                "{}",
+                batch.number
+            );
+        }
+    }
+    let states: BTreeSet<&str> = batches.iter().map(|b| b.state.as_str()).collect();
+    assert_eq!(states, BTreeSet::from(["ratified", "submitted"]));
+    for batch in batches.iter().filter(|b| b.state == "submitted") {
+        let sealed = batch
+            .file_sealed
+            .as_deref()
+            .ok_or("a sent batch without file")?;
+        let rows: Vec<Vec<String>> = serde_json::from_str(&common::data_key().open(sealed)?)?;
+        assert_eq!(u64::try_from(rows.len())?, u64::try_from(batch.people)?);
+        assert!(!rows.is_empty());
+    }
+
     // The catalogue, the institutions and the accounts the demo relies on.
     assert_eq!(
         programmes::Entity::find().count(&db).await?,

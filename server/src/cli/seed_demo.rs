@@ -686,6 +686,7 @@ async fn seed<C: ConnectionTrait>(
         insert_all(txn, proposal_rows, 400).await?;
         insert_all(txn, event_rows, 400).await?;
         insert_meetings(txn, meetings).await?;
+        super::demo_batches::insert_batches(txn, key, "manajer.cirebon").await?;
     }
     sync_sequences(txn, &ID_TABLES).await?;
     audit_entry::record(

@@ -15,7 +15,9 @@ use std::collections::{BTreeSet, HashMap};
 use async_trait::async_trait;
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use shared::access::{Action, Target};
 use shared::contract::{Actor, BatchService, ServiceError};
 use shared::dto::Created;
@@ -107,106 +109,108 @@ impl DbBatchService {
             .await
             .map_err(db_failure)
     }
+}
 
-    /// The submission file's rows: one per living person of each family.
-    async fn submission_rows(
-        &self,
-        batch: &proposal_batches::Model,
-        list: &[proposals::Model],
-    ) -> Result<Vec<Vec<String>>, ServiceError> {
-        let ids: Vec<i64> = list.iter().map(|p| p.household_id).collect();
-        let families: HashMap<i64, households::Model> = households::Entity::find()
-            .filter(households::Column::Id.is_in(ids.clone()))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect();
-        let mut people: HashMap<i64, Vec<members::Model>> = HashMap::new();
-        for member in members::Entity::find()
-            .filter(members::Column::HouseholdId.is_in(ids))
-            .order_by_asc(members::Column::Relationship)
-            .order_by_asc(members::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?
-        {
-            people.entry(member.household_id).or_default().push(member);
-        }
-        let open = |sealed: &str| {
-            self.key.open(sealed).map_err(|_| {
-                tracing::error!(batch = batch.id, "a sealed number did not open");
-                ServiceError::Internal
-            })
-        };
-        let mut rows = Vec::new();
-        for proposal in list {
-            let Some(family) = families.get(&proposal.household_id) else {
-                return Err(ServiceError::Internal);
-            };
-            let no_kk = open(&family.kk_sealed)?;
-            let change = change_of(proposal);
-            let civil = proposal
-                .civil_match
-                .as_deref()
-                .and_then(|json| serde_json::from_str::<CivilMatch>(json).ok());
-            let living = people.get(&family.id).into_iter().flatten().filter(|m| {
-                !matches!(
-                    MemberRegistryStatus::from_code(&m.registry_status),
-                    Some(MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate)
-                )
-            });
-            for member in living {
-                let nik = match &member.nik_sealed {
-                    Some(sealed) => open(sealed)?,
-                    None => String::new(),
-                };
-                let relationship = u8::try_from(member.relationship)
-                    .ok()
-                    .and_then(|n| Relationship::from_number(n).ok())
-                    .map_or_else(
-                        || member.relationship.to_string(),
-                        |r| r.number().to_string(),
-                    );
-                let outcome = civil
-                    .as_ref()
-                    .and_then(|c| c.outcome_of(member.id))
-                    .map(|o| o.label_id().to_string())
-                    .unwrap_or_default();
-                let mut row = vec![
-                    family.registry_id.clone().unwrap_or_default(),
-                    "dtsen".to_string(),
-                    no_kk.clone(),
-                    nik,
-                    member.name.clone(),
-                    relationship,
-                    family.village_code.clone(),
-                    family.street.clone().unwrap_or_default(),
-                    family.desil.map(|d| d.to_string()).unwrap_or_default(),
-                    String::new(),
-                ];
-                row.extend([
-                    (rows.len() + 1).to_string(),
-                    batch.number.clone(),
-                    proposal.id.to_string(),
-                    proposal.kind.clone(),
-                    change
-                        .as_ref()
-                        .map(|c| c.change_type().code().to_string())
-                        .unwrap_or_default(),
-                    family.rt.clone().unwrap_or_default(),
-                    family.rw.clone().unwrap_or_default(),
-                    if member.sex == "female" { "P" } else { "L" }.to_string(),
-                    member.birth_date.format("%d/%m/%Y").to_string(),
-                    outcome,
-                ]);
-                debug_assert_eq!(row.len(), SUBMISSION_COLUMNS.len());
-                rows.push(row);
-            }
-        }
-        Ok(rows)
+/// The submission file's rows of batch `number`: one per living person of
+/// each family, whole numbers opened with `key`.
+pub(crate) async fn submission_rows<C: ConnectionTrait>(
+    db: &C,
+    key: &DataKey,
+    number: &str,
+    list: &[proposals::Model],
+) -> Result<Vec<Vec<String>>, ServiceError> {
+    let ids: Vec<i64> = list.iter().map(|p| p.household_id).collect();
+    let families: HashMap<i64, households::Model> = households::Entity::find()
+        .filter(households::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let mut people: HashMap<i64, Vec<members::Model>> = HashMap::new();
+    for member in members::Entity::find()
+        .filter(members::Column::HouseholdId.is_in(ids))
+        .order_by_asc(members::Column::Relationship)
+        .order_by_asc(members::Column::Id)
+        .all(db)
+        .await
+        .map_err(db_failure)?
+    {
+        people.entry(member.household_id).or_default().push(member);
     }
+    let open = |sealed: &str| {
+        key.open(sealed).map_err(|_| {
+            tracing::error!(batch = number, "a sealed number did not open");
+            ServiceError::Internal
+        })
+    };
+    let mut rows = Vec::new();
+    for proposal in list {
+        let Some(family) = families.get(&proposal.household_id) else {
+            return Err(ServiceError::Internal);
+        };
+        let no_kk = open(&family.kk_sealed)?;
+        let change = change_of(proposal);
+        let civil = proposal
+            .civil_match
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<CivilMatch>(json).ok());
+        let living = people.get(&family.id).into_iter().flatten().filter(|m| {
+            !matches!(
+                MemberRegistryStatus::from_code(&m.registry_status),
+                Some(MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate)
+            )
+        });
+        for member in living {
+            let nik = match &member.nik_sealed {
+                Some(sealed) => open(sealed)?,
+                None => String::new(),
+            };
+            let relationship = u8::try_from(member.relationship)
+                .ok()
+                .and_then(|n| Relationship::from_number(n).ok())
+                .map_or_else(
+                    || member.relationship.to_string(),
+                    |r| r.number().to_string(),
+                );
+            let outcome = civil
+                .as_ref()
+                .and_then(|c| c.outcome_of(member.id))
+                .map(|o| o.label_id().to_string())
+                .unwrap_or_default();
+            let mut row = vec![
+                family.registry_id.clone().unwrap_or_default(),
+                "dtsen".to_string(),
+                no_kk.clone(),
+                nik,
+                member.name.clone(),
+                relationship,
+                family.village_code.clone(),
+                family.street.clone().unwrap_or_default(),
+                family.desil.map(|d| d.to_string()).unwrap_or_default(),
+                String::new(),
+            ];
+            row.extend([
+                (rows.len() + 1).to_string(),
+                number.to_string(),
+                proposal.id.to_string(),
+                proposal.kind.clone(),
+                change
+                    .as_ref()
+                    .map(|c| c.change_type().code().to_string())
+                    .unwrap_or_default(),
+                family.rt.clone().unwrap_or_default(),
+                family.rw.clone().unwrap_or_default(),
+                if member.sex == "female" { "P" } else { "L" }.to_string(),
+                member.birth_date.format("%d/%m/%Y").to_string(),
+                outcome,
+            ]);
+            debug_assert_eq!(row.len(), SUBMISSION_COLUMNS.len());
+            rows.push(row);
+        }
+    }
+    Ok(rows)
 }
 
 /// The district of a village code.
@@ -435,7 +439,7 @@ impl BatchService for DbBatchService {
             .await?;
             steps.push(change);
         }
-        let rows = self.submission_rows(&batch, &list).await?;
+        let rows = submission_rows(&self.db, &self.key, &batch.number, &list).await?;
         let sealed = self.key.seal(&super::rows::to_json(&rows)?);
         let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
         let write = self.db.change(Kind::Proposal, &ids).await?;
