@@ -7,6 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import {
   ARTIFACTS_DIR, BASE_URL, DESKTOP, PHONE, closePage, launchBrowser, screenshot,
   field, seriousAccessibilityViolations, waitForHydration, signedInPage,
@@ -24,7 +27,7 @@ const HEAD_NIK = `320901120485${serial}`; // male, born 12/04/1985
 const SPOUSE_NIK = `320901610988${serial}`; // female (day + 40), born 21/09/1988
 const HEAD = `Warsono Uji ${serial}`;
 
-const found = { household: '', casePath: '', referral: '', accessibility: [] };
+const found = { household: '', casePath: '', referral: '', proposal: '', accessibility: [] };
 
 /** Chooses the option whose text matches `pattern`, as a person reading the list would. */
 async function selectByText(select, pattern) {
@@ -208,6 +211,7 @@ test('the back office identifies the needs and proposes the family to the regist
   await page.getByTestId('propose-submit').click();
   // Sent, the proposal's own page opens with the change asked for.
   await page.waitForURL(/\/usulan\/\d+$/);
+  found.proposal = new URL(page.url()).pathname;
   await page.getByTestId('proposal-kind').filter({ hasText: 'Keluarga baru' }).waitFor();
   await closePage(page);
 });
@@ -356,5 +360,184 @@ test('the main pages read at 360 px and 1280 px, in Indonesian and in English, w
   await page.getByRole('heading', { name: 'Layanan baru' }).waitFor();
   await closePage(page);
 
+  assert.deepEqual(found.accessibility, [], 'serious or critical accessibility violations');
+});
+
+// Flow B, the same family from its proposal to the registry: the village
+// meeting with its signed minutes, the home visit on a phone, padan Dukcapil,
+// the district's approval and sending with the submission file, and the
+// registry release that closes it.
+
+/** Opens the family's proposal as `username` and waits for the bundle. */
+async function openProposal(username, viewport = PHONE) {
+  const page = await signedInPage(browser, username, viewport);
+  await page.goto(`${BASE_URL}${found.proposal}`);
+  await page.getByTestId('proposal-stage').first().waitFor();
+  await waitForHydration(page);
+  return page;
+}
+
+async function stageIs(page, stage) {
+  await page.locator('dd[data-testid="proposal-stage"]').filter({ hasText: stage }).waitFor();
+}
+
+test('flow B: the village meeting agrees the family, with its signed minutes', async () => {
+  assert.ok(found.proposal, 'the proposal from the flow A tests');
+  const page = await openProposal('fasilitator.waled');
+  const village = (await page.getByTestId('proposal-summary').locator('dd').nth(2).textContent()).trim();
+  await page.goto(`${BASE_URL}/musdes/baru?desa=${village}`);
+  const form = page.getByTestId('meeting-form');
+  await form.waitFor();
+  await waitForHydration(page);
+  // Only this family on the agenda: the village's other proposals wait for theirs.
+  const boxes = form.locator('[data-testid="meeting-candidates"] li');
+  for (let i = 0; i < await boxes.count(); i += 1) {
+    const ours = (await boxes.nth(i).textContent()).includes(HEAD);
+    await boxes.nth(i).locator('input[type="checkbox"]').setChecked(ours);
+  }
+  await page.getByTestId('meeting-date').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+  await page.getByTestId('meeting-place').fill('Balai Desa');
+  await page.getByTestId('meeting-head').fill('Sutrisno');
+  await page.getByTestId('meeting-participants').fill('Sutrisno, Kepala Desa\nAni Lestari, BPD');
+  await page.getByTestId('meeting-save').click();
+  await page.waitForURL(/\/musdes\/\d+$/);
+  await page.getByTestId('meeting-agenda').waitFor();
+  await waitForHydration(page);
+  const item = page.getByTestId('meeting-item');
+  assert.equal(await item.count(), 1);
+  assert.match(await item.textContent(), new RegExp(HEAD));
+  await item.locator('input[value="agreed"]').check();
+  await item.getByTestId('meeting-decide').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="meeting-item"]')?.dataset.decision === 'agreed',
+  );
+  await page.getByTestId('meeting-minutes-form').locator('input[type="file"]').setInputFiles({
+    name: 'berita-acara.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+  });
+  await page.getByTestId('meeting-minutes-upload').click();
+  await page.waitForURL(/notulen=ok/);
+  await waitForHydration(page);
+  await page.getByTestId('meeting-approve-button').click();
+  await page.waitForFunction(
+    () => /Disahkan/.test(document.querySelector('[data-testid="meeting-state"]')?.textContent ?? ''),
+  );
+  await page.goto(`${BASE_URL}${found.proposal}`);
+  await stageIs(page, 'Musdes');
+  await closePage(page);
+});
+
+test('flow B: the facilitator verifies the family at home on a phone', async () => {
+  const page = await signedInPage(browser, 'fasilitator.waled', PHONE);
+  await page.goto(`${BASE_URL}${found.proposal}/verivali`);
+  const form = page.getByTestId('visit-form');
+  await form.waitFor();
+  await waitForHydration(page);
+  await form.locator('input[name="visited_on"]').fill(new Date().toISOString().slice(0, 10));
+  const members = form.locator('[data-testid="visit-members"] select');
+  assert.equal(await members.count(), 2);
+  for (let i = 0; i < 2; i += 1) await members.nth(i).selectOption('confirmed');
+  await page.getByTestId('visit-finish').check();
+  await page.getByTestId('visit-save').click();
+  await page.waitForFunction(() => /Selesai/.test(document.querySelector('[data-testid="visit-state"]')?.textContent ?? ''));
+  await page.goto(`${BASE_URL}${found.proposal}`);
+  await stageIs(page, 'Verivali');
+  await closePage(page);
+});
+
+test('flow B: the back office records padan Dukcapil member by member', async () => {
+  const page = await openProposal('bo.waled');
+  await stageIs(page, 'Verivali');
+  const form = page.getByTestId('proposal-match-form');
+  await form.waitFor();
+  const answers = form.locator('select');
+  assert.equal(await answers.count(), 2, 'one answer per living member');
+  // Not answered: the browser asks for each one and nothing is sent.
+  await page.getByTestId('proposal-match_civil_registry').click();
+  assert.equal(await answers.first().evaluate((select) => select.validity.valueMissing), true);
+  await answers.nth(0).selectOption('matched');
+  await answers.nth(1).selectOption('matched');
+  await page.getByTestId('proposal-match-note').fill('Surat Disdukcapil 470/112/2026');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the match form fits a 360 px phone (${width} px)`);
+  await screenshot(page, 'proposal-match-phone');
+  await page.getByTestId('proposal-match_civil_registry').click();
+  await stageIs(page, 'Padan Dukcapil');
+  await page.getByTestId('proposal-match').filter({ hasText: 'Padan' }).waitFor();
+  await checkAccessibility(page, 'proposal match');
+  await closePage(page);
+});
+
+test('flow B: the manager approves a batch, sends it and the registry release closes the proposal', async () => {
+  const page = await signedInPage(browser, 'manajer.cirebon', DESKTOP);
+  await page.goto(`${BASE_URL}/usulan`);
+  await page.getByTestId('batches-link').click();
+  await page.waitForURL(`${BASE_URL}/usulan/berkas`);
+  const form = page.getByTestId('batch-ratify-form');
+  await form.waitFor();
+  await waitForHydration(page);
+  const waiting = form.locator('[data-testid="batch-waiting"] li');
+  let ours = 0;
+  for (let i = 0; i < await waiting.count(); i += 1) {
+    const mine = (await waiting.nth(i).textContent()).includes(HEAD);
+    ours += mine ? 1 : 0;
+    await waiting.nth(i).locator('input[type="checkbox"]').setChecked(mine);
+  }
+  assert.equal(ours, 1, 'the family waits for approval');
+  await screenshot(page, 'batch-approve-desktop');
+  // The decree's number is asked for before anything is sent.
+  await page.getByTestId('batch-ratify').click();
+  assert.equal(await page.getByTestId('batch-decree').evaluate((input) => input.validity.valueMissing), true);
+  await page.getByTestId('batch-decree').fill('400.9/77/Dinsos/2026');
+  await page.getByTestId('batch-ratify').click();
+  await page.waitForURL(/\/usulan\/berkas\/\d+$/);
+  await page.getByTestId('batch-state').filter({ hasText: 'Disahkan' }).waitFor();
+  await waitForHydration(page);
+  assert.match(await page.getByTestId('batch-proposals').textContent(), new RegExp(HEAD));
+  await page.getByTestId('batch-submit').click();
+  await page.getByTestId('batch-state').filter({ hasText: 'Dikirim' }).waitFor();
+  assert.equal((await page.getByTestId('batch-people').textContent()).trim(), '2');
+  await checkAccessibility(page, 'batch');
+  await screenshot(page, 'batch-sent-desktop');
+  await page.setViewportSize(PHONE);
+  await screenshot(page, 'batch-sent-phone');
+
+  // The submission file: one row per person, whole numbers, the registry's columns first.
+  const csvResponse = await page.request.get(`${BASE_URL}${await page.getByTestId('batch-csv').getAttribute('href')}`);
+  assert.equal(csvResponse.status(), 200);
+  const csv = (await csvResponse.text()).replace(/^\uFEFF/, '');
+  const [header, ...rows] = csv.trim().split(/\r?\n/);
+  assert.match(header, /^id_keluarga,sumber,no_kk,nik,nama,hubungan,kode_wilayah,alamat,desil,program,/);
+  assert.equal(rows.length, 2);
+  assert.ok(rows.some((row) => row.includes(HEAD_NIK) && row.includes(NO_KK) && row.includes(HEAD)));
+  const xlsx = await page.request.get(`${BASE_URL}${await page.getByTestId('batch-xlsx').getAttribute('href')}`);
+  assert.equal(xlsx.status(), 200);
+  assert.match(xlsx.headers()['content-type'], /spreadsheetml/);
+  assert.equal((await xlsx.body()).subarray(0, 2).toString(), 'PK', 'a workbook (a zip)');
+  await closePage(page);
+
+  // Kemensos' release: the same rows with the family's id and decile, imported
+  // as the district imports every release.
+  assert.ok(process.env.SLRT_BIN && process.env.DATABASE_URL, 'the runner names the server and its database');
+  const folder = mkdtempSync(join(tmpdir(), 'slrt-release-'));
+  const release = join(folder, 'rilis.csv');
+  const released = rows.map((row) => {
+    const cells = row.split(',');
+    cells[0] = `R-${serial}`;
+    cells[8] = '2';
+    return cells.join(',');
+  });
+  writeFileSync(release, `${header}\n${released.join('\n')}\n`);
+  const imported = spawnSync(process.env.SLRT_BIN, ['import-registry', release], { env: process.env, encoding: 'utf8' });
+  assert.equal(imported.status, 0, `${imported.stdout}\n${imported.stderr}`);
+
+  const after = await openProposal('manajer.cirebon');
+  await stageIs(after, 'Ditetapkan');
+  assert.match(await after.getByTestId('proposal-timeline').textContent(), /impor nomor \d+/);
+  await screenshot(after, 'proposal-enacted-phone');
+  await after.goto(`${BASE_URL}${found.household}`);
+  await after.getByTestId('household-head').filter({ hasText: HEAD }).waitFor();
+  await closePage(after);
   assert.deepEqual(found.accessibility, [], 'serious or critical accessibility violations');
 });

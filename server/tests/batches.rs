@@ -650,3 +650,82 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
     assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
     Ok(())
 }
+
+#[tokio::test]
+async fn the_submission_file_downloads_as_a_workbook_a_spreadsheet_reader_reads() -> TestResult {
+    use calamine::Reader as _;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let desk = desk().await?;
+    let household = family(&desk, &desk.fo, WALED_DESA, 9).await?;
+    let id = verified(
+        &desk,
+        &desk.facilitator,
+        household,
+        ProposalChange::NewFamily,
+    )
+    .await?;
+    matched(&desk, &desk.bo, id).await?;
+    let batch = ratify(&desk, "xlsx", vec![id]).await?;
+    desk.services
+        .batches
+        .submit(
+            &desk.manager,
+            SubmitBatch {
+                batch_id: batch,
+                version: 1,
+            },
+        )
+        .await?;
+    let app = common::site_router(&desk.db, desk.services.clone());
+    let cookie = common::sign_in(&app, "manajer").await?;
+    let response = app
+        .clone()
+        .oneshot(
+            axum::http::Request::get(format!("{}?id={batch}", server::downloads::SUBMISSION_XLSX))
+                .header(axum::http::header::COOKIE, &cookie)
+                .body(axum::body::Body::empty())?,
+        )
+        .await?;
+    assert_eq!(response.status(), 200);
+    let disposition = response
+        .headers()
+        .get(axum::http::header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(disposition.contains("usulan-bu-3209-"), "{disposition}");
+    let bytes = response.into_body().collect().await?.to_bytes();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec()))?;
+    let sheet = book.worksheet_range_at(0).ok_or("no sheet")??;
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(rows[0], SUBMISSION_COLUMNS.map(str::to_string).to_vec());
+    assert_eq!(rows.len(), 4, "the header and three people");
+    // The NIK is a text cell, whole, with its leading digits: not a number in
+    // scientific notation.
+    let head_nik = nik(Sex::Male, common::people::date(1980, 4, 2)?, 9)?;
+    let nik_at = SUBMISSION_COLUMNS
+        .iter()
+        .position(|c| *c == "nik")
+        .ok_or("no nik column")?;
+    assert_eq!(rows[1][nik_at], head_nik.as_str());
+    assert!(matches!(
+        sheet.get((1, nik_at)),
+        Some(calamine::Data::String(_))
+    ));
+    // The same file as CSV says the same.
+    let csv = app
+        .oneshot(
+            axum::http::Request::get(format!("{}?id={batch}", server::downloads::SUBMISSION_CSV))
+                .header(axum::http::header::COOKIE, &cookie)
+                .body(axum::body::Body::empty())?,
+        )
+        .await?;
+    assert_eq!(csv.status(), 200);
+    let text = String::from_utf8(csv.into_body().collect().await?.to_bytes().to_vec())?;
+    assert!(text.contains(&head_nik.as_str()));
+    Ok(())
+}

@@ -250,6 +250,11 @@ fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The demo server's SQLite database in `work`.
+fn demo_database_url(work: &Path) -> String {
+    format!("sqlite://{}/demo.db", work.display())
+}
+
 /// Starts `slrt serve --demo` on a fresh SQLite database in `work` with the
 /// real areas and the demo data (its data key in `work` too), its output in
 /// `log_path` (`log_filter`: its `SLRT_LOG`), and waits until it is ready.
@@ -261,7 +266,7 @@ fn demo_server(
     log_path: &Path,
     log_filter: Option<&str>,
 ) -> Result<(util::Child, String), String> {
-    let database_url = format!("sqlite://{}/demo.db", work.display());
+    let database_url = demo_database_url(work);
     let slrt_cmd = |sub: &[&str]| {
         let mut command = cmd(slrt, sub);
         command
@@ -347,10 +352,15 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
             "end2end/tests/",
         ],
     );
+    // The server's own binary, database and key: a test imports a registry
+    // release with them, as a district does from its shell.
     node.current_dir(root)
         .env("BASE_URL", &base_url)
         .env("CHROMIUM_PATH", &tools.chromium)
-        .env("ARTIFACTS_DIR", &artifacts);
+        .env("ARTIFACTS_DIR", &artifacts)
+        .env("SLRT_BIN", &slrt)
+        .env("DATABASE_URL", demo_database_url(work.path()))
+        .env("SLRT_DATA_KEY_FILE", work.path().join("demo.key"));
     let outcome = util::status_within(&mut node, std::time::Duration::from_secs(20 * 60));
     drop(server);
     outcome?;

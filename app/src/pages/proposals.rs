@@ -118,6 +118,7 @@ fn ProposalListBody(role: Role) -> impl IntoView {
             </div>
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
             <a href=paths::MEETINGS class=BUTTON_QUIET data-testid="meetings-link">{tr("Musdes", "Village meetings")}</a>
+            <a href=paths::BATCHES class=BUTTON_QUIET data-testid="batches-link">{tr("Pengesahan dan pengiriman", "Approval and sending")}</a>
             <a href=move || with_query(paths::PROPOSALS_CSV, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export">
                 {tr("Unduh CSV", "Download CSV")}
             </a>
