@@ -77,6 +77,9 @@ pub const SUBMISSION_CSV: &str = "/unduh/berkas-usulan.csv";
 /// A batch's submission file as a workbook (`?id=`; a REST download).
 pub const SUBMISSION_XLSX: &str = "/unduh/berkas-usulan.xlsx";
 
+/// Where the civil registry's match-result file is posted (a plain multipart form).
+pub const MATCH_FILE_UPLOAD: &str = "/usulan/padan";
+
 /// A batch's page.
 pub fn batch(id: i64) -> String {
     format!("{BATCHES}/{id}")

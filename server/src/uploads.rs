@@ -1,7 +1,8 @@
 //! Files sent from the browser as plain multipart forms (they work without
-//! JavaScript): the signed minutes of a village meeting. The bytes are read
-//! up to the file's limit and handed to the service, which checks their kind
-//! by content and stores them in the database, outside any served folder.
+//! JavaScript): the signed minutes of a village meeting, and the civil
+//! registry's match-result file. The bytes are read up to the file's limit and
+//! handed to the service, which checks them by content (and stores the minutes
+//! in the database, outside any served folder).
 
 use axum::Extension;
 use axum::extract::{Multipart, Path, State};
@@ -63,6 +64,80 @@ async fn read_form(mut form: Multipart) -> Result<MinutesForm, ServiceError> {
         }
     }
     Ok(read)
+}
+
+/// Where the civil registry's match-result file is posted.
+pub use app::paths::MATCH_FILE_UPLOAD;
+
+/// Reads the match-result file (at most its limit) from the form and imports
+/// it; answers by going back to the proposals list with the counts
+/// (`?padan=<matched>-<incomplete>-<refused rows>-<rows>&baris=<lines>`), or
+/// `?padan_galat=<problem>` for a file refused whole.
+pub async fn match_file(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    mut form: Multipart,
+) -> Response {
+    use shared::proposal_batch::{BatchProblem, MATCH_FILE_MAX_BYTES};
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to(app::paths::LOGIN).into_response();
+    };
+    let list =
+        |query: String| Redirect::to(&format!("{}?{query}", app::paths::PROPOSALS)).into_response();
+    let mut content = Vec::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                return list(format!(
+                    "padan_galat={}",
+                    BatchProblem::MatchFileUnreadable.code()
+                ));
+            }
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut field = field;
+        while let Ok(Some(chunk)) = field.chunk().await {
+            if content.len() + chunk.len() > MATCH_FILE_MAX_BYTES {
+                return list(format!(
+                    "padan_galat={}",
+                    BatchProblem::MatchFileTooLarge.code()
+                ));
+            }
+            content.extend_from_slice(&chunk);
+        }
+    }
+    match state
+        .services
+        .proposals
+        .import_matches(&actor, content)
+        .await
+    {
+        Ok(report) => {
+            let lines: Vec<String> = report
+                .problems
+                .iter()
+                .take(10)
+                .map(|(line, _)| line.to_string())
+                .collect();
+            list(format!(
+                "tahap={}&padan={}-{}-{}-{}&baris={}",
+                shared::proposal::ProposalStage::CivilRegistryMatched.code(),
+                report.matched.len(),
+                report.incomplete.len(),
+                report.problems.len(),
+                report.rows,
+                lines.join(",")
+            ))
+        }
+        Err(ServiceError::Invalid(DomainError::Batch { problem })) => {
+            list(format!("padan_galat={}", problem.code()))
+        }
+        Err(error) => error_response(&error),
+    }
 }
 
 /// Back to the meeting's page, with what became of the upload.

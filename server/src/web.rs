@@ -90,7 +90,8 @@ fn is_save(request: &Request) -> bool {
         && (SAVES.contains(&path)
             || path == app::paths::INTAKE
             || path.starts_with("/keluarga/")
-            || crate::uploads::is_minutes_upload(path))
+            || crate::uploads::is_minutes_upload(path)
+            || path == crate::uploads::MATCH_FILE_UPLOAD)
 }
 
 /// The saves' own thread: a runtime of one thread that runs nothing but saves.
@@ -304,6 +305,10 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     router = router
         .route(app::paths::INTAKE, post(form_posts::front_desk))
         .route("/keluarga/{id}", post(form_posts::household))
+        .route(
+            crate::uploads::MATCH_FILE_UPLOAD,
+            post(crate::uploads::match_file),
+        )
         .route(
             crate::uploads::MEETING_MINUTES_UPLOAD,
             // The whole body was already read within its limit (`read_whole_body`).

@@ -729,3 +729,167 @@ async fn the_submission_file_downloads_as_a_workbook_a_spreadsheet_reader_reads(
     assert!(text.contains(&head_nik.as_str()));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_civil_registry_s_file_matches_the_families_it_answers_whole() -> TestResult {
+    let desk = desk().await?;
+    let first = family(&desk, &desk.fo, WALED_DESA, 11).await?;
+    let second = family(&desk, &desk.fo, WALED_DESA, 12).await?;
+    let a = verified(&desk, &desk.facilitator, first, ProposalChange::NewFamily).await?;
+    let b = verified(&desk, &desk.facilitator, second, ProposalChange::NewFamily).await?;
+    let head = |serial| nik(Sex::Male, common::people::date(1980, 4, 2)?, serial);
+    let spouse = |serial| nik(Sex::Female, common::people::date(1983, 9, 21)?, serial);
+    // Excel in an Indonesian locale: ';', a title row, an answer in capitals,
+    // a NIK that Excel turned into a number, a NIK of nobody waiting.
+    let file = format!(
+        "HASIL PADAN DUKCAPIL;;\nNIK;NAMA;STATUS PADAN\n{};Darto;PADAN\n{};Sumiati;Tidak Padan\n{};Darto;Padan\n3,20901E+15;X;Padan\n3209010101900009;Y;Padan\n",
+        head(11)?.as_str(),
+        spouse(11)?.as_str(),
+        head(12)?.as_str(),
+    );
+    let proposals = &desk.services.proposals;
+    // Only the roles of the match step, and audited when refused.
+    assert!(matches!(
+        proposals
+            .import_matches(&desk.fo, file.clone().into_bytes())
+            .await,
+        Err(ServiceError::Forbidden)
+    ));
+    let report = proposals
+        .import_matches(&desk.bo, file.clone().into_bytes())
+        .await?;
+    assert_eq!((report.rows, report.used), (5, 3));
+    assert_eq!(report.matched, vec![a]);
+    assert_eq!(
+        report.incomplete,
+        vec![b],
+        "the second family's spouse is not answered"
+    );
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(report.problems[0].0, 6, "the line in the file");
+    assert_eq!(stage(&desk, a).await?, "civil_registry_matched");
+    assert_eq!(stage(&desk, b).await?, "verified");
+    let outcomes: Vec<Option<MatchOutcome>> = proposals
+        .file(&desk.manager, a)
+        .await?
+        .match_members
+        .iter()
+        .map(|m| m.outcome)
+        .collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            Some(MatchOutcome::Matched),
+            Some(MatchOutcome::NotMatched),
+            Some(MatchOutcome::NoNik)
+        ]
+    );
+    // Another district's back office: the same file matches nothing of Cirebon.
+    let far = proposals
+        .import_matches(&desk.far_bo, file.into_bytes())
+        .await?;
+    assert!(far.matched.is_empty() && far.incomplete.is_empty());
+
+    // The rest comes as a workbook: the NIK as text, as an office keeps it.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, cells) in [
+        ["No", "NIK", "Hasil"],
+        ["1", head(12)?.as_str().as_str(), "Padan"],
+        ["2", spouse(12)?.as_str().as_str(), "padan"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (col, text) in cells.iter().enumerate() {
+            sheet.write_string(u32::try_from(row)?, u16::try_from(col)?, *text)?;
+        }
+    }
+    let report = proposals
+        .import_matches(&desk.bo, book.save_to_buffer()?)
+        .await?;
+    assert_eq!(report.matched, vec![b]);
+    assert_eq!(stage(&desk, b).await?, "civil_registry_matched");
+
+    // A file without its columns changes nothing.
+    assert_eq!(
+        problem(
+            proposals
+                .import_matches(&desk.bo, b"nama,alamat\nBudi,Waled\n".to_vec())
+                .await
+        ),
+        Some(BatchProblem::MatchFileHeader)
+    );
+    let imports = audit_rows(&desk.db, "import_civil_matches", "ok").await?;
+    assert_eq!(imports.len(), 3);
+    assert!(
+        imports
+            .iter()
+            .all(|a| a.detail.as_deref().is_some_and(|d| !d.contains("3209")))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_match_file_is_a_plain_upload_that_answers_with_its_counts() -> TestResult {
+    use tower::ServiceExt;
+    let desk = desk().await?;
+    let household = family(&desk, &desk.fo, WALED_DESA, 21).await?;
+    let id = verified(
+        &desk,
+        &desk.facilitator,
+        household,
+        ProposalChange::NewFamily,
+    )
+    .await?;
+    let file = format!(
+        "nik,hasil\n{},padan\n{},padan\n",
+        nik(Sex::Male, common::people::date(1980, 4, 2)?, 21)?.as_str(),
+        nik(Sex::Female, common::people::date(1983, 9, 21)?, 21)?.as_str(),
+    );
+    let app = common::site_router(&desk.db, desk.services.clone());
+    let boundary = "----batasPadan";
+    let upload = |cookie: String, content: String| {
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"padan.csv\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        );
+        axum::http::Request::post(server::uploads::MATCH_FILE_UPLOAD)
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .header(axum::http::header::COOKIE, cookie)
+            .body(axum::body::Body::from(body))
+    };
+    let cookie = common::sign_in(&app, "bo").await?;
+    let answer = app.clone().oneshot(upload(cookie.clone(), file)?).await?;
+    assert_eq!(answer.status(), 303);
+    let location = answer
+        .headers()
+        .get(axum::http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        location,
+        "/usulan?tahap=civil_registry_matched&padan=1-0-0-2&baris="
+    );
+    assert_eq!(stage(&desk, id).await?, "civil_registry_matched");
+    // A file refused whole goes back with its reason; the front office is refused.
+    let answer = app
+        .clone()
+        .oneshot(upload(cookie, "nama\nBudi\n".into())?)
+        .await?;
+    assert_eq!(
+        answer
+            .headers()
+            .get(axum::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/usulan?padan_galat=match_file_header")
+    );
+    let front = common::sign_in(&app, "fo").await?;
+    let answer = app.oneshot(upload(front, "nik,hasil\n".into())?).await?;
+    assert_eq!(answer.status(), 403);
+    Ok(())
+}

@@ -517,6 +517,14 @@ pub trait ProposalService: Send + Sync {
         actor: &Actor,
         request: crate::proposal_batch::RecordMatch,
     ) -> Result<ProposalRow, ServiceError>;
+    /// Reads the match-result file the civil registry returned (CSV or XLSX,
+    /// one row per NIK with its answer) and records the match of every
+    /// proposal of the actor's area it answers whole; the others stay waiting.
+    async fn import_matches(
+        &self,
+        actor: &Actor,
+        content: Vec<u8>,
+    ) -> Result<crate::proposal_batch::MatchImport, ServiceError>;
 }
 
 /// The district's approval of matched proposals in batches (pengesahan) and

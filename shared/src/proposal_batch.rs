@@ -54,6 +54,9 @@ crate::coded_enum! {
         AlreadySubmitted = ("already_submitted", "Berkas ini sudah dikirim.", "This batch was already sent."),
         MatchThroughForm = ("match_through_form", "Padan Dukcapil dicatat dengan hasil setiap anggota (formulir padan di halaman usulan).", "The civil-registry match is recorded with each member's result (the match form on the proposal's page)."),
         ThroughBatch = ("through_batch", "Pengesahan dan pengiriman dicatat per berkas (menu Pengesahan dan pengiriman).", "Approval and sending are recorded per batch (the Approval and sending page)."),
+        MatchFileUnreadable = ("match_file_unreadable", "File ini tidak dapat dibaca: kirim file hasil padan sebagai CSV atau XLSX.", "This file cannot be read: send the match-result file as CSV or XLSX."),
+        MatchFileTooLarge = ("match_file_too_large", "File hasil padan paling besar 1,9 MB.", "A match-result file is 1.9 MB at most."),
+        MatchFileHeader = ("match_file_header", "File hasil padan perlu kolom NIK dan kolom hasil (Padan / Tidak padan) di baris judulnya.", "The match-result file needs a NIK column and an answer column (matched / not matched) in its header row."),
         NotSubmitted = ("not_submitted", "Berkas ini belum dikirim: belum ada file usulan.", "This batch is not sent yet: it has no submission file."),
     }
 }
@@ -158,6 +161,39 @@ impl MatchMember {
             })
             .collect()
     }
+}
+
+/// What a match-result file said: each answer cell read as an outcome
+/// (`padan`, `sesuai`, `ya`, `1` … or `tidak padan`, `tidak sesuai`, `tidak`,
+/// `0` …, any case); `None` for anything else.
+pub fn match_answer(text: &str) -> Option<MatchOutcome> {
+    let text = text.trim().to_lowercase().replace(['_', '-'], " ");
+    match text.as_str() {
+        "padan" | "sesuai" | "cocok" | "ya" | "y" | "1" | "ditemukan" | "matched" => {
+            Some(MatchOutcome::Matched)
+        }
+        "tidak padan" | "tidak sesuai" | "tidak cocok" | "tidak" | "t" | "0"
+        | "tidak ditemukan" | "not matched" => Some(MatchOutcome::NotMatched),
+        _ => None,
+    }
+}
+
+/// Largest match-result file taken (a district's file of a few thousand rows is far smaller).
+pub const MATCH_FILE_MAX_BYTES: usize = 1_900_000;
+
+/// What importing a match-result file did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchImport {
+    /// Rows read below the header.
+    pub rows: u32,
+    /// Rows whose NIK belongs to a member of a proposal waiting for its match.
+    pub used: u32,
+    /// Rows refused: line number and why (first 50).
+    pub problems: Vec<(u32, String)>,
+    /// Proposals whose every living member was answered: recorded as matched.
+    pub matched: Vec<i64>,
+    /// Waiting proposals only partly answered by the file (left waiting).
+    pub incomplete: Vec<i64>,
 }
 
 /// One member's answer as chosen on the form.
@@ -476,6 +512,25 @@ mod tests {
         };
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["decree", "proposals"]);
+    }
+
+    #[test]
+    fn answers_read_as_offices_write_them() {
+        for yes in ["Padan", "SESUAI", " ya ", "1", "matched"] {
+            assert_eq!(match_answer(yes), Some(MatchOutcome::Matched), "{yes}");
+        }
+        for no in [
+            "Tidak Padan",
+            "tidak_sesuai",
+            "TIDAK",
+            "0",
+            "tidak-ditemukan",
+        ] {
+            assert_eq!(match_answer(no), Some(MatchOutcome::NotMatched), "{no}");
+        }
+        for unclear in ["", "mungkin", "2", "padan?"] {
+            assert_eq!(match_answer(unclear), None, "{unclear}");
+        }
     }
 
     #[test]

@@ -126,6 +126,7 @@ fn ProposalListBody(role: Role) -> impl IntoView {
                 {tr("Unduh XLSX", "Download XLSX")}
             </a>
         </form>
+        {ProposalFlow::awaiting(role).contains(&ProposalStage::Verified).then(|| view! { <MatchFileForm /> })}
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
@@ -150,6 +151,88 @@ fn ProposalListBody(role: Role) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The civil registry's match-result file, sent as a plain form, and what
+/// became of the last one (from the address the upload answered with).
+#[component]
+fn MatchFileForm() -> impl IntoView {
+    use shared::proposal_batch::BatchProblem;
+    let done = query_value("padan");
+    let lines = query_value("baris");
+    let refused = query_value("padan_galat");
+    let outcome = move || {
+        let done = done();
+        let counts: Vec<&str> = done.split('-').collect();
+        match (refused().as_str(), counts.as_slice()) {
+            ("", [matched, incomplete, problems, rows]) => Some((
+                false,
+                format!(
+                    "{} {rows} {}: {matched} {}, {incomplete} {}, {problems} {}{}",
+                    tr("File dibaca,", "File read,"),
+                    tr("baris", "rows"),
+                    tr("usulan tercatat padan", "proposals recorded as matched"),
+                    tr(
+                        "usulan belum lengkap (tunggu anggota lain)",
+                        "proposals incomplete (members missing)"
+                    ),
+                    tr("baris ditolak", "rows refused"),
+                    if lines().is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({} {}: {})",
+                            tr("baris", "rows"),
+                            lines(),
+                            tr(
+                                "periksa NIK 16 digit sebagai Teks dan hasil Padan/Tidak padan",
+                                "check the 16-digit NIK as Text and the answer matched/not matched"
+                            )
+                        )
+                    },
+                ),
+            )),
+            ("", _) => None,
+            (code, _) => Some((
+                true,
+                BatchProblem::from_code(code).map_or_else(
+                    || {
+                        tr(
+                            "File tidak dapat diimpor.",
+                            "The file could not be imported.",
+                        )
+                        .to_string()
+                    },
+                    |problem| label(problem).to_string(),
+                ),
+            )),
+        }
+    };
+    view! {
+        <details class="mb-4 rounded-xl border border-slate-200 bg-white p-3 text-sm" open=move || outcome().is_some() data-testid="match-file">
+            <summary class="cursor-pointer font-semibold">{tr("Impor file hasil padan Dukcapil", "Import the civil registry's match-result file")}</summary>
+            <p class="mt-2 text-slate-600">
+                {tr(
+                    "CSV atau XLSX dengan kolom NIK dan kolom hasil (Padan / Tidak padan). Usulan yang semua anggotanya terjawab tercatat padan; yang lain tetap menunggu.",
+                    "CSV or XLSX with a NIK column and an answer column (matched / not matched). Proposals whose every member is answered are recorded as matched; the others keep waiting.",
+                )}
+            </p>
+            <form method="post" enctype="multipart/form-data" action=paths::MATCH_FILE_UPLOAD class="mt-2 flex flex-wrap items-end gap-2">
+                <label for="match-file-input" class="sr-only">{tr("File hasil padan", "Match-result file")}</label>
+                <input id="match-file-input" type="file" name="file" required accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" class="max-w-full text-sm" data-testid="match-file-input" />
+                <button type="submit" class=BUTTON data-testid="match-file-upload">{tr("Impor", "Import")}</button>
+            </form>
+            {move || outcome().map(|(failed, text)| view! {
+                <p
+                    class=if failed { "mt-2 rounded-md bg-red-50 px-3 py-2 text-red-900" } else { "mt-2 rounded-md bg-emerald-50 px-3 py-2 text-emerald-900" }
+                    role="status"
+                    data-testid=if failed { "match-file-error" } else { "match-file-result" }
+                >
+                    {text}
+                </p>
+            })}
+        </details>
     }
 }
 

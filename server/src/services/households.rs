@@ -315,6 +315,11 @@ impl DbHouseholdService {
         load_in_area::<households::Entity>(&self.db, actor, action, id, subject).await
     }
 
+    /// The data key identity numbers are protected with.
+    pub(crate) fn key(&self) -> &DataKey {
+        &self.key
+    }
+
     /// The file of household `row`, for a caller who was allowed to see it (or
     /// to act on it, as a proposal is checked against it); not audited here.
     /// Birth dates are whole only when `birth_date_exact`.

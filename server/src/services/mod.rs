@@ -16,6 +16,7 @@ pub mod dashboards;
 pub mod households;
 pub mod housekeeping;
 pub mod lookup_limit;
+pub mod match_file;
 pub mod meetings;
 pub mod numbering;
 pub mod proposal_apply;

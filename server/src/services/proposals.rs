@@ -53,6 +53,16 @@ impl DbProposalService {
         DbProposalService { db, households }
     }
 
+    /// The portal database.
+    pub(crate) fn store(&self) -> &Store {
+        &self.db
+    }
+
+    /// The data key, for the lookup hashes of identity numbers.
+    pub(crate) fn key(&self) -> &crate::protect::DataKey {
+        self.households.key()
+    }
+
     async fn proposal(&self, id: i64) -> Result<proposals::Model, ServiceError> {
         load::<proposals::Entity>(&self.db, id).await
     }
@@ -622,6 +632,14 @@ impl ProposalService for DbProposalService {
         proposal_id: i64,
     ) -> Result<Vec<StateChange>, ServiceError> {
         Ok(self.viewed(actor, proposal_id).await?.1)
+    }
+
+    async fn import_matches(
+        &self,
+        actor: &Actor,
+        content: Vec<u8>,
+    ) -> Result<shared::proposal_batch::MatchImport, ServiceError> {
+        super::match_file::import(self, actor, content).await
     }
 
     async fn record_match(
