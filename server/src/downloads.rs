@@ -348,23 +348,35 @@ fn proposals_download(workbook: bool) -> MethodRouter<AppState> {
                         .to_string(),
                 ]
             });
-            if workbook {
-                use shared::dashboard::{Table, TableCell};
-                let table = Table {
-                    key: "usulan",
-                    headers: headers.iter().map(|h| (*h).to_string()).collect(),
-                    rows: lines
-                        .map(|line| line.into_iter().map(TableCell::Text).collect())
-                        .collect(),
-                };
-                return xlsx_download(zone, "usulan", &[table]);
-            }
-            match csv_text(&headers, lines) {
-                Ok(text) => csv_download(zone, "usulan", text),
-                Err(error) => error_response(&error),
-            }
+            text_download(zone, "usulan", &headers, lines, workbook)
         },
     )
+}
+
+/// A list of text cells as a workbook (one sheet, every cell text: numbers
+/// with leading zeros stay whole) or as CSV.
+fn text_download(
+    zone: Zone,
+    stem: &str,
+    headers: &[&str],
+    lines: impl Iterator<Item = Vec<String>>,
+    workbook: bool,
+) -> Response {
+    if workbook {
+        use shared::dashboard::{Table, TableCell};
+        let table = Table {
+            key: "usulan",
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            rows: lines
+                .map(|line| line.into_iter().map(TableCell::Text).collect())
+                .collect(),
+        };
+        return xlsx_download(zone, stem, &[table]);
+    }
+    match csv_text(headers, lines) {
+        Ok(text) => csv_download(zone, stem, text),
+        Err(error) => error_response(&error),
+    }
 }
 
 /// A sent batch's submission file (`?id=`): one row per person with whole
@@ -389,21 +401,7 @@ fn submission_download(workbook: bool) -> MethodRouter<AppState> {
                     .map(|cell| spreadsheet_safe(cell))
                     .collect::<Vec<_>>()
             });
-            if workbook {
-                use shared::dashboard::{Table, TableCell};
-                let table = Table {
-                    key: "usulan",
-                    headers: headers.iter().map(|h| (*h).to_string()).collect(),
-                    rows: lines
-                        .map(|line| line.into_iter().map(TableCell::Text).collect())
-                        .collect(),
-                };
-                return xlsx_download(zone, &stem, &[table]);
-            }
-            match csv_text(&headers, lines) {
-                Ok(text) => csv_download(zone, &stem, text),
-                Err(error) => error_response(&error),
-            }
+            text_download(zone, &stem, &headers, lines, workbook)
         },
     )
 }

@@ -20,7 +20,7 @@ use shared::identity::Sex;
 use shared::member::{MemberRegistryStatus, Relationship};
 use shared::proposal::{ProposalAction, ProposalSource, ProposalStage};
 use shared::proposal_batch::{
-    BatchProblem, BatchState, MatchOutcome, MemberMatch, RatifyBatch, RecordMatch,
+    BatchProblem, BatchRow, BatchState, MatchOutcome, MemberMatch, RatifyBatch, RecordMatch,
     SUBMISSION_COLUMNS, SubmitBatch,
 };
 use shared::proposal_change::{CorrectedField, LeaveReason, ProposalChange};
@@ -128,6 +128,32 @@ async fn verified(
     Ok(id)
 }
 
+/// A new family of Waled Desa (No KK serial `serial`) proposed and verified; its proposal.
+async fn new_family_verified(desk: &Desk, serial: u16) -> Result<i64, Box<dyn std::error::Error>> {
+    let household = family(desk, &desk.fo, WALED_DESA, serial).await?;
+    verified(
+        desk,
+        &desk.facilitator,
+        household,
+        ProposalChange::NewFamily,
+    )
+    .await
+}
+
+/// Sends batch `batch_id` (first version) as the district's manager.
+async fn send(desk: &Desk, batch_id: i64) -> Result<BatchRow, ServiceError> {
+    desk.services
+        .batches
+        .submit(
+            &desk.manager,
+            SubmitBatch {
+                batch_id,
+                version: 1,
+            },
+        )
+        .await
+}
+
 /// Every living member's answer: matched with a NIK, no NIK without one.
 async fn answers(
     desk: &Desk,
@@ -205,14 +231,7 @@ fn problem<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Option<BatchP
 #[tokio::test]
 async fn the_match_answers_every_living_member_by_the_right_people() -> TestResult {
     let desk = desk().await?;
-    let household = family(&desk, &desk.fo, WALED_DESA, 1).await?;
-    let id = verified(
-        &desk,
-        &desk.facilitator,
-        household,
-        ProposalChange::NewFamily,
-    )
-    .await?;
+    let id = new_family_verified(&desk, 1).await?;
     let (version, full) = answers(&desk, &desk.bo, id).await?;
     assert_eq!(full.len(), 3, "head, spouse and the child without NIK");
     let record = |who: Actor, members: Vec<MemberMatch>| {
@@ -569,16 +588,7 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
         ids.push(id);
     }
     let batch = ratify(&desk, "b", ids.clone()).await?;
-    desk.services
-        .batches
-        .submit(
-            &desk.manager,
-            SubmitBatch {
-                batch_id: batch,
-                version: 1,
-            },
-        )
-        .await?;
+    send(&desk, batch).await?;
     // Nothing is applied before Kemensos' answer.
     let before = households::Entity::find_by_id(household)
         .one(&desk.db)
@@ -657,26 +667,10 @@ async fn the_submission_file_downloads_as_a_workbook_a_spreadsheet_reader_reads(
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let desk = desk().await?;
-    let household = family(&desk, &desk.fo, WALED_DESA, 9).await?;
-    let id = verified(
-        &desk,
-        &desk.facilitator,
-        household,
-        ProposalChange::NewFamily,
-    )
-    .await?;
+    let id = new_family_verified(&desk, 9).await?;
     matched(&desk, &desk.bo, id).await?;
     let batch = ratify(&desk, "xlsx", vec![id]).await?;
-    desk.services
-        .batches
-        .submit(
-            &desk.manager,
-            SubmitBatch {
-                batch_id: batch,
-                version: 1,
-            },
-        )
-        .await?;
+    send(&desk, batch).await?;
     let app = common::site_router(&desk.db, desk.services.clone());
     let cookie = common::sign_in(&app, "manajer").await?;
     let response = app
@@ -834,14 +828,7 @@ async fn the_civil_registry_s_file_matches_the_families_it_answers_whole() -> Te
 async fn the_match_file_is_a_plain_upload_that_answers_with_its_counts() -> TestResult {
     use tower::ServiceExt;
     let desk = desk().await?;
-    let household = family(&desk, &desk.fo, WALED_DESA, 21).await?;
-    let id = verified(
-        &desk,
-        &desk.facilitator,
-        household,
-        ProposalChange::NewFamily,
-    )
-    .await?;
+    let id = new_family_verified(&desk, 21).await?;
     let file = format!(
         "nik,hasil\n{},padan\n{},padan\n",
         nik(Sex::Male, common::people::date(1980, 4, 2)?, 21)?.as_str(),

@@ -385,11 +385,9 @@ pub struct BatchDesk {
     pub waiting: Vec<crate::dto::ProposalRow>,
 }
 
-/// The columns of the submission file, one row per person. The first ten are
-/// the registry import's own (`docs/registry-import.md`), so the file reads
-/// back as a registry slice once Kemensos has given each family its id and
-/// decile; the rest say what is proposed and where the family lives.
-pub const SUBMISSION_COLUMNS: [&str; 20] = [
+/// The columns of a registry file (the registry import's, in its documented
+/// order: `docs/registry-import.md`).
+pub const REGISTRY_COLUMNS: [&str; 10] = [
     "id_keluarga",
     "sumber",
     "no_kk",
@@ -400,6 +398,10 @@ pub const SUBMISSION_COLUMNS: [&str; 20] = [
     "alamat",
     "desil",
     "program",
+];
+
+/// The submission file's columns after the registry's own.
+const PROPOSAL_COLUMNS: [&str; 10] = [
     "no",
     "no_berkas",
     "id_usulan",
@@ -411,6 +413,21 @@ pub const SUBMISSION_COLUMNS: [&str; 20] = [
     "tanggal_lahir",
     "status_padan",
 ];
+
+/// The columns of the submission file, one row per person: the registry
+/// import's ten first, so that the file reads back as a registry slice once
+/// Kemensos has given each family its id and decile; then what is proposed
+/// and where the family lives.
+pub const SUBMISSION_COLUMNS: [&str; 20] = {
+    let mut all = [""; 20];
+    let mut at = 0;
+    while at < 10 {
+        all[at] = REGISTRY_COLUMNS[at];
+        all[at + 10] = PROPOSAL_COLUMNS[at];
+        at += 1;
+    }
+    all
+};
 
 /// A batch's number: `BU-<district digits>-<year>-<serial, 4 digits>`.
 pub fn batch_number(district: &AreaCode, year: i32, serial: u32) -> String {
@@ -531,6 +548,13 @@ mod tests {
         for unclear in ["", "mungkin", "2", "padan?"] {
             assert_eq!(match_answer(unclear), None, "{unclear}");
         }
+    }
+
+    #[test]
+    fn the_submission_file_starts_with_the_registry_s_columns() {
+        assert_eq!(SUBMISSION_COLUMNS[..10], REGISTRY_COLUMNS);
+        assert_eq!(SUBMISSION_COLUMNS[10], "no");
+        assert_eq!(SUBMISSION_COLUMNS[19], "status_padan");
     }
 
     #[test]

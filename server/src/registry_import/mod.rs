@@ -55,18 +55,7 @@ pub use report::{ImportReport, RejectedRow, RowProblem};
 use report::{ProgressBar, ReportWriter};
 
 /// The columns of a registry file, in their documented order.
-pub const COLUMNS: [&str; 10] = [
-    "id_keluarga",
-    "sumber",
-    "no_kk",
-    "nik",
-    "nama",
-    "hubungan",
-    "kode_wilayah",
-    "alamat",
-    "desil",
-    "program",
-];
+pub const COLUMNS: [&str; 10] = shared::proposal_batch::REGISTRY_COLUMNS;
 
 const ID_KELUARGA: usize = 0;
 const SUMBER: usize = 1;

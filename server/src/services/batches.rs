@@ -57,23 +57,25 @@ impl DbBatchService {
         DbBatchService { db, key }
     }
 
-    /// Loads a batch and checks `action` on its district.
+    /// Loads a batch and checks each of `actions` on its district (a refusal audited).
     async fn authorized(
         &self,
         actor: &Actor,
-        action: Action,
+        actions: &[Action],
         id: i64,
     ) -> Result<(proposal_batches::Model, AreaCode), ServiceError> {
         let batch = load::<proposal_batches::Entity>(&self.db, id).await?;
         let district = stored_area(&batch.district_code)?;
-        authorize(
-            &self.db,
-            actor,
-            action,
-            &Target::area(district.clone()),
-            Subject::new(OBJECT, id),
-        )
-        .await?;
+        for action in actions {
+            authorize(
+                &self.db,
+                actor,
+                *action,
+                &Target::area(district.clone()),
+                Subject::new(OBJECT, id),
+            )
+            .await?;
+        }
         Ok((batch, district))
     }
 
@@ -415,7 +417,7 @@ impl BatchService for DbBatchService {
 
     async fn submit(&self, actor: &Actor, request: SubmitBatch) -> Result<BatchRow, ServiceError> {
         let (batch, district) = self
-            .authorized(actor, Action::ChangeProposal, request.batch_id)
+            .authorized(actor, &[Action::ChangeProposal], request.batch_id)
             .await?;
         super::common::check_version(batch.version, request.version)?;
         if stored::<BatchState>(&batch.state)? != BatchState::Ratified {
@@ -502,16 +504,12 @@ impl BatchService for DbBatchService {
 
     async fn file(&self, actor: &Actor, batch_id: i64) -> Result<BatchFile, ServiceError> {
         let (batch, district) = self
-            .authorized(actor, Action::ChangeProposal, batch_id)
+            .authorized(
+                actor,
+                &[Action::ChangeProposal, Action::ViewPersonalData],
+                batch_id,
+            )
             .await?;
-        authorize(
-            &self.db,
-            actor,
-            Action::ViewPersonalData,
-            &Target::area(district.clone()),
-            Subject::new(OBJECT, batch_id),
-        )
-        .await?;
         let list = self.members_of(batch.id).await?;
         let proposals = rows_of(&self.db, list).await?;
         self.db
@@ -534,16 +532,12 @@ impl BatchService for DbBatchService {
         batch_id: i64,
     ) -> Result<(String, Vec<Vec<String>>), ServiceError> {
         let (batch, district) = self
-            .authorized(actor, Action::ChangeProposal, batch_id)
+            .authorized(
+                actor,
+                &[Action::ChangeProposal, Action::ViewFullIdentity],
+                batch_id,
+            )
             .await?;
-        authorize(
-            &self.db,
-            actor,
-            Action::ViewFullIdentity,
-            &Target::area(district.clone()),
-            Subject::new(OBJECT, batch_id),
-        )
-        .await?;
         // Those who send may download what was sent (the state machine's roles).
         if let Err(error) =
             ProposalFlow::transition(ProposalStage::Ratified, ProposalAction::Submit, actor.role)
