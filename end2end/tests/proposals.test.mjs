@@ -183,3 +183,31 @@ test('the SLRT manager lists proposals by stage and kind and downloads exactly t
   assert.ok(rows.slice(1).every((row) => !/\d{16}/.test(row)), 'no whole NIK or No KK');
   await closePage(page);
 });
+
+test('the back office sends the civil registry\'s match-result file; a file without its columns is refused, saying which', async () => {
+  const page = await signedInPage(browser, 'bo.waled', PHONE);
+  await page.goto(`${BASE_URL}/usulan`);
+  const box = page.getByTestId('match-file');
+  await box.waitFor();
+  await box.locator('summary').click();
+  await page.getByTestId('match-file-input').setInputFiles({
+    name: 'hasil-padan.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('nama;alamat\nBudi;Waled\n'),
+  });
+  await page.getByTestId('match-file-upload').click();
+  await page.waitForURL(/padan_galat=match_file_header/);
+  await page.getByTestId('match-file-error').filter({ hasText: /kolom NIK/ }).waitFor();
+  // A file that answers nobody waiting: read, nothing recorded, said so.
+  await page.getByTestId('match-file-input').setInputFiles({
+    name: 'hasil-padan.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('NIK;Hasil\n3209010101900009;Padan\n'),
+  });
+  await page.getByTestId('match-file-upload').click();
+  await page.waitForURL(/padan=0-0-0-1/);
+  await page.getByTestId('match-file-result').filter({ hasText: /1 baris/ }).waitFor();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the list with the upload fits a 360 px phone (${width} px)`);
+  await closePage(page);
+});
