@@ -100,14 +100,26 @@ pub async fn match_file(
             continue;
         }
         let mut field = field;
-        while let Ok(Some(chunk)) = field.chunk().await {
-            if content.len() + chunk.len() > MATCH_FILE_MAX_BYTES {
-                return list(format!(
-                    "padan_galat={}",
-                    BatchProblem::MatchFileTooLarge.code()
-                ));
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if content.len() + chunk.len() > MATCH_FILE_MAX_BYTES {
+                        return list(format!(
+                            "padan_galat={}",
+                            BatchProblem::MatchFileTooLarge.code()
+                        ));
+                    }
+                    content.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                // A file cut off on the way is not read in part.
+                Err(_) => {
+                    return list(format!(
+                        "padan_galat={}",
+                        BatchProblem::MatchFileUnreadable.code()
+                    ));
+                }
             }
-            content.extend_from_slice(&chunk);
         }
     }
     match state

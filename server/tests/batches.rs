@@ -45,6 +45,7 @@ struct Desk {
 }
 
 async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    common::show_server_log();
     let db = database_with_areas().await?;
     let services = services::build(db.clone(), common::config());
     Ok(Desk {
@@ -878,5 +879,82 @@ async fn the_match_file_is_a_plain_upload_that_answers_with_its_counts() -> Test
     let front = common::sign_in(&app, "fo").await?;
     let answer = app.oneshot(upload(front, "nik,hasil\n".into())?).await?;
     assert_eq!(answer.status(), 403);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_proposal_refused_after_approval_leaves_its_batch_which_is_sent_without_it() -> TestResult
+{
+    let desk = desk().await?;
+    let a = new_family_verified(&desk, 31).await?;
+    let b = new_family_verified(&desk, 32).await?;
+    matched(&desk, &desk.bo, a).await?;
+    matched(&desk, &desk.bo, b).await?;
+    // A gap in the district's numbers (a batch numbered by hand) is stepped over.
+    let now = chrono::Utc::now();
+    let year = now.format("%Y");
+    sea_orm::ActiveModelTrait::insert(
+        proposal_batches::ActiveModel {
+            number: sea_orm::Set(format!("BU-3209-{year}-0002")),
+            district_code: sea_orm::Set("32.09".into()),
+            state: sea_orm::Set("ratified".into()),
+            decree: sea_orm::Set("SK lama".into()),
+            proposals: sea_orm::Set(0),
+            people: sea_orm::Set(0),
+            ratified_at: sea_orm::Set(now),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            version: sea_orm::Set(1),
+            ..Default::default()
+        },
+        &desk.db,
+    )
+    .await?;
+    let batch = ratify(&desk, "refused-later", vec![a, b]).await?;
+    let file = desk.services.batches.file(&desk.manager, batch).await?;
+    assert_eq!(file.batch.number, format!("BU-3209-{year}-0003"));
+    let version = proposals::Entity::find_by_id(b)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?
+        .version;
+    desk.services
+        .proposals
+        .transition(
+            &desk.manager,
+            ProposalTransitionRequest {
+                proposal_id: b,
+                version,
+                action: ProposalAction::Reject,
+                note: "Kepala daerah mencoret usulan ini".into(),
+            },
+        )
+        .await?;
+    let file = desk.services.batches.file(&desk.manager, batch).await?;
+    assert_eq!(file.batch.proposals, 1);
+    assert_eq!(
+        file.proposals.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![a]
+    );
+    // The batch changed: the page seen before is told to reload.
+    assert!(matches!(
+        send(&desk, batch).await,
+        Err(ServiceError::Conflict)
+    ));
+    let sent = desk
+        .services
+        .batches
+        .submit(
+            &desk.manager,
+            SubmitBatch {
+                batch_id: batch,
+                version: file.batch.version,
+            },
+        )
+        .await?;
+    assert_eq!((sent.proposals, sent.people), (1, 3));
+    assert_eq!(stage(&desk, a).await?, "submitted");
+    assert_eq!(stage(&desk, b).await?, "rejected");
+    assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
     Ok(())
 }

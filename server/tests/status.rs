@@ -318,7 +318,8 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
 }
 
 /// Server functions that take no arguments: no body is malformed for them.
-const WITHOUT_ARGUMENTS: [&str; 10] = [
+const WITHOUT_ARGUMENTS: [&str; 11] = [
+    "/api/batch_desk",
     "/api/current_user",
     "/api/meeting_list",
     "/api/home_summary",

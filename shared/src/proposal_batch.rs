@@ -47,7 +47,7 @@ crate::coded_enum! {
         MatchUnknownMember = ("match_unknown_member", "Hasil padan menyebut orang yang bukan anggota keluarga ini.", "The match names someone who is not a member of this family."),
         MatchNeedsNik = ("match_needs_nik", "Anggota tanpa NIK hanya dapat dicatat 'Tanpa NIK'.", "A member without a NIK can only be recorded as 'No NIK'."),
         MatchHasNik = ("match_has_nik", "Anggota ini punya NIK: catat 'Padan' atau 'Tidak padan'.", "This member has a NIK: record 'Matched' or 'Not matched'."),
-        BatchEmpty = ("batch_empty", "Pilih usulan yang disahkan.", "Choose the proposals to approve."),
+        BatchEmpty = ("batch_empty", "Pilih usulan yang akan disahkan.", "Choose the proposals to approve."),
         BatchTooLarge = ("batch_too_large", "Satu berkas memuat paling banyak 500 usulan.", "One batch holds at most 500 proposals."),
         NotAwaitingApproval = ("not_awaiting_approval", "Usulan ini tidak (lagi) menunggu pengesahan: muat ulang daftar.", "This proposal is not (or no longer) waiting for approval: reload the list."),
         OtherDistrict = ("other_district", "Satu berkas hanya memuat usulan satu kabupaten/kota.", "One batch holds the proposals of one district only."),
@@ -240,7 +240,15 @@ impl MatchDraft {
             crate::text::optional("note", &self.note, crate::workflow::NOTE_MAX),
         );
         if self.members.len() > MATCH_MEMBERS_MAX {
-            errors.push("members", BatchProblem::MatchUnknownMember.into());
+            errors.push(
+                "members",
+                DomainError::NumberOutOfRange {
+                    field: "members".into(),
+                    min: 0,
+                    max: MATCH_MEMBERS_MAX as i64,
+                    found: i64::try_from(self.members.len()).unwrap_or(i64::MAX),
+                },
+            );
         }
         let mut members = Vec::new();
         for (index, member) in self.members.iter().take(MATCH_MEMBERS_MAX).enumerate() {
@@ -431,10 +439,12 @@ pub const SUBMISSION_COLUMNS: [&str; 20] = {
 
 /// A batch's number: `BU-<district digits>-<year>-<serial, 4 digits>`.
 pub fn batch_number(district: &AreaCode, year: i32, serial: u32) -> String {
-    format!(
-        "BU-{}-{year}-{serial:04}",
-        district.as_str().replace('.', "")
-    )
+    format!("{}{serial:04}", batch_prefix(district, year))
+}
+
+/// What every batch number of a district's year starts with.
+pub fn batch_prefix(district: &AreaCode, year: i32) -> String {
+    format!("BU-{}-{year}-", district.as_str().replace('.', ""))
 }
 
 #[cfg(test)]

@@ -86,14 +86,11 @@ pub(super) async fn insert_batches<C: ConnectionTrait>(
         .filter(|p| p.stage == ProposalStage::Ratified.code())
         .cloned()
         .collect();
-    let mut made = 0;
-    for (serial, (state, group)) in [
+    let mut made: u32 = 0;
+    for (state, group) in [
         (BatchState::Submitted, sent),
         (BatchState::Ratified, approved),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    ] {
         let Some(first) = group.first() else {
             continue;
         };
@@ -118,11 +115,7 @@ pub(super) async fn insert_batches<C: ConnectionTrait>(
             .chars()
             .take(shared::proposal_batch::DECREE_MAX)
             .collect::<String>();
-        let number = batch_number(
-            &district,
-            ratified_at.year(),
-            u32::try_from(serial + 1).unwrap_or(1),
-        );
+        let number = batch_number(&district, ratified_at.year(), made + 1);
         let (file, people) = if state == BatchState::Submitted {
             let rows = submission_rows(txn, key, &number, &group)
                 .await
@@ -157,5 +150,5 @@ pub(super) async fn insert_batches<C: ConnectionTrait>(
             .await?;
         made += 1;
     }
-    Ok(made)
+    Ok(usize::try_from(made)?)
 }

@@ -15,9 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use async_trait::async_trait;
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use shared::access::{Action, Target};
 use shared::contract::{Actor, BatchService, ServiceError};
 use shared::dto::Created;
@@ -26,7 +24,7 @@ use shared::member::{MemberRegistryStatus, Relationship};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
 use shared::proposal_batch::{
     BatchDesk, BatchFile, BatchProblem, BatchRow, BatchState, CivilMatch, RatifyBatch,
-    SUBMISSION_COLUMNS, SubmitBatch, batch_number,
+    SUBMISSION_COLUMNS, SubmitBatch, batch_number, batch_prefix,
 };
 use shared::workflow::Workflow;
 
@@ -44,6 +42,9 @@ use crate::protect::DataKey;
 
 /// Object type of batches in the audit log and the idempotency keys.
 const OBJECT: &str = "proposal_batch";
+
+/// Tries at a batch number before the approval is answered as busy.
+const NUMBER_TRIES: usize = 5;
 
 /// [`BatchService`] on the portal database.
 pub struct DbBatchService {
@@ -238,23 +239,16 @@ impl BatchService for DbBatchService {
             Subject::kind(OBJECT),
         )
         .await?;
-        let mut batches = proposal_batches::Entity::find();
-        if let AreaScope::Area(area) = &scope {
-            // A batch is a district's: staff of the district or above see it.
-            let district = area
-                .ancestor_at(AreaLevel::District)
-                .unwrap_or(area.clone());
-            batches = within_scope(
-                batches,
-                proposal_batches::Column::DistrictCode,
-                &AreaScope::Area(district),
-            );
-        }
-        let batches = batches
-            .order_by_desc(proposal_batches::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
+        // A batch is a district's: staff of the district or above see it.
+        let batches = within_scope(
+            proposal_batches::Entity::find(),
+            proposal_batches::Column::DistrictCode,
+            &scope,
+        )
+        .order_by_desc(proposal_batches::Column::Id)
+        .all(&self.db)
+        .await
+        .map_err(db_failure)?;
         let mut rows = Vec::with_capacity(batches.len());
         for batch in batches {
             rows.push(self.row_of(batch).await?);
@@ -348,14 +342,24 @@ impl BatchService for DbBatchService {
         }
         let ids: Vec<i64> = chosen.iter().map(|p| p.id).collect();
         let year = actor.zone().today(now).year();
-        loop {
+        let prefix = batch_prefix(&district, year);
+        // The next serial of the district's year: one past the highest taken
+        // (a number taken meanwhile by another desk is tried again, a few times).
+        for _ in 0..NUMBER_TRIES {
             let write = self.db.change(Kind::Proposal, &ids).await?;
-            let serial = proposal_batches::Entity::find()
+            let taken = proposal_batches::Entity::find()
                 .filter(proposal_batches::Column::DistrictCode.eq(district.as_str()))
-                .count(&write)
+                .filter(proposal_batches::Column::Number.starts_with(prefix.as_str()))
+                .all(&write)
                 .await
                 .map_err(db_failure)?;
-            let number = batch_number(&district, year, u32::try_from(serial + 1).unwrap_or(0));
+            let serial = taken
+                .iter()
+                .filter_map(|b| b.number.strip_prefix(prefix.as_str()))
+                .filter_map(|tail| tail.parse::<u32>().ok())
+                .max()
+                .unwrap_or(0);
+            let number = batch_number(&district, year, serial + 1);
             let batch = proposal_batches::ActiveModel {
                 number: Set(number.clone()),
                 district_code: Set(district.as_str().to_string()),
@@ -413,6 +417,8 @@ impl BatchService for DbBatchService {
                 .await?;
             return Ok(Created { id });
         }
+        // Numbers kept being taken: a passing clash the browser sends again.
+        Err(ServiceError::Unavailable)
     }
 
     async fn submit(&self, actor: &Actor, request: SubmitBatch) -> Result<BatchRow, ServiceError> {
@@ -424,6 +430,10 @@ impl BatchService for DbBatchService {
             return Err(refused(BatchProblem::AlreadySubmitted));
         }
         let list = self.members_of(batch.id).await?;
+        if list.is_empty() {
+            // Every proposal of it was refused after its approval.
+            return Err(refused(BatchProblem::BatchEmpty));
+        }
         let now = Utc::now();
         let mut steps = Vec::with_capacity(list.len());
         for proposal in &list {

@@ -31,22 +31,27 @@ use crate::protect::{DataKey, IdKind};
 const HEADER_SEARCH_ROWS: usize = 10;
 /// Row problems kept in the report.
 const PROBLEMS_KEPT: usize = 50;
-/// Names of the answer column, compared without case, spaces or punctuation.
+/// Names of the answer column, compared without case, spaces or punctuation;
+/// the most specific first (a file may also hold a `STATUS` of something else).
 const ANSWER_COLUMNS: [&str; 6] = [
-    "hasil",
-    "hasilpadan",
     "statuspadan",
-    "status",
-    "keterangan",
+    "hasilpadan",
     "padan",
+    "hasil",
+    "keterangan",
+    "status",
 ];
 
 fn refused(problem: BatchProblem) -> ServiceError {
     ServiceError::Invalid(problem.into())
 }
 
-/// The file's rows as text, from its first row.
-fn rows_of(content: &[u8]) -> Result<Vec<Vec<String>>, ServiceError> {
+/// A row of the file: its line (as a spreadsheet program numbers it) and its cells.
+type Row = (u32, Vec<String>);
+
+/// The file's rows as text: a workbook's first sheet, or CSV separated by
+/// `;` or `,` (whichever gives a header row).
+fn rows_of(content: &[u8]) -> Result<Vec<Row>, ServiceError> {
     if content.starts_with(b"PK") {
         let mut book = Xlsx::new(Cursor::new(content))
             .map_err(|_| refused(BatchProblem::MatchFileUnreadable))?;
@@ -54,10 +59,16 @@ fn rows_of(content: &[u8]) -> Result<Vec<Vec<String>>, ServiceError> {
             .worksheet_range_at(0)
             .ok_or(refused(BatchProblem::MatchFileUnreadable))?
             .map_err(|_| refused(BatchProblem::MatchFileUnreadable))?;
+        let first = sheet.start().map_or(0, |(row, _)| row);
         return Ok(sheet
             .rows()
-            .map(|row| {
-                row.iter()
+            .enumerate()
+            .map(|(index, row)| {
+                let line = first
+                    .saturating_add(u32::try_from(index).unwrap_or(u32::MAX))
+                    .saturating_add(1);
+                let cells = row
+                    .iter()
                     .map(|cell| match cell {
                         Data::String(text) => text.clone(),
                         Data::Int(n) => n.to_string(),
@@ -70,29 +81,34 @@ fn rows_of(content: &[u8]) -> Result<Vec<Vec<String>>, ServiceError> {
                         Data::Empty => String::new(),
                         other => other.to_string(),
                     })
-                    .collect()
+                    .collect();
+                (line, cells)
             })
             .collect());
     }
     let text = String::from_utf8_lossy(content);
     let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| refused(BatchProblem::MatchFileUnreadable))?;
-        rows.push(record.iter().map(str::to_string).collect());
+    let mut fallback = None;
+    for delimiter in [b';', b','] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|_| refused(BatchProblem::MatchFileUnreadable))?;
+            let line = record
+                .position()
+                .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+            rows.push((line, record.iter().map(str::to_string).collect()));
+        }
+        if header_of(&rows).is_some() {
+            return Ok(rows);
+        }
+        fallback.get_or_insert(rows);
     }
-    Ok(rows)
+    Ok(fallback.unwrap_or_default())
 }
 
 fn squeezed(name: &str) -> String {
@@ -103,13 +119,16 @@ fn squeezed(name: &str) -> String {
 }
 
 /// Where the header is and which columns hold the NIK and the answer.
-fn header_of(rows: &[Vec<String>]) -> Option<(usize, usize, usize)> {
+fn header_of(rows: &[Row]) -> Option<(usize, usize, usize)> {
     rows.iter()
         .take(HEADER_SEARCH_ROWS)
         .enumerate()
-        .find_map(|(at, row)| {
+        .find_map(|(at, (_, row))| {
             let names: Vec<String> = row.iter().map(|cell| squeezed(cell)).collect();
-            let nik = names.iter().position(|n| n == "nik")?;
+            // `NIK`, `N I K`, `No. NIK`, `NIK ART`.
+            let nik = names
+                .iter()
+                .position(|n| n == "nik" || n.starts_with("nik") || n.ends_with("nik"))?;
             let answer = ANSWER_COLUMNS
                 .iter()
                 .find_map(|wanted| names.iter().position(|n| n == wanted))?;
@@ -133,13 +152,13 @@ fn answers_of(
     let (header, nik_at, answer_at) =
         header_of(&rows).ok_or(refused(BatchProblem::MatchFileHeader))?;
     let mut answers = HashMap::new();
-    for (index, row) in rows.iter().enumerate().skip(header + 1) {
+    for (line, row) in rows.iter().skip(header + 1) {
+        let line = *line;
         let cell = |at: usize| row.get(at).map_or("", |text| text.trim());
         if row.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
         report.rows += 1;
-        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let nik: String = cell(nik_at)
             .trim_start_matches('\'')
             .chars()
@@ -268,7 +287,7 @@ pub(crate) async fn import(
                 })
             })
             .collect();
-        service
+        let recorded = service
             .record_match(
                 actor,
                 RecordMatch {
@@ -278,8 +297,15 @@ pub(crate) async fn import(
                     note: "Impor file hasil padan Dukcapil / match-result file".into(),
                 },
             )
-            .await?;
-        report.matched.push(proposal.id);
+            .await;
+        match recorded {
+            Ok(_) => report.matched.push(proposal.id),
+            // Changed meanwhile or refused: it keeps waiting; the rest goes on.
+            Err(error) => {
+                tracing::warn!(proposal = proposal.id, error = %error.message_en(), "match from the file not recorded");
+                report.incomplete.push(proposal.id);
+            }
+        }
     }
     db.audit_ok(
         entry(
@@ -307,23 +333,29 @@ mod tests {
 
     #[test]
     fn the_header_is_found_below_title_rows_by_its_names() {
-        let rows: Vec<Vec<String>> = [
+        let rows: Vec<Row> = [
             vec!["HASIL PADAN DUKCAPIL KAB. CIREBON", ""],
             vec!["", ""],
-            vec!["No.", "N I K", "Nama", "Status Padan"],
-            vec!["1", "3209011204850001", "Budi", "PADAN"],
+            vec!["No.", "No. NIK", "Status", "Status Padan"],
+            vec!["1", "3209011204850001", "AKTIF", "PADAN"],
         ]
         .iter()
-        .map(|row| row.iter().map(|c| (*c).to_string()).collect())
+        .zip(1..)
+        .map(|(row, line)| (line, row.iter().map(|c| (*c).to_string()).collect()))
         .collect();
-        assert_eq!(header_of(&rows), Some((2, 1, 3)));
+        assert_eq!(
+            header_of(&rows),
+            Some((2, 1, 3)),
+            "the specific answer column"
+        );
         assert_eq!(header_of(&rows[..2]), None);
     }
 
     #[test]
     fn a_semicolon_file_reads_and_bad_rows_are_named_by_line() {
         let key = DataKey::from_bytes([7; 32]);
-        let file = "\u{feff}NIK;Nama;Hasil\n3209011204850001;Budi;Padan\n3.20901E+15;Siti;Padan\n32090112;Ani;padan\n3209016109880002;Sri;entah\n\n";
+        // A title without ';', a blank line: lines as a spreadsheet numbers them.
+        let file = "\u{feff}Hasil padan Dukcapil, Kab. Cirebon\n\nNIK;Nama;Hasil\n3209011204850001;Budi;Padan\n3.20901E+15;Siti;Padan\n32090112;Ani;padan\n3209016109880002;Sri;entah\n\n";
         let mut report = MatchImport::default();
         let answers = answers_of(file.as_bytes(), &key, &mut report);
         let answers = answers.unwrap_or_default();
@@ -334,7 +366,7 @@ mod tests {
         );
         assert_eq!(report.rows, 4);
         let lines: Vec<u32> = report.problems.iter().map(|(line, _)| *line).collect();
-        assert_eq!(lines, vec![3, 4, 5]);
+        assert_eq!(lines, vec![5, 6, 7]);
         assert!(report.problems[0].1.contains("Teks"));
         assert!(report.problems.iter().all(|(_, p)| !p.contains("3209")));
     }

@@ -91,16 +91,21 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
                 .await?;
             let head = i16::from(Relationship::Head.number());
             let other = i16::from(Relationship::Other.number());
-            for old in family
-                .iter()
-                .filter(|m| m.relationship == head && m.id != *member_id)
-            {
-                in_family(old.id)
-                    .col_expr(members::Column::Relationship, Expr::value(other))
-                    .exec(db)
-                    .await?;
+            // The new head must still be in the family (not moved out meanwhile).
+            let new_head = family.iter().find(|m| m.id == *member_id);
+            if new_head.is_none() {
+                applied.left_to_events = true;
             }
-            if let Some(new_head) = family.iter().find(|m| m.id == *member_id) {
+            if let Some(new_head) = new_head {
+                for old in family
+                    .iter()
+                    .filter(|m| m.relationship == head && m.id != *member_id)
+                {
+                    in_family(old.id)
+                        .col_expr(members::Column::Relationship, Expr::value(other))
+                        .exec(db)
+                        .await?;
+                }
                 in_family(new_head.id)
                     .col_expr(members::Column::Relationship, Expr::value(head))
                     .exec(db)
@@ -114,6 +119,16 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
                     .await?;
                 applied.changed.push("head");
             }
+        }
+        Some(ProposalChange::Correction { field, .. })
+            if matches!(
+                field,
+                CorrectedField::Street | CorrectedField::Rt | CorrectedField::Rw
+            ) && moved_away(db, row).await? =>
+        {
+            // The family lives elsewhere now: the old village's address line
+            // does not overwrite the new one.
+            applied.left_to_events = true;
         }
         Some(ProposalChange::Correction {
             field,
@@ -199,6 +214,14 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
         applied.matched_flags = set_match_flags(db, row.household_id, &civil).await?;
     }
     Ok(applied)
+}
+
+/// Whether the proposal's family has moved out of the village it was proposed in.
+async fn moved_away<C: ConnectionTrait>(db: &C, row: &proposals::Model) -> Result<bool, DbErr> {
+    Ok(households::Entity::find_by_id(row.household_id)
+        .one(db)
+        .await?
+        .is_none_or(|h| h.village_code != row.village_code))
 }
 
 /// Sets each matched member's civil-registry flag (and clears it for a member
@@ -303,8 +326,9 @@ pub(crate) async fn enact_registered<C: ConnectionTrait>(
         .note(db, super::stats::Kind::Household, &households)
         .await?;
     let now = Utc::now();
+    let mut enacted = Vec::with_capacity(appeared.len());
     for proposal in &appeared {
-        proposals::Entity::update_many()
+        let moved = proposals::Entity::update_many()
             .col_expr(
                 proposals::Column::Stage,
                 Expr::value(ProposalStage::Enacted.code()),
@@ -315,8 +339,15 @@ pub(crate) async fn enact_registered<C: ConnectionTrait>(
                 Expr::col(proposals::Column::Version).add(1),
             )
             .filter(proposals::Column::Id.eq(proposal.id))
+            // Only as read: one refused or enacted by hand meanwhile is left.
+            .filter(proposals::Column::Stage.eq(ProposalStage::Submitted.code()))
+            .filter(proposals::Column::Version.eq(proposal.version))
             .exec(db)
             .await?;
+        if moved.rows_affected != 1 {
+            continue;
+        }
+        enacted.push(proposal.id);
         apply_enacted(db, proposal, Some(&ProposalChange::NewFamily)).await?;
         proposal_events::Entity::insert(proposal_events::ActiveModel {
             proposal_id: sea_orm::Set(proposal.id),
@@ -335,7 +366,7 @@ pub(crate) async fn enact_registered<C: ConnectionTrait>(
         .await?;
     }
     touch.settle(db).await?;
-    result.enacted = ids;
+    result.enacted = enacted;
     result.still_missing = sent
         .iter()
         .filter(|p| !result.enacted.contains(&p.id))

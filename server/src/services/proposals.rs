@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
@@ -441,14 +441,35 @@ impl ProposalService for DbProposalService {
         } else {
             String::new()
         };
-        write
-            .update(
-                row.id,
-                request.version,
-                proposals::Entity::update_many()
-                    .col_expr(proposals::Column::Stage, Expr::value(next.code())),
-            )
-            .await?;
+        // Refused after its batch's approval, before the batch is sent: it
+        // leaves the batch, which is sent without it.
+        let leaves_batch = next == ProposalStage::Rejected && stage == ProposalStage::Ratified;
+        let mut update = proposals::Entity::update_many()
+            .col_expr(proposals::Column::Stage, Expr::value(next.code()));
+        if leaves_batch {
+            update = update.col_expr(proposals::Column::BatchId, Expr::value(Option::<i64>::None));
+        }
+        write.update(row.id, request.version, update).await?;
+        if let (true, Some(batch)) = (leaves_batch, row.batch_id) {
+            proposal_batches::Entity::update_many()
+                .col_expr(
+                    proposal_batches::Column::Proposals,
+                    Expr::col(proposal_batches::Column::Proposals).sub(1),
+                )
+                .col_expr(
+                    proposal_batches::Column::Version,
+                    Expr::col(proposal_batches::Column::Version).add(1),
+                )
+                .col_expr(proposal_batches::Column::UpdatedAt, Expr::value(now))
+                .filter(proposal_batches::Column::Id.eq(batch))
+                .filter(
+                    proposal_batches::Column::State
+                        .eq(shared::proposal_batch::BatchState::Ratified.code()),
+                )
+                .exec(&write)
+                .await
+                .map_err(db_failure)?;
+        }
         write
             .step(Timeline::Proposal, row.id, actor, Step::from(&change))
             .await?;
