@@ -317,9 +317,8 @@ async fn the_match_answers_every_living_member_by_the_right_people() -> TestResu
 async fn a_batch_is_approved_sent_and_its_file_read_back_as_a_registry_release() -> TestResult {
     let desk = desk().await?;
     let first = family(&desk, &desk.fo, WALED_DESA, 1).await?;
-    let second = family(&desk, &desk.fo, WALED_DESA, 2).await?;
     let a = verified(&desk, &desk.facilitator, first, ProposalChange::NewFamily).await?;
-    let b = verified(&desk, &desk.facilitator, second, ProposalChange::NewFamily).await?;
+    let b = new_family_verified(&desk, 2).await?;
     let far_household = family(&desk, &desk.far_fo, GUMELEM, 3).await?;
     let far = verified(
         &desk,
@@ -728,10 +727,8 @@ async fn the_submission_file_downloads_as_a_workbook_a_spreadsheet_reader_reads(
 #[tokio::test]
 async fn the_civil_registry_s_file_matches_the_families_it_answers_whole() -> TestResult {
     let desk = desk().await?;
-    let first = family(&desk, &desk.fo, WALED_DESA, 11).await?;
-    let second = family(&desk, &desk.fo, WALED_DESA, 12).await?;
-    let a = verified(&desk, &desk.facilitator, first, ProposalChange::NewFamily).await?;
-    let b = verified(&desk, &desk.facilitator, second, ProposalChange::NewFamily).await?;
+    let a = new_family_verified(&desk, 11).await?;
+    let b = new_family_verified(&desk, 12).await?;
     let head = |serial| nik(Sex::Male, common::people::date(1980, 4, 2)?, serial);
     let spouse = |serial| nik(Sex::Female, common::people::date(1983, 9, 21)?, serial);
     // Excel in an Indonesian locale: ';', a title row, an answer in capitals,

@@ -271,6 +271,17 @@ crate::coded_enum! {
     }
 }
 
+impl MemberRegistryStatus {
+    /// Whether a member of this status still counts in the family (neither
+    /// deceased nor listed twice).
+    pub fn counts_in_family(self) -> bool {
+        !matches!(
+            self,
+            MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate
+        )
+    }
+}
+
 /// Longest name of a person or place.
 pub const NAME_MAX: usize = 100;
 

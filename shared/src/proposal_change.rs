@@ -15,7 +15,7 @@ use crate::error::{DomainError, FieldErrors};
 use crate::household::IncomeBand;
 use crate::identity::Sex;
 use crate::intake::{parse_code, parse_date};
-use crate::member::{MemberRegistryStatus, Relationship};
+use crate::member::Relationship;
 use crate::proposal::ProposalKind;
 use crate::proposal::ProposalSource;
 use crate::text;
@@ -162,8 +162,7 @@ fn problem(problem: ChangeProblem) -> DomainError {
 
 /// Whether a member still counts in the family (neither deceased nor listed twice).
 pub fn living(member: &MemberFile) -> bool {
-    member.member.registry_status != MemberRegistryStatus::Deceased
-        && member.member.registry_status != MemberRegistryStatus::Duplicate
+    member.member.registry_status.counts_in_family()
 }
 
 fn member_of(file: &HouseholdFile, id: i64) -> Result<&MemberFile, DomainError> {
@@ -743,6 +742,7 @@ mod tests {
     use crate::coded::tests::check_coded;
     use crate::geo::Address;
     use crate::household::{Desil, RegistryId, RegistryRecord, RegistrySource};
+    use crate::member::MemberRegistryStatus;
     use crate::member::tests::{boy, woman};
 
     fn today() -> NaiveDate {

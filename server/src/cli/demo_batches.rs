@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use shared::geo::{AreaCode, AreaLevel};
-use shared::member::MemberRegistryStatus;
 use shared::proposal::ProposalStage;
 use shared::proposal_batch::{BatchState, CivilMatch, MatchOutcome, MemberMatch, batch_number};
 
@@ -44,12 +43,7 @@ pub(super) async fn insert_batches<C: ConnectionTrait>(
         let civil = CivilMatch {
             members: people
                 .iter()
-                .filter(|m| {
-                    !matches!(
-                        MemberRegistryStatus::from_code(&m.registry_status),
-                        Some(MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate)
-                    )
-                })
+                .filter(|m| m.is_living())
                 .map(|m| MemberMatch {
                     member_id: m.id,
                     outcome: if m.nik_hash.is_some() {

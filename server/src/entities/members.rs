@@ -27,3 +27,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Whether the member still counts in the family (a status not stored as
+    /// deceased or listed twice).
+    pub fn is_living(&self) -> bool {
+        <shared::member::MemberRegistryStatus as shared::Coded>::from_code(&self.registry_status)
+            .is_none_or(shared::member::MemberRegistryStatus::counts_in_family)
+    }
+}

@@ -20,7 +20,7 @@ use shared::access::{Action, Target};
 use shared::contract::{Actor, BatchService, ServiceError};
 use shared::dto::Created;
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
-use shared::member::{MemberRegistryStatus, Relationship};
+use shared::member::Relationship;
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
 use shared::proposal_batch::{
     BatchDesk, BatchFile, BatchProblem, BatchRow, BatchState, CivilMatch, RatifyBatch,
@@ -159,12 +159,11 @@ pub(crate) async fn submission_rows<C: ConnectionTrait>(
             .civil_match
             .as_deref()
             .and_then(|json| serde_json::from_str::<CivilMatch>(json).ok());
-        let living = people.get(&family.id).into_iter().flatten().filter(|m| {
-            !matches!(
-                MemberRegistryStatus::from_code(&m.registry_status),
-                Some(MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate)
-            )
-        });
+        let living = people
+            .get(&family.id)
+            .into_iter()
+            .flatten()
+            .filter(|m| m.is_living());
         for member in living {
             let nik = match &member.nik_sealed {
                 Some(sealed) => open(sealed)?,

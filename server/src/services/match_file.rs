@@ -13,7 +13,6 @@ use calamine::{Data, Reader as _, Xlsx};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ProposalService, ServiceError};
-use shared::member::MemberRegistryStatus;
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
 use shared::proposal_batch::{
     BatchProblem, MATCH_FILE_MAX_BYTES, MatchImport, MatchOutcome, MemberMatch, RecordMatch,
@@ -249,15 +248,7 @@ pub(crate) async fn import(
             .all(db)
             .await
             .map_err(db_failure)?;
-        let living: Vec<&members::Model> = people
-            .iter()
-            .filter(|m| {
-                !matches!(
-                    <MemberRegistryStatus as shared::Coded>::from_code(&m.registry_status),
-                    Some(MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate)
-                )
-            })
-            .collect();
+        let living: Vec<&members::Model> = people.iter().filter(|m| m.is_living()).collect();
         let answered: Vec<Option<MatchOutcome>> = living
             .iter()
             .map(|m| match &m.nik_hash {
