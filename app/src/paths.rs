@@ -60,6 +60,18 @@ pub fn household(id: i64) -> String {
     format!("{HOUSEHOLDS}/{id}")
 }
 
+/// A household's page at its registry proposal form.
+pub fn household_proposal(id: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}#usulan")
+}
+
+/// The front desk for a family to propose to the registry that is not on
+/// record yet: registered first, it lands on its proposal form.
+pub const INTAKE_TO_PROPOSE: &str = "/layanan?usul=1";
+
+/// The query (and posted field) that sends a registration on to the proposal form.
+pub const THEN_PROPOSE: &str = "usul";
+
 /// A case's page.
 pub fn case(id: i64) -> String {
     format!("{CASES}/{id}")

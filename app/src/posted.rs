@@ -187,11 +187,15 @@ mod answering {
                         Ok(request) => services.households.register(actor, request).await,
                         Err(error) => Err(ServiceError::from(error)),
                     };
-                    return created_or_again(saved, paths::household, |refusal| {
-                        Posted::Registration {
-                            draft: Box::new(draft),
-                            refusal,
-                        }
+                    // Registered to be proposed (from `/usulan`): on to its proposal form.
+                    let page_of = if value(pairs, paths::THEN_PROPOSE) == "1" {
+                        paths::household_proposal
+                    } else {
+                        paths::household
+                    };
+                    return created_or_again(saved, page_of, |refusal| Posted::Registration {
+                        draft: Box::new(draft),
+                        refusal,
                     });
                 }
                 let posted = Posted::Registration {

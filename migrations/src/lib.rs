@@ -15,6 +15,7 @@ mod m20261206_000009_home_visits;
 mod m20261206_000010_referral_member;
 mod m20261206_000011_cell_keys;
 mod m20261207_000012_proposal_batches;
+mod m20261207_000013_proposal_counters;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_referral_member::Migration),
             Box::new(m20261206_000011_cell_keys::Migration),
             Box::new(m20261207_000012_proposal_batches::Migration),
+            Box::new(m20261207_000013_proposal_counters::Migration),
         ]
     }
 }

@@ -46,8 +46,27 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    let pending: Vec<String> = Migrator::get_pending_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    Migrator::up(db, None).await?;
+    // A migration that changed what the dashboards count: count again.
+    if pending
+        .iter()
+        .any(|name| RECOUNT_AFTER.contains(&name.as_str()))
+    {
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        crate::services::stats::rebuild(&txn).await?;
+        txn.commit().await?;
+    }
+    Ok(())
 }
+
+/// Migrations after which the dashboard counters are counted again from the
+/// records, because the portal counts something new.
+const RECOUNT_AFTER: &[&str] = &["m20261207_000013_proposal_counters"];
 
 /// True when the database answers a trivial query.
 pub async fn is_ready(db: &DatabaseConnection) -> bool {

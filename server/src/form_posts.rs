@@ -21,9 +21,18 @@ type Pairs = Vec<(String, String)>;
 
 /// `POST /layanan`: the lookup, the start of a registration, the registration form.
 pub async fn front_desk(State(state): State<AppState>, request: Request) -> Response {
-    let Some((actor, parts, pairs)) = read(request).await else {
+    let Some((actor, parts, mut pairs)) = read(request).await else {
         return signed_out();
     };
+    // A registration started from `/usulan` (`/layanan?usul=1`) goes on to
+    // the household's proposal form.
+    if parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "usul=1"))
+    {
+        pairs.push((app::paths::THEN_PROPOSE.to_string(), "1".to_string()));
+    }
     // The officer's own day (the area's zone): no render context here to ask.
     let today = actor.today();
     let answer = posted::front_desk(&state.services, &actor, &pairs, today).await;

@@ -818,6 +818,7 @@ impl World {
                     .transition(
                         &self.proposer,
                         shared::dto::ProposalTransitionRequest {
+                            new_card: None,
                             proposal_id: proposal,
                             version: 1,
                             action: shared::proposal::ProposalAction::ApproveInVillageMeeting,

@@ -15,7 +15,7 @@ use server::registry_import::{self, ImportOptions};
 use server::services;
 use shared::DomainError;
 use shared::contract::{Actor, ServiceError, Services};
-use shared::dto::{ProposalRow, ProposalTransitionRequest, StartProposal};
+use shared::dto::{NewCard, ProposalRow, ProposalTransitionRequest, StartProposal};
 use shared::identity::Sex;
 use shared::member::{MemberRegistryStatus, Relationship};
 use shared::proposal::{ProposalAction, ProposalSource, ProposalStage};
@@ -23,7 +23,7 @@ use shared::proposal_batch::{
     BatchProblem, BatchRow, BatchState, MatchOutcome, MemberMatch, RatifyBatch, RecordMatch,
     SUBMISSION_COLUMNS, SubmitBatch,
 };
-use shared::proposal_change::{CorrectedField, LeaveReason, ProposalChange};
+use shared::proposal_change::{ChangeProblem, CorrectedField, LeaveReason, ProposalChange};
 use shared::roles::Role;
 
 const WALED_DESA: &str = "32.09.01.2008";
@@ -118,6 +118,7 @@ async fn verified(
             .transition(
                 facilitator,
                 ProposalTransitionRequest {
+                    new_card: None,
                     proposal_id: id,
                     version,
                     action,
@@ -609,6 +610,7 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
             .transition(
                 &desk.manager,
                 ProposalTransitionRequest {
+                    new_card: None,
                     proposal_id: *id,
                     version,
                     action: ProposalAction::Enact,
@@ -657,6 +659,275 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
             .as_deref()
             .is_some_and(|d| d.contains("applied=head"))
     }));
+    assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
+    Ok(())
+}
+
+/// Enacts proposal `id` as the district's manager, with `new_card` when it is a pecah KK.
+async fn enact(
+    desk: &Desk,
+    id: i64,
+    new_card: Option<NewCard>,
+) -> Result<Result<ProposalRow, ServiceError>, Box<dyn std::error::Error>> {
+    let version = proposals::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?
+        .version;
+    Ok(desk
+        .services
+        .proposals
+        .transition(
+            &desk.manager,
+            ProposalTransitionRequest {
+                new_card,
+                proposal_id: id,
+                version,
+                action: ProposalAction::Enact,
+                note: "Ditetapkan Kemensos".into(),
+            },
+        )
+        .await)
+}
+
+fn change_problem<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Option<ChangeProblem> {
+    match result {
+        Err(ServiceError::Invalid(DomainError::ProposalChange { problem })) => Some(problem),
+        other => panic!("not a change refusal: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_enacted_pecah_kk_moves_exactly_the_chosen_members_to_their_new_card() -> TestResult {
+    let desk = desk().await?;
+    common::in_registry(&desk.db, 6, WALED_DESA, 3).await?;
+    // Darto and Sumiati, their married daughter Rina and Rina's baby Ayu.
+    let mut request = household_request(WALED_DESA, 6, "hh-6")?;
+    request.members.push(member(
+        nik(Sex::Female, common::people::date(1998, 2, 11)?, 61)?,
+        "Rina Wulandari",
+        Relationship::Child,
+    )?);
+    let mut baby = member(
+        nik(Sex::Female, common::people::date(2025, 7, 1)?, 62)?,
+        "Ayu Lestari",
+        Relationship::Grandchild,
+    )?;
+    baby.nik = None;
+    baby.civil_registry_matched = false;
+    baby.registry_status = MemberRegistryStatus::Undocumented;
+    request.members.push(baby);
+    let household = desk
+        .services
+        .households
+        .register(&desk.fo, request)
+        .await?
+        .id;
+    let before: Vec<members::Model> = members::Entity::find()
+        .filter(members::Column::HouseholdId.eq(household))
+        .all(&desk.db)
+        .await?;
+    let id_of = |name: &str| {
+        before
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.id)
+            .ok_or("no member")
+    };
+    let (rina, ayu, sumiati) = (
+        id_of("Rina Wulandari")?,
+        id_of("Ayu Lestari")?,
+        id_of("Sumiati")?,
+    );
+    let proposal = verified(
+        &desk,
+        &desk.facilitator,
+        household,
+        ProposalChange::Split {
+            member_ids: vec![rina, ayu],
+        },
+    )
+    .await?;
+    matched(&desk, &desk.bo, proposal).await?;
+    let batch = ratify(&desk, "split", vec![proposal]).await?;
+    send(&desk, batch).await?;
+
+    let card = |serial: u16, head_id: i64| -> Result<NewCard, Box<dyn std::error::Error>> {
+        Ok(NewCard {
+            no_kk: common::people::no_kk(serial)?,
+            head_id,
+        })
+    };
+    // Refused, changing nothing: no card, a head who stays behind, the
+    // old card's own number.
+    assert_eq!(
+        change_problem(enact(&desk, proposal, None).await?),
+        Some(ChangeProblem::NewCardNeeded)
+    );
+    assert_eq!(
+        change_problem(enact(&desk, proposal, Some(card(66, sumiati)?)).await?),
+        Some(ChangeProblem::NewHeadNotMoving)
+    );
+    assert!(matches!(
+        enact(&desk, proposal, Some(card(6, rina)?)).await?,
+        Err(ServiceError::DuplicateNoKk)
+    ));
+    assert_eq!(stage(&desk, proposal).await?, "submitted");
+    assert_eq!(households::Entity::find().all(&desk.db).await?.len(), 1);
+
+    enact(&desk, proposal, Some(card(66, rina)?)).await??;
+    assert_eq!(stage(&desk, proposal).await?, "enacted");
+    let all = households::Entity::find().all(&desk.db).await?;
+    let new = all
+        .iter()
+        .find(|h| h.id != household)
+        .ok_or("no new household")?;
+    assert_eq!(new.head_name, "Rina Wulandari");
+    assert_eq!(new.village_code, WALED_DESA);
+    assert!(new.kk_masked.ends_with("0066"), "{}", new.kk_masked);
+    // The members are the same records, moved: ids, NIK and history kept.
+    let after: Vec<members::Model> = members::Entity::find().all(&desk.db).await?;
+    for member in &after {
+        let was = before
+            .iter()
+            .find(|m| m.id == member.id)
+            .ok_or("a member appeared")?;
+        assert_eq!(member.nik_hash, was.nik_hash);
+        let expected = if [rina, ayu].contains(&member.id) {
+            new.id
+        } else {
+            household
+        };
+        assert_eq!(member.household_id, expected, "{}", member.name);
+    }
+    assert_eq!(after.len(), before.len());
+    let head = after.iter().find(|m| m.id == rina).ok_or("no Rina")?;
+    assert_eq!(head.relationship, 1, "Rina heads the new card");
+    assert!(head.details.contains("\"civil_registry_matched\":true"));
+    // The old file keeps its head; both files show the event.
+    let old = desk.services.households.file(&desk.fo, household).await?;
+    assert_eq!(old.head_name, "Darto Wiryono");
+    assert_eq!(old.members.len(), 2);
+    let new_file = desk.services.households.file(&desk.fo, new.id).await?;
+    assert_eq!(new_file.members.len(), 2);
+    let events = server::entities::household_events::Entity::find()
+        .all(&desk.db)
+        .await?;
+    for id in [household, new.id] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.household_id == id && e.kind == "split_family_card"),
+            "household {id} records the split"
+        );
+    }
+    // A second enactment is refused as a stale step; the counters equal a recount.
+    assert!(
+        enact(&desk, proposal, Some(card(67, rina)?))
+            .await?
+            .is_err()
+    );
+    assert_eq!(households::Entity::find().all(&desk.db).await?.len(), 2);
+    let enacted = audit_rows(&desk.db, "proposal_transition", "ok").await?;
+    assert!(enacted.iter().any(|a| {
+        a.detail
+            .as_deref()
+            .is_some_and(|d| d.contains(&format!("new_household={}", new.id)))
+    }));
+    assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_dashboards_count_proposals_by_kind_and_the_days_to_sending() -> TestResult {
+    let desk = desk().await?;
+    let head = actor(&desk.db, &desk.services, "bupati", Role::DistrictHead, Some("32.09")).await?;
+    // Eight new families and one correction, proposed 10 or 4 days before
+    // they are sent together.
+    let mut ids = Vec::new();
+    for serial in 21..29 {
+        ids.push(new_family_verified(&desk, serial).await?);
+    }
+    common::in_registry(&desk.db, 29, WALED_DESA, 3).await?;
+    let registered = family(&desk, &desk.fo, WALED_DESA, 29).await?;
+    ids.push(
+        verified(
+            &desk,
+            &desk.facilitator,
+            registered,
+            ProposalChange::Correction {
+                field: CorrectedField::Rt,
+                member_id: None,
+                proposed: "7".into(),
+            },
+        )
+        .await?,
+    );
+    for (n, id) in ids.iter().enumerate() {
+        matched(&desk, &desk.bo, *id).await?;
+        let days = if n % 3 == 0 { 10 } else { 4 };
+        proposals::Entity::update_many()
+            .col_expr(
+                proposals::Column::CreatedAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::days(days)),
+            )
+            .filter(proposals::Column::Id.eq(*id))
+            .exec(&desk.db)
+            .await?;
+    }
+    // Before sending, no days to count.
+    let board = desk.services.dashboards.area(&head, "32.09").await?;
+    assert_eq!(board.median_days_to_send, None);
+    let batch = ratify(&desk, "kinds", ids.clone()).await?;
+    send(&desk, batch).await?;
+    let board = desk.services.dashboards.area(&head, "32.09").await?;
+    // Of six times 4 days and three times 10 the median, published when the count
+    // of sent proposals is (with its noise, at least five).
+    let stored = server::entities::area_stats::Entity::find()
+        .filter(server::entities::area_stats::Column::AreaCode.eq("32.09"))
+        .filter(server::entities::area_stats::Column::Metric.eq("send_days"))
+        .all(&desk.db)
+        .await?;
+    let mut tally = shared::dashboard::Tally::default();
+    for row in &stored {
+        tally.add(&row.metric, &row.k1, &row.k2, row.value, row.key_sum);
+    }
+    assert_eq!(tally.median_days("send_days"), Some(4));
+    let sent = shared::dashboard::publish(&common::config().key.noise(), tally.sum("send_days"));
+    assert_eq!(
+        board.median_days_to_send,
+        sent.filter(|n| *n > 0).map(|_| 4),
+        "published as its count is: {sent:?}"
+    );
+    let kinds: Vec<&str> = board.proposals_by_kind.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(
+        kinds,
+        shared::proposal_change::ChangeType::ALL
+            .iter()
+            .map(|t| t.code())
+            .collect::<Vec<_>>()
+    );
+    // The counters behind them, exactly: eight new families and one correction,
+    // all sent, at the district and in the village.
+    for area in ["32.09", WALED_DESA] {
+        let rows = server::entities::area_stats::Entity::find()
+            .filter(server::entities::area_stats::Column::AreaCode.eq(area))
+            .all(&desk.db)
+            .await?;
+        let sum = |metric: &str, k1: &str, k2: &str| -> i64 {
+            rows.iter()
+                .filter(|r| r.metric == metric && r.k1 == k1 && (k2.is_empty() || r.k2 == k2))
+                .map(|r| r.value)
+                .sum()
+        };
+        assert_eq!(sum("proposal_kind", "new_family", "submitted"), 8, "{area}");
+        assert_eq!(sum("proposal_kind", "correction", "submitted"), 1, "{area}");
+        assert_eq!(sum("send_days", "004", ""), 6, "{area}");
+        assert_eq!(sum("send_days", "010", ""), 3, "{area}");
+    }
+    // A village's own dashboard shows too few to publish a median of.
+    let village = desk.services.dashboards.area(&head, "32.09.01.2009").await?;
+    assert_eq!(village.median_days_to_send, None);
     assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
     Ok(())
 }
@@ -920,6 +1191,7 @@ async fn a_proposal_refused_after_approval_leaves_its_batch_which_is_sent_withou
         .transition(
             &desk.manager,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id: b,
                 version,
                 action: ProposalAction::Reject,

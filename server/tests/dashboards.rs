@@ -372,6 +372,7 @@ async fn random_write(
                 .transition(
                     who,
                     ProposalTransitionRequest {
+                        new_card: None,
                         proposal_id: proposal.id,
                         version: proposal.version,
                         action,

@@ -331,6 +331,7 @@ async fn an_approved_meeting_takes_its_whole_agenda_one_step_at_once() -> TestRe
         .transition(
             &desk.supervisor,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id: a,
                 version: proposals::Entity::find_by_id(a)
                     .one(&desk.db)
@@ -416,6 +417,7 @@ async fn the_agenda_holds_only_the_villages_waiting_proposals() -> TestResult {
             .transition(
                 &desk.facilitator,
                 ProposalTransitionRequest {
+                    new_card: None,
                     proposal_id: own,
                     version: 1,
                     action: ProposalAction::ApproveInVillageMeeting,
@@ -434,6 +436,7 @@ async fn the_agenda_holds_only_the_villages_waiting_proposals() -> TestResult {
         .transition(
             &desk.facilitator,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id: moved,
                 version: 1,
                 action: ProposalAction::ApproveInVillageMeeting,

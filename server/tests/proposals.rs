@@ -135,6 +135,7 @@ async fn act(
         .transition(
             who,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id,
                 version,
                 action,
@@ -201,6 +202,7 @@ async fn act_err(
         .transition(
             who,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id,
                 version,
                 action,
@@ -486,6 +488,7 @@ async fn a_stale_version_conflicts_and_changes_nothing() -> TestResult {
         .transition(
             &desk.facilitator,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id: id,
                 version: seen,
                 action: ProposalAction::ApproveInVillageMeeting,
@@ -501,6 +504,7 @@ async fn a_stale_version_conflicts_and_changes_nothing() -> TestResult {
         .transition(
             &desk.supervisor,
             ProposalTransitionRequest {
+                new_card: None,
                 proposal_id: id,
                 version: seen,
                 action: ProposalAction::Verify,

@@ -93,6 +93,7 @@ async fn proposal(desk: &Desk, serial: u16, met: bool) -> Result<i64, Box<dyn st
             .transition(
                 &desk.facilitator,
                 ProposalTransitionRequest {
+                    new_card: None,
                     proposal_id: id,
                     version: 1,
                     action: ProposalAction::ApproveInVillageMeeting,

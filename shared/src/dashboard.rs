@@ -22,6 +22,9 @@ pub const SMALL_CELL: u64 = 5;
 /// Days to resolve are counted exactly up to this many; longer waits share one key.
 pub const RESOLVE_DAYS_CAP: u32 = 91;
 
+/// Days from a proposal to its sending are counted exactly up to this many; longer share one key.
+pub const SEND_DAYS_CAP: u32 = 366;
+
 /// School age for the education-aid gap, in years reached this calendar year.
 pub const SCHOOL_AGE: (i32, i32) = (7, 18);
 
@@ -55,6 +58,11 @@ pub mod metric {
     pub const REFERRALS: &str = "referral";
     /// Registry proposals; k1 = stage.
     pub const PROPOSALS: &str = "proposal";
+    /// Registry proposals; k1 = the change's type (a `ChangeType` code), k2 = stage.
+    pub const PROPOSAL_KINDS: &str = "proposal_kind";
+    /// Proposals sent to Kemensos; k1 = days from the proposal to its
+    /// batch's sending, three digits, capped at [`super::SEND_DAYS_CAP`].
+    pub const SEND_DAYS: &str = "send_days";
     /// The headline totals, derived from the counters above as they change
     /// (k1 = one of [`super::HEADLINES`]), so that comparing hundreds of
     /// areas reads a few rows per area.
@@ -121,6 +129,12 @@ pub fn desil_key(desil: Option<Desil>) -> String {
 /// The key of days-to-resolve in [`metric::RESOLVE_DAYS`].
 pub fn resolve_days_key(days: i64) -> String {
     let capped = days.clamp(0, i64::from(RESOLVE_DAYS_CAP));
+    format!("{capped:03}")
+}
+
+/// The key of days-to-sending in [`metric::SEND_DAYS`].
+pub fn send_days_key(days: i64) -> String {
+    let capped = days.clamp(0, i64::from(SEND_DAYS_CAP));
     format!("{capped:03}")
 }
 
@@ -209,6 +223,18 @@ impl Tally {
             .flat_map(|m| m.iter().map(|((k1, k2), v)| (k1.as_str(), k2.as_str(), *v)))
     }
 
+    /// The (lower) median of a histogram of days kept as `metric` (k1 = days).
+    pub fn median_days(&self, metric: &str) -> Option<u32> {
+        let histogram: BTreeMap<u32, u64> = self
+            .rows(metric)
+            .filter_map(|(k1, _, v)| Some((k1.parse::<u32>().ok()?, v.n)))
+            .fold(BTreeMap::new(), |mut h, (d, v)| {
+                *h.entry(d).or_default() += v;
+                h
+            });
+        median_days(&histogram)
+    }
+
     /// The sum of a metric's counters whose keys pass `keep`.
     pub fn sum_where(&self, metric: &str, keep: impl Fn(&str, &str) -> bool) -> Counted {
         self.rows(metric)
@@ -272,13 +298,6 @@ impl Figures {
         let closed_cases = state(CaseState::Closed);
         let cases = tally.sum(metric::CASES);
         let today_key = crate::dates::iso(today);
-        let histogram: BTreeMap<u32, u64> = tally
-            .rows(metric::RESOLVE_DAYS)
-            .filter_map(|(k1, _, v)| Some((k1.parse::<u32>().ok()?, v.n)))
-            .fold(BTreeMap::new(), |mut h, (d, v)| {
-                *h.entry(d).or_default() += v;
-                h
-            });
         let (young, old) = (today.year() - SCHOOL_AGE.0, today.year() - SCHOOL_AGE.1);
         Figures {
             households: tally.sum(metric::HOUSEHOLDS),
@@ -291,7 +310,7 @@ impl Figures {
             resolved_cases,
             closed_cases,
             resolved_locally: tally.sum(metric::RESOLVED_LOCAL),
-            median_days_to_resolve: median_days(&histogram),
+            median_days_to_resolve: tally.median_days(metric::RESOLVE_DAYS),
             complaints: tally.sum(metric::COMPLAINTS),
             referrals: tally.sum(metric::REFERRALS),
             referrals_completed: tally.sum_where(metric::REFERRALS, |_, k2| {
@@ -434,6 +453,11 @@ pub struct AreaDashboard {
     /// Rows: programmes; values per referral state as in `referral_states`.
     pub referrals_by_programme: Vec<CountRow>,
     pub proposals_by_stage: Vec<Count>,
+    /// Proposals by the change they ask for (`ChangeType` codes).
+    pub proposals_by_kind: Vec<Count>,
+    /// Median days from a proposal to its sending to Kemensos, when enough
+    /// were sent to publish their count; [`SEND_DAYS_CAP`] means "a year or more".
+    pub median_days_to_send: Option<u32>,
     /// The last twelve months (`yyyy-mm`), oldest first.
     pub months: Vec<String>,
     pub cases_opened_by_month: Vec<Cell>,
@@ -775,6 +799,12 @@ pub fn area_tables(d: &AreaDashboard, english: bool) -> Vec<Table> {
         "usulan",
         &pick_label(english, "Tahap usulan", "Proposal stage"),
         &d.proposals_by_stage,
+        english,
+    ));
+    tables.push(counts_table(
+        "usulan_jenis",
+        &pick_label(english, "Jenis usulan", "Proposal kind"),
+        &d.proposals_by_kind,
         english,
     ));
     tables.push(Table {

@@ -225,6 +225,12 @@ pub struct ProposalActionDraft {
     /// The musdes minutes, decree or visit reference; why, for a refusal.
     #[serde(default)]
     pub note: String,
+    /// A pecah KK's new family card number, when it is enacted.
+    #[serde(default)]
+    pub new_no_kk: String,
+    /// The member who heads the new card (their id).
+    #[serde(default)]
+    pub new_head: String,
 }
 
 impl ProposalActionDraft {
@@ -245,14 +251,27 @@ impl ProposalActionDraft {
                 .check("note", crate::text::optional("note", &self.note, NOTE_MAX))
                 .map(Option::unwrap_or_default),
         };
+        // Only a pecah KK's enactment carries a new card; the server asks for
+        // it there and ignores it elsewhere.
+        let new_card = if self.new_no_kk.trim().is_empty() && self.new_head.trim().is_empty() {
+            Some(None)
+        } else {
+            let no_kk = errors.check("new_no_kk", crate::identity::NoKk::parse(&self.new_no_kk));
+            let head_id = errors.check("new_head", number("new_head", &self.new_head));
+            match (no_kk, head_id) {
+                (Some(no_kk), Some(head_id)) => Some(Some(crate::dto::NewCard { no_kk, head_id })),
+                _ => None,
+            }
+        };
         errors.finish()?;
-        match (proposal_id, version, action, note) {
-            (Some(proposal_id), Some(version), Some(action), Some(note)) => {
+        match (proposal_id, version, action, note, new_card) {
+            (Some(proposal_id), Some(version), Some(action), Some(note), Some(new_card)) => {
                 Ok(ProposalTransitionRequest {
                     proposal_id,
                     version,
                     action,
                     note,
+                    new_card,
                 })
             }
             _ => Err(DomainError::Invalid { errors: Vec::new() }),
@@ -528,12 +547,46 @@ mod tests {
     }
 
     #[test]
+    fn a_pecah_kk_s_new_card_is_a_real_no_kk_and_a_member() {
+        let draft = |no_kk: &str, head: &str| ProposalActionDraft {
+            proposal_id: "4".into(),
+            version: "2".into(),
+            action: "enact".into(),
+            note: String::new(),
+            new_no_kk: no_kk.into(),
+            new_head: head.into(),
+        };
+        let card = draft("3209011507260066", "12")
+            .to_request()
+            .map(|r| r.new_card);
+        assert!(
+            matches!(&card, Ok(Some(c)) if c.head_id == 12 && c.no_kk.as_str() == "3209011507260066"),
+            "{card:?}"
+        );
+        assert!(matches!(draft("", "").to_request(), Ok(r) if r.new_card.is_none()));
+        for (no_kk, head, field) in [
+            ("3209", "12", "new_no_kk"),
+            ("3209011507260066", "", "new_head"),
+            ("", "12", "new_no_kk"),
+        ] {
+            match draft(no_kk, head).to_request() {
+                Err(DomainError::Invalid { errors }) => {
+                    assert!(errors.iter().any(|e| e.field == field), "{errors:?}");
+                }
+                other => panic!("expected field errors, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn a_proposal_step_needs_a_reason_only_when_it_refuses() {
         let mut draft = ProposalActionDraft {
             proposal_id: "4".into(),
             version: "2".into(),
             action: "approve_in_village_meeting".into(),
             note: String::new(),
+            new_no_kk: String::new(),
+            new_head: String::new(),
         };
         let request = draft.to_request();
         assert!(

@@ -337,6 +337,17 @@ pub struct ProposalTransitionRequest {
     pub action: ProposalAction,
     /// Why (required for reject); the musdes minutes or decree number otherwise.
     pub note: String,
+    /// The card Dukcapil issued for a pecah KK, given when it is enacted.
+    #[serde(default)]
+    pub new_card: Option<NewCard>,
+}
+
+/// The new family card of a pecah KK: its number and who heads it (one of
+/// the members who move to it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCard {
+    pub no_kk: crate::identity::NoKk,
+    pub head_id: i64,
 }
 
 #[cfg(test)]

@@ -230,6 +230,8 @@ fn field_label(base: &str) -> Option<(&'static str, &'static str)> {
     Some(match base {
         "head_name" => ("nama kepala keluarga", "head of family's name"),
         "no_kk" => ("Nomor KK", "family card number"),
+        "new_no_kk" => ("Nomor KK baru", "new family card number"),
+        "new_head" => ("kepala keluarga KK baru", "head of the new card"),
         "nik" => ("NIK", "NIK"),
         "name" => ("nama", "name"),
         "full_name" => ("nama lengkap", "full name"),

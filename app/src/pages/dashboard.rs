@@ -263,6 +263,19 @@ fn AreaBoard(board: AreaDashboard, may_compare: bool) -> impl IntoView {
             <section class="rounded-xl border border-slate-200 bg-white p-4">
                 <BarChart title=tr("Usulan registri per tahap", "Registry proposals by stage").to_string() bars=count_bars(&board.proposals_by_stage) />
             </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-4" data-testid="proposals-by-kind">
+                <BarChart title=tr("Usulan registri per jenis", "Registry proposals by kind").to_string() bars=count_bars(&board.proposals_by_kind) />
+                <p class="mt-2 text-sm" data-testid="median-days-to-send">
+                    {tr("Median hari dari usulan sampai dikirim ke Kemensos: ", "Median days from proposal to sending to Kemensos: ")}
+                    <span class="font-semibold">
+                        {match board.median_days_to_send {
+                            Some(days) if days >= shared::dashboard::SEND_DAYS_CAP => tr("setahun atau lebih", "a year or more").to_string(),
+                            Some(days) => days.to_string(),
+                            None => "–".to_string(),
+                        }}
+                    </span>
+                </p>
+            </section>
         </div>
         {(!board.children.is_empty()).then(|| {
             let csv = with_query(paths::DASHBOARD_CSV, &[("wilayah", code.clone()), ("tabel", "wilayah".into()), english_pair()]);

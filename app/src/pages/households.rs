@@ -295,7 +295,14 @@ fn HouseholdFileView(
                             let age = member.age;
                             view! {
                                 <tr>
-                                    <td class=TD>{member.member.name.clone()}</td>
+                                    <td class=TD>
+                                        {member.member.name.clone()}
+                                        {(!member.member.registry_status.counts_in_family()).then(|| view! {
+                                            <span class="ml-1 rounded bg-slate-200 px-1 text-xs" data-testid="member-status">
+                                                {label(member.member.registry_status)}
+                                            </span>
+                                        })}
+                                    </td>
                                     <td class=TD>
                                         {match member.nik_masked.clone() {
                                             Some(masked) => Either::Left(view! { <Revealable masked reveal shown allowed=may_reveal /> }),

@@ -61,6 +61,8 @@ fn IntakeBody(user: CurrentUser) -> impl IntoView {
 /// server's answer to a form posted before the script loaded (see [`crate::posted`]).
 #[component]
 fn FrontDesk(user: CurrentUser, posted: Option<Posted>) -> impl IntoView {
+    let then_propose = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get(paths::THEN_PROPOSE).as_deref() == Some("1"));
     let (typed_kind, typed_number, answered, registration) = match posted {
         Some(Posted::Lookup {
             kind,
@@ -118,6 +120,14 @@ fn FrontDesk(user: CurrentUser, posted: Option<Posted>) -> impl IntoView {
                 "First look the resident up by NIK or family card number. If the household is not on record, register it here.",
             )}
         </p>
+        {then_propose.then(|| view! {
+            <p class="mb-4 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="intake-to-propose">
+                {tr(
+                    "Usulan keluarga baru ke registri: cari keluarganya dulu. Bila belum tercatat, daftarkan dengan kartu keluarganya (Dukcapil memadankan dengan nomor KK); formulir usulan terbuka setelah disimpan.",
+                    "Proposing a new family to the registry: look the family up first. If it is not on record, register it with its family card (the civil registry matches by its number); the proposal form opens once it is saved.",
+                )}
+            </p>
+        })}
         // `post`: a submission before the page's script has loaded must never put
         // the number in the address (history, proxy and server logs).
         <form
@@ -184,7 +194,7 @@ fn FrontDesk(user: CurrentUser, posted: Option<Posted>) -> impl IntoView {
                     }),
                 })
         }}
-        {move || register.get().map(|(draft, refused)| view! { <RegistrationForm draft today refused /> })}
+        {move || register.get().map(|(draft, refused)| view! { <RegistrationForm draft today refused then_propose /> })}
     }
 }
 
@@ -333,6 +343,8 @@ fn RegistrationForm(
     today: chrono::NaiveDate,
     /// The server's refusal of this form posted without script.
     refused: Option<AppError>,
+    /// Registered to be proposed to the registry: on to its proposal form.
+    then_propose: bool,
 ) -> impl IntoView {
     let key = draft.idempotency_key.clone();
     let form = FormState::new(draft, move |d: &Draft| d.to_request(today).err());
@@ -341,7 +353,12 @@ fn RegistrationForm(
         action: save,
         attempt,
     } = keyed_save(register_household);
-    let refusal = form.refused_before(refused, form.on_created(save, paths::household), save);
+    let page_of = if then_propose {
+        paths::household_proposal
+    } else {
+        paths::household
+    };
+    let refusal = form.refused_before(refused, form.on_created(save, page_of), save);
     let pending = save.pending();
     let member_count = move || form.draft.with(|d| d.members.len());
     let village_select = move || {

@@ -11,7 +11,7 @@ use shared::workflow::Workflow;
 
 use crate::api::{ProposalStep, RecordCivilMatch, get_proposal, proposal_list};
 use crate::components::list::{Pager, encode_query, query_page, query_value, with_query};
-use crate::components::live_check::{LiveCheck, StepNote};
+use crate::components::live_check::{LiveCheck, LiveError, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
     route_id,
@@ -119,6 +119,9 @@ fn ProposalListBody(role: Role) -> impl IntoView {
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
             <a href=paths::MEETINGS class=BUTTON_QUIET data-testid="meetings-link">{tr("Musdes", "Village meetings")}</a>
             <a href=paths::BATCHES class=BUTTON_QUIET data-testid="batches-link">{tr("Pengesahan dan pengiriman", "Approval and sending")}</a>
+            {(role.may(shared::access::Action::RegisterHousehold) && role.may(shared::access::Action::ChangeProposal)).then(|| view! {
+                <a href=paths::INTAKE_TO_PROPOSE class=BUTTON_QUIET data-testid="propose-new-family">{tr("Usulkan keluarga baru", "Propose a new family")}</a>
+            })}
             <a href=move || with_query(paths::PROPOSALS_CSV, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export">
                 {tr("Unduh CSV", "Download CSV")}
             </a>
@@ -334,6 +337,7 @@ fn ProposalView(
     step: ServerAction<ProposalStep>,
     matched: ServerAction<RecordCivilMatch>,
 ) -> impl IntoView {
+    let new_card = moving_to_new_card(&file);
     let proposal = file.proposal;
     let zone = shared::clock::Zone::of_area(proposal.village.as_str());
     let actions = ProposalFlow::available_actions(proposal.stage, role);
@@ -473,7 +477,10 @@ fn ProposalView(
                                         "."
                                     </p>
                                 }.into_any(),
-                                _ => view! { <StepForm proposal=proposal.clone() action step /> }.into_any(),
+                                ProposalAction::Enact => view! {
+                                    <StepForm proposal=proposal.clone() action step new_card=new_card.clone() />
+                                }.into_any(),
+                                _ => view! { <StepForm proposal=proposal.clone() action step new_card=None /> }.into_any(),
                             })
                             .collect_view()}
                     </div>
@@ -516,12 +523,35 @@ fn waiting_for(stage: ProposalStage) -> String {
         .join(", ")
 }
 
-/// One step the user may take, with its note (the refusal's reason is required).
+/// The members a pecah KK moves to the new card (id and name), when `file` is
+/// one; its enactment asks for the new card.
+fn moving_to_new_card(file: &ProposalFile) -> Option<Vec<(i64, String)>> {
+    match &file.change {
+        Some(shared::proposal_change::ProposalChange::Split { member_ids }) => Some(
+            member_ids
+                .iter()
+                .map(|id| {
+                    let name = file
+                        .match_members
+                        .iter()
+                        .find(|m| m.id == *id)
+                        .map_or_else(|| format!("#{id}"), |m| m.name.clone());
+                    (*id, name)
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// One step the user may take, with its note (the refusal's reason is
+/// required); a pecah KK's enactment also takes the new card's number and head.
 #[component]
 fn StepForm(
     proposal: ProposalRow,
     action: ProposalAction,
     step: ServerAction<ProposalStep>,
+    new_card: Option<Vec<(i64, String)>>,
 ) -> impl IntoView {
     let live = LiveCheck::new(|d: &ProposalActionDraft| d.to_request().err());
     let needs_note = ProposalFlow::requires_note(action);
@@ -537,6 +567,22 @@ fn StepForm(
             <input type="hidden" name="proposal_id" value=proposal.id />
             <input type="hidden" name="version" value=proposal.version />
             <input type="hidden" name="action" value=action.code() />
+            {new_card.map(|moving| view! {
+                <div data-testid="proposal-new-card">
+                    <label for="proposal-new-no-kk" class=LABEL>{tr("No KK baru (dari Dukcapil)", "New family card number (from the civil registry)")}</label>
+                    <input id="proposal-new-no-kk" name="new_no_kk" type="text" inputmode="numeric" maxlength="16" required class=INPUT data-testid="proposal-new-no-kk" />
+                    <LiveError live field="new_no_kk" />
+                    <label for="proposal-new-head" class=LABEL>{tr("Kepala keluarga KK baru", "Head of the new card")}</label>
+                    <select id="proposal-new-head" name="new_head" required class=INPUT data-testid="proposal-new-head">
+                        <option value="">{tr("Pilih", "Choose")}</option>
+                        {moving
+                            .into_iter()
+                            .map(|(id, name)| view! { <option value=id>{name}</option> })
+                            .collect_view()}
+                    </select>
+                    <LiveError live field="new_head" />
+                </div>
+            })}
             <StepNote
                 id=note_id
                 label=if needs_note {

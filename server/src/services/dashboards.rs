@@ -23,6 +23,7 @@ use shared::dashboard::{
 };
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::proposal::ProposalStage;
+use shared::proposal_change::ChangeType;
 use shared::referral::ReferralState;
 
 use super::common::{Subject, access_actor, authorize, entry, own_scope, today};
@@ -552,6 +553,16 @@ impl DashboardService for DbDashboardService {
                 metric::PROPOSALS,
                 false,
             ),
+            proposals_by_kind: coded_counts::<ChangeType>(
+                noise,
+                &tally,
+                metric::PROPOSAL_KINDS,
+                false,
+            ),
+            // Published only with the count it is the median of.
+            median_days_to_send: shared::dashboard::publish(noise, tally.sum(metric::SEND_DAYS))
+                .filter(|n| *n > 0)
+                .and(tally.median_days(metric::SEND_DAYS)),
             cases_opened_by_month: month_cells(noise, &tally, metric::OPENED_MONTH, &months),
             cases_resolved_by_month: month_cells(noise, &tally, metric::RESOLVED_MONTH, &months),
             months,

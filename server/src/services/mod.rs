@@ -9,6 +9,7 @@ pub mod audit;
 pub mod audit_entry;
 pub mod auth;
 pub mod batches;
+mod card_split;
 pub mod cases;
 pub mod catalogue;
 pub mod common;

@@ -6,11 +6,11 @@
 //!
 //! What is applied: a member's death or double listing (their status), a new
 //! head (relationships and the head's name), corrections of the street, RT,
-//! RW, income band and a member's name. Adding a member, a member moving out,
-//! a split of the card and the removal of the family change who belongs to the
+//! RW, income band and a member's name; a pecah KK moves its members to the
+//! new card given at enactment (`card_split`). Adding a member, a member
+//! moving out and the removal of the family change who belongs to the
 //! household; they are recorded as enacted and left to the household's own
-//! events (a birth, a move, a pecah KK), where staff record them with the
-//! documents seen.
+//! events (a birth, a move), where staff record them with the documents seen.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -199,11 +199,12 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
             }
             applied.changed.push(field.code());
         }
-        Some(
-            ProposalChange::AddMember { .. }
-            | ProposalChange::Split { .. }
-            | ProposalChange::Removal { .. },
-        ) => applied.left_to_events = true,
+        // The members move to the new card in the caller's write, which has
+        // the card's number (see `card_split`).
+        Some(ProposalChange::Split { .. }) => applied.changed.push("split"),
+        Some(ProposalChange::AddMember { .. } | ProposalChange::Removal { .. }) => {
+            applied.left_to_events = true;
+        }
         Some(ProposalChange::NewFamily) | None => {}
     }
     if let Some(civil) = row

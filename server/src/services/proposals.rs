@@ -22,9 +22,10 @@ use shared::error::DomainError;
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
 use shared::proposal_batch::{BatchProblem, CivilMatch, MatchMember, MatchOutcome, RecordMatch};
-use shared::proposal_change::{ChangeType, ProposalChange};
+use shared::proposal_change::{ChangeProblem, ChangeType, ProposalChange};
 use shared::workflow::{NOTE_MAX, StateChange, Workflow};
 
+use super::card_split;
 use super::common::{
     Subject, authorize, check_version, earlier_result, entry, fetch_page, own_scope, stored_area,
     within_scope, workflow_step,
@@ -421,15 +422,57 @@ impl ProposalService for DbProposalService {
             }
             _ => {}
         }
+        let asked = change_of(&row);
+        // A pecah KK is enacted with the card the civil registry issued.
+        let split = match (next, asked.as_ref()) {
+            (ProposalStage::Enacted, Some(ProposalChange::Split { member_ids })) => {
+                let card = request.new_card.as_ref().ok_or(ServiceError::Invalid(
+                    DomainError::ProposalChange {
+                        problem: ChangeProblem::NewCardNeeded,
+                    },
+                ))?;
+                let from =
+                    load::<households::Entity>(self.db.connection(), row.household_id).await?;
+                let split = card_split::Split {
+                    from: &from,
+                    member_ids,
+                    card,
+                };
+                card_split::check(self.db.connection(), self.households.key(), &split).await?;
+                Some((from, member_ids, card))
+            }
+            _ => None,
+        };
         let mut write = self.db.change(Kind::Proposal, &[row.id]).await?;
         // Enacted: the change is applied to the household in the same write.
         let applied = if next == ProposalStage::Enacted {
             write.touch(Kind::Household, &[row.household_id]).await?;
-            let applied = apply_enacted(&write, &row, change_of(&row).as_ref())
+            let applied = apply_enacted(&write, &row, asked.as_ref())
                 .await
                 .map_err(db_failure)?;
+            let new_card = match &split {
+                Some((from, member_ids, card)) => {
+                    let today = super::common::today_in(&from.village_code);
+                    let split = card_split::Split {
+                        from,
+                        member_ids,
+                        card,
+                    };
+                    let household = card_split::split_off(
+                        &mut write,
+                        self.households.key(),
+                        actor,
+                        &split,
+                        today,
+                        &format!("usulan {}", row.id),
+                    )
+                    .await?;
+                    format!("; new_household={}", household.id)
+                }
+                None => String::new(),
+            };
             format!(
-                "; applied={}; match_flags={}{}",
+                "; applied={}{new_card}; match_flags={}{}",
                 applied.changed.join(","),
                 applied.matched_flags,
                 if applied.left_to_events {

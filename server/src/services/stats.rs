@@ -18,14 +18,14 @@ use sea_orm::{
 use shared::case::CaseState;
 use shared::cell_key::{RecordKind, record_key};
 use shared::clock::Zone;
-use shared::dashboard::{desil_key, metric, month_key, resolve_days_key};
+use shared::dashboard::{desil_key, metric, month_key, resolve_days_key, send_days_key};
 use shared::household::Desil;
 use shared::member::MemberRegistryStatus;
 use shared::programme::ProgrammeKind;
 
 use crate::entities::{
-    area_stats, cases, complaints, enrolments, households, members, programmes, proposals,
-    referrals,
+    area_stats, cases, complaints, enrolments, households, members, programmes, proposal_batches,
+    proposals, referrals,
 };
 
 /// A change of one counter: the count and the sum of the record keys
@@ -273,17 +273,59 @@ async fn count_case_rows<C: ConnectionTrait>(
     Ok(())
 }
 
-fn count_proposal_rows(rows: &[proposals::Model], counts: &mut Counts) {
+async fn count_proposal_rows<C: ConnectionTrait>(
+    db: &C,
+    rows: &[proposals::Model],
+    counts: &mut Counts,
+) -> Result<(), DbErr> {
+    // When each one's batch was sent, for the days to sending.
+    let batch_ids: BTreeSet<i64> = rows.iter().filter_map(|r| r.batch_id).collect();
+    let sent: HashMap<i64, chrono::DateTime<chrono::Utc>> = if batch_ids.is_empty() {
+        HashMap::new()
+    } else {
+        proposal_batches::Entity::find()
+            .filter(proposal_batches::Column::Id.is_in(batch_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|b| Some((b.id, b.submitted_at?)))
+            .collect()
+    };
     for row in rows {
+        let village = row.village_code.as_str();
+        let proposal = one(RecordKind::Proposal, row.id);
+        bump(counts, village, metric::PROPOSALS, &row.stage, "", proposal);
         bump(
             counts,
-            &row.village_code,
-            metric::PROPOSALS,
+            village,
+            metric::PROPOSAL_KINDS,
+            &proposal_type(row),
             &row.stage,
-            "",
-            one(RecordKind::Proposal, row.id),
+            proposal,
         );
+        if let Some(at) = row.batch_id.and_then(|b| sent.get(&b)) {
+            let zone = Zone::of_area(village);
+            let days = (zone.today(*at) - zone.today(row.created_at)).num_days();
+            bump(
+                counts,
+                village,
+                metric::SEND_DAYS,
+                &send_days_key(days),
+                "",
+                proposal,
+            );
+        }
     }
+    Ok(())
+}
+
+/// The type of change a proposal asks for (its kind, before the change was
+/// recorded: the kinds' codes are change types too).
+fn proposal_type(row: &proposals::Model) -> String {
+    row.change
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<shared::proposal_change::ProposalChange>(json).ok())
+        .map_or_else(|| row.kind.clone(), |c| c.change_type().code().to_string())
 }
 
 /// The counts of these households as they are now.
@@ -326,7 +368,7 @@ pub(crate) async fn proposal_counts<C: ConnectionTrait>(
             .filter(proposals::Column::Id.is_in(chunk.iter().copied()))
             .all(db)
             .await?;
-        count_proposal_rows(&rows, &mut counts);
+        count_proposal_rows(db, &rows, &mut counts).await?;
     }
     Ok(counts)
 }
@@ -548,6 +590,8 @@ fn known_metric(name: &str) -> Option<&'static str> {
         metric::COMPLAINTS,
         metric::REFERRALS,
         metric::PROPOSALS,
+        metric::PROPOSAL_KINDS,
+        metric::SEND_DAYS,
     ]
     .into_iter()
     .find(|m| *m == name)
@@ -592,7 +636,7 @@ async fn recount<C: ConnectionTrait>(db: &C, villages: Option<&[String]>) -> Res
     if let Some(villages) = villages {
         query = query.filter(proposals::Column::VillageCode.is_in(villages.iter().cloned()));
     }
-    count_proposal_rows(&query.all(db).await?, &mut counts);
+    count_proposal_rows(db, &query.all(db).await?, &mut counts).await?;
     Ok(counts)
 }
 

@@ -113,6 +113,7 @@ impl Reading {
         self.table(area, "type", "complaints", &board.complaints_by_type);
         self.table(area, "referral", "referrals", &board.referral_states);
         self.table(area, "proposal", "proposals", &board.proposals_by_stage);
+        self.table(area, "proposal_kind", "proposals", &board.proposals_by_kind);
         self.sums.push((name(area, "in_registry"), desils("hh")));
         self.sums.push((
             name(area, "poor"),
@@ -166,6 +167,7 @@ impl Reading {
                 "complaint" => vec![format!("sector:{}", row.k1), format!("type:{}", row.k2)],
                 "referral" => vec![format!("referral:{}", row.k2)],
                 "proposal" => vec![format!("proposal:{}", row.k1)],
+                "proposal_kind" => vec![format!("proposal_kind:{}", row.k1)],
                 _ => vec![],
             };
             for key in keys {
