@@ -63,6 +63,28 @@ export function field(scope, label) {
   return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
 }
 
+/**
+ * Fills the registration form's household part (card number typed already
+ * from the lookup): the head's name, the first village offered, the house
+ * and the income, each choice the first one.
+ */
+export async function fillHousehold(form, head) {
+  await field(form, 'Nama kepala keluarga').fill(head);
+  await field(form, 'Desa/kelurahan').selectOption({ index: 1 });
+  for (const label of ['Status rumah', 'Status lahan', 'Lantai', 'Dinding', 'Atap', 'Air minum', 'Penerangan', 'Bahan bakar memasak', 'Fasilitas BAB', 'Penghasilan keluarga per bulan']) {
+    await field(form, label).selectOption({ index: 1 });
+  }
+  await field(form, 'Luas lantai (m²)').fill('21');
+}
+
+/** Fills a member row's own fields after its NIK: birthplace, marriage, schooling and work. */
+export async function fillMember(member, birthplace) {
+  await field(member, 'Tempat lahir').fill(birthplace);
+  for (const label of ['Status perkawinan', 'Pendidikan tertinggi', 'Pekerjaan utama']) {
+    await field(member, label).selectOption({ index: 2 });
+  }
+}
+
 /** Uncaught errors of every page this file opened, not yet reported. */
 const pageErrors = [];
 

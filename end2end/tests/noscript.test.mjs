@@ -6,8 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, DEMO_PASSWORD, PHONE, closePage, field, launchBrowser, newPage, screenshot,
-  waitForHydration,
+  BASE_URL, DEMO_PASSWORD, PHONE, closePage, field, fillHousehold, fillMember, launchBrowser,
+  newPage, screenshot, waitForHydration,
 } from '../support.mjs';
 
 let browser;
@@ -141,5 +141,37 @@ test('a lookup sent before the bundle has loaded is answered, and the answered p
   assert.equal(await field(form.getByTestId('member').nth(0), 'NIK').inputValue(), number);
   assert.equal(posts, 1, 'the hydrated page answered the click itself');
   assert.deepEqual(errors, [], 'hydrating the answered page raised no error');
+  await closePage(page);
+});
+
+test('without JavaScript a family not on record is registered from the worklist and lands on its proposal form', async () => {
+  const serialHere = String(6000 + (Date.now() % 1000)).padStart(4, '0');
+  const noKk = `320901210626${serialHere}`;
+  const headNik = `320901080880${serialHere}`; // male, born 08/08/1980
+  const head = `Rasmin Usulan ${serialHere}`;
+  const page = await newPage(browser, { viewport: PHONE, javaScriptEnabled: false });
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel('Nama pengguna').fill('bo.waled');
+  await page.getByLabel('Kata sandi', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/usulan`);
+  await page.getByTestId('propose-new-family').click();
+  await page.waitForURL(`${BASE_URL}/layanan?usul=1`);
+  await page.getByTestId('intake-to-propose').waitFor();
+  await page.getByLabel('Nomor (16 digit)').fill(headNik);
+  await page.getByTestId('lookup-submit').click();
+  await page.getByTestId('registry-not-found').waitFor();
+  await page.getByTestId('start-registration').click();
+  const form = page.getByTestId('registration-form');
+  await form.waitFor();
+  await field(form, 'Nomor KK').fill(noKk);
+  await fillHousehold(form, head);
+  await fillMember(form.getByTestId('member').nth(0), 'Cirebon');
+  await page.getByTestId('registration-submit').click();
+  // The post answered with the household at its proposal form.
+  await page.waitForURL(/\/keluarga\/\d+#usulan$/);
+  await page.getByTestId('household-head').filter({ hasText: head }).waitFor();
+  assert.equal(await field(page.getByTestId('propose-form'), 'Jenis usulan').inputValue(), 'new_family');
   await closePage(page);
 });

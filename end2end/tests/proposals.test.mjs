@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BASE_URL, PHONE, closePage, field, launchBrowser, screenshot, seriousAccessibilityViolations,
-  signedInPage, waitForHydration,
+  BASE_URL, PHONE, closePage, field, fillHousehold, fillMember, launchBrowser, screenshot,
+  seriousAccessibilityViolations, signedInPage, waitForHydration,
 } from '../support.mjs';
 
 let browser;
@@ -209,5 +209,45 @@ test('the back office sends the civil registry\'s match-result file; a file with
   await page.getByTestId('match-file-result').filter({ hasText: /1 baris/ }).waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `the list with the upload fits a 360 px phone (${width} px)`);
+  await closePage(page);
+});
+
+test('a family known only by name is proposed from the worklist: registered first, then on to its proposal form', async () => {
+  // Synthetic numbers of Kecamatan Waled the demo does not use; a serial from
+  // the clock (7000–7999: the other walks use 5000–9999 with other dates).
+  const serial = String(7000 + (Date.now() % 1000)).padStart(4, '0');
+  const noKk = `320901200626${serial}`;
+  const headNik = `320901070779${serial}`; // male, born 07/07/1979
+  const head = `Darsono Usulan ${serial}`;
+  const page = await signedInPage(browser, 'bo.waled', PHONE);
+  await page.goto(`${BASE_URL}/usulan`);
+  await page.getByTestId('propose-new-family').click();
+  await page.waitForURL(`${BASE_URL}/layanan?usul=1`);
+  await page.getByTestId('intake-to-propose').waitFor();
+  await waitForHydration(page);
+  await page.getByLabel('Nomor KK').check();
+  await page.getByLabel('Nomor (16 digit)').fill(noKk);
+  await page.getByTestId('lookup-submit').click();
+  await page.getByTestId('registry-not-found').waitFor();
+  await page.getByTestId('start-registration').click();
+  const form = page.getByTestId('registration-form');
+  await form.waitFor();
+  assert.equal(await field(form, 'Nomor KK').inputValue(), noKk);
+  await fillHousehold(form, head);
+  const member = form.getByTestId('member').nth(0);
+  await field(member, 'NIK').fill(headNik);
+  await fillMember(member, 'Cirebon');
+  await page.getByTestId('registration-submit').click();
+  // Saved, the household opens at its proposal form, a new family already chosen.
+  await page.waitForURL(/\/keluarga\/\d+#usulan$/);
+  const propose = page.getByTestId('propose-form');
+  await propose.waitFor();
+  await waitForHydration(page);
+  assert.equal(await field(propose, 'Jenis usulan').inputValue(), 'new_family');
+  await field(propose, 'Catatan usulan').fill('Keluarga miskin dari daftar desa, belum pernah didata.');
+  await page.getByTestId('propose-submit').click();
+  await page.waitForURL(/\/usulan\/\d+$/);
+  await page.getByTestId('proposal-kind').filter({ hasText: 'Keluarga baru' }).waitFor();
+  assert.match(await page.getByTestId('proposal-summary').textContent(), new RegExp(head));
   await closePage(page);
 });
