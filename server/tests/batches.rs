@@ -600,24 +600,7 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
         ("Darto Wiryono", Some("3"))
     );
     for id in &ids {
-        let version = proposals::Entity::find_by_id(*id)
-            .one(&desk.db)
-            .await?
-            .ok_or("no proposal")?
-            .version;
-        desk.services
-            .proposals
-            .transition(
-                &desk.manager,
-                ProposalTransitionRequest {
-                    new_card: None,
-                    proposal_id: *id,
-                    version,
-                    action: ProposalAction::Enact,
-                    note: "Ditetapkan Kemensos".into(),
-                },
-            )
-            .await?;
+        enact(&desk, *id, None).await??;
     }
     let after = households::Entity::find_by_id(household)
         .one(&desk.db)
@@ -841,7 +824,14 @@ async fn an_enacted_pecah_kk_moves_exactly_the_chosen_members_to_their_new_card(
 #[tokio::test]
 async fn the_dashboards_count_proposals_by_kind_and_the_days_to_sending() -> TestResult {
     let desk = desk().await?;
-    let head = actor(&desk.db, &desk.services, "bupati", Role::DistrictHead, Some("32.09")).await?;
+    let head = actor(
+        &desk.db,
+        &desk.services,
+        "bupati",
+        Role::DistrictHead,
+        Some("32.09"),
+    )
+    .await?;
     // Eight new families and one correction, proposed 10 or 4 days before
     // they are sent together.
     let mut ids = Vec::new();
@@ -899,7 +889,11 @@ async fn the_dashboards_count_proposals_by_kind_and_the_days_to_sending() -> Tes
         sent.filter(|n| *n > 0).map(|_| 4),
         "published as its count is: {sent:?}"
     );
-    let kinds: Vec<&str> = board.proposals_by_kind.iter().map(|c| c.key.as_str()).collect();
+    let kinds: Vec<&str> = board
+        .proposals_by_kind
+        .iter()
+        .map(|c| c.key.as_str())
+        .collect();
     assert_eq!(
         kinds,
         shared::proposal_change::ChangeType::ALL
@@ -926,7 +920,11 @@ async fn the_dashboards_count_proposals_by_kind_and_the_days_to_sending() -> Tes
         assert_eq!(sum("send_days", "010", ""), 3, "{area}");
     }
     // A village's own dashboard shows too few to publish a median of.
-    let village = desk.services.dashboards.area(&head, "32.09.01.2009").await?;
+    let village = desk
+        .services
+        .dashboards
+        .area(&head, "32.09.01.2009")
+        .await?;
     assert_eq!(village.median_days_to_send, None);
     assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
     Ok(())
