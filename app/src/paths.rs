@@ -82,6 +82,19 @@ pub fn home_visit(proposal_id: i64) -> String {
     format!("{PROPOSALS}/{proposal_id}/verivali")
 }
 
+/// Where the photo of the house's front is posted from the home visit (a plain form post).
+pub fn house_photo_upload(proposal_id: i64) -> String {
+    format!("{PROPOSALS}/{proposal_id}/verivali/foto")
+}
+
+/// The photo of the house's front of a proposal's family (`?id=` the proposal), downloaded.
+pub const HOUSE_PHOTO: &str = "/unduh/foto-rumah";
+
+/// The download of the house photo of proposal `proposal_id`'s family.
+pub fn house_photo(proposal_id: i64) -> String {
+    format!("{HOUSE_PHOTO}?id={proposal_id}")
+}
+
 /// The district's approval of matched proposals in batches, and their sending.
 pub const BATCHES: &str = "/usulan/berkas";
 /// A batch's submission file as CSV (`?id=`; a REST download).

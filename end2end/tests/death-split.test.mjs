@@ -7,6 +7,7 @@
 // new household she heads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   BASE_URL, DESKTOP, PHONE, closePage, field, launchBrowser, screenshot,
   seriousAccessibilityViolations, signedInPage, waitForHydration,
@@ -130,6 +131,25 @@ test('the village meeting agrees both, the facilitator verifies the family on a 
     const visit = page.getByTestId('visit-form');
     await visit.waitFor();
     await waitForHydration(page);
+    if (proposal === walk.death) {
+      // The house's front, photographed on arrival: a phone's JPEG with its
+      // position in it, kept without it and shown on the page.
+      const photo = readFileSync(new URL('../../server/tests/fixtures/photos/house-front-gps.jpg', import.meta.url));
+      await page.getByTestId('house-photo-form').locator('input[type="file"]').setInputFiles({
+        name: 'IMG_20261207_0815.jpg', mimeType: 'image/jpeg', buffer: photo,
+      });
+      await page.getByTestId('house-photo-upload').click();
+      await page.getByTestId('house-photo-sent').waitFor();
+      const image = page.getByTestId('house-photo-image');
+      await image.waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="house-photo-image"]')?.naturalWidth === 96);
+      const kept = await page.request.get(await image.getAttribute('src'));
+      assert.equal(kept.status(), 200);
+      const bytes = await kept.body();
+      assert.ok(photo.includes('SamsungA15') && !bytes.includes('SamsungA15'), 'the phone and its position are gone');
+      await screenshot(page, 'house-photo-phone');
+      await waitForHydration(page);
+    }
     await visit.locator('input[name="visited_on"]').fill(new Date().toISOString().slice(0, 10));
     const members = visit.locator('[data-testid="visit-members"] li');
     for (let i = 0; i < await members.count(); i += 1) {

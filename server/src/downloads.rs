@@ -70,6 +70,11 @@ pub const ROUTES: &[DownloadRoute] = &[
     },
     DownloadRoute {
         method: "GET",
+        path: app::paths::HOUSE_PHOTO,
+        handler: || get(house_photo),
+    },
+    DownloadRoute {
+        method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
@@ -124,6 +129,30 @@ pub fn error_response(error: &ServiceError) -> Response {
 #[derive(serde::Deserialize)]
 struct RecordQuery {
     id: i64,
+}
+
+/// The photo of a house's front, as kept (shown in the page; the view is audited).
+async fn house_photo(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<RecordQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    match state.services.visits.house_photo(&actor, query.id).await {
+        Ok((kind, content)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, kind.content_type()),
+                // Personal data: never kept by a shared cache.
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            content,
+        )
+            .into_response(),
+        Err(error) => error_response(&error),
+    }
 }
 
 /// The signed minutes of a village meeting, as uploaded (the download is audited).

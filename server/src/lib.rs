@@ -8,6 +8,7 @@ pub mod downloads;
 pub mod entities;
 pub mod form_posts;
 pub mod password;
+pub mod photo;
 pub mod protect;
 pub mod records;
 pub mod registry_import;

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use shared::contract::{Actor, ServiceError};
 use shared::error::DomainError;
 use shared::meeting::{MINUTES_MAX_BYTES, MeetingProblem};
+use shared::photo::PhotoProblem;
 
 use crate::downloads::error_response;
 use crate::web::AppState;
@@ -27,6 +28,19 @@ pub fn is_minutes_upload(path: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Largest body of a house photo upload: the photo and the form around it.
+pub const PHOTO_BODY_LIMIT: usize = shared::photo::PHOTO_MAX_BYTES + 64 * 1024;
+
+/// Where the photo of a house's front is posted (see `app::paths::house_photo_upload`).
+pub const HOUSE_PHOTO_UPLOAD: &str = "/usulan/{id}/verivali/foto";
+
+/// True for the address of a house photo upload (`/usulan/12/verivali/foto`).
+pub fn is_photo_upload(path: &str) -> bool {
+    path.strip_prefix("/usulan/")
+        .and_then(|rest| rest.strip_suffix("/verivali/foto"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// What the form sent: the version of the meeting seen and the file.
 struct MinutesForm {
     version: Option<i32>,
@@ -34,7 +48,12 @@ struct MinutesForm {
     too_large: bool,
 }
 
-async fn read_form(mut form: Multipart) -> Result<MinutesForm, ServiceError> {
+async fn read_form(form: Multipart) -> Result<MinutesForm, ServiceError> {
+    read_form_within(form, MINUTES_MAX_BYTES).await
+}
+
+/// The form's version and file, the file read up to `limit` bytes.
+async fn read_form_within(mut form: Multipart, limit: usize) -> Result<MinutesForm, ServiceError> {
     let malformed = || {
         ServiceError::Invalid(DomainError::TextRequired {
             field: "file".into(),
@@ -53,7 +72,7 @@ async fn read_form(mut form: Multipart) -> Result<MinutesForm, ServiceError> {
             }
             Some("file") => {
                 while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
-                    if read.content.len() + chunk.len() > MINUTES_MAX_BYTES {
+                    if read.content.len() + chunk.len() > limit {
                         read.too_large = true;
                         break;
                     }
@@ -194,6 +213,40 @@ pub async fn meeting_minutes(
             back(id, &format!("galat={}", problem.code()))
         }
         Err(ServiceError::Conflict) => back(id, &format!("galat={}", MeetingProblem::Stale.code())),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Keeps the photo of the house's front sent from a home visit's page;
+/// answers by going back to it (`?foto=ok`, or `?foto_galat=<problem>`).
+pub async fn house_photo(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to(app::paths::LOGIN).into_response();
+    };
+    let page = app::paths::home_visit(id);
+    let refused = |problem: PhotoProblem| {
+        Redirect::to(&format!("{page}?foto_galat={}", problem.code())).into_response()
+    };
+    let form = match read_form_within(form, shared::photo::PHOTO_MAX_BYTES).await {
+        Ok(form) => form,
+        Err(error) => return error_response(&error),
+    };
+    if form.too_large {
+        return refused(PhotoProblem::TooLarge);
+    }
+    match state
+        .services
+        .visits
+        .attach_house_photo(&actor, id, form.content)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("{page}?foto=ok")).into_response(),
+        Err(ServiceError::Invalid(DomainError::Photo { problem })) => refused(problem),
         Err(error) => error_response(&error),
     }
 }

@@ -91,6 +91,7 @@ fn is_save(request: &Request) -> bool {
             || path == app::paths::INTAKE
             || path.starts_with("/keluarga/")
             || crate::uploads::is_minutes_upload(path)
+            || crate::uploads::is_photo_upload(path)
             || path == crate::uploads::MATCH_FILE_UPLOAD)
 }
 
@@ -314,6 +315,12 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             // The whole body was already read within its limit (`read_whole_body`).
             post(crate::uploads::meeting_minutes).layer(axum::extract::DefaultBodyLimit::max(
                 crate::uploads::MINUTES_BODY_LIMIT,
+            )),
+        )
+        .route(
+            crate::uploads::HOUSE_PHOTO_UPLOAD,
+            post(crate::uploads::house_photo).layer(axum::extract::DefaultBodyLimit::max(
+                crate::uploads::PHOTO_BODY_LIMIT,
             )),
         );
     router
@@ -786,6 +793,8 @@ async fn read_whole_body(request: Request, next: Next) -> Response {
     // A meeting's signed minutes may be a phone photo of several megabytes.
     let limit = if crate::uploads::is_minutes_upload(&path) {
         crate::uploads::MINUTES_BODY_LIMIT
+    } else if crate::uploads::is_photo_upload(&path) {
+        crate::uploads::PHOTO_BODY_LIMIT
     } else {
         BODY_LIMIT_BYTES
     };

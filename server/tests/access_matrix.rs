@@ -419,6 +419,11 @@ fn matrix() -> Vec<Row> {
             Call::Get,
             Box::new(proposal_record),
         ),
+        row(
+            app::paths::HOUSE_PHOTO,
+            Call::Get,
+            Box::new(proposal_record),
+        ),
         row("/api/record_civil_match", Call::Form, Box::new(match_step)),
         row("/api/batch_desk", Call::Form, Box::new(proposal_list)),
         row("/api/ratify_batch", Call::Form, Box::new(ratify_step)),
@@ -829,6 +834,7 @@ impl World {
                 format!("proposal_id={proposal}&version=&note=Kunjungan+pertama")
             }
             server::downloads::MEETING_MINUTES => format!("id={}", t.meeting_id),
+            app::paths::HOUSE_PHOTO => format!("id={}", t.proposal_id),
             server::downloads::SUBMISSION_CSV | server::downloads::SUBMISSION_XLSX | "/api/get_batch" => {
                 format!("id={}", t.batch_id)
             }
@@ -1226,6 +1232,20 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             b"%PDF-1.4 berita acara".to_vec(),
         )
         .await?;
+    // The family's house photo, as a visit keeps it.
+    sea_orm::ActiveModelTrait::insert(
+        server::entities::house_photos::ActiveModel {
+            household_id: sea_orm::Set(household.id),
+            content: sea_orm::Set(vec![0xFF, 0xD8, 0xFF, 0xD9]),
+            content_type: sea_orm::Set("jpeg".into()),
+            size_bytes: sea_orm::Set(4),
+            sha256: sea_orm::Set("0".repeat(64)),
+            uploaded_by: sea_orm::Set(None),
+            uploaded_at: sea_orm::Set(chrono::Utc::now()),
+        },
+        &db,
+    )
+    .await?;
     let target_user_id =
         common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
     let password_hash = server::password::hash(PASSWORD.to_string()).await?;

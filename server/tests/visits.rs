@@ -379,3 +379,166 @@ async fn the_visit_form_posted_without_script_is_saved_and_finished() -> TestRes
     );
     Ok(())
 }
+
+/// A multipart form with one file field named `file`.
+fn photo_form(name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----batasFotoRumah";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn the_house_photo_is_kept_without_its_location_and_shown_only_inside_the_area() -> TestResult
+{
+    let desk = desk().await?;
+    for (name, role, area) in [
+        ("fasilitator.waled", Role::Facilitator, "32.09.01"),
+        ("fasilitator.lain", Role::Facilitator, "32.09.02"),
+        ("lembaga", Role::ReceivingInstitution, "32.09"),
+    ] {
+        account(&desk.db, name, role, Some(area)).await?;
+    }
+    let id = proposal(&desk, 41, true).await?;
+    let app = common::site_router(&desk.db, desk.services.clone());
+    let cookie = common::sign_in(&app, "fasilitator.waled").await?;
+    let upload = |cookie: &str, name: &str, content: &[u8]| {
+        let (kind, body) = photo_form(name, content);
+        Request::post(app::paths::house_photo_upload(id))
+            .header(header::CONTENT_TYPE, kind)
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+    };
+    let location = |response: &axum::response::Response| {
+        response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    // A PDF named like a photo is refused by its content, and nothing is kept.
+    let pdf = app
+        .clone()
+        .oneshot(upload(&cookie, "rumah.jpg", b"%PDF-1.4 rumah")?)
+        .await?;
+    assert_eq!(
+        location(&pdf),
+        format!("/usulan/{id}/verivali?foto_galat=photo_type")
+    );
+    let cut = std::fs::read("tests/fixtures/photos/house-front-gps.jpg")?;
+    let broken = app
+        .clone()
+        .oneshot(upload(&cookie, "rumah.jpg", &cut[..300])?)
+        .await?;
+    assert_eq!(
+        location(&broken),
+        format!("/usulan/{id}/verivali?foto_galat=photo_broken")
+    );
+    assert!(
+        desk.services
+            .visits
+            .file(&desk.facilitator, id)
+            .await?
+            .house_photo
+            .is_none()
+    );
+
+    // A phone's photo with its position: kept without it, the picture whole.
+    let original = std::fs::read("tests/fixtures/photos/house-front-gps.jpg")?;
+    assert!(contains(&original, b"SamsungA15") && contains(&original, b"II*\0"));
+    let sent = app
+        .clone()
+        .oneshot(upload(&cookie, "IMG_20261207.jpg", &original)?)
+        .await?;
+    assert_eq!(location(&sent), format!("/usulan/{id}/verivali?foto=ok"));
+    assert!(
+        desk.services
+            .visits
+            .file(&desk.facilitator, id)
+            .await?
+            .house_photo
+            .is_some()
+    );
+    let shown = app
+        .clone()
+        .oneshot(
+            Request::get(app::paths::house_photo(id))
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())?,
+        )
+        .await?;
+    assert_eq!(shown.status(), 200);
+    assert_eq!(
+        shown
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("image/jpeg")
+    );
+    let kept = axum::body::to_bytes(shown.into_body(), usize::MAX).await?;
+    assert!(!contains(&kept, b"SamsungA15"), "the phone's make is gone");
+    // The GPS directory's references and rationals are gone with the Exif block.
+    assert!(!contains(&kept, &[0x25, 0x88]), "no GPS pointer");
+    assert!(
+        !contains(&kept, &[107, 0, 0, 0, 1, 0, 0, 0, 36, 0, 0, 0]),
+        "no longitude"
+    );
+    // The picture itself: everything from the first table on, byte for byte.
+    let tables = |bytes: &[u8]| {
+        bytes
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDB])
+            .map(|at| bytes[at..].to_vec())
+    };
+    assert_eq!(tables(&kept), tables(&original));
+    assert!(kept.len() < original.len());
+    let audited = audit_rows(&desk.db, "upload_house_photo", "ok").await?;
+    assert!(
+        audited[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("type=jpeg"))
+    );
+    assert_eq!(
+        audit_rows(&desk.db, "view_house_photo", "ok").await?.len(),
+        1
+    );
+
+    // Staff of another sub-district and an institution see nothing, upload nothing.
+    for stranger in ["fasilitator.lain", "lembaga"] {
+        let cookie = common::sign_in(&app, stranger).await?;
+        let seen = app
+            .clone()
+            .oneshot(
+                Request::get(app::paths::house_photo(id))
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())?,
+            )
+            .await?;
+        assert!(
+            seen.status().is_client_error(),
+            "{stranger}: {}",
+            seen.status()
+        );
+        let sent = app
+            .clone()
+            .oneshot(upload(&cookie, "rumah.jpg", &original)?)
+            .await?;
+        assert!(
+            sent.status().is_client_error(),
+            "{stranger}: {}",
+            sent.status()
+        );
+    }
+    Ok(())
+}

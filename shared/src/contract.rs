@@ -682,6 +682,20 @@ pub trait VisitService: Send + Sync {
         actor: &Actor,
         visit: crate::visit::SaveVisit,
     ) -> Result<crate::visit::VisitFile, ServiceError>;
+    /// Keeps the photo of the house's front taken at the visit (the latest
+    /// replaces an earlier one), without the metadata the phone wrote into it.
+    async fn attach_house_photo(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+        content: Vec<u8>,
+    ) -> Result<(), ServiceError>;
+    /// The photo of the house's front of a proposal's family (the view is audited).
+    async fn house_photo(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<(crate::photo::PhotoType, Vec<u8>), ServiceError>;
 }
 
 /// Every service of the portal, as one value placed in the request context.

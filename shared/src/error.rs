@@ -174,6 +174,8 @@ pub enum DomainError {
     Batch {
         problem: crate::proposal_batch::BatchProblem,
     },
+    /// A photo is refused (see [`crate::photo`]).
+    Photo { problem: crate::photo::PhotoProblem },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -383,6 +385,7 @@ impl DomainError {
             DomainError::ProposalChange { .. } => "proposal_change",
             DomainError::Meeting { .. } => "meeting",
             DomainError::Batch { .. } => "batch",
+            DomainError::Photo { .. } => "photo",
             DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
@@ -624,6 +627,7 @@ impl DomainError {
             DomainError::ProposalChange { problem } => problem.label_id().to_string(),
             DomainError::Meeting { problem } => problem.label_id().to_string(),
             DomainError::Batch { problem } => problem.label_id().to_string(),
+            DomainError::Photo { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
             ),
@@ -838,6 +842,7 @@ impl DomainError {
             DomainError::ProposalChange { problem } => problem.label_en().to_string(),
             DomainError::Meeting { problem } => problem.label_en().to_string(),
             DomainError::Batch { problem } => problem.label_en().to_string(),
+            DomainError::Photo { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),

@@ -37,6 +37,7 @@ pub mod identity;
 pub mod intake;
 pub mod meeting;
 pub mod member;
+pub mod photo;
 pub mod programme;
 pub mod proposal;
 pub mod proposal_batch;

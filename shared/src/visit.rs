@@ -295,6 +295,9 @@ pub struct VisitFile {
     pub saved_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Whether the user may fill it in (and finish it).
     pub may_visit: bool,
+    /// When the photo of the house's front was taken in, if one is kept.
+    #[serde(default)]
+    pub house_photo: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[cfg(test)]

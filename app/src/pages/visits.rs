@@ -62,6 +62,56 @@ fn VisitBody() -> impl IntoView {
     }
 }
 
+/// The photo of the house's front: the one kept, and (while the visit is
+/// open) a plain upload that works without script, straight from the camera.
+#[component]
+fn HousePhoto(
+    proposal_id: i64,
+    taken: Option<chrono::DateTime<chrono::Utc>>,
+    may_upload: bool,
+    zone: shared::clock::Zone,
+) -> impl IntoView {
+    let sent = crate::components::list::query_value("foto");
+    let refused = crate::components::list::query_value("foto_galat");
+    view! {
+        <section class="mb-4 space-y-2 rounded-xl border border-slate-200 bg-white p-4" data-testid="house-photo">
+            <h2 class="font-semibold">{tr("Foto rumah tampak depan (pilihan)", "Photo of the house's front (optional)")}</h2>
+            {match taken {
+                Some(at) => Either::Left(view! {
+                    <img
+                        src=paths::house_photo(proposal_id)
+                        alt=tr("Foto rumah tampak depan", "Photo of the house's front")
+                        loading="lazy"
+                        class="max-h-64 w-auto rounded-md border border-slate-200"
+                        data-testid="house-photo-image"
+                    />
+                    <p class="text-sm text-slate-600">{format!("{} {}", tr("Diunggah", "Uploaded"), time_in(at, zone))}</p>
+                }),
+                None => Either::Right(view! {
+                    <p class="text-sm text-slate-600">{tr("Belum ada foto.", "No photo yet.")}</p>
+                }),
+            }}
+            {move || (sent() == "ok").then(|| view! {
+                <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="house-photo-sent">
+                    {tr("Foto tersimpan, tanpa lokasi dan data ponsel.", "Photo kept, without its location and phone data.")}
+                </p>
+            })}
+            {move || shared::photo::PhotoProblem::from_code(&refused()).map(|problem| view! {
+                <p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="house-photo-refused">{label(problem)}</p>
+            })}
+            {may_upload.then(|| view! {
+                <form method="post" enctype="multipart/form-data" action=paths::house_photo_upload(proposal_id) class="space-y-2" data-testid="house-photo-form">
+                    <label for="house-photo-file" class=LABEL>
+                        {tr("Foto JPEG atau PNG, paling besar 8 MB. Simpan isian kunjungan dulu: mengunggah memuat ulang halaman.", "A JPEG or PNG photo, 8 MB at most. Save the visit's answers first: uploading reloads the page.")}
+                    </label>
+                    <input id="house-photo-file" name="file" type="file" required accept="image/jpeg,image/png" capture="environment" class="block w-full text-sm" />
+                    <button type="submit" class=BUTTON_QUIET data-testid="house-photo-upload">{tr("Unggah foto", "Upload the photo")}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
 /// A select of a coded answer, with the draft's value chosen.
 #[component]
 fn Choice(
@@ -118,6 +168,7 @@ fn VisitView(file: VisitFile, save: ServerAction<SaveHomeVisit>) -> impl IntoVie
                 )}
             </p>
         })}
+        <HousePhoto proposal_id=proposal.id taken=file.house_photo may_upload=file.may_visit zone />
         <ActionForm action=save attr:class="space-y-4" attr:data-testid="visit-form">
             <input type="hidden" name="proposal_id" value=draft.proposal_id.clone() />
             <input type="hidden" name="version" value=draft.version.clone() />

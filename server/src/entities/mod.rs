@@ -9,6 +9,7 @@ pub mod cases;
 pub mod complaints;
 pub mod enrolments;
 pub mod home_visits;
+pub mod house_photos;
 pub mod household_events;
 pub mod households;
 pub mod idempotency_keys;

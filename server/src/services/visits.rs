@@ -13,11 +13,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sha2::{Digest, Sha256};
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ServiceError, VisitService};
 use shared::error::{DomainError, FieldError};
 use shared::member::MemberRegistryStatus;
+use shared::photo::PhotoType;
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalStage};
 use shared::visit::{SaveVisit, VisitDraft, VisitFile, VisitMember, VisitState};
 use shared::workflow::record_transition;
@@ -31,7 +33,7 @@ use super::rows::{stored, usernames};
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, load, load_for_proposal_work, load_in_area};
-use crate::entities::{home_visits, households, proposals};
+use crate::entities::{home_visits, house_photos, households, proposals};
 
 /// Object type of visits in the audit log.
 const OBJECT: &str = "home_visit";
@@ -127,11 +129,19 @@ impl DbVisitService {
                 Action::ChangeProposal,
                 &Target::area(super::common::stored_area(&proposal.village_code)?),
             );
+        let house_photo = house_photos::Entity::find_by_id(proposal.household_id)
+            .select_only()
+            .column(house_photos::Column::UploadedAt)
+            .into_tuple::<chrono::DateTime<Utc>>()
+            .one(self.db.connection())
+            .await
+            .map_err(db_failure)?;
         let proposal = rows_of(self.db.connection(), vec![proposal])
             .await?
             .pop()
             .ok_or(ServiceError::Internal)?;
         Ok(VisitFile {
+            house_photo,
             proposal,
             version,
             state,
@@ -156,6 +166,93 @@ fn field_error(field: &str, error: DomainError) -> ServiceError {
 
 #[async_trait]
 impl VisitService for DbVisitService {
+    async fn attach_house_photo(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+        content: Vec<u8>,
+    ) -> Result<(), ServiceError> {
+        let subject = Subject::new(OBJECT, proposal_id);
+        let (proposal, village) = load_in_area::<proposals::Entity>(
+            &self.db,
+            actor,
+            Action::ChangeProposal,
+            proposal_id,
+            subject,
+        )
+        .await?;
+        // Taken by whoever visits, while the proposal waits for its visit.
+        let stage = stored::<ProposalStage>(&proposal.stage)?;
+        workflow_step::<ProposalFlow>(
+            &self.db,
+            actor,
+            stage,
+            ProposalAction::Verify,
+            "",
+            Utc::now(),
+            "house_photo",
+            subject,
+            Some(&village),
+        )
+        .await?;
+        let received = content.len();
+        let (kind, clean) = crate::photo::cleaned(&content).map_err(DomainError::from)?;
+        let sha256 = hex::encode(Sha256::digest(&clean));
+        let kept = clean.len();
+        let size = i64::try_from(kept).map_err(|_| ServiceError::Internal)?;
+        let write = self.db.begin_write().await?;
+        house_photos::Entity::delete_by_id(proposal.household_id)
+            .exec(&write)
+            .await
+            .map_err(db_failure)?;
+        write
+            .insert(house_photos::ActiveModel {
+                household_id: Set(proposal.household_id),
+                content: Set(clean),
+                content_type: Set(kind.code().to_string()),
+                size_bytes: Set(size),
+                sha256: Set(sha256.clone()),
+                uploaded_by: Set(Some(actor.user_id)),
+                uploaded_at: Set(Utc::now()),
+            })
+            .await?;
+        write
+            .audit(
+                entry(actor, "upload_house_photo", subject, Some(&village)).detail(format!(
+                    "household={}; type={}; bytes={size}; metadata_removed={}; sha256={sha256}",
+                    proposal.household_id,
+                    kind.code(),
+                    received.saturating_sub(kept),
+                )),
+            )
+            .await?;
+        write.commit().await
+    }
+
+    async fn house_photo(
+        &self,
+        actor: &Actor,
+        proposal_id: i64,
+    ) -> Result<(PhotoType, Vec<u8>), ServiceError> {
+        let subject = Subject::new(OBJECT, proposal_id);
+        let (proposal, village) =
+            load_for_proposal_work::<proposals::Entity>(&self.db, actor, proposal_id, subject)
+                .await?;
+        let photo = house_photos::Entity::find_by_id(proposal.household_id)
+            .one(self.db.connection())
+            .await
+            .map_err(db_failure)?
+            .ok_or(ServiceError::NotFound)?;
+        let kind = stored::<PhotoType>(&photo.content_type)?;
+        self.db
+            .audit_ok(
+                entry(actor, "view_house_photo", subject, Some(&village))
+                    .detail(format!("household={}", proposal.household_id)),
+            )
+            .await?;
+        Ok((kind, photo.content))
+    }
+
     async fn file(&self, actor: &Actor, proposal_id: i64) -> Result<VisitFile, ServiceError> {
         let subject = Subject::new(OBJECT, proposal_id);
         let (proposal, village) =
