@@ -142,8 +142,13 @@ test('the village meeting agrees both, the facilitator verifies the family on a 
       await page.getByTestId('house-photo-sent').waitFor();
       const image = page.getByTestId('house-photo-image');
       await image.waitFor();
-      await page.waitForFunction(() => document.querySelector('[data-testid="house-photo-image"]')?.naturalWidth === 96);
-      const kept = await page.request.get(await image.getAttribute('src'));
+      // Decoded by the browser, and upright: the phone's orientation (turned a
+      // quarter) is all that is left of its Exif, so 96×64 shows as 64×96.
+      await page.waitForFunction(() => {
+        const img = document.querySelector('[data-testid="house-photo-image"]');
+        return img?.naturalWidth === 64 && img?.naturalHeight === 96;
+      });
+      const kept = await page.request.get(`${BASE_URL}${await image.getAttribute('src')}`);
       assert.equal(kept.status(), 200);
       const bytes = await kept.body();
       assert.ok(photo.includes('SamsungA15') && !bytes.includes('SamsungA15'), 'the phone and its position are gone');

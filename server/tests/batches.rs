@@ -581,6 +581,13 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
             member_id: None,
             proposed: "9".into(),
         },
+        ProposalChange::AddMember {
+            name: "Bayu Saputra".into(),
+            sex: Sex::Male,
+            birth_date: today - chrono::Duration::days(20),
+            relationship: Relationship::Grandchild,
+            reason: shared::proposal_change::JoinReason::Birth,
+        },
     ];
     let mut ids = Vec::new();
     for change in changes {
@@ -620,6 +627,20 @@ async fn enacting_applies_the_change_to_the_household_in_the_same_write() -> Tes
         .await?;
     let find = |id: i64| people.iter().find(|m| m.id == id).ok_or("member gone");
     assert_eq!(find(child)?.registry_status, "deceased");
+    // The baby is in the family, without NIK until staff record it.
+    let baby = people
+        .iter()
+        .find(|m| m.name == "Bayu Saputra")
+        .ok_or("the birth is applied")?;
+    assert_eq!(
+        (
+            baby.registry_status.as_str(),
+            baby.nik_hash.is_none(),
+            baby.relationship
+        ),
+        ("undocumented", true, 5)
+    );
+    assert_eq!(people.len(), 4);
     assert_eq!(find(spouse)?.relationship, 1);
     let old_head = people
         .iter()

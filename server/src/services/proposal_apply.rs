@@ -6,20 +6,25 @@
 //!
 //! What is applied: a member's death or double listing (their status), a new
 //! head (relationships and the head's name), corrections of the street, RT,
-//! RW, income band and a member's name; a pecah KK moves its members to the
-//! new card given at enactment (`card_split`). Adding a member, a member
-//! moving out and the removal of the family change who belongs to the
-//! household; they are recorded as enacted and left to the household's own
-//! events (a birth, a move), where staff record them with the documents seen.
+//! RW, income band and a member's name; a birth (the baby added, without NIK
+//! until staff record it); a pecah KK moves its members to the new card given
+//! at enactment (`card_split`). A member who joined, a member moving out and
+//! the removal of the family are recorded as enacted and left to the
+//! household's own events (a move, a marriage), where staff record them with
+//! the documents seen: the portal cannot know where the member went or what
+//! the newcomer's other fields are.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
 use shared::geo::{NeighbourhoodNumber, NeighbourhoodUnit};
-use shared::member::{MemberRegistryStatus, Relationship};
+use shared::identity::Sex;
+use shared::member::{Education, MaritalStatus, MemberRegistryStatus, Occupation, Relationship};
 use shared::proposal::{ProposalAction, ProposalKind, ProposalStage};
 use shared::proposal_batch::{CivilMatch, MatchOutcome};
-use shared::proposal_change::{CorrectedField, LeaveReason, ProposalChange};
+use shared::proposal_change::{CorrectedField, JoinReason, LeaveReason, ProposalChange};
 
 use crate::entities::{households, members, proposal_events, proposals, registry_families};
 use crate::records::MemberDetails;
@@ -202,6 +207,20 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
         // The members move to the new card in the caller's write, which has
         // the card's number (see `card_split`).
         Some(ProposalChange::Split { .. }) => applied.changed.push("split"),
+        Some(ProposalChange::AddMember {
+            name,
+            sex,
+            birth_date,
+            relationship,
+            reason: JoinReason::Birth,
+        }) => {
+            if add_newborn(db, row.household_id, name, *sex, *birth_date, *relationship).await? {
+                touch_household().exec(db).await?;
+                applied.changed.push("member_added");
+            } else {
+                applied.left_to_events = true;
+            }
+        }
         Some(ProposalChange::AddMember { .. } | ProposalChange::Removal { .. }) => {
             applied.left_to_events = true;
         }
@@ -215,6 +234,62 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
         applied.matched_flags = set_match_flags(db, row.household_id, &civil).await?;
     }
     Ok(applied)
+}
+
+/// Adds a baby born into the family, as the registry now lists it: no NIK
+/// yet (staff record it from the birth certificate), never married, not in
+/// school, not working. `false` when the family already lists someone of that
+/// name born that day (recorded meanwhile as a household event).
+async fn add_newborn<C: ConnectionTrait>(
+    db: &C,
+    household_id: i64,
+    name: &str,
+    sex: Sex,
+    birth_date: chrono::NaiveDate,
+    relationship: Relationship,
+) -> Result<bool, DbErr> {
+    let listed = members::Entity::find()
+        .filter(members::Column::HouseholdId.eq(household_id))
+        .filter(members::Column::BirthDate.eq(birth_date))
+        .all(db)
+        .await?
+        .iter()
+        .any(|m| m.name.trim().eq_ignore_ascii_case(name.trim()));
+    if listed {
+        return Ok(false);
+    }
+    let details = MemberDetails {
+        birth_place: String::new(),
+        marital_status: MaritalStatus::NeverMarried,
+        education: Education::NoSchooling,
+        occupation: Occupation::NotWorking,
+        disabilities: Vec::new(),
+        chronic_illnesses: Vec::new(),
+        pregnant: false,
+        ppks: Vec::new(),
+        civil_registry_matched: false,
+    };
+    let details = serde_json::to_string(&details).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let now = Utc::now();
+    members::ActiveModel {
+        household_id: Set(household_id),
+        nik_hash: Set(None),
+        nik_sealed: Set(None),
+        nik_masked: Set(None),
+        name: Set(name.trim().to_string()),
+        sex: Set(sex.code().to_string()),
+        birth_date: Set(birth_date),
+        relationship: Set(i16::from(relationship.number())),
+        registry_status: Set(MemberRegistryStatus::Undocumented.code().to_string()),
+        details: Set(details),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
 }
 
 /// Whether the proposal's family has moved out of the village it was proposed in.
