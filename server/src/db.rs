@@ -52,16 +52,34 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         .map(|m| m.name().to_string())
         .collect();
     Migrator::up(db, None).await?;
-    // A migration that changed what the dashboards count: count again.
+    // A migration that changed what the dashboards count: count again (also
+    // when the server stopped between that migration and its recount, which
+    // left proposals without their newest counters).
     if pending
         .iter()
         .any(|name| RECOUNT_AFTER.contains(&name.as_str()))
+        || newest_counters_missing(db).await?
     {
         let txn = sea_orm::TransactionTrait::begin(db).await?;
         crate::services::stats::rebuild(&txn).await?;
         txn.commit().await?;
     }
     Ok(())
+}
+
+/// Whether records exist that the newest counters would count, but none of
+/// those counters do.
+async fn newest_counters_missing(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    use crate::entities::{area_stats, proposals};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if proposals::Entity::find().one(db).await?.is_none() {
+        return Ok(false);
+    }
+    Ok(area_stats::Entity::find()
+        .filter(area_stats::Column::Metric.eq(shared::dashboard::metric::PROPOSAL_KINDS))
+        .one(db)
+        .await?
+        .is_none())
 }
 
 /// Migrations after which the dashboard counters are counted again from the

@@ -28,8 +28,10 @@ pub fn is_minutes_upload(path: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Largest body of a house photo upload: the photo and the form around it.
-pub const PHOTO_BODY_LIMIT: usize = shared::photo::PHOTO_MAX_BYTES + 64 * 1024;
+/// Largest body of a house photo upload: half as much again as the photo
+/// may be, so that a photo a little too large is answered on the visit's
+/// page ("8 MB at most") rather than with a bare refusal of the request.
+pub const PHOTO_BODY_LIMIT: usize = shared::photo::PHOTO_MAX_BYTES * 3 / 2;
 
 /// Where the photo of a house's front is posted (see `app::paths::house_photo_upload`).
 pub const HOUSE_PHOTO_UPLOAD: &str = "/usulan/{id}/verivali/foto";
@@ -247,6 +249,10 @@ pub async fn house_photo(
     {
         Ok(()) => Redirect::to(&format!("{page}?foto=ok")).into_response(),
         Err(ServiceError::Invalid(DomainError::Photo { problem })) => refused(problem),
+        // The visit was finished or moved on meanwhile: said on its page.
+        Err(ServiceError::Invalid(DomainError::TransitionNotAllowed { .. })) => {
+            refused(PhotoProblem::VisitClosed)
+        }
         Err(error) => error_response(&error),
     }
 }

@@ -707,6 +707,10 @@ async fn an_enacted_pecah_kk_moves_exactly_the_chosen_members_to_their_new_card(
     common::in_registry(&desk.db, 6, WALED_DESA, 3).await?;
     // Darto and Sumiati, their married daughter Rina and Rina's baby Ayu.
     let mut request = household_request(WALED_DESA, 6, "hh-6")?;
+    // The parents' card receives PKH, owns a refrigerator, has its photo.
+    request.household.programmes = vec![shared::programme::ProgrammeKind::Pkh];
+    request.household.assets = vec![shared::household::AssetKind::Refrigerator];
+    request.household.has_house_photo = true;
     request.members.push(member(
         nik(Sex::Female, common::people::date(1998, 2, 11)?, 61)?,
         "Rina Wulandari",
@@ -776,6 +780,38 @@ async fn an_enacted_pecah_kk_moves_exactly_the_chosen_members_to_their_new_card(
         enact(&desk, proposal, Some(card(6, rina)?)).await?,
         Err(ServiceError::DuplicateNoKk)
     ));
+    // A change of head enacted since made Rina the head: she cannot leave.
+    let set_relationship = |id: i64, relationship: i16| {
+        members::Entity::update_many()
+            .col_expr(
+                members::Column::Relationship,
+                sea_orm::sea_query::Expr::value(relationship),
+            )
+            .filter(members::Column::Id.eq(id))
+            .exec(&desk.db)
+    };
+    set_relationship(rina, 1).await?;
+    assert_eq!(
+        change_problem(enact(&desk, proposal, Some(card(66, rina)?)).await?),
+        Some(ChangeProblem::HeadCannotLeave)
+    );
+    set_relationship(rina, 3).await?;
+    // The family moved to the next village meanwhile: its new village records it.
+    let move_to = |village: &'static str| {
+        households::Entity::update_many()
+            .col_expr(
+                households::Column::VillageCode,
+                sea_orm::sea_query::Expr::value(village),
+            )
+            .filter(households::Column::Id.eq(household))
+            .exec(&desk.db)
+    };
+    move_to("32.09.01.2009").await?;
+    assert_eq!(
+        change_problem(enact(&desk, proposal, Some(card(66, rina)?)).await?),
+        Some(ChangeProblem::FamilyMoved)
+    );
+    move_to(WALED_DESA).await?;
     assert_eq!(stage(&desk, proposal).await?, "submitted");
     assert_eq!(households::Entity::find().all(&desk.db).await?.len(), 1);
 
@@ -787,6 +823,20 @@ async fn an_enacted_pecah_kk_moves_exactly_the_chosen_members_to_their_new_card(
         .find(|h| h.id != household)
         .ok_or("no new household")?;
     assert_eq!(new.head_name, "Rina Wulandari");
+    // The house, not the old card's programmes, assets or photo.
+    let details: serde_json::Value = serde_json::from_str(&new.details)?;
+    assert_eq!(details["programmes"], serde_json::json!([]));
+    assert_eq!(details["assets"], serde_json::json!([]));
+    assert_eq!(details["has_house_photo"], serde_json::json!(false));
+    let old_details: serde_json::Value = serde_json::from_str(
+        &households::Entity::find_by_id(household)
+            .one(&desk.db)
+            .await?
+            .ok_or("no household")?
+            .details,
+    )?;
+    assert_eq!(details["housing"], old_details["housing"]);
+    assert_eq!(old_details["programmes"], serde_json::json!(["pkh"]));
     assert_eq!(new.village_code, WALED_DESA);
     assert!(new.kk_masked.ends_with("0066"), "{}", new.kk_masked);
     // The members are the same records, moved: ids, NIK and history kept.
@@ -947,6 +997,15 @@ async fn the_dashboards_count_proposals_by_kind_and_the_days_to_sending() -> Tes
         .area(&head, "32.09.01.2009")
         .await?;
     assert_eq!(village.median_days_to_send, None);
+    assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
+    // A server stopped between migration 13 and its recount: the next start
+    // finds proposals without their newest counters and counts again.
+    server::entities::area_stats::Entity::delete_many()
+        .filter(server::entities::area_stats::Column::Metric.is_in(["proposal_kind", "send_days"]))
+        .exec(&desk.db)
+        .await?;
+    assert!(!common::stats_drift(&desk.db).await?.is_empty());
+    server::db::migrate(&desk.db).await?;
     assert_eq!(common::stats_drift(&desk.db).await?, Vec::<String>::new());
     Ok(())
 }

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use common::people::household_request;
 use common::{TestResult, account, actor, audit_rows, database_with_areas};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::entities::proposals;
 use server::services;
 use shared::DomainError;
@@ -514,6 +514,30 @@ async fn the_house_photo_is_kept_without_its_location_and_shown_only_inside_the_
         1
     );
 
+    // Once the family has moved, its photo is its new village's.
+    let household = proposals::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?
+        .household_id;
+    let move_to = |village: &'static str| {
+        server::entities::households::Entity::update_many()
+            .col_expr(
+                server::entities::households::Column::VillageCode,
+                sea_orm::sea_query::Expr::value(village),
+            )
+            .filter(server::entities::households::Column::Id.eq(household))
+            .exec(&desk.db)
+    };
+    move_to("32.09.01.2009").await?;
+    assert!(matches!(
+        desk.services
+            .visits
+            .house_photo(&desk.facilitator, id)
+            .await,
+        Err(ServiceError::NotFound)
+    ));
+    move_to(WALED_DESA).await?;
     // Staff of another sub-district and an institution see nothing, upload nothing.
     for stranger in ["fasilitator.lain", "lembaga"] {
         let cookie = common::sign_in(&app, stranger).await?;

@@ -18,6 +18,7 @@ crate::coded_enum! {
         Missing = ("photo_missing", "Pilih foto yang akan diunggah.", "Choose the photo to upload."),
         NotAPhoto = ("photo_type", "Foto harus berupa JPEG atau PNG (isi berkasnya, bukan hanya namanya).", "The photo must be a JPEG or PNG (by its content, not only its name)."),
         TooLarge = ("photo_too_large", "Foto paling besar 8 MB: kecilkan ukurannya di ponsel, lalu coba lagi.", "A photo may be 8 MB at most: make it smaller on the phone, then try again."),
+        VisitClosed = ("visit_closed", "Kunjungan ini sudah selesai atau usulannya sudah lanjut: foto tidak dapat diunggah lagi.", "This visit is finished or its proposal has moved on: no photo can be uploaded any more."),
         Broken = ("photo_broken", "Foto ini rusak atau terpotong: ambil atau unggah ulang.", "This photo is damaged or cut off: take or upload it again."),
     }
 }

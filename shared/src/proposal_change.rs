@@ -99,6 +99,7 @@ crate::coded_enum! {
         MemberNeeded = ("member_needed", "Pilih anggota yang datanya diperbaiki.", "Choose the member whose data is corrected."),
         NewCardNeeded = ("new_card_needed", "Pecah KK ditetapkan dengan KK baru yang diterbitkan Dukcapil: isi No KK baru dan pilih kepala keluarganya.", "A pecah KK is enacted with the new card the civil registry issued: give the new card's number and choose its head."),
         NewHeadNotMoving = ("new_head_not_moving", "Kepala keluarga KK baru harus salah satu anggota yang pindah ke KK baru.", "The new card's head must be one of the members who move to it."),
+        FamilyMoved = ("family_moved", "Keluarga ini sudah pindah dari desa tempat usulan dibuat: pecah KK-nya dicatat di desa barunya.", "This family has moved away from the village the proposal was made in: its card split is recorded in its new village."),
         SplitMemberGone = ("split_member_gone", "Ada anggota yang diusulkan pindah ke KK baru yang tidak lagi tercatat di keluarga ini atau sudah meninggal: tolak usulan ini dan buat yang baru.", "A member proposed for the new card is no longer recorded in this family, or has died: refuse this proposal and make a new one."),
         BirthDateTooOld = ("birth_date_too_old", "Tanggal lahir lebih dari 130 tahun yang lalu.", "The birth date is more than 130 years ago."),
     }

@@ -22,10 +22,12 @@ use shared::proposal_change::ChangeProblem;
 use super::db_failure;
 use super::households::registry_for_kk_hash;
 use super::numbering::is_unique_violation;
+use super::rows::{stored_json, to_json};
 use super::stats::Kind;
 use super::write::Write;
 use crate::entities::{household_events, households, members};
 use crate::protect::{DataKey, IdKind};
+use crate::records::HouseholdDetails;
 
 /// A split as asked: the household, the members who go, their new card.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +66,21 @@ pub(crate) async fn check<C: ConnectionTrait>(
     if moving.len() != member_ids.len() || !moving.iter().all(members::Model::is_living) {
         return Err(refused(ChangeProblem::SplitMemberGone));
     }
+    // As when it was proposed: the head stays (a change of head enacted
+    // since may have made one of those moving the head), and so does someone.
+    let head = i16::from(Relationship::Head.number());
+    if moving.iter().any(|m| m.relationship == head) {
+        return Err(refused(ChangeProblem::HeadCannotLeave));
+    }
+    let staying = members::Entity::find()
+        .filter(members::Column::HouseholdId.eq(from.id))
+        .filter(members::Column::Id.is_not_in(member_ids.iter().copied()))
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    if !staying.iter().any(members::Model::is_living) {
+        return Err(refused(ChangeProblem::SplitEveryone));
+    }
     let hash = key.lookup_hash(IdKind::NoKk, &card.no_kk.as_str());
     let taken = households::Entity::find()
         .filter(households::Column::KkHash.eq(hash))
@@ -74,6 +91,18 @@ pub(crate) async fn check<C: ConnectionTrait>(
         return Err(ServiceError::DuplicateNoKk);
     }
     Ok(())
+}
+
+/// The old family's details as the new one starts with them: the house, not
+/// its programmes (each card is enrolled on its own), its assets or its photo.
+fn housing_only(details: &str) -> Result<String, ServiceError> {
+    let old: HouseholdDetails = stored_json(details)?;
+    to_json(&HouseholdDetails {
+        housing: old.housing,
+        assets: Vec::new(),
+        programmes: Vec::new(),
+        has_house_photo: false,
+    })
 }
 
 /// Moves the split's members to a new household with its card, inside
@@ -117,7 +146,7 @@ pub(crate) async fn split_off(
         registry_id: Set(registry.as_ref().map(|r| r.registry_id.clone())),
         desil: Set(registry.as_ref().map(|r| r.desil)),
         income_band: Set(from.income_band.clone()),
-        details: Set(from.details.clone()),
+        details: Set(housing_only(&from.details)?),
         status: Set("active".to_string()),
         created_by: Set(Some(actor.user_id)),
         created_at: Set(now),

@@ -208,6 +208,13 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
         // the card's number (see `card_split`).
         Some(ProposalChange::Split { .. }) => applied.changed.push("split"),
         Some(ProposalChange::AddMember {
+            reason: JoinReason::Birth,
+            ..
+        }) if moved_away(db, row).await? => {
+            // Recorded by the new village's staff as a household event.
+            applied.left_to_events = true;
+        }
+        Some(ProposalChange::AddMember {
             name,
             sex,
             birth_date,

@@ -433,6 +433,13 @@ impl ProposalService for DbProposalService {
                 ))?;
                 let from =
                     load::<households::Entity>(self.db.connection(), row.household_id).await?;
+                // Staff of the village it was proposed in do not create
+                // households in the village it moved to.
+                if from.village_code != row.village_code {
+                    return Err(ServiceError::Invalid(DomainError::ProposalChange {
+                        problem: ChangeProblem::FamilyMoved,
+                    }));
+                }
                 let split = card_split::Split {
                     from: &from,
                     member_ids,

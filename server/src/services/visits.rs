@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 use shared::access::{Action, Target};
@@ -154,6 +154,17 @@ impl DbVisitService {
     }
 }
 
+/// The photo of a family that has moved is its new village's: through a
+/// proposal of the old village it is not found.
+async fn still_here(db: &Store, proposal: &proposals::Model) -> Result<(), ServiceError> {
+    let household = load::<households::Entity>(db, proposal.household_id).await?;
+    if household.village_code == proposal.village_code {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
 /// A field error of the visit form.
 fn field_error(field: &str, error: DomainError) -> ServiceError {
     ServiceError::Invalid(DomainError::Invalid {
@@ -195,27 +206,39 @@ impl VisitService for DbVisitService {
             Some(&village),
         )
         .await?;
+        still_here(&self.db, &proposal).await?;
         let received = content.len();
         let (kind, clean) = crate::photo::cleaned(&content).map_err(DomainError::from)?;
         let sha256 = hex::encode(Sha256::digest(&clean));
         let kept = clean.len();
         let size = i64::try_from(kept).map_err(|_| ServiceError::Internal)?;
         let write = self.db.begin_write().await?;
-        house_photos::Entity::delete_by_id(proposal.household_id)
-            .exec(&write)
-            .await
-            .map_err(db_failure)?;
-        write
-            .insert(house_photos::ActiveModel {
-                household_id: Set(proposal.household_id),
-                content: Set(clean),
-                content_type: Set(kind.code().to_string()),
-                size_bytes: Set(size),
-                sha256: Set(sha256.clone()),
-                uploaded_by: Set(Some(actor.user_id)),
-                uploaded_at: Set(Utc::now()),
-            })
-            .await?;
+        // The latest photo replaces an earlier one, also one sent at the same
+        // moment from another desk.
+        house_photos::Entity::insert(house_photos::ActiveModel {
+            household_id: Set(proposal.household_id),
+            content: Set(clean),
+            content_type: Set(kind.code().to_string()),
+            size_bytes: Set(size),
+            sha256: Set(sha256.clone()),
+            uploaded_by: Set(Some(actor.user_id)),
+            uploaded_at: Set(Utc::now()),
+        })
+        .on_conflict(
+            OnConflict::column(house_photos::Column::HouseholdId)
+                .update_columns([
+                    house_photos::Column::Content,
+                    house_photos::Column::ContentType,
+                    house_photos::Column::SizeBytes,
+                    house_photos::Column::Sha256,
+                    house_photos::Column::UploadedBy,
+                    house_photos::Column::UploadedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&write)
+        .await
+        .map_err(db_failure)?;
         write
             .audit(
                 entry(actor, "upload_house_photo", subject, Some(&village)).detail(format!(
@@ -238,6 +261,7 @@ impl VisitService for DbVisitService {
         let (proposal, village) =
             load_for_proposal_work::<proposals::Entity>(&self.db, actor, proposal_id, subject)
                 .await?;
+        still_here(&self.db, &proposal).await?;
         let photo = house_photos::Entity::find_by_id(proposal.household_id)
             .one(self.db.connection())
             .await
