@@ -57,12 +57,14 @@ pub(crate) async fn check<C: ConnectionTrait>(
     if !member_ids.contains(&card.head_id) {
         return Err(refused(ChangeProblem::NewHeadNotMoving));
     }
-    let moving = members::Entity::find()
+    // The family as it is now, in one read: those who go and those who stay.
+    let (moving, staying): (Vec<members::Model>, Vec<members::Model>) = members::Entity::find()
         .filter(members::Column::HouseholdId.eq(from.id))
-        .filter(members::Column::Id.is_in(member_ids.iter().copied()))
         .all(db)
         .await
-        .map_err(db_failure)?;
+        .map_err(db_failure)?
+        .into_iter()
+        .partition(|m| member_ids.contains(&m.id));
     if moving.len() != member_ids.len() || !moving.iter().all(members::Model::is_living) {
         return Err(refused(ChangeProblem::SplitMemberGone));
     }
@@ -72,12 +74,6 @@ pub(crate) async fn check<C: ConnectionTrait>(
     if moving.iter().any(|m| m.relationship == head) {
         return Err(refused(ChangeProblem::HeadCannotLeave));
     }
-    let staying = members::Entity::find()
-        .filter(members::Column::HouseholdId.eq(from.id))
-        .filter(members::Column::Id.is_not_in(member_ids.iter().copied()))
-        .all(db)
-        .await
-        .map_err(db_failure)?;
     if !staying.iter().any(members::Model::is_living) {
         return Err(refused(ChangeProblem::SplitEveryone));
     }
