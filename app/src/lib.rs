@@ -120,6 +120,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/layanan") view={lazy::<groups::Intake>()} ssr=SsrMode::Async />
                 <Route path=path!("/keluarga") view={lazy::<groups::HouseholdList>()} ssr=SsrMode::Async />
                 <Route path=path!("/keluarga/:id") view={lazy::<groups::Household>()} ssr=SsrMode::Async />
+                <Route path=path!("/keluarga/:id/peristiwa") view={lazy::<groups::LifeEvent>()} ssr=SsrMode::Async />
                 <Route path=path!("/kasus") view={lazy::<groups::CaseList>()} ssr=SsrMode::Async />
                 <Route path=path!("/kasus/:id") view={lazy::<groups::CaseDetail>()} ssr=SsrMode::Async />
                 <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />

@@ -60,6 +60,19 @@ pub fn household(id: i64) -> String {
     format!("{HOUSEHOLDS}/{id}")
 }
 
+/// The query of a household's page that says a life event was just recorded.
+pub const EVENT_RECORDED: &str = "peristiwa";
+
+/// Household `id`'s page after a life event was recorded on it (its timeline).
+pub fn household_event_recorded(id: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}?{EVENT_RECORDED}=dicatat#riwayat")
+}
+
+/// The page recording a life event of household `id`, opened on `kind`.
+pub fn household_life_event(id: i64, kind: shared::life_event::LifeEventKind) -> String {
+    format!("{HOUSEHOLDS}/{id}/peristiwa?jenis={}", kind.code())
+}
+
 /// A household's page at its registry proposal form.
 pub fn household_proposal(id: i64) -> String {
     format!("{HOUSEHOLDS}/{id}#usulan")

@@ -37,6 +37,11 @@ pub enum Posted {
         draft: Box<ProposalDraft>,
         refusal: Option<AppError>,
     },
+    /// The life-event form of a household, as typed, with the refusal when it was sent.
+    LifeEvent {
+        draft: Box<shared::life_event::LifeEventDraft>,
+        refusal: Option<AppError>,
+    },
     /// The open-case form of a household, as typed, with the refusal when it was sent.
     OpenCase {
         draft: OpenCaseDraft,
@@ -270,10 +275,44 @@ mod answering {
         })
     }
 
+    /// The life-event form: "Tampilkan isian" shows the fields of the event
+    /// chosen; saving shows the household's file again, with the event.
+    pub async fn life_event(
+        services: &Services,
+        actor: &Actor,
+        household_id: i64,
+        pairs: &[(String, String)],
+        today: chrono::NaiveDate,
+    ) -> Answer {
+        if value(pairs, FORM) != "life_event" {
+            return unknown_form();
+        }
+        let draft = shared::life_event::LifeEventDraft::from_form(pairs, household_id);
+        if value(pairs, OP) == "choose_kind" {
+            return Answer::Render(
+                Box::new(Posted::LifeEvent {
+                    draft: Box::new(draft),
+                    refusal: None,
+                }),
+                Status::OK,
+            );
+        }
+        let saved = match draft.to_request(today) {
+            Ok(request) => services.households.life_event(actor, request).await,
+            Err(error) => Err(ServiceError::from(error)),
+        };
+        created_or_again(saved, paths::household_event_recorded, |refusal| {
+            Posted::LifeEvent {
+                draft: Box::new(draft),
+                refusal,
+            }
+        })
+    }
+
     fn unknown_form() -> Answer {
         Answer::NotAForm
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use answering::{front_desk, household};
+pub use answering::{front_desk, household, life_event};

@@ -53,6 +53,20 @@ pub async fn household(
     respond(&state, parts, answer).await
 }
 
+/// `POST /keluarga/{id}/peristiwa`: a household's life-event form.
+pub async fn life_event(
+    State(state): State<AppState>,
+    Path(household_id): Path<i64>,
+    request: Request,
+) -> Response {
+    let Some((actor, parts, pairs)) = read(request).await else {
+        return signed_out();
+    };
+    let today = actor.today();
+    let answer = posted::life_event(&state.services, &actor, household_id, &pairs, today).await;
+    respond(&state, parts, answer).await
+}
+
 /// The signed-in actor, the request's head and the posted form (`None` without a session).
 async fn read(request: Request) -> Option<(Actor, axum::http::request::Parts, Pairs)> {
     let actor = request.extensions().get::<Actor>().cloned()?;

@@ -306,6 +306,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     router = router
         .route(app::paths::INTAKE, post(form_posts::front_desk))
         .route("/keluarga/{id}", post(form_posts::household))
+        .route("/keluarga/{id}/peristiwa", post(form_posts::life_event))
         .route(
             crate::uploads::MATCH_FILE_UPLOAD,
             post(crate::uploads::match_file),

@@ -207,6 +207,15 @@ fn full_identity(role: Role, inside: bool) -> Expect {
     }
 }
 
+/// Members' health and disability: the back office and the facilitator, inside.
+fn specific_data(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::BackOffice | Role::Facilitator) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
 /// A case step (the registry check on a new case): the roles the state machine allows, inside.
 fn registry_check_step(role: Role, inside: bool) -> Expect {
     use shared::case::{CaseFlow, CaseStatus, EscalationLevel};
@@ -389,6 +398,8 @@ fn matrix() -> Vec<Row> {
         row("/api/household_file", Call::Form, Box::new(staff_record)),
         row("/api/reveal_nik", Call::Form, Box::new(full_identity)),
         row("/api/reveal_no_kk", Call::Form, Box::new(full_identity)),
+        row("/api/member_specifics", Call::Form, Box::new(specific_data)),
+        row("/api/record_life_event", Call::Json, Box::new(desk_inside)),
         row("/api/village_options", Call::Form, Box::new(desk_anywhere)),
         row("/api/register_household", Call::Json, Box::new(desk_inside)),
         row("/api/open_case", Call::Json, Box::new(desk_inside)),
@@ -742,8 +753,20 @@ impl World {
             }
             "/api/lookup_identity" => format!(r#"{{"kind":"no_kk","number":"{}"}}"#, t.no_kk),
             "/api/household_list" => r#"{"filter":{"area":null,"search":null,"in_registry":null,"desil":null,"open_case_only":false,"page":1,"per_page":100}}"#.to_string(),
-            "/api/household_file" | "/api/reveal_no_kk" => format!("household_id={}", t.household_id),
+            "/api/household_file" | "/api/reveal_no_kk" | "/api/member_specifics" => format!("household_id={}", t.household_id),
             "/api/reveal_nik" => format!("member_id={}", t.member_id),
+            "/api/record_life_event" => {
+                // A birth on the target's family, at the version it has now.
+                let version = server::entities::households::Entity::find_by_id(t.household_id)
+                    .one(&self.db)
+                    .await?
+                    .ok_or("no household")?
+                    .version;
+                format!(
+                    r#"{{"draft":{{"idempotency_key":"life-{n}","household_id":"{}","version":"{version}","kind":"birth","occurred_on":"2026-01-02","document":"birth_certificate","note":"","member":{{"nik":"","no_documents":true,"disabilities":[],"chronic_illnesses":[],"pregnant":false,"ppks":[],"civil_registry_matched":false,"name":"Bayi {n}","sex":"female","birth_place":"Cirebon","birth_date":"2026-01-02","relationship":"grandchild","marital_status":"never_married","education":"no_schooling","occupation":"not_working"}}}}}}"#,
+                    t.household_id
+                )
+            }
             "/api/register_household" => {
                 let request = household_request(VILLAGE, 100 + (n % 9000) as u16, &format!("reg-{n}"))?;
                 let draft = shared::intake::RegistrationDraft::from(&request);

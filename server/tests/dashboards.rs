@@ -553,20 +553,17 @@ async fn figures_equal_a_recount_after_random_writes() -> TestResult {
         .ok_or("no household in the first village")?;
     t.services
         .households
-        .record_event(
+        .life_event(
             &t.fo,
-            shared::dto::RecordHouseholdEvent {
+            shared::life_event::RecordLifeEvent {
+                idempotency_key: "move-1".into(),
                 household_id: moved.id,
                 version: moved.version,
-                event: shared::household::HouseholdEvent {
-                    kind: shared::household::HouseholdEventKind::Moved,
-                    date: date(2026, 1, 5)?,
-                    document: shared::complaint::EvidenceDocument::Kk,
-                    recorded_by: "fo".into(),
-                    move_reach: None,
+                event: shared::life_event::LifeEvent::Moved {
+                    address: shared::geo::Address::parse(VILLAGES[2], "", "1", "2", "Jl. Baru 1")?,
                 },
-                to_village: Some(shared::geo::AreaCode::parse(VILLAGES[2])?),
-                member_id: None,
+                occurred_on: date(2026, 1, 5)?,
+                document: shared::complaint::EvidenceDocument::MovingLetter,
                 note: "Pindah".into(),
             },
         )

@@ -1,17 +1,18 @@
 //! The household service on SQLite and PostgreSQL: registration, idempotency,
-//! lookups, masking, area scoping, optimistic concurrency, reveal and events.
+//! lookups, masking, area scoping, optimistic concurrency, reveal, and the
+//! specific personal data kept to the roles that work with it (life events:
+//! `life_events.rs`).
 
 mod common;
 
-use common::people::{household_request, member, nik};
+use common::people::{household_request, nik};
 use common::{TestResult, actor, audit_rows, database_with_areas};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
-use server::entities::{cases, households, members};
+use server::entities::{households, members};
 use server::services;
 use shared::contract::ServiceError;
-use shared::dto::{IdentityQuery, RecordHouseholdEvent, RegistryCheck, UpdateHousehold};
+use shared::dto::{IdentityQuery, RegistryCheck, UpdateHousehold};
 use shared::geo::AreaCode;
-use shared::household::{HouseholdEvent, HouseholdEventKind};
 use shared::identity::Sex;
 use shared::member::Relationship;
 use shared::roles::Role;
@@ -414,94 +415,6 @@ async fn whole_numbers_are_revealed_only_to_allowed_roles_and_audited() -> TestR
 }
 
 #[tokio::test]
-async fn a_move_takes_the_file_and_open_cases_to_the_new_village() -> TestResult {
-    let db = database_with_areas().await?;
-    let services = services::build(db.clone(), common::config());
-    let fo = actor(
-        &db,
-        &services,
-        "fo.waled",
-        Role::FrontOffice,
-        Some(WALED_DESA),
-    )
-    .await?;
-    let new_fo = actor(
-        &db,
-        &services,
-        "fo.kota",
-        Role::FrontOffice,
-        Some(WALED_KOTA),
-    )
-    .await?;
-    let id = services
-        .households
-        .register(&fo, household_request(WALED_DESA, 8, "k8")?)
-        .await?
-        .id;
-    services
-        .cases
-        .open(
-            &fo,
-            shared::dto::OpenCase {
-                idempotency_key: "case-8".into(),
-                household_id: id,
-                channel: shared::complaint::Channel::WalkInPuskesos,
-                complaints: vec![common::people::complaint(
-                    shared::complaint::ComplaintType::ServiceRequest,
-                )],
-            },
-        )
-        .await?;
-    let version = services.households.file(&fo, id).await?.version;
-    services
-        .households
-        .record_event(
-            &fo,
-            RecordHouseholdEvent {
-                household_id: id,
-                version,
-                event: HouseholdEvent {
-                    kind: HouseholdEventKind::Moved,
-                    date: common::people::date(2026, 1, 5)?,
-                    document: shared::complaint::EvidenceDocument::Kk,
-                    recorded_by: "fo.waled".into(),
-                    move_reach: None,
-                },
-                to_village: Some(AreaCode::parse(WALED_KOTA)?),
-                member_id: None,
-                note: "Pindah ke rumah orang tua".into(),
-            },
-        )
-        .await?;
-    assert_eq!(
-        services.households.file(&fo, id).await.err(),
-        Some(ServiceError::Forbidden)
-    );
-    let moved = services.households.file(&new_fo, id).await?;
-    assert_eq!(moved.address.village.as_str(), WALED_KOTA);
-    assert_eq!(moved.cases.len(), 1);
-    let case = cases::Entity::find().one(&db).await?.ok_or("no case")?;
-    assert_eq!(case.village_code, WALED_KOTA);
-    // A member can be added by the new village's staff.
-    let child = member(
-        nik(Sex::Female, common::people::date(2012, 2, 14)?, 8)?,
-        "Rina",
-        Relationship::Child,
-    )?;
-    services.households.add_member(&new_fo, id, child).await?;
-    let count = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM members",
-        ))
-        .await?
-        .ok_or("no row")?
-        .try_get::<i64>("", "n")?;
-    assert_eq!(count, 3);
-    Ok(())
-}
-
-#[tokio::test]
 async fn the_household_list_filters_searches_literally_pages_and_stays_in_the_area() -> TestResult {
     use shared::dto::{HouseholdFilter, OpenCase};
     let db = database_with_areas().await?;
@@ -646,5 +559,118 @@ async fn the_household_list_filters_searches_literally_pages_and_stays_in_the_ar
     assert_eq!(exported, list(all).await?.items);
     assert_eq!(audit_rows(&db, "export", "ok").await?.len(), 1);
     assert!(!audit_rows(&db, "list_households", "ok").await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn health_and_disability_reach_only_the_roles_that_work_with_them() -> TestResult {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use shared::member::{ChronicIllness, DisabilityType, PpksCategory};
+    use tower::ServiceExt;
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    actor(
+        &db,
+        &services,
+        "bo.waled",
+        Role::BackOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    actor(
+        &db,
+        &services,
+        "koordinator",
+        Role::PuskesosCoordinator,
+        Some(WALED_DESA),
+    )
+    .await?;
+    actor(
+        &db,
+        &services,
+        "supervisor",
+        Role::Supervisor,
+        Some("32.09"),
+    )
+    .await?;
+    let mut request = household_request(WALED_DESA, 31, "k31")?;
+    request.members[0].disabilities = vec![DisabilityType::Physical];
+    request.members[0].chronic_illnesses = vec![ChronicIllness::Diabetes];
+    request.members[1].pregnant = true;
+    request.members[1].ppks = vec![PpksCategory::VulnerableWoman];
+    let id = services.households.register(&fo, request).await?.id;
+
+    let app = common::site_router(&db, services.clone());
+    let call = |cookie: String, endpoint: &'static str| {
+        let app = app.clone();
+        async move {
+            let response = app
+                .oneshot(
+                    Request::post(format!("/api/{endpoint}"))
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .header("sec-fetch-site", "same-origin")
+                        .header(header::COOKIE, cookie)
+                        .body(Body::from(format!("household_id={id}")))?,
+                )
+                .await?;
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20).await?;
+            Ok::<_, Box<dyn std::error::Error>>((status, String::from_utf8(body.to_vec())?))
+        }
+    };
+    // Every role that opens the file gets the members without their health,
+    // disability, pregnancy or PPKS: not hidden on the page, absent from the payload.
+    for username in ["fo.waled", "bo.waled", "koordinator", "supervisor"] {
+        let cookie = common::sign_in(&app, username).await?;
+        let (status, body) = call(cookie, "household_file").await?;
+        assert_eq!(status, 200, "{username}: {body}");
+        assert!(body.contains("Sumiati"), "{username}: {body}");
+        for field in ["disabilities", "chronic_illnesses", "pregnant", "ppks"] {
+            assert!(!body.contains(field), "{username} received {field}: {body}");
+        }
+        for value in ["physical", "diabetes", "vulnerable_woman"] {
+            assert!(!body.contains(value), "{username} received {value}: {body}");
+        }
+    }
+    // The back office asks for them on purpose, and that is audited.
+    let bo = common::sign_in(&app, "bo.waled").await?;
+    let (status, body) = call(bo, "member_specifics").await?;
+    assert_eq!(status, 200, "{body}");
+    let specifics: Vec<shared::dto::MemberSpecifics> = serde_json::from_str(&body)?;
+    assert_eq!(specifics.len(), 2);
+    assert!(
+        specifics
+            .iter()
+            .any(|m| m.disabilities == [DisabilityType::Physical]
+                && m.chronic_illnesses == [ChronicIllness::Diabetes])
+    );
+    assert!(
+        specifics
+            .iter()
+            .any(|m| m.pregnant && m.ppks == [PpksCategory::VulnerableWoman])
+    );
+    let views = audit_rows(&db, "view_specific_data", "ok").await?;
+    assert_eq!(views.len(), 1);
+    // The front desk and the deciders are refused, and the refusal is audited too.
+    for username in ["fo.waled", "koordinator", "supervisor"] {
+        let cookie = common::sign_in(&app, username).await?;
+        let (status, body) = call(cookie, "member_specifics").await?;
+        assert_eq!(status, 403, "{username}: {body}");
+    }
+    assert_eq!(
+        audit_rows(&db, "view_specific_data", "refused")
+            .await?
+            .len(),
+        3
+    );
     Ok(())
 }

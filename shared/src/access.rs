@@ -15,6 +15,9 @@ crate::coded_enum! {
         ViewPersonalData = ("view_personal_data", "Melihat data pribadi", "View personal data"),
         /// See a NIK or No KK whole.
         ViewFullIdentity = ("view_full_identity", "Melihat NIK/No KK lengkap", "View full NIK/No KK"),
+        /// See members' specific personal data (disability, chronic illness,
+        /// pregnancy, PPKS: UU 27/2022), by its own audited request.
+        ViewSpecificData = ("view_specific_data", "Melihat data kesehatan dan disabilitas", "View health and disability data"),
         /// Register a visitor, household or member.
         RegisterHousehold = ("register_household", "Mendaftarkan keluarga", "Register a household"),
         /// Change a household's or member's data, record household events.
@@ -126,6 +129,11 @@ impl Role {
             A::ViewPersonalData | A::ChangeCaseState => CASE_STAFF.contains(&self),
             A::ViewReferral => CASE_STAFF.contains(&self) || self == R::ReceivingInstitution,
             A::ViewFullIdentity => self != R::Supervisor && A::ViewReferral.allowed_for(self),
+            // Those who work with a member's health and disability: the back
+            // office identifies needs and drafts referrals, the facilitator
+            // verifies at home. The front desk types them at registration but
+            // does not read them back; deciders see the need on the case.
+            A::ViewSpecificData => matches!(self, R::BackOffice | R::Facilitator),
             A::RegisterHousehold | A::EditHousehold | A::RecordComplaint => {
                 matches!(self, R::FrontOffice | R::BackOffice | R::Facilitator)
             }

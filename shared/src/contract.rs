@@ -16,9 +16,9 @@ use crate::dto::{
     CaseDetail, CaseFilter, CaseSummary, CaseTransitionRequest, Created, CurrentUser, HomeSummary,
     HouseholdFile, HouseholdFilter, HouseholdRow, IdentityLookup, IdentityQuery, InstitutionEntry,
     IssueReferral, OpenCase, Page, ProgrammeEntry, ProposalFilter, ProposalRow,
-    ProposalTransitionRequest, RecordHouseholdEvent, ReferralCheck, ReferralFilter,
-    ReferralInboxItem, ReferralLetter, ReferralTransitionRequest, ReferralView, RegisterHousehold,
-    SaveInstitution, SaveProgramme, StartProposal, UpdateHousehold, UpdateMember, VillageOption,
+    ProposalTransitionRequest, ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter,
+    ReferralTransitionRequest, ReferralView, RegisterHousehold, SaveInstitution, SaveProgramme,
+    StartProposal, UpdateHousehold, UpdateMember, VillageOption,
 };
 use crate::error::DomainError;
 use crate::member::Member;
@@ -394,16 +394,25 @@ pub trait HouseholdService: Send + Sync {
         actor: &Actor,
         request: UpdateMember,
     ) -> Result<i32, ServiceError>;
+    /// The members' specific personal data (health, disability, PPKS), for
+    /// the roles that work with it (audited).
+    async fn specifics(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+    ) -> Result<Vec<crate::dto::MemberSpecifics>, ServiceError>;
     /// The member's whole NIK, for roles allowed to see it.
     async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError>;
     /// The household's whole No KK, for roles allowed to see it.
     async fn reveal_no_kk(&self, actor: &Actor, household_id: i64) -> Result<String, ServiceError>;
-    /// Records a move, split, death, duplicate or joining; returns the household's new version.
-    async fn record_event(
+    /// Records a life event (birth, joining, death, moving out, change of
+    /// head, pecah KK, move) in one write; answers the household (idempotent
+    /// on the request's key).
+    async fn life_event(
         &self,
         actor: &Actor,
-        request: RecordHouseholdEvent,
-    ) -> Result<i32, ServiceError>;
+        request: crate::life_event::RecordLifeEvent,
+    ) -> Result<Created, ServiceError>;
 }
 
 /// Service cases (flow A): opening, needs, transitions, the file and the worklists.

@@ -520,9 +520,62 @@ pub struct HouseholdFile {
     pub members: Vec<MemberFile>,
     /// The household's cases, newest first.
     pub cases: Vec<CaseSummary>,
+    /// Its life events, cases and registry proposals together, newest first.
+    #[serde(default)]
+    pub timeline: Vec<TimelineItem>,
 }
 
-/// A member in a household file: every field, NIK masked (`member.nik` is always `None`).
+/// One line of a household's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    /// The day it happened (an event's date; the day a case was opened or a
+    /// proposal made).
+    pub date: NaiveDate,
+    pub what: TimelineWhat,
+    /// What the event's record says (empty for a case or a proposal).
+    pub text: String,
+}
+
+/// What a timeline line is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimelineWhat {
+    /// A life event recorded on the file.
+    Event(crate::household::HouseholdEventKind),
+    /// A case (id, number, state now).
+    Case(i64, String, crate::case::CaseState),
+    /// A registry proposal (id, kind, stage now).
+    Proposal(i64, ProposalKind, ProposalStage),
+}
+
+/// A member's specific personal data (UU 27/2022: disability, chronic illness,
+/// pregnancy, PPKS). A household file never carries it: it is sent on its own
+/// audited request to the roles that work with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSpecifics {
+    /// Member id.
+    pub member_id: i64,
+    /// Disabilities (empty: none).
+    pub disabilities: Vec<crate::member::DisabilityType>,
+    /// Chronic illnesses (empty: none).
+    pub chronic_illnesses: Vec<crate::member::ChronicIllness>,
+    /// Currently pregnant.
+    pub pregnant: bool,
+    /// PPKS categories (empty: none).
+    pub ppks: Vec<crate::member::PpksCategory>,
+}
+
+impl MemberSpecifics {
+    /// Whether there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.disabilities.is_empty()
+            && self.chronic_illnesses.is_empty()
+            && !self.pregnant
+            && self.ppks.is_empty()
+    }
+}
+
+/// A member in a household file: NIK masked (`member.nik` is always `None`),
+/// specific personal data left out (see [`MemberSpecifics`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberFile {
     /// Member id.
@@ -574,23 +627,6 @@ pub struct UpdateMember {
     pub version: i32,
     /// The new data.
     pub member: Member,
-}
-
-/// Records a household event (move, split, death, duplicate, joined).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordHouseholdEvent {
-    /// Household id.
-    pub household_id: i64,
-    /// The version the user saw.
-    pub version: i32,
-    /// The event.
-    pub event: crate::household::HouseholdEvent,
-    /// For a move: the new village.
-    pub to_village: Option<AreaCode>,
-    /// For a death or duplicate: the member concerned.
-    pub member_id: Option<i64>,
-    /// Free note.
-    pub note: String,
 }
 
 /// Opens a case for a household, with its first complaints.

@@ -209,6 +209,48 @@ impl RegistrationDraft {
     }
 }
 
+impl crate::life_event::LifeEventDraft {
+    /// The life-event form of household `household_id` as posted (the new
+    /// member's fields as `member.name`, the members of a pecah KK as one
+    /// `member_ids` per ticked box).
+    pub fn from_form(
+        pairs: &[(String, String)],
+        household_id: i64,
+    ) -> crate::life_event::LifeEventDraft {
+        let mut draft = crate::life_event::LifeEventDraft {
+            household_id: household_id.to_string(),
+            ..Default::default()
+        };
+        for (name, value) in pairs {
+            let slot = match name.as_str() {
+                "idempotency_key" => Some(Slot::Text(&mut draft.idempotency_key)),
+                "version" => Some(Slot::Text(&mut draft.version)),
+                "kind" => Some(Slot::Text(&mut draft.kind)),
+                "occurred_on" => Some(Slot::Text(&mut draft.occurred_on)),
+                "document" => Some(Slot::Text(&mut draft.document)),
+                "note" => Some(Slot::Text(&mut draft.note)),
+                "member_id" => Some(Slot::Text(&mut draft.member_id)),
+                "new_head" => Some(Slot::Text(&mut draft.new_head)),
+                "former_head_relationship" => Some(Slot::Text(&mut draft.former_head_relationship)),
+                "member_ids" => Some(Slot::Codes(&mut draft.member_ids)),
+                "new_no_kk" => Some(Slot::Text(&mut draft.new_no_kk)),
+                "village" => Some(Slot::Text(&mut draft.village)),
+                "dusun" => Some(Slot::Text(&mut draft.dusun)),
+                "rw" => Some(Slot::Text(&mut draft.rw)),
+                "rt" => Some(Slot::Text(&mut draft.rt)),
+                "street" => Some(Slot::Text(&mut draft.street)),
+                other => other
+                    .strip_prefix("member.")
+                    .and_then(|field| draft.member.slot(field)),
+            };
+            if let Some(slot) = slot {
+                slot.take(value);
+            }
+        }
+        draft
+    }
+}
+
 impl crate::proposal_change::ProposalDraft {
     /// The proposal form of household `household_id` as posted (the members
     /// moving to a new card come as one `member_ids` per ticked box).

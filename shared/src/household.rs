@@ -516,12 +516,11 @@ impl Household {
 }
 
 /// Checks a household's living members: exactly one head (relationship 1) and no NIK twice.
-/// Deceased and duplicate members are ignored for the head count.
+/// Members no longer counted in the family (deceased, listed twice, moved out) are ignored.
 pub fn check_members(members: &[Member]) -> Result<(), DomainError> {
-    use crate::member::MemberRegistryStatus as Status;
     let living = members
         .iter()
-        .filter(|m| !matches!(m.registry_status, Status::Deceased | Status::Duplicate));
+        .filter(|m| m.registry_status.counts_in_family());
     let heads = living
         .clone()
         .filter(|m| m.relationship == Relationship::Head)
@@ -551,8 +550,14 @@ crate::coded_enum! {
         MemberDied = ("member_died", "Anggota meninggal", "Member died"),
         /// A member was found recorded twice.
         MemberDuplicate = ("member_duplicate", "Anggota ganda", "Duplicate member"),
-        /// A member joined (birth, marriage, moving in).
+        /// A member joined (marriage, moving in).
         MemberJoined = ("member_joined", "Anggota bertambah", "Member joined"),
+        /// A baby was born into the family.
+        MemberBorn = ("member_born", "Kelahiran", "Birth"),
+        /// A member moved out of the family.
+        MemberMovedOut = ("member_moved_out", "Anggota pindah keluar", "Member moved out"),
+        /// Another member became the head of the family.
+        HeadChanged = ("head_changed", "Ganti kepala keluarga", "Change of head of family"),
     }
 }
 

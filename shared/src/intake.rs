@@ -362,6 +362,16 @@ impl MemberDraft {
         }
     }
 
+    /// Checks every field on `today`: the member, or every error named after
+    /// its field with `prefix` before it (`member.` for a member who joins).
+    pub fn to_member(&self, today: NaiveDate, prefix: &str) -> Result<Member, DomainError> {
+        let mut form = Form::new();
+        form.prefix = prefix.to_owned();
+        let member = self.check(&mut form, today);
+        form.finish()?;
+        member.ok_or(DomainError::Invalid { errors: Vec::new() })
+    }
+
     fn check(&self, form: &mut Form, today: NaiveDate) -> Option<Member> {
         let nik = if self.no_documents {
             Some(None)

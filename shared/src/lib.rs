@@ -35,6 +35,7 @@ pub mod geo;
 pub mod household;
 pub mod identity;
 pub mod intake;
+pub mod life_event;
 pub mod meeting;
 pub mod member;
 pub mod photo;

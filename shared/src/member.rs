@@ -266,6 +266,8 @@ crate::coded_enum! {
         Duplicate = ("duplicate", "Ganda", "Duplicate"),
         /// Meninggal: deceased.
         Deceased = ("deceased", "Meninggal", "Deceased"),
+        /// Pindah keluar: left the family (moved out); kept for its history.
+        MovedOut = ("moved_out", "Pindah keluar", "Moved out"),
         /// Tanpa dokumen: has no civil documents (no NIK).
         Undocumented = ("undocumented", "Tanpa dokumen", "No civil documents"),
     }
@@ -277,7 +279,9 @@ impl MemberRegistryStatus {
     pub fn counts_in_family(self) -> bool {
         !matches!(
             self,
-            MemberRegistryStatus::Deceased | MemberRegistryStatus::Duplicate
+            MemberRegistryStatus::Deceased
+                | MemberRegistryStatus::Duplicate
+                | MemberRegistryStatus::MovedOut
         )
     }
 }
@@ -316,12 +320,16 @@ pub struct Member {
     /// Main occupation.
     pub occupation: Occupation,
     /// Disabilities (empty: none). Specific personal data (UU 27/2022).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disabilities: Vec<DisabilityType>,
     /// Chronic illnesses (empty: none). Specific personal data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub chronic_illnesses: Vec<ChronicIllness>,
     /// Currently pregnant.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pregnant: bool,
     /// PPKS categories (empty: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ppks: Vec<PpksCategory>,
     /// Matched against the civil registry (padan Dukcapil).
     pub civil_registry_matched: bool,

@@ -55,6 +55,9 @@ crate::coded_enum! {
         RtRw = ("rt_rw", "Usulan RT/RW", "Neighbourhood heads (RT/RW)"),
         /// From a walk-in resident (pendaftaran mandiri).
         WalkIn = ("walk_in", "Datang langsung", "Walk-in"),
+        /// From a life event recorded on the household file: the change is
+        /// already applied there; enacting the proposal records the registry's answer.
+        HouseholdEvent = ("household_event", "Peristiwa keluarga (sudah dicatat di berkas)", "Household event (already on the file)"),
     }
 }
 

@@ -101,6 +101,8 @@ crate::coded_enum! {
         NewHeadNotMoving = ("new_head_not_moving", "Kepala keluarga KK baru harus salah satu anggota yang pindah ke KK baru.", "The new card's head must be one of the members who move to it."),
         FamilyMoved = ("family_moved", "Keluarga ini sudah pindah dari desa tempat usulan dibuat: pecah KK-nya dicatat di desa barunya.", "This family has moved away from the village the proposal was made in: its card split is recorded in its new village."),
         SplitMemberGone = ("split_member_gone", "Ada anggota yang diusulkan pindah ke KK baru yang tidak lagi tercatat di keluarga ini atau sudah meninggal: tolak usulan ini dan buat yang baru.", "A member proposed for the new card is no longer recorded in this family, or has died: refuse this proposal and make a new one."),
+        NewHeadNeeded = ("new_head_needed", "Kepala keluarga meninggal atau pindah: pilih anggota lain yang masih tinggal sebagai kepala keluarga baru.", "The head of family died or moved out: choose another member still living in the family as the new head."),
+        FormerHeadRelationship = ("former_head_relationship", "Pilih hubungan kepala keluarga lama dengan kepala keluarga baru (bukan kepala keluarga).", "Choose the former head's relationship to the new head (not head of family)."),
         BirthDateTooOld = ("birth_date_too_old", "Tanggal lahir lebih dari 130 tahun yang lalu.", "The birth date is more than 130 years ago."),
     }
 }
@@ -800,6 +802,7 @@ mod tests {
                 member(4, ani),
             ],
             cases: vec![],
+            timeline: vec![],
         })
     }
 

@@ -69,6 +69,19 @@ pub async fn reveal_nik(member_id: i64) -> Result<String, AppError> {
         .await?)
 }
 
+/// The members' health, disability and PPKS data, for the roles that work
+/// with it (audited; never part of the household file).
+#[server(prefix = "/api", endpoint = "member_specifics")]
+pub async fn member_specifics(
+    household_id: i64,
+) -> Result<Vec<shared::dto::MemberSpecifics>, AppError> {
+    let actor = ssr::actor()?;
+    Ok(ssr::services()?
+        .households
+        .specifics(&actor, household_id)
+        .await?)
+}
+
 /// A household's whole No KK, for roles allowed to see it (audited).
 #[server(prefix = "/api", endpoint = "reveal_no_kk")]
 pub async fn reveal_no_kk(household_id: i64) -> Result<String, AppError> {
@@ -104,6 +117,20 @@ pub async fn issue_referral(
     let actor = ssr::actor()?;
     let request = draft.to_request(ssr::today())?;
     Ok(ssr::services()?.referrals.issue(&actor, request).await?)
+}
+
+/// Records a life event on a household (birth, joining, death, moving out,
+/// change of head, pecah KK, move) from the form as typed.
+#[server(prefix = "/api", endpoint = "record_life_event", input = Json)]
+pub async fn record_life_event(
+    draft: shared::life_event::LifeEventDraft,
+) -> Result<Created, AppError> {
+    let actor = ssr::actor()?;
+    let request = draft.to_request(ssr::today())?;
+    Ok(ssr::services()?
+        .households
+        .life_event(&actor, request)
+        .await?)
 }
 
 /// Proposes a change of a household to the registry (flow B): a new family,

@@ -183,7 +183,7 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> FormState<D> {
     pub fn on_created(
         &self,
         save: Action<D, Result<shared::dto::Created, AppError>>,
-        page_of: fn(i64) -> String,
+        page_of: impl Fn(i64) -> String + 'static,
     ) -> Signal<Option<String>> {
         let state = *self;
         let navigate = leptos_router::hooks::use_navigate();

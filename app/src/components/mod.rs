@@ -5,5 +5,6 @@ pub mod form;
 pub mod layout;
 pub mod list;
 pub mod live_check;
+pub mod member_fields;
 pub mod page;
 pub mod saving;

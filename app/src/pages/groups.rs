@@ -30,6 +30,7 @@ use crate::pages::cases::{CaseDetailPage, CaseListPage};
 use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
 use crate::pages::intake::IntakePage;
+use crate::pages::life_events::LifeEventPage;
 use crate::pages::meetings::{MeetingAgendaPage, MeetingListPage, MeetingPage, NewMeetingPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::proposals::{ProposalListPage, ProposalPage};
@@ -172,6 +173,7 @@ page_groups! {
     households / preload_households {
         HouseholdList => HouseholdListPage,
         Household => HouseholdPage,
+        LifeEvent => LifeEventPage,
         ProposalList => ProposalListPage,
         Proposal => ProposalPage,
         MeetingList => MeetingListPage,

@@ -8,11 +8,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::access::Action as Permission;
 use shared::complaint::{Channel, ComplaintType, EvidenceDocument, Sector, Urgency};
-use shared::dto::{CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow};
+use shared::dto::{
+    CurrentUser, HouseholdFile, HouseholdListQuery, HouseholdRow, TimelineItem, TimelineWhat,
+};
 use shared::intake::{ComplaintDraft, OpenCaseDraft};
+use shared::life_event::LifeEventKind;
 
 use crate::api::{
-    AppError, get_household_file, get_household_list, open_case, reveal_nik, reveal_no_kk,
+    AppError, get_household_file, get_household_list, member_specifics, open_case, reveal_nik,
+    reveal_no_kk,
 };
 use crate::components::form::{
     ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
@@ -151,7 +155,13 @@ pub fn HouseholdPage() -> impl IntoView {
 #[component]
 fn HouseholdBody(user: CurrentUser) -> impl IntoView {
     let household_id = route_id();
-    let file = Resource::new(household_id, get_household_file);
+    let query = use_query_map();
+    // A life event just recorded comes back with a new `?peristiwa=`: the file is read again.
+    let recorded = move || query.with(|q| q.get(paths::EVENT_RECORDED));
+    let file = Resource::new(
+        move || (household_id(), recorded()),
+        |(id, _)| get_household_file(id),
+    );
     let posted = posted_form();
     view! {
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
@@ -163,8 +173,9 @@ fn HouseholdBody(user: CurrentUser) -> impl IntoView {
                         Some(Posted::Proposal { draft, refusal }) => (None, Some((*draft, refusal))),
                         _ => (None, None),
                     };
+                    let just_recorded = recorded().is_some();
                     match file.await {
-                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted proposal /> }),
+                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted proposal just_recorded /> }),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                     }
                 })
@@ -201,10 +212,19 @@ fn HouseholdFileView(
     posted: Option<(OpenCaseDraft, Option<AppError>)>,
     /// The proposal form as posted without script, and the server's refusal.
     proposal: Option<(shared::proposal_change::ProposalDraft, Option<AppError>)>,
+    /// A life event was just recorded (the page came back from its form).
+    just_recorded: bool,
 ) -> impl IntoView {
     let may_reveal = user.role.may(Permission::ViewFullIdentity);
     let may_open_case = user.role.may(Permission::RecordComplaint);
     let may_propose = user.role.may(Permission::ChangeProposal);
+    let may_see_specifics = user.role.may(Permission::ViewSpecificData);
+    let may_edit = user.role.may(Permission::EditHousehold);
+    let member_names: Vec<(i64, String)> = file
+        .members
+        .iter()
+        .map(|m| (m.id, m.member.name.clone()))
+        .collect();
     let household_id = file.id;
     let (kk_shown, set_kk_shown) = signal(None::<String>);
     let reveal_kk = Callback::new(move |()| {
@@ -318,6 +338,9 @@ fn HouseholdFileView(
                 </tbody>
             </table>
         </div>
+        {may_see_specifics.then(|| view! { <SpecificData household_id names=member_names /> })}
+        {may_edit.then(|| view! { <LifeEventLinks household_id /> })}
+        <Timeline items=file.timeline.clone() just_recorded />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Kasus", "Cases")}</h2>
         <ul class="space-y-2" data-testid="household-cases">
             {file
@@ -337,6 +360,142 @@ fn HouseholdFileView(
         </ul>
         {file.cases.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada kasus.", "No case yet.")}</p> })}
         {may_open_case.then(|| view! { <OpenCaseForm household_id today posted /> })}
+    }
+}
+
+/// Where a household's life is recorded: one link per kind of event, each
+/// opening its form on a page of its own.
+#[component]
+fn LifeEventLinks(household_id: i64) -> impl IntoView {
+    view! {
+        <section class="mt-6" data-testid="life-event-links">
+            <h2 class="mb-2 text-lg font-semibold">{tr("Catat peristiwa keluarga", "Record a household event")}</h2>
+            <ul class="flex flex-wrap gap-2 text-sm">
+                {LifeEventKind::ALL
+                    .iter()
+                    .map(|kind| view! {
+                        <li>
+                            <a class="inline-block rounded-lg border border-teal-700 px-3 py-2 text-teal-800"
+                                data-kind=kind.code()
+                                href=paths::household_life_event(household_id, *kind)>
+                                {label(*kind)}
+                            </a>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// The household's life: its events, cases and registry proposals together, newest first.
+#[component]
+fn Timeline(items: Vec<TimelineItem>, just_recorded: bool) -> impl IntoView {
+    let empty = items.is_empty();
+    view! {
+        <section id="riwayat" class="mt-6" data-testid="household-timeline">
+            <h2 class="mb-2 text-lg font-semibold">{tr("Riwayat keluarga", "Household history")}</h2>
+            {just_recorded.then(|| view! {
+                <p class="mb-2 rounded-lg bg-teal-50 p-2 text-sm text-teal-900" role="status" data-testid="life-event-recorded">
+                    {tr("Peristiwa dicatat.", "Event recorded.")}
+                </p>
+            })}
+            <ol class="space-y-2 text-sm">
+                {items
+                    .into_iter()
+                    .map(|item| {
+                        let (what, link) = match &item.what {
+                            TimelineWhat::Event(kind) => (label(*kind).to_string(), None),
+                            TimelineWhat::Case(id, number, state) => (
+                                format!("{} {number} · {}", tr("Kasus", "Case"), label(*state)),
+                                Some(paths::case(*id)),
+                            ),
+                            TimelineWhat::Proposal(id, kind, stage) => (
+                                format!("{} · {} · {}", tr("Usulan registri", "Registry proposal"), label(*kind), label(*stage)),
+                                Some(paths::proposal(*id)),
+                            ),
+                        };
+                        view! {
+                            <li class="rounded-lg border border-slate-200 bg-white p-3" data-testid="timeline-item">
+                                <span class="text-slate-600">{date_id(item.date)}</span>" · "
+                                {match link {
+                                    Some(href) => Either::Left(view! { <a class="font-medium text-teal-800 underline" href=href>{what}</a> }),
+                                    None => Either::Right(view! { <span class="font-medium">{what}</span> }),
+                                }}
+                                {(!item.text.is_empty()).then(|| view! { <p class="mt-1 text-slate-700">{item.text.clone()}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            {empty.then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada riwayat.", "No history yet.")}</p> })}
+        </section>
+    }
+}
+
+/// The query that asks for the members' specific data on the household page.
+const SPECIFICS_QUERY: &str = "data";
+const SPECIFICS_VALUE: &str = "khusus";
+
+/// The members' health, disability, pregnancy and PPKS: never part of the
+/// file, fetched (and audited) only when the user asks, by a plain link that
+/// works without script too.
+#[component]
+fn SpecificData(household_id: i64, names: Vec<(i64, String)>) -> impl IntoView {
+    let query = use_query_map();
+    let asked = move || query.with(|q| q.get(SPECIFICS_QUERY).as_deref() == Some(SPECIFICS_VALUE));
+    let specifics = Resource::new(asked, move |asked| async move {
+        if asked {
+            Some(member_specifics(household_id).await)
+        } else {
+            None
+        }
+    });
+    let names = StoredValue::new(names);
+    view! {
+        <section class="mt-4 rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm" data-testid="specific-data">
+            <h2 class="font-semibold">{tr("Data kesehatan dan disabilitas", "Health and disability data")}</h2>
+            <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match specifics.await {
+                        None => Either::Left(view! {
+                            <p class="mt-1 text-slate-700">
+                                {tr(
+                                    "Data pribadi spesifik (UU 27/2022): dibuka hanya bila diperlukan, dan setiap pembukaan dicatat.",
+                                    "Specific personal data (UU 27/2022): opened only when needed, and every opening is recorded.",
+                                )}
+                            </p>
+                            <a class="mt-2 inline-block text-teal-800 underline" data-testid="show-specific-data"
+                                href=format!("?{SPECIFICS_QUERY}={SPECIFICS_VALUE}")>
+                                {tr("Tampilkan data kesehatan dan disabilitas", "Show health and disability data")}
+                            </a>
+                        }),
+                        Some(Err(error)) => Either::Right(Either::Left(view! { <ErrorPanel error /> })),
+                        Some(Ok(found)) => Either::Right(Either::Right(view! {
+                            <ul class="mt-2 space-y-1" data-testid="specific-data-list">
+                                {found
+                                    .into_iter()
+                                    .map(|m| {
+                                        let name = names.with_value(|names| {
+                                            names.iter().find(|(id, _)| *id == m.member_id).map(|(_, n)| n.clone()).unwrap_or_default()
+                                        });
+                                        let mut parts: Vec<String> = Vec::new();
+                                        parts.extend(m.disabilities.iter().map(|d| label(*d).to_string()));
+                                        parts.extend(m.chronic_illnesses.iter().map(|c| label(*c).to_string()));
+                                        if m.pregnant {
+                                            parts.push(tr("Sedang hamil", "Pregnant").to_string());
+                                        }
+                                        parts.extend(m.ppks.iter().map(|p| label(*p).to_string()));
+                                        let text = if parts.is_empty() { tr("tidak ada", "none").to_string() } else { parts.join(", ") };
+                                        view! { <li><span class="font-medium">{name}</span>": "{text}</li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        })),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -10,12 +10,7 @@ use shared::household::{
     AssetKind, CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial,
     Tenure, ToiletFacility, WallMaterial,
 };
-use shared::identity::Sex;
 use shared::intake::{MemberDraft, RegistrationDraft};
-use shared::member::{
-    ChronicIllness, DisabilityType, Education, MaritalStatus, Occupation, PpksCategory,
-    Relationship,
-};
 use shared::programme::ProgrammeKind;
 
 use crate::api::{AppError, lookup_identity, register_household, village_options};
@@ -24,6 +19,7 @@ use crate::components::form::{
     options_of, pick,
 };
 use crate::components::list::fresh_key;
+use crate::components::member_fields::{MemberInputs, Reader};
 use crate::components::page::{BUTTON, BUTTON_QUIET, INPUT, LABEL, PageHeading, SignedInPage};
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::i18n::{label, texts, tr};
@@ -321,21 +317,6 @@ fn LookupResult(
 
 type Draft = RegistrationDraft;
 
-fn member_text(index: usize, pick: fn(&mut MemberDraft) -> &mut String) -> Lens<Draft, String> {
-    std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index).map(pick))
-}
-
-fn member_codes(
-    index: usize,
-    pick: fn(&mut MemberDraft) -> &mut Vec<String>,
-) -> Lens<Draft, Vec<String>> {
-    std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index).map(pick))
-}
-
-fn member_flag(index: usize, pick: fn(&mut MemberDraft) -> &mut bool) -> Lens<Draft, bool> {
-    std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index).map(pick))
-}
-
 /// The registration form: the family card, address, house, economy and every member.
 #[component]
 fn RegistrationForm(
@@ -513,84 +494,14 @@ fn SectionNav(form: FormState<Draft>) -> impl IntoView {
 /// One member's fields in the registration form.
 #[component]
 fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) -> impl IntoView {
-    let field = move |name: &str| format!("members.{index}.{name}");
-    let no_documents = form.flag(
-        &field("no_documents"),
-        member_flag(index, |m| &mut m.no_documents),
-    );
-    // The NIK encodes sex and birth date: fill them as soon as it reads right.
-    let nik_value = Memo::new(move |_| {
-        form.draft
-            .with(|d| d.members.get(index).map(|m| m.nik.clone()))
-            .unwrap_or_default()
-    });
-    Effect::new(move |_| {
-        // Read (not only track) the memo: an unread memo has no sources and never changes.
-        let _typed = nik_value.get();
-        let fills = form.draft.with_untracked(|d| {
-            d.members.get(index).is_some_and(|member| {
-                let mut filled = member.clone();
-                filled.fill_from_nik(today);
-                filled != *member
-            })
-        });
-        if fills {
-            form.draft.update(|d| {
-                if let Some(member) = d.members.get_mut(index) {
-                    member.fill_from_nik(today);
-                }
-            });
-        }
-    });
-    let undocumented = no_documents.value;
-    let is_head = move || {
-        form.draft.with(|d| {
-            d.members
-                .get(index)
-                .is_some_and(MemberDraft::takes_head_name)
-        })
-    };
+    let member: Lens<Draft, MemberDraft> =
+        std::sync::Arc::new(move |d: &mut Draft| d.members.get_mut(index));
+    let read: Reader<Draft> = std::sync::Arc::new(move |d: &Draft| d.members.get(index));
+    let head_name = Signal::derive(move || form.draft.with(|d| d.household.head_name.clone()));
     view! {
         <fieldset class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2" data-testid="member">
             <legend class="px-1 font-medium">{format!("{} {}", tr("Anggota", "Member"), index + 1)}</legend>
-            <div class="sm:col-span-2">
-                <CheckField label=tr("Tidak memiliki dokumen kependudukan (tanpa NIK)", "Has no civil documents (no NIK)") binding=no_documents />
-            </div>
-            <Show when=move || !undocumented.get()>
-                <TextField label="NIK" binding=form.text(&field("nik"), member_text(index, |m| &mut m.nik)) inputmode="numeric" required=true hint=tr("16 digit; jenis kelamin dan tanggal lahir terisi sendiri", "16 digits; sex and birth date fill in by themselves") />
-            </Show>
-            // The head's name was typed once, above, as the head of the family.
-            <Show
-                when=move || !is_head()
-                fallback=move || view! {
-                    <p class="text-sm sm:col-span-2" data-testid="head-member-name">
-                        <span class="font-medium">{tr("Nama lengkap: ", "Full name: ")}</span>
-                        {move || {
-                            let name = form.draft.with(|d| d.household.head_name.trim().to_string());
-                            if name.is_empty() { tr("(isi Nama kepala keluarga di atas)", "(fill in Head of family above)").to_string() } else { name }
-                        }}
-                    </p>
-                }
-            >
-                <TextField label=tr("Nama lengkap", "Full name") binding=form.text(&field("name"), member_text(index, |m| &mut m.name)) required=true />
-            </Show>
-            <SelectField label=tr("Hubungan dengan kepala keluarga", "Relationship to the head") binding=form.text(&field("relationship"), member_text(index, |m| &mut m.relationship)) options={options_of::<Relationship>()} required=true />
-            <SelectField label=tr("Jenis kelamin", "Sex") binding=form.text(&field("sex"), member_text(index, |m| &mut m.sex)) options={options_of::<Sex>()} required=true />
-            <TextField label=tr("Tempat lahir", "Place of birth") binding=form.text(&field("birth_place"), member_text(index, |m| &mut m.birth_place)) required=true />
-            <TextField label=tr("Tanggal lahir", "Date of birth") binding=form.text(&field("birth_date"), member_text(index, |m| &mut m.birth_date)) kind="date" required=true />
-            <SelectField label=tr("Status perkawinan", "Marital status") binding=form.text(&field("marital_status"), member_text(index, |m| &mut m.marital_status)) options={options_of::<MaritalStatus>()} required=true />
-            <SelectField label=tr("Pendidikan tertinggi", "Highest education") binding=form.text(&field("education"), member_text(index, |m| &mut m.education)) options={options_of::<Education>()} required=true />
-            <SelectField label=tr("Pekerjaan utama", "Main occupation") binding=form.text(&field("occupation"), member_text(index, |m| &mut m.occupation)) options={options_of::<Occupation>()} required=true />
-            <details class="sm:col-span-2">
-                <summary class="cursor-pointer text-sm font-medium">{tr("Disabilitas, penyakit, kehamilan, PPKS", "Disability, illness, pregnancy, PPKS")}</summary>
-                <div class="mt-3 grid gap-3">
-                    <ChoiceList label=tr("Disabilitas", "Disabilities") binding=form.codes(&field("disabilities"), member_codes(index, |m| &mut m.disabilities)) options={options_of::<DisabilityType>()} />
-                    <ChoiceList label=tr("Penyakit kronis", "Chronic illnesses") binding=form.codes(&field("chronic_illnesses"), member_codes(index, |m| &mut m.chronic_illnesses)) options={options_of::<ChronicIllness>()} />
-                    <ChoiceList label=tr("Kategori PPKS", "PPKS categories") binding=form.codes(&field("ppks"), member_codes(index, |m| &mut m.ppks)) options={options_of::<PpksCategory>()} />
-                    <CheckField label=tr("Sedang hamil", "Pregnant") binding=form.flag(&field("pregnant"), member_flag(index, |m| &mut m.pregnant)) />
-                    <CheckField label=tr("Sudah padan Dukcapil", "Matched with the civil registry") binding=form.flag(&field("civil_registry_matched"), member_flag(index, |m| &mut m.civil_registry_matched)) />
-                </div>
-            </details>
+            <MemberInputs form prefix=format!("members.{index}.") member read today head_name />
             {(index > 0)
                 .then_some(view! {
                     <div class="sm:col-span-2">

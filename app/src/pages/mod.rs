@@ -9,6 +9,7 @@ pub mod groups;
 pub mod home;
 pub mod households;
 pub mod intake;
+pub mod life_events;
 pub mod login;
 pub mod meetings;
 pub mod not_found;

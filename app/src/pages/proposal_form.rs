@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::dto::HouseholdFile;
 use shared::household::IncomeBand;
 use shared::identity::Sex;
-use shared::member::{MemberRegistryStatus, Relationship};
+use shared::member::Relationship;
 use shared::proposal::ProposalSource;
 use shared::proposal_change::{
     ChangeType, Comparison, CorrectedField, JoinReason, LeaveReason, ProposalDraft, RemovalReason,
@@ -29,8 +29,7 @@ fn member_options(file: &HouseholdFile, with_head: bool) -> Vec<(String, String)
     file.members
         .iter()
         .filter(|m| {
-            m.member.registry_status != MemberRegistryStatus::Deceased
-                && m.member.registry_status != MemberRegistryStatus::Duplicate
+            m.member.registry_status.counts_in_family()
                 && (with_head || m.member.relationship != Relationship::Head)
         })
         .map(|m| (m.id.to_string(), m.member.name.clone()))

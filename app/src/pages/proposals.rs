@@ -526,6 +526,10 @@ fn waiting_for(stage: ProposalStage) -> String {
 /// The members a pecah KK moves to the new card (id and name), when `file` is
 /// one; its enactment asks for the new card.
 fn moving_to_new_card(file: &ProposalFile) -> Option<Vec<(i64, String)>> {
+    // A pecah KK recorded on the household file has its card already.
+    if file.proposal.source == shared::proposal::ProposalSource::HouseholdEvent {
+        return None;
+    }
     match &file.change {
         Some(shared::proposal_change::ProposalChange::Split { member_ids }) => Some(
             member_ids

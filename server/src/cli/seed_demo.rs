@@ -910,6 +910,7 @@ fn proposals_for(
                 ProposalSource::RtRw => "Diusulkan oleh ketua RT/RW.".to_string(),
                 ProposalSource::WalkIn => "Warga datang mendaftar sendiri.".to_string(),
                 ProposalSource::Visit => "Diusulkan dari kunjungan SLRT.".to_string(),
+                ProposalSource::HouseholdEvent => "Dicatat di berkas keluarga.".to_string(),
             })),
         }];
         let mut stage = ProposalStage::Proposed;

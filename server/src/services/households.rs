@@ -2,6 +2,8 @@
 //! the household file, changes with optimistic concurrency, revealing a whole
 //! identity number, and household events (move, split, death, duplicate).
 
+mod life_events;
+
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -15,31 +17,29 @@ use shared::access::{Action, Target};
 use shared::contract::{Actor, HouseholdService, ServiceError};
 use shared::dto::{
     Created, HouseholdFile, HouseholdFilter, HouseholdRow, IdentityLookup, IdentityQuery,
-    MemberFile, Page, RecordHouseholdEvent, RegisterHousehold, RegistryCheck, UpdateHousehold,
-    UpdateMember,
+    MemberFile, MemberSpecifics, Page, RegisterHousehold, RegistryCheck, TimelineItem,
+    TimelineWhat, UpdateHousehold, UpdateMember,
 };
 use shared::geo::{Address, AreaCode, AreaScope};
 use shared::household::{
-    Desil, Household, HouseholdEventKind, IncomeBand, RegistryId, RegistryRecord, RegistrySource,
-    check_members,
+    Desil, Household, IncomeBand, RegistryId, RegistryRecord, RegistrySource, check_members,
 };
 use shared::identity::{Nik, NoKk, Sex};
 use shared::member::{Member, MemberRegistryStatus, Relationship};
 use shared::programme::ProgrammeKind;
-use shared::proposal::{ProposalKind, ProposalSource};
 
 use super::common::{
     Subject, audit_list_read, authorize, check_version, diff, earlier_result, entry, fetch_page,
     own_scope, stored_area, today_in, within_scope,
 };
 use super::numbering::is_unique_violation;
-use super::proposals::insert_proposal;
 use super::rows::{stored, stored_json, to_json};
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{load, load_in_area};
 use super::{cases, db_failure};
 use crate::entities::cases as case_rows;
+use crate::entities::proposals as proposal_rows;
 use crate::entities::{
     areas, household_events, households, members, registry_families, registry_people,
 };
@@ -147,7 +147,7 @@ pub(crate) fn address_of(row: &households::Model) -> Result<Address, ServiceErro
     })
 }
 
-fn number_text(value: Option<shared::geo::NeighbourhoodNumber>) -> Option<String> {
+pub(crate) fn number_text(value: Option<shared::geo::NeighbourhoodNumber>) -> Option<String> {
     value.map(|n| n.get().to_string())
 }
 
@@ -164,6 +164,16 @@ fn member_details(member: &Member) -> MemberDetails {
         civil_registry_matched: member.civil_registry_matched,
     }
 }
+
+/// Member fields whose change the audit records without the values: the NIK
+/// and the specific personal data (the audit log has readers of its own).
+const SECRET_MEMBER_FIELDS: &[&str] = &[
+    "nik",
+    "disabilities",
+    "chronic_illnesses",
+    "pregnant",
+    "ppks",
+];
 
 /// 1 January of `date`'s year: a birth date for a role that may know only the year.
 fn year_only(date: chrono::NaiveDate) -> chrono::NaiveDate {
@@ -250,7 +260,7 @@ fn protect_nik(key: &DataKey, nik: Option<&Nik>) -> ProtectedNik {
 }
 
 /// Column values of a new member row.
-fn member_model(
+pub(crate) fn member_model(
     key: &DataKey,
     household_id: i64,
     member: &Member,
@@ -277,7 +287,7 @@ fn member_model(
 
 /// A member's NIK must not already belong to a living member of another household,
 /// unless the member is recorded as a duplicate (ganda).
-async fn check_nik_free<C: sea_orm::ConnectionTrait>(
+pub(crate) async fn check_nik_free<C: sea_orm::ConnectionTrait>(
     db: &C,
     key: &DataKey,
     member: &Member,
@@ -292,7 +302,9 @@ async fn check_nik_free<C: sea_orm::ConnectionTrait>(
     let mut query = members::Entity::find()
         .filter(members::Column::NikHash.eq(key.lookup_hash(IdKind::Nik, &nik.as_str())))
         .filter(members::Column::RegistryStatus.ne(MemberRegistryStatus::Duplicate.code()))
-        .filter(members::Column::RegistryStatus.ne(MemberRegistryStatus::Deceased.code()));
+        .filter(members::Column::RegistryStatus.ne(MemberRegistryStatus::Deceased.code()))
+        // Someone who moved out of one family may join another.
+        .filter(members::Column::RegistryStatus.ne(MemberRegistryStatus::MovedOut.code()));
     if let Some(id) = except_member {
         query = query.filter(members::Column::Id.ne(id));
     }
@@ -334,6 +346,11 @@ impl DbHouseholdService {
         let mut member_files = Vec::new();
         for member in self.household_members(household_id).await? {
             let mut data = member_of(&member)?;
+            // Specific personal data has its own audited request.
+            data.disabilities.clear();
+            data.chronic_illnesses.clear();
+            data.pregnant = false;
+            data.ppks.clear();
             let mut age = data.age_on(today);
             if !birth_date_exact {
                 // From the year alone: an age that turns on the real birthday
@@ -365,6 +382,7 @@ impl DbHouseholdService {
             .map(|area| area.name)
             .unwrap_or_default();
         let cases = cases::summaries_for_household(&self.db, household_id).await?;
+        let timeline = self.timeline(household_id, &cases).await?;
         Ok(HouseholdFile {
             id: row.id,
             version: row.version,
@@ -380,7 +398,70 @@ impl DbHouseholdService {
             has_house_photo: details.has_house_photo,
             members: member_files,
             cases,
+            timeline,
         })
+    }
+
+    /// The household's events, cases and proposals, newest first.
+    async fn timeline(
+        &self,
+        household_id: i64,
+        cases: &[shared::dto::CaseSummary],
+    ) -> Result<Vec<TimelineItem>, ServiceError> {
+        let mut items: Vec<(chrono::DateTime<Utc>, TimelineItem)> = Vec::new();
+        for event in household_events::Entity::find()
+            .filter(household_events::Column::HouseholdId.eq(household_id))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+        {
+            items.push((
+                event.recorded_at,
+                TimelineItem {
+                    date: event.occurred_on,
+                    what: TimelineWhat::Event(stored(&event.kind)?),
+                    text: event.note.unwrap_or_default(),
+                },
+            ));
+        }
+        for case in cases {
+            let opened = case
+                .opened_on
+                .and_hms_opt(0, 0, 0)
+                .map(|at| at.and_utc())
+                .unwrap_or_default();
+            items.push((
+                opened,
+                TimelineItem {
+                    date: case.opened_on,
+                    what: TimelineWhat::Case(case.id, case.number.clone(), case.status.state),
+                    text: String::new(),
+                },
+            ));
+        }
+        for proposal in proposal_rows::Entity::find()
+            .filter(proposal_rows::Column::HouseholdId.eq(household_id))
+            .all(&self.db)
+            .await
+            .map_err(db_failure)?
+        {
+            let zone = shared::clock::Zone::of_area(&proposal.village_code);
+            items.push((
+                proposal.created_at,
+                TimelineItem {
+                    date: zone.today(proposal.created_at),
+                    what: TimelineWhat::Proposal(
+                        proposal.id,
+                        stored(&proposal.kind)?,
+                        stored(&proposal.stage)?,
+                    ),
+                    text: String::new(),
+                },
+            ));
+        }
+        // Newest first by the day it happened, then by when it was written.
+        items.sort_by_key(|(at, item)| std::cmp::Reverse((item.date, *at)));
+        Ok(items.into_iter().map(|(_, item)| item).collect())
     }
 
     /// The household's members, head first.
@@ -956,6 +1037,15 @@ impl HouseholdService for DbHouseholdService {
             let clear = self.key.open(sealed).map_err(|_| ServiceError::Internal)?;
             member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Internal)?);
         }
+        if !actor.role.may(Action::ViewSpecificData) {
+            // Who may not see a member's health and disability may not change
+            // them either: what is stored stays.
+            let stored = member_of(&stored_member)?;
+            member.disabilities = stored.disabilities;
+            member.chronic_illnesses = stored.chronic_illnesses;
+            member.pregnant = stored.pregnant;
+            member.ppks = stored.ppks;
+        }
         let member = member.validated(actor.today())?;
         let mut everyone = Vec::new();
         for row in self.household_members(stored_member.household_id).await? {
@@ -1009,11 +1099,45 @@ impl HouseholdService for DbHouseholdService {
                     Subject::new("member", stored_member.id),
                     Some(&village),
                 )
-                .detail(diff(&before, &after, &["nik"])),
+                .detail(diff(&before, &after, SECRET_MEMBER_FIELDS)),
             )
             .await?;
         write.commit().await?;
         Ok(version)
+    }
+
+    async fn specifics(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+    ) -> Result<Vec<MemberSpecifics>, ServiceError> {
+        let (_, village) = self
+            .authorized_household(actor, Action::ViewSpecificData, household_id)
+            .await?;
+        let mut found = Vec::new();
+        for row in self.household_members(household_id).await? {
+            let details: MemberDetails = stored_json(&row.details)?;
+            found.push(MemberSpecifics {
+                member_id: row.id,
+                disabilities: details.disabilities,
+                chronic_illnesses: details.chronic_illnesses,
+                pregnant: details.pregnant,
+                ppks: details.ppks,
+            });
+        }
+        let shown = found.iter().filter(|m| !m.is_empty()).count();
+        self.db
+            .audit_ok(
+                entry(
+                    actor,
+                    "view_specific_data",
+                    Subject::new("household", household_id),
+                    Some(&village),
+                )
+                .detail(format!("members={}; with_data={shown}", found.len())),
+            )
+            .await?;
+        Ok(found)
     }
 
     async fn reveal_nik(&self, actor: &Actor, member_id: i64) -> Result<String, ServiceError> {
@@ -1055,138 +1179,11 @@ impl HouseholdService for DbHouseholdService {
         Ok(clear)
     }
 
-    async fn record_event(
+    async fn life_event(
         &self,
         actor: &Actor,
-        request: RecordHouseholdEvent,
-    ) -> Result<i32, ServiceError> {
-        let (row, village) = self
-            .authorized_household(actor, Action::EditHousehold, request.household_id)
-            .await?;
-        check_version(row.version, request.version)?;
-        let event = &request.event;
-        let note = shared::text::optional("note", &request.note, shared::workflow::NOTE_MAX)?;
-        let mut new_village = village.clone();
-        let mut member_status: Option<(i64, MemberRegistryStatus)> = None;
-        match event.kind {
-            HouseholdEventKind::Moved => {
-                let to = request.to_village.clone().ok_or_else(|| {
-                    ServiceError::Invalid(DomainError::TextRequired {
-                        field: "to_village".into(),
-                    })
-                })?;
-                let to = to.require_level(shared::geo::AreaLevel::Village)?;
-                if areas::Entity::find_by_id(to.as_str().to_string())
-                    .one(&self.db)
-                    .await
-                    .map_err(db_failure)?
-                    .is_none()
-                {
-                    return Err(ServiceError::NotFound);
-                }
-                new_village = to;
-            }
-            HouseholdEventKind::MemberDied | HouseholdEventKind::MemberDuplicate => {
-                let member_id = request.member_id.ok_or_else(|| {
-                    ServiceError::Invalid(DomainError::TextRequired {
-                        field: "member_id".into(),
-                    })
-                })?;
-                let member = members::Entity::find_by_id(member_id)
-                    .one(&self.db)
-                    .await
-                    .map_err(db_failure)?
-                    .filter(|m| m.household_id == row.id)
-                    .ok_or(ServiceError::NotFound)?;
-                let status = if event.kind == HouseholdEventKind::MemberDied {
-                    MemberRegistryStatus::Deceased
-                } else {
-                    MemberRegistryStatus::Duplicate
-                };
-                member_status = Some((member.id, status));
-            }
-            HouseholdEventKind::SplitFamilyCard | HouseholdEventKind::MemberJoined => {}
-        }
-        let now = Utc::now();
-        let mut write = self.db.begin_write().await?;
-        write.touch_household_and_its_records(row.id).await?;
-        let version = write
-            .update(
-                row.id,
-                request.version,
-                households::Entity::update_many().col_expr(
-                    households::Column::VillageCode,
-                    Expr::value(new_village.as_str()),
-                ),
-            )
-            .await?;
-        if new_village != village {
-            // The file and its open cases go to the new village's staff.
-            cases::move_open_cases(&write, row.id, new_village.as_str()).await?;
-        }
-        if let Some((member_id, status)) = member_status {
-            members::Entity::update_many()
-                .col_expr(members::Column::RegistryStatus, Expr::value(status.code()))
-                .col_expr(
-                    members::Column::Version,
-                    Expr::col(members::Column::Version).add(1),
-                )
-                .col_expr(members::Column::UpdatedAt, Expr::value(now))
-                .filter(members::Column::Id.eq(member_id))
-                .exec(&write)
-                .await
-                .map_err(db_failure)?;
-        }
-        household_events::ActiveModel {
-            household_id: Set(row.id),
-            kind: Set(event.kind.code().to_string()),
-            occurred_on: Set(event.date),
-            document: Set(event.document.code().to_string()),
-            note: Set(note.clone()),
-            from_village: Set(Some(village.as_str().to_string())),
-            to_village: Set(Some(new_village.as_str().to_string())),
-            recorded_by: Set(Some(actor.user_id)),
-            recorded_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&write)
-        .await
-        .map_err(db_failure)?;
-        if event.needs_registry_correction(row.registry_id.is_some()) {
-            let proposal = insert_proposal(
-                &write,
-                actor,
-                row.id,
-                new_village.as_str(),
-                ProposalKind::Correction,
-                None,
-                ProposalSource::Visit,
-                format!(
-                    "{} ({})",
-                    event.kind.label_id(),
-                    shared::dates::dmy(event.date)
-                ),
-            )
-            .await?;
-            write.created(Kind::Proposal, proposal.id);
-        }
-        write
-            .audit(
-                entry(
-                    actor,
-                    "household_event",
-                    Subject::new("household", row.id),
-                    Some(&village),
-                )
-                .detail(format!(
-                    "kind={}; from={}; to={}",
-                    event.kind.code(),
-                    village.as_str(),
-                    new_village.as_str()
-                )),
-            )
-            .await?;
-        write.commit().await?;
-        Ok(version)
+        request: shared::life_event::RecordLifeEvent,
+    ) -> Result<Created, ServiceError> {
+        self.record_life_event(actor, request).await
     }
 }

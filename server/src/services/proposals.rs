@@ -422,7 +422,13 @@ impl ProposalService for DbProposalService {
             }
             _ => {}
         }
-        let asked = change_of(&row);
+        // A proposal opened by a life event asks the registry for what the
+        // household file already records: enacting it applies nothing again.
+        let asked = if row.source == ProposalSource::HouseholdEvent.code() {
+            None
+        } else {
+            change_of(&row)
+        };
         // A pecah KK is enacted with the card the civil registry issued.
         let split = match (next, asked.as_ref()) {
             (ProposalStage::Enacted, Some(ProposalChange::Split { member_ids })) => {

@@ -20,7 +20,6 @@ use shared::cell_key::{RecordKind, record_key};
 use shared::clock::Zone;
 use shared::dashboard::{desil_key, metric, month_key, resolve_days_key, send_days_key};
 use shared::household::Desil;
-use shared::member::MemberRegistryStatus;
 use shared::programme::ProgrammeKind;
 
 use crate::entities::{
@@ -81,8 +80,7 @@ fn people(members: &[&&members::Model]) -> Delta {
 
 /// Whether a member counts as a person of the household (not deceased, not a duplicate).
 fn lives(member: &members::Model) -> bool {
-    member.registry_status != MemberRegistryStatus::Deceased.code()
-        && member.registry_status != MemberRegistryStatus::Duplicate.code()
+    member.is_living()
 }
 
 /// The programmes a household receives: those recorded on its file and its open enrolments.
