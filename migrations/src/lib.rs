@@ -17,6 +17,7 @@ mod m20261206_000011_cell_keys;
 mod m20261207_000012_proposal_batches;
 mod m20261207_000013_proposal_counters;
 mod m20261207_000014_house_photos;
+mod m20261207_000015_member_name_keys;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_proposal_batches::Migration),
             Box::new(m20261207_000013_proposal_counters::Migration),
             Box::new(m20261207_000014_house_photos::Migration),
+            Box::new(m20261207_000015_member_name_keys::Migration),
         ]
     }
 }

@@ -64,7 +64,42 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         crate::services::stats::rebuild(&txn).await?;
         txn.commit().await?;
     }
-    Ok(())
+    fill_name_keys(db).await
+}
+
+/// Gives members stored before their names had search keys (or by an older
+/// import) the key of their name, a batch at a time.
+async fn fill_name_keys(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use crate::entities::members;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    const BATCH: u64 = 1_000;
+    loop {
+        let rows: Vec<(i64, String)> = members::Entity::find()
+            .select_only()
+            .column(members::Column::Id)
+            .column(members::Column::Name)
+            .filter(members::Column::NameKey.is_null())
+            .limit(BATCH)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        for (id, name) in &rows {
+            members::Entity::update_many()
+                .col_expr(
+                    members::Column::NameKey,
+                    Expr::value(shared::names::search_key(name)),
+                )
+                .filter(members::Column::Id.eq(*id))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+    }
 }
 
 /// Whether records exist that the newest counters would count, but none of

@@ -674,3 +674,160 @@ async fn health_and_disability_reach_only_the_roles_that_work_with_them() -> Tes
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn staff_find_families_as_they_type_them() -> TestResult {
+    use shared::dto::{HouseholdFilter, OpenCase};
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let far = actor(
+        &db,
+        &services,
+        "fo.susukan",
+        Role::FrontOffice,
+        Some(SUSUKAN),
+    )
+    .await?;
+    let named = |village: &str, serial: u16, head: &str, spouse: &str, rt: &str| {
+        let mut request = household_request(village, serial, &format!("s{serial}"))?;
+        request.household.head_name = head.to_string();
+        request.members[0].name = head.to_string();
+        request.members[1].name = spouse.to_string();
+        request.household.address =
+            shared::geo::Address::parse(village, "Kaliwon", "2", rt, "Jl. Melati 5")?;
+        Ok::<_, Box<dyn std::error::Error>>(request)
+    };
+    let rizki = named(WALED_DESA, 51, "Muhammad Rizki", "Siti Aminah", "3")?;
+    let spouse_nik = rizki.members[1]
+        .nik
+        .as_ref()
+        .map(|n| n.as_str())
+        .unwrap_or_default();
+    let rizki = services.households.register(&fo, rizki).await?.id;
+    let budi = services
+        .households
+        .register(
+            &fo,
+            named(WALED_DESA, 52, "Budi Santoso", "Sitti Fatimah", "5")?,
+        )
+        .await?
+        .id;
+    // The same name in another province: never found from Waled.
+    services
+        .households
+        .register(
+            &far,
+            named(SUSUKAN, 53, "Mochammad Rizky", "Siti Aminah", "3")?,
+        )
+        .await?;
+    let case = services
+        .cases
+        .open(
+            &fo,
+            OpenCase {
+                idempotency_key: "c-budi".into(),
+                household_id: budi,
+                channel: shared::complaint::Channel::WalkInPuskesos,
+                complaints: vec![common::people::complaint(
+                    shared::complaint::ComplaintType::ServiceRequest,
+                )],
+            },
+        )
+        .await?;
+    let case_number = services.cases.detail(&fo, case.id).await?.summary.number;
+    let found = |typed: String| {
+        let services = services.clone();
+        let fo = fo.clone();
+        async move {
+            let page = services
+                .households
+                .list(
+                    &fo,
+                    HouseholdFilter {
+                        area: None,
+                        search: Some(typed),
+                        in_registry: None,
+                        desil: None,
+                        open_case_only: false,
+                        page: 1,
+                        per_page: 50,
+                    },
+                )
+                .await?;
+            let mut ids: Vec<i64> = page.items.iter().map(|h| h.id).collect();
+            ids.sort_unstable();
+            Ok::<_, ServiceError>(ids)
+        }
+    };
+    for (typed, expected) in [
+        // A name spelled another way, words swapped, a title, a word left out.
+        ("Muhamad Rizky", vec![rizki]),
+        ("M. Rizki", vec![rizki]),
+        ("rizki mohamad", vec![rizki]),
+        // Any member, not only the head.
+        ("Aminah", vec![rizki]),
+        ("Hj. Sitti Aminah", vec![rizki]),
+        ("siti", vec![rizki, budi]),
+        ("Fatima", vec![budi]),
+        // The beginning of a word.
+        ("Sant", vec![budi]),
+        // Not a variant: another name.
+        ("Maimunah", vec![]),
+        // Numbers: the No KK, a member's NIK, the case number as typed, the RT/RW.
+        ("3209 0112 0315 0052", vec![budi]),
+        (spouse_nik.as_str(), vec![rizki]),
+        (&case_number.to_lowercase(), vec![budi]),
+        ("RT 5 RW 2", vec![budi]),
+        ("003/002", vec![rizki]),
+        // Typed characters are never a pattern.
+        ("%", vec![]),
+    ] {
+        assert_eq!(found(typed.to_string()).await?, expected, "{typed:?}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn members_stored_before_name_keys_get_theirs_at_start() -> TestResult {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    services
+        .households
+        .register(&fo, household_request(WALED_DESA, 61, "k61")?)
+        .await?;
+    // As a database migrated from before the keys holds them.
+    members::Entity::update_many()
+        .col_expr(
+            members::Column::NameKey,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .exec(&db)
+        .await?;
+    server::db::migrate(&db).await?;
+    let keys: Vec<Option<String>> = members::Entity::find()
+        .filter(members::Column::Name.eq("Sumiati"))
+        .all(&db)
+        .await?
+        .into_iter()
+        .map(|m| m.name_key)
+        .collect();
+    assert_eq!(keys, [Some(" sumiati ".to_string())]);
+    Ok(())
+}

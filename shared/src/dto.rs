@@ -355,6 +355,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_list_address_never_searches_for_an_identity_number() {
+        let query = |q: &str| HouseholdListQuery {
+            q: q.into(),
+            ..HouseholdListQuery::default()
+        };
+        assert_eq!(query("3209011203150007").filter().search, None);
+        assert_eq!(query("3209 0112 0315 0007").filter().search, None);
+        assert_eq!(query("Siti").filter().search.as_deref(), Some("Siti"));
+        assert_eq!(query("RT 3").filter().search.as_deref(), Some("RT 3"));
+    }
+
+    #[test]
     fn a_proposal_list_address_reads_as_its_filter() {
         use crate::roles::Role;
         let query = |tahap: &str, umur: &str| ProposalListQuery {
@@ -677,7 +689,9 @@ pub struct CaseFilter {
     /// Only cases the actor has worked on (opened or moved a step): "my cases".
     #[serde(default)]
     pub mine: bool,
-    /// Head of family name contains (case-insensitive).
+    /// What staff typed ([`crate::names::read_search`]): a member's name
+    /// (spelling variants alike), a NIK or No KK, a case or referral number,
+    /// or an RT/RW.
     pub search: Option<String>,
     /// Order.
     pub sort: CaseSort,
@@ -833,7 +847,15 @@ impl HouseholdListQuery {
     pub fn filter(&self) -> HouseholdFilter {
         HouseholdFilter {
             area: AreaCode::parse(self.wilayah.trim()).ok(),
-            search: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
+            // A NIK or No KK never travels in an address: one that arrived
+            // in `?q=` is not searched for (the front desk looks them up).
+            search: Some(self.q.trim().to_string()).filter(|q| {
+                !q.is_empty()
+                    && !matches!(
+                        crate::names::read_search(q),
+                        Some(crate::names::Search::IdNumber(_))
+                    )
+            }),
             in_registry: match self.registri.trim() {
                 "ya" => Some(true),
                 "tidak" => Some(false),

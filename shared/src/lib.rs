@@ -38,6 +38,7 @@ pub mod intake;
 pub mod life_event;
 pub mod meeting;
 pub mod member;
+pub mod names;
 pub mod photo;
 pub mod programme;
 pub mod proposal;

@@ -54,7 +54,8 @@ where
     let prefix = StoredValue::new(prefix);
     let field = move |name: &str| prefix.with_value(|p| format!("{p}{name}"));
     let stored_member = StoredValue::new(member.clone());
-    let at = move |pick: fn(&mut MemberDraft) -> &mut String| lens(&stored_member.get_value(), pick);
+    let at =
+        move |pick: fn(&mut MemberDraft) -> &mut String| lens(&stored_member.get_value(), pick);
     let no_documents = form.flag(
         &field("no_documents"),
         lens(&member, |m| &mut m.no_documents),

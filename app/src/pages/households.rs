@@ -35,6 +35,10 @@ use crate::pages::proposal_form::ProposeForm;
 use crate::paths;
 use crate::posted::{OP, Posted, posted_form};
 
+/// A list search the browser sends: anything but sixteen digits (a NIK or
+/// No KK, which would travel in the address).
+const NO_ID_NUMBER: &str = r"(?![\s.\-]*(\d[\s.\-]*){16}$).*";
+
 /// The households of the user's area.
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
@@ -66,8 +70,16 @@ fn HouseholdListBody() -> impl IntoView {
         </div>
         <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6 sm:items-end" data-testid="household-filter">
             <div class="sm:col-span-2">
-                <label for="q" class=LABEL>{tr("Cari nama kepala keluarga", "Search head of family")}</label>
-                <input id="q" name="q" type="search" value=current.q.clone() class=INPUT />
+                <label for="q" class=LABEL>{tr("Cari nama anggota, nomor kasus/rujukan, RT/RW", "Search a member's name, case/referral number, RT/RW")}</label>
+                // A NIK or No KK would travel in the address: the browser
+                // refuses to send one, and the hint says where to look it up.
+                <input id="q" name="q" type="search" value=current.q.clone() class=INPUT aria-describedby="q-hint"
+                    pattern=NO_ID_NUMBER
+                    title=tr("NIK/No KK dicari di Layanan baru, bukan di sini.", "Look a NIK/No KK up at New visit, not here.") />
+                <p id="q-hint" class="mt-1 text-xs text-slate-600">
+                    {tr("Ejaan berbeda tetap ditemukan (Muhamad/Mohammad, Siti/Sitti). NIK/No KK: ", "Other spellings are found too (Muhamad/Mohammad, Siti/Sitti). NIK/No KK: ")}
+                    <a class="underline" href=paths::INTAKE>{tr("Layanan baru", "New visit")}</a>
+                </p>
             </div>
             <div>
                 <label for="registri" class=LABEL>{tr("Registri", "Registry")}</label>

@@ -12,6 +12,8 @@ pub struct Model {
     pub nik_sealed: Option<String>,
     pub nik_masked: Option<String>,
     pub name: String,
+    /// The name's key for search (`shared::names::search_key`): spelling variants share it.
+    pub name_key: Option<String>,
     pub sex: String,
     pub birth_date: Date,
     pub relationship: i16,

@@ -273,6 +273,7 @@ pub(crate) fn member_model(
         nik_sealed: Set(nik.sealed),
         nik_masked: Set(nik.masked),
         name: Set(member.name.clone()),
+        name_key: Set(Some(shared::names::search_key(&member.name))),
         sex: Set(member.sex.code().to_string()),
         birth_date: Set(member.birth_date),
         relationship: Set(i16::from(member.relationship.number())),
@@ -531,6 +532,97 @@ impl DbHouseholdService {
     }
 
     /// The filtered query of a household list, after checking the actor may read the area.
+    /// Narrows `query` to the households `typed` finds, read as staff type
+    /// it ([`shared::names::read_search`]): a NIK or No KK, a case or referral
+    /// number, an RT/RW, or a member's name (any member, words in any order,
+    /// spelling variants alike, or the head's name as typed).
+    fn searched(
+        &self,
+        query: sea_orm::Select<households::Entity>,
+        typed: &str,
+    ) -> sea_orm::Select<households::Entity> {
+        use sea_orm::Condition;
+        use shared::names::Search;
+        let members_where = |condition: Condition| {
+            households::Column::Id.in_subquery(
+                Query::select()
+                    .column(members::Column::HouseholdId)
+                    .from(members::Entity)
+                    .cond_where(condition)
+                    .to_owned(),
+            )
+        };
+        let Some(search) = shared::names::read_search(typed) else {
+            return query;
+        };
+        let head_contains = Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
+            .like(super::accounts::like_contains(typed));
+        match search {
+            Search::IdNumber(digits) => query.filter(
+                Condition::any()
+                    .add(households::Column::KkHash.eq(self.key.lookup_hash(IdKind::NoKk, &digits)))
+                    .add(members_where(Condition::all().add(
+                        members::Column::NikHash.eq(self.key.lookup_hash(IdKind::Nik, &digits)),
+                    ))),
+            ),
+            Search::RecordNumber(number) => {
+                let referral_cases = Query::select()
+                    .column(crate::entities::referrals::Column::CaseId)
+                    .from(crate::entities::referrals::Entity)
+                    .and_where(
+                        Expr::expr(Func::upper(Expr::col(
+                            crate::entities::referrals::Column::Number,
+                        )))
+                        .eq(number.clone()),
+                    )
+                    .to_owned();
+                query.filter(
+                    households::Column::Id.in_subquery(
+                        Query::select()
+                            .column(case_rows::Column::HouseholdId)
+                            .from(case_rows::Entity)
+                            .cond_where(
+                                Condition::any()
+                                    .add(
+                                        Expr::expr(Func::upper(Expr::col(
+                                            case_rows::Column::Number,
+                                        )))
+                                        .eq(number),
+                                    )
+                                    .add(case_rows::Column::Id.in_subquery(referral_cases)),
+                            )
+                            .to_owned(),
+                    ),
+                )
+            }
+            Search::Neighbourhood { rt, rw } => {
+                // Stored as `number_text` writes them: the number without zeros before it.
+                let stored = |n: u16| n.to_string();
+                let mut query = query;
+                if let Some(rt) = rt {
+                    query = query.filter(households::Column::Rt.eq(stored(rt)));
+                }
+                if let Some(rw) = rw {
+                    query = query.filter(households::Column::Rw.eq(stored(rw)));
+                }
+                query
+            }
+            Search::Name(keys) => {
+                // Every word typed begins a word of the same member's name.
+                let mut words = Condition::all();
+                for key in &keys {
+                    words = words.add(members::Column::NameKey.like(format!("% {key}%")));
+                }
+                query.filter(
+                    Condition::any()
+                        .add(members_where(words))
+                        .add(head_contains),
+                )
+            }
+            Search::Literal(_) => query.filter(head_contains),
+        }
+    }
+
     async fn household_query(
         &self,
         actor: &Actor,
@@ -553,16 +645,8 @@ impl DbHouseholdService {
             households::Column::VillageCode,
             &scope,
         );
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            query = query.filter(
-                Expr::expr(Func::lower(Expr::col(households::Column::HeadName)))
-                    .like(super::accounts::like_contains(search)),
-            );
+        if let Some(typed) = filter.search.as_deref() {
+            query = self.searched(query, typed);
         }
         match filter.in_registry {
             Some(true) => query = query.filter(households::Column::RegistryId.is_not_null()),
@@ -1074,6 +1158,10 @@ impl HouseholdService for DbHouseholdService {
             .col_expr(members::Column::NikSealed, Expr::value(nik.sealed))
             .col_expr(members::Column::NikMasked, Expr::value(nik.masked))
             .col_expr(members::Column::Name, Expr::value(member.name.clone()))
+            .col_expr(
+                members::Column::NameKey,
+                Expr::value(shared::names::search_key(&member.name)),
+            )
             .col_expr(members::Column::Sex, Expr::value(member.sex.code()))
             .col_expr(members::Column::BirthDate, Expr::value(member.birth_date))
             .col_expr(

@@ -183,6 +183,10 @@ pub(crate) async fn apply_enacted<C: ConnectionTrait>(
                     if let Some(member_id) = member_id {
                         in_family(*member_id)
                             .col_expr(members::Column::Name, Expr::value(proposed.clone()))
+                            .col_expr(
+                                members::Column::NameKey,
+                                Expr::value(shared::names::search_key(proposed)),
+                            )
                             .exec(db)
                             .await?;
                         let head = i16::from(Relationship::Head.number());
@@ -284,6 +288,7 @@ async fn add_newborn<C: ConnectionTrait>(
         nik_sealed: Set(None),
         nik_masked: Set(None),
         name: Set(name.trim().to_string()),
+        name_key: Set(Some(shared::names::search_key(name))),
         sex: Set(sex.code().to_string()),
         birth_date: Set(birth_date),
         relationship: Set(i16::from(relationship.number())),

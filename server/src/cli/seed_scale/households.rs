@@ -419,6 +419,7 @@ impl Synth {
                 nik_hash: Set(nik_hash),
                 nik_sealed: Set(nik_sealed),
                 nik_masked: Set(nik_masked),
+                name_key: Set(Some(shared::names::search_key(&person.name))),
                 name: Set(person.name),
                 sex: Set(person.sex.code().to_string()),
                 birth_date: Set(person.birth),
