@@ -63,6 +63,19 @@ pub fn household(id: i64) -> String {
 /// The query of a household's page that says a life event was just recorded.
 pub const EVENT_RECORDED: &str = "peristiwa";
 
+/// The query of a household's page that says its data was just edited.
+pub const EDITED: &str = "diubah";
+
+/// The page editing household `id`'s own fields.
+pub fn household_edit(id: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}/ubah")
+}
+
+/// The page editing member `member` of household `id`.
+pub fn member_edit(id: i64, member: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}/anggota/{member}")
+}
+
 /// Household `id`'s page after a life event was recorded on it (its timeline).
 pub fn household_event_recorded(id: i64) -> String {
     format!("{HOUSEHOLDS}/{id}?{EVENT_RECORDED}=dicatat#riwayat")

@@ -37,6 +37,16 @@ pub enum Posted {
         draft: Box<ProposalDraft>,
         refusal: Option<AppError>,
     },
+    /// A household's edit form, as typed, with the refusal when it was sent.
+    HouseholdEdit {
+        draft: Box<shared::editing::HouseholdEditDraft>,
+        refusal: Option<AppError>,
+    },
+    /// A member's edit form, as typed, with the refusal when it was sent.
+    MemberEdit {
+        draft: Box<shared::editing::MemberEditDraft>,
+        refusal: Option<AppError>,
+    },
     /// The life-event form of a household, as typed, with the refusal when it was sent.
     LifeEvent {
         draft: Box<shared::life_event::LifeEventDraft>,
@@ -309,10 +319,61 @@ mod answering {
         })
     }
 
+    /// A household's edit form: saving shows the household's file again.
+    pub async fn household_edit(
+        services: &Services,
+        actor: &Actor,
+        household_id: i64,
+        pairs: &[(String, String)],
+    ) -> Answer {
+        if value(pairs, FORM) != "household_edit" {
+            return unknown_form();
+        }
+        let draft = shared::editing::HouseholdEditDraft::from_form(pairs, household_id);
+        let saved = match draft.to_request() {
+            Ok(request) => services
+                .households
+                .update(actor, request)
+                .await
+                .map(|_| Created { id: household_id }),
+            Err(error) => Err(ServiceError::from(error)),
+        };
+        created_or_again(saved, paths::household, |refusal| Posted::HouseholdEdit {
+            draft: Box::new(draft),
+            refusal,
+        })
+    }
+
+    /// A member's edit form: saving shows the household's file again.
+    pub async fn member_edit(
+        services: &Services,
+        actor: &Actor,
+        (household_id, member_id): (i64, i64),
+        pairs: &[(String, String)],
+        today: chrono::NaiveDate,
+    ) -> Answer {
+        if value(pairs, FORM) != "member_edit" {
+            return unknown_form();
+        }
+        let draft = shared::editing::MemberEditDraft::from_form(pairs, member_id);
+        let saved = match draft.to_request(today) {
+            Ok(request) => services
+                .households
+                .update_member(actor, request)
+                .await
+                .map(|_| Created { id: household_id }),
+            Err(error) => Err(ServiceError::from(error)),
+        };
+        created_or_again(saved, paths::household, |refusal| Posted::MemberEdit {
+            draft: Box::new(draft),
+            refusal,
+        })
+    }
+
     fn unknown_form() -> Answer {
         Answer::NotAForm
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use answering::{front_desk, household, life_event};
+pub use answering::{front_desk, household, household_edit, life_event, member_edit};

@@ -67,6 +67,33 @@ pub async fn life_event(
     respond(&state, parts, answer).await
 }
 
+/// `POST /keluarga/{id}/ubah`: a household's edit form.
+pub async fn household_edit(
+    State(state): State<AppState>,
+    Path(household_id): Path<i64>,
+    request: Request,
+) -> Response {
+    let Some((actor, parts, pairs)) = read(request).await else {
+        return signed_out();
+    };
+    let answer = posted::household_edit(&state.services, &actor, household_id, &pairs).await;
+    respond(&state, parts, answer).await
+}
+
+/// `POST /keluarga/{id}/anggota/{member}`: a member's edit form.
+pub async fn member_edit(
+    State(state): State<AppState>,
+    Path(ids): Path<(i64, i64)>,
+    request: Request,
+) -> Response {
+    let Some((actor, parts, pairs)) = read(request).await else {
+        return signed_out();
+    };
+    let today = actor.today();
+    let answer = posted::member_edit(&state.services, &actor, ids, &pairs, today).await;
+    respond(&state, parts, answer).await
+}
+
 /// The signed-in actor, the request's head and the posted form (`None` without a session).
 async fn read(request: Request) -> Option<(Actor, axum::http::request::Parts, Pairs)> {
     let actor = request.extensions().get::<Actor>().cloned()?;

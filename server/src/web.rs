@@ -307,6 +307,11 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route(app::paths::INTAKE, post(form_posts::front_desk))
         .route("/keluarga/{id}", post(form_posts::household))
         .route("/keluarga/{id}/peristiwa", post(form_posts::life_event))
+        .route("/keluarga/{id}/ubah", post(form_posts::household_edit))
+        .route(
+            "/keluarga/{id}/anggota/{member}",
+            post(form_posts::member_edit),
+        )
         .route(
             crate::uploads::MATCH_FILE_UPLOAD,
             post(crate::uploads::match_file),

@@ -400,6 +400,8 @@ fn matrix() -> Vec<Row> {
         row("/api/reveal_no_kk", Call::Form, Box::new(full_identity)),
         row("/api/member_specifics", Call::Form, Box::new(specific_data)),
         row("/api/record_life_event", Call::Json, Box::new(desk_inside)),
+        row("/api/update_household", Call::Json, Box::new(desk_inside)),
+        row("/api/update_member", Call::Json, Box::new(desk_inside)),
         row("/api/village_options", Call::Form, Box::new(desk_anywhere)),
         row("/api/register_household", Call::Json, Box::new(desk_inside)),
         row("/api/open_case", Call::Json, Box::new(desk_inside)),
@@ -755,6 +757,47 @@ impl World {
             "/api/household_list" => r#"{"filter":{"area":null,"search":null,"in_registry":null,"desil":null,"open_case_only":false,"page":1,"per_page":100}}"#.to_string(),
             "/api/household_file" | "/api/reveal_no_kk" | "/api/member_specifics" => format!("household_id={}", t.household_id),
             "/api/reveal_nik" => format!("member_id={}", t.member_id),
+            "/api/update_household" => {
+                let version = server::entities::households::Entity::find_by_id(t.household_id)
+                    .one(&self.db)
+                    .await?
+                    .ok_or("no household")?
+                    .version;
+                let request = household_request(VILLAGE, 1, "edit")?;
+                let draft = shared::editing::HouseholdEditDraft {
+                    household_id: t.household_id,
+                    version,
+                    household: shared::intake::RegistrationDraft::from(&request).household,
+                };
+                format!(r#"{{"draft":{}}}"#, serde_json::to_string(&draft)?)
+            }
+            "/api/update_member" => {
+                let row = server::entities::members::Entity::find_by_id(t.member_id)
+                    .one(&self.db)
+                    .await?
+                    .ok_or("no member")?;
+                let relationship = shared::member::Relationship::from_number(u8::try_from(row.relationship)?)?;
+                let draft = shared::editing::MemberEditDraft {
+                    member_id: row.id,
+                    version: row.version,
+                    has_nik: row.nik_hash.is_some(),
+                    was_head: relationship == shared::member::Relationship::Head,
+                    with_specifics: false,
+                    member: shared::intake::MemberDraft {
+                        name: format!("{} {n}", row.name.split(' ').next().unwrap_or("Nama")),
+                        sex: row.sex.clone(),
+                        birth_place: "Cirebon".into(),
+                        birth_date: row.birth_date.to_string(),
+                        relationship: shared::Coded::code(relationship).to_string(),
+                        marital_status: "married_registered".into(),
+                        education: "primary_incomplete".into(),
+                        occupation: "not_working".into(),
+                        no_documents: row.nik_hash.is_none(),
+                        ..Default::default()
+                    },
+                };
+                format!(r#"{{"draft":{}}}"#, serde_json::to_string(&draft)?)
+            }
             "/api/record_life_event" => {
                 // A birth on the target's family, at the version it has now.
                 let version = server::entities::households::Entity::find_by_id(t.household_id)

@@ -346,3 +346,90 @@ async fn only_the_lookup_counts_against_the_address_s_lookup_allowance() -> Test
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_household_edited_and_a_birth_recorded_without_script() -> TestResult {
+    use server::entities::{households, members};
+    let desk = desk().await?;
+    let (_, location, _) = desk.post("/layanan", &pairs(&registration("k-e"))).await?;
+    let household = location.ok_or("no location")?;
+    let id: i64 = household.rsplit('/').next().ok_or("no id")?.parse()?;
+    let version = |db: sea_orm::DatabaseConnection| async move {
+        households::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .map(|h| h.map(|h| h.version).unwrap_or_default())
+    };
+    let opened = version(desk.db.clone()).await?.to_string();
+    // The household's own fields, as the edit page posts them: the RT moves.
+    let edit = |rt: &'static str, seen: &str| {
+        let mut fields: Vec<(&'static str, String)> = registration("unused")
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with("members.") && *name != "idempotency_key")
+            .map(|(name, value)| match name {
+                "form" => (name, "household_edit".to_string()),
+                "rt" => (name, rt.to_string()),
+                _ => (name, value),
+            })
+            .collect();
+        fields.push(("version", seen.to_string()));
+        fields.push(("idempotency_key", "edit".to_string()));
+        fields
+    };
+    let path = format!("{household}/ubah");
+    let (status, location, _) = desk.post(&path, &pairs(&edit("9", &opened))).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(household.as_str()));
+    let stored = households::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(stored.rt.as_deref(), Some("9"));
+    // A second edit on the version first opened: 409, the page shows what is
+    // saved now beside what was typed, and nothing changes.
+    let (status, _, html) = desk.post(&path, &pairs(&edit("7", &opened))).await?;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains(r#"data-testid="edit-conflict""#), "{html}");
+    assert!(html.contains(r#"data-field="rt""#), "{html}");
+    let stored = households::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(stored.rt.as_deref(), Some("9"));
+
+    // A birth, from the life-event page's plain form.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let current = version(desk.db.clone()).await?.to_string();
+    let birth = vec![
+        ("form", "life_event"),
+        ("idempotency_key", "birth-1"),
+        ("version", current.as_str()),
+        ("kind", "birth"),
+        ("occurred_on", today.as_str()),
+        ("document", "birth_certificate"),
+        ("member.no_documents", "on"),
+        ("member.name", "Bayi Darsono"),
+        ("member.sex", "female"),
+        ("member.birth_place", "Cirebon"),
+        ("member.birth_date", today.as_str()),
+        ("member.relationship", "child"),
+        ("member.marital_status", "never_married"),
+        ("member.education", "no_schooling"),
+        ("member.occupation", "not_working"),
+        ("op", "save"),
+    ];
+    let (status, location, _) = desk.post(&format!("{household}/peristiwa"), &birth).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        location
+            .as_deref()
+            .is_some_and(|l| l.starts_with(&format!("{household}?peristiwa="))),
+        "{location:?}"
+    );
+    assert_eq!(members::Entity::find().count(&desk.db).await?, 2);
+    // Sent again (the answer was lost): the same answer, no second baby.
+    let (status, _, _) = desk.post(&format!("{household}/peristiwa"), &birth).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(members::Entity::find().count(&desk.db).await?, 2);
+    Ok(())
+}

@@ -831,3 +831,125 @@ async fn members_stored_before_name_keys_get_theirs_at_start() -> TestResult {
     assert_eq!(keys, [Some(" sumiati ".to_string())]);
     Ok(())
 }
+
+#[tokio::test]
+async fn members_are_edited_on_the_version_seen_and_keep_what_the_editor_may_not_see() -> TestResult
+{
+    use shared::dto::UpdateMember;
+    use shared::member::{ChronicIllness, MemberRegistryStatus};
+    let db = database_with_areas().await?;
+    let services = services::build(db.clone(), common::config());
+    let fo = actor(
+        &db,
+        &services,
+        "fo.waled",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let bo = actor(
+        &db,
+        &services,
+        "bo.waled",
+        Role::BackOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let mut request = household_request(WALED_DESA, 71, "k71")?;
+    request.members[1].chronic_illnesses = vec![ChronicIllness::Diabetes];
+    let id = services.households.register(&fo, request).await?.id;
+    let file = services.households.file(&fo, id).await?;
+    let spouse = file
+        .members
+        .iter()
+        .find(|m| m.member.name == "Sumiati")
+        .ok_or("no spouse")?;
+    let head = file
+        .members
+        .iter()
+        .find(|m| m.member.name == "Darto Wiryono")
+        .ok_or("no head")?;
+    let edit = |member: &shared::dto::MemberFile, version: i32| {
+        let mut data = member.member.clone();
+        data.nik = None;
+        UpdateMember {
+            member_id: member.id,
+            version,
+            member: data,
+            with_specifics: false,
+        }
+    };
+    // The front desk corrects the spouse's schooling; her illness, which the
+    // desk never sees, stays; so does her registry status.
+    let mut schooling = edit(spouse, spouse.version);
+    schooling.member.education = shared::member::Education::Primary;
+    schooling.member.registry_status = MemberRegistryStatus::Confirmed;
+    let version = services
+        .households
+        .update_member(&fo, schooling.clone())
+        .await?;
+    assert_eq!(version, spouse.version + 1);
+    let specifics = services.households.specifics(&bo, id).await?;
+    let hers = specifics
+        .iter()
+        .find(|s| s.member_id == spouse.id)
+        .ok_or("none")?;
+    assert_eq!(hers.chronic_illnesses, [ChronicIllness::Diabetes]);
+    let row = members::Entity::find_by_id(spouse.id)
+        .one(&db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(
+        row.registry_status,
+        MemberRegistryStatus::Unconfirmed.code()
+    );
+    // A second editor on the version both opened: refused, nothing changed.
+    let mut other = edit(spouse, spouse.version);
+    other.member.occupation = shared::member::Occupation::Farmer;
+    assert_eq!(
+        services.households.update_member(&fo, other).await.err(),
+        Some(ServiceError::Conflict)
+    );
+    // The back office, given her data, clears the illness.
+    let mut cleared = edit(spouse, version);
+    cleared.member.education = shared::member::Education::Primary;
+    cleared.with_specifics = true;
+    services.households.update_member(&bo, cleared).await?;
+    let specifics = services.households.specifics(&bo, id).await?;
+    assert!(specifics.iter().all(|s| s.chronic_illnesses.is_empty()));
+    // The head stays the head (a change of head is a life event); his name
+    // edited is the household's head name too.
+    let mut demoted = edit(head, head.version);
+    demoted.member.relationship = Relationship::Spouse;
+    let refused = services.households.update_member(&fo, demoted).await;
+    assert!(
+        matches!(&refused, Err(ServiceError::Invalid(shared::DomainError::Invalid { errors })) if errors[0].field == "relationship"),
+        "{refused:?}"
+    );
+    let mut renamed = edit(head, head.version);
+    renamed.member.name = "Darto Wiryono Saputro".into();
+    services.households.update_member(&fo, renamed).await?;
+    assert_eq!(
+        services.households.file(&fo, id).await?.head_name,
+        "Darto Wiryono Saputro"
+    );
+    // Each change audited field by field, the illness without its value.
+    let audit = audit_rows(&db, "update_member", "ok").await?;
+    assert_eq!(audit.len(), 3);
+    let details: Vec<String> = audit.iter().filter_map(|a| a.detail.clone()).collect();
+    assert!(
+        details.iter().any(|d| d.contains("education")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("chronic_illnesses: (changed)")),
+        "{details:?}"
+    );
+    assert!(
+        !details.iter().any(|d| d.contains("diabetes")),
+        "{details:?}"
+    );
+    Ok(())
+}

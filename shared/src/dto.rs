@@ -639,6 +639,10 @@ pub struct UpdateMember {
     pub version: i32,
     /// The new data.
     pub member: Member,
+    /// The member's specific personal data (health, disability, PPKS) is in
+    /// `member` as the user saw it; otherwise the stored data stays.
+    #[serde(default)]
+    pub with_specifics: bool,
 }
 
 /// Opens a case for a household, with its first complaints.

@@ -209,6 +209,65 @@ impl RegistrationDraft {
     }
 }
 
+impl crate::editing::HouseholdEditDraft {
+    /// Household `household_id`'s edit form as posted.
+    pub fn from_form(
+        pairs: &[(String, String)],
+        household_id: i64,
+    ) -> crate::editing::HouseholdEditDraft {
+        let mut draft = crate::editing::HouseholdEditDraft {
+            household_id,
+            ..Default::default()
+        };
+        let mut version = String::new();
+        for (name, value) in pairs {
+            let slot = match name.as_str() {
+                "version" => Some(Slot::Text(&mut version)),
+                other => draft.household.slot(other),
+            };
+            if let Some(slot) = slot {
+                slot.take(value);
+            }
+        }
+        draft.version = version.trim().parse().unwrap_or(-1);
+        draft
+    }
+}
+
+impl crate::editing::MemberEditDraft {
+    /// Member `member_id`'s edit form as posted.
+    pub fn from_form(
+        pairs: &[(String, String)],
+        member_id: i64,
+    ) -> crate::editing::MemberEditDraft {
+        let mut draft = crate::editing::MemberEditDraft {
+            member_id,
+            ..Default::default()
+        };
+        let mut version = String::new();
+        // Hidden fields the page wrote: `true` or `false`.
+        let (mut has_nik, mut was_head, mut with_specifics) =
+            (String::new(), String::new(), String::new());
+        for (name, value) in pairs {
+            let slot = match name.as_str() {
+                "version" => Some(Slot::Text(&mut version)),
+                "has_nik" => Some(Slot::Text(&mut has_nik)),
+                "was_head" => Some(Slot::Text(&mut was_head)),
+                "with_specifics" => Some(Slot::Text(&mut with_specifics)),
+                other => draft.member.slot(other),
+            };
+            if let Some(slot) = slot {
+                slot.take(value);
+            }
+        }
+        draft.version = version.trim().parse().unwrap_or(-1);
+        draft.has_nik = has_nik == "true";
+        draft.was_head = was_head == "true";
+        draft.with_specifics = with_specifics == "true";
+        draft
+    }
+}
+
 impl crate::life_event::LifeEventDraft {
     /// The life-event form of household `household_id` as posted (the new
     /// member's fields as `member.name`, the members of a pecah KK as one

@@ -188,9 +188,18 @@ fn neighbourhood(
     }
 }
 
+/// A household's fields but its card, checked.
+struct HouseholdBody {
+    head_name: String,
+    address: Address,
+    housing: crate::household::HousingCondition,
+    assets: Vec<crate::household::AssetKind>,
+    income_band: IncomeBand,
+    programmes: Vec<crate::programme::ProgrammeKind>,
+}
+
 impl HouseholdDraft {
-    fn check(&self, form: &mut Form) -> Option<Household> {
-        let no_kk = form.check("no_kk", NoKk::parse(&id_digits(&self.no_kk)));
+    fn body(&self, form: &mut Form) -> Option<HouseholdBody> {
         let head_name = form.check(
             "head_name",
             crate::text::required("head_name", &self.head_name, NAME_MAX),
@@ -230,8 +239,7 @@ impl HouseholdDraft {
         );
         let assets = form.check("assets", parse_codes("assets", &self.assets));
         let programmes = form.check("programmes", parse_codes("programmes", &self.programmes));
-        let household = Household {
-            no_kk: no_kk?,
+        Some(HouseholdBody {
             head_name: head_name?,
             address: Address {
                 village: village?,
@@ -240,11 +248,25 @@ impl HouseholdDraft {
                 rt: rt?,
                 street: street?,
             },
-            registry: None,
             housing: housing?,
             assets: assets?,
             income_band: income_band?,
             programmes: programmes?,
+        })
+    }
+
+    fn check(&self, form: &mut Form) -> Option<Household> {
+        let no_kk = form.check("no_kk", NoKk::parse(&id_digits(&self.no_kk)));
+        let body = self.body(form)?;
+        let household = Household {
+            no_kk: no_kk?,
+            head_name: body.head_name,
+            address: body.address,
+            registry: None,
+            housing: body.housing,
+            assets: body.assets,
+            income_band: body.income_band,
+            programmes: body.programmes,
             has_house_photo: self.has_house_photo,
         };
         match household.validated() {
@@ -254,6 +276,36 @@ impl HouseholdDraft {
                 None
             }
         }
+    }
+
+    /// The changes of household `id` as the user saw it at `version`: every
+    /// field but the family card (a new card is a pecah KK) and the village
+    /// (a move is a life event); every error named after its field.
+    pub fn to_update(
+        &self,
+        id: i64,
+        version: i32,
+    ) -> Result<crate::dto::UpdateHousehold, DomainError> {
+        let mut form = Form::new();
+        let body = self.body(&mut form);
+        if let Some(body) = &body
+            && let Err(error) = body.housing.validate()
+        {
+            form.absorb(error, "floor_area_m2");
+        }
+        form.finish()?;
+        let body = body.ok_or(DomainError::Invalid { errors: Vec::new() })?;
+        Ok(crate::dto::UpdateHousehold {
+            id,
+            version,
+            head_name: body.head_name,
+            address: body.address,
+            housing: body.housing,
+            assets: body.assets,
+            income_band: body.income_band,
+            programmes: body.programmes,
+            has_house_photo: self.has_house_photo,
+        })
     }
 }
 
@@ -595,7 +647,7 @@ impl OpenCaseDraft {
     }
 }
 
-fn codes_of<T: Coded>(values: &[T]) -> Vec<String> {
+pub(crate) fn codes_of<T: Coded>(values: &[T]) -> Vec<String> {
     values.iter().map(|v| v.code().to_owned()).collect()
 }
 
@@ -622,38 +674,72 @@ impl From<&Member> for MemberDraft {
     }
 }
 
+/// What a household form shows of a household (the card aside).
+pub struct HouseholdFacts<'a> {
+    pub head_name: &'a str,
+    pub address: &'a Address,
+    pub housing: &'a crate::household::HousingCondition,
+    pub income_band: IncomeBand,
+    pub assets: &'a [crate::household::AssetKind],
+    pub programmes: &'a [crate::programme::ProgrammeKind],
+    pub has_house_photo: bool,
+}
+
+impl<'a> From<&'a Household> for HouseholdFacts<'a> {
+    fn from(household: &'a Household) -> Self {
+        HouseholdFacts {
+            head_name: &household.head_name,
+            address: &household.address,
+            housing: &household.housing,
+            income_band: household.income_band,
+            assets: &household.assets,
+            programmes: &household.programmes,
+            has_house_photo: household.has_house_photo,
+        }
+    }
+}
+
+impl HouseholdDraft {
+    /// The form as it would be filled for `household`, its card shown as `no_kk`.
+    pub fn filled(household: HouseholdFacts<'_>, no_kk: String) -> HouseholdDraft {
+        let housing = household.housing;
+        let number =
+            |n: Option<NeighbourhoodNumber>| n.map(|n| n.get().to_string()).unwrap_or_default();
+        HouseholdDraft {
+            no_kk,
+            head_name: household.head_name.to_owned(),
+            village: household.address.village.as_str().to_owned(),
+            dusun: household.address.dusun.clone().unwrap_or_default(),
+            rw: number(household.address.rw),
+            rt: number(household.address.rt),
+            street: household.address.street.clone().unwrap_or_default(),
+            house_tenure: housing.house_tenure.code().to_owned(),
+            land_tenure: housing.land_tenure.code().to_owned(),
+            floor_area_m2: housing.floor_area_m2.to_string(),
+            floor: housing.floor.code().to_owned(),
+            wall: housing.wall.code().to_owned(),
+            roof: housing.roof.code().to_owned(),
+            drinking_water: housing.drinking_water.code().to_owned(),
+            lighting: housing.lighting.code().to_owned(),
+            cooking_fuel: housing.cooking_fuel.code().to_owned(),
+            toilet: housing.toilet.code().to_owned(),
+            income_band: household.income_band.code().to_owned(),
+            assets: codes_of(household.assets),
+            programmes: codes_of(household.programmes),
+            has_house_photo: household.has_house_photo,
+        }
+    }
+}
+
 impl From<&RegisterHousehold> for RegistrationDraft {
     /// The form as it would be filled for `request`.
     fn from(request: &RegisterHousehold) -> Self {
-        let household = &request.household;
-        let housing = &household.housing;
-        let number =
-            |n: Option<NeighbourhoodNumber>| n.map(|n| n.get().to_string()).unwrap_or_default();
         RegistrationDraft {
             idempotency_key: request.idempotency_key.clone(),
-            household: HouseholdDraft {
-                no_kk: household.no_kk.as_str(),
-                head_name: household.head_name.clone(),
-                village: household.address.village.as_str().to_owned(),
-                dusun: household.address.dusun.clone().unwrap_or_default(),
-                rw: number(household.address.rw),
-                rt: number(household.address.rt),
-                street: household.address.street.clone().unwrap_or_default(),
-                house_tenure: housing.house_tenure.code().to_owned(),
-                land_tenure: housing.land_tenure.code().to_owned(),
-                floor_area_m2: housing.floor_area_m2.to_string(),
-                floor: housing.floor.code().to_owned(),
-                wall: housing.wall.code().to_owned(),
-                roof: housing.roof.code().to_owned(),
-                drinking_water: housing.drinking_water.code().to_owned(),
-                lighting: housing.lighting.code().to_owned(),
-                cooking_fuel: housing.cooking_fuel.code().to_owned(),
-                toilet: housing.toilet.code().to_owned(),
-                income_band: household.income_band.code().to_owned(),
-                assets: codes_of(&household.assets),
-                programmes: codes_of(&household.programmes),
-                has_house_photo: household.has_house_photo,
-            },
+            household: HouseholdDraft::filled(
+                HouseholdFacts::from(&request.household),
+                request.household.no_kk.as_str(),
+            ),
             members: request.members.iter().map(MemberDraft::from).collect(),
         }
     }

@@ -103,6 +103,7 @@ crate::coded_enum! {
         SplitMemberGone = ("split_member_gone", "Ada anggota yang diusulkan pindah ke KK baru yang tidak lagi tercatat di keluarga ini atau sudah meninggal: tolak usulan ini dan buat yang baru.", "A member proposed for the new card is no longer recorded in this family, or has died: refuse this proposal and make a new one."),
         NewHeadNeeded = ("new_head_needed", "Kepala keluarga meninggal atau pindah: pilih anggota lain yang masih tinggal sebagai kepala keluarga baru.", "The head of family died or moved out: choose another member still living in the family as the new head."),
         FormerHeadRelationship = ("former_head_relationship", "Pilih hubungan kepala keluarga lama dengan kepala keluarga baru (bukan kepala keluarga).", "Choose the former head's relationship to the new head (not head of family)."),
+        HeadThroughEvent = ("head_through_event", "Kepala keluarga diganti lewat peristiwa keluarga \u{201c}Ganti kepala keluarga\u{201d}, bukan dengan mengubah hubungan.", "The head of family is changed through the household event \u{201c}Change of head of family\u{201d}, not by editing the relationship."),
         BirthDateTooOld = ("birth_date_too_old", "Tanggal lahir lebih dari 130 tahun yang lalu.", "The birth date is more than 130 years ago."),
     }
 }
@@ -743,7 +744,7 @@ impl ProposalDraft {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::coded::tests::check_coded;
     use crate::geo::Address;
@@ -767,7 +768,7 @@ mod tests {
     }
 
     /// Siti (head, 1), Budi (child, 2), Rina (child, 3), Ani (child, deceased, 4).
-    fn file(in_registry: bool) -> Result<HouseholdFile, DomainError> {
+    pub(crate) fn file(in_registry: bool) -> Result<HouseholdFile, DomainError> {
         let rina = crate::member::Member {
             name: "Rina Contoh".into(),
             ..boy()

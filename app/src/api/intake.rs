@@ -119,6 +119,35 @@ pub async fn issue_referral(
     Ok(ssr::services()?.referrals.issue(&actor, request).await?)
 }
 
+/// Saves a household's edited fields (its card and village stay); answers the
+/// household, or a conflict when someone saved in between.
+#[server(prefix = "/api", endpoint = "update_household", input = Json)]
+pub async fn update_household(
+    draft: shared::editing::HouseholdEditDraft,
+) -> Result<Created, AppError> {
+    let actor = ssr::actor()?;
+    let request = draft.to_request()?;
+    ssr::services()?.households.update(&actor, request).await?;
+    Ok(Created {
+        id: draft.household_id,
+    })
+}
+
+/// Saves a member's edited fields; answers the member, or a conflict when
+/// someone saved in between.
+#[server(prefix = "/api", endpoint = "update_member", input = Json)]
+pub async fn update_member(draft: shared::editing::MemberEditDraft) -> Result<Created, AppError> {
+    let actor = ssr::actor()?;
+    let request = draft.to_request(ssr::today())?;
+    ssr::services()?
+        .households
+        .update_member(&actor, request)
+        .await?;
+    Ok(Created {
+        id: draft.member_id,
+    })
+}
+
 /// Records a life event on a household (birth, joining, death, moving out,
 /// change of head, pecah KK, move) from the form as typed.
 #[server(prefix = "/api", endpoint = "record_life_event", input = Json)]

@@ -46,6 +46,10 @@ pub fn MemberInputs<D>(
     /// of its own shows it instead of a name field (registration).
     #[prop(optional)]
     head_name: Option<Signal<String>>,
+    /// Whether the specific personal data (disability, illness, PPKS,
+    /// pregnancy) is asked: not of a role that may not see it.
+    #[prop(default = true)]
+    specifics: bool,
 ) -> impl IntoView
 where
     D: Clone + PartialEq + Send + Sync + 'static,
@@ -130,7 +134,7 @@ where
         <SelectField label=tr("Status perkawinan", "Marital status") binding=form.text(&field("marital_status"), lens(&member, |m| &mut m.marital_status)) options={options_of::<MaritalStatus>()} required=true />
         <SelectField label=tr("Pendidikan tertinggi", "Highest education") binding=form.text(&field("education"), lens(&member, |m| &mut m.education)) options={options_of::<Education>()} required=true />
         <SelectField label=tr("Pekerjaan utama", "Main occupation") binding=form.text(&field("occupation"), lens(&member, |m| &mut m.occupation)) options={options_of::<Occupation>()} required=true />
-        <details class="sm:col-span-2">
+        <details class="sm:col-span-2" class:hidden=!specifics>
             <summary class="cursor-pointer text-sm font-medium">{tr("Disabilitas, penyakit, kehamilan, PPKS", "Disability, illness, pregnancy, PPKS")}</summary>
             <div class="mt-3 grid gap-3">
                 <ChoiceList label=tr("Disabilitas", "Disabilities") binding=form.codes(&field("disabilities"), lens(&member, |m| &mut m.disabilities)) options={options_of::<DisabilityType>()} />

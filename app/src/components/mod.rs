@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod form;
+pub mod household_fields;
 pub mod layout;
 pub mod list;
 pub mod live_check;

@@ -28,6 +28,7 @@ use crate::pages::admin::{
 use crate::pages::batches::{BatchListPage, BatchPage};
 use crate::pages::cases::{CaseDetailPage, CaseListPage};
 use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
+use crate::pages::editing::{HouseholdEditPage, MemberEditPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
 use crate::pages::intake::IntakePage;
 use crate::pages::life_events::LifeEventPage;
@@ -174,6 +175,8 @@ page_groups! {
         HouseholdList => HouseholdListPage,
         Household => HouseholdPage,
         LifeEvent => LifeEventPage,
+        HouseholdEdit => HouseholdEditPage,
+        MemberEdit => MemberEditPage,
         ProposalList => ProposalListPage,
         Proposal => ProposalPage,
         MeetingList => MeetingListPage,

@@ -170,9 +170,10 @@ fn HouseholdBody(user: CurrentUser) -> impl IntoView {
     let query = use_query_map();
     // A life event just recorded comes back with a new `?peristiwa=`: the file is read again.
     let recorded = move || query.with(|q| q.get(paths::EVENT_RECORDED));
+    let edited = move || query.with(|q| q.get(paths::EDITED));
     let file = Resource::new(
-        move || (household_id(), recorded()),
-        |(id, _)| get_household_file(id),
+        move || (household_id(), recorded(), edited()),
+        |(id, _, _)| get_household_file(id),
     );
     let posted = posted_form();
     view! {
@@ -186,8 +187,9 @@ fn HouseholdBody(user: CurrentUser) -> impl IntoView {
                         _ => (None, None),
                     };
                     let just_recorded = recorded().is_some();
+                    let just_edited = edited().is_some();
                     match file.await {
-                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted proposal just_recorded /> }),
+                        Ok(file) => Either::Left(view! { <HouseholdFileView file user posted proposal just_recorded just_edited /> }),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                     }
                 })
@@ -226,6 +228,8 @@ fn HouseholdFileView(
     proposal: Option<(shared::proposal_change::ProposalDraft, Option<AppError>)>,
     /// A life event was just recorded (the page came back from its form).
     just_recorded: bool,
+    /// The household's or a member's data was just saved.
+    just_edited: bool,
 ) -> impl IntoView {
     let may_reveal = user.role.may(Permission::ViewFullIdentity);
     let may_open_case = user.role.may(Permission::RecordComplaint);
@@ -275,7 +279,17 @@ fn HouseholdFileView(
         view! { <ProposeForm file today exact_dates=may_reveal posted=proposal /> }
     });
     view! {
+        {just_edited.then(|| view! {
+            <p class="mb-2 rounded-lg bg-teal-50 p-2 text-sm text-teal-900" role="status" data-testid="household-edited">
+                {tr("Perubahan disimpan.", "Changes saved.")}
+            </p>
+        })}
         <h1 class="text-2xl font-semibold" data-testid="household-head">{file.head_name.clone()}</h1>
+        {may_edit.then(|| view! {
+            <a class="text-sm text-teal-800 underline" data-testid="household-edit" href=paths::household_edit(household_id)>
+                {tr("Ubah data keluarga", "Edit household")}
+            </a>
+        })}
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt class="font-medium">{tr("Nomor KK", "Family card")}</dt>
             <dd><Revealable masked=file.no_kk_masked.clone() reveal=reveal_kk shown=kk_shown allowed=may_reveal /></dd>
@@ -308,6 +322,7 @@ fn HouseholdFileView(
                         <th class=TH>"NIK"</th>
                         <th class=format!("{TH} hidden sm:table-cell")>{tr("Hubungan", "Relationship")}</th>
                         <th class=TH>{tr("Umur", "Age")}</th>
+                        {may_edit.then(|| view! { <th class=TH><span class="sr-only">{tr("Ubah", "Edit")}</span></th> })}
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
@@ -343,6 +358,13 @@ fn HouseholdFileView(
                                     </td>
                                     <td class=format!("{TD} hidden sm:table-cell")>{label(member.member.relationship)}</td>
                                     <td class=TD>{age}</td>
+                                    {may_edit.then(|| view! {
+                                        <td class=TD>
+                                            <a class="text-teal-800 underline" data-testid="member-edit" href=paths::member_edit(household_id, member_id)>
+                                                {tr("Ubah", "Edit")}
+                                            </a>
+                                        </td>
+                                    })}
                                 </tr>
                             }
                         })

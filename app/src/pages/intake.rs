@@ -6,18 +6,13 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use shared::dto::{CurrentUser, IdentityLookup, RegistryCheck, VillageOption};
-use shared::household::{
-    AssetKind, CookingFuel, DrinkingWater, FloorMaterial, IncomeBand, Lighting, RoofMaterial,
-    Tenure, ToiletFacility, WallMaterial,
-};
 use shared::intake::{MemberDraft, RegistrationDraft};
-use shared::programme::ProgrammeKind;
 
 use crate::api::{AppError, lookup_identity, register_household, village_options};
 use crate::components::form::{
-    CheckField, ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextField,
-    options_of, pick,
+    FormState, FormSummary, Lens, NoScriptFields, SelectField, TextField, pick,
 };
+use crate::components::household_fields::{AddressFields, EconomyFields, HouseFields};
 use crate::components::list::fresh_key;
 use crate::components::member_fields::{MemberInputs, Reader};
 use crate::components::page::{BUTTON, BUTTON_QUIET, INPUT, LABEL, PageHeading, SignedInPage};
@@ -373,32 +368,15 @@ fn RegistrationForm(
                 <TextField label=tr("Nomor KK", "Family card number") binding=form.text("no_kk", pick(|d| &mut d.household.no_kk)) inputmode="numeric" required=true hint=tr("16 digit, sesuai kartu keluarga", "16 digits, as on the family card") />
                 <TextField label=tr("Nama kepala keluarga", "Head of family") binding=form.text("head_name", pick(|d| &mut d.household.head_name)) required=true />
                 <Suspense fallback=|| view! { <p>{texts().loading}</p> }>{village_select}</Suspense>
-                <TextField label=tr("Dusun/lingkungan", "Hamlet") binding=form.text("dusun", pick(|d| &mut d.household.dusun)) />
-                <TextField label="RW" binding=form.text("rw", pick(|d| &mut d.household.rw)) inputmode="numeric" />
-                <TextField label="RT" binding=form.text("rt", pick(|d| &mut d.household.rt)) inputmode="numeric" />
-                <div class="sm:col-span-2">
-                    <TextField label=tr("Jalan, nomor rumah, patokan", "Street, house number, landmark") binding=form.text("street", pick(|d| &mut d.household.street)) />
-                </div>
+                <AddressFields form />
             </section>
             <section id=SECTIONS[1].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
                 <h3 class="font-semibold sm:col-span-2">{tr(SECTIONS[1].1, SECTIONS[1].2)}</h3>
-                <SelectField label=tr("Status rumah", "House tenure") binding=form.text("house_tenure", pick(|d| &mut d.household.house_tenure)) options={options_of::<Tenure>()} required=true />
-                <SelectField label=tr("Status lahan", "Land tenure") binding=form.text("land_tenure", pick(|d| &mut d.household.land_tenure)) options={options_of::<Tenure>()} required=true />
-                <TextField label=tr("Luas lantai (m²)", "Floor area (m²)") binding=form.text("floor_area_m2", pick(|d| &mut d.household.floor_area_m2)) inputmode="numeric" required=true />
-                <SelectField label=tr("Lantai", "Floor") binding=form.text("floor", pick(|d| &mut d.household.floor)) options={options_of::<FloorMaterial>()} required=true />
-                <SelectField label=tr("Dinding", "Wall") binding=form.text("wall", pick(|d| &mut d.household.wall)) options={options_of::<WallMaterial>()} required=true />
-                <SelectField label=tr("Atap", "Roof") binding=form.text("roof", pick(|d| &mut d.household.roof)) options={options_of::<RoofMaterial>()} required=true />
-                <SelectField label=tr("Air minum", "Drinking water") binding=form.text("drinking_water", pick(|d| &mut d.household.drinking_water)) options={options_of::<DrinkingWater>()} required=true />
-                <SelectField label=tr("Penerangan", "Lighting") binding=form.text("lighting", pick(|d| &mut d.household.lighting)) options={options_of::<Lighting>()} required=true />
-                <SelectField label=tr("Bahan bakar memasak", "Cooking fuel") binding=form.text("cooking_fuel", pick(|d| &mut d.household.cooking_fuel)) options={options_of::<CookingFuel>()} required=true />
-                <SelectField label=tr("Fasilitas BAB", "Toilet") binding=form.text("toilet", pick(|d| &mut d.household.toilet)) options={options_of::<ToiletFacility>()} required=true />
+                <HouseFields form />
             </section>
             <section id=SECTIONS[2].0 class="grid scroll-mt-4 gap-3 rounded-xl border border-slate-200 bg-white p-4">
                 <h3 class="font-semibold">{tr(SECTIONS[2].1, SECTIONS[2].2)}</h3>
-                <SelectField label=tr("Penghasilan keluarga per bulan", "Household income per month") binding=form.text("income_band", pick(|d| &mut d.household.income_band)) options={options_of::<IncomeBand>()} required=true />
-                <ChoiceList label=tr("Aset yang dimiliki", "Assets owned") binding=form.codes("assets", pick(|d| &mut d.household.assets)) options={options_of::<AssetKind>()} />
-                <ChoiceList label=tr("Program yang sedang diterima", "Programmes currently received") binding=form.codes("programmes", pick(|d| &mut d.household.programmes)) options={options_of::<ProgrammeKind>()} />
-                <CheckField label=tr("Foto depan rumah sudah diambil", "Photo of the house front taken") binding=form.flag("has_house_photo", pick(|d| &mut d.household.has_house_photo)) />
+                <EconomyFields form />
             </section>
             <section id=SECTIONS[3].0 class="scroll-mt-4 space-y-4">
                 <h3 class="font-semibold">{tr(SECTIONS[3].1, SECTIONS[3].2)}</h3>

@@ -1121,16 +1121,34 @@ impl HouseholdService for DbHouseholdService {
             let clear = self.key.open(sealed).map_err(|_| ServiceError::Internal)?;
             member.nik = Some(Nik::parse(&clear).map_err(|_| ServiceError::Internal)?);
         }
-        if !actor.role.may(Action::ViewSpecificData) {
+        let stored = member_of(&stored_member)?;
+        // Registry status is the verification's to say: an edit keeps it,
+        // unless the member gains or loses a NIK.
+        member.registry_status = match (member.nik.is_some(), stored.registry_status) {
+            (false, _) => MemberRegistryStatus::Undocumented,
+            (true, MemberRegistryStatus::Undocumented) => MemberRegistryStatus::Unconfirmed,
+            (true, status) => status,
+        };
+        if !request.with_specifics || !actor.role.may(Action::ViewSpecificData) {
             // Who may not see a member's health and disability may not change
-            // them either: what is stored stays.
-            let stored = member_of(&stored_member)?;
+            // them either, nor a form that was not given them: what is stored stays.
             member.disabilities = stored.disabilities;
             member.chronic_illnesses = stored.chronic_illnesses;
             member.pregnant = stored.pregnant;
             member.ppks = stored.ppks;
         }
         let member = member.validated(actor.today())?;
+        let head = Relationship::Head;
+        if (stored.relationship == head) != (member.relationship == head) {
+            return Err(ServiceError::Invalid(DomainError::Invalid {
+                errors: vec![shared::error::FieldError {
+                    field: "relationship".into(),
+                    error: DomainError::ProposalChange {
+                        problem: shared::proposal_change::ChangeProblem::HeadThroughEvent,
+                    },
+                }],
+            }));
+        }
         let mut everyone = Vec::new();
         for row in self.household_members(stored_member.household_id).await? {
             if row.id != stored_member.id {
@@ -1179,6 +1197,23 @@ impl HouseholdService for DbHouseholdService {
         let version = write
             .update(stored_member.id, request.version, update)
             .await?;
+        // The head's name is the household's head name too.
+        if member.relationship == Relationship::Head && member.name != stored.name {
+            households::Entity::update_many()
+                .col_expr(
+                    households::Column::HeadName,
+                    Expr::value(member.name.clone()),
+                )
+                .col_expr(households::Column::UpdatedAt, Expr::value(Utc::now()))
+                .col_expr(
+                    households::Column::Version,
+                    Expr::col(households::Column::Version).add(1),
+                )
+                .filter(households::Column::Id.eq(stored_member.household_id))
+                .exec(&write)
+                .await
+                .map_err(db_failure)?;
+        }
         write
             .audit(
                 entry(
