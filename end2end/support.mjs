@@ -173,7 +173,7 @@ export async function seriousAccessibilityViolations(page) {
 const RECORD_LINKS = ['case-link', 'household-link', 'proposal-link', 'meetings-link', 'meeting-agenda-link', 'letter-link', 'proposal-visit-link'];
 
 /** The page's width beyond a 360 px screen, with the widest elements that cause it (null: it fits). */
-async function overflow(page) {
+export async function overflow(page) {
   return page.evaluate((limit) => {
     const width = document.documentElement.scrollWidth;
     if (width <= limit) return null;

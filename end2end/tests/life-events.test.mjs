@@ -7,8 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, PHONE, closePage, field, fillMember, launchBrowser, screenshot,
-  seriousAccessibilityViolations, signedInPage, waitForHydration,
+  BASE_URL, PHONE, closePage, field, fillMember, launchBrowser, overflow, screenshot,
+  seriousAccessibilityViolations, settled, signedInPage, waitForHydration,
 } from '../support.mjs';
 
 let browser;
@@ -123,10 +123,8 @@ test('a birth, a death with the new head and a pecah KK are recorded from the fi
   assert.ok(!left.some(([name]) => name === family.child), `${family.child} left the family card`);
   await page.getByTestId('household-timeline').filter({ hasText: 'Pecah KK' }).waitFor();
   assert.deepEqual(await seriousAccessibilityViolations(page), []);
-  assert.ok(
-    await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-    'the file fits a 360 px screen',
-  );
+  await settled(page);
+  assert.equal(await overflow(page), null, 'the file fits a 360 px screen');
   await screenshot(page, 'life-event-history-phone');
 
   // The child's new card: her own household, which she heads.

@@ -314,7 +314,7 @@ fn HouseholdFileView(
             {propose}
         </section>
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Anggota keluarga", "Members")}</h2>
-        <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div class="relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table class=TABLE data-testid="member-table">
                 <thead class="bg-slate-50">
                     <tr>
