@@ -3,7 +3,11 @@
 //! `mhmd`; Siti and Sitti give `st`; old spellings (Soekarno, Djoko, Tjahjo)
 //! give the new ones' keys (Sukarno, Joko, Cahyo). Each word is keyed on its
 //! own, so that a search can match words in any order, and a name typed with
-//! a word left out still finds the longer one.
+//! a word left out still finds the longer one. Two people are likely the same
+//! ([`likeness`]) when their names are alike and their birth dates too.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// Words that say nothing about who someone is (titles, kinship words).
 const NOISE: &[&str] = &[
@@ -210,9 +214,178 @@ fn neighbourhood(typed: &str) -> Option<Search> {
     ((rt.is_some() || rw.is_some()) && rest.is_empty()).then_some(Search::Neighbourhood { rt, rw })
 }
 
+/// How alike two people's names are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameLikeness {
+    /// The same words (spelled alike or otherwise), in any order.
+    Same,
+    /// Every word of the shorter name is one of the longer's, or its
+    /// initial: a part dropped or abbreviated (Siti Aminah / Aminah,
+    /// Rizki Pratama / Rizki P.).
+    Part,
+}
+
+fn names_alike(a: &[String], b: &[String]) -> Option<NameLikeness> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut sorted_a = a.to_vec();
+    let mut sorted_b = b.to_vec();
+    sorted_a.sort();
+    sorted_b.sort();
+    if sorted_a == sorted_b {
+        return Some(NameLikeness::Same);
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut free: Vec<&String> = long.iter().collect();
+    let mut whole_words = 0;
+    for word in short {
+        let initial = word.chars().count() == 1;
+        let found = free.iter().position(|other| {
+            *other == word
+                || (initial && other.starts_with(word.as_str()))
+                || (other.chars().count() == 1 && word.starts_with(other.as_str()))
+        })?;
+        if !initial && free[found].chars().count() > 1 {
+            whole_words += 1;
+        }
+        free.remove(found);
+    }
+    (whole_words > 0).then_some(NameLikeness::Part)
+}
+
+/// How alike two birth dates are: 2 the same, 1 near (within a year, or day
+/// and month swapped as forms often get them), 0 otherwise.
+fn births_alike(a: NaiveDate, b: NaiveDate) -> u8 {
+    use chrono::Datelike;
+    if a == b {
+        return 2;
+    }
+    let swapped = a.day() == b.month() && a.month() == b.day() && a.year() == b.year();
+    let days = (a - b).num_days().abs();
+    if swapped || days <= 366 { 1 } else { 0 }
+}
+
+crate::coded_enum! {
+    /// Why two people are likely the same.
+    pub enum LikenessReason {
+        SameNameSameBirth = ("same_name_same_birth", "Nama sama (mungkin ejaan lain) dan tanggal lahir sama", "The same name (perhaps spelled otherwise) and the same birth date"),
+        SameNameNearBirth = ("same_name_near_birth", "Nama sama dan tanggal lahir hampir sama", "The same name and a birth date close to it"),
+        PartNameSameBirth = ("part_name_same_birth", "Sebagian nama sama (disingkat atau tidak lengkap) dan tanggal lahir sama", "Part of the name the same (shortened or incomplete) and the same birth date"),
+    }
+}
+
+/// Two people likely the same, why, and how sure (0–100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Likeness {
+    pub reason: LikenessReason,
+    pub score: u8,
+}
+
+/// Whether the person named `a` born on `a_birth` is likely the one named
+/// `b` born on `b_birth` (the names' keys already taken, see [`name_keys`]).
+pub fn likeness(
+    a: &[String],
+    a_birth: NaiveDate,
+    b: &[String],
+    b_birth: NaiveDate,
+) -> Option<Likeness> {
+    let name = names_alike(a, b)?;
+    let (reason, score) = match (name, births_alike(a_birth, b_birth)) {
+        (NameLikeness::Same, 2) => (LikenessReason::SameNameSameBirth, 95),
+        (NameLikeness::Same, 1) => (LikenessReason::SameNameNearBirth, 75),
+        (NameLikeness::Part, 2) => (LikenessReason::PartNameSameBirth, 70),
+        _ => return None,
+    };
+    Some(Likeness { reason, score })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn likely_the_same_person_as_indonesian_names_are_written() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let same = |a: &str, ab: NaiveDate, b: &str, bb: NaiveDate| {
+            likeness(&name_keys(a), ab, &name_keys(b), bb).map(|l| l.reason)
+        };
+        use LikenessReason::*;
+        let b = day(2001, 3, 4);
+        // (name, birth, name, birth, expected)
+        let table: Vec<(&str, NaiveDate, &str, NaiveDate, Option<LikenessReason>)> = vec![
+            (
+                "Muhammad Rizki",
+                b,
+                "Muhamad Rizky",
+                b,
+                Some(SameNameSameBirth),
+            ),
+            ("Siti Aminah", b, "Sitti Aminah", b, Some(SameNameSameBirth)),
+            ("Aminah Siti", b, "Siti Aminah", b, Some(SameNameSameBirth)),
+            (
+                "Soekarno",
+                day(1961, 6, 6),
+                "Sukarno",
+                day(1961, 6, 6),
+                Some(SameNameSameBirth),
+            ),
+            ("Siti Aminah", b, "Aminah", b, Some(PartNameSameBirth)),
+            (
+                "Mochammad Rizki Pratama",
+                b,
+                "M. Rizki P.",
+                b,
+                Some(PartNameSameBirth),
+            ),
+            (
+                "Sri Rahayu binti Sastro",
+                b,
+                "Sri Rahayu",
+                b,
+                Some(PartNameSameBirth),
+            ),
+            (
+                "Djoko Susilo",
+                day(1975, 1, 2),
+                "Joko Susilo",
+                day(1975, 2, 1),
+                Some(SameNameNearBirth),
+            ),
+            (
+                "Hj. Nur Aini",
+                day(1980, 5, 5),
+                "Noor Aini",
+                day(1980, 9, 5),
+                Some(SameNameNearBirth),
+            ),
+            // Different people.
+            ("Siti Aminah", b, "Siti Maimunah", b, None),
+            ("Rina", b, "Rini", b, None),
+            ("Budi Santoso", b, "Budi Susanto", b, None),
+            ("Hasan", b, "Husain", b, None),
+            (
+                "Agus Salim",
+                day(1990, 1, 1),
+                "Agus Salim",
+                day(1960, 1, 1),
+                None,
+            ),
+            (
+                "Siti Aminah",
+                day(1980, 1, 1),
+                "Aminah",
+                day(1980, 8, 1),
+                None,
+            ),
+            ("A.", b, "Aminah", b, None),
+        ];
+        crate::coded::tests::check_coded::<LikenessReason>();
+        for (a, ab, other, bb, expected) in table {
+            assert_eq!(same(a, ab, other, bb), expected, "{a} {ab} / {other} {bb}");
+            assert_eq!(same(other, bb, a, ab), expected, "{other} / {a}");
+        }
+    }
 
     #[test]
     fn searches_are_read_as_staff_type_them() {

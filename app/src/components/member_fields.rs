@@ -50,6 +50,9 @@ pub fn MemberInputs<D>(
     /// pregnancy) is asked: not of a role that may not see it.
     #[prop(default = true)]
     specifics: bool,
+    /// The member has a NIK on file that an empty field keeps (editing).
+    #[prop(optional)]
+    nik_kept: bool,
 ) -> impl IntoView
 where
     D: Clone + PartialEq + Send + Sync + 'static,
@@ -110,7 +113,8 @@ where
             <CheckField label=tr("Tidak memiliki dokumen kependudukan (tanpa NIK)", "Has no civil documents (no NIK)") binding=no_documents />
         </div>
         <Show when=move || !undocumented.get()>
-            <TextField label="NIK" binding=form.text(&field("nik"), at(|m| &mut m.nik)) inputmode="numeric" required=true hint=tr("16 digit; jenis kelamin dan tanggal lahir terisi sendiri", "16 digits; sex and birth date fill in by themselves") />
+            <TextField label="NIK" binding=form.text(&field("nik"), at(|m| &mut m.nik)) inputmode="numeric" required=!nik_kept
+                hint=if nik_kept { tr("kosongkan untuk tetap memakai NIK tersimpan", "leave empty to keep the NIK on file") } else { tr("16 digit; jenis kelamin dan tanggal lahir terisi sendiri", "16 digits; sex and birth date fill in by themselves") } />
         </Show>
         // The head's name was typed once, above, as the head of the family.
         <Show

@@ -126,6 +126,23 @@ fn is_conflict(error: &AppError) -> bool {
     error.code == "conflict"
 }
 
+/// The summary's refusal, but for a conflict (its panel says it).
+fn without_conflict<D: Send + Sync + 'static>(
+    refusal: Signal<Option<String>>,
+    save: Action<D, Result<shared::dto::Created, AppError>>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        if save
+            .value()
+            .with(|v| matches!(v, Some(Err(e)) if is_conflict(e)))
+        {
+            None
+        } else {
+            refusal.get()
+        }
+    })
+}
+
 /// The household's page after an edit (read again: a new address each time).
 fn saved_page(household_id: i64, key: &str) -> String {
     format!("{}?{}={key}", paths::household(household_id), paths::EDITED)
@@ -181,7 +198,13 @@ fn HouseholdEditForm(
         let key = key.clone();
         move |id| saved_page(id, &key)
     };
-    let refusal = form.refused_before(refused, form.on_created(save, page), save);
+    // A conflict is answered by its own panel, not by the summary's message.
+    let refusal = form.refused_before(
+        refused.filter(|e| !is_conflict(e)),
+        form.on_created(save, page),
+        save,
+    );
+    let refusal = without_conflict(refusal, save);
     let pending = save.pending();
     // The household as saved now, read again after a conflict.
     let saved_now = RwSignal::new(posted_conflict);
@@ -332,6 +355,7 @@ fn MemberEditForm(
         .find(|m| m.id == member_id)
         .and_then(|m| m.nik_masked.clone());
     let (draft, refused) = posted.unwrap_or((draft, None));
+    let has_nik = masked.is_some();
     let posted_conflict = refused
         .as_ref()
         .is_some_and(is_conflict)
@@ -346,7 +370,12 @@ fn MemberEditForm(
         let key = key.clone();
         move |_| saved_page(household_id, &key)
     };
-    let refusal = form.refused_before(refused, form.on_created(save, page), save);
+    let refusal = form.refused_before(
+        refused.filter(|e| !is_conflict(e)),
+        form.on_created(save, page),
+        save,
+    );
+    let refusal = without_conflict(refusal, save);
     let pending = save.pending();
     let saved_now = RwSignal::new(posted_conflict);
     Effect::new(move |_| {
@@ -424,7 +453,7 @@ fn MemberEditForm(
             })}
             {conflict}
             <fieldset class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-2">
-                <MemberInputs form prefix=String::new() member read today specifics=with_specifics />
+                <MemberInputs form prefix=String::new() member read today specifics=with_specifics nik_kept=has_nik />
             </fieldset>
             <FormSummary errors=form.summary_errors() refusal />
             <div>
