@@ -77,6 +77,15 @@ export async function fillHousehold(form, head) {
   await field(form, 'Luas lantai (m²)').fill('21');
 }
 
+/** The option of `select` whose text contains `name`. */
+export async function optionValue(select, name) {
+  const options = select.locator('option');
+  for (let i = 0; i < await options.count(); i += 1) {
+    if ((await options.nth(i).textContent()).includes(name)) return options.nth(i).getAttribute('value');
+  }
+  throw new Error(`no option "${name}"`);
+}
+
 /** Fills a member row's own fields after its NIK: birthplace, marriage, schooling and work. */
 export async function fillMember(member, birthplace) {
   await field(member, 'Tempat lahir').fill(birthplace);

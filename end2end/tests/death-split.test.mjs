@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BASE_URL, DESKTOP, PHONE, closePage, field, launchBrowser, screenshot,
+  BASE_URL, DESKTOP, PHONE, closePage, field, launchBrowser, optionValue, screenshot,
   seriousAccessibilityViolations, signedInPage, waitForHydration,
 } from '../support.mjs';
 
@@ -27,15 +27,6 @@ async function checkAccessibility(page, name) {
   for (const violation of await seriousAccessibilityViolations(page)) {
     walk.accessibility.push(`${name}: ${violation}`);
   }
-}
-
-/** The option of `select` whose text contains `name`. */
-async function optionValue(select, name) {
-  const options = select.locator('option');
-  for (let i = 0; i < await options.count(); i += 1) {
-    if ((await options.nth(i).textContent()).includes(name)) return options.nth(i).getAttribute('value');
-  }
-  throw new Error(`no option "${name}"`);
 }
 
 /** Sends the proposal form now on `page` and returns the proposal's path, or '' when refused. */

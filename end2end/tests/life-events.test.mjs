@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, PHONE, closePage, field, fillMember, launchBrowser, overflow, screenshot,
+  BASE_URL, PHONE, closePage, field, fillMember, launchBrowser, optionValue, overflow, screenshot,
   seriousAccessibilityViolations, settled, signedInPage, waitForHydration,
 } from '../support.mjs';
 
@@ -20,15 +20,6 @@ const serial = String(6000 + (Date.now() % 1000)).padStart(4, '0');
 const NEW_KK = `320901020726${serial}`;
 const BABY = `Bayi Uji ${serial}`;
 const family = { path: '', head: '', spouse: '', child: '' };
-
-/** The option of `select` whose text contains `name`. */
-async function optionValue(select, name) {
-  const options = select.locator('option');
-  for (let i = 0; i < await options.count(); i += 1) {
-    if ((await options.nth(i).textContent()).includes(name)) return options.nth(i).getAttribute('value');
-  }
-  throw new Error(`no option "${name}"`);
-}
 
 /** The living members of the file open on `page`: [name, relationship] pairs. */
 async function livingMembers(page) {

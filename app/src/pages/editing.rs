@@ -126,21 +126,51 @@ fn is_conflict(error: &AppError) -> bool {
     error.code == "conflict"
 }
 
-/// The summary's refusal, but for a conflict (its panel says it).
-fn without_conflict<D: Send + Sync + 'static>(
+/// An edit form's saving: the summary's refusal (a conflict has its own
+/// panel), and the household as saved now once a save met a conflict.
+struct Saving {
     refusal: Signal<Option<String>>,
+    saved_now: RwSignal<Option<HouseholdFile>>,
+}
+
+/// Wires an edit form of household `file` to `save`: a success goes back to
+/// the file (read again), a conflict reads the file as saved now. Without
+/// script the refusal came with the page, and so did the file as saved now.
+fn saving<D: Clone + PartialEq + Send + Sync + 'static>(
+    form: FormState<D>,
     save: Action<D, Result<shared::dto::Created, AppError>>,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        if save
-            .value()
+    refused: Option<AppError>,
+    file: &HouseholdFile,
+    key: String,
+) -> Saving {
+    let household_id = file.id;
+    let posted_conflict = refused
+        .as_ref()
+        .is_some_and(is_conflict)
+        .then(|| file.clone());
+    let refusal = form.refused_before(
+        refused.filter(|e| !is_conflict(e)),
+        form.on_created(save, move |_| saved_page(household_id, &key)),
+        save,
+    );
+    let conflicted = move || {
+        save.value()
             .with(|v| matches!(v, Some(Err(e)) if is_conflict(e)))
-        {
-            None
-        } else {
-            refusal.get()
+    };
+    let saved_now = RwSignal::new(posted_conflict);
+    Effect::new(move |_| {
+        if conflicted() {
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = get_household_file(household_id).await {
+                    saved_now.set(Some(now));
+                }
+            });
         }
-    })
+    });
+    Saving {
+        refusal: Signal::derive(move || if conflicted() { None } else { refusal.get() }),
+        saved_now,
+    }
 }
 
 /// The household's page after an edit (read again: a new address each time).
@@ -183,43 +213,14 @@ fn HouseholdEditForm(
 ) -> impl IntoView {
     let household_id = file.id;
     let (draft, refused) = posted.unwrap_or_else(|| (HouseholdEditDraft::of(&file), None));
-    // Without script the refusal came with the page, and so did the file as saved now.
-    let posted_conflict = refused
-        .as_ref()
-        .is_some_and(is_conflict)
-        .then(|| file.clone());
     let key = crate::components::list::fresh_key();
     let form = FormState::new(draft, |d: &HouseholdEditDraft| d.to_request().err());
     let KeyedSave {
         action: save,
         attempt,
     } = keyed_save(update_household);
-    let page = {
-        let key = key.clone();
-        move |id| saved_page(id, &key)
-    };
-    // A conflict is answered by its own panel, not by the summary's message.
-    let refusal = form.refused_before(
-        refused.filter(|e| !is_conflict(e)),
-        form.on_created(save, page),
-        save,
-    );
-    let refusal = without_conflict(refusal, save);
+    let Saving { refusal, saved_now } = saving(form, save, refused, &file, key.clone());
     let pending = save.pending();
-    // The household as saved now, read again after a conflict.
-    let saved_now = RwSignal::new(posted_conflict);
-    Effect::new(move |_| {
-        if save
-            .value()
-            .with(|v| matches!(v, Some(Err(e)) if is_conflict(e)))
-        {
-            leptos::task::spawn_local(async move {
-                if let Ok(now) = get_household_file(household_id).await {
-                    saved_now.set(Some(now));
-                }
-            });
-        }
-    });
     let conflict = move || {
         saved_now.get().map(|now| {
             let differences = form.draft.with(|d| d.differences(&now));
@@ -356,40 +357,14 @@ fn MemberEditForm(
         .and_then(|m| m.nik_masked.clone());
     let (draft, refused) = posted.unwrap_or((draft, None));
     let has_nik = masked.is_some();
-    let posted_conflict = refused
-        .as_ref()
-        .is_some_and(is_conflict)
-        .then(|| file.clone());
     let key = crate::components::list::fresh_key();
     let form = FormState::new(draft, move |d: &MemberEditDraft| d.to_request(today).err());
     let KeyedSave {
         action: save,
         attempt,
     } = keyed_save(update_member);
-    let page = {
-        let key = key.clone();
-        move |_| saved_page(household_id, &key)
-    };
-    let refusal = form.refused_before(
-        refused.filter(|e| !is_conflict(e)),
-        form.on_created(save, page),
-        save,
-    );
-    let refusal = without_conflict(refusal, save);
+    let Saving { refusal, saved_now } = saving(form, save, refused, &file, key.clone());
     let pending = save.pending();
-    let saved_now = RwSignal::new(posted_conflict);
-    Effect::new(move |_| {
-        if save
-            .value()
-            .with(|v| matches!(v, Some(Err(e)) if is_conflict(e)))
-        {
-            leptos::task::spawn_local(async move {
-                if let Ok(now) = get_household_file(household_id).await {
-                    saved_now.set(Some(now));
-                }
-            });
-        }
-    });
     let conflict = move || {
         saved_now.get().and_then(|now| {
             let member = now.members.iter().find(|m| m.id == member_id)?.clone();
