@@ -137,11 +137,9 @@ pub async fn update_household(
 /// someone saved in between.
 #[server(prefix = "/api", endpoint = "update_member", input = Json)]
 pub async fn update_member(draft: shared::editing::MemberEditDraft) -> Result<Created, AppError> {
-    let actor = ssr::actor()?;
-    let request = draft.to_request(ssr::today())?;
-    ssr::services()?
-        .households
-        .update_member(&actor, request)
+    let (actor, households) = (ssr::actor()?, ssr::services()?.households);
+    households
+        .update_member(&actor, draft.to_request(ssr::today())?)
         .await?;
     Ok(Created {
         id: draft.member_id,
