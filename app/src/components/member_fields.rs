@@ -109,7 +109,8 @@ where
         }
     };
     view! {
-        <div class="sm:col-span-2">
+        // A NIK on file is corrected by typing the right one, not removed.
+        <div class="sm:col-span-2" class:hidden=nik_kept>
             <CheckField label=tr("Tidak memiliki dokumen kependudukan (tanpa NIK)", "Has no civil documents (no NIK)") binding=no_documents />
         </div>
         <Show when=move || !undocumented.get()>
