@@ -45,12 +45,10 @@ pub async fn household(
     Path(household_id): Path<i64>,
     request: Request,
 ) -> Response {
-    let Some((actor, parts, pairs)) = read(request).await else {
-        return signed_out();
-    };
-    let today = actor.today();
-    let answer = posted::household(&state.services, &actor, household_id, &pairs, today).await;
-    respond(&state, parts, answer).await
+    answered(&state, request, async |services, actor, pairs| {
+        posted::household(services, actor, household_id, pairs, actor.today()).await
+    })
+    .await
 }
 
 /// `POST /keluarga/{id}/peristiwa`: a household's life-event form.
@@ -59,12 +57,10 @@ pub async fn life_event(
     Path(household_id): Path<i64>,
     request: Request,
 ) -> Response {
-    let Some((actor, parts, pairs)) = read(request).await else {
-        return signed_out();
-    };
-    let today = actor.today();
-    let answer = posted::life_event(&state.services, &actor, household_id, &pairs, today).await;
-    respond(&state, parts, answer).await
+    answered(&state, request, async |services, actor, pairs| {
+        posted::life_event(services, actor, household_id, pairs, actor.today()).await
+    })
+    .await
 }
 
 /// `POST /keluarga/{id}/ubah`: a household's edit form.
@@ -73,11 +69,10 @@ pub async fn household_edit(
     Path(household_id): Path<i64>,
     request: Request,
 ) -> Response {
-    let Some((actor, parts, pairs)) = read(request).await else {
-        return signed_out();
-    };
-    let answer = posted::household_edit(&state.services, &actor, household_id, &pairs).await;
-    respond(&state, parts, answer).await
+    answered(&state, request, async |services, actor, pairs| {
+        posted::household_edit(services, actor, household_id, pairs).await
+    })
+    .await
 }
 
 /// `POST /keluarga/{id}/anggota/{member}`: a member's edit form.
@@ -86,12 +81,24 @@ pub async fn member_edit(
     Path(ids): Path<(i64, i64)>,
     request: Request,
 ) -> Response {
+    answered(&state, request, async |services, actor, pairs| {
+        posted::member_edit(services, actor, ids, pairs, actor.today()).await
+    })
+    .await
+}
+
+/// Reads the post, has `answer` answer it for the signed-in actor, and sends
+/// the answer (a post without a session signs in again).
+async fn answered(
+    state: &AppState,
+    request: Request,
+    answer: impl AsyncFnOnce(&shared::contract::Services, &Actor, &[(String, String)]) -> Answer,
+) -> Response {
     let Some((actor, parts, pairs)) = read(request).await else {
         return signed_out();
     };
-    let today = actor.today();
-    let answer = posted::member_edit(&state.services, &actor, ids, &pairs, today).await;
-    respond(&state, parts, answer).await
+    let answer = answer(&state.services, &actor, &pairs).await;
+    respond(state, parts, answer).await
 }
 
 /// The signed-in actor, the request's head and the posted form (`None` without a session).

@@ -190,20 +190,17 @@ fn neighbourhood(typed: &str) -> Option<Search> {
             });
         }
     }
-    let rt = lower.find("rt").and_then(|at| {
-        let rest = &lower[at + 2..];
-        rest.trim_start_matches(['.', ' '])
-            .starts_with(|c: char| c.is_ascii_digit())
-            .then(|| number(rest))
-            .flatten()
-    });
-    let rw = lower.find("rw").and_then(|at| {
-        let rest = &lower[at + 2..];
-        rest.trim_start_matches(['.', ' '])
-            .starts_with(|c: char| c.is_ascii_digit())
-            .then(|| number(rest))
-            .flatten()
-    });
+    // The number right after the word (`rt 3`, `rt.003`).
+    let after = |word: &str| {
+        lower.find(word).and_then(|at| {
+            let rest = &lower[at + word.len()..];
+            rest.trim_start_matches(['.', ' '])
+                .starts_with(|c: char| c.is_ascii_digit())
+                .then(|| number(rest))
+                .flatten()
+        })
+    };
+    let (rt, rw) = (after("rt"), after("rw"));
     // Nothing but the RT/RW words and their numbers.
     let rest: String = lower
         .replace("rt", "")

@@ -121,6 +121,18 @@ fn ConflictPanel(
     }
 }
 
+/// The way back to household `household_id`'s file, above a page of its own.
+#[component]
+pub fn BackToFile(household_id: i64, head_name: String) -> impl IntoView {
+    view! {
+        <p class="text-sm">
+            <a class="text-teal-800 underline" href=paths::household(household_id)>
+                {format!("← {} {head_name}", tr("Berkas keluarga", "Household file"))}
+            </a>
+        </p>
+    }
+}
+
 /// Whether `error` says someone saved in between.
 fn is_conflict(error: &AppError) -> bool {
     error.code == "conflict"
@@ -240,11 +252,7 @@ fn HouseholdEditForm(
     };
     let version = move || form.draft.with(|d| d.version);
     view! {
-        <p class="text-sm">
-            <a class="text-teal-800 underline" href=paths::household(household_id)>
-                {format!("← {} {}", tr("Berkas keluarga", "Household file"), file.head_name)}
-            </a>
-        </p>
+        <BackToFile household_id head_name=file.head_name.clone() />
         <form method="post" class="mt-3 space-y-4" data-testid="household-edit-form" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
@@ -403,11 +411,7 @@ fn MemberEditForm(
     let with_specifics = form.draft.with_untracked(|d| d.with_specifics);
     let version = move || form.draft.with(|d| d.version);
     view! {
-        <p class="text-sm">
-            <a class="text-teal-800 underline" href=paths::household(household_id)>
-                {format!("← {} {}", tr("Berkas keluarga", "Household file"), file.head_name)}
-            </a>
-        </p>
+        <BackToFile household_id head_name=file.head_name.clone() />
         <form method="post" class="mt-3 space-y-4" data-testid="member-edit-form" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();

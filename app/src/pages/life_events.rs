@@ -25,6 +25,7 @@ use crate::components::member_fields::{MemberInputs, Reader};
 use crate::components::page::{BUTTON, BUTTON_QUIET, ErrorPanel, SignedInPage, route_id};
 use crate::components::saving::{KeyedSave, SaveProgress, keyed_save};
 use crate::i18n::{texts, tr};
+use crate::pages::editing::BackToFile;
 use crate::paths;
 use crate::posted::{OP, Posted, posted_form};
 
@@ -58,11 +59,7 @@ fn LifeEventBody(user: CurrentUser) -> impl IntoView {
                     };
                     match file.await {
                         Ok(file) => Either::Left(view! {
-                            <p class="text-sm">
-                                <a class="text-teal-800 underline" href=paths::household(file.id)>
-                                    {format!("← {} {}", tr("Berkas keluarga", "Household file"), file.head_name)}
-                                </a>
-                            </p>
+                            <BackToFile household_id=file.id head_name=file.head_name.clone() />
                             <LifeEventForm file today kind posted />
                         }),
                         Err(error) => Either::Right(view! { <ErrorPanel error /> }),

@@ -335,7 +335,8 @@ impl DbHouseholdService {
 
     /// The file of household `row`, for a caller who was allowed to see it (or
     /// to act on it, as a proposal is checked against it); not audited here.
-    /// Birth dates are whole only when `birth_date_exact`.
+    /// Birth dates are whole only when `birth_date_exact`; the timeline is
+    /// left empty (only the household page reads it, see `file`).
     pub(crate) async fn file_of(
         &self,
         row: households::Model,
@@ -383,7 +384,6 @@ impl DbHouseholdService {
             .map(|area| area.name)
             .unwrap_or_default();
         let cases = cases::summaries_for_household(&self.db, household_id).await?;
-        let timeline = self.timeline(household_id, &cases).await?;
         Ok(HouseholdFile {
             id: row.id,
             version: row.version,
@@ -399,7 +399,8 @@ impl DbHouseholdService {
             has_house_photo: details.has_house_photo,
             members: member_files,
             cases,
-            timeline,
+            // The household page's own: `file` reads it.
+            timeline: Vec::new(),
         })
     }
 
@@ -966,9 +967,10 @@ impl HouseholdService for DbHouseholdService {
         let (row, village) = self
             .authorized_household(actor, Action::ViewPersonalData, household_id)
             .await?;
-        let file = self
+        let mut file = self
             .file_of(row, actor.role.may(Action::ViewFullIdentity))
             .await?;
+        file.timeline = self.timeline(household_id, &file.cases).await?;
         self.db
             .audit_ok(entry(
                 actor,

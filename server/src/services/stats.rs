@@ -78,11 +78,6 @@ fn people(members: &[&&members::Model]) -> Delta {
     })
 }
 
-/// Whether a member counts as a person of the household (not deceased, not a duplicate).
-fn lives(member: &members::Model) -> bool {
-    member.is_living()
-}
-
 /// The programmes a household receives: those recorded on its file and its open enrolments.
 fn programmes_of(details: &str, enrolled: Option<&BTreeSet<String>>) -> BTreeSet<String> {
     let mut codes: BTreeSet<String> = serde_json::from_str::<serde_json::Value>(details)
@@ -113,7 +108,7 @@ fn count_household(
         .and_then(|d| Desil::new(u8::try_from(d).ok()?).ok());
     let key = desil_key(desil);
     let rank = desil.map_or(0, |d| d.get());
-    let living: Vec<&&members::Model> = members.iter().filter(|m| lives(m)).collect();
+    let living: Vec<&&members::Model> = members.iter().filter(|m| m.is_living()).collect();
     let household = one(RecordKind::Household, row.id);
     let people = people(&living);
     bump(counts, village, metric::HOUSEHOLDS, &key, "", household);

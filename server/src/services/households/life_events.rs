@@ -16,14 +16,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use shared::DomainError;
 use shared::access::Action;
 use shared::contract::{Actor, ServiceError};
-use shared::dto::Created;
+use shared::dto::{Created, MemberFile};
 use shared::household::HouseholdEventKind;
 use shared::life_event::{LifeEvent, LifeEventKind, RecordLifeEvent};
 use shared::member::{MemberRegistryStatus, Relationship};
 use shared::proposal::ProposalSource;
-use shared::proposal_change::{LeaveReason, ProposalChange};
+use shared::proposal_change::{LeaveReason, ProposalChange, living};
 
-use super::{DbHouseholdService, check_nik_free, member_model, member_of, number_text};
+use super::{DbHouseholdService, check_nik_free, member_model, number_text};
 use crate::entities::{areas, cases, complaints, household_events, households, members, referrals};
 use crate::services::card_split::{self, Split};
 use crate::services::common::{Subject, check_version, earlier_result, entry, today_in};
@@ -45,32 +45,24 @@ fn recorded_as(kind: LifeEventKind) -> HouseholdEventKind {
     }
 }
 
-/// Makes `member_id` the head of household `household_id` (and its name the
+/// Makes `member` the head of household `household_id` (and its name the
 /// household's head name), inside `write`.
 async fn make_head(
     write: &Write,
     household_id: i64,
-    member: &members::Model,
+    member: &MemberFile,
 ) -> Result<(), ServiceError> {
-    members::Entity::update_many()
-        .col_expr(
-            members::Column::Relationship,
-            Expr::value(i16::from(Relationship::Head.number())),
-        )
-        .col_expr(
-            members::Column::Version,
-            Expr::col(members::Column::Version).add(1),
-        )
-        .col_expr(members::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(members::Column::Id.eq(member.id))
-        .filter(members::Column::HouseholdId.eq(household_id))
-        .exec(write)
-        .await
-        .map_err(db_failure)?;
+    set_member(
+        write,
+        member.id,
+        members::Column::Relationship,
+        Expr::value(i16::from(Relationship::Head.number())),
+    )
+    .await?;
     households::Entity::update_many()
         .col_expr(
             households::Column::HeadName,
-            Expr::value(member.name.clone()),
+            Expr::value(member.member.name.clone()),
         )
         .filter(households::Column::Id.eq(household_id))
         .exec(write)
@@ -193,21 +185,19 @@ impl DbHouseholdService {
         let note = shared::text::optional("note", &request.note, shared::workflow::NOTE_MAX)?;
         let file = self.file_of(row.clone(), true).await?;
         let event = request.event.checked_in_form(&file, today)?;
-        let family = self.household_members(row.id).await?;
+        // The family as the file read it (the checks above read the same).
+        let family = &file.members;
         let name_of = |id: i64| {
             family
                 .iter()
                 .find(|m| m.id == id)
-                .map(|m| m.name.clone())
+                .map(|m| m.member.name.clone())
                 .unwrap_or_default()
         };
         // What the database has to say before the write.
         match &event {
             LifeEvent::MemberJoins { member, .. } => {
-                let mut everyone = Vec::new();
-                for stored in &family {
-                    everyone.push(member_of(stored)?);
-                }
+                let mut everyone: Vec<_> = family.iter().map(|m| m.member.clone()).collect();
                 everyone.push(member.clone());
                 shared::household::check_members(&everyone)?;
                 check_nik_free(&self.db, &self.key, member, None).await?;
@@ -296,7 +286,7 @@ impl DbHouseholdService {
                 if let Some(head) = new_head.and_then(|id| family.iter().find(|m| m.id == id)) {
                     make_head(&write, row.id, head).await?;
                     detail.push_str(&format!("; new_head={}", head.id));
-                    text.push_str(&format!("; kepala keluarga baru: {}", head.name));
+                    text.push_str(&format!("; kepala keluarga baru: {}", head.member.name));
                 }
                 text
             }
@@ -304,9 +294,10 @@ impl DbHouseholdService {
                 member_id,
                 former_head_relationship,
             } => {
-                for former in family.iter().filter(|m| {
-                    m.is_living() && m.relationship == i16::from(Relationship::Head.number())
-                }) {
+                for former in family
+                    .iter()
+                    .filter(|m| living(m) && m.member.relationship == Relationship::Head)
+                {
                     set_member(
                         &write,
                         former.id,
@@ -321,7 +312,7 @@ impl DbHouseholdService {
                     .ok_or(ServiceError::Conflict)?;
                 make_head(&write, row.id, head).await?;
                 detail.push_str(&format!("; new_head={member_id}"));
-                format!("{}: {}", kind.label_id(), head.name)
+                format!("{}: {}", kind.label_id(), head.member.name)
             }
             LifeEvent::Split { member_ids, card } => {
                 let split = Split {
