@@ -123,6 +123,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/keluarga/:id/peristiwa") view={lazy::<groups::LifeEvent>()} ssr=SsrMode::Async />
                 <Route path=path!("/keluarga/:id/ubah") view={lazy::<groups::HouseholdEdit>()} ssr=SsrMode::Async />
                 <Route path=path!("/keluarga/:id/anggota/:member") view={lazy::<groups::MemberEdit>()} ssr=SsrMode::Async />
+                <Route path=path!("/ganda") view={lazy::<groups::DuplicateList>()} ssr=SsrMode::Async />
+                <Route path=path!("/ganda/:survivor/:merged") view={lazy::<groups::Merge>()} ssr=SsrMode::Async />
                 <Route path=path!("/kasus") view={lazy::<groups::CaseList>()} ssr=SsrMode::Async />
                 <Route path=path!("/kasus/:id") view={lazy::<groups::CaseDetail>()} ssr=SsrMode::Async />
                 <Route path=path!("/rujukan") view={lazy::<groups::ReferralInbox>()} ssr=SsrMode::Async />

@@ -66,6 +66,19 @@ pub const EVENT_RECORDED: &str = "peristiwa";
 /// The query of a household's page that says its data was just edited.
 pub const EDITED: &str = "diubah";
 
+/// The district's households likely registered twice (the SLRT manager's).
+pub const DUPLICATES: &str = "/ganda";
+
+/// The page merging household record `merged` into `survivor`.
+pub fn merge(survivor: i64, merged: i64) -> String {
+    format!("{DUPLICATES}/{survivor}/{merged}")
+}
+
+/// Household `id`'s page after another record was merged into it.
+pub fn household_merged(id: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}?{EDITED}=digabung#riwayat")
+}
+
 /// The page editing household `id`'s own fields.
 pub fn household_edit(id: i64) -> String {
     format!("{HOUSEHOLDS}/{id}/ubah")

@@ -356,6 +356,25 @@ fn comparison(role: Role, _: bool) -> Expect {
     }
 }
 
+/// The district's duplicates and their merge: the district's SLRT manager.
+fn merger(role: Role, inside: bool) -> Expect {
+    if role == Role::SlrtManager && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
+}
+
+/// The duplicate list: the SLRT manager's own district (another district's
+/// list leaves the target's households out).
+fn duplicate_list(role: Role, inside: bool) -> Expect {
+    match (role == Role::SlrtManager, inside) {
+        (true, true) => Expect::Ok,
+        (true, false) => Expect::OkWithout(Marker::HouseholdHead),
+        (false, _) => Expect::Refused,
+    }
+}
+
 /// One row of the matrix: endpoint path, how it is called, the rule.
 struct Row {
     path: &'static str,
@@ -404,6 +423,19 @@ fn matrix() -> Vec<Row> {
         row("/api/update_member", Call::Json, Box::new(desk_inside)),
         row("/api/village_options", Call::Form, Box::new(desk_anywhere)),
         row("/api/register_household", Call::Json, Box::new(desk_inside)),
+        row(
+            "/api/registration_duplicates",
+            Call::Json,
+            Box::new(desk_inside),
+        ),
+        row(
+            "/api/district_duplicates",
+            Call::Form,
+            Box::new(duplicate_list),
+        ),
+        row("/api/merge_preview", Call::Form, Box::new(merger)),
+        row("/api/merge_households", Call::Json, Box::new(merger)),
+        row("/api/dismiss_duplicate", Call::Form, Box::new(merger)),
         row("/api/open_case", Call::Json, Box::new(desk_inside)),
         row(
             "/api/case_action",
@@ -810,10 +842,47 @@ impl World {
                     t.household_id
                 )
             }
-            "/api/register_household" => {
+            "/api/register_household" | "/api/registration_duplicates" => {
                 let request = household_request(VILLAGE, 100 + (n % 9000) as u16, &format!("reg-{n}"))?;
                 let draft = shared::intake::RegistrationDraft::from(&request);
                 format!(r#"{{"draft":{}}}"#, serde_json::to_string(&draft)?)
+            }
+            "/api/district_duplicates" => String::new(),
+            "/api/merge_preview" => {
+                let (a, b) = self.fresh_pair(n).await?;
+                format!("survivor={a}&merged={b}")
+            }
+            "/api/dismiss_duplicate" => {
+                let (a, b) = self.fresh_pair(n).await?;
+                format!("first={a}&second={b}")
+            }
+            "/api/merge_households" => {
+                // Two fresh records of one family, their heads the same person.
+                let (a, b) = self.fresh_pair(n).await?;
+                let head = |id: i64| async move {
+                    server::entities::members::Entity::find()
+                        .filter(server::entities::members::Column::HouseholdId.eq(id))
+                        .filter(server::entities::members::Column::Relationship.eq(1))
+                        .one(&self.db)
+                        .await
+                };
+                let (kept, merged) = (
+                    head(a).await?.ok_or("no head")?.id,
+                    head(b).await?.ok_or("no head")?.id,
+                );
+                let request = shared::duplicates::MergeHouseholds {
+                    idempotency_key: format!("merge-{n}"),
+                    survivor_id: a,
+                    survivor_version: 1,
+                    merged_id: b,
+                    merged_version: 1,
+                    head_name: shared::duplicates::MergeSide::Survivor,
+                    address: shared::duplicates::MergeSide::Merged,
+                    house: shared::duplicates::MergeSide::Survivor,
+                    economy: shared::duplicates::MergeSide::Survivor,
+                    same_people: vec![shared::duplicates::SamePerson { kept, merged }],
+                };
+                format!(r#"{{"request":{}}}"#, serde_json::to_string(&request)?)
             }
             "/api/open_case" => format!(
                 r#"{{"draft":{{"idempotency_key":"open-{n}","household_id":{},"channel":"walk_in_puskesos","complaints":[{{"complaint_type":"service_request","sector":"health","description":"Butuh bantuan berobat","urgency":"normal","evidence":[],"received_on":""}}]}}}}"#,
@@ -1016,6 +1085,24 @@ impl World {
             proposal,
         )
         .await?)
+    }
+
+    /// Two new households of the target village, the same family registered twice.
+    async fn fresh_pair(&self, n: u32) -> Result<(i64, i64), Box<dyn std::error::Error>> {
+        let mut ids = Vec::new();
+        for offset in 0..2 {
+            let serial = 9100 + (n % 440) as u16 * 2 + offset;
+            let created = self
+                .services
+                .households
+                .register(
+                    &self.desk,
+                    household_request(VILLAGE, serial, &format!("pair-{n}-{offset}"))?,
+                )
+                .await?;
+            ids.push(created.id);
+        }
+        Ok((ids[0], ids[1]))
     }
 
     /// A new proposal of a new household of the target village.

@@ -318,9 +318,10 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
 }
 
 /// Server functions that take no arguments: no body is malformed for them.
-const WITHOUT_ARGUMENTS: [&str; 11] = [
+const WITHOUT_ARGUMENTS: [&str; 12] = [
     "/api/batch_desk",
     "/api/current_user",
+    "/api/district_duplicates",
     "/api/meeting_list",
     "/api/home_summary",
     "/api/logout",

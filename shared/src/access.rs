@@ -22,6 +22,8 @@ crate::coded_enum! {
         RegisterHousehold = ("register_household", "Mendaftarkan keluarga", "Register a household"),
         /// Change a household's or member's data, record household events.
         EditHousehold = ("edit_household", "Mengubah data keluarga", "Edit a household"),
+        /// See the district's families likely registered twice and merge them.
+        MergeHouseholds = ("merge_households", "Menggabungkan data keluarga ganda", "Merge households registered twice"),
         /// Record a complaint or need.
         RecordComplaint = ("record_complaint", "Mencatat pengaduan", "Record a complaint"),
         /// Take a case action (which ones is decided by the case state machine).
@@ -142,6 +144,8 @@ impl Role {
                 R::BackOffice | R::PuskesosCoordinator | R::SlrtManager
             ),
             A::RespondToReferral => self == R::ReceivingInstitution,
+            // The SLRT manager keeps the district's records one per family.
+            A::MergeHouseholds => self == R::SlrtManager,
             A::ChangeProposal => {
                 self == R::Admin || (CASE_STAFF.contains(&self) && self != R::FrontOffice)
             }

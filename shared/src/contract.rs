@@ -413,6 +413,39 @@ pub trait HouseholdService: Send + Sync {
         actor: &Actor,
         request: crate::life_event::RecordLifeEvent,
     ) -> Result<Created, ServiceError>;
+    /// The households on record likely the family a registration is about
+    /// (see [`crate::duplicates`]; a read of others' names: audited).
+    async fn registration_duplicates(
+        &self,
+        actor: &Actor,
+        request: RegisterHousehold,
+    ) -> Result<Vec<crate::duplicates::LikelyHousehold>, ServiceError>;
+    /// The actor's district's households likely registered twice (audited).
+    async fn district_duplicates(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<crate::duplicates::DuplicatePair>, ServiceError>;
+    /// Two records side by side before a merge (a view of both: audited).
+    async fn merge_preview(
+        &self,
+        actor: &Actor,
+        survivor_id: i64,
+        merged_id: i64,
+    ) -> Result<crate::duplicates::MergePreview, ServiceError>;
+    /// Merges one record into another; answers the surviving record
+    /// (idempotent on the request's key).
+    async fn merge(
+        &self,
+        actor: &Actor,
+        request: crate::duplicates::MergeHouseholds,
+    ) -> Result<Created, ServiceError>;
+    /// Two households are different families: the pair leaves the duplicate list.
+    async fn dismiss_duplicate(
+        &self,
+        actor: &Actor,
+        first: i64,
+        second: i64,
+    ) -> Result<(), ServiceError>;
 }
 
 /// Service cases (flow A): opening, needs, transitions, the file and the worklists.

@@ -499,6 +499,10 @@ pub struct RegisterHousehold {
     pub household: crate::household::Household,
     /// Its members (at least the head).
     pub members: Vec<Member>,
+    /// The front desk has seen the households on record likely the same
+    /// family and confirms this is another one (see [`crate::duplicates`]).
+    #[serde(default)]
+    pub confirmed_new: bool,
 }
 
 /// A household's file as staff see it: identity numbers masked.
@@ -535,6 +539,10 @@ pub struct HouseholdFile {
     /// Its life events, cases and registry proposals together, newest first.
     #[serde(default)]
     pub timeline: Vec<TimelineItem>,
+    /// The household this record was merged into: it is kept for its
+    /// history only, and work goes on there.
+    #[serde(default)]
+    pub merged_into: Option<i64>,
 }
 
 /// One line of a household's timeline.

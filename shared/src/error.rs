@@ -176,6 +176,15 @@ pub enum DomainError {
     },
     /// A photo is refused (see [`crate::photo`]).
     Photo { problem: crate::photo::PhotoProblem },
+    /// Households on record are likely the family being registered: it is
+    /// saved once the front desk has looked and confirmed a new family.
+    LikelyDuplicate { households: usize },
+    /// The household was merged into another record: work goes on there.
+    HouseholdMerged { into: i64 },
+    /// A merge of two household records is refused (see [`crate::duplicates`]).
+    Merge {
+        problem: crate::duplicates::MergeProblem,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -386,6 +395,9 @@ impl DomainError {
             DomainError::Meeting { .. } => "meeting",
             DomainError::Batch { .. } => "batch",
             DomainError::Photo { .. } => "photo",
+            DomainError::LikelyDuplicate { .. } => "likely_duplicate",
+            DomainError::HouseholdMerged { .. } => "household_merged",
+            DomainError::Merge { .. } => "merge",
             DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
@@ -405,6 +417,8 @@ impl DomainError {
         matches!(
             self,
             DomainError::TransitionNotAllowed { .. }
+                | DomainError::LikelyDuplicate { .. }
+                | DomainError::HouseholdMerged { .. }
                 | DomainError::EscalationAtTop
                 | DomainError::ReferralsStillOpen { .. }
                 | DomainError::ConsentMissing
@@ -628,6 +642,13 @@ impl DomainError {
             DomainError::Meeting { problem } => problem.label_id().to_string(),
             DomainError::Batch { problem } => problem.label_id().to_string(),
             DomainError::Photo { problem } => problem.label_id().to_string(),
+            DomainError::LikelyDuplicate { households } => format!(
+                "Keluarga ini mungkin sudah tercatat: {households} keluarga dengan anggota yang mirip (nama dan tanggal lahir). Periksa daftarnya: buka keluarga yang sama, atau simpan sebagai keluarga baru bila memang berbeda."
+            ),
+            DomainError::HouseholdMerged { into } => format!(
+                "Catatan keluarga ini sudah digabungkan ke catatan lain (keluarga nomor {into}): lanjutkan pekerjaan di sana."
+            ),
+            DomainError::Merge { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
             ),
@@ -843,6 +864,13 @@ impl DomainError {
             DomainError::Meeting { problem } => problem.label_en().to_string(),
             DomainError::Batch { problem } => problem.label_en().to_string(),
             DomainError::Photo { problem } => problem.label_en().to_string(),
+            DomainError::LikelyDuplicate { households } => format!(
+                "This family may already be on record: {households} households with members alike (name and birth date). Check the list: open the same family, or save a new one if it really is another."
+            ),
+            DomainError::HouseholdMerged { into } => format!(
+                "This household record was merged into another (household number {into}): carry on there."
+            ),
+            DomainError::Merge { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),

@@ -150,6 +150,9 @@ impl RegistrationDraft {
         for (name, value) in pairs {
             let slot = if name == "idempotency_key" {
                 Some(Slot::Text(&mut draft.idempotency_key))
+            } else if name == "confirmed_new" {
+                draft.confirmed_new = value == "1";
+                None
             } else if let Some((index, field)) = indexed(name, "members.") {
                 row(&mut draft.members, index, MEMBER_ROWS_MAX).and_then(|m| m.slot(field))
             } else {

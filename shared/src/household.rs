@@ -558,6 +558,8 @@ crate::coded_enum! {
         MemberMovedOut = ("member_moved_out", "Anggota pindah keluar", "Member moved out"),
         /// Another member became the head of the family.
         HeadChanged = ("head_changed", "Ganti kepala keluarga", "Change of head of family"),
+        /// The family's second record (registered twice) was merged into this one.
+        Merged = ("merged", "Catatan ganda digabungkan", "Duplicate record merged"),
     }
 }
 

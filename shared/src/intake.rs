@@ -79,6 +79,10 @@ pub struct RegistrationDraft {
     pub idempotency_key: String,
     pub household: HouseholdDraft,
     pub members: Vec<MemberDraft>,
+    /// The households likely the same family were shown and this is another
+    /// one (see [`crate::duplicates`]).
+    #[serde(default)]
+    pub confirmed_new: bool,
 }
 
 /// A complaint or need as typed.
@@ -506,6 +510,7 @@ impl RegistrationDraft {
                 relationship: Relationship::Head.code().to_owned(),
                 ..MemberDraft::default()
             }],
+            confirmed_new: false,
         }
     }
 
@@ -553,6 +558,7 @@ impl RegistrationDraft {
                 idempotency_key: self.idempotency_key.clone(),
                 household,
                 members,
+                confirmed_new: self.confirmed_new,
             }),
             // Unreachable: a missing part always left an error behind.
             _ => Err(DomainError::Invalid { errors: Vec::new() }),
@@ -741,6 +747,7 @@ impl From<&RegisterHousehold> for RegistrationDraft {
                 request.household.no_kk.as_str(),
             ),
             members: request.members.iter().map(MemberDraft::from).collect(),
+            confirmed_new: request.confirmed_new,
         }
     }
 }
@@ -814,6 +821,7 @@ mod tests {
             idempotency_key: "k".into(),
             household: household(),
             members: vec![head()],
+            confirmed_new: false,
         };
         let request = draft.to_request(today());
         let request = match request {
@@ -841,6 +849,7 @@ mod tests {
             idempotency_key: "k".into(),
             household: household(),
             members: vec![unnamed.clone()],
+            confirmed_new: false,
         };
         match draft.to_request(today()) {
             Ok(request) => assert_eq!(request.members[0].name, "Sukarta"),
@@ -867,6 +876,7 @@ mod tests {
             idempotency_key: "k".into(),
             household: household(),
             members: vec![head(), child],
+            confirmed_new: false,
         };
         let refused = family.to_request(today()).err().map(|e| fields(&e));
         assert!(
@@ -885,6 +895,7 @@ mod tests {
                 ..household()
             },
             members: vec![head()],
+            confirmed_new: false,
         };
         let request = draft.to_request(today());
         let Ok(request) = request else {
@@ -909,6 +920,7 @@ mod tests {
             idempotency_key: "k".into(),
             household,
             members: vec![head(), second],
+            confirmed_new: false,
         };
         let error = draft
             .to_request(today())
@@ -941,6 +953,7 @@ mod tests {
             idempotency_key: "k".into(),
             household: household(),
             members: vec![member],
+            confirmed_new: false,
         };
         let error = draft
             .to_request(today())
@@ -959,6 +972,7 @@ mod tests {
             idempotency_key: "k".into(),
             household: household(),
             members: vec![undocumented],
+            confirmed_new: false,
         };
         let error = draft
             .to_request(today())
@@ -982,6 +996,7 @@ mod tests {
                     ..head()
                 },
             ],
+            confirmed_new: false,
         };
         let error = draft
             .to_request(today())

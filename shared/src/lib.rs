@@ -29,6 +29,7 @@ pub mod dates;
 pub mod deadline;
 pub mod drafts;
 pub mod dto;
+pub mod duplicates;
 pub mod editing;
 pub mod error;
 pub mod form_post;

@@ -804,6 +804,7 @@ pub(crate) mod tests {
             ],
             cases: vec![],
             timeline: vec![],
+            merged_into: None,
         })
     }
 

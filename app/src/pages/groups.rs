@@ -28,6 +28,7 @@ use crate::pages::admin::{
 use crate::pages::batches::{BatchListPage, BatchPage};
 use crate::pages::cases::{CaseDetailPage, CaseListPage};
 use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage};
+use crate::pages::duplicates::{DuplicateListPage, MergePage};
 use crate::pages::editing::{HouseholdEditPage, MemberEditPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
 use crate::pages::intake::IntakePage;
@@ -177,6 +178,8 @@ page_groups! {
         LifeEvent => LifeEventPage,
         HouseholdEdit => HouseholdEditPage,
         MemberEdit => MemberEditPage,
+        DuplicateList => DuplicateListPage,
+        Merge => MergePage,
         ProposalList => ProposalListPage,
         Proposal => ProposalPage,
         MeetingList => MeetingListPage,

@@ -42,11 +42,14 @@ const NO_ID_NUMBER: &str = r"(?![\s.\-]*(\d[\s.\-]*){16}$).*";
 /// The households of the user's area.
 #[component]
 pub fn HouseholdListPage() -> impl IntoView {
-    view! { <SignedInPage title=tr("Keluarga", "Households") content=|_user| view! { <HouseholdListBody /> } /> }
+    view! { <SignedInPage title=tr("Keluarga", "Households") content=|user| view! { <HouseholdListBody may_merge=user.role.may(Permission::MergeHouseholds) /> } /> }
 }
 
 #[component]
-fn HouseholdListBody() -> impl IntoView {
+fn HouseholdListBody(
+    /// The SLRT manager's: the link to the district's duplicates.
+    may_merge: bool,
+) -> impl IntoView {
     let query_map = use_query_map();
     let query = move || {
         let map = query_map.read();
@@ -66,6 +69,9 @@ fn HouseholdListBody() -> impl IntoView {
     view! {
         <div class="mb-4 flex flex-wrap items-center justify-between gap-2">
             <PageHeading text=tr("Keluarga", "Households") />
+            {may_merge.then(|| view! {
+                <a href=paths::DUPLICATES class=BUTTON_QUIET data-testid="duplicates-link">{tr("Keluarga ganda", "Duplicate households")}</a>
+            })}
             <a href=paths::INTAKE class=BUTTON data-testid="new-visit">{tr("+ Layanan baru", "+ New visit")}</a>
         </div>
         <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6 sm:items-end" data-testid="household-filter">
@@ -231,11 +237,13 @@ fn HouseholdFileView(
     /// The household's or a member's data was just saved.
     just_edited: bool,
 ) -> impl IntoView {
+    // A record merged into another is kept for its history: work goes on there.
+    let open = file.merged_into.is_none();
     let may_reveal = user.role.may(Permission::ViewFullIdentity);
-    let may_open_case = user.role.may(Permission::RecordComplaint);
-    let may_propose = user.role.may(Permission::ChangeProposal);
+    let may_open_case = open && user.role.may(Permission::RecordComplaint);
+    let may_propose = open && user.role.may(Permission::ChangeProposal);
     let may_see_specifics = user.role.may(Permission::ViewSpecificData);
-    let may_edit = user.role.may(Permission::EditHousehold);
+    let may_edit = open && user.role.may(Permission::EditHousehold);
     let member_names: Vec<(i64, String)> = file
         .members
         .iter()
@@ -282,6 +290,16 @@ fn HouseholdFileView(
         {just_edited.then(|| view! {
             <p class="mb-2 rounded-lg bg-teal-50 p-2 text-sm text-teal-900" role="status" data-testid="household-edited">
                 {tr("Perubahan disimpan.", "Changes saved.")}
+            </p>
+        })}
+        {file.merged_into.map(|into| view! {
+            <p class="mb-2 rounded-lg bg-amber-50 p-2 text-sm text-amber-950" role="status" data-testid="household-merged-into">
+                {tr(
+                    "Catatan ini ganda dan sudah digabungkan ke catatan keluarga lain; riwayat, anggota dan kasusnya ada di sana.",
+                    "This record was a duplicate and has been merged into another household's record; its history, members and cases are there.",
+                )}
+                " "
+                <a class="font-medium underline" href=paths::household(into)>{tr("Buka catatan keluarga itu", "Open that household's record")}</a>
             </p>
         })}
         <h1 class="text-2xl font-semibold" data-testid="household-head">{file.head_name.clone()}</h1>

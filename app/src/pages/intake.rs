@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use shared::dto::{CurrentUser, IdentityLookup, RegistryCheck, VillageOption};
 use shared::intake::{MemberDraft, RegistrationDraft};
 
-use crate::api::{AppError, lookup_identity, register_household, village_options};
+use crate::api::{
+    AppError, lookup_identity, register_household, registration_duplicates, village_options,
+};
 use crate::components::form::{
     FormState, FormSummary, Lens, NoScriptFields, SelectField, TextField, pick,
 };
@@ -334,6 +336,16 @@ fn RegistrationForm(
     } else {
         paths::household
     };
+    // Households on record likely the same family: shown, then saved only
+    // once the front desk confirms another family.
+    let posted_duplicate = refused.as_ref().is_some_and(is_likely_duplicate);
+    let asks_to_confirm = Signal::derive(move || {
+        save.value().with(|last| match last {
+            Some(Err(error)) => is_likely_duplicate(error),
+            Some(Ok(_)) => false,
+            None => posted_duplicate && !save.pending().get(),
+        })
+    });
     let refusal = form.refused_before(refused, form.on_created(save, page_of), save);
     let pending = save.pending();
     let member_count = move || form.draft.with(|d| d.members.len());
@@ -400,6 +412,7 @@ fn RegistrationForm(
                 {move || form.error("members").map(|message| view! { <p class="text-sm text-red-700" data-field-error="">{message}</p> })}
             </section>
             <FormSummary errors=form.summary_errors() refusal />
+            {move || asks_to_confirm.get().then(|| view! { <LikelyDuplicates form save /> })}
             <button type="submit" class=BUTTON disabled=move || pending.get() data-testid="registration-submit">
                 {move || if pending.get() { texts().loading } else { tr("Simpan keluarga", "Save household") }}
             </button>
@@ -499,5 +512,106 @@ fn MemberFields(form: FormState<Draft>, index: usize, today: chrono::NaiveDate) 
                     </div>
                 })}
         </fieldset>
+    }
+}
+
+fn is_likely_duplicate(error: &AppError) -> bool {
+    error.code == "likely_duplicate"
+}
+
+/// The households on record likely the family being registered: open the
+/// same family, or confirm that this is another one and save it.
+#[component]
+fn LikelyDuplicates(
+    form: FormState<Draft>,
+    save: leptos::prelude::Action<Draft, Result<shared::dto::Created, AppError>>,
+) -> impl IntoView {
+    let found = Resource::new(|| (), move |()| registration_duplicates(form.draft.get_untracked()));
+    let listed = move || {
+        found.get().map(|answer| match answer {
+            Ok(households) => Either::Left(
+                households
+                    .into_iter()
+                    .map(|household| view! { <LikelyHouseholdItem household /> })
+                    .collect_view(),
+            ),
+            Err(error) => Either::Right(view! { <li class="text-sm text-red-800">{error.message()}</li> }),
+        })
+    };
+    view! {
+        <section class="space-y-3 rounded-xl border border-amber-300 bg-amber-50 p-4" data-testid="likely-duplicates" aria-live="polite">
+            <h3 class="font-semibold text-amber-950">{tr("Mungkin keluarga ini sudah tercatat", "This family may already be on record")}</h3>
+            <p class="text-sm text-amber-950">
+                {tr(
+                    "Nama dan tanggal lahir anggotanya mirip dengan keluarga di bawah (ejaan lain, nama disingkat atau urutan ditukar). Bila keluarganya sama, buka catatannya dan lanjutkan di sana: jangan daftarkan dua kali.",
+                    "Its members' names and birth dates are alike those of the households below (spelled otherwise, shortened or in another order). If it is the same family, open its record and carry on there: do not register it twice.",
+                )}
+            </p>
+            <ul class="space-y-3">
+                <Suspense fallback=|| view! { <li>{texts().loading}</li> }>{listed}</Suspense>
+            </ul>
+            <button
+                type="submit"
+                name="confirmed_new"
+                value="1"
+                class=BUTTON_QUIET
+                data-testid="confirm-new-household"
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    form.draft.update(|d| d.confirmed_new = true);
+                    form.submit(save);
+                }
+            >
+                {tr("Keluarga lain: simpan sebagai keluarga baru", "Another family: save it as a new household")}
+            </button>
+        </section>
+    }
+}
+
+/// One household likely the same, with the people alike and why.
+#[component]
+fn LikelyHouseholdItem(household: shared::duplicates::LikelyHousehold) -> impl IntoView {
+    let title = household
+        .head_name
+        .clone()
+        .unwrap_or_else(|| tr("Keluarga di desa lain", "A household in another village").to_string());
+    let place = match &household.no_kk_masked {
+        Some(kk) => format!("KK {kk} · {}", household.village_name),
+        None => household.village_name.clone(),
+    };
+    let open = match household.household_id {
+        Some(id) => Either::Left(view! {
+            <a href=paths::household(id) class="inline-block font-medium text-teal-800 underline" data-testid="open-likely-household">
+                {tr("Buka keluarga ini", "Open this household")}
+            </a>
+        }),
+        None => Either::Right(view! {
+            <p class="text-sm">
+                {tr(
+                    "Tercatat di desa lain di kecamatan yang sama: tanyakan ke petugas desa tersebut atau sekretariat SLRT.",
+                    "On record in another village of the same sub-district: ask that village's staff or the SLRT secretariat.",
+                )}
+            </p>
+        }),
+    };
+    view! {
+        <li class="rounded-lg border border-amber-200 bg-white p-3" data-testid="likely-household">
+            <p class="font-medium">{title}</p>
+            <p class="text-sm text-slate-600">{place}</p>
+            <p class="text-sm" data-testid="likely-score">{format!("{} {}%", tr("Kemiripan", "Likeness"), household.score)}</p>
+            <ul class="my-2 list-disc pl-5 text-sm">
+                {household
+                    .people
+                    .into_iter()
+                    .map(|person| {
+                        let found = person.found_name.clone().unwrap_or_else(|| "…".into());
+                        view! {
+                            <li>{format!("{} ↔ {}: {}", person.typed_name, found, label(person.likeness.reason))}</li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {open}
+        </li>
     }
 }

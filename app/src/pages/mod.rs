@@ -5,6 +5,7 @@ pub mod admin;
 pub mod batches;
 pub mod cases;
 pub mod dashboard;
+pub mod duplicates;
 pub mod editing;
 pub mod groups;
 pub mod home;

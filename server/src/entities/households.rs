@@ -23,13 +23,18 @@ pub struct Model {
     pub income_band: String,
     /// JSON of `HouseholdDetails`: housing, assets, programmes, photo flag.
     pub details: String,
-    /// `active`, `moved_out` or `split`.
+    /// `active`, or `merged` into the household `merged_into`.
     pub status: String,
+    /// The household this one was merged into (a family registered twice).
+    pub merged_into: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
 }
+
+/// The status of a record merged into another (`merged_into`).
+pub const MERGED: &str = "merged";
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

@@ -14,6 +14,9 @@ pub struct Model {
     pub name: String,
     /// The name's key for search (`shared::names::search_key`): spelling variants share it.
     pub name_key: Option<String>,
+    /// The household's sub-district (`32.09.01`), kept beside the birth date for the
+    /// look-up of people likely the same (`services::households::duplicates`).
+    pub subdistrict: Option<String>,
     pub sex: String,
     pub birth_date: Date,
     pub relationship: i16,

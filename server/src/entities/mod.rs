@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod case_events;
 pub mod cases;
 pub mod complaints;
+pub mod duplicate_reviews;
 pub mod enrolments;
 pub mod home_visits;
 pub mod house_photos;

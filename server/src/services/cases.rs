@@ -527,6 +527,7 @@ impl CaseService for DbCaseService {
             Subject::kind("case"),
         )
         .await?;
+        crate::services::households::open_for_work(&household, Action::RecordComplaint)?;
         if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "case").await? {
             return Ok(Created { id });
         }

@@ -2,6 +2,7 @@
 //! the household file, changes with optimistic concurrency, revealing a whole
 //! identity number, and household events (move, split, death, duplicate).
 
+mod duplicates;
 mod life_events;
 
 use std::collections::HashMap;
@@ -259,10 +260,36 @@ fn protect_nik(key: &DataKey, nik: Option<&Nik>) -> ProtectedNik {
     }
 }
 
-/// Column values of a new member row.
+/// A record merged into another is read for its history only: any other
+/// action is refused, naming the record to go on with.
+pub(crate) fn open_for_work(row: &households::Model, action: Action) -> Result<(), ServiceError> {
+    let reading = matches!(
+        action,
+        Action::ViewPersonalData | Action::ViewFullIdentity | Action::ViewSpecificData
+    );
+    match row.merged_into {
+        Some(into) if !reading && row.status == households::MERGED => Err(ServiceError::Invalid(
+            DomainError::HouseholdMerged { into },
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The sub-district of a village's code: its first three parts
+/// (`32.09.01.2001` → `32.09.01`).
+pub(crate) fn subdistrict_of(village_code: &str) -> String {
+    village_code
+        .split('.')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Column values of a new member row of a household in `village_code`.
 pub(crate) fn member_model(
     key: &DataKey,
     household_id: i64,
+    village_code: &str,
     member: &Member,
 ) -> Result<members::ActiveModel, ServiceError> {
     let now = Utc::now();
@@ -274,6 +301,7 @@ pub(crate) fn member_model(
         nik_masked: Set(nik.masked),
         name: Set(member.name.clone()),
         name_key: Set(Some(shared::names::search_key(&member.name))),
+        subdistrict: Set(Some(subdistrict_of(village_code))),
         sex: Set(member.sex.code().to_string()),
         birth_date: Set(member.birth_date),
         relationship: Set(i16::from(member.relationship.number())),
@@ -325,7 +353,10 @@ impl DbHouseholdService {
         id: i64,
     ) -> Result<(households::Model, AreaCode), ServiceError> {
         let subject = Subject::new("household", id);
-        load_in_area::<households::Entity>(&self.db, actor, action, id, subject).await
+        let (row, village) =
+            load_in_area::<households::Entity>(&self.db, actor, action, id, subject).await?;
+        open_for_work(&row, action)?;
+        Ok((row, village))
     }
 
     /// The data key identity numbers are protected with.
@@ -401,6 +432,7 @@ impl DbHouseholdService {
             cases,
             // The household page's own: `file` reads it.
             timeline: Vec::new(),
+            merged_into: row.merged_into,
         })
     }
 
@@ -645,7 +677,9 @@ impl DbHouseholdService {
             households::Entity::find(),
             households::Column::VillageCode,
             &scope,
-        );
+        )
+        // A record merged into another is reached through that one.
+        .filter(households::Column::Status.ne(households::MERGED));
         if let Some(typed) = filter.search.as_deref() {
             query = self.searched(query, typed);
         }
@@ -880,6 +914,14 @@ impl HouseholdService for DbHouseholdService {
                 checked => checked?,
             }
         }
+        // The same family written otherwise: shown to the front desk first,
+        // saved once it confirms a new family (the confirmation audited).
+        let likely = self.likely_households(actor, &village, &members).await?;
+        if !likely.is_empty() && !request.confirmed_new {
+            return Err(ServiceError::Invalid(DomainError::LikelyDuplicate {
+                households: likely.len(),
+            }));
+        }
         let registry = registry_for_kk_hash(&self.db, &kk_hash).await?;
         let now = Utc::now();
         let details = HouseholdDetails {
@@ -927,7 +969,7 @@ impl HouseholdService for DbHouseholdService {
             }
         };
         for member in &members {
-            if let Err(error) = member_model(&self.key, row.id, member)?
+            if let Err(error) = member_model(&self.key, row.id, village.as_str(), member)?
                 .insert(&write)
                 .await
             {
@@ -947,7 +989,19 @@ impl HouseholdService for DbHouseholdService {
                     Subject::new("household", row.id),
                     Some(&village),
                 )
-                .detail(format!("members={}", members.len())),
+                .detail(if likely.is_empty() {
+                    format!("members={}", members.len())
+                } else {
+                    let seen: Vec<String> = likely
+                        .iter()
+                        .map(|l| l.household_id.map_or("other_area".into(), |id| id.to_string()))
+                        .collect();
+                    format!(
+                        "members={}; confirmed_new_despite=[{}]",
+                        members.len(),
+                        seen.join(",")
+                    )
+                }),
             )
             .await?;
         // A concurrent retry with the same key may have won the race: its result.
@@ -1090,7 +1144,7 @@ impl HouseholdService for DbHouseholdService {
         check_nik_free(&self.db, &self.key, &member, None).await?;
         let write = self.db.change(Kind::Household, &[household_id]).await?;
         let row = write
-            .insert(member_model(&self.key, household_id, &member)?)
+            .insert(member_model(&self.key, household_id, village.as_str(), &member)?)
             .await?;
         write
             .audit(entry(
@@ -1310,5 +1364,46 @@ impl HouseholdService for DbHouseholdService {
         request: shared::life_event::RecordLifeEvent,
     ) -> Result<Created, ServiceError> {
         self.record_life_event(actor, request).await
+    }
+
+    async fn registration_duplicates(
+        &self,
+        actor: &Actor,
+        request: RegisterHousehold,
+    ) -> Result<Vec<shared::duplicates::LikelyHousehold>, ServiceError> {
+        DbHouseholdService::registration_duplicates(self, actor, request).await
+    }
+
+    async fn district_duplicates(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<shared::duplicates::DuplicatePair>, ServiceError> {
+        DbHouseholdService::district_duplicates(self, actor).await
+    }
+
+    async fn merge_preview(
+        &self,
+        actor: &Actor,
+        survivor_id: i64,
+        merged_id: i64,
+    ) -> Result<shared::duplicates::MergePreview, ServiceError> {
+        DbHouseholdService::merge_preview(self, actor, survivor_id, merged_id).await
+    }
+
+    async fn merge(
+        &self,
+        actor: &Actor,
+        request: shared::duplicates::MergeHouseholds,
+    ) -> Result<Created, ServiceError> {
+        DbHouseholdService::merge(self, actor, request).await
+    }
+
+    async fn dismiss_duplicate(
+        &self,
+        actor: &Actor,
+        first: i64,
+        second: i64,
+    ) -> Result<(), ServiceError> {
+        DbHouseholdService::dismiss_duplicate(self, actor, first, second).await
     }
 }

@@ -281,6 +281,10 @@ async fn add_newborn<C: ConnectionTrait>(
         civil_registry_matched: false,
     };
     let details = serde_json::to_string(&details).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let subdistrict = households::Entity::find_by_id(household_id)
+        .one(db)
+        .await?
+        .map(|h| crate::services::households::subdistrict_of(&h.village_code));
     let now = Utc::now();
     members::ActiveModel {
         household_id: Set(household_id),
@@ -289,6 +293,7 @@ async fn add_newborn<C: ConnectionTrait>(
         nik_masked: Set(None),
         name: Set(name.trim().to_string()),
         name_key: Set(Some(shared::names::search_key(name))),
+        subdistrict: Set(subdistrict),
         sex: Set(sex.code().to_string()),
         birth_date: Set(birth_date),
         relationship: Set(i16::from(relationship.number())),

@@ -308,6 +308,7 @@ impl ProposalService for DbProposalService {
             Subject::kind(OBJECT),
         )
         .await?;
+        crate::services::households::open_for_work(&household, Action::ChangeProposal)?;
         if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, OBJECT).await? {
             return Ok(Created { id });
         }

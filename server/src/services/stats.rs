@@ -173,7 +173,8 @@ async fn count_household_rows<C: ConnectionTrait>(
                 .insert(kind.clone());
         }
     }
-    for row in rows {
+    // A record merged into another counts nothing: its family is counted there.
+    for row in rows.iter().filter(|r| r.status != households::MERGED) {
         let members = by_household.get(&row.id).map_or(&[][..], Vec::as_slice);
         let programmes = programmes_of(&row.details, enrolled_kinds.get(&row.id));
         count_household(counts, row, members, &programmes);

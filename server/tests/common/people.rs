@@ -98,6 +98,8 @@ pub fn household_request(village: &str, serial: u16, key: &str) -> Fixture<Regis
             programmes: vec![],
             has_house_photo: false,
         },
+        // The test families share their names: each is another family.
+        confirmed_new: true,
         members: vec![head, spouse],
     })
 }

@@ -331,6 +331,7 @@ impl Synth {
             programmes: programmes.clone(),
             has_house_photo: chance(&mut self.rng, 30),
         };
+        let subdistrict = crate::services::households::subdistrict_of(&place.code);
         rows.households.push(households::ActiveModel {
             id: Set(id),
             kk_hash: Set(kk_hash.clone()),
@@ -347,6 +348,7 @@ impl Synth {
             income_band: Set(income.code().to_string()),
             details: Set(serde_json::to_string(&details)?),
             status: Set("active".to_string()),
+            merged_into: Set(None),
             created_by: Set(created_by),
             created_at: Set(created_at),
             updated_at: Set(created_at),
@@ -420,6 +422,7 @@ impl Synth {
                 nik_sealed: Set(nik_sealed),
                 nik_masked: Set(nik_masked),
                 name_key: Set(Some(shared::names::search_key(&person.name))),
+                subdistrict: Set(Some(subdistrict.clone())),
                 name: Set(person.name),
                 sex: Set(person.sex.code().to_string()),
                 birth_date: Set(person.birth),

@@ -259,7 +259,7 @@ impl DbHouseholdService {
         let summary = match &event {
             LifeEvent::MemberJoins { member, .. } => {
                 let added = write
-                    .insert(member_model(&self.key, row.id, member)?)
+                    .insert(member_model(&self.key, row.id, &row.village_code, member)?)
                     .await?;
                 detail.push_str(&format!("; member={}", added.id));
                 format!("{}: {}", kind.label_id(), member.name)

@@ -1,0 +1,863 @@
+//! Families registered twice (see `shared::duplicates`): the households on
+//! record likely the same as one being registered, the district's list of
+//! likely pairs for the SLRT manager, and the merge of two records into one.
+//!
+//! People are compared within their sub-district and with those born within
+//! a year of them only: one range read of the index on `members(subdistrict,
+//! birth_date)` per person typed, then [`shared::names::likeness`] on what
+//! it returns.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use shared::access::{Action, Target};
+use shared::contract::{Actor, ServiceError};
+use shared::dto::{Created, HouseholdFile, RegisterHousehold};
+use shared::duplicates::{
+    BIRTH_WINDOW_DAYS, DuplicatePair, LIKELY_SHOWN, LikelyHousehold, LikelyPerson, MergeHouseholds,
+    MergePreview, MergeProblem, MergeSide, PairPerson, PairSide, Person, SamePerson, likely_pairs,
+    same_people,
+};
+use shared::geo::AreaCode;
+use shared::household::HouseholdEventKind;
+use shared::member::{Member, MemberRegistryStatus, Relationship};
+use shared::names::{Likeness, likeness, name_keys};
+use shared::DomainError;
+
+use super::{DbHouseholdService, subdistrict_of};
+use crate::entities::{
+    areas, attachments, cases, duplicate_reviews, enrolments, house_photos, household_events,
+    households, members, proposals, referrals,
+};
+use crate::records::HouseholdDetails;
+use crate::services::common::{
+    Subject, audit_list_read, authorize, check_version, earlier_result, entry, own_scope,
+    scope_condition, today_in,
+};
+use crate::services::db_failure;
+use crate::services::rows::{stored_json, to_json};
+use crate::services::write::load_in_area;
+
+/// The most pairs the district's list shows (the likeliest first).
+pub const PAIRS_SHOWN: usize = 200;
+
+/// A member as the look-up reads it: id, household, name, name key, birth
+/// date, registry status, sub-district.
+type Row = (i64, i64, String, Option<String>, NaiveDate, String);
+
+/// The keys of a stored member's name: the stored key's words (the name's
+/// own when the key is missing).
+fn stored_keys(name: &str, key: Option<&str>) -> Vec<String> {
+    match key {
+        Some(key) if !key.trim().is_empty() => key.split_whitespace().map(str::to_string).collect(),
+        _ => name_keys(name),
+    }
+}
+
+/// Whether a stored registry status still counts in the family (not dead,
+/// listed twice or moved out): only such people are looked for.
+fn counts(status: &str) -> bool {
+    MemberRegistryStatus::from_code(status).is_none_or(MemberRegistryStatus::counts_in_family)
+}
+
+/// The people of `subdistrict` born within a year of `birth`.
+async fn born_near<C: ConnectionTrait>(
+    db: &C,
+    subdistrict: &str,
+    birth: NaiveDate,
+) -> Result<Vec<Row>, ServiceError> {
+    let window = Duration::days(BIRTH_WINDOW_DAYS);
+    members::Entity::find()
+        .select_only()
+        .columns([
+            members::Column::Id,
+            members::Column::HouseholdId,
+            members::Column::Name,
+            members::Column::NameKey,
+            members::Column::BirthDate,
+            members::Column::RegistryStatus,
+        ])
+        .filter(members::Column::Subdistrict.eq(subdistrict))
+        .filter(members::Column::BirthDate.between(birth - window, birth + window))
+        .into_tuple::<Row>()
+        .all(db)
+        .await
+        .map_err(db_failure)
+}
+
+/// One typed person found likely someone on record.
+struct Found {
+    typed: usize,
+    name: String,
+    likeness: Likeness,
+}
+
+/// The households of `village`'s sub-district with people likely the ones
+/// typed (name, birth date), the likeliest first, each typed person with its
+/// best match there; `except` is left out.
+pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
+    db: &C,
+    village: &str,
+    typed: &[(String, NaiveDate)],
+    except: Option<i64>,
+) -> Result<Vec<(households::Model, Vec<(usize, String, Likeness)>)>, ServiceError> {
+    let subdistrict = subdistrict_of(village);
+    let mut by_household: BTreeMap<i64, Vec<Found>> = BTreeMap::new();
+    for (index, (name, birth)) in typed.iter().enumerate() {
+        let keys = name_keys(name);
+        if keys.is_empty() {
+            continue;
+        }
+        for (_, household_id, stored, key, born, status) in
+            born_near(db, &subdistrict, *birth).await?
+        {
+            if Some(household_id) == except || !counts(&status) {
+                continue;
+            }
+            let Some(alike) = likeness(&keys, *birth, &stored_keys(&stored, key.as_deref()), born)
+            else {
+                continue;
+            };
+            let found = by_household.entry(household_id).or_default();
+            match found.iter_mut().find(|f| f.typed == index) {
+                Some(best) if best.likeness.score >= alike.score => {}
+                Some(best) => {
+                    best.name = stored;
+                    best.likeness = alike;
+                }
+                None => found.push(Found {
+                    typed: index,
+                    name: stored,
+                    likeness: alike,
+                }),
+            }
+        }
+    }
+    if by_household.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = households::Entity::find()
+        .filter(households::Column::Id.is_in(by_household.keys().copied()))
+        .filter(households::Column::Status.ne(households::MERGED))
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    let mut likely: Vec<(households::Model, Vec<(usize, String, Likeness)>)> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let found = by_household.remove(&row.id)?;
+            let people = found
+                .into_iter()
+                .map(|f| (f.typed, f.name, f.likeness))
+                .collect();
+            Some((row, people))
+        })
+        .collect();
+    let rank = |people: &[(usize, String, Likeness)]| {
+        let best = people.iter().map(|p| p.2.score).max().unwrap_or(0);
+        (best, people.len())
+    };
+    likely.sort_by(|a, b| rank(&b.1).cmp(&rank(&a.1)).then(a.0.id.cmp(&b.0.id)));
+    likely.truncate(LIKELY_SHOWN);
+    Ok(likely)
+}
+
+/// The names of these villages.
+async fn village_names<C: ConnectionTrait>(
+    db: &C,
+    codes: impl IntoIterator<Item = String>,
+) -> Result<HashMap<String, String>, ServiceError> {
+    let codes: HashSet<String> = codes.into_iter().collect();
+    Ok(areas::Entity::find()
+        .filter(areas::Column::Code.is_in(codes))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect())
+}
+
+/// The persons of a household's file who count in the family, for [`same_people`].
+fn persons(file: &HouseholdFile) -> Vec<Person> {
+    file.members
+        .iter()
+        .filter(|m| m.member.registry_status.counts_in_family())
+        .map(|m| Person {
+            id: m.id,
+            household_id: file.id,
+            keys: name_keys(&m.member.name),
+            birth: m.member.birth_date,
+        })
+        .collect()
+}
+
+/// Updates every row of `table` whose `column` names household `from` to name `to`.
+macro_rules! repoint {
+    ($write:expr, $entity:ident, $column:ident, $from:expr, $to:expr) => {
+        $entity::Entity::update_many()
+            .col_expr($entity::Column::$column, Expr::value($to))
+            .filter($entity::Column::$column.eq($from))
+            .exec(&$write)
+            .await
+            .map_err(db_failure)?
+    };
+}
+
+impl DbHouseholdService {
+    /// The households likely the family of `members`, registered in
+    /// `village`: named and openable when inside the actor's area, else only
+    /// their village is said.
+    pub(crate) async fn likely_households(
+        &self,
+        actor: &Actor,
+        village: &AreaCode,
+        members: &[Member],
+    ) -> Result<Vec<LikelyHousehold>, ServiceError> {
+        let typed: Vec<(String, NaiveDate)> = members
+            .iter()
+            .map(|m| (m.name.clone(), m.birth_date))
+            .collect();
+        let likely = likely_in_subdistrict(self.db.connection(), village.as_str(), &typed, None)
+            .await?;
+        let names = village_names(
+            self.db.connection(),
+            likely.iter().map(|(row, _)| row.village_code.clone()),
+        )
+        .await?;
+        let scope = own_scope(actor)?;
+        Ok(likely
+            .into_iter()
+            .map(|(row, people)| {
+                let visible = AreaCode::parse(&row.village_code)
+                    .is_ok_and(|code| scope.contains_code(&code));
+                LikelyHousehold {
+                    household_id: visible.then_some(row.id),
+                    head_name: visible.then(|| row.head_name.clone()),
+                    no_kk_masked: visible.then(|| row.kk_masked.clone()),
+                    village_name: names.get(&row.village_code).cloned().unwrap_or_default(),
+                    score: people.iter().map(|p| p.2.score).max().unwrap_or(0),
+                    people: people
+                        .into_iter()
+                        .map(|(typed, name, likeness)| LikelyPerson {
+                            typed_name: typed_name(members, typed),
+                            found_name: visible.then_some(name),
+                            likeness,
+                        })
+                        .collect(),
+                }
+            })
+            .collect())
+    }
+
+    /// The households likely the family a registration is about, for the
+    /// front desk to look at before saving (a read of others' names: audited).
+    pub(crate) async fn registration_duplicates(
+        &self,
+        actor: &Actor,
+        request: RegisterHousehold,
+    ) -> Result<Vec<LikelyHousehold>, ServiceError> {
+        let village = request.household.address.village.clone();
+        authorize(
+            &self.db,
+            actor,
+            Action::RegisterHousehold,
+            &Target::area(village.clone()),
+            Subject::kind("household"),
+        )
+        .await?;
+        let likely = self
+            .likely_households(actor, &village, &request.members)
+            .await?;
+        let ids: Vec<String> = likely
+            .iter()
+            .map(|l| l.household_id.map_or("other_area".into(), |id| id.to_string()))
+            .collect();
+        self.db
+            .audit_ok(
+                entry(
+                    actor,
+                    "check_duplicates",
+                    Subject::kind("household"),
+                    Some(&village),
+                )
+                .detail(format!("likely=[{}]", ids.join(","))),
+            )
+            .await?;
+        Ok(likely)
+    }
+
+    /// The district's households likely registered twice, the likeliest
+    /// first, without the pairs the manager found to be different families.
+    pub(crate) async fn district_duplicates(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<DuplicatePair>, ServiceError> {
+        let scope = own_scope(actor)?;
+        authorize(
+            &self.db,
+            actor,
+            Action::MergeHouseholds,
+            &Target::area(scope.clone()),
+            Subject::kind("household_duplicates"),
+        )
+        .await?;
+        let db = self.db.connection();
+        let mut query = members::Entity::find()
+            .select_only()
+            .column(members::Column::Subdistrict)
+            .distinct();
+        if let Some(condition) = scope_condition(members::Column::Subdistrict, &scope) {
+            query = query.filter(condition);
+        }
+        let subdistricts: Vec<Option<String>> =
+            query.into_tuple().all(db).await.map_err(db_failure)?;
+        // (first, second) → the pairs of people, by name.
+        let mut pairs: BTreeMap<(i64, i64), Vec<PairPerson>> = BTreeMap::new();
+        for subdistrict in subdistricts.into_iter().flatten() {
+            let rows: Vec<Row> = members::Entity::find()
+                .select_only()
+                .columns([
+                    members::Column::Id,
+                    members::Column::HouseholdId,
+                    members::Column::Name,
+                    members::Column::NameKey,
+                    members::Column::BirthDate,
+                    members::Column::RegistryStatus,
+                ])
+                .filter(members::Column::Subdistrict.eq(subdistrict))
+                .into_tuple::<Row>()
+                .all(db)
+                .await
+                .map_err(db_failure)?;
+            let rows: Vec<Row> = rows.into_iter().filter(|r| counts(&r.5)).collect();
+            let mut people: Vec<Person> = rows
+                .iter()
+                .map(|(id, household_id, name, key, birth, _)| Person {
+                    id: *id,
+                    household_id: *household_id,
+                    keys: stored_keys(name, key.as_deref()),
+                    birth: *birth,
+                })
+                .collect();
+            let name_of: HashMap<i64, &str> = rows
+                .iter()
+                .map(|(id, _, name, ..)| (*id, name.as_str()))
+                .collect();
+            for (a, b, alike) in likely_pairs(&mut people) {
+                let (mut first, mut second) = (&people[a], &people[b]);
+                if first.household_id > second.household_id {
+                    std::mem::swap(&mut first, &mut second);
+                }
+                pairs
+                    .entry((first.household_id, second.household_id))
+                    .or_default()
+                    .push(PairPerson {
+                        first_name: name_of.get(&first.id).copied().unwrap_or("").to_string(),
+                        second_name: name_of.get(&second.id).copied().unwrap_or("").to_string(),
+                        likeness: alike,
+                    });
+            }
+        }
+        let reviewed: HashSet<(i64, i64)> = duplicate_reviews::Entity::find()
+            .all(db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|r| (r.household_a, r.household_b))
+            .collect();
+        let mut ranked: Vec<((i64, i64), Vec<PairPerson>)> = pairs
+            .into_iter()
+            .filter(|(pair, _)| !reviewed.contains(pair))
+            .collect();
+        let best = |people: &[PairPerson]| people.iter().map(|p| p.likeness.score).max();
+        ranked.sort_by(|a, b| {
+            (best(&b.1), b.1.len())
+                .cmp(&(best(&a.1), a.1.len()))
+                .then(a.0.cmp(&b.0))
+        });
+        ranked.truncate(PAIRS_SHOWN);
+        let ids: HashSet<i64> = ranked.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
+        let sides = self.pair_sides(ids).await?;
+        let list: Vec<DuplicatePair> = ranked
+            .into_iter()
+            .filter_map(|((a, b), people)| {
+                Some(DuplicatePair {
+                    first: sides.get(&a)?.clone(),
+                    second: sides.get(&b)?.clone(),
+                    score: best(&people).unwrap_or(0),
+                    people,
+                })
+            })
+            .collect();
+        audit_list_read(
+            &self.db,
+            actor,
+            "list",
+            "household_duplicates",
+            &scope,
+            format!("pairs={}", list.len()),
+        )
+        .await?;
+        Ok(list)
+    }
+
+    /// The households of a pair as the list shows them (merged ones left out).
+    async fn pair_sides(&self, ids: HashSet<i64>) -> Result<HashMap<i64, PairSide>, ServiceError> {
+        let db = self.db.connection();
+        let mut rows = Vec::new();
+        let ids: Vec<i64> = ids.into_iter().collect();
+        for chunk in ids.chunks(500) {
+            rows.extend(
+                households::Entity::find()
+                    .filter(households::Column::Id.is_in(chunk.iter().copied()))
+                    .filter(households::Column::Status.ne(households::MERGED))
+                    .all(db)
+                    .await
+                    .map_err(db_failure)?,
+            );
+        }
+        let names = village_names(db, rows.iter().map(|r| r.village_code.clone())).await?;
+        let mut counted: HashMap<i64, u32> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            for (household_id, status) in members::Entity::find()
+                .select_only()
+                .columns([members::Column::HouseholdId, members::Column::RegistryStatus])
+                .filter(members::Column::HouseholdId.is_in(chunk.iter().copied()))
+                .into_tuple::<(i64, String)>()
+                .all(db)
+                .await
+                .map_err(db_failure)?
+            {
+                if counts(&status) {
+                    *counted.entry(household_id).or_default() += 1;
+                }
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let side = PairSide {
+                    household_id: row.id,
+                    head_name: row.head_name.clone(),
+                    no_kk_masked: row.kk_masked.clone(),
+                    village_name: names.get(&row.village_code).cloned().unwrap_or_default(),
+                    member_count: counted.get(&row.id).copied().unwrap_or(0),
+                    registered_on: shared::clock::Zone::of_area(&row.village_code)
+                        .today(row.created_at),
+                };
+                (row.id, side)
+            })
+            .collect())
+    }
+
+    /// Loads two different records, both open for work, for a merge.
+    async fn merge_pair(
+        &self,
+        actor: &Actor,
+        survivor_id: i64,
+        merged_id: i64,
+    ) -> Result<(households::Model, households::Model), ServiceError> {
+        if survivor_id == merged_id {
+            return Err(merge_refused(MergeProblem::SameHousehold));
+        }
+        let mut rows = Vec::new();
+        for id in [survivor_id, merged_id] {
+            let (row, _) = load_in_area::<households::Entity>(
+                &self.db,
+                actor,
+                Action::MergeHouseholds,
+                id,
+                Subject::new("household", id),
+            )
+            .await?;
+            super::open_for_work(&row, Action::MergeHouseholds)?;
+            rows.push(row);
+        }
+        match (rows.pop(), rows.pop()) {
+            (Some(merged), Some(survivor)) => Ok((survivor, merged)),
+            _ => Err(ServiceError::Internal),
+        }
+    }
+
+    /// Two records side by side, with the people proposed as the same (a
+    /// view of both families: audited).
+    pub(crate) async fn merge_preview(
+        &self,
+        actor: &Actor,
+        survivor_id: i64,
+        merged_id: i64,
+    ) -> Result<MergePreview, ServiceError> {
+        let (survivor, merged) = self.merge_pair(actor, survivor_id, merged_id).await?;
+        let exact = actor.role.may(Action::ViewFullIdentity);
+        let village = AreaCode::parse(&survivor.village_code).ok();
+        let survivor = self.file_of(survivor, exact).await?;
+        let merged = self.file_of(merged, exact).await?;
+        let same = same_people(&persons(&survivor), &persons(&merged));
+        self.db
+            .audit_ok(
+                entry(
+                    actor,
+                    "merge_preview",
+                    Subject::new("household", survivor.id),
+                    village.as_ref(),
+                )
+                .detail(format!("merged={}", merged.id)),
+            )
+            .await?;
+        Ok(MergePreview {
+            survivor,
+            merged,
+            same_people: same,
+        })
+    }
+
+    /// The manager's word that two households are different families: the
+    /// pair leaves the district's duplicate list.
+    pub(crate) async fn dismiss_duplicate(
+        &self,
+        actor: &Actor,
+        first: i64,
+        second: i64,
+    ) -> Result<(), ServiceError> {
+        let (a, b) = self.merge_pair(actor, first, second).await?;
+        let village = AreaCode::parse(&a.village_code).ok();
+        let (low, high) = (Ord::min(a.id, b.id), Ord::max(a.id, b.id));
+        let write = self.db.begin_write().await?;
+        duplicate_reviews::Entity::insert(duplicate_reviews::ActiveModel {
+            household_a: Set(low),
+            household_b: Set(high),
+            reviewed_by: Set(Some(actor.user_id)),
+            reviewed_at: Set(Utc::now()),
+        })
+        .on_conflict_do_nothing_on([
+            duplicate_reviews::Column::HouseholdA,
+            duplicate_reviews::Column::HouseholdB,
+        ])
+        .exec(&write)
+        .await
+        .map_err(db_failure)?;
+        write
+            .audit(
+                entry(
+                    actor,
+                    "dismiss_duplicate",
+                    Subject::new("household", low),
+                    village.as_ref(),
+                )
+                .detail(format!("other={high}")),
+            )
+            .await?;
+        write.commit().await
+    }
+
+    /// Merges one household record into another (see the module's
+    /// documentation); answers the surviving record's id.
+    pub(crate) async fn merge(
+        &self,
+        actor: &Actor,
+        request: MergeHouseholds,
+    ) -> Result<Created, ServiceError> {
+        if let Some(id) =
+            earlier_result(&self.db, actor, &request.idempotency_key, "household_merge").await?
+        {
+            return Ok(Created { id });
+        }
+        let (survivor, merged) = self
+            .merge_pair(actor, request.survivor_id, request.merged_id)
+            .await?;
+        check_version(survivor.version, request.survivor_version)?;
+        check_version(merged.version, request.merged_version)?;
+        let survivor_file = self.file_of(survivor.clone(), true).await?;
+        let merged_file = self.file_of(merged.clone(), true).await?;
+        check_pairs(&survivor_file, &merged_file, &request.same_people)?;
+        let village = AreaCode::parse(&survivor.village_code).ok();
+        let mut write = self.db.begin_write().await?;
+        write.touch_household_and_its_records(survivor.id).await?;
+        write.touch_household_and_its_records(merged.id).await?;
+        // The surviving record with the values chosen.
+        let from = |side: MergeSide| match side {
+            MergeSide::Survivor => &survivor,
+            MergeSide::Merged => &merged,
+        };
+        let mut details: HouseholdDetails = stored_json(&survivor.details)?;
+        let theirs: HouseholdDetails = stored_json(&merged.details)?;
+        if request.house == MergeSide::Merged {
+            details.housing = theirs.housing;
+        }
+        if request.economy == MergeSide::Merged {
+            details.assets = theirs.assets;
+            details.programmes = theirs.programmes;
+        }
+        details.has_house_photo |= theirs.has_house_photo;
+        let address = from(request.address);
+        let head_name = from(request.head_name).head_name.clone();
+        let registry = survivor
+            .registry_id
+            .clone()
+            .map(|id| (Some(id), survivor.desil))
+            .unwrap_or((merged.registry_id.clone(), merged.desil));
+        let update = households::Entity::update_many()
+            .col_expr(households::Column::HeadName, Expr::value(head_name.clone()))
+            .col_expr(households::Column::Dusun, Expr::value(address.dusun.clone()))
+            .col_expr(households::Column::Rw, Expr::value(address.rw.clone()))
+            .col_expr(households::Column::Rt, Expr::value(address.rt.clone()))
+            .col_expr(households::Column::Street, Expr::value(address.street.clone()))
+            .col_expr(
+                households::Column::IncomeBand,
+                Expr::value(from(request.economy).income_band.clone()),
+            )
+            .col_expr(households::Column::Details, Expr::value(to_json(&details)?))
+            .col_expr(households::Column::RegistryId, Expr::value(registry.0))
+            .col_expr(households::Column::Desil, Expr::value(registry.1));
+        write
+            .update(survivor.id, request.survivor_version, update)
+            .await?;
+        // The head's own name follows the name chosen for the head.
+        if head_name != survivor.head_name {
+            members::Entity::update_many()
+                .col_expr(members::Column::Name, Expr::value(head_name.clone()))
+                .col_expr(
+                    members::Column::NameKey,
+                    Expr::value(shared::names::search_key(&head_name)),
+                )
+                .filter(members::Column::HouseholdId.eq(survivor.id))
+                .filter(members::Column::Relationship.eq(i16::from(Relationship::Head.number())))
+                .filter(members::Column::RegistryStatus.is_not_in(not_counting()))
+                .exec(&write)
+                .await
+                .map_err(db_failure)?;
+        }
+        self.unite_people(&write, &request.same_people).await?;
+        // Every member, case, event, proposal, enrolment, photo and document
+        // of the merged record now belongs to the surviving one.
+        members::Entity::update_many()
+            .col_expr(members::Column::HouseholdId, Expr::value(survivor.id))
+            .col_expr(
+                members::Column::Subdistrict,
+                Expr::value(subdistrict_of(&survivor.village_code)),
+            )
+            .col_expr(members::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(
+                members::Column::Version,
+                Expr::col(members::Column::Version).add(1),
+            )
+            .filter(members::Column::HouseholdId.eq(merged.id))
+            .exec(&write)
+            .await
+            .map_err(db_failure)?;
+        let moved_cases = repoint!(write, cases, HouseholdId, merged.id, survivor.id).rows_affected;
+        repoint!(write, household_events, HouseholdId, merged.id, survivor.id);
+        repoint!(write, proposals, HouseholdId, merged.id, survivor.id);
+        repoint!(write, enrolments, HouseholdId, merged.id, survivor.id);
+        repoint!(write, house_photos, HouseholdId, merged.id, survivor.id);
+        attachments::Entity::update_many()
+            .col_expr(attachments::Column::OwnerId, Expr::value(survivor.id))
+            .filter(attachments::Column::OwnerType.eq("household"))
+            .filter(attachments::Column::OwnerId.eq(merged.id))
+            .exec(&write)
+            .await
+            .map_err(db_failure)?;
+        // Open cases are worked where the family's record now is.
+        if merged.village_code != survivor.village_code {
+            crate::services::cases::move_open_cases(&write, survivor.id, &survivor.village_code)
+                .await?;
+        }
+        // The merged record stays, for its history, closed to new work.
+        let closed = households::Entity::update_many()
+            .col_expr(households::Column::Status, Expr::value(households::MERGED))
+            .col_expr(households::Column::MergedInto, Expr::value(survivor.id));
+        write
+            .update(merged.id, request.merged_version, closed)
+            .await?;
+        let today = today_in(&survivor.village_code);
+        for (household_id, note) in [
+            (
+                survivor.id,
+                format!(
+                    "Catatan ganda keluarga {} (KK {}, {} anggota) digabungkan ke catatan ini",
+                    merged.head_name,
+                    merged.kk_masked,
+                    merged_file.members.len()
+                ),
+            ),
+            (
+                merged.id,
+                format!(
+                    "Digabungkan ke catatan keluarga {} (KK {})",
+                    survivor.head_name, survivor.kk_masked
+                ),
+            ),
+        ] {
+            household_events::ActiveModel {
+                household_id: Set(household_id),
+                kind: Set(HouseholdEventKind::Merged.code().to_string()),
+                occurred_on: Set(today),
+                document: Set(shared::complaint::EvidenceDocument::Kk.code().to_string()),
+                note: Set(Some(note)),
+                from_village: Set(Some(merged.village_code.clone())),
+                to_village: Set(Some(survivor.village_code.clone())),
+                recorded_by: Set(Some(actor.user_id)),
+                recorded_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&write)
+            .await
+            .map_err(db_failure)?;
+        }
+        let choices = format!(
+            "head_name={}; address={}; house={}; economy={}",
+            request.head_name.code(),
+            request.address.code(),
+            request.house.code(),
+            request.economy.code()
+        );
+        write
+            .audit(
+                entry(
+                    actor,
+                    "merge_households",
+                    Subject::new("household", survivor.id),
+                    village.as_ref(),
+                )
+                .detail(format!(
+                    "merged={}; members={}; same_people={}; cases={moved_cases}; {choices}",
+                    merged.id,
+                    merged_file.members.len(),
+                    request.same_people.len(),
+                )),
+            )
+            .await?;
+        let id = write
+            .commit_keyed(
+                &self.db,
+                actor,
+                &request.idempotency_key,
+                "household_merge",
+                survivor.id,
+            )
+            .await?;
+        Ok(Created { id })
+    }
+
+    /// Each pair of the same person: the merged record's member is kept as
+    /// listed twice (ganda), its referrals go to the member kept, and a NIK
+    /// only it had goes to the member kept too.
+    async fn unite_people(
+        &self,
+        write: &crate::services::write::Write,
+        same: &[SamePerson],
+    ) -> Result<(), ServiceError> {
+        for pair in same {
+            let kept = members::Entity::find_by_id(pair.kept)
+                .one(write)
+                .await
+                .map_err(db_failure)?;
+            let twice = members::Entity::find_by_id(pair.merged)
+                .one(write)
+                .await
+                .map_err(db_failure)?;
+            let (Some(kept), Some(twice)) = (kept, twice) else {
+                return Err(merge_refused(MergeProblem::PersonNotInHousehold));
+            };
+            referrals::Entity::update_many()
+                .col_expr(referrals::Column::MemberId, Expr::value(kept.id))
+                .filter(referrals::Column::MemberId.eq(twice.id))
+                .exec(write)
+                .await
+                .map_err(db_failure)?;
+            let mut update = members::Entity::update_many()
+                .col_expr(
+                    members::Column::RegistryStatus,
+                    Expr::value(MemberRegistryStatus::Duplicate.code()),
+                )
+                .filter(members::Column::Id.eq(twice.id));
+            let nik_moves = kept.nik_hash.is_none() && twice.nik_hash.is_some();
+            if nik_moves {
+                update = update
+                    .col_expr(members::Column::NikHash, Expr::value(None::<String>))
+                    .col_expr(members::Column::NikSealed, Expr::value(None::<String>))
+                    .col_expr(members::Column::NikMasked, Expr::value(None::<String>));
+            }
+            update.exec(write).await.map_err(db_failure)?;
+            if nik_moves {
+                members::Entity::update_many()
+                    .col_expr(members::Column::NikHash, Expr::value(twice.nik_hash))
+                    .col_expr(members::Column::NikSealed, Expr::value(twice.nik_sealed))
+                    .col_expr(members::Column::NikMasked, Expr::value(twice.nik_masked))
+                    .col_expr(
+                        members::Column::RegistryStatus,
+                        Expr::value(twice.registry_status),
+                    )
+                    .filter(members::Column::Id.eq(kept.id))
+                    .exec(write)
+                    .await
+                    .map_err(db_failure)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The statuses of members who no longer count in the family.
+fn not_counting() -> Vec<&'static str> {
+    [
+        MemberRegistryStatus::Deceased,
+        MemberRegistryStatus::Duplicate,
+        MemberRegistryStatus::MovedOut,
+    ]
+    .iter()
+    .map(|s| s.code())
+    .collect()
+}
+
+fn merge_refused(problem: MergeProblem) -> ServiceError {
+    ServiceError::Invalid(DomainError::Merge { problem })
+}
+
+/// The pairs of the same person name a member of each record, each person
+/// once, and the merged record's head among them (a family has one head).
+fn check_pairs(
+    survivor: &HouseholdFile,
+    merged: &HouseholdFile,
+    same: &[SamePerson],
+) -> Result<(), ServiceError> {
+    let counting = |file: &HouseholdFile, id: i64| {
+        file.members
+            .iter()
+            .any(|m| m.id == id && m.member.registry_status.counts_in_family())
+    };
+    let mut kept = HashSet::new();
+    let mut twice = HashSet::new();
+    for pair in same {
+        if !counting(survivor, pair.kept) || !counting(merged, pair.merged) {
+            return Err(merge_refused(MergeProblem::PersonNotInHousehold));
+        }
+        if !kept.insert(pair.kept) || !twice.insert(pair.merged) {
+            return Err(merge_refused(MergeProblem::PersonPairedTwice));
+        }
+    }
+    let head_paired = merged
+        .members
+        .iter()
+        .filter(|m| m.member.registry_status.counts_in_family())
+        .filter(|m| m.member.relationship == Relationship::Head)
+        .all(|m| twice.contains(&m.id));
+    if head_paired {
+        Ok(())
+    } else {
+        Err(merge_refused(MergeProblem::HeadNotPaired))
+    }
+}
+
+/// The name typed for member `index` of a registration.
+fn typed_name(members: &[Member], index: usize) -> String {
+    members
+        .get(index)
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}

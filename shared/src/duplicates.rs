@@ -1,0 +1,261 @@
+//! Families registered twice: the same people written otherwise (see
+//! [`crate::names::likeness`]) in two household records of one sub-district.
+//! Found before a registration is saved (the front desk opens the family on
+//! record or confirms a new one), listed per district for the SLRT manager,
+//! and merged into one record: the values kept chosen field by field, every
+//! member, case, referral, event and proposal of the other record carried
+//! over, and the other record kept as merged, closed to new work.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dto::HouseholdFile;
+use crate::names::{Likeness, likeness};
+
+/// The most households shown as likely the same as one being registered.
+pub const LIKELY_SHOWN: usize = 5;
+
+/// Birth dates further apart than this are never the same person's (see
+/// [`crate::names::likeness`]: the same, or within a year).
+pub const BIRTH_WINDOW_DAYS: i64 = 366;
+
+/// One person as the look-up compares them: who (a member's id, or the
+/// index of a typed member), in which household, the keys of the name
+/// ([`crate::names::name_keys`]) and the birth date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub household_id: i64,
+    pub keys: Vec<String>,
+    pub birth: NaiveDate,
+}
+
+/// Two people of different households likely the same: their places in the
+/// list given to [`likely_pairs`] and how alike they are.
+pub type PersonPair = (usize, usize, Likeness);
+
+/// The people of one sub-district likely the same as someone of another
+/// household there. `people` is sorted by birth date here; each person is
+/// compared only with those born within [`BIRTH_WINDOW_DAYS`] of them, so a
+/// sub-district of a hundred thousand people is read in one pass.
+pub fn likely_pairs(people: &mut [Person]) -> Vec<PersonPair> {
+    people.sort_by_key(|p| p.birth);
+    let mut pairs = Vec::new();
+    for (i, first) in people.iter().enumerate() {
+        for (offset, second) in people.iter().skip(i + 1).enumerate() {
+            if (second.birth - first.birth).num_days() > BIRTH_WINDOW_DAYS {
+                break;
+            }
+            if first.household_id == second.household_id {
+                continue;
+            }
+            if let Some(alike) = likeness(&first.keys, first.birth, &second.keys, second.birth) {
+                pairs.push((i, i + 1 + offset, alike));
+            }
+        }
+    }
+    pairs
+}
+
+/// Which members of a merged record are people the surviving record already
+/// lists: the likeliest pairs first, each person in one pair at most.
+pub fn same_people(survivor: &[Person], merged: &[Person]) -> Vec<SamePerson> {
+    let mut candidates: Vec<(u8, i64, i64)> = Vec::new();
+    for kept in survivor {
+        for other in merged {
+            if let Some(alike) = likeness(&kept.keys, kept.birth, &other.keys, other.birth) {
+                candidates.push((alike.score, kept.id, other.id));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut chosen: Vec<SamePerson> = Vec::new();
+    for (_, kept, merged) in candidates {
+        if chosen.iter().all(|p| p.kept != kept && p.merged != merged) {
+            chosen.push(SamePerson { kept, merged });
+        }
+    }
+    chosen
+}
+
+/// A typed member likely someone already on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LikelyPerson {
+    /// The name as typed in the registration.
+    pub typed_name: String,
+    /// The name on record; `None` when the household lies outside the
+    /// caller's area (only its village is said).
+    pub found_name: Option<String>,
+    /// Why, and how sure.
+    pub likeness: Likeness,
+}
+
+/// A household on record likely the family being registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LikelyHousehold {
+    /// The household, when the caller may open it (inside their area).
+    pub household_id: Option<i64>,
+    /// Head of family, when the caller may see it.
+    pub head_name: Option<String>,
+    /// No KK masked, when the caller may see it.
+    pub no_kk_masked: Option<String>,
+    /// The village it is registered in.
+    pub village_name: String,
+    /// The highest score of its people.
+    pub score: u8,
+    /// The typed members likely its people.
+    pub people: Vec<LikelyPerson>,
+}
+
+/// One side of a likely pair in the district's duplicate list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairSide {
+    pub household_id: i64,
+    pub head_name: String,
+    pub no_kk_masked: String,
+    pub village_name: String,
+    /// Members who count in the family.
+    pub member_count: u32,
+    /// When it was registered (the date in the district's zone).
+    pub registered_on: NaiveDate,
+}
+
+/// Two people of a likely pair, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairPerson {
+    pub first_name: String,
+    pub second_name: String,
+    pub likeness: Likeness,
+}
+
+/// Two households of one sub-district likely the same family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicatePair {
+    /// The one registered first.
+    pub first: PairSide,
+    pub second: PairSide,
+    /// The highest score of its people.
+    pub score: u8,
+    pub people: Vec<PairPerson>,
+}
+
+/// A member of the merged record who is a member of the surviving one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamePerson {
+    /// The member kept (of the surviving record).
+    pub kept: i64,
+    /// The member of the merged record, kept as listed twice (ganda).
+    pub merged: i64,
+}
+
+/// Two households side by side before a merge, with the people proposed as the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergePreview {
+    pub survivor: HouseholdFile,
+    pub merged: HouseholdFile,
+    pub same_people: Vec<SamePerson>,
+}
+
+crate::coded_enum! {
+    /// Whose values a merged household keeps for a group of fields.
+    pub enum MergeSide {
+        Survivor = ("survivor", "Catatan yang dipertahankan", "The record kept"),
+        Merged = ("merged", "Catatan yang digabungkan", "The record merged into it"),
+    }
+}
+
+/// Merges household `merged_id` into `survivor_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeHouseholds {
+    pub idempotency_key: String,
+    pub survivor_id: i64,
+    pub survivor_version: i32,
+    pub merged_id: i64,
+    pub merged_version: i32,
+    /// The head of family's name.
+    pub head_name: MergeSide,
+    /// Dusun, RT, RW and street.
+    pub address: MergeSide,
+    /// The house's condition.
+    pub house: MergeSide,
+    /// Income band, assets and programmes.
+    pub economy: MergeSide,
+    /// Members of the merged record who are members of the surviving one.
+    pub same_people: Vec<SamePerson>,
+}
+
+crate::coded_enum! {
+    /// Why a merge is refused.
+    pub enum MergeProblem {
+        SameHousehold = ("same_household", "Pilih dua catatan keluarga yang berbeda.", "Choose two different household records."),
+        HeadNotPaired = ("head_not_paired", "Kepala keluarga pada catatan yang digabungkan harus dipasangkan dengan orang yang sama pada catatan yang dipertahankan.", "The head of the merged record must be paired with the same person in the record kept."),
+        PersonPairedTwice = ("person_paired_twice", "Setiap orang hanya boleh dipasangkan sekali.", "Each person may be paired once only."),
+        PersonNotInHousehold = ("person_not_in_household", "Pasangan orang yang sama harus anggota kedua catatan keluarga ini.", "Each pair of the same person must be members of these two records."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::name_keys;
+
+    fn person(id: i64, household_id: i64, name: &str, birth: (i32, u32, u32)) -> Person {
+        Person {
+            id,
+            household_id,
+            keys: name_keys(name),
+            birth: NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn a_sub_district_is_read_in_one_pass_for_people_of_other_households() {
+        let mut people = vec![
+            person(1, 10, "Siti Aminah", (1980, 5, 1)),
+            person(2, 10, "Sitti Aminah", (1980, 5, 1)), // the same family: not a pair
+            person(3, 20, "Aminah", (1980, 5, 1)),
+            person(4, 30, "Siti Aminah", (1983, 5, 1)), // born three years later
+            person(5, 40, "Budi Santoso", (1980, 5, 1)),
+            person(6, 50, "Budi Susanto", (1980, 5, 1)), // another man
+            person(7, 60, "Muhamad Rizki", (1981, 1, 2)),
+            person(8, 70, "Mochammad Rizky", (1981, 2, 1)), // day and month swapped
+        ];
+        let pairs = likely_pairs(&mut people);
+        let mut found: Vec<(i64, i64)> = pairs
+            .iter()
+            .map(|(a, b, _)| {
+                let (a, b) = (people[*a].id, people[*b].id);
+                (a.min(b), a.max(b))
+            })
+            .collect();
+        found.sort_unstable();
+        assert_eq!(found, vec![(1, 3), (2, 3), (7, 8)]);
+    }
+
+    #[test]
+    fn the_likeliest_pairs_are_chosen_each_person_once() {
+        let survivor = vec![
+            person(1, 10, "Siti Aminah", (1980, 5, 1)),
+            person(2, 10, "Rina", (2005, 1, 1)),
+            person(3, 10, "Rini", (2005, 1, 1)),
+        ];
+        let merged = vec![
+            person(11, 20, "Sitti Aminah", (1980, 5, 1)),
+            person(12, 20, "Aminah", (1980, 5, 1)),
+            person(13, 20, "Rina", (2005, 1, 1)),
+        ];
+        assert_eq!(
+            same_people(&survivor, &merged),
+            vec![
+                SamePerson { kept: 1, merged: 11 },
+                SamePerson { kept: 2, merged: 13 },
+            ]
+        );
+    }
+
+    #[test]
+    fn coded_enums_keep_their_promises() {
+        crate::coded::tests::check_coded::<MergeSide>();
+        crate::coded::tests::check_coded::<MergeProblem>();
+    }
+}
