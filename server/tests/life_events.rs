@@ -8,17 +8,17 @@
 mod common;
 
 use chrono::Utc;
-use common::people::{complaint, date, household_request, member, nik};
+use common::people::{date, household_request, member, nik};
 use common::{TestResult, actor, audit_rows, database_with_areas};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use server::entities::{cases, household_events, households, members, proposals};
 use server::services;
 use shared::DomainError;
 use shared::case::{CaseAction, CaseState, CloseReason};
-use shared::complaint::{Channel, ComplaintType, EvidenceDocument};
+use shared::complaint::EvidenceDocument;
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{
-    CaseTransitionRequest, HouseholdFile, IdentityQuery, IssueReferral, NewCard, OpenCase,
+    HouseholdFile, IdentityQuery, NewCard,
     TimelineWhat,
 };
 use shared::geo::Address;
@@ -128,62 +128,14 @@ impl Family {
         key: &str,
         member_id: Option<i64>,
     ) -> Result<i64, Box<dyn std::error::Error>> {
-        let case_id = self
-            .services
-            .cases
-            .open(
-                &self.fo,
-                OpenCase {
-                    idempotency_key: key.into(),
-                    household_id: self.id,
-                    channel: Channel::WalkInPuskesos,
-                    complaints: vec![complaint(ComplaintType::ServiceRequest)],
-                },
-            )
-            .await?
-            .id;
-        let Some(member_id) = member_id else {
-            return Ok(case_id);
+        let desk = common::casework::Desk {
+            db: &self.db,
+            services: &self.services,
+            fo: &self.fo,
+            coordinator: &self.coordinator,
+            village: WALED_DESA,
         };
-        let bo = actor(
-            &self.db,
-            &self.services,
-            &format!("bo-{key}"),
-            Role::BackOffice,
-            Some(WALED_DESA),
-        )
-        .await?;
-        for (who, action) in [
-            (&self.fo, CaseAction::CheckRegistry),
-            (&bo, CaseAction::IdentifyNeeds),
-            (&self.coordinator, CaseAction::DecideService),
-        ] {
-            self.step(who, case_id, action).await?;
-        }
-        let institution_id = common::institution(&self.db, &format!("RSUD {key}")).await?;
-        let programme_id = common::programme(&self.db, institution_id).await?;
-        self.services
-            .referrals
-            .issue(
-                &self.coordinator,
-                IssueReferral {
-                    idempotency_key: format!("r-{key}"),
-                    case_id,
-                    complaint_id: None,
-                    member_id: Some(member_id),
-                    programme_id,
-                    institution_id,
-                    consent: Some(shared::referral::ConsentGiven {
-                        given_by: "Rina".into(),
-                        given_on: Utc::now().date_naive(),
-                        institution_id,
-                        programme_id,
-                        resident_informed: true,
-                    }),
-                },
-            )
-            .await?;
-        Ok(case_id)
+        desk.case_for(self.id, key, member_id).await
     }
 
     async fn step(
@@ -192,26 +144,7 @@ impl Family {
         case_id: i64,
         action: CaseAction,
     ) -> Result<(), ServiceError> {
-        let version = self
-            .services
-            .cases
-            .detail(who, case_id)
-            .await?
-            .summary
-            .version;
-        self.services
-            .cases
-            .transition(
-                who,
-                CaseTransitionRequest {
-                    case_id,
-                    version,
-                    action,
-                    note: "Dicatat".into(),
-                },
-            )
-            .await
-            .map(|_| ())
+        common::casework::step(&self.services, who, case_id, action).await
     }
 }
 

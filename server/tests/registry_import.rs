@@ -907,6 +907,7 @@ async fn household(
         income_band: Set("below_500k".into()),
         details: Set("{}".into()),
         status: Set("active".into()),
+        merged_into: Set(None),
         created_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
