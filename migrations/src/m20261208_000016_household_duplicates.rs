@@ -77,9 +77,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(DuplicateReviews::Table)
-                    .col(ColumnDef::new(DuplicateReviews::HouseholdA).big_integer().not_null())
-                    .col(ColumnDef::new(DuplicateReviews::HouseholdB).big_integer().not_null())
-                    .col(ColumnDef::new(DuplicateReviews::ReviewedBy).big_integer().null())
+                    .col(
+                        ColumnDef::new(DuplicateReviews::HouseholdA)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(DuplicateReviews::HouseholdB)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(DuplicateReviews::ReviewedBy)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(
                         ColumnDef::new(DuplicateReviews::ReviewedAt)
                             .timestamp_with_time_zone()

@@ -58,7 +58,10 @@ async fn desks() -> Result<Desks, Box<dyn std::error::Error>> {
 }
 
 /// The Wiryono family of `village` (Darto, Sumiati) as first registered.
-fn first_record(village: &str, serial: u16) -> Result<RegisterHousehold, Box<dyn std::error::Error>> {
+fn first_record(
+    village: &str,
+    serial: u16,
+) -> Result<RegisterHousehold, Box<dyn std::error::Error>> {
     let mut request = household_request(village, serial, &format!("first-{serial}"))?;
     request.confirmed_new = false;
     Ok(request)
@@ -67,7 +70,10 @@ fn first_record(village: &str, serial: u16) -> Result<RegisterHousehold, Box<dyn
 /// The same family registered again from another desk: the names in the
 /// old spelling (Wirjono, Soemiati), other numbers (typed wrong), and their
 /// daughter Rina.
-fn second_record(village: &str, serial: u16) -> Result<RegisterHousehold, Box<dyn std::error::Error>> {
+fn second_record(
+    village: &str,
+    serial: u16,
+) -> Result<RegisterHousehold, Box<dyn std::error::Error>> {
     let mut request = household_request(village, serial, &format!("second-{serial}"))?;
     request.confirmed_new = false;
     request.household.head_name = "Darto Wirjono".into();
@@ -118,7 +124,13 @@ async fn a_family_registered_twice_is_shown_before_saving_and_saved_only_when_co
     let mut people: Vec<(String, Option<String>, LikenessReason)> = found
         .people
         .iter()
-        .map(|p| (p.typed_name.clone(), p.found_name.clone(), p.likeness.reason))
+        .map(|p| {
+            (
+                p.typed_name.clone(),
+                p.found_name.clone(),
+                p.likeness.reason,
+            )
+        })
         .collect();
     people.sort();
     assert_eq!(
@@ -140,7 +152,14 @@ async fn a_family_registered_twice_is_shown_before_saving_and_saved_only_when_co
     assert_eq!(audit_rows(&d.db, "check_duplicates", "ok").await?.len(), 1);
 
     // Staff of another village of the sub-district learn only where.
-    let other_fo = actor(&d.db, &d.services, "fo-kota", Role::FrontOffice, Some(WALED_KOTA)).await?;
+    let other_fo = actor(
+        &d.db,
+        &d.services,
+        "fo-kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
+    )
+    .await?;
     let elsewhere = second_record(WALED_KOTA, 3)?;
     let likely = d
         .services
@@ -159,20 +178,17 @@ async fn a_family_registered_twice_is_shown_before_saving_and_saved_only_when_co
         confirmed_new: true,
         ..again
     };
-    let second = d
-        .services
-        .households
-        .register(&d.fo, confirmed)
-        .await?
-        .id;
+    let second = d.services.households.register(&d.fo, confirmed).await?.id;
     assert_ne!(second, first);
     let registered = audit_rows(&d.db, "register_household", "ok").await?;
     assert!(
-        registered.iter().any(|row| row.object_id == Some(second.to_string())
-            && row
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.contains(&format!("confirmed_new_despite=[{first}]")))),
+        registered
+            .iter()
+            .any(|row| row.object_id == Some(second.to_string())
+                && row
+                    .detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains(&format!("confirmed_new_despite=[{first}]")))),
         "{registered:?}"
     );
     // Another family altogether is saved at once.
@@ -193,7 +209,10 @@ async fn caught(
     stored: (&str, chrono::NaiveDate),
     typed: (&str, chrono::NaiveDate),
 ) -> Result<bool, Box<dyn std::error::Error>> {
-    let make = |serial: u16, name: &str, birth: chrono::NaiveDate| -> Result<RegisterHousehold, Box<dyn std::error::Error>> {
+    let make = |serial: u16,
+                name: &str,
+                birth: chrono::NaiveDate|
+     -> Result<RegisterHousehold, Box<dyn std::error::Error>> {
         let mut request = household_request(WALED_DESA, serial, &format!("table-{serial}"))?;
         request.household.head_name = name.into();
         request.members.truncate(1);
@@ -223,16 +242,70 @@ async fn who_is_caught_as_registered_twice_follows_indonesian_naming() -> TestRe
     let d = desks().await?;
     // Each row's people are born years away from every other row's.
     let table: Vec<(&str, (i32, u32, u32), &str, (i32, u32, u32), bool)> = vec![
-        ("Muhammad Rizki", (1950, 1, 5), "Mochamad Rizky", (1950, 1, 5), true),
-        ("Siti Aminah", (1953, 2, 7), "Sitti Aminah", (1953, 2, 7), true),
-        ("Siti Aminah", (1956, 3, 9), "Aminah Siti", (1956, 3, 9), true),
-        ("Sri Rahayu Ningsih", (1959, 4, 1), "Sri Rahayu", (1959, 4, 1), true),
+        (
+            "Muhammad Rizki",
+            (1950, 1, 5),
+            "Mochamad Rizky",
+            (1950, 1, 5),
+            true,
+        ),
+        (
+            "Siti Aminah",
+            (1953, 2, 7),
+            "Sitti Aminah",
+            (1953, 2, 7),
+            true,
+        ),
+        (
+            "Siti Aminah",
+            (1956, 3, 9),
+            "Aminah Siti",
+            (1956, 3, 9),
+            true,
+        ),
+        (
+            "Sri Rahayu Ningsih",
+            (1959, 4, 1),
+            "Sri Rahayu",
+            (1959, 4, 1),
+            true,
+        ),
         ("Soekarno", (1962, 6, 6), "Sukarno", (1962, 6, 6), true),
-        ("Djoko Santoso", (1965, 8, 3), "Joko Santoso", (1965, 3, 8), true),
-        ("Budi Santoso", (1968, 5, 5), "Budi Susanto", (1968, 5, 5), false),
-        ("Rina Wulandari", (1971, 9, 9), "Rini Wulandari", (1971, 9, 9), false),
-        ("Hasan Basri", (1974, 1, 1), "Husain Basri", (1974, 1, 1), false),
-        ("Agus Salim", (1977, 1, 1), "Agus Salim", (1980, 1, 1), false),
+        (
+            "Djoko Santoso",
+            (1965, 8, 3),
+            "Joko Santoso",
+            (1965, 3, 8),
+            true,
+        ),
+        (
+            "Budi Santoso",
+            (1968, 5, 5),
+            "Budi Susanto",
+            (1968, 5, 5),
+            false,
+        ),
+        (
+            "Rina Wulandari",
+            (1971, 9, 9),
+            "Rini Wulandari",
+            (1971, 9, 9),
+            false,
+        ),
+        (
+            "Hasan Basri",
+            (1974, 1, 1),
+            "Husain Basri",
+            (1974, 1, 1),
+            false,
+        ),
+        (
+            "Agus Salim",
+            (1977, 1, 1),
+            "Agus Salim",
+            (1980, 1, 1),
+            false,
+        ),
     ];
     for (row, (stored, sb, typed, tb, expected)) in table.into_iter().enumerate() {
         let day = |(y, m, dd): (i32, u32, u32)| date(y, m, dd);
@@ -278,8 +351,12 @@ async fn registered_twice(d: &Desks) -> Result<Twice, Box<dyn std::error::Error>
                 .ok_or_else(|| format!("no {name}").into())
         }
     };
-    let sumiati: i64 = member_named(kept, "Sumiati").await.map_err(|e: Box<dyn std::error::Error>| e)?;
-    let soemiati: i64 = member_named(merged, "Soemiati").await.map_err(|e: Box<dyn std::error::Error>| e)?;
+    let sumiati: i64 = member_named(kept, "Sumiati")
+        .await
+        .map_err(|e: Box<dyn std::error::Error>| e)?;
+    let soemiati: i64 = member_named(merged, "Soemiati")
+        .await
+        .map_err(|e: Box<dyn std::error::Error>| e)?;
     let desk = Desk {
         db: &d.db,
         services: &d.services,
@@ -324,7 +401,11 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
     let d = desks().await?;
     let t = registered_twice(&d).await?;
     // The district's list shows the pair.
-    let list = d.services.households.district_duplicates(&d.manager).await?;
+    let list = d
+        .services
+        .households
+        .district_duplicates(&d.manager)
+        .await?;
     assert_eq!(list.len(), 1, "{list:?}");
     assert_eq!(
         (list[0].first.household_id, list[0].second.household_id),
@@ -340,7 +421,10 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         .merge_preview(&d.manager, t.kept, t.merged)
         .await?;
     assert!(matches!(
-        d.services.households.merge_preview(&d.fo, t.kept, t.merged).await,
+        d.services
+            .households
+            .merge_preview(&d.fo, t.kept, t.merged)
+            .await,
         Err(ServiceError::Forbidden | ServiceError::Invalid(DomainError::AccessDenied { .. }))
     ));
     assert_eq!(preview.same_people.len(), 2);
@@ -382,10 +466,17 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
     );
 
     let request = merge_request(&t, preview.same_people.clone(), "m-ok");
-    let survivor = d.services.households.merge(&d.manager, request.clone()).await?;
+    let survivor = d
+        .services
+        .households
+        .merge(&d.manager, request.clone())
+        .await?;
     assert_eq!(survivor.id, t.kept);
     // A resend answers the same and merges nothing twice.
-    assert_eq!(d.services.households.merge(&d.manager, request).await?.id, t.kept);
+    assert_eq!(
+        d.services.households.merge(&d.manager, request).await?.id,
+        t.kept
+    );
 
     // Every member of both records is on the surviving one; the same people
     // are kept once (the second entry marked as listed twice).
@@ -429,7 +520,10 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         .one(&d.db)
         .await?
         .ok_or("no household")?;
-    assert_eq!((merged.status.as_str(), merged.merged_into), ("merged", Some(t.kept)));
+    assert_eq!(
+        (merged.status.as_str(), merged.merged_into),
+        ("merged", Some(t.kept))
+    );
     // Both records say what happened.
     let events = household_events::Entity::find()
         .filter(household_events::Column::Kind.eq("merged"))
@@ -472,7 +566,13 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
     assert!(listed.items.iter().all(|h| h.id != t.merged));
     assert!(listed.items.iter().any(|h| h.id == t.kept));
     // No pair left to show; the counters equal a recount.
-    assert!(d.services.households.district_duplicates(&d.manager).await?.is_empty());
+    assert!(
+        d.services
+            .households
+            .district_duplicates(&d.manager)
+            .await?
+            .is_empty()
+    );
     assert_eq!(common::stats_drift(&d.db).await?, Vec::<String>::new());
     assert_eq!(audit_rows(&d.db, "merge_households", "ok").await?.len(), 1);
     Ok(())
@@ -482,7 +582,14 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
 async fn two_families_set_aside_leave_the_list() -> TestResult {
     let d = desks().await?;
     let t = registered_twice(&d).await?;
-    assert_eq!(d.services.households.district_duplicates(&d.manager).await?.len(), 1);
+    assert_eq!(
+        d.services
+            .households
+            .district_duplicates(&d.manager)
+            .await?
+            .len(),
+        1
+    );
     assert!(
         d.services
             .households
@@ -500,10 +607,29 @@ async fn two_families_set_aside_leave_the_list() -> TestResult {
         .households
         .dismiss_duplicate(&d.manager, t.kept, t.merged)
         .await?;
-    assert!(d.services.households.district_duplicates(&d.manager).await?.is_empty());
+    assert!(
+        d.services
+            .households
+            .district_duplicates(&d.manager)
+            .await?
+            .is_empty()
+    );
     // Another district's manager sees none of it.
-    let other = actor(&d.db, &d.services, "manajer-klaten", Role::SlrtManager, Some("33.04")).await?;
-    assert!(d.services.households.district_duplicates(&other).await?.is_empty());
+    let other = actor(
+        &d.db,
+        &d.services,
+        "manajer-klaten",
+        Role::SlrtManager,
+        Some("33.04"),
+    )
+    .await?;
+    assert!(
+        d.services
+            .households
+            .district_duplicates(&other)
+            .await?
+            .is_empty()
+    );
     assert_eq!(audit_rows(&d.db, "dismiss_duplicate", "ok").await?.len(), 2);
     Ok(())
 }

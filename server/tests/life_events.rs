@@ -17,10 +17,7 @@ use shared::DomainError;
 use shared::case::{CaseAction, CaseState, CloseReason};
 use shared::complaint::EvidenceDocument;
 use shared::contract::{Actor, ServiceError, Services};
-use shared::dto::{
-    HouseholdFile, IdentityQuery, NewCard,
-    TimelineWhat,
-};
+use shared::dto::{HouseholdFile, IdentityQuery, NewCard, TimelineWhat};
 use shared::geo::Address;
 use shared::household::HouseholdEventKind;
 use shared::identity::{NoKk, Sex};

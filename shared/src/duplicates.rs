@@ -6,6 +6,8 @@
 //! member, case, referral, event and proposal of the other record carried
 //! over, and the other record kept as merged, closed to new work.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -35,25 +37,44 @@ pub struct Person {
 pub type PersonPair = (usize, usize, Likeness);
 
 /// The people of one sub-district likely the same as someone of another
-/// household there. `people` is sorted by birth date here; each person is
-/// compared only with those born within [`BIRTH_WINDOW_DAYS`] of them, so a
-/// sub-district of a hundred thousand people is read in one pass.
+/// household there. `people` is sorted by birth date here. Two people are
+/// alike only when their names share a word's key (see
+/// [`crate::names::likeness`]), so each person is compared only with those
+/// sharing one of its words and born within [`BIRTH_WINDOW_DAYS`] of them:
+/// a sub-district of a hundred thousand people is read in one pass.
 pub fn likely_pairs(people: &mut [Person]) -> Vec<PersonPair> {
     people.sort_by_key(|p| p.birth);
+    let people: &[Person] = people;
+    // Each word's key → the people whose names hold it, by birth date.
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, person) in people.iter().enumerate() {
+        let mut keys: Vec<&str> = person.keys.iter().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            by_word.entry(key).or_default().push(index);
+        }
+    }
+    let mut compared: HashSet<(usize, usize)> = HashSet::new();
     let mut pairs = Vec::new();
-    for (i, first) in people.iter().enumerate() {
-        for (offset, second) in people.iter().skip(i + 1).enumerate() {
-            if (second.birth - first.birth).num_days() > BIRTH_WINDOW_DAYS {
-                break;
-            }
-            if first.household_id == second.household_id {
-                continue;
-            }
-            if let Some(alike) = likeness(&first.keys, first.birth, &second.keys, second.birth) {
-                pairs.push((i, i + 1 + offset, alike));
+    for sharing in by_word.values() {
+        for (at, &a) in sharing.iter().enumerate() {
+            for &b in &sharing[at + 1..] {
+                let (first, second) = (&people[a], &people[b]);
+                if (second.birth - first.birth).num_days() > BIRTH_WINDOW_DAYS {
+                    break;
+                }
+                if first.household_id == second.household_id || !compared.insert((a, b)) {
+                    continue;
+                }
+                if let Some(alike) = likeness(&first.keys, first.birth, &second.keys, second.birth)
+                {
+                    pairs.push((a, b, alike));
+                }
             }
         }
     }
+    pairs.sort_by_key(|(a, b, _)| (*a, *b));
     pairs
 }
 
@@ -247,8 +268,14 @@ mod tests {
         assert_eq!(
             same_people(&survivor, &merged),
             vec![
-                SamePerson { kept: 1, merged: 11 },
-                SamePerson { kept: 2, merged: 13 },
+                SamePerson {
+                    kept: 1,
+                    merged: 11
+                },
+                SamePerson {
+                    kept: 2,
+                    merged: 13
+                },
             ]
         );
     }

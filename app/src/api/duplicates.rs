@@ -49,10 +49,7 @@ pub async fn get_merge_preview(survivor: i64, merged: i64) -> Result<MergePrevie
 #[server(prefix = "/api", endpoint = "merge_households", input = Json)]
 pub async fn merge_household_records(request: MergeHouseholds) -> Result<Created, AppError> {
     let actor = ssr::actor()?;
-    Ok(ssr::services()?
-        .households
-        .merge(&actor, request)
-        .await?)
+    Ok(ssr::services()?.households.merge(&actor, request).await?)
 }
 
 /// Two households are different families: the pair leaves the list.

@@ -131,7 +131,9 @@ fn MergeBody(user: CurrentUser) -> impl IntoView {
             (id("survivor"), id("merged"))
         })
     };
-    let preview = Resource::new(ids, |(survivor, merged)| get_merge_preview(survivor, merged));
+    let preview = Resource::new(ids, |(survivor, merged)| {
+        get_merge_preview(survivor, merged)
+    });
     view! {
         <a class="text-sm text-teal-800 underline" href=paths::DUPLICATES>{tr("← Keluarga ganda", "← Duplicate households")}</a>
         <PageHeading text=tr("Gabungkan keluarga ganda", "Merge duplicate households") />
@@ -184,13 +186,28 @@ fn economy_of(file: &HouseholdFile) -> String {
 }
 
 /// The fields a merge chooses, with the test id of their radios.
-type Group = (&'static str, &'static str, &'static str, fn(&HouseholdFile) -> String);
+type Group = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&HouseholdFile) -> String,
+);
 
 const GROUPS: [Group; 4] = [
-    ("head_name", "Nama kepala keluarga", "Head of family", head_of),
+    (
+        "head_name",
+        "Nama kepala keluarga",
+        "Head of family",
+        head_of,
+    ),
     ("address", "Alamat", "Address", address_of),
     ("house", "Kondisi rumah", "Housing", house_of),
-    ("economy", "Penghasilan dan aset", "Income and assets", economy_of),
+    (
+        "economy",
+        "Penghasilan dan aset",
+        "Income and assets",
+        economy_of,
+    ),
 ];
 
 fn member_line(member: &MemberFile) -> String {
@@ -210,7 +227,8 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
         merged,
         same_people,
     } = preview;
-    let choices: [RwSignal<MergeSide>; 4] = std::array::from_fn(|_| RwSignal::new(MergeSide::Survivor));
+    let choices: [RwSignal<MergeSide>; 4] =
+        std::array::from_fn(|_| RwSignal::new(MergeSide::Survivor));
     // For each counting member of the merged record: the member of the
     // surviving record it is (0: another person, who joins the family).
     let pairing: Vec<(MemberFile, RwSignal<i64>)> = merged

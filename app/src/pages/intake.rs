@@ -526,7 +526,10 @@ fn LikelyDuplicates(
     form: FormState<Draft>,
     save: leptos::prelude::Action<Draft, Result<shared::dto::Created, AppError>>,
 ) -> impl IntoView {
-    let found = Resource::new(|| (), move |()| registration_duplicates(form.draft.get_untracked()));
+    let found = Resource::new(
+        || (),
+        move |()| registration_duplicates(form.draft.get_untracked()),
+    );
     let listed = move || {
         found.get().map(|answer| match answer {
             Ok(households) => Either::Left(
@@ -535,7 +538,9 @@ fn LikelyDuplicates(
                     .map(|household| view! { <LikelyHouseholdItem household /> })
                     .collect_view(),
             ),
-            Err(error) => Either::Right(view! { <li class="text-sm text-red-800">{error.message()}</li> }),
+            Err(error) => {
+                Either::Right(view! { <li class="text-sm text-red-800">{error.message()}</li> })
+            }
         })
     };
     view! {
@@ -571,10 +576,9 @@ fn LikelyDuplicates(
 /// One household likely the same, with the people alike and why.
 #[component]
 fn LikelyHouseholdItem(household: shared::duplicates::LikelyHousehold) -> impl IntoView {
-    let title = household
-        .head_name
-        .clone()
-        .unwrap_or_else(|| tr("Keluarga di desa lain", "A household in another village").to_string());
+    let title = household.head_name.clone().unwrap_or_else(|| {
+        tr("Keluarga di desa lain", "A household in another village").to_string()
+    });
     let place = match &household.no_kk_masked {
         Some(kk) => format!("KK {kk} · {}", household.village_name),
         None => household.village_name.clone(),

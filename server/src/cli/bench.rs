@@ -270,10 +270,19 @@ pub async fn run(
         options.lists,
     )
     .await?;
+    let (families, districts) = duplicate_timings(db, &villages, &mut rng, options.lookups).await?;
     let mut rows = vec![
         timing(
             "NIK lookup (keyed hash, with registry check + audit)",
             lookups,
+        ),
+        timing(
+            "families likely the same, looked up at registration (whole family)",
+            families,
+        ),
+        timing(
+            "district's list of households likely registered twice",
+            districts,
         ),
         timing("case list page /kasus, one village (SSR)", pages),
         timing("case list, one village, open, page 1", lists),
@@ -281,6 +290,66 @@ pub async fn run(
     ];
     rows.extend(dashboards);
     Ok(rows)
+}
+
+/// Times the look-up of households likely the same family as one being
+/// registered (a stored family typed again with each name's words in another
+/// order, so that it finds itself), and a few districts' duplicate lists.
+async fn duplicate_timings(
+    db: &DatabaseConnection,
+    villages: &[String],
+    rng: &mut StdRng,
+    samples: usize,
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+    use crate::services::households::duplicates::{likely_in_subdistrict, likely_pairs_in};
+    let fail = |e: shared::contract::ServiceError| anyhow::anyhow!(e.to_string());
+    let max_household = households::Entity::find()
+        .order_by_desc(households::Column::Id)
+        .one(db)
+        .await?
+        .map(|h| h.id)
+        .unwrap_or(0);
+    let mut families = Vec::with_capacity(samples);
+    let mut found = 0;
+    while families.len() < samples {
+        let Some(household) = households::Entity::find_by_id(rng.gen_range(1..=max_household))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let typed: Vec<(String, chrono::NaiveDate)> = members::Entity::find()
+            .filter(members::Column::HouseholdId.eq(household.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let words: Vec<&str> = m.name.split_whitespace().rev().collect();
+                (words.join(" "), m.birth_date)
+            })
+            .collect();
+        let started = Instant::now();
+        let likely = likely_in_subdistrict(db, &household.village_code, &typed, None)
+            .await
+            .map_err(fail)?;
+        families.push(started.elapsed());
+        found += usize::from(likely.iter().any(|(row, _)| row.id == household.id));
+    }
+    anyhow::ensure!(found == samples, "a family typed again was not found");
+    let mut districts = Vec::new();
+    for _ in 0..3 {
+        let village = AreaCode::parse(&villages[rng.gen_range(0..villages.len())])
+            .map_err(|e| anyhow::anyhow!(e.message_en()))?;
+        let district = village
+            .ancestor_at(shared::geo::AreaLevel::District)
+            .unwrap_or(village);
+        let started = Instant::now();
+        likely_pairs_in(db, &shared::geo::AreaScope::Area(district))
+            .await
+            .map_err(fail)?;
+        districts.push(started.elapsed());
+    }
+    Ok((families, districts))
 }
 
 /// The same figures the district dashboard shows, counted from the records by

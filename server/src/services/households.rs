@@ -2,7 +2,7 @@
 //! the household file, changes with optimistic concurrency, revealing a whole
 //! identity number, and household events (move, split, death, duplicate).
 
-mod duplicates;
+pub(crate) mod duplicates;
 mod life_events;
 
 use std::collections::HashMap;
@@ -268,9 +268,9 @@ pub(crate) fn open_for_work(row: &households::Model, action: Action) -> Result<(
         Action::ViewPersonalData | Action::ViewFullIdentity | Action::ViewSpecificData
     );
     match row.merged_into {
-        Some(into) if !reading && row.status == households::MERGED => Err(ServiceError::Invalid(
-            DomainError::HouseholdMerged { into },
-        )),
+        Some(into) if !reading && row.status == households::MERGED => {
+            Err(ServiceError::Invalid(DomainError::HouseholdMerged { into }))
+        }
         _ => Ok(()),
     }
 }
@@ -994,7 +994,10 @@ impl HouseholdService for DbHouseholdService {
                 } else {
                     let seen: Vec<String> = likely
                         .iter()
-                        .map(|l| l.household_id.map_or("other_area".into(), |id| id.to_string()))
+                        .map(|l| {
+                            l.household_id
+                                .map_or("other_area".into(), |id| id.to_string())
+                        })
                         .collect();
                     format!(
                         "members={}; confirmed_new_despite=[{}]",
@@ -1144,7 +1147,12 @@ impl HouseholdService for DbHouseholdService {
         check_nik_free(&self.db, &self.key, &member, None).await?;
         let write = self.db.change(Kind::Household, &[household_id]).await?;
         let row = write
-            .insert(member_model(&self.key, household_id, village.as_str(), &member)?)
+            .insert(member_model(
+                &self.key,
+                household_id,
+                village.as_str(),
+                &member,
+            )?)
             .await?;
         write
             .audit(entry(

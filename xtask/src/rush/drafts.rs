@@ -64,7 +64,8 @@ pub fn lookup(nik: &str) -> String {
     format!(r#"{{"kind":"nik","number":{}}}"#, string(nik))
 }
 
-/// `register_household` arguments: one head of household, as the form sends it.
+/// `register_household` arguments: one head of household, as the form sends
+/// it once the front desk has confirmed a new family.
 pub fn registration(key: &str, village: &str, who: &Identity) -> String {
     let household = format!(
         concat!(
@@ -89,8 +90,10 @@ pub fn registration(key: &str, village: &str, who: &Identity) -> String {
         string(&who.head_name),
         string(&who.birth_date),
     );
+    // Each client's family is another family: the look-up of families
+    // likely the same still runs on every save, and the desk has confirmed.
     format!(
-        r#"{{"draft":{{"idempotency_key":{},"household":{household},"members":[{head}]}}}}"#,
+        r#"{{"draft":{{"idempotency_key":{},"household":{household},"members":[{head}],"confirmed_new":true}}}}"#,
         string(key)
     )
 }

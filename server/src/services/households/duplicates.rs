@@ -14,6 +14,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
+use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::contract::{Actor, ServiceError};
 use shared::dto::{Created, HouseholdFile, RegisterHousehold};
@@ -26,7 +27,6 @@ use shared::geo::AreaCode;
 use shared::household::HouseholdEventKind;
 use shared::member::{Member, MemberRegistryStatus, Relationship};
 use shared::names::{Likeness, likeness, name_keys};
-use shared::DomainError;
 
 use super::{DbHouseholdService, subdistrict_of};
 use crate::entities::{
@@ -196,6 +196,71 @@ fn persons(file: &HouseholdFile) -> Vec<Person> {
         .collect()
 }
 
+/// The households of `scope` likely the same family, by pair (lower id
+/// first), with their people alike: each sub-district read once, its people
+/// compared with those born within a year of them.
+pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &shared::geo::AreaScope,
+) -> Result<BTreeMap<(i64, i64), Vec<PairPerson>>, ServiceError> {
+    let mut query = members::Entity::find()
+        .select_only()
+        .column(members::Column::Subdistrict)
+        .distinct();
+    if let Some(condition) = scope_condition(members::Column::Subdistrict, scope) {
+        query = query.filter(condition);
+    }
+    let subdistricts: Vec<Option<String>> = query.into_tuple().all(db).await.map_err(db_failure)?;
+    // (first, second) → the pairs of people, by name.
+    let mut pairs: BTreeMap<(i64, i64), Vec<PairPerson>> = BTreeMap::new();
+    for subdistrict in subdistricts.into_iter().flatten() {
+        let rows: Vec<Row> = members::Entity::find()
+            .select_only()
+            .columns([
+                members::Column::Id,
+                members::Column::HouseholdId,
+                members::Column::Name,
+                members::Column::NameKey,
+                members::Column::BirthDate,
+                members::Column::RegistryStatus,
+            ])
+            .filter(members::Column::Subdistrict.eq(subdistrict))
+            .into_tuple::<Row>()
+            .all(db)
+            .await
+            .map_err(db_failure)?;
+        let rows: Vec<Row> = rows.into_iter().filter(|r| counts(&r.5)).collect();
+        let mut people: Vec<Person> = rows
+            .iter()
+            .map(|(id, household_id, name, key, birth, _)| Person {
+                id: *id,
+                household_id: *household_id,
+                keys: stored_keys(name, key.as_deref()),
+                birth: *birth,
+            })
+            .collect();
+        let name_of: HashMap<i64, &str> = rows
+            .iter()
+            .map(|(id, _, name, ..)| (*id, name.as_str()))
+            .collect();
+        for (a, b, alike) in likely_pairs(&mut people) {
+            let (mut first, mut second) = (&people[a], &people[b]);
+            if first.household_id > second.household_id {
+                std::mem::swap(&mut first, &mut second);
+            }
+            pairs
+                .entry((first.household_id, second.household_id))
+                .or_default()
+                .push(PairPerson {
+                    first_name: name_of.get(&first.id).copied().unwrap_or("").to_string(),
+                    second_name: name_of.get(&second.id).copied().unwrap_or("").to_string(),
+                    likeness: alike,
+                });
+        }
+    }
+    Ok(pairs)
+}
+
 /// Updates every row of `table` whose `column` names household `from` to name `to`.
 macro_rules! repoint {
     ($write:expr, $entity:ident, $column:ident, $from:expr, $to:expr) => {
@@ -222,8 +287,8 @@ impl DbHouseholdService {
             .iter()
             .map(|m| (m.name.clone(), m.birth_date))
             .collect();
-        let likely = likely_in_subdistrict(self.db.connection(), village.as_str(), &typed, None)
-            .await?;
+        let likely =
+            likely_in_subdistrict(self.db.connection(), village.as_str(), &typed, None).await?;
         let names = village_names(
             self.db.connection(),
             likely.iter().map(|(row, _)| row.village_code.clone()),
@@ -233,8 +298,8 @@ impl DbHouseholdService {
         Ok(likely
             .into_iter()
             .map(|(row, people)| {
-                let visible = AreaCode::parse(&row.village_code)
-                    .is_ok_and(|code| scope.contains_code(&code));
+                let visible =
+                    AreaCode::parse(&row.village_code).is_ok_and(|code| scope.contains_code(&code));
                 LikelyHousehold {
                     household_id: visible.then_some(row.id),
                     head_name: visible.then(|| row.head_name.clone()),
@@ -275,7 +340,10 @@ impl DbHouseholdService {
             .await?;
         let ids: Vec<String> = likely
             .iter()
-            .map(|l| l.household_id.map_or("other_area".into(), |id| id.to_string()))
+            .map(|l| {
+                l.household_id
+                    .map_or("other_area".into(), |id| id.to_string())
+            })
             .collect();
         self.db
             .audit_ok(
@@ -307,62 +375,7 @@ impl DbHouseholdService {
         )
         .await?;
         let db = self.db.connection();
-        let mut query = members::Entity::find()
-            .select_only()
-            .column(members::Column::Subdistrict)
-            .distinct();
-        if let Some(condition) = scope_condition(members::Column::Subdistrict, &scope) {
-            query = query.filter(condition);
-        }
-        let subdistricts: Vec<Option<String>> =
-            query.into_tuple().all(db).await.map_err(db_failure)?;
-        // (first, second) → the pairs of people, by name.
-        let mut pairs: BTreeMap<(i64, i64), Vec<PairPerson>> = BTreeMap::new();
-        for subdistrict in subdistricts.into_iter().flatten() {
-            let rows: Vec<Row> = members::Entity::find()
-                .select_only()
-                .columns([
-                    members::Column::Id,
-                    members::Column::HouseholdId,
-                    members::Column::Name,
-                    members::Column::NameKey,
-                    members::Column::BirthDate,
-                    members::Column::RegistryStatus,
-                ])
-                .filter(members::Column::Subdistrict.eq(subdistrict))
-                .into_tuple::<Row>()
-                .all(db)
-                .await
-                .map_err(db_failure)?;
-            let rows: Vec<Row> = rows.into_iter().filter(|r| counts(&r.5)).collect();
-            let mut people: Vec<Person> = rows
-                .iter()
-                .map(|(id, household_id, name, key, birth, _)| Person {
-                    id: *id,
-                    household_id: *household_id,
-                    keys: stored_keys(name, key.as_deref()),
-                    birth: *birth,
-                })
-                .collect();
-            let name_of: HashMap<i64, &str> = rows
-                .iter()
-                .map(|(id, _, name, ..)| (*id, name.as_str()))
-                .collect();
-            for (a, b, alike) in likely_pairs(&mut people) {
-                let (mut first, mut second) = (&people[a], &people[b]);
-                if first.household_id > second.household_id {
-                    std::mem::swap(&mut first, &mut second);
-                }
-                pairs
-                    .entry((first.household_id, second.household_id))
-                    .or_default()
-                    .push(PairPerson {
-                        first_name: name_of.get(&first.id).copied().unwrap_or("").to_string(),
-                        second_name: name_of.get(&second.id).copied().unwrap_or("").to_string(),
-                        likeness: alike,
-                    });
-            }
-        }
+        let pairs = likely_pairs_in(db, &scope).await?;
         let reviewed: HashSet<(i64, i64)> = duplicate_reviews::Entity::find()
             .all(db)
             .await
@@ -426,7 +439,10 @@ impl DbHouseholdService {
         for chunk in ids.chunks(500) {
             for (household_id, status) in members::Entity::find()
                 .select_only()
-                .columns([members::Column::HouseholdId, members::Column::RegistryStatus])
+                .columns([
+                    members::Column::HouseholdId,
+                    members::Column::RegistryStatus,
+                ])
                 .filter(members::Column::HouseholdId.is_in(chunk.iter().copied()))
                 .into_tuple::<(i64, String)>()
                 .all(db)
@@ -603,10 +619,16 @@ impl DbHouseholdService {
             .unwrap_or((merged.registry_id.clone(), merged.desil));
         let update = households::Entity::update_many()
             .col_expr(households::Column::HeadName, Expr::value(head_name.clone()))
-            .col_expr(households::Column::Dusun, Expr::value(address.dusun.clone()))
+            .col_expr(
+                households::Column::Dusun,
+                Expr::value(address.dusun.clone()),
+            )
             .col_expr(households::Column::Rw, Expr::value(address.rw.clone()))
             .col_expr(households::Column::Rt, Expr::value(address.rt.clone()))
-            .col_expr(households::Column::Street, Expr::value(address.street.clone()))
+            .col_expr(
+                households::Column::Street,
+                Expr::value(address.street.clone()),
+            )
             .col_expr(
                 households::Column::IncomeBand,
                 Expr::value(from(request.economy).income_band.clone()),
