@@ -57,6 +57,13 @@ pub enum Posted {
         draft: OpenCaseDraft,
         refusal: Option<AppError>,
     },
+    /// The merge of two household records, as chosen, with the refusal.
+    Merge {
+        request: Box<shared::duplicates::MergeHouseholds>,
+        refusal: Option<AppError>,
+    },
+    /// A pair of the duplicate list set aside, refused.
+    Dismiss { refusal: Option<AppError> },
 }
 
 /// The [`Posted`] answer of this render, if the page is answering a form post.
@@ -370,10 +377,49 @@ mod answering {
         })
     }
 
+    /// The merge of household record `merged` into `survivor`: merging shows
+    /// the record kept.
+    pub async fn merge(
+        services: &Services,
+        actor: &Actor,
+        (survivor, merged): (i64, i64),
+        pairs: &[(String, String)],
+    ) -> Answer {
+        if value(pairs, FORM) != "merge" {
+            return unknown_form();
+        }
+        let request = shared::duplicates::MergeHouseholds::from_form(pairs, survivor, merged);
+        let saved = services.households.merge(actor, request.clone()).await;
+        created_or_again(saved, paths::household_merged, |refusal| Posted::Merge {
+            request: Box::new(request),
+            refusal,
+        })
+    }
+
+    /// A pair of the district's duplicate list set aside as two families.
+    pub async fn dismiss(services: &Services, actor: &Actor, pairs: &[(String, String)]) -> Answer {
+        if value(pairs, FORM) != "dismiss" {
+            return unknown_form();
+        }
+        let id = |name: &str| value(pairs, name).parse::<i64>().unwrap_or(0);
+        let saved = services
+            .households
+            .dismiss_duplicate(actor, id("first"), id("second"))
+            .await
+            .map(|()| Created { id: 0 });
+        created_or_again(
+            saved,
+            |_| paths::DUPLICATES.to_string(),
+            |refusal| Posted::Dismiss { refusal },
+        )
+    }
+
     fn unknown_form() -> Answer {
         Answer::NotAForm
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use answering::{front_desk, household, household_edit, life_event, member_edit};
+pub use answering::{
+    dismiss, front_desk, household, household_edit, life_event, member_edit, merge,
+};

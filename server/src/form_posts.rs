@@ -87,6 +87,26 @@ pub async fn member_edit(
     .await
 }
 
+/// `POST /ganda/{survivor}/{merged}`: the merge of two household records.
+pub async fn merge(
+    State(state): State<AppState>,
+    Path(ids): Path<(i64, i64)>,
+    request: Request,
+) -> Response {
+    answered(&state, request, async |services, actor, pairs| {
+        posted::merge(services, actor, ids, pairs).await
+    })
+    .await
+}
+
+/// `POST /ganda`: a pair of the duplicate list set aside as two families.
+pub async fn duplicates(State(state): State<AppState>, request: Request) -> Response {
+    answered(&state, request, async |services, actor, pairs| {
+        posted::dismiss(services, actor, pairs).await
+    })
+    .await
+}
+
 /// Reads the post, has `answer` answer it for the signed-in actor, and sends
 /// the answer (a post without a session signs in again).
 async fn answered(

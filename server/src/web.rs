@@ -312,6 +312,8 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             "/keluarga/{id}/anggota/{member}",
             post(form_posts::member_edit),
         )
+        .route(app::paths::DUPLICATES, post(form_posts::duplicates))
+        .route("/ganda/{survivor}/{merged}", post(form_posts::merge))
         .route(
             crate::uploads::MATCH_FILE_UPLOAD,
             post(crate::uploads::match_file),

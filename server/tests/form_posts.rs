@@ -32,10 +32,18 @@ struct Desk {
 }
 
 async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    desk_as("fo.waled", Role::FrontOffice, WALED_DESA).await
+}
+
+async fn desk_as(
+    username: &str,
+    role: Role,
+    area: &str,
+) -> Result<Desk, Box<dyn std::error::Error>> {
     let db = database_with_areas().await?;
-    account(&db, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?;
+    account(&db, username, role, Some(area)).await?;
     let app = common::site_router(&db, services::build(db.clone(), common::config()));
-    let cookie = common::sign_in(&app, "fo.waled").await?;
+    let cookie = common::sign_in(&app, username).await?;
     Ok(Desk { app, cookie, db })
 }
 
@@ -431,5 +439,148 @@ async fn a_household_edited_and_a_birth_recorded_without_script() -> TestResult 
     let (status, _, _) = desk.post(&format!("{household}/peristiwa"), &birth).await?;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(members::Entity::find().count(&desk.db).await?, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_family_on_record_is_shown_and_another_confirmed_without_script() -> TestResult {
+    let desk = desk().await?;
+    let (status, location, _) = desk.post("/layanan", &pairs(&registration("k-1"))).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let first = location.ok_or("no location")?;
+    // The same name and birth date on another card (a NIK typed otherwise).
+    let mut again = registration("k-2");
+    for (name, value) in &mut again {
+        match *name {
+            "no_kk" => *value = "3209011203150732".into(),
+            "members.0.nik" => *value = "3209011204850732".into(),
+            _ => {}
+        }
+    }
+    let (status, _, html) = desk.post("/layanan", &pairs(&again)).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(r#"data-testid="likely-duplicates""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"href="{first}""#)),
+        "the family on record opens from here"
+    );
+    assert!(html.contains(r#"name="confirmed_new""#));
+    assert!(
+        html.contains(r#"value="3209011203150732""#),
+        "what was typed stays"
+    );
+    assert_eq!(
+        server::entities::households::Entity::find()
+            .count(&desk.db)
+            .await?,
+        1,
+        "nothing saved"
+    );
+    again.push(("confirmed_new", "1".into()));
+    let (status, location, _) = desk.post("/layanan", &pairs(&again)).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_ne!(location.ok_or("no location")?, first);
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_records_merged_and_a_pair_set_aside_without_script() -> TestResult {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let desk = desk_as("manajer", Role::SlrtManager, "32.09").await?;
+    let services = services::build(desk.db.clone(), common::config());
+    let fo = common::actor(
+        &desk.db,
+        &services,
+        "fo",
+        Role::FrontOffice,
+        Some(WALED_DESA),
+    )
+    .await?;
+    let mut ids = Vec::new();
+    for serial in 1..=4 {
+        let mut request =
+            common::people::household_request(WALED_DESA, serial, &format!("h{serial}"))?;
+        if serial == 2 {
+            // The second record spells the head's name the old way.
+            request.household.head_name = "Darto Wirjono".into();
+            request.members[0].name = "Darto Wirjono".into();
+        }
+        ids.push(services.households.register(&fo, request).await?.id);
+    }
+    let head = |household: i64| {
+        let db = desk.db.clone();
+        async move {
+            server::entities::members::Entity::find()
+                .filter(server::entities::members::Column::HouseholdId.eq(household))
+                .filter(server::entities::members::Column::Relationship.eq(1))
+                .one(&db)
+                .await
+        }
+    };
+    let (kept, merged) = (ids[0], ids[1]);
+    let page = format!("/ganda/{kept}/{merged}");
+    let form = vec![
+        ("form", "merge".to_string()),
+        ("idempotency_key", "m-1".to_string()),
+        ("survivor_version", "1".to_string()),
+        ("merged_version", "1".to_string()),
+        ("head_name", "merged".to_string()),
+        ("address", "survivor".to_string()),
+        ("house", "survivor".to_string()),
+        ("economy", "merged".to_string()),
+    ];
+    // The second record's head left unpaired: refused, the choices kept.
+    let (status, _, html) = desk.post(&page, &pairs(&form)).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"data-testid="merge-error""#), "{html}");
+    assert!(html.contains("harus dipasangkan"), "{html}");
+    let merged_choice = html
+        .split("<input")
+        .find(|tag| tag.contains(r#"name="head_name" value="merged""#))
+        .ok_or("no choice of the second record's head name")?;
+    assert!(
+        merged_choice
+            .split('>')
+            .next()
+            .is_some_and(|tag| tag.contains("checked")),
+        "the choice made stays: {merged_choice}"
+    );
+    let merged_head = head(merged).await?.ok_or("no head")?.id;
+    let kept_head = head(kept).await?.ok_or("no head")?.id;
+    let pair = format!("same.{merged_head}");
+    let mut paired: Vec<(&str, &str)> = pairs(&form);
+    let kept_text = kept_head.to_string();
+    paired.push((pair.as_str(), kept_text.as_str()));
+    let (status, location, _) = desk.post(&page, &paired).await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("/keluarga/{kept}?diubah=digabung#riwayat").as_str())
+    );
+    let row = server::entities::households::Entity::find_by_id(merged)
+        .one(&desk.db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(row.merged_into, Some(kept));
+
+    // Another pair set aside as two families.
+    let (first, second) = (ids[2].to_string(), ids[3].to_string());
+    let (status, location, _) = desk
+        .post(
+            "/ganda",
+            &[("form", "dismiss"), ("first", &first), ("second", &second)],
+        )
+        .await?;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/ganda"));
+    assert_eq!(
+        server::entities::duplicate_reviews::Entity::find()
+            .count(&desk.db)
+            .await?,
+        1
+    );
     Ok(())
 }

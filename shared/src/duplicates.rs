@@ -205,6 +205,41 @@ pub struct MergeHouseholds {
     pub same_people: Vec<SamePerson>,
 }
 
+impl MergeHouseholds {
+    /// The merge form as posted without script: `pairs` are the form's (name,
+    /// value) pairs; `same.{member}` names the kept member a member of the
+    /// merged record is (`0` or absent: another person).
+    pub fn from_form(pairs: &[(String, String)], survivor_id: i64, merged_id: i64) -> Self {
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        let side = |name: &str| MergeSide::from_code(value(name)).unwrap_or(MergeSide::Survivor);
+        let same_people = pairs
+            .iter()
+            .filter_map(|(name, kept)| {
+                let merged = name.strip_prefix("same.")?.parse().ok()?;
+                let kept = kept.parse().ok().filter(|k: &i64| *k > 0)?;
+                Some(SamePerson { kept, merged })
+            })
+            .collect();
+        MergeHouseholds {
+            idempotency_key: value("idempotency_key").to_string(),
+            survivor_id,
+            survivor_version: value("survivor_version").parse().unwrap_or(0),
+            merged_id,
+            merged_version: value("merged_version").parse().unwrap_or(0),
+            head_name: side("head_name"),
+            address: side("address"),
+            house: side("house"),
+            economy: side("economy"),
+            same_people,
+        }
+    }
+}
+
 crate::coded_enum! {
     /// Why a merge is refused.
     pub enum MergeProblem {
@@ -277,6 +312,44 @@ mod tests {
                     merged: 13
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn a_merge_posted_without_script_reads_as_the_page_would_send_it() {
+        let posted: Vec<(String, String)> = [
+            ("form", "merge"),
+            ("idempotency_key", "k"),
+            ("survivor_version", "3"),
+            ("merged_version", "2"),
+            ("head_name", "merged"),
+            ("address", "survivor"),
+            ("house", "nonsense"),
+            ("same.21", "11"),
+            ("same.22", "0"),
+            ("same.x", "12"),
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        let request = MergeHouseholds::from_form(&posted, 1, 2);
+        assert_eq!(
+            request,
+            MergeHouseholds {
+                idempotency_key: "k".into(),
+                survivor_id: 1,
+                survivor_version: 3,
+                merged_id: 2,
+                merged_version: 2,
+                head_name: MergeSide::Merged,
+                address: MergeSide::Survivor,
+                house: MergeSide::Survivor,
+                economy: MergeSide::Survivor,
+                same_people: vec![SamePerson {
+                    kept: 11,
+                    merged: 21
+                }],
+            }
         );
     }
 

@@ -417,8 +417,6 @@ impl DomainError {
         matches!(
             self,
             DomainError::TransitionNotAllowed { .. }
-                | DomainError::LikelyDuplicate { .. }
-                | DomainError::HouseholdMerged { .. }
                 | DomainError::EscalationAtTop
                 | DomainError::ReferralsStillOpen { .. }
                 | DomainError::ConsentMissing

@@ -10,7 +10,7 @@ use shared::dto::{CurrentUser, HouseholdFile, MemberFile};
 use shared::duplicates::{DuplicatePair, MergeHouseholds, MergePreview, MergeSide, SamePerson};
 
 use crate::api::{
-    dismiss_duplicate, district_duplicates, get_merge_preview, merge_household_records,
+    AppError, dismiss_duplicate, district_duplicates, get_merge_preview, merge_household_records,
 };
 use crate::components::list::fresh_key;
 use crate::components::page::{
@@ -19,6 +19,7 @@ use crate::components::page::{
 use crate::format::date_id;
 use crate::i18n::{label, texts, tr};
 use crate::paths;
+use crate::posted::{FORM, Posted, posted_form};
 
 /// The district's households likely registered twice.
 #[component]
@@ -35,8 +36,23 @@ pub fn DuplicateListPage() -> impl IntoView {
 fn DuplicateList() -> impl IntoView {
     let dismissed = RwSignal::new(0_u32);
     let pairs = Resource::new(move || dismissed.get(), |_| district_duplicates());
+    let posted = posted_form();
+    // A pair set aside without script and refused: the refusal, above the list.
+    let refused = move || {
+        Suspend::new(async move {
+            match posted.await {
+                Some(Posted::Dismiss {
+                    refusal: Some(error),
+                }) => Some(view! {
+                    <p role="alert" class="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error.message()}</p>
+                }),
+                _ => None,
+            }
+        })
+    };
     view! {
         <PageHeading text=tr("Keluarga ganda", "Duplicate households") />
+        <Suspense fallback=|| ()>{refused}</Suspense>
         <p class="mb-4 text-sm text-slate-600">
             {tr(
                 "Keluarga di kecamatan yang sama dengan anggota yang namanya mirip (ejaan lain, disingkat, urutan ditukar) dan tanggal lahirnya sama atau berdekatan. Bandingkan keduanya lalu gabungkan, atau tandai sebagai keluarga yang berbeda.",
@@ -99,9 +115,21 @@ fn PairItem(pair: DuplicatePair, dismissed: RwSignal<u32>) -> impl IntoView {
                 <a class=BUTTON href=paths::merge(first, second) data-testid="compare-pair">
                     {tr("Bandingkan dan gabungkan", "Compare and merge")}
                 </a>
-                <button type="button" class=BUTTON_QUIET data-testid="dismiss-pair" disabled=move || dismiss.pending().get() on:click=move |_| { dismiss.dispatch(()); }>
-                    {tr("Keluarga berbeda", "Different families")}
-                </button>
+                <form
+                    method="post"
+                    action=paths::DUPLICATES
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        dismiss.dispatch(());
+                    }
+                >
+                    <input type="hidden" name=FORM value="dismiss" />
+                    <input type="hidden" name="first" value=first />
+                    <input type="hidden" name="second" value=second />
+                    <button type="submit" class=BUTTON_QUIET data-testid="dismiss-pair" disabled=move || dismiss.pending().get()>
+                        {tr("Keluarga berbeda", "Different families")}
+                    </button>
+                </form>
             </div>
             {move || dismiss.value().get().and_then(Result::err).map(|error| view! {
                 <p role="alert" class="mt-2 text-sm text-red-800">{error.message()}</p>
@@ -134,13 +162,18 @@ fn MergeBody(user: CurrentUser) -> impl IntoView {
     let preview = Resource::new(ids, |(survivor, merged)| {
         get_merge_preview(survivor, merged)
     });
+    let posted = posted_form();
     view! {
         <a class="text-sm text-teal-800 underline" href=paths::DUPLICATES>{tr("← Keluarga ganda", "← Duplicate households")}</a>
         <PageHeading text=tr("Gabungkan keluarga ganda", "Merge duplicate households") />
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
+                let posted = match posted.await {
+                    Some(Posted::Merge { request, refusal }) => Some((*request, refusal)),
+                    _ => None,
+                };
                 match preview.await {
-                    Ok(preview) => Either::Left(view! { <MergeForm preview /> }),
+                    Ok(preview) => Either::Left(view! { <MergeForm preview posted /> }),
                     Err(error) => Either::Right(view! { <ErrorPanel error /> }),
                 }
             })}
@@ -221,14 +254,27 @@ fn member_line(member: &MemberFile) -> String {
 }
 
 #[component]
-fn MergeForm(preview: MergePreview) -> impl IntoView {
+fn MergeForm(
+    preview: MergePreview,
+    /// The merge as posted without script, and the server's refusal.
+    posted: Option<(MergeHouseholds, Option<AppError>)>,
+) -> impl IntoView {
     let MergePreview {
         survivor,
         merged,
-        same_people,
+        mut same_people,
     } = preview;
-    let choices: [RwSignal<MergeSide>; 4] =
-        std::array::from_fn(|_| RwSignal::new(MergeSide::Survivor));
+    let (sent, refused) =
+        posted.map_or((None, None), |(request, refusal)| (Some(request), refusal));
+    let chosen = |index: usize| {
+        sent.as_ref().map_or(MergeSide::Survivor, |r| {
+            [r.head_name, r.address, r.house, r.economy][index]
+        })
+    };
+    let choices: [RwSignal<MergeSide>; 4] = std::array::from_fn(|i| RwSignal::new(chosen(i)));
+    if let Some(request) = &sent {
+        same_people = request.same_people.clone();
+    }
     // For each counting member of the merged record: the member of the
     // surviving record it is (0: another person, who joins the family).
     let pairing: Vec<(MemberFile, RwSignal<i64>)> = merged
@@ -249,7 +295,10 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
         .filter(|m| m.member.registry_status.counts_in_family())
         .map(|m| (m.id, member_line(m)))
         .collect();
-    let key = fresh_key();
+    let key = sent
+        .as_ref()
+        .map_or_else(fresh_key, |r| r.idempotency_key.clone());
+    let hidden_key = key.clone();
     let (survivor_id, survivor_version) = (survivor.id, survivor.version);
     let (merged_id, merged_version) = (merged.id, merged.version);
     let pairs_now = pairing.clone();
@@ -318,6 +367,7 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
             {tr("Tukar: pertahankan catatan 2", "Swap: keep record 2")}
         </a>
         <form
+            method="post"
             class="mt-4 space-y-4"
             data-testid="merge-form"
             on:submit=move |ev| {
@@ -325,6 +375,10 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
                 save.dispatch(());
             }
         >
+            <input type="hidden" name=FORM value="merge" />
+            <input type="hidden" name="idempotency_key" value=hidden_key />
+            <input type="hidden" name="survivor_version" value=survivor_version />
+            <input type="hidden" name="merged_version" value=merged_version />
             {GROUPS.iter().zip(choices).map(|((name, id, en, of), choice)| {
                 let ours = of(&survivor);
                 let theirs = of(&merged);
@@ -364,6 +418,7 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
                             <label for=id.clone() class=LABEL>{member_line(&member)}</label>
                             <select
                                 id=id
+                                name=format!("same.{}", member.id)
                                 class=INPUT
                                 data-testid="merge-pair"
                                 on:change=move |ev| kept.set(event_target_value(&ev).parse().unwrap_or(0))
@@ -379,9 +434,16 @@ fn MergeForm(preview: MergePreview) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            {move || save.value().get().and_then(Result::err).map(|error| view! {
-                <p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="merge-error">{error.message()}</p>
-            })}
+            {move || {
+                let shown = match save.value().get() {
+                    Some(Err(error)) => Some(error),
+                    Some(Ok(_)) => None,
+                    None => refused.clone(),
+                };
+                shown.map(|error| view! {
+                    <p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="merge-error">{error.message()}</p>
+                })
+            }}
             <button type="submit" class=BUTTON disabled=move || save.pending().get() data-testid="merge-submit">
                 {move || if save.pending().get() { texts().loading } else { tr("Gabungkan", "Merge") }}
             </button>

@@ -656,7 +656,7 @@ impl DbHouseholdService {
         }
         self.unite_people(&write, &request.same_people).await?;
         // Every member, case, event, proposal, enrolment, photo and document
-        // of the merged record now belongs to the surviving one.
+        // of the merged record now belongs to the surviving one (photo: see below).
         members::Entity::update_many()
             .col_expr(members::Column::HouseholdId, Expr::value(survivor.id))
             .col_expr(
@@ -676,7 +676,17 @@ impl DbHouseholdService {
         repoint!(write, household_events, HouseholdId, merged.id, survivor.id);
         repoint!(write, proposals, HouseholdId, merged.id, survivor.id);
         repoint!(write, enrolments, HouseholdId, merged.id, survivor.id);
-        repoint!(write, house_photos, HouseholdId, merged.id, survivor.id);
+        // A household has one photo of its house's front: the kept record's
+        // stays; the other's moves only to a record without one (else it
+        // stays with the merged record, which keeps it readable).
+        if house_photos::Entity::find_by_id(survivor.id)
+            .one(&write)
+            .await
+            .map_err(db_failure)?
+            .is_none()
+        {
+            repoint!(write, house_photos, HouseholdId, merged.id, survivor.id);
+        }
         attachments::Entity::update_many()
             .col_expr(attachments::Column::OwnerId, Expr::value(survivor.id))
             .filter(attachments::Column::OwnerType.eq("household"))
