@@ -18,6 +18,7 @@ mod m20261207_000012_proposal_batches;
 mod m20261207_000013_proposal_counters;
 mod m20261207_000014_house_photos;
 mod m20261207_000015_member_name_keys;
+mod m20261208_000016_documents;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_proposal_counters::Migration),
             Box::new(m20261207_000014_house_photos::Migration),
             Box::new(m20261207_000015_member_name_keys::Migration),
+            Box::new(m20261208_000016_documents::Migration),
         ]
     }
 }

@@ -176,6 +176,10 @@ pub enum DomainError {
     },
     /// A photo is refused (see [`crate::photo`]).
     Photo { problem: crate::photo::PhotoProblem },
+    /// A document is refused (see [`crate::document`]).
+    Document {
+        problem: crate::document::DocumentProblem,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -386,6 +390,7 @@ impl DomainError {
             DomainError::Meeting { .. } => "meeting",
             DomainError::Batch { .. } => "batch",
             DomainError::Photo { .. } => "photo",
+            DomainError::Document { .. } => "document",
             DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
@@ -628,6 +633,7 @@ impl DomainError {
             DomainError::Meeting { problem } => problem.label_id().to_string(),
             DomainError::Batch { problem } => problem.label_id().to_string(),
             DomainError::Photo { problem } => problem.label_id().to_string(),
+            DomainError::Document { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
             ),
@@ -843,6 +849,7 @@ impl DomainError {
             DomainError::Meeting { problem } => problem.label_en().to_string(),
             DomainError::Batch { problem } => problem.label_en().to_string(),
             DomainError::Photo { problem } => problem.label_en().to_string(),
+            DomainError::Document { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),

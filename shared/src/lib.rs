@@ -26,6 +26,7 @@ pub mod complaint;
 pub mod contract;
 pub mod dashboard;
 pub mod dates;
+pub mod document;
 pub mod deadline;
 pub mod drafts;
 pub mod dto;
