@@ -332,9 +332,9 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         )
         .route(
             crate::uploads::DOCUMENT_UPLOAD,
-            post(crate::uploads::household_document).layer(
-                axum::extract::DefaultBodyLimit::max(crate::uploads::DOCUMENT_BODY_LIMIT),
-            ),
+            post(crate::uploads::household_document).layer(axum::extract::DefaultBodyLimit::max(
+                crate::uploads::DOCUMENT_BODY_LIMIT,
+            )),
         );
     router
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -51,8 +51,22 @@ async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
     );
     let router = common::site_router(&db, services.clone());
     Ok(Desk {
-        fo: actor(&db, &services, "fo.waled", Role::FrontOffice, Some(WALED_DESA)).await?,
-        bo: actor(&db, &services, "bo.waled", Role::BackOffice, Some(WALED_DESA)).await?,
+        fo: actor(
+            &db,
+            &services,
+            "fo.waled",
+            Role::FrontOffice,
+            Some(WALED_DESA),
+        )
+        .await?,
+        bo: actor(
+            &db,
+            &services,
+            "bo.waled",
+            Role::BackOffice,
+            Some(WALED_DESA),
+        )
+        .await?,
         supervisor: actor(
             &db,
             &services,
@@ -267,13 +281,22 @@ async fn photos_come_back_without_their_location_and_every_opening_is_audited() 
     .await?;
     assert_eq!(sent, (StatusCode::SEE_OTHER, kept(id)));
     let png = png_with_location();
-    let sent = upload(&desk, &fo, id, ("foto_rumah", "", "rumah.png", "image/png", &png)).await?;
+    let sent = upload(
+        &desk,
+        &fo,
+        id,
+        ("foto_rumah", "", "rumah.png", "image/png", &png),
+    )
+    .await?;
     assert_eq!(sent, (StatusCode::SEE_OTHER, kept(id)));
 
     let list = desk.services.documents.list(&desk.bo, id).await?;
     assert_eq!(list.documents.len(), 2);
     let [house, card] = [&list.documents[0], &list.documents[1]];
-    assert_eq!((card.kind, house.kind), (DocumentKind::IdentityCard, DocumentKind::HouseFront));
+    assert_eq!(
+        (card.kind, house.kind),
+        (DocumentKind::IdentityCard, DocumentKind::HouseFront)
+    );
     assert_eq!(card.member.as_deref(), Some("Darto Wiryono"));
     assert_eq!(card.uploaded_by.as_deref(), Some("fo.waled"));
     assert!(card.may_open && house.may_open);
@@ -283,9 +306,21 @@ async fn photos_come_back_without_their_location_and_every_opening_is_audited() 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
     let disposition = headers[header::CONTENT_DISPOSITION].to_str()?;
-    assert_eq!(disposition, format!("inline; filename=\"ktp-{}.jpg\"", card.id));
-    assert!(!disposition.contains("3209014506780001"), "no NIK in a name");
-    for leak in [&b"-6.7342"[..], b"SamsungA15", b"xmpmeta", b"Melati", &[0x25, 0x88]] {
+    assert_eq!(
+        disposition,
+        format!("inline; filename=\"ktp-{}.jpg\"", card.id)
+    );
+    assert!(
+        !disposition.contains("3209014506780001"),
+        "no NIK in a name"
+    );
+    for leak in [
+        &b"-6.7342"[..],
+        b"SamsungA15",
+        b"xmpmeta",
+        b"Melati",
+        &[0x25, 0x88],
+    ] {
         assert!(contains(&original, leak));
         assert!(!contains(&shown, leak), "{}", String::from_utf8_lossy(leak));
     }
@@ -344,38 +379,76 @@ async fn a_file_that_is_not_what_it_says_or_too_large_is_refused_and_nothing_is_
     for (fields, problem) in [
         // A PDF named and declared as a photo.
         (
-            ("ktp", member.as_str(), "ktp.jpg", "image/jpeg", pdf().as_slice()),
+            (
+                "ktp",
+                member.as_str(),
+                "ktp.jpg",
+                "image/jpeg",
+                pdf().as_slice(),
+            ),
             DocumentProblem::Mismatch,
         ),
         // A program named .jpg.
         (
-            ("kk", "", "kk.jpg", "application/octet-stream", b"MZ\x90\0program".as_slice()),
+            (
+                "kk",
+                "",
+                "kk.jpg",
+                "application/octet-stream",
+                b"MZ\x90\0program".as_slice(),
+            ),
             DocumentProblem::Mismatch,
         ),
         // A PNG named .jpg.
-        (("kk", "", "kk.jpg", "image/jpeg", PNG_SIGNATURE), DocumentProblem::Mismatch),
+        (
+            ("kk", "", "kk.jpg", "image/jpeg", PNG_SIGNATURE),
+            DocumentProblem::Mismatch,
+        ),
         // A word-processor file, by any name.
         (
-            ("sktm", "", "sktm.docx", "application/octet-stream", b"PK\x03\x04word".as_slice()),
+            (
+                "sktm",
+                "",
+                "sktm.docx",
+                "application/octet-stream",
+                b"PK\x03\x04word".as_slice(),
+            ),
             DocumentProblem::NotAccepted,
         ),
         (
             ("kk", "", "kk.jpg", "image/jpeg", too_large.as_slice()),
             DocumentProblem::TooLarge,
         ),
-        (("kk", "", "kk.jpg", "image/jpeg", cut.as_slice()), DocumentProblem::Broken),
-        (("kk", "", "kk.jpg", "image/jpeg", b"".as_slice()), DocumentProblem::Missing),
+        (
+            ("kk", "", "kk.jpg", "image/jpeg", cut.as_slice()),
+            DocumentProblem::Broken,
+        ),
+        (
+            ("kk", "", "kk.jpg", "image/jpeg", b"".as_slice()),
+            DocumentProblem::Missing,
+        ),
         (
             ("", "", "kk.pdf", "application/pdf", pdf().as_slice()),
             DocumentProblem::KindMissing,
         ),
         (
-            ("kk", "999999", "kk.pdf", "application/pdf", pdf().as_slice()),
+            (
+                "kk",
+                "999999",
+                "kk.pdf",
+                "application/pdf",
+                pdf().as_slice(),
+            ),
             DocumentProblem::MemberNotInFamily,
         ),
     ] {
         let answer = upload(&desk, &fo, id, fields).await?;
-        assert_eq!(answer, (StatusCode::SEE_OTHER, refused(id, problem)), "{}", fields.2);
+        assert_eq!(
+            answer,
+            (StatusCode::SEE_OTHER, refused(id, problem)),
+            "{}",
+            fields.2
+        );
     }
     // A member of another family is not this one's.
     let (_, other_member) = household(&desk, 3).await?;
@@ -383,7 +456,13 @@ async fn a_file_that_is_not_what_it_says_or_too_large_is_refused_and_nothing_is_
         &desk,
         &fo,
         id,
-        ("kk", &other_member.to_string(), "kk.pdf", "application/pdf", &pdf()),
+        (
+            "kk",
+            &other_member.to_string(),
+            "kk.pdf",
+            "application/pdf",
+            &pdf(),
+        ),
     )
     .await?;
     assert_eq!(answer.1, refused(id, DocumentProblem::MemberNotInFamily));
@@ -391,7 +470,11 @@ async fn a_file_that_is_not_what_it_says_or_too_large_is_refused_and_nothing_is_
     // Nothing kept: no row, no file, no upload in the audit log.
     assert_eq!(attachments::Entity::find().count(&desk.db).await?, 0);
     assert!(files_kept(&desk).await?.is_empty());
-    assert!(audit_rows(&desk.db, "upload_document", "ok").await?.is_empty());
+    assert!(
+        audit_rows(&desk.db, "upload_document", "ok")
+            .await?
+            .is_empty()
+    );
 
     // The service says the same to any other door.
     let refusal = desk
@@ -417,7 +500,13 @@ async fn a_file_that_is_not_what_it_says_or_too_large_is_refused_and_nothing_is_
     ));
 
     // A PDF scan, named as one, is kept as it is.
-    let answer = upload(&desk, &fo, id, ("sktm", "", "SKTM.PDF", "application/pdf", &pdf())).await?;
+    let answer = upload(
+        &desk,
+        &fo,
+        id,
+        ("sktm", "", "SKTM.PDF", "application/pdf", &pdf()),
+    )
+    .await?;
     assert_eq!(answer.1, kept(id));
     let bo = common::sign_in(&desk.router, "bo.waled").await?;
     let document = desk.services.documents.list(&desk.bo, id).await?.documents[0].id;
@@ -441,9 +530,15 @@ async fn only_who_may_see_what_a_document_shows_opens_it_and_a_refusal_is_no_vie
         content: jpeg_with_location(scan),
     };
     let documents = &desk.services.documents;
-    let card = documents.attach(&desk.fo, attach(DocumentKind::IdentityCard, 1)).await?;
-    let letter = documents.attach(&desk.fo, attach(DocumentKind::MedicalLetter, 2)).await?;
-    let house = documents.attach(&desk.fo, attach(DocumentKind::HouseFront, 3)).await?;
+    let card = documents
+        .attach(&desk.fo, attach(DocumentKind::IdentityCard, 1))
+        .await?;
+    let letter = documents
+        .attach(&desk.fo, attach(DocumentKind::MedicalLetter, 2))
+        .await?;
+    let house = documents
+        .attach(&desk.fo, attach(DocumentKind::HouseFront, 3))
+        .await?;
 
     // Staff of another village see nothing, open nothing, attach nothing.
     assert!(matches!(
@@ -492,7 +587,11 @@ async fn only_who_may_see_what_a_document_shows_opens_it_and_a_refusal_is_no_vie
     // Every refusal is audited as refused; only the three openings as views.
     let views = audit_rows(&desk.db, "view_document", "ok").await?;
     assert_eq!(views.len(), 3);
-    assert!(views.iter().all(|row| row.actor_user_id != Some(desk.stranger.user_id)));
+    assert!(
+        views
+            .iter()
+            .all(|row| row.actor_user_id != Some(desk.stranger.user_id))
+    );
     let refused = server::entities::audit_log::Entity::find()
         .filter(server::entities::audit_log::Column::Outcome.eq("refused"))
         .count(&desk.db)
@@ -567,7 +666,9 @@ async fn a_purged_record_takes_its_documents_and_their_files_along() -> TestResu
 
     purge(&desk.db, purged).await?;
     // A file written just now that no row names yet (an upload in progress) stays.
-    desk.files.put(b"%PDF-1.4 sedang diunggah %%EOF".to_vec()).await?;
+    desk.files
+        .put(b"%PDF-1.4 sedang diunggah %%EOF".to_vec())
+        .await?;
     let swept = sweep_documents(&store, &desk.files, Utc::now()).await?;
     assert_eq!((swept.rows, swept.files), (2, 0));
     assert_eq!(

@@ -27,9 +27,9 @@ impl DocumentKind {
     /// letter is health data (UU 27/2022); anything else is personal data.
     pub fn view_action(self) -> Action {
         match self {
-            DocumentKind::FamilyCard | DocumentKind::IdentityCard | DocumentKind::LowIncomeLetter => {
-                Action::ViewFullIdentity
-            }
+            DocumentKind::FamilyCard
+            | DocumentKind::IdentityCard
+            | DocumentKind::LowIncomeLetter => Action::ViewFullIdentity,
             DocumentKind::MedicalLetter => Action::ViewSpecificData,
             DocumentKind::HouseFront | DocumentKind::Other => Action::ViewPersonalData,
         }

@@ -13,5 +13,8 @@ use super::ssr;
 #[server(prefix = "/api", endpoint = "household_documents")]
 pub async fn household_documents(household_id: i64) -> Result<DocumentList, AppError> {
     let actor = ssr::actor()?;
-    Ok(ssr::services()?.documents.list(&actor, household_id).await?)
+    Ok(ssr::services()?
+        .documents
+        .list(&actor, household_id)
+        .await?)
 }

@@ -51,7 +51,9 @@ fn DocumentTable(list: DocumentList) -> impl IntoView {
     let zone = list.zone;
     let household_id = list.household_id;
     let empty = list.documents.is_empty();
-    let form = list.may_attach.then(|| view! { <UploadForm household_id members=list.members.clone() /> });
+    let form = list
+        .may_attach
+        .then(|| view! { <UploadForm household_id members=list.members.clone() /> });
     view! {
         {empty.then(|| view! { <p class="text-slate-600">{tr("Belum ada dokumen.", "No document yet.")}</p> })}
         <ul class="divide-y divide-slate-100" data-testid="document-list">

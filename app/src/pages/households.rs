@@ -18,11 +18,11 @@ use crate::api::{
     AppError, get_household_file, get_household_list, member_specifics, open_case, reveal_nik,
     reveal_no_kk,
 };
+use crate::components::documents::Documents;
 use crate::components::form::{
     ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
     TextField, options_of, pick,
 };
-use crate::components::documents::Documents;
 use crate::components::list::fresh_key;
 use crate::components::list::{Pager, encode_query, with_query};
 use crate::components::page::{

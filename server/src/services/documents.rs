@@ -256,10 +256,8 @@ impl DocumentService for DbDocumentService {
         })?;
         self.db
             .audit_ok(
-                entry(actor, "view_document", subject, Some(&village)).detail(format!(
-                    "household={household_id}; kind={}",
-                    kind.code()
-                )),
+                entry(actor, "view_document", subject, Some(&village))
+                    .detail(format!("household={household_id}; kind={}", kind.code())),
             )
             .await?;
         Ok((format, served_name(&row.file_name, row.id), content))

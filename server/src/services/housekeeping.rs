@@ -11,7 +11,9 @@ use shared::contract::ServiceError;
 
 use super::SessionPolicy;
 use super::store::{Store, WriteTx};
-use crate::entities::{attachments, households, idempotency_keys, login_failures, members, sessions};
+use crate::entities::{
+    attachments, households, idempotency_keys, login_failures, members, sessions,
+};
 use crate::files::FileStore;
 
 /// How long the result of a keyed request is remembered for a retry.
@@ -207,7 +209,10 @@ pub async fn sweep_documents(
     let settled = std::time::SystemTime::from(before(now, UNNAMED_FILE_GRACE));
     let mut deleted = 0;
     for file in listed {
-        let unnamed = file.sha256.as_ref().is_none_or(|hash| !named.contains(hash));
+        let unnamed = file
+            .sha256
+            .as_ref()
+            .is_none_or(|hash| !named.contains(hash));
         // Looked at again just before: an upload of the same content marks it
         // as just kept while its row is being committed.
         let still_settled = || async {
