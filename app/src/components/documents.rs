@@ -75,9 +75,10 @@ fn DocumentTable(list: DocumentList) -> impl IntoView {
                                 <p class="font-medium">{label(document.kind)}" "<span class="text-xs text-slate-500">{label(document.format)}</span></p>
                                 <p class="break-words text-slate-600">{details}</p>
                             </div>
+                            // `rel="external"`: a file the server sends, not a page of the app's router.
                             {if document.may_open {
                                 Either::Left(view! {
-                                    <a class="text-teal-800 underline" data-testid="document-open" href=paths::document(document.id)>
+                                    <a class="text-teal-800 underline" data-testid="document-open" rel="external" href=paths::document(document.id)>
                                         {tr("Lihat", "View")}
                                     </a>
                                 })
