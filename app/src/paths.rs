@@ -134,6 +134,31 @@ pub fn house_photo(proposal_id: i64) -> String {
     format!("{HOUSE_PHOTO}?id={proposal_id}")
 }
 
+/// Where a document of household `id`'s file is posted (a plain multipart form).
+pub fn household_document_upload(id: i64) -> String {
+    format!("{HOUSEHOLDS}/{id}/dokumen")
+}
+
+/// The query of a household's page saying a document was just kept.
+pub const DOCUMENT_KEPT: &str = "dokumen";
+
+/// The query of a household's page saying why a document was refused.
+pub const DOCUMENT_REFUSED: &str = "dokumen_galat";
+
+/// Household `id`'s page at its documents, with what became of an upload
+/// (`dokumen=ok`, `dokumen_galat=<problem>`).
+pub fn household_documents(id: i64, outcome: &str) -> String {
+    format!("{HOUSEHOLDS}/{id}?{outcome}#dokumen")
+}
+
+/// A document of a household's file (`?id=` the document), opened.
+pub const DOCUMENT: &str = "/unduh/dokumen";
+
+/// The address opening document `id`.
+pub fn document(id: i64) -> String {
+    format!("{DOCUMENT}?id={id}")
+}
+
 /// The district's approval of matched proposals in batches, and their sending.
 pub const BATCHES: &str = "/usulan/berkas";
 /// A batch's submission file as CSV (`?id=`; a REST download).

@@ -18,7 +18,8 @@ mod m20261207_000012_proposal_batches;
 mod m20261207_000013_proposal_counters;
 mod m20261207_000014_house_photos;
 mod m20261207_000015_member_name_keys;
-mod m20261208_000016_household_duplicates;
+mod m20261208_000016_documents;
+mod m20261208_000017_household_duplicates;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -42,7 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_proposal_counters::Migration),
             Box::new(m20261207_000014_house_photos::Migration),
             Box::new(m20261207_000015_member_name_keys::Migration),
-            Box::new(m20261208_000016_household_duplicates::Migration),
+            Box::new(m20261208_000016_documents::Migration),
+            Box::new(m20261208_000017_household_duplicates::Migration),
         ]
     }
 }

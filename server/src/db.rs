@@ -127,6 +127,23 @@ pub async fn is_ready(db: &DatabaseConnection) -> bool {
 }
 
 /// Makes `sqlite://path` create the file (and its parent folder) on first use.
+/// Where documents are kept by default: `files/` beside a SQLite database
+/// file, `data/files` for PostgreSQL or a database in memory.
+pub fn files_dir_beside(url: &str) -> std::path::PathBuf {
+    let beside = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split_once('?').map_or(rest, |(path, _)| path))
+        .filter(|path| !path.is_empty() && *path != ":memory:")
+        .map(|path| {
+            Path::new(path)
+                .parent()
+                .unwrap_or_else(|| Path::new(""))
+                .join("files")
+        });
+    beside.unwrap_or_else(|| Path::new("data").join("files"))
+}
+
 fn normalise_sqlite_url(url: &str) -> Result<String, DbErr> {
     let Some(rest) = url
         .strip_prefix("sqlite://")
@@ -162,6 +179,19 @@ fn normalise_sqlite_url(url: &str) -> Result<String, DbErr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_are_kept_beside_the_database_file() {
+        for (url, dir) in [
+            ("sqlite://data/slrt.db", "data/files"),
+            ("sqlite:///tmp/e2e/e2e.db?mode=rwc", "/tmp/e2e/files"),
+            ("sqlite:slrt.db", "files"),
+            ("sqlite::memory:", "data/files"),
+            ("postgres://slrt@localhost/slrt", "data/files"),
+        ] {
+            assert_eq!(files_dir_beside(url), Path::new(dir), "{url}");
+        }
+    }
 
     #[test]
     fn sqlite_urls_gain_create_mode() {

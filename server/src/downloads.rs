@@ -75,6 +75,11 @@ pub const ROUTES: &[DownloadRoute] = &[
     },
     DownloadRoute {
         method: "GET",
+        path: app::paths::DOCUMENT,
+        handler: || get(document),
+    },
+    DownloadRoute {
+        method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
@@ -151,6 +156,44 @@ async fn house_photo(
             content,
         )
             .into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// A document of a household's file, as kept (shown in the browser; the
+/// opening is audited), under a name of its kind and number.
+async fn document(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<RecordQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    match state.services.documents.open(&actor, query.id).await {
+        Ok((format, name, content)) => {
+            let mut response = (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, format.content_type()),
+                    // Personal data: never kept by a shared cache.
+                    (header::CACHE_CONTROL, "private, no-store"),
+                    // Nothing runs in it; the browser's own viewer may show a PDF.
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; base-uri 'none'",
+                    ),
+                ],
+                content,
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
         Err(error) => error_response(&error),
     }
 }

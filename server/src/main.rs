@@ -109,6 +109,11 @@ enum Command {
         /// Requests that may wait for a turn; beyond them the server answers 503 at once.
         #[arg(long, env = "SLRT_MAX_QUEUED", default_value_t = 4096)]
         max_queued: usize,
+        /// Folder the uploaded documents (KK, KTP, letters, photos) are kept in,
+        /// outside the site root: default `files/` beside the SQLite database
+        /// file (`data/files` with PostgreSQL).
+        #[arg(long, env = "SLRT_FILES_DIR")]
+        files_dir: Option<PathBuf>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -203,6 +208,25 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// Makes the documents folder and refuses one inside the served site (its
+/// files would be reachable by their path).
+fn check_files_dir(files_dir: &std::path::Path, site_root: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(files_dir)
+        .with_context(|| format!("cannot make the documents folder {}", files_dir.display()))?;
+    let files = std::fs::canonicalize(files_dir)
+        .with_context(|| format!("cannot read {}", files_dir.display()))?;
+    if let Ok(site) = std::fs::canonicalize(site_root)
+        && files.starts_with(&site)
+    {
+        anyhow::bail!(
+            "the documents folder {} lies inside the site root {site_root}: choose another (--files-dir)",
+            files.display()
+        );
+    }
+    tracing::info!(folder = %files.display(), "documents are kept here");
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -224,6 +248,7 @@ async fn main() -> anyhow::Result<()> {
             holidays_file,
             max_in_flight,
             max_queued,
+            files_dir,
         } => {
             let (listen, insecure_cookies) = (*listen, *insecure_cookies);
             if *migrate {
@@ -252,8 +277,13 @@ async fn main() -> anyhow::Result<()> {
                     "session cookies are sent over plain http: use this only on a local machine"
                 );
             }
+            let files_dir = files_dir
+                .clone()
+                .unwrap_or_else(|| db::files_dir_beside(&cli.database_url));
+            check_files_dir(&files_dir, site_root)?;
+            let files = server::files::FileStore::new(files_dir);
             let store = services::store::Store::new(db.clone());
-            services::housekeeping::spawn(store.clone(), policy);
+            services::housekeeping::spawn(store.clone(), policy, files.clone());
             services::housekeeping::spawn_checkpoints(store.clone());
             let state = web::AppState {
                 leptos_options: web::leptos_options(site_root, listen),
@@ -269,6 +299,7 @@ async fn main() -> anyhow::Result<()> {
                             services::lookup_limit::USER_BURST,
                             services::lookup_limit::USER_PERIOD,
                         ),
+                        files,
                     },
                 ),
                 db,

@@ -43,6 +43,20 @@ pub fn is_photo_upload(path: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Where a document of a household's file is posted (see `app::paths::household_document_upload`).
+pub const DOCUMENT_UPLOAD: &str = "/keluarga/{id}/dokumen";
+
+/// Largest body of a document upload: as for a photo, half as much again as
+/// the file may be, so that one a little too large is answered on the page.
+pub const DOCUMENT_BODY_LIMIT: usize = shared::document::DOCUMENT_MAX_BYTES * 3 / 2;
+
+/// True for the address of a document upload (`/keluarga/12/dokumen`).
+pub fn is_document_upload(path: &str) -> bool {
+    path.strip_prefix("/keluarga/")
+        .and_then(|rest| rest.strip_suffix("/dokumen"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// What the form sent: the version of the meeting seen and the file.
 struct MinutesForm {
     version: Option<i32>,
@@ -257,9 +271,113 @@ pub async fn house_photo(
     }
 }
 
+/// What the document form sent.
+#[derive(Default)]
+struct DocumentForm {
+    kind: String,
+    member: String,
+    file_name: String,
+    declared_type: String,
+    content: Vec<u8>,
+    too_large: bool,
+}
+
+async fn read_document_form(mut form: Multipart) -> Result<DocumentForm, ServiceError> {
+    let malformed = || {
+        ServiceError::Invalid(DomainError::TextRequired {
+            field: "file".into(),
+        })
+    };
+    let limit = shared::document::DOCUMENT_MAX_BYTES;
+    let mut read = DocumentForm::default();
+    while let Some(mut field) = form.next_field().await.map_err(|_| malformed())? {
+        match field.name() {
+            Some("kind") => read.kind = field.text().await.map_err(|_| malformed())?,
+            Some("member") => read.member = field.text().await.map_err(|_| malformed())?,
+            Some("file") => {
+                read.file_name = field.file_name().unwrap_or_default().to_string();
+                read.declared_type = field.content_type().unwrap_or_default().to_string();
+                while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
+                    if read.content.len() + chunk.len() > limit {
+                        read.too_large = true;
+                        break;
+                    }
+                    read.content.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(read)
+}
+
+/// Keeps a document sent from a household's page; answers by going back to
+/// its documents (`?dokumen=ok`, or `?dokumen_galat=<problem>` for a file
+/// refused). The file's name is read to check it against the content, and
+/// never kept or logged.
+pub async fn household_document(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    use shared::document::{AttachDocument, DocumentKind, DocumentProblem};
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to(app::paths::LOGIN).into_response();
+    };
+    let back = |outcome: String| {
+        Redirect::to(&app::paths::household_documents(id, &outcome)).into_response()
+    };
+    let refused = |problem: DocumentProblem| {
+        back(format!(
+            "{}={}",
+            app::paths::DOCUMENT_REFUSED,
+            problem.code()
+        ))
+    };
+    let form = match read_document_form(form).await {
+        Ok(form) => form,
+        Err(error) => return error_response(&error),
+    };
+    if form.too_large {
+        return refused(DocumentProblem::TooLarge);
+    }
+    let Some(kind) = DocumentKind::from_code(form.kind.trim()) else {
+        return refused(DocumentProblem::KindMissing);
+    };
+    let member_id = match form.member.trim() {
+        "" => None,
+        number => match number.parse() {
+            Ok(member) => Some(member),
+            Err(_) => return refused(DocumentProblem::MemberNotInFamily),
+        },
+    };
+    let document = AttachDocument {
+        household_id: id,
+        member_id,
+        kind,
+        file_name: form.file_name,
+        declared_type: form.declared_type,
+        content: form.content,
+    };
+    match state.services.documents.attach(&actor, document).await {
+        Ok(_) => back(format!("{}=ok", app::paths::DOCUMENT_KEPT)),
+        Err(ServiceError::Invalid(DomainError::Document { problem })) => refused(problem),
+        Err(error) => error_response(&error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_households_document_address_is_a_document_upload() {
+        assert!(is_document_upload("/keluarga/12/dokumen"));
+        assert!(!is_document_upload("/keluarga//dokumen"));
+        assert!(!is_document_upload("/keluarga/12/ubah"));
+        assert!(!is_document_upload("/keluarga/1x/dokumen"));
+    }
 
     #[test]
     fn only_a_meetings_minutes_address_is_an_upload() {

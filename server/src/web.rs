@@ -92,6 +92,7 @@ fn is_save(request: &Request) -> bool {
             || path.starts_with("/keluarga/")
             || crate::uploads::is_minutes_upload(path)
             || crate::uploads::is_photo_upload(path)
+            || crate::uploads::is_document_upload(path)
             || path == crate::uploads::MATCH_FILE_UPLOAD)
 }
 
@@ -329,6 +330,12 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             crate::uploads::HOUSE_PHOTO_UPLOAD,
             post(crate::uploads::house_photo).layer(axum::extract::DefaultBodyLimit::max(
                 crate::uploads::PHOTO_BODY_LIMIT,
+            )),
+        )
+        .route(
+            crate::uploads::DOCUMENT_UPLOAD,
+            post(crate::uploads::household_document).layer(axum::extract::DefaultBodyLimit::max(
+                crate::uploads::DOCUMENT_BODY_LIMIT,
             )),
         );
     router
@@ -803,6 +810,8 @@ async fn read_whole_body(request: Request, next: Next) -> Response {
         crate::uploads::MINUTES_BODY_LIMIT
     } else if crate::uploads::is_photo_upload(&path) {
         crate::uploads::PHOTO_BODY_LIMIT
+    } else if crate::uploads::is_document_upload(&path) {
+        crate::uploads::DOCUMENT_BODY_LIMIT
     } else {
         BODY_LIMIT_BYTES
     };

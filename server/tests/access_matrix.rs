@@ -72,6 +72,8 @@ enum Call {
     Json,
     /// REST `GET`.
     Get,
+    /// A plain multipart form post of a file (the document upload), as a browser without script sends it.
+    Upload,
 }
 
 /// The six roles that work on households and cases in an area.
@@ -469,6 +471,17 @@ fn matrix() -> Vec<Row> {
             Call::Get,
             Box::new(proposal_record),
         ),
+        row(
+            "/api/household_documents",
+            Call::Form,
+            Box::new(staff_record),
+        ),
+        row(
+            server::uploads::DOCUMENT_UPLOAD,
+            Call::Upload,
+            Box::new(staff_record),
+        ),
+        row(app::paths::DOCUMENT, Call::Get, Box::new(staff_record)),
         row("/api/record_civil_match", Call::Form, Box::new(match_step)),
         row("/api/batch_desk", Call::Form, Box::new(proposal_list)),
         row("/api/ratify_batch", Call::Form, Box::new(ratify_step)),
@@ -619,6 +632,8 @@ struct Targets {
     /// A batch sent to Kemensos, with its submission file.
     batch_id: i64,
     member_id: i64,
+    /// A photo of the target household's house front (open to all case staff of the area).
+    document_id: i64,
     no_kk: String,
     programme_id: i64,
 }
@@ -636,6 +651,8 @@ struct World {
     targets: Targets,
     password_hash: String,
     serial: std::cell::Cell<u32>,
+    /// The documents folder (removed at the end).
+    _files: common::TempFolder,
 }
 
 impl World {
@@ -787,7 +804,8 @@ impl World {
             }
             "/api/lookup_identity" => format!(r#"{{"kind":"no_kk","number":"{}"}}"#, t.no_kk),
             "/api/household_list" => r#"{"filter":{"area":null,"search":null,"in_registry":null,"desil":null,"open_case_only":false,"page":1,"per_page":100}}"#.to_string(),
-            "/api/household_file" | "/api/reveal_no_kk" | "/api/member_specifics" => format!("household_id={}", t.household_id),
+            "/api/household_file" | "/api/reveal_no_kk" | "/api/member_specifics" | "/api/household_documents" => format!("household_id={}", t.household_id),
+            app::paths::DOCUMENT => format!("id={}", t.document_id),
             "/api/reveal_nik" => format!("member_id={}", t.member_id),
             "/api/update_household" => {
                 let version = server::entities::households::Entity::find_by_id(t.household_id)
@@ -1145,6 +1163,23 @@ impl World {
             Call::Get => Request::get(path)
                 .header(header::COOKIE, cookie)
                 .body(Body::empty())?,
+            Call::Upload => {
+                let boundary = "----batasMatriks";
+                let mut body = format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nfoto_rumah\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"rumah.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                )
+                .into_bytes();
+                body.extend_from_slice(&tiny_jpeg());
+                body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+                Request::post(path.replace("{id}", &self.targets.household_id.to_string()))
+                    .header(
+                        header::CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={boundary}"),
+                    )
+                    .header("sec-fetch-site", "same-origin")
+                    .header(header::COOKIE, cookie)
+                    .body(Body::from(body))?
+            }
             Call::Form | Call::Json => Request::post(path)
                 .header(
                     header::CONTENT_TYPE,
@@ -1182,6 +1217,23 @@ impl World {
             Marker::HouseholdHead => "Darto Wiryono".to_string(),
         }
     }
+}
+
+/// The smallest JPEG the portal keeps: a header, a table, a frame, a scan, its end.
+fn tiny_jpeg() -> Vec<u8> {
+    let segment = |marker: u8, body: &[u8]| {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&u16::try_from(body.len() + 2).unwrap_or(0).to_be_bytes());
+        s.extend_from_slice(body);
+        s
+    };
+    let mut file = vec![0xFF, 0xD8];
+    file.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    file.extend(segment(0xDB, &[0; 65]));
+    file.extend(segment(0xC0, &[8, 0, 16, 0, 16, 1, 1, 0x11, 0]));
+    file.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+    file.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
+    file
 }
 
 /// Puts a proposal at `stage`, as if its earlier steps were taken.
@@ -1253,7 +1305,14 @@ fn meeting_request(key: &str, proposals: &[i64]) -> shared::meeting::SaveMeeting
 /// The targets: a household and case in the village, a user there, two institutions.
 async fn world() -> Result<World, Box<dyn std::error::Error>> {
     let db = database_with_areas().await?;
-    let services = services::build(db.clone(), common::config());
+    let files = common::TempFolder::new()?;
+    let services = services::build(
+        db.clone(),
+        services::ServiceConfig {
+            files: server::files::FileStore::new(files.0.join("dokumen")),
+            ..common::config()
+        },
+    );
     let listen: SocketAddr = "127.0.0.1:3000".parse()?;
     let router = web::router(AppState {
         leptos_options: web::leptos_options("target/site", listen),
@@ -1399,6 +1458,20 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         &db,
     )
     .await?;
+    let document_id = services
+        .documents
+        .attach(
+            &fo,
+            shared::document::AttachDocument {
+                household_id: household.id,
+                member_id: None,
+                kind: shared::document::DocumentKind::HouseFront,
+                file_name: "rumah.jpg".into(),
+                declared_type: "image/jpeg".into(),
+                content: tiny_jpeg(),
+            },
+        )
+        .await?;
     let target_user_id =
         common::account(&db, "target.desa", Role::FrontOffice, Some(VILLAGE)).await?;
     let password_hash = server::password::hash(PASSWORD.to_string()).await?;
@@ -1457,9 +1530,11 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             meeting_id: meeting.id,
             batch_id,
             member_id,
+            document_id,
             no_kk,
             programme_id,
         },
+        _files: files,
         password_hash,
         serial: std::cell::Cell::new(0),
     })
@@ -1480,6 +1555,7 @@ async fn every_endpoint_answers_each_role_inside_and_outside_exactly_as_the_rule
             .iter()
             .map(|route| route.path.to_string()),
     );
+    served.insert(server::uploads::DOCUMENT_UPLOAD.to_string());
     let listed: BTreeSet<String> = rows.iter().map(|row| row.path.to_string()).collect();
     let missing: Vec<_> = served.difference(&listed).collect();
     assert!(
@@ -1531,7 +1607,7 @@ async fn every_endpoint_answers_each_role_inside_and_outside_exactly_as_the_rule
                 if caller.inside { "inside" } else { "outside" }
             );
             let refused = match row.call {
-                Call::Get => status == StatusCode::FORBIDDEN,
+                Call::Get | Call::Upload => status == StatusCode::FORBIDDEN,
                 _ => serde_json::from_str::<AppError>(&body)
                     .is_ok_and(|error| error == AppError::from(ServiceError::Forbidden)),
             };

@@ -740,6 +740,33 @@ pub trait VisitService: Send + Sync {
     ) -> Result<(crate::photo::PhotoType, Vec<u8>), ServiceError>;
 }
 
+/// Documents on a household's file (photos and scans): kept without the
+/// metadata phones write into photos, opened by who may see what they show;
+/// every upload and every opening audited.
+#[async_trait]
+pub trait DocumentService: Send + Sync {
+    /// The household's documents (without content) and what its upload form offers.
+    async fn list(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+    ) -> Result<crate::document::DocumentList, ServiceError>;
+    /// Checks a document by its content, removes a photo's metadata, keeps the
+    /// file and its row; answers the document's id.
+    async fn attach(
+        &self,
+        actor: &Actor,
+        document: crate::document::AttachDocument,
+    ) -> Result<i64, ServiceError>;
+    /// A document's format, its file name for people (kind and number, never
+    /// what the file was sent as) and its content, as kept (the opening is audited).
+    async fn open(
+        &self,
+        actor: &Actor,
+        document_id: i64,
+    ) -> Result<(crate::document::DocumentFormat, String, Vec<u8>), ServiceError>;
+}
+
 /// Every service of the portal, as one value placed in the request context.
 #[derive(Clone)]
 pub struct Services {
@@ -752,6 +779,7 @@ pub struct Services {
     pub batches: Arc<dyn BatchService>,
     pub meetings: Arc<dyn MeetingService>,
     pub visits: Arc<dyn VisitService>,
+    pub documents: Arc<dyn DocumentService>,
     pub catalogue: Arc<dyn CatalogueService>,
     pub accounts: Arc<dyn AccountService>,
     pub audit: Arc<dyn AuditService>,

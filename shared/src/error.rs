@@ -185,6 +185,10 @@ pub enum DomainError {
     Merge {
         problem: crate::duplicates::MergeProblem,
     },
+    /// A document is refused (see [`crate::document`]).
+    Document {
+        problem: crate::document::DocumentProblem,
+    },
     /// Several fields of a form are wrong.
     Invalid { errors: Vec<FieldError> },
 }
@@ -398,6 +402,7 @@ impl DomainError {
             DomainError::LikelyDuplicate { .. } => "likely_duplicate",
             DomainError::HouseholdMerged { .. } => "household_merged",
             DomainError::Merge { .. } => "merge",
+            DomainError::Document { .. } => "document",
             DomainError::OpenProposalExists { .. } => "open_proposal_exists",
             DomainError::Invalid { .. } => "invalid",
         }
@@ -647,6 +652,7 @@ impl DomainError {
                 "Catatan keluarga ini sudah digabungkan ke catatan lain (keluarga nomor {into}): lanjutkan pekerjaan di sana."
             ),
             DomainError::Merge { problem } => problem.label_id().to_string(),
+            DomainError::Document { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "Keluarga ini sudah punya usulan jenis yang sama yang belum selesai (usulan nomor {proposal_id}): lanjutkan usulan itu."
             ),
@@ -869,6 +875,7 @@ impl DomainError {
                 "This household record was merged into another (household number {into}): carry on there."
             ),
             DomainError::Merge { problem } => problem.label_en().to_string(),
+            DomainError::Document { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
                 "This family already has an open proposal of the same kind (proposal number {proposal_id}): continue that one."
             ),

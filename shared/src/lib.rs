@@ -27,6 +27,7 @@ pub mod contract;
 pub mod dashboard;
 pub mod dates;
 pub mod deadline;
+pub mod document;
 pub mod drafts;
 pub mod dto;
 pub mod duplicates;

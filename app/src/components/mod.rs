@@ -1,6 +1,7 @@
 //! Components shared by several pages.
 
 pub mod charts;
+pub mod documents;
 pub mod form;
 pub mod household_fields;
 pub mod layout;

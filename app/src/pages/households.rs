@@ -1,7 +1,7 @@
 //! Households of the user's area: the list, and a household's file with its
 //! members (identity masked; the whole number only on request, for roles that
 //! may see it, and audited), its registry status, its cases, a new case with
-//! its complaints, and a proposal to the registry.
+//! its complaints, a proposal to the registry, and its documents.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ use crate::api::{
     AppError, get_household_file, get_household_list, member_specifics, open_case, reveal_nik,
     reveal_no_kk,
 };
+use crate::components::documents::Documents;
 use crate::components::form::{
     ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
     TextField, options_of, pick,
@@ -392,6 +393,7 @@ fn HouseholdFileView(
         </div>
         {may_see_specifics.then(|| view! { <SpecificData household_id names=member_names /> })}
         {may_edit.then(|| view! { <LifeEventLinks household_id /> })}
+        <Documents household_id />
         <Timeline items=file.timeline.clone() just_recorded />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Kasus", "Cases")}</h2>
         <ul class="space-y-2" data-testid="household-cases">

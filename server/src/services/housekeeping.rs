@@ -1,5 +1,7 @@
 //! Housekeeping on a schedule: ended sessions, spent idempotency keys and old
-//! sign-in failures are deleted, so that the tables every request reads stay small.
+//! sign-in failures are deleted, so that the tables every request reads stay
+//! small; documents follow their record's retention (a document whose
+//! household or member is gone goes, and a file no row names is deleted).
 
 use std::time::Duration;
 
@@ -9,7 +11,10 @@ use shared::contract::ServiceError;
 
 use super::SessionPolicy;
 use super::store::{Store, WriteTx};
-use crate::entities::{idempotency_keys, login_failures, sessions};
+use crate::entities::{
+    attachments, households, idempotency_keys, login_failures, members, sessions,
+};
+use crate::files::FileStore;
 
 /// How long the result of a keyed request is remembered for a retry.
 pub const IDEMPOTENCY_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -133,8 +138,104 @@ async fn delete_chunk(
     Ok(done.rows_affected)
 }
 
+/// How long a file no row names is left alone: a document is written to disk
+/// before the row naming it is committed, and an upload of content kept
+/// before marks the file as just kept.
+pub const UNNAMED_FILE_GRACE: Duration = Duration::from_secs(60 * 60);
+
+/// What one sweep of the documents deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweptDocuments {
+    /// Rows of documents whose household or member no longer exists.
+    pub rows: u64,
+    /// Files no row names (older than [`UNNAMED_FILE_GRACE`]).
+    pub files: u64,
+}
+
+/// Documents follow their record: the rows of documents whose household (or
+/// member) was deleted go, then every file that no row names any more and
+/// was not written in the last [`UNNAMED_FILE_GRACE`] before `now`.
+pub async fn sweep_documents(
+    store: &Store,
+    files: &FileStore,
+    now: DateTime<Utc>,
+) -> Result<SweptDocuments, ServiceError> {
+    use sea_orm::sea_query::Query;
+    let rows = store
+        .write_one(async |txn| {
+            let orphaned = Condition::any()
+                .add(
+                    attachments::Column::HouseholdId.not_in_subquery(
+                        Query::select()
+                            .column(households::Column::Id)
+                            .from(households::Entity)
+                            .to_owned(),
+                    ),
+                )
+                .add(
+                    Condition::all()
+                        .add(attachments::Column::MemberId.is_not_null())
+                        .add(
+                            attachments::Column::MemberId.not_in_subquery(
+                                Query::select()
+                                    .column(members::Column::Id)
+                                    .from(members::Entity)
+                                    .to_owned(),
+                            ),
+                        ),
+                );
+            attachments::Entity::delete_many()
+                .filter(attachments::Column::HouseholdId.is_not_null())
+                .filter(orphaned)
+                .exec(txn)
+                .await
+                .map(|done| done.rows_affected)
+        })
+        .await?;
+    let listed = files.list().await.map_err(|error| {
+        tracing::warn!(%error, "the documents folder could not be read");
+        ServiceError::Unavailable
+    })?;
+    let named: std::collections::HashSet<String> = attachments::Entity::find()
+        .select_only()
+        .column(attachments::Column::Sha256)
+        .distinct()
+        .into_tuple::<String>()
+        .all(store.connection())
+        .await
+        .map_err(super::db_failure)?
+        .into_iter()
+        .collect();
+    let settled = std::time::SystemTime::from(before(now, UNNAMED_FILE_GRACE));
+    let mut deleted = 0;
+    for file in listed {
+        let unnamed = file
+            .sha256
+            .as_ref()
+            .is_none_or(|hash| !named.contains(hash));
+        // Looked at again just before: an upload of the same content marks it
+        // as just kept while its row is being committed.
+        let still_settled = || async {
+            tokio::fs::metadata(&file.path)
+                .await
+                .and_then(|meta| meta.modified())
+                .is_ok_and(|modified| modified < settled)
+        };
+        if unnamed && file.modified < settled && still_settled().await {
+            match files.remove(&file).await {
+                Ok(()) => deleted += 1,
+                Err(error) => tracing::warn!(%error, "a document's file could not be deleted"),
+            }
+        }
+    }
+    Ok(SweptDocuments {
+        rows,
+        files: deleted,
+    })
+}
+
 /// Sweeps every [`SWEEP_EVERY`] for as long as the server runs (the first sweep at start).
-pub fn spawn(store: Store, policy: SessionPolicy) -> tokio::task::JoinHandle<()> {
+pub fn spawn(store: Store, policy: SessionPolicy, files: FileStore) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(SWEEP_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -148,6 +249,14 @@ pub fn spawn(store: Store, policy: SessionPolicy) -> tokio::task::JoinHandle<()>
                     "housekeeping: expired rows deleted"
                 ),
                 Err(error) => tracing::warn!(%error, "housekeeping failed; trying again later"),
+            }
+            match sweep_documents(&store, &files, Utc::now()).await {
+                Ok(swept) => tracing::info!(
+                    rows = swept.rows,
+                    files = swept.files,
+                    "housekeeping: documents of deleted records deleted"
+                ),
+                Err(error) => tracing::warn!(%error, "document sweep failed; trying again later"),
             }
         }
     })

@@ -14,6 +14,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod common;
 pub mod dashboards;
+pub mod documents;
 pub mod households;
 pub mod housekeeping;
 pub mod lookup_limit;
@@ -110,6 +111,8 @@ pub struct ServiceConfig {
     /// Identity lookups and reveals a user may make at once, and how often one
     /// more is allowed after them.
     pub lookups: (u32, Duration),
+    /// The folder documents are kept in (outside the database and the served site).
+    pub files: crate::files::FileStore,
 }
 
 impl ServiceConfig {
@@ -122,8 +125,16 @@ impl ServiceConfig {
             calendar: builtin_holidays(),
             demo: false,
             lookups: (lookup_limit::USER_BURST, lookup_limit::USER_PERIOD),
+            files: crate::files::FileStore::new(default_files_dir()),
         }
     }
+}
+
+/// Where documents are kept when nothing else is configured: a folder of this
+/// process under the system's temporary folder (tests; `slrt serve` always
+/// names its own, see `--files-dir`).
+fn default_files_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("slrt-files-{}", std::process::id()))
 }
 
 /// The fixed-date national holidays shipped with the portal (`server/data/holidays.txt`).
@@ -169,6 +180,10 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
         batches: Arc::new(batches::DbBatchService::new(db.clone(), config.key.clone())),
         meetings: Arc::new(meetings::DbMeetingService::new(db.clone())),
         visits: Arc::new(visits::DbVisitService::new(db.clone(), households)),
+        documents: Arc::new(documents::DbDocumentService::new(
+            db.clone(),
+            config.files.clone(),
+        )),
         dashboards: Arc::new(dashboards::DbDashboardService::new(
             db.clone(),
             config.key.noise(),

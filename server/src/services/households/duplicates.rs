@@ -687,10 +687,18 @@ impl DbHouseholdService {
         {
             repoint!(write, house_photos, HouseholdId, merged.id, survivor.id);
         }
+        // Documents: those about the family follow it; those about a member
+        // stay with the member, who is now on the record kept.
         attachments::Entity::update_many()
             .col_expr(attachments::Column::OwnerId, Expr::value(survivor.id))
             .filter(attachments::Column::OwnerType.eq("household"))
             .filter(attachments::Column::OwnerId.eq(merged.id))
+            .exec(&write)
+            .await
+            .map_err(db_failure)?;
+        attachments::Entity::update_many()
+            .col_expr(attachments::Column::HouseholdId, Expr::value(survivor.id))
+            .filter(attachments::Column::HouseholdId.eq(merged.id))
             .exec(&write)
             .await
             .map_err(db_failure)?;
