@@ -465,6 +465,23 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         "active"
     );
 
+    // A document on the second record's file.
+    let document = server::entities::attachments::ActiveModel {
+        owner_type: sea_orm::Set("household".into()),
+        owner_id: sea_orm::Set(t.merged),
+        file_name: sea_orm::Set("kk-1.jpg".into()),
+        content_type: sea_orm::Set("jpeg".into()),
+        size_bytes: sea_orm::Set(10),
+        sha256: sea_orm::Set("0".repeat(64)),
+        storage_path: sea_orm::Set(format!("00/{}", "0".repeat(64))),
+        uploaded_by: sea_orm::Set(None),
+        uploaded_at: sea_orm::Set(chrono::Utc::now()),
+        household_id: sea_orm::Set(Some(t.merged)),
+        member_id: sea_orm::Set(None),
+        kind: sea_orm::Set(Some("kk".into())),
+        ..Default::default()
+    };
+    let document = sea_orm::ActiveModelTrait::insert(document, &d.db).await?.id;
     let request = merge_request(&t, preview.same_people.clone(), "m-ok");
     let survivor = d
         .services
@@ -510,6 +527,14 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         .await?
         .ok_or("no referral")?;
     assert_eq!(referral.member_id, Some(t.sumiati));
+    let document = server::entities::attachments::Entity::find_by_id(document)
+        .one(&d.db)
+        .await?
+        .ok_or("no document")?;
+    assert_eq!(
+        (document.household_id, document.owner_id),
+        (Some(t.kept), t.kept)
+    );
     // The values chosen: the head's name of the second record, the rest as chosen.
     let kept = households::Entity::find_by_id(t.kept)
         .one(&d.db)
