@@ -237,11 +237,14 @@ async fn caught(
     Ok(likely.iter().any(|l| l.household_id == Some(kept)))
 }
 
+/// A birth date as (year, month, day).
+type Day = (i32, u32, u32);
+
 #[tokio::test]
 async fn who_is_caught_as_registered_twice_follows_indonesian_naming() -> TestResult {
     let d = desks().await?;
     // Each row's people are born years away from every other row's.
-    let table: Vec<(&str, (i32, u32, u32), &str, (i32, u32, u32), bool)> = vec![
+    let table: Vec<(&str, Day, &str, Day, bool)> = vec![
         (
             "Muhammad Rizki",
             (1950, 1, 5),

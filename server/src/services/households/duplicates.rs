@@ -89,6 +89,10 @@ async fn born_near<C: ConnectionTrait>(
         .map_err(db_failure)
 }
 
+/// A household likely the same family, with each typed person found there:
+/// the typed person's place, the name on record and how alike.
+pub(crate) type LikelyFamily = (households::Model, Vec<(usize, String, Likeness)>);
+
 /// One typed person found likely someone on record.
 struct Found {
     typed: usize,
@@ -104,7 +108,7 @@ pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
     village: &str,
     typed: &[(String, NaiveDate)],
     except: Option<i64>,
-) -> Result<Vec<(households::Model, Vec<(usize, String, Likeness)>)>, ServiceError> {
+) -> Result<Vec<LikelyFamily>, ServiceError> {
     let subdistrict = subdistrict_of(village);
     let mut by_household: BTreeMap<i64, Vec<Found>> = BTreeMap::new();
     for (index, (name, birth)) in typed.iter().enumerate() {
@@ -146,7 +150,7 @@ pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
         .all(db)
         .await
         .map_err(db_failure)?;
-    let mut likely: Vec<(households::Model, Vec<(usize, String, Likeness)>)> = rows
+    let mut likely: Vec<LikelyFamily> = rows
         .into_iter()
         .filter_map(|row| {
             let found = by_household.remove(&row.id)?;
