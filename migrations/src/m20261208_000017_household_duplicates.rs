@@ -1,7 +1,7 @@
 //! Families registered twice are found and merged. Each member keeps the
 //! sub-district of its household (`members.subdistrict`, the area code's first
 //! three parts), so that people likely the same are looked up by sub-district
-//! and birth date on one index; a merged household points to the one it was
+//! and birth date on one index that holds what the look-up compares; a merged household points to the one it was
 //! merged into (`households.merged_into`); and the SLRT manager's word that
 //! two households are different families is kept (`duplicate_reviews`), so
 //! that the pair leaves the district's duplicate list.
@@ -16,6 +16,9 @@ enum Members {
     Table,
     Subdistrict,
     BirthDate,
+    NameKey,
+    HouseholdId,
+    RegistryStatus,
 }
 
 #[derive(DeriveIden)]
@@ -62,6 +65,11 @@ impl MigrationTrait for Migration {
                     .table(Members::Table)
                     .col(Members::Subdistrict)
                     .col(Members::BirthDate)
+                    // What the look-up reads of each person, so that it reads
+                    // the index alone (the name is read for those found only).
+                    .col(Members::NameKey)
+                    .col(Members::HouseholdId)
+                    .col(Members::RegistryStatus)
                     .to_owned(),
             )
             .await?;

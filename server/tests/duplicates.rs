@@ -17,7 +17,7 @@ use server::services;
 use shared::DomainError;
 use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{HouseholdFilter, OpenCase, RegisterHousehold};
-use shared::duplicates::{MergeHouseholds, MergeProblem, MergeSide, SamePerson};
+use shared::duplicates::{MergeHouseholds, MergePreview, MergeProblem, MergeSide, SamePerson};
 use shared::identity::Sex;
 use shared::member::{MemberRegistryStatus, Relationship};
 use shared::names::LikenessReason;
@@ -26,6 +26,8 @@ use shared::roles::Role;
 const WALED_DESA: &str = "32.09.01.2008";
 /// Another village of the same sub-district (Kecamatan Waled).
 const WALED_KOTA: &str = "32.09.01.2009";
+/// A village of another sub-district of the district (Kecamatan Ciledug).
+const JATISEENG: &str = "32.09.02.2001";
 
 struct Desks {
     db: DatabaseConnection,
@@ -170,7 +172,9 @@ async fn a_family_registered_twice_is_shown_before_saving_and_saved_only_when_co
     assert_eq!(likely[0].household_id, None);
     assert_eq!(likely[0].head_name, None);
     assert_eq!(likely[0].no_kk_masked, None);
-    assert!(likely[0].people.iter().all(|p| p.found_name.is_none()));
+    // Neither who nor how alike: retyping other dates would tell a birth date.
+    assert!(likely[0].people.is_empty());
+    assert_eq!(likely[0].score, 0);
     assert_eq!(likely[0].village_name, "Waled Desa");
 
     // Confirmed as another family: saved, the confirmation audited with what was seen.
@@ -368,6 +372,35 @@ async fn registered_twice(d: &Desks) -> Result<Twice, Box<dyn std::error::Error>
         village: WALED_DESA,
     };
     let merged_case = desk.case_for(merged, "twice", Some(soemiati)).await?;
+    // A baby born into the second record's family.
+    let mut baby = member(
+        nik(Sex::Male, chrono::Utc::now().date_naive(), 2)?,
+        "Bayi Wirjono",
+        Relationship::Child,
+    )?;
+    baby.nik = None;
+    baby.registry_status = MemberRegistryStatus::Undocumented;
+    baby.civil_registry_matched = false;
+    baby.marital_status = shared::member::MaritalStatus::NeverMarried;
+    let version = d.services.households.file(&d.fo, merged).await?.version;
+    d.services
+        .households
+        .life_event(
+            &d.fo,
+            shared::life_event::RecordLifeEvent {
+                idempotency_key: "birth".into(),
+                household_id: merged,
+                version,
+                event: shared::life_event::LifeEvent::MemberJoins {
+                    member: baby,
+                    reason: shared::proposal_change::JoinReason::Birth,
+                },
+                occurred_on: chrono::Utc::now().date_naive(),
+                document: shared::complaint::EvidenceDocument::BirthCertificate,
+                note: String::new(),
+            },
+        )
+        .await?;
     let referral = referrals::Entity::find()
         .filter(referrals::Column::CaseId.eq(merged_case))
         .one(&d.db)
@@ -384,13 +417,13 @@ async fn registered_twice(d: &Desks) -> Result<Twice, Box<dyn std::error::Error>
     })
 }
 
-fn merge_request(t: &Twice, same: Vec<SamePerson>, key: &str) -> MergeHouseholds {
+fn merge_request(preview: &MergePreview, same: Vec<SamePerson>, key: &str) -> MergeHouseholds {
     MergeHouseholds {
         idempotency_key: key.into(),
-        survivor_id: t.kept,
-        survivor_version: 1,
-        merged_id: t.merged,
-        merged_version: 1,
+        survivor_id: preview.survivor.id,
+        survivor_version: preview.survivor.version,
+        merged_id: preview.merged.id,
+        merged_version: preview.merged.version,
         head_name: MergeSide::Merged,
         address: MergeSide::Survivor,
         house: MergeSide::Survivor,
@@ -416,7 +449,7 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
     );
     assert_eq!(list[0].people.len(), 2);
     assert_eq!(list[0].first.member_count, 2);
-    assert_eq!(list[0].second.member_count, 3);
+    assert_eq!(list[0].second.member_count, 4);
     // The front desk may not merge; the manager's preview pairs the people alike.
     let preview = d
         .services
@@ -445,7 +478,10 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
     match d
         .services
         .households
-        .merge(&d.manager, merge_request(&t, heads_only, "m-unpaired"))
+        .merge(
+            &d.manager,
+            merge_request(&preview, heads_only, "m-unpaired"),
+        )
         .await
     {
         Err(ServiceError::Invalid(DomainError::Merge {
@@ -453,7 +489,7 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         })) => {}
         other => return Err(format!("expected the head unpaired, got {other:?}").into()),
     }
-    let mut stale = merge_request(&t, preview.same_people.clone(), "m-stale");
+    let mut stale = merge_request(&preview, preview.same_people.clone(), "m-stale");
     stale.merged_version = 7;
     assert!(matches!(
         d.services.households.merge(&d.manager, stale).await,
@@ -485,7 +521,7 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         ..Default::default()
     };
     let document = sea_orm::ActiveModelTrait::insert(document, &d.db).await?.id;
-    let request = merge_request(&t, preview.same_people.clone(), "m-ok");
+    let request = merge_request(&preview, preview.same_people.clone(), "m-ok");
     let survivor = d
         .services
         .households
@@ -504,14 +540,17 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         .filter(members::Column::HouseholdId.eq(t.kept))
         .all(&d.db)
         .await?;
-    assert_eq!(everyone.len(), 5);
+    assert_eq!(everyone.len(), 6);
     let mut living: Vec<String> = everyone
         .iter()
         .filter(|m| m.is_living())
         .map(|m| m.name.clone())
         .collect();
     living.sort();
-    assert_eq!(living, vec!["Darto Wirjono", "Rina", "Sumiati"]);
+    assert_eq!(
+        living,
+        vec!["Bayi Wirjono", "Darto Wirjono", "Rina", "Sumiati"]
+    );
     assert!(
         members::Entity::find()
             .filter(members::Column::HouseholdId.eq(t.merged))
@@ -558,6 +597,15 @@ async fn a_merge_loses_nothing_and_closes_the_merged_record() -> TestResult {
         .all(&d.db)
         .await?;
     assert_eq!(events.len(), 2);
+    // The second record's history is the kept record's now.
+    let births = household_events::Entity::find()
+        .filter(household_events::Column::Kind.eq("member_born"))
+        .all(&d.db)
+        .await?;
+    assert_eq!(
+        births.iter().map(|e| e.household_id).collect::<Vec<_>>(),
+        vec![t.kept]
+    );
 
     // The survivor's file holds it all; the merged record is read only.
     let file = d.services.households.file(&d.fo, t.kept).await?;
@@ -618,6 +666,22 @@ async fn two_families_set_aside_leave_the_list() -> TestResult {
             .len(),
         1
     );
+    // Another district's manager sees none of it, while the pair is there.
+    let other = actor(
+        &d.db,
+        &d.services,
+        "manajer-klaten",
+        Role::SlrtManager,
+        Some("33.04"),
+    )
+    .await?;
+    assert!(
+        d.services
+            .households
+            .district_duplicates(&other)
+            .await?
+            .is_empty()
+    );
     assert!(
         d.services
             .households
@@ -642,22 +706,178 @@ async fn two_families_set_aside_leave_the_list() -> TestResult {
             .await?
             .is_empty()
     );
-    // Another district's manager sees none of it.
-    let other = actor(
+    assert_eq!(audit_rows(&d.db, "dismiss_duplicate", "ok").await?.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_record_with_a_proposal_under_way_is_not_merged_until_it_is_decided() -> TestResult {
+    let d = desks().await?;
+    let t = registered_twice(&d).await?;
+    d.services
+        .proposals
+        .start(
+            &d.coordinator,
+            shared::dto::StartProposal {
+                idempotency_key: "p-1".into(),
+                household_id: t.merged,
+                change: shared::proposal_change::ProposalChange::NewFamily,
+                source: shared::proposal::ProposalSource::Visit,
+                note: "Belum terdaftar di DTSEN".into(),
+            },
+        )
+        .await?;
+    let preview = d
+        .services
+        .households
+        .merge_preview(&d.manager, t.kept, t.merged)
+        .await?;
+    let request = merge_request(&preview, preview.same_people.clone(), "m-1");
+    match d.services.households.merge(&d.manager, request).await {
+        Err(ServiceError::Invalid(DomainError::Merge {
+            problem: MergeProblem::OpenProposal,
+        })) => {}
+        other => return Err(format!("expected the proposal to wait for, got {other:?}").into()),
+    }
+    let merged = households::Entity::find_by_id(t.merged)
+        .one(&d.db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(
+        (merged.status.as_str(), merged.merged_into),
+        ("active", None)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_merge_across_villages_keeps_the_family_where_the_address_chosen_is() -> TestResult {
+    let d = desks().await?;
+    let kota_fo = actor(
         &d.db,
         &d.services,
-        "manajer-klaten",
-        Role::SlrtManager,
-        Some("33.04"),
+        "fo-kota",
+        Role::FrontOffice,
+        Some(WALED_KOTA),
     )
     .await?;
-    assert!(
-        d.services
-            .households
-            .district_duplicates(&other)
+    let kota_coordinator = actor(
+        &d.db,
+        &d.services,
+        "koordinator-kota",
+        Role::PuskesosCoordinator,
+        Some(WALED_KOTA),
+    )
+    .await?;
+    let kept = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    let second = RegisterHousehold {
+        confirmed_new: true,
+        ..second_record(WALED_KOTA, 2)?
+    };
+    let merged = d.services.households.register(&kota_fo, second).await?.id;
+    let desk = Desk {
+        db: &d.db,
+        services: &d.services,
+        fo: &d.fo,
+        coordinator: &d.coordinator,
+        village: WALED_DESA,
+    };
+    let desa_case = desk.case_for(kept, "desa", None).await?;
+    let kota_desk = Desk {
+        fo: &kota_fo,
+        coordinator: &kota_coordinator,
+        village: WALED_KOTA,
+        ..desk
+    };
+    let kota_case = kota_desk.case_for(merged, "kota", None).await?;
+    let preview = d
+        .services
+        .households
+        .merge_preview(&d.manager, kept, merged)
+        .await?;
+    let mut request = merge_request(&preview, preview.same_people.clone(), "m-1");
+    // The family lives at the second record's address, in Waled Kota.
+    request.address = MergeSide::Merged;
+    d.services.households.merge(&d.manager, request).await?;
+    let row = households::Entity::find_by_id(kept)
+        .one(&d.db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(row.village_code, WALED_KOTA);
+    // Both open cases are worked by Waled Kota's staff now.
+    for case in [desa_case, kota_case] {
+        let case = cases::Entity::find_by_id(case)
+            .one(&d.db)
             .await?
-            .is_empty()
+            .ok_or("no case")?;
+        assert_eq!(
+            (case.household_id, case.village_code.as_str()),
+            (kept, WALED_KOTA)
+        );
+    }
+    assert!(d.services.households.file(&kota_fo, kept).await.is_ok());
+    assert_eq!(
+        d.services.households.file(&d.fo, kept).await.err(),
+        Some(ServiceError::Forbidden)
     );
-    assert_eq!(audit_rows(&d.db, "dismiss_duplicate", "ok").await?.len(), 2);
+    assert_eq!(common::stats_drift(&d.db).await?, Vec::<String>::new());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_family_that_moved_is_looked_for_where_it_lives_now() -> TestResult {
+    let d = desks().await?;
+    let moved = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    let version = d.services.households.file(&d.fo, moved).await?.version;
+    d.services
+        .households
+        .life_event(
+            &d.fo,
+            shared::life_event::RecordLifeEvent {
+                idempotency_key: "move".into(),
+                household_id: moved,
+                version,
+                event: shared::life_event::LifeEvent::Moved {
+                    address: shared::geo::Address::parse(JATISEENG, "", "1", "1", "")?,
+                },
+                occurred_on: chrono::Utc::now().date_naive(),
+                document: shared::complaint::EvidenceDocument::MovingLetter,
+                note: String::new(),
+            },
+        )
+        .await?;
+    let there = actor(
+        &d.db,
+        &d.services,
+        "fo-jati",
+        Role::FrontOffice,
+        Some(JATISEENG),
+    )
+    .await?;
+    let found = d
+        .services
+        .households
+        .registration_duplicates(&there, second_record(JATISEENG, 2)?)
+        .await?;
+    assert_eq!(
+        found.iter().map(|l| l.household_id).collect::<Vec<_>>(),
+        vec![Some(moved)]
+    );
+    let here = d
+        .services
+        .households
+        .registration_duplicates(&d.fo, second_record(WALED_DESA, 3)?)
+        .await?;
+    assert!(here.is_empty(), "{here:?}");
     Ok(())
 }

@@ -21,6 +21,16 @@ pub const LIKELY_SHOWN: usize = 5;
 /// [`crate::names::likeness`]: the same, or within a year).
 pub const BIRTH_WINDOW_DAYS: i64 = 366;
 
+/// How alike, in words (Indonesian, English), for a score of
+/// [`crate::names::likeness`]: the score is a rule's rank, not a percentage.
+pub fn how_alike(score: u8) -> (&'static str, &'static str) {
+    if score >= 90 {
+        ("Sangat mirip", "Very alike")
+    } else {
+        ("Mirip", "Alike")
+    }
+}
+
 /// One person as the look-up compares them: who (a member's id, or the
 /// index of a typed member), in which household, the keys of the name
 /// ([`crate::names::name_keys`]) and the birth date.
@@ -247,6 +257,7 @@ crate::coded_enum! {
         HeadNotPaired = ("head_not_paired", "Kepala keluarga pada catatan yang digabungkan harus dipasangkan dengan orang yang sama pada catatan yang dipertahankan.", "The head of the merged record must be paired with the same person in the record kept."),
         PersonPairedTwice = ("person_paired_twice", "Setiap orang hanya boleh dipasangkan sekali.", "Each person may be paired once only."),
         PersonNotInHousehold = ("person_not_in_household", "Pasangan orang yang sama harus anggota kedua catatan keluarga ini.", "Each pair of the same person must be members of these two records."),
+        OpenProposal = ("open_proposal", "Catatan yang digabungkan masih punya usulan registri yang berjalan: tunggu sampai usulan itu ditetapkan atau ditolak, lalu gabungkan.", "The record to merge still has a registry proposal under way: wait until it is enacted or rejected, then merge."),
     }
 }
 

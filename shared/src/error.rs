@@ -648,9 +648,7 @@ impl DomainError {
             DomainError::LikelyDuplicate { households } => format!(
                 "Keluarga ini mungkin sudah tercatat: {households} keluarga dengan anggota yang mirip (nama dan tanggal lahir). Periksa daftarnya: buka keluarga yang sama, atau simpan sebagai keluarga baru bila memang berbeda."
             ),
-            DomainError::HouseholdMerged { into } => format!(
-                "Catatan keluarga ini sudah digabungkan ke catatan lain (keluarga nomor {into}): lanjutkan pekerjaan di sana."
-            ),
+            DomainError::HouseholdMerged { .. } => "Catatan keluarga ini ganda dan sudah digabungkan ke catatan lain: buka catatan itu dari halaman keluarga ini dan lanjutkan di sana.".into(),
             DomainError::Merge { problem } => problem.label_id().to_string(),
             DomainError::Document { problem } => problem.label_id().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(
@@ -871,9 +869,7 @@ impl DomainError {
             DomainError::LikelyDuplicate { households } => format!(
                 "This family may already be on record: {households} households with members alike (name and birth date). Check the list: open the same family, or save a new one if it really is another."
             ),
-            DomainError::HouseholdMerged { into } => format!(
-                "This household record was merged into another (household number {into}): carry on there."
-            ),
+            DomainError::HouseholdMerged { .. } => "This household record was a duplicate and has been merged into another: open that one from this household's page and carry on there.".into(),
             DomainError::Merge { problem } => problem.label_en().to_string(),
             DomainError::Document { problem } => problem.label_en().to_string(),
             DomainError::OpenProposalExists { proposal_id } => format!(

@@ -103,7 +103,7 @@ fn PairItem(pair: DuplicatePair, dismissed: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <li class="rounded-xl border border-slate-200 bg-white p-4" data-testid="duplicate-pair">
-            <p class="text-sm font-medium">{format!("{} {}%", tr("Kemiripan", "Likeness"), pair.score)}</p>
+            <p class="text-sm font-medium">{let (id, en) = shared::duplicates::how_alike(pair.score); tr(id, en)}</p>
             <p class="text-sm"><span class="font-medium">"1. "</span>{side(&pair.first)}</p>
             <p class="text-sm"><span class="font-medium">"2. "</span>{side(&pair.second)}</p>
             <ul class="my-2 list-disc pl-5 text-sm text-slate-700">

@@ -563,8 +563,10 @@ fn LikelyDuplicates(
                 data-testid="confirm-new-household"
                 on:click=move |ev| {
                     ev.prevent_default();
+                    // For this save only: a later save after a change is looked at again.
                     form.draft.update(|d| d.confirmed_new = true);
                     form.submit(save);
+                    form.draft.update(|d| d.confirmed_new = false);
                 }
             >
                 {tr("Keluarga lain: simpan sebagai keluarga baru", "Another family: save it as a new household")}
@@ -602,7 +604,10 @@ fn LikelyHouseholdItem(household: shared::duplicates::LikelyHousehold) -> impl I
         <li class="rounded-lg border border-amber-200 bg-white p-3" data-testid="likely-household">
             <p class="font-medium">{title}</p>
             <p class="text-sm text-slate-600">{place}</p>
-            <p class="text-sm" data-testid="likely-score">{format!("{} {}%", tr("Kemiripan", "Likeness"), household.score)}</p>
+            {(household.score > 0).then(|| {
+                let (id, en) = shared::duplicates::how_alike(household.score);
+                view! { <p class="text-sm font-medium" data-testid="likely-score">{tr(id, en)}</p> }
+            })}
             <ul class="my-2 list-disc pl-5 text-sm">
                 {household
                     .people

@@ -527,10 +527,10 @@ impl CaseService for DbCaseService {
             Subject::kind("case"),
         )
         .await?;
-        crate::services::households::open_for_work(&household, Action::RecordComplaint)?;
         if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, "case").await? {
             return Ok(Created { id });
         }
+        crate::services::households::open_for_work(&household, Action::RecordComplaint)?;
         if request.complaints.is_empty() {
             return Err(ServiceError::Invalid(DomainError::TextRequired {
                 field: "complaints".into(),
@@ -560,6 +560,15 @@ impl CaseService for DbCaseService {
         // Two desks may take the same number at once: the unique index refuses one; try again.
         for _attempt in 0..NUMBER_ATTEMPTS {
             let mut write = self.db.begin_write().await?;
+            // The family as it is in this write: a merge that came first closed
+            // it (on PostgreSQL a merge under way finishes first).
+            let mut current = households::Entity::find_by_id(household.id);
+            if write.get_database_backend() == sea_orm::DbBackend::Postgres {
+                current = current.lock_shared();
+            }
+            if let Some(current) = current.one(&write).await.map_err(db_failure)? {
+                crate::services::households::open_for_work(&current, Action::RecordComplaint)?;
+            }
             let number = Self::next_number(&write, &village.digits(), opened_on.year()).await?;
             let inserted = cases::ActiveModel {
                 number: Set(number),

@@ -231,7 +231,7 @@ pub(crate) fn change_of(row: &proposals::Model) -> Option<ProposalChange> {
 }
 
 /// The household's unfinished proposals (neither enacted nor rejected).
-fn open_of(household_id: i64) -> Select<proposals::Entity> {
+pub(crate) fn open_of(household_id: i64) -> Select<proposals::Entity> {
     proposals::Entity::find()
         .filter(proposals::Column::HouseholdId.eq(household_id))
         .filter(proposals::Column::Stage.is_not_in([
@@ -308,10 +308,10 @@ impl ProposalService for DbProposalService {
             Subject::kind(OBJECT),
         )
         .await?;
-        crate::services::households::open_for_work(&household, Action::ChangeProposal)?;
         if let Some(id) = earlier_result(&self.db, actor, &request.idempotency_key, OBJECT).await? {
             return Ok(Created { id });
         }
+        crate::services::households::open_for_work(&household, Action::ChangeProposal)?;
         let note = shared::text::required("note", &request.note, NOTE_MAX)?;
         // Checked against the household as it is; the proposer was allowed to
         // act on it above, so this read shows nothing and is not a view.
@@ -324,12 +324,13 @@ impl ProposalService for DbProposalService {
         // In the write, where a second desk's proposal cannot slip in between:
         // SQLite writes take turns; on PostgreSQL the family's row is locked
         // until the write ends, so a second desk waits and then sees this one.
+        // The family as it is in this write: a merge that came first closed it.
+        let mut current = households::Entity::find_by_id(household.id);
         if write.get_database_backend() == sea_orm::DbBackend::Postgres {
-            households::Entity::find_by_id(household.id)
-                .lock_exclusive()
-                .one(&write)
-                .await
-                .map_err(db_failure)?;
+            current = current.lock_exclusive();
+        }
+        if let Some(current) = current.one(&write).await.map_err(db_failure)? {
+            crate::services::households::open_for_work(&current, Action::ChangeProposal)?;
         }
         if let Some(proposal_id) =
             open_proposal_of(&write, household.id, change.change_type()).await?

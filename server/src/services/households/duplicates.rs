@@ -30,8 +30,8 @@ use shared::names::{Likeness, likeness, name_keys};
 
 use super::{DbHouseholdService, subdistrict_of};
 use crate::entities::{
-    areas, attachments, cases, duplicate_reviews, enrolments, house_photos, household_events,
-    households, members, proposals, referrals,
+    areas, attachments, cases, complaints, duplicate_reviews, enrolments, house_photos,
+    household_events, households, members, proposals, referrals,
 };
 use crate::records::HouseholdDetails;
 use crate::services::common::{
@@ -45,17 +45,24 @@ use crate::services::write::load_in_area;
 /// The most pairs the district's list shows (the likeliest first).
 pub const PAIRS_SHOWN: usize = 200;
 
-/// A member as the look-up reads it: id, household, name, name key, birth
-/// date, registry status, sub-district.
-type Row = (i64, i64, String, Option<String>, NaiveDate, String);
+/// A member as the look-up reads it, from the index alone: id, household,
+/// name key, birth date, registry status.
+type Row = (i64, i64, Option<String>, NaiveDate, String);
 
-/// The keys of a stored member's name: the stored key's words (the name's
-/// own when the key is missing).
-fn stored_keys(name: &str, key: Option<&str>) -> Vec<String> {
-    match key {
-        Some(key) if !key.trim().is_empty() => key.split_whitespace().map(str::to_string).collect(),
-        _ => name_keys(name),
-    }
+/// The columns of a [`Row`].
+const ROW: [members::Column; 5] = [
+    members::Column::Id,
+    members::Column::HouseholdId,
+    members::Column::NameKey,
+    members::Column::BirthDate,
+    members::Column::RegistryStatus,
+];
+
+/// The keys of a stored member's name (`members.name_key`, filled for every
+/// member when the portal starts).
+fn stored_keys(key: Option<&str>) -> Vec<String> {
+    key.map(|key| key.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Whether a stored registry status still counts in the family (not dead,
@@ -73,14 +80,7 @@ async fn born_near<C: ConnectionTrait>(
     let window = Duration::days(BIRTH_WINDOW_DAYS);
     members::Entity::find()
         .select_only()
-        .columns([
-            members::Column::Id,
-            members::Column::HouseholdId,
-            members::Column::Name,
-            members::Column::NameKey,
-            members::Column::BirthDate,
-            members::Column::RegistryStatus,
-        ])
+        .columns(ROW)
         .filter(members::Column::Subdistrict.eq(subdistrict))
         .filter(members::Column::BirthDate.between(birth - window, birth + window))
         .into_tuple::<Row>()
@@ -89,14 +89,40 @@ async fn born_near<C: ConnectionTrait>(
         .map_err(db_failure)
 }
 
+/// The names of these members.
+async fn member_names<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
+    let ids: Vec<i64> = ids
+        .into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut names = HashMap::new();
+    for chunk in ids.chunks(500) {
+        names.extend(
+            members::Entity::find()
+                .select_only()
+                .columns([members::Column::Id, members::Column::Name])
+                .filter(members::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple::<(i64, String)>()
+                .all(db)
+                .await
+                .map_err(db_failure)?,
+        );
+    }
+    Ok(names)
+}
+
 /// A household likely the same family, with each typed person found there:
 /// the typed person's place, the name on record and how alike.
 pub(crate) type LikelyFamily = (households::Model, Vec<(usize, String, Likeness)>);
 
-/// One typed person found likely someone on record.
+/// One typed person found likely a member on record.
 struct Found {
     typed: usize,
-    name: String,
+    member: i64,
     likeness: Likeness,
 }
 
@@ -116,26 +142,24 @@ pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
         if keys.is_empty() {
             continue;
         }
-        for (_, household_id, stored, key, born, status) in
-            born_near(db, &subdistrict, *birth).await?
+        for (member, household_id, key, born, status) in born_near(db, &subdistrict, *birth).await?
         {
             if Some(household_id) == except || !counts(&status) {
                 continue;
             }
-            let Some(alike) = likeness(&keys, *birth, &stored_keys(&stored, key.as_deref()), born)
-            else {
+            let Some(alike) = likeness(&keys, *birth, &stored_keys(key.as_deref()), born) else {
                 continue;
             };
             let found = by_household.entry(household_id).or_default();
             match found.iter_mut().find(|f| f.typed == index) {
                 Some(best) if best.likeness.score >= alike.score => {}
                 Some(best) => {
-                    best.name = stored;
+                    best.member = member;
                     best.likeness = alike;
                 }
                 None => found.push(Found {
                     typed: index,
-                    name: stored,
+                    member,
                     likeness: alike,
                 }),
             }
@@ -150,13 +174,21 @@ pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
         .all(db)
         .await
         .map_err(db_failure)?;
+    let names = member_names(
+        db,
+        by_household.values().flatten().map(|found| found.member),
+    )
+    .await?;
     let mut likely: Vec<LikelyFamily> = rows
         .into_iter()
         .filter_map(|row| {
             let found = by_household.remove(&row.id)?;
             let people = found
                 .into_iter()
-                .map(|f| (f.typed, f.name, f.likeness))
+                .map(|f| {
+                    let name = names.get(&f.member).cloned().unwrap_or_default();
+                    (f.typed, name, f.likeness)
+                })
                 .collect();
             Some((row, people))
         })
@@ -215,53 +247,58 @@ pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
         query = query.filter(condition);
     }
     let subdistricts: Vec<Option<String>> = query.into_tuple().all(db).await.map_err(db_failure)?;
-    // (first, second) → the pairs of people, by name.
-    let mut pairs: BTreeMap<(i64, i64), Vec<PairPerson>> = BTreeMap::new();
+    // (first, second) → the pairs of people, by member id.
+    let mut by_pair: BTreeMap<(i64, i64), Vec<(i64, i64, Likeness)>> = BTreeMap::new();
     for subdistrict in subdistricts.into_iter().flatten() {
         let rows: Vec<Row> = members::Entity::find()
             .select_only()
-            .columns([
-                members::Column::Id,
-                members::Column::HouseholdId,
-                members::Column::Name,
-                members::Column::NameKey,
-                members::Column::BirthDate,
-                members::Column::RegistryStatus,
-            ])
+            .columns(ROW)
             .filter(members::Column::Subdistrict.eq(subdistrict))
             .into_tuple::<Row>()
             .all(db)
             .await
             .map_err(db_failure)?;
-        let rows: Vec<Row> = rows.into_iter().filter(|r| counts(&r.5)).collect();
         let mut people: Vec<Person> = rows
-            .iter()
-            .map(|(id, household_id, name, key, birth, _)| Person {
-                id: *id,
-                household_id: *household_id,
-                keys: stored_keys(name, key.as_deref()),
-                birth: *birth,
+            .into_iter()
+            .filter(|row| counts(&row.4))
+            .map(|(id, household_id, key, birth, _)| Person {
+                id,
+                household_id,
+                keys: stored_keys(key.as_deref()),
+                birth,
             })
-            .collect();
-        let name_of: HashMap<i64, &str> = rows
-            .iter()
-            .map(|(id, _, name, ..)| (*id, name.as_str()))
             .collect();
         for (a, b, alike) in likely_pairs(&mut people) {
             let (mut first, mut second) = (&people[a], &people[b]);
             if first.household_id > second.household_id {
                 std::mem::swap(&mut first, &mut second);
             }
-            pairs
+            by_pair
                 .entry((first.household_id, second.household_id))
                 .or_default()
-                .push(PairPerson {
-                    first_name: name_of.get(&first.id).copied().unwrap_or("").to_string(),
-                    second_name: name_of.get(&second.id).copied().unwrap_or("").to_string(),
-                    likeness: alike,
-                });
+                .push((first.id, second.id, alike));
         }
     }
+    let names = member_names(
+        db,
+        by_pair.values().flatten().flat_map(|(a, b, _)| [*a, *b]),
+    )
+    .await?;
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    let pairs = by_pair
+        .into_iter()
+        .map(|(pair, people)| {
+            let people = people
+                .iter()
+                .map(|(a, b, alike)| PairPerson {
+                    first_name: name(a),
+                    second_name: name(b),
+                    likeness: *alike,
+                })
+                .collect();
+            (pair, people)
+        })
+        .collect();
     Ok(pairs)
 }
 
@@ -309,12 +346,19 @@ impl DbHouseholdService {
                     head_name: visible.then(|| row.head_name.clone()),
                     no_kk_masked: visible.then(|| row.kk_masked.clone()),
                     village_name: names.get(&row.village_code).cloned().unwrap_or_default(),
-                    score: people.iter().map(|p| p.2.score).max().unwrap_or(0),
+                    // Outside the area, not how alike nor why: retyping a
+                    // name with other dates would tell a stranger's birth date.
+                    score: if visible {
+                        people.iter().map(|p| p.2.score).max().unwrap_or(0)
+                    } else {
+                        0
+                    },
                     people: people
                         .into_iter()
+                        .filter(|_| visible)
                         .map(|(typed, name, likeness)| LikelyPerson {
                             typed_name: typed_name(members, typed),
-                            found_name: visible.then_some(name),
+                            found_name: Some(name),
                             likeness,
                         })
                         .collect(),
@@ -339,6 +383,11 @@ impl DbHouseholdService {
             Subject::kind("household"),
         )
         .await?;
+        // Names and birth dates typed to see who is on record: counted with
+        // the identity look-ups, so that nobody can comb the sub-district.
+        self.limits
+            .take(&self.db, actor, "duplicate_lookup")
+            .await?;
         let likely = self
             .likely_households(actor, &village, &request.members)
             .await?;
@@ -399,7 +448,7 @@ impl DbHouseholdService {
         });
         ranked.truncate(PAIRS_SHOWN);
         let ids: HashSet<i64> = ranked.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
-        let sides = self.pair_sides(ids).await?;
+        let sides = self.pair_sides(ids, &scope).await?;
         let list: Vec<DuplicatePair> = ranked
             .into_iter()
             .filter_map(|((a, b), people)| {
@@ -423,19 +472,28 @@ impl DbHouseholdService {
         Ok(list)
     }
 
-    /// The households of a pair as the list shows them (merged ones left out).
-    async fn pair_sides(&self, ids: HashSet<i64>) -> Result<HashMap<i64, PairSide>, ServiceError> {
+    /// The households of a pair as the list shows them: inside `scope` (a
+    /// family that moved away is no longer the district's), not merged.
+    async fn pair_sides(
+        &self,
+        ids: HashSet<i64>,
+        scope: &shared::geo::AreaScope,
+    ) -> Result<HashMap<i64, PairSide>, ServiceError> {
         let db = self.db.connection();
         let mut rows = Vec::new();
         let ids: Vec<i64> = ids.into_iter().collect();
         for chunk in ids.chunks(500) {
             rows.extend(
-                households::Entity::find()
-                    .filter(households::Column::Id.is_in(chunk.iter().copied()))
-                    .filter(households::Column::Status.ne(households::MERGED))
-                    .all(db)
-                    .await
-                    .map_err(db_failure)?,
+                crate::services::common::within_scope(
+                    households::Entity::find(),
+                    households::Column::VillageCode,
+                    scope,
+                )
+                .filter(households::Column::Id.is_in(chunk.iter().copied()))
+                .filter(households::Column::Status.ne(households::MERGED))
+                .all(db)
+                .await
+                .map_err(db_failure)?,
             );
         }
         let names = village_names(db, rows.iter().map(|r| r.village_code.clone())).await?;
@@ -595,15 +653,36 @@ impl DbHouseholdService {
         let survivor_file = self.file_of(survivor.clone(), true).await?;
         let merged_file = self.file_of(merged.clone(), true).await?;
         check_pairs(&survivor_file, &merged_file, &request.same_people)?;
-        let village = AreaCode::parse(&survivor.village_code).ok();
         let mut write = self.db.begin_write().await?;
+        // On PostgreSQL both records are held until the merge ends: a case or
+        // proposal opened on the merged record meanwhile waits, then is refused.
+        if write.get_database_backend() == sea_orm::DbBackend::Postgres {
+            households::Entity::find()
+                .filter(households::Column::Id.is_in([survivor.id, merged.id]))
+                .lock_exclusive()
+                .all(&write)
+                .await
+                .map_err(db_failure)?;
+        }
+        // A registry proposal under way names the merged record's people:
+        // it is finished or withdrawn first (and the family keeps one per kind).
+        if crate::services::proposals::open_of(merged.id)
+            .one(&write)
+            .await
+            .map_err(db_failure)?
+            .is_some()
+        {
+            return Err(merge_refused(MergeProblem::OpenProposal));
+        }
+        // The address chosen, in its own village: the kept record lives there.
+        let home = from_side(request.address, &survivor, &merged)
+            .village_code
+            .clone();
+        let village = AreaCode::parse(&home).ok();
         write.touch_household_and_its_records(survivor.id).await?;
         write.touch_household_and_its_records(merged.id).await?;
         // The surviving record with the values chosen.
-        let from = |side: MergeSide| match side {
-            MergeSide::Survivor => &survivor,
-            MergeSide::Merged => &merged,
-        };
+        let from = |side: MergeSide| from_side(side, &survivor, &merged);
         let mut details: HouseholdDetails = stored_json(&survivor.details)?;
         let theirs: HouseholdDetails = stored_json(&merged.details)?;
         if request.house == MergeSide::Merged {
@@ -623,6 +702,7 @@ impl DbHouseholdService {
             .unwrap_or((merged.registry_id.clone(), merged.desil));
         let update = households::Entity::update_many()
             .col_expr(households::Column::HeadName, Expr::value(head_name.clone()))
+            .col_expr(households::Column::VillageCode, Expr::value(home.clone()))
             .col_expr(
                 households::Column::Dusun,
                 Expr::value(address.dusun.clone()),
@@ -663,16 +743,21 @@ impl DbHouseholdService {
         // of the merged record now belongs to the surviving one (photo: see below).
         members::Entity::update_many()
             .col_expr(members::Column::HouseholdId, Expr::value(survivor.id))
-            .col_expr(
-                members::Column::Subdistrict,
-                Expr::value(subdistrict_of(&survivor.village_code)),
-            )
             .col_expr(members::Column::UpdatedAt, Expr::value(Utc::now()))
             .col_expr(
                 members::Column::Version,
                 Expr::col(members::Column::Version).add(1),
             )
             .filter(members::Column::HouseholdId.eq(merged.id))
+            .exec(&write)
+            .await
+            .map_err(db_failure)?;
+        members::Entity::update_many()
+            .col_expr(
+                members::Column::Subdistrict,
+                Expr::value(subdistrict_of(&home)),
+            )
+            .filter(members::Column::HouseholdId.eq(survivor.id))
             .exec(&write)
             .await
             .map_err(db_failure)?;
@@ -707,14 +792,16 @@ impl DbHouseholdService {
             .await
             .map_err(db_failure)?;
         // Open cases are worked where the family's record now is.
-        if merged.village_code != survivor.village_code {
-            crate::services::cases::move_open_cases(&write, survivor.id, &survivor.village_code)
-                .await?;
+        if merged.village_code != home || survivor.village_code != home {
+            crate::services::cases::move_open_cases(&write, survivor.id, &home).await?;
         }
-        // The merged record stays, for its history, closed to new work.
+        // The merged record stays, for its history, closed to new work; the
+        // registry family is the kept record's alone.
         let closed = households::Entity::update_many()
             .col_expr(households::Column::Status, Expr::value(households::MERGED))
-            .col_expr(households::Column::MergedInto, Expr::value(survivor.id));
+            .col_expr(households::Column::MergedInto, Expr::value(survivor.id))
+            .col_expr(households::Column::RegistryId, Expr::value(None::<String>))
+            .col_expr(households::Column::Desil, Expr::value(None::<i16>));
         write
             .update(merged.id, request.merged_version, closed)
             .await?;
@@ -744,7 +831,7 @@ impl DbHouseholdService {
                 document: Set(shared::complaint::EvidenceDocument::Kk.code().to_string()),
                 note: Set(Some(note)),
                 from_village: Set(Some(merged.village_code.clone())),
-                to_village: Set(Some(survivor.village_code.clone())),
+                to_village: Set(Some(home.clone())),
                 recorded_by: Set(Some(actor.user_id)),
                 recorded_at: Set(Utc::now()),
                 ..Default::default()
@@ -808,9 +895,29 @@ impl DbHouseholdService {
             let (Some(kept), Some(twice)) = (kept, twice) else {
                 return Err(merge_refused(MergeProblem::PersonNotInHousehold));
             };
+            // What named the person now names the member kept.
             referrals::Entity::update_many()
                 .col_expr(referrals::Column::MemberId, Expr::value(kept.id))
                 .filter(referrals::Column::MemberId.eq(twice.id))
+                .exec(write)
+                .await
+                .map_err(db_failure)?;
+            complaints::Entity::update_many()
+                .col_expr(complaints::Column::MemberId, Expr::value(kept.id))
+                .filter(complaints::Column::MemberId.eq(twice.id))
+                .exec(write)
+                .await
+                .map_err(db_failure)?;
+            attachments::Entity::update_many()
+                .col_expr(attachments::Column::MemberId, Expr::value(kept.id))
+                .filter(attachments::Column::MemberId.eq(twice.id))
+                .exec(write)
+                .await
+                .map_err(db_failure)?;
+            attachments::Entity::update_many()
+                .col_expr(attachments::Column::OwnerId, Expr::value(kept.id))
+                .filter(attachments::Column::OwnerType.eq("member"))
+                .filter(attachments::Column::OwnerId.eq(twice.id))
                 .exec(write)
                 .await
                 .map_err(db_failure)?;
@@ -844,6 +951,18 @@ impl DbHouseholdService {
             }
         }
         Ok(())
+    }
+}
+
+/// The record whose values `side` names.
+fn from_side<'a>(
+    side: MergeSide,
+    survivor: &'a households::Model,
+    merged: &'a households::Model,
+) -> &'a households::Model {
+    match side {
+        MergeSide::Survivor => survivor,
+        MergeSide::Merged => merged,
     }
 }
 

@@ -346,6 +346,16 @@ impl DbHouseholdService {
                     // staff; closed ones stay with those who worked on them.
                     crate::services::cases::move_open_cases(&write, row.id, to_village.as_str())
                         .await?;
+                    // Its people are looked for as registered twice where they live now.
+                    members::Entity::update_many()
+                        .col_expr(
+                            members::Column::Subdistrict,
+                            Expr::value(super::subdistrict_of(to_village.as_str())),
+                        )
+                        .filter(members::Column::HouseholdId.eq(row.id))
+                        .exec(&write)
+                        .await
+                        .map_err(db_failure)?;
                 }
                 let reach = reach.map(|r| r.label_id()).unwrap_or("Dalam desa");
                 detail.push_str(&format!(
