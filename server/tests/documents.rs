@@ -485,6 +485,7 @@ async fn a_file_that_is_not_what_it_says_or_too_large_is_refused_and_nothing_is_
             AttachDocument {
                 household_id: id,
                 member_id: None,
+                record: None,
                 kind: DocumentKind::FamilyCard,
                 file_name: "kk.png".into(),
                 declared_type: String::new(),
@@ -524,6 +525,7 @@ async fn only_who_may_see_what_a_document_shows_opens_it_and_a_refusal_is_no_vie
     let attach = |kind: DocumentKind, scan: u8| AttachDocument {
         household_id: id,
         member_id: Some(member),
+        record: None,
         kind,
         file_name: "foto.jpg".into(),
         declared_type: "image/jpeg".into(),
@@ -647,6 +649,7 @@ async fn a_purged_record_takes_its_documents_and_their_files_along() -> TestResu
     let attach = |household_id: i64, scan: u8| AttachDocument {
         household_id,
         member_id: None,
+        record: None,
         kind: DocumentKind::HouseFront,
         file_name: "rumah.jpg".into(),
         declared_type: "image/jpeg".into(),
