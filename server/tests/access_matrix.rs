@@ -477,7 +477,11 @@ fn matrix() -> Vec<Row> {
             Box::new(staff_record),
         ),
         row("/api/case_documents", Call::Form, Box::new(staff_record)),
-        row("/api/proposal_documents", Call::Form, Box::new(staff_record)),
+        row(
+            "/api/proposal_documents",
+            Call::Form,
+            Box::new(staff_record),
+        ),
         row(
             server::uploads::DOCUMENT_UPLOAD,
             Call::Upload,

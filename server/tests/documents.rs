@@ -672,8 +672,7 @@ fn opens(list: &DocumentList, id: i64) -> bool {
 }
 
 #[tokio::test]
-async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_may() -> TestResult
-{
+async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_may() -> TestResult {
     let desk = desk().await?;
     let (id, member) = household(&desk, 7).await?;
     let (case_id, case_number, proposal_id) = casework_of(&desk, id, "7").await?;
@@ -685,11 +684,23 @@ async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_m
     for (record, fields) in [
         (
             DocumentRecord::Case(case_id).form_value(),
-            ("ktp", member.to_string(), "ktp.jpg", "image/jpeg", jpeg_with_location(1)),
+            (
+                "ktp",
+                member.to_string(),
+                "ktp.jpg",
+                "image/jpeg",
+                jpeg_with_location(1),
+            ),
         ),
         (
             DocumentRecord::Proposal(proposal_id).form_value(),
-            ("surat_medis", String::new(), "surat.pdf", "application/pdf", pdf()),
+            (
+                "surat_medis",
+                String::new(),
+                "surat.pdf",
+                "application/pdf",
+                pdf(),
+            ),
         ),
         (
             String::new(),
@@ -742,7 +753,10 @@ async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_m
         on_case.documents.iter().map(|d| d.id).collect::<Vec<_>>(),
         vec![card.id]
     );
-    assert_eq!(on_case.documents[0].member.as_deref(), Some("Darto Wiryono"));
+    assert_eq!(
+        on_case.documents[0].member.as_deref(),
+        Some("Darto Wiryono")
+    );
     assert_eq!(
         on_case.documents[0].about,
         Some(DocumentAbout::Case {
@@ -755,7 +769,11 @@ async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_m
         .list_for_record(&desk.bo, DocumentRecord::Proposal(proposal_id))
         .await?;
     assert_eq!(
-        on_proposal.documents.iter().map(|d| d.id).collect::<Vec<_>>(),
+        on_proposal
+            .documents
+            .iter()
+            .map(|d| d.id)
+            .collect::<Vec<_>>(),
         vec![letter.id]
     );
     assert!(matches!(
@@ -775,7 +793,10 @@ async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_m
             .and_then(|d| d.about.as_ref().map(DocumentAbout::record))
     };
     assert_eq!(about(card.id), Some(DocumentRecord::Case(case_id)));
-    assert_eq!(about(letter.id), Some(DocumentRecord::Proposal(proposal_id)));
+    assert_eq!(
+        about(letter.id),
+        Some(DocumentRecord::Proposal(proposal_id))
+    );
     assert_eq!(about(family_card.id), None);
     let offered: Vec<DocumentRecord> = on_file.records.iter().map(DocumentAbout::record).collect();
     assert_eq!(
@@ -876,7 +897,11 @@ async fn a_case_or_proposal_of_another_family_is_refused_and_nothing_is_kept() -
             ("kk", "", "kk.pdf", "application/pdf", &pdf()),
         )
         .await?;
-        assert_eq!(sent, (StatusCode::SEE_OTHER, refused_record.clone()), "{record}");
+        assert_eq!(
+            sent,
+            (StatusCode::SEE_OTHER, refused_record.clone()),
+            "{record}"
+        );
     }
     let refusal = desk
         .services
@@ -896,16 +921,22 @@ async fn a_case_or_proposal_of_another_family_is_refused_and_nothing_is_kept() -
         .await;
     assert!(matches!(
         refusal,
-        Err(ServiceError::Invalid(shared::error::DomainError::Document {
-            problem: DocumentProblem::RecordNotOfFamily
-        }))
+        Err(ServiceError::Invalid(
+            shared::error::DomainError::Document {
+                problem: DocumentProblem::RecordNotOfFamily
+            }
+        ))
     ));
 
     // Nothing kept: no row, no file, no upload audited; the other family's
     // case lists nothing.
     assert_eq!(attachments::Entity::find().count(&desk.db).await?, 0);
     assert!(files_kept(&desk).await?.is_empty());
-    assert!(audit_rows(&desk.db, "upload_document", "ok").await?.is_empty());
+    assert!(
+        audit_rows(&desk.db, "upload_document", "ok")
+            .await?
+            .is_empty()
+    );
     let on_case = desk
         .services
         .documents

@@ -396,7 +396,15 @@ mod tests {
             );
         }
         assert_eq!(DocumentRecord::Case(12).form_value(), "kasus-12");
-        for value in ["", "12", "kasus-", "kasus-1x", "usulan--3", "rujukan-4", "kasus-+4"] {
+        for value in [
+            "",
+            "12",
+            "kasus-",
+            "kasus-1x",
+            "usulan--3",
+            "rujukan-4",
+            "kasus-+4",
+        ] {
             assert_eq!(DocumentRecord::from_form_value(value), None, "{value}");
         }
     }

@@ -90,7 +90,9 @@ fn about_line(document: &DocumentRow, of: DocumentsOf) -> Option<String> {
     let parts: Vec<String> = record.into_iter().chain(document.member.clone()).collect();
     match (parts.is_empty(), of) {
         (false, _) => Some(parts.join(" · ")),
-        (true, DocumentsOf::Household(_)) => Some(tr("Seluruh keluarga", "The whole family").to_string()),
+        (true, DocumentsOf::Household(_)) => {
+            Some(tr("Seluruh keluarga", "The whole family").to_string())
+        }
         (true, DocumentsOf::Record(_)) => None,
     }
 }
