@@ -1,8 +1,9 @@
 //! Files sent from the browser as plain multipart forms (they work without
-//! JavaScript): the signed minutes of a village meeting, and the civil
-//! registry's match-result file. The bytes are read up to the file's limit and
-//! handed to the service, which checks them by content (and stores the minutes
-//! in the database, outside any served folder).
+//! JavaScript): the signed minutes of a village meeting, the photo of a
+//! house's front, a document of a household's file, and the civil registry's
+//! match-result file. The bytes are read up to the file's limit (one reader,
+//! `read_upload`, for all but the match file, which answers on its own page)
+//! and handed to the service, which checks them by content.
 
 use axum::Extension;
 use axum::extract::{Multipart, Path, State};
