@@ -151,6 +151,19 @@ pub fn household_documents(id: i64, outcome: &str) -> String {
     format!("{HOUSEHOLDS}/{id}?{outcome}#dokumen")
 }
 
+/// The query of a household's page choosing the case or proposal its upload
+/// form attaches to (`untuk=kasus-12`).
+pub const DOCUMENT_FOR: &str = "untuk";
+
+/// Household `id`'s page at its upload form, with the case or proposal
+/// `record` already chosen.
+pub fn household_document_for(id: i64, record: shared::document::DocumentRecord) -> String {
+    format!(
+        "{HOUSEHOLDS}/{id}?{DOCUMENT_FOR}={}#dokumen",
+        record.form_value()
+    )
+}
+
 /// A document of a household's file (`?id=` the document), opened.
 pub const DOCUMENT: &str = "/unduh/dokumen";
 

@@ -2,8 +2,9 @@
 // against the real server and the demo data: a phone's photo of the house
 // (with its GPS position) is uploaded from the file, listed with its kind,
 // member, date, uploader and size, and opened without the position; a file
-// named .jpg that is no photo is refused in Indonesian; and the form works
-// with JavaScript off.
+// named .jpg that is no photo is refused in Indonesian; the form works
+// with JavaScript off; and a document attached to a case from the family's
+// file (the case chosen from the case's page) is listed on the case's page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -115,5 +116,51 @@ test('without JavaScript a document is uploaded with the plain form', async () =
   await page.getByTestId('document-kept').waitFor();
   assert.equal(await listed(page), before + 1);
   assert.match(await page.getByTestId('document').first().textContent(), /Surat keterangan medis/);
+  await closePage(page);
+});
+
+test('a document attached to a case from the family file is listed on the case page', async () => {
+  const page = await signedInPage(browser, 'fo.waled', PHONE);
+  await page.goto(`${BASE_URL}/kasus`);
+  const link = page.getByTestId('case-link').first();
+  await link.waitFor();
+  const caseHref = await link.getAttribute('href');
+  const caseNumber = (await link.textContent()).trim();
+  const caseId = caseHref.split('/').pop();
+  await page.goto(`${BASE_URL}${caseHref}`);
+  await settled(page);
+  const section = page.getByTestId('documents');
+  await section.waitFor();
+  const before = await section.getByTestId('document').count();
+
+  // From the case's page to the family's upload form, the case already chosen.
+  await section.getByTestId('document-attach-here').click();
+  await page.waitForURL(new RegExp(`/keluarga/\\d+\\?untuk=kasus-${caseId}`));
+  await settled(page);
+  const form = page.getByTestId('document-form');
+  assert.equal(await form.getByTestId('document-record').inputValue(), `kasus-${caseId}`);
+  await form.getByTestId('document-kind').selectOption('sktm');
+  await form.getByTestId('document-file').setInputFiles({
+    name: 'sktm.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
+  });
+  await form.getByTestId('document-upload').click();
+  await page.waitForURL(/[?&]dokumen=ok/);
+  await page.getByTestId('document-kept').waitFor();
+  await settled(page);
+  // The family's file says which case it is about.
+  assert.ok((await page.getByTestId('document').first().textContent()).includes(`Kasus ${caseNumber}`));
+
+  // The case's page lists it, with its link for who may open an SKTM.
+  await page.goto(`${BASE_URL}${caseHref}`);
+  await settled(page);
+  await section.waitFor();
+  assert.equal(await section.getByTestId('document').count(), before + 1);
+  const newest = section.getByTestId('document').first();
+  assert.match(await newest.textContent(), /Surat Keterangan Tidak Mampu/);
+  assert.match(await newest.getByTestId('document-open').getAttribute('href'), /^\/unduh\/dokumen\?id=\d+$/);
+  assert.equal(await overflow(page), null, 'the case fits a 360 px screen');
+  await section.scrollIntoViewIfNeeded();
+  await screenshot(page, 'case-documents-phone');
   await closePage(page);
 });

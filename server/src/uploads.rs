@@ -1,8 +1,9 @@
 //! Files sent from the browser as plain multipart forms (they work without
-//! JavaScript): the signed minutes of a village meeting, and the civil
-//! registry's match-result file. The bytes are read up to the file's limit and
-//! handed to the service, which checks them by content (and stores the minutes
-//! in the database, outside any served folder).
+//! JavaScript): the signed minutes of a village meeting, the photo of a
+//! house's front, a document of a household's file, and the civil registry's
+//! match-result file. The bytes are read up to the file's limit (one reader,
+//! `read_upload`, for all but the match file, which answers on its own page)
+//! and handed to the service, which checks them by content.
 
 use axum::Extension;
 use axum::extract::{Multipart, Path, State};
@@ -57,45 +58,57 @@ pub fn is_document_upload(path: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// What the form sent: the version of the meeting seen and the file.
-struct MinutesForm {
-    version: Option<i32>,
+/// What a plain upload form sent: the text fields asked for and its `file`,
+/// read up to a limit (`too_large` when it was longer; the rest is not kept).
+#[derive(Default)]
+struct SentForm {
+    texts: Vec<(&'static str, String)>,
+    /// The name the file was sent with (checked, never kept).
+    file_name: String,
+    /// The media type the browser declared.
+    declared_type: String,
     content: Vec<u8>,
     too_large: bool,
 }
 
-async fn read_form(form: Multipart) -> Result<MinutesForm, ServiceError> {
-    read_form_within(form, MINUTES_MAX_BYTES).await
+impl SentForm {
+    /// The text field `name` as sent (empty when it was not).
+    fn text(&self, name: &str) -> &str {
+        self.texts
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
 }
 
-/// The form's version and file, the file read up to `limit` bytes.
-async fn read_form_within(mut form: Multipart, limit: usize) -> Result<MinutesForm, ServiceError> {
+/// Reads a multipart form: the text fields named in `texts` and the field
+/// `file`, up to `limit` bytes. A form that cannot be read is a 422.
+async fn read_upload(
+    mut form: Multipart,
+    texts: &[&'static str],
+    limit: usize,
+) -> Result<SentForm, ServiceError> {
     let malformed = || {
         ServiceError::Invalid(DomainError::TextRequired {
             field: "file".into(),
         })
     };
-    let mut read = MinutesForm {
-        version: None,
-        content: Vec::new(),
-        too_large: false,
-    };
+    let mut read = SentForm::default();
     while let Some(mut field) = form.next_field().await.map_err(|_| malformed())? {
-        match field.name() {
-            Some("version") => {
-                let text = field.text().await.map_err(|_| malformed())?;
-                read.version = text.trim().parse().ok();
-            }
-            Some("file") => {
-                while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
-                    if read.content.len() + chunk.len() > limit {
-                        read.too_large = true;
-                        break;
-                    }
-                    read.content.extend_from_slice(&chunk);
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            read.file_name = field.file_name().unwrap_or_default().to_string();
+            read.declared_type = field.content_type().unwrap_or_default().to_string();
+            while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
+                if read.content.len() + chunk.len() > limit {
+                    read.too_large = true;
+                    break;
                 }
+                read.content.extend_from_slice(&chunk);
             }
-            _ => {}
+        } else if let Some(wanted) = texts.iter().find(|wanted| **wanted == name) {
+            let value = field.text().await.map_err(|_| malformed())?;
+            read.texts.push((wanted, value));
         }
     }
     Ok(read)
@@ -203,7 +216,7 @@ pub async fn meeting_minutes(
     let Some(Extension(actor)) = actor else {
         return Redirect::to(app::paths::LOGIN).into_response();
     };
-    let form = match read_form(form).await {
+    let form = match read_upload(form, &["version"], MINUTES_MAX_BYTES).await {
         Ok(form) => form,
         Err(error) => return error_response(&error),
     };
@@ -213,7 +226,7 @@ pub async fn meeting_minutes(
             &format!("galat={}", MeetingProblem::MinutesTooLarge.code()),
         );
     }
-    let Some(version) = form.version else {
+    let Ok(version) = form.text("version").trim().parse::<i32>() else {
         return error_response(&ServiceError::Invalid(DomainError::TextRequired {
             field: "version".into(),
         }));
@@ -248,7 +261,7 @@ pub async fn house_photo(
     let refused = |problem: PhotoProblem| {
         Redirect::to(&format!("{page}?foto_galat={}", problem.code())).into_response()
     };
-    let form = match read_form_within(form, shared::photo::PHOTO_MAX_BYTES).await {
+    let form = match read_upload(form, &[], shared::photo::PHOTO_MAX_BYTES).await {
         Ok(form) => form,
         Err(error) => return error_response(&error),
     };
@@ -271,46 +284,6 @@ pub async fn house_photo(
     }
 }
 
-/// What the document form sent.
-#[derive(Default)]
-struct DocumentForm {
-    kind: String,
-    member: String,
-    file_name: String,
-    declared_type: String,
-    content: Vec<u8>,
-    too_large: bool,
-}
-
-async fn read_document_form(mut form: Multipart) -> Result<DocumentForm, ServiceError> {
-    let malformed = || {
-        ServiceError::Invalid(DomainError::TextRequired {
-            field: "file".into(),
-        })
-    };
-    let limit = shared::document::DOCUMENT_MAX_BYTES;
-    let mut read = DocumentForm::default();
-    while let Some(mut field) = form.next_field().await.map_err(|_| malformed())? {
-        match field.name() {
-            Some("kind") => read.kind = field.text().await.map_err(|_| malformed())?,
-            Some("member") => read.member = field.text().await.map_err(|_| malformed())?,
-            Some("file") => {
-                read.file_name = field.file_name().unwrap_or_default().to_string();
-                read.declared_type = field.content_type().unwrap_or_default().to_string();
-                while let Some(chunk) = field.chunk().await.map_err(|_| malformed())? {
-                    if read.content.len() + chunk.len() > limit {
-                        read.too_large = true;
-                        break;
-                    }
-                    read.content.extend_from_slice(&chunk);
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(read)
-}
-
 /// Keeps a document sent from a household's page; answers by going back to
 /// its documents (`?dokumen=ok`, or `?dokumen_galat=<problem>` for a file
 /// refused). The file's name is read to check it against the content, and
@@ -321,7 +294,7 @@ pub async fn household_document(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> Response {
-    use shared::document::{AttachDocument, DocumentKind, DocumentProblem};
+    use shared::document::{AttachDocument, DocumentKind, DocumentProblem, DocumentRecord};
     let Some(Extension(actor)) = actor else {
         return Redirect::to(app::paths::LOGIN).into_response();
     };
@@ -335,26 +308,41 @@ pub async fn household_document(
             problem.code()
         ))
     };
-    let form = match read_document_form(form).await {
+    let form = match read_upload(
+        form,
+        &["kind", "member", "record"],
+        shared::document::DOCUMENT_MAX_BYTES,
+    )
+    .await
+    {
         Ok(form) => form,
         Err(error) => return error_response(&error),
     };
     if form.too_large {
         return refused(DocumentProblem::TooLarge);
     }
-    let Some(kind) = DocumentKind::from_code(form.kind.trim()) else {
+    let Some(kind) = DocumentKind::from_code(form.text("kind").trim()) else {
         return refused(DocumentProblem::KindMissing);
     };
-    let member_id = match form.member.trim() {
+    let member_id = match form.text("member").trim() {
         "" => None,
         number => match number.parse() {
             Ok(member) => Some(member),
             Err(_) => return refused(DocumentProblem::MemberNotInFamily),
         },
     };
+    // The family's case or proposal it is about (`kasus-12`, `usulan-5`), if one.
+    let record = match form.text("record").trim() {
+        "" => None,
+        value => match DocumentRecord::from_form_value(value) {
+            Some(record) => Some(record),
+            None => return refused(DocumentProblem::RecordNotOfFamily),
+        },
+    };
     let document = AttachDocument {
         household_id: id,
         member_id,
+        record,
         kind,
         file_name: form.file_name,
         declared_type: form.declared_type,

@@ -476,6 +476,12 @@ fn matrix() -> Vec<Row> {
             Call::Form,
             Box::new(staff_record),
         ),
+        row("/api/case_documents", Call::Form, Box::new(staff_record)),
+        row(
+            "/api/proposal_documents",
+            Call::Form,
+            Box::new(staff_record),
+        ),
         row(
             server::uploads::DOCUMENT_UPLOAD,
             Call::Upload,
@@ -737,7 +743,8 @@ impl World {
                 format!("assignment_id={id}")
             }
             "/api/case_list" => r#"{"filter":{"area":null,"states":[],"open_only":false,"sector":null,"programme":null,"opened_from":null,"opened_to":null,"overdue_only":false,"search":null,"sort":"due_first","page":1,"per_page":100}}"#.to_string(),
-            "/api/case_detail" => format!("case_id={}", t.case_id),
+            "/api/case_detail" | "/api/case_documents" => format!("case_id={}", t.case_id),
+            "/api/proposal_documents" => format!("proposal_id={}", t.proposal_id),
             "/api/referral_inbox" => r#"{"filter":{"states":[],"overdue_only":false,"page":1,"per_page":100}}"#.to_string(),
             "/api/referral_letter" => format!("referral_id={}", t.referral_id),
             "/api/answer_referral" => {
@@ -1465,6 +1472,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             shared::document::AttachDocument {
                 household_id: household.id,
                 member_id: None,
+                record: None,
                 kind: shared::document::DocumentKind::HouseFront,
                 file_name: "rumah.jpg".into(),
                 declared_type: "image/jpeg".into(),

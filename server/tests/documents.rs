@@ -2,14 +2,16 @@
 //! portal's router as a browser without script posts them: photos come back
 //! without their location, a file that is not what its name says is refused
 //! with nothing kept, too large is refused, the same content is kept once,
-//! who may open what, every opening audited, and a purged record takes its
-//! documents and their files along.
+//! who may open what, every opening audited, a purged record takes its
+//! documents and their files along, and a document about one of the family's
+//! cases or proposals is listed on it (another family's is refused).
 
 mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
+use common::casework;
 use common::people::household_request;
 use common::{TempFolder, TestResult, account, actor, audit_rows, database_with_areas};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
@@ -17,7 +19,9 @@ use server::entities::{attachments, enrolments, household_events, households, me
 use server::files::FileStore;
 use server::services::{self, ServiceConfig};
 use shared::contract::{Actor, ServiceError, Services};
-use shared::document::{AttachDocument, DocumentKind, DocumentProblem};
+use shared::document::{
+    AttachDocument, DocumentAbout, DocumentKind, DocumentList, DocumentProblem, DocumentRecord,
+};
 use shared::photo::PNG_SIGNATURE;
 use shared::roles::Role;
 use tower::ServiceExt;
@@ -171,11 +175,19 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// The upload form as a browser posts it.
-fn form(kind: &str, member: &str, name: &str, media: &str, content: &[u8]) -> (String, Vec<u8>) {
+/// The upload form as a browser posts it (`record`: the case or proposal
+/// chosen, `kasus-12`, or empty).
+fn form(
+    kind: &str,
+    member: &str,
+    record: &str,
+    name: &str,
+    media: &str,
+    content: &[u8],
+) -> (String, Vec<u8>) {
     let boundary = "----batasDokumen";
     let mut body = Vec::new();
-    for (field, value) in [("kind", kind), ("member", member)] {
+    for (field, value) in [("kind", kind), ("member", member), ("record", record)] {
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
@@ -202,8 +214,19 @@ async fn upload(
     id: i64,
     fields: (&str, &str, &str, &str, &[u8]),
 ) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
+    upload_for(desk, cookie, id, "", fields).await
+}
+
+/// As [`upload`], the form saying which case or proposal it is for.
+async fn upload_for(
+    desk: &Desk,
+    cookie: &str,
+    id: i64,
+    record: &str,
+    fields: (&str, &str, &str, &str, &[u8]),
+) -> Result<(StatusCode, String), Box<dyn std::error::Error>> {
     let (kind, member, name, media, content) = fields;
-    let (content_type, body) = form(kind, member, name, media, content);
+    let (content_type, body) = form(kind, member, record, name, media, content);
     let response = desk
         .router
         .clone()
@@ -485,6 +508,7 @@ async fn a_file_that_is_not_what_it_says_or_too_large_is_refused_and_nothing_is_
             AttachDocument {
                 household_id: id,
                 member_id: None,
+                record: None,
                 kind: DocumentKind::FamilyCard,
                 file_name: "kk.png".into(),
                 declared_type: String::new(),
@@ -524,6 +548,7 @@ async fn only_who_may_see_what_a_document_shows_opens_it_and_a_refusal_is_no_vie
     let attach = |kind: DocumentKind, scan: u8| AttachDocument {
         household_id: id,
         member_id: Some(member),
+        record: None,
         kind,
         file_name: "foto.jpg".into(),
         declared_type: "image/jpeg".into(),
@@ -600,6 +625,327 @@ async fn only_who_may_see_what_a_document_shows_opens_it_and_a_refusal_is_no_vie
     Ok(())
 }
 
+/// An open case and a registry proposal of household `id`: (case, case
+/// number, proposal).
+async fn casework_of(
+    desk: &Desk,
+    id: i64,
+    key: &str,
+) -> Result<(i64, String, i64), Box<dyn std::error::Error>> {
+    let case_id = casework::Desk {
+        db: &desk.db,
+        services: &desk.services,
+        fo: &desk.fo,
+        coordinator: &desk.bo,
+        village: WALED_DESA,
+    }
+    .case_for(id, &format!("case-{key}"), None)
+    .await?;
+    let number = desk
+        .services
+        .cases
+        .detail(&desk.fo, case_id)
+        .await?
+        .summary
+        .number;
+    let proposal_id = desk
+        .services
+        .proposals
+        .start(
+            &desk.bo,
+            shared::dto::StartProposal {
+                idempotency_key: format!("proposal-{key}"),
+                household_id: id,
+                change: shared::proposal_change::ProposalChange::NewFamily,
+                source: shared::proposal::ProposalSource::Visit,
+                note: "Belum terdaftar di DTSEN".into(),
+            },
+        )
+        .await?
+        .id;
+    Ok((case_id, number, proposal_id))
+}
+
+/// Whether `list` holds document `id` and the user may open it.
+fn opens(list: &DocumentList, id: i64) -> bool {
+    list.documents.iter().any(|d| d.id == id && d.may_open)
+}
+
+#[tokio::test]
+async fn a_document_about_a_case_or_proposal_is_listed_there_and_opened_by_who_may() -> TestResult {
+    let desk = desk().await?;
+    let (id, member) = household(&desk, 7).await?;
+    let (case_id, case_number, proposal_id) = casework_of(&desk, id, "7").await?;
+    let fo = common::sign_in(&desk.router, "fo.waled").await?;
+    let bo = common::sign_in(&desk.router, "bo.waled").await?;
+
+    // A member's KTP for the case, a medical letter for the proposal, and the
+    // family card for neither, as the household page's form sends them.
+    for (record, fields) in [
+        (
+            DocumentRecord::Case(case_id).form_value(),
+            (
+                "ktp",
+                member.to_string(),
+                "ktp.jpg",
+                "image/jpeg",
+                jpeg_with_location(1),
+            ),
+        ),
+        (
+            DocumentRecord::Proposal(proposal_id).form_value(),
+            (
+                "surat_medis",
+                String::new(),
+                "surat.pdf",
+                "application/pdf",
+                pdf(),
+            ),
+        ),
+        (
+            String::new(),
+            ("kk", String::new(), "kk.pdf", "application/pdf", pdf()),
+        ),
+    ] {
+        let (kind, about_member, name, media, content) = fields;
+        let sent = upload_for(
+            &desk,
+            &fo,
+            id,
+            &record,
+            (kind, &about_member, name, media, &content),
+        )
+        .await?;
+        assert_eq!(sent, (StatusCode::SEE_OTHER, kept(id)), "{record}");
+    }
+
+    // Kept as about the case or proposal, on the family's file (access and
+    // retention follow the household), the member kept beside the case.
+    let rows = attachments::Entity::find().all(&desk.db).await?;
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|row| row.household_id == Some(id)));
+    let by_kind = |kind: &str| {
+        rows.iter()
+            .find(|row| row.kind.as_deref() == Some(kind))
+            .ok_or("a document is missing")
+    };
+    let (card, letter, family_card) = (by_kind("ktp")?, by_kind("surat_medis")?, by_kind("kk")?);
+    assert_eq!(
+        (card.owner_type.as_str(), card.owner_id, card.member_id),
+        ("case", case_id, Some(member))
+    );
+    assert_eq!(
+        (letter.owner_type.as_str(), letter.owner_id),
+        ("proposal", proposal_id)
+    );
+    assert_eq!(
+        (family_card.owner_type.as_str(), family_card.owner_id),
+        ("household", id)
+    );
+
+    // The case's page lists the KTP only; the proposal's the letter only.
+    let documents = &desk.services.documents;
+    let on_case = documents
+        .list_for_record(&desk.fo, DocumentRecord::Case(case_id))
+        .await?;
+    assert_eq!(on_case.household_id, id);
+    assert_eq!(
+        on_case.documents.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![card.id]
+    );
+    assert_eq!(
+        on_case.documents[0].member.as_deref(),
+        Some("Darto Wiryono")
+    );
+    assert_eq!(
+        on_case.documents[0].about,
+        Some(DocumentAbout::Case {
+            id: case_id,
+            number: case_number.clone()
+        })
+    );
+    assert!(!on_case.may_attach, "attached from the family's file");
+    let on_proposal = documents
+        .list_for_record(&desk.bo, DocumentRecord::Proposal(proposal_id))
+        .await?;
+    assert_eq!(
+        on_proposal
+            .documents
+            .iter()
+            .map(|d| d.id)
+            .collect::<Vec<_>>(),
+        vec![letter.id]
+    );
+    assert!(matches!(
+        on_proposal.documents[0].about,
+        Some(DocumentAbout::Proposal { id, .. }) if id == proposal_id
+    ));
+
+    // The family's file lists all three, each saying what it is about, and
+    // offers the case and the proposal to the form.
+    let on_file = documents.list(&desk.fo, id).await?;
+    assert_eq!(on_file.documents.len(), 3);
+    let about = |document: i64| {
+        on_file
+            .documents
+            .iter()
+            .find(|d| d.id == document)
+            .and_then(|d| d.about.as_ref().map(DocumentAbout::record))
+    };
+    assert_eq!(about(card.id), Some(DocumentRecord::Case(case_id)));
+    assert_eq!(
+        about(letter.id),
+        Some(DocumentRecord::Proposal(proposal_id))
+    );
+    assert_eq!(about(family_card.id), None);
+    let offered: Vec<DocumentRecord> = on_file.records.iter().map(DocumentAbout::record).collect();
+    assert_eq!(
+        offered,
+        vec![
+            DocumentRecord::Case(case_id),
+            DocumentRecord::Proposal(proposal_id)
+        ]
+    );
+
+    // Who opens which kind is the same rule as on the family's file: the
+    // front desk opens the KTP but not the medical letter, the back office
+    // both, the supervisor neither (a whole NIK; health data).
+    let on_proposal_fo = documents
+        .list_for_record(&desk.fo, DocumentRecord::Proposal(proposal_id))
+        .await?;
+    assert!(opens(&on_case, card.id) && !opens(&on_proposal_fo, letter.id));
+    assert!(opens(&on_proposal, letter.id));
+    let on_case_supervisor = documents
+        .list_for_record(&desk.supervisor, DocumentRecord::Case(case_id))
+        .await?;
+    assert!(!opens(&on_case_supervisor, card.id));
+    let (status, _, body) = open(&desk, &fo, card.id).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!contains(&body, b"SamsungA15"), "opened without phone data");
+    assert_eq!(open(&desk, &fo, letter.id).await?.0, StatusCode::FORBIDDEN);
+    assert_eq!(open(&desk, &bo, letter.id).await?.0, StatusCode::OK);
+
+    // Staff of another village see neither list (refusals audited), over
+    // the server functions too.
+    for record in [
+        DocumentRecord::Case(case_id),
+        DocumentRecord::Proposal(proposal_id),
+    ] {
+        assert!(matches!(
+            documents.list_for_record(&desk.stranger, record).await,
+            Err(ServiceError::Forbidden)
+        ));
+    }
+    // A case or proposal that is not there is not found.
+    assert!(matches!(
+        documents
+            .list_for_record(&desk.fo, DocumentRecord::Case(case_id + 1000))
+            .await,
+        Err(ServiceError::NotFound)
+    ));
+
+    // Every list is audited as a view of that case's or proposal's documents.
+    let views = audit_rows(&desk.db, "view_documents", "ok").await?;
+    let case_views = views
+        .iter()
+        .filter(|row| row.object_type == "case" && row.object_id == Some(case_id.to_string()))
+        .count();
+    let proposal_views = views
+        .iter()
+        .filter(|row| {
+            row.object_type == "proposal" && row.object_id == Some(proposal_id.to_string())
+        })
+        .count();
+    assert_eq!((case_views, proposal_views), (2, 2));
+    // A refusal is audited as the right it lacked, about that case or proposal.
+    let refusals = audit_rows(&desk.db, "view_personal_data", "refused").await?;
+    for (object, object_id) in [("case", case_id), ("proposal", proposal_id)] {
+        assert!(
+            refusals.iter().any(|row| {
+                row.actor_user_id == Some(desk.stranger.user_id)
+                    && row.object_type == object
+                    && row.object_id == Some(object_id.to_string())
+            }),
+            "{refusals:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_case_or_proposal_of_another_family_is_refused_and_nothing_is_kept() -> TestResult {
+    let desk = desk().await?;
+    let (id, _) = household(&desk, 8).await?;
+    let (other, _) = household(&desk, 9).await?;
+    let (other_case, _, other_proposal) = casework_of(&desk, other, "9").await?;
+    let fo = common::sign_in(&desk.router, "fo.waled").await?;
+    let refused_record = refused(id, DocumentProblem::RecordNotOfFamily);
+
+    for record in [
+        DocumentRecord::Case(other_case).form_value(),
+        DocumentRecord::Proposal(other_proposal).form_value(),
+        // Not there at all, or not a case or proposal the form offers.
+        DocumentRecord::Case(other_case + 1000).form_value(),
+        "kasus-abc".to_string(),
+        "rujukan-1".to_string(),
+    ] {
+        let sent = upload_for(
+            &desk,
+            &fo,
+            id,
+            &record,
+            ("kk", "", "kk.pdf", "application/pdf", &pdf()),
+        )
+        .await?;
+        assert_eq!(
+            sent,
+            (StatusCode::SEE_OTHER, refused_record.clone()),
+            "{record}"
+        );
+    }
+    let refusal = desk
+        .services
+        .documents
+        .attach(
+            &desk.fo,
+            AttachDocument {
+                household_id: id,
+                member_id: None,
+                record: Some(DocumentRecord::Case(other_case)),
+                kind: DocumentKind::FamilyCard,
+                file_name: "kk.pdf".into(),
+                declared_type: "application/pdf".into(),
+                content: pdf(),
+            },
+        )
+        .await;
+    assert!(matches!(
+        refusal,
+        Err(ServiceError::Invalid(
+            shared::error::DomainError::Document {
+                problem: DocumentProblem::RecordNotOfFamily
+            }
+        ))
+    ));
+
+    // Nothing kept: no row, no file, no upload audited; the other family's
+    // case lists nothing.
+    assert_eq!(attachments::Entity::find().count(&desk.db).await?, 0);
+    assert!(files_kept(&desk).await?.is_empty());
+    assert!(
+        audit_rows(&desk.db, "upload_document", "ok")
+            .await?
+            .is_empty()
+    );
+    let on_case = desk
+        .services
+        .documents
+        .list_for_record(&desk.fo, DocumentRecord::Case(other_case))
+        .await?;
+    assert!(on_case.documents.is_empty());
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_same_content_is_kept_once() -> TestResult {
     let desk = desk().await?;
@@ -647,6 +993,7 @@ async fn a_purged_record_takes_its_documents_and_their_files_along() -> TestResu
     let attach = |household_id: i64, scan: u8| AttachDocument {
         household_id,
         member_id: None,
+        record: None,
         kind: DocumentKind::HouseFront,
         file_name: "rumah.jpg".into(),
         declared_type: "image/jpeg".into(),

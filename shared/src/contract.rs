@@ -751,6 +751,13 @@ pub trait DocumentService: Send + Sync {
         actor: &Actor,
         household_id: i64,
     ) -> Result<crate::document::DocumentList, ServiceError>;
+    /// The documents about one of a family's cases or proposals (without
+    /// content), to whoever may see that case or proposal (audited).
+    async fn list_for_record(
+        &self,
+        actor: &Actor,
+        record: crate::document::DocumentRecord,
+    ) -> Result<crate::document::DocumentList, ServiceError>;
     /// Checks a document by its content, removes a photo's metadata, keeps the
     /// file and its row; answers the document's id.
     async fn attach(

@@ -111,6 +111,7 @@ crate::coded_enum! {
         TooLarge = ("document_too_large", "Berkas paling besar 8 MB: kecilkan foto atau pindaian, lalu coba lagi.", "A file may be 8 MB at most: make the photo or scan smaller, then try again."),
         Broken = ("document_broken", "Berkas ini rusak atau terpotong: ambil atau pindai ulang.", "This file is damaged or cut off: take or scan it again."),
         MemberNotInFamily = ("document_member", "Anggota yang dipilih bukan anggota keluarga ini.", "The member chosen is not a member of this family."),
+        RecordNotOfFamily = ("document_record", "Kasus atau usulan yang dipilih bukan milik keluarga ini.", "The case or proposal chosen is not this family's."),
     }
 }
 
@@ -165,12 +166,76 @@ pub fn check_document(
     Ok(format)
 }
 
+/// A case or registry proposal of the family that a document is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentRecord {
+    Case(i64),
+    Proposal(i64),
+}
+
+impl DocumentRecord {
+    const CASE: &'static str = "kasus-";
+    const PROPOSAL: &'static str = "usulan-";
+
+    /// Its value in the upload form's select: `kasus-12`, `usulan-5`.
+    pub fn form_value(self) -> String {
+        match self {
+            DocumentRecord::Case(id) => format!("{}{id}", Self::CASE),
+            DocumentRecord::Proposal(id) => format!("{}{id}", Self::PROPOSAL),
+        }
+    }
+
+    /// The record a form value names; `None` for anything else.
+    pub fn from_form_value(value: &str) -> Option<DocumentRecord> {
+        let number = |digits: &str| -> Option<i64> {
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()
+        };
+        if let Some(digits) = value.strip_prefix(Self::CASE) {
+            number(digits).map(DocumentRecord::Case)
+        } else if let Some(digits) = value.strip_prefix(Self::PROPOSAL) {
+            number(digits).map(DocumentRecord::Proposal)
+        } else {
+            None
+        }
+    }
+}
+
+/// A case or proposal of the family as the documents name it: a case by its
+/// number, a proposal by what it asks and the stage it has reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentAbout {
+    Case {
+        id: i64,
+        number: String,
+    },
+    Proposal {
+        id: i64,
+        kind: crate::proposal::ProposalKind,
+        stage: crate::proposal::ProposalStage,
+    },
+}
+
+impl DocumentAbout {
+    /// The record it names.
+    pub fn record(&self) -> DocumentRecord {
+        match self {
+            DocumentAbout::Case { id, .. } => DocumentRecord::Case(*id),
+            DocumentAbout::Proposal { id, .. } => DocumentRecord::Proposal(*id),
+        }
+    }
+}
+
 /// A document to keep on a household's file (the bytes as sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachDocument {
     pub household_id: i64,
     /// The member it is about, if one.
     pub member_id: Option<i64>,
+    /// The family's case or proposal it is about, if one.
+    pub record: Option<DocumentRecord>,
     pub kind: DocumentKind,
     /// The name the file was sent with (checked against its content, never kept:
     /// phones and scanners name files after what they show).
@@ -195,9 +260,13 @@ pub struct DocumentRow {
     pub size_bytes: i64,
     /// Whether the user may open it (see [`DocumentKind::view_action`]).
     pub may_open: bool,
+    /// The family's case or proposal it is about, if one.
+    #[serde(default)]
+    pub about: Option<DocumentAbout>,
 }
 
-/// The documents of a household, and what the upload form offers.
+/// The documents of a household (or of one of its cases or proposals), and
+/// what the upload form offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentList {
     pub household_id: i64,
@@ -205,6 +274,9 @@ pub struct DocumentList {
     pub documents: Vec<DocumentRow>,
     /// The members a document may be about: (id, name).
     pub members: Vec<(i64, String)>,
+    /// The family's cases and proposals a document may be about, newest first.
+    #[serde(default)]
+    pub records: Vec<DocumentAbout>,
     /// Whether the user may attach documents.
     pub may_attach: bool,
     /// The time zone of the household's village.
@@ -313,6 +385,28 @@ mod tests {
             DocumentKind::HouseFront.view_action(),
             Action::ViewPersonalData
         );
+    }
+
+    #[test]
+    fn a_case_or_proposal_is_named_in_the_form_and_read_back() {
+        for record in [DocumentRecord::Case(12), DocumentRecord::Proposal(5)] {
+            assert_eq!(
+                DocumentRecord::from_form_value(&record.form_value()),
+                Some(record)
+            );
+        }
+        assert_eq!(DocumentRecord::Case(12).form_value(), "kasus-12");
+        for value in [
+            "",
+            "12",
+            "kasus-",
+            "kasus-1x",
+            "usulan--3",
+            "rujukan-4",
+            "kasus-+4",
+        ] {
+            assert_eq!(DocumentRecord::from_form_value(value), None, "{value}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::case::{CaseActionKind, CaseState, CloseReason};
 use shared::complaint::Sector;
+use shared::document::DocumentRecord;
 use shared::drafts::{CaseActionDraft, ReferralDraft};
 use shared::dto::{
     CaseDetail, CaseListQuery, CaseSummary, CurrentUser, InstitutionEntry, ProgrammeEntry,
@@ -16,6 +17,7 @@ use crate::components::list::{Pager, encode_query, with_query};
 use crate::api::{
     CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
 };
+use crate::components::documents::{Documents, DocumentsOf};
 use crate::components::list::fresh_key;
 use crate::components::live_check::{LiveCheck, LiveError, StepNote};
 use crate::components::page::{
@@ -369,6 +371,7 @@ fn CaseFile(
         </ul>
         {detail.referrals.is_empty().then(|| view! { <p class="text-sm text-slate-600">{tr("Belum ada rujukan.", "No referral yet.")}</p> })}
         {may_refer.then(|| view! { <ReferralForm case_id today=user.today complaints=complaint_choices members=member_choices programmes institutions refresh /> })}
+        <Documents of=DocumentsOf::Record(DocumentRecord::Case(case_id)) />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
         <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="case-timeline">
             {detail

@@ -18,7 +18,7 @@ use crate::api::{
     AppError, get_household_file, get_household_list, member_specifics, open_case, reveal_nik,
     reveal_no_kk,
 };
-use crate::components::documents::Documents;
+use crate::components::documents::{Documents, DocumentsOf};
 use crate::components::form::{
     ChoiceList, FormState, FormSummary, Lens, NoScriptFields, SelectField, TextAreaField,
     TextField, options_of, pick,
@@ -393,7 +393,7 @@ fn HouseholdFileView(
         </div>
         {may_see_specifics.then(|| view! { <SpecificData household_id names=member_names /> })}
         {may_edit.then(|| view! { <LifeEventLinks household_id /> })}
-        <Documents household_id />
+        <Documents of=DocumentsOf::Household(household_id) />
         <Timeline items=file.timeline.clone() just_recorded />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Kasus", "Cases")}</h2>
         <ul class="space-y-2" data-testid="household-cases">

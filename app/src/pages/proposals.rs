@@ -3,6 +3,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use shared::document::DocumentRecord;
 use shared::drafts::ProposalActionDraft;
 use shared::dto::{CurrentUser, ProposalFile, ProposalFilter, ProposalListQuery, ProposalRow};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalStage};
@@ -10,6 +11,7 @@ use shared::roles::Role;
 use shared::workflow::Workflow;
 
 use crate::api::{ProposalStep, RecordCivilMatch, get_proposal, proposal_list};
+use crate::components::documents::{Documents, DocumentsOf};
 use crate::components::list::{Pager, encode_query, query_page, query_value, with_query};
 use crate::components::live_check::{LiveCheck, LiveError, StepNote};
 use crate::components::page::{
@@ -491,6 +493,7 @@ fn ProposalView(
                 <FormResult result=outcome(matched.value()) success=tr("Hasil padan tercatat.", "Match recorded.") />
             </div>
         </section>
+        <Documents of=DocumentsOf::Record(DocumentRecord::Proposal(proposal.id)) />
         <h2 class="mb-2 mt-6 text-lg font-semibold">{tr("Riwayat", "Timeline")}</h2>
         <ol class="space-y-2 border-l-2 border-teal-200 pl-4 text-sm" data-testid="proposal-timeline">
             {file

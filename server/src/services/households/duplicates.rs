@@ -232,6 +232,9 @@ fn persons(file: &HouseholdFile) -> Vec<Person> {
         .collect()
 }
 
+/// Two members likely the same person (member ids) and how alike they are.
+type LikelySame = (i64, i64, Likeness);
+
 /// The households of `scope` likely the same family, by pair (lower id
 /// first), with their people alike: each sub-district read once, its people
 /// compared with those born within a year of them.
@@ -248,7 +251,7 @@ pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
     }
     let subdistricts: Vec<Option<String>> = query.into_tuple().all(db).await.map_err(db_failure)?;
     // (first, second) → the pairs of people, by member id.
-    let mut by_pair: BTreeMap<(i64, i64), Vec<(i64, i64, Likeness)>> = BTreeMap::new();
+    let mut by_pair: BTreeMap<(i64, i64), Vec<LikelySame>> = BTreeMap::new();
     for subdistrict in subdistricts.into_iter().flatten() {
         let rows: Vec<Row> = members::Entity::find()
             .select_only()
