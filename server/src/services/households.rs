@@ -359,6 +359,24 @@ impl DbHouseholdService {
         Ok((row, village))
     }
 
+    /// The village a registration is for, once the actor may register there.
+    pub(crate) async fn registering_in(
+        &self,
+        actor: &Actor,
+        request: &RegisterHousehold,
+    ) -> Result<AreaCode, ServiceError> {
+        let village = request.household.address.village.clone();
+        authorize(
+            &self.db,
+            actor,
+            Action::RegisterHousehold,
+            &Target::area(village.clone()),
+            Subject::kind("household"),
+        )
+        .await?;
+        Ok(village)
+    }
+
     /// The data key identity numbers are protected with.
     pub(crate) fn key(&self) -> &DataKey {
         &self.key
@@ -855,15 +873,7 @@ impl HouseholdService for DbHouseholdService {
         actor: &Actor,
         request: RegisterHousehold,
     ) -> Result<Created, ServiceError> {
-        let village = request.household.address.village.clone();
-        authorize(
-            &self.db,
-            actor,
-            Action::RegisterHousehold,
-            &Target::area(village.clone()),
-            Subject::kind("household"),
-        )
-        .await?;
+        let village = self.registering_in(actor, &request).await?;
         if let Some(id) =
             earlier_result(&self.db, actor, &request.idempotency_key, "household").await?
         {

@@ -377,15 +377,7 @@ impl DbHouseholdService {
         actor: &Actor,
         request: RegisterHousehold,
     ) -> Result<Vec<LikelyHousehold>, ServiceError> {
-        let village = request.household.address.village.clone();
-        authorize(
-            &self.db,
-            actor,
-            Action::RegisterHousehold,
-            &Target::area(village.clone()),
-            Subject::kind("household"),
-        )
-        .await?;
+        let village = self.registering_in(actor, &request).await?;
         // Names and birth dates typed to see who is on record: counted with
         // the identity look-ups, so that nobody can comb the sub-district.
         self.limits
