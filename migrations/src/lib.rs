@@ -20,6 +20,7 @@ mod m20261207_000014_house_photos;
 mod m20261207_000015_member_name_keys;
 mod m20261208_000016_documents;
 mod m20261208_000017_household_duplicates;
+mod m20261209_000018_member_words;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_member_name_keys::Migration),
             Box::new(m20261208_000016_documents::Migration),
             Box::new(m20261208_000017_household_duplicates::Migration),
+            Box::new(m20261209_000018_member_words::Migration),
         ]
     }
 }

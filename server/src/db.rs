@@ -68,17 +68,25 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 /// Gives members stored before their names had search keys (or by an older
-/// import) the key of their name, a batch at a time.
+/// import) the key of their name, and its words for the look-up of families
+/// registered twice (`member_words`), a batch at a time.
 async fn fill_name_keys(db: &DatabaseConnection) -> Result<(), DbErr> {
     use crate::entities::members;
+    use crate::services::households::words;
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     const BATCH: u64 = 1_000;
+    type Unkeyed = (i64, String, Option<String>, chrono::NaiveDate, String);
     loop {
-        let rows: Vec<(i64, String)> = members::Entity::find()
+        let rows: Vec<Unkeyed> = members::Entity::find()
             .select_only()
-            .column(members::Column::Id)
-            .column(members::Column::Name)
+            .columns([
+                members::Column::Id,
+                members::Column::Name,
+                members::Column::Subdistrict,
+                members::Column::BirthDate,
+                members::Column::RegistryStatus,
+            ])
             .filter(members::Column::NameKey.is_null())
             .limit(BATCH)
             .into_tuple()
@@ -88,16 +96,21 @@ async fn fill_name_keys(db: &DatabaseConnection) -> Result<(), DbErr> {
             return Ok(());
         }
         let txn = sea_orm::TransactionTrait::begin(db).await?;
-        for (id, name) in &rows {
+        let mut new_words = Vec::new();
+        for (id, name, subdistrict, birth, status) in &rows {
+            let key = shared::names::search_key(name);
             members::Entity::update_many()
-                .col_expr(
-                    members::Column::NameKey,
-                    Expr::value(shared::names::search_key(name)),
-                )
+                .col_expr(members::Column::NameKey, Expr::value(key.clone()))
                 .filter(members::Column::Id.eq(*id))
                 .exec(&txn)
                 .await?;
+            new_words.extend(
+                words::words_of(*id, subdistrict.as_deref(), Some(&key), *birth, status)
+                    .iter()
+                    .map(words::word_row),
+            );
         }
+        words::insert_words(&txn, new_words).await?;
         txn.commit().await?;
     }
 }

@@ -285,6 +285,7 @@ async fn main() -> anyhow::Result<()> {
             let store = services::store::Store::new(db.clone());
             services::housekeeping::spawn(store.clone(), policy, files.clone());
             services::housekeeping::spawn_checkpoints(store.clone());
+            services::housekeeping::spawn_duplicate_scans(store.clone());
             let state = web::AppState {
                 leptos_options: web::leptos_options(site_root, listen),
                 services: services::build_on(

@@ -879,5 +879,149 @@ async fn a_family_that_moved_is_looked_for_where_it_lives_now() -> TestResult {
         .registration_duplicates(&d.fo, second_record(WALED_DESA, 3)?)
         .await?;
     assert!(here.is_empty(), "{here:?}");
+    assert_eq!(common::stats_drift(&d.db).await?, Vec::<String>::new());
+    Ok(())
+}
+
+/// The scan of one sub-district: (changes, changes when last computed).
+async fn scan_of(
+    db: &DatabaseConnection,
+    subdistrict: &str,
+) -> Result<(i64, Option<i64>), Box<dyn std::error::Error>> {
+    let scan = server::entities::duplicate_scans::Entity::find_by_id(subdistrict.to_string())
+        .one(db)
+        .await?
+        .ok_or("no scan")?;
+    Ok((scan.changes, scan.scanned_changes))
+}
+
+#[tokio::test]
+async fn the_district_list_follows_the_families_as_they_change() -> TestResult {
+    let d = desks().await?;
+    let list = |d: &Desks| {
+        let services = d.services.clone();
+        let manager = d.manager.clone();
+        async move { services.households.district_duplicates(&manager).await }
+    };
+    d.services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?;
+    assert!(list(&d).await?.is_empty());
+    // Computed: the sub-district is up to date until its people change.
+    let (changes, scanned) = scan_of(&d.db, "32.09.01").await?;
+    assert_eq!(scanned, Some(changes));
+    // The family registered again, confirmed as new by the desk: a change.
+    let again = d
+        .services
+        .households
+        .register(
+            &d.fo,
+            RegisterHousehold {
+                confirmed_new: true,
+                ..second_record(WALED_DESA, 2)?
+            },
+        )
+        .await?
+        .id;
+    let (changes_now, _) = scan_of(&d.db, "32.09.01").await?;
+    assert!(changes_now > changes, "a registration is a change");
+    let pairs = list(&d).await?;
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0].second.household_id, again);
+    assert_eq!(pairs[0].people.len(), 2);
+    // The family registered again moves to another sub-district: no longer a pair.
+    let version = d.services.households.file(&d.fo, again).await?.version;
+    d.services
+        .households
+        .life_event(
+            &d.fo,
+            shared::life_event::RecordLifeEvent {
+                idempotency_key: "move".into(),
+                household_id: again,
+                version,
+                event: shared::life_event::LifeEvent::Moved {
+                    address: shared::geo::Address::parse(JATISEENG, "", "1", "1", "")?,
+                },
+                occurred_on: chrono::Utc::now().date_naive(),
+                document: shared::complaint::EvidenceDocument::MovingLetter,
+                note: String::new(),
+            },
+        )
+        .await?;
+    assert!(list(&d).await?.is_empty());
+    let (changes, scanned) = scan_of(&d.db, "32.09.02").await?;
+    assert_eq!(
+        scanned,
+        Some(changes),
+        "the new sub-district was computed too"
+    );
+    assert_eq!(common::stats_drift(&d.db).await?, Vec::<String>::new());
+    Ok(())
+}
+
+#[tokio::test]
+async fn people_stored_before_their_words_were_kept_are_found_after_the_upgrade() -> TestResult {
+    use migrations::{Migrator, MigratorTrait};
+    let d = desks().await?;
+    let kept = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    let version = d.services.households.file(&d.fo, kept).await?.version;
+    // Sumiati dies: the dead are not looked for, before or after the upgrade.
+    let sumiati = members::Entity::find()
+        .filter(members::Column::HouseholdId.eq(kept))
+        .filter(members::Column::Name.eq("Sumiati"))
+        .one(&d.db)
+        .await?
+        .ok_or("no Sumiati")?
+        .id;
+    d.services
+        .households
+        .life_event(
+            &d.fo,
+            shared::life_event::RecordLifeEvent {
+                idempotency_key: "death".into(),
+                household_id: kept,
+                version,
+                event: shared::life_event::LifeEvent::MemberLeaves {
+                    member_id: sumiati,
+                    reason: shared::proposal_change::LeaveReason::Died,
+                    new_head: None,
+                },
+                occurred_on: chrono::Utc::now().date_naive(),
+                document: shared::complaint::EvidenceDocument::DeathCertificate,
+                note: String::new(),
+            },
+        )
+        .await?;
+    // The database as it was before the words were kept, then upgraded.
+    Migrator::down(&d.db, Some(1)).await?;
+    Migrator::up(&d.db, None).await?;
+    assert_eq!(common::stats_drift(&d.db).await?, Vec::<String>::new());
+    let found = d
+        .services
+        .households
+        .registration_duplicates(&d.fo, second_record(WALED_DESA, 2)?)
+        .await?;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].household_id, Some(kept));
+    let names: Vec<Option<String>> = found[0]
+        .people
+        .iter()
+        .map(|p| p.found_name.clone())
+        .collect();
+    assert_eq!(names, vec![Some("Darto Wiryono".to_string())]);
+    // And the district's list is computed for the sub-districts there were.
+    assert!(
+        d.services
+            .households
+            .district_duplicates(&d.manager)
+            .await?
+            .is_empty()
+    );
     Ok(())
 }

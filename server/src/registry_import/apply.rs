@@ -376,6 +376,7 @@ pub(super) async fn link_households(
         .map(|row| row.try_get::<i64>("", "id"))
         .collect::<Result<_, _>>()?;
     let mut touch = crate::services::stats::Touch::default();
+    touch.members_unchanged();
     touch
         .note(txn, crate::services::stats::Kind::Household, &ids)
         .await?;

@@ -4,6 +4,7 @@
 
 pub(crate) mod duplicates;
 mod life_events;
+pub(crate) mod words;
 
 use std::collections::HashMap;
 

@@ -262,6 +262,39 @@ pub fn spawn(store: Store, policy: SessionPolicy, files: FileStore) -> tokio::ta
     })
 }
 
+/// How often the likely pairs of sub-districts whose people changed are
+/// computed again for the districts' duplicate lists.
+pub const DUPLICATE_SCAN_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// Computes again, every [`DUPLICATE_SCAN_EVERY`], the likely pairs of the
+/// sub-districts whose people changed, so that a manager opening the
+/// district's duplicate list finds them computed (the list computes what is
+/// still missing itself).
+pub fn spawn_duplicate_scans(store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(DUPLICATE_SCAN_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match crate::services::households::duplicates::refresh_pairs(
+                &store,
+                &shared::geo::AreaScope::National,
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(subdistricts) => tracing::info!(
+                    subdistricts,
+                    "housekeeping: likely duplicates computed again"
+                ),
+                Err(error) => {
+                    tracing::warn!(%error, "duplicate scan failed; trying again later");
+                }
+            }
+        }
+    })
+}
+
 /// How often the SQLite log is moved into the database file while serving.
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 

@@ -391,6 +391,9 @@ async fn counts_of<C: ConnectionTrait>(db: &C, kind: Kind, ids: &[i64]) -> Resul
 pub(crate) struct Touch {
     before: Counts,
     noted: BTreeMap<Kind, BTreeSet<i64>>,
+    /// Set by writes that change no member (the registry import): the
+    /// households' name words are then left as they are.
+    members_unchanged: bool,
 }
 
 impl Touch {
@@ -413,9 +416,22 @@ impl Touch {
         self.noted.entry(kind).or_default().insert(id);
     }
 
-    /// Counts the noted records again and stores the difference; call it
-    /// inside the write's transaction, after the change.
+    /// Says that this write changes no household's members.
+    pub fn members_unchanged(&mut self) {
+        self.members_unchanged = true;
+    }
+
+    /// Counts the noted records again and stores the difference, and brings
+    /// the name words of the noted households in step with their members
+    /// (see `households::words`); call it inside the write's transaction,
+    /// after the change.
     pub async fn settle<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
+        if !self.members_unchanged
+            && let Some(households) = self.noted.get(&Kind::Household)
+        {
+            let ids: Vec<i64> = households.iter().copied().collect();
+            super::households::words::reindex(db, &ids).await?;
+        }
         let mut delta = Counts::new();
         for (kind, ids) in &self.noted {
             let ids: Vec<i64> = ids.iter().copied().collect();

@@ -395,9 +395,67 @@ pub async fn stats_drift(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm
     let recounted = counters(&txn).await?;
     txn.rollback().await?;
     let keys: std::collections::BTreeSet<&String> = kept.keys().chain(recounted.keys()).collect();
-    Ok(keys
+    let mut drift: Vec<String> = keys
         .into_iter()
         .filter(|key| kept.get(*key) != recounted.get(*key))
         .map(|key| format!("{key}: {:?} → {:?}", kept.get(key), recounted.get(key)))
+        .collect();
+    drift.extend(name_words_drift(db).await?);
+    Ok(drift)
+}
+
+/// The words of the names kept for the look-up of families registered twice
+/// (`member_words`) that differ from what the members say now: each word of
+/// every member who counts in the family, with the household's sub-district
+/// and the birth date.
+pub async fn name_words_drift(db: &DatabaseConnection) -> Result<Vec<String>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    use server::entities::{households, member_words, members};
+    use std::collections::{BTreeSet, HashMap};
+    let villages: HashMap<i64, String> = households::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.village_code))
+        .collect();
+    let mut wanted = BTreeSet::new();
+    for member in members::Entity::find().all(db).await? {
+        let counts = shared::member::MemberRegistryStatus::from_code(&member.registry_status)
+            .is_none_or(shared::member::MemberRegistryStatus::counts_in_family);
+        let Some(village) = villages.get(&member.household_id) else {
+            continue;
+        };
+        if !counts {
+            continue;
+        }
+        let subdistrict: String = village.split('.').take(3).collect::<Vec<_>>().join(".");
+        for word in shared::names::name_keys(&member.name) {
+            wanted.insert(format!(
+                "{subdistrict} {word} {} {}",
+                member.birth_date, member.id
+            ));
+        }
+    }
+    let kept: BTreeSet<String> = member_words::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| {
+            format!(
+                "{} {} {} {}",
+                w.subdistrict, w.word, w.birth_date, w.member_id
+            )
+        })
+        .collect();
+    Ok(wanted
+        .symmetric_difference(&kept)
+        .map(|word| {
+            let side = if kept.contains(word) {
+                "kept, not wanted"
+            } else {
+                "wanted, not kept"
+            };
+            format!("member_words {word}: {side}")
+        })
         .collect())
 }

@@ -20,6 +20,7 @@ use super::{chance, days_before, pick, weighted};
 use crate::entities::{areas, enrolments, households, members, registry_families, registry_people};
 use crate::protect::IdKind;
 use crate::records::HouseholdDetails;
+use crate::services::households::words;
 
 /// A village that receives synthetic households.
 #[derive(Debug, Clone)]
@@ -415,13 +416,25 @@ impl Synth {
                 Some((hash, sealed, masked)) => (Some(hash), Some(sealed), Some(masked)),
                 None => (None, None, None),
             };
+            let key = shared::names::search_key(&person.name);
+            rows.member_words.extend(
+                words::words_of(
+                    member_id,
+                    Some(&subdistrict),
+                    Some(&key),
+                    person.birth,
+                    person.status.code(),
+                )
+                .iter()
+                .map(words::word_row),
+            );
             rows.members.push(members::ActiveModel {
                 id: Set(member_id),
                 household_id: Set(id),
                 nik_hash: Set(nik_hash),
                 nik_sealed: Set(nik_sealed),
                 nik_masked: Set(nik_masked),
-                name_key: Set(Some(shared::names::search_key(&person.name))),
+                name_key: Set(Some(key)),
                 subdistrict: Set(Some(subdistrict.clone())),
                 name: Set(person.name),
                 sex: Set(person.sex.code().to_string()),

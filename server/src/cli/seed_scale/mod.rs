@@ -269,6 +269,7 @@ pub async fn run(
     // Bulk rows bypass the services: recount the dashboard figures once.
     let txn = db.begin().await?;
     crate::services::stats::rebuild(&txn).await?;
+    crate::services::households::words::count_every_change(&txn).await?;
     txn.commit().await?;
     if report.households != options.households {
         bail!(

@@ -9,8 +9,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::entities::{
-    case_events, cases, complaints, enrolments, households, members, referral_events, referrals,
-    registry_families, registry_imports, registry_people,
+    case_events, cases, complaints, enrolments, households, member_words, members, referral_events,
+    referrals, registry_families, registry_imports, registry_people,
 };
 
 /// The next free id of every table the seeds fill with explicit ids.
@@ -141,6 +141,7 @@ where
 pub(crate) struct Rows {
     pub households: Vec<households::ActiveModel>,
     pub members: Vec<members::ActiveModel>,
+    pub member_words: Vec<member_words::ActiveModel>,
     pub families: Vec<registry_families::ActiveModel>,
     pub people: Vec<registry_people::ActiveModel>,
     pub enrolments: Vec<enrolments::ActiveModel>,
@@ -159,6 +160,7 @@ impl Rows {
     ) -> Result<(), DbErr> {
         insert_all(db, self.households, max_rows).await?;
         insert_all(db, self.members, max_rows).await?;
+        insert_all(db, self.member_words, max_rows).await?;
         insert_all(db, self.families, max_rows).await?;
         insert_all(db, self.people, max_rows).await?;
         insert_all(db, self.enrolments, max_rows).await?;

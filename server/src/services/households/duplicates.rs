@@ -2,14 +2,15 @@
 //! record likely the same as one being registered, the district's list of
 //! likely pairs for the SLRT manager, and the merge of two records into one.
 //!
-//! People are compared within their sub-district and with those born within
-//! a year of them only: one range read of the index on `members(subdistrict,
-//! birth_date)` per person typed, then [`shared::names::likeness`] on what
-//! it returns.
+//! People are compared within their sub-district, with those who share a
+//! word of their name and were born within a year of them only: a range read
+//! of `member_words` per word of the person typed (see `words`), then
+//! [`shared::names::likeness`] on what it returns. The district's list is
+//! kept per sub-district and computed again only where people changed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
@@ -19,19 +20,19 @@ use shared::access::{Action, Target};
 use shared::contract::{Actor, ServiceError};
 use shared::dto::{Created, HouseholdFile, RegisterHousehold};
 use shared::duplicates::{
-    BIRTH_WINDOW_DAYS, DuplicatePair, LIKELY_SHOWN, LikelyHousehold, LikelyPerson, MergeHouseholds,
-    MergePreview, MergeProblem, MergeSide, PairPerson, PairSide, Person, SamePerson, likely_pairs,
-    same_people,
+    DuplicatePair, LIKELY_SHOWN, LikelyHousehold, LikelyPerson, MergeHouseholds, MergePreview,
+    MergeProblem, MergeSide, PairPerson, PairSide, Person, SamePerson, likely_pairs, same_people,
 };
 use shared::geo::AreaCode;
 use shared::household::HouseholdEventKind;
 use shared::member::{Member, MemberRegistryStatus, Relationship};
-use shared::names::{Likeness, likeness, name_keys};
+use shared::names::{Likeness, LikenessReason, likeness, name_keys};
 
+use super::words::counts;
 use super::{DbHouseholdService, subdistrict_of};
 use crate::entities::{
-    areas, attachments, cases, complaints, duplicate_reviews, enrolments, house_photos,
-    household_events, households, members, proposals, referrals,
+    areas, attachments, cases, complaints, duplicate_found, duplicate_reviews, duplicate_scans,
+    enrolments, house_photos, household_events, households, members, proposals, referrals,
 };
 use crate::records::HouseholdDetails;
 use crate::services::common::{
@@ -40,6 +41,7 @@ use crate::services::common::{
 };
 use crate::services::db_failure;
 use crate::services::rows::{stored_json, to_json};
+use crate::services::store::Store;
 use crate::services::write::load_in_area;
 
 /// The most pairs the district's list shows (the likeliest first).
@@ -65,28 +67,32 @@ fn stored_keys(key: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether a stored registry status still counts in the family (not dead,
-/// listed twice or moved out): only such people are looked for.
-fn counts(status: &str) -> bool {
-    MemberRegistryStatus::from_code(status).is_none_or(MemberRegistryStatus::counts_in_family)
-}
-
-/// The people of `subdistrict` born within a year of `birth`.
-async fn born_near<C: ConnectionTrait>(
+/// The people of `subdistrict` who count in their family, share a word of
+/// their name with `keys` and were born within a year of `birth`: a range
+/// read of `member_words` per word, then these members' rows.
+async fn sharing_a_word<C: ConnectionTrait>(
     db: &C,
     subdistrict: &str,
+    keys: &[String],
     birth: NaiveDate,
 ) -> Result<Vec<Row>, ServiceError> {
-    let window = Duration::days(BIRTH_WINDOW_DAYS);
-    members::Entity::find()
-        .select_only()
-        .columns(ROW)
-        .filter(members::Column::Subdistrict.eq(subdistrict))
-        .filter(members::Column::BirthDate.between(birth - window, birth + window))
-        .into_tuple::<Row>()
-        .all(db)
+    let ids = super::words::sharing_a_word(db, subdistrict, keys, birth)
         .await
-        .map_err(db_failure)
+        .map_err(db_failure)?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            members::Entity::find()
+                .select_only()
+                .columns(ROW)
+                .filter(members::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple::<Row>()
+                .all(db)
+                .await
+                .map_err(db_failure)?,
+        );
+    }
+    Ok(rows)
 }
 
 /// The names of these members.
@@ -142,7 +148,8 @@ pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
         if keys.is_empty() {
             continue;
         }
-        for (member, household_id, key, born, status) in born_near(db, &subdistrict, *birth).await?
+        for (member, household_id, key, born, status) in
+            sharing_a_word(db, &subdistrict, &keys, *birth).await?
         {
             if Some(household_id) == except || !counts(&status) {
                 continue;
@@ -232,77 +239,160 @@ fn persons(file: &HouseholdFile) -> Vec<Person> {
         .collect()
 }
 
-/// Two members likely the same person (member ids) and how alike they are.
-type LikelySame = (i64, i64, Likeness);
-
-/// The households of `scope` likely the same family, by pair (lower id
-/// first), with their people alike: each sub-district read once, its people
-/// compared with those born within a year of them.
-pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
+/// The likely pairs of people of one sub-district (of different households,
+/// the lower household id first): its people read from the covering index of
+/// `members`, each compared with those sharing a word of their name and born
+/// within a year of them ([`likely_pairs`]).
+async fn scan_subdistrict<C: ConnectionTrait>(
     db: &C,
-    scope: &shared::geo::AreaScope,
-) -> Result<BTreeMap<(i64, i64), Vec<PairPerson>>, ServiceError> {
-    let mut query = members::Entity::find()
+    subdistrict: &str,
+) -> Result<Vec<duplicate_found::ActiveModel>, ServiceError> {
+    let rows: Vec<Row> = members::Entity::find()
         .select_only()
-        .column(members::Column::Subdistrict)
-        .distinct();
-    if let Some(condition) = scope_condition(members::Column::Subdistrict, scope) {
-        query = query.filter(condition);
-    }
-    let subdistricts: Vec<Option<String>> = query.into_tuple().all(db).await.map_err(db_failure)?;
-    // (first, second) → the pairs of people, by member id.
-    let mut by_pair: BTreeMap<(i64, i64), Vec<LikelySame>> = BTreeMap::new();
-    for subdistrict in subdistricts.into_iter().flatten() {
-        let rows: Vec<Row> = members::Entity::find()
-            .select_only()
-            .columns(ROW)
-            .filter(members::Column::Subdistrict.eq(subdistrict))
-            .into_tuple::<Row>()
-            .all(db)
-            .await
-            .map_err(db_failure)?;
-        let mut people: Vec<Person> = rows
-            .into_iter()
-            .filter(|row| counts(&row.4))
-            .map(|(id, household_id, key, birth, _)| Person {
-                id,
-                household_id,
-                keys: stored_keys(key.as_deref()),
-                birth,
-            })
-            .collect();
-        for (a, b, alike) in likely_pairs(&mut people) {
+        .columns(ROW)
+        .filter(members::Column::Subdistrict.eq(subdistrict))
+        .into_tuple::<Row>()
+        .all(db)
+        .await
+        .map_err(db_failure)?;
+    let mut people: Vec<Person> = rows
+        .into_iter()
+        .filter(|row| counts(&row.4))
+        .map(|(id, household_id, key, birth, _)| Person {
+            id,
+            household_id,
+            keys: stored_keys(key.as_deref()),
+            birth,
+        })
+        .collect();
+    Ok(likely_pairs(&mut people)
+        .into_iter()
+        .map(|(a, b, alike)| {
             let (mut first, mut second) = (&people[a], &people[b]);
             if first.household_id > second.household_id {
                 std::mem::swap(&mut first, &mut second);
             }
-            by_pair
-                .entry((first.household_id, second.household_id))
-                .or_default()
-                .push((first.id, second.id, alike));
-        }
-    }
-    let names = member_names(
-        db,
-        by_pair.values().flatten().flat_map(|(a, b, _)| [*a, *b]),
-    )
-    .await?;
-    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
-    let pairs = by_pair
-        .into_iter()
-        .map(|(pair, people)| {
-            let people = people
-                .iter()
-                .map(|(a, b, alike)| PairPerson {
-                    first_name: name(a),
-                    second_name: name(b),
-                    likeness: *alike,
-                })
-                .collect();
-            (pair, people)
+            duplicate_found::ActiveModel {
+                subdistrict: Set(subdistrict.to_string()),
+                member_a: Set(first.id),
+                member_b: Set(second.id),
+                household_a: Set(first.household_id),
+                household_b: Set(second.household_id),
+                reason: Set(alike.reason.code().to_string()),
+                score: Set(i16::from(alike.score)),
+            }
         })
+        .collect())
+}
+
+/// Computes again the likely pairs of the sub-districts of `scope` whose
+/// people changed since they were last computed (every such sub-district
+/// when `scope` is the nation), one sub-district at a time; answers how many
+/// were computed. A change made meanwhile leaves its sub-district to be
+/// computed again next time.
+pub(crate) async fn refresh_pairs(
+    store: &Store,
+    scope: &shared::geo::AreaScope,
+) -> Result<usize, ServiceError> {
+    let mut query = duplicate_scans::Entity::find();
+    if let Some(condition) = scope_condition(duplicate_scans::Column::Subdistrict, scope) {
+        query = query.filter(condition);
+    }
+    let stale: Vec<duplicate_scans::Model> = query
+        .all(store.connection())
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .filter(|scan| scan.scanned_changes != Some(scan.changes))
         .collect();
+    for scan in &stale {
+        let found = scan_subdistrict(store.connection(), &scan.subdistrict).await?;
+        store
+            .write_one(async |txn| {
+                duplicate_found::Entity::delete_many()
+                    .filter(duplicate_found::Column::Subdistrict.eq(scan.subdistrict.as_str()))
+                    .exec(txn)
+                    .await?;
+                for chunk in found.chunks(500) {
+                    duplicate_found::Entity::insert_many(chunk.to_vec())
+                        .exec_without_returning(txn)
+                        .await?;
+                }
+                duplicate_scans::Entity::update_many()
+                    .col_expr(
+                        duplicate_scans::Column::ScannedChanges,
+                        Expr::value(scan.changes),
+                    )
+                    .col_expr(duplicate_scans::Column::ScannedAt, Expr::value(Utc::now()))
+                    .filter(duplicate_scans::Column::Subdistrict.eq(scan.subdistrict.as_str()))
+                    .exec(txn)
+                    .await?;
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(stale.len())
+}
+
+/// The households of `scope` likely the same family, by pair (lower id
+/// first), with their people alike, as last computed ([`refresh_pairs`]).
+pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
+    db: &C,
+    scope: &shared::geo::AreaScope,
+) -> Result<BTreeMap<(i64, i64), Vec<PairPerson>>, ServiceError> {
+    let mut query = duplicate_found::Entity::find();
+    if let Some(condition) = scope_condition(duplicate_found::Column::Subdistrict, scope) {
+        query = query.filter(condition);
+    }
+    let found = query.all(db).await.map_err(db_failure)?;
+    let names = member_names(db, found.iter().flat_map(|f| [f.member_a, f.member_b])).await?;
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    let mut pairs: BTreeMap<(i64, i64), Vec<PairPerson>> = BTreeMap::new();
+    for row in found {
+        let Some(reason) = LikenessReason::from_code(&row.reason) else {
+            continue;
+        };
+        pairs
+            .entry((row.household_a, row.household_b))
+            .or_default()
+            .push(PairPerson {
+                first_name: name(&row.member_a),
+                second_name: name(&row.member_b),
+                likeness: Likeness {
+                    reason,
+                    score: u8::try_from(row.score).unwrap_or(0),
+                },
+            });
+    }
     Ok(pairs)
+}
+
+/// The pairs among `pairs` the SLRT manager found to be different families.
+async fn reviewed_among<C: ConnectionTrait>(
+    db: &C,
+    pairs: impl Iterator<Item = (i64, i64)>,
+) -> Result<HashSet<(i64, i64)>, ServiceError> {
+    let pairs: HashSet<(i64, i64)> = pairs.collect();
+    let firsts: Vec<i64> = pairs
+        .iter()
+        .map(|(a, _)| *a)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut reviewed = HashSet::new();
+    for chunk in firsts.chunks(500) {
+        reviewed.extend(
+            duplicate_reviews::Entity::find()
+                .filter(duplicate_reviews::Column::HouseholdA.is_in(chunk.iter().copied()))
+                .all(db)
+                .await
+                .map_err(db_failure)?
+                .into_iter()
+                .map(|r| (r.household_a, r.household_b))
+                .filter(|pair| pairs.contains(pair)),
+        );
+    }
+    Ok(reviewed)
 }
 
 /// Updates every row of `table` whose `column` names household `from` to name `to`.
@@ -422,15 +512,10 @@ impl DbHouseholdService {
             Subject::kind("household_duplicates"),
         )
         .await?;
+        refresh_pairs(&self.db, &scope).await?;
         let db = self.db.connection();
         let pairs = likely_pairs_in(db, &scope).await?;
-        let reviewed: HashSet<(i64, i64)> = duplicate_reviews::Entity::find()
-            .all(db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .map(|r| (r.household_a, r.household_b))
-            .collect();
+        let reviewed = reviewed_among(db, pairs.keys().copied()).await?;
         let mut ranked: Vec<((i64, i64), Vec<PairPerson>)> = pairs
             .into_iter()
             .filter(|(pair, _)| !reviewed.contains(pair))
