@@ -311,7 +311,7 @@ async fn duplicate_timings(
     samples: usize,
 ) -> anyhow::Result<(Vec<Duration>, DuplicateLists)> {
     use crate::services::households::duplicates::{
-        likely_in_subdistrict, likely_pairs_in, refresh_pairs,
+        PAIRS_SHOWN, likely_in_subdistrict, likely_pairs_in, refresh_pairs,
     };
     let fail = |e: shared::contract::ServiceError| anyhow::anyhow!(e.to_string());
     let max_household = households::Entity::find()
@@ -369,7 +369,9 @@ async fn duplicate_timings(
         lists.computed.push(started.elapsed());
         let started = Instant::now();
         refresh_pairs(&store, &scope).await.map_err(fail)?;
-        likely_pairs_in(db, &scope).await.map_err(fail)?;
+        likely_pairs_in(db, &scope, PAIRS_SHOWN)
+            .await
+            .map_err(fail)?;
         lists.opened.push(started.elapsed());
         let village = &villages[rng.gen_range(0..villages.len())];
         let subdistrict = crate::services::households::subdistrict_of(village);
@@ -386,7 +388,9 @@ async fn duplicate_timings(
             .await?;
         let started = Instant::now();
         refresh_pairs(&store, &scope).await.map_err(fail)?;
-        likely_pairs_in(db, &scope).await.map_err(fail)?;
+        likely_pairs_in(db, &scope, PAIRS_SHOWN)
+            .await
+            .map_err(fail)?;
         lists.after_change.push(started.elapsed());
     }
     Ok((families, lists))

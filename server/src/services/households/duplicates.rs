@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -67,16 +68,15 @@ fn stored_keys(key: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The people of `subdistrict` who count in their family, share a word of
-/// their name with `keys` and were born within a year of `birth`: a range
-/// read of `member_words` per word, then these members' rows.
+/// The people of `subdistrict` who count in their family and share a word of
+/// their name with one of the `typed` people born within a year of them: one
+/// read of `member_words` for the family, then these members' rows.
 async fn sharing_a_word<C: ConnectionTrait>(
     db: &C,
     subdistrict: &str,
-    keys: &[String],
-    birth: NaiveDate,
+    typed: &[(Vec<String>, NaiveDate)],
 ) -> Result<Vec<Row>, ServiceError> {
-    let ids = super::words::sharing_a_word(db, subdistrict, keys, birth)
+    let ids = super::words::sharing_a_word(db, subdistrict, typed)
         .await
         .map_err(db_failure)?;
     let mut rows = Vec::with_capacity(ids.len());
@@ -142,19 +142,20 @@ pub(crate) async fn likely_in_subdistrict<C: ConnectionTrait>(
     except: Option<i64>,
 ) -> Result<Vec<LikelyFamily>, ServiceError> {
     let subdistrict = subdistrict_of(village);
+    let typed: Vec<(Vec<String>, NaiveDate)> = typed
+        .iter()
+        .map(|(name, birth)| (name_keys(name), *birth))
+        .collect();
     let mut by_household: BTreeMap<i64, Vec<Found>> = BTreeMap::new();
-    for (index, (name, birth)) in typed.iter().enumerate() {
-        let keys = name_keys(name);
-        if keys.is_empty() {
+    for (member, household_id, key, born, status) in
+        sharing_a_word(db, &subdistrict, &typed).await?
+    {
+        if Some(household_id) == except || !counts(&status) {
             continue;
         }
-        for (member, household_id, key, born, status) in
-            sharing_a_word(db, &subdistrict, &keys, *birth).await?
-        {
-            if Some(household_id) == except || !counts(&status) {
-                continue;
-            }
-            let Some(alike) = likeness(&keys, *birth, &stored_keys(key.as_deref()), born) else {
+        let stored = stored_keys(key.as_deref());
+        for (index, (keys, birth)) in typed.iter().enumerate() {
+            let Some(alike) = likeness(keys, *birth, &stored, born) else {
                 continue;
             };
             let found = by_household.entry(household_id).or_default();
@@ -334,25 +335,86 @@ pub(crate) async fn refresh_pairs(
     Ok(stale.len())
 }
 
-/// The households of `scope` likely the same family, by pair (lower id
-/// first), with their people alike, as last computed ([`refresh_pairs`]).
+/// The `limit` likeliest pairs of households of `scope` (lower id first) as
+/// last computed ([`refresh_pairs`]), without the pairs the SLRT manager
+/// found to be different families, with their people alike: ranked by the
+/// database (best score, then the most people alike), so that only the pairs
+/// shown are read whole.
 pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
     db: &C,
     scope: &shared::geo::AreaScope,
-) -> Result<BTreeMap<(i64, i64), Vec<PairPerson>>, ServiceError> {
-    let mut query = duplicate_found::Entity::find();
-    if let Some(condition) = scope_condition(duplicate_found::Column::Subdistrict, scope) {
+    limit: usize,
+) -> Result<Vec<((i64, i64), Vec<PairPerson>)>, ServiceError> {
+    use duplicate_found::Column as F;
+    use sea_orm::sea_query::{Order, Query};
+    let reviewed = Query::select()
+        .expr(Expr::val(1))
+        .from(duplicate_reviews::Entity)
+        .and_where(
+            Expr::col((
+                duplicate_reviews::Entity,
+                duplicate_reviews::Column::HouseholdA,
+            ))
+            .equals((duplicate_found::Entity, F::HouseholdA)),
+        )
+        .and_where(
+            Expr::col((
+                duplicate_reviews::Entity,
+                duplicate_reviews::Column::HouseholdB,
+            ))
+            .equals((duplicate_found::Entity, F::HouseholdB)),
+        )
+        .to_owned();
+    let mut query = duplicate_found::Entity::find()
+        .select_only()
+        .column(F::HouseholdA)
+        .column(F::HouseholdB)
+        .expr_as(Expr::col(F::Score).max(), "best")
+        .expr_as(Expr::col(F::MemberA).count(), "people")
+        .filter(Expr::exists(reviewed).not())
+        .group_by(F::HouseholdA)
+        .group_by(F::HouseholdB)
+        .order_by(Expr::cust("best"), Order::Desc)
+        .order_by(Expr::cust("people"), Order::Desc)
+        .order_by(F::HouseholdA, Order::Asc)
+        .order_by(F::HouseholdB, Order::Asc)
+        .limit(u64::try_from(limit).unwrap_or(u64::MAX));
+    if let Some(condition) = scope_condition(F::Subdistrict, scope) {
         query = query.filter(condition);
     }
-    let found = query.all(db).await.map_err(db_failure)?;
+    let top: Vec<(i64, i64, i16, i64)> = query.into_tuple().all(db).await.map_err(db_failure)?;
+    let wanted: HashSet<(i64, i64)> = top.iter().map(|(a, b, ..)| (*a, *b)).collect();
+    let firsts: Vec<i64> = wanted
+        .iter()
+        .map(|(a, _)| *a)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = Vec::new();
+    for chunk in firsts.chunks(500) {
+        let mut rows = duplicate_found::Entity::find()
+            .filter(F::HouseholdA.is_in(chunk.iter().copied()))
+            .order_by(F::MemberA, Order::Asc)
+            .order_by(F::MemberB, Order::Asc);
+        if let Some(condition) = scope_condition(F::Subdistrict, scope) {
+            rows = rows.filter(condition);
+        }
+        found.extend(
+            rows.all(db)
+                .await
+                .map_err(db_failure)?
+                .into_iter()
+                .filter(|row| wanted.contains(&(row.household_a, row.household_b))),
+        );
+    }
     let names = member_names(db, found.iter().flat_map(|f| [f.member_a, f.member_b])).await?;
     let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
-    let mut pairs: BTreeMap<(i64, i64), Vec<PairPerson>> = BTreeMap::new();
+    let mut people: HashMap<(i64, i64), Vec<PairPerson>> = HashMap::new();
     for row in found {
         let Some(reason) = LikenessReason::from_code(&row.reason) else {
             continue;
         };
-        pairs
+        people
             .entry((row.household_a, row.household_b))
             .or_default()
             .push(PairPerson {
@@ -364,35 +426,10 @@ pub(crate) async fn likely_pairs_in<C: ConnectionTrait>(
                 },
             });
     }
-    Ok(pairs)
-}
-
-/// The pairs among `pairs` the SLRT manager found to be different families.
-async fn reviewed_among<C: ConnectionTrait>(
-    db: &C,
-    pairs: impl Iterator<Item = (i64, i64)>,
-) -> Result<HashSet<(i64, i64)>, ServiceError> {
-    let pairs: HashSet<(i64, i64)> = pairs.collect();
-    let firsts: Vec<i64> = pairs
-        .iter()
-        .map(|(a, _)| *a)
-        .collect::<HashSet<_>>()
+    Ok(top
         .into_iter()
-        .collect();
-    let mut reviewed = HashSet::new();
-    for chunk in firsts.chunks(500) {
-        reviewed.extend(
-            duplicate_reviews::Entity::find()
-                .filter(duplicate_reviews::Column::HouseholdA.is_in(chunk.iter().copied()))
-                .all(db)
-                .await
-                .map_err(db_failure)?
-                .into_iter()
-                .map(|r| (r.household_a, r.household_b))
-                .filter(|pair| pairs.contains(pair)),
-        );
-    }
-    Ok(reviewed)
+        .filter_map(|(a, b, ..)| Some(((a, b), people.remove(&(a, b))?)))
+        .collect())
 }
 
 /// Updates every row of `table` whose `column` names household `from` to name `to`.
@@ -513,20 +550,8 @@ impl DbHouseholdService {
         )
         .await?;
         refresh_pairs(&self.db, &scope).await?;
-        let db = self.db.connection();
-        let pairs = likely_pairs_in(db, &scope).await?;
-        let reviewed = reviewed_among(db, pairs.keys().copied()).await?;
-        let mut ranked: Vec<((i64, i64), Vec<PairPerson>)> = pairs
-            .into_iter()
-            .filter(|(pair, _)| !reviewed.contains(pair))
-            .collect();
+        let ranked = likely_pairs_in(self.db.connection(), &scope, PAIRS_SHOWN).await?;
         let best = |people: &[PairPerson]| people.iter().map(|p| p.likeness.score).max();
-        ranked.sort_by(|a, b| {
-            (best(&b.1), b.1.len())
-                .cmp(&(best(&a.1), a.1.len()))
-                .then(a.0.cmp(&b.0))
-        });
-        ranked.truncate(PAIRS_SHOWN);
         let ids: HashSet<i64> = ranked.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
         let sides = self.pair_sides(ids, &scope).await?;
         let list: Vec<DuplicatePair> = ranked

@@ -15,7 +15,8 @@ use std::collections::{BTreeSet, HashSet};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter, QuerySelect,
+    Set,
 };
 use shared::duplicates::BIRTH_WINDOW_DAYS;
 use shared::member::MemberRegistryStatus;
@@ -182,31 +183,41 @@ pub(crate) async fn count_every_change<C: ConnectionTrait>(db: &C) -> Result<(),
     Ok(())
 }
 
-/// The members of `subdistrict` who count in their family, whose names hold
-/// one of `words` and who were born within a year of `birth`.
+/// The members of `subdistrict` who count in their family and share a word
+/// of their name with one of the `typed` people (their name's keys and birth
+/// date) born within a year of them: one statement for a whole family, each
+/// person a range read of the key per word (the sub-district, the word, then
+/// the birth dates of the window).
 pub(crate) async fn sharing_a_word<C: ConnectionTrait>(
     db: &C,
     subdistrict: &str,
-    words: &[String],
-    birth: NaiveDate,
+    typed: &[(Vec<String>, NaiveDate)],
 ) -> Result<Vec<i64>, DbErr> {
     let window = Duration::days(BIRTH_WINDOW_DAYS);
-    let words: BTreeSet<&str> = words.iter().map(String::as_str).collect();
-    let mut found: BTreeSet<i64> = BTreeSet::new();
-    // One range read of the key per word: the sub-district, the word, then
-    // birth dates within the window.
-    for word in words {
-        found.extend(
-            member_words::Entity::find()
-                .select_only()
-                .column(member_words::Column::MemberId)
-                .filter(member_words::Column::Subdistrict.eq(subdistrict))
-                .filter(member_words::Column::Word.eq(word))
-                .filter(member_words::Column::BirthDate.between(birth - window, birth + window))
-                .into_tuple::<i64>()
-                .all(db)
-                .await?,
+    let mut anyone = Condition::any();
+    for (keys, birth) in typed {
+        let words: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
+        if words.is_empty() {
+            continue;
+        }
+        anyone = anyone.add(
+            Condition::all()
+                .add(member_words::Column::Word.is_in(words))
+                .add(member_words::Column::BirthDate.between(*birth - window, *birth + window)),
         );
     }
+    if anyone.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: BTreeSet<i64> = member_words::Entity::find()
+        .select_only()
+        .column(member_words::Column::MemberId)
+        .filter(member_words::Column::Subdistrict.eq(subdistrict))
+        .filter(anyone)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     Ok(found.into_iter().collect())
 }
