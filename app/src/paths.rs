@@ -12,8 +12,11 @@ pub const CHANGE_PASSWORD: &str = "/akun/kata-sandi";
 pub const INTAKE: &str = "/layanan";
 /// Household list.
 pub const HOUSEHOLDS: &str = "/keluarga";
-/// The household list as CSV (a REST download served by the server).
+/// The household list as CSV (the list's own query, `;` unless [`SEPARATOR`]
+/// says [`COMMA`]; a REST download served by the server).
 pub const HOUSEHOLDS_CSV: &str = "/unduh/keluarga.csv";
+/// The household list as a workbook (a REST download).
+pub const HOUSEHOLDS_XLSX: &str = "/unduh/keluarga.xlsx";
 /// The dashboard of an area (`?wilayah=`; the user's own area without it).
 pub const DASHBOARD: &str = "/dasbor";
 /// Areas side by side (`?tingkat=provinsi|kabupaten`).
@@ -48,12 +51,24 @@ pub const ADMIN_PROGRAMMES: &str = "/admin/program";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
 /// The case list as CSV (a REST download served by the server).
 pub const CASES_CSV: &str = "/unduh/kasus.csv";
+/// The case list as a workbook (a REST download).
+pub const CASES_XLSX: &str = "/unduh/kasus.xlsx";
 /// The audit log as CSV (a REST download served by the server).
 pub const AUDIT_CSV: &str = "/unduh/audit.csv";
+/// The audit log as a workbook (a REST download).
+pub const AUDIT_XLSX: &str = "/unduh/audit.xlsx";
 /// The proposals list as CSV (`?tahap=&jenis=&wilayah=&umur=`; a REST download).
 pub const PROPOSALS_CSV: &str = "/unduh/usulan.csv";
 /// The proposals list as a workbook (a REST download).
 pub const PROPOSALS_XLSX: &str = "/unduh/usulan.xlsx";
+/// The referral inbox as CSV (`?status=&terlambat=&cari=&urut=`; a REST download).
+pub const REFERRALS_CSV: &str = "/unduh/rujukan.csv";
+/// The referral inbox as a workbook (a REST download).
+pub const REFERRALS_XLSX: &str = "/unduh/rujukan.xlsx";
+/// The query parameter of a list's CSV download that chooses its separator.
+pub const SEPARATOR: &str = "pemisah";
+/// [`SEPARATOR`]'s value for `,` (Excel with English settings); `;` without it.
+pub const COMMA: &str = "koma";
 
 /// A household's file.
 pub fn household(id: i64) -> String {

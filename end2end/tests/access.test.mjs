@@ -122,8 +122,8 @@ test('an administrator creates an account; its first sign-in must choose a passw
     admin.getByTestId('audit-export').click(),
   ]);
   const csv = readFileSync(await download.path(), 'utf8');
-  assert.match(csv.split('\n')[0], /waktu_wib,pengguna,aksi/);
-  assert.match(csv, /fo\.baru,change_password/);
+  assert.match(csv.split('\n')[0], /waktu_wib;pengguna;aksi/);
+  assert.match(csv, /fo\.baru;change_password/);
   await closePage(admin);
 });
 
@@ -199,9 +199,9 @@ test('a district manager filters the case list to overdue cases and downloads ex
     page.getByTestId('case-export').click(),
   ]);
   const rows = readFileSync(await download.path(), 'utf8').trim().split('\n');
-  assert.match(rows[0], /nomor,dibuka,kepala_keluarga/);
+  assert.match(rows[0], /nomor;dibuka;kepala_keluarga/);
   assert.equal(rows.length - 1, count, 'the CSV holds the filtered list, every page of it');
-  assert.ok(rows.slice(1).every((row) => row.endsWith(',ya')), 'only overdue cases');
+  assert.ok(rows.slice(1).every((row) => row.endsWith(';ya')), 'only overdue cases');
   await page.setViewportSize(PHONE);
   await screenshot(page, 'case-list-phone');
   await closePage(page);

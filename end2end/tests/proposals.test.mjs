@@ -177,9 +177,9 @@ test('the SLRT manager lists proposals by stage and kind and downloads exactly t
     page.getByTestId('proposal-export').click(),
   ]);
   const rows = readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '').trim().split('\n');
-  assert.match(rows[0], /^nomor_usulan,kepala_keluarga,no_kk,kode_desa,jenis,perubahan,asal,tahap,terakhir_bergerak$/);
+  assert.match(rows[0], /^nomor_usulan;kepala_keluarga;no_kk;kode_desa;jenis;perubahan;asal;tahap;terakhir_bergerak$/);
   assert.equal(rows.length - 1, shown, 'the CSV holds the list as filtered, every page of it');
-  assert.ok(rows.slice(1).every((row) => row.includes(',Perbaikan data,')), 'only corrections');
+  assert.ok(rows.slice(1).every((row) => row.includes(';Perbaikan data;')), 'only corrections');
   assert.ok(rows.slice(1).every((row) => !/\d{16}/.test(row)), 'no whole NIK or No KK');
   await closePage(page);
 });

@@ -1,5 +1,6 @@
 //! Downloads: plain HTTP endpoints beside the server functions, opened by the
-//! browser as a link (CSV and XLSX exports). Every endpoint is listed in [`ROUTES`], which
+//! browser as a link (the lists' exports, see [`crate::export`]; a batch's
+//! submission file; dashboard tables; documents). Every endpoint is listed in [`ROUTES`], which
 //! the router is built from and the access-matrix test walks, so an endpoint
 //! cannot be added without being tested for who may call it.
 
@@ -8,11 +9,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
-use shared::account::AuditFilter;
 use shared::clock::Zone;
 use shared::contract::{Actor, ServiceError};
-use shared::dto::{CaseListQuery, HouseholdListQuery, ProposalListQuery};
 
+use crate::export::lists;
 use crate::services::spreadsheet::{csv_text, spreadsheet_safe};
 use crate::web::AppState;
 
@@ -31,27 +31,52 @@ pub const ROUTES: &[DownloadRoute] = &[
     DownloadRoute {
         method: "GET",
         path: AUDIT_CSV,
-        handler: || get(audit_csv),
+        handler: || lists::AUDIT.route(false),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: AUDIT_XLSX,
+        handler: || lists::AUDIT.route(true),
     },
     DownloadRoute {
         method: "GET",
         path: CASES_CSV,
-        handler: || get(cases_csv),
+        handler: || lists::CASES.route(false),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: CASES_XLSX,
+        handler: || lists::CASES.route(true),
     },
     DownloadRoute {
         method: "GET",
         path: HOUSEHOLDS_CSV,
-        handler: || get(households_csv),
+        handler: || lists::HOUSEHOLDS.route(false),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: HOUSEHOLDS_XLSX,
+        handler: || lists::HOUSEHOLDS.route(true),
     },
     DownloadRoute {
         method: "GET",
         path: PROPOSALS_CSV,
-        handler: || proposals_download(false),
+        handler: || lists::PROPOSALS.route(false),
     },
     DownloadRoute {
         method: "GET",
         path: PROPOSALS_XLSX,
-        handler: || proposals_download(true),
+        handler: || lists::PROPOSALS.route(true),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: REFERRALS_CSV,
+        handler: || lists::REFERRALS.route(false),
+    },
+    DownloadRoute {
+        method: "GET",
+        path: REFERRALS_XLSX,
+        handler: || lists::REFERRALS.route(true),
     },
     DownloadRoute {
         method: "GET",
@@ -102,9 +127,9 @@ pub const ROUTES: &[DownloadRoute] = &[
 
 // The addresses are the pages' own (`app::paths`), so a link and its route cannot drift.
 pub use app::paths::{
-    AUDIT_CSV, CASES_CSV, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV, DASHBOARD_XLSX,
-    HOUSEHOLDS_CSV, MEETING_MINUTES, PROPOSALS_CSV, PROPOSALS_XLSX, SUBMISSION_CSV,
-    SUBMISSION_XLSX,
+    AUDIT_CSV, AUDIT_XLSX, CASES_CSV, CASES_XLSX, COMPARISON_CSV, COMPARISON_XLSX, DASHBOARD_CSV,
+    DASHBOARD_XLSX, HOUSEHOLDS_CSV, HOUSEHOLDS_XLSX, MEETING_MINUTES, PROPOSALS_CSV,
+    PROPOSALS_XLSX, REFERRALS_CSV, REFERRALS_XLSX, SUBMISSION_CSV, SUBMISSION_XLSX,
 };
 
 /// Whether `path` is one of the downloads.
@@ -262,167 +287,6 @@ fn attachment(
             .insert(header::CONTENT_DISPOSITION, value);
     }
     response
-}
-
-async fn audit_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(filter): Query<AuditFilter>,
-) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return error_response(&ServiceError::Unauthenticated);
-    };
-    match state.services.audit.export_csv(&actor, filter).await {
-        Ok(body) => csv_download(actor.zone(), "audit", body),
-        Err(error) => error_response(&error),
-    }
-}
-
-async fn cases_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(query): Query<CaseListQuery>,
-) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return error_response(&ServiceError::Unauthenticated);
-    };
-    let cases = match state.services.cases.export(&actor, query.filter()).await {
-        Ok(cases) => cases,
-        Err(error) => return error_response(&error),
-    };
-    let text = csv_text(
-        &[
-            "nomor",
-            "dibuka",
-            "kepala_keluarga",
-            "desa",
-            "status",
-            "tingkat",
-            "jenis",
-            "sektor",
-            "urgensi",
-            "batas_waktu",
-            "terlambat",
-        ],
-        cases.iter().map(|case| {
-            vec![
-                case.number.clone(),
-                case.opened_on.to_string(),
-                spreadsheet_safe(&case.head_name),
-                case.village.as_str().to_string(),
-                case.status.state.label_id().to_string(),
-                case.status.level.label_id().to_string(),
-                case.complaint_type.label_id().to_string(),
-                case.sector.label_id().to_string(),
-                case.urgency.label_id().to_string(),
-                case.deadline.due.to_string(),
-                if case.overdue { "ya" } else { "tidak" }.to_string(),
-            ]
-        }),
-    );
-    match text {
-        Ok(text) => csv_download(actor.zone(), "kasus", text),
-        Err(error) => error_response(&error),
-    }
-}
-
-async fn households_csv(
-    State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    Query(query): Query<HouseholdListQuery>,
-) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return error_response(&ServiceError::Unauthenticated);
-    };
-    let households = match state
-        .services
-        .households
-        .export(&actor, query.filter())
-        .await
-    {
-        Ok(households) => households,
-        Err(error) => return error_response(&error),
-    };
-    let text = csv_text(
-        &[
-            "no_kk",
-            "kepala_keluarga",
-            "kode_desa",
-            "desa",
-            "desil",
-            "anggota",
-        ],
-        households.iter().map(|household| {
-            vec![
-                household.no_kk_masked.clone(),
-                spreadsheet_safe(&household.head_name),
-                household.village.as_str().to_string(),
-                spreadsheet_safe(&household.village_name),
-                household
-                    .desil
-                    .map(|desil| desil.get().to_string())
-                    .unwrap_or_default(),
-                household.member_count.to_string(),
-            ]
-        }),
-    );
-    match text {
-        Ok(text) => csv_download(actor.zone(), "keluarga", text),
-        Err(error) => error_response(&error),
-    }
-}
-
-/// The proposals list as shown (`/usulan` with the same query), as CSV or a
-/// workbook: one row per proposal, No KK masked.
-fn proposals_download(workbook: bool) -> MethodRouter<AppState> {
-    get(
-        move |State(state): State<AppState>,
-              actor: Option<Extension<Actor>>,
-              Query(query): Query<ProposalListQuery>| async move {
-            let Some(Extension(actor)) = actor else {
-                return error_response(&ServiceError::Unauthenticated);
-            };
-            let rows = match state
-                .services
-                .proposals
-                .export(&actor, query.filter(actor.role))
-                .await
-            {
-                Ok(rows) => rows,
-                Err(error) => return error_response(&error),
-            };
-            let zone = actor.zone();
-            let headers = [
-                "nomor_usulan",
-                "kepala_keluarga",
-                "no_kk",
-                "kode_desa",
-                "jenis",
-                "perubahan",
-                "asal",
-                "tahap",
-                "terakhir_bergerak",
-            ];
-            let lines = rows.iter().map(|row| {
-                vec![
-                    row.id.to_string(),
-                    spreadsheet_safe(&row.head_name),
-                    row.no_kk_masked.clone(),
-                    row.village.as_str().to_string(),
-                    row.kind.label_id().to_string(),
-                    row.change_type
-                        .map(|change| change.label_id().to_string())
-                        .unwrap_or_default(),
-                    row.source.label_id().to_string(),
-                    row.stage.label_id().to_string(),
-                    zone.local(row.updated_at)
-                        .format("%d/%m/%Y %H:%M")
-                        .to_string(),
-                ]
-            });
-            text_download(zone, "usulan", &headers, lines, workbook)
-        },
-    )
 }
 
 /// A list of text cells as a workbook (one sheet, every cell text: numbers

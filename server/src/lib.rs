@@ -6,6 +6,7 @@ pub mod cli;
 pub mod db;
 pub mod downloads;
 pub mod entities;
+pub mod export;
 pub mod files;
 pub mod form_posts;
 pub mod password;

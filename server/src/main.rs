@@ -301,6 +301,7 @@ async fn main() -> anyhow::Result<()> {
                             services::lookup_limit::USER_PERIOD,
                         ),
                         files,
+                        export_page_rows: services::export::EXPORT_PAGE_ROWS,
                     },
                 ),
                 db,

@@ -519,6 +519,21 @@ fn matrix() -> Vec<Row> {
             Box::new(household_list),
         ),
         row(
+            server::downloads::HOUSEHOLDS_XLSX,
+            Call::Get,
+            Box::new(household_list),
+        ),
+        row(
+            server::downloads::REFERRALS_CSV,
+            Call::Get,
+            Box::new(referral_list),
+        ),
+        row(
+            server::downloads::REFERRALS_XLSX,
+            Call::Get,
+            Box::new(referral_list),
+        ),
+        row(
             "/api/admin_users",
             Call::Json,
             Box::new(admin_list(Marker::TargetUser)),
@@ -558,7 +573,17 @@ fn matrix() -> Vec<Row> {
             Box::new(staff_list),
         ),
         row(
+            server::downloads::CASES_XLSX,
+            Call::Get,
+            Box::new(staff_list),
+        ),
+        row(
             server::downloads::AUDIT_CSV,
+            Call::Get,
+            Box::new(admin_list(Marker::TargetDistrict)),
+        ),
+        row(
+            server::downloads::AUDIT_XLSX,
             Call::Get,
             Box::new(admin_list(Marker::TargetDistrict)),
         ),
@@ -794,8 +819,15 @@ impl World {
                 "code=uji-{n}&name=Program+Uji+{n}&kind=pbi_jk&sector=health&institution_kinds=&area_code=32.09.01&active=true"
             ),
             "/api/audit_search" => r#"{"filter":{"page":1}}"#.to_string(),
-            server::downloads::AUDIT_CSV | server::downloads::CASES_CSV | server::downloads::HOUSEHOLDS_CSV => {
-                String::new()
+            server::downloads::AUDIT_CSV
+            | server::downloads::AUDIT_XLSX
+            | server::downloads::CASES_CSV
+            | server::downloads::CASES_XLSX
+            | server::downloads::HOUSEHOLDS_CSV
+            | server::downloads::HOUSEHOLDS_XLSX => String::new(),
+            // Every state, so that the target referral is listed whatever the matrix did to it.
+            server::downloads::REFERRALS_CSV | server::downloads::REFERRALS_XLSX => {
+                "status=semua".to_string()
             }
             server::downloads::PROPOSALS_CSV | server::downloads::PROPOSALS_XLSX => {
                 "tahap=semua".to_string()

@@ -16,7 +16,7 @@ use common::{TestResult, actor, database_with_areas};
 use server::services;
 use shared::case::CaseAction;
 use shared::complaint::{Channel, ComplaintType};
-use shared::contract::{Actor, Services};
+use shared::contract::{Actor, ServiceError, Services};
 use shared::dto::{
     CaseFilter, CaseTransitionRequest, HouseholdFilter, IdentityQuery, IssueReferral, OpenCase,
     ReferralFilter,
@@ -41,12 +41,18 @@ async fn answers(
             .and_then(|value| serde_json::to_string(&value).ok())
             .unwrap_or_default()
     }
+    /// Every row of an export, or its refusal.
+    async fn exported<T: Send + 'static>(
+        opened: Result<shared::export::ExportRows<T>, ServiceError>,
+    ) -> Result<Vec<T>, ServiceError> {
+        opened?.collect_all().await
+    }
     let households = &services.households;
     let cases = &services.cases;
     let referrals = &services.referrals;
     [
         json(households.list(who, HouseholdFilter::default()).await),
-        json(households.export(who, HouseholdFilter::default()).await),
+        json(exported(households.export(who, HouseholdFilter::default()).await).await),
         json(households.file(who, household_id).await),
         json(
             households
@@ -54,7 +60,7 @@ async fn answers(
                 .await,
         ),
         json(cases.list(who, CaseFilter::default()).await),
-        json(cases.export(who, CaseFilter::default()).await),
+        json(exported(cases.export(who, CaseFilter::default()).await).await),
         json(cases.detail(who, case_id).await),
         json(referrals.inbox(who, ReferralFilter::default()).await),
         json(referrals.letter(who, referral_id).await),

@@ -965,7 +965,10 @@ async fn the_case_export_lists_what_the_filters_show_and_is_audited() -> TestRes
     );
     let lines: Vec<&str> = all.body.trim_end().lines().collect();
     assert_eq!(lines.len(), 3, "header and two cases: {}", all.body);
-    assert!(lines[0].contains("nomor,dibuka,kepala_keluarga"));
+    assert!(
+        lines[0].contains("nomor;dibuka;kepala_keluarga"),
+        "';' by default"
+    );
     assert!(lines[1].contains("Darto Wiryono"));
     // A filter narrows the export the same way it narrows the list.
     let none = send(
@@ -979,7 +982,7 @@ async fn the_case_export_lists_what_the_filters_show_and_is_audited() -> TestRes
     assert!(exports.iter().all(|row| {
         row.detail
             .as_deref()
-            .is_some_and(|d| d.contains("case list CSV"))
+            .is_some_and(|d| d.contains("case list export"))
     }));
     // Without a session there is nothing to download.
     let stranger = send(&site.router, get("/unduh/kasus.csv", None)?).await?;

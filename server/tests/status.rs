@@ -419,3 +419,40 @@ async fn an_oversize_body_answers_413_also_when_sent_in_chunks() -> TestResult {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     Ok(())
 }
+
+/// The lists' downloads: 401 without a session; an address with junk in it is
+/// ignored or refused as the request's fault, never answered with a 500.
+#[tokio::test]
+async fn list_downloads_answer_401_without_a_session_and_never_500() -> TestResult {
+    let site = site().await?;
+    use app::paths;
+    for path in [
+        paths::CASES_CSV,
+        paths::CASES_XLSX,
+        paths::HOUSEHOLDS_CSV,
+        paths::HOUSEHOLDS_XLSX,
+        paths::PROPOSALS_CSV,
+        paths::PROPOSALS_XLSX,
+        paths::REFERRALS_CSV,
+        paths::REFERRALS_XLSX,
+        paths::AUDIT_CSV,
+        paths::AUDIT_XLSX,
+    ] {
+        let (status, _, _) = send(&site.router, Request::get(path).body(Body::empty())?).await?;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        let junk = format!(
+            "{path}?page=x&status=%ZZ&pemisah=%00&wilayah=99.99&umur=-1&from=kemarin&urut=%E2%80%8B"
+        );
+        for token in [&site.desk, &site.admin] {
+            let request = Request::get(&junk)
+                .header(header::COOKIE, format!("slrt_session={token}"))
+                .body(Body::empty())?;
+            let (status, _, body) = send(&site.router, request).await?;
+            assert!(
+                status.is_success() || status.is_client_error(),
+                "{junk}: {status} {body}"
+            );
+        }
+    }
+    Ok(())
+}

@@ -21,6 +21,7 @@ use crate::dto::{
     StartProposal, UpdateHousehold, UpdateMember, VillageOption,
 };
 use crate::error::DomainError;
+use crate::export::ExportRows;
 use crate::member::Member;
 use crate::roles::Role;
 use crate::workflow::StateChange;
@@ -328,8 +329,13 @@ pub trait AuditService: Send + Sync {
         actor: &Actor,
         filter: AuditFilter,
     ) -> Result<Page<AuditRow>, ServiceError>;
-    /// Every matching entry as CSV (the export itself is audited).
-    async fn export_csv(&self, actor: &Actor, filter: AuditFilter) -> Result<String, ServiceError>;
+    /// Every matching entry, newest first, page by page for a download (the
+    /// export itself is audited once, with its row count).
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+    ) -> Result<ExportRows<AuditRow>, ServiceError>;
     /// Whether the actor's role may open a page that exists for `action` (the
     /// administration pages); a refusal is written to the audit log like any other.
     async fn page_access(
@@ -371,12 +377,13 @@ pub trait HouseholdService: Send + Sync {
         actor: &Actor,
         filter: HouseholdFilter,
     ) -> Result<Page<HouseholdRow>, ServiceError>;
-    /// Every household the filter matches (up to a limit), for a CSV export (audited).
+    /// Every household the filter matches, in the list's order, page by page
+    /// for a download (audited once, with its row count).
     async fn export(
         &self,
         actor: &Actor,
         filter: HouseholdFilter,
-    ) -> Result<Vec<HouseholdRow>, ServiceError>;
+    ) -> Result<ExportRows<HouseholdRow>, ServiceError>;
     /// The household's file (a view of personal data: audited).
     async fn file(&self, actor: &Actor, household_id: i64) -> Result<HouseholdFile, ServiceError>;
     /// Changes the household's data; returns the new version.
@@ -474,12 +481,13 @@ pub trait CaseService: Send + Sync {
         actor: &Actor,
         filter: CaseFilter,
     ) -> Result<Page<CaseSummary>, ServiceError>;
-    /// Every case the filter matches (up to a limit), for a CSV export (audited as an export).
+    /// Every case the filter matches, in the list's order, page by page for a
+    /// download (audited once as an export, with its row count).
     async fn export(
         &self,
         actor: &Actor,
         filter: CaseFilter,
-    ) -> Result<Vec<CaseSummary>, ServiceError>;
+    ) -> Result<ExportRows<CaseSummary>, ServiceError>;
 }
 
 /// Referrals (rujukan): issuing with consent, the receiving institution's answers, inboxes.
@@ -503,6 +511,13 @@ pub trait ReferralService: Send + Sync {
         actor: &Actor,
         filter: ReferralFilter,
     ) -> Result<Page<ReferralInboxItem>, ServiceError>;
+    /// Every referral the inbox's filter matches, in its order, page by page
+    /// for a download (audited once as an export, with its row count).
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: ReferralFilter,
+    ) -> Result<ExportRows<ReferralInboxItem>, ServiceError>;
     /// Checks a referral letter's verification code; answers without personal data.
     async fn verify(&self, code: &str) -> Result<ReferralCheck, ServiceError>;
     /// The referral letter, for staff of the case's area and the addressed institution (audited).
@@ -527,14 +542,14 @@ pub trait ProposalService: Send + Sync {
         actor: &Actor,
         filter: ProposalFilter,
     ) -> Result<Page<ProposalRow>, ServiceError>;
-    /// A page of the list and the count at each stage (of the kinds asked).
-    /// Every proposal the filter matches (up to a limit), for a CSV/XLSX
-    /// export of the list (audited as an export).
+    /// Every proposal the filter matches, newest first, page by page for a
+    /// download of the list (audited once as an export, with its row count).
     async fn export(
         &self,
         actor: &Actor,
         filter: ProposalFilter,
-    ) -> Result<Vec<ProposalRow>, ServiceError>;
+    ) -> Result<ExportRows<ProposalRow>, ServiceError>;
+    /// A page of the list and the count at each stage (of the kinds asked).
     async fn worklist(
         &self,
         actor: &Actor,

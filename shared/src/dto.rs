@@ -367,6 +367,37 @@ mod tests {
     }
 
     #[test]
+    fn a_referral_inbox_address_reads_as_its_filter() {
+        let query = |status: &str, cari: &str, urut: &str| ReferralListQuery {
+            status: status.into(),
+            terlambat: "1".into(),
+            cari: cari.into(),
+            urut: urut.into(),
+            page: "2".into(),
+        };
+        let waiting = query("", "", "").filter();
+        assert!(!waiting.states.is_empty());
+        assert!(waiting.states.iter().all(|state| state.is_open()));
+        assert_eq!(waiting.sort, CaseSort::NewestFirst);
+        assert!(waiting.overdue_only);
+        assert_eq!(waiting.page, 2);
+        // A letter's number is looked for in every state.
+        assert!(query("", "RJK/1", "").filter().states.is_empty());
+        assert!(query("semua", "", "batas").filter().states.is_empty());
+        assert_eq!(query("", "", "batas").filter().sort, CaseSort::DueFirst);
+        assert_eq!(query("", "", "lama").filter().sort, CaseSort::OldestFirst);
+        assert_eq!(
+            query("completed", "", "").filter().states,
+            vec![ReferralState::Completed]
+        );
+        assert!(
+            query("x", "", "")
+                .pairs()
+                .contains(&("status", "x".to_string()))
+        );
+    }
+
+    #[test]
     fn a_proposal_list_address_reads_as_its_filter() {
         use crate::roles::Role;
         let query = |tahap: &str, umur: &str| ProposalListQuery {
@@ -947,6 +978,71 @@ pub struct ReferralFilter {
     pub page: u32,
     /// Rows per page (at most 100).
     pub per_page: u32,
+}
+
+/// The referral inbox's filters as they travel in a page address or a
+/// download link (`/rujukan?status=sent&terlambat=1&urut=batas`): plain
+/// strings, so that any address opens; what does not parse is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralListQuery {
+    /// Empty: what still awaits an answer; `semua`: every state; else one state's code.
+    #[serde(default)]
+    pub status: String,
+    /// `1`: only the referrals past their deadline.
+    #[serde(default)]
+    pub terlambat: String,
+    /// A letter's number or verification code.
+    #[serde(default)]
+    pub cari: String,
+    /// `batas` (earliest deadline first), `lama` (oldest first); otherwise newest first.
+    #[serde(default)]
+    pub urut: String,
+    /// Page number.
+    #[serde(default)]
+    pub page: String,
+}
+
+impl ReferralListQuery {
+    /// The states the inbox shows for its `status` choice: by default what
+    /// still awaits the institution (but a letter's number or code is looked
+    /// for in every state), `semua` everything, else the one state chosen.
+    pub fn states(&self) -> Vec<ReferralState> {
+        match self.status.trim() {
+            "" if self.cari.trim().is_empty() => ReferralState::ALL
+                .iter()
+                .copied()
+                .filter(|s| s.is_open())
+                .collect(),
+            "" | "semua" => Vec::new(),
+            code => ReferralState::from_code(code).into_iter().collect(),
+        }
+    }
+
+    /// The service filter these parameters describe (25 rows a page).
+    pub fn filter(&self) -> ReferralFilter {
+        ReferralFilter {
+            states: self.states(),
+            search: self.cari.clone(),
+            overdue_only: self.terlambat == "1",
+            sort: match self.urut.as_str() {
+                "batas" => CaseSort::DueFirst,
+                "lama" => CaseSort::OldestFirst,
+                _ => CaseSort::NewestFirst,
+            },
+            page: self.page.parse().unwrap_or(1).max(1),
+            per_page: 25,
+        }
+    }
+
+    /// The parameters as name/value pairs (for links), without the page.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("status", self.status.clone()),
+            ("terlambat", self.terlambat.clone()),
+            ("cari", self.cari.clone()),
+            ("urut", self.urut.clone()),
+        ]
+    }
 }
 
 /// A referral in an inbox or list, with what the receiving desk needs to serve the resident.

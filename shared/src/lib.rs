@@ -33,6 +33,7 @@ pub mod dto;
 pub mod duplicates;
 pub mod editing;
 pub mod error;
+pub mod export;
 pub mod form_post;
 pub mod geo;
 pub mod household;

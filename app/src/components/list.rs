@@ -69,6 +69,51 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
+/// A list download's address: `base` with the list's filter, and with the
+/// separator chosen when `comma` (`;` is the download's own default).
+pub fn export_href(base: &str, pairs: &[(&'static str, String)], comma: bool) -> String {
+    let mut pairs = pairs.to_vec();
+    if comma {
+        pairs.push((crate::paths::SEPARATOR, crate::paths::COMMA.to_string()));
+    }
+    with_query(base, &pairs)
+}
+
+/// A list's downloads, carrying its current filter: Excel, CSV with `;` (what
+/// Excel expects under Indonesian settings) and CSV with `,`. Plain links, so
+/// they work without JavaScript; they wrap on a narrow phone.
+#[component]
+pub fn ExportLinks(
+    /// The list's CSV download.
+    csv: &'static str,
+    /// The list's workbook download.
+    xlsx: &'static str,
+    /// The list's filter as query pairs (without the page).
+    query: Signal<Vec<(&'static str, String)>>,
+    /// `data-testid` of the CSV (;) link; the others add `-xlsx` and `-comma`.
+    test_id: &'static str,
+) -> impl IntoView {
+    use crate::components::page::BUTTON_QUIET;
+    use crate::i18n::tr;
+    let href =
+        move |base: &'static str, comma: bool| move || export_href(base, &query.get(), comma);
+    view! {
+        <span class="flex flex-wrap items-center gap-2" role="group" aria-label=tr("Unduh daftar ini", "Download this list")>
+            <a href=href(xlsx, false) class=BUTTON_QUIET rel="external" download="" data-testid=format!("{test_id}-xlsx")>
+                {tr("Unduh Excel (.xlsx)", "Download Excel (.xlsx)")}
+            </a>
+            <a href=href(csv, false) class=BUTTON_QUIET rel="external" download="" data-testid=test_id
+                title=tr("Pemisah titik koma, untuk Excel berbahasa Indonesia", "Semicolon-separated, for Excel with Indonesian settings")>
+                {tr("Unduh CSV (;)", "Download CSV (;)")}
+            </a>
+            <a href=href(csv, true) class="px-1 py-2 text-sm text-teal-800 underline" rel="external" download="" data-testid=format!("{test_id}-comma")
+                title=tr("Pemisah koma, untuk Excel berbahasa Inggris", "Comma-separated, for Excel with English settings")>
+                {tr("CSV (,)", "CSV (,)")}
+            </a>
+        </span>
+    }
+}
+
 /// A new key for an idempotent request (a resubmission is answered with the first result).
 pub fn fresh_key() -> String {
     #[cfg(feature = "hydrate")]
@@ -93,6 +138,23 @@ pub fn fresh_key() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn export_links_carry_the_filter_and_the_separator() {
+        let pairs = vec![("status", "referred".to_string()), ("q", String::new())];
+        assert_eq!(
+            export_href("/unduh/kasus.csv", &pairs, false),
+            "/unduh/kasus.csv?status=referred"
+        );
+        assert_eq!(
+            export_href("/unduh/kasus.csv", &pairs, true),
+            "/unduh/kasus.csv?status=referred&pemisah=koma"
+        );
+        assert_eq!(
+            export_href("/unduh/audit.xlsx", &[], false),
+            "/unduh/audit.xlsx"
+        );
+    }
 
     #[test]
     fn queries_are_encoded_and_skip_empty_values() {

@@ -12,7 +12,7 @@ use shared::dto::{
 };
 use shared::programme::ProgrammeKind;
 
-use crate::components::list::{Pager, encode_query, with_query};
+use crate::components::list::{ExportLinks, Pager, encode_query};
 
 use crate::api::{
     CaseAction, IssueReferral, get_case_detail, get_case_list, institutions, programmes,
@@ -56,7 +56,6 @@ fn CaseListBody() -> impl IntoView {
     };
     let cases = Resource::new(query, |query| get_case_list(query.filter()));
     let current = query();
-    let export = with_query(paths::CASES_CSV, &current.pairs());
     view! {
         <PageHeading text=tr("Kasus", "Cases") />
         <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-5 sm:items-end" data-testid="case-filter">
@@ -133,7 +132,7 @@ fn CaseListBody() -> impl IntoView {
             </label>
             <div class="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-5">
                 <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
-                <a href=export class=BUTTON_QUIET rel="external" download="" data-testid="case-export">{tr("Unduh CSV", "Download CSV")}</a>
+                <ExportLinks csv=paths::CASES_CSV xlsx=paths::CASES_XLSX query=Signal::derive(move || query().pairs()) test_id="case-export" />
             </div>
         </form>
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>

@@ -24,7 +24,7 @@ use crate::components::form::{
     TextField, options_of, pick,
 };
 use crate::components::list::fresh_key;
-use crate::components::list::{Pager, encode_query, with_query};
+use crate::components::list::{ExportLinks, Pager, encode_query};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
     route_id,
@@ -66,7 +66,6 @@ fn HouseholdListBody(
     };
     let households = Resource::new(query, |query| get_household_list(query.filter()));
     let current = query();
-    let export = with_query(paths::HOUSEHOLDS_CSV, &current.pairs());
     view! {
         <div class="mb-4 flex flex-wrap items-center justify-between gap-2">
             <PageHeading text=tr("Keluarga", "Households") />
@@ -115,7 +114,7 @@ fn HouseholdListBody(
             </label>
             <div class="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-6">
                 <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
-                <a href=export class=BUTTON_QUIET rel="external" download="" data-testid="household-export">{tr("Unduh CSV", "Download CSV")}</a>
+                <ExportLinks csv=paths::HOUSEHOLDS_CSV xlsx=paths::HOUSEHOLDS_XLSX query=Signal::derive(move || query().pairs()) test_id="household-export" />
             </div>
         </form>
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>

@@ -12,7 +12,7 @@ use shared::workflow::Workflow;
 
 use crate::api::{ProposalStep, RecordCivilMatch, get_proposal, proposal_list};
 use crate::components::documents::{Documents, DocumentsOf};
-use crate::components::list::{Pager, encode_query, query_page, query_value, with_query};
+use crate::components::list::{ExportLinks, Pager, encode_query, query_page, query_value};
 use crate::components::live_check::{LiveCheck, LiveError, StepNote};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
@@ -124,12 +124,7 @@ fn ProposalListBody(role: Role) -> impl IntoView {
             {(role.may(shared::access::Action::RegisterHousehold) && role.may(shared::access::Action::ChangeProposal)).then(|| view! {
                 <a href=paths::INTAKE_TO_PROPOSE class=BUTTON_QUIET data-testid="propose-new-family">{tr("Usulkan keluarga baru", "Propose a new family")}</a>
             })}
-            <a href=move || with_query(paths::PROPOSALS_CSV, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export">
-                {tr("Unduh CSV", "Download CSV")}
-            </a>
-            <a href=move || with_query(paths::PROPOSALS_XLSX, &query().pairs()) class=BUTTON_QUIET rel="external" download="" data-testid="proposal-export-xlsx">
-                {tr("Unduh XLSX", "Download XLSX")}
-            </a>
+            <ExportLinks csv=paths::PROPOSALS_CSV xlsx=paths::PROPOSALS_XLSX query=Signal::derive(move || query().pairs()) test_id="proposal-export" />
         </form>
         {ProposalFlow::awaiting(role).contains(&ProposalStage::Verified).then(|| view! { <MatchFileForm /> })}
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>

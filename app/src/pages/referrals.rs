@@ -5,13 +5,13 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared::dto::{CaseSort, ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter};
+use shared::dto::{ReferralCheck, ReferralInboxItem, ReferralLetter, ReferralListQuery};
 use shared::referral::{ReferralFlow, ReferralState};
 use shared::roles::Role;
 use shared::workflow::Workflow;
 
 use crate::api::{AnswerReferral, get_referral_letter, referral_inbox, verify_referral};
-use crate::components::list::{Pager, encode_query, query_page, query_value};
+use crate::components::list::{ExportLinks, Pager, encode_query, query_page, query_value};
 use crate::components::live_check::{LiveCheck, LiveError};
 use crate::components::page::{
     BUTTON, BUTTON_QUIET, ErrorPanel, FormResult, INPUT, LABEL, PageHeading, SignedInPage, outcome,
@@ -41,31 +41,16 @@ fn InboxBody(role: Role) -> impl IntoView {
     let sort = query_value("urut");
     let page = query_page();
     let act = ServerAction::<AnswerReferral>::new();
+    let query = move || ReferralListQuery {
+        status: state(),
+        terlambat: overdue(),
+        cari: search(),
+        urut: sort(),
+        page: page().to_string(),
+    };
     let rows = Resource::new(
-        move || {
-            (
-                state(),
-                overdue(),
-                search(),
-                sort(),
-                page(),
-                act.version().get(),
-            )
-        },
-        |(state, overdue, search, sort, page, _)| {
-            referral_inbox(ReferralFilter {
-                states: inbox_states(&state, &search),
-                search,
-                overdue_only: overdue == "1",
-                sort: match sort.as_str() {
-                    "batas" => CaseSort::DueFirst,
-                    "lama" => CaseSort::OldestFirst,
-                    _ => CaseSort::NewestFirst,
-                },
-                page,
-                per_page: 25,
-            })
-        },
+        move || (query(), act.version().get()),
+        |(query, _)| referral_inbox(query.filter()),
     );
     view! {
         <PageHeading text=tr("Rujukan", "Referrals") />
@@ -98,13 +83,14 @@ fn InboxBody(role: Role) -> impl IntoView {
                 {tr("Hanya yang lewat batas waktu", "Overdue only")}
             </label>
             <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
+            <ExportLinks csv=paths::REFERRALS_CSV xlsx=paths::REFERRALS_XLSX query=Signal::derive(move || query().pairs()) test_id="referral-export" />
         </form>
         <FormResult result=outcome(act.value()) success=tr("Rujukan diperbarui.", "Referral updated.") />
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(found) => {
-                        let query = encode_query(&[("status", state()), ("terlambat", overdue()), ("cari", search()), ("urut", sort())]);
+                        let query = encode_query(&query().pairs());
                         Either::Left(view! {
                             <p class="mb-2 text-sm text-slate-600">{format!("{} {}", found.total, tr("rujukan", "referrals"))}</p>
                             <ul class="space-y-3" data-testid="referral-list">
@@ -118,21 +104,6 @@ fn InboxBody(role: Role) -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// The states the inbox shows for its `status` choice: by default what still
-/// awaits the institution (but a letter's number or code is looked for in
-/// every state), `semua` everything, else the one state chosen.
-fn inbox_states(choice: &str, search: &str) -> Vec<ReferralState> {
-    match choice {
-        "" if search.trim().is_empty() => ReferralState::ALL
-            .iter()
-            .copied()
-            .filter(|s| s.is_open())
-            .collect(),
-        "" | "semua" => Vec::new(),
-        code => ReferralState::from_code(code).into_iter().collect(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::account::{AuditFilter, AuditRow};
@@ -13,22 +13,23 @@ use shared::clock::Zone;
 use shared::contract::{Actor, AuditService, ServiceError};
 use shared::dto::Page;
 use shared::error::FieldErrors;
+use shared::export::ExportRows;
 use shared::geo::AreaScope;
 
 use super::common::{Subject, authorize, entry, fetch_page, own_scope, paging, within_scope};
 use super::db_failure;
-use super::spreadsheet::{csv_text, spreadsheet_safe};
+use super::export::{self, Order};
 use super::store::Store;
 use crate::entities::{audit_log, users};
 
-/// Most rows one CSV export holds (narrow the dates for more).
-pub const EXPORT_MAX_ROWS: u64 = 100_000;
 /// Rows per page of the audit page.
 const AUDIT_PER_PAGE: u32 = 50;
 
 /// [`AuditService`] on the portal database: reading the log, for administrators.
 pub struct DbAuditService {
     db: Store,
+    /// Rows an export reads at once.
+    export_page_rows: u64,
 }
 
 /// Western Indonesian Time (UTC+7), the clock the log is shown in: it holds
@@ -43,8 +44,11 @@ fn wib_midnight(day: NaiveDate) -> DateTime<Utc> {
 }
 
 impl DbAuditService {
-    pub fn new(db: Store) -> Self {
-        DbAuditService { db }
+    pub fn new(db: Store, export_page_rows: u64) -> Self {
+        DbAuditService {
+            db,
+            export_page_rows,
+        }
     }
 
     /// The filtered query, after checking the reader may read the log.
@@ -123,43 +127,12 @@ impl DbAuditService {
         Ok(Some(query.order_by_desc(audit_log::Column::Id)))
     }
 
-    async fn rows(&self, models: Vec<audit_log::Model>) -> Result<Vec<AuditRow>, ServiceError> {
-        let ids: Vec<i64> = models.iter().filter_map(|row| row.actor_user_id).collect();
-        let names: HashMap<i64, String> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            users::Entity::find()
-                .filter(users::Column::Id.is_in(ids))
-                .all(&self.db)
-                .await
-                .map_err(db_failure)?
-                .into_iter()
-                .map(|user| (user.id, user.username))
-                .collect()
-        };
-        Ok(models
-            .into_iter()
-            .map(|row| AuditRow {
-                id: row.id,
-                at: wib(row.at),
-                username: row.actor_user_id.and_then(|id| names.get(&id).cloned()),
-                action: row.action,
-                object_type: row.object_type,
-                object_id: row.object_id,
-                area_code: row.area_code,
-                client_address: row.client_address,
-                outcome: row.outcome,
-                detail: row.detail,
-            })
-            .collect())
-    }
-
     async fn note_reading(
         &self,
         actor: &Actor,
         action: &str,
         filter: &AuditFilter,
-        rows: usize,
+        rows: u64,
     ) -> Result<(), ServiceError> {
         let mut read = entry(actor, action, Subject::kind("audit_log"), None);
         read.area_code = actor.area_code.clone();
@@ -174,6 +147,41 @@ impl DbAuditService {
         ));
         self.db.audit_ok(read).await
     }
+}
+
+/// The log's rows as the page and the export show them, with usernames.
+async fn audit_rows(
+    db: &Store,
+    models: Vec<audit_log::Model>,
+) -> Result<Vec<AuditRow>, ServiceError> {
+    let ids: Vec<i64> = models.iter().filter_map(|row| row.actor_user_id).collect();
+    let names: HashMap<i64, String> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        users::Entity::find()
+            .filter(users::Column::Id.is_in(ids))
+            .all(db)
+            .await
+            .map_err(db_failure)?
+            .into_iter()
+            .map(|user| (user.id, user.username))
+            .collect()
+    };
+    Ok(models
+        .into_iter()
+        .map(|row| AuditRow {
+            id: row.id,
+            at: wib(row.at),
+            username: row.actor_user_id.and_then(|id| names.get(&id).cloned()),
+            action: row.action,
+            object_type: row.object_type,
+            object_id: row.object_id,
+            area_code: row.area_code,
+            client_address: row.client_address,
+            outcome: row.outcome,
+            detail: row.detail,
+        })
+        .collect())
 }
 
 #[async_trait]
@@ -210,8 +218,8 @@ impl AuditService for DbAuditService {
             page,
             per_page,
         } = fetch_page(&self.db, query, filter.page, AUDIT_PER_PAGE).await?;
-        let items = self.rows(models).await?;
-        self.note_reading(actor, "view", &filter, items.len())
+        let items = audit_rows(&self.db, models).await?;
+        self.note_reading(actor, "view", &filter, items.len() as u64)
             .await?;
         Ok(Page {
             items,
@@ -221,46 +229,44 @@ impl AuditService for DbAuditService {
         })
     }
 
-    async fn export_csv(&self, actor: &Actor, filter: AuditFilter) -> Result<String, ServiceError> {
-        let models = match self.query(actor, &filter).await? {
-            Some(query) => query
-                .limit(EXPORT_MAX_ROWS)
-                .all(&self.db)
-                .await
-                .map_err(db_failure)?,
-            None => Vec::new(),
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+    ) -> Result<ExportRows<AuditRow>, ServiceError> {
+        let query = self.query(actor, &filter).await?;
+        let area = match AreaScope::from_stored(filter.area_code.trim()) {
+            Ok(scope) if !filter.area_code.trim().is_empty() => {
+                export::area_name(&self.db, actor, &scope).await?
+            }
+            _ => actor.area_name.clone(),
         };
-        let rows = self.rows(models).await?;
-        let text = csv_text(
-            &[
-                "id",
-                "waktu_wib",
-                "pengguna",
-                "aksi",
-                "jenis_objek",
-                "id_objek",
-                "kode_wilayah",
-                "alamat_klien",
-                "hasil",
-                "rincian",
-            ],
-            rows.iter().map(|row| {
-                vec![
-                    row.id.to_string(),
-                    row.at.clone(),
-                    spreadsheet_safe(row.username.as_deref().unwrap_or("")),
-                    spreadsheet_safe(&row.action),
-                    spreadsheet_safe(&row.object_type),
-                    spreadsheet_safe(row.object_id.as_deref().unwrap_or("")),
-                    row.area_code.clone().unwrap_or_default(),
-                    spreadsheet_safe(row.client_address.as_deref().unwrap_or("")),
-                    row.outcome.clone(),
-                    spreadsheet_safe(row.detail.as_deref().unwrap_or("")),
-                ]
+        let Some(query) = query else {
+            self.note_reading(actor, "export", &filter, 0).await?;
+            return Ok(ExportRows::empty(area));
+        };
+        let db = self.db.clone();
+        // The log's order: newest first.
+        let order = Order::<audit_log::Entity> {
+            cursor: |query| query.cursor_by(audit_log::Column::Id),
+            descending: true,
+            key: |row| row.id.into(),
+        };
+        let opened = export::open(
+            &self.db,
+            query,
+            audit_log::Column::Id,
+            order,
+            self.export_page_rows,
+            export::rows_of(move |models| {
+                let db = db.clone();
+                async move { audit_rows(&db, models).await }
             }),
-        )?;
-        self.note_reading(actor, "export", &filter, rows.len())
+        )
+        .await?;
+        // Written after the count: this entry is not among the rows it counts.
+        self.note_reading(actor, "export", &filter, opened.0)
             .await?;
-        Ok(text)
+        Ok(export::rows(area, opened))
     }
 }

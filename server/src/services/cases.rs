@@ -23,6 +23,7 @@ use shared::dto::{
     CaseDetail, CaseFilter, CaseSort, CaseSummary, CaseTransitionRequest, Created, OpenCase, Page,
     ReferralView,
 };
+use shared::export::ExportRows;
 use shared::geo::{AreaLevel, AreaScope};
 use shared::programme::{InstitutionId, ProgrammeKind};
 use shared::referral::{Consent, ReferralNumber, ReferralState};
@@ -33,6 +34,7 @@ use super::common::{
     overdue, own_scope, stored_area, today_in, within_scope, workflow_step,
 };
 use super::db_failure;
+use super::export::{self, Order};
 use super::numbering::NUMBER_ATTEMPTS;
 use super::rows::{EventRow, head_names, stored, stored_json, usernames};
 use super::stats::Kind;
@@ -47,10 +49,30 @@ use crate::entities::{
 pub struct DbCaseService {
     db: Store,
     calendar: HolidayCalendar,
+    /// Rows an export reads at once.
+    export_page_rows: u64,
 }
 
-/// Most cases one CSV export holds.
-pub const EXPORT_MAX_CASES: u64 = 50_000;
+/// A case list's order, for walking it page by page (the id breaks ties).
+fn case_order(sort: CaseSort) -> Order<cases::Entity> {
+    match sort {
+        CaseSort::DueFirst => Order {
+            cursor: |query| query.cursor_by((cases::Column::DueOn, cases::Column::Id)),
+            descending: false,
+            key: |row| (row.due_on, row.id).into(),
+        },
+        CaseSort::NewestFirst => Order {
+            cursor: |query| query.cursor_by((cases::Column::OpenedOn, cases::Column::Id)),
+            descending: true,
+            key: |row| (row.opened_on, row.id).into(),
+        },
+        CaseSort::OldestFirst => Order {
+            cursor: |query| query.cursor_by((cases::Column::OpenedOn, cases::Column::Id)),
+            descending: false,
+            key: |row| (row.opened_on, row.id).into(),
+        },
+    }
+}
 
 impl DbCaseService {
     /// The filtered, sorted query of a case list, after checking the actor may read the area.
@@ -166,8 +188,12 @@ impl DbCaseService {
         };
         Ok((query, scope))
     }
-    pub fn new(db: Store, calendar: HolidayCalendar) -> Self {
-        DbCaseService { db, calendar }
+    pub fn new(db: Store, calendar: HolidayCalendar, export_page_rows: u64) -> Self {
+        DbCaseService {
+            db,
+            calendar,
+            export_page_rows,
+        }
     }
 }
 
@@ -780,17 +806,25 @@ impl CaseService for DbCaseService {
         &self,
         actor: &Actor,
         filter: CaseFilter,
-    ) -> Result<Vec<CaseSummary>, ServiceError> {
+    ) -> Result<ExportRows<CaseSummary>, ServiceError> {
         let (query, scope) = self.case_query(actor, &filter).await?;
-        let rows = query
-            .limit(EXPORT_MAX_CASES)
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
-        let items = summaries(&self.db, rows).await?;
-        let detail = format!("case list CSV; rows={}", items.len());
+        let db = self.db.clone();
+        let opened = export::open(
+            &self.db,
+            query,
+            cases::Column::Id,
+            case_order(filter.sort),
+            self.export_page_rows,
+            export::rows_of(move |rows| {
+                let db = db.clone();
+                async move { summaries(&db, rows).await }
+            }),
+        )
+        .await?;
+        let detail = format!("case list export; rows={}", opened.0);
         audit_list_read(&self.db, actor, "export", "case", &scope, detail).await?;
-        Ok(items)
+        let area = export::area_name(&self.db, actor, &scope).await?;
+        Ok(export::rows(area, opened))
     }
 
     async fn list(

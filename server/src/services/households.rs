@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use shared::DomainError;
 use shared::access::{Action, Target};
@@ -22,6 +23,7 @@ use shared::dto::{
     MemberFile, MemberSpecifics, Page, RegisterHousehold, RegistryCheck, TimelineItem,
     TimelineWhat, UpdateHousehold, UpdateMember,
 };
+use shared::export::ExportRows;
 use shared::geo::{Address, AreaCode, AreaScope};
 use shared::household::{
     Desil, Household, IncomeBand, RegistryId, RegistryRecord, RegistrySource, check_members,
@@ -34,6 +36,7 @@ use super::common::{
     Subject, audit_list_read, authorize, check_version, diff, earlier_result, entry, fetch_page,
     own_scope, stored_area, today_in, within_scope,
 };
+use super::export::{self, Order};
 use super::numbering::is_unique_violation;
 use super::rows::{stored, stored_json, to_json};
 use super::stats::Kind;
@@ -48,14 +51,13 @@ use crate::entities::{
 use crate::protect::{DataKey, IdKind};
 use crate::records::{HouseholdDetails, MemberDetails};
 
-/// Most rows a household CSV export holds.
-pub const EXPORT_MAX_HOUSEHOLDS: u64 = 50_000;
-
 /// [`HouseholdService`] on the portal database.
 pub struct DbHouseholdService {
     db: Store,
     key: DataKey,
     limits: std::sync::Arc<super::lookup_limit::LookupLimits>,
+    /// Rows an export reads at once.
+    export_page_rows: u64,
 }
 
 /// A failed insert of a registration: a unique-key clash is `clash` (the
@@ -86,11 +88,17 @@ impl DbHouseholdService {
         }
     }
 
-    pub fn new(db: Store, key: DataKey, limits: super::lookup_limit::LookupLimits) -> Self {
+    pub fn new(
+        db: Store,
+        key: DataKey,
+        limits: super::lookup_limit::LookupLimits,
+        export_page_rows: u64,
+    ) -> Self {
         DbHouseholdService {
             db,
             key,
             limits: std::sync::Arc::new(limits),
+            export_page_rows,
         }
     }
 
@@ -531,56 +539,12 @@ impl DbHouseholdService {
             .map_err(db_failure)
     }
 
-    /// List rows of `list`: village names and member counts in one query each.
+    /// List rows of `list` (see [`household_rows`]).
     async fn rows_for(
         &self,
         list: Vec<households::Model>,
     ) -> Result<Vec<HouseholdRow>, ServiceError> {
-        let mut villages: Vec<String> = list.iter().map(|h| h.village_code.clone()).collect();
-        villages.sort();
-        villages.dedup();
-        let names: HashMap<String, String> = areas::Entity::find()
-            .filter(areas::Column::Code.is_in(villages))
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .map(|area| (area.code, area.name))
-            .collect();
-        let ids: Vec<i64> = list.iter().map(|h| h.id).collect();
-        let counts: HashMap<i64, i64> = members::Entity::find()
-            .select_only()
-            .column(members::Column::HouseholdId)
-            .column_as(members::Column::Id.count(), "count")
-            .filter(members::Column::HouseholdId.is_in(ids))
-            .group_by(members::Column::HouseholdId)
-            .into_tuple::<(i64, i64)>()
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?
-            .into_iter()
-            .collect();
-        let mut rows = Vec::with_capacity(list.len());
-        for household in list {
-            rows.push(HouseholdRow {
-                id: household.id,
-                no_kk_masked: household.kk_masked.clone(),
-                head_name: household.head_name.clone(),
-                village: stored_area(&household.village_code)?,
-                village_name: names
-                    .get(&household.village_code)
-                    .cloned()
-                    .unwrap_or_default(),
-                desil: household
-                    .desil
-                    .and_then(|d| Desil::new(u8::try_from(d).ok()?).ok()),
-                member_count: counts
-                    .get(&household.id)
-                    .and_then(|c| u32::try_from(*c).ok())
-                    .unwrap_or(0),
-            });
-        }
-        Ok(rows)
+        household_rows(&self.db, list).await
     }
 
     /// The filtered query of a household list, after checking the actor may read the area.
@@ -728,6 +692,58 @@ impl DbHouseholdService {
     }
 }
 
+/// List rows of `list`: village names and member counts in one query each.
+async fn household_rows<C: ConnectionTrait>(
+    db: &C,
+    list: Vec<households::Model>,
+) -> Result<Vec<HouseholdRow>, ServiceError> {
+    let mut villages: Vec<String> = list.iter().map(|h| h.village_code.clone()).collect();
+    villages.sort();
+    villages.dedup();
+    let names: HashMap<String, String> = areas::Entity::find()
+        .filter(areas::Column::Code.is_in(villages))
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .map(|area| (area.code, area.name))
+        .collect();
+    let ids: Vec<i64> = list.iter().map(|h| h.id).collect();
+    let counts: HashMap<i64, i64> = members::Entity::find()
+        .select_only()
+        .column(members::Column::HouseholdId)
+        .column_as(members::Column::Id.count(), "count")
+        .filter(members::Column::HouseholdId.is_in(ids))
+        .group_by(members::Column::HouseholdId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await
+        .map_err(db_failure)?
+        .into_iter()
+        .collect();
+    let mut rows = Vec::with_capacity(list.len());
+    for household in list {
+        rows.push(HouseholdRow {
+            id: household.id,
+            no_kk_masked: household.kk_masked.clone(),
+            head_name: household.head_name.clone(),
+            village: stored_area(&household.village_code)?,
+            village_name: names
+                .get(&household.village_code)
+                .cloned()
+                .unwrap_or_default(),
+            desil: household
+                .desil
+                .and_then(|d| Desil::new(u8::try_from(d).ok()?).ok()),
+            member_count: counts
+                .get(&household.id)
+                .and_then(|c| u32::try_from(*c).ok())
+                .unwrap_or(0),
+        });
+    }
+    Ok(rows)
+}
+
 #[async_trait]
 impl HouseholdService for DbHouseholdService {
     async fn lookup(
@@ -856,17 +872,31 @@ impl HouseholdService for DbHouseholdService {
         &self,
         actor: &Actor,
         filter: HouseholdFilter,
-    ) -> Result<Vec<HouseholdRow>, ServiceError> {
+    ) -> Result<ExportRows<HouseholdRow>, ServiceError> {
         let (query, scope) = self.household_query(actor, &filter).await?;
-        let rows = query
-            .limit(EXPORT_MAX_HOUSEHOLDS)
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
-        let items = self.rows_for(rows).await?;
-        let detail = format!("household list CSV; rows={}", items.len());
+        let db = self.db.clone();
+        // The list's order: by the head's name, the id breaking ties.
+        let order = Order::<households::Entity> {
+            cursor: |query| query.cursor_by((households::Column::HeadName, households::Column::Id)),
+            descending: false,
+            key: |row| (row.head_name.clone(), row.id).into(),
+        };
+        let opened = export::open(
+            &self.db,
+            query,
+            households::Column::Id,
+            order,
+            self.export_page_rows,
+            export::rows_of(move |rows| {
+                let db = db.clone();
+                async move { household_rows(&db, rows).await }
+            }),
+        )
+        .await?;
+        let detail = format!("household list export; rows={}", opened.0);
         audit_list_read(&self.db, actor, "export", "household", &scope, detail).await?;
-        Ok(items)
+        let area = export::area_name(&self.db, actor, &scope).await?;
+        Ok(export::rows(area, opened))
     }
 
     async fn register(

@@ -15,6 +15,7 @@ pub mod catalogue;
 pub mod common;
 pub mod dashboards;
 pub mod documents;
+pub mod export;
 pub mod households;
 pub mod housekeeping;
 pub mod lookup_limit;
@@ -23,6 +24,7 @@ pub mod meetings;
 pub mod numbering;
 pub mod proposal_apply;
 pub mod proposals;
+pub mod referral_inbox;
 pub mod referrals;
 pub mod rows;
 pub mod spreadsheet;
@@ -113,6 +115,8 @@ pub struct ServiceConfig {
     pub lookups: (u32, Duration),
     /// The folder documents are kept in (outside the database and the served site).
     pub files: crate::files::FileStore,
+    /// Rows an export (a list's download) reads from the database at once.
+    pub export_page_rows: u64,
 }
 
 impl ServiceConfig {
@@ -126,6 +130,7 @@ impl ServiceConfig {
             demo: false,
             lookups: (lookup_limit::USER_BURST, lookup_limit::USER_PERIOD),
             files: crate::files::FileStore::new(default_files_dir()),
+            export_page_rows: export::EXPORT_PAGE_ROWS,
         }
     }
 }
@@ -149,10 +154,12 @@ pub fn build(db: DatabaseConnection, config: ServiceConfig) -> Services {
 
 /// Builds every service on one [`store::Store`] (shared with the housekeeping task).
 pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
+    let page = config.export_page_rows;
     let households = Arc::new(households::DbHouseholdService::new(
         db.clone(),
         config.key.clone(),
         lookup_limit::LookupLimits::new(config.lookups.0, config.lookups.1),
+        page,
     ));
     Services {
         auth: Arc::new(auth::DbAuthService::new(
@@ -162,20 +169,23 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
             config.demo,
         )),
         accounts: Arc::new(accounts::DbAccountService::new(db.clone())),
-        audit: Arc::new(audit::DbAuditService::new(db.clone())),
+        audit: Arc::new(audit::DbAuditService::new(db.clone(), page)),
         areas: Arc::new(areas::DbAreaService::new(db.clone())),
         households: households.clone(),
         cases: Arc::new(cases::DbCaseService::new(
             db.clone(),
             config.calendar.clone(),
+            page,
         )),
         referrals: Arc::new(referrals::DbReferralService::new(
             db.clone(),
             config.calendar,
+            page,
         )),
         proposals: Arc::new(proposals::DbProposalService::new(
             db.clone(),
             households.clone(),
+            page,
         )),
         batches: Arc::new(batches::DbBatchService::new(db.clone(), config.key.clone())),
         meetings: Arc::new(meetings::DbMeetingService::new(db.clone())),

@@ -19,6 +19,7 @@ use shared::dto::{
     ProposalWorklist, StartProposal,
 };
 use shared::error::DomainError;
+use shared::export::ExportRows;
 use shared::geo::{AreaCode, AreaScope};
 use shared::proposal::{ProposalAction, ProposalFlow, ProposalKind, ProposalSource, ProposalStage};
 use shared::proposal_batch::{BatchProblem, CivilMatch, MatchMember, MatchOutcome, RecordMatch};
@@ -31,6 +32,7 @@ use super::common::{
     within_scope, workflow_step,
 };
 use super::db_failure;
+use super::export::{self, Order};
 use super::households::DbHouseholdService;
 use super::proposal_apply::apply_enacted;
 use super::rows::{EventRow, stored, usernames};
@@ -47,11 +49,17 @@ pub struct DbProposalService {
     db: Store,
     /// The household files proposals are checked against and compared with.
     households: Arc<DbHouseholdService>,
+    /// Rows an export reads at once.
+    export_page_rows: u64,
 }
 
 impl DbProposalService {
-    pub fn new(db: Store, households: Arc<DbHouseholdService>) -> Self {
-        DbProposalService { db, households }
+    pub fn new(db: Store, households: Arc<DbHouseholdService>, export_page_rows: u64) -> Self {
+        DbProposalService {
+            db,
+            households,
+            export_page_rows,
+        }
     }
 
     /// The portal database.
@@ -148,9 +156,6 @@ fn area_of(scope: &AreaScope) -> Option<&AreaCode> {
         AreaScope::National => None,
     }
 }
-
-/// Most proposals one export holds.
-pub const EXPORT_MAX_PROPOSALS: u64 = 50_000;
 
 /// The proposals in `scope` at these stages and of these kinds (empty: any),
 /// unmoved for at least `idle_days` when given.
@@ -592,22 +597,34 @@ impl ProposalService for DbProposalService {
         &self,
         actor: &Actor,
         filter: ProposalFilter,
-    ) -> Result<Vec<ProposalRow>, ServiceError> {
+    ) -> Result<ExportRows<ProposalRow>, ServiceError> {
         let scope = self.list_scope(actor, &filter).await?;
-        let rows = selected(&scope, &filter.stages, &filter.kinds, filter.idle_days)
-            .order_by_desc(proposals::Column::CreatedAt)
-            .order_by_desc(proposals::Column::Id)
-            .limit(EXPORT_MAX_PROPOSALS)
-            .all(&self.db)
-            .await
-            .map_err(db_failure)?;
-        let items = rows_of(&self.db, rows).await?;
+        let db = self.db.clone();
+        // The list's order: newest first, the id breaking ties.
+        let order = Order::<proposals::Entity> {
+            cursor: |query| query.cursor_by((proposals::Column::CreatedAt, proposals::Column::Id)),
+            descending: true,
+            key: |row| (row.created_at, row.id).into(),
+        };
+        let opened = export::open(
+            &self.db,
+            selected(&scope, &filter.stages, &filter.kinds, filter.idle_days),
+            proposals::Column::Id,
+            order,
+            self.export_page_rows,
+            export::rows_of(move |rows| {
+                let db = db.clone();
+                async move { rows_of(&db, rows).await }
+            }),
+        )
+        .await?;
         let area = area_of(&scope);
-        let detail = format!("proposal list download; rows={}", items.len());
+        let detail = format!("proposal list download; rows={}", opened.0);
         self.db
             .audit_ok(entry(actor, "export_proposals", Subject::kind(OBJECT), area).detail(detail))
             .await?;
-        Ok(items)
+        let area = export::area_name(&self.db, actor, &scope).await?;
+        Ok(export::rows(area, opened))
     }
 
     async fn worklist(

@@ -6,10 +6,7 @@ use async_trait::async_trait;
 use chrono::{Datelike, Utc};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use shared::DomainError;
 use shared::access::{Action, Target};
 use shared::case::{CaseAction, CaseFlow, CaseState, CaseStatus, EscalationLevel};
@@ -17,10 +14,10 @@ use shared::complaint::ComplaintType;
 use shared::contract::{Actor, ReferralService, ServiceError};
 use shared::deadline::{Deadline, HolidayCalendar};
 use shared::dto::{
-    CaseSort, IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem,
-    ReferralLetter, ReferralTransitionRequest, ReferralView,
+    IssueReferral, Page, ReferralCheck, ReferralFilter, ReferralInboxItem, ReferralLetter,
+    ReferralTransitionRequest, ReferralView,
 };
-use shared::geo::AreaScope;
+use shared::export::ExportRows;
 use shared::programme::InstitutionId;
 use shared::referral::{
     ReferralAction, ReferralFlow, ReferralNumber, ReferralState, check_consent,
@@ -31,18 +28,18 @@ use shared::workflow::Workflow;
 use super::audit_entry::Outcome;
 use super::cases::referral_views;
 use super::common::{
-    Subject, authorize, check_version, earlier_result, entry, fetch_page, in_zone, overdue,
-    own_scope, stored_area, today_in, within_scope, workflow_step,
+    Subject, audit_list_read, authorize, check_version, earlier_result, entry, fetch_page,
+    own_scope, stored_area, today_in, workflow_step,
 };
 use super::db_failure;
+use super::export;
 use super::numbering::NUMBER_ATTEMPTS;
+use super::referral_inbox::{inbox_items, inbox_query, order as inbox_order, ordered};
 use super::rows::stored;
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, Write, load, load_in_area};
-use crate::entities::{
-    areas, cases, complaints, households, institutions, members, programmes, referrals,
-};
+use crate::entities::{areas, cases, complaints, institutions, members, programmes, referrals};
 
 /// Letters of a verification code: no 0/O, 1/I/L, so it can be read aloud and typed back.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -59,68 +56,28 @@ fn verification_code() -> String {
 pub struct DbReferralService {
     db: Store,
     calendar: HolidayCalendar,
+    /// Rows an export reads at once.
+    export_page_rows: u64,
 }
 
 impl DbReferralService {
-    pub fn new(db: Store, calendar: HolidayCalendar) -> Self {
-        DbReferralService { db, calendar }
+    pub fn new(db: Store, calendar: HolidayCalendar, export_page_rows: u64) -> Self {
+        DbReferralService {
+            db,
+            calendar,
+            export_page_rows,
+        }
     }
 
     /// A referral with its case's resident, village and need; also answers the case.
     async fn inbox_item(
         &self,
         row: &referrals::Model,
-        view: ReferralView,
     ) -> Result<(ReferralInboxItem, cases::Model), ServiceError> {
-        let case = cases::Entity::find_by_id(row.case_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::Internal)?;
-        let household = households::Entity::find_by_id(case.household_id)
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .ok_or(ServiceError::Internal)?;
-        let village_name = areas::Entity::find_by_id(case.village_code.clone())
-            .one(&self.db)
-            .await
-            .map_err(db_failure)?
-            .map(|a| a.name)
-            .unwrap_or_default();
-        let need = match row.complaint_id {
-            Some(id) => complaints::Entity::find_by_id(id).one(&self.db).await,
-            None => {
-                complaints::Entity::find()
-                    .filter(complaints::Column::CaseId.eq(case.id))
-                    .order_by_asc(complaints::Column::Id)
-                    .one(&self.db)
-                    .await
-            }
-        }
-        .map_err(db_failure)?
-        .map(|c| c.description)
-        .unwrap_or_default();
-        let member_name = match row.member_id {
-            Some(id) => members::Entity::find_by_id(id)
-                .one(&self.db)
-                .await
-                .map_err(db_failure)?
-                .map(|m| m.name),
-            None => None,
-        };
-        let overdue = view.state.is_open() && view.deadline.due < today_in(&case.village_code);
-        let item = ReferralInboxItem {
-            overdue,
-            referral: view,
-            case_id: case.id,
-            case_number: case.number.clone(),
-            resident_name: household.head_name,
-            member_name,
-            village_name,
-            need,
-        };
-        Ok((item, case))
+        inbox_items(&self.db, std::slice::from_ref(row))
+            .await?
+            .pop()
+            .ok_or(ServiceError::Internal)
     }
 
     async fn view(&self, row: &referrals::Model) -> Result<ReferralView, ServiceError> {
@@ -481,66 +438,7 @@ impl ReferralService for DbReferralService {
         actor: &Actor,
         filter: ReferralFilter,
     ) -> Result<Page<ReferralInboxItem>, ServiceError> {
-        let mut query = referrals::Entity::find();
-        if actor.role == Role::ReceivingInstitution {
-            let Some(institution) = actor.institution_id else {
-                authorize(
-                    &self.db,
-                    actor,
-                    Action::ViewReferral,
-                    &Target::area(AreaScope::National),
-                    Subject::kind("referral_list"),
-                )
-                .await?;
-                return Err(ServiceError::Forbidden);
-            };
-            query = query.filter(referrals::Column::InstitutionId.eq(institution));
-        } else {
-            let scope = own_scope(actor)?;
-            authorize(
-                &self.db,
-                actor,
-                Action::ViewReferral,
-                &Target::area(scope.clone()),
-                Subject::kind("referral_list"),
-            )
-            .await?;
-            let case_ids = within_scope(cases::Entity::find(), cases::Column::VillageCode, &scope)
-                .select_only()
-                .column(cases::Column::Id)
-                .into_query();
-            query = query.filter(referrals::Column::CaseId.in_subquery(case_ids));
-        }
-        if !filter.states.is_empty() {
-            query = query
-                .filter(referrals::Column::State.is_in(filter.states.iter().map(|s| s.code())));
-        }
-        let search = filter.search.trim();
-        if !search.is_empty() {
-            query = query.filter(
-                sea_orm::Condition::any()
-                    .add(referrals::Column::Number.eq(search))
-                    .add(referrals::Column::VerificationCode.eq(search.to_uppercase())),
-            );
-        }
-        if filter.overdue_only {
-            let open: Vec<&str> = ReferralState::ALL
-                .iter()
-                .filter(|s| s.is_open())
-                .map(|s| s.code())
-                .collect();
-            query = query
-                .filter(overdue(referrals::Column::DueOn, |zone| {
-                    let cases_in_zone = cases::Entity::find()
-                        .filter(in_zone(cases::Column::VillageCode, zone))
-                        .select_only()
-                        .column(cases::Column::Id)
-                        .into_query();
-                    sea_orm::Condition::all()
-                        .add(referrals::Column::CaseId.in_subquery(cases_in_zone))
-                }))
-                .filter(referrals::Column::State.is_in(open));
-        }
+        let query = inbox_query(&self.db, actor, &filter).await?;
         let Page {
             items: rows,
             total,
@@ -548,22 +446,16 @@ impl ReferralService for DbReferralService {
             per_page,
         } = fetch_page(
             &self.db,
-            match filter.sort {
-                CaseSort::DueFirst => query
-                    .order_by_asc(referrals::Column::DueOn)
-                    .order_by_asc(referrals::Column::Id),
-                CaseSort::NewestFirst => query.order_by_desc(referrals::Column::Id),
-                CaseSort::OldestFirst => query.order_by_asc(referrals::Column::Id),
-            },
+            ordered(query, filter.sort),
             filter.page,
             filter.per_page,
         )
         .await?;
-        let views = referral_views(&self.db, &rows).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for (row, view) in rows.iter().zip(views) {
-            items.push(self.inbox_item(row, view).await?.0);
-        }
+        let items: Vec<ReferralInboxItem> = inbox_items(&self.db, &rows)
+            .await?
+            .into_iter()
+            .map(|(item, _)| item)
+            .collect();
         let mut audit = entry(actor, "list_referrals", Subject::kind("referral"), None);
         audit.detail = Some(format!("page={page}; rows={}; total={total}", items.len()));
         self.db.audit_ok(audit).await?;
@@ -575,14 +467,51 @@ impl ReferralService for DbReferralService {
         })
     }
 
+    async fn export(
+        &self,
+        actor: &Actor,
+        filter: ReferralFilter,
+    ) -> Result<ExportRows<ReferralInboxItem>, ServiceError> {
+        let query = inbox_query(&self.db, actor, &filter).await?;
+        let db = self.db.clone();
+        let opened = export::open(
+            &self.db,
+            query,
+            referrals::Column::Id,
+            inbox_order(filter.sort),
+            self.export_page_rows,
+            export::rows_of(move |rows: Vec<referrals::Model>| {
+                let db = db.clone();
+                async move {
+                    Ok(inbox_items(&db, &rows)
+                        .await?
+                        .into_iter()
+                        .map(|(item, _)| item)
+                        .collect())
+                }
+            }),
+        )
+        .await?;
+        let detail = format!("referral list export; rows={}", opened.0);
+        audit_list_read(
+            &self.db,
+            actor,
+            "export",
+            "referral",
+            &own_scope(actor)?,
+            detail,
+        )
+        .await?;
+        Ok(export::rows(actor.area_name.clone(), opened))
+    }
+
     async fn letter(
         &self,
         actor: &Actor,
         referral_id: i64,
     ) -> Result<ReferralLetter, ServiceError> {
         let row = load::<referrals::Entity>(&self.db, referral_id).await?;
-        let view = self.view(&row).await?;
-        let (item, case) = self.inbox_item(&row, view).await?;
+        let (item, case) = self.inbox_item(&row).await?;
         let village = stored_area(&case.village_code)?;
         let subject = Subject::new("referral", row.id);
         authorize(

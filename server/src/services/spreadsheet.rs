@@ -2,10 +2,16 @@
 
 use shared::contract::ServiceError;
 
-/// A text cell safe to open in a spreadsheet: a leading `=`, `+`, `-` or `@` is
-/// quoted so that it is never run as a formula.
+/// Whether a spreadsheet could read `text` as a formula: it begins with `=`,
+/// `+`, `-` or `@`, or with a tab or carriage return (which can hide one).
+pub fn formula_like(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A text cell safe to open in a spreadsheet: a [`formula_like`] text is
+/// quoted (`'=...`) so that it is never run as a formula.
 pub fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if formula_like(text) {
         format!("'{text}")
     } else {
         text.to_string()

@@ -1,4 +1,4 @@
-//! The audit log: who did what, where and when, with filters and a CSV export.
+//! The audit log: who did what, where and when, with filters and its export (XLSX, CSV).
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -6,7 +6,7 @@ use shared::access::Action;
 use shared::account::{AuditFilter, AuditRow};
 
 use crate::api::audit_search;
-use crate::components::list::{Pager, encode_query, query_page, query_value};
+use crate::components::list::{ExportLinks, Pager, encode_query, query_page, query_value};
 use crate::components::page::{
     BUTTON_QUIET, ErrorPanel, INPUT, LABEL, PageHeading, SignedInPage, TABLE, TD, TH,
 };
@@ -39,16 +39,17 @@ fn AuditBody() -> impl IntoView {
         page: page(),
     };
     let rows = Resource::new(filter, audit_search);
-    let query = move || {
-        encode_query(&[
+    let pairs = move || {
+        vec![
             ("from", from()),
             ("to", to()),
             ("username", username()),
             ("action", action()),
             ("outcome", outcome()),
             ("area_code", area()),
-        ])
+        ]
     };
+    let query = move || encode_query(&pairs());
     view! {
         <PageHeading text=tr("Log audit", "Audit log") />
         <form method="get" class="mb-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6 sm:items-end" data-testid="audit-filter">
@@ -87,20 +88,9 @@ fn AuditBody() -> impl IntoView {
                 <label for="area_code" class=LABEL>{tr("Kode wilayah", "Area code")}</label>
                 <input id="area_code" name="area_code" type="text" value=area class=INPUT />
             </div>
-            <div class="flex gap-2 sm:col-span-3 lg:col-span-6">
+            <div class="flex flex-wrap gap-2 sm:col-span-3 lg:col-span-6">
                 <button type="submit" class=BUTTON_QUIET>{tr("Terapkan", "Apply")}</button>
-                <a
-                    class=BUTTON_QUIET
-                    data-testid="audit-export"
-                    href=move || {
-                        let query = query();
-                        if query.is_empty() { paths::AUDIT_CSV.to_string() } else { format!("{}?{query}", paths::AUDIT_CSV) }
-                    }
-                    rel="external"
-                    download=""
-                >
-                    {tr("Unduh CSV", "Download CSV")}
-                </a>
+                <ExportLinks csv=paths::AUDIT_CSV xlsx=paths::AUDIT_XLSX query=Signal::derive(pairs) test_id="audit-export" />
             </div>
         </form>
         <Suspense fallback=|| view! { <p>{texts().loading}</p> }>
