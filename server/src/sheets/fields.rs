@@ -76,7 +76,6 @@ const ALIASES: &[(Field, &[&str])] = &[
             "ID BDT",
             "IDBDT",
             "ID RUMAH TANGGA",
-            "ID RT",
         ],
     ),
     (Field::Source, &["SUMBER", "SUMBER DATA"]),
@@ -89,7 +88,6 @@ const ALIASES: &[(Field, &[&str])] = &[
             "NKK",
             "NO KARTU KELUARGA",
             "NOMOR KARTU KELUARGA",
-            "KK",
             "NO KK KELUARGA",
         ],
     ),
@@ -316,15 +314,33 @@ pub fn normalise_header(text: &str) -> String {
 
 /// The field a column name stands for, if it is a known name: `Some(Ignore)`
 /// for the columns known not to be imported (`NO`, `KETERANGAN`, ...).
+/// A note in brackets after the name (`NIK (16 digit)`, `TGL LAHIR [dd/mm/yyyy]`)
+/// is left out when the whole text is not a known name.
 pub fn field_for_header(text: &str) -> Option<Field> {
+    let known = |name: &str| {
+        ALIASES
+            .iter()
+            .find(|(_, aliases)| aliases.contains(&name))
+            .map(|(field, _)| *field)
+    };
     let name = normalise_header(text);
     if name.is_empty() {
         return None;
     }
-    ALIASES
-        .iter()
-        .find(|(_, aliases)| aliases.contains(&name.as_str()))
-        .map(|(field, _)| *field)
+    known(&name).or_else(|| {
+        let mut kept = String::new();
+        let mut depth = 0usize;
+        for c in text.chars() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                c if depth == 0 => kept.push(c),
+                _ => {}
+            }
+        }
+        let name = normalise_header(&kept);
+        (!name.is_empty()).then(|| known(&name)).flatten()
+    })
 }
 
 /// The known names of `field`, normalised (for a help text beside the select).

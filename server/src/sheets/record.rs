@@ -224,6 +224,17 @@ fn read_area(
     let text = cell.text();
     let Some(areas) = areas else {
         // No district chosen: a code is read as it is; the importer checks it exists.
+        if !text.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            let shown = super::values::echo(&text);
+            return Err(ValueProblem::new(
+                format!(
+                    "\"{shown}\" bukan kode wilayah; nama desa atau kecamatan hanya dicocokkan setelah kabupaten/kota dipilih."
+                ),
+                format!(
+                    "\"{shown}\" is not an area code; village and sub-district names are matched only once the district is chosen."
+                ),
+            ));
+        }
         return AreaCode::parse(&text)
             .and_then(|code| code.require_level(level))
             .map(Some)
@@ -305,4 +316,76 @@ pub fn preview(
         mapping,
         records,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 15).unwrap_or_default()
+    }
+
+    fn text(value: &str) -> Cell {
+        Cell::Text(value.into())
+    }
+
+    #[test]
+    fn place_and_date_in_one_cell() {
+        let day = NaiveDate::from_ymd_opt(1980, 1, 12);
+        for value in [
+            "CIREBON, 12-01-1980",
+            "Cirebon 12/01/1980",
+            "CIREBON / 12 Januari 1980",
+        ] {
+            let (place, date) = place_and_date(&text(value), today()).unwrap_or_default();
+            assert_eq!(
+                place.as_deref().map(str::to_uppercase).as_deref(),
+                Some("CIREBON"),
+                "{value}"
+            );
+            assert_eq!(date, day, "{value}");
+        }
+        assert_eq!(
+            place_and_date(&text("Kuningan"), today()),
+            Ok((Some("Kuningan".into()), None))
+        );
+        assert_eq!(
+            place_and_date(&Cell::Date(day.unwrap_or_default()), today()),
+            Ok((None, day))
+        );
+        assert!(place_and_date(&text("Cirebon, 31-02-1980"), today()).is_err());
+        assert!(place_and_date(&text("Cirebon, 01-02-2030"), today()).is_err());
+    }
+
+    #[test]
+    fn without_a_district_only_codes_are_read() {
+        let header = Header {
+            row: 1,
+            numbering_row: None,
+            data_start: 2,
+            titles: Vec::new(),
+            columns: vec!["KODE DESA".into(), "DESA".into(), "NAMA".into()],
+            recognised: 3,
+            detected: true,
+        };
+        let mut mapping = Mapping::propose(&header);
+        let row = Row {
+            number: 2,
+            cells: vec![text("3209012009"), text("Waled Kota"), text("Budi")],
+        };
+        let record = read_record(&row, &mapping, None, today());
+        assert_eq!(record.village, AreaCode::parse("32.09.01.2009").ok());
+        assert_eq!(record.name.as_deref(), Some("Budi"));
+        assert_eq!(record.problems, []);
+        mapping.set(1, Field::Village);
+        let record = read_record(&row, &mapping, None, today());
+        assert_eq!(record.village, None);
+        assert!(record.problems.first().is_some_and(|p| {
+            p.column == 1
+                && p.problem
+                    .reason_id
+                    .contains("setelah kabupaten/kota dipilih")
+        }));
+    }
 }
