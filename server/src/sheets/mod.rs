@@ -30,6 +30,7 @@ mod dates;
 mod fields;
 mod header;
 mod identity;
+mod mapping;
 mod open;
 mod record;
 mod text;
@@ -38,13 +39,12 @@ mod values;
 pub use areas::{AreaChoice, AreaIndex, AreaMatch, NEAR_MAX, area_key};
 pub use cell::{Cell, Row};
 pub use dates::{parse_birth_date, parse_date, serial_date, text_date};
-pub use fields::{
-    Field, MappedColumn, Mapping, aliases, field_for_header, layout_fingerprint, normalise_header,
-};
+pub use fields::{Field, aliases, field_for_header, normalise_header};
 pub use header::{
     HEADER_MIN_FIELDS, HEADER_SCAN_ROWS, Header, detect_header, find_header, is_numbering_row,
 };
 pub use identity::{excel_number_problem, parse_nik, parse_no_kk};
+pub use mapping::{MappedColumn, Mapping, layout_fingerprint};
 pub use open::{FileKind, MAX_COLUMNS, OpenOptions, Rows, Workbook};
 pub use record::{
     ADDRESS_MAX, CellProblem, NAME_MAX, PLACE_MAX, Preview, PreviewOptions, Record, preview,

@@ -14,9 +14,10 @@ use shared::programme::ProgrammeKind;
 use super::areas::AreaIndex;
 use super::cell::{Cell, Row};
 use super::dates::{parse_birth_date, text_date};
-use super::fields::{Field, Mapping, layout_fingerprint};
+use super::fields::Field;
 use super::header::{Header, find_header};
 use super::identity::{parse_nik, parse_no_kk};
+use super::mapping::{Mapping, layout_fingerprint};
 use super::open::{FileKind, OpenOptions, Workbook};
 use super::text::CsvFormat;
 use super::values::{
