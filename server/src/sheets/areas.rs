@@ -3,6 +3,8 @@
 //! spellings offered and never a guess; a name two villages share needs the
 //! sub-district.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use shared::geo::{AreaCode, AreaLevel};
 
@@ -52,6 +54,9 @@ pub struct AreaIndex {
     district: AreaCode,
     sub_districts: Vec<Area>,
     villages: Vec<Area>,
+    /// Index in `sub_districts` / `villages` of each name key (a key two villages share has two).
+    sub_district_keys: HashMap<String, Vec<usize>>,
+    village_keys: HashMap<String, Vec<usize>>,
 }
 
 /// A name as compared: upper case, a leading `DESA`, `DS`, `KELURAHAN`, `KEL`,
@@ -108,21 +113,26 @@ fn distance(a: &str, b: &str) -> usize {
 /// How far `typed` is from `name` if it is a near miss: at most two edits
 /// (one for names of five letters or fewer), or one the start of the other.
 fn near_miss(typed: &str, name: &str) -> Option<usize> {
-    let edits = distance(typed, name);
-    let allowed = if typed.chars().count().min(name.chars().count()) <= 5 {
+    let (typed_length, name_length) = (typed.chars().count(), name.chars().count());
+    let allowed = if typed_length.min(name_length) <= 5 {
         1
     } else {
         2
     };
-    if edits <= allowed {
-        return Some(edits);
+    let apart = typed_length.abs_diff(name_length);
+    // Edits are never fewer than the difference in length: only count them when they may do.
+    if apart <= allowed {
+        let edits = distance(typed, name);
+        if edits <= allowed {
+            return Some(edits);
+        }
     }
-    let (short, long) = if typed.len() <= name.len() {
+    let (short, long) = if typed_length <= name_length {
         (typed, name)
     } else {
         (name, typed)
     };
-    (short.chars().count() >= 4 && long.starts_with(short)).then_some(edits)
+    (short.chars().count() >= 4 && long.starts_with(short)).then_some(apart)
 }
 
 impl AreaIndex {
@@ -138,6 +148,8 @@ impl AreaIndex {
             district: district.clone(),
             sub_districts: Vec::new(),
             villages: Vec::new(),
+            sub_district_keys: HashMap::new(),
+            village_keys: HashMap::new(),
         };
         for (code, name, level) in areas {
             let Ok(code) = AreaCode::parse(code.as_ref()) else {
@@ -160,7 +172,31 @@ impl AreaIndex {
         }
         index.sub_districts.sort_by(|a, b| a.code.cmp(&b.code));
         index.villages.sort_by(|a, b| a.code.cmp(&b.code));
+        for (at, area) in index.sub_districts.iter().enumerate() {
+            index
+                .sub_district_keys
+                .entry(area.key.clone())
+                .or_default()
+                .push(at);
+        }
+        for (at, area) in index.villages.iter().enumerate() {
+            index
+                .village_keys
+                .entry(area.key.clone())
+                .or_default()
+                .push(at);
+        }
         index
+    }
+
+    fn named<'a>(
+        areas: &'a [Area],
+        keys: &HashMap<String, Vec<usize>>,
+        key: &str,
+    ) -> Vec<&'a Area> {
+        keys.get(key)
+            .map(|found| found.iter().filter_map(|&at| areas.get(at)).collect())
+            .unwrap_or_default()
     }
 
     /// The district it resolves in.
@@ -202,7 +238,7 @@ impl AreaIndex {
         };
         let found = AreaCode::parse(trimmed)
             .ok()
-            .filter(|code| areas.iter().any(|area| &area.code == code));
+            .filter(|code| areas.binary_search_by(|area| area.code.cmp(code)).is_ok());
         Some(match found {
             Some(code) => AreaMatch::Found(code),
             None => AreaMatch::CodeNotHere {
@@ -229,7 +265,8 @@ impl AreaIndex {
             return found;
         }
         let key = area_key(text);
-        if let Some(area) = self.sub_districts.iter().find(|area| area.key == key) {
+        if let Some(area) = Self::named(&self.sub_districts, &self.sub_district_keys, &key).first()
+        {
             return AreaMatch::Found(area.code.clone());
         }
         let all: Vec<&Area> = self.sub_districts.iter().collect();
@@ -251,11 +288,7 @@ impl AreaIndex {
             _ => None,
         });
         let key = area_key(text);
-        let same: Vec<&Area> = self
-            .villages
-            .iter()
-            .filter(|area| area.key == key)
-            .collect();
+        let same = Self::named(&self.villages, &self.village_keys, &key);
         if let Some(within) = &within {
             if let Some(area) = same
                 .iter()
