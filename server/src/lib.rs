@@ -15,5 +15,6 @@ pub mod protect;
 pub mod records;
 pub mod registry_import;
 pub mod services;
+pub mod sheets;
 pub mod uploads;
 pub mod web;
