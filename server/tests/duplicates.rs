@@ -829,23 +829,16 @@ async fn a_merge_across_villages_keeps_the_family_where_the_address_chosen_is() 
     Ok(())
 }
 
-#[tokio::test]
-async fn a_family_that_moved_is_looked_for_where_it_lives_now() -> TestResult {
-    let d = desks().await?;
-    let moved = d
-        .services
-        .households
-        .register(&d.fo, first_record(WALED_DESA, 1)?)
-        .await?
-        .id;
-    let version = d.services.households.file(&d.fo, moved).await?.version;
+/// The family of `household` moves to Jatiseeng (another sub-district).
+async fn move_to_jatiseeng(d: &Desks, household: i64) -> TestResult {
+    let version = d.services.households.file(&d.fo, household).await?.version;
     d.services
         .households
         .life_event(
             &d.fo,
             shared::life_event::RecordLifeEvent {
                 idempotency_key: "move".into(),
-                household_id: moved,
+                household_id: household,
                 version,
                 event: shared::life_event::LifeEvent::Moved {
                     address: shared::geo::Address::parse(JATISEENG, "", "1", "1", "")?,
@@ -856,6 +849,19 @@ async fn a_family_that_moved_is_looked_for_where_it_lives_now() -> TestResult {
             },
         )
         .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_family_that_moved_is_looked_for_where_it_lives_now() -> TestResult {
+    let d = desks().await?;
+    let moved = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    move_to_jatiseeng(&d, moved).await?;
     let there = actor(
         &d.db,
         &d.services,
@@ -931,24 +937,7 @@ async fn the_district_list_follows_the_families_as_they_change() -> TestResult {
     assert_eq!(pairs[0].second.household_id, again);
     assert_eq!(pairs[0].people.len(), 2);
     // The family registered again moves to another sub-district: no longer a pair.
-    let version = d.services.households.file(&d.fo, again).await?.version;
-    d.services
-        .households
-        .life_event(
-            &d.fo,
-            shared::life_event::RecordLifeEvent {
-                idempotency_key: "move".into(),
-                household_id: again,
-                version,
-                event: shared::life_event::LifeEvent::Moved {
-                    address: shared::geo::Address::parse(JATISEENG, "", "1", "1", "")?,
-                },
-                occurred_on: chrono::Utc::now().date_naive(),
-                document: shared::complaint::EvidenceDocument::MovingLetter,
-                note: String::new(),
-            },
-        )
-        .await?;
+    move_to_jatiseeng(&d, again).await?;
     assert!(list(&d).await?.is_empty());
     let (changes, scanned) = scan_of(&d.db, "32.09.02").await?;
     assert_eq!(

@@ -215,10 +215,8 @@ async fn exported_rows(
     Ok(counts)
 }
 
-#[tokio::test]
-async fn the_case_list_as_a_workbook_has_its_title_header_codes_real_dates_and_no_formula()
--> TestResult {
-    let site = site(2).await?;
+/// A front desk of the village and one of another village.
+async fn two_desks(site: &Site) -> Result<(Actor, Actor), Box<dyn std::error::Error>> {
     let fo = actor(
         &site.db,
         &site.services,
@@ -235,6 +233,14 @@ async fn the_case_list_as_a_workbook_has_its_title_header_codes_real_dates_and_n
         Some(OTHER_VILLAGE),
     )
     .await?;
+    Ok((fo, elsewhere))
+}
+
+#[tokio::test]
+async fn the_case_list_as_a_workbook_has_its_title_header_codes_real_dates_and_no_formula()
+-> TestResult {
+    let site = site(2).await?;
+    let (fo, elsewhere) = two_desks(&site).await?;
     let mut households = Vec::new();
     for serial in 1..=3 {
         households.push(site.family_with_case(&fo, VILLAGE, serial).await?.0);
@@ -326,22 +332,7 @@ async fn the_case_list_as_a_workbook_has_its_title_header_codes_real_dates_and_n
 #[tokio::test]
 async fn the_household_list_as_a_workbook_and_as_csv_with_either_separator() -> TestResult {
     let site = site(2).await?;
-    let fo = actor(
-        &site.db,
-        &site.services,
-        "fo.waled",
-        Role::FrontOffice,
-        Some(VILLAGE),
-    )
-    .await?;
-    let elsewhere = actor(
-        &site.db,
-        &site.services,
-        "fo.kota",
-        Role::FrontOffice,
-        Some(OTHER_VILLAGE),
-    )
-    .await?;
+    let (fo, elsewhere) = two_desks(&site).await?;
     let mut ids = Vec::new();
     for serial in 1..=3 {
         let household = site
