@@ -77,9 +77,12 @@ pub fn respond<T: Send + 'static>(download: Download<T>, kind: FileKind, turn: T
             )
         }
     };
-    let stream = futures_util::stream::unfold(out, |mut out| async move {
-        out.recv().await.map(|chunk| (chunk, out))
-    });
+    // Fused: the layers around the body (compression) may poll again after
+    // its end, which a bare `unfold` does not allow.
+    let stream =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(out, |mut out| async move {
+            out.recv().await.map(|chunk| (chunk, out))
+        }));
     let mut response = (
         [
             (header::CONTENT_TYPE, content_type),
