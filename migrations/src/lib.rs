@@ -21,6 +21,7 @@ mod m20261207_000015_member_name_keys;
 mod m20261208_000016_documents;
 mod m20261208_000017_household_duplicates;
 mod m20261209_000018_member_words;
+mod m20261210_000019_registry_neighbourhood;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000016_documents::Migration),
             Box::new(m20261208_000017_household_duplicates::Migration),
             Box::new(m20261209_000018_member_words::Migration),
+            Box::new(m20261210_000019_registry_neighbourhood::Migration),
         ]
     }
 }

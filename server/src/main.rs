@@ -125,13 +125,18 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
-    /// Import the district's registry slice (DTKS/DTSEN) from CSV or XLSX; see docs/registry-import.md.
+    /// Import the district's registry slice (DTKS/DTSEN) from a spreadsheet; see docs/registry-import.md.
     ImportRegistry {
-        /// The registry file: `.csv` (UTF-8) or `.xlsx` (first worksheet).
+        /// The registry file: XLSX, XLS or ODS (first visible worksheet), or
+        /// CSV/text with `,` `;` or tab, UTF-8 or Windows-1252 (told by content).
         file: PathBuf,
         /// Where to write the rejected rows (default: `<file>.rejected.csv`).
         #[arg(long)]
         report: Option<PathBuf>,
+        /// The district (`32.09`) whose village and sub-district names the
+        /// file may give instead of codes.
+        #[arg(long)]
+        district: Option<String>,
     },
     /// Create the demo district: accounts, catalogue, households, cases (only into a database without users).
     SeedDemo {
@@ -347,8 +352,22 @@ async fn main() -> anyhow::Result<()> {
                 "areas imported"
             );
         }
-        Command::ImportRegistry { file, report } => {
+        Command::ImportRegistry {
+            file,
+            report,
+            district,
+        } => {
             use server::registry_import;
+            let district = district
+                .as_deref()
+                .map(|code| {
+                    shared::geo::AreaCode::parse(code)
+                        .and_then(|code| code.require_level(shared::geo::AreaLevel::District))
+                        .map_err(|error| {
+                            anyhow::anyhow!("--district {code}: {}", error.message_en())
+                        })
+                })
+                .transpose()?;
             db::migrate(&db).await.context("migration failed")?;
             let report_path = report
                 .clone()
@@ -356,6 +375,10 @@ async fn main() -> anyhow::Result<()> {
             let options = registry_import::ImportOptions {
                 rejected_report: Some(report_path.clone()),
                 progress: registry_import::Progress::Terminal,
+                reading: registry_import::Reading {
+                    district,
+                    ..Default::default()
+                },
                 ..Default::default()
             };
             let outcome = registry_import::import(&db, &data_key()?, file, options).await?;

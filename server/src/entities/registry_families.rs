@@ -14,6 +14,10 @@ pub struct Model {
     pub head_name: String,
     pub village_code: String,
     pub address: Option<String>,
+    /// RT and RW as three digits (`003`), and the dusun, when the file gave them.
+    pub rt: Option<String>,
+    pub rw: Option<String>,
+    pub dusun: Option<String>,
     pub desil: i16,
     /// JSON array of `ProgrammeKind` codes received.
     pub programmes: String,

@@ -29,6 +29,9 @@ pub(super) struct FamilyFields {
     pub(super) kk_hash: String,
     pub(super) village_code: String,
     pub(super) address: Option<String>,
+    pub(super) rt: Option<String>,
+    pub(super) rw: Option<String>,
+    pub(super) dusun: Option<String>,
     pub(super) desil: i16,
     /// JSON array of programme codes, in catalogue order, without duplicates.
     pub(super) programmes: String,
@@ -49,6 +52,9 @@ impl FamilyFields {
         }
         if self.address != other.address {
             fields.push(COLUMNS[ALAMAT]);
+        }
+        if (&self.rt, &self.rw, &self.dusun) != (&other.rt, &other.rw, &other.dusun) {
+            fields.push("rt/rw/dusun");
         }
         if self.desil != other.desil {
             fields.push(COLUMNS[DESIL]);
@@ -91,43 +97,43 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
     let field = |column: usize| layout.field(&row, column);
 
     let registry_id = RegistryId::parse(field(ID_KELUARGA))
-        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[ID_KELUARGA], &error)))
+        .map_err(|error| problems.push(RowProblem::domain(layout.name(ID_KELUARGA), &error)))
         .ok();
-    let source = coded::<RegistrySource>(field(SUMBER), COLUMNS[SUMBER])
+    let source = coded::<RegistrySource>(field(SUMBER), layout.name(SUMBER))
         .map_err(|problem| problems.push(problem))
         .ok();
     let kk = NoKk::parse(field(NO_KK))
-        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NO_KK], &error)))
+        .map_err(|error| problems.push(RowProblem::domain(layout.name(NO_KK), &error)))
         .ok();
     let nik = Nik::parse(field(NIK))
-        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NIK], &error)))
+        .map_err(|error| problems.push(RowProblem::domain(layout.name(NIK), &error)))
         .ok();
-    let name = shared::text::required(COLUMNS[NAMA], field(NAMA), NAME_MAX)
-        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[NAMA], &error)))
+    let name = shared::text::required(layout.name(NAMA), field(NAMA), NAME_MAX)
+        .map_err(|error| problems.push(RowProblem::domain(layout.name(NAMA), &error)))
         .ok();
-    let relationship = number(field(HUBUNGAN), COLUMNS[HUBUNGAN], 1, 8)
+    let relationship = number(field(HUBUNGAN), layout.name(HUBUNGAN), 1, 8)
         .and_then(|n| {
             let n = u8::try_from(n).unwrap_or_default();
             Relationship::from_number(n)
                 .map(Relationship::number)
-                .map_err(|error| RowProblem::domain(COLUMNS[HUBUNGAN], &error))
+                .map_err(|error| RowProblem::domain(layout.name(HUBUNGAN), &error))
         })
         .map_err(|problem| problems.push(problem))
         .ok();
-    let village = village_code(field(KODE_WILAYAH))
+    let village = village_code(field(KODE_WILAYAH), layout.name(KODE_WILAYAH))
         .map_err(|problem| problems.push(problem))
         .ok();
-    let address = shared::text::optional(COLUMNS[ALAMAT], field(ALAMAT), ADDRESS_MAX)
-        .map_err(|error| problems.push(RowProblem::domain(COLUMNS[ALAMAT], &error)))
+    let address = shared::text::optional(layout.name(ALAMAT), field(ALAMAT), ADDRESS_MAX)
+        .map_err(|error| problems.push(RowProblem::domain(layout.name(ALAMAT), &error)))
         .ok();
-    let desil = number(field(DESIL), COLUMNS[DESIL], 1, 10)
+    let desil = number(field(DESIL), layout.name(DESIL), 1, 10)
         .and_then(|n| {
             Desil::new(u8::try_from(n).unwrap_or_default())
-                .map_err(|error| RowProblem::domain(COLUMNS[DESIL], &error))
+                .map_err(|error| RowProblem::domain(layout.name(DESIL), &error))
         })
         .map_err(|problem| problems.push(problem))
         .ok();
-    let programmes = programme_codes(field(PROGRAM))
+    let programmes = programme_codes(field(PROGRAM), layout.name(PROGRAM))
         .map_err(|problem| problems.push(problem))
         .ok();
 
@@ -165,6 +171,9 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
                     kk_hash: key.lookup_hash(IdKind::NoKk, &kk_digits),
                     village_code: village.as_str().to_string(),
                     address,
+                    rt: row.rt.clone(),
+                    rw: row.rw.clone(),
+                    dusun: row.dusun.clone(),
                     desil: i16::from(desil.get()),
                     programmes,
                 },
@@ -216,16 +225,14 @@ fn number(input: &str, field: &str, min: i64, max: i64) -> Result<i64, RowProble
 }
 
 /// A village code (dotted or bare digits), in dotted form.
-fn village_code(input: &str) -> Result<AreaCode, RowProblem> {
-    let field = COLUMNS[KODE_WILAYAH];
+fn village_code(input: &str, field: &str) -> Result<AreaCode, RowProblem> {
     let code = AreaCode::parse(input).map_err(|error| RowProblem::domain(field, &error))?;
     code.require_level(AreaLevel::Village)
         .map_err(|error| RowProblem::domain(field, &error))
 }
 
 /// `;`-separated programme codes as a JSON array in catalogue order, without duplicates.
-fn programme_codes(input: &str) -> Result<String, RowProblem> {
-    let field = COLUMNS[PROGRAM];
+fn programme_codes(input: &str, field: &str) -> Result<String, RowProblem> {
     let mut kinds = HashSet::new();
     for code in input.split(';').map(str::trim).filter(|c| !c.is_empty()) {
         kinds.insert(coded::<ProgrammeKind>(code, field)?);

@@ -1,10 +1,15 @@
-//! Import of a district's slice of the welfare registry (DTKS/DTSEN) from a CSV
-//! or XLSX file: one row per person, validated row by row, upserted by registry
-//! id in one transaction. The column layout and the rules are documented in
-//! `docs/registry-import.md`.
+//! Import of a district's slice of the welfare registry (DTKS/DTSEN) from a
+//! spreadsheet (XLSX, XLS, ODS, or CSV with `,` `;` or tab in UTF-8 or
+//! Windows-1252), read through [`crate::sheets`]: one row per person,
+//! validated row by row, upserted by registry id in one transaction. The
+//! columns, by the documented names or the names offices give them, and the
+//! rules are documented in `docs/registry-import.md`.
 //!
 //! How it runs:
-//! - a blocking reader thread streams the file (CSV records or XLSX cells),
+//! - a blocking reader thread streams the file (text records or XLSX cells;
+//!   XLS and ODS are read whole by calamine), finds the header row, maps the
+//!   columns (or takes the mapping chosen, [`Reading`]), resolves village
+//!   names within the district given,
 //!   validates each row with the shared domain validators, hashes and seals
 //!   the NIK and No KK at once (the clear numbers never leave that thread),
 //!   and hands batches of checked rows to the database side over a bounded
@@ -20,7 +25,7 @@
 //!   transaction, `done` inside it, `failed` after a rollback), and households
 //!   whose No KK matches an imported family get its registry id and desil.
 //!
-//! The parts: `read` (the file formats: CSV records, XLSX cells, the header),
+//! The parts: `read` (the file through `sheets`: the header, the mapping, cells as the documented columns),
 //! `check` (validating a row), `apply` (writing to the database) and `report`
 //! (what the import did, the rejected-rows report file and progress).
 
@@ -41,12 +46,12 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
-use crate::entities::registry_imports;
+use crate::entities::{areas, registry_imports};
 use crate::protect::DataKey;
 
 use apply::{apply_batch, link_households};
@@ -72,16 +77,13 @@ const PROGRAM: usize = 9;
 const NAME_MAX: usize = 120;
 const ADDRESS_MAX: usize = 255;
 
-/// Rows per batch unless the options say otherwise. Families take 12 bound
-/// values a row and people 7, well under SQLite's 32,766 per statement.
+/// Rows per batch unless the options say otherwise. Families take 15 bound
+/// values a row and people 7, under SQLite's 32,766 per statement.
 pub const DEFAULT_BATCH_ROWS: usize = 1_000;
 const MAX_BATCH_ROWS: usize = 2_000;
 
 /// Rejected rows kept in [`ImportReport::rejected`]; the report file has them all.
 pub const REJECTED_KEPT: usize = 10_000;
-
-/// Columns beyond this in a worksheet are ignored (a guard against runaway sheets).
-const MAX_COLUMNS: usize = 256;
 
 /// How far along an import is, given to a progress callback after every batch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -131,6 +133,8 @@ pub struct ImportOptions {
     pub batch_rows: usize,
     /// How progress is shown.
     pub progress: Progress,
+    /// How the file is read.
+    pub reading: Reading,
 }
 
 /// The default place of the rejected-rows report: `<input>.rejected.csv`.
@@ -140,30 +144,51 @@ pub fn default_report_path(input: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// How progress is measured: a text file by the bytes read, a workbook by rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Csv,
-    Xlsx,
+    Workbook,
 }
 
 impl Format {
+    /// Told by the first bytes, as [`crate::sheets::Workbook::open`] tells them:
+    /// a zip archive (XLSX, ODS) or an OLE compound file (XLS) is a workbook.
     fn of(path: &Path) -> anyhow::Result<Format> {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match extension.as_deref() {
-            Some("csv") => Ok(Format::Csv),
-            Some("xlsx") => Ok(Format::Xlsx),
-            _ => bail!(
-                "{}: unsupported file type; a registry file must be .csv (UTF-8) or .xlsx",
-                path.display()
-            ),
-        }
+        let mut start = [0u8; 4];
+        let mut file =
+            File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let read = file
+            .read(&mut start)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let start = start.get(..read).unwrap_or_default();
+        Ok(
+            if start.starts_with(b"PK\x03\x04") || start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+                Format::Workbook
+            } else {
+                Format::Csv
+            },
+        )
     }
 }
 
-/// Imports a registry file (`.csv` or `.xlsx`) in one transaction; see the module documentation.
+/// How the file is read: what the mapping step chose, or nothing to have it
+/// detected (the worksheet, encoding and delimiter, the header row, the
+/// columns from their names).
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    /// Encoding, delimiter and worksheet chosen instead of detected.
+    pub open: crate::sheets::OpenOptions,
+    /// The header's row number, chosen instead of detected.
+    pub header_row: Option<u64>,
+    /// The field of each column from column A, chosen instead of proposed from the names.
+    pub fields: Option<Vec<crate::sheets::Field>>,
+    /// The district whose village and sub-district names the file may use
+    /// instead of codes (without it, villages must be given by code).
+    pub district: Option<shared::geo::AreaCode>,
+}
+
+/// Imports a registry file (a spreadsheet or delimited text) in one transaction; see the module documentation.
 ///
 /// Rejected rows do not make the import fail: they are skipped and reported. The
 /// import fails (and applies nothing) when the file cannot be read, its header
@@ -241,6 +266,31 @@ pub async fn import(
     }
 }
 
+/// The sub-districts and villages of `district`, for reading their names.
+async fn area_index(
+    txn: &DatabaseTransaction,
+    district: &shared::geo::AreaCode,
+) -> anyhow::Result<crate::sheets::AreaIndex> {
+    let rows: Vec<(String, String, i16)> = areas::Entity::find()
+        .select_only()
+        .columns([
+            areas::Column::Code,
+            areas::Column::Name,
+            areas::Column::Level,
+        ])
+        .filter(areas::Column::Code.starts_with(format!("{}.", district.as_str())))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if rows.is_empty() {
+        bail!(
+            "district {} has no sub-district or village in the area table (run `slrt import-areas` first?)",
+            district.as_str()
+        );
+    }
+    Ok(crate::sheets::AreaIndex::new(district, rows))
+}
+
 fn sha256_file(path: &Path) -> anyhow::Result<String> {
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hasher = Sha256::new();
@@ -307,8 +357,18 @@ impl Run {
         };
         let (sender, mut receiver) = mpsc::channel::<anyhow::Result<Batch>>(2);
         let reader = {
-            let (path, format, key) = (self.path.clone(), self.format, self.key.clone());
-            tokio::task::spawn_blocking(move || produce(&path, format, key, batch_rows, sender))
+            let areas = match &self.options.reading.district {
+                Some(district) => Some(area_index(txn, district).await?),
+                None => None,
+            };
+            let (path, reading, key) = (
+                self.path.clone(),
+                self.options.reading.clone(),
+                self.key.clone(),
+            );
+            tokio::task::spawn_blocking(move || {
+                produce(&path, reading, areas, key, batch_rows, sender)
+            })
         };
         let mut bar = ProgressBar::new(&self.options.progress, self.format, self.bytes_total);
         let mut report = ImportReport::default();

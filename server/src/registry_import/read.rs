@@ -1,23 +1,52 @@
-//! Reading a registry file (on the blocking reader thread): the header, CSV
-//! records and XLSX cells as raw rows, sent on in batches of checked rows.
+//! Reading a registry file (on the blocking reader thread) through
+//! [`crate::sheets`]: any of XLSX, XLS, ODS or delimited text (`,` `;` or tab,
+//! UTF-8 or Windows-1252), told by content; the header row found below title
+//! rows; the columns mapped from the names offices give them (or as the
+//! mapping step chose); each row turned into the documented columns' text and
+//! sent on in batches of checked rows.
 
-use std::fs::File;
-use std::io::{BufReader, Read};
 use std::path::Path;
 
-use anyhow::{Context, anyhow, bail};
-use calamine::{DataRef, Reader as _, Xlsx};
+use anyhow::{anyhow, bail};
+use shared::geo::{AreaCode, AreaLevel, NeighbourhoodUnit};
+use shared::identity::IdNumberKind;
 use tokio::sync::mpsc;
 
 use super::check::{Checked, check_row};
-use super::{COLUMNS, Format, MAX_COLUMNS, NIK, NO_KK, RowProblem};
+use super::{
+    ALAMAT, COLUMNS, DESIL, HUBUNGAN, KODE_WILAYAH, NIK, NO_KK, PROGRAM, Reading, RowProblem,
+};
 use crate::protect::DataKey;
+use crate::sheets::{
+    self, AreaIndex, Cell, Field, FileKind, Header, Mapping, Row, ValueProblem, Workbook,
+};
 
-/// A row as read: its line, its fields in file order, and reading problems
-/// (encoding, field count, cell types) that reject it before validation.
+/// The field each documented column is read from.
+const FIELDS: [Field; 10] = [
+    Field::RegistryFamilyId,
+    Field::Source,
+    Field::NoKk,
+    Field::Nik,
+    Field::Name,
+    Field::Relationship,
+    Field::Village,
+    Field::Address,
+    Field::Desil,
+    Field::Programmes,
+];
+
+/// Documented columns a file may leave out (their values are then empty).
+const OPTIONAL: [usize; 2] = [ALAMAT, PROGRAM];
+
+/// A row as read: its line, the documented columns' text, where in the
+/// village the family lives, and reading problems (cell types, field count,
+/// names of areas) that reject it before validation.
 pub(super) struct RawRow {
     pub(super) line: u64,
-    fields: Vec<String>,
+    fields: [String; 10],
+    pub(super) rt: Option<String>,
+    pub(super) rw: Option<String>,
+    pub(super) dusun: Option<String>,
     pub(super) issues: Vec<RowProblem>,
 }
 
@@ -26,77 +55,258 @@ pub(super) struct Batch {
     pub(super) bytes_read: u64,
 }
 
-/// Where each documented column is in the file.
+/// Which column of the file holds each documented column, and its name there.
 pub(super) struct Layout {
-    at: [usize; 10],
-    width: usize,
-    names: Vec<String>,
+    mapping: Mapping,
+    names: [String; 10],
+    /// Fields in a text file's header (rows with more or fewer are misaligned).
+    text_width: Option<usize>,
 }
 
 impl Layout {
-    fn from_header(path: &Path, header: &[String]) -> anyhow::Result<Layout> {
-        let names: Vec<String> = header
+    fn new(path: &Path, kind: FileKind, header: &Header, mapping: Mapping) -> anyhow::Result<Self> {
+        let missing: Vec<String> = FIELDS
             .iter()
-            .map(|name| name.trim_start_matches('\u{feff}').trim().to_lowercase())
+            .enumerate()
+            .filter(|(index, field)| {
+                !OPTIONAL.contains(index) && mapping.column_of(**field).is_none()
+            })
+            .map(|(index, field)| format!("{} ({})", COLUMNS[index], field.label_en()))
             .collect();
-        let mut at = [usize::MAX; 10];
-        let mut missing = Vec::new();
-        for (slot, column) in at.iter_mut().zip(COLUMNS) {
-            let mut found = names.iter().enumerate().filter(|(_, n)| *n == column);
-            match (found.next(), found.next()) {
-                (Some((index, _)), None) => *slot = index,
-                (Some(_), Some(_)) => bail!(
-                    "{}: the header names column `{column}` more than once",
-                    path.display()
-                ),
-                (None, _) => missing.push(column),
-            }
-        }
-        if !missing.is_empty() && names.len() == 1 && names.iter().any(|n| n.contains(';')) {
-            bail!(
-                "{}: the columns seem separated by semicolons; a registry CSV is separated by \
-                 commas (in Excel: save as \"CSV UTF-8 (Comma delimited)\", or import the .xlsx)",
-                path.display()
-            );
-        }
         if !missing.is_empty() {
             bail!(
-                "{}: the header row lacks column(s) {}; the first row must name the columns \
-                 {} (is the file a UTF-8, comma-separated CSV or an XLSX with the header in \
-                 its first row? see docs/registry-import.md)",
+                "{}: no column of the header (row {}) holds {}; name the columns as \
+                 docs/registry-import.md lists them (e.g. {}) or as offices do (NO KK, \
+                 NAMA LENGKAP, SHDK, DESA/KELURAHAN, ...)",
                 path.display(),
+                header.row,
                 missing.join(", "),
                 COLUMNS.join(",")
             );
         }
+        let names = std::array::from_fn(|index| {
+            mapping
+                .column_of(FIELDS[index])
+                .and_then(|column| header.columns.get(column))
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| COLUMNS[index].to_string())
+        });
         Ok(Layout {
-            at,
-            width: names.len(),
+            mapping,
             names,
+            text_width: (kind == FileKind::Csv).then_some(header.columns.len()),
         })
     }
 
-    /// The name of the file column at `index`, for reading problems.
-    fn name_of(&self, index: usize) -> String {
-        self.names
-            .get(index)
-            .filter(|name| !name.is_empty())
-            .cloned()
-            .unwrap_or_else(|| format!("kolom {}", index + 1))
+    /// The file's name of documented column `column` (its header as written).
+    pub(super) fn name(&self, column: usize) -> &str {
+        self.names.get(column).map_or("", String::as_str)
     }
 
     pub(super) fn field<'a>(&self, row: &'a RawRow, column: usize) -> &'a str {
-        self.at
-            .get(column)
-            .and_then(|&index| row.fields.get(index))
-            .map_or("", |field| field.trim())
+        row.fields.get(column).map_or("", |field| field.trim())
+    }
+
+    /// The row's cells as the documented columns' text, with what reading found wrong.
+    fn raw_row(&self, row: &Row, areas: Option<&AreaIndex>) -> RawRow {
+        let mut issues = Vec::new();
+        let mut problem = |name: &str, problem: ValueProblem| {
+            issues.push(RowProblem::new(name, problem.reason_id, problem.reason_en));
+        };
+        if let Some(width) = self.text_width {
+            let found = row.cells.len();
+            if found < width {
+                problem(
+                    "baris",
+                    ValueProblem::new(
+                        format!("Baris terpotong: berisi {found} kolom, seharusnya {width}."),
+                        format!("Truncated line: {found} fields, {width} expected."),
+                    ),
+                );
+            } else if found > width {
+                problem(
+                    "baris",
+                    ValueProblem::new(
+                        format!(
+                            "Baris berisi {found} kolom, seharusnya {width} (ada pemisah di luar tanda kutip?)."
+                        ),
+                        format!(
+                            "The line has {found} fields, {width} expected (a separator outside quotes?)."
+                        ),
+                    ),
+                );
+            }
+        }
+        let sub_district = self
+            .mapping
+            .column_of(Field::SubDistrict)
+            .map(|column| row.cell(column).text());
+        let fields = std::array::from_fn(|index| {
+            let Some(column) = self.mapping.column_of(FIELDS[index]) else {
+                return String::new();
+            };
+            let cell = row.cell(column);
+            let name = self.name(index);
+            match column_text(index, cell, areas, sub_district.as_deref()) {
+                Ok(text) => text,
+                Err(reason) => {
+                    problem(name, reason);
+                    String::new()
+                }
+            }
+        });
+        let header_of = |column: usize, field: Field| {
+            self.mapping
+                .columns()
+                .get(column)
+                .map_or_else(|| field.code().to_string(), |c| c.header.trim().to_string())
+        };
+        let mut read =
+            |field: Field, parse: &dyn Fn(&Cell) -> Result<Option<String>, ValueProblem>| {
+                let column = self.mapping.column_of(field)?;
+                parse(row.cell(column))
+                    .map_err(|reason| problem(&header_of(column, field), reason))
+                    .ok()
+                    .flatten()
+            };
+        let three =
+            |number: Option<shared::geo::NeighbourhoodNumber>| number.map(|n| n.to_string());
+        let rt = read(Field::Rt, &|cell| {
+            sheets::parse_neighbourhood(cell, NeighbourhoodUnit::Rt).map(three)
+        });
+        let rw = read(Field::Rw, &|cell| {
+            sheets::parse_neighbourhood(cell, NeighbourhoodUnit::Rw).map(three)
+        });
+        let dusun = read(Field::Dusun, &|cell| {
+            sheets::parse_text(cell, sheets::PLACE_MAX)
+        });
+        let both = read(Field::RtRw, &|cell| {
+            sheets::parse_rt_rw(cell).map(|(rt, rw)| {
+                Some(format!(
+                    "{}/{}",
+                    three(rt).unwrap_or_default(),
+                    three(rw).unwrap_or_default()
+                ))
+            })
+        });
+        let (both_rt, both_rw) = match both.as_deref().and_then(|both| both.split_once('/')) {
+            Some((rt, rw)) => (
+                Some(rt.to_string()).filter(|rt| !rt.is_empty()),
+                Some(rw.to_string()).filter(|rw| !rw.is_empty()),
+            ),
+            None => (None, None),
+        };
+        let (rt, rw) = (rt.or(both_rt), rw.or(both_rw));
+        RawRow {
+            line: row.number,
+            fields,
+            rt,
+            rw,
+            dusun,
+            issues,
+        }
+    }
+}
+
+/// The text a documented column's cell stands for: numbers Excel kept of an
+/// identity number refused, SHDK, desil and programme names turned into the
+/// documented codes, village names resolved in the district. Values that do
+/// not read are passed on as written, for the row's check to word the refusal.
+fn column_text(
+    index: usize,
+    cell: &Cell,
+    areas: Option<&AreaIndex>,
+    sub_district: Option<&str>,
+) -> Result<String, ValueProblem> {
+    if let Cell::Error(error) = cell {
+        return Err(ValueProblem::new(
+            format!("Sel berisi galat Excel ({error}), bukan nilai."),
+            format!("The cell holds an Excel error ({error}), not a value."),
+        ));
+    }
+    let text = cell.text();
+    match index {
+        NIK | NO_KK => {
+            if let Cell::Number(_) = cell {
+                let kind = if index == NIK {
+                    IdNumberKind::Nik
+                } else {
+                    IdNumberKind::NoKk
+                };
+                let digits = text.trim();
+                let last_digit = digits.len() == 16 && digits.ends_with('0');
+                return Err(sheets::excel_number_problem(kind, last_digit));
+            }
+            let parsed = if index == NIK {
+                sheets::parse_nik(cell).map(|_| ())
+            } else {
+                sheets::parse_no_kk(cell).map(|_| ())
+            };
+            // A number Excel wrote in scientific form (`3,20901E+15`) is refused
+            // with how to fix it; other problems are the check's to word.
+            match parsed {
+                Err(problem) if problem.reason_en.contains("Excel") => Err(problem),
+                _ => Ok(text),
+            }
+        }
+        HUBUNGAN if !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(match sheets::parse_relationship(cell) {
+                Ok(Some(relationship)) => relationship.number().to_string(),
+                _ => text,
+            })
+        }
+        DESIL if !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(match sheets::parse_desil(cell) {
+                Ok(Some(desil)) => desil.get().to_string(),
+                _ => text,
+            })
+        }
+        PROGRAM if !text.contains(';') => Ok(match sheets::parse_programmes(cell) {
+            Ok(kinds) => kinds
+                .iter()
+                .map(|kind| kind.code())
+                .collect::<Vec<_>>()
+                .join(";"),
+            Err(_) => text,
+        }),
+        KODE_WILAYAH => {
+            let typed = text.trim();
+            if typed.is_empty() || AreaCode::parse(typed).is_ok() {
+                return Ok(text);
+            }
+            let has_letters = typed.chars().any(char::is_alphabetic);
+            match areas {
+                Some(areas) if has_letters => {
+                    let found = areas.village(typed, sub_district);
+                    match (found.code(), found.problem(typed, AreaLevel::Village)) {
+                        (Some(code), _) => Ok(code.as_str().to_string()),
+                        (None, Some(problem)) => Err(problem),
+                        (None, None) => Ok(text),
+                    }
+                }
+                None if has_letters => Err(ValueProblem::new(
+                    format!(
+                        "Desa/kelurahan ditulis dengan nama (\"{}\"): nama hanya dapat dibaca bila kabupaten/kotanya dipilih (slrt import-registry --district 32.09), atau tulis kode Kemendagri-nya.",
+                        shared::text::without_personal_numbers(typed, 60)
+                    ),
+                    format!(
+                        "The village is given by name (\"{}\"): names are read only when the district is chosen (slrt import-registry --district 32.09); or write its Kemendagri code.",
+                        shared::text::without_personal_numbers(typed, 60)
+                    ),
+                )),
+                _ => Ok(text),
+            }
+        }
+        _ => Ok(text),
     }
 }
 
 /// Reads the file and sends checked rows in batches; errors go down the channel too.
 pub(super) fn produce(
     path: &Path,
-    format: Format,
+    reading: Reading,
+    areas: Option<AreaIndex>,
     key: DataKey,
     batch_rows: usize,
     sender: mpsc::Sender<anyhow::Result<Batch>>,
@@ -108,11 +318,7 @@ pub(super) fn produce(
         sender,
         closed: false,
     };
-    let result = match format {
-        Format::Csv => read_csv(path, &mut batcher),
-        Format::Xlsx => read_xlsx(path, &mut batcher),
-    };
-    match result {
+    match read_sheet(path, &reading, areas.as_ref(), &mut batcher) {
         Ok(bytes_read) => batcher.flush(bytes_read),
         Err(error) => {
             // The receiver may be gone already; then nobody needs the error.
@@ -155,237 +361,33 @@ impl Batcher {
     }
 }
 
-/// Streams a CSV file; returns the bytes read.
-///
-/// Line numbers: records end at `\n` only (a `\r` before it is trimmed with the
-/// last field), and a `\n` is appended to the input, so every record, the last
-/// one too, is read together with its terminating `\n`. The reader's line count
-/// after a record is then one past the record's last line, and its first line is
-/// that minus the newlines inside quoted fields. (The position the csv crate
-/// gives a record is taken before it skips blank lines and, with `\r\n`
-/// endings, before the previous record's `\n`, so it can be a line early.)
-fn read_csv(path: &Path, batcher: &mut Batcher) -> anyhow::Result<u64> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let input = BufReader::with_capacity(1 << 18, file).chain(&b"\n"[..]);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(input);
-    let mut record = csv::ByteRecord::new();
+/// Streams the worksheet (or text) row by row; returns the bytes of text read (0 for a workbook).
+fn read_sheet(
+    path: &Path,
+    reading: &Reading,
+    areas: Option<&AreaIndex>,
+    batcher: &mut Batcher,
+) -> anyhow::Result<u64> {
     let unreadable =
-        |error: csv::Error| anyhow!("{}: cannot read the file: {error}", path.display());
-    if !reader.read_byte_record(&mut record).map_err(unreadable)? {
-        bail!(
-            "{} is empty: a header row naming the columns is required",
-            path.display()
-        );
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|field| String::from_utf8_lossy(field).into_owned())
-        .collect();
-    let layout = Layout::from_header(path, &header)?;
-    while reader.read_byte_record(&mut record).map_err(unreadable)? {
-        if record.iter().all(|field| field.trim_ascii().is_empty()) {
+        |error: sheets::SheetError| anyhow!("{}: {}", path.display(), error.message_en());
+    let mut book = Workbook::open(path, &reading.open).map_err(unreadable)?;
+    let kind = book.kind();
+    let mut rows = book.rows().map_err(unreadable)?;
+    let header = sheets::find_header(&mut rows, reading.header_row).map_err(unreadable)?;
+    let mapping = match &reading.fields {
+        Some(fields) => Mapping::from_fields(&header, fields),
+        None => Mapping::propose(&header),
+    };
+    let layout = Layout::new(path, kind, &header, mapping)?;
+    while let Some(row) = rows.next_row().map_err(unreadable)? {
+        if row.number < header.data_start || row.is_blank() {
             continue;
         }
-        let newlines: usize = record
-            .iter()
-            .map(|field| field.iter().filter(|&&b| b == b'\n').count())
-            .sum();
-        let line = reader.position().line().saturating_sub(1 + newlines as u64);
-        let mut issues = Vec::new();
-        let found = record.len();
-        if found < layout.width {
-            issues.push(RowProblem::new(
-                "baris",
-                format!(
-                    "Baris terpotong: berisi {found} kolom, seharusnya {}.",
-                    layout.width
-                ),
-                format!("Truncated line: {found} fields, {} expected.", layout.width),
-            ));
-        } else if found > layout.width {
-            issues.push(RowProblem::new(
-                "baris",
-                format!(
-                    "Baris berisi {found} kolom, seharusnya {} (ada koma di luar tanda kutip?).",
-                    layout.width
-                ),
-                format!(
-                    "The line has {found} fields, {} expected (a comma outside quotes?).",
-                    layout.width
-                ),
-            ));
-        }
-        let mut fields = Vec::with_capacity(found);
-        for (index, bytes) in record.iter().enumerate() {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => fields.push(text.to_string()),
-                Err(_) => {
-                    let column = layout.name_of(index);
-                    issues.push(RowProblem::new(
-                        &column,
-                        format!(
-                            "Isian {column} bukan teks UTF-8 yang sah; simpan berkas sebagai CSV UTF-8."
-                        ),
-                        format!(
-                            "{column} is not valid UTF-8 text; save the file as UTF-8 CSV."
-                        ),
-                    ));
-                    fields.push(String::new());
-                }
-            }
-        }
-        let bytes_read = reader.position().byte();
-        if !batcher.push(
-            &layout,
-            RawRow {
-                line,
-                fields,
-                issues,
-            },
-            bytes_read,
-        ) {
+        let raw = layout.raw_row(&row, areas);
+        let bytes_read = rows.bytes_read().unwrap_or(0);
+        if !batcher.push(&layout, raw, bytes_read) {
             return Ok(bytes_read);
         }
     }
-    Ok(reader.position().byte())
-}
-
-/// A worksheet cell as text, with what kind of value it held.
-#[derive(Default, Clone)]
-struct SheetCell {
-    text: String,
-    numeric: bool,
-    error: bool,
-}
-
-fn sheet_cell(value: &DataRef<'_>) -> SheetCell {
-    let text = |text: String| SheetCell {
-        text,
-        ..SheetCell::default()
-    };
-    let number = |text: String| SheetCell {
-        text,
-        numeric: true,
-        error: false,
-    };
-    match value {
-        DataRef::String(s) => text(s.clone()),
-        DataRef::SharedString(s) => text((*s).to_string()),
-        DataRef::Int(i) => number(i.to_string()),
-        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => number(format!("{f:.0}")),
-        DataRef::Float(f) => number(f.to_string()),
-        DataRef::Bool(b) => text(b.to_string()),
-        DataRef::DateTime(d) => number(d.to_string()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s.clone()),
-        DataRef::Error(_) => SheetCell {
-            error: true,
-            ..SheetCell::default()
-        },
-        DataRef::Empty => SheetCell::default(),
-    }
-}
-
-/// Streams the first worksheet of an XLSX file cell by cell; returns 0 (bytes are not tracked).
-fn read_xlsx(path: &Path, batcher: &mut Batcher) -> anyhow::Result<u64> {
-    let mut workbook: Xlsx<BufReader<File>> = calamine::open_workbook(path)
-        .with_context(|| format!("cannot open {} as an XLSX workbook", path.display()))?;
-    let sheet = workbook
-        .sheet_names()
-        .into_iter()
-        .next()
-        .with_context(|| format!("{} has no worksheet", path.display()))?;
-    let mut cells = workbook
-        .worksheet_cells_reader(&sheet)
-        .with_context(|| format!("cannot read worksheet `{sheet}` of {}", path.display()))?;
-    let mut layout: Option<Layout> = None;
-    let mut current: Option<(u32, Vec<SheetCell>)> = None;
-    loop {
-        let cell = cells
-            .next_cell()
-            .with_context(|| format!("{}: damaged worksheet `{sheet}`", path.display()))?;
-        let position = cell.as_ref().map(calamine::Cell::get_position);
-        let row_done = match (&current, position) {
-            (Some((row, _)), Some((next_row, _))) => *row != next_row,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        if row_done && let Some((row, values)) = current.take() {
-            let line = u64::from(row) + 1;
-            if values
-                .iter()
-                .any(|cell| !cell.text.trim().is_empty() || cell.error)
-            {
-                match &layout {
-                    None => {
-                        let header: Vec<String> =
-                            values.iter().map(|cell| cell.text.clone()).collect();
-                        layout = Some(Layout::from_header(path, &header)?);
-                    }
-                    Some(layout) => {
-                        let row = sheet_row(layout, line, values);
-                        if !batcher.push(layout, row, 0) {
-                            return Ok(0);
-                        }
-                    }
-                }
-            }
-        }
-        let Some(cell) = cell else { break };
-        let (row, column) = cell.get_position();
-        let Ok(column) = usize::try_from(column) else {
-            continue;
-        };
-        if column >= MAX_COLUMNS {
-            continue;
-        }
-        let values = &mut current.get_or_insert_with(|| (row, Vec::new())).1;
-        if values.len() <= column {
-            values.resize(column + 1, SheetCell::default());
-        }
-        if let Some(slot) = values.get_mut(column) {
-            *slot = sheet_cell(cell.get_value());
-        }
-    }
-    if layout.is_none() {
-        bail!(
-            "{}: the first worksheet is empty; a header row naming the columns is required",
-            path.display()
-        );
-    }
-    Ok(0)
-}
-
-fn sheet_row(layout: &Layout, line: u64, values: Vec<SheetCell>) -> RawRow {
-    let mut issues = Vec::new();
-    for (index, cell) in values.iter().enumerate() {
-        let column = layout.name_of(index);
-        if cell.error {
-            issues.push(RowProblem::new(
-                &column,
-                format!("Sel {column} berisi galat Excel (mis. #N/A), bukan nilai."),
-                format!("The {column} cell holds an Excel error (e.g. #N/A), not a value."),
-            ));
-        } else if cell.numeric && (index == layout.at[NIK] || index == layout.at[NO_KK]) {
-            issues.push(RowProblem::new(
-                &column,
-                format!(
-                    "Sel {column} berisi angka, bukan teks: Excel hanya menyimpan 15 digit angka \
-                     sehingga nomor 16 digit bisa berubah. Format kolom ini sebagai teks."
-                ),
-                format!(
-                    "The {column} cell holds a number, not text: Excel keeps only 15 digits of a \
-                     number, so a 16-digit number may have changed. Format this column as text."
-                ),
-            ));
-        }
-    }
-    RawRow {
-        line,
-        fields: values.into_iter().map(|cell| cell.text).collect(),
-        issues,
-    }
+    Ok(rows.bytes_read().unwrap_or(0))
 }

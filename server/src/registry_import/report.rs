@@ -148,7 +148,7 @@ impl ProgressBar {
                         }
                         bar
                     }
-                    Format::Xlsx => indicatif::ProgressBar::new_spinner(),
+                    Format::Workbook => indicatif::ProgressBar::new_spinner(),
                 };
                 ProgressBar::Bar(bar)
             }
