@@ -3,6 +3,7 @@
 //! before anything else is installed.
 
 mod dev;
+mod import_bench;
 mod postgres;
 mod rush;
 mod setup;
@@ -36,6 +37,11 @@ Commands:
   bench            release build, a fresh SQLite database with the real areas and
                    N synthetic households, then timings of the calls staff wait on
                      --households N   default 1000000
+  bench import     the registry import of N synthetic rows on SQLite and PostgreSQL
+                   (release build, the real areas), beside sqlite3 .import and COPY
+                   of the same file; prints seconds, rows/s and peak memory
+                     --rows N         default 1000000
+                     --engine E       sqlite, postgres or both (default)
   bench pages      the village post's weak signal: release bundle and server, demo
                    data, then home, front desk and district dashboard opened in
                    Chromium at 360 px with 400 ms latency, 50 KB/s and the CPU 4x
@@ -65,6 +71,9 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
         Some("bench") if args.get(1).is_some_and(|a| a == "rush") => rush::run(&root, &args[2..]),
+        Some("bench") if args.get(1).is_some_and(|a| a == "import") => {
+            import_bench::run(&root, &args[2..])
+        }
         Some("bench") if args.get(1).is_some_and(|a| a == "pages") => {
             bench_pages(&root, &args[2..])
         }

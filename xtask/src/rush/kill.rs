@@ -192,7 +192,7 @@ fn registry_import(
     };
     let before = registry_rows(&counts_before)?;
     let file = slrt.logs.join("registry-rush.csv");
-    std::fs::write(&file, registry_csv(villages))
+    std::fs::write(&file, registry_csv(villages, REGISTRY_FAMILIES))
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let file_arg = file.to_string_lossy().into_owned();
     let child = slrt.spawn(&["import-registry", &file_arg], "import-registry.log")?;
@@ -249,7 +249,7 @@ fn registry_import(
 
 /// A synthetic DTSEN slice of the district: families of four in its villages.
 /// NIK serials 5000–8999 and No KK issue year 2005 keep clear of the demo and the rush.
-fn registry_csv(villages: &[String]) -> String {
+pub(crate) fn registry_csv(villages: &[String], families: usize) -> String {
     const HEADS: [&str; 6] = [
         "Darsono", "Karmin", "Suharja", "Taryono", "Wasman", "Rohadi",
     ];
@@ -266,7 +266,7 @@ fn registry_csv(villages: &[String]) -> String {
     } else {
         villages
     };
-    for family in 0..REGISTRY_FAMILIES {
+    for family in 0..families {
         let village = &villages[family % villages.len()];
         let region = drafts::region_of(village);
         let kk_rest = family / 9_999;
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn registry_rows_are_unique_and_well_formed() {
         let villages = vec!["32.09.01.2008".to_string(), "32.09.02.2001".to_string()];
-        let csv = registry_csv(&villages);
+        let csv = registry_csv(&villages, REGISTRY_FAMILIES);
         let rows: Vec<&str> = csv.lines().skip(1).collect();
         assert_eq!(rows.len(), REGISTRY_FAMILIES * PEOPLE_PER_FAMILY);
         let mut niks = std::collections::HashSet::new();

@@ -8,6 +8,7 @@ mod drafts;
 mod http;
 mod json;
 mod kill;
+pub(crate) use kill::registry_csv;
 mod ops;
 mod options;
 mod readphase;
