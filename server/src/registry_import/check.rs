@@ -85,8 +85,36 @@ pub(super) enum Checked {
     Rejected(RejectedRow),
 }
 
+/// The No KK of the family read last, as hashed, sealed and masked: a
+/// family's rows follow each other, so each No KK is protected once.
+#[derive(Default)]
+pub(super) struct FamilyNumbers {
+    digits: String,
+    hash: String,
+    sealed: String,
+    masked: String,
+}
+
+impl FamilyNumbers {
+    fn of(&mut self, key: &DataKey, kk: &NoKk) -> (&str, &str, &str) {
+        let digits = kk.as_str();
+        if self.digits != *digits || self.hash.is_empty() {
+            self.hash = key.lookup_hash(IdKind::NoKk, &digits);
+            self.sealed = key.seal(&digits);
+            self.masked = kk.masked();
+            self.digits = digits.to_string();
+        }
+        (&self.hash, &self.sealed, &self.masked)
+    }
+}
+
 /// Checks one row with the shared validators and protects its identity numbers.
-pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked {
+pub(super) fn check_row(
+    key: &DataKey,
+    layout: &Layout,
+    row: RawRow,
+    family_numbers: &mut FamilyNumbers,
+) -> Checked {
     if !row.issues.is_empty() {
         return Checked::Rejected(RejectedRow {
             line: row.line,
@@ -161,14 +189,14 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
             Some(desil),
             Some(programmes),
         ) if problems.is_empty() => {
-            let kk_digits = kk.as_str();
+            let (kk_hash, kk_sealed, kk_masked) = family_numbers.of(key, &kk);
             let nik_digits = nik.as_str();
             Checked::Valid(Box::new(ValidRow {
                 line: row.line,
                 registry_id: registry_id.as_str().to_string(),
                 family: FamilyFields {
                     source: source.code().to_string(),
-                    kk_hash: key.lookup_hash(IdKind::NoKk, &kk_digits),
+                    kk_hash: kk_hash.to_string(),
                     village_code: village.as_str().to_string(),
                     address,
                     rt: row.rt.clone(),
@@ -177,8 +205,8 @@ pub(super) fn check_row(key: &DataKey, layout: &Layout, row: RawRow) -> Checked 
                     desil: i16::from(desil.get()),
                     programmes,
                 },
-                kk_sealed: key.seal(&kk_digits),
-                kk_masked: kk.masked(),
+                kk_sealed: kk_sealed.to_string(),
+                kk_masked: kk_masked.to_string(),
                 nik_hash: key.lookup_hash(IdKind::Nik, &nik_digits),
                 nik_sealed: key.seal(&nik_digits),
                 nik_masked: nik.masked(),

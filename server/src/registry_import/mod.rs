@@ -45,13 +45,14 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, NotSet, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
-use crate::entities::{areas, registry_imports};
+use crate::entities::{areas, registry_imports, registry_people};
 use crate::protect::DataKey;
 
 use apply::{apply_batch, link_households};
@@ -81,6 +82,9 @@ const ADDRESS_MAX: usize = 255;
 /// values a row and people 7, under SQLite's 32,766 per statement.
 pub const DEFAULT_BATCH_ROWS: usize = 1_000;
 const MAX_BATCH_ROWS: usize = 2_000;
+
+/// SQLite's page cache for the import's connection, in KiB (see [`Run::execute`]).
+const SQLITE_CACHE_KIB: u32 = 40 * 1024;
 
 /// Rejected rows kept in [`ImportReport::rejected`]; the report file has them all.
 pub const REJECTED_KEPT: usize = 10_000;
@@ -135,6 +139,10 @@ pub struct ImportOptions {
     pub progress: Progress,
     /// How the file is read.
     pub reading: Reading,
+    /// Whether to drop the registry's hash indexes during the import and build
+    /// them again at its end (SQLite only); `None` decides by the file's size
+    /// beside the registry stored.
+    pub rebuild_indexes: Option<bool>,
 }
 
 /// The default place of the rejected-rows report: `<input>.rejected.csv`.
@@ -291,6 +299,60 @@ async fn area_index(
     Ok(crate::sheets::AreaIndex::new(district, rows))
 }
 
+/// The indexes of the registry keyed by hashes (at random, so each row's
+/// entry lands on a page of its own).
+const HASH_INDEXES: [&str; 2] = [
+    "idx_registry_people_nik_hash",
+    "idx_registry_families_kk_hash",
+];
+
+/// Bytes a registry row takes in a file, about (for judging a file's rows by its size).
+const BYTES_PER_ROW: u64 = 100;
+
+/// On SQLite, for a file large beside the registry already stored, drops the
+/// indexes keyed by hashes inside the import's transaction and answers their
+/// definitions, to be created again (sorted once) before the transaction
+/// ends: cheaper than inserting a million random keys one by one. Readers
+/// are not affected (they read the last committed state, indexes and all);
+/// a failed import rolls the drop back with the rest. On PostgreSQL a drop
+/// would lock the table against the front desks' look-ups: nothing is done.
+async fn set_aside_hash_indexes(
+    txn: &DatabaseTransaction,
+    bytes_total: u64,
+    chosen: Option<bool>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    if txn.get_database_backend() != DatabaseBackend::Sqlite || chosen == Some(false) {
+        return Ok(Vec::new());
+    }
+    if chosen.is_none() {
+        let stored = registry_people::Entity::find().count(txn).await?;
+        let rows_in_file = bytes_total / BYTES_PER_ROW;
+        if rows_in_file < 50_000 || rows_in_file < stored / 2 {
+            return Ok(Vec::new());
+        }
+    }
+    let mut set_aside = Vec::new();
+    for name in HASH_INDEXES {
+        let row = txn
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                [name.into()],
+            ))
+            .await?;
+        let Some(sql) = row
+            .map(|row| row.try_get::<String>("", "sql"))
+            .transpose()?
+        else {
+            continue;
+        };
+        txn.execute_unprepared(&format!("DROP INDEX \"{name}\""))
+            .await?;
+        set_aside.push((name.to_string(), sql));
+    }
+    Ok(set_aside)
+}
+
 fn sha256_file(path: &Path) -> anyhow::Result<String> {
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hasher = Sha256::new();
@@ -323,6 +385,15 @@ impl Run {
             None => None,
         };
         let txn = db.begin().await?;
+        if txn.get_database_backend() == DatabaseBackend::Sqlite {
+            // The import's indexes are keyed by hashes, so their pages are
+            // touched at random: with SQLite's default 2 MB page cache, pages
+            // of the one large transaction go to the log and are read back
+            // again and again. The connection keeps this bound afterwards (a
+            // bound: memory is taken only as pages are cached).
+            txn.execute_unprepared(&format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"))
+                .await?;
+        }
         let outcome = self.apply(&txn, report_file.as_mut()).await;
         match outcome {
             Ok(report) => {
@@ -355,6 +426,8 @@ impl Run {
             0 => DEFAULT_BATCH_ROWS,
             rows => rows.min(MAX_BATCH_ROWS),
         };
+        let set_aside =
+            set_aside_hash_indexes(txn, self.bytes_total, self.options.rebuild_indexes).await?;
         let (sender, mut receiver) = mpsc::channel::<anyhow::Result<Batch>>(2);
         let reader = {
             let areas = match &self.options.reading.district {
@@ -402,6 +475,9 @@ impl Run {
             .await
             .context("the file reader stopped unexpectedly")?;
 
+        for (_, sql) in &set_aside {
+            txn.execute_unprepared(sql).await?;
+        }
         report.households_linked = link_households(txn, self.import_id).await?;
         // Sent new-family proposals whose families appear are enacted with it.
         report.proposals =

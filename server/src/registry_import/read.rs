@@ -12,7 +12,7 @@ use shared::geo::{AreaCode, AreaLevel, NeighbourhoodUnit};
 use shared::identity::IdNumberKind;
 use tokio::sync::mpsc;
 
-use super::check::{Checked, check_row};
+use super::check::{Checked, FamilyNumbers, check_row};
 use super::{
     ALAMAT, COLUMNS, DESIL, HUBUNGAN, KODE_WILAYAH, NIK, NO_KK, PROGRAM, Reading, RowProblem,
 };
@@ -238,16 +238,19 @@ fn column_text(
                 let last_digit = digits.len() == 16 && digits.ends_with('0');
                 return Err(sheets::excel_number_problem(kind, last_digit));
             }
+            // A number Excel wrote in scientific form (`3,20901E+15`) is refused
+            // with how to fix it; other problems are the check's to word.
+            if !sheets::is_scientific(&text) {
+                return Ok(text);
+            }
             let parsed = if index == NIK {
                 sheets::parse_nik(cell).map(|_| ())
             } else {
                 sheets::parse_no_kk(cell).map(|_| ())
             };
-            // A number Excel wrote in scientific form (`3,20901E+15`) is refused
-            // with how to fix it; other problems are the check's to word.
             match parsed {
-                Err(problem) if problem.reason_en.contains("Excel") => Err(problem),
-                _ => Ok(text),
+                Err(problem) => Err(problem),
+                Ok(()) => Ok(text),
             }
         }
         HUBUNGAN if !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
@@ -262,7 +265,8 @@ fn column_text(
                 _ => text,
             })
         }
-        PROGRAM if !text.contains(';') => Ok(match sheets::parse_programmes(cell) {
+        // The documented form (`pkh;bpnt`, lower-case codes) is the check's to read.
+        PROGRAM if !documented_codes(&text) => Ok(match sheets::parse_programmes(cell) {
             Ok(kinds) => kinds
                 .iter()
                 .map(|kind| kind.code())
@@ -272,7 +276,8 @@ fn column_text(
         }),
         KODE_WILAYAH => {
             let typed = text.trim();
-            if typed.is_empty() || AreaCode::parse(typed).is_ok() {
+            let code_like = typed.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            if typed.is_empty() || code_like || AreaCode::parse(typed).is_ok() {
                 return Ok(text);
             }
             let has_letters = typed.chars().any(char::is_alphabetic);
@@ -302,6 +307,13 @@ fn column_text(
     }
 }
 
+/// Text in the documented form of the programme column: lower-case codes
+/// separated by `;` (or nothing).
+fn documented_codes(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b';' | b' '))
+}
+
 /// Reads the file and sends checked rows in batches; errors go down the channel too.
 pub(super) fn produce(
     path: &Path,
@@ -317,6 +329,7 @@ pub(super) fn produce(
         rows: Vec::with_capacity(batch_rows),
         sender,
         closed: false,
+        family: FamilyNumbers::default(),
     };
     match read_sheet(path, &reading, areas.as_ref(), &mut batcher) {
         Ok(bytes_read) => batcher.flush(bytes_read),
@@ -334,12 +347,15 @@ struct Batcher {
     sender: mpsc::Sender<anyhow::Result<Batch>>,
     /// The database side stopped listening (it failed or was cancelled).
     closed: bool,
+    /// The last family's No KK, protected once for all its rows.
+    family: FamilyNumbers,
 }
 
 impl Batcher {
     /// Validates and queues a row; false when reading should stop.
     fn push(&mut self, layout: &Layout, row: RawRow, bytes_read: u64) -> bool {
-        self.rows.push(check_row(&self.key, layout, row));
+        self.rows
+            .push(check_row(&self.key, layout, row, &mut self.family));
         if self.rows.len() >= self.batch_rows {
             self.flush(bytes_read);
         }

@@ -45,7 +45,7 @@ pub fn excel_number_problem(kind: IdNumberKind, last_digit: bool) -> ValueProble
 }
 
 /// Text Excel wrote for a large number in scientific form (`3.20901E+15`, `3,20901E+15`).
-fn is_scientific(text: &str) -> bool {
+pub(crate) fn is_scientific(text: &str) -> bool {
     let upper = text.trim().to_ascii_uppercase();
     let Some((mantissa, exponent)) = upper.split_once('E') else {
         return false;

@@ -43,6 +43,7 @@ pub use fields::{Field, aliases, field_for_header, normalise_header};
 pub use header::{
     HEADER_MIN_FIELDS, HEADER_SCAN_ROWS, Header, detect_header, find_header, is_numbering_row,
 };
+pub(crate) use identity::is_scientific;
 pub use identity::{excel_number_problem, parse_nik, parse_no_kk};
 pub use mapping::{MappedColumn, Mapping, layout_fingerprint};
 pub use open::{FileKind, MAX_COLUMNS, OpenOptions, Rows, Workbook};
