@@ -167,7 +167,7 @@ fn import(
             .current_dir(root)
             .env("DATABASE_URL", url)
             .env("SLRT_DATA_KEY_FILE", work.join("bench.key"))
-            .env("SLRT_LOG", "warn,server=info");
+            .env("SLRT_LOG", "warn,slrt=info,server=info");
         command
     };
     util::status(&mut slrt_cmd(&["import-areas", &areas.to_string_lossy()]))?;
