@@ -331,21 +331,7 @@ fn unicode_text_with_tabs_and_the_registry_columns() -> TestResult {
         Some((TextEncoding::Utf16Le, Delimiter::Tab))
     );
     assert_eq!((header.row, header.numbering_row), (1, None));
-    assert_eq!(
-        mapping.fields(),
-        [
-            Field::RegistryFamilyId,
-            Field::Source,
-            Field::NoKk,
-            Field::Nik,
-            Field::Name,
-            Field::Relationship,
-            Field::Village,
-            Field::Address,
-            Field::Desil,
-            Field::Programmes,
-        ]
-    );
+    assert_eq!(mapping.fields(), server::sheets::REGISTRY_FIELDS);
     let [budi, siti, dewi] = records.as_slice() else {
         return Err("three records expected".into());
     };

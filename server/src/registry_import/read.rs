@@ -22,18 +22,7 @@ use crate::sheets::{
 };
 
 /// The field each documented column is read from.
-const FIELDS: [Field; 10] = [
-    Field::RegistryFamilyId,
-    Field::Source,
-    Field::NoKk,
-    Field::Nik,
-    Field::Name,
-    Field::Relationship,
-    Field::Village,
-    Field::Address,
-    Field::Desil,
-    Field::Programmes,
-];
+const FIELDS: [Field; 10] = sheets::REGISTRY_FIELDS;
 
 /// Documented columns a file may leave out (their values are then empty).
 const OPTIONAL: [usize; 2] = [ALAMAT, PROGRAM];

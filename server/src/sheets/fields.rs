@@ -51,6 +51,21 @@ shared::coded_enum! {
     }
 }
 
+/// The fields of the registry import's ten documented columns
+/// (`shared::proposal_batch::REGISTRY_COLUMNS`), in their order.
+pub const REGISTRY_FIELDS: [Field; 10] = [
+    Field::RegistryFamilyId,
+    Field::Source,
+    Field::NoKk,
+    Field::Nik,
+    Field::Name,
+    Field::Relationship,
+    Field::Village,
+    Field::Address,
+    Field::Desil,
+    Field::Programmes,
+];
+
 /// Column names offices use, normalised ([`normalise_header`]), per field;
 /// the registry import's ten documented names are among them.
 const ALIASES: &[(Field, &[&str])] = &[
@@ -400,21 +415,9 @@ mod tests {
 
     #[test]
     fn the_registry_columns_are_known_names() {
-        let expected = [
-            Field::RegistryFamilyId,
-            Field::Source,
-            Field::NoKk,
-            Field::Nik,
-            Field::Name,
-            Field::Relationship,
-            Field::Village,
-            Field::Address,
-            Field::Desil,
-            Field::Programmes,
-        ];
         for (name, field) in shared::proposal_batch::REGISTRY_COLUMNS
             .iter()
-            .zip(expected)
+            .zip(REGISTRY_FIELDS)
         {
             assert_eq!(field_for_header(name), Some(field), "{name}");
         }

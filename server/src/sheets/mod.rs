@@ -39,7 +39,7 @@ mod values;
 pub use areas::{AreaChoice, AreaIndex, AreaMatch, NEAR_MAX, area_key};
 pub use cell::{Cell, Row};
 pub use dates::{parse_birth_date, parse_date, serial_date, text_date};
-pub use fields::{Field, aliases, field_for_header, normalise_header};
+pub use fields::{Field, REGISTRY_FIELDS, aliases, field_for_header, normalise_header};
 pub use header::{
     HEADER_MIN_FIELDS, HEADER_SCAN_ROWS, Header, detect_header, find_header, is_numbering_row,
 };
