@@ -305,9 +305,25 @@ async fn the_case_list_as_a_workbook_has_its_title_header_codes_real_dates_and_n
         range.get_value((2, 3)),
         Some(&Data::String(VILLAGE.to_string()))
     );
-    // The day it was opened is a date (shown dd/mm/yyyy), not text.
+    // The day it was opened is a date (shown dd/mm/yyyy), not text: the day
+    // stored (its complaints' day of receipt, which the test's complaints
+    // take from UTC, so it is not the desk's today late in a UTC evening).
+    let opened_days: Vec<NaiveDate> = server::entities::cases::Entity::find()
+        .filter(server::entities::cases::Column::HouseholdId.is_in(households.clone()))
+        .all(&site.db)
+        .await?
+        .into_iter()
+        .map(|case| case.opened_on)
+        .collect();
+    assert_eq!(opened_days.len(), 3);
     match range.get_value((2, 1)) {
-        Some(Data::DateTime(opened)) => assert_eq!(opened.as_f64(), excel_day(day)),
+        Some(Data::DateTime(opened)) => assert!(
+            opened_days
+                .iter()
+                .all(|opened_on| excel_day(*opened_on) == opened.as_f64()),
+            "{opened_days:?} vs {}",
+            opened.as_f64()
+        ),
         other => panic!("the opening day is not a date: {other:?}"),
     }
     assert!(matches!(range.get_value((2, 9)), Some(Data::DateTime(_))));
