@@ -5,12 +5,12 @@
 mod common;
 
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Utc;
-use common::{TestResult, data_key, database_with_areas};
+use common::{TempDir, TestResult, data_key, database_with_areas};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet, Set};
 use server::entities::{households, registry_families, registry_imports, registry_people};
 use server::protect::IdKind;
@@ -175,32 +175,6 @@ fn csv_bytes(lines: &[Vec<u8>]) -> Vec<u8> {
 fn csv_of(rows: &[Row]) -> Vec<u8> {
     let lines: Vec<Vec<u8>> = rows.iter().map(|r| r.csv().into_bytes()).collect();
     csv_bytes(&lines)
-}
-
-/// A folder of its own for one test's files, removed at the end.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, std::io::Error> {
-        let path = std::env::temp_dir().join(format!(
-            "slrt-registry-test-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes)?;
-        Ok(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 async fn import(

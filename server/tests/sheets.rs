@@ -6,7 +6,11 @@
 //! its near miss. People and numbers are made up; area names are Kabupaten
 //! Cirebon's (public reference data).
 
+mod common;
+
 use std::path::{Path, PathBuf};
+
+use common::TempDir;
 
 use chrono::NaiveDate;
 use server::sheets::{
@@ -487,32 +491,6 @@ fn the_preview_proposes_then_follows_the_remembered_mapping() -> TestResult {
         })
     ));
     Ok(())
-}
-
-/// A folder of its own for one test's files, removed at the end.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, std::io::Error> {
-        let path = std::env::temp_dir().join(format!(
-            "slrt-sheets-test-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes)?;
-        Ok(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn refusal(path: &Path) -> Option<SheetError> {

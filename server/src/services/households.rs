@@ -700,14 +700,7 @@ async fn household_rows<C: ConnectionTrait>(
     let mut villages: Vec<String> = list.iter().map(|h| h.village_code.clone()).collect();
     villages.sort();
     villages.dedup();
-    let names: HashMap<String, String> = areas::Entity::find()
-        .filter(areas::Column::Code.is_in(villages))
-        .all(db)
-        .await
-        .map_err(db_failure)?
-        .into_iter()
-        .map(|area| (area.code, area.name))
-        .collect();
+    let names = super::auth::area_names(db, villages).await?;
     let ids: Vec<i64> = list.iter().map(|h| h.id).collect();
     let counts: HashMap<i64, i64> = members::Entity::find()
         .select_only()

@@ -21,7 +21,7 @@ use super::common::{Subject, authorize, in_zone, overdue, own_scope, today_in, w
 use super::db_failure;
 use super::export::Order;
 use super::store::Store;
-use crate::entities::{areas, cases, complaints, households, members, referrals};
+use crate::entities::{cases, complaints, households, members, referrals};
 
 /// The referrals `actor` may list with `filter` (unordered), once the actor
 /// may read them: an institution's staff those addressed to it, case staff
@@ -151,14 +151,8 @@ pub(crate) async fn inbox_items<C: ConnectionTrait>(
         .into_iter()
         .map(|household| (household.id, household.head_name))
         .collect();
-    let village_names: HashMap<String, String> = areas::Entity::find()
-        .filter(areas::Column::Code.is_in(case_rows.values().map(|c| c.village_code.clone())))
-        .all(db)
-        .await
-        .map_err(db_failure)?
-        .into_iter()
-        .map(|area| (area.code, area.name))
-        .collect();
+    let village_names =
+        super::auth::area_names(db, case_rows.values().map(|c| c.village_code.clone())).await?;
     let named: HashMap<i64, String> = complaints::Entity::find()
         .filter(complaints::Column::Id.is_in(rows.iter().filter_map(|r| r.complaint_id)))
         .all(db)

@@ -462,3 +462,28 @@ pub async fn name_words_drift(db: &DatabaseConnection) -> Result<Vec<String>, se
         })
         .collect())
 }
+
+/// A folder of its own for one test's files, removed at the end.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> Result<TempDir, std::io::Error> {
+        let path =
+            std::env::temp_dir().join(format!("slrt-test-files-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path)?;
+        Ok(TempDir(path))
+    }
+
+    /// Writes `bytes` as the file `name` in the folder; answers its path.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
