@@ -148,6 +148,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/lembaga") view={lazy::<groups::Institutions>()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/program") view={lazy::<groups::Programmes>()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={lazy::<groups::Audit>()} ssr=SsrMode::Async />
+                <Route path=path!("/impor") view={lazy::<groups::ImportList>()} ssr=SsrMode::Async />
+                <Route path=path!("/impor/:id") view={lazy::<groups::Import>()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

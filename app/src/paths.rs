@@ -243,3 +243,25 @@ pub fn referral_letter(id: i64) -> String {
 pub fn admin_user(id: i64) -> String {
     format!("{ADMIN_USERS}/{id}")
 }
+
+/// The district's spreadsheet imports: the list and the upload form.
+pub const IMPORTS: &str = "/impor";
+
+/// Where a spreadsheet is posted (a plain multipart form).
+pub const SHEET_UPLOAD: &str = "/impor/unggah";
+
+/// The query naming why an upload was refused (a `SheetImportProblem` code).
+pub const IMPORT_REFUSED: &str = "galat";
+
+/// One upload: its mapping, preview, progress and report.
+pub fn sheet_import(id: i64) -> String {
+    format!("{IMPORTS}/{id}")
+}
+
+/// The rejected rows of an import, as CSV.
+pub const SHEET_REJECTED: &str = "/unduh/impor-ditolak.csv";
+
+/// The rejected rows of import `id`.
+pub fn sheet_rejected(id: i64) -> String {
+    format!("{SHEET_REJECTED}?id={id}")
+}

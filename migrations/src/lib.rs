@@ -22,6 +22,7 @@ mod m20261208_000016_documents;
 mod m20261208_000017_household_duplicates;
 mod m20261209_000018_member_words;
 mod m20261210_000019_registry_neighbourhood;
+mod m20261211_000020_sheet_imports;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000017_household_duplicates::Migration),
             Box::new(m20261209_000018_member_words::Migration),
             Box::new(m20261210_000019_registry_neighbourhood::Migration),
+            Box::new(m20261211_000020_sheet_imports::Migration),
         ]
     }
 }

@@ -105,6 +105,11 @@ pub const ROUTES: &[DownloadRoute] = &[
     },
     DownloadRoute {
         method: "GET",
+        path: app::paths::SHEET_REJECTED,
+        handler: || get(sheet_rejected),
+    },
+    DownloadRoute {
+        method: "GET",
         path: DASHBOARD_CSV,
         handler: || download_route(Download::AreaCsv),
     },
@@ -221,6 +226,50 @@ async fn document(
         }
         Err(error) => error_response(&error),
     }
+}
+
+/// The rejected rows of a spreadsheet import, as CSV, streamed from its
+/// report file (the download is audited).
+async fn sheet_rejected(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Query(query): Query<RecordQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return error_response(&ServiceError::Unauthenticated);
+    };
+    let (name, path) = match state
+        .services
+        .sheet_imports
+        .rejected_rows(&actor, query.id)
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return error_response(&error),
+    };
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(file) => file,
+        Err(error) => {
+            tracing::error!(%error, "cannot open a rejected-rows report");
+            return error_response(&ServiceError::Internal);
+        }
+    };
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut response = (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 /// The signed minutes of a village meeting, as uploaded (the download is audited).

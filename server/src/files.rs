@@ -23,6 +23,10 @@ fn is_hash(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The folder under the files folder where uploaded spreadsheets wait to be
+/// imported (`services::sheet_imports`); the sweep of documents leaves it alone.
+pub const IMPORTS_FOLDER: &str = "imports";
+
 /// The documents folder.
 #[derive(Debug, Clone)]
 pub struct FileStore {
@@ -115,7 +119,7 @@ impl FileStore {
         };
         for folder in folders {
             let folder = folder?;
-            if !folder.file_type()?.is_dir() {
+            if !folder.file_type()?.is_dir() || folder.file_name() == IMPORTS_FOLDER {
                 continue;
             }
             for file in std::fs::read_dir(folder.path())? {

@@ -355,6 +355,127 @@ pub async fn household_document(
     }
 }
 
+/// Where a district's spreadsheet is posted (see `app::paths::SHEET_UPLOAD`).
+pub use app::paths::SHEET_UPLOAD;
+
+/// How long one piece of a spreadsheet upload may take to arrive (a phone on
+/// a weak signal sends slowly, but does not stop for this long).
+const SHEET_CHUNK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Receives a spreadsheet: streamed to disk as it arrives (never held whole
+/// in memory), hashed on the way and cut off past its limit, then handed to
+/// the import service; answers by going to the upload's page, or back to the
+/// imports page with `?galat=<problem>`.
+pub async fn sheet(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    form: Multipart,
+) -> Response {
+    use shared::sheet_import::{SheetImportProblem, StagedSheet};
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to(app::paths::LOGIN).into_response();
+    };
+    let back = |problem: SheetImportProblem| {
+        Redirect::to(&format!(
+            "{}?{}={}",
+            app::paths::IMPORTS,
+            app::paths::IMPORT_REFUSED,
+            problem.code()
+        ))
+        .into_response()
+    };
+    // A role that may never import is refused before a byte is kept.
+    if !shared::access::Action::ImportSpreadsheet.allowed_for(actor.role) {
+        return error_response(&ServiceError::Forbidden);
+    }
+    let folder = state.services.sheet_imports.staging_folder();
+    if let Err(error) = tokio::fs::create_dir_all(&folder).await {
+        tracing::error!(%error, "cannot create the uploads folder");
+        return error_response(&ServiceError::Internal);
+    }
+    let staged = folder.join(format!(".upload-{}.part", uuid::Uuid::new_v4()));
+    let received = receive_sheet(form, &staged).await;
+    let (file_name, sha256, bytes, district) = match received {
+        Ok(received) => received,
+        Err(problem) => {
+            let _ = tokio::fs::remove_file(&staged).await;
+            return back(problem);
+        }
+    };
+    let upload = StagedSheet {
+        path: staged,
+        file_name,
+        sha256,
+        bytes,
+        district,
+    };
+    match state.services.sheet_imports.accept(&actor, upload).await {
+        Ok(id) => Redirect::to(&app::paths::sheet_import(id)).into_response(),
+        Err(ServiceError::Invalid(DomainError::SheetImport { problem })) => back(problem),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// Writes the form's `file` to `staged`: its name as sent, SHA-256, size and
+/// the `district` field; a file past its limit, cut off, or missing is refused.
+async fn receive_sheet(
+    mut form: Multipart,
+    staged: &std::path::Path,
+) -> Result<(String, String, u64, Option<String>), shared::sheet_import::SheetImportProblem> {
+    use sha2::{Digest, Sha256};
+    use shared::sheet_import::{SHEET_MAX_BYTES, SheetImportProblem};
+    use tokio::io::AsyncWriteExt;
+    let mut district = None;
+    let mut file_name = String::new();
+    let mut hasher = Sha256::new();
+    let mut bytes: u64 = 0;
+    let mut got_file = false;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err(SheetImportProblem::Interrupted),
+        };
+        match field.name() {
+            Some("district") => {
+                district = field.text().await.ok().map(|text| text.trim().to_string());
+            }
+            Some("file") => {
+                file_name = field.file_name().unwrap_or_default().to_string();
+                let mut file = tokio::fs::File::create(staged)
+                    .await
+                    .map_err(|_| SheetImportProblem::Interrupted)?;
+                let mut field = field;
+                loop {
+                    let chunk = tokio::time::timeout(SHEET_CHUNK_WAIT, field.chunk()).await;
+                    let chunk = match chunk {
+                        Ok(Ok(Some(chunk))) => chunk,
+                        Ok(Ok(None)) => break,
+                        _ => return Err(SheetImportProblem::Interrupted),
+                    };
+                    bytes += chunk.len() as u64;
+                    if bytes > SHEET_MAX_BYTES as u64 {
+                        return Err(SheetImportProblem::TooLarge);
+                    }
+                    hasher.update(&chunk);
+                    file.write_all(&chunk)
+                        .await
+                        .map_err(|_| SheetImportProblem::Interrupted)?;
+                }
+                file.sync_all()
+                    .await
+                    .map_err(|_| SheetImportProblem::Interrupted)?;
+                got_file = bytes > 0;
+            }
+            _ => {}
+        }
+    }
+    if !got_file {
+        return Err(SheetImportProblem::NoFile);
+    }
+    Ok((file_name, hex::encode(hasher.finalize()), bytes, district))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

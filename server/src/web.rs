@@ -65,7 +65,7 @@ struct Admission {
 
 /// The server functions that save a desk's work (the calls that must not wait
 /// behind lists and renders on a busy day); plain-HTML form posts are saves too.
-const SAVES: [&str; 14] = [
+const SAVES: [&str; 16] = [
     "/api/register_household",
     "/api/open_case",
     "/api/case_action",
@@ -80,6 +80,8 @@ const SAVES: [&str; 14] = [
     "/api/record_civil_match",
     "/api/ratify_batch",
     "/api/submit_batch",
+    "/api/save_sheet_mapping",
+    "/api/confirm_sheet_import",
 ];
 
 /// True for a request that saves: a server function of [`SAVES`], or a form
@@ -318,6 +320,11 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route(
             crate::uploads::MATCH_FILE_UPLOAD,
             post(crate::uploads::match_file),
+        )
+        .route(
+            crate::uploads::SHEET_UPLOAD,
+            // Streamed to disk by the handler within its own limit (`read_whole_body` lets it through).
+            post(crate::uploads::sheet).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             crate::uploads::MEETING_MINUTES_UPLOAD,
@@ -805,6 +812,11 @@ const BODY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 /// inside a handler.
 async fn read_whole_body(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    // A district's spreadsheet may be hundreds of megabytes: its handler
+    // streams it to disk and enforces its own limit and pace.
+    if request.method() == Method::POST && path == crate::uploads::SHEET_UPLOAD {
+        return next.run(request).await;
+    }
     // A meeting's signed minutes may be a phone photo of several megabytes.
     let limit = if crate::uploads::is_minutes_upload(&path) {
         crate::uploads::MINUTES_BODY_LIMIT

@@ -613,12 +613,48 @@ fn matrix() -> Vec<Row> {
             Call::Get,
             Box::new(comparison),
         ),
+        row("/api/sheet_imports", Call::Form, Box::new(importer_list)),
+        row("/api/sheet_import", Call::Form, Box::new(importer_record)),
+        row(
+            "/api/save_sheet_mapping",
+            Call::Form,
+            Box::new(importer_record),
+        ),
+        row(
+            "/api/confirm_sheet_import",
+            Call::Form,
+            Box::new(importer_record),
+        ),
+        row(
+            app::paths::SHEET_REJECTED,
+            Call::Get,
+            Box::new(importer_record),
+        ),
         row("/api/change_password", Call::Form, Box::new(anyone)),
         row("/api/my_sessions", Call::Form, Box::new(anyone)),
         row("/api/page_access", Call::Form, Box::new(admin_anywhere)),
         row("/api/sign_out_everywhere", Call::Form, Box::new(anyone)),
         row("/api/logout", Call::Form, Box::new(anyone)),
     ]
+}
+
+/// The district's SLRT manager and the administrator import the district's
+/// spreadsheets; from outside the district its uploads are left out.
+fn importer_list(role: Role, inside: bool) -> Expect {
+    match (matches!(role, Role::SlrtManager | Role::Admin), inside) {
+        (true, true) => Expect::Ok,
+        (true, false) => Expect::OkWithout(Marker::TargetDistrict),
+        (false, _) => Expect::Refused,
+    }
+}
+
+/// An upload of the district: its manager and administrator only.
+fn importer_record(role: Role, inside: bool) -> Expect {
+    if matches!(role, Role::SlrtManager | Role::Admin) && inside {
+        Expect::Ok
+    } else {
+        Expect::Refused
+    }
 }
 
 /// Where an actor of `role` sits: inside the target's area, or outside it.
@@ -667,6 +703,8 @@ struct Targets {
     document_id: i64,
     no_kk: String,
     programme_id: i64,
+    /// A spreadsheet of the district, imported, with its rejected rows kept.
+    sheet_id: i64,
 }
 
 struct World {
@@ -1055,6 +1093,34 @@ impl World {
                 let batch = self.fresh_batch(n).await?;
                 format!("batch_id={batch}&version=1")
             }
+            "/api/sheet_import" | app::paths::SHEET_REJECTED => format!("id={}", t.sheet_id),
+            "/api/save_sheet_mapping" => {
+                // Reading a fresh upload again: no job starts.
+                let sheet = sheet_of(&self.services, &self.manager, n).await?;
+                serde_urlencoded::to_string([
+                    ("draft[import_id]", sheet.to_string()),
+                    ("draft[version]", "1".to_string()),
+                    ("draft[header_row]", "1".to_string()),
+                    ("draft[intent]", shared::sheet_import::REREAD.to_string()),
+                ])?
+            }
+            "/api/confirm_sheet_import" => {
+                // A fresh upload, checked: confirming starts its import.
+                let sheet = sheet_of(&self.services, &self.manager, n).await?;
+                let mut row: server::entities::sheet_imports::ActiveModel =
+                    server::entities::sheet_imports::Entity::find_by_id(sheet)
+                        .one(&self.db)
+                        .await?
+                        .ok_or("no upload")?
+                        .into();
+                row.state = Set("checked".into());
+                row.fields = Set(Some(
+                    "registry_family_id,source,no_kk,nik,name,relationship,village,address,desil,programmes".into(),
+                ));
+                row.survey = Set(Some(serde_json::to_string(&shared::sheet_import::SheetSurvey::default())?));
+                row.update(&self.db).await?;
+                format!("id={sheet}&version=1")
+            }
             "/api/save_meeting" => {
                 let proposal = self.fresh_proposal(n).await?;
                 let held_on = (Utc::now() - chrono::Duration::days(1)).date_naive();
@@ -1256,6 +1322,31 @@ impl World {
             Marker::HouseholdHead => "Darto Wiryono".to_string(),
         }
     }
+}
+
+/// A registry list of one family (one person per `n`), uploaded into 32.09 by `manager`.
+async fn sheet_of(
+    services: &Services,
+    manager: &Actor,
+    n: u32,
+) -> Result<i64, Box<dyn std::error::Error>> {
+    let content = format!(
+        "id_keluarga,sumber,no_kk,nik,nama,hubungan,kode_wilayah,alamat,desil,program\n\
+         M-{n},dtsen,3209011402150001,320901010185{:04},Warga {n},1,32.09.01.2008,,1,\n",
+        n % 10_000
+    );
+    let folder = services.sheet_imports.staging_folder();
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join(format!(".upload-matrix-{n}.part"));
+    std::fs::write(&path, &content)?;
+    let upload = shared::sheet_import::StagedSheet {
+        path,
+        file_name: format!("daftar-{n}.csv"),
+        sha256: format!("{:064x}", n),
+        bytes: content.len() as u64,
+        district: None,
+    };
+    Ok(services.sheet_imports.accept(manager, upload).await?)
 }
 
 /// The smallest JPEG the portal keeps: a header, a table, a frame, a scan, its end.
@@ -1528,6 +1619,14 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
         Some("32.09"),
     )
     .await?;
+    let sheet_id = sheet_of(&services, &manager, 0).await?;
+    std::fs::write(
+        services
+            .sheet_imports
+            .staging_folder()
+            .join(format!("{sheet_id}.rejected.csv")),
+        "baris,kolom,alasan,reason\n",
+    )?;
     let sent = services
         .households
         .register(&fo, household_request(VILLAGE, 2, "hh-batch")?)
@@ -1573,6 +1672,7 @@ async fn world() -> Result<World, Box<dyn std::error::Error>> {
             document_id,
             no_kk,
             programme_id,
+            sheet_id,
         },
         _files: files,
         password_hash,

@@ -46,6 +46,8 @@ crate::coded_enum! {
         ManageCatalogue = ("manage_catalogue", "Mengelola katalog program", "Manage the programme catalogue"),
         /// Import registry data, areas and holidays.
         ImportData = ("import_data", "Mengimpor data", "Import data"),
+        /// Upload a district's spreadsheets (the registry slice) from the browser, map, check and import them.
+        ImportSpreadsheet = ("import_spreadsheet", "Mengimpor spreadsheet kabupaten/kota", "Import a district's spreadsheets"),
         /// Read the audit log.
         ViewAuditLog = ("view_audit_log", "Melihat log audit", "View the audit log"),
     }
@@ -157,6 +159,9 @@ impl Role {
             A::ManageUsers | A::ManageCatalogue | A::ImportData | A::ViewAuditLog => {
                 self == R::Admin
             }
+            // The district's SLRT manager receives the registry slice and the
+            // villages' lists; the administrator may stand in.
+            A::ImportSpreadsheet => matches!(self, R::Admin | R::SlrtManager),
         }
     }
 }

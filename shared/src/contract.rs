@@ -789,6 +789,50 @@ pub trait DocumentService: Send + Sync {
     ) -> Result<(crate::document::DocumentFormat, String, Vec<u8>), ServiceError>;
 }
 
+/// Spreadsheets a district imports from the browser: upload, mapping (found,
+/// proposed, remembered, corrected), a preview and a check of the whole file,
+/// then the import as a job on the server whose progress and report stay
+/// available. For the district's SLRT manager and the administrator; every
+/// step audited.
+#[async_trait]
+pub trait SheetImportService: Send + Sync {
+    /// The uploads of the actor's district, newest first.
+    async fn list(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<crate::sheet_import::SheetImportRow>, ServiceError>;
+    /// Where the upload handler writes a file as it arrives (the disk the uploads are kept on).
+    fn staging_folder(&self) -> std::path::PathBuf;
+    /// Keeps a file the upload handler wrote to disk; answers its upload's id
+    /// (the same file still waiting to be imported is answered instead).
+    async fn accept(
+        &self,
+        actor: &Actor,
+        upload: crate::sheet_import::StagedSheet,
+    ) -> Result<i64, ServiceError>;
+    /// An upload as its page shows it: the mapping, the preview, the check,
+    /// the progress or the report, by its state.
+    async fn view(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<crate::sheet_import::SheetImportView, ServiceError>;
+    /// Saves the mapping (remembered for the layout) and starts checking the whole file.
+    async fn save_mapping(
+        &self,
+        actor: &Actor,
+        draft: crate::sheet_import::MappingDraft,
+    ) -> Result<(), ServiceError>;
+    /// Starts importing a checked upload (or one whose import failed).
+    async fn confirm(&self, actor: &Actor, id: i64, version: i32) -> Result<(), ServiceError>;
+    /// The rejected rows' report: its name for people and where it is on disk.
+    async fn rejected_rows(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(String, std::path::PathBuf), ServiceError>;
+}
+
 /// Every service of the portal, as one value placed in the request context.
 #[derive(Clone)]
 pub struct Services {
@@ -802,6 +846,7 @@ pub struct Services {
     pub meetings: Arc<dyn MeetingService>,
     pub visits: Arc<dyn VisitService>,
     pub documents: Arc<dyn DocumentService>,
+    pub sheet_imports: Arc<dyn SheetImportService>,
     pub catalogue: Arc<dyn CatalogueService>,
     pub accounts: Arc<dyn AccountService>,
     pub audit: Arc<dyn AuditService>,

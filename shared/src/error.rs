@@ -176,6 +176,10 @@ pub enum DomainError {
     },
     /// A photo is refused (see [`crate::photo`]).
     Photo { problem: crate::photo::PhotoProblem },
+    /// A spreadsheet upload, its mapping or its confirmation is refused (see [`crate::sheet_import`]).
+    SheetImport {
+        problem: crate::sheet_import::SheetImportProblem,
+    },
     /// Households on record are likely the family being registered: it is
     /// saved once the front desk has looked and confirmed a new family.
     LikelyDuplicate { households: usize },
@@ -399,6 +403,7 @@ impl DomainError {
             DomainError::Meeting { .. } => "meeting",
             DomainError::Batch { .. } => "batch",
             DomainError::Photo { .. } => "photo",
+            DomainError::SheetImport { .. } => "sheet_import",
             DomainError::LikelyDuplicate { .. } => "likely_duplicate",
             DomainError::HouseholdMerged { .. } => "household_merged",
             DomainError::Merge { .. } => "merge",
@@ -645,6 +650,7 @@ impl DomainError {
             DomainError::Meeting { problem } => problem.label_id().to_string(),
             DomainError::Batch { problem } => problem.label_id().to_string(),
             DomainError::Photo { problem } => problem.label_id().to_string(),
+            DomainError::SheetImport { problem } => problem.label_id().to_string(),
             DomainError::LikelyDuplicate { households } => format!(
                 "Keluarga ini mungkin sudah tercatat: {households} keluarga dengan anggota yang mirip (nama dan tanggal lahir). Periksa daftarnya: buka keluarga yang sama, atau simpan sebagai keluarga baru bila memang berbeda."
             ),
@@ -866,6 +872,7 @@ impl DomainError {
             DomainError::Meeting { problem } => problem.label_en().to_string(),
             DomainError::Batch { problem } => problem.label_en().to_string(),
             DomainError::Photo { problem } => problem.label_en().to_string(),
+            DomainError::SheetImport { problem } => problem.label_en().to_string(),
             DomainError::LikelyDuplicate { households } => format!(
                 "This family may already be on record: {households} households with members alike (name and birth date). Check the list: open the same family, or save a new one if it really is another."
             ),

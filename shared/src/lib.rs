@@ -50,6 +50,7 @@ pub mod proposal_batch;
 pub mod proposal_change;
 pub mod referral;
 pub mod roles;
+pub mod sheet_import;
 pub mod text;
 pub mod visit;
 pub mod workflow;

@@ -13,6 +13,7 @@ mod intake;
 mod meetings;
 mod proposals;
 mod referrals;
+mod sheet_imports;
 mod visits;
 
 pub use account::*;
@@ -26,6 +27,7 @@ pub use intake::*;
 pub use meetings::*;
 pub use proposals::*;
 pub use referrals::*;
+pub use sheet_imports::*;
 pub use visits::*;
 
 use leptos::prelude::*;

@@ -58,6 +58,9 @@ pub fn SignedInLayout(user: CurrentUser, children: Children) -> impl IntoView {
             "nav-programmes",
         ));
     }
+    if user.role.may(Action::ImportSpreadsheet) {
+        links.push((paths::IMPORTS, tr("Impor", "Import"), "nav-imports"));
+    }
     if user.role.may(Action::ViewAuditLog) {
         links.push((
             paths::ADMIN_AUDIT,

@@ -31,6 +31,7 @@ use crate::pages::dashboard::{ComparisonPage, DashboardPage, DashboardPrintPage}
 use crate::pages::duplicates::{DuplicateListPage, MergePage};
 use crate::pages::editing::{HouseholdEditPage, MemberEditPage};
 use crate::pages::households::{HouseholdListPage, HouseholdPage};
+use crate::pages::imports::{ImportListPage, ImportPage};
 use crate::pages::intake::IntakePage;
 use crate::pages::life_events::LifeEventPage;
 use crate::pages::meetings::{MeetingAgendaPage, MeetingListPage, MeetingPage, NewMeetingPage};
@@ -207,7 +208,7 @@ page_groups! {
         Comparison => ComparisonPage,
         DashboardPrint => DashboardPrintPage,
     }
-    /// Administration: users, catalogue, audit log.
+    /// Administration: users, catalogue, audit log, the district's spreadsheet imports.
     admin / preload_admin {
         Users => UsersPage,
         NewUser => NewUserPage,
@@ -215,5 +216,7 @@ page_groups! {
         Institutions => InstitutionsPage,
         Programmes => ProgrammesPage,
         Audit => AuditPage,
+        ImportList => ImportListPage,
+        Import => ImportPage,
     }
 }

@@ -10,6 +10,7 @@ pub mod editing;
 pub mod groups;
 pub mod home;
 pub mod households;
+pub mod imports;
 pub mod intake;
 pub mod life_events;
 pub mod login;

@@ -31,6 +31,8 @@ pub mod registry_families;
 pub mod registry_imports;
 pub mod registry_people;
 pub mod sessions;
+pub mod sheet_imports;
+pub mod sheet_mappings;
 pub mod user_assignments;
 pub mod users;
 pub mod village_meeting_items;

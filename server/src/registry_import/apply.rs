@@ -141,6 +141,7 @@ pub(super) async fn apply_batch(
             rejected.push(RejectedRow {
                 line: row.line,
                 problems,
+                values: row.values(),
             });
             continue;
         }

@@ -80,6 +80,24 @@ pub(super) struct ValidRow {
     pub(super) relationship: i16,
 }
 
+impl ValidRow {
+    /// The row as stored, in the documented columns' order (NIK and No KK masked).
+    pub(super) fn values(&self) -> Vec<String> {
+        vec![
+            self.registry_id.clone(),
+            self.family.source.clone(),
+            self.kk_masked.clone(),
+            self.nik_masked.clone(),
+            self.name.clone(),
+            self.relationship.to_string(),
+            self.family.village_code.clone(),
+            self.family.address.clone().unwrap_or_default(),
+            self.family.desil.to_string(),
+            self.family.programmes.clone(),
+        ]
+    }
+}
+
 pub(super) enum Checked {
     Valid(Box<ValidRow>),
     Rejected(RejectedRow),
@@ -116,9 +134,11 @@ pub(super) fn check_row(
     family_numbers: &mut FamilyNumbers,
 ) -> Checked {
     if !row.issues.is_empty() {
+        let values = layout.values(&row);
         return Checked::Rejected(RejectedRow {
             line: row.line,
             problems: row.issues,
+            values,
         });
     }
     let mut problems = Vec::new();
@@ -217,6 +237,7 @@ pub(super) fn check_row(
         _ => Checked::Rejected(RejectedRow {
             line: row.line,
             problems,
+            values: layout.values(&row),
         }),
     }
 }

@@ -33,6 +33,7 @@ mod apply;
 mod check;
 mod read;
 mod report;
+mod survey;
 
 use std::fs::File;
 use std::io::Read;
@@ -59,6 +60,7 @@ use apply::{apply_batch, link_households};
 use read::{Batch, produce};
 pub use report::{ImportReport, RejectedRow, RowProblem};
 use report::{ProgressBar, ReportWriter};
+pub use survey::survey;
 
 /// The columns of a registry file, in their documented order.
 pub const COLUMNS: [&str; 10] = shared::proposal_batch::REGISTRY_COLUMNS;
@@ -85,6 +87,10 @@ const MAX_BATCH_ROWS: usize = 2_000;
 
 /// SQLite's page cache for the import's connection, in KiB (see [`Run::execute`]).
 const SQLITE_CACHE_KIB: u32 = 40 * 1024;
+
+/// Rows after which PostgreSQL's statistics of the registry are first
+/// refreshed inside the import; then after twice as many, and so on.
+const ANALYZE_FIRST_ROWS: u64 = 5_000;
 
 /// Rejected rows kept in [`ImportReport::rejected`]; the report file has them all.
 pub const REJECTED_KEPT: usize = 10_000;
@@ -275,8 +281,8 @@ pub async fn import(
 }
 
 /// The sub-districts and villages of `district`, for reading their names.
-async fn area_index(
-    txn: &DatabaseTransaction,
+pub(crate) async fn area_index<C: ConnectionTrait>(
+    txn: &C,
     district: &shared::geo::AreaCode,
 ) -> anyhow::Result<crate::sheets::AreaIndex> {
     let rows: Vec<(String, String, i16)> = areas::Entity::find()
@@ -445,9 +451,20 @@ impl Run {
         };
         let mut bar = ProgressBar::new(&self.options.progress, self.format, self.bytes_total);
         let mut report = ImportReport::default();
+        let postgres = txn.get_database_backend() == DatabaseBackend::Postgres;
+        let mut next_analyze = ANALYZE_FIRST_ROWS;
         while let Some(batch) = receiver.recv().await {
             let batch = batch?;
             report.rows_total += batch.rows.len() as u64;
+            if postgres && report.rows_total >= next_analyze {
+                // The planner sizes the registry by its last statistics: from
+                // an empty or small table it scans whole tables for each
+                // batch's look-ups, which grows with every batch. ANALYZE
+                // inside the transaction counts the rows it has written.
+                txn.execute_unprepared("ANALYZE registry_families, registry_people")
+                    .await?;
+                next_analyze = next_analyze.saturating_mul(2);
+            }
             let rejected = apply_batch(txn, self.import_id, batch.rows, &mut report).await?;
             for row in rejected {
                 if let Some(writer) = report_file.as_deref_mut() {

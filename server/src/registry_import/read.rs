@@ -97,6 +97,20 @@ impl Layout {
         row.fields.get(column).map_or("", |field| field.trim())
     }
 
+    /// The row's documented columns as read, NIK and No KK masked (for the rejected-rows report).
+    pub(super) fn values(&self, row: &RawRow) -> Vec<String> {
+        (0..COLUMNS.len())
+            .map(|column| {
+                let text = self.field(row, column);
+                if column == NIK || column == NO_KK {
+                    shared::sheet_import::masked_sample(text)
+                } else {
+                    text.to_string()
+                }
+            })
+            .collect()
+    }
+
     /// The row's cells as the documented columns' text, with what reading found wrong.
     fn raw_row(&self, row: &Row, areas: Option<&AreaIndex>) -> RawRow {
         let mut issues = Vec::new();

@@ -42,6 +42,9 @@ impl RowProblem {
 pub struct RejectedRow {
     pub line: u64,
     pub problems: Vec<RowProblem>,
+    /// The row's values in the documented columns' order ([`super::COLUMNS`]),
+    /// NIK and No KK masked, so that the office can find and mend the row.
+    pub values: Vec<String>,
 }
 
 /// What an import did.
@@ -75,7 +78,8 @@ impl ImportReport {
     }
 }
 
-/// The rejected-rows report: `baris,kolom,alasan,reason`, one line per problem.
+/// The rejected-rows report: `baris,kolom,alasan,reason` and the row's own
+/// values under the documented columns' names, one line per problem.
 pub(super) struct ReportWriter {
     writer: csv::Writer<BufWriter<File>>,
     path: PathBuf,
@@ -86,8 +90,11 @@ impl ReportWriter {
         let file = File::create(path)
             .with_context(|| format!("cannot create the report {}", path.display()))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+        let header = ["baris", "kolom", "alasan", "reason"]
+            .into_iter()
+            .chain(super::COLUMNS);
         writer
-            .write_record(["baris", "kolom", "alasan", "reason"])
+            .write_record(header)
             .with_context(|| format!("cannot write the report {}", path.display()))?;
         Ok(ReportWriter {
             writer,
@@ -97,14 +104,19 @@ impl ReportWriter {
 
     pub(super) fn write(&mut self, row: &RejectedRow) -> anyhow::Result<()> {
         let line = row.line.to_string();
+        let values = (0..super::COLUMNS.len())
+            .map(|column| row.values.get(column).map_or("", String::as_str));
         for problem in &row.problems {
+            let record = [
+                line.as_str(),
+                problem.field.as_str(),
+                problem.reason_id.as_str(),
+                problem.reason_en.as_str(),
+            ]
+            .into_iter()
+            .chain(values.clone());
             self.writer
-                .write_record([
-                    line.as_str(),
-                    problem.field.as_str(),
-                    problem.reason_id.as_str(),
-                    problem.reason_en.as_str(),
-                ])
+                .write_record(record)
                 .with_context(|| format!("cannot write the report {}", self.path.display()))?;
         }
         Ok(())

@@ -27,6 +27,7 @@ pub mod proposals;
 pub mod referral_inbox;
 pub mod referrals;
 pub mod rows;
+pub mod sheet_imports;
 pub mod spreadsheet;
 pub mod stats;
 pub mod store;
@@ -192,6 +193,11 @@ pub fn build_on(db: store::Store, config: ServiceConfig) -> Services {
         visits: Arc::new(visits::DbVisitService::new(db.clone(), households)),
         documents: Arc::new(documents::DbDocumentService::new(
             db.clone(),
+            config.files.clone(),
+        )),
+        sheet_imports: Arc::new(sheet_imports::DbSheetImportService::new(
+            db.clone(),
+            config.key.clone(),
             config.files.clone(),
         )),
         dashboards: Arc::new(dashboards::DbDashboardService::new(

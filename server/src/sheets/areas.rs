@@ -42,6 +42,7 @@ pub enum AreaMatch {
     CodeNotHere { code: String },
 }
 
+#[derive(Clone)]
 struct Area {
     code: AreaCode,
     name: String,
@@ -50,6 +51,7 @@ struct Area {
 }
 
 /// The sub-districts and villages of one district, for resolving names.
+#[derive(Clone)]
 pub struct AreaIndex {
     district: AreaCode,
     sub_districts: Vec<Area>,

@@ -1,55 +1,7 @@
 //! The fields the portal can import and the names offices give their columns
 //! (aliases), compared after folding case, punctuation and spaces.
 
-shared::coded_enum! {
-    /// What a column holds, as the portal imports it.
-    pub enum Field {
-        /// Not imported.
-        Ignore = ("ignore", "(tidak diimpor)", "(not imported)"),
-        /// The family's id in the registry (ID keluarga DTKS/DTSEN).
-        RegistryFamilyId = ("registry_family_id", "ID keluarga (DTKS/DTSEN)", "Registry family id"),
-        /// The source registry: DTKS or DTSEN.
-        Source = ("source", "Sumber data (DTKS/DTSEN)", "Source registry (DTKS/DTSEN)"),
-        /// No KK, the family card number.
-        NoKk = ("no_kk", "Nomor KK", "Family card number (No KK)"),
-        /// NIK, the person's identity number.
-        Nik = ("nik", "NIK", "NIK (identity number)"),
-        /// The person's name.
-        Name = ("name", "Nama", "Name"),
-        /// The name of the head of the family (on a list of one row per family).
-        HeadName = ("head_name", "Nama kepala keluarga", "Head of family's name"),
-        /// Laki-laki or perempuan.
-        Sex = ("sex", "Jenis kelamin", "Sex"),
-        /// Place of birth.
-        BirthPlace = ("birth_place", "Tempat lahir", "Place of birth"),
-        /// Date of birth.
-        BirthDate = ("birth_date", "Tanggal lahir", "Date of birth"),
-        /// Place and date of birth in one cell (`CIREBON, 12-01-1980`).
-        BirthPlaceDate = ("birth_place_date", "Tempat, tanggal lahir", "Place and date of birth"),
-        /// Relationship to the head of the family (SHDK), number 1–8 or text.
-        Relationship = ("relationship", "Hubungan dengan kepala keluarga (SHDK)", "Relationship to the head (SHDK)"),
-        /// Address below the village (street, house).
-        Address = ("address", "Alamat", "Address"),
-        /// RT number.
-        Rt = ("rt", "RT", "RT"),
-        /// RW number.
-        Rw = ("rw", "RW", "RW"),
-        /// RT and RW in one cell (`001/002`).
-        RtRw = ("rt_rw", "RT/RW", "RT/RW"),
-        /// Dusun or lingkungan.
-        Dusun = ("dusun", "Dusun/lingkungan", "Dusun (hamlet)"),
-        /// The village, by name or Kemendagri code.
-        Village = ("village", "Desa/kelurahan (nama atau kode)", "Village (name or code)"),
-        /// The sub-district, by name or Kemendagri code.
-        SubDistrict = ("sub_district", "Kecamatan (nama atau kode)", "Sub-district (name or code)"),
-        /// The welfare decile, 1 to 10.
-        Desil = ("desil", "Desil", "Welfare decile (desil)"),
-        /// The programmes the family receives.
-        Programmes = ("programmes", "Program bantuan", "Programmes received"),
-        /// A telephone number.
-        Phone = ("phone", "Nomor telepon/HP", "Telephone"),
-    }
-}
+pub use shared::sheet_import::Field;
 
 /// The fields of the registry import's ten documented columns
 /// (`shared::proposal_batch::REGISTRY_COLUMNS`), in their order.

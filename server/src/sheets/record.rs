@@ -267,6 +267,9 @@ pub struct Preview {
     pub mapping: Mapping,
     pub fingerprint: String,
     pub records: Vec<Record>,
+    /// The same rows as the sheet holds them (for showing sample values).
+    #[serde(skip)]
+    pub rows: Vec<Row>,
 }
 
 /// What the caller chose for a preview.
@@ -289,7 +292,7 @@ pub fn preview(
     today: NaiveDate,
 ) -> SheetResult<Preview> {
     let mut book = Workbook::open(path, &options.open)?;
-    let (header, mapping, records) = {
+    let (header, mapping, records, raw) = {
         let mut rows = book.rows()?;
         let header = find_header(&mut rows, options.header_row)?;
         let mapping = match &options.fields {
@@ -297,11 +300,16 @@ pub fn preview(
             None => Mapping::propose(&header),
         };
         let mut records = Vec::with_capacity(options.rows.min(1_000));
+        let mut raw = Vec::with_capacity(options.rows.min(1_000));
         while records.len() < options.rows {
             let Some(row) = rows.next_row()? else { break };
+            if row.number < header.data_start || row.is_blank() {
+                continue;
+            }
             records.push(read_record(&row, &mapping, areas, today));
+            raw.push(row);
         }
-        (header, mapping, records)
+        (header, mapping, records, raw)
     };
     if header.columns.is_empty() {
         return Err(SheetError::HeaderNotFound);
@@ -316,6 +324,7 @@ pub fn preview(
         header,
         mapping,
         records,
+        rows: raw,
     })
 }
 

@@ -1,0 +1,289 @@
+//! Checking and importing an upload in the background: the job outlives the
+//! request (and the page), writes its outcome to `sheet_imports`, and keeps
+//! its progress in memory for the page to show. On SQLite the import's one
+//! transaction holds the database's write lock, so progress is not written
+//! to the database while it runs.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use shared::contract::ServiceError;
+use shared::geo::AreaCode;
+use shared::sheet_import::{SheetImportState, SheetProgress, SheetResult};
+
+use super::super::rows::to_json;
+use super::super::store::Store;
+use super::fields_of;
+use crate::entities::sheet_imports;
+use crate::protect::DataKey;
+use crate::registry_import::{self, ImportOptions, ImportProgress, Progress, Reading};
+
+/// The jobs running in this process and how far each has read.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    running: Mutex<HashMap<i64, SheetProgress>>,
+}
+
+impl Jobs {
+    /// Whether a job of upload `id` runs in this process.
+    pub fn runs(&self, id: i64) -> bool {
+        self.running
+            .lock()
+            .map(|running| running.contains_key(&id))
+            .unwrap_or(false)
+    }
+
+    /// How far the job of upload `id` has read.
+    pub fn progress(&self, id: i64) -> Option<SheetProgress> {
+        self.running
+            .lock()
+            .ok()
+            .and_then(|running| running.get(&id).copied())
+    }
+
+    /// Marks a job of upload `id` as running (before its state is saved, so
+    /// that a page reading it meanwhile does not take it for a lost one).
+    pub fn claim(&self, id: i64) {
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(id, SheetProgress::default());
+        }
+    }
+
+    pub fn release(&self, id: i64) {
+        if let Ok(mut running) = self.running.lock() {
+            running.remove(&id);
+        }
+    }
+
+    fn update(&self, id: i64, read: &ImportProgress) {
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(
+                id,
+                SheetProgress {
+                    rows_read: read.rows_read,
+                    bytes_read: read.bytes_read,
+                    bytes_total: read.bytes_total,
+                },
+            );
+        }
+    }
+}
+
+/// What a job needs.
+#[derive(Clone)]
+pub(super) struct JobContext {
+    pub(super) db: Store,
+    pub(super) key: DataKey,
+    /// The uploads' folder.
+    pub(super) folder: PathBuf,
+    pub(super) jobs: Arc<Jobs>,
+}
+
+impl JobContext {
+    fn progress(&self, id: i64) -> Progress {
+        let jobs = self.jobs.clone();
+        Progress::Callback(Arc::new(move |read: &ImportProgress| {
+            jobs.update(id, read);
+            ControlFlow::Continue(())
+        }))
+    }
+}
+
+/// Why a job stopped when its server did.
+pub(super) fn interrupted() -> (String, String) {
+    (
+        "Pemeriksaan atau impor terhenti karena server dimulai ulang; tidak ada data yang diterapkan. Jalankan lagi.".into(),
+        "Checking or importing stopped because the server was restarted; nothing was applied. Run it again.".into(),
+    )
+}
+
+/// Records that upload `id`'s job failed (`failure` in Indonesian and English); answers the row.
+pub(super) async fn mark_failed(
+    db: &Store,
+    id: i64,
+    failure: &(String, String),
+) -> Result<sheet_imports::Model, ServiceError> {
+    let failure = to_json(failure)?;
+    db.write_one(async |txn| {
+        sheet_imports::Entity::update_many()
+            .col_expr(
+                sheet_imports::Column::State,
+                Expr::value(SheetImportState::Failed.code()),
+            )
+            .col_expr(sheet_imports::Column::Failure, Expr::value(failure))
+            .col_expr(sheet_imports::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(
+                sheet_imports::Column::Version,
+                Expr::col(sheet_imports::Column::Version).add(1),
+            )
+            .filter(sheet_imports::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+        sheet_imports::Entity::find_by_id(id).one(txn).await
+    })
+    .await?
+    .ok_or(ServiceError::NotFound)
+}
+
+/// How the job reads the file: the mapping saved, names of villages within the district.
+fn reading(row: &sheet_imports::Model) -> Reading {
+    Reading {
+        open: super::view::open_options(row),
+        header_row: row.header_row.and_then(|row| u64::try_from(row).ok()),
+        fields: row.fields.as_deref().map(fields_of),
+        district: AreaCode::parse(&row.district_code).ok(),
+    }
+}
+
+/// Saves a finished job's outcome: the new state and what to set with it.
+async fn finish(
+    db: &Store,
+    id: i64,
+    state: SheetImportState,
+    columns: Vec<(sheet_imports::Column, sea_orm::Value)>,
+) -> Result<(), ServiceError> {
+    db.write_one(async |txn| {
+        let mut update = sheet_imports::Entity::update_many()
+            .col_expr(sheet_imports::Column::State, Expr::value(state.code()))
+            .col_expr(sheet_imports::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(
+                sheet_imports::Column::Version,
+                Expr::col(sheet_imports::Column::Version).add(1),
+            );
+        for (column, value) in columns {
+            update = update.col_expr(column, Expr::value(value));
+        }
+        update
+            .filter(sheet_imports::Column::Id.eq(id))
+            .exec(txn)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+/// The reason a job failed, for people: the cause the import gives (in English).
+fn failure_of(error: &anyhow::Error) -> (String, String) {
+    let cause = format!("{error:#}");
+    (
+        format!("Gagal, tidak ada data yang diterapkan. Sebab: {cause}"),
+        format!("Failed; nothing was applied. Cause: {cause}"),
+    )
+}
+
+/// Saves a failure, logging when even that fails.
+async fn record_failure(context: &JobContext, id: i64, failure: (String, String)) {
+    if let Err(error) = mark_failed(&context.db, id, &failure).await {
+        tracing::error!(id, ?error, "cannot record a failed spreadsheet job");
+    }
+}
+
+/// Checks the whole of upload `row` (nothing written) and saves what it found.
+pub(super) fn start_check(context: JobContext, row: sheet_imports::Model) {
+    context.jobs.claim(row.id);
+    tokio::spawn(async move {
+        let id = row.id;
+        let path = context.folder.join(&row.stored_name);
+        let found = registry_import::survey(
+            context.db.connection(),
+            &context.key,
+            &path,
+            reading(&row),
+            context.progress(id),
+        )
+        .await;
+        match found {
+            Ok(survey) => match to_json(&survey) {
+                Ok(json) => {
+                    let saved = finish(
+                        &context.db,
+                        id,
+                        SheetImportState::Checked,
+                        vec![(sheet_imports::Column::Survey, json.into())],
+                    )
+                    .await;
+                    if let Err(error) = saved {
+                        tracing::error!(id, ?error, "cannot save a spreadsheet's check");
+                    }
+                }
+                Err(_) => {
+                    record_failure(
+                        &context,
+                        id,
+                        failure_of(&anyhow::anyhow!("the check could not be saved")),
+                    )
+                    .await
+                }
+            },
+            Err(error) => {
+                tracing::info!(id, error = %format!("{error:#}"), "a spreadsheet's check failed");
+                record_failure(&context, id, failure_of(&error)).await;
+            }
+        }
+        context.jobs.release(id);
+    });
+}
+
+/// Imports upload `row` and saves its outcome; the file is deleted once imported.
+pub(super) fn start_import(context: JobContext, row: sheet_imports::Model, user_id: i64) {
+    context.jobs.claim(row.id);
+    tokio::spawn(async move {
+        let id = row.id;
+        let path = context.folder.join(&row.stored_name);
+        let options = ImportOptions {
+            rejected_report: Some(context.folder.join(format!("{id}.rejected.csv"))),
+            imported_by: Some(user_id),
+            progress: context.progress(id),
+            reading: reading(&row),
+            ..ImportOptions::default()
+        };
+        let done =
+            registry_import::import(context.db.connection(), &context.key, &path, options).await;
+        match done {
+            Ok(report) => {
+                let result = SheetResult {
+                    rows: report.rows_total,
+                    accepted: report.rows_accepted,
+                    rejected: report.rows_rejected,
+                    families: report.families_upserted,
+                    households_linked: report.households_linked,
+                };
+                let saved = match to_json(&result) {
+                    Ok(json) => {
+                        finish(
+                            &context.db,
+                            id,
+                            SheetImportState::Done,
+                            vec![
+                                (sheet_imports::Column::Result, json.into()),
+                                (
+                                    sheet_imports::Column::RegistryImportId,
+                                    report.import_id.into(),
+                                ),
+                            ],
+                        )
+                        .await
+                    }
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = saved {
+                    tracing::error!(id, ?error, "cannot save a spreadsheet's import");
+                }
+                // The file holds whole identity numbers: it is not kept once imported.
+                if let Err(error) = tokio::fs::remove_file(&path).await {
+                    tracing::warn!(id, %error, "cannot delete an imported spreadsheet");
+                }
+            }
+            Err(error) => {
+                tracing::info!(id, error = %format!("{error:#}"), "a spreadsheet's import failed");
+                record_failure(&context, id, failure_of(&error)).await;
+            }
+        }
+        context.jobs.release(id);
+    });
+}

@@ -1,0 +1,522 @@
+//! Spreadsheets imported from the browser (`services::sheet_imports`): an
+//! office's list uploaded, mapped (one column corrected), previewed with its
+//! problems on their cells, checked whole, confirmed, imported by a job on
+//! the server, its rejected rows downloaded; the mapping remembered for the
+//! next file of the same layout; the same file recognised; other districts
+//! and roles refused; a job lost with its server failed and run again.
+//! Every NIK and No KK here is synthetic (made-up serials in 32.09.01).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TempDir, TestResult, actor, data_key, database_with_areas};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use server::entities::{registry_people, sheet_imports};
+use server::services::{ServiceConfig, build};
+use sha2::{Digest, Sha256};
+use shared::contract::{Actor, ServiceError, Services};
+use shared::roles::Role;
+use shared::sheet_import::{
+    Field, MappingDraft, SheetImportProblem, SheetImportState, SheetImportView, StagedSheet,
+};
+
+/// A synthetic NIK issued in 32.09.01: born in January 1985, serial `serial`.
+fn nik(serial: u16) -> String {
+    format!("320901{:02}0185{serial:04}", 1 + serial % 28)
+}
+
+/// A synthetic No KK issued in 32.09.01.
+fn kk(serial: u16) -> String {
+    format!("320901140215{serial:04}")
+}
+
+/// A district's list as an office keeps it: a title row, the header with the
+/// office's names (the relationship under a name the portal does not know),
+/// a row numbering the columns, `;` between fields. Six people in three
+/// families; one village misspelt, one NIK as Excel writes a number.
+fn office_list() -> Vec<u8> {
+    let mut text = String::from(
+        "DATA DTSEN KABUPATEN CIREBON 2026;;;;;;;;;\r\n\
+         NO;ID DTSEN;SUMBER;NO KK;NIK;NAMA;KEDUDUKAN;DESA;DESIL;KET\r\n\
+         1;2;3;4;5;6;7;8;9;10\r\n",
+    );
+    let rows = [
+        ("K-1", 1, nik(1), "Darsono", "1", "Waled Desa", "1"),
+        ("K-1", 1, nik(2), "Sunarti", "2", "Waled Desa", "1"),
+        ("K-2", 2, nik(3), "Carma", "1", "Jatiseeng", "2"),
+        (
+            "K-2",
+            2,
+            "3,20901E+15".to_string(),
+            "Wasini",
+            "2",
+            "Jatiseeng",
+            "2",
+        ),
+        ("K-3", 3, nik(5), "Tarmidi", "1", "Waled Kota", "3"),
+        ("K-4", 4, nik(6), "Rasinah", "1", "Jatisseng", "3"),
+    ];
+    for (number, (family, kk_serial, nik, name, shdk, village, desil)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{};{family};DTSEN;{};{nik};{name};{shdk};{village};{desil};-\r\n",
+            number + 1,
+            kk(*kk_serial)
+        ));
+    }
+    text.into_bytes()
+}
+
+struct Desk {
+    db: DatabaseConnection,
+    services: Services,
+    _files: TempDir,
+}
+
+async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
+    let db = database_with_areas().await?;
+    let files = TempDir::new()?;
+    let mut config = ServiceConfig::with_key(data_key());
+    config.files = server::files::FileStore::new(files.0.clone());
+    let services = build(db.clone(), config);
+    Ok(Desk {
+        db,
+        services,
+        _files: files,
+    })
+}
+
+/// Writes `bytes` where the upload handler would, as it would.
+fn staged(services: &Services, name: &str, bytes: &[u8]) -> std::io::Result<StagedSheet> {
+    let folder = services.sheet_imports.staging_folder();
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join(format!(".upload-{}.part", uuid::Uuid::new_v4()));
+    std::fs::write(&path, bytes)?;
+    Ok(StagedSheet {
+        path,
+        file_name: name.to_string(),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        bytes: bytes.len() as u64,
+        district: None,
+    })
+}
+
+/// The upload's page once its job has ended (a job runs in the background).
+async fn settled(
+    services: &Services,
+    who: &Actor,
+    id: i64,
+) -> Result<SheetImportView, ServiceError> {
+    for _ in 0..600 {
+        let view = services.sheet_imports.view(who, id).await?;
+        if !view.state.running() {
+            return Ok(view);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    services.sheet_imports.view(who, id).await
+}
+
+/// The mapping form as the page sends it: the fields shown, with `changes`.
+fn mapping_of(view: &SheetImportView, changes: &[(usize, Field)]) -> MappingDraft {
+    MappingDraft {
+        import_id: view.id,
+        version: view.version,
+        header_row: view
+            .header_row
+            .map(|row| row.to_string())
+            .unwrap_or_default(),
+        sheet: String::new(),
+        encoding: String::new(),
+        fields: view
+            .columns
+            .iter()
+            .map(|column| {
+                changes
+                    .iter()
+                    .find(|(index, _)| *index == column.index)
+                    .map_or(column.field, |(_, field)| *field)
+                    .code()
+                    .to_string()
+            })
+            .collect(),
+        intent: String::new(),
+    }
+}
+
+fn refusal(problem: SheetImportProblem) -> ServiceError {
+    ServiceError::Invalid(problem.into())
+}
+
+#[tokio::test]
+async fn an_office_list_goes_from_upload_to_import_and_its_rejected_rows_download() -> TestResult {
+    common::show_server_log();
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = actor(
+        &desk.db,
+        services,
+        "manajer",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    let list = office_list();
+
+    let id = services
+        .sheet_imports
+        .accept(&manager, staged(services, "DTSEN Cirebon.csv", &list)?)
+        .await?;
+    // The same file sent again while it waits is the same upload.
+    let again = services
+        .sheet_imports
+        .accept(&manager, staged(services, "salinan.csv", &list)?)
+        .await?;
+    assert_eq!(again, id);
+
+    // The mapping step: the header found below the title, the numbering row
+    // skipped, the office's names mapped, the unknown one left for the user.
+    let view = services.sheet_imports.view(&manager, id).await?;
+    assert_eq!(view.state, SheetImportState::Uploaded);
+    assert_eq!(view.header_row, Some(2));
+    assert!(view.kind.contains("CSV"), "{}", view.kind);
+    let fields: Vec<Field> = view.columns.iter().map(|column| column.field).collect();
+    assert_eq!(
+        fields,
+        [
+            Field::Ignore,
+            Field::RegistryFamilyId,
+            Field::Source,
+            Field::NoKk,
+            Field::Nik,
+            Field::Name,
+            Field::Ignore,
+            Field::Village,
+            Field::Desil,
+            Field::Ignore,
+        ]
+    );
+    // Samples never show a whole identity number.
+    let nik_samples = &view.columns[4].samples;
+    assert_eq!(
+        nik_samples.first().map(String::as_str),
+        Some("320901********01")
+    );
+    assert!(
+        !view
+            .columns
+            .iter()
+            .flat_map(|c| &c.samples)
+            .any(|s| s.contains(&nik(1)))
+    );
+    // The preview: six rows, the misspelt village and the NIK as a number marked.
+    assert_eq!(view.preview.len(), 6);
+    let village = view
+        .preview_fields
+        .iter()
+        .position(|f| *f == Field::Village);
+    let nik_column = view.preview_fields.iter().position(|f| *f == Field::Nik);
+    let problem_at = |row: usize, column: Option<usize>| {
+        column
+            .and_then(|column| view.preview.get(row)?.cells.get(column)?.problem_id.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        problem_at(5, village).contains("Jatiseeng"),
+        "{}",
+        problem_at(5, village)
+    );
+    assert!(
+        problem_at(3, nik_column).contains("Excel"),
+        "{}",
+        problem_at(3, nik_column)
+    );
+    assert_eq!(problem_at(0, village), "");
+    assert_eq!(
+        view.preview[0].cells[village.unwrap_or(0)].text,
+        "32.09.01.2008"
+    );
+
+    // The relationship has no column yet: refused, nothing started.
+    assert_eq!(
+        services
+            .sheet_imports
+            .save_mapping(&manager, mapping_of(&view, &[]))
+            .await,
+        Err(refusal(SheetImportProblem::FieldMissing))
+    );
+    // One column corrected: the check of the whole file runs.
+    services
+        .sheet_imports
+        .save_mapping(&manager, mapping_of(&view, &[(6, Field::Relationship)]))
+        .await?;
+    let checked = settled(services, &manager, id).await?;
+    assert_eq!(
+        checked.state,
+        SheetImportState::Checked,
+        "{:?}",
+        checked.failure
+    );
+    let survey = checked.survey.ok_or("no check")?;
+    assert_eq!(
+        (
+            survey.rows,
+            survey.valid,
+            survey.invalid,
+            survey.families,
+            survey.known_families
+        ),
+        (6, 4, 2, 3, 0)
+    );
+    assert_eq!(checked.columns[6].field, Field::Relationship);
+    // Nothing was written by the check.
+    assert_eq!(registry_people::Entity::find().count(&desk.db).await?, 0);
+
+    // A confirmation from a stale page is refused; the current one imports.
+    assert_eq!(
+        services
+            .sheet_imports
+            .confirm(&manager, id, view.version)
+            .await,
+        Err(ServiceError::Conflict)
+    );
+    services
+        .sheet_imports
+        .confirm(&manager, id, checked.version)
+        .await?;
+    let done = settled(services, &manager, id).await?;
+    assert_eq!(done.state, SheetImportState::Done, "{:?}", done.failure);
+    let result = done.result.ok_or("no result")?;
+    assert_eq!(
+        (
+            result.rows,
+            result.accepted,
+            result.rejected,
+            result.families
+        ),
+        (6, 4, 2, 3)
+    );
+    assert_eq!(registry_people::Entity::find().count(&desk.db).await?, 4);
+    assert!(done.rejected_report);
+
+    // The rejected rows: line, column, reason and the row's own values, NIK masked.
+    let (name, path) = services.sheet_imports.rejected_rows(&manager, id).await?;
+    assert!(name.ends_with(".csv"));
+    let report = std::fs::read_to_string(&path)?;
+    let lines: Vec<&str> = report.lines().collect();
+    assert!(
+        lines[0].starts_with("baris,kolom,alasan,reason,id_keluarga,sumber,no_kk,nik,nama"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 3, "{report}");
+    assert!(lines[1].starts_with("7,NIK,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("9,DESA,"), "{}", lines[2]);
+    assert!(
+        lines[2].contains("K-4") && lines[2].contains("Rasinah"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        !report.contains(&nik(6)) && report.contains("320901********06"),
+        "{report}"
+    );
+    // The file itself (whole NIKs) is not kept once imported.
+    let stored = sheet_imports::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("row")?;
+    let kept = services
+        .sheet_imports
+        .staging_folder()
+        .join(&stored.stored_name);
+    assert!(!kept.exists());
+
+    // Next month's file of the same layout: recognised as the same file, its
+    // mapping remembered (the corrected column included).
+    let next = services
+        .sheet_imports
+        .accept(
+            &manager,
+            staged(services, "DTSEN Cirebon Januari.csv", &list)?,
+        )
+        .await?;
+    assert_ne!(next, id);
+    let view = services.sheet_imports.view(&manager, next).await?;
+    assert_eq!(
+        view.same_file.map(|(earlier, _, state)| (earlier, state)),
+        Some((id, SheetImportState::Done))
+    );
+    assert!(view.remembered);
+    assert_eq!(view.columns[6].field, Field::Relationship);
+
+    // Reading again with another header row (a wrong one here) shows that
+    // row's cells as the columns, proposed anew; row 2 again brings the
+    // remembered mapping back.
+    let mut reread = mapping_of(&view, &[]);
+    reread.header_row = "1".into();
+    reread.intent = shared::sheet_import::REREAD.into();
+    services
+        .sheet_imports
+        .save_mapping(&manager, reread)
+        .await?;
+    let wrong = services.sheet_imports.view(&manager, next).await?;
+    assert_eq!(
+        (wrong.state, wrong.header_row, wrong.remembered),
+        (SheetImportState::Uploaded, Some(1), false)
+    );
+    assert_eq!(wrong.columns[0].header, "DATA DTSEN KABUPATEN CIREBON 2026");
+    let mut back = mapping_of(&wrong, &[]);
+    back.header_row = "2".into();
+    back.intent = shared::sheet_import::REREAD.into();
+    services.sheet_imports.save_mapping(&manager, back).await?;
+    let right = services.sheet_imports.view(&manager, next).await?;
+    assert!(right.remembered);
+    assert_eq!(right.columns[6].field, Field::Relationship);
+    Ok(())
+}
+
+#[tokio::test]
+async fn other_districts_and_roles_are_refused() -> TestResult {
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = actor(
+        &desk.db,
+        services,
+        "manajer",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    let elsewhere = actor(
+        &desk.db,
+        services,
+        "manajer.lain",
+        Role::SlrtManager,
+        Some("33.04"),
+    )
+    .await?;
+    let front = actor(
+        &desk.db,
+        services,
+        "fo",
+        Role::FrontOffice,
+        Some("32.09.01.2008"),
+    )
+    .await?;
+    let village_admin = actor(
+        &desk.db,
+        services,
+        "admin.desa",
+        Role::Admin,
+        Some("32.09.01"),
+    )
+    .await?;
+    let national = actor(&desk.db, services, "admin.pusat", Role::Admin, None).await?;
+    let id = services
+        .sheet_imports
+        .accept(&manager, staged(services, "daftar.csv", &office_list())?)
+        .await?;
+    for who in [&elsewhere, &front] {
+        assert_eq!(
+            services.sheet_imports.view(who, id).await.err(),
+            Some(ServiceError::Forbidden)
+        );
+        assert_eq!(
+            services.sheet_imports.rejected_rows(who, id).await.err(),
+            Some(ServiceError::Forbidden)
+        );
+    }
+    assert_eq!(
+        services.sheet_imports.list(&front).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert!(services.sheet_imports.list(&elsewhere).await?.is_empty());
+    assert_eq!(services.sheet_imports.list(&manager).await?.len(), 1);
+    // Below a district nobody imports for it; above it, the district is named.
+    let upload = staged(services, "daftar.csv", &office_list())?;
+    let kept = upload.path.clone();
+    assert_eq!(
+        services
+            .sheet_imports
+            .accept(&village_admin, upload)
+            .await
+            .err(),
+        Some(ServiceError::Forbidden)
+    );
+    assert!(!kept.exists(), "a refused upload is not kept");
+    assert_eq!(
+        services
+            .sheet_imports
+            .accept(&national, staged(services, "daftar.csv", &office_list())?)
+            .await
+            .err(),
+        Some(refusal(SheetImportProblem::DistrictInvalid))
+    );
+    let mut named = staged(services, "daftar-33.csv", &office_list())?;
+    named.district = Some("33.04".into());
+    let other = services.sheet_imports.accept(&national, named).await?;
+    assert_eq!(
+        services
+            .sheet_imports
+            .view(&national, other)
+            .await?
+            .district_code,
+        "33.04"
+    );
+    assert_eq!(
+        services.sheet_imports.view(&manager, other).await.err(),
+        Some(ServiceError::Forbidden)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_job_lost_with_its_server_fails_and_runs_again() -> TestResult {
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = actor(
+        &desk.db,
+        services,
+        "manajer",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    let id = services
+        .sheet_imports
+        .accept(&manager, staged(services, "daftar.csv", &office_list())?)
+        .await?;
+    let view = services.sheet_imports.view(&manager, id).await?;
+    services
+        .sheet_imports
+        .save_mapping(&manager, mapping_of(&view, &[(6, Field::Relationship)]))
+        .await?;
+    let checked = settled(services, &manager, id).await?;
+    // As if the server had stopped in the middle of the import: the row says
+    // importing, no job of this process runs it.
+    let mut row: sheet_imports::ActiveModel = sheet_imports::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("row")?
+        .into();
+    row.state = Set(SheetImportState::Importing.code().to_string());
+    sheet_imports::Entity::update(row).exec(&desk.db).await?;
+    let lost = services.sheet_imports.view(&manager, id).await?;
+    assert_eq!(lost.state, SheetImportState::Failed);
+    assert!(
+        lost.failure
+            .is_some_and(|(id_text, _)| id_text.contains("dimulai ulang"))
+    );
+    assert_eq!(registry_people::Entity::find().count(&desk.db).await?, 0);
+    // It runs again from where it stood: checked, confirmed, imported.
+    assert!(lost.version > checked.version);
+    services
+        .sheet_imports
+        .confirm(&manager, id, lost.version)
+        .await?;
+    let done = settled(services, &manager, id).await?;
+    assert_eq!(done.state, SheetImportState::Done, "{:?}", done.failure);
+    assert_eq!(registry_people::Entity::find().count(&desk.db).await?, 4);
+    Ok(())
+}
