@@ -520,3 +520,155 @@ async fn a_job_lost_with_its_server_fails_and_runs_again() -> TestResult {
     assert_eq!(registry_people::Entity::find().count(&desk.db).await?, 4);
     Ok(())
 }
+
+/// A district's slice as a by-name-by-address workbook written by openpyxl
+/// (`tests/fixtures/sheets/make_fixtures.py`): title rows, a numbering row,
+/// the office's column names, RT, RW and dusun apart, a NIK kept as a number
+/// and a misspelt village.
+#[tokio::test]
+async fn a_bnba_workbook_from_another_program_maps_checks_and_imports() -> TestResult {
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = actor(
+        &desk.db,
+        services,
+        "manajer",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    let book = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sheets/dtsen-bnba.xlsx"),
+    )?;
+    let id = services
+        .sheet_imports
+        .accept(&manager, staged(services, "DTSEN BNBA.xlsx", &book)?)
+        .await?;
+    let view = services.sheet_imports.view(&manager, id).await?;
+    assert_eq!(view.header_row, Some(4));
+    assert!(view.kind.contains(".xlsx"), "{}", view.kind);
+    let relationship = view
+        .columns
+        .iter()
+        .position(|column| column.header == "KEDUDUKAN DLM KELUARGA")
+        .ok_or("no relationship column")?;
+    assert_eq!(view.columns[relationship].field, Field::Ignore);
+    for (header, field) in [
+        ("ID DTSEN", Field::RegistryFamilyId),
+        ("NO. KK", Field::NoKk),
+        ("DESA/KELURAHAN", Field::Village),
+        ("KECAMATAN", Field::SubDistrict),
+        ("RT", Field::Rt),
+        ("DUSUN", Field::Dusun),
+        ("PROGRAM BANTUAN", Field::Programmes),
+    ] {
+        let column = view.columns.iter().find(|column| column.header == header);
+        assert_eq!(column.map(|column| column.field), Some(field), "{header}");
+    }
+    assert_eq!(view.preview.len(), 8);
+    let problems: Vec<u64> = view
+        .preview
+        .iter()
+        .filter(|row| row.cells.iter().any(|cell| cell.problem_id.is_some()))
+        .map(|row| row.line)
+        .collect();
+    assert_eq!(
+        problems,
+        [10, 13],
+        "the NIK kept as a number, the misspelt village"
+    );
+
+    services
+        .sheet_imports
+        .save_mapping(
+            &manager,
+            mapping_of(&view, &[(relationship, Field::Relationship)]),
+        )
+        .await?;
+    let checked = settled(services, &manager, id).await?;
+    let survey = checked.survey.ok_or("no check")?;
+    assert_eq!(
+        (survey.rows, survey.valid, survey.invalid, survey.families),
+        (8, 6, 2, 3)
+    );
+    services
+        .sheet_imports
+        .confirm(&manager, id, checked.version)
+        .await?;
+    let done = settled(services, &manager, id).await?;
+    let result = done.result.ok_or("no result")?;
+    assert_eq!(
+        (result.accepted, result.rejected, result.families),
+        (6, 2, 3)
+    );
+    let family = server::entities::registry_families::Entity::find_by_id("D-101".to_string())
+        .one(&desk.db)
+        .await?
+        .ok_or("D-101 not imported")?;
+    assert_eq!(
+        (
+            family.village_code.as_str(),
+            family.rt.as_deref(),
+            family.rw.as_deref(),
+            family.dusun.as_deref(),
+            family.desil
+        ),
+        ("32.09.01.2008", Some("001"), Some("002"), Some("Kliwon"), 1)
+    );
+    Ok(())
+}
+
+/// An upload nobody imports loses its file (whole NIKs) after 72 hours; a
+/// partial file of an upload cut off on the way goes after a day.
+#[tokio::test]
+async fn unused_uploads_lose_their_files() -> TestResult {
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = actor(
+        &desk.db,
+        services,
+        "manajer",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    let id = services
+        .sheet_imports
+        .accept(&manager, staged(services, "daftar.csv", &office_list())?)
+        .await?;
+    let row = sheet_imports::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("row")?;
+    let folder = services.sheet_imports.staging_folder();
+    let kept = folder.join(&row.stored_name);
+    let partial = folder.join(".upload-cut.part");
+    std::fs::write(&partial, b"id_keluarga,sumber")?;
+    assert!(kept.exists());
+    let store = server::services::store::Store::new(desk.db.clone());
+    let files = server::files::FileStore::new(folder.parent().ok_or("folder")?.to_path_buf());
+
+    // A day later: nothing is old enough yet.
+    let soon = chrono::Utc::now() + chrono::Duration::hours(1);
+    assert_eq!(
+        server::services::housekeeping::sweep_uploads(&store, &files, soon).await?,
+        0
+    );
+    assert!(kept.exists() && partial.exists());
+
+    let later = chrono::Utc::now() + chrono::Duration::hours(73);
+    assert_eq!(
+        server::services::housekeeping::sweep_uploads(&store, &files, later).await?,
+        2
+    );
+    assert!(!kept.exists() && !partial.exists());
+    let view = services.sheet_imports.view(&manager, id).await?;
+    assert_eq!(view.state, SheetImportState::Failed);
+    assert!(
+        view.failure
+            .is_some_and(|(text, _)| text.contains("72 jam"))
+    );
+    assert!(view.survey.is_none() && view.columns.is_empty());
+    Ok(())
+}

@@ -176,7 +176,11 @@ fn UploadView(
     let may_confirm = upload.survey.is_some()
         && matches!(state, SheetImportState::Checked | SheetImportState::Failed)
         && !upload.columns.is_empty();
-    let size = format!("{:.1} MB", upload.file_bytes as f64 / (1024.0 * 1024.0));
+    let size = if upload.file_bytes < 1024 * 1024 {
+        format!("{} KB", upload.file_bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", upload.file_bytes as f64 / (1024.0 * 1024.0))
+    };
     let same_file = upload.same_file.map(|(earlier, at, earlier_state)| {
         view! {
             <p class="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="import-same-file">
@@ -315,7 +319,7 @@ fn MappingForm(upload: SheetImportView, save: ServerAction<SaveSheetMapping>) ->
                 <button type="submit" name="draft[intent]" value=REREAD class=BUTTON_QUIET data-testid="import-reread">{tr("Baca ulang berkas", "Read the file again")}</button>
             </div>
             {has_columns.then(|| view! {
-                <div class="overflow-x-auto">
+                <div class="overflow-x-auto" tabindex="0" role="region" aria-label=tr("Kolom berkas, dapat digeser", "The file's columns, scrollable")>
                     <table class=TABLE data-testid="import-columns">
                         <thead><tr>
                             <th class=TH>{tr("Kolom", "Column")}</th>
@@ -346,7 +350,7 @@ fn ColumnRow(column: SheetColumn) -> impl IntoView {
     let select_id = format!("import-field-{}", column.index);
     let chosen = column.field;
     view! {
-        <tr data-testid="import-column" data-letter=column.letter.clone()>
+        <tr data-testid="import-column" data-letter=column.letter.clone() data-header=column.header.clone()>
             <td class=TD>{column.letter.clone()}</td>
             <td class=format!("{TD} break-words font-medium")><label for=select_id.clone()>{column.header.clone()}</label></td>
             <td class=format!("{TD} break-all text-xs text-slate-600")>{column.samples.join(" · ")}</td>
@@ -369,7 +373,7 @@ fn PreviewTable(fields: Vec<Field>, rows: Vec<PreviewRow>) -> impl IntoView {
     view! {
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4">
             <h2 class="mb-2 font-semibold">{format!("{} ({} {})", tr("Pratinjau", "Preview"), rows.len(), tr("baris pertama", "first rows"))}</h2>
-            <div class="overflow-x-auto">
+            <div class="overflow-x-auto" tabindex="0" role="region" aria-label=tr("Pratinjau, dapat digeser", "Preview, scrollable")>
                 <table class=TABLE data-testid="import-preview">
                     <thead><tr>
                         <th class=TH>{tr("Baris", "Row")}</th>

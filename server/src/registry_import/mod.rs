@@ -390,7 +390,18 @@ impl Run {
             Some(path) => Some(ReportWriter::create(path)?),
             None => None,
         };
-        let txn = db.begin().await?;
+        // On SQLite the transaction takes the write lock at once: begun
+        // deferred, its first write would fail if another connection wrote
+        // after its first read (a snapshot too old to write from).
+        let txn = if db.get_database_backend() == DatabaseBackend::Sqlite {
+            db.begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..sea_orm::TransactionOptions::default()
+            })
+            .await?
+        } else {
+            db.begin().await?
+        };
         if txn.get_database_backend() == DatabaseBackend::Sqlite {
             // The import's indexes are keyed by hashes, so their pages are
             // touched at random: with SQLite's default 2 MB page cache, pages

@@ -234,6 +234,95 @@ pub async fn sweep_documents(
     })
 }
 
+/// How long an interrupted upload's partial file is left alone (it may still be arriving).
+pub const PARTIAL_UPLOAD_GRACE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Spreadsheets hold whole identity numbers: an upload nobody imported within
+/// [`shared::sheet_import::UNUSED_UPLOAD_HOURS`] of its last step loses its
+/// file (its row says why), and files of uploads cut off on the way go after
+/// [`PARTIAL_UPLOAD_GRACE`]. Answers the files deleted.
+pub async fn sweep_uploads(
+    store: &Store,
+    files: &FileStore,
+    now: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    use crate::entities::sheet_imports;
+    use sea_orm::sea_query::Expr;
+    use shared::sheet_import::{SheetImportState, UNUSED_UPLOAD_HOURS};
+    let folder = files.dir().join(crate::files::IMPORTS_FOLDER);
+    let stale = now - chrono::Duration::hours(UNUSED_UPLOAD_HOURS);
+    let waiting = sheet_imports::Entity::find()
+        .filter(sheet_imports::Column::State.is_in([
+            SheetImportState::Uploaded.code(),
+            SheetImportState::Checked.code(),
+            SheetImportState::Failed.code(),
+        ]))
+        .filter(sheet_imports::Column::UpdatedAt.lt(stale))
+        .all(store.connection())
+        .await
+        .map_err(super::db_failure)?;
+    let mut deleted = 0;
+    let failure = serde_json::to_string(&(
+        format!(
+            "Berkas dihapus karena tidak diimpor dalam {UNUSED_UPLOAD_HOURS} jam (berisi NIK lengkap). Unggah lagi bila masih diperlukan."
+        ),
+        format!(
+            "The file was deleted: it was not imported within {UNUSED_UPLOAD_HOURS} hours (it holds whole NIKs). Upload it again if still needed."
+        ),
+    ))
+    .map_err(|_| ServiceError::Internal)?;
+    for row in waiting {
+        let path = folder.join(&row.stored_name);
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => deleted += 1,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                tracing::warn!(%error, "an unused upload could not be deleted");
+                continue;
+            }
+        }
+        let failure = failure.clone();
+        store
+            .write_one(async |txn| {
+                sheet_imports::Entity::update_many()
+                    .col_expr(
+                        sheet_imports::Column::State,
+                        Expr::value(SheetImportState::Failed.code()),
+                    )
+                    .col_expr(sheet_imports::Column::Failure, Expr::value(failure))
+                    .col_expr(
+                        sheet_imports::Column::Survey,
+                        Expr::value(Option::<String>::None),
+                    )
+                    .col_expr(sheet_imports::Column::UpdatedAt, Expr::value(now))
+                    .filter(sheet_imports::Column::Id.eq(row.id))
+                    .filter(sheet_imports::Column::Version.eq(row.version))
+                    .exec(txn)
+                    .await
+                    .map(|_| ())
+            })
+            .await?;
+    }
+    let partial_before = std::time::SystemTime::from(before(now, PARTIAL_UPLOAD_GRACE));
+    if let Ok(mut entries) = tokio::fs::read_dir(&folder).await {
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let old = entry
+                .metadata()
+                .await
+                .and_then(|meta| meta.modified())
+                .is_ok_and(|modified| modified < partial_before);
+            if name.starts_with(".upload-")
+                && old
+                && tokio::fs::remove_file(entry.path()).await.is_ok()
+            {
+                deleted += 1;
+            }
+        }
+    }
+    Ok(deleted)
+}
+
 /// Sweeps every [`SWEEP_EVERY`] for as long as the server runs (the first sweep at start).
 pub fn spawn(store: Store, policy: SessionPolicy, files: FileStore) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -257,6 +346,10 @@ pub fn spawn(store: Store, policy: SessionPolicy, files: FileStore) -> tokio::ta
                     "housekeeping: documents of deleted records deleted"
                 ),
                 Err(error) => tracing::warn!(%error, "document sweep failed; trying again later"),
+            }
+            match sweep_uploads(&store, &files, Utc::now()).await {
+                Ok(files) => tracing::info!(files, "housekeeping: unused uploads deleted"),
+                Err(error) => tracing::warn!(%error, "upload sweep failed; trying again later"),
             }
         }
     })

@@ -80,6 +80,15 @@ impl Store {
         &self.conn
     }
 
+    /// Waits for the turn to write (on SQLite; nothing to wait for on
+    /// PostgreSQL) and holds it until the answer is dropped, for a long write
+    /// that runs its own transaction (a registry import): the saves behind it
+    /// wait their turn instead of meeting a locked database.
+    pub async fn long_write_turn(&self) -> Option<OwnedSemaphorePermit> {
+        let queue = self.writes.as_ref()?;
+        queue.clone().acquire_owned().await.ok()
+    }
+
     /// Begins a write transaction once it is this request's turn. Dropping the
     /// transaction without committing rolls it back and passes the turn on.
     pub async fn write(&self) -> Result<WriteTx, ServiceError> {
