@@ -438,9 +438,19 @@ async fn receive_sheet(
         };
         match field.name() {
             Some("district") => {
-                district = field.text().await.ok().map(|text| text.trim().to_string());
+                // A district code is a few characters: more is not read.
+                let mut field = field;
+                let mut text = Vec::new();
+                while let Ok(Some(chunk)) = field.chunk().await {
+                    text.extend_from_slice(&chunk);
+                    if text.len() > 32 {
+                        return Err(SheetImportProblem::DistrictInvalid);
+                    }
+                }
+                district = Some(String::from_utf8_lossy(&text).trim().to_string());
             }
-            Some("file") => {
+            // One file per upload: a second part is not read.
+            Some("file") if !got_file => {
                 file_name = field.file_name().unwrap_or_default().to_string();
                 let mut file = tokio::fs::File::create(staged)
                     .await

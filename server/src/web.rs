@@ -65,7 +65,7 @@ struct Admission {
 
 /// The server functions that save a desk's work (the calls that must not wait
 /// behind lists and renders on a busy day); plain-HTML form posts are saves too.
-const SAVES: [&str; 16] = [
+const SAVES: [&str; 14] = [
     "/api/register_household",
     "/api/open_case",
     "/api/case_action",
@@ -80,8 +80,6 @@ const SAVES: [&str; 16] = [
     "/api/record_civil_match",
     "/api/ratify_batch",
     "/api/submit_batch",
-    "/api/save_sheet_mapping",
-    "/api/confirm_sheet_import",
 ];
 
 /// True for a request that saves: a server function of [`SAVES`], or a form

@@ -672,3 +672,93 @@ async fn unused_uploads_lose_their_files() -> TestResult {
     assert!(view.survey.is_none() && view.columns.is_empty());
     Ok(())
 }
+
+/// An import for one district keeps to it: a row of a village elsewhere, or
+/// of a family the registry keeps in another district, is rejected and the
+/// other district's family left as it was. A double confirmation imports once.
+#[tokio::test]
+async fn a_district_import_keeps_to_its_district_and_runs_once() -> TestResult {
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = actor(
+        &desk.db,
+        services,
+        "manajer",
+        Role::SlrtManager,
+        Some("32.09"),
+    )
+    .await?;
+    // A family of 33.04 in the registry, imported by the administrator's command.
+    let dir = TempDir::new()?;
+    let elsewhere = dir.write(
+        "33.csv",
+        format!(
+            "id_keluarga,sumber,no_kk,nik,nama,hubungan,kode_wilayah,alamat,desil,program\n\
+             K-9,dtsen,{},{},Warga Susukan,1,33.04.01.2001,,4,\n",
+            kk(9),
+            nik(9)
+        )
+        .as_bytes(),
+    )?;
+    server::registry_import::import(&desk.db, &data_key(), &elsewhere, Default::default()).await?;
+
+    let mut list = String::from_utf8(office_list())?;
+    list.push_str(&format!(
+        "7;K-9;DTSEN;{};{};Warga Pindah;1;Waled Desa;1;-\r\n",
+        kk(9),
+        nik(10)
+    ));
+    list.push_str(&format!(
+        "8;K-8;DTSEN;{};{};Warga Luar;1;33.04.01.2001;1;-\r\n",
+        kk(8),
+        nik(11)
+    ));
+    let id = services
+        .sheet_imports
+        .accept(&manager, staged(services, "daftar.csv", list.as_bytes())?)
+        .await?;
+    let view = services.sheet_imports.view(&manager, id).await?;
+    services
+        .sheet_imports
+        .save_mapping(&manager, mapping_of(&view, &[(6, Field::Relationship)]))
+        .await?;
+    let checked = settled(services, &manager, id).await?;
+    let survey = checked.survey.ok_or("no check")?;
+    assert_eq!(
+        (survey.rows, survey.invalid),
+        (8, 3),
+        "the village of 33.04 is counted out"
+    );
+
+    // Pressed twice: one import runs, the other press is refused.
+    let (first, second) = tokio::join!(
+        services
+            .sheet_imports
+            .confirm(&manager, id, checked.version),
+        services
+            .sheet_imports
+            .confirm(&manager, id, checked.version),
+    );
+    assert!(first.is_ok() != second.is_ok(), "{first:?} {second:?}");
+    let done = settled(services, &manager, id).await?;
+    let result = done.result.ok_or("no result")?;
+    assert_eq!((result.accepted, result.rejected), (4, 4));
+    let (_, path) = services.sheet_imports.rejected_rows(&manager, id).await?;
+    let report = std::fs::read_to_string(path)?;
+    assert_eq!(
+        report
+            .matches("tidak berada di kabupaten/kota 32.09")
+            .count(),
+        2,
+        "{report}"
+    );
+    let kept = server::entities::registry_families::Entity::find_by_id("K-9".to_string())
+        .one(&desk.db)
+        .await?
+        .ok_or("K-9")?;
+    assert_eq!(
+        (kept.village_code.as_str(), kept.desil),
+        ("33.04.01.2001", 4)
+    );
+    Ok(())
+}

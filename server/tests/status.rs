@@ -318,7 +318,7 @@ async fn a_full_server_answers_503_with_retry_after_and_recovers() -> TestResult
 }
 
 /// Server functions that take no arguments: no body is malformed for them.
-const WITHOUT_ARGUMENTS: [&str; 12] = [
+const WITHOUT_ARGUMENTS: [&str; 13] = [
     "/api/batch_desk",
     "/api/current_user",
     "/api/district_duplicates",
@@ -331,6 +331,7 @@ const WITHOUT_ARGUMENTS: [&str; 12] = [
     "/api/institutions",
     "/api/programmes",
     "/api/village_options",
+    "/api/sheet_imports",
 ];
 
 #[tokio::test]

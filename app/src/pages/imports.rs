@@ -254,7 +254,7 @@ fn Progress(upload: SheetImportView) -> impl IntoView {
     view! {
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4" data-testid="import-progress">
             <p class="mb-2 font-semibold">{what}</p>
-            <progress class="h-3 w-full" max="100" value=percent.map(|p| p.to_string())></progress>
+            <progress class="h-3 w-full" max="100" value=percent.map(|p| p.to_string()) aria-label=what></progress>
             <p class="mt-1 text-sm text-slate-600" role="status">
                 {format!(
                     "{}{} {}. {}",
@@ -355,7 +355,7 @@ fn ColumnRow(column: SheetColumn) -> impl IntoView {
             <td class=format!("{TD} break-words font-medium")><label for=select_id.clone()>{column.header.clone()}</label></td>
             <td class=format!("{TD} break-all text-xs text-slate-600")>{column.samples.join(" · ")}</td>
             <td class=TD>
-                <select id=select_id name=format!("draft[fields][{}]", column.index) class="max-w-[14rem] rounded-md border border-slate-300 px-2 py-1 text-sm" data-testid="import-field">
+                <select id=select_id name=format!("draft[fields][{}]", column.index) aria-label=format!("{} {}: {}", tr("Kolom", "Column"), column.letter, column.header) class="max-w-[14rem] rounded-md border border-slate-300 px-2 py-1 text-sm" data-testid="import-field">
                     {Field::ALL.iter().map(|field| {
                         let required = REGISTRY_REQUIRED.contains(field);
                         let text = if required { format!("{} *", label(*field)) } else { label(*field).to_string() };

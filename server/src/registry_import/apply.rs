@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait,
     NotSet, QueryFilter, QuerySelect, Set, Statement,
@@ -35,6 +35,7 @@ struct NewFamily {
 pub(super) async fn apply_batch(
     txn: &DatabaseTransaction,
     import_id: i64,
+    district: Option<&shared::geo::AreaCode>,
     rows: Vec<Checked>,
     report: &mut ImportReport,
 ) -> anyhow::Result<Vec<RejectedRow>> {
@@ -63,6 +64,29 @@ pub(super) async fn apply_batch(
             .await?
             .into_iter()
             .collect()
+    };
+    // An import for one district (from the browser) keeps to it: its rows'
+    // villages must lie in it, and a family the registry keeps in another
+    // district is not moved or overwritten from here.
+    let inside = |code: &str| {
+        district.is_none_or(|district| code.starts_with(&format!("{}.", district.as_str())))
+    };
+    let elsewhere: HashSet<String> = match district {
+        Some(district) if !registry_ids.is_empty() => registry_families::Entity::find()
+            .select_only()
+            .column(registry_families::Column::RegistryId)
+            .filter(registry_families::Column::RegistryId.is_in(registry_ids.iter().copied()))
+            .filter(
+                registry_families::Column::VillageCode
+                    .starts_with(format!("{}.", district.as_str()))
+                    .not(),
+            )
+            .into_tuple::<String>()
+            .all(txn)
+            .await?
+            .into_iter()
+            .collect(),
+        _ => HashSet::new(),
     };
     let mut families: HashMap<String, FamilyState> = HashMap::new();
     let mut people_seen: HashSet<(String, String)> = HashSet::new();
@@ -136,7 +160,12 @@ pub(super) async fn apply_batch(
             }
             Checked::Valid(row) => row,
         };
-        let problems = family_problems(&row, &known_villages, &families, &people_seen);
+        let mut problems = Vec::new();
+        if !inside(&row.family.village_code) || elsewhere.contains(&row.registry_id) {
+            problems.push(outside_district(&row, district));
+        } else {
+            problems = family_problems(&row, &known_villages, &families, &people_seen);
+        }
         if !problems.is_empty() {
             rejected.push(RejectedRow {
                 line: row.line,
@@ -285,6 +314,23 @@ pub(super) async fn apply_batch(
     report.rows_rejected += rejected.len() as u64;
     rejected.sort_by_key(|row| row.line);
     Ok(rejected)
+}
+
+/// A row of an import for one district whose village, or whose family as the
+/// registry keeps it, lies in another district.
+fn outside_district(row: &ValidRow, district: Option<&shared::geo::AreaCode>) -> RowProblem {
+    let district = district.map_or("", |district| district.as_str());
+    RowProblem::new(
+        COLUMNS[KODE_WILAYAH],
+        format!(
+            "Keluarga {} (desa/kelurahan {}) tidak berada di kabupaten/kota {district}; impor ini hanya untuk {district}.",
+            row.registry_id, row.family.village_code
+        ),
+        format!(
+            "Family {} (village {}) is not in district {district}; this import is for {district} only.",
+            row.registry_id, row.family.village_code
+        ),
+    )
 }
 
 /// What the database and the rows accepted before say against a valid row.

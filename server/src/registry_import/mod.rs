@@ -145,6 +145,11 @@ pub struct ImportOptions {
     pub progress: Progress,
     /// How the file is read.
     pub reading: Reading,
+    /// Reject rows outside [`Reading::district`] (a village elsewhere, or a
+    /// family the registry keeps in another district): an import for one
+    /// district by that district's staff (the browser's). The command, run by
+    /// an administrator, may name the district for its village names only.
+    pub confine_to_district: bool,
     /// Whether to drop the registry's hash indexes during the import and build
     /// them again at its end (SQLite only); `None` decides by the file's size
     /// beside the registry stored.
@@ -476,7 +481,18 @@ impl Run {
                     .await?;
                 next_analyze = next_analyze.saturating_mul(2);
             }
-            let rejected = apply_batch(txn, self.import_id, batch.rows, &mut report).await?;
+            let rejected = apply_batch(
+                txn,
+                self.import_id,
+                self.options
+                    .reading
+                    .district
+                    .as_ref()
+                    .filter(|_| self.options.confine_to_district),
+                batch.rows,
+                &mut report,
+            )
+            .await?;
             for row in rejected {
                 if let Some(writer) = report_file.as_deref_mut() {
                     writer.write(&row)?;

@@ -103,7 +103,13 @@ impl Layout {
             .map(|column| {
                 let text = self.field(row, column);
                 if column == NIK || column == NO_KK {
-                    shared::sheet_import::masked_sample(text)
+                    // Written with spaces, dots or dashes, a number is masked all the same.
+                    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                    if digits.len() >= 10 {
+                        shared::sheet_import::masked_sample(&digits)
+                    } else {
+                        text.to_string()
+                    }
                 } else {
                     text.to_string()
                 }

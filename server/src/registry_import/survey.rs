@@ -44,6 +44,10 @@ pub async fn survey(
         Some(district) => Some(area_index(db, district).await?),
         None => None,
     };
+    let district_prefix = reading
+        .district
+        .as_ref()
+        .map(|district| format!("{}.", district.as_str()));
     let (sender, mut receiver) = mpsc::channel::<anyhow::Result<Batch>>(2);
     let reader = {
         let (path, key) = (path.to_path_buf(), key.clone());
@@ -68,6 +72,13 @@ pub async fn survey(
                 }
                 Checked::Valid(row) => row,
             };
+            let outside = district_prefix
+                .as_deref()
+                .is_some_and(|prefix| !row.family.village_code.starts_with(prefix));
+            if outside {
+                survey.invalid += 1;
+                continue;
+            }
             survey.valid += 1;
             if families.insert(fingerprint(&row.registry_id)) {
                 new_families.push(&row.registry_id);

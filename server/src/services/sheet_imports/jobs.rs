@@ -47,17 +47,19 @@ impl Jobs {
     }
 
     /// Marks a job of upload `id` as running (before its state is saved, so
-    /// that a page reading it meanwhile does not take it for a lost one).
-    pub fn claim(&self, id: i64) {
-        if let Ok(mut running) = self.running.lock() {
-            running.insert(id, SheetProgress::default());
+    /// that a page reading it meanwhile does not take it for a lost one); `None`
+    /// when one runs already. The claim ends when the answer is dropped
+    /// (also when the job panics: its row then reads as a lost job).
+    pub fn claim(self: &Arc<Self>, id: i64) -> Option<Claim> {
+        let mut running = self.running.lock().ok()?;
+        if running.contains_key(&id) {
+            return None;
         }
-    }
-
-    pub fn release(&self, id: i64) {
-        if let Ok(mut running) = self.running.lock() {
-            running.remove(&id);
-        }
+        running.insert(id, SheetProgress::default());
+        Some(Claim {
+            jobs: self.clone(),
+            id,
+        })
     }
 
     fn update(&self, id: i64, read: &ImportProgress) {
@@ -70,6 +72,20 @@ impl Jobs {
                     bytes_total: read.bytes_total,
                 },
             );
+        }
+    }
+}
+
+/// A job's hold on its upload: one job per upload at a time.
+pub struct Claim {
+    jobs: Arc<Jobs>,
+    id: i64,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.jobs.running.lock() {
+            running.remove(&self.id);
         }
     }
 }
@@ -122,6 +138,11 @@ pub(super) async fn mark_failed(
                 Expr::col(sheet_imports::Column::Version).add(1),
             )
             .filter(sheet_imports::Column::Id.eq(id))
+            // Only a job's own state: a row that has just finished stays finished.
+            .filter(sheet_imports::Column::State.is_in([
+                SheetImportState::Checking.code(),
+                SheetImportState::Importing.code(),
+            ]))
             .exec(txn)
             .await?;
         sheet_imports::Entity::find_by_id(id).one(txn).await
@@ -167,9 +188,14 @@ async fn finish(
     .await
 }
 
-/// The reason a job failed, for people: the cause the import gives (in English).
-fn failure_of(error: &anyhow::Error) -> (String, String) {
-    let cause = format!("{error:#}");
+/// The reason a job failed, for people: the cause the import gives (in
+/// English), the server's path of the file replaced by the name it was sent with.
+fn failure_of(
+    error: &anyhow::Error,
+    row: &sheet_imports::Model,
+    path: &std::path::Path,
+) -> (String, String) {
+    let cause = format!("{error:#}").replace(&path.display().to_string(), &row.file_name);
     (
         format!("Gagal, tidak ada data yang diterapkan. Sebab: {cause}"),
         format!("Failed; nothing was applied. Cause: {cause}"),
@@ -184,9 +210,9 @@ async fn record_failure(context: &JobContext, id: i64, failure: (String, String)
 }
 
 /// Checks the whole of upload `row` (nothing written) and saves what it found.
-pub(super) fn start_check(context: JobContext, row: sheet_imports::Model) {
-    context.jobs.claim(row.id);
+pub(super) fn start_check(context: JobContext, row: sheet_imports::Model, claim: Claim) {
     tokio::spawn(async move {
+        let _claim = claim;
         let id = row.id;
         let path = context.folder.join(&row.stored_name);
         let found = registry_import::survey(
@@ -215,24 +241,32 @@ pub(super) fn start_check(context: JobContext, row: sheet_imports::Model) {
                     record_failure(
                         &context,
                         id,
-                        failure_of(&anyhow::anyhow!("the check could not be saved")),
+                        failure_of(
+                            &anyhow::anyhow!("the check could not be saved"),
+                            &row,
+                            &path,
+                        ),
                     )
                     .await
                 }
             },
             Err(error) => {
                 tracing::info!(id, error = %format!("{error:#}"), "a spreadsheet's check failed");
-                record_failure(&context, id, failure_of(&error)).await;
+                record_failure(&context, id, failure_of(&error, &row, &path)).await;
             }
         }
-        context.jobs.release(id);
     });
 }
 
 /// Imports upload `row` and saves its outcome; the file is deleted once imported.
-pub(super) fn start_import(context: JobContext, row: sheet_imports::Model, user_id: i64) {
-    context.jobs.claim(row.id);
+pub(super) fn start_import(
+    context: JobContext,
+    row: sheet_imports::Model,
+    user_id: i64,
+    claim: Claim,
+) {
     tokio::spawn(async move {
+        let _claim = claim;
         let id = row.id;
         let path = context.folder.join(&row.stored_name);
         let options = ImportOptions {
@@ -240,10 +274,15 @@ pub(super) fn start_import(context: JobContext, row: sheet_imports::Model, user_
             imported_by: Some(user_id),
             progress: context.progress(id),
             reading: reading(&row),
+            confine_to_district: true,
             ..ImportOptions::default()
         };
+        // On SQLite the import's one transaction is the database's only
+        // writer while it runs: it holds the write turn, saves queue behind it.
+        let turn = context.db.long_write_turn().await;
         let done =
             registry_import::import(context.db.connection(), &context.key, &path, options).await;
+        drop(turn);
         match done {
             Ok(report) => {
                 let result = SheetResult {
@@ -281,9 +320,8 @@ pub(super) fn start_import(context: JobContext, row: sheet_imports::Model, user_
             }
             Err(error) => {
                 tracing::info!(id, error = %format!("{error:#}"), "a spreadsheet's import failed");
-                record_failure(&context, id, failure_of(&error)).await;
+                record_failure(&context, id, failure_of(&error, &row, &path)).await;
             }
         }
-        context.jobs.release(id);
     });
 }

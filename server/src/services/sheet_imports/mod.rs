@@ -409,8 +409,11 @@ impl SheetImportService for DbSheetImportService {
         let header_row = request.header_row.and_then(|row| i64::try_from(row).ok());
         let sheet = request.sheet.and_then(|sheet| i32::try_from(sheet).ok());
         let encoding = request.encoding.clone();
+        let claim = self
+            .jobs
+            .claim(row.id)
+            .ok_or_else(|| refused(SheetImportProblem::WrongState))?;
         let id = row.id;
-        self.jobs.claim(id);
         let saved = self
             .advance(row, SheetImportState::Checking, |active| {
                 active.header_row = Set(header_row);
@@ -421,11 +424,10 @@ impl SheetImportService for DbSheetImportService {
                 active.survey = Set(None);
                 active.failure = Set(None);
             })
-            .await
-            .inspect_err(|_| self.jobs.release(id))?;
+            .await?;
         // The check starts at once: whatever follows, the upload is not left
         // waiting on a job that never runs.
-        jobs::start_check(self.job_context(), saved);
+        jobs::start_check(self.job_context(), saved, claim);
         let remembered = sheet_mappings::ActiveModel {
             district_code: Set(district.clone()),
             fingerprint: Set(fingerprint),
@@ -472,14 +474,16 @@ impl SheetImportService for DbSheetImportService {
             return Err(refused(SheetImportProblem::WrongState));
         }
         check_version(row.version, version)?;
-        self.jobs.claim(id);
+        let claim = self
+            .jobs
+            .claim(id)
+            .ok_or_else(|| refused(SheetImportProblem::WrongState))?;
         let saved = self
             .advance(row, SheetImportState::Importing, |active| {
                 active.failure = Set(None);
             })
-            .await
-            .inspect_err(|_| self.jobs.release(id))?;
-        jobs::start_import(self.job_context(), saved, actor.user_id);
+            .await?;
+        jobs::start_import(self.job_context(), saved, actor.user_id, claim);
         self.db
             .audit_ok(entry(
                 actor,

@@ -143,7 +143,7 @@ fn preview_row(record: &Record, fields: &[Field]) -> PreviewRow {
                     .iter()
                     .find(|problem| problem.field == *field);
                 PreviewCell {
-                    text: stored_text(record, *field),
+                    text: masked_sample(&stored_text(record, *field)),
                     problem_id: problem.map(|problem| problem.problem.reason_id.clone()),
                     problem_en: problem.map(|problem| problem.problem.reason_en.clone()),
                 }
@@ -218,7 +218,8 @@ async fn file_start(
         .map(|(index, header)| SheetColumn {
             index,
             letter: column_letter(index),
-            header: header.trim().to_string(),
+            // A data row chosen as the header would show its numbers whole.
+            header: masked_sample(header.trim()),
             field: preview
                 .mapping
                 .columns()
