@@ -142,6 +142,17 @@ pub fn is_download(path: &str) -> bool {
     ROUTES.iter().any(|route| route.path == path)
 }
 
+/// `response` with its `Content-Disposition` (left without one if the name
+/// cannot be a header value).
+pub(crate) fn with_disposition(mut response: Response, disposition: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 /// A service error as an HTTP answer with the Indonesian message.
 pub fn error_response(error: &ServiceError) -> Response {
     let status =
@@ -202,7 +213,7 @@ async fn document(
     };
     match state.services.documents.open(&actor, query.id).await {
         Ok((format, name, content)) => {
-            let mut response = (
+            let response = (
                 StatusCode::OK,
                 [
                     (header::CONTENT_TYPE, format.content_type()),
@@ -217,12 +228,7 @@ async fn document(
                 content,
             )
                 .into_response();
-            if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
+            with_disposition(response, &format!("inline; filename=\"{name}\""))
         }
         Err(error) => error_response(&error),
     }
@@ -255,7 +261,7 @@ async fn sheet_rejected(
         }
     };
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let mut response = (
+    let response = (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -264,12 +270,7 @@ async fn sheet_rejected(
         body,
     )
         .into_response();
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    with_disposition(response, &format!("attachment; filename=\"{name}\""))
 }
 
 /// The signed minutes of a village meeting, as uploaded (the download is audited).
@@ -288,18 +289,13 @@ async fn meeting_minutes(
                 query.id,
                 kind.extension()
             );
-            let mut response = (
+            let response = (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, kind.content_type())],
                 content,
             )
                 .into_response();
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
+            with_disposition(response, &disposition)
         }
         Err(error) => error_response(&error),
     }
@@ -322,7 +318,7 @@ fn attachment(
 ) -> Response {
     let day = zone.today(chrono::Utc::now()).format("%Y%m%d");
     let disposition = format!("attachment; filename=\"{stem}-{day}.{extension}\"");
-    let mut response = (
+    let response = (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "no-store"),
@@ -330,12 +326,7 @@ fn attachment(
         body,
     )
         .into_response();
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    with_disposition(response, &disposition)
 }
 
 /// A list of text cells as a workbook (one sheet, every cell text: numbers

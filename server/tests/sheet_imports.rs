@@ -86,6 +86,33 @@ async fn desk() -> Result<Desk, Box<dyn std::error::Error>> {
     })
 }
 
+impl Desk {
+    /// The district's SLRT manager (32.09).
+    async fn manager(&self) -> Result<Actor, Box<dyn std::error::Error>> {
+        actor(
+            &self.db,
+            &self.services,
+            "manajer",
+            Role::SlrtManager,
+            Some("32.09"),
+        )
+        .await
+    }
+}
+
+/// Uploads `bytes` as `who` would from the browser; answers the upload's id.
+async fn upload(
+    services: &Services,
+    who: &Actor,
+    name: &str,
+    bytes: &[u8],
+) -> Result<i64, Box<dyn std::error::Error>> {
+    Ok(services
+        .sheet_imports
+        .accept(who, staged(services, name, bytes)?)
+        .await?)
+}
+
 /// Writes `bytes` where the upload handler would, as it would.
 fn staged(services: &Services, name: &str, bytes: &[u8]) -> std::io::Result<StagedSheet> {
     let folder = services.sheet_imports.staging_folder();
@@ -153,25 +180,12 @@ async fn an_office_list_goes_from_upload_to_import_and_its_rejected_rows_downloa
     common::show_server_log();
     let desk = desk().await?;
     let services = &desk.services;
-    let manager = actor(
-        &desk.db,
-        services,
-        "manajer",
-        Role::SlrtManager,
-        Some("32.09"),
-    )
-    .await?;
+    let manager = desk.manager().await?;
     let list = office_list();
 
-    let id = services
-        .sheet_imports
-        .accept(&manager, staged(services, "DTSEN Cirebon.csv", &list)?)
-        .await?;
+    let id = upload(services, &manager, "DTSEN Cirebon.csv", &list).await?;
     // The same file sent again while it waits is the same upload.
-    let again = services
-        .sheet_imports
-        .accept(&manager, staged(services, "salinan.csv", &list)?)
-        .await?;
+    let again = upload(services, &manager, "salinan.csv", &list).await?;
     assert_eq!(again, id);
 
     // The mapping step: the header found below the title, the numbering row
@@ -380,14 +394,7 @@ async fn an_office_list_goes_from_upload_to_import_and_its_rejected_rows_downloa
 async fn other_districts_and_roles_are_refused() -> TestResult {
     let desk = desk().await?;
     let services = &desk.services;
-    let manager = actor(
-        &desk.db,
-        services,
-        "manajer",
-        Role::SlrtManager,
-        Some("32.09"),
-    )
-    .await?;
+    let manager = desk.manager().await?;
     let elsewhere = actor(
         &desk.db,
         services,
@@ -413,10 +420,7 @@ async fn other_districts_and_roles_are_refused() -> TestResult {
     )
     .await?;
     let national = actor(&desk.db, services, "admin.pusat", Role::Admin, None).await?;
-    let id = services
-        .sheet_imports
-        .accept(&manager, staged(services, "daftar.csv", &office_list())?)
-        .await?;
+    let id = upload(services, &manager, "daftar.csv", &office_list()).await?;
     for who in [&elsewhere, &front] {
         assert_eq!(
             services.sheet_imports.view(who, id).await.err(),
@@ -475,18 +479,8 @@ async fn other_districts_and_roles_are_refused() -> TestResult {
 async fn a_job_lost_with_its_server_fails_and_runs_again() -> TestResult {
     let desk = desk().await?;
     let services = &desk.services;
-    let manager = actor(
-        &desk.db,
-        services,
-        "manajer",
-        Role::SlrtManager,
-        Some("32.09"),
-    )
-    .await?;
-    let id = services
-        .sheet_imports
-        .accept(&manager, staged(services, "daftar.csv", &office_list())?)
-        .await?;
+    let manager = desk.manager().await?;
+    let id = upload(services, &manager, "daftar.csv", &office_list()).await?;
     let view = services.sheet_imports.view(&manager, id).await?;
     services
         .sheet_imports
@@ -529,22 +523,12 @@ async fn a_job_lost_with_its_server_fails_and_runs_again() -> TestResult {
 async fn a_bnba_workbook_from_another_program_maps_checks_and_imports() -> TestResult {
     let desk = desk().await?;
     let services = &desk.services;
-    let manager = actor(
-        &desk.db,
-        services,
-        "manajer",
-        Role::SlrtManager,
-        Some("32.09"),
-    )
-    .await?;
+    let manager = desk.manager().await?;
     let book = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/sheets/dtsen-bnba.xlsx"),
     )?;
-    let id = services
-        .sheet_imports
-        .accept(&manager, staged(services, "DTSEN BNBA.xlsx", &book)?)
-        .await?;
+    let id = upload(services, &manager, "DTSEN BNBA.xlsx", &book).await?;
     let view = services.sheet_imports.view(&manager, id).await?;
     assert_eq!(view.header_row, Some(4));
     assert!(view.kind.contains(".xlsx"), "{}", view.kind);
@@ -625,18 +609,8 @@ async fn a_bnba_workbook_from_another_program_maps_checks_and_imports() -> TestR
 async fn unused_uploads_lose_their_files() -> TestResult {
     let desk = desk().await?;
     let services = &desk.services;
-    let manager = actor(
-        &desk.db,
-        services,
-        "manajer",
-        Role::SlrtManager,
-        Some("32.09"),
-    )
-    .await?;
-    let id = services
-        .sheet_imports
-        .accept(&manager, staged(services, "daftar.csv", &office_list())?)
-        .await?;
+    let manager = desk.manager().await?;
+    let id = upload(services, &manager, "daftar.csv", &office_list()).await?;
     let row = sheet_imports::Entity::find_by_id(id)
         .one(&desk.db)
         .await?
@@ -680,14 +654,7 @@ async fn unused_uploads_lose_their_files() -> TestResult {
 async fn a_district_import_keeps_to_its_district_and_runs_once() -> TestResult {
     let desk = desk().await?;
     let services = &desk.services;
-    let manager = actor(
-        &desk.db,
-        services,
-        "manajer",
-        Role::SlrtManager,
-        Some("32.09"),
-    )
-    .await?;
+    let manager = desk.manager().await?;
     // A family of 33.04 in the registry, imported by the administrator's command.
     let dir = TempDir::new()?;
     let elsewhere = dir.write(
@@ -713,10 +680,7 @@ async fn a_district_import_keeps_to_its_district_and_runs_once() -> TestResult {
         kk(8),
         nik(11)
     ));
-    let id = services
-        .sheet_imports
-        .accept(&manager, staged(services, "daftar.csv", list.as_bytes())?)
-        .await?;
+    let id = upload(services, &manager, "daftar.csv", list.as_bytes()).await?;
     let view = services.sheet_imports.view(&manager, id).await?;
     services
         .sheet_imports

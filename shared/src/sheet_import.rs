@@ -442,23 +442,20 @@ pub fn column_letter(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
-/// A sample value to show: digit runs of 10 or more (a NIK or No KK) keep
-/// their first six and last two digits only.
-pub fn masked_sample(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// `text` with every run of at least `min` ASCII digits replaced by what
+/// `replace` makes of it (other characters kept as they are).
+pub fn replace_digit_runs(text: &str, min: usize, replace: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 10 {
-            let digits: Vec<char> = run.chars().collect();
-            out.extend(digits.iter().take(6));
-            out.extend(std::iter::repeat_n('*', digits.len() - 8));
-            out.extend(digits.iter().skip(digits.len() - 2));
+        if run.len() >= min {
+            out.push_str(&replace(run));
         } else {
             out.push_str(run);
         }
         run.clear();
     };
-    for c in value.chars() {
+    for c in text.chars() {
         if c.is_ascii_digit() {
             run.push(c);
         } else {
@@ -468,6 +465,20 @@ pub fn masked_sample(value: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// A sample value to show: digit runs of 10 or more (a NIK or No KK) keep
+/// their first six and last two digits only.
+pub fn masked_sample(value: &str) -> String {
+    replace_digit_runs(value, 10, |digits| {
+        // ASCII digits: one byte each.
+        let kept_end = digits.get(digits.len() - 2..).unwrap_or_default();
+        format!(
+            "{}{}{kept_end}",
+            digits.get(..6).unwrap_or_default(),
+            "*".repeat(digits.len() - 8)
+        )
+    })
 }
 
 #[cfg(test)]

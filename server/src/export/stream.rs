@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use shared::clock::Zone;
 use shared::contract::ServiceError;
@@ -83,7 +83,7 @@ pub fn respond<T: Send + 'static>(download: Download<T>, kind: FileKind, turn: T
         futures_util::StreamExt::fuse(futures_util::stream::unfold(out, |mut out| async move {
             out.recv().await.map(|chunk| (chunk, out))
         }));
-    let mut response = (
+    let response = (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "no-store"),
@@ -96,12 +96,7 @@ pub fn respond<T: Send + 'static>(download: Download<T>, kind: FileKind, turn: T
         "attachment; filename=\"{stem}-{}.{extension}\"",
         day.format("%Y%m%d")
     );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    crate::downloads::with_disposition(response, &disposition)
 }
 
 /// The end of a body that failed: the client sees a broken download, never a

@@ -76,26 +76,7 @@ impl fmt::Debug for Cell {
 
 /// `text` with every run of eight or more digits replaced by `…`.
 pub(crate) fn hide_long_numbers(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut digits = String::new();
-    let flush = |digits: &mut String, out: &mut String| {
-        if digits.len() >= 8 {
-            out.push('…');
-        } else {
-            out.push_str(digits);
-        }
-        digits.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else {
-            flush(&mut digits, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut digits, &mut out);
-    out
+    shared::sheet_import::replace_digit_runs(text, 8, |_| "…".to_string())
 }
 
 /// One row of a sheet: its number (the worksheet's row number, or a CSV
