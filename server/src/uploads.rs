@@ -362,6 +362,18 @@ pub use app::paths::SHEET_UPLOAD;
 /// a weak signal sends slowly, but does not stop for this long).
 const SHEET_CHUNK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// How long a whole spreadsheet upload may take (256 MB at 1 Mbit/s take 36 minutes).
+const SHEET_UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Spreadsheet uploads received at once. An upload on a weak signal lasts
+/// minutes: uploads take turns of their own, outside the server's admission
+/// of requests (`web::admit`), so that they never hold the turns of pages
+/// and saves; one more is answered 503 with `Retry-After`.
+pub const SHEET_UPLOADS_AT_ONCE: usize = 2;
+
+static SHEET_UPLOADS: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(SHEET_UPLOADS_AT_ONCE);
+
 /// Receives a spreadsheet: streamed to disk as it arrives (never held whole
 /// in memory), hashed on the way and cut off past its limit, then handed to
 /// the import service; answers by going to the upload's page, or back to the
@@ -388,13 +400,19 @@ pub async fn sheet(
     if !shared::access::Action::ImportSpreadsheet.allowed_for(actor.role) {
         return error_response(&ServiceError::Forbidden);
     }
+    let Ok(_turn) = SHEET_UPLOADS.try_acquire() else {
+        tracing::warn!("spreadsheet uploads at their limit: answering busy");
+        return error_response(&ServiceError::Unavailable);
+    };
     let folder = state.services.sheet_imports.staging_folder();
     if let Err(error) = tokio::fs::create_dir_all(&folder).await {
         tracing::error!(%error, "cannot create the uploads folder");
         return error_response(&ServiceError::Internal);
     }
     let staged = folder.join(format!(".upload-{}.part", uuid::Uuid::new_v4()));
-    let received = receive_sheet(form, &staged).await;
+    let received = tokio::time::timeout(SHEET_UPLOAD_WAIT, receive_sheet(form, &staged))
+        .await
+        .unwrap_or(Err(shared::sheet_import::SheetImportProblem::Interrupted));
     let (file_name, sha256, bytes, district) = match received {
         Ok(received) => received,
         Err(problem) => {

@@ -666,7 +666,10 @@ async fn lookup_guard(
 /// files never wait.
 async fn admit(State(admission): State<Admission>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    if is_static(&path) {
+    // A spreadsheet upload takes its own turn (`uploads::SHEET_UPLOADS_AT_ONCE`):
+    // lasting minutes on a weak signal, it must not hold a page's or a save's.
+    let sheet_upload = request.method() == Method::POST && path == crate::uploads::SHEET_UPLOAD;
+    if is_static(&path) || sheet_upload {
         return next.run(request).await;
     }
     let read_turn = if is_save(&request) {

@@ -10,6 +10,7 @@ mod common;
 
 use std::time::Duration;
 
+use app::paths as shared_paths;
 use common::{TempDir, TestResult, actor, data_key, database_with_areas};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 use server::entities::{registry_people, sheet_imports};
@@ -724,5 +725,115 @@ async fn a_district_import_keeps_to_its_district_and_runs_once() -> TestResult {
         (kept.village_code.as_str(), kept.desil),
         ("33.04.01.2001", 4)
     );
+    Ok(())
+}
+
+/// Uploads on a weak signal last minutes: they take turns of their own (two
+/// at once, one more answered 503 with `Retry-After`) and never hold the
+/// turns of pages and saves.
+#[tokio::test]
+async fn slow_uploads_take_their_own_turns() -> TestResult {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode, header};
+    use tower::ServiceExt;
+    let desk = desk().await?;
+    let services = &desk.services;
+    desk.manager().await?;
+    let router = common::site_router(&desk.db, desk.services.clone());
+    let cookie = common::sign_in(&router, "manajer").await?;
+    let boundary = "----batasUnggah";
+    let opening = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"daftar.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    );
+    let request = |body: Body| {
+        Request::post(shared_paths::SHEET_UPLOAD)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, cookie.clone())
+            .body(body)
+    };
+    // Two uploads that keep sending (their senders held open).
+    let mut senders = Vec::new();
+    let mut sending = Vec::new();
+    for _ in 0..2 {
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        sender.send(opening.clone().into_bytes()).await?;
+        let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver
+                .recv()
+                .await
+                .map(|chunk| (Ok::<_, std::io::Error>(chunk), receiver))
+        });
+        let call = router.clone().oneshot(request(Body::from_stream(stream))?);
+        sending.push(tokio::spawn(call));
+        senders.push(sender);
+    }
+    // Both are being written to disk (each has its turn).
+    let folder = services.sheet_imports.staging_folder();
+    let partial = || {
+        std::fs::read_dir(&folder)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|entry| entry.file_name().to_string_lossy().starts_with(".upload-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    for _ in 0..200 {
+        if partial() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(partial(), 2);
+
+    // A third waits for nobody: busy, to be sent again.
+    let mut whole = opening.clone().into_bytes();
+    whole.extend_from_slice(&office_list());
+    whole.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let busy = router
+        .clone()
+        .oneshot(request(Body::from(whole.clone()))?)
+        .await?;
+    assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(busy.headers().contains_key(header::RETRY_AFTER));
+    // Pages are answered meanwhile.
+    let page = router
+        .clone()
+        .oneshot(
+            Request::post("/api/sheet_imports")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header(header::COOKIE, cookie.clone())
+                .body(Body::empty())?,
+        )
+        .await?;
+    assert_eq!(page.status(), StatusCode::OK);
+
+    // The two are cut off: refused as interrupted, nothing kept; then a whole one is taken.
+    drop(senders);
+    for call in sending {
+        let answer = call.await??;
+        let to = answer
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|to| to.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(to.ends_with("galat=interrupted"), "{to}");
+    }
+    assert_eq!(partial(), 0);
+    let taken = router.clone().oneshot(request(Body::from(whole))?).await?;
+    let to = taken
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|to| to.to_str().ok())
+        .unwrap_or_default();
+    assert!(to.starts_with("/impor/"), "{to}");
     Ok(())
 }
