@@ -125,28 +125,14 @@ pub(super) async fn mark_failed(
     failure: &(String, String),
 ) -> Result<sheet_imports::Model, ServiceError> {
     let failure = to_json(failure)?;
-    db.write_one(async |txn| {
-        sheet_imports::Entity::update_many()
-            .col_expr(
-                sheet_imports::Column::State,
-                Expr::value(SheetImportState::Failed.code()),
-            )
-            .col_expr(sheet_imports::Column::Failure, Expr::value(failure))
-            .col_expr(sheet_imports::Column::UpdatedAt, Expr::value(Utc::now()))
-            .col_expr(
-                sheet_imports::Column::Version,
-                Expr::col(sheet_imports::Column::Version).add(1),
-            )
-            .filter(sheet_imports::Column::Id.eq(id))
-            // Only a job's own state: a row that has just finished stays finished.
-            .filter(sheet_imports::Column::State.is_in([
-                SheetImportState::Checking.code(),
-                SheetImportState::Importing.code(),
-            ]))
-            .exec(txn)
-            .await?;
-        sheet_imports::Entity::find_by_id(id).one(txn).await
-    })
+    // Only a job's own state: a row that has just finished stays finished.
+    set_state(
+        db,
+        id,
+        SheetImportState::Failed,
+        vec![(sheet_imports::Column::Failure, failure.into())],
+        &[SheetImportState::Checking, SheetImportState::Importing],
+    )
     .await?
     .ok_or(ServiceError::NotFound)
 }
@@ -161,13 +147,16 @@ fn reading(row: &sheet_imports::Model) -> Reading {
     }
 }
 
-/// Saves a finished job's outcome: the new state and what to set with it.
-async fn finish(
+/// Moves upload `id` to `state` with `columns` set and its version counted
+/// up, when it stands in one of `from` (in any state when `from` is empty);
+/// answers the row as it is then.
+async fn set_state(
     db: &Store,
     id: i64,
     state: SheetImportState,
     columns: Vec<(sheet_imports::Column, sea_orm::Value)>,
-) -> Result<(), ServiceError> {
+    from: &[SheetImportState],
+) -> Result<Option<sheet_imports::Model>, ServiceError> {
     db.write_one(async |txn| {
         let mut update = sheet_imports::Entity::update_many()
             .col_expr(sheet_imports::Column::State, Expr::value(state.code()))
@@ -175,17 +164,29 @@ async fn finish(
             .col_expr(
                 sheet_imports::Column::Version,
                 Expr::col(sheet_imports::Column::Version).add(1),
-            );
+            )
+            .filter(sheet_imports::Column::Id.eq(id));
         for (column, value) in columns {
             update = update.col_expr(column, Expr::value(value));
         }
-        update
-            .filter(sheet_imports::Column::Id.eq(id))
-            .exec(txn)
-            .await
-            .map(|_| ())
+        if !from.is_empty() {
+            update = update
+                .filter(sheet_imports::Column::State.is_in(from.iter().map(|state| state.code())));
+        }
+        update.exec(txn).await?;
+        sheet_imports::Entity::find_by_id(id).one(txn).await
     })
     .await
+}
+
+/// Saves a finished job's outcome: the new state and what to set with it.
+async fn finish(
+    db: &Store,
+    id: i64,
+    state: SheetImportState,
+    columns: Vec<(sheet_imports::Column, sea_orm::Value)>,
+) -> Result<(), ServiceError> {
+    set_state(db, id, state, columns, &[]).await.map(|_| ())
 }
 
 /// The reason a job failed, for people: the cause the import gives (in
@@ -270,7 +271,7 @@ pub(super) fn start_import(
         let id = row.id;
         let path = context.folder.join(&row.stored_name);
         let options = ImportOptions {
-            rejected_report: Some(context.folder.join(format!("{id}.rejected.csv"))),
+            rejected_report: Some(super::report_path(&context.folder, id)),
             imported_by: Some(user_id),
             progress: context.progress(id),
             reading: reading(&row),

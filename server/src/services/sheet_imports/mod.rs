@@ -66,6 +66,11 @@ fn refused(problem: SheetImportProblem) -> ServiceError {
     ServiceError::Invalid(problem.into())
 }
 
+/// Where the rejected rows of upload `id` are kept in the uploads' `folder`.
+fn report_path(folder: &std::path::Path, id: i64) -> PathBuf {
+    folder.join(format!("{id}.rejected.csv"))
+}
+
 /// Field codes as stored: comma-separated, column A first.
 fn fields_text(fields: &[Field]) -> String {
     fields
@@ -109,7 +114,7 @@ impl DbSheetImportService {
     }
 
     fn report_path(&self, id: i64) -> PathBuf {
-        self.folder().join(format!("{id}.rejected.csv"))
+        report_path(&self.folder(), id)
     }
 
     /// The district `actor` imports into: its own, or the one it names when
@@ -370,29 +375,29 @@ impl SheetImportService for DbSheetImportService {
         check_version(row.version, draft.version)?;
         let request = draft.to_request().map_err(ServiceError::Invalid)?;
         let path = self.upload_path(&row);
-        let options = crate::sheets::OpenOptions {
-            encoding: request
-                .encoding
-                .as_deref()
-                .and_then(crate::sheets::TextEncoding::from_code),
-            delimiter: None,
-            sheet: request.sheet,
-        };
+        let options = view::open_with(request.encoding.as_deref(), request.sheet);
         let fingerprint = view::fingerprint_at(&path, options, request.header_row).await?;
-        if request.reread {
-            let header_row = request.header_row.and_then(|row| i64::try_from(row).ok());
-            let sheet = request.sheet.and_then(|sheet| i32::try_from(sheet).ok());
-            let encoding = request.encoding.clone();
+        // Reading again keeps the choices and drops the fields (they are
+        // proposed anew); saving a mapping keeps both and checks the file.
+        let header_row = request.header_row.and_then(|row| i64::try_from(row).ok());
+        let sheet = request.sheet.and_then(|sheet| i32::try_from(sheet).ok());
+        let encoding = request.encoding.clone();
+        let fields = (!request.reread).then(|| fields_text(&request.fields));
+        let choices = {
+            let (fingerprint, fields) = (fingerprint.clone(), fields.clone());
+            move |active: &mut sheet_imports::ActiveModel| {
+                active.header_row = Set(header_row);
+                active.sheet = Set(sheet);
+                active.encoding = Set(encoding);
+                active.fields = Set(fields);
+                active.fingerprint = Set(Some(fingerprint));
+                active.survey = Set(None);
+                active.failure = Set(None);
+            }
+        };
+        let Some(fields) = fields else {
             let saved = self
-                .advance(row, SheetImportState::Uploaded, |active| {
-                    active.header_row = Set(header_row);
-                    active.sheet = Set(sheet);
-                    active.encoding = Set(encoding);
-                    active.fields = Set(None);
-                    active.fingerprint = Set(Some(fingerprint));
-                    active.survey = Set(None);
-                    active.failure = Set(None);
-                })
+                .advance(row, SheetImportState::Uploaded, choices)
                 .await?;
             self.db
                 .audit_ok(entry(
@@ -403,27 +408,15 @@ impl SheetImportService for DbSheetImportService {
                 ))
                 .await?;
             return Ok(());
-        }
+        };
         let district = row.district_code.clone();
-        let fields = fields_text(&request.fields);
-        let header_row = request.header_row.and_then(|row| i64::try_from(row).ok());
-        let sheet = request.sheet.and_then(|sheet| i32::try_from(sheet).ok());
-        let encoding = request.encoding.clone();
         let claim = self
             .jobs
             .claim(row.id)
             .ok_or_else(|| refused(SheetImportProblem::WrongState))?;
         let id = row.id;
         let saved = self
-            .advance(row, SheetImportState::Checking, |active| {
-                active.header_row = Set(header_row);
-                active.sheet = Set(sheet);
-                active.encoding = Set(encoding);
-                active.fields = Set(Some(fields.clone()));
-                active.fingerprint = Set(Some(fingerprint.clone()));
-                active.survey = Set(None);
-                active.failure = Set(None);
-            })
+            .advance(row, SheetImportState::Checking, choices)
             .await?;
         // The check starts at once: whatever follows, the upload is not left
         // waiting on a job that never runs.

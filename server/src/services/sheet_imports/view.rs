@@ -23,13 +23,22 @@ use crate::sheets::{
     self, AreaIndex, OpenOptions, Preview, PreviewOptions, Record, SheetError, TextEncoding,
 };
 
+/// How a file is opened with the encoding (a `TextEncoding` code) and the
+/// worksheet (0 for the first) chosen; the rest detected.
+pub(super) fn open_with(encoding: Option<&str>, sheet: Option<usize>) -> OpenOptions {
+    OpenOptions {
+        encoding: encoding.and_then(TextEncoding::from_code),
+        delimiter: None,
+        sheet,
+    }
+}
+
 /// How upload `row` is opened: the worksheet and encoding chosen.
 pub(super) fn open_options(row: &sheet_imports::Model) -> OpenOptions {
-    OpenOptions {
-        encoding: row.encoding.as_deref().and_then(TextEncoding::from_code),
-        delimiter: None,
-        sheet: row.sheet.and_then(|sheet| usize::try_from(sheet).ok()),
-    }
+    open_with(
+        row.encoding.as_deref(),
+        row.sheet.and_then(|sheet| usize::try_from(sheet).ok()),
+    )
 }
 
 /// Reads the start of the file in a blocking task.
@@ -298,7 +307,7 @@ pub(super) async fn build(
         .transpose()?;
     let result: Option<shared::sheet_import::SheetResult> =
         row.result.as_deref().map(stored_json).transpose()?;
-    let report = folder.join(format!("{}.rejected.csv", row.id));
+    let report = super::report_path(folder, row.id);
     let rejected_report = result.is_some_and(|result| result.rejected > 0)
         && tokio::fs::try_exists(&report).await.unwrap_or(false);
     let path = folder.join(&row.stored_name);
