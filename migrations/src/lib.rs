@@ -23,6 +23,7 @@ mod m20261208_000017_household_duplicates;
 mod m20261209_000018_member_words;
 mod m20261210_000019_registry_neighbourhood;
 mod m20261211_000020_sheet_imports;
+mod m20261212_000021_sheet_numbering;
 
 /// Every migration of the portal, oldest first.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000018_member_words::Migration),
             Box::new(m20261210_000019_registry_neighbourhood::Migration),
             Box::new(m20261211_000020_sheet_imports::Migration),
+            Box::new(m20261212_000021_sheet_numbering::Migration),
         ]
     }
 }

@@ -413,7 +413,7 @@ pub async fn sheet(
     let received = tokio::time::timeout(SHEET_UPLOAD_WAIT, receive_sheet(form, &staged))
         .await
         .unwrap_or(Err(shared::sheet_import::SheetImportProblem::Interrupted));
-    let (file_name, sha256, bytes, district) = match received {
+    let (file_name, sha256, bytes, [district, destination]) = match received {
         Ok(received) => received,
         Err(problem) => {
             let _ = tokio::fs::remove_file(&staged).await;
@@ -426,6 +426,7 @@ pub async fn sheet(
         sha256,
         bytes,
         district,
+        destination,
     };
     match state.services.sheet_imports.accept(&actor, upload).await {
         Ok(id) => Redirect::to(&app::paths::sheet_import(id)).into_response(),
@@ -434,16 +435,24 @@ pub async fn sheet(
     }
 }
 
+/// The form's short text fields beside the file: the district, the destination.
+const SHEET_FORM_TEXTS: [&str; 2] = ["district", "destination"];
+
+/// What the upload form sent: the file's name, SHA-256 and size, and its
+/// text fields in [`SHEET_FORM_TEXTS`] order.
+type ReceivedSheet = (String, String, u64, [Option<String>; 2]);
+
 /// Writes the form's `file` to `staged`: its name as sent, SHA-256, size and
-/// the `district` field; a file past its limit, cut off, or missing is refused.
+/// the `district` and `destination` fields; a file past its limit, cut off,
+/// or missing is refused.
 async fn receive_sheet(
     mut form: Multipart,
     staged: &std::path::Path,
-) -> Result<(String, String, u64, Option<String>), shared::sheet_import::SheetImportProblem> {
+) -> Result<ReceivedSheet, shared::sheet_import::SheetImportProblem> {
     use sha2::{Digest, Sha256};
     use shared::sheet_import::{SHEET_MAX_BYTES, SheetImportProblem};
     use tokio::io::AsyncWriteExt;
-    let mut district = None;
+    let mut texts: [Option<String>; 2] = [None, None];
     let mut file_name = String::new();
     let mut hasher = Sha256::new();
     let mut bytes: u64 = 0;
@@ -454,9 +463,12 @@ async fn receive_sheet(
             Ok(None) => break,
             Err(_) => return Err(SheetImportProblem::Interrupted),
         };
+        let text_index = field
+            .name()
+            .and_then(|name| SHEET_FORM_TEXTS.iter().position(|known| *known == name));
         match field.name() {
-            Some("district") => {
-                // A district code is a few characters: more is not read.
+            _ if text_index.is_some() => {
+                // A district code or a destination is a few characters: more is not read.
                 let mut field = field;
                 let mut text = Vec::new();
                 while let Ok(Some(chunk)) = field.chunk().await {
@@ -465,7 +477,9 @@ async fn receive_sheet(
                         return Err(SheetImportProblem::DistrictInvalid);
                     }
                 }
-                district = Some(String::from_utf8_lossy(&text).trim().to_string());
+                if let Some(slot) = text_index.and_then(|index| texts.get_mut(index)) {
+                    *slot = Some(String::from_utf8_lossy(&text).trim().to_string());
+                }
             }
             // One file per upload: a second part is not read.
             Some("file") if !got_file => {
@@ -501,7 +515,7 @@ async fn receive_sheet(
     if !got_file {
         return Err(SheetImportProblem::NoFile);
     }
-    Ok((file_name, hex::encode(hasher.finalize()), bytes, district))
+    Ok((file_name, hex::encode(hasher.finalize()), bytes, texts))
 }
 
 #[cfg(test)]

@@ -1345,6 +1345,7 @@ async fn sheet_of(
         sha256: format!("{:064x}", n),
         bytes: content.len() as u64,
         district: None,
+        destination: None,
     };
     Ok(services.sheet_imports.accept(manager, upload).await?)
 }

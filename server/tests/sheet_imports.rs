@@ -126,6 +126,7 @@ fn staged(services: &Services, name: &str, bytes: &[u8]) -> std::io::Result<Stag
         sha256: hex::encode(Sha256::digest(bytes)),
         bytes: bytes.len() as u64,
         district: None,
+        destination: None,
     })
 }
 
@@ -156,6 +157,7 @@ fn mapping_of(view: &SheetImportView, changes: &[(usize, Field)]) -> MappingDraf
             .unwrap_or_default(),
         sheet: String::new(),
         encoding: String::new(),
+        shdk: view.numbering.code().to_string(),
         fields: view
             .columns
             .iter()
@@ -835,5 +837,267 @@ async fn slow_uploads_take_their_own_turns() -> TestResult {
         .and_then(|to| to.to_str().ok())
         .unwrap_or_default();
     assert!(to.starts_with("/impor/"), "{to}");
+    Ok(())
+}
+
+/// A village's BNBA list written by openpyxl (title rows, a numbering row,
+/// SHDK numbered as on the family card, no date-of-birth column) becomes a
+/// household file awaiting its home visit and a new-family proposal per
+/// family not yet on record; the family likely on record otherwise written
+/// and the one in the registry are left, listed in the report; a second
+/// upload of the same list (as a rerun after a crash would) makes nothing twice.
+#[tokio::test]
+async fn a_village_bnba_list_becomes_proposals_once() -> TestResult {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use server::entities::{households, members, proposals};
+    use shared::member::Relationship;
+    use shared::sheet_import::{RelationshipNumbering, SheetDestination};
+
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = desk.manager().await?;
+    // On record before the list arrives: a Darto Wiryono born 02/04/1980 in
+    // Waled Kota (the list's Darto has another NIK and No KK), and a family
+    // the registry holds.
+    let front = actor(
+        &desk.db,
+        services,
+        "fo.waledkota",
+        Role::FrontOffice,
+        Some("32.09.01.2009"),
+    )
+    .await?;
+    let known = services
+        .households
+        .register(
+            &front,
+            common::people::household_request("32.09.01.2009", 7, "darto")?,
+        )
+        .await?
+        .id;
+    common::in_registry(&desk.db, 8, "32.09.01.2009", 3).await?;
+
+    let book = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sheets/usulan-bnba.xlsx"),
+    )?;
+    let mut sheet = staged(services, "Usulan BNBA Waled Kota.xlsx", &book)?;
+    sheet.destination = Some("proposals".into());
+    let id = services.sheet_imports.accept(&manager, sheet).await?;
+    let view = services.sheet_imports.view(&manager, id).await?;
+    assert_eq!(view.destination, SheetDestination::Proposals);
+    assert_eq!(view.header_row, Some(4));
+    assert_eq!(view.numbering, RelationshipNumbering::Registry);
+    for (header, field) in [
+        ("NOMOR KK", Field::NoKk),
+        ("NIK", Field::Nik),
+        ("NAMA", Field::Name),
+        ("JK", Field::Sex),
+        ("SHDK", Field::Relationship),
+        ("DESA", Field::Village),
+        ("RT", Field::Rt),
+    ] {
+        let column = view.columns.iter().find(|column| column.header == header);
+        assert_eq!(column.map(|column| column.field), Some(field), "{header}");
+    }
+    // The preview shows what a proposal keeps (no desil, no registry id).
+    assert!(view.preview_fields.contains(&Field::Dusun));
+    assert!(!view.preview_fields.contains(&Field::Desil));
+    let problems: Vec<u64> = view
+        .preview
+        .iter()
+        .filter(|row| row.cells.iter().any(|cell| cell.problem_id.is_some()))
+        .map(|row| row.line)
+        .collect();
+    assert_eq!(
+        problems,
+        [11, 13],
+        "the NIK kept as a number, the misspelt village"
+    );
+
+    // A mapping without the village is refused: a proposal needs it.
+    let village = view
+        .columns
+        .iter()
+        .position(|column| column.header == "DESA")
+        .ok_or("no village column")?;
+    let refused = services
+        .sheet_imports
+        .save_mapping(&manager, mapping_of(&view, &[(village, Field::Ignore)]))
+        .await;
+    assert_eq!(
+        refused.err(),
+        Some(refusal(SheetImportProblem::FieldMissing))
+    );
+    let mut mapping = mapping_of(&view, &[]);
+    mapping.shdk = "dukcapil".into();
+    services
+        .sheet_imports
+        .save_mapping(&manager, mapping)
+        .await?;
+    let checked = settled(services, &manager, id).await?;
+    assert_eq!(checked.numbering, RelationshipNumbering::CivilRegistry);
+    let survey = checked.survey.ok_or("no check")?;
+    // Rows: 9; refused: the NIK kept as a number and the headless family's
+    // other row, the misspelt village. Families: Saprudin's and Sukarya's to
+    // propose, Karta's in the registry, Darto's likely on record.
+    assert_eq!(
+        (
+            survey.rows,
+            survey.invalid,
+            survey.families,
+            survey.to_propose,
+            survey.known_families,
+            survey.likely_duplicates
+        ),
+        (9, 3, 4, 2, 1, 1)
+    );
+    let before = proposals::Entity::find().count(&desk.db).await?;
+    assert_eq!(before, 0, "checking writes nothing");
+
+    services
+        .sheet_imports
+        .confirm(&manager, id, checked.version)
+        .await?;
+    let done = settled(services, &manager, id).await?;
+    assert_eq!(done.state, SheetImportState::Done, "{:?}", done.failure);
+    let result = done.result.ok_or("no result")?;
+    assert_eq!(
+        (
+            result.rows,
+            result.rejected,
+            result.proposals_made,
+            result.families_skipped,
+            result.accepted
+        ),
+        (9, 3, 2, 2, 4)
+    );
+    assert!(done.rejected_report);
+
+    let made = proposals::Entity::find().all(&desk.db).await?;
+    assert_eq!(made.len(), 2);
+    for proposal in &made {
+        assert_eq!(
+            (
+                proposal.kind.as_str(),
+                proposal.stage.as_str(),
+                proposal.source.as_str()
+            ),
+            ("new_family", "proposed", "rt_rw")
+        );
+    }
+    let saprudin = households::Entity::find()
+        .filter(households::Column::HeadName.eq("SAPRUDIN"))
+        .one(&desk.db)
+        .await?
+        .ok_or("no household for Saprudin")?;
+    assert_eq!(
+        (
+            saprudin.village_code.as_str(),
+            saprudin.rt.as_deref(),
+            saprudin.rw.as_deref(),
+            saprudin.dusun.as_deref(),
+            saprudin.street.as_deref()
+        ),
+        (
+            "32.09.01.2009",
+            Some("2"),
+            Some("1"),
+            Some("Manis"),
+            Some("Blok Manis No. 7")
+        )
+    );
+    assert!(made.iter().any(|p| p.household_id == saprudin.id));
+    // The file as staff see it: awaiting its home visit; the wife numbered 3
+    // on the family card is the spouse, sex and birth date read from the NIK.
+    let file = services.households.file(&manager, saprudin.id).await?;
+    assert!(file.awaiting_survey);
+    let people: Vec<(String, Relationship, bool)> = file
+        .members
+        .iter()
+        .map(|m| {
+            (
+                m.member.name.clone(),
+                m.member.relationship,
+                m.awaiting_survey,
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("SAPRUDIN".to_string(), Relationship::Head, true),
+            ("RASTINI".to_string(), Relationship::Spouse, true),
+            ("AAN".to_string(), Relationship::Child, true),
+        ]
+    );
+    let rastini = file
+        .members
+        .iter()
+        .find(|m| m.member.name == "RASTINI")
+        .ok_or("no Rastini")?;
+    assert_eq!(rastini.member.sex, shared::identity::Sex::Female);
+    // The edit form does not offer the placeholders as answers.
+    let edit = shared::editing::HouseholdEditDraft::of(&file);
+    assert_eq!(
+        (
+            edit.household.floor.as_str(),
+            edit.household.income_band.as_str()
+        ),
+        ("", "")
+    );
+    assert_eq!(
+        members::Entity::find()
+            .filter(members::Column::HouseholdId.eq(saprudin.id))
+            .count(&desk.db)
+            .await?,
+        3
+    );
+    // The likely family was not proposed: the report names the household on record.
+    let (_, report) = services.sheet_imports.rejected_rows(&manager, id).await?;
+    let report = std::fs::read_to_string(report)?;
+    assert!(report.starts_with("baris,kolom,alasan,reason,"), "{report}");
+    assert!(report.contains(&format!("#{known}")), "{report}");
+    assert!(report.contains("DTKS/DTSEN"), "{report}");
+    assert!(
+        !report.contains("3209010204800201"),
+        "NIKs are masked: {report}"
+    );
+    assert!(
+        report.contains("************0201,****************,DARTO WIRYONO"),
+        "{report}"
+    );
+
+    // The same list again: recognised, mapped as remembered (numbering too),
+    // and nothing made twice.
+    let mut again = staged(services, "Usulan BNBA Waled Kota (1).xlsx", &book)?;
+    again.destination = Some("proposals".into());
+    let second = services.sheet_imports.accept(&manager, again).await?;
+    let view = services.sheet_imports.view(&manager, second).await?;
+    assert!(view.remembered);
+    assert_eq!(view.numbering, RelationshipNumbering::CivilRegistry);
+    assert_eq!(view.same_file.map(|(earlier, _, _)| earlier), Some(id));
+    services
+        .sheet_imports
+        .save_mapping(&manager, mapping_of(&view, &[]))
+        .await?;
+    let checked = settled(services, &manager, second).await?;
+    let survey = checked.survey.ok_or("no check")?;
+    assert_eq!((survey.to_propose, survey.known_families), (0, 3));
+    services
+        .sheet_imports
+        .confirm(&manager, second, checked.version)
+        .await?;
+    let done = settled(services, &manager, second).await?;
+    let result = done.result.ok_or("no result")?;
+    assert_eq!((result.proposals_made, result.families_skipped), (0, 4));
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 2);
+    assert_eq!(
+        households::Entity::find().count(&desk.db).await?,
+        3,
+        "Darto's (registered), Saprudin's and Sukarya's"
+    );
+    assert!(common::stats_drift(&desk.db).await?.is_empty());
+    assert!(common::name_words_drift(&desk.db).await?.is_empty());
     Ok(())
 }

@@ -574,6 +574,11 @@ pub struct HouseholdFile {
     /// history only, and work goes on there.
     #[serde(default)]
     pub merged_into: Option<i64>,
+    /// Recorded from a village's BNBA list: housing, assets and income are
+    /// not known yet (the home visit or an edit records them); `housing`,
+    /// `assets` and `income_band` are placeholders meanwhile, not to be shown.
+    #[serde(default)]
+    pub awaiting_survey: bool,
 }
 
 /// One line of a household's timeline.
@@ -644,6 +649,10 @@ pub struct MemberFile {
     /// that may see the whole NIK: with the village and sex on the same page, a
     /// birth date is most of a NIK (digits 7–12).
     pub birth_date_exact: bool,
+    /// Recorded from a list: marital status, education and occupation are
+    /// placeholders until the member's data is edited.
+    #[serde(default)]
+    pub awaiting_survey: bool,
 }
 
 /// Changes a household's data (not its No KK).

@@ -45,21 +45,27 @@ fn differences(pairs: &[(&'static str, String, String)]) -> Vec<Difference> {
 impl HouseholdEditDraft {
     /// The form filled from the household `file` as it is.
     pub fn of(file: &HouseholdFile) -> HouseholdEditDraft {
+        let household = HouseholdDraft::filled(
+            HouseholdFacts {
+                head_name: &file.head_name,
+                address: &file.address,
+                housing: &file.housing,
+                income_band: file.income_band,
+                assets: &file.assets,
+                programmes: &file.programmes,
+                has_house_photo: file.has_house_photo,
+            },
+            file.no_kk_masked.clone(),
+        );
         HouseholdEditDraft {
             household_id: file.id,
             version: file.version,
-            household: HouseholdDraft::filled(
-                HouseholdFacts {
-                    head_name: &file.head_name,
-                    address: &file.address,
-                    housing: &file.housing,
-                    income_band: file.income_band,
-                    assets: &file.assets,
-                    programmes: &file.programmes,
-                    has_house_photo: file.has_house_photo,
-                },
-                file.no_kk_masked.clone(),
-            ),
+            // Placeholders are not offered as answers.
+            household: if file.awaiting_survey {
+                household.without_survey()
+            } else {
+                household
+            },
         }
     }
 
@@ -152,6 +158,9 @@ impl MemberEditDraft {
     /// the roles given it).
     pub fn of(member: &MemberFile, specifics: Option<&MemberSpecifics>) -> MemberEditDraft {
         let mut draft = MemberDraft::from(&member.member);
+        if member.awaiting_survey {
+            draft = draft.without_survey();
+        }
         draft.nik = String::new();
         draft.no_documents = member.nik_masked.is_none();
         if let Some(specifics) = specifics {

@@ -737,6 +737,46 @@ impl HouseholdDraft {
     }
 }
 
+impl HouseholdDraft {
+    /// The form with the housing, assets and income left to answer (a
+    /// household recorded from a list holds placeholders for them).
+    pub fn without_survey(self) -> HouseholdDraft {
+        HouseholdDraft {
+            house_tenure: String::new(),
+            land_tenure: String::new(),
+            floor_area_m2: String::new(),
+            floor: String::new(),
+            wall: String::new(),
+            roof: String::new(),
+            drinking_water: String::new(),
+            lighting: String::new(),
+            cooking_fuel: String::new(),
+            toilet: String::new(),
+            income_band: String::new(),
+            assets: Vec::new(),
+            ..self
+        }
+    }
+}
+
+impl MemberDraft {
+    /// The form with what a list does not give left to answer: marital
+    /// status, education, occupation, and the place of birth when not given.
+    pub fn without_survey(self) -> MemberDraft {
+        MemberDraft {
+            marital_status: String::new(),
+            education: String::new(),
+            occupation: String::new(),
+            birth_place: if self.birth_place == "-" {
+                String::new()
+            } else {
+                self.birth_place.clone()
+            },
+            ..self
+        }
+    }
+}
+
 impl From<&RegisterHousehold> for RegistrationDraft {
     /// The form as it would be filled for `request`.
     fn from(request: &RegisterHousehold) -> Self {

@@ -764,6 +764,7 @@ pub(crate) mod tests {
             member,
             age: 0,
             birth_date_exact: true,
+            awaiting_survey: false,
         }
     }
 
@@ -805,6 +806,7 @@ pub(crate) mod tests {
             cases: vec![],
             timeline: vec![],
             merged_into: None,
+            awaiting_survey: false,
         })
     }
 

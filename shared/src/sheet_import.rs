@@ -73,6 +73,107 @@ crate::coded_enum! {
     }
 }
 
+crate::coded_enum! {
+    /// What an uploaded spreadsheet is, and so what importing it does.
+    pub enum SheetDestination {
+        /// The district's slice of the registry (DTKS/DTSEN): upserted into the registry tables.
+        Registry = ("registry", "Data DTKS/DTSEN kabupaten/kota", "The district's registry slice (DTKS/DTSEN)"),
+        /// A village's by-name-by-address list of families to propose: each
+        /// family not yet on record becomes a household file and a new-family
+        /// proposal of flow B, waiting for the village meeting.
+        Proposals = ("proposals", "Daftar BNBA desa: usulan keluarga baru", "A village's BNBA list: new-family proposals"),
+    }
+}
+
+impl SheetDestination {
+    /// The fields a file needs for this destination (a mapping lacking one is refused).
+    pub fn required(self) -> &'static [Field] {
+        match self {
+            SheetDestination::Registry => &REGISTRY_REQUIRED,
+            SheetDestination::Proposals => &PROPOSALS_REQUIRED,
+        }
+    }
+
+    /// Whether this destination keeps `field` (the preview shows those).
+    pub fn keeps(self, field: Field) -> bool {
+        match self {
+            SheetDestination::Registry => field.kept_in_registry(),
+            SheetDestination::Proposals => {
+                PROPOSALS_REQUIRED.contains(&field) || PROPOSALS_OPTIONAL.contains(&field)
+            }
+        }
+    }
+}
+
+crate::coded_enum! {
+    /// How a file numbers the relationship to the head (SHDK).
+    #[derive(Default)]
+    pub enum RelationshipNumbering {
+        /// The registry's numbering, 1–8: 1 kepala, 2 istri/suami, 3 anak,
+        /// 4 menantu, 5 cucu, 6 orang tua/mertua, 7 pembantu, 8 lainnya.
+        #[default]
+        Registry = ("dtks", "DTKS/DTSEN (1–8: 1 kepala, 2 istri/suami, 3 anak, ... 8 lainnya)", "Registry (1–8: 1 head, 2 spouse, 3 child, ... 8 other)"),
+        /// The family card's (Dukcapil), 1–11: 1 kepala keluarga, 2 suami,
+        /// 3 istri, 4 anak, 5 menantu, 6 cucu, 7 orang tua, 8 mertua,
+        /// 9 famili lain, 10 pembantu, 11 lainnya.
+        CivilRegistry = ("dukcapil", "Dukcapil/KK (1–11: 1 kepala, 2 suami, 3 istri, 4 anak, ... 11 lainnya)", "Civil registry/KK (1–11: 1 head, 2 husband, 3 wife, 4 child, ... 11 other)"),
+    }
+}
+
+impl RelationshipNumbering {
+    /// The relationship numbered `number` (`None` outside the numbering).
+    pub fn relationship(self, number: u8) -> Option<crate::member::Relationship> {
+        use crate::member::Relationship as R;
+        match self {
+            RelationshipNumbering::Registry => R::from_number(number).ok(),
+            RelationshipNumbering::CivilRegistry => Some(match number {
+                1 => R::Head,
+                2 | 3 => R::Spouse,
+                4 => R::Child,
+                5 => R::ChildInLaw,
+                6 => R::Grandchild,
+                7 | 8 => R::ParentOrInLaw,
+                10 => R::HouseholdHelp,
+                9 | 11 => R::Other,
+                _ => return None,
+            }),
+        }
+    }
+
+    /// The highest number of the numbering.
+    pub fn max(self) -> u8 {
+        match self {
+            RelationshipNumbering::Registry => 8,
+            RelationshipNumbering::CivilRegistry => 11,
+        }
+    }
+}
+
+/// The fields a village's BNBA list needs to propose its families.
+pub const PROPOSALS_REQUIRED: [Field; 5] = [
+    Field::NoKk,
+    Field::Nik,
+    Field::Name,
+    Field::Relationship,
+    Field::Village,
+];
+
+/// The fields a BNBA list may give besides (sex and date of birth are read
+/// from the NIK when the list has no column for them).
+pub const PROPOSALS_OPTIONAL: [Field; 11] = [
+    Field::Sex,
+    Field::BirthPlace,
+    Field::BirthDate,
+    Field::BirthPlaceDate,
+    Field::Address,
+    Field::Rt,
+    Field::Rw,
+    Field::RtRw,
+    Field::Dusun,
+    Field::SubDistrict,
+    Field::HeadName,
+];
+
 /// The fields the registry slice needs: a file lacking any is refused at the mapping step.
 pub const REGISTRY_REQUIRED: [Field; 8] = [
     Field::RegistryFamilyId,
@@ -154,6 +255,8 @@ crate::coded_enum! {
         SheetUnreadable = ("sheet_unreadable", "Berkas tidak dapat dibaca dengan pilihan ini (lembar kerja, encoding atau baris judul): periksa pilihannya.", "The file cannot be read with these choices (worksheet, encoding or header row): check them."),
         /// The district asked for is not one the account may import into.
         DistrictInvalid = ("district_invalid", "Pilih kabupaten/kota tujuan impor (kode seperti 32.09).", "Choose the district to import into (a code like 32.09)."),
+        /// A BNBA list longer than one upload of proposals takes.
+        ListTooLong = ("list_too_long", "Daftar BNBA ini lebih dari 20.000 baris: unggah per desa atau per kecamatan.", "This BNBA list has more than 20,000 rows: upload it village by village or sub-district by sub-district."),
     }
 }
 
@@ -175,7 +278,14 @@ pub struct StagedSheet {
     pub bytes: u64,
     /// The district it is for (`32.09`), when the account's area is wider than one district.
     pub district: Option<String>,
+    /// What it is (the upload form's choice; the registry slice when not given).
+    pub destination: Option<String>,
 }
+
+/// Most data rows a BNBA list of families to propose may have (a village's
+/// list is a few hundred to a few thousand; a whole district's registry goes
+/// to the registry destination instead).
+pub const PROPOSAL_ROWS_MAX: u64 = 20_000;
 
 /// One upload in the list of the district's imports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,6 +293,7 @@ pub struct SheetImportRow {
     pub id: i64,
     pub file_name: String,
     pub district_code: String,
+    pub destination: SheetDestination,
     pub state: SheetImportState,
     pub uploaded_at: DateTime<Utc>,
     pub uploaded_by: String,
@@ -236,8 +347,13 @@ pub struct SheetSurvey {
     pub invalid: u64,
     /// Families already in the registry (they will be updated).
     pub known_families: u64,
-    /// Rows whose NIK the registry holds in another family, or the file holds twice.
+    /// Rows whose NIK the registry holds in another family, or the file holds
+    /// twice; for a BNBA list, families likely already on record otherwise
+    /// written (names and birth dates in the sub-district, or a NIK held).
     pub likely_duplicates: u64,
+    /// A BNBA list: families that would become new proposals.
+    #[serde(default)]
+    pub to_propose: u64,
 }
 
 /// What an import did.
@@ -249,6 +365,13 @@ pub struct SheetResult {
     pub families: u64,
     /// Households of the portal whose No KK matched an imported family.
     pub households_linked: u64,
+    /// A BNBA list: new-family proposals made (with their household files).
+    #[serde(default)]
+    pub proposals_made: u64,
+    /// A BNBA list: families left as they were (already proposed or in the
+    /// registry, or likely on record otherwise written: listed in the report).
+    #[serde(default)]
+    pub families_skipped: u64,
 }
 
 /// How far the job on the server has read.
@@ -279,6 +402,9 @@ pub struct SheetImportView {
     pub kind: String,
     pub district_code: String,
     pub district_name: String,
+    pub destination: SheetDestination,
+    /// How the file numbers SHDK.
+    pub numbering: RelationshipNumbering,
     pub state: SheetImportState,
     pub uploaded_at: DateTime<Utc>,
     pub uploaded_by: String,
@@ -324,6 +450,9 @@ pub struct MappingDraft {
     /// A text encoding's code (empty: detected).
     #[serde(default)]
     pub encoding: String,
+    /// A [`RelationshipNumbering`] code (empty: the registry's).
+    #[serde(default)]
+    pub shdk: String,
     /// Field codes, column A first.
     #[serde(default)]
     pub fields: Vec<String>,
@@ -347,14 +476,15 @@ pub struct MappingRequest {
     pub sheet: Option<usize>,
     /// The text encoding's code, when chosen.
     pub encoding: Option<String>,
+    pub numbering: RelationshipNumbering,
     pub fields: Vec<Field>,
 }
 
 impl MappingDraft {
     /// Checks the form: a header row (or none to have it found), known field
-    /// codes, no field twice, every field the registry needs given a column
+    /// codes, no field twice, every field `destination` needs given a column
     /// (a reread takes the reading choices only).
-    pub fn to_request(&self) -> Result<MappingRequest, DomainError> {
+    pub fn to_request(&self, destination: SheetDestination) -> Result<MappingRequest, DomainError> {
         let reread = self.intent == REREAD;
         let header = self.header_row.trim();
         let header_row = if header.is_empty() {
@@ -377,12 +507,19 @@ impl MappingDraft {
             code if ENCODINGS.iter().any(|(known, _)| *known == code) => Some(code.to_string()),
             _ => return Err(SheetImportProblem::FieldUnknown.into()),
         };
+        let numbering = match self.shdk.trim() {
+            "" => RelationshipNumbering::default(),
+            code => {
+                RelationshipNumbering::from_code(code).ok_or(SheetImportProblem::FieldUnknown)?
+            }
+        };
         if reread {
             return Ok(MappingRequest {
                 reread,
                 header_row,
                 sheet,
                 encoding,
+                numbering,
                 fields: Vec::new(),
             });
         }
@@ -402,7 +539,7 @@ impl MappingDraft {
             }
             fields.push(field);
         }
-        if missing_fields(&fields).next().is_some() {
+        if missing_fields(destination, &fields).next().is_some() {
             return Err(SheetImportProblem::FieldMissing.into());
         }
         Ok(MappingRequest {
@@ -410,6 +547,7 @@ impl MappingDraft {
             header_row,
             sheet,
             encoding,
+            numbering,
             fields,
         })
     }
@@ -423,10 +561,15 @@ pub const ENCODINGS: [(&str, &str); 4] = [
     ("utf16be", "UTF-16 BE"),
 ];
 
-/// The fields the registry needs that `fields` gives no column.
-pub fn missing_fields(fields: &[Field]) -> impl Iterator<Item = Field> + '_ {
-    REGISTRY_REQUIRED
-        .into_iter()
+/// The fields `destination` needs that `fields` gives no column.
+pub fn missing_fields(
+    destination: SheetDestination,
+    fields: &[Field],
+) -> impl Iterator<Item = Field> + '_ {
+    destination
+        .required()
+        .iter()
+        .copied()
         .filter(move |needed| !fields.contains(needed))
 }
 
@@ -492,6 +635,7 @@ mod tests {
             header_row: "3".into(),
             sheet: String::new(),
             encoding: String::new(),
+            shdk: String::new(),
             fields: fields.iter().map(|code| code.to_string()).collect(),
             intent: String::new(),
         }
@@ -513,45 +657,106 @@ mod tests {
         let mut fields = ALL_NEEDED.to_vec();
         fields.push("ignore");
         fields.push("");
-        let request = draft(&fields).to_request();
+        let request = draft(&fields).to_request(SheetDestination::Registry);
         assert_eq!(
             request.map(|request| (request.header_row, request.fields.len())),
             Ok((Some(3), 10))
         );
         assert_eq!(
-            draft(&ALL_NEEDED[1..]).to_request(),
+            draft(&ALL_NEEDED[1..]).to_request(SheetDestination::Registry),
             Err(SheetImportProblem::FieldMissing.into())
         );
         let mut twice = ALL_NEEDED.to_vec();
         twice.push("nik");
         assert_eq!(
-            draft(&twice).to_request(),
+            draft(&twice).to_request(SheetDestination::Registry),
             Err(SheetImportProblem::FieldTwice.into())
         );
         let mut unknown = ALL_NEEDED.to_vec();
         unknown.push("salary");
         assert_eq!(
-            draft(&unknown).to_request(),
+            draft(&unknown).to_request(SheetDestination::Registry),
             Err(SheetImportProblem::FieldUnknown.into())
         );
         let mut bad_row = draft(&ALL_NEEDED);
         bad_row.header_row = "0".into();
         assert_eq!(
-            bad_row.to_request(),
+            bad_row.to_request(SheetDestination::Registry),
             Err(SheetImportProblem::HeaderRowInvalid.into())
         );
         bad_row.header_row = " ".into();
-        assert_eq!(bad_row.to_request().map(|r| r.header_row), Ok(None));
+        assert_eq!(
+            bad_row
+                .to_request(SheetDestination::Registry)
+                .map(|r| r.header_row),
+            Ok(None)
+        );
         // Reading again needs no field: the columns may change with the header row.
         let mut reread = draft(&[]);
         reread.intent = REREAD.into();
         assert_eq!(
-            reread
-                .to_request()
-                .map(|r| (r.reread, r.header_row, r.fields.len())),
+            reread.to_request(SheetDestination::Registry).map(|r| (
+                r.reread,
+                r.header_row,
+                r.fields.len()
+            )),
             Ok((true, Some(3), 0))
         );
-        assert!(draft(&[]).to_request().is_err());
+        assert!(draft(&[]).to_request(SheetDestination::Registry).is_err());
+    }
+
+    #[test]
+    fn a_bnba_list_needs_its_own_fields_and_may_number_shdk_as_the_kk_does() {
+        let mut list = draft(&["no_kk", "nik", "name", "relationship", "village"]);
+        assert!(list.to_request(SheetDestination::Proposals).is_ok());
+        // The registry slice needs its family id, source and desil besides.
+        assert_eq!(
+            list.to_request(SheetDestination::Registry),
+            Err(SheetImportProblem::FieldMissing.into())
+        );
+        let mut without_village = list.clone();
+        without_village.fields.pop();
+        assert_eq!(
+            without_village.to_request(SheetDestination::Proposals),
+            Err(SheetImportProblem::FieldMissing.into())
+        );
+        assert_eq!(
+            list.to_request(SheetDestination::Proposals)
+                .map(|r| r.numbering),
+            Ok(RelationshipNumbering::Registry)
+        );
+        list.shdk = "dukcapil".into();
+        assert_eq!(
+            list.to_request(SheetDestination::Proposals)
+                .map(|r| r.numbering),
+            Ok(RelationshipNumbering::CivilRegistry)
+        );
+        list.shdk = "bps".into();
+        assert!(list.to_request(SheetDestination::Proposals).is_err());
+    }
+
+    #[test]
+    fn the_two_shdk_numberings_read_as_the_kk_and_the_registry_mean_them() {
+        use crate::member::Relationship as R;
+        let kk = RelationshipNumbering::CivilRegistry;
+        let dtks = RelationshipNumbering::Registry;
+        // 3 is a wife on the KK but a child in the registry; 8 a parent-in-law
+        // on the KK but "other" in the registry.
+        assert_eq!(kk.relationship(3), Some(R::Spouse));
+        assert_eq!(dtks.relationship(3), Some(R::Child));
+        assert_eq!(kk.relationship(8), Some(R::ParentOrInLaw));
+        assert_eq!(dtks.relationship(8), Some(R::Other));
+        assert_eq!(kk.relationship(10), Some(R::HouseholdHelp));
+        assert_eq!(kk.relationship(11), Some(R::Other));
+        assert_eq!(dtks.relationship(9), None);
+        assert_eq!(kk.relationship(12), None);
+        assert_eq!(kk.relationship(0), None);
+        for number in 1..=kk.max() {
+            assert!(kk.relationship(number).is_some(), "{number}");
+        }
+        for number in 1..=dtks.max() {
+            assert_eq!(dtks.relationship(number).map(R::number), Some(number));
+        }
     }
 
     #[test]
@@ -594,5 +799,7 @@ mod tests {
         crate::coded::tests::check_coded::<Field>();
         crate::coded::tests::check_coded::<SheetImportState>();
         crate::coded::tests::check_coded::<SheetImportProblem>();
+        crate::coded::tests::check_coded::<SheetDestination>();
+        crate::coded::tests::check_coded::<RelationshipNumbering>();
     }
 }

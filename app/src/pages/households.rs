@@ -313,18 +313,30 @@ fn HouseholdFileView(
             <dd><Revealable masked=file.no_kk_masked.clone() reveal=reveal_kk shown=kk_shown allowed=may_reveal /></dd>
             <dt class="font-medium">{tr("Alamat", "Address")}</dt>
             <dd>{format!("{address}{}{}", if address.is_empty() { "" } else { ", " }, file.village_name)}</dd>
-            <dt class="font-medium">{tr("Penghasilan", "Income")}</dt>
-            <dd>{label(file.income_band)}</dd>
-            <dt class="font-medium">{tr("Rumah", "House")}</dt>
-            <dd>
-                {format!(
-                    "{} m² · {} · {} · {}",
-                    file.housing.floor_area_m2,
-                    label(file.housing.floor),
-                    label(file.housing.wall),
-                    label(file.housing.toilet),
-                )}
-            </dd>
+            {if file.awaiting_survey {
+                Either::Left(view! {
+                    <dt class="font-medium">{tr("Rumah dan penghasilan", "House and income")}</dt>
+                    <dd class="text-amber-900" data-testid="household-awaiting-survey">{tr(
+                        "Belum didata: keluarga ini tercatat dari daftar BNBA desa. Kondisi rumah, aset dan penghasilan diisi saat verivali atau lewat Ubah data keluarga.",
+                        "Not recorded yet: this family was recorded from the village's BNBA list. The house, assets and income are recorded at the home visit (verivali) or with Edit household.",
+                    )}</dd>
+                })
+            } else {
+                Either::Right(view! {
+                    <dt class="font-medium">{tr("Penghasilan", "Income")}</dt>
+                    <dd>{label(file.income_band)}</dd>
+                    <dt class="font-medium">{tr("Rumah", "House")}</dt>
+                    <dd>
+                        {format!(
+                            "{} m² · {} · {} · {}",
+                            file.housing.floor_area_m2,
+                            label(file.housing.floor),
+                            label(file.housing.wall),
+                            label(file.housing.toilet),
+                        )}
+                    </dd>
+                })
+            }}
         </dl>
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 text-sm">
             <h2 class="mb-1 font-semibold">{tr("Registri", "Registry")}</h2>

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use shared::dto::CurrentUser;
 use shared::sheet_import::{
-    ENCODINGS, Field, PreviewRow, REGISTRY_REQUIRED, REREAD, SheetColumn, SheetImportProblem,
-    SheetImportRow, SheetImportState, SheetImportView, SheetSurvey, missing_fields,
+    ENCODINGS, Field, PreviewRow, REREAD, RelationshipNumbering, SheetColumn, SheetDestination,
+    SheetImportProblem, SheetImportRow, SheetImportState, SheetImportView, SheetSurvey,
+    missing_fields,
 };
 
 use crate::api::{ConfirmSheetImport, SaveSheetMapping, sheet_import, sheet_imports};
@@ -55,11 +56,11 @@ fn ImportListBody(user: CurrentUser) -> impl IntoView {
     // An account wider than one district names the district it imports into.
     let names_district = user.area_code.split('.').count() < 2;
     view! {
-        <PageHeading text=tr("Impor spreadsheet DTKS/DTSEN", "Registry spreadsheet import") />
+        <PageHeading text=tr("Impor spreadsheet", "Spreadsheet import") />
         <p class="mb-3 text-sm text-slate-600">
             {tr(
-                "Unggah irisan DTKS/DTSEN kabupaten/kota seperti yang diterima kantor: Excel (.xlsx, .xls), OpenDocument (.ods) atau CSV (koma, titik koma atau tab). Portal menemukan baris judul, mengusulkan kolom, menampilkan pratinjau dan memeriksa seluruh berkas sebelum Anda mengimpornya.",
-                "Upload the district's registry slice as the office received it: Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (comma, semicolon or tab). The portal finds the header row, proposes the columns, shows a preview and checks the whole file before you import it.",
+                "Unggah irisan DTKS/DTSEN kabupaten/kota, atau daftar BNBA keluarga yang diusulkan desa, seperti yang diterima kantor: Excel (.xlsx, .xls), OpenDocument (.ods) atau CSV (koma, titik koma atau tab). Portal menemukan baris judul, mengusulkan kolom, menampilkan pratinjau dan memeriksa seluruh berkas sebelum Anda mengimpornya.",
+                "Upload the district's registry slice, or a village's BNBA list of families to propose, as the office received it: Excel (.xlsx, .xls), OpenDocument (.ods) or CSV (comma, semicolon or tab). The portal finds the header row, proposes the columns, shows a preview and checks the whole file before you import it.",
             )}
         </p>
         {move || {
@@ -79,6 +80,18 @@ fn ImportListBody(user: CurrentUser) -> impl IntoView {
                     <input id="import-district" name="district" type="text" required inputmode="decimal" placeholder="32.09" class=INPUT />
                 </div>
             })}
+            <fieldset>
+                <legend class=LABEL>{tr("Isi berkas", "What the file is")}</legend>
+                {SheetDestination::ALL.iter().map(|destination| {
+                    let id = format!("import-destination-{}", destination.code());
+                    view! {
+                        <div class="flex items-start gap-2 py-1">
+                            <input type="radio" id=id.clone() name="destination" value=destination.code() checked=*destination == SheetDestination::Registry class="mt-1" data-testid=id.clone() />
+                            <label for=id class="text-sm">{label(*destination)}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
             <div>
                 <label for="import-file" class=LABEL>{tr("Berkas spreadsheet (paling besar 256 MB)", "Spreadsheet file (256 MB at most)")}</label>
                 <input id="import-file" type="file" name="file" required accept=".xlsx,.xls,.ods,.csv,.txt,.tsv" class="max-w-full text-sm" data-testid="import-file" />
@@ -122,6 +135,7 @@ fn UploadItem(row: SheetImportRow) -> impl IntoView {
         <li class="rounded-xl border border-slate-200 bg-white p-3 text-sm" data-testid="import-item">
             <a href=paths::sheet_import(row.id) class="break-all font-semibold text-teal-800 underline">{row.file_name.clone()}</a>
             <span class="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold">{label(row.state)}</span>
+            <p class="text-xs text-slate-600">{label(row.destination)}</p>
             <p class="text-slate-600">{format!("{} · {}{counts}", time_in(row.uploaded_at, zone), row.uploaded_by)}</p>
         </li>
     }
@@ -169,6 +183,7 @@ fn UploadView(
 ) -> impl IntoView {
     let zone = shared::clock::Zone::of_area(&upload.district_code);
     let state = upload.state;
+    let destination = upload.destination;
     let may_map = matches!(
         state,
         SheetImportState::Uploaded | SheetImportState::Checked | SheetImportState::Failed
@@ -191,10 +206,16 @@ fn UploadView(
                     label(earlier_state),
                 )}
                 <a href=paths::sheet_import(earlier) class="underline">{tr("Buka unggahan itu", "Open that upload")}</a>
-                {tr(
-                    ". Mengimpornya lagi tidak menggandakan data: keluarga yang sama diperbarui.",
-                    ". Importing it again duplicates nothing: the same families are updated.",
-                )}
+                {match destination {
+                    SheetDestination::Registry => tr(
+                        ". Mengimpornya lagi tidak menggandakan data: keluarga yang sama diperbarui.",
+                        ". Importing it again duplicates nothing: the same families are updated.",
+                    ),
+                    SheetDestination::Proposals => tr(
+                        ". Mengimpornya lagi tidak menggandakan data: keluarga yang sudah diusulkan dilewati.",
+                        ". Importing it again duplicates nothing: families already proposed are left as they are.",
+                    ),
+                }}
             </p>
         }
     });
@@ -206,6 +227,8 @@ fn UploadView(
             <dd class="font-semibold" data-testid="import-state" data-state=state.code()>{label(state)}</dd>
             <dt class="font-medium">{tr("Kabupaten/kota", "District")}</dt>
             <dd>{format!("{} ({})", upload.district_name, upload.district_code)}</dd>
+            <dt class="font-medium">{tr("Isi berkas", "What the file is")}</dt>
+            <dd data-testid="import-destination">{label(destination)}</dd>
             <dt class="font-medium">{tr("Berkas", "File")}</dt>
             <dd>{if upload.kind.is_empty() { size } else { format!("{} · {size}", upload.kind) }}</dd>
             <dt class="font-medium">{tr("Diunggah", "Uploaded")}</dt>
@@ -219,18 +242,24 @@ fn UploadView(
             <p class="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-900" role="alert" data-testid="import-reading-problem">{either_lang(problem)}</p>
         })}
         {state.running().then(|| view! { <Progress upload=upload.clone() /> })}
-        {upload.result.map(|result| view! { <ImportResult result id=upload.id rejected_report=upload.rejected_report /> })}
+        {upload.result.map(|result| view! { <ImportResult result destination id=upload.id rejected_report=upload.rejected_report /> })}
         {may_map.then(|| view! { <MappingForm upload=upload.clone() save /> })}
         {(!upload.preview.is_empty()).then(|| view! { <PreviewTable fields=upload.preview_fields.clone() rows=upload.preview.clone() /> })}
-        {upload.survey.map(|survey| view! { <SurveyCounts survey /> })}
+        {upload.survey.map(|survey| view! { <SurveyCounts survey destination /> })}
         {may_confirm.then(|| view! {
             <ActionForm action=confirm attr:class="mt-4 space-y-2 rounded-xl border border-teal-200 bg-teal-50 p-4" attr:data-testid="import-confirm-form">
                 <input type="hidden" name="id" value=upload.id />
                 <input type="hidden" name="version" value=upload.version />
-                <p class="text-sm">{tr(
-                    "Impor menerapkan semua baris yang lolos dalam satu transaksi: semua atau tidak sama sekali. Baris yang ditolak tidak diimpor dan dapat diunduh sesudahnya.",
-                    "The import applies every row that passes in one transaction: all or nothing. Rejected rows are not imported and can be downloaded afterwards.",
-                )}</p>
+                <p class="text-sm">{match destination {
+                    SheetDestination::Registry => tr(
+                        "Impor menerapkan semua baris yang lolos dalam satu transaksi: semua atau tidak sama sekali. Baris yang ditolak tidak diimpor dan dapat diunduh sesudahnya.",
+                        "The import applies every row that passes in one transaction: all or nothing. Rejected rows are not imported and can be downloaded afterwards.",
+                    ),
+                    SheetDestination::Proposals => tr(
+                        "Setiap keluarga yang belum tercatat mendapat berkas keluarga dan usulan keluarga baru (sumber: usulan RT/RW) yang menunggu musdes. Keluarga yang sudah diusulkan atau sudah di DTKS dilewati; keluarga yang mungkin ganda tidak diusulkan dan tercantum di laporan untuk diperiksa.",
+                        "Each family not yet on record gets a household file and a new-family proposal (source: RT/RW) waiting for the village meeting. Families already proposed or in the registry are left as they are; likely duplicates are not proposed and are listed in the report to be checked.",
+                    ),
+                }}</p>
                 <button type="submit" class=BUTTON data-testid="import-confirm">{tr("Impor sekarang", "Import now")}</button>
                 <FormResult result=outcome(confirm.value()) success=tr("Impor dimulai.", "Import started.") />
             </ActionForm>
@@ -275,7 +304,9 @@ fn Progress(upload: SheetImportView) -> impl IntoView {
 #[component]
 fn MappingForm(upload: SheetImportView, save: ServerAction<SaveSheetMapping>) -> impl IntoView {
     let fields: Vec<Field> = upload.columns.iter().map(|column| column.field).collect();
-    let missing: Vec<&'static str> = missing_fields(&fields).map(label).collect();
+    let destination = upload.destination;
+    let missing: Vec<&'static str> = missing_fields(destination, &fields).map(label).collect();
+    let numbering = upload.numbering;
     let has_columns = !upload.columns.is_empty();
     let sheets = upload.sheets.clone();
     let chosen_sheet = upload.sheet;
@@ -316,6 +347,14 @@ fn MappingForm(upload: SheetImportView, save: ServerAction<SaveSheetMapping>) ->
                         </select>
                     </div>
                 })}
+                <div>
+                    <label for="import-shdk" class=LABEL>{tr("Penomoran SHDK (hubungan dengan kepala keluarga)", "SHDK numbering (relationship to the head)")}</label>
+                    <select id="import-shdk" name="draft[shdk]" class="max-w-full rounded-md border border-slate-300 px-3 py-2 text-sm" data-testid="import-shdk">
+                        {RelationshipNumbering::ALL.iter().map(|choice| view! {
+                            <option value=choice.code() selected=*choice == numbering>{label(*choice)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <button type="submit" name="draft[intent]" value=REREAD class=BUTTON_QUIET data-testid="import-reread">{tr("Baca ulang berkas", "Read the file again")}</button>
             </div>
             {has_columns.then(|| view! {
@@ -328,11 +367,17 @@ fn MappingForm(upload: SheetImportView, save: ServerAction<SaveSheetMapping>) ->
                             <th class=TH>{tr("Diimpor sebagai", "Imported as")}</th>
                         </tr></thead>
                         <tbody class="divide-y divide-slate-100">
-                            {upload.columns.iter().cloned().map(|column| view! { <ColumnRow column /> }).collect_view()}
+                            {upload.columns.iter().cloned().map(|column| view! { <ColumnRow column destination /> }).collect_view()}
                         </tbody>
                     </table>
                 </div>
-                <p class="text-xs text-slate-600">{tr("* wajib untuk DTKS/DTSEN.", "* required for the registry.")}</p>
+                <p class="text-xs text-slate-600">{match destination {
+                    SheetDestination::Registry => tr("* wajib untuk DTKS/DTSEN.", "* required for the registry."),
+                    SheetDestination::Proposals => tr(
+                        "* wajib untuk daftar BNBA. Jenis kelamin dan tanggal lahir dibaca dari NIK bila tidak ada kolomnya.",
+                        "* required for a BNBA list. Sex and date of birth are read from the NIK when the list has no column for them.",
+                    ),
+                }}</p>
                 {(!missing.is_empty()).then(|| view! {
                     <p class="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="import-missing">
                         {format!("{} {}", tr("Belum dipetakan:", "Not mapped yet:"), missing.join(", "))}
@@ -346,7 +391,7 @@ fn MappingForm(upload: SheetImportView, save: ServerAction<SaveSheetMapping>) ->
 }
 
 #[component]
-fn ColumnRow(column: SheetColumn) -> impl IntoView {
+fn ColumnRow(column: SheetColumn, destination: SheetDestination) -> impl IntoView {
     let select_id = format!("import-field-{}", column.index);
     let chosen = column.field;
     view! {
@@ -357,7 +402,7 @@ fn ColumnRow(column: SheetColumn) -> impl IntoView {
             <td class=TD>
                 <select id=select_id name=format!("draft[fields][{}]", column.index) aria-label=format!("{} {}: {}", tr("Kolom", "Column"), column.letter, column.header) class="max-w-[14rem] rounded-md border border-slate-300 px-2 py-1 text-sm" data-testid="import-field">
                     {Field::ALL.iter().map(|field| {
-                        let required = REGISTRY_REQUIRED.contains(field);
+                        let required = destination.required().contains(field);
                         let text = if required { format!("{} *", label(*field)) } else { label(*field).to_string() };
                         view! { <option value=field.code() selected=*field == chosen>{text}</option> }
                     }).collect_view()}
@@ -407,33 +452,66 @@ fn PreviewTable(fields: Vec<Field>, rows: Vec<PreviewRow>) -> impl IntoView {
 
 /// What checking the whole file found.
 #[component]
-fn SurveyCounts(survey: SheetSurvey) -> impl IntoView {
-    let rows = [
-        (tr("Baris data", "Data rows"), survey.rows, "rows"),
-        (tr("Keluarga", "Families"), survey.families, "families"),
-        (tr("Akan diterima", "To be accepted"), survey.valid, "valid"),
-        (
-            tr("Akan ditolak", "To be rejected"),
-            survey.invalid,
-            "invalid",
-        ),
-        (
-            tr(
-                "Keluarga sudah ada di DTKS (diperbarui)",
-                "Families already in the registry (updated)",
+fn SurveyCounts(survey: SheetSurvey, destination: SheetDestination) -> impl IntoView {
+    let rows = if destination == SheetDestination::Proposals {
+        vec![
+            (tr("Baris data", "Data rows"), survey.rows, "rows"),
+            (tr("Keluarga", "Families"), survey.families, "families"),
+            (
+                tr("Baris akan ditolak", "Rows to be rejected"),
+                survey.invalid,
+                "invalid",
             ),
-            survey.known_families,
-            "known",
-        ),
-        (
-            tr(
-                "Kemungkinan ganda (NIK di keluarga lain atau dua kali)",
-                "Likely duplicates (NIK in another family or twice)",
+            (
+                tr("Keluarga akan diusulkan", "Families to be proposed"),
+                survey.to_propose,
+                "to_propose",
             ),
-            survey.likely_duplicates,
-            "duplicates",
-        ),
-    ];
+            (
+                tr(
+                    "Sudah diusulkan atau sudah di DTKS (dilewati)",
+                    "Already proposed or in the registry (left as they are)",
+                ),
+                survey.known_families,
+                "known",
+            ),
+            (
+                tr(
+                    "Mungkin ganda dengan keluarga yang tercatat (tidak diusulkan, perlu diperiksa)",
+                    "Likely the same as a household on record (not proposed, to be checked)",
+                ),
+                survey.likely_duplicates,
+                "duplicates",
+            ),
+        ]
+    } else {
+        vec![
+            (tr("Baris data", "Data rows"), survey.rows, "rows"),
+            (tr("Keluarga", "Families"), survey.families, "families"),
+            (tr("Akan diterima", "To be accepted"), survey.valid, "valid"),
+            (
+                tr("Akan ditolak", "To be rejected"),
+                survey.invalid,
+                "invalid",
+            ),
+            (
+                tr(
+                    "Keluarga sudah ada di DTKS (diperbarui)",
+                    "Families already in the registry (updated)",
+                ),
+                survey.known_families,
+                "known",
+            ),
+            (
+                tr(
+                    "Kemungkinan ganda (NIK di keluarga lain atau dua kali)",
+                    "Likely duplicates (NIK in another family or twice)",
+                ),
+                survey.likely_duplicates,
+                "duplicates",
+            ),
+        ]
+    };
     view! {
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4">
             <h2 class="mb-2 font-semibold">{tr("Hasil pemeriksaan seluruh berkas", "Check of the whole file")}</h2>
@@ -451,22 +529,78 @@ fn SurveyCounts(survey: SheetSurvey) -> impl IntoView {
 #[component]
 fn ImportResult(
     result: shared::sheet_import::SheetResult,
+    destination: SheetDestination,
     id: i64,
     rejected_report: bool,
 ) -> impl IntoView {
+    let lines = match destination {
+        SheetDestination::Registry => vec![
+            (tr("Baris dibaca", "Rows read"), result.rows, "rows"),
+            (tr("Diterima", "Accepted"), result.accepted, "accepted"),
+            (tr("Ditolak", "Rejected"), result.rejected, "rejected"),
+            (
+                tr("Keluarga disimpan", "Families saved"),
+                result.families,
+                "families",
+            ),
+            (
+                tr(
+                    "Keluarga di portal yang ditautkan",
+                    "Households of the portal linked",
+                ),
+                result.households_linked,
+                "linked",
+            ),
+        ],
+        SheetDestination::Proposals => vec![
+            (tr("Baris dibaca", "Rows read"), result.rows, "rows"),
+            (
+                tr("Baris ditolak", "Rows rejected"),
+                result.rejected,
+                "rejected",
+            ),
+            (
+                tr("Keluarga dalam daftar", "Families in the list"),
+                result.families,
+                "families",
+            ),
+            (
+                tr("Usulan keluarga baru dibuat", "New-family proposals made"),
+                result.proposals_made,
+                "proposals",
+            ),
+            (
+                tr(
+                    "Keluarga dilewati (sudah diusulkan, sudah di DTKS, atau mungkin ganda)",
+                    "Families left (already proposed, in the registry, or likely duplicates)",
+                ),
+                result.families_skipped,
+                "skipped",
+            ),
+        ],
+    };
     view! {
         <section class="mt-4 rounded-xl border border-emerald-200 bg-emerald-50 p-4" data-testid="import-result">
             <h2 class="mb-2 font-semibold">{tr("Impor selesai", "Import finished")}</h2>
             <dl class="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 text-sm">
-                <dt>{tr("Baris dibaca", "Rows read")}</dt><dd class="text-right font-semibold">{number_id(result.rows)}</dd>
-                <dt>{tr("Diterima", "Accepted")}</dt><dd class="text-right font-semibold" data-count="accepted">{number_id(result.accepted)}</dd>
-                <dt>{tr("Ditolak", "Rejected")}</dt><dd class="text-right font-semibold" data-count="rejected">{number_id(result.rejected)}</dd>
-                <dt>{tr("Keluarga disimpan", "Families saved")}</dt><dd class="text-right font-semibold">{number_id(result.families)}</dd>
-                <dt>{tr("Keluarga di portal yang ditautkan", "Households of the portal linked")}</dt><dd class="text-right font-semibold">{number_id(result.households_linked)}</dd>
+                {lines.into_iter().map(|(name, count, key)| view! {
+                    <dt>{name}</dt>
+                    <dd class="text-right font-semibold" data-count=key>{number_id(count)}</dd>
+                }).collect_view()}
             </dl>
+            {(destination == SheetDestination::Proposals && result.proposals_made > 0).then(|| view! {
+                <p class="mt-2 text-sm">
+                    <a href=format!("{}?tahap=proposed", paths::PROPOSALS) class="text-teal-800 underline" data-testid="import-proposals-link">
+                        {tr("Lihat usulan yang menunggu musdes", "See the proposals waiting for the village meeting")}
+                    </a>
+                </p>
+            })}
             {rejected_report.then(|| view! {
                 <a href=paths::sheet_rejected(id) class=format!("{BUTTON} mt-3 inline-block") rel="external" download data-testid="import-rejected-download">
-                    {tr("Unduh baris yang ditolak (CSV)", "Download the rejected rows (CSV)")}
+                    {match destination {
+                        SheetDestination::Registry => tr("Unduh baris yang ditolak (CSV)", "Download the rejected rows (CSV)"),
+                        SheetDestination::Proposals => tr("Unduh baris yang ditolak dan keluarga yang dilewati (CSV)", "Download the rejected rows and the families left (CSV)"),
+                    }}
                 </a>
             })}
         </section>

@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i64,
     /// The district the file is for (`32.09`).
     pub district_code: String,
-    /// What the file becomes: `registry` (the registry slice).
+    /// What the file becomes: a `SheetDestination` code (`registry`, `proposals`).
     pub destination: String,
     /// The name the file was sent with (shown to the district's staff only).
     pub file_name: String,
@@ -28,6 +28,8 @@ pub struct Model {
     pub encoding: Option<String>,
     /// The field codes of the columns, comma-separated, column A first.
     pub fields: Option<String>,
+    /// How the file numbers SHDK (a `RelationshipNumbering` code).
+    pub relationship_numbering: String,
     /// The layout's fingerprint (`sheets::layout_fingerprint`).
     pub fingerprint: Option<String>,
     /// What checking the whole file found (`SheetSurvey` as JSON).

@@ -12,6 +12,8 @@ pub struct Model {
     pub fingerprint: String,
     /// Field codes, comma-separated, column A first.
     pub fields: String,
+    /// How the layout numbers SHDK (a `RelationshipNumbering` code).
+    pub relationship_numbering: String,
     pub saved_by: i64,
     pub saved_at: DateTimeUtc,
 }

@@ -58,8 +58,9 @@ use crate::protect::DataKey;
 
 use apply::{apply_batch, link_households};
 use read::{Batch, produce};
+use report::ProgressBar;
+pub(crate) use report::ReportWriter;
 pub use report::{ImportReport, RejectedRow, RowProblem};
-use report::{ProgressBar, ReportWriter};
 pub use survey::survey;
 
 /// The columns of a registry file, in their documented order.
@@ -202,6 +203,8 @@ pub struct Reading {
     pub header_row: Option<u64>,
     /// The field of each column from column A, chosen instead of proposed from the names.
     pub fields: Option<Vec<crate::sheets::Field>>,
+    /// How the file numbers SHDK (the registry's 1–8 unless chosen).
+    pub numbering: shared::sheet_import::RelationshipNumbering,
     /// The district whose village and sub-district names the file may use
     /// instead of codes (without it, villages must be given by code).
     pub district: Option<shared::geo::AreaCode>,

@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::{anyhow, bail};
 use shared::geo::{AreaCode, AreaLevel, NeighbourhoodUnit};
 use shared::identity::IdNumberKind;
+use shared::sheet_import::RelationshipNumbering;
 use tokio::sync::mpsc;
 
 use super::check::{Checked, FamilyNumbers, check_row};
@@ -157,7 +158,13 @@ impl Layout {
             };
             let cell = row.cell(column);
             let name = self.name(index);
-            match column_text(index, cell, areas, sub_district.as_deref()) {
+            match column_text(
+                index,
+                cell,
+                areas,
+                sub_district.as_deref(),
+                self.mapping.numbering(),
+            ) {
                 Ok(text) => text,
                 Err(reason) => {
                     problem(name, reason);
@@ -227,6 +234,7 @@ fn column_text(
     cell: &Cell,
     areas: Option<&AreaIndex>,
     sub_district: Option<&str>,
+    numbering: RelationshipNumbering,
 ) -> Result<String, ValueProblem> {
     if let Cell::Error(error) = cell {
         return Err(ValueProblem::new(
@@ -262,8 +270,13 @@ fn column_text(
                 Ok(()) => Ok(text),
             }
         }
-        HUBUNGAN if !text.trim().bytes().all(|b| b.is_ascii_digit()) => {
-            Ok(match sheets::parse_relationship(cell) {
+        // Written as the registry numbers it (a name, or a number in the
+        // file's numbering); what cannot be read is left for the row check.
+        HUBUNGAN
+            if numbering != RelationshipNumbering::Registry
+                || !text.trim().bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Ok(match sheets::parse_relationship(cell, numbering) {
                 Ok(Some(relationship)) => relationship.number().to_string(),
                 _ => text,
             })
@@ -402,7 +415,8 @@ fn read_sheet(
     let mapping = match &reading.fields {
         Some(fields) => Mapping::from_fields(&header, fields),
         None => Mapping::propose(&header),
-    };
+    }
+    .with_numbering(reading.numbering);
     let layout = Layout::new(path, kind, &header, mapping)?;
     while let Some(row) = rows.next_row().map_err(unreadable)? {
         if row.number < header.data_start || row.is_blank() {

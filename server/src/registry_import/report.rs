@@ -24,7 +24,7 @@ pub struct RowProblem {
 }
 
 impl RowProblem {
-    pub(super) fn new(field: &str, reason_id: String, reason_en: String) -> RowProblem {
+    pub(crate) fn new(field: &str, reason_id: String, reason_en: String) -> RowProblem {
         RowProblem {
             field: field.to_string(),
             reason_id,
@@ -32,7 +32,7 @@ impl RowProblem {
         }
     }
 
-    pub(super) fn domain(field: &str, error: &DomainError) -> RowProblem {
+    pub(crate) fn domain(field: &str, error: &DomainError) -> RowProblem {
         RowProblem::new(field, error.message_id(), error.message_en())
     }
 }
@@ -79,33 +79,45 @@ impl ImportReport {
 }
 
 /// The rejected-rows report: `baris,kolom,alasan,reason` and the row's own
-/// values under the documented columns' names, one line per problem.
-pub(super) struct ReportWriter {
+/// values under their columns' names, one line per problem.
+pub(crate) struct ReportWriter {
     writer: csv::Writer<BufWriter<File>>,
     path: PathBuf,
+    /// Values written after the reason.
+    width: usize,
 }
 
 impl ReportWriter {
+    /// A report of registry rows (values under the documented columns' names).
     pub(super) fn create(path: &Path) -> anyhow::Result<ReportWriter> {
+        ReportWriter::with_columns(path, &super::COLUMNS)
+    }
+
+    /// A report whose rows' values go under `columns`.
+    pub(crate) fn with_columns<S: AsRef<str>>(
+        path: &Path,
+        columns: &[S],
+    ) -> anyhow::Result<ReportWriter> {
         let file = File::create(path)
             .with_context(|| format!("cannot create the report {}", path.display()))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         let header = ["baris", "kolom", "alasan", "reason"]
             .into_iter()
-            .chain(super::COLUMNS);
+            .chain(columns.iter().map(AsRef::as_ref));
         writer
             .write_record(header)
             .with_context(|| format!("cannot write the report {}", path.display()))?;
         Ok(ReportWriter {
             writer,
             path: path.to_path_buf(),
+            width: columns.len(),
         })
     }
 
-    pub(super) fn write(&mut self, row: &RejectedRow) -> anyhow::Result<()> {
+    pub(crate) fn write(&mut self, row: &RejectedRow) -> anyhow::Result<()> {
         let line = row.line.to_string();
-        let values = (0..super::COLUMNS.len())
-            .map(|column| row.values.get(column).map_or("", String::as_str));
+        let values =
+            (0..self.width).map(|column| row.values.get(column).map_or("", String::as_str));
         for problem in &row.problems {
             let record = [
                 line.as_str(),
@@ -122,7 +134,7 @@ impl ReportWriter {
         Ok(())
     }
 
-    pub(super) fn finish(mut self) -> anyhow::Result<()> {
+    pub(crate) fn finish(mut self) -> anyhow::Result<()> {
         self.writer
             .flush()
             .with_context(|| format!("cannot write the report {}", self.path.display()))?;

@@ -98,6 +98,8 @@ fn housing_only(details: &str) -> Result<String, ServiceError> {
         assets: Vec::new(),
         programmes: Vec::new(),
         has_house_photo: false,
+        // A house not surveyed yet is not surveyed for the new card either.
+        awaiting_survey: old.awaiting_survey,
     })
 }
 

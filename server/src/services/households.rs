@@ -172,6 +172,7 @@ fn member_details(member: &Member) -> MemberDetails {
         pregnant: member.pregnant,
         ppks: member.ppks.clone(),
         civil_registry_matched: member.civil_registry_matched,
+        awaiting_survey: false,
     }
 }
 
@@ -323,6 +324,23 @@ pub(crate) fn member_model(
     })
 }
 
+/// Column values of a new member row read from a list (a village's BNBA
+/// list) that gives no marital status, education or occupation: they stand
+/// in, marked, until the member's data is edited.
+pub(crate) fn listed_member_model(
+    key: &DataKey,
+    household_id: i64,
+    village_code: &str,
+    member: &Member,
+) -> Result<members::ActiveModel, ServiceError> {
+    let mut row = member_model(key, household_id, village_code, member)?;
+    row.details = Set(to_json(&MemberDetails {
+        awaiting_survey: true,
+        ..member_details(member)
+    })?);
+    Ok(row)
+}
+
 /// A member's NIK must not already belong to a living member of another household,
 /// unless the member is recorded as a duplicate (ganda).
 pub(crate) async fn check_nik_free<C: sea_orm::ConnectionTrait>(
@@ -406,6 +424,7 @@ impl DbHouseholdService {
         let mut member_files = Vec::new();
         for member in self.household_members(household_id).await? {
             let mut data = member_of(&member)?;
+            let member_awaits = stored_json::<MemberDetails>(&member.details)?.awaiting_survey;
             // Specific personal data has its own audited request.
             data.disabilities.clear();
             data.chronic_illnesses.clear();
@@ -426,6 +445,7 @@ impl DbHouseholdService {
                 member: data,
                 age,
                 birth_date_exact,
+                awaiting_survey: member_awaits,
             });
         }
         let registry = match &row.registry_id {
@@ -460,6 +480,7 @@ impl DbHouseholdService {
             // The household page's own: `file` reads it.
             timeline: Vec::new(),
             merged_into: row.merged_into,
+            awaiting_survey: details.awaiting_survey,
         })
     }
 
@@ -963,6 +984,7 @@ impl HouseholdService for DbHouseholdService {
             assets: household.assets.clone(),
             programmes: household.programmes.clone(),
             has_house_photo: household.has_house_photo,
+            awaiting_survey: false,
         };
         let address = &household.address;
         let mut write = self.db.begin_write().await?;
@@ -1111,6 +1133,8 @@ impl HouseholdService for DbHouseholdService {
             assets: household.assets.clone(),
             programmes: household.programmes.clone(),
             has_house_photo: household.has_house_photo,
+            // The form answers every question: the house is recorded now.
+            awaiting_survey: false,
         };
         let after = serde_json::json!({
             "head_name": household.head_name,

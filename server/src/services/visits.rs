@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 use shared::access::{Action, Target};
@@ -29,7 +29,7 @@ use super::db_failure;
 use super::households::DbHouseholdService;
 use super::numbering::is_unique_violation;
 use super::proposals::rows_of;
-use super::rows::{stored, usernames};
+use super::rows::{stored, stored_json, to_json, usernames};
 use super::stats::Kind;
 use super::store::Store;
 use super::write::{Step, Timeline, load, load_for_proposal_work, load_in_area};
@@ -105,8 +105,13 @@ impl DbVisitService {
                         })
                         .collect(),
                     ..VisitDraft::default()
-                }
-                .prefilled(&household.housing, household.income_band);
+                };
+                // A family recorded from a list has placeholders, not answers.
+                let draft = if household.awaiting_survey {
+                    draft
+                } else {
+                    draft.prefilled(&household.housing, household.income_band)
+                };
                 (draft, None, 0, None, None)
             }
         };
@@ -163,6 +168,44 @@ async fn still_here(db: &Store, proposal: &proposals::Model) -> Result<(), Servi
     } else {
         Err(ServiceError::NotFound)
     }
+}
+
+/// A family recorded from a list takes its housing and income from its
+/// finished home visit: they were placeholders until now.
+async fn surveyed(
+    write: &super::write::Write,
+    household_id: i64,
+    visit: &shared::visit::HomeVisit,
+) -> Result<(), ServiceError> {
+    let Some(household) = households::Entity::find_by_id(household_id)
+        .one(write)
+        .await
+        .map_err(db_failure)?
+    else {
+        return Ok(());
+    };
+    let mut details: crate::records::HouseholdDetails = stored_json(&household.details)?;
+    if !details.awaiting_survey {
+        return Ok(());
+    }
+    details.housing = visit.housing.clone();
+    details.awaiting_survey = false;
+    households::Entity::update_many()
+        .col_expr(households::Column::Details, Expr::value(to_json(&details)?))
+        .col_expr(
+            households::Column::IncomeBand,
+            Expr::value(visit.income_band.code()),
+        )
+        .col_expr(households::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            households::Column::Version,
+            Expr::col(households::Column::Version).add(1),
+        )
+        .filter(households::Column::Id.eq(household_id))
+        .exec(write)
+        .await
+        .map_err(db_failure)?;
+    Ok(())
 }
 
 /// A field error of the visit form.
@@ -442,6 +485,7 @@ impl VisitService for DbVisitService {
             write
                 .step(Timeline::Proposal, proposal.id, actor, Step::from(&change))
                 .await?;
+            surveyed(&write, proposal.household_id, finished).await?;
         }
         write
             .audit(

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::fields::{Field, field_for_header, normalise_header};
 use super::header::Header;
+use shared::sheet_import::RelationshipNumbering;
 
 /// One column of the sheet and the field it is read as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +25,9 @@ pub struct MappedColumn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
     columns: Vec<MappedColumn>,
+    /// How the file numbers SHDK.
+    #[serde(default)]
+    numbering: RelationshipNumbering,
 }
 
 impl Mapping {
@@ -33,6 +37,7 @@ impl Mapping {
     pub fn propose(header: &Header) -> Mapping {
         let mut mapping = Mapping {
             columns: Vec::with_capacity(header.columns.len()),
+            numbering: RelationshipNumbering::default(),
         };
         for (index, name) in header.columns.iter().enumerate() {
             let field = field_for_header(name).unwrap_or(Field::Ignore);
@@ -79,6 +84,17 @@ impl Mapping {
             column.field = field;
             column.recognised = false;
         }
+    }
+
+    /// The mapping reading SHDK numbers in `numbering`.
+    pub fn with_numbering(mut self, numbering: RelationshipNumbering) -> Mapping {
+        self.numbering = numbering;
+        self
+    }
+
+    /// How SHDK numbers are read.
+    pub fn numbering(&self) -> RelationshipNumbering {
+        self.numbering
     }
 
     /// Every column of the header, in order.

@@ -178,7 +178,10 @@ pub fn read_record(
                 }
                 Err(problem) => fail(problem),
             },
-            Field::Relationship => read!(record.relationship, parse_relationship(cell)),
+            Field::Relationship => read!(
+                record.relationship,
+                parse_relationship(cell, mapping.numbering())
+            ),
             Field::Address => read!(record.address, parse_text(cell, ADDRESS_MAX)),
             Field::Rt => read!(record.rt, parse_neighbourhood(cell, NeighbourhoodUnit::Rt)),
             Field::Rw => read!(record.rw, parse_neighbourhood(cell, NeighbourhoodUnit::Rw)),
@@ -280,6 +283,8 @@ pub struct PreviewOptions {
     pub header_row: Option<u64>,
     /// The field of each column (remembered for this layout, or corrected by the user).
     pub fields: Option<Vec<Field>>,
+    /// How the file numbers SHDK.
+    pub numbering: shared::sheet_import::RelationshipNumbering,
     /// Data rows read.
     pub rows: usize,
 }
@@ -298,7 +303,8 @@ pub fn preview(
         let mapping = match &options.fields {
             Some(fields) => Mapping::from_fields(&header, fields),
             None => Mapping::propose(&header),
-        };
+        }
+        .with_numbering(options.numbering);
         let mut records = Vec::with_capacity(options.rows.min(1_000));
         let mut raw = Vec::with_capacity(options.rows.min(1_000));
         while records.len() < options.rows {

@@ -9,6 +9,7 @@ use shared::household::{Desil, RegistryId, RegistrySource};
 use shared::identity::Sex;
 use shared::member::Relationship;
 use shared::programme::ProgrammeKind;
+use shared::sheet_import::RelationshipNumbering;
 
 use super::cell::{Cell, hide_long_numbers, number_text};
 use super::fields::normalise_header;
@@ -141,10 +142,14 @@ fn relationship_named(name: &str) -> Option<Relationship> {
     })
 }
 
-/// SHDK (relationship to the head): a number 1–8, its name (`KEPALA
-/// KELUARGA`, `ISTRI`, `ANAK`, `MENANTU`, `CUCU`, `ORANG TUA`, `MERTUA`,
-/// `PEMBANTU`, `FAMILI LAIN`, `LAINNYA`, ...), or both (`3 - Anak`).
-pub fn parse_relationship(cell: &Cell) -> Result<Option<Relationship>, ValueProblem> {
+/// SHDK (relationship to the head): a number in `numbering` (1–8 in the
+/// registry's, 1–11 in the family card's), its name (`KEPALA KELUARGA`,
+/// `ISTRI`, `ANAK`, `MENANTU`, `CUCU`, `ORANG TUA`, `MERTUA`, `PEMBANTU`,
+/// `FAMILI LAIN`, `LAINNYA`, ...), or both (`3 - Anak`: the number decides).
+pub fn parse_relationship(
+    cell: &Cell,
+    numbering: RelationshipNumbering,
+) -> Result<Option<Relationship>, ValueProblem> {
     let Some(cell) = present(cell)? else {
         return Ok(None);
     };
@@ -156,16 +161,19 @@ pub fn parse_relationship(cell: &Cell) -> Result<Option<Relationship>, ValueProb
         leading
             .parse::<u8>()
             .ok()
-            .and_then(|number| Relationship::from_number(number).ok())
+            .and_then(|number| numbering.relationship(number))
     };
     found.map(Some).ok_or_else(|| {
         let shown = echo(&cell.text());
+        let max = numbering.max();
         ValueProblem::new(
             format!(
-                "Hubungan dengan kepala keluarga \"{shown}\" tidak dikenal; isi angka 1–8 atau namanya (Kepala Keluarga, Istri/Suami, Anak, Menantu, Cucu, Orang Tua/Mertua, Pembantu, Lainnya)."
+                "Hubungan dengan kepala keluarga \"{shown}\" tidak dikenal; isi angka 1–{max} (penomoran {}) atau namanya (Kepala Keluarga, Istri/Suami, Anak, Menantu, Cucu, Orang Tua/Mertua, Pembantu, Lainnya).",
+                numbering.label_id()
             ),
             format!(
-                "Relationship to the head \"{shown}\" is not known; use a number 1–8 or its name (Kepala Keluarga, Istri/Suami, Anak, Menantu, Cucu, Orang Tua/Mertua, Pembantu, Lainnya)."
+                "Relationship to the head \"{shown}\" is not known; use a number 1–{max} ({} numbering) or its name (Kepala Keluarga, Istri/Suami, Anak, Menantu, Cucu, Orang Tua/Mertua, Pembantu, Lainnya).",
+                numbering.label_en()
             ),
         )
     })
@@ -453,17 +461,33 @@ mod tests {
             ("8", R::Other),
         ] {
             assert_eq!(
-                parse_relationship(&text(value)),
+                parse_relationship(&text(value), RelationshipNumbering::Registry),
                 Ok(Some(expected)),
                 "{value}"
             );
         }
         assert_eq!(
-            parse_relationship(&Cell::Number(5.0)),
+            parse_relationship(&Cell::Number(5.0), RelationshipNumbering::Registry),
             Ok(Some(R::Grandchild))
         );
-        assert!(parse_relationship(&text("9")).is_err());
-        assert!(parse_relationship(&text("TETANGGA")).is_err());
+        assert!(parse_relationship(&text("9"), RelationshipNumbering::Registry).is_err());
+        assert!(parse_relationship(&text("TETANGGA"), RelationshipNumbering::Registry).is_err());
+        // The family card numbers a wife 3 and a parent-in-law 8.
+        let kk = RelationshipNumbering::CivilRegistry;
+        assert_eq!(parse_relationship(&text("3"), kk), Ok(Some(R::Spouse)));
+        assert_eq!(
+            parse_relationship(&Cell::Number(8.0), kk),
+            Ok(Some(R::ParentOrInLaw))
+        );
+        assert_eq!(parse_relationship(&text("11"), kk), Ok(Some(R::Other)));
+        assert_eq!(parse_relationship(&text("ISTRI"), kk), Ok(Some(R::Spouse)));
+        let refused = parse_relationship(&text("12"), kk);
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|problem| problem.reason_id.contains("1–11")),
+            "{refused:?}"
+        );
     }
 
     #[test]

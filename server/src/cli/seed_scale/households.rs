@@ -331,6 +331,7 @@ impl Synth {
             assets,
             programmes: programmes.clone(),
             has_house_photo: chance(&mut self.rng, 30),
+            awaiting_survey: false,
         };
         let subdistrict = crate::services::households::subdistrict_of(&place.code);
         rows.households.push(households::ActiveModel {

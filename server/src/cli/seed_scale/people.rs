@@ -303,6 +303,7 @@ impl Synth {
                 pregnant,
                 ppks,
                 civil_registry_matched,
+                awaiting_survey: false,
             },
         }
     }

@@ -12,13 +12,13 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use shared::contract::ServiceError;
+use shared::contract::{Actor, ServiceError};
 use shared::geo::AreaCode;
-use shared::sheet_import::{SheetImportState, SheetProgress, SheetResult};
+use shared::sheet_import::{SheetDestination, SheetImportState, SheetProgress, SheetResult};
 
 use super::super::rows::to_json;
 use super::super::store::Store;
-use super::fields_of;
+use super::{fields_of, numbering_of};
 use crate::entities::sheet_imports;
 use crate::protect::DataKey;
 use crate::registry_import::{self, ImportOptions, ImportProgress, Progress, Reading};
@@ -62,7 +62,7 @@ impl Jobs {
         })
     }
 
-    fn update(&self, id: i64, read: &ImportProgress) {
+    pub(super) fn update(&self, id: i64, read: &ImportProgress) {
         if let Ok(mut running) = self.running.lock() {
             running.insert(
                 id,
@@ -101,7 +101,7 @@ pub(super) struct JobContext {
 }
 
 impl JobContext {
-    fn progress(&self, id: i64) -> Progress {
+    pub(super) fn progress(&self, id: i64) -> Progress {
         let jobs = self.jobs.clone();
         Progress::Callback(Arc::new(move |read: &ImportProgress| {
             jobs.update(id, read);
@@ -111,7 +111,15 @@ impl JobContext {
 }
 
 /// Why a job stopped when its server did.
-pub(super) fn interrupted() -> (String, String) {
+pub(super) fn interrupted(row: &sheet_imports::Model) -> (String, String) {
+    if destination(row) == SheetDestination::Proposals
+        && row.state == SheetImportState::Importing.code()
+    {
+        return (
+            "Impor terhenti karena server dimulai ulang. Keluarga yang sudah diusulkan tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya (tidak ada yang dibuat dua kali).".into(),
+            "The import stopped because the server was restarted. The families proposed so far are kept; run it again to complete the rest (nothing is made twice).".into(),
+        );
+    }
     (
         "Pemeriksaan atau impor terhenti karena server dimulai ulang; tidak ada data yang diterapkan. Jalankan lagi.".into(),
         "Checking or importing stopped because the server was restarted; nothing was applied. Run it again.".into(),
@@ -138,13 +146,19 @@ pub(super) async fn mark_failed(
 }
 
 /// How the job reads the file: the mapping saved, names of villages within the district.
-fn reading(row: &sheet_imports::Model) -> Reading {
+pub(super) fn reading(row: &sheet_imports::Model) -> Reading {
     Reading {
         open: super::view::open_options(row),
         header_row: row.header_row.and_then(|row| u64::try_from(row).ok()),
         fields: row.fields.as_deref().map(fields_of),
+        numbering: numbering_of(&row.relationship_numbering),
         district: AreaCode::parse(&row.district_code).ok(),
     }
+}
+
+/// Where upload `row`'s file goes.
+fn destination(row: &sheet_imports::Model) -> SheetDestination {
+    SheetDestination::from_code(&row.destination).unwrap_or(SheetDestination::Registry)
 }
 
 /// Moves upload `id` to `state` with `columns` set and its version counted
@@ -197,6 +211,19 @@ fn failure_of(
     path: &std::path::Path,
 ) -> (String, String) {
     let cause = format!("{error:#}").replace(&path.display().to_string(), &row.file_name);
+    if destination(row) == SheetDestination::Proposals
+        && row.state == SheetImportState::Importing.code()
+    {
+        // The list is proposed batch by batch: what was done stays done.
+        return (
+            format!(
+                "Terhenti. Keluarga yang sudah diusulkan tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya (tidak ada yang dibuat dua kali). Sebab: {cause}"
+            ),
+            format!(
+                "Stopped. The families proposed so far are kept; run it again to complete the rest (nothing is made twice). Cause: {cause}"
+            ),
+        );
+    }
     (
         format!("Gagal, tidak ada data yang diterapkan. Sebab: {cause}"),
         format!("Failed; nothing was applied. Cause: {cause}"),
@@ -216,14 +243,19 @@ pub(super) fn start_check(context: JobContext, row: sheet_imports::Model, claim:
         let _claim = claim;
         let id = row.id;
         let path = context.folder.join(&row.stored_name);
-        let found = registry_import::survey(
-            context.db.connection(),
-            &context.key,
-            &path,
-            reading(&row),
-            context.progress(id),
-        )
-        .await;
+        let found = match destination(&row) {
+            SheetDestination::Registry => {
+                registry_import::survey(
+                    context.db.connection(),
+                    &context.key,
+                    &path,
+                    reading(&row),
+                    context.progress(id),
+                )
+                .await
+            }
+            SheetDestination::Proposals => super::proposals::survey(&context, &row, &path).await,
+        };
         match found {
             Ok(survey) => match to_json(&survey) {
                 Ok(json) => {
@@ -263,9 +295,13 @@ pub(super) fn start_check(context: JobContext, row: sheet_imports::Model, claim:
 pub(super) fn start_import(
     context: JobContext,
     row: sheet_imports::Model,
-    user_id: i64,
+    actor: Actor,
     claim: Claim,
 ) {
+    if destination(&row) == SheetDestination::Proposals {
+        return start_proposals(context, row, actor, claim);
+    }
+    let user_id = actor.user_id;
     tokio::spawn(async move {
         let _claim = claim;
         let id = row.id;
@@ -292,6 +328,7 @@ pub(super) fn start_import(
                     rejected: report.rows_rejected,
                     families: report.families_upserted,
                     households_linked: report.households_linked,
+                    ..SheetResult::default()
                 };
                 let saved = match to_json(&result) {
                     Ok(json) => {
@@ -321,6 +358,44 @@ pub(super) fn start_import(
             }
             Err(error) => {
                 tracing::info!(id, error = %format!("{error:#}"), "a spreadsheet's import failed");
+                record_failure(&context, id, failure_of(&error, &row, &path)).await;
+            }
+        }
+    });
+}
+
+/// Proposes the families of BNBA list `row` and saves the outcome; the file
+/// is deleted once done. Each batch of families is its own write: a failure
+/// keeps the batches done, and running it again completes the rest.
+fn start_proposals(context: JobContext, row: sheet_imports::Model, actor: Actor, claim: Claim) {
+    tokio::spawn(async move {
+        let _claim = claim;
+        let id = row.id;
+        let path = context.folder.join(&row.stored_name);
+        let done = super::proposals::import(&context, &row, &path, &actor).await;
+        match done {
+            Ok(result) => {
+                let saved = match to_json(&result) {
+                    Ok(json) => {
+                        finish(
+                            &context.db,
+                            id,
+                            SheetImportState::Done,
+                            vec![(sheet_imports::Column::Result, json.into())],
+                        )
+                        .await
+                    }
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = saved {
+                    tracing::error!(id, ?error, "cannot save a BNBA list's import");
+                }
+                if let Err(error) = tokio::fs::remove_file(&path).await {
+                    tracing::warn!(id, %error, "cannot delete an imported BNBA list");
+                }
+            }
+            Err(error) => {
+                tracing::info!(id, error = %format!("{error:#}"), "a BNBA list's import failed");
                 record_failure(&context, id, failure_of(&error, &row, &path)).await;
             }
         }

@@ -2,17 +2,24 @@
 //! kept under the files folder's `imports/`, its columns are mapped (found,
 //! proposed from the names offices use, remembered per district and layout,
 //! corrected by the user), the whole file is checked with nothing written,
-//! and once confirmed it is imported by a job on the server
-//! ([`crate::registry_import::import`], one transaction: all or nothing)
-//! whose progress and report outlive the page. For the district's SLRT
-//! manager and the administrator (`Action::ImportSpreadsheet`), inside their
-//! area; every step is audited.
+//! and once confirmed it is imported by a job on the server whose progress
+//! and report outlive the page. For the district's SLRT manager and the
+//! administrator (`Action::ImportSpreadsheet`), inside their area; every
+//! step is audited.
+//!
+//! Two destinations share the steps: the registry slice
+//! ([`crate::registry_import::import`], one transaction: all or nothing) and
+//! a village's BNBA list of families to propose (`proposals`: each family not
+//! on record becomes a household file and a new-family proposal, in batches
+//! that a rerun completes without doing anything twice).
 //!
 //! The parts: this module (the steps and their rules), `view` (reading the
-//! file for the mapping step and the preview) and `jobs` (checking and
-//! importing in the background, with progress kept in memory).
+//! file for the mapping step and the preview), `jobs` (checking and
+//! importing in the background, with progress kept in memory) and
+//! `proposals` (the BNBA list's check and import).
 
 mod jobs;
+mod proposals;
 mod view;
 
 use std::path::PathBuf;
@@ -29,8 +36,8 @@ use shared::access::{Action, Target};
 use shared::contract::{Actor, ServiceError, SheetImportService};
 use shared::geo::{AreaCode, AreaLevel, AreaScope};
 use shared::sheet_import::{
-    Field, MappingDraft, SHEET_MAX_BYTES, SheetImportProblem, SheetImportRow, SheetImportState,
-    SheetImportView, StagedSheet,
+    Field, MappingDraft, RelationshipNumbering, SHEET_MAX_BYTES, SheetDestination,
+    SheetImportProblem, SheetImportRow, SheetImportState, SheetImportView, StagedSheet,
 };
 
 use super::common::{Subject, authorize, check_version, entry, own_scope, within_scope};
@@ -46,9 +53,6 @@ pub use jobs::Jobs;
 
 /// Object type of uploads in the audit log.
 const OBJECT: &str = "sheet_import";
-
-/// The destination of the registry slice.
-const REGISTRY: &str = "registry";
 
 /// Uploads listed on the import page.
 const LISTED: u64 = 50;
@@ -78,6 +82,11 @@ fn fields_text(fields: &[Field]) -> String {
         .map(|field| field.code())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// A stored numbering read back (an unknown code reads as the registry's).
+fn numbering_of(code: &str) -> RelationshipNumbering {
+    RelationshipNumbering::from_code(code).unwrap_or_default()
 }
 
 /// Stored field codes read back (an unknown code is left unmapped).
@@ -244,6 +253,7 @@ impl SheetImportService for DbSheetImportService {
                     id: row.id,
                     file_name: row.file_name,
                     district_code: row.district_code,
+                    destination: stored(&row.destination)?,
                     state: stored(&row.state)?,
                     uploaded_at: row.uploaded_at,
                     uploaded_by: names.get(&row.uploaded_by).cloned().unwrap_or_default(),
@@ -274,6 +284,16 @@ impl SheetImportService for DbSheetImportService {
             discard(&upload.path);
             return Err(refused(SheetImportProblem::NoFile));
         }
+        let destination = match upload.destination.as_deref().map(str::trim) {
+            None | Some("") => SheetDestination::Registry,
+            Some(code) => match SheetDestination::from_code(code) {
+                Some(destination) => destination,
+                None => {
+                    discard(&upload.path);
+                    return Err(refused(SheetImportProblem::FieldUnknown));
+                }
+            },
+        };
         if upload.bytes > SHEET_MAX_BYTES as u64 {
             discard(&upload.path);
             return Err(refused(SheetImportProblem::TooLarge));
@@ -282,6 +302,7 @@ impl SheetImportService for DbSheetImportService {
         let waiting = sheet_imports::Entity::find()
             .filter(sheet_imports::Column::DistrictCode.eq(district.as_str()))
             .filter(sheet_imports::Column::FileSha256.eq(upload.sha256.as_str()))
+            .filter(sheet_imports::Column::Destination.eq(destination.code()))
             .filter(sheet_imports::Column::State.is_not_in([
                 SheetImportState::Done.code(),
                 SheetImportState::Failed.code(),
@@ -308,7 +329,8 @@ impl SheetImportService for DbSheetImportService {
         let file_name: String = upload.file_name.chars().take(255).collect();
         let record = sheet_imports::ActiveModel {
             district_code: Set(district.as_str().to_string()),
-            destination: Set(REGISTRY.to_string()),
+            destination: Set(destination.code().to_string()),
+            relationship_numbering: Set(RelationshipNumbering::default().code().to_string()),
             file_name: Set(file_name),
             file_sha256: Set(upload.sha256.clone()),
             file_bytes: Set(i64::try_from(upload.bytes).unwrap_or(i64::MAX)),
@@ -349,7 +371,7 @@ impl SheetImportService for DbSheetImportService {
         let state: SheetImportState = stored(&row.state)?;
         if state.running() && !self.jobs.runs(id) {
             // Its job is gone (the server was restarted): nothing was applied.
-            row = jobs::mark_failed(&self.db, id, &jobs::interrupted()).await?;
+            row = jobs::mark_failed(&self.db, id, &jobs::interrupted(&row)).await?;
         }
         let view = view::build(&self.db, &self.key, row, &self.folder(), &self.jobs).await?;
         self.db
@@ -373,7 +395,11 @@ impl SheetImportService for DbSheetImportService {
             return Err(refused(SheetImportProblem::WrongState));
         }
         check_version(row.version, draft.version)?;
-        let request = draft.to_request().map_err(ServiceError::Invalid)?;
+        let destination: SheetDestination = stored(&row.destination)?;
+        let request = draft
+            .to_request(destination)
+            .map_err(ServiceError::Invalid)?;
+        let numbering = request.numbering.code().to_string();
         let path = self.upload_path(&row);
         let options = view::open_with(request.encoding.as_deref(), request.sheet);
         let fingerprint = view::fingerprint_at(&path, options, request.header_row).await?;
@@ -384,8 +410,10 @@ impl SheetImportService for DbSheetImportService {
         let encoding = request.encoding.clone();
         let fields = (!request.reread).then(|| fields_text(&request.fields));
         let choices = {
-            let (fingerprint, fields) = (fingerprint.clone(), fields.clone());
+            let (fingerprint, fields, numbering) =
+                (fingerprint.clone(), fields.clone(), numbering.clone());
             move |active: &mut sheet_imports::ActiveModel| {
+                active.relationship_numbering = Set(numbering);
                 active.header_row = Set(header_row);
                 active.sheet = Set(sheet);
                 active.encoding = Set(encoding);
@@ -425,6 +453,7 @@ impl SheetImportService for DbSheetImportService {
             district_code: Set(district.clone()),
             fingerprint: Set(fingerprint),
             fields: Set(fields),
+            relationship_numbering: Set(numbering),
             saved_by: Set(actor.user_id),
             saved_at: Set(Utc::now()),
         };
@@ -438,6 +467,7 @@ impl SheetImportService for DbSheetImportService {
                         ])
                         .update_columns([
                             sheet_mappings::Column::Fields,
+                            sheet_mappings::Column::RelationshipNumbering,
                             sheet_mappings::Column::SavedBy,
                             sheet_mappings::Column::SavedAt,
                         ])
@@ -476,7 +506,7 @@ impl SheetImportService for DbSheetImportService {
                 active.failure = Set(None);
             })
             .await?;
-        jobs::start_import(self.job_context(), saved, actor.user_id, claim);
+        jobs::start_import(self.job_context(), saved, actor.clone(), claim);
         self.db
             .audit_ok(entry(
                 actor,

@@ -9,14 +9,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::contract::ServiceError;
 use shared::geo::AreaCode;
 use shared::sheet_import::{
-    Field, PREVIEW_ROWS, PreviewCell, PreviewRow, SAMPLE_VALUES, SheetColumn, SheetImportState,
-    SheetImportView, column_letter, masked_sample,
+    Field, PREVIEW_ROWS, PreviewCell, PreviewRow, RelationshipNumbering, SAMPLE_VALUES,
+    SheetColumn, SheetDestination, SheetImportState, SheetImportView, column_letter, masked_sample,
 };
 
 use super::super::db_failure;
 use super::super::rows::{stored, stored_json, usernames};
 use super::super::store::Store;
-use super::{Jobs, fields_of};
+use super::{Jobs, fields_of, numbering_of};
 use crate::entities::{sheet_imports, sheet_mappings};
 use crate::protect::DataKey;
 use crate::sheets::{
@@ -67,6 +67,7 @@ pub(super) async fn fingerprint_at(
         open: options,
         header_row,
         fields: None,
+        numbering: RelationshipNumbering::default(),
         rows: 0,
     };
     let today = super::super::common::today();
@@ -84,7 +85,7 @@ pub(super) async fn fingerprint_at(
 }
 
 /// A field's value in a record, as it will be stored (identity numbers masked).
-fn stored_text(record: &Record, field: Field) -> String {
+pub(super) fn stored_text(record: &Record, field: Field) -> String {
     let area = |code: &Option<AreaCode>| code.as_ref().map(|code| code.as_str().to_string());
     let text = match field {
         Field::RegistryFamilyId => record
@@ -164,6 +165,7 @@ fn preview_row(record: &Record, fields: &[Field]) -> PreviewRow {
 /// What the file's start shows: the columns, the preview, the worksheets and encoding.
 struct FileStart {
     header_row: u64,
+    numbering: RelationshipNumbering,
     columns: Vec<SheetColumn>,
     remembered: bool,
     preview_fields: Vec<Field>,
@@ -190,10 +192,12 @@ async fn file_start(
         None => None,
     };
     let today = super::super::common::today_in(&row.district_code);
+    let destination: SheetDestination = stored(&row.destination)?;
     let mut options = PreviewOptions {
         open: open_options(row),
         header_row: row.header_row.and_then(|row| u64::try_from(row).ok()),
         fields: row.fields.as_deref().map(fields_of),
+        numbering: numbering_of(&row.relationship_numbering),
         rows: PREVIEW_ROWS,
     };
     let mut preview =
@@ -202,6 +206,7 @@ async fn file_start(
             Err(error) => return Ok(Err(error)),
         };
     let mut remembered = false;
+    let mut numbering = options.numbering;
     if options.fields.is_none() {
         let kept = sheet_mappings::Entity::find_by_id((
             row.district_code.clone(),
@@ -212,10 +217,13 @@ async fn file_start(
         .map_err(db_failure)?;
         if let Some(kept) = kept {
             options.fields = Some(fields_of(&kept.fields));
+            options.numbering = numbering_of(&kept.relationship_numbering);
             options.header_row = Some(preview.header.row);
+            let kept_numbering = options.numbering;
             if let Ok(again) = read_start(path.to_path_buf(), options, areas, today).await? {
                 preview = again;
                 remembered = true;
+                numbering = kept_numbering;
             }
         }
     }
@@ -247,7 +255,7 @@ async fn file_start(
     let preview_fields: Vec<Field> = columns
         .iter()
         .map(|column| column.field)
-        .filter(|field| field.kept_in_registry())
+        .filter(|field| destination.keeps(*field))
         .collect();
     let rows = preview
         .records
@@ -265,6 +273,7 @@ async fn file_start(
     };
     Ok(Ok(FileStart {
         header_row: preview.header.row,
+        numbering,
         columns,
         remembered,
         preview_fields,
@@ -296,6 +305,7 @@ pub(super) async fn build(
     let same_file = sheet_imports::Entity::find()
         .filter(sheet_imports::Column::DistrictCode.eq(row.district_code.as_str()))
         .filter(sheet_imports::Column::FileSha256.eq(row.file_sha256.as_str()))
+        .filter(sheet_imports::Column::Destination.eq(row.destination.as_str()))
         .filter(sheet_imports::Column::Id.ne(row.id))
         .order_by_desc(sheet_imports::Column::Id)
         .one(db.connection())
@@ -308,7 +318,8 @@ pub(super) async fn build(
     let result: Option<shared::sheet_import::SheetResult> =
         row.result.as_deref().map(stored_json).transpose()?;
     let report = super::report_path(folder, row.id);
-    let rejected_report = result.is_some_and(|result| result.rejected > 0)
+    let rejected_report = result
+        .is_some_and(|result| result.rejected > 0 || result.families_skipped > 0)
         && tokio::fs::try_exists(&report).await.unwrap_or(false);
     let path = folder.join(&row.stored_name);
     let readable = matches!(
@@ -331,6 +342,8 @@ pub(super) async fn build(
         kind: String::new(),
         district_code: row.district_code.clone(),
         district_name,
+        destination: stored(&row.destination)?,
+        numbering: numbering_of(&row.relationship_numbering),
         state,
         uploaded_at: row.uploaded_at,
         uploaded_by: names.get(&row.uploaded_by).cloned().unwrap_or_default(),
@@ -359,6 +372,7 @@ pub(super) async fn build(
     if let Some(start) = start {
         view.kind = start.kind;
         view.header_row = Some(start.header_row);
+        view.numbering = start.numbering;
         view.sheets = start.sheets;
         view.sheet = start.sheet;
         view.encoding = start.encoding;
