@@ -566,3 +566,73 @@ async fn the_house_photo_is_kept_without_its_location_and_shown_only_inside_the_
     }
     Ok(())
 }
+
+/// A family recorded from a village's BNBA list has no housing or income
+/// yet: its visit is not prefilled with the placeholders, and the answers of
+/// the finished visit become the family's.
+#[tokio::test]
+async fn a_family_from_a_list_takes_its_house_from_its_visit() -> TestResult {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    use server::entities::households;
+    use shared::household::{FloorMaterial, IncomeBand};
+
+    let desk = desk().await?;
+    let visits = &desk.services.visits;
+    let today = chrono::Utc::now().date_naive();
+    let id = proposal(&desk, 21, true).await?;
+    let household_id = proposals::Entity::find_by_id(id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?
+        .household_id;
+    // As the BNBA import records it: placeholders, marked.
+    let row = households::Entity::find_by_id(household_id)
+        .one(&desk.db)
+        .await?
+        .ok_or("no household")?;
+    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
+    details["awaiting_survey"] = serde_json::Value::Bool(true);
+    let mut active = row.into_active_model();
+    active.details = Set(details.to_string());
+    active.update(&desk.db).await?;
+    let before = desk
+        .services
+        .households
+        .file(&desk.facilitator, household_id)
+        .await?;
+    assert!(before.awaiting_survey);
+
+    let file = visits.file(&desk.facilitator, id).await?;
+    assert_eq!(
+        (file.draft.roof.as_str(), file.draft.income_band.as_str()),
+        ("", ""),
+        "placeholders are not offered as answers"
+    );
+    let surveyed = shared::household::HousingCondition {
+        floor: FloorMaterial::Earth,
+        floor_area_m2: 21,
+        ..common::people::housing()
+    };
+    let mut answered = VisitDraft {
+        visited_on: today.to_string(),
+        finish: "true".into(),
+        ..file.draft.clone()
+    }
+    .prefilled(&surveyed, IncomeBand::From500kTo1m);
+    for check in &mut answered.members {
+        check.status = "confirmed".into();
+    }
+    visits
+        .save(&desk.facilitator, answered.checked(today)?)
+        .await?;
+    let after = desk
+        .services
+        .households
+        .file(&desk.facilitator, household_id)
+        .await?;
+    assert!(!after.awaiting_survey);
+    assert_eq!(after.housing, surveyed);
+    assert_eq!(after.income_band, IncomeBand::From500kTo1m);
+    assert_eq!(after.version, before.version + 1);
+    Ok(())
+}
