@@ -7,6 +7,9 @@
 // confirmed and followed to its end, and the rejected rows are downloaded.
 // Then the same file again with JavaScript off: recognised, its mapping
 // remembered, imported through plain forms and pages that reload themselves.
+// Last, a village's BNBA list of families to propose (SHDK numbered as on the
+// family card) becomes household files and new-family proposals waiting for
+// the village meeting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 const WORKBOOK = fileURLToPath(new URL('../../server/tests/fixtures/sheets/dtsen-bnba.xlsx', import.meta.url));
+const PROPOSALS_LIST = fileURLToPath(new URL('../../server/tests/fixtures/sheets/usulan-bnba.xlsx', import.meta.url));
 
 /** The mapping table's row of the column headed `header`. */
 function columnRow(page, header) {
@@ -146,4 +150,71 @@ test('the imports page fits a phone and is the manager\'s and the administrator\
   const refused = await desk.goto(`${BASE_URL}/impor`);
   assert.equal(refused.status(), 403);
   await closePage(desk);
+});
+
+test('a village BNBA list becomes household files and proposals waiting for the village meeting', async () => {
+  const page = await signedInPage(browser, 'manajer.cirebon', PHONE);
+  await page.goto(`${BASE_URL}/impor`);
+  await settled(page);
+  await page.getByTestId('import-destination-proposals').check();
+  await page.getByTestId('import-file').setInputFiles(PROPOSALS_LIST);
+  await page.getByTestId('import-upload').click();
+  await page.waitForURL(/\/impor\/\d+$/);
+  await settled(page);
+  assert.match(await page.getByTestId('import-destination').textContent(), /BNBA/);
+  assert.equal(await page.getByTestId('import-header-row').inputValue(), '4');
+  assert.equal(await columnRow(page, 'SHDK').getByTestId('import-field').inputValue(), 'relationship');
+  // The list numbers SHDK as the family card does (3 is a wife): said here.
+  await page.getByTestId('import-shdk').selectOption('dukcapil');
+  assert.equal(await overflow(page), null, 'the mapping step fits a 360 px screen');
+  await page.getByTestId('import-save-mapping').click();
+
+  await after_job(page, 'import-survey');
+  await settled(page);
+  const count = async (key) => Number((await page.locator(`[data-testid="import-survey"] [data-count="${key}"]`).textContent()).trim());
+  assert.equal(await count('rows'), 9);
+  assert.equal(await count('invalid'), 3, 'the NIK kept as a number, its headless family, the misspelt village');
+  assert.equal(await count('families'), 4);
+  const toPropose = await count('to_propose');
+  assert.equal(toPropose + await count('known') + await count('duplicates'), 4);
+  assert.ok(toPropose >= 2, `families to propose: ${toPropose}`);
+  await screenshot(page, 'import-proposals-check');
+
+  await page.getByTestId('import-confirm').click();
+  await after_job(page, 'import-result');
+  await settled(page);
+  const result = page.getByTestId('import-result');
+  assert.equal(Number((await result.locator('[data-count="proposals"]').textContent()).trim()), toPropose);
+  assert.equal(Number((await result.locator('[data-count="rejected"]').textContent()).trim()), 3);
+  await screenshot(page, 'import-proposals-result');
+
+  // The rejected rows and any family left, NIKs masked.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('import-rejected-download').click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^baris,kolom,alasan,reason,Nomor KK,NIK,Nama/);
+  assert.match(csv, /\n11,NIK,.*KUSNADI/);
+  assert.doesNotMatch(csv, /3209014707050402/);
+
+  // The proposals wait for the village meeting; the family's file waits for its visit.
+  await page.getByTestId('import-proposals-link').click();
+  await page.waitForURL(/\/usulan\?tahap=proposed/);
+  await settled(page);
+  const card = page.getByTestId('proposal-card').filter({ hasText: 'SAPRUDIN' });
+  await card.waitFor();
+  assert.match(await card.getByTestId('proposal-stage').textContent(), /Usulan/);
+  await card.getByTestId('proposal-link').click();
+  await page.waitForURL(/\/usulan\/\d+$/);
+  await settled(page);
+  await page.getByRole('link', { name: 'SAPRUDIN' }).first().click();
+  await page.waitForURL(/\/keluarga\/\d+$/);
+  await settled(page);
+  assert.match(await page.getByTestId('household-awaiting-survey').textContent(), /verivali/);
+  const members = await page.getByTestId('member-table').textContent();
+  assert.match(members, /RASTINI/);
+  assert.match(members, /Istri\/suami/);
+  await screenshot(page, 'import-proposals-household');
+  await closePage(page);
 });

@@ -876,6 +876,20 @@ async fn a_village_bnba_list_becomes_proposals_once() -> TestResult {
         .await?
         .id;
     common::in_registry(&desk.db, 8, "32.09.01.2009", 3).await?;
+    // And Sukarya's family has a file in Jatiseeng already (no registry
+    // record, no proposal): the list proposes that file, it makes no other.
+    let jatiseeng = actor(
+        &desk.db,
+        services,
+        "fo.jatiseeng",
+        Role::FrontOffice,
+        Some("32.09.02.2001"),
+    )
+    .await?;
+    let mut sukarya = common::people::household_request("32.09.02.2001", 9, "sukarya")?;
+    sukarya.household.no_kk = shared::identity::NoKk::parse("3209021402150601")?;
+    sukarya.household.head_name = "Sukarya".into();
+    let sukarya = services.households.register(&jatiseeng, sukarya).await?.id;
 
     let book = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1008,6 +1022,11 @@ async fn a_village_bnba_list_becomes_proposals_once() -> TestResult {
         )
     );
     assert!(made.iter().any(|p| p.household_id == saprudin.id));
+    assert!(
+        made.iter()
+            .any(|p| p.household_id == sukarya && p.village_code == "32.09.02.2001"),
+        "the file on record is proposed: {made:?}"
+    );
     // The file as staff see it: awaiting its home visit; the wife numbered 3
     // on the family card is the spouse, sex and birth date read from the NIK.
     let file = services.households.file(&manager, saprudin.id).await?;
@@ -1095,7 +1114,7 @@ async fn a_village_bnba_list_becomes_proposals_once() -> TestResult {
     assert_eq!(
         households::Entity::find().count(&desk.db).await?,
         3,
-        "Darto's (registered), Saprudin's and Sukarya's"
+        "Darto's and Sukarya's (registered before), Saprudin's"
     );
     assert!(common::stats_drift(&desk.db).await?.is_empty());
     assert!(common::name_words_drift(&desk.db).await?.is_empty());

@@ -347,9 +347,9 @@ fn MappingForm(upload: SheetImportView, save: ServerAction<SaveSheetMapping>) ->
                         </select>
                     </div>
                 })}
-                <div>
+                <div class="w-full min-w-0 sm:w-auto">
                     <label for="import-shdk" class=LABEL>{tr("Penomoran SHDK (hubungan dengan kepala keluarga)", "SHDK numbering (relationship to the head)")}</label>
-                    <select id="import-shdk" name="draft[shdk]" class="max-w-full rounded-md border border-slate-300 px-3 py-2 text-sm" data-testid="import-shdk">
+                    <select id="import-shdk" name="draft[shdk]" class="w-full rounded-md border border-slate-300 px-3 py-2 text-sm sm:w-auto sm:max-w-md" data-testid="import-shdk">
                         {RelationshipNumbering::ALL.iter().map(|choice| view! {
                             <option value=choice.code() selected=*choice == numbering>{label(*choice)}</option>
                         }).collect_view()}

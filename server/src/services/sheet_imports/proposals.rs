@@ -359,8 +359,8 @@ enum Outcome {
     /// No household file yet: make it, and its proposal.
     New,
     /// A household file without a registry record or an open new-family
-    /// proposal: propose it.
-    ProposeExisting(i64),
+    /// proposal: propose it (in the village the file keeps).
+    ProposeExisting(i64, AreaCode),
     /// Left: an open new-family proposal exists.
     AlreadyProposed(i64),
     /// Left: the registry holds the family.
@@ -377,13 +377,13 @@ enum Outcome {
 impl Outcome {
     /// Whether importing proposes the family.
     fn proposes(&self) -> bool {
-        matches!(self, Outcome::New | Outcome::ProposeExisting(_))
+        matches!(self, Outcome::New | Outcome::ProposeExisting(..))
     }
 
     /// Why the family is not proposed, for the report.
     fn reason(&self) -> Option<RowProblem> {
         let (id, en) = match self {
-            Outcome::New | Outcome::ProposeExisting(_) => return None,
+            Outcome::New | Outcome::ProposeExisting(..) => return None,
             Outcome::AlreadyProposed(proposal) => (
                 format!("Sudah diusulkan (usulan #{proposal}); tidak dibuat lagi."),
                 format!("Already proposed (proposal #{proposal}); not made again."),
@@ -458,7 +458,8 @@ async fn outcome_of<C: ConnectionTrait>(
                 other => Err(other),
             };
         }
-        return Ok(Outcome::ProposeExisting(household.id));
+        let village = super::super::common::stored_area(&household.village_code)?;
+        return Ok(Outcome::ProposeExisting(household.id, village));
     }
     if registry_for_kk_hash(db, &kk_hash).await?.is_some() {
         return Ok(Outcome::InRegistry);
@@ -534,7 +535,7 @@ pub(super) async fn survey(
         let rows = family.lines.len() as u64;
         survey.valid += rows;
         match outcome {
-            Outcome::New | Outcome::ProposeExisting(_) => survey.to_propose += 1,
+            Outcome::New | Outcome::ProposeExisting(..) => survey.to_propose += 1,
             Outcome::AlreadyProposed(_) | Outcome::InRegistry | Outcome::Elsewhere => {
                 survey.known_families += 1
             }
@@ -649,11 +650,12 @@ pub(super) async fn import(
             // Sorted again inside the write: a rerun, or a desk meanwhile,
             // may have proposed it already.
             let outcome = outcome_of(&write, &context.key, &district, family).await?;
-            let household = match outcome {
-                Outcome::New => {
-                    new_household(&mut write, &context.key, actor, family, row.id).await?
-                }
-                Outcome::ProposeExisting(household) => household,
+            let (household, village) = match &outcome {
+                Outcome::New => (
+                    new_household(&mut write, &context.key, actor, family, row.id).await?,
+                    family.address.village.clone(),
+                ),
+                Outcome::ProposeExisting(household, village) => (*household, village.clone()),
                 _ => {
                     if let Some(reason) = outcome.reason() {
                         held.extend(family.refused(&reason));
@@ -667,7 +669,7 @@ pub(super) async fn import(
                 &write,
                 actor,
                 household,
-                family.address.village.as_str(),
+                village.as_str(),
                 ProposalKind::NewFamily,
                 Some(&ProposalChange::NewFamily),
                 ProposalSource::RtRw,
@@ -681,7 +683,7 @@ pub(super) async fn import(
                         actor,
                         "start_proposal",
                         Subject::new("proposal", proposal.id),
-                        Some(&family.address.village),
+                        Some(&village),
                     )
                     .detail(format!(
                         "household={household}; change=new_family; source=rt_rw; sheet_import={}",
