@@ -1120,3 +1120,104 @@ async fn a_village_bnba_list_becomes_proposals_once() -> TestResult {
     assert!(common::name_words_drift(&desk.db).await?.is_empty());
     Ok(())
 }
+
+/// A BNBA list proposes a family whole or not at all (a refused child row
+/// holds its family back), hints at the family card's numbering when SHDK
+/// numbers do not read, and does not propose again a family whose last
+/// proposal was refused: a person decides on that.
+#[tokio::test]
+async fn a_bnba_list_proposes_whole_families_and_not_again_after_a_refusal() -> TestResult {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use server::entities::proposals;
+    use shared::dto::ProposalTransitionRequest;
+    use shared::proposal::ProposalAction;
+
+    let desk = desk().await?;
+    let services = &desk.services;
+    let manager = desk.manager().await?;
+    let list = "DAFTAR USULAN RT/RW DESA WALED KOTA;;;;\r\n\
+                NO KK;NIK;NAMA;SHDK;DESA\r\n\
+                3209011402150701;3209012103790701;SUTARJA;1;Waled Kota\r\n\
+                3209011402150701;12345;WARSIH;2;Waled Kota\r\n\
+                3209011402150801;3209010506810801;KASMAN;1;Waled Kota\r\n\
+                3209011402150901;3209011208770901;DULKARIM;1;Waled Kota\r\n\
+                3209011402150901;3209015609990902;ENTIN;11;Waled Kota\r\n"
+        .as_bytes()
+        .to_vec();
+    let manager = &manager;
+    let run = |name: &'static str| {
+        let list = list.clone();
+        async move {
+            let mut sheet = staged(services, name, &list)?;
+            sheet.destination = Some("proposals".into());
+            let id = services.sheet_imports.accept(manager, sheet).await?;
+            let view = services.sheet_imports.view(manager, id).await?;
+            services
+                .sheet_imports
+                .save_mapping(manager, mapping_of(&view, &[]))
+                .await?;
+            let checked = settled(services, manager, id).await?;
+            services
+                .sheet_imports
+                .confirm(manager, id, checked.version)
+                .await?;
+            let done = settled(services, manager, id).await?;
+            let (_, report) = services.sheet_imports.rejected_rows(manager, id).await?;
+            Ok::<_, Box<dyn std::error::Error>>((
+                checked.survey.ok_or("no check")?,
+                done.result.ok_or("no result")?,
+                std::fs::read_to_string(report)?,
+            ))
+        }
+    };
+    let (survey, result, report) = run("usulan.csv").await?;
+    // Sutarja's family loses its wife's row (a NIK of 5 digits), so it is
+    // not proposed without her; Dulkarim's has a child numbered 11, which
+    // the registry's numbering does not know.
+    assert_eq!((survey.rows, survey.invalid, survey.to_propose), (5, 4, 1));
+    assert_eq!(survey.relationship_unread, 1);
+    assert_eq!((result.proposals_made, result.rejected), (1, 4));
+    assert!(report.contains("Baris 4 keluarga ini ditolak"), "{report}");
+    assert!(report.contains("SUTARJA"), "{report}");
+
+    // The village meeting refuses Kasman's proposal; the same list again
+    // does not propose him anew, and says why.
+    let proposal = proposals::Entity::find()
+        .filter(proposals::Column::Stage.eq("proposed"))
+        .one(&desk.db)
+        .await?
+        .ok_or("no proposal")?;
+    let facilitator = actor(
+        &desk.db,
+        services,
+        "fasilitator",
+        Role::Facilitator,
+        Some("32.09.01"),
+    )
+    .await?;
+    services
+        .proposals
+        .transition(
+            &facilitator,
+            ProposalTransitionRequest {
+                new_card: None,
+                proposal_id: proposal.id,
+                version: proposal.version,
+                action: ProposalAction::Reject,
+                note: "Musdes: mampu".into(),
+            },
+        )
+        .await?;
+    let (survey, result, report) = run("usulan (2).csv").await?;
+    assert_eq!((survey.to_propose, survey.likely_duplicates), (0, 1));
+    assert_eq!((result.proposals_made, result.families_skipped), (0, 1));
+    assert!(
+        report.contains(&format!(
+            "Usulan sebelumnya ditolak (usulan #{})",
+            proposal.id
+        )),
+        "{report}"
+    );
+    assert_eq!(proposals::Entity::find().count(&desk.db).await?, 1);
+    Ok(())
+}

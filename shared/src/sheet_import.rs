@@ -354,6 +354,10 @@ pub struct SheetSurvey {
     /// A BNBA list: families that would become new proposals.
     #[serde(default)]
     pub to_propose: u64,
+    /// Rows whose SHDK does not read in the numbering chosen (many hint at
+    /// the other numbering).
+    #[serde(default)]
+    pub relationship_unread: u64,
 }
 
 /// What an import did.

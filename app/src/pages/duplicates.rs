@@ -195,7 +195,19 @@ fn address_of(file: &HouseholdFile) -> String {
     }
 }
 
+/// What a record recorded from a list shows for what it does not know yet.
+fn not_recorded() -> String {
+    tr(
+        "Belum didata (dari daftar BNBA)",
+        "Not recorded yet (from a BNBA list)",
+    )
+    .to_string()
+}
+
 fn house_of(file: &HouseholdFile) -> String {
+    if file.awaiting_survey {
+        return not_recorded();
+    }
     format!(
         "{} m² · {} · {} · {}",
         file.housing.floor_area_m2,
@@ -206,6 +218,9 @@ fn house_of(file: &HouseholdFile) -> String {
 }
 
 fn economy_of(file: &HouseholdFile) -> String {
+    if file.awaiting_survey {
+        return not_recorded();
+    }
     let assets = if file.assets.is_empty() {
         tr("tanpa aset", "no assets").to_string()
     } else {

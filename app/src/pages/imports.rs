@@ -245,7 +245,7 @@ fn UploadView(
         {upload.result.map(|result| view! { <ImportResult result destination id=upload.id rejected_report=upload.rejected_report /> })}
         {may_map.then(|| view! { <MappingForm upload=upload.clone() save /> })}
         {(!upload.preview.is_empty()).then(|| view! { <PreviewTable fields=upload.preview_fields.clone() rows=upload.preview.clone() /> })}
-        {upload.survey.map(|survey| view! { <SurveyCounts survey destination /> })}
+        {upload.survey.map(|survey| view! { <SurveyCounts survey destination numbering=upload.numbering /> })}
         {may_confirm.then(|| view! {
             <ActionForm action=confirm attr:class="mt-4 space-y-2 rounded-xl border border-teal-200 bg-teal-50 p-4" attr:data-testid="import-confirm-form">
                 <input type="hidden" name="id" value=upload.id />
@@ -452,7 +452,29 @@ fn PreviewTable(fields: Vec<Field>, rows: Vec<PreviewRow>) -> impl IntoView {
 
 /// What checking the whole file found.
 #[component]
-fn SurveyCounts(survey: SheetSurvey, destination: SheetDestination) -> impl IntoView {
+fn SurveyCounts(
+    survey: SheetSurvey,
+    destination: SheetDestination,
+    numbering: RelationshipNumbering,
+) -> impl IntoView {
+    // Unread SHDK numbers under the registry's numbering: most likely a
+    // list numbered as the family card does.
+    let numbering_hint = (survey.relationship_unread > 0
+        && numbering == RelationshipNumbering::Registry)
+        .then(|| {
+            view! {
+                <p class="mb-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="import-shdk-hint">
+                    {format!(
+                        "{} {}",
+                        number_id(survey.relationship_unread),
+                        tr(
+                            "baris SHDK-nya tidak terbaca dengan penomoran DTKS (1–8). Bila berkas memakai penomoran KK/Dukcapil (1–11: 3 istri, 4 anak), pilih penomoran itu di pemetaan lalu simpan lagi: angka 3 dan 4 pun berarti lain.",
+                            "rows have an SHDK that does not read in the registry's numbering (1–8). If the file numbers it as the family card does (1–11: 3 wife, 4 child), choose that numbering in the mapping and save again: 3 and 4 mean otherwise too.",
+                        ),
+                    )}
+                </p>
+            }
+        });
     let rows = if destination == SheetDestination::Proposals {
         vec![
             (tr("Baris data", "Data rows"), survey.rows, "rows"),
@@ -515,6 +537,7 @@ fn SurveyCounts(survey: SheetSurvey, destination: SheetDestination) -> impl Into
     view! {
         <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4">
             <h2 class="mb-2 font-semibold">{tr("Hasil pemeriksaan seluruh berkas", "Check of the whole file")}</h2>
+            {numbering_hint}
             <dl class="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 text-sm" data-testid="import-survey">
                 {rows.into_iter().map(|(name, count, key)| view! {
                     <dt>{name}</dt>

@@ -279,8 +279,8 @@ async fn add_newborn<C: ConnectionTrait>(
         pregnant: false,
         ppks: Vec::new(),
         civil_registry_matched: false,
-        // The registry's list gives none of the above: they stand in.
-        awaiting_survey: true,
+        // True of a baby: nothing stands in.
+        awaiting_survey: false,
     };
     let details = serde_json::to_string(&details).map_err(|e| DbErr::Custom(e.to_string()))?;
     let subdistrict = households::Entity::find_by_id(household_id)

@@ -174,9 +174,11 @@ async fn still_here(db: &Store, proposal: &proposals::Model) -> Result<(), Servi
 /// finished home visit: they were placeholders until now.
 async fn surveyed(
     write: &super::write::Write,
-    household_id: i64,
+    actor: &Actor,
+    proposal: &proposals::Model,
     visit: &shared::visit::HomeVisit,
 ) -> Result<(), ServiceError> {
+    let household_id = proposal.household_id;
     let Some(household) = households::Entity::find_by_id(household_id)
         .one(write)
         .await
@@ -205,7 +207,21 @@ async fn surveyed(
         .exec(write)
         .await
         .map_err(db_failure)?;
-    Ok(())
+    let village = super::common::stored_area(&household.village_code)?;
+    write
+        .audit(
+            entry(
+                actor,
+                "update_household",
+                Subject::new("household", household_id),
+                Some(&village),
+            )
+            .detail(format!(
+                "housing and income from the home visit of proposal {}",
+                proposal.id
+            )),
+        )
+        .await
 }
 
 /// A field error of the visit form.
@@ -485,7 +501,7 @@ impl VisitService for DbVisitService {
             write
                 .step(Timeline::Proposal, proposal.id, actor, Step::from(&change))
                 .await?;
-            surveyed(&write, proposal.household_id, finished).await?;
+            surveyed(&write, actor, &proposal, finished).await?;
         }
         write
             .audit(

@@ -798,6 +798,13 @@ impl DbHouseholdService {
             details.programmes = theirs.programmes;
         }
         details.has_house_photo |= theirs.has_house_photo;
+        // Placeholders of a family recorded from a list stay marked as such
+        // when the side they come from is chosen, and only then.
+        let awaits = |side: MergeSide| match side {
+            MergeSide::Merged => theirs.awaiting_survey,
+            MergeSide::Survivor => details.awaiting_survey,
+        };
+        details.awaiting_survey = awaits(request.house) || awaits(request.economy);
         let address = from(request.address);
         let head_name = from(request.head_name).head_name.clone();
         let registry = survivor

@@ -23,7 +23,9 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use shared::access::Action;
 use shared::contract::{Actor, ServiceError};
 use shared::error::DomainError;
@@ -33,7 +35,7 @@ use shared::identity::NoKk;
 use shared::member::{
     Education, MaritalStatus, Member, MemberRegistryStatus, Occupation, Relationship,
 };
-use shared::proposal::{ProposalKind, ProposalSource};
+use shared::proposal::{ProposalKind, ProposalSource, ProposalStage};
 use shared::proposal_change::ProposalChange;
 use shared::sheet_import::{
     Field, PROPOSAL_ROWS_MAX, PROPOSALS_REQUIRED, SheetDestination, SheetResult, SheetSurvey,
@@ -45,7 +47,7 @@ use super::super::households::duplicates::likely_in_subdistrict;
 use super::super::households::{
     check_nik_free, listed_member_model, number_text, open_for_work, registry_for_kk_hash,
 };
-use super::super::proposals::{insert_proposal, open_of};
+use super::super::proposals::insert_proposal;
 use super::super::rows::to_json;
 use super::super::stats::Kind;
 use super::super::write::Write;
@@ -111,6 +113,8 @@ struct ListRead {
     rejected: Vec<RejectedRow>,
     /// The names of the values each row carries in the report.
     columns: Vec<String>,
+    /// Rows whose SHDK does not read (a hint that the list numbers it otherwise).
+    relationship_unread: u64,
 }
 
 /// A row's problem with a field the list must give.
@@ -233,8 +237,11 @@ fn read_list(
             .iter()
             .map(|field| field.label_id().to_string())
             .collect(),
+        relationship_unread: 0,
     };
     let mut by_kk: HashMap<String, usize> = HashMap::new();
+    // The first refused row of each No KK: its family is not proposed without it.
+    let mut refused_kk: HashMap<String, u64> = HashMap::new();
     while let Some(row) = rows.next_row().map_err(unreadable)? {
         if row.number < header.data_start || row.is_blank() {
             continue;
@@ -242,7 +249,8 @@ fn read_list(
         list.rows += 1;
         if list.rows > PROPOSAL_ROWS_MAX {
             bail!(
-                "the list has more than {PROPOSAL_ROWS_MAX} rows: upload it village by village (a district's registry slice goes to the registry destination)"
+                "{}",
+                shared::sheet_import::SheetImportProblem::ListTooLong.label_id()
             );
         }
         let record = sheets::read_record(&row, &mapping, areas, today);
@@ -262,6 +270,9 @@ fn read_list(
             })
             .collect();
         let refused_fields: Vec<Field> = record.problems.iter().map(|p| p.field).collect();
+        if refused_fields.contains(&Field::Relationship) {
+            list.relationship_unread += 1;
+        }
         for (field, given) in [
             (Field::NoKk, record.no_kk.is_some()),
             (Field::Village, record.village.is_some()),
@@ -280,9 +291,12 @@ fn read_list(
             (Ok(member), Some(no_kk), Some(village)) if problems.is_empty() => {
                 (member, no_kk, village)
             }
-            (member, _, _) => {
+            (member, no_kk, _) => {
                 if let Err(more) = member {
                     problems.extend(more);
+                }
+                if let Some(no_kk) = no_kk {
+                    refused_kk.entry(no_kk.as_str()).or_insert(row.number);
                 }
                 list.rejected.push(RejectedRow {
                     line: row.number,
@@ -298,6 +312,7 @@ fn read_list(
                 continue;
             };
             if family.address.village != village {
+                refused_kk.entry(key.clone()).or_insert(row.number);
                 list.rejected.push(RejectedRow {
                     line: row.number,
                     problems: vec![RowProblem::new(
@@ -339,9 +354,21 @@ fn read_list(
             });
         }
     }
-    // A family is whole or not at all: one head, no NIK twice.
+    // A family is whole or not at all: no row refused, one head, no NIK twice.
     let families = std::mem::take(&mut list.families);
     for family in families {
+        if let Some(line) = refused_kk.get(&family.no_kk.as_str()) {
+            list.rejected.extend(family.refused(&RowProblem::new(
+                "keluarga",
+                format!(
+                    "Baris {line} keluarga ini ditolak: keluarga diusulkan utuh, perbaiki baris itu lalu unggah lagi."
+                ),
+                format!(
+                    "Row {line} of this family was refused: a family is proposed whole; mend that row and upload again."
+                ),
+            )));
+            continue;
+        }
         match check_members(&family.members) {
             Ok(()) => list.families.push(family),
             Err(error) => list
@@ -363,6 +390,10 @@ enum Outcome {
     ProposeExisting(i64, AreaCode),
     /// Left: an open new-family proposal exists.
     AlreadyProposed(i64),
+    /// Left: its new-family proposal was enacted (the registry's next release lists it).
+    Enacted(i64),
+    /// Held back: its last new-family proposal was refused; a person decides on another.
+    Refused(i64),
     /// Left: the registry holds the family.
     InRegistry,
     /// Left: another district keeps the family's file.
@@ -375,11 +406,6 @@ enum Outcome {
 }
 
 impl Outcome {
-    /// Whether importing proposes the family.
-    fn proposes(&self) -> bool {
-        matches!(self, Outcome::New | Outcome::ProposeExisting(..))
-    }
-
     /// Why the family is not proposed, for the report.
     fn reason(&self) -> Option<RowProblem> {
         let (id, en) = match self {
@@ -387,6 +413,14 @@ impl Outcome {
             Outcome::AlreadyProposed(proposal) => (
                 format!("Sudah diusulkan (usulan #{proposal}); tidak dibuat lagi."),
                 format!("Already proposed (proposal #{proposal}); not made again."),
+            ),
+            Outcome::Enacted(proposal) => (
+                format!("Usulannya sudah ditetapkan (usulan #{proposal}); menunggu rilis DTKS/DTSEN berikutnya."),
+                format!("Its proposal was enacted (proposal #{proposal}); waiting for the next registry release."),
+            ),
+            Outcome::Refused(proposal) => (
+                format!("Usulan sebelumnya ditolak (usulan #{proposal}): periksa alasannya; usulkan lagi dari halaman keluarga bila keadaannya berubah."),
+                format!("The earlier proposal was refused (proposal #{proposal}): check why; propose again from the household page if things have changed."),
             ),
             Outcome::InRegistry => (
                 "Keluarga ini sudah ada di DTKS/DTSEN; tidak diusulkan sebagai keluarga baru.".into(),
@@ -418,19 +452,24 @@ impl Outcome {
     }
 }
 
-/// Sorts `family` by what is on record (read through `db`: the portal, or the write).
+/// Sorts `family` by what is on record, read through `db`: the portal (a
+/// check), or the import's write (`writing`), where on PostgreSQL the
+/// family's file is locked until the write ends, as a desk's proposal and a
+/// merge lock it: one of them waits for the other and then sees what it did.
 async fn outcome_of<C: ConnectionTrait>(
     db: &C,
     key: &DataKey,
     district: &AreaCode,
     family: &ListFamily,
+    writing: bool,
 ) -> Result<Outcome, ServiceError> {
     let kk_hash = key.lookup_hash(IdKind::NoKk, &family.no_kk.as_str());
-    let on_file = households::Entity::find()
-        .filter(households::Column::KkHash.eq(kk_hash.as_str()))
-        .one(db)
-        .await
-        .map_err(super::super::db_failure)?;
+    let mut on_file =
+        households::Entity::find().filter(households::Column::KkHash.eq(kk_hash.as_str()));
+    if writing && db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        on_file = on_file.lock_exclusive();
+    }
+    let on_file = on_file.one(db).await.map_err(super::super::db_failure)?;
     if let Some(household) = on_file {
         if !household
             .village_code
@@ -441,13 +480,23 @@ async fn outcome_of<C: ConnectionTrait>(
         if household.registry_id.is_some() {
             return Ok(Outcome::InRegistry);
         }
-        let open = open_of(household.id)
+        // The family's last new-family proposal: open, enacted (waiting for
+        // the registry's release) or refused (a person decides on another).
+        let last = proposals::Entity::find()
+            .filter(proposals::Column::HouseholdId.eq(household.id))
             .filter(proposals::Column::Kind.eq(ProposalKind::NewFamily.code()))
+            .order_by_desc(proposals::Column::Id)
             .one(db)
             .await
             .map_err(super::super::db_failure)?;
-        if let Some(open) = open {
-            return Ok(Outcome::AlreadyProposed(open.id));
+        if let Some(last) = last {
+            if last.stage == ProposalStage::Enacted.code() {
+                return Ok(Outcome::Enacted(last.id));
+            }
+            if last.stage == ProposalStage::Rejected.code() {
+                return Ok(Outcome::Refused(last.id));
+            }
+            return Ok(Outcome::AlreadyProposed(last.id));
         }
         // A file merged into another is the other's to propose.
         if let Err(error) = open_for_work(&household, Action::ChangeProposal) {
@@ -527,19 +576,30 @@ pub(super) async fn survey(
         rows: list.rows,
         families: list.families.len() as u64,
         invalid: list.rejected.len() as u64,
+        relationship_unread: list.relationship_unread,
         ..SheetSurvey::default()
     };
     let mut done = 0;
     for family in &list.families {
-        let outcome = outcome_of(context.db.connection(), &context.key, &district, family).await?;
+        let outcome = outcome_of(
+            context.db.connection(),
+            &context.key,
+            &district,
+            family,
+            false,
+        )
+        .await?;
         let rows = family.lines.len() as u64;
         survey.valid += rows;
         match outcome {
             Outcome::New | Outcome::ProposeExisting(..) => survey.to_propose += 1,
-            Outcome::AlreadyProposed(_) | Outcome::InRegistry | Outcome::Elsewhere => {
-                survey.known_families += 1
+            Outcome::AlreadyProposed(_)
+            | Outcome::Enacted(_)
+            | Outcome::InRegistry
+            | Outcome::Elsewhere => survey.known_families += 1,
+            Outcome::NikHeld | Outcome::Likely(_) | Outcome::Refused(_) => {
+                survey.likely_duplicates += 1
             }
-            Outcome::NikHeld | Outcome::Likely(_) => survey.likely_duplicates += 1,
         }
         done += rows;
         progress(context, row.id, done);
@@ -636,35 +696,90 @@ pub(super) async fn import(
     let report_path = super::report_path(&context.folder, row.id);
     let mut report = ReportWriter::with_columns(&report_path, &list.columns)?;
     let mut held: Vec<RejectedRow> = list.rejected;
-    let note: String = format!(
-        "Dari daftar BNBA \"{}\" (unggahan #{}).",
-        row.file_name, row.id
-    )
-    .chars()
-    .take(shared::workflow::NOTE_MAX)
-    .collect();
+    let batches = Batches {
+        context,
+        district: &district,
+        actor,
+        upload: row.id,
+        // Not the file's name: offices name files after families, and the
+        // proposal's timeline has more readers than the upload.
+        note: format!("Dari daftar BNBA desa (unggahan impor #{}).", row.id),
+    };
     let mut done = 0;
     for batch in list.families.chunks(FAMILIES_PER_WRITE) {
+        // A write that fails (a desk registering one of the families in the
+        // same moment) is tried once more: its families are sorted again.
+        let outcome = match batches.propose(batch).await {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                tracing::info!(
+                    upload = row.id,
+                    ?error,
+                    "a batch of a BNBA list is tried again"
+                );
+                batches.propose(batch).await?
+            }
+        };
+        held.extend(outcome.held);
+        result.proposals_made += outcome.made;
+        result.accepted += outcome.accepted;
+        result.families_skipped += outcome.skipped;
+        done += batch
+            .iter()
+            .map(|family| family.lines.len() as u64)
+            .sum::<u64>();
+        progress(context, row.id, done);
+    }
+    held.sort_by_key(|row| row.line);
+    for rejected in &held {
+        report.write(rejected)?;
+    }
+    report.finish()?;
+    Ok(result)
+}
+
+/// What one batch's write did.
+#[derive(Default)]
+struct BatchOutcome {
+    held: Vec<RejectedRow>,
+    made: u64,
+    accepted: u64,
+    skipped: u64,
+}
+
+/// What every batch of one import shares.
+struct Batches<'a> {
+    context: &'a JobContext,
+    district: &'a AreaCode,
+    actor: &'a Actor,
+    upload: i64,
+    note: String,
+}
+
+impl Batches<'_> {
+    /// Proposes the families of `batch` that are to be proposed, in one write.
+    async fn propose(&self, batch: &[ListFamily]) -> Result<BatchOutcome, ServiceError> {
+        let (context, actor) = (self.context, self.actor);
+        let mut outcome = BatchOutcome::default();
         let mut write = context.db.begin_write().await?;
         for family in batch {
             // Sorted again inside the write: a rerun, or a desk meanwhile,
             // may have proposed it already.
-            let outcome = outcome_of(&write, &context.key, &district, family).await?;
-            let (household, village) = match &outcome {
+            let sorted = outcome_of(&write, &context.key, self.district, family, true).await?;
+            let (household, village) = match &sorted {
                 Outcome::New => (
-                    new_household(&mut write, &context.key, actor, family, row.id).await?,
+                    new_household(&mut write, &context.key, actor, family, self.upload).await?,
                     family.address.village.clone(),
                 ),
                 Outcome::ProposeExisting(household, village) => (*household, village.clone()),
                 _ => {
-                    if let Some(reason) = outcome.reason() {
-                        held.extend(family.refused(&reason));
+                    if let Some(reason) = sorted.reason() {
+                        outcome.held.extend(family.refused(&reason));
                     }
-                    result.families_skipped += 1;
+                    outcome.skipped += 1;
                     continue;
                 }
             };
-            debug_assert!(outcome.proposes());
             let proposal = insert_proposal(
                 &write,
                 actor,
@@ -673,7 +788,7 @@ pub(super) async fn import(
                 ProposalKind::NewFamily,
                 Some(&ProposalChange::NewFamily),
                 ProposalSource::RtRw,
-                note.clone(),
+                self.note.clone(),
             )
             .await?;
             write.created(Kind::Proposal, proposal.id);
@@ -687,24 +802,14 @@ pub(super) async fn import(
                     )
                     .detail(format!(
                         "household={household}; change=new_family; source=rt_rw; sheet_import={}",
-                        row.id
+                        self.upload
                     )),
                 )
                 .await?;
-            result.proposals_made += 1;
-            result.accepted += family.lines.len() as u64;
+            outcome.made += 1;
+            outcome.accepted += family.lines.len() as u64;
         }
         write.commit().await?;
-        done += batch
-            .iter()
-            .map(|family| family.lines.len() as u64)
-            .sum::<u64>();
-        progress(context, row.id, done);
+        Ok(outcome)
     }
-    held.sort_by_key(|row| row.line);
-    for rejected in &held {
-        report.write(rejected)?;
-    }
-    report.finish()?;
-    Ok(result)
 }
