@@ -1014,3 +1014,108 @@ async fn people_stored_before_their_words_were_kept_are_found_after_the_upgrade(
     );
     Ok(())
 }
+
+/// A record made from a village's BNBA list holds placeholders for the house
+/// and the income: merged with a record the front desk surveyed, the
+/// survivor is marked as not recorded only where the list's side is chosen.
+#[tokio::test]
+async fn a_merge_keeps_the_not_yet_recorded_mark_with_the_side_chosen() -> TestResult {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+
+    let d = desks().await?;
+    let kept = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    let listed = d
+        .services
+        .households
+        .register(
+            &d.fo,
+            RegisterHousehold {
+                confirmed_new: true,
+                ..second_record(WALED_DESA, 2)?
+            },
+        )
+        .await?
+        .id;
+    // As the BNBA import records it: placeholders, marked.
+    let row = households::Entity::find_by_id(listed)
+        .one(&d.db)
+        .await?
+        .ok_or("no household")?;
+    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
+    details["awaiting_survey"] = serde_json::Value::Bool(true);
+    let mut active = row.into_active_model();
+    active.details = Set(details.to_string());
+    active.update(&d.db).await?;
+
+    let preview = d
+        .services
+        .households
+        .merge_preview(&d.manager, kept, listed)
+        .await?;
+    assert!(preview.merged.awaiting_survey && !preview.survivor.awaiting_survey);
+    // The surveyed house is kept; the economy from the list's side: still to be recorded.
+    let request = merge_request(&preview, preview.same_people.clone(), "m-listed");
+    assert_eq!(
+        (request.house, request.economy),
+        (MergeSide::Survivor, MergeSide::Merged)
+    );
+    d.services.households.merge(&d.manager, request).await?;
+    let file = d.services.households.file(&d.fo, kept).await?;
+    assert!(file.awaiting_survey, "the list's economy is no answer");
+    Ok(())
+}
+
+/// The same merge choosing the surveyed side for both: recorded.
+#[tokio::test]
+async fn a_merge_choosing_the_surveyed_side_is_recorded() -> TestResult {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+
+    let d = desks().await?;
+    let kept = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    let listed = d
+        .services
+        .households
+        .register(
+            &d.fo,
+            RegisterHousehold {
+                confirmed_new: true,
+                ..second_record(WALED_DESA, 2)?
+            },
+        )
+        .await?
+        .id;
+    let row = households::Entity::find_by_id(kept)
+        .one(&d.db)
+        .await?
+        .ok_or("no household")?;
+    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
+    details["awaiting_survey"] = serde_json::Value::Bool(true);
+    let mut active = row.into_active_model();
+    active.details = Set(details.to_string());
+    active.update(&d.db).await?;
+    let preview = d
+        .services
+        .households
+        .merge_preview(&d.manager, kept, listed)
+        .await?;
+    let mut request = merge_request(&preview, preview.same_people.clone(), "m-surveyed");
+    request.house = MergeSide::Merged;
+    request.economy = MergeSide::Merged;
+    d.services.households.merge(&d.manager, request).await?;
+    let file = d.services.households.file(&d.fo, kept).await?;
+    assert!(
+        !file.awaiting_survey,
+        "both answers come from the surveyed record"
+    );
+    Ok(())
+}
