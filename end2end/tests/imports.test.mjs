@@ -212,6 +212,9 @@ test('a village BNBA list becomes household files and proposals waiting for the 
   await page.waitForURL(/\/keluarga\/\d+$/);
   await settled(page);
   assert.match(await page.getByTestId('household-awaiting-survey').textContent(), /verivali/);
+  // Proposed already: the page points to the proposal rather than offering another.
+  await page.getByTestId('household-proposal-running').waitFor();
+  assert.equal(await page.getByTestId('propose-form').count(), 0);
   const members = await page.getByTestId('member-table').textContent();
   assert.match(members, /RASTINI/);
   assert.match(members, /Istri\/suami/);

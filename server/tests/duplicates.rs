@@ -1020,8 +1020,6 @@ async fn people_stored_before_their_words_were_kept_are_found_after_the_upgrade(
 /// survivor is marked as not recorded only where the list's side is chosen.
 #[tokio::test]
 async fn a_merge_keeps_the_not_yet_recorded_mark_with_the_side_chosen() -> TestResult {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-
     let d = desks().await?;
     let kept = d
         .services
@@ -1042,15 +1040,7 @@ async fn a_merge_keeps_the_not_yet_recorded_mark_with_the_side_chosen() -> TestR
         .await?
         .id;
     // As the BNBA import records it: placeholders, marked.
-    let row = households::Entity::find_by_id(listed)
-        .one(&d.db)
-        .await?
-        .ok_or("no household")?;
-    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
-    details["awaiting_survey"] = serde_json::Value::Bool(true);
-    let mut active = row.into_active_model();
-    active.details = Set(details.to_string());
-    active.update(&d.db).await?;
+    common::mark_awaiting_survey(&d.db, listed).await?;
 
     let preview = d
         .services
@@ -1073,8 +1063,6 @@ async fn a_merge_keeps_the_not_yet_recorded_mark_with_the_side_chosen() -> TestR
 /// The same merge choosing the surveyed side for both: recorded.
 #[tokio::test]
 async fn a_merge_choosing_the_surveyed_side_is_recorded() -> TestResult {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-
     let d = desks().await?;
     let kept = d
         .services
@@ -1094,15 +1082,7 @@ async fn a_merge_choosing_the_surveyed_side_is_recorded() -> TestResult {
         )
         .await?
         .id;
-    let row = households::Entity::find_by_id(kept)
-        .one(&d.db)
-        .await?
-        .ok_or("no household")?;
-    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
-    details["awaiting_survey"] = serde_json::Value::Bool(true);
-    let mut active = row.into_active_model();
-    active.details = Set(details.to_string());
-    active.update(&d.db).await?;
+    common::mark_awaiting_survey(&d.db, kept).await?;
     let preview = d
         .services
         .households

@@ -572,8 +572,6 @@ async fn the_house_photo_is_kept_without_its_location_and_shown_only_inside_the_
 /// the finished visit become the family's.
 #[tokio::test]
 async fn a_family_from_a_list_takes_its_house_from_its_visit() -> TestResult {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
-    use server::entities::households;
     use shared::household::{FloorMaterial, IncomeBand};
 
     let desk = desk().await?;
@@ -585,16 +583,7 @@ async fn a_family_from_a_list_takes_its_house_from_its_visit() -> TestResult {
         .await?
         .ok_or("no proposal")?
         .household_id;
-    // As the BNBA import records it: placeholders, marked.
-    let row = households::Entity::find_by_id(household_id)
-        .one(&desk.db)
-        .await?
-        .ok_or("no household")?;
-    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
-    details["awaiting_survey"] = serde_json::Value::Bool(true);
-    let mut active = row.into_active_model();
-    active.details = Set(details.to_string());
-    active.update(&desk.db).await?;
+    common::mark_awaiting_survey(&desk.db, household_id).await?;
     let before = desk
         .services
         .households
@@ -603,6 +592,7 @@ async fn a_family_from_a_list_takes_its_house_from_its_visit() -> TestResult {
     assert!(before.awaiting_survey);
 
     let file = visits.file(&desk.facilitator, id).await?;
+    assert!(file.awaiting_survey);
     assert_eq!(
         (file.draft.roof.as_str(), file.draft.income_band.as_str()),
         ("", ""),

@@ -298,6 +298,10 @@ pub struct VisitFile {
     /// When the photo of the house's front was taken in, if one is kept.
     #[serde(default)]
     pub house_photo: Option<chrono::DateTime<chrono::Utc>>,
+    /// The family was recorded from a village's BNBA list: no answer of the
+    /// house and income is known yet, so none is prefilled.
+    #[serde(default)]
+    pub awaiting_survey: bool,
 }
 
 #[cfg(test)]

@@ -282,9 +282,33 @@ fn HouseholdFileView(
         }),
     };
     let address = file.address.local_line();
-    let propose = may_propose.then(|| {
-        let file = file.clone();
-        view! { <ProposeForm file today exact_dates=may_reveal posted=proposal /> }
+    // A family outside the registry may be proposed as a new family once at
+    // a time: while that proposal runs, the page points to it instead.
+    let new_family_running = file.timeline.iter().find_map(|item| match item.what {
+        shared::dto::TimelineWhat::Proposal(
+            id,
+            shared::proposal::ProposalKind::NewFamily,
+            stage,
+        ) if !matches!(
+            stage,
+            shared::proposal::ProposalStage::Enacted | shared::proposal::ProposalStage::Rejected
+        ) =>
+        {
+            Some((id, stage))
+        }
+        _ => None,
+    });
+    let propose = may_propose.then(|| match new_family_running.filter(|_| file.registry.is_none()) {
+        Some((id, stage)) => Either::Left(view! {
+            <p class="mt-2 text-sm" data-testid="household-proposal-running">
+                {format!("{} ({}). ", tr("Usulan keluarga baru sedang berjalan", "A new-family proposal is under way"), label(stage))}
+                <a href=paths::proposal(id) class="text-teal-800 underline">{tr("Lihat usulan", "See the proposal")}</a>
+            </p>
+        }),
+        None => {
+            let file = file.clone();
+            Either::Right(view! { <ProposeForm file today exact_dates=may_reveal posted=proposal /> })
+        }
     });
     view! {
         {just_edited.then(|| view! {

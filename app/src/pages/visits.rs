@@ -157,6 +157,10 @@ fn VisitView(file: VisitFile, save: ServerAction<SaveHomeVisit>) -> impl IntoVie
             {match (file.state, &file.saved_by, file.saved_at) {
                 (Some(state), Some(who), Some(at)) => format!("{} · {} {who}, {}", label(state), tr("disimpan oleh", "saved by"), time_in(at, zone)),
                 (Some(state), _, _) => label(state).to_string(),
+                _ if file.awaiting_survey => tr(
+                    "Belum ada kunjungan. Keluarga ini tercatat dari daftar BNBA desa: rumah dan penghasilannya belum pernah didata, jadi semua isian masih kosong.",
+                    "No visit yet. This family was recorded from the village's BNBA list: its house and income were never recorded, so every answer is still empty.",
+                ).to_string(),
                 _ => tr("Belum ada kunjungan: isian diambil dari data keluarga.", "No visit yet: the answers come from the household file.").to_string(),
             }}
         </p>

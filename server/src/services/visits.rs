@@ -155,6 +155,7 @@ impl DbVisitService {
             saved_by,
             saved_at,
             may_visit,
+            awaiting_survey: household.awaiting_survey,
         })
     }
 }

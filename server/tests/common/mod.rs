@@ -487,3 +487,22 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// Marks household `id` as the import of a village's BNBA list records it:
+/// its house, assets and income are placeholders, not yet recorded.
+pub async fn mark_awaiting_survey(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
+    let row = server::entities::households::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or("no household")?;
+    let mut details: serde_json::Value = serde_json::from_str(&row.details)?;
+    details["awaiting_survey"] = serde_json::Value::Bool(true);
+    let mut active = row.into_active_model();
+    active.details = Set(details.to_string());
+    active.update(db).await?;
+    Ok(())
+}

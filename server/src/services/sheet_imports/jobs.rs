@@ -291,6 +291,30 @@ pub(super) fn start_check(context: JobContext, row: sheet_imports::Model, claim:
     });
 }
 
+/// Saves what an import did (with `columns` besides) and deletes the file:
+/// it holds whole identity numbers and is not kept once imported.
+async fn imported(
+    context: &JobContext,
+    id: i64,
+    result: &SheetResult,
+    mut columns: Vec<(sheet_imports::Column, sea_orm::Value)>,
+    path: &std::path::Path,
+) {
+    let saved = match to_json(result) {
+        Ok(json) => {
+            columns.push((sheet_imports::Column::Result, json.into()));
+            finish(&context.db, id, SheetImportState::Done, columns).await
+        }
+        Err(error) => Err(error),
+    };
+    if let Err(error) = saved {
+        tracing::error!(id, ?error, "cannot save a spreadsheet's import");
+    }
+    if let Err(error) = tokio::fs::remove_file(path).await {
+        tracing::warn!(id, %error, "cannot delete an imported spreadsheet");
+    }
+}
+
 /// Imports upload `row` and saves its outcome; the file is deleted once imported.
 pub(super) fn start_import(
     context: JobContext,
@@ -330,31 +354,11 @@ pub(super) fn start_import(
                     households_linked: report.households_linked,
                     ..SheetResult::default()
                 };
-                let saved = match to_json(&result) {
-                    Ok(json) => {
-                        finish(
-                            &context.db,
-                            id,
-                            SheetImportState::Done,
-                            vec![
-                                (sheet_imports::Column::Result, json.into()),
-                                (
-                                    sheet_imports::Column::RegistryImportId,
-                                    report.import_id.into(),
-                                ),
-                            ],
-                        )
-                        .await
-                    }
-                    Err(error) => Err(error),
-                };
-                if let Err(error) = saved {
-                    tracing::error!(id, ?error, "cannot save a spreadsheet's import");
-                }
-                // The file holds whole identity numbers: it is not kept once imported.
-                if let Err(error) = tokio::fs::remove_file(&path).await {
-                    tracing::warn!(id, %error, "cannot delete an imported spreadsheet");
-                }
+                let linked = (
+                    sheet_imports::Column::RegistryImportId,
+                    report.import_id.into(),
+                );
+                imported(&context, id, &result, vec![linked], &path).await;
             }
             Err(error) => {
                 tracing::info!(id, error = %format!("{error:#}"), "a spreadsheet's import failed");
@@ -374,26 +378,7 @@ fn start_proposals(context: JobContext, row: sheet_imports::Model, actor: Actor,
         let path = context.folder.join(&row.stored_name);
         let done = super::proposals::import(&context, &row, &path, &actor).await;
         match done {
-            Ok(result) => {
-                let saved = match to_json(&result) {
-                    Ok(json) => {
-                        finish(
-                            &context.db,
-                            id,
-                            SheetImportState::Done,
-                            vec![(sheet_imports::Column::Result, json.into())],
-                        )
-                        .await
-                    }
-                    Err(error) => Err(error),
-                };
-                if let Err(error) = saved {
-                    tracing::error!(id, ?error, "cannot save a BNBA list's import");
-                }
-                if let Err(error) = tokio::fs::remove_file(&path).await {
-                    tracing::warn!(id, %error, "cannot delete an imported BNBA list");
-                }
-            }
+            Ok(result) => imported(&context, id, &result, Vec::new(), &path).await,
             Err(error) => {
                 tracing::info!(id, error = %format!("{error:#}"), "a BNBA list's import failed");
                 record_failure(&context, id, failure_of(&error, &row, &path)).await;
