@@ -1015,30 +1015,30 @@ async fn people_stored_before_their_words_were_kept_are_found_after_the_upgrade(
     Ok(())
 }
 
+/// The same family registered twice in Waled Desa (confirmed as new the
+/// second time): the two records' ids.
+async fn same_family_twice(d: &Desks) -> Result<(i64, i64), Box<dyn std::error::Error>> {
+    let first = d
+        .services
+        .households
+        .register(&d.fo, first_record(WALED_DESA, 1)?)
+        .await?
+        .id;
+    let second = RegisterHousehold {
+        confirmed_new: true,
+        ..second_record(WALED_DESA, 2)?
+    };
+    let second = d.services.households.register(&d.fo, second).await?.id;
+    Ok((first, second))
+}
+
 /// A record made from a village's BNBA list holds placeholders for the house
 /// and the income: merged with a record the front desk surveyed, the
 /// survivor is marked as not recorded only where the list's side is chosen.
 #[tokio::test]
 async fn a_merge_keeps_the_not_yet_recorded_mark_with_the_side_chosen() -> TestResult {
     let d = desks().await?;
-    let kept = d
-        .services
-        .households
-        .register(&d.fo, first_record(WALED_DESA, 1)?)
-        .await?
-        .id;
-    let listed = d
-        .services
-        .households
-        .register(
-            &d.fo,
-            RegisterHousehold {
-                confirmed_new: true,
-                ..second_record(WALED_DESA, 2)?
-            },
-        )
-        .await?
-        .id;
+    let (kept, listed) = same_family_twice(&d).await?;
     // As the BNBA import records it: placeholders, marked.
     common::mark_awaiting_survey(&d.db, listed).await?;
 
@@ -1064,24 +1064,7 @@ async fn a_merge_keeps_the_not_yet_recorded_mark_with_the_side_chosen() -> TestR
 #[tokio::test]
 async fn a_merge_choosing_the_surveyed_side_is_recorded() -> TestResult {
     let d = desks().await?;
-    let kept = d
-        .services
-        .households
-        .register(&d.fo, first_record(WALED_DESA, 1)?)
-        .await?
-        .id;
-    let listed = d
-        .services
-        .households
-        .register(
-            &d.fo,
-            RegisterHousehold {
-                confirmed_new: true,
-                ..second_record(WALED_DESA, 2)?
-            },
-        )
-        .await?
-        .id;
+    let (kept, listed) = same_family_twice(&d).await?;
     common::mark_awaiting_survey(&d.db, kept).await?;
     let preview = d
         .services

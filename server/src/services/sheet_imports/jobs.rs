@@ -110,11 +110,16 @@ impl JobContext {
     }
 }
 
+/// Whether a stopped job of `row` may have applied part of it: a BNBA list
+/// is proposed batch by batch, and what was done stays done.
+fn partly_applied(row: &sheet_imports::Model) -> bool {
+    destination(row) == SheetDestination::Proposals
+        && row.state == SheetImportState::Importing.code()
+}
+
 /// Why a job stopped when its server did.
 pub(super) fn interrupted(row: &sheet_imports::Model) -> (String, String) {
-    if destination(row) == SheetDestination::Proposals
-        && row.state == SheetImportState::Importing.code()
-    {
+    if partly_applied(row) {
         return (
             "Impor terhenti karena server dimulai ulang. Keluarga yang sudah diusulkan tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya (tidak ada yang dibuat dua kali).".into(),
             "The import stopped because the server was restarted. The families proposed so far are kept; run it again to complete the rest (nothing is made twice).".into(),
@@ -211,10 +216,7 @@ fn failure_of(
     path: &std::path::Path,
 ) -> (String, String) {
     let cause = format!("{error:#}").replace(&path.display().to_string(), &row.file_name);
-    if destination(row) == SheetDestination::Proposals
-        && row.state == SheetImportState::Importing.code()
-    {
-        // The list is proposed batch by batch: what was done stays done.
+    if partly_applied(row) {
         return (
             format!(
                 "Terhenti. Keluarga yang sudah diusulkan tetap tersimpan; jalankan lagi untuk menyelesaikan sisanya (tidak ada yang dibuat dua kali). Sebab: {cause}"

@@ -206,7 +206,6 @@ async fn file_start(
             Err(error) => return Ok(Err(error)),
         };
     let mut remembered = false;
-    let mut numbering = options.numbering;
     if options.fields.is_none() {
         let kept = sheet_mappings::Entity::find_by_id((
             row.district_code.clone(),
@@ -219,11 +218,9 @@ async fn file_start(
             options.fields = Some(fields_of(&kept.fields));
             options.numbering = numbering_of(&kept.relationship_numbering);
             options.header_row = Some(preview.header.row);
-            let kept_numbering = options.numbering;
             if let Ok(again) = read_start(path.to_path_buf(), options, areas, today).await? {
                 preview = again;
                 remembered = true;
-                numbering = kept_numbering;
             }
         }
     }
@@ -273,7 +270,8 @@ async fn file_start(
     };
     Ok(Ok(FileStart {
         header_row: preview.header.row,
-        numbering,
+        // As the start was read: saved, remembered, or the registry's.
+        numbering: preview.mapping.numbering(),
         columns,
         remembered,
         preview_fields,
