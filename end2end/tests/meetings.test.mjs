@@ -91,8 +91,10 @@ test('a facilitator holds a village meeting: agenda, decisions, signed minutes, 
   await page.locator('[data-testid="meeting-approve"] ~ details summary').click();
   await page.getByTestId('meeting-head').fill('Sutrisno');
   await page.locator('[data-testid="meeting-approve"] ~ details').getByTestId('meeting-save').click();
+  // What is missing now is the minutes (the head's message names them too, so
+  // the wait is for the minutes' own message: the page has the new version).
   await page.waitForFunction(
-    () => /berita acara/i.test(document.querySelector('[data-testid="meeting-approval-problem"]')?.textContent ?? ''),
+    () => /^Unggah berita acara/.test(document.querySelector('[data-testid="meeting-approval-problem"]')?.textContent?.trim() ?? ''),
   );
 
   // A file that is not a PDF or a photo is refused; the signed minutes are kept.

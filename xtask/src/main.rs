@@ -372,6 +372,9 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
         .env("SLRT_DATA_KEY_FILE", work.path().join("demo.key"));
     let outcome = util::status_within(&mut node, std::time::Duration::from_secs(20 * 60));
     drop(server);
+    if outcome.is_err() {
+        print_server_trouble(&artifacts.join("server.log"));
+    }
     outcome?;
     // UU 24/2013: NIK and No KK never appear in logs or addresses. The whole
     // browser run's server log and every URL the browser requested are searched.
@@ -391,6 +394,33 @@ fn browser_tests(root: &Path, tools: &setup::Tools) -> Result<(), String> {
         println!("   {file}: no NIK or No KK ({} bytes searched)", text.len());
     }
     Ok(())
+}
+
+/// After a failed browser run: the server's last warnings, errors and refused
+/// requests, so that a failure on a machine whose artifacts are gone can be read
+/// from its output alone.
+fn print_server_trouble(log: &Path) {
+    let Ok(text) = std::fs::read_to_string(log) else {
+        return;
+    };
+    let trouble: Vec<&str> = text.lines().filter(|line| is_trouble(line)).collect();
+    let shown = &trouble[trouble.len().saturating_sub(40)..];
+    println!(
+        "   server log: the last {} of {} warnings, errors and 4xx/5xx answers",
+        shown.len(),
+        trouble.len()
+    );
+    for line in shown {
+        println!("   | {line}");
+    }
+}
+
+/// A server log line worth reading after a failure.
+fn is_trouble(line: &str) -> bool {
+    line.contains(" WARN ")
+        || line.contains(" ERROR ")
+        || line.contains("status=4")
+        || line.contains("status=5")
 }
 
 /// Byte offsets of 16-digit numbers standing alone (the shape of a NIK or No KK).
@@ -416,4 +446,31 @@ fn identity_numbers_in(text: &str) -> Vec<usize> {
         start = end;
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_run_shows_refusals_and_warnings_but_not_plain_requests() {
+        assert!(is_trouble(
+            "2026-12-08T00:06:42Z DEBUG request{method=POST uri=/api/x}: finished processing request latency=7 ms status=422"
+        ));
+        assert!(is_trouble(
+            "2026-12-08T00:06:42Z  WARN slrt::web: database busy: answering 503"
+        ));
+        assert!(!is_trouble(
+            "2026-12-08T00:06:42Z DEBUG request{method=GET uri=/musdes/4}: finished processing request latency=9 ms status=200"
+        ));
+        assert!(!is_trouble(
+            "2026-12-08T00:06:42Z DEBUG request{method=POST uri=/musdes/4/notulen}: finished processing request latency=9 ms status=303"
+        ));
+    }
+
+    #[test]
+    fn sixteen_digits_alone_are_found_and_longer_runs_are_not() {
+        let text = "nik=3209123456789012 id=12345678901234567 x3209123456789012";
+        assert_eq!(identity_numbers_in(text), vec![4]);
+    }
 }
