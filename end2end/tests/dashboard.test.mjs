@@ -57,17 +57,22 @@ test('the district head reads the district, drills down to a village, downloads 
   const firstArea = await rows.first().getAttribute('data-area');
   const firstName = (await rows.first().locator('a').textContent()).trim();
   await rows.first().locator('a').click();
-  await page.getByTestId('dashboard-title').filter({ hasText: firstName }).waitFor();
+  // Exact titles: a village of the sub-district may carry its name ("Waled Desa").
+  const titled = (name) => page.getByTestId('dashboard-title')
+    .filter({ hasText: new RegExp(`^Dasbor ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  await titled(firstName).waitFor();
   assert.ok(page.url().includes(`wilayah=${firstArea}`));
   assert.match(await page.getByTestId('dashboard-up').textContent(), /Kabupaten Cirebon/);
   const villages = page.getByTestId('area-table').locator('tbody tr');
   assert.ok(await villages.count() >= 1, 'villages of the sub-district are listed');
+  const villageName = (await villages.first().locator('a').textContent()).trim();
   await villages.first().locator('a').click();
   await page.waitForURL(/wilayah=\d\d\.\d\d\.\d\d\.\d{4}/);
+  await titled(villageName).waitFor();
   await page.getByTestId('indicator-cards').waitFor();
   assert.equal(await page.getByTestId('area-table').count(), 0, 'a village has no sub-areas');
   await page.getByTestId('dashboard-up').click();
-  await page.getByTestId('dashboard-title').filter({ hasText: firstName }).waitFor();
+  await titled(firstName).waitFor();
 
   // Back to the district: the workbook downloads with one sheet per table.
   await page.getByTestId('dashboard-up').click();
@@ -146,7 +151,8 @@ test('the national monitor compares districts and provinces and ranks them', asy
   await page.getByRole('link', { name: 'Provinsi', exact: true }).click();
   await page.waitForURL(/tingkat=provinsi/);
   await page.getByTestId('comparison-title').waitFor();
-  await page.getByTestId('ranking-all').click();
+  // The province level's own link (the district level's one is also titled "Indonesia").
+  await page.locator('[data-testid="ranking-all"][href*="tingkat=provinsi"]').click();
   await page.waitForURL(/semua=1/);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="area-table"] tbody tr').length >= 38);
   const provinceTiles = await page.getByTestId('tile-map').locator('text').allTextContents();

@@ -421,7 +421,7 @@ test('flow B: the village meeting agrees the family, with its signed minutes', a
   await waitForHydration(page);
   await page.getByTestId('meeting-approve-button').click();
   await page.waitForFunction(
-    () => /Disahkan/.test(document.querySelector('[data-testid="meeting-state"]')?.textContent ?? ''),
+    () => document.querySelector('[data-testid="meeting-state"]')?.textContent?.trim() === 'Disahkan',
   );
   await page.goto(`${BASE_URL}${found.proposal}`);
   await stageIs(page, 'Musdes');

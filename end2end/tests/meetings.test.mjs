@@ -129,7 +129,7 @@ test('a facilitator holds a village meeting: agenda, decisions, signed minutes, 
   assert.ok(await page.getByTestId('meeting-approve-button').isEnabled());
   await page.getByTestId('meeting-approve-button').click();
   await page.waitForFunction(
-    () => /Disahkan/.test(document.querySelector('[data-testid="meeting-state"]')?.textContent ?? ''),
+    () => document.querySelector('[data-testid="meeting-state"]')?.textContent?.trim() === 'Disahkan',
   );
   assert.equal(await page.getByTestId('meeting-decide').count(), 0);
   assert.equal(await page.getByTestId('meeting-minutes-form').count(), 0);
