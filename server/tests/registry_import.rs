@@ -794,6 +794,90 @@ async fn batch_size_does_not_change_the_outcome() -> TestResult {
     Ok(())
 }
 
+/// Families whose rows come apart (another family between them), each with a
+/// person listed twice and a second head, at every batch size: a batch meets
+/// rows of families written by the batch just before and by batches further
+/// back, and must refuse the same rows as one batch does.
+#[tokio::test]
+async fn families_met_again_across_batches_refuse_the_same_rows() -> TestResult {
+    let f1 = |nik_serial, name, rel| {
+        row(
+            "F-001",
+            1,
+            nik_serial,
+            false,
+            name,
+            rel,
+            "32.09.01.2008",
+            "1",
+            "pkh",
+        )
+    };
+    let f2 = |nik_serial, name, rel| {
+        row(
+            "F-002",
+            2,
+            nik_serial,
+            false,
+            name,
+            rel,
+            "32.09.01.2008",
+            "2",
+            "",
+        )
+    };
+    let rows = vec![
+        f1(1, "Budi Santoso", "3"),
+        f1(2, "Siti Aminah", "1"),
+        f1(1, "Budi Santoso", "3"),
+        f2(3, "Dedi Lestari", "1"),
+        f1(4, "Agus Santoso", "3"),
+        f1(2, "Siti Aminah", "3"),
+        f2(5, "Rina Lestari", "1"),
+        f1(6, "Wawan Santoso", "1"),
+        f2(3, "Dedi Lestari", "3"),
+        f2(7, "Tono Lestari", "3"),
+    ];
+    let dir = TempDir::new()?;
+    let path = dir.write("terpisah.csv", &csv_of(&rows))?;
+    let reference = database_with_areas().await?;
+    let whole = import(&reference, &path, 0).await?;
+    let refused: Vec<u64> = whole.rejected.iter().map(|row| row.line).collect();
+    // Lines 4 and 7 list a person twice, 8, 9 and 10 a second head.
+    assert_eq!(refused, [4, 7, 8, 9, 10]);
+    assert_eq!(
+        (
+            whole.rows_accepted,
+            whole.families_upserted,
+            whole.rows_rejected
+        ),
+        (5, 2, 5)
+    );
+    for batch_rows in [1, 2, 3, 4] {
+        let db = database_with_areas().await?;
+        let report = import(&db, &path, batch_rows).await?;
+        let lines: Vec<u64> = report.rejected.iter().map(|row| row.line).collect();
+        assert_eq!(lines, refused, "batch size {batch_rows}");
+        assert_eq!(
+            (report.rows_accepted, report.families_upserted),
+            (5, 2),
+            "batch size {batch_rows}"
+        );
+        assert_eq!(families(&db).await?, families(&reference).await?);
+        assert_eq!(people(&db).await?, people(&reference).await?);
+    }
+    let stored = families(&reference).await?;
+    assert_eq!(
+        family(&stored, "F-001").map(|f| f.4.as_str()),
+        Some("Siti Aminah")
+    );
+    assert_eq!(
+        family(&stored, "F-002").map(|f| f.4.as_str()),
+        Some("Dedi Lestari")
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn xlsx_imports_the_same_as_csv() -> TestResult {
     let dir = TempDir::new()?;

@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait,
-    NotSet, QueryFilter, QuerySelect, Set, Statement,
+    QueryFilter, QuerySelect, Statement, Value,
 };
 use shared::error::DomainError;
 
@@ -31,14 +31,72 @@ struct NewFamily {
     kk_masked: String,
 }
 
-/// Applies one batch; returns the rows it rejected, in file order.
-pub(super) async fn apply_batch(
+/// What a run keeps between its batches, kept small: a fingerprint of each
+/// family it stored, the villages it looked up, and the last family of the
+/// last batch when that batch began it (the family a batch's edge cuts in two).
+/// A family of a batch whose fingerprint is absent was not written by an
+/// earlier batch, so it needs no look-up: only a family met again after other
+/// families (and the rare fingerprint shared by chance) is read back. About 16
+/// bytes a family, against reading back every batch's families and people.
+#[derive(Default)]
+pub(super) struct RunState {
+    written: HashSet<u64>,
+    /// Village codes looked up: whether each is a village of the area table.
+    villages: HashMap<String, bool>,
+    /// The last batch's last family, with its people, when that batch began it.
+    recent: Option<(String, FamilyState, Vec<(String, String)>)>,
+}
+
+impl RunState {
+    fn fingerprint(registry_id: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(registry_id)
+    }
+
+    /// False when this run has certainly not written family `registry_id`.
+    fn may_hold(&self, registry_id: &str) -> bool {
+        self.written.contains(&Self::fingerprint(registry_id))
+    }
+
+    fn note(&mut self, registry_id: &str) {
+        self.written.insert(Self::fingerprint(registry_id));
+    }
+}
+
+/// Opens when the writes of the batch before are done (or were given up).
+pub(super) type Gate = Option<tokio::sync::oneshot::Receiver<()>>;
+
+/// Waits for `gate` to open, once: a look-up after it sees the batch before.
+pub(super) async fn pass(gate: &mut Gate) {
+    if let Some(receiver) = gate.take() {
+        // A dropped sender means the write failed; the run stops on its error.
+        let _ = receiver.await;
+    }
+}
+
+/// A checked batch's writes, ready to go to the database.
+pub(super) struct Writes {
+    families: usize,
+    family_values: Vec<Value>,
+    /// Families stored by an earlier batch whose head row came in this one.
+    head_names: Vec<(String, String)>,
+    people: usize,
+    people_values: Vec<Value>,
+    at: chrono::DateTime<Utc>,
+}
+
+/// Checks one batch against the database and the run's earlier batches, and
+/// counts it; answers its writes and the rows it rejected, in file order. The
+/// look-ups it may need wait for the writes of the batch before it.
+pub(super) async fn check_batch(
     txn: &DatabaseTransaction,
     import_id: i64,
     district: Option<&shared::geo::AreaCode>,
     rows: Vec<Checked>,
     report: &mut ImportReport,
-) -> anyhow::Result<Vec<RejectedRow>> {
+    run: &mut RunState,
+    gate: &mut Gate,
+) -> anyhow::Result<(Writes, Vec<RejectedRow>)> {
     let valid = || {
         rows.iter().filter_map(|row| match row {
             Checked::Valid(row) => Some(row.as_ref()),
@@ -46,31 +104,37 @@ pub(super) async fn apply_batch(
         })
     };
     let registry_ids: HashSet<&str> = valid().map(|row| row.registry_id.as_str()).collect();
-    let village_codes: HashSet<&str> = valid()
+    let new_villages: HashSet<&str> = valid()
         .map(|row| row.family.village_code.as_str())
+        .filter(|code| !run.villages.contains_key(*code))
         .collect();
-    let nik_hashes: HashSet<&str> = valid().map(|row| row.nik_hash.as_str()).collect();
+    let last_family = valid().last().map(|row| row.registry_id.clone());
 
-    let known_villages: HashSet<String> = if village_codes.is_empty() {
-        HashSet::new()
-    } else {
-        areas::Entity::find()
+    if !new_villages.is_empty() {
+        pass(gate).await;
+        let known: HashSet<String> = areas::Entity::find()
             .select_only()
             .column(areas::Column::Code)
-            .filter(areas::Column::Code.is_in(village_codes.iter().copied()))
+            .filter(areas::Column::Code.is_in(new_villages.iter().copied()))
             .filter(areas::Column::Level.eq(areas::LEVEL_VILLAGE))
             .into_tuple::<String>()
             .all(txn)
             .await?
             .into_iter()
-            .collect()
-    };
+            .collect();
+        for code in new_villages {
+            run.villages.insert(code.to_string(), known.contains(code));
+        }
+    }
     // An import for one district (from the browser) keeps to it: its rows'
     // villages must lie in it, and a family the registry keeps in another
     // district is not moved or overwritten from here.
     let inside = |code: &str| {
         district.is_none_or(|district| code.starts_with(&format!("{}.", district.as_str())))
     };
+    if district.is_some() && !registry_ids.is_empty() {
+        pass(gate).await;
+    }
     let elsewhere: HashSet<String> = match district {
         Some(district) if !registry_ids.is_empty() => registry_families::Entity::find()
             .select_only()
@@ -90,9 +154,24 @@ pub(super) async fn apply_batch(
     };
     let mut families: HashMap<String, FamilyState> = HashMap::new();
     let mut people_seen: HashSet<(String, String)> = HashSet::new();
-    if !registry_ids.is_empty() {
+    // The family the last batch ended with, as that batch left it.
+    if let Some((registry_id, state, people)) = run.recent.take()
+        && registry_ids.contains(registry_id.as_str())
+    {
+        people_seen.extend(people);
+        families.insert(registry_id, state);
+    }
+    // Other families of this run stored by an earlier batch: only those are read back.
+    let earlier: Vec<&str> = registry_ids
+        .iter()
+        .copied()
+        .filter(|id| !families.contains_key(*id) && run.may_hold(id))
+        .collect();
+    if !earlier.is_empty() {
+        pass(gate).await;
+        let nik_hashes: HashSet<&str> = valid().map(|row| row.nik_hash.as_str()).collect();
         let stored = registry_families::Entity::find()
-            .filter(registry_families::Column::RegistryId.is_in(registry_ids.iter().copied()))
+            .filter(registry_families::Column::RegistryId.is_in(earlier.iter().copied()))
             .filter(registry_families::Column::ImportId.eq(import_id))
             .all(txn)
             .await?;
@@ -104,7 +183,7 @@ pub(super) async fn apply_batch(
                 registry_people::Column::Relationship,
             ])
             .filter(registry_people::Column::ImportId.eq(import_id))
-            .filter(registry_people::Column::RegistryId.is_in(registry_ids.iter().copied()))
+            .filter(registry_people::Column::RegistryId.is_in(earlier.iter().copied()))
             .filter(
                 Condition::any()
                     .add(registry_people::Column::Relationship.eq(1_i16))
@@ -148,9 +227,9 @@ pub(super) async fn apply_batch(
         );
     }
 
-    let now = Utc::now();
+    let at = Utc::now();
     let mut rejected = Vec::new();
-    let mut people = Vec::new();
+    let mut people_values = Vec::new();
     let mut new_family_order = Vec::new();
     for row in rows {
         let row = match row {
@@ -164,7 +243,7 @@ pub(super) async fn apply_batch(
         if !inside(&row.family.village_code) || elsewhere.contains(&row.registry_id) {
             problems.push(outside_district(&row, district));
         } else {
-            problems = family_problems(&row, &known_villages, &families, &people_seen);
+            problems = family_problems(&row, &run.villages, &families, &people_seen);
         }
         if !problems.is_empty() {
             rejected.push(RejectedRow {
@@ -213,107 +292,217 @@ pub(super) async fn apply_batch(
             }
         }
         people_seen.insert((registry_id.clone(), nik_hash.clone()));
-        people.push(registry_people::ActiveModel {
-            id: NotSet,
-            registry_id: Set(registry_id),
-            nik_hash: Set(nik_hash),
-            nik_sealed: Set(nik_sealed),
-            nik_masked: Set(nik_masked),
-            name: Set(name),
-            relationship: Set(relationship),
-            import_id: Set(Some(import_id)),
-        });
+        people_values.extend([
+            Value::String(Some(registry_id)),
+            Value::String(Some(nik_hash)),
+            Value::String(Some(nik_sealed)),
+            Value::String(Some(nik_masked)),
+            Value::String(Some(name)),
+            Value::SmallInt(Some(relationship)),
+            Value::BigInt(Some(import_id)),
+        ]);
     }
 
-    let mut family_rows = Vec::with_capacity(new_family_order.len());
-    for registry_id in new_family_order {
-        let Some(state) = families.remove(&registry_id) else {
+    // The last family, when this batch began it, stays for the next batch: its
+    // people of this run are all in `people_seen`.
+    let keep = last_family.filter(|id| {
+        families
+            .get(id)
+            .is_some_and(|state| state.new_row.is_some())
+    });
+    let mut family_values = Vec::with_capacity(new_family_order.len() * FAMILY_COLUMNS.len());
+    for registry_id in &new_family_order {
+        let Some(mut state) = families.remove(registry_id) else {
             continue;
         };
-        let Some(new_row) = state.new_row else {
+        let Some(new_row) = state.new_row.take() else {
             continue;
         };
-        family_rows.push(registry_families::ActiveModel {
-            registry_id: Set(registry_id),
-            source: Set(state.fields.source),
-            kk_hash: Set(state.fields.kk_hash),
-            kk_sealed: Set(new_row.kk_sealed),
-            kk_masked: Set(new_row.kk_masked),
-            head_name: Set(state.head_name),
-            village_code: Set(state.fields.village_code),
-            address: Set(state.fields.address),
-            rt: Set(state.fields.rt),
-            rw: Set(state.fields.rw),
-            dusun: Set(state.fields.dusun),
-            desil: Set(state.fields.desil),
-            programmes: Set(state.fields.programmes),
-            import_id: Set(Some(import_id)),
-            updated_at: Set(now),
-        });
+        run.note(registry_id);
+        let fields = if keep.as_ref() == Some(registry_id) {
+            state.fields.clone()
+        } else {
+            std::mem::take(&mut state.fields)
+        };
+        family_values.extend([
+            Value::String(Some(registry_id.clone())),
+            Value::String(Some(fields.source)),
+            Value::String(Some(fields.kk_hash)),
+            Value::String(Some(new_row.kk_sealed)),
+            Value::String(Some(new_row.kk_masked)),
+            Value::String(Some(state.head_name.clone())),
+            Value::String(Some(fields.village_code)),
+            Value::String(fields.address),
+            Value::String(fields.rt),
+            Value::String(fields.rw),
+            Value::String(fields.dusun),
+            Value::SmallInt(Some(fields.desil)),
+            Value::String(Some(fields.programmes)),
+            Value::BigInt(Some(import_id)),
+            Value::ChronoDateTimeUtc(Some(at)),
+        ]);
+        if keep.as_ref() == Some(registry_id) {
+            let people = people_seen
+                .iter()
+                .filter(|(family, _)| family == registry_id)
+                .cloned()
+                .collect();
+            run.recent = Some((registry_id.clone(), state, people));
+        }
     }
-    report.families_upserted += family_rows.len() as u64;
-    if !family_rows.is_empty() {
-        registry_families::Entity::insert_many(family_rows)
-            .on_conflict(
-                OnConflict::column(registry_families::Column::RegistryId)
-                    .update_columns([
-                        registry_families::Column::Source,
-                        registry_families::Column::KkHash,
-                        registry_families::Column::KkSealed,
-                        registry_families::Column::KkMasked,
-                        registry_families::Column::HeadName,
-                        registry_families::Column::VillageCode,
-                        registry_families::Column::Address,
-                        registry_families::Column::Rt,
-                        registry_families::Column::Rw,
-                        registry_families::Column::Dusun,
-                        registry_families::Column::Desil,
-                        registry_families::Column::Programmes,
-                        registry_families::Column::ImportId,
-                        registry_families::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
-    }
-    // Families first stored by an earlier batch whose head row came in this one.
-    for (registry_id, state) in families.iter().filter(|(_, state)| state.head_update) {
+    let head_names: Vec<(String, String)> = families
+        .into_iter()
+        .filter(|(_, state)| state.head_update)
+        .map(|(registry_id, state)| (registry_id, state.head_name))
+        .collect();
+    let families = family_values.len() / FAMILY_COLUMNS.len();
+    let people = people_values.len() / PEOPLE_COLUMNS.len();
+    report.families_upserted += families as u64;
+    report.rows_accepted += people as u64;
+    report.people_upserted += people as u64;
+    report.rows_rejected += rejected.len() as u64;
+    rejected.sort_by_key(|row| row.line);
+    Ok((
+        Writes {
+            families,
+            family_values,
+            head_names,
+            people,
+            people_values,
+            at,
+        },
+        rejected,
+    ))
+}
+
+/// Writes a checked batch: its new families, the heads of families stored
+/// before, and its people.
+pub(super) async fn write_batch(txn: &DatabaseTransaction, writes: Writes) -> anyhow::Result<()> {
+    upsert(txn, &FAMILY_UPSERT, writes.families, writes.family_values).await?;
+    for (registry_id, head_name) in writes.head_names {
         registry_families::Entity::update_many()
-            .col_expr(
-                registry_families::Column::HeadName,
-                Expr::value(state.head_name.clone()),
-            )
-            .col_expr(registry_families::Column::UpdatedAt, Expr::value(now))
-            .filter(registry_families::Column::RegistryId.eq(registry_id.as_str()))
+            .col_expr(registry_families::Column::HeadName, Expr::value(head_name))
+            .col_expr(registry_families::Column::UpdatedAt, Expr::value(writes.at))
+            .filter(registry_families::Column::RegistryId.eq(registry_id))
             .exec(txn)
             .await?;
     }
-    let accepted = people.len() as u64;
-    if !people.is_empty() {
-        registry_people::Entity::insert_many(people)
-            .on_conflict(
-                OnConflict::columns([
-                    registry_people::Column::RegistryId,
-                    registry_people::Column::NikHash,
-                ])
-                .update_columns([
-                    registry_people::Column::NikSealed,
-                    registry_people::Column::NikMasked,
-                    registry_people::Column::Name,
-                    registry_people::Column::Relationship,
-                    registry_people::Column::ImportId,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await?;
+    upsert(txn, &PEOPLE_UPSERT, writes.people, writes.people_values).await
+}
+
+/// The columns of a family row as the import writes it (all but none).
+const FAMILY_COLUMNS: [&str; 15] = [
+    "registry_id",
+    "source",
+    "kk_hash",
+    "kk_sealed",
+    "kk_masked",
+    "head_name",
+    "village_code",
+    "address",
+    "rt",
+    "rw",
+    "dusun",
+    "desil",
+    "programmes",
+    "import_id",
+    "updated_at",
+];
+
+/// The columns of a person's row as the import writes it (all but the id).
+const PEOPLE_COLUMNS: [&str; 7] = [
+    "registry_id",
+    "nik_hash",
+    "nik_sealed",
+    "nik_masked",
+    "name",
+    "relationship",
+    "import_id",
+];
+
+/// An upsert of many rows into one table: a family replaces the stored one
+/// with its id; a person the stored one with the same family and NIK.
+struct Upsert {
+    table: &'static str,
+    columns: &'static [&'static str],
+    key: &'static [&'static str],
+}
+
+const FAMILY_UPSERT: Upsert = Upsert {
+    table: "registry_families",
+    columns: &FAMILY_COLUMNS,
+    key: &["registry_id"],
+};
+
+const PEOPLE_UPSERT: Upsert = Upsert {
+    table: "registry_people",
+    columns: &PEOPLE_COLUMNS,
+    key: &["registry_id", "nik_hash"],
+};
+
+impl Upsert {
+    /// `INSERT … VALUES (…), … ON CONFLICT (key) DO UPDATE SET` every other
+    /// column, for `rows` rows, with the backend's placeholders. The text is the
+    /// same for every batch of a size, so the driver's prepared statement is reused.
+    fn sql(&self, backend: DatabaseBackend, rows: usize) -> String {
+        use std::fmt::Write;
+        let width = self.columns.len();
+        let mut sql = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            self.table,
+            self.columns.join(", ")
+        );
+        sql.reserve(rows * width * 6);
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..width {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                match backend {
+                    DatabaseBackend::Postgres => {
+                        let _ = write!(sql, "${}", row * width + column + 1);
+                    }
+                    _ => sql.push('?'),
+                }
+            }
+            sql.push(')');
+        }
+        let updates: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|column| !self.key.contains(column))
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect();
+        let _ = write!(
+            sql,
+            " ON CONFLICT ({}) DO UPDATE SET {}",
+            self.key.join(", "),
+            updates.join(", ")
+        );
+        sql
     }
-    report.rows_accepted += accepted;
-    report.people_upserted += accepted;
-    report.rows_rejected += rejected.len() as u64;
-    rejected.sort_by_key(|row| row.line);
-    Ok(rejected)
+}
+
+/// Writes `rows` rows whose values are `values`, row after row (nothing for none).
+async fn upsert(
+    txn: &DatabaseTransaction,
+    upsert: &Upsert,
+    rows: usize,
+    values: Vec<Value>,
+) -> anyhow::Result<()> {
+    if rows == 0 {
+        return Ok(());
+    }
+    debug_assert_eq!(values.len(), rows * upsert.columns.len());
+    let backend = txn.get_database_backend();
+    txn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        upsert.sql(backend, rows),
+        values,
+    ))
+    .await?;
+    Ok(())
 }
 
 /// A row of an import for one district whose village, or whose family as the
@@ -336,13 +525,13 @@ fn outside_district(row: &ValidRow, district: Option<&shared::geo::AreaCode>) ->
 /// What the database and the rows accepted before say against a valid row.
 fn family_problems(
     row: &ValidRow,
-    known_villages: &HashSet<String>,
+    villages: &HashMap<String, bool>,
     families: &HashMap<String, FamilyState>,
     people_seen: &HashSet<(String, String)>,
 ) -> Vec<RowProblem> {
     let mut problems = Vec::new();
     let village = &row.family.village_code;
-    if !known_villages.contains(village) {
+    if villages.get(village) != Some(&true) {
         let field = COLUMNS[KODE_WILAYAH];
         problems.push(RowProblem::new(
             field,

@@ -23,7 +23,7 @@ use crate::protect::{DataKey, IdKind};
 const CODE_MAX: usize = 40;
 
 /// Family-level fields, repeated on every person row of a family.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct FamilyFields {
     pub(super) source: String,
     pub(super) kk_hash: String,

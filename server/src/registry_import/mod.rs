@@ -56,7 +56,7 @@ use tokio::sync::mpsc;
 use crate::entities::{areas, registry_imports, registry_people};
 use crate::protect::DataKey;
 
-use apply::{apply_batch, link_households};
+use apply::{RunState, check_batch, link_households, write_batch};
 use read::{Batch, produce};
 use report::ProgressBar;
 pub(crate) use report::ReportWriter;
@@ -472,30 +472,63 @@ impl Run {
         let mut report = ImportReport::default();
         let postgres = txn.get_database_backend() == DatabaseBackend::Postgres;
         let mut next_analyze = ANALYZE_FIRST_ROWS;
-        while let Some(batch) = receiver.recv().await {
-            let batch = batch?;
-            report.rows_total += batch.rows.len() as u64;
-            if postgres && report.rows_total >= next_analyze {
-                // The planner sizes the registry by its last statistics: from
-                // an empty or small table it scans whole tables for each
-                // batch's look-ups, which grows with every batch. ANALYZE
-                // inside the transaction counts the rows it has written.
-                txn.execute_unprepared("ANALYZE registry_families, registry_people")
-                    .await?;
-                next_analyze = next_analyze.saturating_mul(2);
-            }
-            let rejected = apply_batch(
-                txn,
-                self.import_id,
-                self.options
-                    .reading
-                    .district
-                    .as_ref()
-                    .filter(|_| self.options.confine_to_district),
-                batch.rows,
-                &mut report,
-            )
-            .await?;
+        let district = self
+            .options
+            .reading
+            .district
+            .as_ref()
+            .filter(|_| self.options.confine_to_district);
+        let mut run = RunState::default();
+        let mut pending = None;
+        loop {
+            // The batch before is written while this one is read and checked;
+            // the check's look-ups (rare) wait until that write is done.
+            let (done, gate) = tokio::sync::oneshot::channel::<()>();
+            let previous = pending.take();
+            let write = async move {
+                let written = match previous {
+                    Some(writes) => write_batch(txn, writes).await,
+                    None => Ok(()),
+                };
+                let _ = done.send(());
+                written
+            };
+            let next = async {
+                let Some(batch) = receiver.recv().await else {
+                    return anyhow::Ok(None);
+                };
+                let batch = batch?;
+                report.rows_total += batch.rows.len() as u64;
+                let mut gate = Some(gate);
+                if postgres && report.rows_total >= next_analyze {
+                    // The planner sizes the registry by its last statistics: from
+                    // an empty or small table it scans whole tables for each
+                    // batch's look-ups, which grows with every batch. ANALYZE
+                    // inside the transaction counts the rows it has written.
+                    apply::pass(&mut gate).await;
+                    txn.execute_unprepared("ANALYZE registry_families, registry_people")
+                        .await?;
+                    next_analyze = next_analyze.saturating_mul(2);
+                }
+                let checked = check_batch(
+                    txn,
+                    self.import_id,
+                    district,
+                    batch.rows,
+                    &mut report,
+                    &mut run,
+                    &mut gate,
+                )
+                .await?;
+                Ok(Some((checked, batch.bytes_read)))
+            };
+            // In this order: the write takes the connection before any look-up.
+            let (written, next) = futures_util::future::join(write, next).await;
+            written?;
+            let Some(((writes, rejected), bytes_read)) = next? else {
+                break;
+            };
+            pending = Some(writes);
             for row in rejected {
                 if let Some(writer) = report_file.as_deref_mut() {
                     writer.write(&row)?;
@@ -509,7 +542,7 @@ impl Run {
                 rows_accepted: report.rows_accepted,
                 rows_rejected: report.rows_rejected,
                 // The reader counts the `\n` it appends to the file.
-                bytes_read: batch.bytes_read.min(self.bytes_total),
+                bytes_read: bytes_read.min(self.bytes_total),
                 bytes_total: (self.format == Format::Csv).then_some(self.bytes_total),
             };
             if bar.update(&progress).is_break() {
