@@ -33,7 +33,9 @@ Commands:
                      --database-url URL   --listen ADDR   as for `run`
   test             setup, fmt, clippy, rustdoc and wasm32 build of `shared`, all Rust tests on
                    SQLite, integration tests on a throwaway PostgreSQL, browser tests
+                   (the release bundle builds beside the Rust tests)
                      --skip-postgres --skip-browser   leave out a lane
+  site             the release browser bundle and CSS alone
   bench            release build, a fresh SQLite database with the real areas and
                    N synthetic households, then timings of the calls staff wait on
                      --households N   default 1000000
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Some("run") => run(&root, &args[1..]),
         Some("dev") => dev::run(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
+        Some("site") => site_only(&root),
         Some("bench") if args.get(1).is_some_and(|a| a == "rush") => rush::run(&root, &args[2..]),
         Some("bench") if args.get(1).is_some_and(|a| a == "import") => {
             import_bench::run(&root, &args[2..])
@@ -202,6 +205,11 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
     steps.run("shared builds for wasm32", || {
         site::wasm_cargo(root, &tools, &["build", "-p", "shared"])
     })?;
+    let bundle = if skip_browser {
+        None
+    } else {
+        Some(steps.run("browser bundle started", || Bundle::start(root, &tools))?)
+    };
     steps.run("rust tests (SQLite)", || {
         let mut command = cmd("cargo", ["test", "--workspace"]);
         command.current_dir(root).env_remove("TEST_DATABASE_URL");
@@ -218,13 +226,108 @@ fn test(root: &Path, args: &[String]) -> Result<(), String> {
             util::status_within(&mut command, POSTGRES_LANE_LIMIT)
         })?;
     }
-    if !skip_browser {
-        site::build_site(root, &tools, &mut steps, site::Mode::Release)?;
+    if let Some(bundle) = bundle {
+        steps.run("browser bundle (built beside the Rust tests)", || {
+            bundle.finish()
+        })?;
         steps.run("browser tests (Chromium)", || browser_tests(root, &tools))?;
     }
     steps.print();
     println!("\nAll checks passed.");
     Ok(())
+}
+
+/// `cargo xtask site`: the release browser bundle alone, with the tools handed
+/// over by the xtask that started it (or found by setup).
+fn site_only(root: &Path) -> Result<(), String> {
+    let tools = match std::env::var(setup::TOOLS_VAR) {
+        Ok(line) => setup::Tools::from_env(&line)
+            .ok_or_else(|| format!("{}: not a list of tools: {line:?}", setup::TOOLS_VAR))?,
+        Err(_) => setup::run(root, setup::Purpose::Run)?,
+    };
+    let mut steps = Steps::new("site");
+    site::build_site(root, &tools, &mut steps, site::Mode::Release)?;
+    steps.print();
+    Ok(())
+}
+
+/// The release browser bundle building in a process of its own beside the
+/// Rust tests: its compiler and optimiser work mostly on one core while the
+/// tests mostly wait on their databases. Its output goes to a log, shown in
+/// part when it is done and whole when it fails; it is stopped (with all it
+/// started) when the run stops first.
+struct Bundle {
+    child: Option<std::process::Child>,
+    log: PathBuf,
+}
+
+impl Bundle {
+    fn start(root: &Path, tools: &setup::Tools) -> Result<Bundle, String> {
+        use std::os::unix::process::CommandExt;
+        let exe = std::env::current_exe().map_err(|e| format!("the xtask binary: {e}"))?;
+        let log = util::cargo_target_dir(root).join("xtask-site.log");
+        if let Some(folder) = log.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        }
+        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err = out.try_clone().map_err(|e| e.to_string())?;
+        let child = std::process::Command::new(exe)
+            .arg("site")
+            .current_dir(root)
+            .env(setup::TOOLS_VAR, tools.to_env())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("cannot start the bundle's build: {e}"))?;
+        println!(
+            "   building beside the tests; its output: {}",
+            log.display()
+        );
+        Ok(Bundle {
+            child: Some(child),
+            log,
+        })
+    }
+
+    /// Waits for the build; prints its steps, or the end of its log when it failed.
+    fn finish(mut self) -> Result<(), String> {
+        let Some(mut child) = self.child.take() else {
+            return Err("the bundle's build was not started".into());
+        };
+        let status = child
+            .wait()
+            .map_err(|e| format!("the bundle's build: {e}"))?;
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        if status.success() {
+            for line in lines.iter().filter(|line| line.starts_with("<== ")) {
+                println!("   {line}");
+            }
+            Ok(())
+        } else {
+            for line in &lines[lines.len().saturating_sub(80)..] {
+                println!("   | {line}");
+            }
+            Err(format!(
+                "the bundle's build failed ({status}); whole log: {}",
+                self.log.display()
+            ))
+        }
+    }
+}
+
+impl Drop for Bundle {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // The whole group: cargo, rustc, wasm-opt.
+            let group = format!("-{}", child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", "--", &group])
+                .status();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// Seeds a large synthetic database and prints how long the important calls take.

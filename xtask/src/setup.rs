@@ -38,6 +38,50 @@ pub struct Tools {
     pub rust_src: bool,
 }
 
+/// The environment variable that hands the tools found by one xtask to another
+/// it starts (the browser bundle built beside the Rust tests).
+pub const TOOLS_VAR: &str = "SLRT_XTASK_TOOLS";
+
+impl Tools {
+    /// The tools as one line for [`TOOLS_VAR`]: fields split by a tab.
+    pub fn to_env(&self) -> String {
+        let path = |path: &Path| path.to_string_lossy().into_owned();
+        [
+            match self.wasm {
+                WasmToolchain::Rustup => "rustup".to_string(),
+                WasmToolchain::DebianBuildStd => "debian".to_string(),
+            },
+            path(&self.wasm_bindgen),
+            path(&self.chromium),
+            self.postgres_bin.as_deref().map(path).unwrap_or_default(),
+            u8::from(self.zopfli).to_string(),
+            u8::from(self.rust_src).to_string(),
+        ]
+        .join("\t")
+    }
+
+    /// The tools handed over by [`Tools::to_env`], or `None` for anything else.
+    pub fn from_env(line: &str) -> Option<Tools> {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [wasm, wasm_bindgen, chromium, postgres_bin, zopfli, rust_src] = fields.as_slice()
+        else {
+            return None;
+        };
+        Some(Tools {
+            wasm: match *wasm {
+                "rustup" => WasmToolchain::Rustup,
+                "debian" => WasmToolchain::DebianBuildStd,
+                _ => return None,
+            },
+            wasm_bindgen: PathBuf::from(wasm_bindgen),
+            chromium: PathBuf::from(chromium),
+            postgres_bin: (!postgres_bin.is_empty()).then(|| PathBuf::from(postgres_bin)),
+            zopfli: *zopfli == "1",
+            rust_src: *rust_src == "1",
+        })
+    }
+}
+
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const DEBIAN_WASM_PACKAGES: [&str; 4] = ["rustc-web", "cargo-web", "rust-web-src", "lld-19"];
 
@@ -257,4 +301,32 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
     // Give freshly installed services' post-install scripts a moment.
     std::thread::sleep(Duration::from_millis(200));
     Ok(())
+}
+
+#[cfg(test)]
+mod handed_over {
+    use super::*;
+
+    #[test]
+    fn tools_handed_to_another_xtask_come_back_the_same() {
+        let tools = Tools {
+            wasm: WasmToolchain::DebianBuildStd,
+            wasm_bindgen: PathBuf::from("/home/ci/.cargo/bin/wasm-bindgen"),
+            chromium: PathBuf::from("/usr/bin/chromium"),
+            postgres_bin: None,
+            zopfli: true,
+            rust_src: false,
+        };
+        let back = Tools::from_env(&tools.to_env()).map(|t| format!("{t:?}"));
+        assert_eq!(back, Some(format!("{tools:?}")));
+        let with_postgres = Tools {
+            wasm: WasmToolchain::Rustup,
+            postgres_bin: Some(PathBuf::from("/usr/lib/postgresql/15/bin")),
+            ..tools
+        };
+        let back = Tools::from_env(&with_postgres.to_env()).map(|t| format!("{t:?}"));
+        assert_eq!(back, Some(format!("{with_postgres:?}")));
+        assert!(Tools::from_env("rustup\t/x").is_none());
+        assert!(Tools::from_env("gcc\ta\tb\t\t1\t1").is_none());
+    }
 }

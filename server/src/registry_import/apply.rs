@@ -44,8 +44,11 @@ pub(super) struct RunState {
     /// Village codes looked up: whether each is a village of the area table.
     villages: HashMap<String, bool>,
     /// The last batch's last family, with its people, when that batch began it.
-    recent: Option<(String, FamilyState, Vec<(String, String)>)>,
+    recent: Option<Recent>,
 }
+
+/// A family carried to the next batch: its id, its state, its people (family, NIK hash).
+type Recent = (String, FamilyState, Vec<(String, String)>);
 
 impl RunState {
     fn fingerprint(registry_id: &str) -> u64 {
@@ -108,7 +111,7 @@ pub(super) async fn check_batch(
         .map(|row| row.family.village_code.as_str())
         .filter(|code| !run.villages.contains_key(*code))
         .collect();
-    let last_family = valid().last().map(|row| row.registry_id.clone());
+    let last_family = valid().next_back().map(|row| row.registry_id.clone());
 
     if !new_villages.is_empty() {
         pass(gate).await;
