@@ -795,9 +795,11 @@ async fn batch_size_does_not_change_the_outcome() -> TestResult {
 }
 
 /// Families whose rows come apart (another family between them), each with a
-/// person listed twice and a second head, at every batch size: a batch meets
-/// rows of families written by the batch just before and by batches further
-/// back, and must refuse the same rows as one batch does.
+/// person listed twice and a second head, one with a row whose family fields
+/// differ, at batch sizes 1 to 4 (so batches end on refused rows and on
+/// families cut in two, and meet families written by the batch just before and
+/// by batches further back), also as a district's own import: each refuses
+/// the same rows as one batch does.
 #[tokio::test]
 async fn families_met_again_across_batches_refuse_the_same_rows() -> TestResult {
     let f1 = |nik_serial, name, rel| {
@@ -837,39 +839,62 @@ async fn families_met_again_across_batches_refuse_the_same_rows() -> TestResult 
         f1(6, "Wawan Santoso", "1"),
         f2(3, "Dedi Lestari", "3"),
         f2(7, "Tono Lestari", "3"),
+        Row {
+            desil: "3",
+            ..f1(8, "Eka Santoso", "3")
+        },
+        f2(9, "Yanti Lestari", "3"),
     ];
     let dir = TempDir::new()?;
     let path = dir.write("terpisah.csv", &csv_of(&rows))?;
     let reference = database_with_areas().await?;
     let whole = import(&reference, &path, 0).await?;
     let refused: Vec<u64> = whole.rejected.iter().map(|row| row.line).collect();
-    // Lines 4 and 7 list a person twice, 8, 9 and 10 a second head.
-    assert_eq!(refused, [4, 7, 8, 9, 10]);
+    // Lines 4, 7 and 10 list a person twice, 8 and 9 a second head, 12 another desil.
+    assert_eq!(refused, [4, 7, 8, 9, 10, 12]);
     assert_eq!(
         (
             whole.rows_accepted,
             whole.families_upserted,
             whole.rows_rejected
         ),
-        (5, 2, 5)
+        (6, 2, 6)
     );
-    for batch_rows in [1, 2, 3, 4] {
+    let district = shared::geo::AreaCode::parse("32.09")?;
+    for (batch_rows, confined) in [
+        (1, false),
+        (2, false),
+        (3, false),
+        (4, false),
+        (1, true),
+        (3, true),
+    ] {
         let db = database_with_areas().await?;
-        let report = import(&db, &path, batch_rows).await?;
+        let options = ImportOptions {
+            batch_rows,
+            confine_to_district: confined,
+            reading: registry_import::Reading {
+                district: confined.then(|| district.clone()),
+                ..Default::default()
+            },
+            ..ImportOptions::default()
+        };
+        let report = registry_import::import(&db, &data_key(), &path, options).await?;
         let lines: Vec<u64> = report.rejected.iter().map(|row| row.line).collect();
-        assert_eq!(lines, refused, "batch size {batch_rows}");
+        let run = format!("batch size {batch_rows}, district's own: {confined}");
+        assert_eq!(lines, refused, "{run}");
         assert_eq!(
             (report.rows_accepted, report.families_upserted),
-            (5, 2),
-            "batch size {batch_rows}"
+            (6, 2),
+            "{run}"
         );
-        assert_eq!(families(&db).await?, families(&reference).await?);
-        assert_eq!(people(&db).await?, people(&reference).await?);
+        assert_eq!(families(&db).await?, families(&reference).await?, "{run}");
+        assert_eq!(people(&db).await?, people(&reference).await?, "{run}");
     }
     let stored = families(&reference).await?;
     assert_eq!(
-        family(&stored, "F-001").map(|f| f.4.as_str()),
-        Some("Siti Aminah")
+        family(&stored, "F-001").map(|f| (f.4.as_str(), f.7)),
+        Some(("Siti Aminah", 1))
     );
     assert_eq!(
         family(&stored, "F-002").map(|f| f.4.as_str()),

@@ -113,8 +113,9 @@ pub(super) async fn check_batch(
         .collect();
     let last_family = valid().next_back().map(|row| row.registry_id.clone());
 
+    // Neither look-up below waits for the batch before: the run writes no
+    // area, and every family it writes lies in its district.
     if !new_villages.is_empty() {
-        pass(gate).await;
         let known: HashSet<String> = areas::Entity::find()
             .select_only()
             .column(areas::Column::Code)
@@ -135,9 +136,6 @@ pub(super) async fn check_batch(
     let inside = |code: &str| {
         district.is_none_or(|district| code.starts_with(&format!("{}.", district.as_str())))
     };
-    if district.is_some() && !registry_ids.is_empty() {
-        pass(gate).await;
-    }
     let elsewhere: HashSet<String> = match district {
         Some(district) if !registry_ids.is_empty() => registry_families::Entity::find()
             .select_only()
@@ -393,7 +391,7 @@ pub(super) async fn write_batch(txn: &DatabaseTransaction, writes: Writes) -> an
     upsert(txn, &PEOPLE_UPSERT, writes.people, writes.people_values).await
 }
 
-/// The columns of a family row as the import writes it (all but none).
+/// The columns of a family row as the import writes it (every column).
 const FAMILY_COLUMNS: [&str; 15] = [
     "registry_id",
     "source",
@@ -446,7 +444,8 @@ const PEOPLE_UPSERT: Upsert = Upsert {
 impl Upsert {
     /// `INSERT … VALUES (…), … ON CONFLICT (key) DO UPDATE SET` every other
     /// column, for `rows` rows, with the backend's placeholders. The text is the
-    /// same for every batch of a size, so the driver's prepared statement is reused.
+    /// same for every full batch of people, whose prepared statement the driver
+    /// keeps; families vary in number from batch to batch.
     fn sql(&self, backend: DatabaseBackend, rows: usize) -> String {
         use std::fmt::Write;
         let width = self.columns.len();

@@ -13,7 +13,8 @@
 //!   validates each row with the shared domain validators, hashes and seals
 //!   the NIK and No KK at once (the clear numbers never leave that thread),
 //!   and hands batches of checked rows to the database side over a bounded
-//!   channel, so memory stays bounded by a few batches whatever the file size;
+//!   channel, so memory stays bounded by a few batches (and a 64-bit
+//!   fingerprint per family written, [`apply::RunState`]) whatever the file size;
 //! - the database side checks what needs the database (the area exists, the
 //!   family's repeated fields agree with its first accepted row, no NIK twice
 //!   in a family, one head per family), rejects the rows that fail, and upserts
@@ -522,7 +523,8 @@ impl Run {
                 .await?;
                 Ok(Some((checked, batch.bytes_read)))
             };
-            // In this order: the write takes the connection before any look-up.
+            // The check's look-ups that depend on the write wait at its gate,
+            // whatever order the two are polled in.
             let (written, next) = futures_util::future::join(write, next).await;
             written?;
             let Some(((writes, rejected), bytes_read)) = next? else {
