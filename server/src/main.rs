@@ -309,7 +309,8 @@ async fn main() -> anyhow::Result<()> {
                         export_page_rows: services::export::EXPORT_PAGE_ROWS,
                     },
                 ),
-                db,
+                // The pool is shared (a handle on it); the server keeps it open.
+                db: db.clone(),
                 cookie,
                 trust_proxy: *trust_proxy,
             };
@@ -546,7 +547,22 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(user_id = id, "account created");
         }
     }
+    if !matches!(cli.command, Command::Serve { .. }) {
+        close(db).await;
+    }
     Ok(())
+}
+
+/// Closes a one-shot command's connections, so that SQLite merges its
+/// write-ahead log into the database file and removes it (the last connection
+/// to close does) instead of leaving it for whoever opens the file next. A
+/// close that does not finish in 10 s is left to the process's exit.
+async fn close(db: sea_orm::DatabaseConnection) {
+    match tokio::time::timeout(std::time::Duration::from_secs(10), db.close()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "closing the database failed"),
+        Err(_) => tracing::warn!("closing the database took over 10 s; left to the exit"),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM, letting open requests finish.

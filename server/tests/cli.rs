@@ -35,6 +35,14 @@ fn migrate_import_and_seed_demo() -> TestResult {
         String::from_utf8_lossy(&import.stderr)
     );
     assert!(String::from_utf8_lossy(&import.stderr).contains("villages=4"));
+    // The command closed its connections: the write-ahead log is merged into
+    // the file and gone, not left for the next command to read through.
+    let wal = dir.join("slrt.db-wal");
+    assert!(
+        std::fs::metadata(&wal).map_or(true, |meta| meta.len() == 0),
+        "{} left behind",
+        wal.display()
+    );
 
     let skipped = slrt(&url, &["import-areas", "--if-empty", fixture])?;
     assert!(String::from_utf8_lossy(&skipped.stderr).contains("import skipped"));
