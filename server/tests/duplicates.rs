@@ -335,17 +335,7 @@ struct Twice {
 }
 
 async fn registered_twice(d: &Desks) -> Result<Twice, Box<dyn std::error::Error>> {
-    let kept = d
-        .services
-        .households
-        .register(&d.fo, first_record(WALED_DESA, 1)?)
-        .await?
-        .id;
-    let second = RegisterHousehold {
-        confirmed_new: true,
-        ..second_record(WALED_DESA, 2)?
-    };
-    let merged = d.services.households.register(&d.fo, second).await?.id;
+    let (kept, merged) = same_family_twice(d).await?;
     let member_named = |household: i64, name: &'static str| {
         let db = d.db.clone();
         async move {
