@@ -255,9 +255,9 @@ fn site_only(root: &Path) -> Result<(), String> {
 
 /// The release browser bundle building in a process of its own beside the
 /// Rust tests: its compiler and optimiser work mostly on one core while the
-/// tests mostly wait on their databases. Its output goes to a log, shown in
-/// part when it is done and whole when it fails; it is stopped (with all it
-/// started) when the run stops first.
+/// tests mostly wait on their databases. Its output goes to a log: its steps
+/// are shown when it is done, the log's last 80 lines when it fails; it is
+/// stopped (with all it started) when the run stops first.
 struct Bundle {
     child: Option<std::process::Child>,
     log: PathBuf,
@@ -323,11 +323,7 @@ impl Drop for Bundle {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             // The whole group: cargo, rustc, wasm-opt.
-            let group = format!("-{}", child.id());
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", "--", &group])
-                .status();
-            let _ = child.wait();
+            util::stop_group(&mut child, "-TERM");
         }
     }
 }

@@ -71,9 +71,7 @@ pub fn status_within(command: &mut Command, limit: Duration) -> Result<(), Strin
             Ok(Some(status)) if status.success() => return Ok(()),
             Ok(Some(status)) => return Err(format!("`{shown}` failed ({status})")),
             Ok(None) if Instant::now() >= deadline => {
-                let group = format!("-{}", child.id());
-                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-                let _ = child.wait();
+                stop_group(&mut child, "-KILL");
                 return Err(format!(
                     "`{shown}` ran longer than {} min and was stopped: a test that \
                      \"has been running for over 60 seconds\" above is waiting forever",
@@ -84,6 +82,14 @@ pub fn status_within(command: &mut Command, limit: Duration) -> Result<(), Strin
             Err(error) => return Err(format!("cannot wait for `{shown}`: {error}")),
         }
     }
+}
+
+/// Sends `signal` (`-TERM`, `-KILL`) to the process group `child` leads
+/// (started with `process_group(0)`: everything it started), then waits for it.
+pub fn stop_group(child: &mut std::process::Child, signal: &str) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args([signal, "--", &group]).status();
+    let _ = child.wait();
 }
 
 /// Runs a command and returns its standard output, or `None` if it failed.

@@ -79,11 +79,11 @@ pub(super) async fn pass(gate: &mut Gate) {
 
 /// A checked batch's writes, ready to go to the database.
 pub(super) struct Writes {
-    families: usize,
+    /// Row after row, in [`FAMILY_COLUMNS`] order.
     family_values: Vec<Value>,
     /// Families stored by an earlier batch whose head row came in this one.
     head_names: Vec<(String, String)>,
-    people: usize,
+    /// Row after row, in [`PEOPLE_COLUMNS`] order.
     people_values: Vec<Value>,
     at: chrono::DateTime<Utc>,
 }
@@ -320,10 +320,14 @@ pub(super) async fn check_batch(
             continue;
         };
         run.note(registry_id);
-        let fields = if keep.as_ref() == Some(registry_id) {
-            state.fields.clone()
+        let kept = keep.as_ref() == Some(registry_id);
+        let (fields, head_name) = if kept {
+            (state.fields.clone(), state.head_name.clone())
         } else {
-            std::mem::take(&mut state.fields)
+            (
+                std::mem::take(&mut state.fields),
+                std::mem::take(&mut state.head_name),
+            )
         };
         family_values.extend([
             Value::String(Some(registry_id.clone())),
@@ -331,7 +335,7 @@ pub(super) async fn check_batch(
             Value::String(Some(fields.kk_hash)),
             Value::String(Some(new_row.kk_sealed)),
             Value::String(Some(new_row.kk_masked)),
-            Value::String(Some(state.head_name.clone())),
+            Value::String(Some(head_name)),
             Value::String(Some(fields.village_code)),
             Value::String(fields.address),
             Value::String(fields.rt),
@@ -342,7 +346,7 @@ pub(super) async fn check_batch(
             Value::BigInt(Some(import_id)),
             Value::ChronoDateTimeUtc(Some(at)),
         ]);
-        if keep.as_ref() == Some(registry_id) {
+        if kept {
             let people = people_seen
                 .iter()
                 .filter(|(family, _)| family == registry_id)
@@ -365,10 +369,8 @@ pub(super) async fn check_batch(
     rejected.sort_by_key(|row| row.line);
     Ok((
         Writes {
-            families,
             family_values,
             head_names,
-            people,
             people_values,
             at,
         },
@@ -379,7 +381,7 @@ pub(super) async fn check_batch(
 /// Writes a checked batch: its new families, the heads of families stored
 /// before, and its people.
 pub(super) async fn write_batch(txn: &DatabaseTransaction, writes: Writes) -> anyhow::Result<()> {
-    upsert(txn, &FAMILY_UPSERT, writes.families, writes.family_values).await?;
+    upsert(txn, &FAMILY_UPSERT, writes.family_values).await?;
     for (registry_id, head_name) in writes.head_names {
         registry_families::Entity::update_many()
             .col_expr(registry_families::Column::HeadName, Expr::value(head_name))
@@ -388,7 +390,7 @@ pub(super) async fn write_batch(txn: &DatabaseTransaction, writes: Writes) -> an
             .exec(txn)
             .await?;
     }
-    upsert(txn, &PEOPLE_UPSERT, writes.people, writes.people_values).await
+    upsert(txn, &PEOPLE_UPSERT, writes.people_values).await
 }
 
 /// The columns of a family row as the import writes it (every column).
@@ -486,13 +488,13 @@ impl Upsert {
     }
 }
 
-/// Writes `rows` rows whose values are `values`, row after row (nothing for none).
+/// Writes the rows whose values are `values`, row after row (nothing for none).
 async fn upsert(
     txn: &DatabaseTransaction,
     upsert: &Upsert,
-    rows: usize,
     values: Vec<Value>,
 ) -> anyhow::Result<()> {
+    let rows = values.len() / upsert.columns.len();
     if rows == 0 {
         return Ok(());
     }
